@@ -1,0 +1,160 @@
+// Package aggregate owns gleaner's domain (sources, items, fetch state, curated
+// entries) and the ingest pipeline that turns polled feeds into stored, classified
+// items: fetch (conditional GET) -> parse (gofeed) -> normalise -> classify -> save.
+//
+// It imports none of gleaner's other top-level packages; store and publish depend
+// on the types declared here.
+package aggregate
+
+import (
+	"crypto/sha1"
+	"encoding/hex"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Source is a feed gleaner polls, as the config describes it.
+type Source struct {
+	ID       int64          // the store's id; 0 until the source is saved
+	Name     string         // the outlet's name as the user wrote it
+	URL      string         // the configured feed URL: the source's identity
+	Interval time.Duration  // polling interval (already defaulted from [poll])
+	Timezone *time.Location // zone for dates written without one; nil means UTC
+	Rank     int            // position in the config, 0 first; ranks story leads
+}
+
+// FetchState is what gleaner remembers about polling one source. The store keeps it
+// so that a restart neither re-polls everything at once nor forgets backoff.
+type FetchState struct {
+	SourceID          int64
+	ETag              string
+	LastModified      string
+	CurrentURL        string // URL after a permanent redirect; "" means Source.URL
+	LastAttempt       time.Time
+	LastSuccess       time.Time
+	NextFetch         time.Time
+	Status            int // HTTP status of the last response, 0 when none arrived
+	ConsecutiveErrors int
+	LastError         string
+	Gone              bool // 410: polling stopped
+	ItemsSeen         int64
+	ItemsKept         int64
+	FeedTitle         string // the feed's own title, for <source> in republished entries
+	FeedLink          string // the feed's own site link
+	FeedID            string // the feed's own id (Atom id), if any
+}
+
+// Verdict is the topic filter's decision about an item, with its explanation.
+type Verdict struct {
+	Match   bool
+	Score   float64
+	Reasons []string
+	Facets  []string
+}
+
+// Item is one entry a source yields, normalised: text fields are plain UTF-8 text,
+// Content is sanitised HTML, URL is canonical (tracking parameters removed).
+type Item struct {
+	ID        int64
+	SourceID  int64
+	Key       string // identity within the source: GUID, else link, else hash of title and date
+	GUID      string // the original's id (Atom id or RSS guid), "" when it has none
+	URL       string // canonical link to the original article
+	Title     string
+	Summary   string // plain text, capped
+	Content   string // sanitised HTML, may be empty
+	Author    string
+	Lang      string // "ko" or "en"
+	Published time.Time
+	Updated   time.Time
+	FirstSeen time.Time
+	Verdict   Verdict
+	StoryID   int64
+}
+
+// Outlet is a source as shown next to a published entry.
+type Outlet struct {
+	Name    string // configured name
+	FeedURL string // the feed gleaner polls
+	Title   string // the feed's own title
+	Link    string // the feed's site link
+	FeedID  string // the feed's own id, if any
+}
+
+// Related is another outlet's report of the same story.
+type Related struct {
+	Outlet     Outlet
+	Title      string
+	URL        string
+	Published  time.Time
+	Similarity float64
+}
+
+// Entry is one story of the curated feed: its lead item, the outlet that published
+// it, and the other outlets' reports.
+type Entry struct {
+	ID      string // stable entry id, see EntryID
+	Item    Item   // the lead item
+	Outlet  Outlet
+	Also    []Related
+	Updated time.Time // when the story last changed (gained outlets or was revised)
+}
+
+// entryNamespace roots the name-based UUIDs of items that have no URI id of their own.
+var entryNamespace = uuid.MustParse("6f1d1c52-6a4e-4b5c-9a55-2f0f3c1b7e10")
+
+// EntryID returns the stable id gleaner publishes for an item: the original's own id
+// when it is an absolute URI (as RFC 4287 asks of republished entries), else a
+// name-based UUID URN from the source's configured URL and the item's key, which is
+// the same across renders, restarts and machines.
+func EntryID(sourceURL string, it Item) string {
+	if isURIID(it.GUID) {
+		return it.GUID
+	}
+	return "urn:uuid:" + uuid.NewSHA1(entryNamespace, []byte(sourceURL+"\x00"+it.Key)).String()
+}
+
+func isURIID(s string) bool {
+	if s == "" || strings.ContainsAny(s, " \t\r\n<>\"") {
+		return false
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme == "" {
+		return false
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+		return u.Host != ""
+	case "urn", "tag":
+		return u.Opaque != ""
+	}
+	return false
+}
+
+// hashKey is the identity of an item without GUID or link: a hash of its title and date.
+func hashKey(title string, date time.Time) string {
+	h := sha1.New()
+	h.Write([]byte(title))
+	if !date.IsZero() {
+		h.Write([]byte(date.UTC().Format(time.RFC3339)))
+	}
+	return "sha1:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// Query selects entries of the curated feed, newest first by published date.
+type Query struct {
+	Lang         string // "ko", "en", or "" for every language
+	Facet        string // a topic facet such as "regulation", or "" for all
+	Limit        int    // at most this many entries
+	MaxPerSource int    // at most this many entries led by one source; 0 means no cap
+}
+
+// SourceStatus is a source with its fetch state, as status pages show it.
+type SourceStatus struct {
+	Source Source
+	State  FetchState
+	Active bool // still in the config; removed sources keep their items and state
+}
