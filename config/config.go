@@ -1,0 +1,283 @@
+// Package config owns gleaner's configuration: the Config value, its defaults,
+// strict TOML decoding and validation. Errors name the file, line, column and key.
+// Nothing here is global: Load returns a value that main hands to constructors.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
+// Config is the whole of gleaner.toml after defaults are applied.
+type Config struct {
+	Path     string `toml:"-"` // the file it was read from
+	Listen   string `toml:"listen"`
+	Database string `toml:"database"`
+
+	Poll    Poll     `toml:"poll"`
+	Feed    Feed     `toml:"feed"`
+	Publish Publish  `toml:"publish"`
+	Store   Store    `toml:"store"`
+	Stories Stories  `toml:"stories"`
+	Sources []Source `toml:"source"`
+}
+
+// Poll says how sources are polled.
+type Poll struct {
+	Interval    Duration `toml:"interval"`    // default interval between polls of a source
+	Timeout     Duration `toml:"timeout"`     // whole-request timeout
+	Concurrency int      `toml:"concurrency"` // fetches in flight at once
+	PerHost     int      `toml:"per_host"`    // fetches in flight per host
+	MaxBackoff  Duration `toml:"max_backoff"` // cap on error backoff
+	MaxBody     ByteSize `toml:"max_body"`    // cap on a decoded response body
+	MaxItems    int      `toml:"max_items"`   // cap on items read from one document
+	UserAgent   string   `toml:"user_agent"`  // "" means gleaner/<version>
+}
+
+// Feed describes the curated feed gleaner publishes.
+type Feed struct {
+	Title        string   `toml:"title"`
+	Description  string   `toml:"description"`
+	BaseURL      string   `toml:"base_url"`
+	MaxItems     int      `toml:"max_items"`
+	MaxAge       Duration `toml:"max_age"`        // items older than this when first seen are stored, not published
+	MaxPerSource int      `toml:"max_per_source"` // 0 means no cap
+}
+
+// Publish configures static export and WebSub.
+type Publish struct {
+	ExportDir string `toml:"export_dir"`
+	Hub       string `toml:"hub"`
+}
+
+// Store configures retention.
+type Store struct {
+	KeepUnmatched Duration `toml:"keep_unmatched"`
+	KeepMatched   Duration `toml:"keep_matched"`
+}
+
+// Stories configures grouping of one story reported by many outlets.
+type Stories struct {
+	Enabled   *bool    `toml:"enabled"`
+	Window    Duration `toml:"window"`
+	Threshold float64  `toml:"threshold"`
+}
+
+// On reports whether story grouping is enabled (the default).
+func (s Stories) On() bool { return s.Enabled == nil || *s.Enabled }
+
+// Source is one [[source]] block.
+type Source struct {
+	Name     string   `toml:"name"`
+	URL      string   `toml:"url"`
+	Interval Duration `toml:"interval"` // 0 means [poll].interval
+	Timezone string   `toml:"timezone"` // IANA zone for dates written without one; default UTC
+}
+
+// Duration is a Go duration written as a string ("15m", "12h"). A bad value is
+// kept with its error rather than failing the decoder, so that validation can
+// report it with the key's position like every other problem.
+type Duration struct {
+	d   time.Duration
+	set bool  // written in the file
+	err error // why the written value is not a duration
+}
+
+// Dur returns a Duration of d.
+func Dur(d time.Duration) Duration { return Duration{d: d} }
+
+// UnmarshalText parses a Go duration.
+func (d *Duration) UnmarshalText(b []byte) error {
+	d.set = true
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		d.err = fmt.Errorf("%q is not a duration: write a string with a unit, such as \"90s\", \"15m\" or \"12h\"", b)
+		return nil
+	}
+	d.d, d.err = v, nil
+	return nil
+}
+
+// MarshalText writes the duration as Go does.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.d.String()), nil }
+
+// D returns the value as a time.Duration.
+func (d Duration) D() time.Duration { return d.d }
+
+// ByteSize is a size: an integer count of bytes, or a string with a unit
+// ("10MiB", "512KiB"). A bad string is kept with its error for validation.
+type ByteSize struct {
+	n   int64
+	err error
+}
+
+// Bytes returns a ByteSize of n bytes.
+func Bytes(n int64) ByteSize { return ByteSize{n: n} }
+
+// N returns the size in bytes.
+func (b ByteSize) N() int64 { return b.n }
+
+// UnmarshalText parses a size with a B, KB, KiB, MB, MiB, GB or GiB suffix.
+func (b *ByteSize) UnmarshalText(t []byte) error {
+	s := strings.TrimSpace(string(t))
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"B", 1}}
+	mult := int64(1)
+	for _, u := range units {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || n > (1<<62)/mult {
+		b.err = fmt.Errorf("%q is not a size: write bytes or a string such as \"10MiB\" or \"512KiB\"", t)
+		return nil
+	}
+	b.n, b.err = n*mult, nil
+	return nil
+}
+
+// MarshalText writes the size in bytes.
+func (b ByteSize) MarshalText() ([]byte, error) { return []byte(strconv.FormatInt(b.n, 10)), nil }
+
+// Defaults returns the configuration used for every key the file leaves out.
+func Defaults() Config {
+	return Config{
+		Listen:   "127.0.0.1:8080",
+		Database: "gleaner.db",
+		Poll: Poll{
+			Interval:    Dur(15 * time.Minute),
+			Timeout:     Dur(30 * time.Second),
+			Concurrency: 8,
+			PerHost:     1,
+			MaxBackoff:  Dur(12 * time.Hour),
+			MaxBody:     Bytes(10 << 20),
+			MaxItems:    500,
+		},
+		Feed: Feed{
+			Title:       "AI Industry Policy",
+			Description: "What governments, legislatures and regulators do about AI and the AI industry, from Korean and English news.",
+			MaxItems:    100,
+			MaxAge:      Dur(14 * 24 * time.Hour),
+		},
+		Store: Store{
+			KeepUnmatched: Dur(30 * 24 * time.Hour),
+			KeepMatched:   Dur(365 * 24 * time.Hour),
+		},
+		Stories: Stories{
+			Window:    Dur(72 * time.Hour),
+			Threshold: 0, // 0 means the grouping package's tuned default
+		},
+	}
+}
+
+// Error is one problem in a config file, placed at the key it concerns.
+type Error struct {
+	File   string
+	Line   int // 0 when the position is unknown
+	Column int
+	Key    string // dotted key path, e.g. "source[2].url"
+	Msg    string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d:%d", e.Line, e.Column)
+	}
+	b.WriteString(": ")
+	if e.Key != "" {
+		b.WriteString(e.Key)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// ErrInvalid is wrapped by every error Load returns for a file that was read but is
+// not a valid configuration.
+var ErrInvalid = errors.New("config: invalid")
+
+// Errors is every problem found in one file, in file order.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Is makes errors.Is(err, ErrInvalid) true.
+func (es Errors) Is(target error) bool { return target == ErrInvalid }
+
+// Load reads, decodes and validates the file at path. Relative database and
+// export paths are resolved against the file's directory.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Parse decodes and validates data read from the file named path.
+func Parse(path string, data []byte) (*Config, error) {
+	c := Defaults()
+	c.Path = path
+	pos, perr := indexPositions(data)
+	if perr != nil {
+		return nil, Errors{syntaxError(path, data, perr)}
+	}
+	dec := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		return nil, decodeErrors(path, pos, err)
+	}
+	if errs := c.validate(pos); len(errs) > 0 {
+		return nil, errs
+	}
+	dir := filepath.Dir(path)
+	if c.Database != "" && !filepath.IsAbs(c.Database) {
+		c.Database = filepath.Join(dir, c.Database)
+	}
+	if c.Publish.ExportDir != "" && !filepath.IsAbs(c.Publish.ExportDir) {
+		c.Publish.ExportDir = filepath.Join(dir, c.Publish.ExportDir)
+	}
+	if c.Feed.BaseURL == "" {
+		c.Feed.BaseURL = "http://" + c.Listen + "/"
+	}
+	if !strings.HasSuffix(c.Feed.BaseURL, "/") {
+		c.Feed.BaseURL += "/"
+	}
+	for i := range c.Sources {
+		if !c.Sources[i].Interval.set {
+			c.Sources[i].Interval = c.Poll.Interval
+		}
+		if c.Sources[i].Name == "" {
+			c.Sources[i].Name = hostOf(c.Sources[i].URL)
+		}
+	}
+	return &c, nil
+}
+
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return u.Host
+}

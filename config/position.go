@@ -1,0 +1,231 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/pelletier/go-toml/v2"
+	"github.com/pelletier/go-toml/v2/unstable"
+)
+
+// positions maps a key path ("poll.interval", "source[2].url",
+// "topic.group[0].terms[3]") to where it stands in the file. Validation runs on
+// the decoded struct, so this index is what lets its errors point at a line.
+type positions map[string]unstable.Position
+
+// indexPositions walks the TOML document once and records the position of every
+// key, table header and array element.
+func indexPositions(data []byte) (positions, error) {
+	pos := positions{}
+	counts := map[string]int{} // array-of-tables path -> elements seen
+	var p unstable.Parser
+	p.Reset(data)
+	table := ""
+	for p.NextExpression() {
+		e := p.Expression()
+		switch e.Kind {
+		case unstable.Table, unstable.ArrayTable:
+			it := e.Key()
+			path, first := resolveKey(table, "", &it, counts, true)
+			if e.Kind == unstable.ArrayTable {
+				n := counts[path]
+				counts[path] = n + 1
+				path = fmt.Sprintf("%s[%d]", path, n)
+			}
+			table = path
+			if first != nil {
+				pos[path] = p.Shape(first.Raw).Start
+			}
+		case unstable.KeyValue:
+			recordKeyValue(&p, pos, table, e, counts)
+		}
+	}
+	if err := p.Error(); err != nil {
+		return nil, err
+	}
+	return pos, nil
+}
+
+// resolveKey joins a dotted key onto base. For table headers, a part naming an
+// array of tables refers to its latest element ([[source]] then [source.x]).
+func resolveKey(base, prefix string, it *unstable.Iterator, counts map[string]int, header bool) (string, *unstable.Node) {
+	path := base
+	if header {
+		path = prefix
+	}
+	var first *unstable.Node
+	for it.Next() {
+		n := it.Node()
+		if first == nil {
+			first = n
+		}
+		if path != "" {
+			path += "."
+		}
+		path += string(n.Data)
+		if header && !it.IsLast() {
+			if c, ok := counts[path]; ok {
+				path = fmt.Sprintf("%s[%d]", path, c-1)
+			}
+		}
+	}
+	return path, first
+}
+
+func recordKeyValue(p *unstable.Parser, pos positions, table string, e *unstable.Node, counts map[string]int) {
+	it := e.Key()
+	path, first := resolveKey(table, "", &it, counts, false)
+	if first != nil {
+		pos[path] = p.Shape(first.Raw).Start
+	}
+	recordValue(p, pos, path, e.Value(), counts)
+}
+
+func recordValue(p *unstable.Parser, pos positions, path string, v *unstable.Node, counts map[string]int) {
+	switch v.Kind {
+	case unstable.Array:
+		i := 0
+		it := v.Children()
+		for it.Next() {
+			el := it.Node()
+			ep := fmt.Sprintf("%s[%d]", path, i)
+			if el.Raw.Length > 0 {
+				pos[ep] = p.Shape(el.Raw).Start
+			} else if pp, ok := pos[path]; ok {
+				pos[ep] = pp
+			}
+			recordValue(p, pos, ep, el, counts)
+			i++
+		}
+	case unstable.InlineTable:
+		it := v.Children()
+		for it.Next() {
+			recordKeyValue(p, pos, path, it.Node(), counts)
+		}
+	}
+}
+
+// at returns an Error for key, placed at the key or, failing that, at its
+// nearest enclosing table.
+func (ps positions) at(file, key, msg string) *Error {
+	e := &Error{File: file, Key: key, Msg: msg}
+	for k := key; k != ""; k = parentKey(k) {
+		if p, ok := ps[k]; ok {
+			e.Line, e.Column = p.Line, p.Column
+			break
+		}
+	}
+	return e
+}
+
+func parentKey(k string) string {
+	if strings.HasSuffix(k, "]") {
+		if i := strings.LastIndexByte(k, '['); i > 0 {
+			return k[:i]
+		}
+	}
+	if i := strings.LastIndexByte(k, '.'); i > 0 {
+		return k[:i]
+	}
+	return ""
+}
+
+func syntaxError(file string, data []byte, err error) *Error {
+	// go-toml places syntax errors only through its decoder; ask it for the position.
+	var scratch map[string]any
+	if derr := toml.Unmarshal(data, &scratch); derr != nil {
+		err = derr
+	}
+	e := &Error{File: file, Msg: "syntax error: " + strings.TrimPrefix(err.Error(), "toml: ")}
+	var de *toml.DecodeError
+	if errors.As(err, &de) {
+		e.Line, e.Column = de.Position()
+	}
+	return e
+}
+
+// decodeErrors turns go-toml's errors into Errors with key paths in the same
+// form as validation uses.
+func decodeErrors(file string, pos positions, err error) Errors {
+	var sm *toml.StrictMissingError
+	if errors.As(err, &sm) {
+		var out Errors
+		for i := range sm.Errors {
+			de := &sm.Errors[i]
+			line, col := de.Position()
+			out = append(out, &Error{File: file, Line: line, Column: col, Key: keyString(de.Key(), pos, line, col), Msg: "unknown key"})
+		}
+		return out
+	}
+	var de *toml.DecodeError
+	if errors.As(err, &de) {
+		line, col := de.Position()
+		msg := friendlyTypeError(strings.TrimPrefix(de.Error(), "toml: "))
+		return Errors{{File: file, Line: line, Column: col, Key: keyString(de.Key(), pos, line, col), Msg: msg}}
+	}
+	return Errors{{File: file, Msg: err.Error()}}
+}
+
+// keyString names the key an error sits on. go-toml reports keys without array
+// indexes, so prefer the indexed path recorded at the same line.
+func keyString(k toml.Key, pos positions, line, col int) string {
+	best := ""
+	for path, p := range pos {
+		if p.Line == line && (best == "" || len(path) > len(best)) && strings.HasSuffix(stripIndexes(path), strings.Join(k, ".")) {
+			best = path
+		}
+	}
+	if best != "" {
+		return best
+	}
+	return strings.Join(k, ".")
+}
+
+func stripIndexes(s string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range s {
+		switch {
+		case r == '[':
+			depth++
+		case r == ']':
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+var typeErrRE = regexp.MustCompile(`^cannot decode TOML (\w+) into (?:struct field \S+ of type |a Go value of type )?(\S+)`)
+
+// friendlyTypeError rewrites go-toml's type errors, which name Go types, into the
+// TOML types a user writes.
+func friendlyTypeError(msg string) string {
+	m := typeErrRE.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	want := m[2]
+	switch {
+	case strings.HasPrefix(want, "int"), strings.HasPrefix(want, "uint"):
+		want = "an integer"
+	case strings.HasPrefix(want, "float"):
+		want = "a number"
+	case want == "bool", want == "*bool":
+		want = "true or false"
+	case want == "string":
+		want = "a string"
+	case strings.HasSuffix(want, "config.Duration"):
+		want = `a duration string such as "15m"`
+	case strings.HasSuffix(want, "config.ByteSize"):
+		want = `a size string such as "10MiB"`
+	case strings.HasPrefix(want, "[]"):
+		want = "an array"
+	default:
+		want = "a table"
+	}
+	return fmt.Sprintf("wrong type: expected %s, got a TOML %s", want, m[1])
+}
