@@ -1,0 +1,363 @@
+// Package sanitize makes third-party feed text safe to store and republish: HTML
+// bodies go through one bluemonday policy (the only place that decides which
+// markup survives), and titles become plain text. The ingest pipeline calls it
+// before storing; publish calls it again when rendering, as defence in depth.
+package sanitize
+
+import (
+	"bytes"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/microcosm-cc/bluemonday"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// LinkRel is the rel value every republished link carries: the links point at
+// pages gleaner does not vouch for, and readers should not leak where they came from.
+const LinkRel = "nofollow noopener noreferrer"
+
+// policy is built once: a bluemonday.Policy is safe for concurrent use once it is
+// no longer being changed.
+var policy = newPolicy()
+
+// newPolicy is a UGC-like policy written out element by element, so that what
+// survives is visible here rather than inherited: text structure, links, lists,
+// tables and http(s) images; no script, style, iframe, object, embed, form, meta,
+// svg or math, no event handlers, no class, style or id attributes, and no URL
+// scheme but http, https and mailto.
+func newPolicy() *bluemonday.Policy {
+	p := bluemonday.NewPolicy()
+	p.RequireParseableURLs(true)
+	// Relative URLs were resolved against the item link before the policy runs;
+	// any left had no usable base and would point into gleaner's own site.
+	p.AllowRelativeURLs(false)
+	p.AllowURLSchemes("http", "https", "mailto")
+	p.RequireNoFollowOnLinks(true)
+	p.RequireNoReferrerOnLinks(true)
+	// Space where a stripped tag stood, so "a<font>b</font>" does not fuse words.
+	p.AddSpaceWhenStrippingTag(true)
+
+	p.AllowAttrs("dir").Matching(bluemonday.Direction).Globally()
+	p.AllowAttrs("lang").Matching(regexp.MustCompile(`^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$`)).Globally()
+	p.AllowAttrs("title").Matching(bluemonday.Paragraph).Globally()
+
+	p.AllowElements("p", "br", "hr", "div", "span", "wbr",
+		"b", "strong", "i", "em", "u", "s", "strike", "small", "big", "mark",
+		"sub", "sup", "code", "pre", "kbd", "samp", "var", "tt", "abbr", "acronym",
+		"cite", "dfn", "bdi", "h1", "h2", "h3", "h4", "h5", "h6",
+		"figure", "figcaption", "section", "article", "aside", "details", "summary",
+		"caption", "thead", "tbody", "tfoot", "tr", "table", "dl", "dt", "dd", "ul", "li")
+	p.AllowAttrs("start").Matching(bluemonday.Integer).OnElements("ol")
+	p.AllowElements("ol")
+	p.AllowAttrs("cite").OnElements("blockquote", "q", "del", "ins")
+	p.AllowElements("blockquote", "q", "del", "ins")
+	p.AllowAttrs("datetime").Matching(bluemonday.ISO8601).OnElements("time", "del", "ins")
+	p.AllowElements("time")
+	p.AllowAttrs("colspan", "rowspan").Matching(bluemonday.Integer).OnElements("td", "th")
+	p.AllowElements("td", "th")
+
+	p.AllowAttrs("href").OnElements("a")
+	p.AllowAttrs("rel").Matching(regexp.MustCompile(`^` + LinkRel + `$`)).OnElements("a")
+
+	p.AllowAttrs("src").OnElements("img")
+	p.AllowAttrs("alt").Matching(bluemonday.Paragraph).OnElements("img")
+	p.AllowAttrs("width", "height").Matching(bluemonday.NumberOrPercent).OnElements("img")
+	return p
+}
+
+// HTML returns fragment s made safe to republish. Relative href, src and cite URLs
+// are made absolute against baseURL (the item's link) first, links get
+// rel="nofollow noopener noreferrer", images keep only http(s) sources (lazy-loading
+// data-src is used when src is a placeholder), and then the bluemonday policy has
+// the last word. The result is balanced: it cannot close or open elements around it.
+func HTML(s, baseURL string) string {
+	if strings.TrimSpace(s) == "" {
+		return ""
+	}
+	var base *url.URL
+	if u, err := url.Parse(strings.TrimSpace(baseURL)); err == nil && isHTTP(u) && u.Host != "" {
+		base = u
+	}
+	body := &html.Node{Type: html.ElementNode, DataAtom: atom.Body, Data: "body"}
+	nodes, err := html.ParseFragment(strings.NewReader(s), body)
+	if err != nil {
+		// ParseFragment only fails on reader errors; fall back to escaping all of it.
+		return html.EscapeString(s)
+	}
+	for _, n := range nodes {
+		body.AppendChild(n)
+	}
+	rewrite(body, base)
+	var buf bytes.Buffer
+	for n := body.FirstChild; n != nil; n = n.NextSibling {
+		if err := html.Render(&buf, n); err != nil {
+			return html.EscapeString(s)
+		}
+	}
+	return strings.TrimSpace(policy.Sanitize(buf.String()))
+}
+
+// rewrite resolves URLs and marks links in the tree under n. It only ever removes
+// or normalises; deciding what is safe is left to the policy.
+func rewrite(n *html.Node, base *url.URL) {
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		if c.Type == html.ElementNode && c.DataAtom == atom.Img {
+			if !fixImage(c, base) {
+				n.RemoveChild(c)
+				c = next
+				continue
+			}
+		}
+		rewrite(c, base)
+		c = next
+	}
+	if n.Type != html.ElementNode {
+		return
+	}
+	switch n.DataAtom {
+	case atom.A, atom.Area:
+		href, ok := attr(n, "href")
+		if !ok {
+			return
+		}
+		href = resolve(base, href)
+		if u, err := url.Parse(href); err != nil || !(isHTTP(u) || strings.EqualFold(u.Scheme, "mailto")) {
+			// A link the policy would drop anyway: drop it here so that the
+			// element loses its last attribute and is unwrapped to its text.
+			setAttr(n, "href", "")
+			setAttr(n, "rel", "")
+			return
+		}
+		setAttr(n, "href", href)
+		setAttr(n, "rel", LinkRel)
+	case atom.Blockquote, atom.Q, atom.Del, atom.Ins:
+		if v, ok := attr(n, "cite"); ok {
+			setAttr(n, "cite", resolve(base, v))
+		}
+	}
+}
+
+// fixImage resolves an img's source, preferring a lazy-loading attribute when src
+// is missing or a placeholder, and reports whether an http(s) source remains.
+func fixImage(n *html.Node, base *url.URL) bool {
+	src, _ := attr(n, "src")
+	if s := strings.ToLower(strings.TrimSpace(src)); s == "" || strings.HasPrefix(s, "data:") {
+		for _, k := range []string{"data-src", "data-original", "data-lazy-src"} {
+			if v, ok := attr(n, k); ok && strings.TrimSpace(v) != "" {
+				src = v
+				break
+			}
+		}
+	}
+	src = resolve(base, src)
+	u, err := url.Parse(src)
+	if src == "" || err != nil || !isHTTP(u) || u.Host == "" {
+		return false
+	}
+	setAttr(n, "src", src)
+	return true
+}
+
+// resolve makes ref absolute against base. It returns "" (dropping the attribute)
+// when ref does not parse, and when it is relative with no base to resolve against.
+// Absolute URLs of any scheme are returned as they are: the policy rejects the bad ones.
+func resolve(base *url.URL, ref string) string {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return ""
+	}
+	u, err := url.Parse(ref)
+	if err != nil {
+		return ""
+	}
+	if u.Scheme != "" {
+		return ref
+	}
+	if base == nil {
+		return ""
+	}
+	return base.ResolveReference(u).String()
+}
+
+func isHTTP(u *url.URL) bool {
+	s := strings.ToLower(u.Scheme)
+	return s == "http" || s == "https"
+}
+
+func attr(n *html.Node, key string) (string, bool) {
+	for _, a := range n.Attr {
+		if a.Namespace == "" && a.Key == key {
+			return a.Val, true
+		}
+	}
+	return "", false
+}
+
+// setAttr sets key to val, removing the attribute when val is empty and any
+// duplicates the parser kept.
+func setAttr(n *html.Node, key, val string) {
+	out := n.Attr[:0]
+	for _, a := range n.Attr {
+		if a.Namespace == "" && a.Key == key {
+			continue
+		}
+		out = append(out, a)
+	}
+	if val != "" {
+		out = append(out, html.Attribute{Key: key, Val: val})
+	}
+	n.Attr = out
+}
+
+// rawSkip are the elements whose content is code or markup, not text: a title
+// that contains them keeps none of it.
+var rawSkip = map[string]bool{
+	"script": true, "style": true, "iframe": true, "noembed": true,
+	"noframes": true, "noscript": true, "xmp": true, "plaintext": true,
+}
+
+// inline elements do not separate words when stripped ("Open<b>AI</b>").
+var inline = map[atom.Atom]bool{
+	atom.A: true, atom.Abbr: true, atom.B: true, atom.Bdi: true, atom.Bdo: true,
+	atom.Cite: true, atom.Code: true, atom.Data: true, atom.Dfn: true, atom.Em: true,
+	atom.Font: true, atom.I: true, atom.Kbd: true, atom.Mark: true, atom.Q: true,
+	atom.S: true, atom.Samp: true, atom.Small: true, atom.Span: true, atom.Strike: true,
+	atom.Strong: true, atom.Sub: true, atom.Sup: true, atom.Time: true, atom.Tt: true,
+	atom.U: true, atom.Var: true, atom.Wbr: true,
+}
+
+// Text returns s as one line of plain text for titles: tags are stripped (with the
+// content of script, style and the like), entities decoded, control and
+// bidi-override characters dropped, and whitespace collapsed. The result is never
+// HTML and must be escaped wherever it is written.
+//
+// Feeds often escape HTML twice in titles ("&amp;lt;b&amp;gt;"), so stripping repeats
+// until nothing changes (three rounds at most). Only known HTML element names count
+// as tags: Korean headlines use angle brackets as quotation marks ("<AI 기본법> 통과"),
+// and those stay, unless they carry attribute values as a real tag would.
+func Text(s string) string {
+	s = clean(s)
+	for range 3 {
+		t := clean(stripTags(s))
+		if t == s {
+			break
+		}
+		s = t
+	}
+	return s
+}
+
+func stripTags(s string) string {
+	var b strings.Builder
+	z := html.NewTokenizer(strings.NewReader(s))
+	skip := ""
+	kept := map[string]int{} // unknown tags kept as text, so that only their end tags are
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return b.String()
+		case html.TextToken:
+			if skip == "" {
+				b.Write(z.Text())
+			}
+		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
+			raw := string(z.Raw())
+			name, hasAttr := z.TagName()
+			tag := string(name)
+			if tt == html.EndTagToken {
+				if tag == skip {
+					skip = ""
+				}
+				if skip != "" {
+					continue
+				}
+				if a := atom.Lookup(name); a != 0 {
+					if !inline[a] {
+						b.WriteByte(' ')
+					}
+				} else if kept[tag] > 0 {
+					kept[tag]--
+					b.WriteString(raw)
+				}
+				continue
+			}
+			if skip != "" {
+				continue
+			}
+			if a := atom.Lookup(name); a != 0 {
+				if tt == html.StartTagToken && rawSkip[tag] {
+					skip = tag
+				}
+				if !inline[a] {
+					b.WriteByte(' ')
+				}
+				continue
+			}
+			if literalTag(z, tag, hasAttr) {
+				if tt == html.StartTagToken {
+					kept[tag]++
+				}
+				b.WriteString(raw)
+			}
+		}
+	}
+}
+
+// literalTag reports whether an unknown tag reads as bracketed text rather than
+// markup: no attribute with a value, no event-handler name, no custom-element name.
+func literalTag(z *html.Tokenizer, tag string, more bool) bool {
+	if strings.ContainsAny(tag, "-:") {
+		return false
+	}
+	for more {
+		var k, v []byte
+		k, v, more = z.TagAttr()
+		if len(v) > 0 || bytes.HasPrefix(bytes.ToLower(k), []byte("on")) || bytes.ContainsAny(k, "=/\"'") {
+			return false
+		}
+	}
+	return true
+}
+
+// clean makes s valid UTF-8, drops control, bidi-override and non-characters,
+// and collapses every run of white space into one ASCII space.
+func clean(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r):
+			space = true
+			continue
+		case unicode.IsControl(r), isBidiControl(r), r == '\uFEFF', isNonChar(r):
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// isBidiControl covers the embedding, override and isolate controls used to make
+// text display in an order other than it reads (Trojan Source style spoofing).
+func isBidiControl(r rune) bool {
+	return (r >= '\u202A' && r <= '\u202E') || (r >= '\u2066' && r <= '\u2069')
+}
+
+func isNonChar(r rune) bool {
+	return (r >= '\uFDD0' && r <= '\uFDEF') || r&0xFFFE == 0xFFFE
+}

@@ -1,0 +1,210 @@
+package sanitize_test
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/gleaner/gleaner/aggregate/sanitize"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+const base = "https://news.example.com/2025/01/story.html"
+
+func TestHTMLKeepsStructureAndResolvesURLs(t *testing.T) {
+	tests := []struct {
+		name, in, base, want string
+	}{
+		{"relative link", `<a href="/policy?id=1&amp;x=2">정책</a>`, base,
+			`<a href="https://news.example.com/policy?id=1&amp;x=2" rel="nofollow noopener noreferrer">정책</a>`},
+		{"document-relative image", `<img src="img/a.png" alt="그림">`, base,
+			`<img alt="그림" src="https://news.example.com/2025/01/img/a.png"/>`},
+		{"protocol-relative image", `<img src="//cdn.example.com/a.png">`, base,
+			`<img src="https://cdn.example.com/a.png"/>`},
+		{"lazy image placeholder", `<img src="data:image/gif;base64,R0lGOD" data-src="/lazy.jpg">`, base,
+			`<img src="https://news.example.com/lazy.jpg"/>`},
+		{"existing rel replaced", `<a href="https://ok.example/" rel="opener" target="_blank">ok</a>`, base,
+			`<a href="https://ok.example/" rel="nofollow noopener noreferrer">ok</a>`},
+		{"mailto kept", `<a href="mailto:desk@example.com">desk</a>`, base,
+			`<a href="mailto:desk@example.com" rel="nofollow noopener noreferrer">desk</a>`},
+		// The policy puts a space where it unwraps an element, so words never fuse.
+		{"relative link without base is unwrapped", `<p><a href="/x">text</a></p>`, "",
+			`<p> text </p>`},
+		{"image without usable source is removed", `<p>a<img src="ftp://x/y.png">b</p>`, base, `<p>ab</p>`},
+		{"unbalanced markup is closed", `<p>unclosed <b>bold`, base, `<p>unclosed <b>bold</b></p>`},
+		{"stray end tags cannot close the page", `</div></article></body>text`, base, `text`},
+		{"korean text and entities", `<p>과기정통부&nbsp;&middot; AI 기본법</p>`, base, "<p>과기정통부\u00a0· AI 기본법</p>"},
+		{"blank", "  \n ", base, ""},
+		{"class, id and style removed", `<p class="x" id="main" style="color:red">t</p>`, base, `<p>t</p>`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := sanitize.HTML(tt.in, tt.base)
+			if got != tt.want {
+				t.Errorf("HTML(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+			}
+			if again := sanitize.HTML(got, tt.base); again != got {
+				t.Errorf("HTML is not idempotent:\n once  %q\n twice %q", got, again)
+			}
+		})
+	}
+}
+
+func TestText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"  정부, <b>생성형 AI</b> 가이드라인   발표 ", "정부, 생성형 AI 가이드라인 발표"},
+		{"Open<b>AI</b> faces EU <i>AI Act</i>", "OpenAI faces EU AI Act"},
+		{"AT&amp;T &amp; the FCC", "AT&T & the FCC"},
+		{"AT&T", "AT&T"},
+		{"&amp;lt;b&amp;gt;twice&amp;lt;/b&amp;gt; escaped", "twice escaped"},
+		{"<AI 기본법> 국회 통과", "<AI 기본법> 국회 통과"},
+		{"a < b && c > d", "a < b && c > d"},
+		{"line<br>break<p>para</p>", "line break para"},
+		{"<script>alert(1)</script>제목", "제목"},
+		{"<style>p{}</style>Title", "Title"},
+		{"ctl\x00\x07\x1b[31m\u0085x", "ctl[31m x"},
+		{"bidi \u202egnp.exe\u202c ok", "bidi gnp.exe ok"},
+		{"tab\tand\nnewline\u00a0nbsp", "tab and newline nbsp"},
+		{"bad \xff utf8", "bad \uFFFD utf8"},
+		{"<x onclick=alert(1)>custom</x>", "custom"},
+		{"<AI 기본법> and </AI>", "<AI 기본법> and </AI>"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := sanitize.Text(tt.in); got != tt.want {
+			t.Errorf("Text(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestPayloads runs every payload of the shared XSS list through both functions,
+// alone and wrapped in ordinary markup, and checks the result as a browser would
+// parse it.
+func TestPayloads(t *testing.T) {
+	for _, p := range payloads(t) {
+		for _, in := range []string{p, "<p>기사 " + p + " 본문</p>", "<div><a href=\"/x\">" + p + "</a></div>"} {
+			out := sanitize.HTML(in, base)
+			for _, problem := range unsafeHTML(out) {
+				t.Errorf("HTML(%q) = %q: %s", in, out, problem)
+			}
+			title := sanitize.Text(in)
+			for _, problem := range unsafeHTML(title) {
+				t.Errorf("Text(%q) = %q: read as HTML, %s", in, title, problem)
+			}
+			if strings.ContainsAny(title, "\n\t\x00") {
+				t.Errorf("Text(%q) = %q: not one line of text", in, title)
+			}
+		}
+	}
+}
+
+func payloads(t *testing.T) []string {
+	t.Helper()
+	b, err := os.ReadFile("../../testdata/publish/xss.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ps []string
+	if err := json.Unmarshal(b, &ps); err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) < 20 {
+		t.Fatalf("only %d payloads", len(ps))
+	}
+	return ps
+}
+
+// forbidden are elements that run code, load active content, submit, or change
+// how the rest of the page is read.
+var forbidden = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Iframe: true, atom.Object: true,
+	atom.Embed: true, atom.Form: true, atom.Input: true, atom.Button: true,
+	atom.Textarea: true, atom.Select: true, atom.Meta: true, atom.Link: true,
+	atom.Base: true, atom.Svg: true, atom.Math: true, atom.Frame: true,
+	atom.Frameset: true, atom.Applet: true, atom.Noscript: true, atom.Template: true,
+}
+
+// unsafeHTML parses s as a browser would (inside a body) and lists what could run
+// code: forbidden elements, event handlers, style attributes, and URLs whose scheme
+// is not http, https or mailto once browsers' whitespace stripping is applied.
+// Links must carry rel="nofollow noopener noreferrer".
+func unsafeHTML(s string) []string {
+	body := &html.Node{Type: html.ElementNode, DataAtom: atom.Body, Data: "body"}
+	nodes, err := html.ParseFragment(strings.NewReader(s), body)
+	if err != nil {
+		return []string{"does not parse: " + err.Error()}
+	}
+	var problems []string
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			if forbidden[n.DataAtom] || n.Namespace != "" {
+				problems = append(problems, "element <"+n.Data+">")
+			}
+			rel := ""
+			for _, a := range n.Attr {
+				k := strings.ToLower(a.Key)
+				switch {
+				case strings.HasPrefix(k, "on"), k == "style", k == "srcdoc", k == "formaction", a.Namespace != "":
+					problems = append(problems, "attribute "+k+" on <"+n.Data+">")
+				case k == "href" || k == "src" || k == "action" || k == "cite" || k == "poster" || k == "background" || k == "data":
+					if !safeURL(a.Val) {
+						problems = append(problems, k+"="+a.Val)
+					}
+				case k == "rel":
+					rel = a.Val
+				}
+			}
+			if n.DataAtom == atom.A && hasAttr(n, "href") && rel != sanitize.LinkRel {
+				problems = append(problems, "link without rel: rel="+rel)
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	for _, n := range nodes {
+		walk(n)
+	}
+	return problems
+}
+
+func hasAttr(n *html.Node, k string) bool {
+	for _, a := range n.Attr {
+		if a.Key == k {
+			return true
+		}
+	}
+	return false
+}
+
+// safeURL applies the URL standard's preprocessing (strip leading and trailing C0
+// controls and spaces, remove tabs and newlines) before looking at the scheme.
+func safeURL(v string) bool {
+	v = strings.TrimFunc(v, func(r rune) bool { return r <= ' ' })
+	v = strings.NewReplacer("\t", "", "\n", "", "\r", "").Replace(v)
+	v = strings.ToLower(v)
+	return strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://") || strings.HasPrefix(v, "mailto:")
+}
+
+// TestCheckerCatchesPayloads keeps the checker honest: run on the raw payloads, it
+// must find the problems that the sanitiser is trusted to remove.
+func TestCheckerCatchesPayloads(t *testing.T) {
+	caught := 0
+	ps := payloads(t)
+	for _, p := range ps {
+		if len(unsafeHTML(p)) > 0 {
+			caught++
+		}
+	}
+	if caught < len(ps)*3/4 {
+		t.Errorf("checker flags only %d of %d raw payloads", caught, len(ps))
+	}
+	for _, p := range []string{`<a href="jav&#x09;ascript:x">a</a>`, `<img src=x onerror=y>`, `<svg></svg>`, `<a href="https://x/">no rel</a>`} {
+		if len(unsafeHTML(p)) == 0 {
+			t.Errorf("checker misses %q", p)
+		}
+	}
+}
