@@ -71,6 +71,7 @@ type Item struct {
 	Published time.Time
 	Updated   time.Time
 	FirstSeen time.Time
+	Fresh     bool // new enough when first seen to be published (see feed.max_age)
 	Verdict   Verdict
 	StoryID   int64
 }
@@ -157,4 +158,29 @@ type SourceStatus struct {
 	Source Source
 	State  FetchState
 	Active bool // still in the config; removed sources keep their items and state
+}
+
+// Fetched is the outcome of one poll of a source, saved atomically: the new fetch
+// state (with the response's validators) and the items the response produced. If
+// the items cannot be saved, neither are the validators, so the next poll fetches
+// the document again instead of getting a 304 and losing the items.
+type Fetched struct {
+	State FetchState
+	Items []Item
+}
+
+// SaveStats counts what saving one Fetched did.
+type SaveStats struct {
+	SourceID int64
+	Seen     int // items in the response
+	New      int // items not stored before
+	Kept     int // new items the topic filter kept
+	Changed  int // stored items whose text changed
+}
+
+// Grouper finds the story a new curated item belongs to among recent stories of
+// other outlets (near-duplicates). The store calls it inside the write transaction.
+type Grouper interface {
+	Find(it *Item) (storyID int64, similarity float64, ok bool)
+	Add(it *Item, storyID int64)
 }

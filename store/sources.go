@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/gleaner/gleaner/aggregate"
+)
+
+// SyncSources makes the stored source list match the config: sources are keyed by
+// URL, new ones are added, names and ranks updated, and sources no longer
+// configured are marked inactive (their items and fetch state stay). It returns
+// the sources with their ids, in the order given, and each one's fetch state.
+func (s *Store) SyncSources(ctx context.Context, src []aggregate.Source) ([]aggregate.Source, []aggregate.FetchState, error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: sync sources: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "UPDATE sources SET active = 0"); err != nil {
+		return nil, nil, fmt.Errorf("store: sync sources: %w", err)
+	}
+	out := make([]aggregate.Source, len(src))
+	states := make([]aggregate.FetchState, len(src))
+	for i, so := range src {
+		row := tx.QueryRowContext(ctx, `INSERT INTO sources(url, name, rank, active) VALUES (?, ?, ?, 1)
+			ON CONFLICT(url) DO UPDATE SET name = excluded.name, rank = excluded.rank, active = 1
+			RETURNING `+stateColumns, so.URL, so.Name, so.Rank)
+		st, err := scanState(row)
+		if err != nil {
+			return nil, nil, fmt.Errorf("store: sync source %s: %w", so.URL, err)
+		}
+		so.ID = st.SourceID
+		out[i], states[i] = so, st
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, nil, fmt.Errorf("store: sync sources: %w", err)
+	}
+	return out, states, nil
+}
+
+const stateColumns = `id, current_url, etag, last_modified, last_attempt, last_success, next_fetch, status,
+	consecutive_errors, last_error, gone, items_seen, items_kept, feed_title, feed_link, feed_id`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanState(r scanner) (aggregate.FetchState, error) {
+	var st aggregate.FetchState
+	var attempt, success, next int64
+	var gone int
+	err := r.Scan(&st.SourceID, &st.CurrentURL, &st.ETag, &st.LastModified, &attempt, &success, &next, &st.Status,
+		&st.ConsecutiveErrors, &st.LastError, &gone, &st.ItemsSeen, &st.ItemsKept, &st.FeedTitle, &st.FeedLink, &st.FeedID)
+	st.LastAttempt, st.LastSuccess, st.NextFetch, st.Gone = fromUnix(attempt), fromUnix(success), fromUnix(next), gone != 0
+	return st, err
+}
+
+// SourceStatus lists every stored source with its fetch state, configured ones
+// first in config order, then removed ones.
+func (s *Store) SourceStatus(ctx context.Context) ([]aggregate.SourceStatus, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT url, name, rank, active, `+stateColumns+` FROM sources ORDER BY active DESC, rank, id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: source status: %w", err)
+	}
+	defer rows.Close()
+	var out []aggregate.SourceStatus
+	for rows.Next() {
+		var ss aggregate.SourceStatus
+		var active int
+		var st aggregate.FetchState
+		var attempt, success, next int64
+		var gone int
+		if err := rows.Scan(&ss.Source.URL, &ss.Source.Name, &ss.Source.Rank, &active,
+			&st.SourceID, &st.CurrentURL, &st.ETag, &st.LastModified, &attempt, &success, &next, &st.Status,
+			&st.ConsecutiveErrors, &st.LastError, &gone, &st.ItemsSeen, &st.ItemsKept, &st.FeedTitle, &st.FeedLink, &st.FeedID); err != nil {
+			return nil, fmt.Errorf("store: source status: %w", err)
+		}
+		st.LastAttempt, st.LastSuccess, st.NextFetch, st.Gone = fromUnix(attempt), fromUnix(success), fromUnix(next), gone != 0
+		ss.Source.ID = st.SourceID
+		ss.State = st
+		ss.Active = active != 0
+		out = append(out, ss)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: source status: %w", err)
+	}
+	return out, nil
+}
+
+// saveState writes a source's fetch state inside tx. Counters are added, not set,
+// so that concurrent rounds cannot lose counts.
+func saveState(ctx context.Context, tx *sql.Tx, st aggregate.FetchState, seen, kept int) error {
+	gone := 0
+	if st.Gone {
+		gone = 1
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE sources SET current_url = ?, etag = ?, last_modified = ?, last_attempt = ?,
+		last_success = ?, next_fetch = ?, status = ?, consecutive_errors = ?, last_error = ?, gone = ?,
+		items_seen = items_seen + ?, items_kept = items_kept + ?,
+		feed_title = CASE WHEN ? != '' THEN ? ELSE feed_title END,
+		feed_link = CASE WHEN ? != '' THEN ? ELSE feed_link END,
+		feed_id = CASE WHEN ? != '' THEN ? ELSE feed_id END
+		WHERE id = ?`,
+		st.CurrentURL, st.ETag, st.LastModified, unix(st.LastAttempt), unix(st.LastSuccess), unix(st.NextFetch),
+		st.Status, st.ConsecutiveErrors, st.LastError, gone, seen, kept,
+		st.FeedTitle, st.FeedTitle, st.FeedLink, st.FeedLink, st.FeedID, st.FeedID, st.SourceID)
+	if err != nil {
+		return fmt.Errorf("save state of source %d: %w", st.SourceID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("save state of source %d: %w", st.SourceID, ErrNotFound)
+	}
+	return nil
+}

@@ -1,0 +1,217 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/gleaner/gleaner/aggregate"
+)
+
+func openTest(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "g.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+var t0 = time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC)
+
+func item(key, url, title string, match bool, published time.Time) aggregate.Item {
+	return aggregate.Item{Key: key, GUID: key, URL: url, Title: title, Summary: title + " summary", Lang: "en",
+		Published: published, FirstSeen: t0, Fresh: true,
+		Verdict: aggregate.Verdict{Match: match, Score: 3, Reasons: []string{"title: AI"}, Facets: []string{"regulation"}}}
+}
+
+func sync(t *testing.T, s *Store, urls ...string) []aggregate.Source {
+	t.Helper()
+	var src []aggregate.Source
+	for i, u := range urls {
+		src = append(src, aggregate.Source{Name: fmt.Sprintf("S%d", i), URL: u, Rank: i})
+	}
+	out, _, err := s.SyncSources(context.Background(), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestSaveIsIdempotentAndDeduplicatesURLs(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	src := sync(t, s, "https://a.example/feed", "https://b.example/feed")
+	a := aggregate.Fetched{State: aggregate.FetchState{SourceID: src[0].ID, ETag: `"a1"`}, Items: []aggregate.Item{
+		item("a-1", "https://news.example/1", "AI act passes", true, t0.Add(-2*time.Hour)),
+		item("a-2", "https://news.example/2", "Football", false, t0.Add(-1*time.Hour)),
+		item("a-3", "https://news.example/3", "AI chips export rule", true, t0.Add(-3*time.Hour)),
+	}}
+	b := aggregate.Fetched{State: aggregate.FetchState{SourceID: src[1].ID}, Items: []aggregate.Item{
+		item("b-1", "https://news.example/1", "AI act passes (copy)", true, t0.Add(-1*time.Hour)),
+	}}
+	for round := 0; round < 2; round++ {
+		stats, _, err := s.Save(ctx, []aggregate.Fetched{a, b}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantNew := 3
+		if round == 1 {
+			wantNew = 0
+		}
+		if stats[0].New != wantNew || stats[0].Seen != 3 {
+			t.Errorf("round %d: stats %+v", round, stats[0])
+		}
+	}
+	entries, err := s.Curated(ctx, aggregate.Query{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 2 {
+		t.Fatalf("got %d entries, want 2 (one per article URL)", len(entries))
+	}
+	if entries[0].Item.URL != "https://news.example/1" || entries[1].Item.URL != "https://news.example/3" {
+		t.Errorf("order: %s, %s", entries[0].Item.URL, entries[1].Item.URL)
+	}
+	if entries[0].Item.Title != "AI act passes" || len(entries[0].Also) != 1 || entries[0].Also[0].Outlet.Name != "S1" {
+		t.Errorf("lead or related wrong: %+v", entries[0])
+	}
+	if entries[0].Outlet.Name != "S0" || entries[0].ID != "urn:uuid:"+entries[0].ID[len("urn:uuid:"):] {
+		t.Errorf("outlet/id: %+v %q", entries[0].Outlet, entries[0].ID)
+	}
+	st, err := s.SourceStatus(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st[0].State.ETag != `"a1"` || st[0].State.ItemsSeen != 6 || st[0].State.ItemsKept != 2 {
+		t.Errorf("state: %+v", st[0].State)
+	}
+}
+
+func TestSaveFailureKeepsNeitherItemsNorValidators(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	src := sync(t, s, "https://a.example/feed")
+	good := aggregate.Fetched{State: aggregate.FetchState{SourceID: src[0].ID, ETag: `"new"`}, Items: []aggregate.Item{
+		item("a-1", "https://news.example/1", "AI act passes", true, t0),
+	}}
+	bad := aggregate.Fetched{State: aggregate.FetchState{SourceID: 999}}
+	_, _, err := s.Save(ctx, []aggregate.Fetched{good, bad}, nil)
+	if !errors.Is(err, ErrNotFound) {
+		t.Fatalf("err = %v, want ErrNotFound", err)
+	}
+	st, _ := s.SourceStatus(ctx)
+	if st[0].State.ETag != "" {
+		t.Errorf("validator kept after a failed save: %q", st[0].State.ETag)
+	}
+	entries, _ := s.Curated(ctx, aggregate.Query{Limit: 10})
+	if len(entries) != 0 {
+		t.Errorf("items kept after a failed save: %d", len(entries))
+	}
+}
+
+func TestStaleItemsAreStoredButNotPublished(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	src := sync(t, s, "https://a.example/feed")
+	old := item("old", "https://news.example/old", "AI act (old)", true, t0.AddDate(0, -2, 0))
+	old.Fresh = false
+	_, _, err := s.Save(ctx, []aggregate.Fetched{{State: aggregate.FetchState{SourceID: src[0].ID}, Items: []aggregate.Item{old}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := s.Curated(ctx, aggregate.Query{Limit: 10})
+	if len(entries) != 0 {
+		t.Errorf("stale item published")
+	}
+	var n int
+	s.r.QueryRow("SELECT count(*) FROM items").Scan(&n)
+	if n != 1 {
+		t.Errorf("stale item not stored: %d rows", n)
+	}
+}
+
+func TestQueryFilters(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	src := sync(t, s, "https://a.example/feed", "https://b.example/feed")
+	var items []aggregate.Item
+	for i := 0; i < 5; i++ {
+		it := item(fmt.Sprint("a", i), fmt.Sprint("https://a.example/", i), "AI law", true, t0.Add(time.Duration(-i)*time.Hour))
+		if i%2 == 1 {
+			it.Lang = "ko"
+			it.Verdict.Facets = []string{"funding"}
+		}
+		items = append(items, it)
+	}
+	bi := item("b0", "https://b.example/0", "AI law b", true, t0.Add(-30*time.Minute))
+	_, _, err := s.Save(ctx, []aggregate.Fetched{{State: aggregate.FetchState{SourceID: src[0].ID}, Items: items},
+		{State: aggregate.FetchState{SourceID: src[1].ID}, Items: []aggregate.Item{bi}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		q    aggregate.Query
+		want int
+	}{
+		{aggregate.Query{Limit: 100}, 6},
+		{aggregate.Query{Limit: 3}, 3},
+		{aggregate.Query{Limit: 100, Lang: "ko"}, 2},
+		{aggregate.Query{Limit: 100, Facet: "funding"}, 2},
+		{aggregate.Query{Limit: 100, Facet: "fund"}, 0},
+		{aggregate.Query{Limit: 100, MaxPerSource: 2}, 3},
+		{aggregate.Query{Limit: 0}, 0},
+	}
+	for _, tt := range tests {
+		got, err := s.Curated(ctx, tt.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != tt.want {
+			t.Errorf("%+v: got %d entries, want %d", tt.q, len(got), tt.want)
+		}
+		for i := 1; i < len(got); i++ {
+			if got[i].Item.Published.After(got[i-1].Item.Published) {
+				t.Errorf("%+v: not newest first", tt.q)
+			}
+		}
+	}
+}
+
+func TestReopenKeepsData(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "g.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, _, _ := s.SyncSources(ctx, []aggregate.Source{{Name: "A", URL: "https://a.example/feed"}})
+	next := t0.Add(time.Hour)
+	_, _, err = s.Save(ctx, []aggregate.Fetched{{State: aggregate.FetchState{SourceID: src[0].ID, NextFetch: next, ConsecutiveErrors: 3},
+		Items: []aggregate.Item{item("x", "https://x/", "AI act", true, t0)}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _ := s.Curated(ctx, aggregate.Query{Limit: 5})
+	s.Close()
+	s, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	_, states, err := s.SyncSources(ctx, []aggregate.Source{{Name: "A", URL: "https://a.example/feed"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !states[0].NextFetch.Equal(next) || states[0].ConsecutiveErrors != 3 {
+		t.Errorf("fetch state lost: %+v", states[0])
+	}
+	again, _ := s.Curated(ctx, aggregate.Query{Limit: 5})
+	if len(again) != 1 || again[0].ID != first[0].ID {
+		t.Errorf("entry id changed across reopen: %v vs %v", again, first)
+	}
+}
