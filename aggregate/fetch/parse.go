@@ -1,0 +1,247 @@
+package fetch
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/url"
+	"strings"
+
+	"github.com/mmcdole/gofeed"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/charset"
+)
+
+// Parse decodes body to UTF-8 once (see Decode) and parses it with gofeed. It
+// returns an *Error of kind KindEmpty for a body with nothing in it, KindNotFeed for
+// an HTML page (naming the feed the page advertises, resolved against baseURL) or
+// a document of no feed format, KindParse for a malformed or truncated feed, and
+// KindDecode when the bytes cannot be decoded. A feed without items is not an
+// error. Items beyond Options.MaxItems are dropped, keeping the first in document
+// order. No input makes Parse panic: a panic inside gofeed becomes a KindParse
+// error.
+func (c *Client) Parse(body []byte, contentType, baseURL string) (feed *gofeed.Feed, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			feed, err = nil, parseErr(KindParse, baseURL, fmt.Errorf("feed parser panicked: %v", p))
+		}
+	}()
+	text, err := Decode(body, contentType)
+	if err != nil {
+		return nil, parseErr(KindDecode, baseURL, err)
+	}
+	trimmed := bytes.TrimSpace(text)
+	if len(trimmed) == 0 {
+		return nil, parseErr(KindEmpty, baseURL, errors.New("empty document"))
+	}
+	feed, err = c.parser.Parse(bytes.NewReader(text))
+	if err != nil {
+		return nil, classifyParseError(trimmed, baseURL, err)
+	}
+	if feed.FeedType == "json" && !isJSONFeed(feed) {
+		return nil, parseErr(KindNotFeed, baseURL, errors.New("not a feed: JSON, but not a JSON Feed (no jsonfeed.org version, no items)"))
+	}
+	if len(feed.Items) > c.o.MaxItems {
+		feed.Items = feed.Items[:c.o.MaxItems]
+	}
+	return feed, nil
+}
+
+func parseErr(k Kind, baseURL string, err error) *Error {
+	return &Error{Kind: k, URL: baseURL, Err: err, parse: true}
+}
+
+// isJSONFeed tells a JSON Feed from other JSON that gofeed accepted because it
+// starts with '{': a JSON Feed names its version URL; one without a version still
+// counts when it has items.
+func isJSONFeed(f *gofeed.Feed) bool {
+	if strings.Contains(f.FeedVersion, "jsonfeed.org/version/") {
+		return true
+	}
+	return f.FeedVersion == "" && len(f.Items) > 0
+}
+
+// classifyParseError turns gofeed's error into a plain description.
+func classifyParseError(text []byte, baseURL string, err error) *Error {
+	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
+		kind, reason := notFeedReason(text, baseURL)
+		return parseErr(kind, baseURL, reason)
+	}
+	var (
+		synXML  *xml.SyntaxError
+		synJSON *json.SyntaxError
+		typJSON *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &synJSON):
+		if strings.Contains(err.Error(), "unexpected end") {
+			return parseErr(KindParse, baseURL, fmt.Errorf("truncated document: invalid JSON: %w", err))
+		}
+		return parseErr(KindParse, baseURL, fmt.Errorf("invalid JSON: %w", err))
+	case errors.As(err, &typJSON):
+		return parseErr(KindNotFeed, baseURL, fmt.Errorf("not a feed: JSON of another shape: %w", err))
+	case errors.As(err, &synXML):
+		if strings.Contains(synXML.Msg, "unexpected EOF") {
+			return parseErr(KindParse, baseURL, fmt.Errorf("truncated document: %w", err))
+		}
+		return parseErr(KindParse, baseURL, fmt.Errorf("malformed XML: %w", err))
+	case errors.Is(err, io.ErrUnexpectedEOF), strings.Contains(err.Error(), "EOF"):
+		return parseErr(KindParse, baseURL, fmt.Errorf("truncated document: %w", err))
+	}
+	return parseErr(KindParse, baseURL, fmt.Errorf("malformed feed: %w", err))
+}
+
+// notFeedReason says what a document of no feed format is instead.
+func notFeedReason(text []byte, baseURL string) (Kind, error) {
+	root, rootErr := rootElement(text)
+	if isHTMLRoot(root) || (root == "" && looksLikeHTML(text)) {
+		if links := Discover(text, baseURL); len(links) > 0 {
+			return KindNotFeed, fmt.Errorf("not a feed: the page links to %s", links[0])
+		}
+		return KindNotFeed, errors.New("not a feed: an HTML page with no feed link")
+	}
+	switch text[0] {
+	case '<':
+		switch {
+		case root != "":
+			return KindNotFeed, fmt.Errorf("not a feed: an XML document with root element <%s>", root)
+		case errors.Is(rootErr, io.EOF):
+			return KindEmpty, errors.New("empty document: no XML element")
+		}
+		return KindParse, fmt.Errorf("malformed XML before the root element: %w", rootErr)
+	case '[':
+		return KindNotFeed, errors.New("not a feed: a JSON array, not a JSON Feed")
+	}
+	head := string(text[:min(len(text), 40)])
+	return KindNotFeed, fmt.Errorf("not a feed: unknown format starting %q", strings.ToValidUTF8(head, "?"))
+}
+
+func isHTMLRoot(name string) bool {
+	switch strings.ToLower(name) {
+	case "html", "head", "body":
+		return true
+	}
+	return false
+}
+
+// looksLikeHTML reports whether text, which has no readable XML root, starts like
+// an HTML page.
+func looksLikeHTML(text []byte) bool {
+	head := bytes.ToLower(text[:min(len(text), 1024)])
+	return bytes.Contains(head, []byte("<!doctype html")) || bytes.Contains(head, []byte("<html"))
+}
+
+// rootElement returns the local name of text's first element, or the error that
+// stopped the search (io.EOF when there is no element at all).
+func rootElement(text []byte) (string, error) {
+	d := xml.NewDecoder(bytes.NewReader(text))
+	d.Strict = false
+	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return "", err
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			return se.Name.Local, nil
+		}
+	}
+}
+
+// feedTypes are the link types that advertise a feed. application/json is left
+// out: pages use it for API endpoints (WordPress's wp-json) and oEmbed.
+var feedTypes = map[string]bool{
+	"application/rss+xml":   true,
+	"application/atom+xml":  true,
+	"application/feed+json": true,
+}
+
+// Discover lists the feed URLs an HTML page advertises with
+// <link rel="alternate" type="application/rss+xml|atom+xml|feed+json" href="…">,
+// absolute (resolved against the page's <base href> and base), without
+// duplicates, in document order. The page's charset is read as browsers do
+// (BOM, <meta charset>, else UTF-8 or windows-1252).
+func Discover(page []byte, base string) []string {
+	baseURL, _ := url.Parse(base)
+	r, err := charset.NewReader(bytes.NewReader(page), "text/html")
+	if err != nil {
+		r = bytes.NewReader(page)
+	}
+	z := html.NewTokenizer(r)
+	var links []string
+	seen := map[string]bool{}
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return links
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			if !hasAttr {
+				continue
+			}
+			attrs := map[string]string{}
+			for {
+				k, v, more := z.TagAttr()
+				if _, dup := attrs[string(k)]; !dup {
+					attrs[string(k)] = string(v)
+				}
+				if !more {
+					break
+				}
+			}
+			switch string(name) {
+			case "base":
+				if h := strings.TrimSpace(attrs["href"]); h != "" {
+					if ref, err := url.Parse(h); err == nil {
+						if baseURL != nil {
+							baseURL = baseURL.ResolveReference(ref)
+						} else {
+							baseURL = ref
+						}
+					}
+				}
+			case "link":
+				if u := feedLink(attrs, baseURL); u != "" && !seen[u] {
+					seen[u] = true
+					links = append(links, u)
+				}
+			}
+		}
+	}
+}
+
+// feedLink returns the absolute feed URL a <link> element advertises, or "".
+func feedLink(attrs map[string]string, base *url.URL) string {
+	alternate := false
+	for _, rel := range strings.Fields(strings.ToLower(attrs["rel"])) {
+		if rel == "alternate" {
+			alternate = true
+		}
+	}
+	if !alternate {
+		return ""
+	}
+	mt, _, err := mime.ParseMediaType(attrs["type"])
+	if err != nil || !feedTypes[mt] {
+		return ""
+	}
+	href := strings.TrimSpace(attrs["href"])
+	if href == "" {
+		return ""
+	}
+	ref, err := url.Parse(href)
+	if err != nil {
+		return ""
+	}
+	if base != nil {
+		ref = base.ResolveReference(ref)
+	}
+	if ref.Scheme != "http" && ref.Scheme != "https" {
+		return ""
+	}
+	return ref.String()
+}
