@@ -1,0 +1,339 @@
+package story
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// maxFeatures caps the shingles taken from one item, title first, then the summary from its
+// start. Outlets differ most in how much of the article they put in the summary; the shared
+// press-release sentences sit at the start, so the cap keeps a long summary from diluting the
+// similarity of the part that matches. It also bounds the cost of a very long summary.
+const maxFeatures = 200
+
+// Feature kinds, mixed into the hash so that a Hangul bigram and an English word with the
+// same bytes never collide.
+const (
+	kindDense  = 'h' // character n-gram of a script without reliable word boundaries
+	kindWord   = 'w' // stemmed word or number
+	kindBigram = 'b' // two consecutive stemmed words
+)
+
+// Boilerplate that outlets add around the same story. Each pattern runs on NFKC text, so
+// full-width brackets and letters are already ASCII.
+var (
+	// Leading bracketed tags: [속보], [단독], (종합), 【포토】, <인터뷰>, and series tags such as
+	// [AI 기본법 시행 D-300]. Twenty runes is longer than any tag and shorter than a clause.
+	titleLeadTag = regexp.MustCompile(`^\s*(?:[\[【〔<〈《(][^\]】〕>〉》)]{1,24}[\]】〕>〉》)]\s*)+`)
+	// Wire-service slugs: "UPDATE 2-", "EXCLUSIVE-", "WRAPUP 1-".
+	titleWireSlug = regexp.MustCompile(`(?i)^\s*(?:(?:update|wrapup|refile|corrected|rpt|exclusive|breaking|analysis|factbox|explainer|insight|focus|live)(?:\s*\d+)?\s*[-:]\s*)+`)
+	// Trailing edition tags: (종합), (종합2보), (2보), (상보), [사진], (UPDATE 1).
+	titleTailTag = regexp.MustCompile(`(?i)\s*(?:[\[(【](?:종합\s*\d*보?|\d+\s*보|속보|단독|상보|포토|사진|영상|update\s*\d*|updated|corrected|video|photos?|live)[\])】]\s*)+$`)
+	// Outlet suffix after a spaced separator: " - Reuters", " | 연합뉴스", " – The Verge".
+	// At most three words, so that "... - what it means" style subtitles are rarely hit.
+	titleOutlet = regexp.MustCompile(`\s+[-–—|:]\s+(?:[^\s\-–—|:]+(?:\s+|$)){1,3}$`)
+
+	// Korean datelines and bylines: "(서울=연합뉴스) 홍길동 기자 =", "[세종=뉴시스]홍길동 기자 =",
+	// "[뉴스토마토 김진양 기자]", "(워싱턴=연합뉴스) 김동현 특파원 =".
+	koDateline = regexp.MustCompile(`^\s*[\[(【][^\])】=]{1,20}=[^\])】]{1,20}[\])】]\s*(?:[가-힣]{2,4}\s*(?:기자|특파원|선임기자|객원기자|통신원)\s*=\s*)?`)
+	koByline   = regexp.MustCompile(`^\s*[\[(【][^\])】]{1,30}(?:기자|특파원)[\])】]\s*`)
+	koReporter = regexp.MustCompile(`^\s*[가-힣]{2,4}\s*(?:기자|특파원)\s*=\s*`)
+	// English datelines: "BRUSSELS, March 11 (Reuters) - ", "WASHINGTON (AP) — ",
+	// "(Bloomberg) -- ".
+	enDateline = regexp.MustCompile(`^\s*[^()\n]{0,60}\([A-Za-z][A-Za-z .&]{0,24}\)\s*(?:--?|—|–)\s*`)
+	enByline   = regexp.MustCompile(`^\s*By\s+[A-Z][\w.'-]+\s+[A-Z][\w.'-]+(?:\s+and\s+[A-Z][\w.'-]+\s+[A-Z][\w.'-]+)?\s+`)
+	// Trailers: copyright notices, reporter e-mail, credit lines, WordPress's "The post ...".
+	trailer = regexp.MustCompile(`(?i)(?:\s*<?\s*(?:저작권자|copyright\s*(?:©|\(c\)|\d{4})|©\s*\d{4}|all rights reserved|무단\s*전재).*$)|(?:\s*◎공감언론.*$)|(?:\s*the post .{0,300}? appeared first on .*$)|(?:\(\s*(?:reporting|writing|editing) by[^)]*\))|(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+)`)
+)
+
+// cleanTitle removes outlet tags and suffixes so that two outlets' titles of one story are
+// compared on their words, not on their branding.
+func cleanTitle(s string) string {
+	s = norm.NFKC.String(s)
+	for {
+		t := titleWireSlug.ReplaceAllString(s, "")
+		t = titleLeadTag.ReplaceAllString(t, "")
+		t = titleTailTag.ReplaceAllString(t, "")
+		if loc := titleOutlet.FindStringIndex(t); loc != nil && utf8.RuneCountInString(t[:loc[0]]) >= 10 {
+			t = t[:loc[0]]
+		}
+		if t == s {
+			break
+		}
+		s = t
+	}
+	return strings.TrimSpace(s)
+}
+
+// cleanSummary removes datelines, bylines and trailers: every outlet has its own, so they
+// only add noise, and for short summaries a shared wire dateline would add false similarity.
+func cleanSummary(s string) string {
+	s = norm.NFKC.String(s)
+	s = koDateline.ReplaceAllString(s, "")
+	s = koByline.ReplaceAllString(s, "")
+	s = koReporter.ReplaceAllString(s, "")
+	s = enDateline.ReplaceAllString(s, "")
+	s = enByline.ReplaceAllString(s, "")
+	s = trailer.ReplaceAllString(s, "")
+	return strings.TrimSpace(s)
+}
+
+// isDense reports scripts written without reliable word boundaries for matching. Korean
+// does space words, but particles and endings attach (과기정통부는/과기정통부가) and outlets
+// space compounds differently (인공지능 기본법/인공지능기본법), so it is treated like Chinese
+// and Japanese: spaces are ignored and characters are shingled.
+func isDense(r rune) bool {
+	return unicode.In(r, unicode.Hangul, unicode.Han, unicode.Hiragana, unicode.Katakana)
+}
+
+// shingler turns text into feature hashes. It keeps its buffers so one Doc costs few
+// allocations.
+type shingler struct {
+	out   []uint64
+	dense []rune
+	word  []byte
+	prevW uint64 // hash of the previous content word, 0 at the start
+	debug map[uint64]string
+	prevS string
+}
+
+// add appends the features of s, stopping at maxFeatures.
+func (sh *shingler) add(s string) {
+	sh.dense = sh.dense[:0]
+	sh.word = sh.word[:0]
+	sh.prevW = 0
+	for _, r := range s {
+		if len(sh.out) >= varMax {
+			return
+		}
+		switch {
+		case isDense(r):
+			sh.flushWord()
+			sh.dense = append(sh.dense, r)
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			// A Latin word or a number ends a dense run: "국가AI컴퓨팅센터" and
+			// "국가 AI 컴퓨팅센터" then shingle the same.
+			sh.flushDense()
+			sh.word = utf8.AppendRune(sh.word, unicode.ToLower(r))
+		case unicode.IsMark(r):
+			// Combining marks stay with their letter.
+			if len(sh.word) > 0 {
+				sh.word = utf8.AppendRune(sh.word, r)
+			}
+		default:
+			// Spaces and punctuation end a word but not a dense run.
+			sh.flushWord()
+			if varSpaceBreaks && unicode.IsSpace(r) {
+				sh.flushDense()
+			}
+		}
+	}
+	sh.flushWord()
+	sh.flushDense()
+}
+
+// flushDense emits the character bigrams of the pending dense run; a run of one character
+// is emitted as a unigram so that it is not lost.
+func (sh *shingler) flushDense() {
+	d := sh.dense
+	n := varKoN
+	if len(d) > 0 && len(d) < n {
+		h := uint64(0)
+		for _, r := range d {
+			h = h*0x100000001b3 ^ uint64(r)
+		}
+		sh.emit(mix2(kindDense, h))
+	}
+	for i := 0; i+n <= len(d) && len(sh.out) < varMax; i++ {
+		if varKoStop && n == 2 {
+			if _, ok := koStop[[2]rune{d[i], d[i+1]}]; ok {
+				continue
+			}
+		}
+		h := uint64(0)
+		for _, r := range d[i : i+n] {
+			h = h*0x100000001b3 ^ uint64(r)
+		}
+		h = mix2(kindDense, h)
+		if sh.debug != nil {
+			sh.debug[h] = string(d[i : i+n])
+		}
+		sh.emit(h)
+	}
+	sh.dense = sh.dense[:0]
+	// A dense run separates words, so no word pair spans it.
+	if len(d) > 0 {
+		sh.prevW = 0
+	}
+}
+
+// flushWord emits the pending word and its pair with the previous content word.
+func (sh *shingler) flushWord() {
+	if len(sh.word) == 0 {
+		return
+	}
+	w := stem(sh.word)
+	sh.word = sh.word[:0]
+	if isStopword(w) {
+		return
+	}
+	h := hashBytes(kindWord, w)
+	sh.emit(h)
+	if sh.debug != nil {
+		sh.debug[h] = string(w)
+	}
+	if sh.prevW != 0 && varEnBigrams {
+		hb := mix2(kindBigram, sh.prevW*0x9e3779b97f4a7c15^h)
+		if sh.debug != nil {
+			sh.debug[hb] = sh.prevS + "_" + string(w)
+		}
+		sh.emit(hb)
+	}
+	sh.prevS = string(w)
+	sh.prevW = h
+}
+
+func (sh *shingler) emit(h uint64) {
+	if len(sh.out) < varMax {
+		sh.out = append(sh.out, h)
+	}
+}
+
+// features returns the sorted, distinct feature hashes of d's cleaned title and summary.
+func features(d Doc) []uint64 {
+	var sh shingler
+	sh.add(strings.ToLower(cleanTitle(d.Title)))
+	sh.add(strings.ToLower(cleanSummary(d.Summary)))
+	slices.Sort(sh.out)
+	return slices.Compact(sh.out)
+}
+
+// stem strips common English inflections so that "rules", "ruled" and "ruling" meet. It is
+// deliberately light: both sides of a comparison are stemmed the same way, so the stem need
+// not be a word, only stable. Non-ASCII words are returned as they are.
+func stem(w []byte) []byte {
+	for _, c := range w {
+		if c >= utf8.RuneSelf {
+			return w
+		}
+	}
+	n := len(w)
+	switch {
+	case n > 4 && hasSuffix(w, "ies"):
+		return append(w[:n-3], 'y')
+	case n > 4 && hasSuffix(w, "sses"):
+		return w[:n-2]
+	case n > 5 && hasSuffix(w, "ing"):
+		return w[:n-3]
+	case n > 4 && hasSuffix(w, "ed") && !hasSuffix(w, "eed"):
+		return w[:n-2]
+	case n > 3 && w[n-1] == 's' && !hasSuffix(w, "ss") && !hasSuffix(w, "us") && !hasSuffix(w, "is"):
+		return w[:n-1]
+	}
+	return w
+}
+
+func hasSuffix(w []byte, s string) bool {
+	return len(w) >= len(s) && string(w[len(w)-len(s):]) == s
+}
+
+// isStopword reports function words and newswire filler ("said", weekdays) that every story
+// shares and that would otherwise raise the similarity of unrelated items.
+func isStopword(w []byte) bool {
+	_, ok := stopwords[string(w)]
+	return ok
+}
+
+var stopwords = func() map[string]struct{} {
+	const list = `a about above after again against all also am an and any are as at be because
+been before being below between both but by can could did do does doing down during each few
+for from further had has have having he her here hers him his how i if in into is it its itself
+just me more most my no nor not now of off on once only or other our ours out over own same she
+should so some such than that the their theirs them then there these they this those through to
+too under until up very was we were what when where which while who whom why will with would
+you your s t ll re ve d m
+said say says saying told tell according would could may might must shall also new news
+monday tuesday wednesday thursday friday saturday sunday
+reuters ap afp bloomberg yonhap via`
+	m := make(map[string]struct{})
+	for _, w := range strings.Fields(list) {
+		m[string(stem([]byte(w)))] = struct{}{}
+	}
+	return m
+}()
+
+// FNV-1a over a kind byte and the bytes, then a finaliser: FNV alone mixes the high bits
+// poorly, and MinHash needs every bit.
+func hashBytes(kind byte, b []byte) uint64 {
+	h := uint64(14695981039346656037)
+	h ^= uint64(kind)
+	h *= 1099511628211
+	for _, c := range b {
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	return fmix64(h)
+}
+
+func mix2(kind byte, v uint64) uint64 {
+	return fmix64(v ^ uint64(kind)<<56 ^ 0x5bd1e9955bd1e995)
+}
+
+// fmix64 is the MurmurHash3 64-bit finaliser.
+func fmix64(h uint64) uint64 {
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 33
+	return h
+}
+
+// jaccard is |a∩b|/|a∪b| of two sorted, distinct slices.
+func jaccard(a, b []uint64) float64 {
+	if len(a) == 0 && len(b) == 0 {
+		return 0
+	}
+	inter := 0
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] == b[j]:
+			inter++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return float64(inter) / float64(len(a)+len(b)-inter)
+}
+
+// Similarity is the exact Jaccard similarity of a's and b's shingle sets: the quantity the
+// index estimates with MinHash. It is for explanations and tests; grouping uses the estimate.
+func Similarity(a, b Doc) float64 {
+	return jaccard(features(a), features(b))
+}
+
+var (
+	varKoN         = 2
+	varSpaceBreaks = false
+	varKoStop      = false
+	varEnBigrams   = true
+	varMax         = maxFeatures
+)
+
+var koStop = func() map[[2]rune]struct{} {
+	m := map[[2]rune]struct{}{}
+	for _, w := range strings.Fields(`했다 혔다 밝혔 했고 한다 된다 됐다 있다 없다 이다 였다 겠다 하겠 하고 하는 하기 하며 해야 했으 으로 에서 에는 에게 까지 부터 이라 라고 다고 다며 다는 이번 이날 지난 올해 위해 대해 통해 따라 관련 것으 것이 것을 것은 등을 등이 등의 에도 이를 기자 했다 한다고 말했 했습 습니 니다 입니`) {
+		r := []rune(w)
+		m[[2]rune{r[0], r[1]}] = struct{}{}
+	}
+	return m
+}()

@@ -1,0 +1,62 @@
+// Package story owns near-duplicate detection for news items across outlets: it turns an
+// item's title and summary into a language-neutral shingle set (character bigrams for Hangul,
+// stemmed words and word pairs for Latin script), keeps MinHash signatures of recent items in
+// an LSH index, and answers which existing story a new item belongs to. It also scores a
+// grouping against a labeled set (Evaluate). It is pure: no I/O, no clocks, no randomness, so
+// an index rebuilt from the store after a restart gives the same answers.
+package story
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Defaults chosen on testdata/stories/dev.jsonl; see DefaultConfig.
+const (
+	DefaultWindow    = 72 * time.Hour
+	DefaultThreshold = 0.20
+)
+
+// Config sets when two items count as the same story.
+type Config struct {
+	// Window bounds how far apart two items' publication times may be and still group:
+	// outlets rewrite a story within hours, while a story on the same subject weeks later is
+	// news of its own.
+	Window time.Duration
+	// Threshold is the minimum estimated Jaccard similarity of the shingle sets, in (0,1].
+	Threshold float64
+}
+
+// DefaultConfig returns the 72-hour window and the threshold tuned on the dev set.
+func DefaultConfig() Config {
+	return Config{Window: DefaultWindow, Threshold: DefaultThreshold}
+}
+
+// Validate reports the first field that is out of range, naming it.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Window <= 0 {
+		errs = append(errs, fmt.Errorf("window must be positive, got %s", c.Window))
+	}
+	// NaN fails both comparisons, so it is caught here too.
+	if !(c.Threshold > 0 && c.Threshold <= 1) {
+		errs = append(errs, fmt.Errorf("threshold must be in (0,1], got %g", c.Threshold))
+	}
+	return errors.Join(errs...)
+}
+
+// Doc is the part of an item that grouping looks at.
+type Doc struct {
+	ID        int64  // item id
+	Title     string // plain text
+	Summary   string // plain text; only its opening is used (see maxFeatures)
+	Published time.Time
+}
+
+// Match is the story a new item should join and the evidence for it.
+type Match struct {
+	StoryID    int64
+	ItemID     int64   // the most similar member
+	Similarity float64 // estimated similarity that decided
+}
