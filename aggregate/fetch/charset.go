@@ -314,7 +314,7 @@ func readsAsKorean(b []byte) bool {
 		}
 		i++
 	}
-	if ksx < 10 || ext*20 > ksx {
+	if ksx < 10 || ext*10 > ksx {
 		return false
 	}
 	out, err := korean.EUCKR.NewDecoder().Bytes(b)
