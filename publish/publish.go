@@ -1,0 +1,491 @@
+// Package publish renders gleaner's curated feed (Atom, RSS 2.0, JSON Feed 1.1,
+// an HTML page, OPML of the sources, status pages) from what the store lists, and
+// serves it over HTTP with caching headers. It owns the output formats and their
+// validity, the in-memory cache of rendered documents, static export, and WebSub
+// pings. It depends on aggregate's types only, never on store or config.
+package publish
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gleaner/gleaner/aggregate"
+)
+
+// Options configure the curated feed. Zero fields take the defaults noted.
+type Options struct {
+	Title, Description string
+	BaseURL            string        // public URL ending in "/": self links, feed ids (default "http://127.0.0.1:8080/")
+	MaxItems           int           // entries in the default rendering (default 100)
+	MaxLimit           int           // cap for ?limit= (default 500, never below MaxItems)
+	MaxPerSource       int           // passed on in aggregate.Query (0 = no cap)
+	CacheMaxAge        time.Duration // Cache-Control max-age (default 5m)
+	Hub                string        // WebSub hub URL, "" for none
+	Language           string        // the feeds' language tag; "" means the filter's, else the most common item language
+}
+
+func (o Options) withDefaults() Options {
+	if o.Title == "" {
+		o.Title = "gleaner"
+	}
+	if o.BaseURL == "" {
+		o.BaseURL = "http://127.0.0.1:8080/"
+	}
+	if !strings.HasSuffix(o.BaseURL, "/") {
+		o.BaseURL += "/"
+	}
+	if o.MaxItems <= 0 {
+		o.MaxItems = 100
+	}
+	if o.MaxLimit <= 0 {
+		o.MaxLimit = 500
+	}
+	o.MaxLimit = max(o.MaxLimit, o.MaxItems)
+	if o.CacheMaxAge <= 0 {
+		o.CacheMaxAge = 5 * time.Minute
+	}
+	return o
+}
+
+func (o Options) query(f filter) aggregate.Query {
+	return aggregate.Query{Lang: f.Lang, Facet: f.Facet, Limit: f.Limit, MaxPerSource: o.MaxPerSource}
+}
+
+// Lister is what publish needs from the store. The store applies every field of
+// Query (lang, facet, limit, max per source) and returns entries newest first by
+// the lead item's published date.
+type Lister interface {
+	Curated(ctx context.Context, q aggregate.Query) ([]aggregate.Entry, error)
+}
+
+// StatusLister feeds /status and /status.json with every source's fetch state.
+type StatusLister interface {
+	SourceStatus(ctx context.Context) ([]aggregate.SourceStatus, error)
+}
+
+type format int
+
+const (
+	fmtAtom format = iota
+	fmtRSS
+	fmtJSON
+	fmtHTML
+	nFormats
+)
+
+var contentTypes = [nFormats]string{
+	fmtAtom: "application/atom+xml; charset=utf-8",
+	fmtRSS:  "application/rss+xml; charset=utf-8",
+	fmtJSON: "application/feed+json; charset=utf-8",
+	fmtHTML: "text/html; charset=utf-8",
+}
+
+var renderers = [nFormats]func(*feedView, Options) ([]byte, error){
+	fmtAtom: renderAtom,
+	fmtRSS:  renderRSS,
+	fmtJSON: renderJSON,
+	fmtHTML: renderHTML,
+}
+
+// maxVariants bounds the renderings kept for query variants (?lang=, ?category=,
+// ?limit=): past it, one is evicted for each new one.
+const maxVariants = 128
+
+// variantTimeout bounds the store call behind a variant's first request. The call
+// runs detached from that request, since others may be waiting for the same result.
+const variantTimeout = 30 * time.Second
+
+// Handler serves the curated feed in every format from memory. It is safe for
+// concurrent use: requests read an immutable snapshot, and Refresh swaps it.
+type Handler struct {
+	lister Lister
+	status StatusLister
+	log    *slog.Logger
+	now    func() time.Time
+
+	refreshMu sync.Mutex // one Refresh at a time
+
+	mu       sync.Mutex // guards the fields below
+	opts     Options
+	sources  []aggregate.Source
+	dirty    bool   // options changed since the default set was rendered
+	gen      uint64 // bumped by every change; variant slots of older generations are stale
+	variants map[variantKey]*slot
+	prev     map[variantKey]*validator // validators of dropped variants
+
+	defaults atomic.Pointer[defaultSet] // nil until the first Refresh
+	opml     atomic.Pointer[doc]
+}
+
+// defaultSet is the default rendering (no query) in every format, and the entries
+// it was made from.
+type defaultSet struct {
+	fingerprint [sha256.Size]byte
+	docs        [nFormats]*doc
+	entries     []aggregate.Entry
+}
+
+type variantKey struct {
+	f format
+	filter
+}
+
+// slot holds one variant's rendering; ready is closed once doc or err is set, so
+// that concurrent first requests wait for one store call instead of each making one.
+type slot struct {
+	gen   uint64
+	ready chan struct{}
+	doc   *doc
+	err   error
+}
+
+// New returns a Handler. Call Refresh before serving (it is also called on the
+// first request if not). s may be nil, which leaves the status pages empty.
+func New(o Options, l Lister, s StatusLister, log *slog.Logger) *Handler {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	h := &Handler{
+		lister:   l,
+		status:   s,
+		log:      log,
+		now:      time.Now,
+		opts:     o.withDefaults(),
+		variants: map[variantKey]*slot{},
+		prev:     map[variantKey]*validator{},
+	}
+	h.renderOPML()
+	return h
+}
+
+// SetOptions replaces the options (on config reload). Renderings made with the old
+// ones are served until the next Refresh, which re-renders even if the curated set
+// is unchanged; variants are dropped now.
+func (h *Handler) SetOptions(o Options) {
+	o = o.withDefaults()
+	h.mu.Lock()
+	if o != h.opts {
+		h.opts = o
+		h.dirty = true
+		h.dropVariantsLocked()
+	}
+	h.mu.Unlock()
+	h.renderOPML()
+}
+
+// SetSources replaces the source list that /sources.opml serves.
+func (h *Handler) SetSources(src []aggregate.Source) {
+	h.mu.Lock()
+	h.sources = append([]aggregate.Source(nil), src...)
+	h.mu.Unlock()
+	h.renderOPML()
+}
+
+func (h *Handler) renderOPML() {
+	h.mu.Lock()
+	o, src := h.opts, h.sources
+	h.mu.Unlock()
+	b, err := renderOPML(o, src)
+	if err != nil {
+		// Only an encoder failure on plain strings could get here.
+		h.log.Error("render sources.opml", "error", err)
+		return
+	}
+	h.opml.Store(newDoc(b, "text/x-opml; charset=utf-8", time.Time{}, h.opml.Load().validator(), h.now(), feedHeaders(o)))
+}
+
+// Refresh re-reads the default curated set and, if it or the options changed,
+// re-renders every format and drops the variants. changed reports whether the
+// curated set differs from the last one read (true the first time).
+func (h *Handler) Refresh(ctx context.Context) (changed bool, err error) {
+	h.refreshMu.Lock()
+	defer h.refreshMu.Unlock()
+
+	h.mu.Lock()
+	o, dirty := h.opts, h.dirty
+	h.mu.Unlock()
+
+	f := filter{Limit: o.MaxItems}
+	entries, err := h.lister.Curated(ctx, o.query(f))
+	if err != nil {
+		return false, fmt.Errorf("publish: list curated entries: %w", err)
+	}
+	fp, err := fingerprint(entries)
+	if err != nil {
+		return false, fmt.Errorf("publish: fingerprint entries: %w", err)
+	}
+	old := h.defaults.Load()
+	changed = old == nil || old.fingerprint != fp
+	if !changed && !dirty {
+		return false, nil
+	}
+
+	set := &defaultSet{fingerprint: fp, entries: entries}
+	v := buildView(o, f, entries)
+	now := h.now()
+	for i := range nFormats {
+		b, err := renderers[i](v, o)
+		if err != nil {
+			return false, fmt.Errorf("publish: render %s: %w", formatName(i), err)
+		}
+		var prev *validator
+		if old != nil {
+			prev = old.docs[i].validator()
+		}
+		set.docs[i] = newDoc(b, contentTypes[i], lastSeen(entries), prev, now, docHeaders(o, i))
+	}
+
+	h.mu.Lock()
+	if h.opts == o {
+		h.dirty = false
+	}
+	h.dropVariantsLocked()
+	h.defaults.Store(set)
+	h.mu.Unlock()
+	h.log.Debug("rendered curated feed", "entries", len(entries), "changed", changed)
+	return changed, nil
+}
+
+// dropVariantsLocked forgets every variant rendering, keeping only validators so
+// that Last-Modified keeps moving forward when they are rendered again.
+func (h *Handler) dropVariantsLocked() {
+	h.gen++
+	for k, s := range h.variants {
+		select {
+		case <-s.ready:
+			if s.doc != nil {
+				h.prev[k] = s.doc.validator()
+			}
+		default:
+		}
+	}
+	clear(h.variants)
+	for k := range h.prev {
+		if len(h.prev) <= maxVariants {
+			break
+		}
+		delete(h.prev, k)
+	}
+}
+
+// fingerprint identifies a curated set by everything publish shows of it.
+func fingerprint(entries []aggregate.Entry) ([sha256.Size]byte, error) {
+	b, err := json.Marshal(entries)
+	if err != nil {
+		return [sha256.Size]byte{}, err
+	}
+	return sha256.Sum256(b), nil
+}
+
+// lastSeen is the newest entry's first sighting, or its story's last change if
+// that is newer: the moment this content could first have been served.
+func lastSeen(entries []aggregate.Entry) time.Time {
+	var t time.Time
+	for i := range entries {
+		t = latest(t, entries[i].Item.FirstSeen, entries[i].Updated)
+	}
+	return t
+}
+
+func formatName(f format) string {
+	return [nFormats]string{"feed.atom", "feed.rss", "feed.json", "index.html"}[f]
+}
+
+func feedHeaders(o Options) http.Header {
+	return http.Header{
+		"Cache-Control":          {"public, max-age=" + strconv.Itoa(int(o.CacheMaxAge/time.Second))},
+		"X-Content-Type-Options": {"nosniff"},
+	}
+}
+
+func docHeaders(o Options, f format) http.Header {
+	h := feedHeaders(o)
+	if f == fmtHTML {
+		h["Content-Security-Policy"] = []string{pageCSP}
+		h["Referrer-Policy"] = []string{"strict-origin-when-cross-origin"}
+	}
+	return h
+}
+
+// ServeHTTP serves /, /index.html, /feed.atom, /feed.rss, /feed.json,
+// /sources.opml, /status and /status.json to GET and HEAD.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var f format
+	switch r.URL.Path {
+	case "/feed.atom":
+		f = fmtAtom
+	case "/feed.rss":
+		f = fmtRSS
+	case "/feed.json":
+		f = fmtJSON
+	case "/", "/index.html":
+		f = fmtHTML
+	case "/sources.opml", "/status", "/status.json":
+		f = nFormats
+	default:
+		http.NotFound(w, r)
+		return
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header()["Allow"] = []string{"GET, HEAD"}
+		http.Error(w, "method not allowed: use GET or HEAD", http.StatusMethodNotAllowed)
+		return
+	}
+	switch r.URL.Path {
+	case "/sources.opml":
+		h.opml.Load().serve(w, r)
+		return
+	case "/status", "/status.json":
+		h.serveStatus(w, r)
+		return
+	}
+
+	if r.URL.RawQuery == "" {
+		if set := h.defaults.Load(); set != nil {
+			set.docs[f].serve(w, r)
+			return
+		}
+	}
+	d, err := h.document(r.Context(), f, r.URL.RawQuery)
+	if err != nil {
+		if errors.Is(err, errBadQuery) {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		h.log.Error("render curated feed", "path", r.URL.Path, "query", r.URL.RawQuery, "error", err)
+		http.Error(w, "the curated feed is unavailable right now; try again later", http.StatusServiceUnavailable)
+		return
+	}
+	d.serve(w, r)
+}
+
+// document returns the rendering of format f for a raw query: the default set when
+// the query comes down to it, else a variant, rendered on its first request.
+func (h *Handler) document(ctx context.Context, f format, rawQuery string) (*doc, error) {
+	h.mu.Lock()
+	o := h.opts
+	h.mu.Unlock()
+	flt, err := parseFilter(rawQuery, o)
+	if err != nil {
+		return nil, err
+	}
+	if flt == (filter{Limit: o.MaxItems}) {
+		set := h.defaults.Load()
+		if set == nil {
+			if _, err := h.Refresh(ctx); err != nil {
+				return nil, err
+			}
+			set = h.defaults.Load()
+		}
+		return set.docs[f], nil
+	}
+	return h.variant(ctx, variantKey{f, flt})
+}
+
+func (h *Handler) variant(ctx context.Context, k variantKey) (*doc, error) {
+	h.mu.Lock()
+	s := h.variants[k]
+	if s != nil && s.gen == h.gen {
+		h.mu.Unlock()
+		select {
+		case <-s.ready:
+			return s.doc, s.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	if s == nil && len(h.variants) >= maxVariants {
+		for old := range h.variants {
+			delete(h.variants, old)
+			break
+		}
+	}
+	s = &slot{gen: h.gen, ready: make(chan struct{})}
+	h.variants[k] = s
+	o, prev := h.opts, h.prev[k]
+	h.mu.Unlock()
+
+	s.doc, s.err = h.renderVariant(context.WithoutCancel(ctx), o, k, prev)
+	close(s.ready)
+	if s.err != nil {
+		h.mu.Lock()
+		if h.variants[k] == s {
+			delete(h.variants, k) // let the next request try again
+		}
+		h.mu.Unlock()
+	}
+	return s.doc, s.err
+}
+
+func (h *Handler) renderVariant(ctx context.Context, o Options, k variantKey, prev *validator) (*doc, error) {
+	ctx, cancel := context.WithTimeout(ctx, variantTimeout)
+	defer cancel()
+	entries, err := h.lister.Curated(ctx, o.query(k.filter))
+	if err != nil {
+		return nil, fmt.Errorf("publish: list curated entries: %w", err)
+	}
+	b, err := renderers[k.f](buildView(o, k.filter, entries), o)
+	if err != nil {
+		return nil, fmt.Errorf("publish: render %s: %w", formatName(k.f), err)
+	}
+	return newDoc(b, contentTypes[k.f], lastSeen(entries), prev, h.now(), docHeaders(o, k.f)), nil
+}
+
+// serveStatus renders the status pages on every request: they change with every
+// fetch, are read rarely, and must not be cached.
+func (h *Handler) serveStatus(w http.ResponseWriter, r *http.Request) {
+	h.mu.Lock()
+	o := h.opts
+	h.mu.Unlock()
+	var list []aggregate.SourceStatus
+	if h.status != nil {
+		var err error
+		if list, err = h.status.SourceStatus(r.Context()); err != nil {
+			h.log.Error("list source status", "error", err)
+			http.Error(w, "source status is unavailable right now", http.StatusServiceUnavailable)
+			return
+		}
+	}
+	var entries []aggregate.Entry
+	if set := h.defaults.Load(); set != nil {
+		entries = set.entries
+	}
+	d := buildStatus(o, list, entries)
+	var (
+		b     []byte
+		err   error
+		ctype string
+	)
+	hdr := w.Header()
+	if r.URL.Path == "/status.json" {
+		b, err = renderStatusJSON(d)
+		ctype = "application/json; charset=utf-8"
+	} else {
+		b, err = renderStatusHTML(d, o)
+		ctype = "text/html; charset=utf-8"
+		hdr.Set("Content-Security-Policy", pageCSP)
+	}
+	if err != nil {
+		h.log.Error("render status", "error", err)
+		http.Error(w, "source status is unavailable right now", http.StatusInternalServerError)
+		return
+	}
+	hdr.Set("Content-Type", ctype)
+	hdr.Set("Content-Length", strconv.Itoa(len(b)))
+	hdr.Set("Cache-Control", "no-cache")
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(b)
+	}
+}

@@ -1,0 +1,150 @@
+package publish
+
+import (
+	"bytes"
+	"encoding/json"
+	"html/template"
+	"time"
+
+	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/aggregate/sanitize"
+)
+
+// statusDoc is what /status.json serves and /status shows: every source's fetch
+// state, and the stories of the current curated feed that several outlets
+// reported, with their similarity, so that a user can see why items were grouped.
+type statusDoc struct {
+	Title   string         `json:"title"`
+	Sources []sourceStatus `json:"sources"`
+	Stories []storyStatus  `json:"stories"`
+}
+
+type sourceStatus struct {
+	ID                int64      `json:"id"`
+	Name              string     `json:"name"`
+	URL               string     `json:"url"`
+	CurrentURL        string     `json:"current_url"` // after permanent redirects; URL when none
+	FeedTitle         string     `json:"feed_title,omitempty"`
+	Active            bool       `json:"active"`
+	Gone              bool       `json:"gone"`
+	State             string     `json:"state"` // ok, error, gone, inactive, pending
+	HTTPStatus        int        `json:"http_status"`
+	LastAttempt       *time.Time `json:"last_attempt"`
+	LastSuccess       *time.Time `json:"last_success"`
+	NextFetch         *time.Time `json:"next_fetch"`
+	ConsecutiveErrors int        `json:"consecutive_errors"`
+	LastError         string     `json:"last_error"`
+	ItemsSeen         int64      `json:"items_seen"`
+	ItemsKept         int64      `json:"items_kept"`
+	Interval          string     `json:"interval,omitempty"`
+	OK                bool       `json:"-"`
+}
+
+type storyStatus struct {
+	ID      string        `json:"id"`
+	Title   string        `json:"title"`
+	URL     string        `json:"url"`
+	Outlet  string        `json:"outlet"`
+	Updated time.Time     `json:"updated"`
+	Members []storyMember `json:"members"`
+}
+
+type storyMember struct {
+	Outlet     string     `json:"outlet"`
+	Title      string     `json:"title"`
+	URL        string     `json:"url"`
+	Published  *time.Time `json:"published,omitempty"`
+	Similarity float64    `json:"similarity"`
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = utc(t)
+	return &t
+}
+
+func buildStatus(o Options, list []aggregate.SourceStatus, entries []aggregate.Entry) *statusDoc {
+	d := &statusDoc{Title: sanitize.Text(o.Title), Sources: make([]sourceStatus, 0, len(list)), Stories: []storyStatus{}}
+	for _, s := range list {
+		st := s.State
+		ss := sourceStatus{
+			ID:                s.Source.ID,
+			Name:              sanitize.Text(s.Source.Name),
+			URL:               s.Source.URL,
+			CurrentURL:        s.Source.URL,
+			FeedTitle:         sanitize.Text(st.FeedTitle),
+			Active:            s.Active,
+			Gone:              st.Gone,
+			HTTPStatus:        st.Status,
+			LastAttempt:       timePtr(st.LastAttempt),
+			LastSuccess:       timePtr(st.LastSuccess),
+			NextFetch:         timePtr(st.NextFetch),
+			ConsecutiveErrors: st.ConsecutiveErrors,
+			LastError:         sanitize.Text(st.LastError),
+			ItemsSeen:         st.ItemsSeen,
+			ItemsKept:         st.ItemsKept,
+		}
+		if st.CurrentURL != "" {
+			ss.CurrentURL = st.CurrentURL
+		}
+		if s.Source.Interval > 0 {
+			ss.Interval = s.Source.Interval.String()
+		}
+		switch {
+		case st.Gone:
+			ss.State = "gone"
+		case !s.Active:
+			ss.State = "inactive"
+		case st.ConsecutiveErrors > 0:
+			ss.State = "error"
+		case st.LastSuccess.IsZero():
+			ss.State = "pending"
+		default:
+			ss.State, ss.OK = "ok", true
+		}
+		d.Sources = append(d.Sources, ss)
+	}
+	for i := range entries {
+		en := &entries[i]
+		if len(en.Also) == 0 {
+			continue
+		}
+		e := entryOf(en)
+		s := storyStatus{ID: e.ID, Title: e.Title, URL: e.URL, Outlet: e.Outlet.Name, Updated: e.Updated}
+		s.Members = append(s.Members, storyMember{Outlet: e.Outlet.Name, Title: e.Title, URL: e.URL, Published: timePtr(e.Published), Similarity: 1})
+		for _, r := range en.Also {
+			s.Members = append(s.Members, storyMember{
+				Outlet: outletOf(r.Outlet).Name, Title: sanitize.Text(r.Title), URL: httpURL(r.URL),
+				Published: timePtr(r.Published), Similarity: r.Similarity,
+			})
+		}
+		d.Stories = append(d.Stories, s)
+	}
+	return d
+}
+
+func renderStatusJSON(d *statusDoc) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(d); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func renderStatusHTML(d *statusDoc, o Options) ([]byte, error) {
+	data := struct {
+		*statusDoc
+		CSS              template.CSS
+		MetaCSP          string
+		HomeURL, JSONURL string
+	}{d, template.CSS(pageCSS), metaCSP, o.BaseURL, o.BaseURL + "status.json"}
+	var buf bytes.Buffer
+	if err := statusTemplate.Execute(&buf, data); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

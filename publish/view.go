@@ -1,0 +1,310 @@
+package publish
+
+import (
+	"html"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/aggregate/sanitize"
+)
+
+// epoch stands in for a date when there is none (an empty feed still needs an
+// Atom <updated>): fixed, so that an unchanged feed keeps its bytes and its ETag.
+var epoch = time.Unix(0, 0).UTC()
+
+// feedView is one rendering's data, cleaned once and shared by every format: text
+// is plain (sanitize.Text), content is sanitised HTML, URLs are absolute http(s) or "".
+type feedView struct {
+	Title, Description string
+	BaseURL            string
+	Filter             filter
+	Lang               string    // the feed's language tag, "" when it has no items to tell
+	Updated            time.Time // newest entry update, epoch for an empty feed
+	Hub                string
+	Entries            []entryView
+}
+
+type entryView struct {
+	ID        string
+	Title     string
+	URL       string // the original article, "" if it had no usable link
+	Summary   string
+	Lang      string // "ko", "en" or ""
+	Body      string // the original's sanitised HTML, may be empty
+	Published time.Time
+	Updated   time.Time
+	Author    string // the outlet's name: in a feed of many outlets, the source is the author
+	Byline    string // the original's author, when it names one
+	Facets    []string
+	Why       string // shortened reasons the topic filter kept it
+	Score     float64
+	Outlet    outletView
+	Also      []relatedView
+}
+
+type outletView struct {
+	Name     string // configured name, else the feed's title, else its host
+	Title    string // the feed's own title, else Name
+	FeedURL  string
+	Link     string
+	SourceID string // the feed's Atom id, else its feed URL (RFC 4287 section 4.2.11)
+}
+
+type relatedView struct {
+	Outlet     string
+	Title      string
+	URL        string
+	Published  time.Time
+	Similarity float64
+}
+
+// Limits on what the HTML page and the content blocks show of an entry.
+const (
+	summaryRunes = 400
+	whyRunes     = 160
+	whyReasons   = 3
+)
+
+func buildView(o Options, f filter, entries []aggregate.Entry) *feedView {
+	v := &feedView{
+		Title:       sanitize.Text(o.Title),
+		Description: sanitize.Text(o.Description),
+		BaseURL:     o.BaseURL,
+		Filter:      f,
+		Hub:         o.Hub,
+		Updated:     epoch,
+		Entries:     make([]entryView, 0, len(entries)),
+	}
+	counts := map[string]int{}
+	for i := range entries {
+		e := entryOf(&entries[i])
+		if e.Updated.After(v.Updated) {
+			v.Updated = e.Updated
+		}
+		counts[e.Lang]++
+		v.Entries = append(v.Entries, e)
+	}
+	switch {
+	case f.Lang != "":
+		v.Lang = f.Lang
+	case o.Language != "":
+		v.Lang = o.Language
+	case counts["ko"] > 0 && counts["ko"] >= counts["en"]:
+		v.Lang = "ko"
+	case counts["en"] > 0:
+		v.Lang = "en"
+	}
+	return v
+}
+
+func entryOf(en *aggregate.Entry) entryView {
+	it := &en.Item
+	e := entryView{
+		ID:     en.ID,
+		Title:  sanitize.Text(it.Title),
+		URL:    httpURL(it.URL),
+		Lang:   langTag(it.Lang),
+		Body:   sanitize.HTML(it.Content, it.URL),
+		Score:  it.Verdict.Score,
+		Outlet: outletOf(en.Outlet),
+	}
+	if e.ID == "" {
+		// The store computes ids; should one be missing, derive the same stable id
+		// rather than let a random one make readers show the entry again.
+		e.ID = aggregate.EntryID(en.Outlet.FeedURL, *it)
+	}
+	e.Summary = shorten(sanitize.Text(it.Summary), summaryRunes)
+	if e.Summary == "" {
+		e.Summary = shorten(sanitize.Text(e.Body), summaryRunes)
+	}
+	if e.Title == "" {
+		e.Title = shorten(e.Summary, 80)
+	}
+	if e.Title == "" {
+		e.Title = e.Outlet.Name
+	}
+	if e.Summary == "" {
+		e.Summary = e.Title
+	}
+
+	e.Published = utc(it.Published)
+	if e.Published.IsZero() {
+		// An item without a date is published, as far as anyone can tell, when
+		// gleaner first saw it.
+		e.Published = utc(it.FirstSeen)
+	}
+	e.Updated = latest(utc(en.Updated), utc(it.Updated), e.Published)
+	if e.Updated.IsZero() {
+		e.Updated = epoch
+	}
+
+	e.Author = e.Outlet.Name
+	if a := sanitize.Text(it.Author); a != e.Author {
+		e.Byline = a
+	}
+	for _, f := range it.Verdict.Facets {
+		if f = sanitize.Text(f); f != "" && !slices.Contains(e.Facets, f) {
+			e.Facets = append(e.Facets, f)
+		}
+	}
+	e.Why = why(it.Verdict.Reasons)
+
+	seen := map[string]bool{e.URL: true}
+	for _, r := range en.Also {
+		u := httpURL(r.URL)
+		if u == "" || seen[u] {
+			continue
+		}
+		seen[u] = true
+		e.Also = append(e.Also, relatedView{
+			Outlet:     outletOf(r.Outlet).Name,
+			Title:      sanitize.Text(r.Title),
+			URL:        u,
+			Published:  utc(r.Published),
+			Similarity: r.Similarity,
+		})
+	}
+	return e
+}
+
+func outletOf(o aggregate.Outlet) outletView {
+	v := outletView{
+		Name:    sanitize.Text(o.Name),
+		Title:   sanitize.Text(o.Title),
+		FeedURL: httpURL(o.FeedURL),
+		Link:    httpURL(o.Link),
+	}
+	if v.Name == "" {
+		v.Name = v.Title
+	}
+	if v.Name == "" {
+		if u, err := url.Parse(o.FeedURL); err == nil && u.Host != "" {
+			v.Name = u.Host
+		} else {
+			v.Name = "unknown source"
+		}
+	}
+	if v.Title == "" {
+		v.Title = v.Name
+	}
+	v.SourceID = strings.TrimSpace(o.FeedID)
+	if v.SourceID == "" || strings.ContainsAny(v.SourceID, " \t\r\n<>\"") {
+		v.SourceID = o.FeedURL
+	}
+	return v
+}
+
+// why turns the filter's reasons into one short line: the first few, and how many
+// more there were.
+func why(reasons []string) string {
+	var parts []string
+	for _, r := range reasons {
+		if r = sanitize.Text(r); r != "" {
+			parts = append(parts, r)
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	s := strings.Join(parts[:min(len(parts), whyReasons)], "; ")
+	if n := len(parts) - whyReasons; n > 0 {
+		s += " (+" + strconv.Itoa(n) + " more)"
+	}
+	return shorten(s, whyRunes)
+}
+
+// shorten cuts s to at most n runes, at a space when one is near the end, and
+// marks the cut with an ellipsis.
+func shorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	cut := 0
+	for i := range s {
+		if n == 0 {
+			cut = i
+			break
+		}
+		n--
+	}
+	t := s[:cut]
+	if sp := strings.LastIndexByte(t, ' '); sp > len(t)*3/4 {
+		t = t[:sp]
+	}
+	return strings.TrimRight(t, " ,.;:") + "…"
+}
+
+// httpURL returns s when it is an absolute http(s) URL, else "": the formats link
+// only to web pages, whatever the store holds.
+// contentHTML is the HTML body every feed format carries for an entry: the
+// original's sanitised content (or its summary), why it was kept, and the other
+// outlets that reported the story. Everything not already sanitised is escaped here.
+func contentHTML(e *entryView) string {
+	var b strings.Builder
+	if e.Body != "" {
+		b.WriteString(e.Body)
+	} else {
+		b.WriteString("<p>" + html.EscapeString(e.Summary) + "</p>")
+	}
+	if e.Why != "" {
+		b.WriteString("\n<p><small>Why it was kept: " + html.EscapeString(e.Why) + "</small></p>")
+	}
+	if len(e.Also) > 0 {
+		b.WriteString("\n<p>Also reported by:</p>\n<ul>")
+		for _, a := range e.Also {
+			b.WriteString("\n<li><a href=\"" + html.EscapeString(a.URL) + "\" rel=\"" + sanitize.LinkRel + "\">" +
+				html.EscapeString(a.Outlet) + "</a>")
+			if a.Title != "" {
+				b.WriteString(": " + html.EscapeString(a.Title))
+			}
+			b.WriteString("</li>")
+		}
+		b.WriteString("\n</ul>")
+	}
+	return b.String()
+}
+
+func httpURL(s string) string {
+	s = strings.TrimSpace(s)
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+		return s
+	}
+	return ""
+}
+
+func langTag(s string) string {
+	switch s = strings.ToLower(strings.TrimSpace(s)); s {
+	case "ko", "en":
+		return s
+	}
+	return ""
+}
+
+// utc drops the location and the sub-second part: every format writes whole
+// seconds, and the same instant must render the same bytes wherever it came from.
+func utc(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.UTC().Truncate(time.Second)
+}
+
+func latest(ts ...time.Time) time.Time {
+	var m time.Time
+	for _, t := range ts {
+		if t.After(m) {
+			m = t
+		}
+	}
+	return m
+}
