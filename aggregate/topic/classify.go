@@ -1,0 +1,506 @@
+package topic
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Doc is the text of one item. Fields are plain text (the caller strips
+// HTML); any may be empty.
+type Doc struct {
+	Title, Summary, Content string
+}
+
+// Result is a classification with its explanation.
+type Result struct {
+	Match bool
+	Score float64
+	// Reasons say which term, in which field, added what, and which rule
+	// decided, e.g. `title: "인공지능 기본법" strong +4.0` and
+	// `rule: ai+actor (score 6.5 >= 3.5) -> match`.
+	Reasons []string
+	// Facets are the policy facets of a matching item ("regulation",
+	// "export-control", ...), sorted; nil when the item does not match.
+	Facets []string
+}
+
+// hit is one accepted occurrence of a term in a field of normalised text.
+type hit struct {
+	term       int32
+	field      uint8
+	start, end int32
+	factor     float64 // enumeration discount, 1 when none
+	state      hitState
+	by         int32 // the hit (mask) or disambiguation (drop) responsible
+}
+
+type hitState uint8
+
+const (
+	hitLive      hitState = iota
+	hitContext            // a disambiguation context term: never scored
+	hitMasked             // inside a match of an "ignore" group
+	hitDropped            // dropped by a disambiguation
+	hitContained          // inside a longer match of the same group
+	hitRepeat             // the same term again in the same field
+)
+
+// scratch is the per-call working memory, pooled so that Classify allocates
+// little.
+type scratch struct {
+	text  [numFields][]byte
+	cased []byte
+	hits  []hit
+	group []float64
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// Classify scores d against the profile. It is safe for concurrent use and
+// does no I/O.
+func (c *Classifier) Classify(d Doc) Result {
+	s := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(s)
+	s.hits = s.hits[:0]
+	texts := [numFields]string{d.Title, d.Summary, d.Content}
+	for f, t := range texts {
+		s.text[f] = s.text[f][:0]
+		if t == "" || c.fields[f] == 0 {
+			continue
+		}
+		s.text[f] = normalize(s.text[f], t, false)
+		c.scan(c.lower, s.text[f], uint8(f), s)
+		if c.cased != nil {
+			// Same normalisation without case folding: byte offsets agree
+			// with s.text[f] (see normalize).
+			s.cased = normalize(s.cased[:0], t, true)
+			c.scan(c.cased, s.cased, uint8(f), s)
+		}
+	}
+	hits := s.hits
+	_, triggerHit := c.resolve(hits, &s.text)
+
+	// Score.
+	if cap(s.group) < len(c.groups) {
+		s.group = make([]float64, len(c.groups))
+	}
+	gs := s.group[:len(c.groups)]
+	clear(gs)
+	for i := range hits {
+		h := &hits[i]
+		if h.state != hitLive {
+			continue
+		}
+		g := c.terms[h.term].group
+		gs[g] += c.groups[g].weight * c.fields[h.field] * h.factor
+	}
+	var ks [numKinds]float64
+	for g, v := range gs {
+		if m := c.groups[g].max; m > 0 && math.Abs(v) > m {
+			v = math.Copysign(m, v)
+			gs[g] = v
+		}
+		ks[c.groups[g].kind] += v
+	}
+	total := 0.0
+	for k := kindAI; k <= kindNegative; k++ {
+		total += ks[k]
+	}
+	var near [numFields][2]int32 // the hits that earned the proximity bonus, per field
+	for f := range near {
+		near[f] = [2]int32{-1, -1}
+	}
+	if c.prox.bonus > 0 && ks[kindAI] > 0 {
+		for f := range numFields {
+			if a, b, ok := c.nearPair(hits, s.text[f], uint8(f)); ok {
+				near[f] = [2]int32{a, b}
+				total += c.prox.bonus * c.fields[f]
+			}
+		}
+	}
+
+	// Decide.
+	res := Result{Score: round2(total)}
+	res.Reasons = make([]string, 0, 8)
+	var buf []byte
+	for i := range hits {
+		h := &hits[i]
+		t := &c.terms[h.term]
+		buf = buf[:0]
+		switch h.state {
+		case hitLive:
+			g := &c.groups[t.group]
+			if g.weight == 0 {
+				continue // facet and ignore terms explain nothing by themselves
+			}
+			buf = appendHitHead(buf, h, t)
+			buf = append(buf, ' ')
+			buf = append(buf, g.name...)
+			buf = append(buf, ' ')
+			buf = appendSigned(buf, g.weight*c.fields[h.field]*h.factor)
+			if h.factor != 1 {
+				buf = append(buf, " (list item x"...)
+				buf = strconv.AppendFloat(buf, h.factor, 'g', 3, 64)
+				buf = append(buf, ')')
+			}
+		case hitMasked:
+			buf = appendHitHead(buf, h, t)
+			buf = append(buf, " ignored inside "...)
+			buf = strconv.AppendQuote(buf, c.terms[hits[h.by].term].text)
+		case hitDropped:
+			buf = appendHitHead(buf, h, t)
+			buf = append(buf, " dropped by "...)
+			buf = append(buf, c.disamb[h.by]...)
+			if th := triggerHit[h.by]; th >= 0 {
+				buf = append(buf, " ("...)
+				buf = strconv.AppendQuote(buf, c.terms[hits[th].term].text)
+				buf = append(buf, ')')
+			}
+		default:
+			continue
+		}
+		res.Reasons = append(res.Reasons, string(buf))
+	}
+	for f, p := range near {
+		if p[0] < 0 {
+			continue
+		}
+		buf = append(buf[:0], fieldNames[f]...)
+		buf = append(buf, ": "...)
+		buf = strconv.AppendQuote(buf, c.terms[hits[p[0]].term].text)
+		buf = append(buf, " near "...)
+		buf = strconv.AppendQuote(buf, c.terms[hits[p[1]].term].text)
+		buf = append(buf, " proximity "...)
+		buf = appendSigned(buf, c.prox.bonus*c.fields[f])
+		res.Reasons = append(res.Reasons, string(buf))
+	}
+	for ri := range c.rules {
+		r := &c.rules[ri]
+		if !c.ruleHolds(r, &ks, total) {
+			continue
+		}
+		res.Match = true
+		buf = append(buf[:0], "rule: "...)
+		buf = append(buf, r.name...)
+		buf = append(buf, " ("...)
+		for _, k := range r.need {
+			buf = append(buf, kindNames[k]...)
+			buf = append(buf, ' ')
+			buf = strconv.AppendFloat(buf, round2(ks[k]), 'f', -1, 64)
+			buf = append(buf, ", "...)
+		}
+		buf = append(buf, "score "...)
+		buf = strconv.AppendFloat(buf, res.Score, 'f', -1, 64)
+		buf = append(buf, " >= "...)
+		buf = strconv.AppendFloat(buf, r.minScore, 'f', -1, 64)
+		buf = append(buf, ") -> match"...)
+		res.Reasons = append(res.Reasons, string(buf))
+		break
+	}
+	if !res.Match {
+		buf = append(buf[:0], "rule: none holds (score "...)
+		buf = strconv.AppendFloat(buf, res.Score, 'f', -1, 64)
+		for _, k := range []kind{kindAI, kindActor, kindInstrument, kindAction, kindStrong} {
+			if !c.hasKind[k] {
+				continue
+			}
+			buf = append(buf, ", "...)
+			buf = append(buf, kindNames[k]...)
+			buf = append(buf, ' ')
+			buf = strconv.AppendFloat(buf, round2(ks[k]), 'f', -1, 64)
+		}
+		buf = append(buf, ") -> no match"...)
+		res.Reasons = append(res.Reasons, string(buf))
+		return res
+	}
+	for g, v := range gs {
+		if f := c.groups[g].facet; f != "" && v > 0 && !slices.Contains(res.Facets, f) {
+			res.Facets = append(res.Facets, f)
+		}
+	}
+	slices.Sort(res.Facets)
+	return res
+}
+
+func (c *Classifier) ruleHolds(r *crule, ks *[numKinds]float64, total float64) bool {
+	for _, k := range r.need {
+		if ks[k] <= 0 || ks[k] < r.needMin {
+			return false
+		}
+	}
+	return total >= r.minScore
+}
+
+// scan runs one automaton over one field's text and records the hits whose
+// word edges hold.
+func (c *Classifier) scan(m *matcher, text []byte, field uint8, s *scratch) {
+	if m == nil || len(text) == 0 {
+		return
+	}
+	it := m.ac.IterOverlappingByte(text)
+	for mt := it.Next(); mt != nil; mt = it.Next() {
+		start, end := mt.Start(), mt.End()
+		for _, id := range m.terms[mt.Pattern()] {
+			t := &c.terms[id]
+			if t.leftWord && !leftBoundary(text, start) {
+				continue
+			}
+			if t.rightWord && !rightBoundary(text, end) {
+				continue
+			}
+			st := hitLive
+			if t.group < 0 {
+				st = hitContext
+			}
+			s.hits = append(s.hits, hit{term: id, field: field, start: int32(start), end: int32(end), factor: 1, state: st})
+		}
+	}
+}
+
+// resolve applies disambiguations, ignore masks, same-group containment,
+// repeats and enumeration discounts to the hits, in place. It returns the
+// disambiguations triggered and, for each, the hit that triggered it.
+func (c *Classifier) resolve(hits []hit, texts *[numFields][]byte) (uint64, []int32) {
+	var triggered uint64
+	var triggerHit []int32
+	for i := range hits {
+		if cx := c.terms[hits[i].term].contextOf; cx != 0 && triggered&cx == 0 {
+			if triggerHit == nil {
+				triggerHit = make([]int32, len(c.disamb))
+				for j := range triggerHit {
+					triggerHit[j] = -1
+				}
+			}
+			triggered |= cx
+			for j := range c.disamb {
+				if cx&(1<<uint(j)) != 0 && triggerHit[j] < 0 {
+					triggerHit[j] = int32(i)
+				}
+			}
+		}
+	}
+	for i := range hits {
+		h := &hits[i]
+		if h.state != hitLive {
+			continue
+		}
+		t := &c.terms[h.term]
+		if t.dropBy&triggered != 0 {
+			h.state = hitDropped
+			for j := range c.disamb {
+				if t.dropBy&triggered&(1<<uint(j)) != 0 {
+					h.by = int32(j)
+					break
+				}
+			}
+			continue
+		}
+		gi := t.group
+		for j := range hits {
+			o := &hits[j]
+			if j == i || o.field != h.field || o.state == hitContext {
+				continue
+			}
+			og := c.terms[o.term].group
+			if og < 0 || o.start > h.start || o.end < h.end {
+				continue
+			}
+			longer := o.end-o.start > h.end-h.start
+			if c.groups[og].kind == kindIgnore && c.groups[gi].kind != kindIgnore && longer {
+				h.state, h.by = hitMasked, int32(j)
+				break
+			}
+			if og == gi && longer {
+				h.state = hitContained
+				break
+			}
+		}
+	}
+	// Enumeration discounts, then repeats: the same term twice in a field
+	// counts once, with its best factor.
+	for i := range hits {
+		h := &hits[i]
+		if h.state != hitLive {
+			continue
+		}
+		if c.enum.factor < 1 && c.enum.kinds[c.groups[c.terms[h.term].group].kind] &&
+			listItems(texts[h.field], int(h.start), int(h.end)) >= c.enum.minItems {
+			h.factor = c.enum.factor
+		}
+		for j := range i {
+			o := &hits[j]
+			if o.state == hitLive && o.term == h.term && o.field == h.field {
+				o.factor = max(o.factor, h.factor)
+				h.state = hitRepeat
+				break
+			}
+		}
+	}
+	return triggered, triggerHit
+}
+
+// nearPair finds, in one field, a live AI hit and a live hit of a
+// proximity kind at most window runes apart.
+func (c *Classifier) nearPair(hits []hit, text []byte, field uint8) (int32, int32, bool) {
+	for i := range hits {
+		a := &hits[i]
+		if a.field != field || a.state != hitLive || c.groups[c.terms[a.term].group].kind != kindAI {
+			continue
+		}
+		for j := range hits {
+			b := &hits[j]
+			if b.field != field || b.state != hitLive || !c.prox.with[c.groups[c.terms[b.term].group].kind] {
+				continue
+			}
+			lo, hi := a.end, b.start
+			if b.end <= a.start {
+				lo, hi = b.end, a.start
+			}
+			if hi <= lo || utf8.RuneCount(text[lo:hi]) <= c.prox.window {
+				return int32(i), int32(j), true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// listItems counts the items of the enumeration the span text[start:end] is
+// part of: items joined by list separators ("·", ",", "/") or by "and"/"or",
+// plus one for a trailing "등" or "etc".
+func listItems(text []byte, start, end int) int {
+	items := 1
+	// Rightwards.
+	i := end
+	for {
+		j := skipSpaces(text, i)
+		if n := sepAt(text, j); n > 0 {
+			items++
+			i = skipToken(text, skipSpaces(text, j+n))
+			continue
+		}
+		if n := conjAt(text, j); n > 0 && j > i {
+			items++
+			i = skipToken(text, skipSpaces(text, j+n))
+			break // "A, B and C": the conjunction ends the list
+		}
+		if hasPrefixAt(text, j, "등") || hasPrefixAt(text, j, "etc") {
+			items++
+		}
+		break
+	}
+	// Leftwards.
+	i = start
+	for {
+		j := skipSpacesBack(text, i)
+		if n := sepBefore(text, j); n > 0 {
+			items++
+			i = skipTokenBack(text, skipSpacesBack(text, j-n))
+			continue
+		}
+		if n := conjBefore(text, j); n > 0 && j < i {
+			items++
+			i = skipTokenBack(text, skipSpacesBack(text, j-n))
+			continue
+		}
+		break
+	}
+	return items
+}
+
+var listSeps = []string{"·", "ㆍ", "・", "、", ",", "/"}
+
+func sepAt(text []byte, i int) int {
+	for _, s := range listSeps {
+		if hasPrefixAt(text, i, s) {
+			return len(s)
+		}
+	}
+	return 0
+}
+
+func sepBefore(text []byte, i int) int {
+	for _, s := range listSeps {
+		if i >= len(s) && string(text[i-len(s):i]) == s {
+			return len(s)
+		}
+	}
+	return 0
+}
+
+func conjAt(text []byte, i int) int {
+	for _, s := range []string{"and ", "or "} {
+		if hasPrefixAt(text, i, s) {
+			return len(s) - 1
+		}
+	}
+	return 0
+}
+
+func conjBefore(text []byte, i int) int {
+	for _, s := range []string{" and", " or"} {
+		if i >= len(s) && string(text[i-len(s):i]) == s {
+			return len(s) - 1
+		}
+	}
+	return 0
+}
+
+func hasPrefixAt(text []byte, i int, p string) bool {
+	return i >= 0 && i+len(p) <= len(text) && string(text[i:i+len(p)]) == p
+}
+
+func skipSpaces(text []byte, i int) int {
+	for i < len(text) && text[i] == ' ' {
+		i++
+	}
+	return i
+}
+
+func skipSpacesBack(text []byte, i int) int {
+	for i > 0 && text[i-1] == ' ' {
+		i--
+	}
+	return i
+}
+
+// skipToken moves past one list item: letters and digits, at most 24 runes.
+func skipToken(text []byte, i int) int {
+	for n := 0; i < len(text) && n < 24; n++ {
+		r, size := utf8.DecodeRune(text[i:])
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			break
+		}
+		i += size
+	}
+	return i
+}
+
+func skipTokenBack(text []byte, i int) int {
+	for n := 0; i > 0 && n < 24; n++ {
+		r, size := utf8.DecodeLastRune(text[:i])
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			break
+		}
+		i -= size
+	}
+	return i
+}
+
+func appendHitHead(buf []byte, h *hit, t *cterm) []byte {
+	buf = append(buf, fieldNames[h.field]...)
+	buf = append(buf, ": "...)
+	return strconv.AppendQuote(buf, t.text)
+}
+
+func appendSigned(buf []byte, v float64) []byte {
+	if v >= 0 {
+		buf = append(buf, '+')
+	}
+	return strconv.AppendFloat(buf, v, 'f', 1, 64)
+}
+
+func round2(v float64) float64 { return math.Round(v*100) / 100 }

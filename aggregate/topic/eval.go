@@ -1,0 +1,167 @@
+package topic
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// Labeled is one item of an evaluation set: the classify input line plus its
+// language and the right answer.
+type Labeled struct {
+	ID      string `json:"id"`
+	Lang    string `json:"lang"`
+	Title   string `json:"title"`
+	Summary string `json:"summary"`
+	Content string `json:"content"`
+	Label   bool   `json:"label"`
+}
+
+// ReadLabeled reads JSON lines of Labeled items. Blank lines are skipped; an
+// item without a language gets DetectLang of its text. Errors name the line.
+func ReadLabeled(r io.Reader) ([]Labeled, error) {
+	var items []Labeled
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64*1024), 16*1024*1024)
+	for n := 1; sc.Scan(); n++ {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		var it Labeled
+		dec := json.NewDecoder(bytes.NewReader(line))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&it); err != nil {
+			return nil, fmt.Errorf("line %d: %w", n, err)
+		}
+		if it.Title == "" && it.Summary == "" && it.Content == "" {
+			return nil, fmt.Errorf("line %d: no title, summary or content", n)
+		}
+		if it.Lang == "" {
+			it.Lang = DetectLang(it.Title + " " + it.Summary + " " + it.Content)
+		}
+		items = append(items, it)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read labeled items: %w", err)
+	}
+	return items, nil
+}
+
+// Report is the outcome of Evaluate: one LangReport per language, sorted by
+// language code.
+type Report struct {
+	Langs []LangReport
+}
+
+// LangReport holds the confusion counts and scores of one language, and the
+// items the classifier got wrong.
+type LangReport struct {
+	Lang                  string
+	TP, FP, FN, TN        int
+	Precision, Recall, F1 float64
+	Errors                []Misclassified
+}
+
+// Misclassified is one wrong decision with the classifier's reasons.
+type Misclassified struct {
+	ID      string
+	Label   bool // the right answer
+	Score   float64
+	Title   string
+	Summary string
+	Reasons []string
+}
+
+// Lang returns the report of one language.
+func (r Report) Lang(code string) (LangReport, bool) {
+	for _, l := range r.Langs {
+		if l.Lang == code {
+			return l, true
+		}
+	}
+	return LangReport{}, false
+}
+
+// Evaluate classifies every item and counts, per language, how the decisions
+// compare with the labels.
+func Evaluate(c *Classifier, items []Labeled) Report {
+	byLang := map[string]*LangReport{}
+	for _, it := range items {
+		l := byLang[it.Lang]
+		if l == nil {
+			l = &LangReport{Lang: it.Lang}
+			byLang[it.Lang] = l
+		}
+		res := c.Classify(Doc{Title: it.Title, Summary: it.Summary, Content: it.Content})
+		switch {
+		case res.Match && it.Label:
+			l.TP++
+		case res.Match && !it.Label:
+			l.FP++
+		case !res.Match && it.Label:
+			l.FN++
+		default:
+			l.TN++
+		}
+		if res.Match != it.Label {
+			l.Errors = append(l.Errors, Misclassified{
+				ID: it.ID, Label: it.Label, Score: res.Score,
+				Title: it.Title, Summary: it.Summary, Reasons: res.Reasons,
+			})
+		}
+	}
+	var r Report
+	for _, l := range byLang {
+		l.Precision = ratio(l.TP, l.TP+l.FP)
+		l.Recall = ratio(l.TP, l.TP+l.FN)
+		if l.Precision+l.Recall > 0 {
+			l.F1 = 2 * l.Precision * l.Recall / (l.Precision + l.Recall)
+		}
+		r.Langs = append(r.Langs, *l)
+	}
+	slices.SortFunc(r.Langs, func(a, b LangReport) int { return strings.Compare(a.Lang, b.Lang) })
+	return r
+}
+
+// ratio is n/d, or 1 when d is 0: no positive decisions means no wrong ones.
+func ratio(n, d int) float64 {
+	if d == 0 {
+		return 1
+	}
+	return float64(n) / float64(d)
+}
+
+// Write prints, per language, precision, recall, F1 and the confusion counts,
+// then each misclassified item with its reasons.
+func (r Report) Write(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	for _, l := range r.Langs {
+		fmt.Fprintf(bw, "%s: precision %.3f  recall %.3f  F1 %.3f  (tp %d  fp %d  fn %d  tn %d; %d items)\n",
+			l.Lang, l.Precision, l.Recall, l.F1, l.TP, l.FP, l.FN, l.TN, l.TP+l.FP+l.FN+l.TN)
+	}
+	for _, l := range r.Langs {
+		if len(l.Errors) == 0 {
+			continue
+		}
+		fmt.Fprintf(bw, "\n%s misclassified (%d):\n", l.Lang, len(l.Errors))
+		for _, m := range l.Errors {
+			what := "false positive"
+			if m.Label {
+				what = "false negative"
+			}
+			fmt.Fprintf(bw, "- %s %s (score %g): %s\n", m.ID, what, m.Score, m.Title)
+			if m.Summary != "" {
+				fmt.Fprintf(bw, "    %s\n", m.Summary)
+			}
+			for _, reason := range m.Reasons {
+				fmt.Fprintf(bw, "    * %s\n", reason)
+			}
+		}
+	}
+	return bw.Flush()
+}
