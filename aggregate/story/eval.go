@@ -110,6 +110,9 @@ func Evaluate(c Config, items []Labeled) Report {
 	story := make([]int64, len(items))
 	for _, i := range order {
 		d := labeledDoc(items[i], i)
+		// Production prunes now and then; pruning before every item is the same as far as
+		// answers go (Find ignores members outside the window) and keeps the index honest.
+		ix.Prune(d.Published.Add(-c.Window))
 		sid := d.ID
 		if m, ok := ix.Find(d); ok {
 			sid = m.StoryID

@@ -19,9 +19,8 @@ const maxFeatures = 200
 // Feature kinds, mixed into the hash so that a Hangul bigram and an English word with the
 // same bytes never collide.
 const (
-	kindDense  = 'h' // character n-gram of a script without reliable word boundaries
-	kindWord   = 'w' // stemmed word or number
-	kindBigram = 'b' // two consecutive stemmed words
+	kindDense = 'h' // character bigram (or lone character) of a dense script
+	kindWord  = 'w' // stemmed word or number
 )
 
 // Boilerplate that outlets add around the same story. Each pattern runs on NFKC text, so
@@ -83,32 +82,34 @@ func cleanSummary(s string) string {
 	return strings.TrimSpace(s)
 }
 
-// isDense reports scripts written without reliable word boundaries for matching. Korean
-// does space words, but particles and endings attach (과기정통부는/과기정통부가) and outlets
-// space compounds differently (인공지능 기본법/인공지능기본법), so it is treated like Chinese
-// and Japanese: spaces are ignored and characters are shingled.
+// isDense reports scripts that are shingled by characters rather than words. Korean does
+// space words, but particles and endings attach to them (과기정통부는/과기정통부가), so whole
+// words rarely match across outlets while their character bigrams do. Chinese and Japanese
+// have no spaces at all.
 func isDense(r rune) bool {
 	return unicode.In(r, unicode.Hangul, unicode.Han, unicode.Hiragana, unicode.Katakana)
 }
 
-// shingler turns text into feature hashes. It keeps its buffers so one Doc costs few
+// shingler turns text into feature hashes. It keeps its buffers so that one Doc costs few
 // allocations.
 type shingler struct {
 	out   []uint64
 	dense []rune
 	word  []byte
-	prevW uint64 // hash of the previous content word, 0 at the start
-	debug map[uint64]string
-	prevS string
 }
 
 // add appends the features of s, stopping at maxFeatures.
+//
+// Dense runs (Hangul words) yield character bigrams; a run ends at a space, punctuation or a
+// Latin word, so no bigram straddles two words: a junction such as 고밝 in "…고 밝혔다" is
+// shared by unrelated stories and says nothing. Latin words and numbers yield one stemmed
+// token each. Word pairs were tried and dropped: rewrites by different outlets rarely share
+// them, so they lowered the similarity of true pairs more than that of near-misses.
 func (sh *shingler) add(s string) {
 	sh.dense = sh.dense[:0]
 	sh.word = sh.word[:0]
-	sh.prevW = 0
 	for _, r := range s {
-		if len(sh.out) >= varMax {
+		if len(sh.out) >= maxFeatures {
 			return
 		}
 		switch {
@@ -116,8 +117,6 @@ func (sh *shingler) add(s string) {
 			sh.flushWord()
 			sh.dense = append(sh.dense, r)
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			// A Latin word or a number ends a dense run: "국가AI컴퓨팅센터" and
-			// "국가 AI 컴퓨팅센터" then shingle the same.
 			sh.flushDense()
 			sh.word = utf8.AppendRune(sh.word, unicode.ToLower(r))
 		case unicode.IsMark(r):
@@ -126,92 +125,75 @@ func (sh *shingler) add(s string) {
 				sh.word = utf8.AppendRune(sh.word, r)
 			}
 		default:
-			// Spaces and punctuation end a word but not a dense run.
 			sh.flushWord()
-			if varSpaceBreaks && unicode.IsSpace(r) {
-				sh.flushDense()
-			}
+			sh.flushDense()
 		}
 	}
 	sh.flushWord()
 	sh.flushDense()
 }
 
-// flushDense emits the character bigrams of the pending dense run; a run of one character
-// is emitted as a unigram so that it is not lost.
+// flushDense emits the bigrams of the pending dense run, except grammatical ones; a run of
+// one character is emitted alone so that it is not lost.
 func (sh *shingler) flushDense() {
 	d := sh.dense
-	n := varKoN
-	if len(d) > 0 && len(d) < n {
-		h := uint64(0)
-		for _, r := range d {
-			h = h*0x100000001b3 ^ uint64(r)
-		}
-		sh.emit(mix2(kindDense, h))
+	if len(d) == 1 {
+		sh.emit(mix2(kindDense, uint64(d[0])))
 	}
-	for i := 0; i+n <= len(d) && len(sh.out) < varMax; i++ {
-		if varKoStop && n == 2 {
-			if _, ok := koStop[[2]rune{d[i], d[i+1]}]; ok {
-				continue
-			}
+	for i := 0; i+1 < len(d); i++ {
+		pair := [2]rune{d[i], d[i+1]}
+		if _, stop := denseStop[pair]; stop {
+			continue
 		}
-		h := uint64(0)
-		for _, r := range d[i : i+n] {
-			h = h*0x100000001b3 ^ uint64(r)
-		}
-		h = mix2(kindDense, h)
-		if sh.debug != nil {
-			sh.debug[h] = string(d[i : i+n])
-		}
-		sh.emit(h)
+		sh.emit(mix2(kindDense, uint64(pair[0])<<32|uint64(pair[1])))
 	}
 	sh.dense = sh.dense[:0]
-	// A dense run separates words, so no word pair spans it.
-	if len(d) > 0 {
-		sh.prevW = 0
-	}
 }
 
-// flushWord emits the pending word and its pair with the previous content word.
+// flushWord emits the pending word unless it is a stopword or a lone letter (the "u" and
+// "s" of "U.S.").
 func (sh *shingler) flushWord() {
 	if len(sh.word) == 0 {
 		return
 	}
 	w := stem(sh.word)
 	sh.word = sh.word[:0]
-	if isStopword(w) {
+	if isStopword(w) || (len(w) == 1 && !('0' <= w[0] && w[0] <= '9')) {
 		return
 	}
-	h := hashBytes(kindWord, w)
-	sh.emit(h)
-	if sh.debug != nil {
-		sh.debug[h] = string(w)
-	}
-	if sh.prevW != 0 && varEnBigrams {
-		hb := mix2(kindBigram, sh.prevW*0x9e3779b97f4a7c15^h)
-		if sh.debug != nil {
-			sh.debug[hb] = sh.prevS + "_" + string(w)
-		}
-		sh.emit(hb)
-	}
-	sh.prevS = string(w)
-	sh.prevW = h
+	sh.emit(hashBytes(kindWord, w))
 }
 
 func (sh *shingler) emit(h uint64) {
-	if len(sh.out) < varMax {
+	if len(sh.out) < maxFeatures {
 		sh.out = append(sh.out, h)
 	}
 }
 
 // features returns the sorted, distinct feature hashes of d's cleaned title and summary.
 func features(d Doc) []uint64 {
-	var sh shingler
-	sh.add(strings.ToLower(cleanTitle(d.Title)))
-	sh.add(strings.ToLower(cleanSummary(d.Summary)))
+	sh := shingler{out: make([]uint64, 0, 64)}
+	sh.add(cleanTitle(d.Title))
+	sh.add(cleanSummary(d.Summary))
 	slices.Sort(sh.out)
 	return slices.Compact(sh.out)
 }
+
+// denseStop holds Korean bigrams that are grammar or newswire formula rather than content:
+// verb endings (했다, 밝혔, 혔다), particles and connectives (으로, 에서, 위해), and reporting
+// phrases (이날, 기자). Every story has them, so they raised the similarity of unrelated items
+// on the same day; the list is generic Korean, not drawn from any one topic.
+var denseStop = func() map[[2]rune]struct{} {
+	const list = `했다 혔다 밝혔 했고 했으 했습 한다 된다 됐다 있다 없다 이다 였다 겠다 하겠 하고 하는 하기
+하며 해야 하여 해서 으로 에서 에는 에게 까지 부터 이라 라고 다고 다며 다는 이번 이날 지난 올해
+위해 대해 통해 따라 관련 것으 것이 것을 것은 등을 등이 등의 에도 이를 기자 말했 습니 니다 입니`
+	m := make(map[[2]rune]struct{})
+	for _, w := range strings.Fields(list) {
+		r := []rune(w)
+		m[[2]rune{r[0], r[1]}] = struct{}{}
+	}
+	return m
+}()
 
 // stem strips common English inflections so that "rules", "ruled" and "ruling" meet. It is
 // deliberately light: both sides of a comparison are stemmed the same way, so the stem need

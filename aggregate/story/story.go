@@ -15,7 +15,7 @@ import (
 // Defaults chosen on testdata/stories/dev.jsonl; see DefaultConfig.
 const (
 	DefaultWindow    = 72 * time.Hour
-	DefaultThreshold = 0.20
+	DefaultThreshold = 0.21
 )
 
 // Config sets when two items count as the same story.
@@ -24,7 +24,9 @@ type Config struct {
 	// outlets rewrite a story within hours, while a story on the same subject weeks later is
 	// news of its own.
 	Window time.Duration
-	// Threshold is the minimum estimated Jaccard similarity of the shingle sets, in (0,1].
+	// Threshold is the minimum score, in (0,1]: the estimated Jaccard similarity of the two
+	// items' shingle sets, discounted linearly by the time between them so that it reaches
+	// zero at Window (see Index.Find).
 	Threshold float64
 }
 
@@ -57,6 +59,7 @@ type Doc struct {
 // Match is the story a new item should join and the evidence for it.
 type Match struct {
 	StoryID    int64
-	ItemID     int64   // the most similar member
-	Similarity float64 // estimated similarity that decided
+	ItemID     int64   // the member with the best score
+	Similarity float64 // estimated Jaccard similarity of the two items' shingle sets
+	Score      float64 // Similarity discounted by the time between them; compared with Threshold
 }
