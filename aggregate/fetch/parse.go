@@ -40,7 +40,7 @@ func (c *Client) Parse(body []byte, contentType, baseURL string) (feed *gofeed.F
 	}
 	feed, err = c.parser.Parse(bytes.NewReader(text))
 	if err != nil {
-		return nil, classifyParseError(trimmed, baseURL, err)
+		return nil, classifyParseError(body, trimmed, contentType, baseURL, err)
 	}
 	if feed.FeedType == "json" && !isJSONFeed(feed) {
 		return nil, parseErr(KindNotFeed, baseURL, errors.New("not a feed: JSON, but not a JSON Feed (no jsonfeed.org version, no items)"))
@@ -66,9 +66,9 @@ func isJSONFeed(f *gofeed.Feed) bool {
 }
 
 // classifyParseError turns gofeed's error into a plain description.
-func classifyParseError(text []byte, baseURL string, err error) *Error {
+func classifyParseError(body, text []byte, contentType, baseURL string, err error) *Error {
 	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
-		kind, reason := notFeedReason(text, baseURL)
+		kind, reason := notFeedReason(body, text, contentType, baseURL)
 		return parseErr(kind, baseURL, reason)
 	}
 	var (
@@ -95,11 +95,13 @@ func classifyParseError(text []byte, baseURL string, err error) *Error {
 	return parseErr(KindParse, baseURL, fmt.Errorf("malformed feed: %w", err))
 }
 
-// notFeedReason says what a document of no feed format is instead.
-func notFeedReason(text []byte, baseURL string) (Kind, error) {
+// notFeedReason says what a document of no feed format is instead. text is
+// body decoded as XML would be; a page is read again from body as browsers
+// read HTML, <meta charset> included.
+func notFeedReason(body, text []byte, contentType, baseURL string) (Kind, error) {
 	root, rootErr := rootElement(text)
-	if isHTMLRoot(root) || (root == "" && looksLikeHTML(text)) {
-		if links := Discover(text, baseURL); len(links) > 0 {
+	if isHTMLRoot(root) || looksLikeHTML(text) {
+		if links := discoverPage(body, contentType, baseURL); len(links) > 0 {
 			return KindNotFeed, fmt.Errorf("not a feed: the page links to %s", links[0])
 		}
 		return KindNotFeed, errors.New("not a feed: an HTML page with no feed link")
@@ -128,8 +130,8 @@ func isHTMLRoot(name string) bool {
 	return false
 }
 
-// looksLikeHTML reports whether text, which has no readable XML root, starts like
-// an HTML page.
+// looksLikeHTML reports whether text starts like an HTML page, whatever its
+// first element (sloppy pages start with <title> or <meta>).
 func looksLikeHTML(text []byte) bool {
 	head := bytes.ToLower(text[:min(len(text), 1024)])
 	return bytes.Contains(head, []byte("<!doctype html")) || bytes.Contains(head, []byte("<html"))
@@ -166,11 +168,17 @@ var feedTypes = map[string]bool{
 // duplicates, in document order. The page's charset is read as browsers do
 // (BOM, <meta charset>, else UTF-8 or windows-1252).
 func Discover(page []byte, base string) []string {
-	baseURL, _ := url.Parse(base)
-	r, err := charset.NewReader(bytes.NewReader(page), "text/html")
+	return discoverPage(page, "text/html", base)
+}
+
+// discoverPage is Discover with the page's HTTP Content-Type, whose charset
+// comes before the page's own <meta charset>.
+func discoverPage(page []byte, contentType, base string) []string {
+	r, err := charset.NewReader(bytes.NewReader(page), contentType)
 	if err != nil {
 		r = bytes.NewReader(page)
 	}
+	baseURL, _ := url.Parse(base)
 	z := html.NewTokenizer(r)
 	var links []string
 	seen := map[string]bool{}

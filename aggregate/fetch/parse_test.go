@@ -1,0 +1,195 @@
+package fetch
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/mmcdole/gofeed"
+	"golang.org/x/text/encoding/korean"
+)
+
+const atomDoc = `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>AI 정책</title><id>urn:x</id><updated>2026-03-03T10:00:00Z</updated>
+<entry><title>AI Act enters into force</title><id>urn:e1</id><updated>2026-03-03T10:00:00Z</updated><link href="https://example.org/e1"/></entry>
+</feed>`
+
+const jsonFeedDoc = `{"version":"https://jsonfeed.org/version/1.1","title":"AI 정책","items":[{"id":"1","title":"정부 발표","url":"https://example.org/1"}]}`
+
+func TestParseFormats(t *testing.T) {
+	c := New(nil, Options{})
+	tests := []struct {
+		name, body, contentType string
+		title                   string
+		items                   int
+	}{
+		{"rss", sampleRSS, "application/rss+xml", "정부 소식", 1},
+		{"atom", atomDoc, "application/atom+xml", "AI 정책", 1},
+		{"json feed", jsonFeedDoc, "application/feed+json", "AI 정책", 1},
+		{"json feed without version but with items", `{"title":"t","items":[{"id":"1","title":"x"}]}`, "application/json", "t", 1},
+		{"rss without items", `<rss version="2.0"><channel><title>빈 피드</title></channel></rss>`, "", "빈 피드", 0},
+		{"rdf", `<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"><channel><title>r</title></channel><item><title>i</title><link>https://example.org/i</link></item></rdf:RDF>`, "", "r", 1},
+		{"leading whitespace", "\n\n  " + sampleRSS, "text/xml", "정부 소식", 1},
+		{"served as text/html", sampleRSS, "text/html; charset=utf-8", "정부 소식", 1},
+		{"control characters", strings.Replace(sampleRSS, "정부 소식", "정부\x0b 소식\x01", 1), "", "정부 소식", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			feed, err := c.Parse([]byte(tt.body), tt.contentType, "https://example.org/feed")
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			if feed.Title != tt.title || len(feed.Items) != tt.items {
+				t.Errorf("title %q, %d items; want %q, %d", feed.Title, len(feed.Items), tt.title, tt.items)
+			}
+		})
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	htmlWithFeed := `<!DOCTYPE html><html><head><title>News</title>
+<link rel="stylesheet" href="/s.css">
+<link rel="alternate" type="application/rss+xml" title="RSS" href="/rss.xml">
+<link rel="alternate" type="application/atom+xml" href="https://example.org/atom.xml">
+</head><body><p>Hello</p></body></html>`
+	euckrPage, _ := korean.EUCKR.NewEncoder().String(`<html><head><meta charset="euc-kr"><title>정부</title>` +
+		`<link rel="alternate" type="application/rss+xml" href="rss/정부.xml"></head><body>정부</body></html>`)
+	tests := []struct {
+		name, body string
+		kind       Kind
+		msg        string
+	}{
+		{"html page with a feed link", htmlWithFeed, KindNotFeed, "not a feed: the page links to https://example.org/rss.xml"},
+		{"html page without a feed link", `<html><head><title>x</title></head><body>hi</body></html>`, KindNotFeed, "not a feed: an HTML page with no feed link"},
+		{"xhtml page", `<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head><link rel="alternate" type="application/atom+xml" href="feed.atom"/></head></html>`, KindNotFeed, "not a feed: the page links to https://example.org/feed.atom"},
+		{"euc-kr html page", euckrPage, KindNotFeed, "not a feed: the page links to https://example.org/rss/%EC%A0%95%EB%B6%80.xml"},
+		{"sloppy html", "<!doctype html>\n<title>x</title><p>unclosed & bad <br>", KindNotFeed, "HTML page with no feed link"},
+		{"empty", "", KindEmpty, "empty document"},
+		{"whitespace", " \r\n\t ", KindEmpty, "empty document"},
+		{"bom only", "\xEF\xBB\xBF", KindEmpty, "empty document"},
+		{"only a comment", "<?xml version=\"1.0\"?>\n<!-- nothing here -->\n", KindEmpty, "empty document: no XML element"},
+		{"truncated rss", sampleRSS[:len(sampleRSS)/2], KindParse, "truncated document"},
+		{"truncated atom", atomDoc[:len(atomDoc)-20], KindParse, "truncated document"},
+		{"malformed xml", `<rss version="2.0"><channel><title>a < b</title></channel></rss>`, KindParse, "malformed XML"},
+		{"unclosed cdata", `<rss version="2.0"><channel><title><![CDATA[x</title></channel></rss>`, KindParse, "truncated document"},
+		{"unknown xml root", `<?xml version="1.0"?><opml version="2.0"><body/></opml>`, KindNotFeed, "not a feed: an XML document with root element <opml>"},
+		{"plain text", "Service temporarily down, try later", KindNotFeed, `not a feed: unknown format starting "Service temporarily down, try later"`},
+		{"invalid json", `{"version": "https://jsonfeed.org/version/1", "items": [}`, KindParse, "invalid JSON"},
+		{"truncated json", jsonFeedDoc[:30], KindParse, "truncated document: invalid JSON"},
+		{"json, not a json feed", `{"rss":{"version":"2.0","channel":{"title":"x"}}}`, KindNotFeed, "not a feed: JSON, but not a JSON Feed"},
+		{"json of another version", `{"version":"2.0","items":[{"title":"x"}]}`, KindNotFeed, "not a feed: JSON, but not a JSON Feed"},
+		{"json array", `[{"title":"x"}]`, KindNotFeed, "not a feed: a JSON array"},
+		{"json of the wrong shape", `{"version":"https://jsonfeed.org/version/1.1","items":"none"}`, KindNotFeed, "not a feed: JSON of another shape"},
+	}
+	c := New(nil, Options{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			feed, err := c.Parse([]byte(tt.body), "", "https://example.org/feed")
+			if err == nil {
+				t.Fatalf("Parse succeeded with %d items; want a %s error", len(feed.Items), tt.kind)
+			}
+			fe := asError(t, err)
+			if fe.Kind != tt.kind || !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("got %s %q; want %s containing %q", fe.Kind, err, tt.kind, tt.msg)
+			}
+			if strings.HasPrefix(err.Error(), "fetch ") {
+				t.Errorf("a parse error should read on its own, not as a fetch error: %q", err)
+			}
+			if fe.URL != "https://example.org/feed" {
+				t.Errorf("URL = %q", fe.URL)
+			}
+		})
+	}
+}
+
+func TestParseMaxItems(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`<rss version="2.0"><channel><title>t</title>`)
+	for i := range 10 {
+		fmt.Fprintf(&b, "<item><title>item %d</title></item>", i)
+	}
+	b.WriteString("</channel></rss>")
+	feed, err := New(nil, Options{MaxItems: 3}).Parse([]byte(b.String()), "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, it := range feed.Items {
+		got = append(got, it.Title)
+	}
+	if want := []string{"item 0", "item 1", "item 2"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("items %q; want %q", got, want)
+	}
+}
+
+type panickyTranslator struct{}
+
+func (panickyTranslator) Translate(any) (*gofeed.Feed, error) { panic("translator bug") }
+
+// TestParseRecovers: a panic inside the parser is the last line of defence, and
+// must come back as an error rather than take the daemon down.
+func TestParseRecovers(t *testing.T) {
+	c := New(nil, Options{})
+	c.parser.RSSTranslator = panickyTranslator{}
+	_, err := c.Parse([]byte(sampleRSS), "", "https://example.org/feed")
+	if fe := asError(t, err); fe.Kind != KindParse || !strings.Contains(err.Error(), "translator bug") {
+		t.Errorf("got %s %q; want parse error naming the panic", fe.Kind, err)
+	}
+}
+
+func TestDiscover(t *testing.T) {
+	page := `<!DOCTYPE html><html><head>
+<base href="https://news.example.com/section/">
+<link rel="alternate" type="application/rss+xml" href="rss.xml">
+<link rel="alternate" type="application/atom+xml" href="/atom.xml">
+<link rel="Alternate Feed" type="application/feed+json; charset=utf-8" href="//cdn.example.com/feed.json">
+<link rel="alternate" type="application/rss+xml" href="rss.xml">
+<link rel="alternate" type="application/json" href="/wp-json/wp/v2/pages/1">
+<link rel="alternate" type="text/html" hreflang="en" href="/en/">
+<link rel="alternate" type="application/rss+xml" href="javascript:alert(1)">
+<link rel="alternate" type="application/rss+xml">
+<link rel="stylesheet" type="application/rss+xml" href="/not-alternate.xml">
+<link rel=alternate type=application/atom+xml href=unquoted.atom>
+</head><body></body></html>`
+	got := Discover([]byte(page), "https://news.example.com/index.html")
+	want := []string{
+		"https://news.example.com/section/rss.xml",
+		"https://news.example.com/atom.xml",
+		"https://cdn.example.com/feed.json",
+		"https://news.example.com/section/unquoted.atom",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Discover = %q\nwant %q", got, want)
+	}
+	if got := Discover([]byte(`<html><head><title>x</title></head></html>`), "https://x/"); got != nil {
+		t.Errorf("Discover on a page without feeds = %q; want nil", got)
+	}
+	if got := Discover([]byte("\x00\xff<link rel=alternate type=application/rss+xml href=/f"), "::bad base"); len(got) > 1 {
+		t.Errorf("Discover on garbage = %q", got)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{sampleRSS, atomDoc, jsonFeedDoc, "", "<", "{", "<html><link rel=alternate type=application/rss+xml href=x>",
+		`<?xml version="1.0" encoding="euc-kr"?><rss><channel><title>` + "\xc1\xa4\xba\xce" + `</title></channel></rss>`,
+		"\xFF\xFE<\x00r\x00s\x00s\x00>\x00", `<?xml version="1.0" encoding="utf-16"?><feed/>`} {
+		f.Add([]byte(s), "")
+	}
+	f.Add([]byte(sampleRSS), "text/xml; charset=cp949")
+	c := New(nil, Options{MaxItems: 5})
+	f.Fuzz(func(t *testing.T, body []byte, contentType string) {
+		feed, err := c.Parse(body, contentType, "https://example.org/feed")
+		if err != nil {
+			var fe *Error
+			if !errors.As(err, &fe) || fe.Kind == "" || err.Error() == "" {
+				t.Fatalf("unclassified error %T %v", err, err)
+			}
+			return
+		}
+		if feed == nil || len(feed.Items) > 5 {
+			t.Fatalf("feed %v with %d items", feed, len(feed.Items))
+		}
+	})
+}
