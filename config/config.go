@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/pelletier/go-toml/v2"
+
+	"github.com/gleaner/gleaner/aggregate/topic"
 )
 
 // Config is the whole of gleaner.toml after defaults are applied.
@@ -23,12 +25,14 @@ type Config struct {
 	Listen   string `toml:"listen"`
 	Database string `toml:"database"`
 
-	Poll    Poll     `toml:"poll"`
-	Feed    Feed     `toml:"feed"`
-	Publish Publish  `toml:"publish"`
-	Store   Store    `toml:"store"`
-	Stories Stories  `toml:"stories"`
-	Sources []Source `toml:"source"`
+	Poll    Poll    `toml:"poll"`
+	Feed    Feed    `toml:"feed"`
+	Publish Publish `toml:"publish"`
+	Store   Store   `toml:"store"`
+	Stories Stories `toml:"stories"`
+	// Topic is the [topic] profile; nil means the built-in one.
+	Topic   *topic.Profile `toml:"topic"`
+	Sources []Source       `toml:"source"`
 }
 
 // Poll says how sources are polled.

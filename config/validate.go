@@ -1,12 +1,15 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/gleaner/gleaner/aggregate/topic"
 )
 
 // validate checks every value after decoding and returns all problems at once,
@@ -100,6 +103,13 @@ func (c *Config) validate(pos positions) Errors {
 			}
 		}
 	}
+	if c.Topic != nil {
+		if _, err := topic.Compile(c.Topic); err != nil {
+			for _, pe := range profileErrors(err) {
+				add(pe.Path, "%s", pe.Msg)
+			}
+		}
+	}
 	sort.SliceStable(errs, func(i, j int) bool {
 		if errs[i].Line != errs[j].Line {
 			return errs[i].Line < errs[j].Line
@@ -107,6 +117,32 @@ func (c *Config) validate(pos positions) Errors {
 		return errs[i].Column < errs[j].Column
 	})
 	return errs
+}
+
+// profileErrors flattens what topic.Compile returned into its ProfileErrors.
+func profileErrors(err error) []*topic.ProfileError {
+	var out []*topic.ProfileError
+	var walk func(error)
+	walk = func(err error) {
+		var pe *topic.ProfileError
+		if errors.As(err, &pe) && pe == err {
+			out = append(out, pe)
+			return
+		}
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			for _, e := range j.Unwrap() {
+				walk(e)
+			}
+			return
+		}
+		if errors.As(err, &pe) {
+			out = append(out, pe)
+			return
+		}
+		out = append(out, &topic.ProfileError{Path: "topic", Msg: err.Error()})
+	}
+	walk(err)
+	return out
 }
 
 // checkHTTPURL returns why raw is not an absolute http(s) URL, or "".

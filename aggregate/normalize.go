@@ -1,0 +1,230 @@
+package aggregate
+
+import (
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+
+	"github.com/gleaner/gleaner/aggregate/dates"
+	"github.com/gleaner/gleaner/aggregate/sanitize"
+	"github.com/gleaner/gleaner/aggregate/topic"
+)
+
+// Limits on what is kept of an item's text. The classifier reads the lead of an
+// item, and the store keeps what the classifier read so that reclassify sees the
+// same input.
+const (
+	maxSummaryRunes = 1000
+	maxContentRunes = 2000
+	maxTitleRunes   = 500
+)
+
+// normalized is an item after normalisation, with the text the classifier reads
+// and the raw HTML body kept until the verdict says whether it is republished.
+type normalized struct {
+	Item
+	contentText string // plain text of the body, capped
+	bodyHTML    string // raw body HTML, sanitised only if the item is kept
+}
+
+// feedBase is the URL relative links in a document resolve against.
+func feedBase(f *gofeed.Feed, finalURL string) *url.URL {
+	base, _ := url.Parse(finalURL)
+	if f != nil && f.Link != "" {
+		if l, err := url.Parse(strings.TrimSpace(f.Link)); err == nil {
+			if base != nil {
+				l = base.ResolveReference(l)
+			}
+			if l.IsAbs() {
+				return l
+			}
+		}
+	}
+	return base
+}
+
+// normalize turns one parsed entry into an Item. now is the time first seen; loc
+// is the source's zone for dates written without one.
+func normalize(fi *gofeed.Item, base *url.URL, loc *time.Location, now time.Time) normalized {
+	var n normalized
+	it := &n.Item
+	it.FirstSeen = now
+	it.GUID = strings.TrimSpace(fi.GUID)
+	it.URL = CanonicalURL(resolve(base, firstLink(fi)))
+	it.Title = truncateRunes(sanitize.Text(fi.Title), maxTitleRunes)
+	summaryHTML, body := fi.Description, fi.Content
+	if body == "" {
+		body = summaryHTML
+	}
+	if summaryHTML == "" {
+		summaryHTML = body
+	}
+	it.Summary = truncateRunes(sanitize.Text(summaryHTML), maxSummaryRunes)
+	if body != fi.Description {
+		n.contentText = truncateRunes(sanitize.Text(body), maxContentRunes)
+	}
+	n.bodyHTML = body
+	if len(fi.Authors) > 0 && fi.Authors[0] != nil {
+		it.Author = sanitize.Text(firstNonEmpty(fi.Authors[0].Name, fi.Authors[0].Email))
+	}
+	it.Published = itemDate(fi.Published, fi.PublishedParsed, loc)
+	it.Updated = itemDate(fi.Updated, fi.UpdatedParsed, loc)
+	if it.Published.IsZero() {
+		it.Published = it.Updated
+	}
+	// No usable date, or one in the future: the time gleaner first saw it is the
+	// honest answer, and it keeps a wrong clock from pinning an item to the top.
+	if it.Published.IsZero() || it.Published.After(now) {
+		it.Published = now
+	}
+	if it.Updated.IsZero() || it.Updated.After(now) || it.Updated.Before(it.Published) {
+		it.Updated = it.Published
+	}
+	it.Key = itemKey(it.GUID, it.URL, it.Title, fi)
+	return n
+}
+
+// itemKey is the item's identity within its source: its GUID, else its link,
+// else a hash of its title and the date the feed gave (not the time first seen,
+// which would differ on every poll).
+func itemKey(guid, link, title string, fi *gofeed.Item) string {
+	if guid != "" {
+		return guid
+	}
+	if link != "" {
+		return link
+	}
+	var d time.Time
+	if fi.PublishedParsed != nil {
+		d = *fi.PublishedParsed
+	} else if fi.UpdatedParsed != nil {
+		d = *fi.UpdatedParsed
+	}
+	return hashKey(title+"\x00"+fi.Published, d)
+}
+
+// itemDate parses the feed's own date string first, since gofeed reads zone names
+// such as KST as UTC and does not know Korean date forms; gofeed's value is the
+// fallback.
+func itemDate(raw string, parsed *time.Time, loc *time.Location) time.Time {
+	if raw != "" {
+		if t, _, ok := dates.Parse(raw, loc); ok {
+			return t.UTC()
+		}
+	}
+	if parsed != nil && !parsed.IsZero() && parsed.Year() > 1970 {
+		return parsed.UTC()
+	}
+	return time.Time{}
+}
+
+func firstLink(fi *gofeed.Item) string {
+	if l := strings.TrimSpace(fi.Link); l != "" {
+		return l
+	}
+	for _, l := range fi.Links {
+		if l = strings.TrimSpace(l); l != "" {
+			return l
+		}
+	}
+	// An RSS guid that is a permalink is the item's link.
+	if strings.HasPrefix(fi.GUID, "http://") || strings.HasPrefix(fi.GUID, "https://") {
+		return fi.GUID
+	}
+	return ""
+}
+
+func resolve(base *url.URL, ref string) string {
+	if ref == "" {
+		return ""
+	}
+	u, err := url.Parse(ref)
+	if err != nil {
+		return ""
+	}
+	if base != nil {
+		u = base.ResolveReference(u)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return ""
+	}
+	return u.String()
+}
+
+// trackingParams are query parameters that identify a campaign, not an article.
+var trackingParams = map[string]bool{"fbclid": true, "gclid": true, "dclid": true, "msclkid": true, "yclid": true,
+	"mc_cid": true, "mc_eid": true, "igshid": true, "_ga": true, "ref_src": true}
+
+// CanonicalURL is the form in which article links are stored and compared:
+// tracking parameters (utm_*, fbclid, gclid, ...) and the fragment removed, scheme
+// and host lower-cased, default ports dropped.
+func CanonicalURL(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	u.Fragment = ""
+	u.Scheme = strings.ToLower(u.Scheme)
+	host := strings.ToLower(u.Host)
+	if (u.Scheme == "http" && strings.HasSuffix(host, ":80")) || (u.Scheme == "https" && strings.HasSuffix(host, ":443")) {
+		host = host[:strings.LastIndexByte(host, ':')]
+	}
+	u.Host = host
+	if u.RawQuery != "" {
+		q := u.Query()
+		changed := false
+		for k := range q {
+			lk := strings.ToLower(k)
+			if strings.HasPrefix(lk, "utm_") || trackingParams[lk] {
+				q.Del(k)
+				changed = true
+			}
+		}
+		if changed {
+			u.RawQuery = q.Encode()
+		}
+	}
+	if u.Path == "" {
+		u.Path = "/"
+	}
+	return u.String()
+}
+
+func truncateRunes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := 0
+	for pos := range s {
+		if i == n {
+			return strings.TrimSpace(s[:pos]) + "…"
+		}
+		i++
+	}
+	return s
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// ClassifyText classifies text as the pipeline does: the fields are cleaned to
+// plain text and capped the same way before the classifier reads them. It also
+// returns the detected language.
+func ClassifyText(c Classifier, title, summary, content string) (Verdict, string) {
+	title = truncateRunes(sanitize.Text(title), maxTitleRunes)
+	summary = truncateRunes(sanitize.Text(summary), maxSummaryRunes)
+	content = truncateRunes(sanitize.Text(content), maxContentRunes)
+	r := c.Classify(topic.Doc{Title: title, Summary: summary, Content: content})
+	return verdict(r), topic.DetectLang(title + " " + summary)
+}

@@ -1,0 +1,520 @@
+package aggregate
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+
+	"github.com/gleaner/gleaner/aggregate/fetch"
+	"github.com/gleaner/gleaner/aggregate/sanitize"
+	"github.com/gleaner/gleaner/aggregate/topic"
+)
+
+// Saver stores the outcome of polls; the store satisfies it.
+type Saver interface {
+	Save(ctx context.Context, batch []Fetched, g Grouper) ([]SaveStats, bool, error)
+}
+
+// Fetcher polls one URL and parses a body; *fetch.Client satisfies it.
+type Fetcher interface {
+	Fetch(ctx context.Context, r fetch.Request) (*fetch.Response, error)
+	Parse(body []byte, contentType, baseURL string) (*gofeed.Feed, error)
+}
+
+// Classifier decides whether an item is about AI industry policy; *topic.Classifier
+// satisfies it.
+type Classifier interface {
+	Classify(d topic.Doc) topic.Result
+}
+
+// Observer is told what each poll and round did (metrics). It may be nil.
+type Observer interface {
+	ObserveFetch(source string, result string, d time.Duration)
+	ObserveRound(r RoundStats)
+}
+
+// Options configure a Poller.
+type Options struct {
+	Concurrency int           // polls in flight at once
+	MaxBackoff  time.Duration // cap on error backoff
+	MaxAge      time.Duration // items older than this when first seen are not published
+	FirstSpread time.Duration // first polls of new sources are spread over this long
+	// OnChange runs after a round that may have changed the curated feed.
+	OnChange func(ctx context.Context)
+	Observer Observer
+	Log      *slog.Logger
+	Now      func() time.Time // for tests; time.Now by default
+}
+
+// Poller polls sources on their schedules, classifies what they yield and saves
+// it. Schedules live in each source's FetchState and are saved with it, so a
+// restart resumes them.
+type Poller struct {
+	store   Saver
+	fetcher Fetcher
+	opt     Options
+	log     *slog.Logger
+
+	classifier atomic.Value // Classifier
+	grouper    atomic.Value // groupBox
+
+	mu      sync.Mutex
+	sources map[int64]*polled
+	wake    chan struct{}
+	rounds  atomic.Int64
+}
+
+type groupBox struct{ g Grouper }
+
+// polled is the poller's view of one source.
+type polled struct {
+	src    Source
+	state  FetchState
+	active bool
+	busy   bool
+	minGap time.Duration // lower bound on the interval from the feed's <ttl> or Cache-Control
+}
+
+// NewPoller returns a Poller; call SetSources before Run.
+func NewPoller(s Saver, f Fetcher, c Classifier, opt Options) *Poller {
+	if opt.Concurrency < 1 {
+		opt.Concurrency = 1
+	}
+	if opt.MaxBackoff <= 0 {
+		opt.MaxBackoff = 12 * time.Hour
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	p := &Poller{store: s, fetcher: f, opt: opt, log: opt.Log, sources: map[int64]*polled{}, wake: make(chan struct{}, 1)}
+	p.classifier.Store(c)
+	p.grouper.Store(groupBox{})
+	return p
+}
+
+// SetClassifier replaces the topic classifier for later polls.
+func (p *Poller) SetClassifier(c Classifier) { p.classifier.Store(c) }
+
+// SetGrouper sets the near-duplicate grouper (nil: only identical URLs group).
+func (p *Poller) SetGrouper(g Grouper) { p.grouper.Store(groupBox{g}) }
+
+// SetSources replaces the polled sources: src with ids and states as the store
+// returned them. Sources not listed stop being polled; new ones (never polled)
+// get a first poll spread over FirstSpread so that a start does not hit every
+// site at once.
+func (p *Poller) SetSources(src []Source, states []FetchState) {
+	now := p.opt.Now()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, ps := range p.sources {
+		ps.active = false
+	}
+	for i, s := range src {
+		ps, ok := p.sources[s.ID]
+		if !ok {
+			ps = &polled{state: states[i]}
+			p.sources[s.ID] = ps
+		}
+		ps.src, ps.active = s, true
+		if ps.state.NextFetch.IsZero() && ps.state.LastAttempt.IsZero() && !ps.busy {
+			ps.state.NextFetch = now.Add(time.Duration(rand.Float64() * float64(p.opt.FirstSpread)))
+		}
+	}
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Rounds is the number of poll rounds finished.
+func (p *Poller) Rounds() int64 { return p.rounds.Load() }
+
+// Run polls due sources until ctx ends. In-flight polls and saves finish (or see
+// ctx cancelled) before it returns.
+func (p *Poller) Run(ctx context.Context) error {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		if due := p.due(p.opt.Now(), false); len(due) > 0 {
+			p.round(ctx, due)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		case <-p.wake:
+		}
+	}
+}
+
+// PollAll polls every active source once now, whatever its schedule, and
+// returns what each poll did, in source order.
+func (p *Poller) PollAll(ctx context.Context) []Report {
+	due := p.due(p.opt.Now(), true)
+	return p.round(ctx, due)
+}
+
+// due marks and returns the sources to poll now.
+func (p *Poller) due(now time.Time, all bool) []*polled {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []*polled
+	for _, ps := range p.sources {
+		if !ps.active || ps.busy || ps.state.Gone {
+			continue
+		}
+		if all || !ps.state.NextFetch.After(now) {
+			ps.busy = true
+			out = append(out, ps)
+		}
+	}
+	sortByRank(out)
+	return out
+}
+
+// Report is what one poll of one source did.
+type Report struct {
+	Source      Source
+	Status      int
+	NotModified bool
+	Seen        int
+	New         int
+	Kept        int
+	Err         error
+}
+
+// RoundStats summarises a round of polls.
+type RoundStats struct {
+	Sources, OK, NotModified, Errors int
+	Seen, New, Kept                  int
+	Duration                         time.Duration
+	Finished                         time.Time
+}
+
+// outcome travels from a worker to the writer.
+type outcome struct {
+	ps      *polled
+	fetched Fetched
+	report  Report
+	minGap  time.Duration
+}
+
+// round polls the given sources with at most Concurrency in flight, and saves
+// their outcomes in batches through one writer.
+func (p *Poller) round(ctx context.Context, due []*polled) []Report {
+	start := time.Now()
+	jobs := make(chan *polled)
+	results := make(chan outcome, p.opt.Concurrency)
+	var wg sync.WaitGroup
+	for range min(p.opt.Concurrency, len(due)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ps := range jobs {
+				results <- p.poll(ctx, ps)
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for _, ps := range due {
+			select {
+			case jobs <- ps:
+			case <-ctx.Done():
+				// Not polled: release them for the next run.
+				p.mu.Lock()
+				ps.busy = false
+				p.mu.Unlock()
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(results) }()
+
+	reports := p.write(ctx, results)
+	rs := RoundStats{Sources: len(reports), Duration: time.Since(start), Finished: p.opt.Now()}
+	for _, r := range reports {
+		switch {
+		case r.Err != nil:
+			rs.Errors++
+		case r.NotModified:
+			rs.NotModified++
+		default:
+			rs.OK++
+		}
+		rs.Seen += r.Seen
+		rs.New += r.New
+		rs.Kept += r.Kept
+	}
+	p.rounds.Add(1)
+	if len(reports) > 0 {
+		p.log.Info("poll round", "sources", rs.Sources, "ok", rs.OK, "not_modified", rs.NotModified, "errors", rs.Errors,
+			"items_seen", rs.Seen, "items_new", rs.New, "items_kept", rs.Kept, "duration", rs.Duration.Round(time.Millisecond))
+	}
+	if p.opt.Observer != nil {
+		p.opt.Observer.ObserveRound(rs)
+	}
+	sortReports(reports)
+	return reports
+}
+
+// Batches are saved when this many items are pending, or after batchDelay.
+const (
+	batchItems = 2000
+	batchDelay = 250 * time.Millisecond
+)
+
+// write is the single writer of a round: it saves outcomes in batches, one
+// transaction per batch, and applies each saved state to the in-memory schedule.
+func (p *Poller) write(ctx context.Context, results <-chan outcome) []Report {
+	var reports []Report
+	var pending []outcome
+	items := 0
+	changed := false
+	timer := time.NewTimer(batchDelay)
+	timer.Stop()
+	flush := func() {
+		if len(pending) == 0 {
+			return
+		}
+		reports = append(reports, p.save(ctx, pending, &changed)...)
+		pending, items = pending[:0], 0
+	}
+	for {
+		select {
+		case o, ok := <-results:
+			if !ok {
+				flush()
+				if changed && p.opt.OnChange != nil {
+					p.opt.OnChange(ctx)
+				}
+				return reports
+			}
+			if len(pending) == 0 {
+				timer.Reset(batchDelay)
+			}
+			pending = append(pending, o)
+			items += len(o.fetched.Items)
+			if items >= batchItems {
+				timer.Stop()
+				flush()
+			}
+		case <-timer.C:
+			flush()
+		}
+	}
+}
+
+// save writes one batch. If the transaction fails, no state in it is kept: the
+// sources keep their old validators (so the next poll fetches the items again)
+// and are retried after a backoff.
+func (p *Poller) save(ctx context.Context, batch []outcome, changed *bool) []Report {
+	fs := make([]Fetched, len(batch))
+	for i, o := range batch {
+		fs[i] = o.fetched
+	}
+	g := p.grouper.Load().(groupBox).g
+	stats, ch, err := p.store.Save(context.WithoutCancel(ctx), fs, g)
+	if ch {
+		*changed = true
+	}
+	now := p.opt.Now()
+	reports := make([]Report, len(batch))
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i, o := range batch {
+		r := o.report
+		if err != nil {
+			if r.Err == nil {
+				r.Err = fmt.Errorf("save: %w", err)
+			}
+			st := o.ps.state
+			st.LastAttempt = now
+			st.ConsecutiveErrors++
+			st.LastError = r.Err.Error()
+			st.NextFetch = now.Add(fetch.Backoff(st.ConsecutiveErrors, time.Minute, p.opt.MaxBackoff, rand.Float64))
+			o.ps.state = st
+		} else {
+			r.New, r.Kept = stats[i].New, stats[i].Kept
+			o.ps.state = o.fetched.State
+			o.ps.minGap = o.minGap
+		}
+		o.ps.busy = false
+		reports[i] = r
+	}
+	if err != nil {
+		p.log.Error("save poll results", "sources", len(batch), "error", err)
+	}
+	return reports
+}
+
+// poll fetches, parses, normalises and classifies one source. It never fails:
+// errors become the source's state and its report.
+func (p *Poller) poll(ctx context.Context, ps *polled) outcome {
+	p.mu.Lock()
+	src, st, minGap := ps.src, ps.state, ps.minGap
+	p.mu.Unlock()
+	now := p.opt.Now()
+	st.SourceID = src.ID
+	st.LastAttempt = now
+	target := src.URL
+	if st.CurrentURL != "" {
+		target = st.CurrentURL
+	}
+	o := outcome{ps: ps, minGap: minGap, report: Report{Source: src}}
+	begin := time.Now()
+	resp, err := p.fetcher.Fetch(ctx, fetch.Request{URL: target, ETag: st.ETag, LastModified: st.LastModified})
+	if resp != nil {
+		st.Status = resp.Status
+		o.report.Status = resp.Status
+		if resp.PermanentURL != "" && resp.PermanentURL != target {
+			st.CurrentURL = resp.PermanentURL
+		}
+		if resp.MaxAge > 0 {
+			o.minGap = resp.MaxAge
+		}
+	}
+	var items []Item
+	if err == nil && !resp.NotModified {
+		items, err = p.parse(resp, src, &st, now, &o.minGap)
+	}
+	result := "ok"
+	if err != nil {
+		result = p.failed(&st, src, err, now)
+		o.report.Err = err
+	} else {
+		if resp.NotModified {
+			result = "not_modified"
+			o.report.NotModified = true
+		} else {
+			st.ETag, st.LastModified = resp.ETag, resp.LastModified
+		}
+		st.LastSuccess = now
+		st.ConsecutiveErrors = 0
+		st.LastError = ""
+		gap := max(src.Interval, o.minGap)
+		// A little jitter keeps sources that started together from staying in step.
+		st.NextFetch = now.Add(gap + time.Duration(rand.Float64()*0.05*float64(gap)))
+	}
+	if p.opt.Observer != nil {
+		p.opt.Observer.ObserveFetch(src.Name, result, time.Since(begin))
+	}
+	o.report.Seen = len(items)
+	o.fetched = Fetched{State: st, Items: items}
+	return o
+}
+
+// failed records a failed poll in st and schedules the next one: 410 stops
+// polling; 429 and 503 wait at least Retry-After; others back off exponentially.
+func (p *Poller) failed(st *FetchState, src Source, err error, now time.Time) string {
+	st.ConsecutiveErrors++
+	st.LastError = err.Error()
+	kind := "other"
+	var fe *fetch.Error
+	wait := fetch.Backoff(st.ConsecutiveErrors, src.Interval, p.opt.MaxBackoff, rand.Float64)
+	if errors.As(err, &fe) {
+		kind = string(fe.Kind)
+		if fe.Kind == fetch.KindGone {
+			st.Gone = true
+			st.NextFetch = time.Time{}
+			p.log.Warn("source gone: polling stopped", "source", src.Name, "url", src.URL, "status", fe.Status)
+			return kind
+		}
+		if fe.RetryAfter > wait {
+			wait = fe.RetryAfter
+		}
+	}
+	if errors.Is(err, context.Canceled) {
+		// Shutdown, not the source's fault: poll again soon after the restart.
+		st.ConsecutiveErrors--
+		wait = 0
+		kind = "canceled"
+	} else {
+		p.log.Warn("poll failed", "source", src.Name, "url", src.URL, "kind", kind, "consecutive_errors", st.ConsecutiveErrors,
+			"next_fetch", now.Add(wait).Format(time.RFC3339), "error", err)
+	}
+	st.NextFetch = now.Add(wait)
+	return "error_" + kind
+}
+
+// parse reads a 200 response into classified items and notes the feed's own
+// title, link, id and <ttl>.
+func (p *Poller) parse(resp *fetch.Response, src Source, st *FetchState, now time.Time, minGap *time.Duration) ([]Item, error) {
+	feed, err := p.fetcher.Parse(resp.Body, resp.ContentType, resp.FinalURL)
+	if err != nil {
+		return nil, err
+	}
+	st.FeedTitle = sanitize.Text(feed.Title)
+	base := feedBase(feed, resp.FinalURL)
+	if base != nil {
+		st.FeedLink = CanonicalURL(base.String())
+	}
+	if isURIID(feed.FeedLink) {
+		st.FeedID = feed.FeedLink
+	}
+	if ttl := feedTTL(resp.Body); ttl > *minGap {
+		*minGap = ttl
+	}
+	loc := src.Timezone
+	if loc == nil {
+		loc = time.UTC
+	}
+	c := p.classifier.Load().(Classifier)
+	items := make([]Item, 0, len(feed.Items))
+	seen := make(map[string]bool, len(feed.Items))
+	for _, fi := range feed.Items {
+		if fi == nil {
+			continue
+		}
+		n := normalize(fi, base, loc, now)
+		if n.Title == "" && n.Summary == "" {
+			continue
+		}
+		if seen[n.Key] {
+			continue // a feed listing one item twice
+		}
+		seen[n.Key] = true
+		n.Lang = topic.DetectLang(n.Title + " " + n.Summary)
+		n.Fresh = p.opt.MaxAge <= 0 || !n.Published.Before(now.Add(-p.opt.MaxAge))
+		n.Verdict = verdict(c.Classify(topic.Doc{Title: n.Title, Summary: n.Summary, Content: n.contentText}))
+		if n.Verdict.Match {
+			// Only republished items need their HTML; sanitising is the costliest step.
+			n.Content = sanitize.HTML(n.bodyHTML, n.URL)
+		}
+		items = append(items, n.Item)
+	}
+	return items, nil
+}
+
+func verdict(r topic.Result) Verdict {
+	return Verdict{Match: r.Match, Score: r.Score, Reasons: r.Reasons, Facets: r.Facets}
+}
+
+// feedTTL reads an RSS <ttl> (minutes), which gofeed's universal feed drops.
+func feedTTL(body []byte) time.Duration {
+	i := bytes.Index(body, []byte("<ttl>"))
+	if i < 0 {
+		return 0
+	}
+	rest := body[i+5:]
+	j := bytes.IndexByte(rest, '<')
+	if j < 0 || j > 12 {
+		return 0
+	}
+	n, err := strconv.Atoi(string(bytes.TrimSpace(rest[:j])))
+	if err != nil || n <= 0 {
+		return 0
+	}
+	return min(time.Duration(n)*time.Minute, 24*time.Hour)
+}

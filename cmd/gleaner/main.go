@@ -1,0 +1,179 @@
+// Command gleaner polls RSS, Atom and JSON feeds, keeps the items about AI
+// industry policy, stores them in SQLite and republishes them as one curated feed.
+//
+// main is the only package that knows every concrete type: it builds the logger,
+// the HTTP client, the store, the poller and the HTTP server, and owns signals and
+// the order of shutdown.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"runtime/debug"
+	"strings"
+)
+
+// version is set at build time with -ldflags "-X main.version=..."; otherwise the
+// module version or VCS revision recorded in the binary is used.
+var version = ""
+
+func appVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			return bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				return "dev-" + s.Value[:12]
+			}
+		}
+	}
+	return "dev"
+}
+
+func userAgent() string {
+	return "gleaner/" + appVersion() + " (+https://github.com/gleaner/gleaner)"
+}
+
+// env is what a command reads and writes besides files: it lets tests run
+// commands in-process.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+// command is one subcommand.
+type command struct {
+	name, args, summary string
+	run                 func(e *env, args []string) error
+}
+
+// errUsage marks errors whose message is already printed with usage.
+var errUsage = errors.New("usage")
+
+// exitError carries an exit status other than 1.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+func commands() []command {
+	return []command{
+		{"run", "[-config F]", "run the daemon: poll sources, serve the curated feed", cmdRun},
+		{"fetch", "[-config F]", "poll every source once now, store, print one line per source, exit", cmdFetch},
+		{"check", "[-config F]", "validate and summarise the config", cmdCheck},
+		{"classify", "[-config F]", "classify JSON lines from stdin with the topic filter", cmdClassify},
+		{"demo", "[-listen ADDR]", "run offline against the sample feeds in testdata/feeds", cmdDemo},
+		{"version", "", "print the version", cmdVersion},
+	}
+}
+
+func main() {
+	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
+	os.Exit(e.main(os.Args[1:]))
+}
+
+// main runs the command named by args[0] and returns the exit status.
+func (e *env) main(args []string) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+		e.usage(e.stdout)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			err := c.run(e, args[1:])
+			var ee exitError
+			switch {
+			case err == nil:
+				return 0
+			case errors.Is(err, flag.ErrHelp):
+				return 0
+			case errors.Is(err, errUsage):
+				return 2
+			case errors.As(err, &ee):
+				return ee.code
+			}
+			fmt.Fprintf(e.stderr, "gleaner %s: %v\n", c.name, err)
+			return 1
+		}
+	}
+	fmt.Fprintf(e.stderr, "gleaner: unknown command %q\n\n", args[0])
+	e.usage(e.stderr)
+	return 2
+}
+
+func (e *env) usage(w io.Writer) {
+	fmt.Fprintf(w, "gleaner %s: a curated feed of AI industry policy news\n\nUsage:\n", appVersion())
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  gleaner %-28s %s\n", strings.TrimSpace(c.name+" "+c.args), c.summary)
+	}
+	fmt.Fprintf(w, "\nRun 'gleaner COMMAND -h' for a command's flags. The config file defaults to\n$GLEANER_CONFIG, else gleaner.toml.\n")
+}
+
+// flags is the flag set every command starts from.
+type flags struct {
+	*flag.FlagSet
+	config    string
+	logLevel  string
+	logFormat string
+}
+
+func (e *env) newFlags(name, args, summary string, withConfig bool) *flags {
+	f := &flags{FlagSet: flag.NewFlagSet("gleaner "+name, flag.ContinueOnError)}
+	f.SetOutput(e.stderr)
+	if withConfig {
+		def := e.getenv("GLEANER_CONFIG")
+		if def == "" {
+			def = "gleaner.toml"
+		}
+		f.StringVar(&f.config, "config", def, "config file ($GLEANER_CONFIG)")
+	}
+	f.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	f.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
+	f.Usage = func() {
+		fmt.Fprintf(f.Output(), "Usage: gleaner %s %s\n\n%s\n\nFlags:\n", name, args, summary)
+		f.PrintDefaults()
+	}
+	return f
+}
+
+func (f *flags) parse(args []string) error {
+	if err := f.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	if f.NArg() > 0 {
+		fmt.Fprintf(f.Output(), "unexpected argument %q\n", f.Arg(0))
+		f.Usage()
+		return errUsage
+	}
+	return nil
+}
+
+// logger builds the process's logger from -log-level and -log-format.
+func (f *flags) logger(w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(f.logLevel)); err != nil {
+		return nil, fmt.Errorf("-log-level %q: want debug, info, warn or error", f.logLevel)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch f.logFormat {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("-log-format %q: want text or json", f.logFormat)
+}
