@@ -1,0 +1,375 @@
+package aggregate_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/aggregate/fetch"
+	"github.com/gleaner/gleaner/aggregate/topic"
+	"github.com/gleaner/gleaner/store"
+)
+
+// clock is a settable time source for schedules.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// site is an httptest server whose answer per path the test sets, recording
+// the requests it gets.
+type site struct {
+	*httptest.Server
+	mu       sync.Mutex
+	handlers map[string]http.HandlerFunc
+	reqs     []*http.Request
+}
+
+func newSite(t *testing.T) *site {
+	s := &site{handlers: map[string]http.HandlerFunc{}}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.reqs = append(s.reqs, r.Clone(context.Background()))
+		h := s.handlers[r.URL.Path]
+		s.mu.Unlock()
+		if h == nil {
+			http.NotFound(w, r)
+			return
+		}
+		h(w, r)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *site) handle(path string, h http.HandlerFunc) {
+	s.mu.Lock()
+	s.handlers[path] = h
+	s.mu.Unlock()
+}
+
+func (s *site) requests(path string) []*http.Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*http.Request
+	for _, r := range s.reqs {
+		if r.URL.Path == path {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// feedWithETag serves body with an ETag and answers If-None-Match with 304.
+func feedWithETag(body, etag string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("If-None-Match") == etag {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", etag)
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprint(w, body)
+	}
+}
+
+type harness struct {
+	store  *store.Store
+	poller *aggregate.Poller
+	clock  *clock
+	src    []aggregate.Source
+}
+
+// saver lets a test make saves fail.
+type saver struct {
+	*store.Store
+	fail bool
+}
+
+func (s *saver) Save(ctx context.Context, b []aggregate.Fetched, g aggregate.Grouper) ([]aggregate.SaveStats, bool, error) {
+	if s.fail {
+		return nil, false, errors.New("store: database is locked")
+	}
+	return s.Store.Save(ctx, b, g)
+}
+
+func newHarness(t *testing.T, sv *saver, sources ...aggregate.Source) *harness {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "g.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if sv == nil {
+		sv = &saver{}
+	}
+	sv.Store = st
+	c, err := topic.Compile(topic.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := &clock{t: time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC)}
+	fc := fetch.New(nil, fetch.Options{Timeout: 5 * time.Second})
+	p := aggregate.NewPoller(sv, fc, c, aggregate.Options{Concurrency: 4, MaxBackoff: 12 * time.Hour, MaxAge: 14 * 24 * time.Hour, Now: clk.Now})
+	src, states, err := st.SyncSources(context.Background(), sources)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.SetSources(src, states)
+	return &harness{store: st, poller: p, clock: clk, src: src}
+}
+
+func (h *harness) status(t *testing.T, i int) aggregate.FetchState {
+	t.Helper()
+	st, err := h.store.SourceStatus(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st[i].State
+}
+
+const koreanRSS = `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>정책 뉴스</title><link>%s/</link><ttl>30</ttl>
+<item><title>과기정통부, 인공지능 기본법 시행령 입법예고</title><link>/news/1?utm_source=rss&amp;id=7</link>
+<pubDate>Tue, 03 Mar 2026 10:00:00 KST</pubDate><description>과학기술정보통신부는 인공지능 기본법 시행령 제정안을 입법예고했다.</description></item>
+<item><title>오늘의 날씨 &amp;lt;맑음&amp;gt;</title><link>/news/2</link><pubDate>2026.03.03 09:00</pubDate><description>전국이 맑겠다.</description></item>
+<item><title>미래에서 온 기사: 정부, AI 반도체 지원 예산 확대</title><link>/news/3</link><pubDate>Tue, 03 Mar 2099 10:00:00 +0900</pubDate><description>정부가 AI 반도체 지원 예산을 늘린다.</description></item>
+<item><title>날짜 없는 기사: 국회, AI 기본법 개정안 발의</title><description>국회에서 인공지능 기본법 개정안이 발의됐다.</description></item>
+<item><title>과기정통부, 인공지능 기본법 시행령 입법예고</title><link>/news/1?utm_source=rss&amp;id=7</link><description>같은 항목이 두 번</description></item>
+</channel></rss>`
+
+func TestPollNormalisesClassifiesAndStores(t *testing.T) {
+	s := newSite(t)
+	s.handle("/feed", feedWithETag(fmt.Sprintf(koreanRSS, s.URL), `"v1"`))
+	seoul, _ := time.LoadLocation("Asia/Seoul")
+	h := newHarness(t, nil, aggregate.Source{Name: "정책", URL: s.URL + "/feed", Interval: 15 * time.Minute, Timezone: seoul})
+	reports := h.poller.PollAll(context.Background())
+	if len(reports) != 1 || reports[0].Err != nil {
+		t.Fatalf("reports: %+v", reports)
+	}
+	r := reports[0]
+	if r.Seen != 4 || r.New != 4 {
+		t.Errorf("seen %d new %d, want 4 and 4 (the repeated item counted once)", r.Seen, r.New)
+	}
+	entries, err := h.store.Curated(context.Background(), aggregate.Query{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byTitle := map[string]aggregate.Entry{}
+	for _, e := range entries {
+		byTitle[e.Item.Title] = e
+	}
+	e, ok := byTitle["과기정통부, 인공지능 기본법 시행령 입법예고"]
+	if !ok {
+		t.Fatalf("policy item not curated; got %v", entries)
+	}
+	if want := s.URL + "/news/1?id=7"; e.Item.URL != want {
+		t.Errorf("link %q, want %q (relative resolved, utm removed)", e.Item.URL, want)
+	}
+	if want := time.Date(2026, 3, 3, 1, 0, 0, 0, time.UTC); !e.Item.Published.Equal(want) {
+		t.Errorf("KST date read as %v, want %v", e.Item.Published, want)
+	}
+	if e.Item.Lang != "ko" || len(e.Item.Verdict.Reasons) == 0 {
+		t.Errorf("lang %q reasons %v", e.Item.Lang, e.Item.Verdict.Reasons)
+	}
+	if f, ok := byTitle["미래에서 온 기사: 정부, AI 반도체 지원 예산 확대"]; !ok || !f.Item.Published.Equal(h.clock.Now()) {
+		t.Errorf("future date not clamped to first seen: %+v", f.Item.Published)
+	}
+	if f, ok := byTitle["날짜 없는 기사: 국회, AI 기본법 개정안 발의"]; !ok || !f.Item.Published.Equal(h.clock.Now()) {
+		t.Errorf("missing date not set to first seen: %v", f.Item.Published)
+	}
+	if _, ok := byTitle["오늘의 날씨 <맑음>"]; ok {
+		t.Errorf("weather item curated")
+	}
+	st := h.status(t, 0)
+	if st.ETag != `"v1"` || st.FeedTitle != "정책 뉴스" || st.ItemsSeen != 4 || st.ConsecutiveErrors != 0 {
+		t.Errorf("state: %+v", st)
+	}
+	// <ttl>30</ttl> raises the 15m interval to 30m.
+	if gap := st.NextFetch.Sub(h.clock.Now()); gap < 30*time.Minute || gap > 32*time.Minute {
+		t.Errorf("next fetch in %v, want about 30m from <ttl>", gap)
+	}
+
+	// The next poll is conditional and a 304 changes nothing.
+	h.clock.Add(31 * time.Minute)
+	reports = h.poller.PollAll(context.Background())
+	if !reports[0].NotModified {
+		t.Fatalf("second poll: %+v", reports[0])
+	}
+	reqs := s.requests("/feed")
+	if got := reqs[len(reqs)-1].Header.Get("If-None-Match"); got != `"v1"` {
+		t.Errorf("If-None-Match = %q", got)
+	}
+	if st2 := h.status(t, 0); st2.ItemsSeen != 4 || !st2.LastSuccess.Equal(h.clock.Now()) {
+		t.Errorf("after 304: %+v", st2)
+	}
+}
+
+func TestBackoffGrowsAndSuccessResets(t *testing.T) {
+	s := newSite(t)
+	failing := true
+	s.handle("/feed", func(w http.ResponseWriter, r *http.Request) {
+		if failing {
+			http.Error(w, "boom", http.StatusInternalServerError)
+			return
+		}
+		feedWithETag(fmt.Sprintf(koreanRSS, s.URL), `"v1"`)(w, r)
+	})
+	h := newHarness(t, nil, aggregate.Source{Name: "x", URL: s.URL + "/feed", Interval: 10 * time.Minute})
+	var gaps []time.Duration
+	for i := 1; i <= 8; i++ {
+		r := h.poller.PollAll(context.Background())[0]
+		var fe *fetch.Error
+		if !errors.As(r.Err, &fe) || fe.Kind != fetch.KindHTTP5xx {
+			t.Fatalf("poll %d: err %v", i, r.Err)
+		}
+		st := h.status(t, 0)
+		if st.ConsecutiveErrors != i || st.Status != 500 || !strings.Contains(st.LastError, "500") {
+			t.Fatalf("poll %d: state %+v", i, st)
+		}
+		gaps = append(gaps, st.NextFetch.Sub(h.clock.Now()))
+		h.clock.Add(time.Minute)
+	}
+	// 10m, 20m, 40m, ... with ±20% jitter, capped at 12h.
+	for i, g := range gaps {
+		base := min(10*time.Minute<<i, 12*time.Hour)
+		if g < base*8/10 || g > base*12/10 {
+			t.Errorf("failure %d: next fetch in %v, want %v ±20%%", i+1, g, base)
+		}
+	}
+	failing = false
+	h.poller.PollAll(context.Background())
+	st := h.status(t, 0)
+	if st.ConsecutiveErrors != 0 || st.LastError != "" {
+		t.Errorf("success did not reset: %+v", st)
+	}
+	if gap := st.NextFetch.Sub(h.clock.Now()); gap > 32*time.Minute {
+		t.Errorf("after success next fetch in %v", gap)
+	}
+}
+
+func TestRetryAfterAndGone(t *testing.T) {
+	s := newSite(t)
+	s.handle("/busy", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "7200")
+		w.WriteHeader(http.StatusTooManyRequests)
+	})
+	s.handle("/gone", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusGone) })
+	h := newHarness(t, nil,
+		aggregate.Source{Name: "busy", URL: s.URL + "/busy", Interval: 10 * time.Minute, Rank: 0},
+		aggregate.Source{Name: "gone", URL: s.URL + "/gone", Interval: 10 * time.Minute, Rank: 1})
+	h.poller.PollAll(context.Background())
+	busy, gone := h.status(t, 0), h.status(t, 1)
+	if gap := busy.NextFetch.Sub(h.clock.Now()); gap < 2*time.Hour {
+		t.Errorf("429 with Retry-After 7200: next fetch in %v", gap)
+	}
+	if !gone.Gone || !gone.NextFetch.IsZero() {
+		t.Errorf("410 not marked gone: %+v", gone)
+	}
+	// A gone source is never polled again; the other one still is.
+	h.clock.Add(3 * time.Hour)
+	reports := h.poller.PollAll(context.Background())
+	if len(reports) != 1 || reports[0].Source.Name != "busy" {
+		t.Errorf("polled after 410: %+v", reports)
+	}
+	if n := len(s.requests("/gone")); n != 1 {
+		t.Errorf("gone source requested %d times", n)
+	}
+}
+
+func TestFailedSaveKeepsOldValidators(t *testing.T) {
+	s := newSite(t)
+	s.handle("/feed", feedWithETag(fmt.Sprintf(koreanRSS, s.URL), `"v2"`))
+	sv := &saver{fail: true}
+	h := newHarness(t, sv, aggregate.Source{Name: "x", URL: s.URL + "/feed", Interval: 10 * time.Minute})
+	r := h.poller.PollAll(context.Background())[0]
+	if r.Err == nil || !strings.Contains(r.Err.Error(), "database is locked") {
+		t.Fatalf("report: %+v", r)
+	}
+	sv.fail = false
+	h.clock.Add(time.Hour)
+	r = h.poller.PollAll(context.Background())[0]
+	if r.Err != nil || r.NotModified || r.New != 4 {
+		t.Fatalf("after the failed save the items must be fetched again: %+v", r)
+	}
+	reqs := s.requests("/feed")
+	if got := reqs[1].Header.Get("If-None-Match"); got != "" {
+		t.Errorf("second request sent If-None-Match %q: the validator of an unsaved response was kept", got)
+	}
+}
+
+func TestNotAFeedIsAClearError(t *testing.T) {
+	s := newSite(t)
+	s.handle("/page", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, `<html><head><link rel="alternate" type="application/rss+xml" href="/rss.xml"></head><body>hi</body></html>`)
+	})
+	h := newHarness(t, nil, aggregate.Source{Name: "x", URL: s.URL + "/page", Interval: 10 * time.Minute})
+	r := h.poller.PollAll(context.Background())[0]
+	if r.Err == nil || !strings.Contains(r.Err.Error(), "not a feed") || !strings.Contains(r.Err.Error(), s.URL+"/rss.xml") {
+		t.Errorf("err = %v", r.Err)
+	}
+	if st := h.status(t, 0); !strings.Contains(st.LastError, "not a feed") {
+		t.Errorf("last error not stored: %+v", st)
+	}
+}
+
+func TestPermanentRedirectIsRemembered(t *testing.T) {
+	s := newSite(t)
+	s.handle("/old", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/new", http.StatusMovedPermanently) })
+	s.handle("/new", feedWithETag(fmt.Sprintf(koreanRSS, s.URL), `"v1"`))
+	h := newHarness(t, nil, aggregate.Source{Name: "x", URL: s.URL + "/old", Interval: 10 * time.Minute})
+	h.poller.PollAll(context.Background())
+	if st := h.status(t, 0); st.CurrentURL != s.URL+"/new" {
+		t.Fatalf("current URL %q", st.CurrentURL)
+	}
+	h.clock.Add(time.Hour)
+	h.poller.PollAll(context.Background())
+	if n := len(s.requests("/old")); n != 1 {
+		t.Errorf("old URL requested %d times; later polls must use the new one", n)
+	}
+}
+
+func TestRunPollsDueSourcesAndStops(t *testing.T) {
+	s := newSite(t)
+	s.handle("/feed", feedWithETag(fmt.Sprintf(koreanRSS, s.URL), `"v1"`))
+	h := newHarness(t, nil, aggregate.Source{Name: "x", URL: s.URL + "/feed", Interval: 10 * time.Minute})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- h.poller.Run(ctx) }()
+	deadline := time.After(10 * time.Second)
+	for h.poller.Rounds() == 0 {
+		select {
+		case <-deadline:
+			t.Fatal("no round ran")
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return after cancel")
+	}
+	if n := len(s.requests("/feed")); n != 1 {
+		t.Errorf("%d requests; the source is not due again for 10 minutes", n)
+	}
+}
