@@ -39,6 +39,12 @@ func (c *Client) Parse(body []byte, contentType, baseURL string) (feed *gofeed.F
 		return nil, parseErr(KindEmpty, baseURL, errors.New("empty document"))
 	}
 	feed, err = c.parser.Parse(bytes.NewReader(text))
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		if fixed, ok := conformJSONFeed(text); ok {
+			feed, err = c.parser.Parse(bytes.NewReader(fixed))
+		}
+	}
 	if err != nil {
 		return nil, classifyParseError(body, trimmed, contentType, baseURL, err)
 	}

@@ -33,6 +33,7 @@ func TestParseFormats(t *testing.T) {
 		{"rdf", `<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"><channel><title>r</title></channel><item><title>i</title><link>https://example.org/i</link></item></rdf:RDF>`, "", "r", 1},
 		{"leading whitespace", "\n\n  " + sampleRSS, "text/xml", "정부 소식", 1},
 		{"served as text/html", sampleRSS, "text/html; charset=utf-8", "정부 소식", 1},
+		{"json feed with sloppy field types", `{"version":"https://jsonfeed.org/version/1.1","title":"t","expired":"false","items":[{"id":7,"title":"x","tags":"policy","attachments":{"url":"https://example.org/a.mp3","size_in_bytes":"12"}},{"id":"8","title":["y"],"authors":{"name":"kim"}}]}`, "application/feed+json", "t", 2},
 		{"control characters", strings.Replace(sampleRSS, "정부 소식", "정부\x0b 소식\x01", 1), "", "정부 소식", 1},
 	}
 	for _, tt := range tests {
@@ -81,7 +82,6 @@ func TestParseErrors(t *testing.T) {
 		{"json, not a json feed", `{"rss":{"version":"2.0","channel":{"title":"x"}}}`, KindNotFeed, "not a feed: JSON, but not a JSON Feed"},
 		{"json of another version", `{"version":"2.0","items":[{"title":"x"}]}`, KindNotFeed, "not a feed: JSON, but not a JSON Feed"},
 		{"json array", `[{"title":"x"}]`, KindNotFeed, "not a feed: a JSON array"},
-		{"json of the wrong shape", `{"version":"https://jsonfeed.org/version/1.1","items":"none"}`, KindNotFeed, "not a feed: JSON of another shape"},
 	}
 	c := New(nil, Options{})
 	for _, tt := range tests {
@@ -192,4 +192,29 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("feed %v with %d items", feed, len(feed.Items))
 		}
 	})
+}
+
+// TestParseSloppyJSONFeed: one field of the wrong type costs that field, not the
+// feed (gofeed alone rejects the whole document).
+func TestParseSloppyJSONFeed(t *testing.T) {
+	doc := `{"version":"https://jsonfeed.org/version/1.1","title":"t","items":[
+{"id":7,"title":"정부 발표","tags":"policy","attachments":{"url":"https://example.org/a.mp3","size_in_bytes":"12"}},
+{"id":"8","title":["not a string"],"authors":{"name":"kim"},"tags":["a",1,null]}]}`
+	if _, err := gofeed.NewParser().ParseString(doc); err == nil {
+		t.Fatalf("gofeed accepts this document by itself; the test shows nothing")
+	}
+	feed, err := New(nil, Options{}).Parse([]byte(doc), "application/feed+json", "https://example.org/feed.json")
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if len(feed.Items) != 2 {
+		t.Fatalf("%d items; want 2", len(feed.Items))
+	}
+	a, b := feed.Items[0], feed.Items[1]
+	if a.GUID != "7" || a.Title != "정부 발표" || !reflect.DeepEqual(a.Categories, []string{"policy"}) || len(a.Enclosures) != 1 {
+		t.Errorf("first item: guid %q title %q categories %q enclosures %d", a.GUID, a.Title, a.Categories, len(a.Enclosures))
+	}
+	if b.GUID != "8" || b.Title != "" || len(b.Authors) != 1 || b.Authors[0].Name != "kim" || !reflect.DeepEqual(b.Categories, []string{"a", "1"}) {
+		t.Errorf("second item: guid %q title %q authors %v categories %q", b.GUID, b.Title, b.Authors, b.Categories)
+	}
 }
