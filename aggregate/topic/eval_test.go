@@ -34,7 +34,7 @@ func mustDefault(t testing.TB) *Classifier {
 
 func TestEvalPrint(t *testing.T) {
 	c := mustDefault(t)
-	for _, set := range []string{"dev.jsonl", "holdout.jsonl"} {
+	for _, set := range []string{"dev.jsonl", "holdout.jsonl", "fresh.jsonl"} {
 		r := Evaluate(c, loadSet(t, set))
 		t.Logf("== %s", set)
 		if *showErrors {
