@@ -65,7 +65,8 @@ type Item struct {
 	URL       string // canonical link to the original article
 	Title     string
 	Summary   string // plain text, capped
-	Content   string // sanitised HTML, may be empty
+	BodyText  string // plain text of the body beyond the summary, capped; what the classifier read
+	Content   string // sanitised HTML, kept only for items the filter kept
 	Author    string
 	Lang      string // "ko" or "en"
 	Published time.Time

@@ -21,12 +21,11 @@ const (
 	maxTitleRunes   = 500
 )
 
-// normalized is an item after normalisation, with the text the classifier reads
-// and the raw HTML body kept until the verdict says whether it is republished.
+// normalized is an item after normalisation, with the raw HTML body kept until
+// the verdict says whether it is republished.
 type normalized struct {
 	Item
-	contentText string // plain text of the body, capped
-	bodyHTML    string // raw body HTML, sanitised only if the item is kept
+	bodyHTML string // raw body HTML, sanitised only if the item is kept
 }
 
 // feedBase is the URL relative links in a document resolve against.
@@ -63,7 +62,7 @@ func normalize(fi *gofeed.Item, base *url.URL, loc *time.Location, now time.Time
 	}
 	it.Summary = truncateRunes(sanitize.Text(summaryHTML), maxSummaryRunes)
 	if body != fi.Description {
-		n.contentText = truncateRunes(sanitize.Text(body), maxContentRunes)
+		n.BodyText = truncateRunes(sanitize.Text(body), maxContentRunes)
 	}
 	n.bodyHTML = body
 	if len(fi.Authors) > 0 && fi.Authors[0] != nil {

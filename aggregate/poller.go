@@ -487,7 +487,7 @@ func (p *Poller) parse(resp *fetch.Response, src Source, st *FetchState, now tim
 		seen[n.Key] = true
 		n.Lang = topic.DetectLang(n.Title + " " + n.Summary)
 		n.Fresh = p.opt.MaxAge <= 0 || !n.Published.Before(now.Add(-p.opt.MaxAge))
-		n.Verdict = verdict(c.Classify(topic.Doc{Title: n.Title, Summary: n.Summary, Content: n.contentText}))
+		n.Verdict = verdict(c.Classify(topic.Doc{Title: n.Title, Summary: n.Summary, Content: n.BodyText}))
 		if n.Verdict.Match {
 			// Only republished items need their HTML; sanitising is the costliest step.
 			n.Content = sanitize.HTML(n.bodyHTML, n.URL)

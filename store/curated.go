@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/gleaner/gleaner/aggregate"
 )
@@ -131,4 +132,83 @@ func (s *Store) addRelated(ctx context.Context, entries []aggregate.Entry, index
 		return fmt.Errorf("store: related: %w", err)
 	}
 	return nil
+}
+
+// StoryItems lists curated items published at or after since that belong to a
+// story, oldest first: what the near-duplicate index is rebuilt from.
+func (s *Store) StoryItems(ctx context.Context, since time.Time) ([]aggregate.Item, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT i.id, i.title, i.summary, i.published, i.story_id FROM items i
+		WHERE i.story_id != 0 AND i.published >= ? ORDER BY i.published, i.id`, unix(since))
+	if err != nil {
+		return nil, fmt.Errorf("store: story items: %w", err)
+	}
+	defer rows.Close()
+	var out []aggregate.Item
+	for rows.Next() {
+		var it aggregate.Item
+		var published int64
+		if err := rows.Scan(&it.ID, &it.Title, &it.Summary, &published, &it.StoryID); err != nil {
+			return nil, fmt.Errorf("store: story items: %w", err)
+		}
+		it.Published = fromUnix(published)
+		out = append(out, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: story items: %w", err)
+	}
+	return out, nil
+}
+
+// StoryMember is one item of a story, as `gleaner stories` shows it.
+type StoryMember struct {
+	ItemID     int64
+	Source     string
+	Title      string
+	URL        string
+	Published  time.Time
+	Similarity float64 // to the story when it joined; 1 for the item that started it or the same URL
+	Lead       bool
+}
+
+// Story is a story with its members.
+type Story struct {
+	ID      int64
+	EntryID string
+	Visible bool
+	Updated time.Time
+	Members []StoryMember
+}
+
+// RecentStories lists the most recently updated stories with more than one
+// member, with their members, so a user can see why items were grouped.
+func (s *Store) RecentStories(ctx context.Context, limit int) ([]Story, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT st.id, st.entry_id, st.visible, st.updated, st.lead_item_id,
+		i.id, src.name, i.title, i.url, i.published, i.similarity
+		FROM (SELECT * FROM stories WHERE members > 1 ORDER BY updated DESC, id DESC LIMIT ?) st
+		JOIN items i ON i.story_id = st.id JOIN sources src ON src.id = i.source_id
+		ORDER BY st.updated DESC, st.id DESC, i.published, i.id`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: recent stories: %w", err)
+	}
+	defer rows.Close()
+	var out []Story
+	for rows.Next() {
+		var st Story
+		var m StoryMember
+		var visible int
+		var updated, lead, published int64
+		if err := rows.Scan(&st.ID, &st.EntryID, &visible, &updated, &lead, &m.ItemID, &m.Source, &m.Title, &m.URL, &published, &m.Similarity); err != nil {
+			return nil, fmt.Errorf("store: recent stories: %w", err)
+		}
+		m.Published, m.Lead = fromUnix(published), m.ItemID == lead
+		if len(out) == 0 || out[len(out)-1].ID != st.ID {
+			st.Visible, st.Updated = visible != 0, fromUnix(updated)
+			out = append(out, st)
+		}
+		out[len(out)-1].Members = append(out[len(out)-1].Members, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: recent stories: %w", err)
+	}
+	return out, nil
 }

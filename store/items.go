@@ -35,7 +35,7 @@ func urlHash(u string) int64 {
 }
 
 func bodyHash(it *aggregate.Item) int64 {
-	return hash64(it.URL, it.Title, it.Summary, it.Content, it.Author, it.Published.UTC().Format(time.RFC3339))
+	return hash64(it.URL, it.Title, it.Summary, it.BodyText, it.Content, it.Author, it.Published.UTC().Format(time.RFC3339))
 }
 
 func b2i(b bool) int {
@@ -106,8 +106,8 @@ func newWriter(ctx context.Context, tx *sql.Tx, g aggregate.Grouper) (*writer, e
 	var err error
 	// The tombstone check keeps items deleted by retention from coming back.
 	w.insert, err = tx.PrepareContext(ctx, `INSERT INTO items(source_id, key_hash, url_hash, body_hash, guid, url, title,
-		summary, content, author, lang, published, updated, first_seen, match, fresh, score, reasons, facets)
-		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19
+		summary, content, author, lang, published, updated, first_seen, match, fresh, score, reasons, facets, body_text)
+		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20
 		WHERE NOT EXISTS (SELECT 1 FROM tombstones WHERE source_id = ?1 AND key_hash = ?2)
 		ON CONFLICT(source_id, key_hash) DO NOTHING RETURNING id`)
 	if err != nil {
@@ -116,7 +116,7 @@ func newWriter(ctx context.Context, tx *sql.Tx, g aggregate.Grouper) (*writer, e
 	// A revised item keeps its identity, first-seen time and freshness.
 	w.update, err = tx.PrepareContext(ctx, `UPDATE items SET url_hash = ?3, body_hash = ?4, guid = ?5, url = ?6, title = ?7,
 		summary = ?8, content = ?9, author = ?10, lang = ?11, published = ?12, updated = ?13,
-		match = ?14, score = ?15, reasons = ?16, facets = ?17
+		match = ?14, score = ?15, reasons = ?16, facets = ?17, body_text = ?18
 		WHERE source_id = ?1 AND key_hash = ?2 AND body_hash != ?4
 		RETURNING id, story_id, first_seen, fresh`)
 	if err != nil {
@@ -148,7 +148,7 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 	facets := joinFacets(it.Verdict.Facets)
 	err = w.insert.QueryRowContext(ctx, it.SourceID, kh, uh, bh, it.GUID, it.URL, it.Title, it.Summary, it.Content,
 		it.Author, it.Lang, unix(it.Published), unix(it.Updated), unix(it.FirstSeen), b2i(it.Verdict.Match), b2i(it.Fresh),
-		it.Verdict.Score, string(reasons), facets).Scan(&it.ID)
+		it.Verdict.Score, string(reasons), facets, it.BodyText).Scan(&it.ID)
 	switch {
 	case err == nil:
 		st.New++
@@ -167,7 +167,7 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 	var fresh int
 	err = w.update.QueryRowContext(ctx, it.SourceID, kh, uh, bh, it.GUID, it.URL, it.Title, it.Summary, it.Content,
 		it.Author, it.Lang, unix(it.Published), unix(it.Updated), b2i(it.Verdict.Match), it.Verdict.Score,
-		string(reasons), facets).Scan(&it.ID, &storyID, &firstSeen, &fresh)
+		string(reasons), facets, it.BodyText).Scan(&it.ID, &storyID, &firstSeen, &fresh)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
@@ -206,7 +206,15 @@ func (w *writer) assignStory(ctx context.Context, it *aggregate.Item) error {
 	}
 	if storyID == 0 && w.g != nil {
 		if id, similarity, ok := w.g.Find(it); ok {
-			storyID, sim = id, similarity
+			// The index may hold a story whose transaction was rolled back.
+			var exists int
+			err := w.tx.QueryRowContext(ctx, "SELECT count(*) FROM stories WHERE id = ?", id).Scan(&exists)
+			if err != nil {
+				return err
+			}
+			if exists > 0 {
+				storyID, sim = id, similarity
+			}
 		}
 	}
 	if storyID == 0 {
@@ -214,7 +222,7 @@ func (w *writer) assignStory(ctx context.Context, it *aggregate.Item) error {
 		if err != nil {
 			return err
 		}
-		storyID = id
+		storyID, sim = id, 1
 	} else {
 		w.touched[storyID] = true
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -213,5 +214,110 @@ func TestReopenKeepsData(t *testing.T) {
 	again, _ := s.Curated(ctx, aggregate.Query{Limit: 5})
 	if len(again) != 1 || again[0].ID != first[0].ID {
 		t.Errorf("entry id changed across reopen: %v vs %v", again, first)
+	}
+}
+
+func TestReclassify(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	src := sync(t, s, "https://a.example/feed")
+	items := []aggregate.Item{
+		item("1", "https://x/1", "AI act passes", true, t0),
+		item("2", "https://x/2", "AI chip subsidy", false, t0.Add(-time.Hour)),
+		item("3", "https://x/3", "Football", false, t0.Add(-2*time.Hour)),
+	}
+	if _, _, err := s.Save(ctx, []aggregate.Fetched{{State: aggregate.FetchState{SourceID: src[0].ID}, Items: items}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	// A new filter: keep "chip", drop "act".
+	classify := func(title, summary, body string) aggregate.Verdict {
+		m := strings.Contains(title, "chip")
+		return aggregate.Verdict{Match: m, Score: b2f(m), Reasons: []string{"test rule"}}
+	}
+	st, err := s.Reclassify(ctx, time.Time{}, classify, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Checked != 3 || st.Entered != 1 || st.Left != 1 {
+		t.Errorf("stats %+v, want 3 checked, 1 entered, 1 left", st)
+	}
+	entries, _ := s.Curated(ctx, aggregate.Query{Limit: 10})
+	if len(entries) != 1 || entries[0].Item.Title != "AI chip subsidy" || entries[0].Item.Verdict.Reasons[0] != "test rule" {
+		t.Errorf("curated after reclassify: %+v", entries)
+	}
+	// Running it again changes nothing.
+	st, _ = s.Reclassify(ctx, time.Time{}, classify, nil)
+	if st.Changed != 0 {
+		t.Errorf("second run changed %d", st.Changed)
+	}
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// fakeGrouper joins items whose titles share the word before ':'.
+type fakeGrouper struct{ by map[string]int64 }
+
+func (g *fakeGrouper) key(it *aggregate.Item) string { return strings.SplitN(it.Title, ":", 2)[0] }
+func (g *fakeGrouper) Find(it *aggregate.Item) (int64, float64, bool) {
+	id, ok := g.by[g.key(it)]
+	return id, 0.5, ok
+}
+func (g *fakeGrouper) Add(it *aggregate.Item, story int64) { g.by[g.key(it)] = story }
+
+func TestStoriesGrowWithStableIDs(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	src := sync(t, s, "https://a.example/feed", "https://b.example/feed", "https://c.example/feed")
+	g := &fakeGrouper{by: map[string]int64{}}
+	save := func(i int, items ...aggregate.Item) {
+		t.Helper()
+		if _, _, err := s.Save(ctx, []aggregate.Fetched{{State: aggregate.FetchState{SourceID: src[i].ID}, Items: items}}, g); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := item("b1", "https://b/1", "summit: leaders meet", true, t0.Add(-time.Hour))
+	first.FirstSeen = t0
+	save(1, first)
+	e1, _ := s.Curated(ctx, aggregate.Query{Limit: 10})
+	if len(e1) != 1 {
+		t.Fatalf("entries %d", len(e1))
+	}
+	// Another outlet reports the same story later, but it was published earlier:
+	// it becomes the lead, the entry keeps its id, and updated moves.
+	second := item("a1", "https://a/1", "summit: leaders agree on AI rules", true, t0.Add(-2*time.Hour))
+	second.FirstSeen = t0.Add(time.Hour)
+	save(0, second)
+	third := item("c1", "https://c/1", "summit: AI declaration", false, t0)
+	third.FirstSeen = t0.Add(2 * time.Hour)
+	save(2, third) // not kept by the filter: it does not join
+	e2, _ := s.Curated(ctx, aggregate.Query{Limit: 10})
+	if len(e2) != 1 {
+		t.Fatalf("entries %d, want one per story", len(e2))
+	}
+	if e2[0].ID != e1[0].ID {
+		t.Errorf("entry id changed as the story grew: %q -> %q", e1[0].ID, e2[0].ID)
+	}
+	if e2[0].Item.Key != "" || e2[0].Item.URL != "https://a/1" || e2[0].Outlet.Name != "S0" {
+		t.Errorf("lead should be the earliest published report: %+v", e2[0].Item)
+	}
+	if len(e2[0].Also) != 1 || e2[0].Also[0].URL != "https://b/1" || e2[0].Also[0].Outlet.Name != "S1" {
+		t.Errorf("also reported by: %+v", e2[0].Also)
+	}
+	if !e2[0].Updated.Equal(t0.Add(time.Hour)) {
+		t.Errorf("updated %v, want when the second outlet was first seen", e2[0].Updated)
+	}
+	stories, err := s.RecentStories(ctx, 5)
+	if err != nil || len(stories) != 1 || len(stories[0].Members) != 2 {
+		t.Fatalf("recent stories: %v %+v", err, stories)
+	}
+	// Members earliest published first: the joiner (lead, similarity 0.5 from the
+	// grouper), then the item that started the story (similarity 1).
+	if m := stories[0].Members; !m[0].Lead || m[0].Similarity != 0.5 || m[1].Lead || m[1].Similarity != 1 {
+		t.Errorf("members: %+v", stories[0].Members)
 	}
 }

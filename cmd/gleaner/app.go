@@ -9,6 +9,7 @@ import (
 
 	"github.com/gleaner/gleaner/aggregate"
 	"github.com/gleaner/gleaner/aggregate/fetch"
+	"github.com/gleaner/gleaner/aggregate/story"
 	"github.com/gleaner/gleaner/aggregate/topic"
 	"github.com/gleaner/gleaner/config"
 	"github.com/gleaner/gleaner/publish"
@@ -23,6 +24,7 @@ type app struct {
 	store   *store.Store
 	poller  *aggregate.Poller
 	publish *publish.Handler
+	grouper aggregate.Grouper // nil: only identical URLs group
 }
 
 // loadConfig reads the config and compiles its topic profile.
@@ -103,11 +105,46 @@ func newApp(ctx context.Context, cfg *config.Config, c *topic.Classifier, log *s
 		OnChange:    a.refresh,
 		Log:         log,
 	})
+	if cfg.Stories.On() {
+		g, err := a.newGrouper(ctx)
+		if err != nil {
+			st.Close()
+			return nil, err
+		}
+		a.grouper = g
+		a.poller.SetGrouper(g)
+	}
 	if err := a.syncSources(ctx); err != nil {
 		st.Close()
 		return nil, err
 	}
 	return a, nil
+}
+
+// storyConfig is the config's [stories] section with the grouping package's
+// tuned threshold where the config leaves it out.
+func storyConfig(cfg *config.Config) story.Config {
+	sc := story.DefaultConfig()
+	sc.Window = cfg.Stories.Window.D()
+	if cfg.Stories.Threshold > 0 {
+		sc.Threshold = cfg.Stories.Threshold
+	}
+	return sc
+}
+
+// newGrouper builds the near-duplicate index from the stored items of the last
+// story window.
+func (a *app) newGrouper(ctx context.Context) (*aggregate.StoryGrouper, error) {
+	sc := storyConfig(a.cfg)
+	g := aggregate.NewStoryGrouper(sc)
+	items, err := a.store.StoryItems(ctx, time.Now().Add(-sc.Window-24*time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	for i := range items {
+		g.Add(&items[i], items[i].StoryID)
+	}
+	return g, nil
 }
 
 // syncSources makes the store and the poller follow the config's source list.
@@ -128,6 +165,17 @@ func (a *app) refresh(ctx context.Context) {
 	if _, err := a.publish.Refresh(ctx); err != nil {
 		a.log.Error("refresh curated feed", "error", err)
 	}
+}
+
+// reclassify re-applies c to items first seen since then and refreshes the feed.
+func (a *app) reclassify(ctx context.Context, c aggregate.Classifier, since time.Time) (store.ReclassifyStats, error) {
+	st, err := a.store.Reclassify(ctx, since, classifyFunc(c), a.grouper)
+	if err != nil {
+		return st, err
+	}
+	a.log.Info("reclassified", "checked", st.Checked, "changed", st.Changed, "entered", st.Entered, "left", st.Left)
+	a.refresh(ctx)
+	return st, nil
 }
 
 func (a *app) close() error { return a.store.Close() }

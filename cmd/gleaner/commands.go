@@ -134,12 +134,7 @@ type classifyOut struct {
 
 func cmdClassify(e *env, args []string) error {
 	f := e.newFlags("classify", "[-config F]", "Read JSON lines {\"id\",\"title\",\"summary\",\"content\"} from stdin and write one line\n{\"id\",\"match\",\"score\",\"reasons\",\"facets\",\"lang\"} per input, in order. Uses the config's\n[topic] profile when -config names a file that has one, else the built-in profile.", true)
-	explicit := false
-	for _, a := range args {
-		if a == "-config" || a == "--config" || len(a) > 8 && (a[:8] == "-config=" || a[:9] == "--config=") {
-			explicit = true
-		}
-	}
+	explicit := hasFlag(args, "config")
 	if err := f.parse(args); err != nil {
 		return err
 	}

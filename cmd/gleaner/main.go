@@ -70,6 +70,11 @@ func commands() []command {
 		{"fetch", "[-config F]", "poll every source once now, store, print one line per source, exit", cmdFetch},
 		{"check", "[-config F]", "validate and summarise the config", cmdCheck},
 		{"classify", "[-config F]", "classify JSON lines from stdin with the topic filter", cmdClassify},
+		{"eval", "[-config F] FILE.jsonl", "measure the topic filter on a labeled file", cmdEval},
+		{"topic", "show [-config F]", "print the effective topic profile", cmdTopic},
+		{"reclassify", "[-config F] [-since 720h]", "re-apply the topic profile to stored items", cmdReclassify},
+		{"stories", "[-config F] [-n 20]", "list recent stories grouped from several outlets", cmdStories},
+		{"eval-stories", "[-config F] FILE.jsonl", "measure story grouping on a labeled file", cmdEvalStories},
 		{"demo", "[-listen ADDR]", "run offline against the sample feeds in testdata/feeds", cmdDemo},
 		{"version", "", "print the version", cmdVersion},
 	}
@@ -147,12 +152,17 @@ func (e *env) newFlags(name, args, summary string, withConfig bool) *flags {
 	return f
 }
 
+// usageErr maps a flag parsing error to the command's result.
+func usageErr(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return errUsage
+}
+
 func (f *flags) parse(args []string) error {
 	if err := f.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
+		return usageErr(err)
 	}
 	if f.NArg() > 0 {
 		fmt.Fprintf(f.Output(), "unexpected argument %q\n", f.Arg(0))

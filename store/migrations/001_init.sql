@@ -24,7 +24,9 @@ CREATE TABLE sources (
 ) STRICT;
 
 -- Every fetched item is stored, kept by the topic filter or not, with the verdict
--- and its reasons, so that a changed filter can be re-applied. Identity is the
+-- and its reasons, so that a changed filter can be re-applied: title, summary and
+-- body_text are exactly what the classifier read. content is the sanitised HTML
+-- body, kept only for items the filter kept (only those are republished). Identity is the
 -- source plus a 64-bit hash of the item's key (GUID, else link, else title+date);
 -- url_hash finds the same article arriving from another source.
 CREATE TABLE items (
@@ -37,6 +39,7 @@ CREATE TABLE items (
     url        TEXT    NOT NULL,
     title      TEXT    NOT NULL,
     summary    TEXT    NOT NULL,
+    body_text  TEXT    NOT NULL,
     content    TEXT    NOT NULL,
     author     TEXT    NOT NULL,
     lang       TEXT    NOT NULL,

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"github.com/gleaner/gleaner/aggregate/story"
+	"github.com/gleaner/gleaner/config"
+	"github.com/gleaner/gleaner/store"
+)
+
+func cmdStories(e *env, args []string) error {
+	f := e.newFlags("stories", "[-config F] [-n 20]", "List recent stories that group reports from several outlets, with each member's\nsimilarity to the story when it joined, so you can see why items were grouped.", true)
+	n := f.Int("n", 20, "how many stories")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.Load(f.config)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, cfg.Database)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	stories, err := st.RecentStories(ctx, *n)
+	if err != nil {
+		return err
+	}
+	if len(stories) == 0 {
+		fmt.Fprintln(e.stdout, "no story has more than one outlet yet")
+		return nil
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	for _, s := range stories {
+		vis := ""
+		if !s.Visible {
+			vis = " (not published)"
+		}
+		fmt.Fprintf(tw, "story %d%s  %s  updated %s\n", s.ID, vis, s.EntryID, s.Updated.Format(time.RFC3339))
+		for _, m := range s.Members {
+			role := fmt.Sprintf("%.2f", m.Similarity)
+			if m.Lead {
+				role = "lead"
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", role, m.Source, m.Published.Format("2006-01-02 15:04"), m.Title)
+		}
+	}
+	return tw.Flush()
+}
+
+func cmdEvalStories(e *env, args []string) error {
+	f := e.newFlags("eval-stories", "[-config F] FILE.jsonl", "Measure story grouping on a labeled file: JSON lines {\"id\",\"group\",\"lang\",\"source\",\n\"title\",\"summary\",\"published\"}. Prints pairwise precision and recall and the pairs it got\nwrong. Uses the config's [stories] window and threshold when -config names a file.", true)
+	explicit := hasFlag(args, "config")
+	if err := f.Parse(args); err != nil {
+		return usageErr(err)
+	}
+	if f.NArg() != 1 {
+		f.Usage()
+		return errUsage
+	}
+	sc := story.DefaultConfig()
+	if explicit || e.getenv("GLEANER_CONFIG") != "" {
+		cfg, err := config.Load(f.config)
+		if err != nil {
+			return err
+		}
+		sc = storyConfig(cfg)
+	}
+	in, err := os.Open(f.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	items, err := story.ReadLabeled(in)
+	if err != nil {
+		return fmt.Errorf("%s: %w", f.Arg(0), err)
+	}
+	return story.Evaluate(sc, items).Write(e.stdout)
+}
