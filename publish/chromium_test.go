@@ -96,6 +96,7 @@ func servePage(t *testing.T, entries []aggregate.Entry) (*httptest.Server, *Hand
 }
 
 func TestChromiumRendersPage(t *testing.T) {
+	t.Parallel() // an external program: overlap its start-up with the other tests
 	bin := chromium(t)
 	entries := append(fixtureEntries(), hostileEntry())
 	srv, _ := servePage(t, entries)

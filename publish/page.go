@@ -37,7 +37,17 @@ var (
 )
 
 var templateFuncs = template.FuncMap{
-	"date": func(t time.Time) string {
+	// date takes a time or a pointer to one (status times are nil when unknown).
+	"date": func(v any) string {
+		var t time.Time
+		switch v := v.(type) {
+		case time.Time:
+			t = v
+		case *time.Time:
+			if v != nil {
+				t = *v
+			}
+		}
 		if t.IsZero() {
 			return "—"
 		}

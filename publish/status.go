@@ -82,7 +82,7 @@ func buildStatus(o Options, list []aggregate.SourceStatus, entries []aggregate.E
 			LastSuccess:       timePtr(st.LastSuccess),
 			NextFetch:         timePtr(st.NextFetch),
 			ConsecutiveErrors: st.ConsecutiveErrors,
-			LastError:         sanitize.Text(st.LastError),
+			LastError:         st.LastError, // escaped where shown; parser errors quote markup worth seeing
 			ItemsSeen:         st.ItemsSeen,
 			ItemsKept:         st.ItemsKept,
 		}

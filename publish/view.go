@@ -142,6 +142,9 @@ func entryOf(en *aggregate.Entry) entryView {
 	if e.Updated.IsZero() {
 		e.Updated = epoch
 	}
+	if e.Published.IsZero() {
+		e.Published = e.Updated
+	}
 
 	e.Author = e.Outlet.Name
 	if a := sanitize.Text(it.Author); a != e.Author {

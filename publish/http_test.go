@@ -1,0 +1,481 @@
+package publish
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gleaner/gleaner/aggregate"
+)
+
+func TestContentTypesAndHeaders(t *testing.T) {
+	h, _ := newTestHandler(t, fixtureOptions(), fixtureEntries())
+	for path, ctype := range map[string]string{
+		"/feed.atom":    "application/atom+xml; charset=utf-8",
+		"/feed.rss":     "application/rss+xml; charset=utf-8",
+		"/feed.json":    "application/feed+json; charset=utf-8",
+		"/":             "text/html; charset=utf-8",
+		"/index.html":   "text/html; charset=utf-8",
+		"/sources.opml": "text/x-opml; charset=utf-8",
+		"/status":       "text/html; charset=utf-8",
+		"/status.json":  "application/json; charset=utf-8",
+	} {
+		resp := get(t, h, "GET", path)
+		mustStatus(t, resp, 200)
+		if got := resp.Header.Get("Content-Type"); got != ctype {
+			t.Errorf("%s: Content-Type %q, want %q", path, got, ctype)
+		}
+		if got := resp.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("%s: X-Content-Type-Options %q", path, got)
+		}
+		if n := len(body(t, resp)); fmt.Sprint(n) != resp.Header.Get("Content-Length") {
+			t.Errorf("%s: Content-Length %q for %d bytes", path, resp.Header.Get("Content-Length"), n)
+		}
+		cc := resp.Header.Get("Cache-Control")
+		if strings.HasPrefix(path, "/status") {
+			if cc != "no-cache" {
+				t.Errorf("%s: Cache-Control %q, want no-cache", path, cc)
+			}
+			continue
+		}
+		if cc != "public, max-age=900" {
+			t.Errorf("%s: Cache-Control %q, want public, max-age=900 (15m)", path, cc)
+		}
+		if etag := resp.Header.Get("ETag"); !strings.HasPrefix(etag, `"`) || strings.HasPrefix(etag, "W/") {
+			t.Errorf("%s: ETag %q is not a strong validator", path, etag)
+		}
+	}
+	for _, path := range []string{"/", "/status"} {
+		csp := get(t, h, "GET", path).Header.Get("Content-Security-Policy")
+		for _, want := range []string{"default-src 'none'", "style-src 'sha256-", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"} {
+			if !strings.Contains(csp, want) {
+				t.Errorf("%s: CSP %q lacks %q", path, csp, want)
+			}
+		}
+		if strings.Contains(csp, "unsafe-inline") || strings.Contains(csp, "script-src") {
+			t.Errorf("%s: CSP %q is not strict", path, csp)
+		}
+	}
+}
+
+func TestStyleHashMatchesInlineStyle(t *testing.T) {
+	h, _ := newTestHandler(t, fixtureOptions(), fixtureEntries())
+	page := string(body(t, get(t, h, "GET", "/")))
+	start := strings.Index(page, "<style>") + len("<style>")
+	end := strings.Index(page, "</style>")
+	if start < len("<style>") || end < start {
+		t.Fatal("no style element")
+	}
+	if page[start:end] != pageCSS {
+		t.Fatal("the inline style differs from the hashed one; the CSP would block it")
+	}
+}
+
+func TestConditionalRequests(t *testing.T) {
+	h, _ := newTestHandler(t, fixtureOptions(), fixtureEntries())
+	first := get(t, h, "GET", "/feed.atom")
+	etag := first.Header.Get("ETag")
+	lm := first.Header.Get("Last-Modified")
+	// The newest change among the entries: the story that gained outlets 5 minutes
+	// before t0 (its lead was first seen 20 minutes before).
+	if want := t0.Add(-5 * time.Minute).Format(http.TimeFormat); lm != want {
+		t.Errorf("Last-Modified %q, want %q", lm, want)
+	}
+	tests := []struct {
+		name   string
+		header []string
+		want   int
+	}{
+		{"matching etag", []string{"If-None-Match", etag}, 304},
+		{"etag in a list", []string{"If-None-Match", `"other", ` + etag}, 304},
+		{"weak form of the etag", []string{"If-None-Match", "W/" + etag}, 304},
+		{"star", []string{"If-None-Match", "*"}, 304},
+		{"other etag", []string{"If-None-Match", `"other"`}, 200},
+		{"same date", []string{"If-Modified-Since", lm}, 304},
+		{"later date", []string{"If-Modified-Since", t0.Add(time.Hour).Format(http.TimeFormat)}, 304},
+		{"earlier date", []string{"If-Modified-Since", t0.Add(-time.Hour).Format(http.TimeFormat)}, 200},
+		{"bad date", []string{"If-Modified-Since", "yesterday"}, 200},
+		{"etag wins over date", []string{"If-None-Match", `"other"`, "If-Modified-Since", lm}, 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := get(t, h, "GET", "/feed.atom", tt.header...)
+			mustStatus(t, resp, tt.want)
+			b := body(t, resp)
+			if tt.want == 304 {
+				if len(b) != 0 || resp.Header.Get("ETag") != etag || resp.Header.Get("Cache-Control") == "" {
+					t.Errorf("304 with %d body bytes, ETag %q, Cache-Control %q", len(b), resp.Header.Get("ETag"), resp.Header.Get("Cache-Control"))
+				}
+			}
+		})
+	}
+	// A 304 for HEAD too.
+	mustStatus(t, get(t, h, "HEAD", "/feed.atom", "If-None-Match", etag), 304)
+}
+
+func TestGzipIsPrecomputed(t *testing.T) {
+	h, _ := newTestHandler(t, fixtureOptions(), fixtureEntries())
+	plain := get(t, h, "GET", "/feed.atom")
+	plainBody := body(t, plain)
+	zipped := get(t, h, "GET", "/feed.atom", "Accept-Encoding", "br;q=1, gzip;q=0.8")
+	if zipped.Header.Get("Content-Encoding") != "gzip" || zipped.Header.Get("Vary") != "Accept-Encoding" {
+		t.Fatalf("Content-Encoding %q, Vary %q", zipped.Header.Get("Content-Encoding"), zipped.Header.Get("Vary"))
+	}
+	if plain.Header.Get("Vary") != "Accept-Encoding" {
+		t.Errorf("identity response lacks Vary: Accept-Encoding")
+	}
+	if zipped.Header.Get("ETag") == plain.Header.Get("ETag") {
+		t.Errorf("gzip and identity share the strong ETag %s", plain.Header.Get("ETag"))
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(body(t, zipped)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unzipped, err := io.ReadAll(zr)
+	if err != nil || !bytes.Equal(unzipped, plainBody) {
+		t.Fatalf("gzip body does not decompress to the identity body (%v)", err)
+	}
+	for _, ae := range []string{"gzip;q=0", "identity", "br", "gzip;q=0, *"} {
+		if resp := get(t, h, "GET", "/feed.atom", "Accept-Encoding", ae); resp.Header.Get("Content-Encoding") != "" {
+			t.Errorf("Accept-Encoding %q: got Content-Encoding %q", ae, resp.Header.Get("Content-Encoding"))
+		}
+	}
+	if resp := get(t, h, "GET", "/feed.atom", "Accept-Encoding", "*"); resp.Header.Get("Content-Encoding") != "gzip" {
+		t.Errorf("Accept-Encoding *: no gzip")
+	}
+	// The client's validator of either coding matches.
+	mustStatus(t, get(t, h, "GET", "/feed.atom", "Accept-Encoding", "gzip", "If-None-Match", plain.Header.Get("ETag")), 304)
+
+	// Compressing per request would cost hundreds of allocations and a large
+	// buffer; serving the stored bytes costs the same as identity.
+	allocs := func(ae string) float64 {
+		r := httptest.NewRequest("GET", "/feed.atom", nil)
+		if ae != "" {
+			r.Header.Set("Accept-Encoding", ae)
+		}
+		return testing.AllocsPerRun(50, func() { h.ServeHTTP(httptest.NewRecorder(), r) })
+	}
+	if gz, id := allocs("gzip"), allocs(""); gz > id+2 {
+		t.Errorf("gzip responses allocate %.0f times, identity %.0f: compressed per request?", gz, id)
+	}
+}
+
+func TestHeadAndMethods(t *testing.T) {
+	h, _ := newTestHandler(t, fixtureOptions(), fixtureEntries())
+	for _, path := range []string{"/feed.atom", "/feed.rss", "/feed.json", "/", "/sources.opml", "/status", "/status.json"} {
+		getResp := get(t, h, "GET", path)
+		head := get(t, h, "HEAD", path)
+		mustStatus(t, head, 200)
+		if b := body(t, head); len(b) != 0 {
+			t.Errorf("HEAD %s: %d body bytes", path, len(b))
+		}
+		for _, k := range []string{"Content-Type", "Content-Length", "ETag", "Last-Modified", "Cache-Control"} {
+			if head.Header.Get(k) != getResp.Header.Get(k) {
+				t.Errorf("HEAD %s: %s %q, GET has %q", path, k, head.Header.Get(k), getResp.Header.Get(k))
+			}
+		}
+		for _, m := range []string{"POST", "PUT", "DELETE", "PATCH", "OPTIONS"} {
+			resp := get(t, h, m, path)
+			mustStatus(t, resp, 405)
+			if resp.Header.Get("Allow") != "GET, HEAD" {
+				t.Errorf("%s %s: Allow %q", m, path, resp.Header.Get("Allow"))
+			}
+		}
+	}
+	mustStatus(t, get(t, h, "GET", "/feed.xml"), 404)
+	mustStatus(t, get(t, h, "GET", "/../etc/passwd"), 404)
+}
+
+func atomEntryCount(t *testing.T, b []byte) int { t.Helper(); return len(parseAtom(t, b).Entries) }
+
+func TestQueryParameters(t *testing.T) {
+	o := fixtureOptions()
+	o.MaxItems, o.MaxLimit = 3, 4
+	h, st := newTestHandler(t, o, fixtureEntries())
+
+	tests := []struct {
+		query   string
+		status  int
+		entries int
+	}{
+		{"", 200, 3},
+		{"lang=ko", 200, 2},
+		{"lang=EN", 200, 3},
+		{"lang=en&limit=1", 200, 1},
+		{"category=regulation", 200, 2},
+		{"category=copyright&lang=ko", 200, 1},
+		{"category=no-such-facet", 200, 0},
+		{"limit=2", 200, 2},
+		{"limit=1000", 200, 4}, // capped at MaxLimit
+		{"lang=", 200, 3},      // empty means not given
+		{"_=1712345", 200, 3},  // cache busters are ignored
+		{"lang=fr", 400, 0},
+		{"lang=ko&lang=en", 400, 0},
+		{"limit=0", 400, 0},
+		{"limit=-3", 400, 0},
+		{"limit=ten", 400, 0},
+		{"limit=1e3", 400, 0},
+		{"category=%3Cscript%3E", 400, 0},
+		{"category=" + strings.Repeat("a", 65), 400, 0},
+		{"lang=%zz", 400, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			for _, path := range []string{"/feed.atom", "/feed.rss", "/feed.json", "/"} {
+				resp := get(t, h, "GET", path+"?"+tt.query)
+				mustStatus(t, resp, tt.status)
+				b := body(t, resp)
+				if tt.status == 400 {
+					if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") || len(b) == 0 || len(b) > 200 {
+						t.Errorf("%s: 400 as %q: %q", path, ct, b)
+					}
+					continue
+				}
+				if path == "/feed.atom" {
+					if n := atomEntryCount(t, b); n != tt.entries {
+						t.Errorf("%d entries, want %d", n, tt.entries)
+					}
+				}
+			}
+		})
+	}
+	for _, q := range st.queries {
+		if q.Limit > o.MaxLimit {
+			t.Errorf("the store was asked for %d entries, over the cap %d", q.Limit, o.MaxLimit)
+		}
+	}
+	// A variant's self link carries its query, so a reader subscribes to what it saw.
+	f := parseAtom(t, body(t, get(t, h, "GET", "/feed.atom?limit=2&lang=ko")))
+	if self := rels(f.Links, "self")[0].Href; self != o.BaseURL+"feed.atom?lang=ko&limit=2" {
+		t.Errorf("variant self link %q", self)
+	}
+}
+
+func TestMaxPerSourceIsPassedOn(t *testing.T) {
+	o := fixtureOptions()
+	o.MaxPerSource = 1
+	h, st := newTestHandler(t, o, fixtureEntries())
+	if n := atomEntryCount(t, body(t, get(t, h, "GET", "/feed.atom?lang=en"))); n != 2 {
+		t.Errorf("%d English entries with one per source, want 2", n)
+	}
+	for _, q := range st.queries {
+		if q.MaxPerSource != 1 {
+			t.Errorf("query %+v lost MaxPerSource", q)
+		}
+	}
+}
+
+func TestRenderingsAreCachedUntilChange(t *testing.T) {
+	h, st := newTestHandler(t, fixtureOptions(), fixtureEntries())
+	calls := st.callCount()
+	for range 3 {
+		get(t, h, "GET", "/feed.atom")
+		get(t, h, "GET", "/feed.rss?lang=ko")
+		get(t, h, "GET", "/feed.json?lang=ko")
+	}
+	if n := st.callCount() - calls; n != 2 {
+		t.Errorf("%d store calls for 9 requests of 3 renderings, want 2 (one per variant)", n)
+	}
+
+	// Nothing changed: the variants stay.
+	changed, err := h.Refresh(t.Context())
+	if err != nil || changed {
+		t.Fatalf("Refresh over the same entries: changed=%v err=%v", changed, err)
+	}
+	calls = st.callCount()
+	get(t, h, "GET", "/feed.rss?lang=ko")
+	if st.callCount() != calls {
+		t.Errorf("an unchanged Refresh dropped the variants")
+	}
+
+	// A change drops them.
+	oldKO := get(t, h, "GET", "/feed.rss?lang=ko")
+	entries := fixtureEntries()
+	entries[2].Item.Title = "국회 과방위, 생성형 AI 저작권 공청회 연기"
+	st.set(entries)
+	if changed, err := h.Refresh(t.Context()); err != nil || !changed {
+		t.Fatalf("Refresh after a change: changed=%v err=%v", changed, err)
+	}
+	newKO := get(t, h, "GET", "/feed.rss?lang=ko")
+	if !bytes.Contains(body(t, newKO), []byte("연기")) {
+		t.Errorf("the variant was not re-rendered after the change")
+	}
+	if oldKO.Header.Get("ETag") == newKO.Header.Get("ETag") {
+		t.Errorf("ETag unchanged after the content changed")
+	}
+}
+
+// TestLastModifiedMovesForward: an entry leaving the feed changes the bytes
+// without bringing a newer entry; Last-Modified must still move, or a client
+// asking If-Modified-Since would keep a stale copy.
+func TestLastModifiedMovesForward(t *testing.T) {
+	h, st := newTestHandler(t, fixtureOptions(), fixtureEntries())
+	for _, target := range []string{"/feed.atom", "/feed.json?lang=en"} {
+		t.Run(target, func(t *testing.T) {
+			st.set(fixtureEntries())
+			h.Refresh(t.Context())
+			before := get(t, h, "GET", target)
+			lm := before.Header.Get("Last-Modified")
+
+			entries := fixtureEntries()
+			st.set(entries[:len(entries)-1])
+			h.now = func() time.Time { return t0.Add(time.Hour) }
+			if _, err := h.Refresh(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			after := get(t, h, "GET", target)
+			if after.Header.Get("ETag") == before.Header.Get("ETag") {
+				t.Fatal("the feed did not change")
+			}
+			t1, _ := http.ParseTime(lm)
+			t2, _ := http.ParseTime(after.Header.Get("Last-Modified"))
+			if !t2.After(t1) {
+				t.Errorf("Last-Modified %s -> %s after a change", lm, after.Header.Get("Last-Modified"))
+			}
+			mustStatus(t, get(t, h, "GET", target, "If-Modified-Since", lm), 200)
+			h.now = func() time.Time { return t0 }
+		})
+	}
+}
+
+func TestRefreshReportsChangesAndOptions(t *testing.T) {
+	st := &fakeStore{entries: fixtureEntries()}
+	h := New(fixtureOptions(), st, st, testLogger(t))
+	h.now = func() time.Time { return t0 }
+
+	// Served before any Refresh: rendered on demand.
+	mustStatus(t, get(t, h, "GET", "/feed.atom"), 200)
+
+	changed, err := h.Refresh(t.Context())
+	if err != nil || changed {
+		t.Fatalf("second look at the same set: changed=%v err=%v", changed, err)
+	}
+	o := fixtureOptions()
+	o.Title = "새 제목"
+	h.SetOptions(o)
+	changed, err = h.Refresh(t.Context())
+	if err != nil || changed {
+		t.Fatalf("after SetOptions: changed=%v (the curated set is the same) err=%v", changed, err)
+	}
+	if b := body(t, get(t, h, "GET", "/feed.atom")); !bytes.Contains(b, []byte("<title>새 제목</title>")) {
+		t.Errorf("new title not rendered after SetOptions and Refresh")
+	}
+
+	st.err = errors.New("database is locked")
+	if _, err := h.Refresh(t.Context()); err == nil || !strings.Contains(err.Error(), "database is locked") {
+		t.Errorf("Refresh hid the store's error: %v", err)
+	}
+	// The last good rendering is still served, and variants report the outage.
+	mustStatus(t, get(t, h, "GET", "/feed.atom"), 200)
+	resp := get(t, h, "GET", "/feed.atom?lang=ko")
+	mustStatus(t, resp, 503)
+	if b := body(t, resp); bytes.Contains(b, []byte("locked")) {
+		t.Errorf("internal error leaked to the client: %q", b)
+	}
+}
+
+// blockingStore holds every Curated call until release is closed.
+type blockingStore struct {
+	fakeStore
+	release chan struct{}
+}
+
+func (s *blockingStore) Curated(ctx context.Context, q aggregate.Query) ([]aggregate.Entry, error) {
+	if q.Lang != "" {
+		<-s.release
+	}
+	return s.fakeStore.Curated(ctx, q)
+}
+
+func TestConcurrentFirstRequestsShareOneRendering(t *testing.T) {
+	st := &blockingStore{fakeStore: fakeStore{entries: fixtureEntries()}, release: make(chan struct{})}
+	h := New(fixtureOptions(), st, nil, testLogger(t))
+	if _, err := h.Refresh(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	etags := make([]string, 16)
+	for i := range etags {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp := get(t, h, "GET", "/feed.atom?lang=en")
+			etags[i] = resp.Header.Get("ETag")
+		}()
+	}
+	time.Sleep(50 * time.Millisecond) // let them queue on the slot; the count below holds either way
+	close(st.release)
+	wg.Wait()
+	if n := st.callCount(); n != 2 {
+		t.Errorf("%d store calls, want 2 (the refresh and one for all 16 requests)", n)
+	}
+	for _, e := range etags {
+		if e == "" || e != etags[0] {
+			t.Fatalf("concurrent requests got different answers: %q", etags)
+		}
+	}
+}
+
+func TestVariantCacheIsBounded(t *testing.T) {
+	o := fixtureOptions()
+	o.MaxLimit = 1000
+	h, _ := newTestHandler(t, o, fixtureEntries())
+	for i := 1; i <= maxVariants+50; i++ {
+		mustStatus(t, get(t, h, "GET", fmt.Sprintf("/feed.json?limit=%d", i)), 200)
+	}
+	h.mu.Lock()
+	n := len(h.variants)
+	h.mu.Unlock()
+	if n > maxVariants {
+		t.Errorf("%d cached variants, bound is %d", n, maxVariants)
+	}
+}
+
+func TestThroughRealServer(t *testing.T) {
+	h, _ := newTestHandler(t, fixtureOptions(), fixtureEntries())
+	srv := NewServer("127.0.0.1:0", h)
+	if srv.ReadHeaderTimeout == 0 || srv.ReadTimeout == 0 || srv.WriteTimeout == 0 || srv.IdleTimeout == 0 || srv.MaxHeaderBytes == 0 {
+		t.Fatalf("server limits not all set: %+v", srv)
+	}
+	ts := httptest.NewUnstartedServer(h)
+	ts.Config = srv
+	ts.Start()
+	defer ts.Close()
+
+	// Go's client asks for gzip and decompresses on its own.
+	resp, err := ts.Client().Get(ts.URL + "/feed.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if !resp.Uncompressed {
+		t.Errorf("response was not gzip-encoded on the wire")
+	}
+	var f struct {
+		Version string            `json:"version"`
+		Items   []json.RawMessage `json:"items"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&f); err != nil || len(f.Items) != len(fixtureEntries()) {
+		t.Fatalf("JSON Feed over the wire: %v, %d items", err, len(f.Items))
+	}
+
+	// An oversized request header is refused.
+	req, _ := http.NewRequest("GET", ts.URL+"/feed.atom", nil)
+	req.Header.Set("X-Big", strings.Repeat("a", 64<<10))
+	if resp, err := ts.Client().Do(req); err == nil {
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+			t.Errorf("64 KiB header: status %d", resp.StatusCode)
+		}
+	}
+}
