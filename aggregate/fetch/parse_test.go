@@ -3,6 +3,8 @@ package fetch
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -178,6 +180,20 @@ func FuzzParse(f *testing.F) {
 		f.Add([]byte(s), "")
 	}
 	f.Add([]byte(sampleRSS), "text/xml; charset=cp949")
+	// A few real documents, when the shared corpus is there.
+	dir := filepath.Join("..", "..", "..", "shared", "corpus")
+	if s := os.Getenv("GLEANER_SHARED"); s != "" {
+		dir = filepath.Join(s, "corpus")
+	}
+	for _, name := range []string{
+		"real/ko-ricanet-declared-euckr-actually-cp949.xml", "real/ko-kma-dongne-forecast-2019-utf8.xml",
+		"real/en-dailymail-no-xmldecl.xml", "feedparser/encoding/utf-16le-autodetect.xml",
+		"jsonfeed/feed-rs-jsonfeed-spec-example-v1.json", "gofeed/parser/universal/rss_feed_bom.xml",
+	} {
+		if b, err := os.ReadFile(filepath.Join(dir, name)); err == nil {
+			f.Add(b, "")
+		}
+	}
 	c := New(nil, Options{MaxItems: 5})
 	f.Fuzz(func(t *testing.T, body []byte, contentType string) {
 		feed, err := c.Parse(body, contentType, "https://example.org/feed")
