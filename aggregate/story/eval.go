@@ -121,6 +121,10 @@ func Evaluate(c Config, items []Labeled) Report {
 		ix.Add(d, sid)
 	}
 
+	feats := make([][]uint64, len(items))
+	for i, it := range items {
+		feats[i] = features(labeledDoc(it, i))
+	}
 	r := Report{Items: len(items)}
 	stories := make(map[int64]bool)
 	for _, s := range story {
@@ -151,7 +155,7 @@ func Evaluate(c Config, items []Labeled) Report {
 					Kind: kind, A: items[i].ID, B: items[j].ID,
 					GroupA: items[i].Group, GroupB: items[j].Group,
 					TitleA: items[i].Title, TitleB: items[j].Title,
-					Similarity: Similarity(labeledDoc(items[i], i), labeledDoc(items[j], j)),
+					Similarity: jaccard(feats[i], feats[j]),
 				})
 			}
 		}

@@ -1,0 +1,169 @@
+package story
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func readSet(t testing.TB, name string) []Labeled {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "..", "testdata", "stories", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	items, err := ReadLabeled(f)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return items
+}
+
+// floors are what the defaults achieve minus a small margin, so a change that makes grouping
+// worse fails here. The dev floors may never go below the issue's 0.9 precision and 0.8
+// recall. Holdout was written after the method and defaults were frozen and was never used to
+// choose them; its floors guard against regressions, not a target.
+var floors = map[string]struct{ precision, recall float64 }{
+	"dev.jsonl":     {0.92, 0.85}, // achieved 0.940, 0.877
+	"holdout.jsonl": {0.80, 0.81}, // achieved 0.818, 0.833
+}
+
+func checkFloors(r Report, precision, recall float64) error {
+	if r.Precision < precision || r.Recall < recall {
+		return fmt.Errorf("precision %.3f (floor %.2f), recall %.3f (floor %.2f)", r.Precision, precision, r.Recall, recall)
+	}
+	return nil
+}
+
+func TestEvaluateFloors(t *testing.T) {
+	for name, f := range floors {
+		t.Run(name, func(t *testing.T) {
+			r := Evaluate(DefaultConfig(), readSet(t, name))
+			t.Logf("%s: precision %.3f recall %.3f (%d true pairs, %d predicted, %d stories)", name, r.Precision, r.Recall, r.TruePairs, r.PredictedPairs, r.Stories)
+			if err := checkFloors(r, f.precision, f.recall); err != nil {
+				var buf bytes.Buffer
+				r.Write(&buf)
+				t.Errorf("%s: %v\n%s", name, err, buf.String())
+			}
+		})
+	}
+}
+
+// TestFloorsCanFail shows the guard bites: a threshold that merges everything falls below the
+// precision floor, one that merges nothing below the recall floor.
+func TestFloorsCanFail(t *testing.T) {
+	items := readSet(t, "dev.jsonl")
+	f := floors["dev.jsonl"]
+	for _, th := range []float64{0.01, 0.999} {
+		c := DefaultConfig()
+		c.Threshold = th
+		r := Evaluate(c, items)
+		if err := checkFloors(r, f.precision, f.recall); err == nil {
+			t.Errorf("threshold %v: precision %.3f recall %.3f passed the floors", th, r.Precision, r.Recall)
+		}
+	}
+}
+
+func TestEvaluateCountsPairs(t *testing.T) {
+	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	same := "EU publishes third draft of AI code of practice, easing copyright commitments for model makers"
+	items := []Labeled{
+		{ID: "a1", Group: "a", Title: same, Published: at},
+		{ID: "a2", Group: "a", Title: same, Published: at.Add(time.Hour)},
+		{ID: "a3", Group: "a", Title: "Japan lower house passes first AI promotion law without penalties", Published: at.Add(2 * time.Hour)},
+		{ID: "b1", Group: "b", Title: same, Published: at.Add(3 * time.Hour)},
+	}
+	r := Evaluate(DefaultConfig(), items)
+	// Predicted: a1,a2,b1 together (3 pairs), a3 alone. True: a1,a2,a3 (3 pairs).
+	if r.Pairs != 6 || r.TruePairs != 3 || r.PredictedPairs != 3 || r.CorrectPairs != 1 || r.Stories != 2 {
+		t.Fatalf("report %+v", r)
+	}
+	kinds := map[string]int{}
+	for _, e := range r.Errors {
+		kinds[e.Kind]++
+	}
+	if kinds["false-merge"] != 2 || kinds["miss"] != 2 {
+		t.Errorf("errors %+v, want 2 false merges and 2 misses", r.Errors)
+	}
+	var buf bytes.Buffer
+	if err := r.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"precision 0.333  recall 0.333", "false-merge 1.000  a1 [a]", "miss"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, buf.String())
+		}
+	}
+}
+
+func TestReadLabeled(t *testing.T) {
+	good := `{"id":"x1","group":"g","lang":"ko","source":"연합뉴스","title":"t","summary":"s","published":"2025-03-10T10:00:00+09:00"}
+
+{"id":"x2","group":"g","lang":"en","source":"Reuters","title":"t2","summary":"","published":"2025-03-10T01:00:00Z"}
+`
+	items, err := ReadLabeled(strings.NewReader(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 2 || items[0].Source != "연합뉴스" || !items[0].Published.Equal(items[1].Published) {
+		t.Errorf("items = %+v", items)
+	}
+
+	line := func(s string) string { return s + "\n" }
+	ok := line(`{"id":"x1","group":"g","title":"t","published":"2025-03-10T10:00:00Z"}`)
+	tests := []struct{ name, in, want string }{
+		{"bad json", ok + line(`{"id":`), "line 2:"},
+		{"unknown field", ok + line(`{"id":"x2","group":"g","titel":"t","published":"2025-03-10T10:00:00Z"}`), `line 2: json: unknown field "titel"`},
+		{"bad time", line(`{"id":"x2","group":"g","published":"10 March"}`), "line 1:"},
+		{"missing id", ok + ok[:0] + line(`{"group":"g","published":"2025-03-10T10:00:00Z"}`), "line 2: missing id"},
+		{"missing group", line(`{"id":"x2","published":"2025-03-10T10:00:00Z"}`), `line 1: id "x2": missing group`},
+		{"missing published", line(`{"id":"x2","group":"g"}`), `line 1: id "x2": missing published`},
+		{"duplicate id", ok + "\n" + ok, `line 3: id "x1" already used on line 1`},
+		{"two values", line(`{"id":"x2","group":"g","published":"2025-03-10T10:00:00Z"} {}`), "line 1: more than one JSON value"},
+		{"empty", "\n\n", "no labeled items"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ReadLabeled(strings.NewReader(tt.in))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestDataSets(t *testing.T) {
+	for _, name := range []string{"dev.jsonl", "holdout.jsonl"} {
+		items := readSet(t, name)
+		groups := map[string]int{}
+		langs := map[string]map[string]bool{}
+		for _, it := range items {
+			groups[it.Group]++
+			if langs[it.Lang] == nil {
+				langs[it.Lang] = map[string]bool{}
+			}
+			langs[it.Lang][it.Group] = true
+		}
+		multi := 0
+		for _, n := range groups {
+			if n >= 2 {
+				multi++
+			}
+			if n > 8 {
+				t.Errorf("%s: a group has %d members, more than 8", name, n)
+			}
+		}
+		want := map[string]int{"dev.jsonl": 60, "holdout.jsonl": 25}[name]
+		if multi < want {
+			t.Errorf("%s: %d groups with two or more members, want at least %d", name, multi, want)
+		}
+		if len(langs["ko"]) == 0 || len(langs["en"]) == 0 {
+			t.Errorf("%s: languages %v, want both ko and en", name, langs)
+		}
+	}
+}
