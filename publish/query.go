@@ -63,7 +63,7 @@ func parseFilter(raw string, o Options) (filter, error) {
 		if !facetPattern.MatchString(facet) {
 			return f, badQuery("category must be a facet name: letters, digits, '-', '_' or '.', at most 64")
 		}
-		f.Facet = strings.ToLower(facet)
+		f.Facet = facet // as the topic profile spells it; the store compares exactly
 	}
 	limit, err := get("limit")
 	if err != nil {

@@ -151,7 +151,9 @@ func entryOf(en *aggregate.Entry) entryView {
 		e.Byline = a
 	}
 	for _, f := range it.Verdict.Facets {
-		if f = sanitize.Text(f); f != "" && !slices.Contains(e.Facets, f) {
+		// Facets are the topic profile's names; anything else would make a
+		// category a reader cannot ask for with ?category=.
+		if f = sanitize.Text(f); facetPattern.MatchString(f) && !slices.Contains(e.Facets, f) {
 			e.Facets = append(e.Facets, f)
 		}
 	}

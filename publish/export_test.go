@@ -1,0 +1,79 @@
+package publish
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestExport(t *testing.T) {
+	h, st := newTestHandler(t, fixtureOptions(), fixtureEntries())
+	dir := t.TempDir()
+	if err := h.Export(t.Context(), dir); err != nil {
+		t.Fatal(err)
+	}
+	served := map[string]string{"feed.atom": "/feed.atom", "feed.rss": "/feed.rss", "feed.json": "/feed.json", "index.html": "/", "sources.opml": "/sources.opml"}
+	before := map[string]os.FileInfo{}
+	for name, path := range served {
+		f := filepath.Join(dir, name)
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(b, body(t, get(t, h, "GET", path))) {
+			t.Errorf("%s differs from what %s serves", name, path)
+		}
+		fi, _ := os.Stat(f)
+		if fi.Mode().Perm() != 0o644 {
+			t.Errorf("%s has mode %v, want 0644 for a web server to read", name, fi.Mode().Perm())
+		}
+		before[name] = fi
+	}
+	// The exported page carries its CSP itself: a static host sends no header.
+	if page, _ := os.ReadFile(filepath.Join(dir, "index.html")); !bytes.Contains(page, []byte(`http-equiv="Content-Security-Policy"`)) {
+		t.Errorf("exported index.html has no CSP meta element")
+	}
+
+	entries := fixtureEntries()
+	entries[0].Item.Title = "과기정통부, 인공지능 기본법 시행령 확정"
+	st.set(entries)
+	h.Refresh(t.Context())
+	if err := h.Export(t.Context(), dir); err != nil {
+		t.Fatal(err)
+	}
+	list, _ := os.ReadDir(dir)
+	if len(list) != len(served) {
+		var names []string
+		for _, e := range list {
+			names = append(names, e.Name())
+		}
+		t.Errorf("export left %d files (%s), want %d: temporary files behind?", len(list), strings.Join(names, " "), len(served))
+	}
+	atom, _ := os.ReadFile(filepath.Join(dir, "feed.atom"))
+	if !bytes.Contains(atom, []byte("시행령 확정")) {
+		t.Errorf("the second export did not write the new feed")
+	}
+	// Written by rename, not in place: a reader holding the old file keeps a whole one.
+	after, _ := os.Stat(filepath.Join(dir, "feed.atom"))
+	if os.SameFile(before["feed.atom"], after) {
+		t.Errorf("feed.atom was rewritten in place rather than replaced")
+	}
+
+	if err := h.Export(t.Context(), filepath.Join(dir, "missing", "dir")); err == nil {
+		t.Errorf("export to a missing directory succeeded")
+	}
+}
+
+func TestExportBeforeRefresh(t *testing.T) {
+	st := &fakeStore{entries: fixtureEntries()}
+	h := New(fixtureOptions(), st, nil, testLogger(t))
+	dir := t.TempDir()
+	if err := h.Export(t.Context(), dir); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "feed.rss")); err != nil || !bytes.Contains(b, []byte("입법예고")) {
+		t.Errorf("export before any Refresh: %v", err)
+	}
+}
