@@ -197,10 +197,7 @@ func (c *Client) Fetch(ctx context.Context, r Request) (*Response, error) {
 			if permanent && hop > 0 {
 				res.PermanentURL = res.FinalURL
 			}
-			if err != nil {
-				return res, err
-			}
-			return res, nil
+			return res, err
 		}
 		loc := resp.Header.Get("Location")
 		discard(resp.Body)
@@ -293,25 +290,25 @@ func (c *Client) finish(parent context.Context, resp *http.Response, r Request, 
 // readBody reads at most MaxBody decoded bytes. Decompression streams through the
 // limit, so a gzip bomb costs MaxBody of memory, not its expanded size.
 func (c *Client) readBody(resp *http.Response) ([]byte, error) {
-	url := resp.Request.URL.String()
+	where := resp.Request.URL.String()
 	var r io.Reader = resp.Body
 	switch ce := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))); {
 	case resp.Uncompressed, ce == "", ce == "identity":
 		if resp.ContentLength > c.o.MaxBody {
-			return nil, c.tooLarge(url)
+			return nil, c.tooLarge(where)
 		}
 	case ce == "gzip" || ce == "x-gzip":
 		zr, err := gzip.NewReader(resp.Body)
 		if err != nil {
 			if isGzipError(err) {
-				return nil, &Error{Kind: KindDecode, URL: url, Err: fmt.Errorf("gunzip body: %w", err)}
+				return nil, &Error{Kind: KindDecode, URL: where, Err: fmt.Errorf("gunzip body: %w", err)}
 			}
 			return nil, err
 		}
 		defer zr.Close()
 		r = zr
 	default:
-		return nil, &Error{Kind: KindDecode, URL: url, Err: fmt.Errorf("unsupported Content-Encoding %q", ce)}
+		return nil, &Error{Kind: KindDecode, URL: where, Err: fmt.Errorf("unsupported Content-Encoding %q", ce)}
 	}
 	var buf []byte
 	if resp.ContentLength > 0 && resp.ContentLength <= c.o.MaxBody && r == io.Reader(resp.Body) {
@@ -320,18 +317,18 @@ func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 	body, err := readAllInto(buf, io.LimitReader(r, c.o.MaxBody+1))
 	if err != nil {
 		if isGzipError(err) {
-			return nil, &Error{Kind: KindDecode, URL: url, Err: fmt.Errorf("gunzip body: %w", err)}
+			return nil, &Error{Kind: KindDecode, URL: where, Err: fmt.Errorf("gunzip body: %w", err)}
 		}
 		return nil, err
 	}
 	if int64(len(body)) > c.o.MaxBody {
-		return nil, c.tooLarge(url)
+		return nil, c.tooLarge(where)
 	}
 	return body, nil
 }
 
-func (c *Client) tooLarge(url string) *Error {
-	return &Error{Kind: KindTooLarge, URL: url, Err: fmt.Errorf("body exceeds %s limit", formatBytes(c.o.MaxBody))}
+func (c *Client) tooLarge(where string) *Error {
+	return &Error{Kind: KindTooLarge, URL: where, Err: fmt.Errorf("body exceeds %s limit", formatBytes(c.o.MaxBody))}
 }
 
 // readAllInto is io.ReadAll appending to buf, which may be preallocated.
