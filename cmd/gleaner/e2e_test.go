@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -200,6 +201,9 @@ func TestEndToEnd(t *testing.T) {
 			validateAtom(t, body)
 		}
 	}
+	for _, path := range []string{"/feed.atom", "/feed.rss", "/feed.json"} {
+		checkWithFeedparser(t, "http://"+addr+path)
+	}
 	resp, page := get(t, "http://"+addr+"/")
 	if resp == nil || resp.StatusCode != 200 || !strings.Contains(string(page), "개인정보위, 생성형 AI 학습데이터 처리 안내서 공개") ||
 		!strings.Contains(string(page), `rel="alternate"`) {
@@ -294,5 +298,56 @@ func validateAtom(t *testing.T, doc []byte) {
 	out, err := exec.Command(jing, "-c", schema, f).CombinedOutput()
 	if err != nil {
 		t.Errorf("Atom is not valid against RFC 4287's schema: %v\n%s", err, out)
+	}
+}
+
+// feedparserScript prints what Python's feedparser makes of a feed: whether it
+// complained (bozo) and the entry titles.
+const feedparserScript = `
+import json, sys, urllib.request
+import feedparser
+resp = urllib.request.urlopen(sys.argv[1], timeout=10)
+d = feedparser.parse(resp.read(), response_headers={"content-type": resp.headers["Content-Type"]})
+print(json.dumps({"bozo": int(d.bozo), "error": str(d.get("bozo_exception", "")), "version": d.version,
+                  "titles": [e.get("title", "") for e in d.entries]}))
+`
+
+// checkWithFeedparser reads a feed with Python's feedparser, as many readers do,
+// and asserts it parses without complaint and with the expected Korean titles.
+func checkWithFeedparser(t *testing.T, url string) {
+	t.Helper()
+	if err := exec.Command("/usr/bin/python3", "-c", "import feedparser").Run(); err != nil {
+		t.Logf("skipping feedparser check of %s: /usr/bin/python3 with feedparser not found (apt-get install python3-feedparser)", url)
+		return
+	}
+	if strings.HasSuffix(url, ".json") && exec.Command("/usr/bin/python3", "-c", "import feedparser.parsers.json").Run() != nil {
+		// Debian 12's python3-feedparser is 6.0.10; JSON Feed support came in a later release.
+		t.Logf("skipping feedparser check of %s: this feedparser has no JSON Feed parser", url)
+		return
+	}
+	out, err := exec.Command("/usr/bin/python3", "-c", feedparserScript, url).Output()
+	if err != nil {
+		t.Fatalf("feedparser on %s: %v", url, err)
+	}
+	var res struct {
+		Bozo    int
+		Error   string
+		Version string
+		Titles  []string
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("feedparser output: %v: %s", err, out)
+	}
+	if res.Bozo != 0 {
+		t.Errorf("feedparser: %s is bozo (%s)", url, res.Error)
+	}
+	got := map[string]bool{}
+	for _, title := range res.Titles {
+		got[title] = true
+	}
+	for _, title := range wantPolicy {
+		if !got[title] {
+			t.Errorf("feedparser (%s) on %s: missing title %q; got %q", res.Version, url, title, res.Titles)
+		}
 	}
 }

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/aggregate/topic"
+)
+
+// runCLI runs a gleaner command in-process.
+func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
+	code = e.main(args)
+	return code, out.String(), errb.String()
+}
+
+func TestEveryCommandHasHelp(t *testing.T) {
+	for _, c := range commands() {
+		args := []string{c.name, "-h"}
+		if c.name == "topic" {
+			args = []string{"topic", "show", "-h"}
+		}
+		code, _, stderr := runCLI(t, "", args...)
+		if code != 0 || !strings.Contains(stderr, "Usage: gleaner "+c.name) {
+			t.Errorf("%s -h: exit %d, output:\n%s", c.name, code, stderr)
+		}
+	}
+	if code, out, _ := runCLI(t, "", "-h"); code != 0 || !strings.Contains(out, "gleaner classify") {
+		t.Errorf("gleaner -h: %d %s", code, out)
+	}
+	if code, _, stderr := runCLI(t, "", "frobnicate"); code != 2 || !strings.Contains(stderr, `unknown command "frobnicate"`) {
+		t.Errorf("unknown command: %d %s", code, stderr)
+	}
+}
+
+func TestClassifyContract(t *testing.T) {
+	in := `{"id":"a","title":"국회, 인공지능 기본법 제정안 통과","summary":"국회는 본회의에서 인공지능 기본법을 의결했다."}
+{"id":"b","title":"Nvidia unveils faster AI chip","summary":"The company said the chip doubles performance."}
+
+{"id":"c","title":"고병원성 AI 확산에 방역 강화","summary":"농식품부는 조류인플루엔자 확산을 막기 위해 이동을 제한했다."}
+{"id":"d"}
+not json
+{"id":"e","summary":"<p>The EU <b>AI Act</b> enters into force, the European Commission said, setting rules for AI developers.</p>"}
+`
+	code, out, stderr := runCLI(t, in, "classify")
+	_ = stderr
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 6 {
+		t.Fatalf("got %d output lines for 6 non-blank input lines:\n%s", len(lines), out)
+	}
+	if code != 1 {
+		t.Errorf("exit %d, want 1 when some lines could not be classified", code)
+	}
+	want := []struct {
+		id    string
+		match bool
+		err   string
+	}{{"a", true, ""}, {"b", false, ""}, {"c", false, ""}, {"d", false, "line 5: no text"}, {"", false, "line 6: not a JSON object"}, {"e", true, ""}}
+	for i, w := range want {
+		var o map[string]any
+		if err := json.Unmarshal([]byte(lines[i]), &o); err != nil {
+			t.Fatalf("line %d not JSON: %s", i, lines[i])
+		}
+		for _, k := range []string{"id", "match", "score", "reasons"} {
+			if _, ok := o[k]; !ok {
+				t.Errorf("line %d lacks %q: %s", i, k, lines[i])
+			}
+		}
+		if o["id"] != w.id || o["match"] != w.match {
+			t.Errorf("line %d: %s, want id %q match %v", i, lines[i], w.id, w.match)
+		}
+		if w.err != "" && !strings.Contains(lines[i], w.err) {
+			t.Errorf("line %d: %s, want error %q", i, lines[i], w.err)
+		}
+		if w.match && len(o["reasons"].([]any)) == 0 {
+			t.Errorf("line %d: a match without reasons", i)
+		}
+	}
+}
+
+// TestClassifyReadsTextAsEvalDoes guards that `gleaner classify` (the pipeline's
+// reading of text) and `gleaner eval` (the classifier on the raw fields) agree on
+// the development set, so that what eval measures is what classify does.
+func TestClassifyReadsTextAsEvalDoes(t *testing.T) {
+	f, err := os.Open(filepath.Join("..", "..", "testdata", "topic", "dev.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	items, err := topic.ReadLabeled(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := topic.Compile(topic.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range items {
+		direct := c.Classify(topic.Doc{Title: it.Title, Summary: it.Summary, Content: it.Content})
+		v, lang := aggregate.ClassifyText(c, it.Title, it.Summary, it.Content)
+		if v.Match != direct.Match {
+			t.Errorf("%s: classify says %v, eval says %v", it.ID, v.Match, direct.Match)
+		}
+		if lang != it.Lang {
+			t.Errorf("%s: detected language %q, labeled %q", it.ID, lang, it.Lang)
+		}
+	}
+}
+
+func TestCheck(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.toml")
+	os.WriteFile(good, []byte("[[source]]\nname = \"A\"\nurl = \"https://a.example/feed\"\n"), 0o644)
+	code, out, _ := runCLI(t, "", "check", "-config", good)
+	if code != 0 || !strings.Contains(out, "ok") || !strings.Contains(out, "https://a.example/feed") || !strings.Contains(out, "built-in profile") {
+		t.Errorf("check good: %d\n%s", code, out)
+	}
+	bad := filepath.Join(dir, "bad.toml")
+	os.WriteFile(bad, []byte("[poll]\ninterval = \"soon\"\n[[source]]\nurl = \"ftp://x\"\n"), 0o644)
+	code, _, stderr := runCLI(t, "", "check", "-config", bad)
+	if code != 1 || !strings.Contains(stderr, bad+":2:1: poll.interval:") || !strings.Contains(stderr, bad+":4:1: source[0].url:") || !strings.Contains(stderr, "2 problem(s)") {
+		t.Errorf("check bad: %d\n%s", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "", "check", "-config", filepath.Join(dir, "missing.toml"))
+	if code != 1 || !strings.Contains(stderr, "no such file") {
+		t.Errorf("check missing: %d %s", code, stderr)
+	}
+}
+
+func TestTopicShowRoundTrips(t *testing.T) {
+	code, out, _ := runCLI(t, "", "topic", "show", "-config", filepath.Join(t.TempDir(), "absent.toml"))
+	if code != 1 {
+		t.Errorf("topic show with a missing explicit config: exit %d", code)
+	}
+	code, out, _ = runCLI(t, "", "topic", "show")
+	if code != 0 || !strings.HasPrefix(strings.TrimSpace(out), "#") && !strings.HasPrefix(strings.TrimSpace(out), "[topic]") {
+		t.Fatalf("topic show: %d\n%.200s", code, out)
+	}
+	// What topic show prints, pasted into a config, passes check.
+	cfg := filepath.Join(t.TempDir(), "g.toml")
+	os.WriteFile(cfg, []byte(out+"\n[[source]]\nurl = \"https://a.example/feed\"\n"), 0o644)
+	code, out2, stderr := runCLI(t, "", "check", "-config", cfg)
+	if code != 0 || !strings.Contains(out2, "[topic] profile from the config") {
+		t.Errorf("pasted profile does not check: %d\n%s%s", code, out2, stderr)
+	}
+}
