@@ -136,9 +136,12 @@ type Request struct {
 type Response struct {
 	RequestURL string
 	FinalURL   string // after redirects: the base for relative links
-	// PermanentURL is set when every redirect from RequestURL was a 301 or 308:
-	// later polls should use it. It is set even when the final status is an
-	// error, which the caller may want to see before adopting it.
+	// PermanentURL is set when every redirect from RequestURL was a 301 or 308
+	// and the final answer was 2xx or 304: later polls should use it. A chain
+	// that ends in an error is not recorded, so that a site redirecting its feed
+	// to a broken page does not lose gleaner the URL that works again after the
+	// fix. (A 200 that is not a feed, such as a home page, is only seen by Parse:
+	// adopt the URL after a successful parse.)
 	PermanentURL string
 	Status       int
 	NotModified  bool // 304: no body, nothing to parse
@@ -194,7 +197,7 @@ func (c *Client) Fetch(ctx context.Context, r Request) (*Response, error) {
 			err := c.finish(parent, resp, r, res)
 			release()
 			res.Duration = c.now().Sub(start)
-			if permanent && hop > 0 {
+			if permanent && hop > 0 && (err == nil || res.NotModified) {
 				res.PermanentURL = res.FinalURL
 			}
 			return res, err

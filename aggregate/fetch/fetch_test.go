@@ -422,6 +422,8 @@ func TestFetchRedirects(t *testing.T) {
 	redirect("/ftp", "ftp://example.org/feed.xml", 301)
 	redirect("/file", "file:///etc/passwd", 302)
 	redirect("/to-404", "/missing", 301)
+	redirect("/to-304", "/unchanged", 308)
+	mux.HandleFunc("/unchanged", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNotModified) })
 	mux.HandleFunc("/no-location", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(301) })
 	for i := range 6 {
 		redirect(fmt.Sprintf("/chain%d", i), fmt.Sprintf("/chain%d", i+1), 301)
@@ -450,7 +452,8 @@ func TestFetchRedirects(t *testing.T) {
 		{"/ftp", KindRedirect, "", "", "refusing 301 redirect to non-HTTP URL ftp://example.org/feed.xml"},
 		{"/file", KindRedirect, "", "", "non-HTTP URL file:///etc/passwd"},
 		{"/no-location", KindRedirect, "", "", "redirect without a Location"},
-		{"/to-404", KindNotFound, "/missing", "/missing", "404 Not Found"},
+		{"/to-404", KindNotFound, "/missing", "", "404 Not Found"}, // not recorded: the chain ends in an error
+		{"/to-304", "", "/unchanged", "/unchanged", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
@@ -459,7 +462,7 @@ func TestFetchRedirects(t *testing.T) {
 				if err != nil {
 					t.Fatalf("fetch: %v", err)
 				}
-				if string(res.Body) != sampleRSS {
+				if string(res.Body) != sampleRSS && !res.NotModified {
 					t.Errorf("body %q", res.Body)
 				}
 			} else {
