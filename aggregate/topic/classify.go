@@ -56,6 +56,7 @@ type scratch struct {
 	cased []byte
 	hits  []hit
 	group []float64
+	seen  []bool
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -72,16 +73,23 @@ func (c *Classifier) Classify(d Doc) Result {
 		if t == "" || c.fields[f] == 0 {
 			continue
 		}
-		s.text[f] = normalize(s.text[f], t, false)
+		// Normalise once, keeping case; the folded text has the same byte
+		// offsets (see normalize), so hits of both matchers line up.
+		s.cased = normalize(s.cased[:0], t, true)
+		s.text[f] = appendLower(s.text[f], s.cased)
 		c.scan(c.lower, s.text[f], uint8(f), s)
-		if c.cased != nil {
-			// Same normalisation without case folding: byte offsets agree
-			// with s.text[f] (see normalize).
-			s.cased = normalize(s.cased[:0], t, true)
-			c.scan(c.cased, s.cased, uint8(f), s)
-		}
+		c.scan(c.cased, s.cased, uint8(f), s)
 	}
 	hits := s.hits
+	slices.SortFunc(hits, func(a, b hit) int {
+		if a.field != b.field {
+			return int(a.field) - int(b.field)
+		}
+		if a.start != b.start {
+			return int(a.start - b.start)
+		}
+		return int(b.end - a.end)
+	})
 	_, triggerHit := c.resolve(hits, &s.text)
 
 	// Score.
@@ -90,6 +98,11 @@ func (c *Classifier) Classify(d Doc) Result {
 	}
 	gs := s.group[:len(c.groups)]
 	clear(gs)
+	if cap(s.seen) < len(c.groups) {
+		s.seen = make([]bool, len(c.groups))
+	}
+	seen := s.seen[:len(c.groups)]
+	clear(seen)
 	for i := range hits {
 		h := &hits[i]
 		if h.state != hitLive {
@@ -97,6 +110,7 @@ func (c *Classifier) Classify(d Doc) Result {
 		}
 		g := c.terms[h.term].group
 		gs[g] += c.groups[g].weight * c.fields[h.field] * h.factor
+		seen[g] = true
 	}
 	var ks [numKinds]float64
 	for g, v := range gs {
@@ -150,14 +164,14 @@ func (c *Classifier) Classify(d Doc) Result {
 		case hitMasked:
 			buf = appendHitHead(buf, h, t)
 			buf = append(buf, " ignored inside "...)
-			buf = strconv.AppendQuote(buf, c.terms[hits[h.by].term].text)
+			buf = appendQuoted(buf, c.terms[hits[h.by].term].text)
 		case hitDropped:
 			buf = appendHitHead(buf, h, t)
 			buf = append(buf, " dropped by "...)
 			buf = append(buf, c.disamb[h.by]...)
 			if th := triggerHit[h.by]; th >= 0 {
 				buf = append(buf, " ("...)
-				buf = strconv.AppendQuote(buf, c.terms[hits[th].term].text)
+				buf = appendQuoted(buf, c.terms[hits[th].term].text)
 				buf = append(buf, ')')
 			}
 		default:
@@ -171,9 +185,9 @@ func (c *Classifier) Classify(d Doc) Result {
 		}
 		buf = append(buf[:0], fieldNames[f]...)
 		buf = append(buf, ": "...)
-		buf = strconv.AppendQuote(buf, c.terms[hits[p[0]].term].text)
+		buf = appendQuoted(buf, c.terms[hits[p[0]].term].text)
 		buf = append(buf, " near "...)
-		buf = strconv.AppendQuote(buf, c.terms[hits[p[1]].term].text)
+		buf = appendQuoted(buf, c.terms[hits[p[1]].term].text)
 		buf = append(buf, " proximity "...)
 		buf = appendSigned(buf, c.prox.bonus*c.fields[f])
 		res.Reasons = append(res.Reasons, string(buf))
@@ -190,20 +204,20 @@ func (c *Classifier) Classify(d Doc) Result {
 		for _, k := range r.need {
 			buf = append(buf, kindNames[k]...)
 			buf = append(buf, ' ')
-			buf = strconv.AppendFloat(buf, round2(ks[k]), 'f', -1, 64)
+			buf = appendNum(buf, ks[k])
 			buf = append(buf, ", "...)
 		}
 		buf = append(buf, "score "...)
-		buf = strconv.AppendFloat(buf, res.Score, 'f', -1, 64)
+		buf = appendNum(buf, res.Score)
 		buf = append(buf, " >= "...)
-		buf = strconv.AppendFloat(buf, r.minScore, 'f', -1, 64)
+		buf = appendNum(buf, r.minScore)
 		buf = append(buf, ") -> match"...)
 		res.Reasons = append(res.Reasons, string(buf))
 		break
 	}
 	if !res.Match {
 		buf = append(buf[:0], "rule: none holds (score "...)
-		buf = strconv.AppendFloat(buf, res.Score, 'f', -1, 64)
+		buf = appendNum(buf, res.Score)
 		for _, k := range []kind{kindAI, kindActor, kindInstrument, kindAction, kindStrong} {
 			if !c.hasKind[k] {
 				continue
@@ -211,14 +225,14 @@ func (c *Classifier) Classify(d Doc) Result {
 			buf = append(buf, ", "...)
 			buf = append(buf, kindNames[k]...)
 			buf = append(buf, ' ')
-			buf = strconv.AppendFloat(buf, round2(ks[k]), 'f', -1, 64)
+			buf = appendNum(buf, ks[k])
 		}
 		buf = append(buf, ") -> no match"...)
 		res.Reasons = append(res.Reasons, string(buf))
 		return res
 	}
-	for g, v := range gs {
-		if f := c.groups[g].facet; f != "" && v > 0 && !slices.Contains(res.Facets, f) {
+	for g := range gs {
+		if f := c.groups[g].facet; f != "" && seen[g] && gs[g] >= 0 && !slices.Contains(res.Facets, f) {
 			res.Facets = append(res.Facets, f)
 		}
 	}
@@ -241,23 +255,32 @@ func (c *Classifier) scan(m *matcher, text []byte, field uint8, s *scratch) {
 	if m == nil || len(text) == 0 {
 		return
 	}
-	it := m.ac.IterOverlappingByte(text)
+	it := m.ac.IterByte(text)
 	for mt := it.Next(); mt != nil; mt = it.Next() {
-		start, end := mt.Start(), mt.End()
-		for _, id := range m.terms[mt.Pattern()] {
-			t := &c.terms[id]
-			if t.leftWord && !leftBoundary(text, start) {
-				continue
-			}
-			if t.rightWord && !rightBoundary(text, end) {
-				continue
-			}
-			st := hitLive
-			if t.group < 0 {
-				st = hitContext
-			}
-			s.hits = append(s.hits, hit{term: id, field: field, start: int32(start), end: int32(end), factor: 1, state: st})
+		start, pat := mt.Start(), mt.Pattern()
+		c.record(m, pat, text, start, start+len(m.pats[pat]), field, s)
+		for _, q := range m.prefixes[pat] {
+			c.record(m, int(q), text, start, start+len(m.pats[q]), field, s)
 		}
+	}
+}
+
+// record keeps the terms of pattern pat found at text[start:end] whose word
+// edges hold.
+func (c *Classifier) record(m *matcher, pat int, text []byte, start, end int, field uint8, s *scratch) {
+	for _, id := range m.terms[pat] {
+		t := &c.terms[id]
+		if t.leftWord && !leftBoundary(text, start) {
+			continue
+		}
+		if t.rightWord && !rightBoundary(text, end) {
+			continue
+		}
+		st := hitLive
+		if t.group < 0 {
+			st = hitContext
+		}
+		s.hits = append(s.hits, hit{term: id, field: field, start: int32(start), end: int32(end), factor: 1, state: st})
 	}
 }
 
@@ -299,22 +322,28 @@ func (c *Classifier) resolve(hits []hit, texts *[numFields][]byte) (uint64, []in
 			}
 			continue
 		}
+		// Hits are sorted by field, start, longest first: every hit that
+		// could contain h comes before it and starts at most maxTermLen
+		// bytes earlier.
 		gi := t.group
-		for j := range hits {
+		for j := i - 1; j >= 0; j-- {
 			o := &hits[j]
-			if j == i || o.field != h.field || o.state == hitContext {
+			if o.field != h.field || int(h.start-o.start) > c.maxTermLen {
+				break
+			}
+			if o.state == hitContext || o.end < h.end {
 				continue
 			}
 			og := c.terms[o.term].group
-			if og < 0 || o.start > h.start || o.end < h.end {
+			longer := o.end-o.start > h.end-h.start
+			if !longer {
 				continue
 			}
-			longer := o.end-o.start > h.end-h.start
-			if c.groups[og].kind == kindIgnore && c.groups[gi].kind != kindIgnore && longer {
+			if c.groups[og].kind == kindIgnore && c.groups[gi].kind != kindIgnore {
 				h.state, h.by = hitMasked, int32(j)
 				break
 			}
-			if og == gi && longer {
+			if og == gi {
 				h.state = hitContained
 				break
 			}
@@ -411,7 +440,9 @@ func listItems(text []byte, start, end int) int {
 	return items
 }
 
-var listSeps = []string{"·", "ㆍ", "・", "、", ",", "/"}
+// listSeps are the list separators as they stand in normalised text (NFKC
+// turns the Hangul "ㆍ" into "ᆞ").
+var listSeps = []string{"·", "ᆞ", "ㆍ", "・", "、", ",", "/"}
 
 func sepAt(text []byte, i int) int {
 	for _, s := range listSeps {
@@ -493,14 +524,50 @@ func skipTokenBack(text []byte, i int) int {
 func appendHitHead(buf []byte, h *hit, t *cterm) []byte {
 	buf = append(buf, fieldNames[h.field]...)
 	buf = append(buf, ": "...)
-	return strconv.AppendQuote(buf, t.text)
+	return appendQuoted(buf, t.text)
 }
 
+// appendQuoted writes s in double quotes. Terms come from the profile and are
+// printable; only quotes and backslashes need escaping.
+func appendQuoted(buf []byte, s string) []byte {
+	buf = append(buf, '"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' || s[i] == '\\' {
+			buf = append(buf, '\\')
+		}
+		buf = append(buf, s[i])
+	}
+	return append(buf, '"')
+}
+
+// appendSigned writes v with a sign and one decimal ("+1.5", "-2.0").
 func appendSigned(buf []byte, v float64) []byte {
-	if v >= 0 {
+	t := int64(math.Round(v * 10))
+	if t < 0 {
+		buf = append(buf, '-')
+		t = -t
+	} else {
 		buf = append(buf, '+')
 	}
-	return strconv.AppendFloat(buf, v, 'f', 1, 64)
+	buf = strconv.AppendInt(buf, t/10, 10)
+	return append(buf, '.', byte('0'+t%10))
+}
+
+// appendNum writes v with at most two decimals, without trailing zeros.
+func appendNum(buf []byte, v float64) []byte {
+	t := int64(math.Round(v * 100))
+	if t < 0 {
+		buf = append(buf, '-')
+		t = -t
+	}
+	buf = strconv.AppendInt(buf, t/100, 10)
+	if f := t % 100; f != 0 {
+		buf = append(buf, '.', byte('0'+f/10))
+		if f%10 != 0 {
+			buf = append(buf, byte('0'+f%10))
+		}
+	}
+	return buf
 }
 
 func round2(v float64) float64 { return math.Round(v*100) / 100 }

@@ -72,6 +72,7 @@ type Classifier struct {
 
 	lower, cased *matcher // case-folded and case-kept patterns; either may be nil
 	hasKind      [numKinds]bool
+	maxTermLen   int // longest pattern in bytes, bounds the containment scan
 }
 
 type cgroup struct {
@@ -101,10 +102,13 @@ type crule struct {
 }
 
 // matcher is one Aho–Corasick automaton and, per pattern, the terms it stands
-// for (a pattern is shared when two groups list the same term).
+// for (a pattern is shared when two groups list the same term) and the
+// shorter patterns that are its prefixes.
 type matcher struct {
-	ac    ahocorasick.AhoCorasick
-	terms [][]int32
+	ac       ahocorasick.AhoCorasick
+	pats     []string
+	terms    [][]int32
+	prefixes [][]int32
 }
 
 const (
@@ -180,6 +184,7 @@ func Compile(p *Profile) (*Classifier, error) {
 	// byText finds group terms by their normalised form, for Drop.
 	byText := map[string][]int{}
 	names := map[string]int{}
+	badKind := false
 	for gi, g := range p.Groups {
 		path := fmt.Sprintf("topic.group[%d]", gi)
 		if strings.TrimSpace(g.Name) == "" {
@@ -192,6 +197,7 @@ func Compile(p *Profile) (*Classifier, error) {
 		k, ok := parseKind(g.Kind)
 		if !ok {
 			bad(path+".kind", "unknown kind %q (want one of %s)", g.Kind, strings.Join(kindNames[:], ", "))
+			badKind = true
 		}
 		switch {
 		case math.IsNaN(g.Weight) || math.IsInf(g.Weight, 0):
@@ -349,9 +355,9 @@ func Compile(p *Profile) (*Classifier, error) {
 				bad(fmt.Sprintf("%s.need[%d]", path, ni), "unknown kind %q", s)
 			case k == kindNegative || k == kindFacet || k == kindIgnore:
 				bad(fmt.Sprintf("%s.need[%d]", path, ni), "kind %q cannot be needed", s)
-			case !c.hasKind[k]:
+			case !c.hasKind[k] && !badKind: // else the kind error said it already
 				bad(fmt.Sprintf("%s.need[%d]", path, ni), "no group has kind %q", s)
-			default:
+			case c.hasKind[k]:
 				cr.need = append(cr.need, k)
 			}
 		}
@@ -367,6 +373,11 @@ func Compile(p *Profile) (*Classifier, error) {
 		return nil, errors.Join(errs...)
 	}
 
+	for _, ps := range [][]string{lowerPats, casedPats} {
+		for _, pat := range ps {
+			c.maxTermLen = max(c.maxTermLen, len(pat))
+		}
+	}
 	c.lower = buildMatcher(lowerPats, lowerTerms)
 	if len(casedPats) > 0 {
 		c.cased = buildMatcher(casedPats, casedTerms)
@@ -379,14 +390,32 @@ func buildMatcher(pats []string, terms [][]int32) *matcher {
 		return nil
 	}
 	b := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{
-		// Standard semantics with overlapping iteration report every
-		// pattern at every position; word edges are checked afterwards,
-		// because the library's whole-word filter looks at single bytes
-		// and would treat a Hangul byte as a letter.
-		MatchKind: ahocorasick.StandardMatch,
+		// Leftmost-longest iteration resumes one byte after each match's
+		// start, so it reports the longest pattern at every start position;
+		// the shorter patterns at the same start are its prefixes, listed in
+		// m.prefixes. Together that is every occurrence of every pattern, at
+		// a fraction of the library's overlapping iteration's allocations.
+		// Word edges are checked afterwards: the library's whole-word filter
+		// looks at single bytes and would take a Hangul byte for a letter.
+		MatchKind: ahocorasick.LeftMostLongestMatch,
 		DFA:       true,
 	})
-	return &matcher{ac: b.Build(pats), terms: terms}
+	m := &matcher{ac: b.Build(pats), pats: pats, terms: terms, prefixes: make([][]int32, len(pats))}
+	index := make(map[string]int32, len(pats))
+	for i, p := range pats {
+		index[p] = int32(i)
+	}
+	for i, p := range pats {
+		for n := 1; n < len(p); n++ {
+			if !utf8.RuneStart(p[n]) {
+				continue
+			}
+			if j, ok := index[p[:n]]; ok {
+				m.prefixes[i] = append(m.prefixes[i], j)
+			}
+		}
+	}
+	return m
 }
 
 // compileTerm normalises a term and expands its optional spaces. It returns

@@ -16,7 +16,7 @@ import (
 // the same text have identical byte offsets; the case-sensitive matcher relies
 // on that.
 func normalize(dst []byte, s string, keepCase bool) []byte {
-	if !isASCII(s) && !norm.NFKC.IsNormalString(s) {
+	if !nfkcStable(s) && !norm.NFKC.IsNormalString(s) {
 		s = norm.NFKC.String(s)
 	}
 	space := false // a space is pending: written before the next visible rune
@@ -42,10 +42,26 @@ func normalize(dst []byte, s string, keepCase bool) []byte {
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
+		if r >= 0xAC00 && r <= 0xD7A3 { // Hangul syllable: the common case in Korean text
+			if space && len(dst) > start {
+				dst = append(dst, ' ')
+			}
+			space = false
+			dst = append(dst, s[i:i+n]...)
+			i += n
+			continue
+		}
 		i += n
 		switch {
 		case unicode.IsSpace(r) || isDash(r):
 			space = true
+			continue
+		case r == '…': // NFKC: "..."; done here so that the fast path stays exact
+			if space && len(dst) > start {
+				dst = append(dst, ' ')
+			}
+			space = false
+			dst = append(dst, "..."...)
 			continue
 		case r == '‘' || r == '’' || r == '′' || r == 'ʼ':
 			r = '\''
@@ -65,13 +81,54 @@ func normalize(dst []byte, s string, keepCase bool) []byte {
 	return dst
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
+// nfkcStable reports, cheaply, that s is certainly in NFKC: it holds only
+// ASCII, precomposed Hangul syllables and a few common punctuation marks, none
+// of which NFKC changes or composes with a neighbour. Most news text passes,
+// and skips the full quick-check.
+func nfkcStable(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		switch {
+		case r >= 0xAC00 && r <= 0xD7A3: // Hangul syllables
+		case r == '·', r == '‘', r == '’', r == '“', r == '”', r == '–', r == '—', r == '•', r == '→':
+		case r == '…', r == '\u00a0', r == '\u3000': // normalize maps these as NFKC would
+		default:
 			return false
 		}
 	}
 	return true
+}
+
+// appendLower appends text lower-cased to dst. Like normalize, it replaces a
+// rune only by one of the same encoded length, so offsets are kept.
+func appendLower(dst, text []byte) []byte {
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(text[i:])
+		if r >= 0xAC00 && r <= 0xD7A3 || !unicode.IsUpper(r) {
+			dst = append(dst, text[i:i+n]...)
+		} else if l := unicode.ToLower(r); utf8.RuneLen(l) == n {
+			dst = utf8.AppendRune(dst, l)
+		} else {
+			dst = append(dst, text[i:i+n]...)
+		}
+		i += n
+	}
+	return dst
 }
 
 func isDash(r rune) bool {

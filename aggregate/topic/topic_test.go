@@ -1,0 +1,489 @@
+package topic
+
+import (
+	"bytes"
+	"errors"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
+func TestNormalize(t *testing.T) {
+	for _, tc := range []struct {
+		name, in, want string
+		keepCase       bool
+	}{
+		{"ascii case", "Artificial Intelligence ACT", "artificial intelligence act", false},
+		{"full-width latin", "ＡＩ 기본법", "ai 기본법", false},
+		{"full-width digits and parens", "Ｇ７（정상）", "g7(정상)", false},
+		{"NFKC compatibility", "㈜카카오 ①", "(주)카카오 1", false},
+		{"hangul compatibility letter folds", "ㆍAI", "ᆞai", false},
+		{"whitespace collapses", "  AI \t\n  law\u00a0\u3000정부 ", "ai law 정부", false},
+		{"hyphens and dashes are spaces", "AI-generated — export–controls", "ai generated export controls", false},
+		{"typographic quotes", "‘AI’ “law” Biden’s", "'ai' \"law\" biden's", false},
+		{"non-ascii upper case", "ÉTAT ÎLE", "état île", false},
+		{"keep case", "US ＵＮ Fed", "US UN Fed", true},
+		{"korean unchanged", "과기정통부는 초거대AI가", "과기정통부는 초거대ai가", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := string(normalize(nil, tc.in, tc.keepCase)); got != tc.want {
+				t.Errorf("normalize(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestNormalizeOffsetsAgree guards the case-sensitive matcher's assumption.
+func TestNormalizeOffsetsAgree(t *testing.T) {
+	for _, s := range []string{"US and ＵＮ Ǆ ΣΑΣ İstanbul 정부 ß ẞ", "K (Kelvin) Å Ω"} {
+		if a, b := normalize(nil, s, false), normalize(nil, s, true); len(a) != len(b) {
+			t.Errorf("%q: lower %d bytes, kept %d bytes", s, len(a), len(b))
+		}
+	}
+}
+
+func TestDetectLang(t *testing.T) {
+	for in, want := range map[string]string{
+		"과기정통부, AI 기본법 시행령 입법예고":          "ko",
+		"정부 AI GPU LLM API 지원":            "ko",
+		"EU lawmakers approve the AI Act": "en",
+		"":                                "en",
+		"Samsung (삼성) unveils new AI chips for servers": "en",
+	} {
+		if got := DetectLang(in); got != want {
+			t.Errorf("DetectLang(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+// probe compiles a profile with one "ai" group and one "actor" group and
+// reports which terms hit in a title.
+func probe(t *testing.T, ai []string, actor []string) func(string) []string {
+	t.Helper()
+	c, err := Compile(&Profile{
+		Fields: Fields{Title: 1},
+		Groups: []Group{
+			{Name: "ai", Kind: "ai", Weight: 1, Terms: ai},
+			{Name: "actor", Kind: "actor", Weight: 1, Terms: actor},
+		},
+		Rules: []Rule{{Name: "both", Need: []string{"ai", "actor"}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(title string) []string {
+		var got []string
+		for _, r := range c.Classify(Doc{Title: title}).Reasons {
+			if q := strings.Index(r, "\""); q >= 0 && strings.HasPrefix(r, "title: ") && !strings.Contains(r, " near ") {
+				got = append(got, r[q+1:q+1+strings.Index(r[q+1:], "\"")])
+			}
+		}
+		return got
+	}
+}
+
+func TestWordBoundaries(t *testing.T) {
+	hits := probe(t, []string{"AI", "chip", "regulat*", "policy", "G7", "U.S."}, []string{"정부"})
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"He said the plan will maintain jobs", nil},
+		{"Thailand's tourism", nil},
+		{"x.ai and mistral.ai and press@ai", nil},
+		{"Samsung to make AI6 chips", []string{"chip"}},
+		{"AI's rise; AIs and (AI) and 'AI'", []string{"AI"}},
+		{"AI.", []string{"AI"}},
+		{"ai.gov portal", nil},
+		{"chips, chip's and chipset", []string{"chip"}},
+		{"regulators regulate regulation", []string{"regulat*"}},
+		{"policies and policy", []string{"policy"}},
+		{"G7 leaders; G77 group", []string{"G7"}},
+		{"U.S. curbs", []string{"U.S."}},
+		{"초거대AI가 AI기반 美AI", []string{"AI"}},
+		{"AI가 Ａｉ", []string{"AI"}},
+	} {
+		got := hits(tc.in)
+		got = slices.Compact(got)
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%q: hits %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestKoreanParticlesAndSpacing(t *testing.T) {
+	hits := probe(t, []string{"인공지능 기본법", "AI 반도체", "초거대AI"}, []string{"정부", "과기정통부"})
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"정부의 인공지능 기본법이", []string{"정부", "인공지능 기본법"}},
+		{"과기정통부는 인공지능기본법을", []string{"과기정통부", "인공지능 기본법"}},
+		{"AI반도체와 AI 반도체가", []string{"AI 반도체"}},
+		{"초거대AI가 초거대 AI의", []string{"초거대AI"}},
+		{"인공지능 기 본법", nil},
+	} {
+		got := slices.Compact(hits(tc.in))
+		slices.Sort(got)
+		want := slices.Clone(tc.want)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%q: hits %q, want %q", tc.in, got, want)
+		}
+	}
+}
+
+func TestSpaceVariants(t *testing.T) {
+	got := spaceVariants("ai 기본법")
+	want := []string{"ai 기본법", "ai기본법"}
+	if !slices.Equal(got, want) {
+		t.Errorf("spaceVariants: %q, want %q", got, want)
+	}
+	got = spaceVariants("ai기본법")
+	if !slices.Equal(got, []string{"ai기본법", "ai 기본법"}) {
+		t.Errorf("spaceVariants inserted: %q", got)
+	}
+	if got := spaceVariants("export controls"); !slices.Equal(got, []string{"export controls"}) {
+		t.Errorf("latin spaces are not optional: %q", got)
+	}
+}
+
+var (
+	defaultOnce sync.Once
+	defaultC    *Classifier
+	defaultErr  error
+)
+
+// sharedDefault compiles the built-in profile once for the tests that only
+// classify with it.
+func sharedDefault(t testing.TB) *Classifier {
+	t.Helper()
+	defaultOnce.Do(func() { defaultC, defaultErr = Compile(Default()) })
+	if defaultErr != nil {
+		t.Fatal(defaultErr)
+	}
+	return defaultC
+}
+
+func classifyDefault(t *testing.T, title, summary string) Result {
+	t.Helper()
+	return sharedDefault(t).Classify(Doc{Title: title, Summary: summary})
+}
+
+func hasReason(r Result, sub string) bool {
+	for _, s := range r.Reasons {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestDefaultDecisions(t *testing.T) {
+	for _, tc := range []struct {
+		name           string
+		title, summary string
+		match          bool
+		reason         string // a reason that must be given
+	}{
+		{"seed", "\"글로벌 AI 산업 선도, 정부 지원에 달려있어\"", "초거대AI 산업 발전을 위한 'AI 최고위 전략대화'가 열렸다. 기업들은 \"정부가 지원을 더 확대해주길 바란다\"고 입을 모았다.", true, "rule: ai+actor"},
+		{"strong phrase", "AI기본법 시행령 입법예고", "", true, `title: "AI 기본법" strong +8.0`},
+		{"english strong", "EU lawmakers approve AI Act", "", true, "rule: strong phrase"},
+		{"avian influenza", "고병원성 AI 확산…정부, 일시이동중지 명령", "농식품부는 조류인플루엔자 위기경보를 상향했다.", false, "dropped by avian-influenza"},
+		{"ai without bird flu context", "정부, AI 확산 대책 발표", "과기정통부는 인공지능 산업 지원 방안을 내놨다.", true, "rule: ai+actor"},
+		{"insurance policy", "AI insurance policy pricing", "Insurers use artificial intelligence to price each insurance policy.", false, `"policy" ignored inside "insurance policy"`},
+		{"company-internal rules", "Samsung bans staff use of generative AI after leak", "Employees uploaded code to ChatGPT, so the company restricted such tools on company devices.", false, `"staff use" internal`},
+		{"korean internal guideline", "SK텔레콤, 임직원 생성형 AI 사용 가이드라인 제정", "사내에서 챗GPT를 쓸 때 기밀을 입력하지 못하게 하는 내부 지침을 마련했다.", false, `"임직원" internal`},
+		{"domain look-alike", "Mistral.ai opens an office in Singapore", "The company said the government of Singapore welcomed it.", false, "rule: none holds"},
+		{"said/maintain/Thailand", "Thailand's government said it will maintain rules", "Officials said regulators maintain the law.", false, "ai 0"},
+		{"list mention", "정부, 규제혁신 100대 과제 확정…드론·AI·바이오 포함", "국무조정실은 100개 규제 개선 과제를 확정했다.", false, "(list item x0.4)"},
+		{"business", "Nvidia reports record revenue on AI chip demand", "Quarterly revenue rose 94%, beating estimates.", false, "business"},
+		{"lead carries AI", "Ministers pledge funding for university supercomputers", "The science ministry said the money would give researchers compute for advanced AI.", true, "rule: ai+actor"},
+		{"headline AI, lead policy", "AI chips face new hurdle", "The Commerce Department added export controls on advanced processors bound for China.", true, "export-control"},
+		{"bill gates", "Bill Gates says AI will transform schools", "The philanthropist spoke at a conference.", false, "ignored inside \"bill gates\""},
+		{"electric bill", "Why AI data centers raise your electric bill", "Utilities pass grid costs to households.", false, "ignored inside \"electric bill\""},
+		{"의정부", "의정부시, 시민 AI 강좌 개설", "평생학습관은 인공지능 강좌를 운영한다.", false, "ignored inside \"의정부\""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := classifyDefault(t, tc.title, tc.summary)
+			if r.Match != tc.match {
+				t.Errorf("Match = %v, want %v; reasons:\n  %s", r.Match, tc.match, strings.Join(r.Reasons, "\n  "))
+			}
+			if tc.reason != "" && !hasReason(r, tc.reason) {
+				t.Errorf("no reason containing %q:\n  %s", tc.reason, strings.Join(r.Reasons, "\n  "))
+			}
+			if !r.Match && r.Facets != nil {
+				t.Errorf("facets on a non-match: %v", r.Facets)
+			}
+		})
+	}
+}
+
+func TestFacets(t *testing.T) {
+	for _, tc := range []struct {
+		title, summary string
+		want           []string
+	}{
+		{"US tightens export controls on AI chips to China", "The Commerce Department added Chinese firms to the entity list.", []string{"chips", "export-control"}},
+		{"개인정보위, 생성형 AI 학습데이터 안내서 공개", "개인정보보호위원회는 공개된 개인정보를 AI 학습에 쓰는 기준을 내놨다.", []string{"privacy"}},
+		{"Judge rules AI training on books was fair use", "A federal court said the copyright claims fail.", []string{"copyright", "court"}},
+		{"정부, 국가AI컴퓨팅센터에 GPU 5만장 확보 예산", "과기정통부는 데이터센터 구축 예산을 편성했다.", []string{"compute", "funding", "regulation"}},
+	} {
+		r := classifyDefault(t, tc.title, tc.summary)
+		if !r.Match {
+			t.Errorf("%q: no match: %v", tc.title, r.Reasons)
+			continue
+		}
+		if !slices.IsSorted(r.Facets) {
+			t.Errorf("%q: facets not sorted: %v", tc.title, r.Facets)
+		}
+		for _, f := range tc.want {
+			if !slices.Contains(r.Facets, f) {
+				t.Errorf("%q: facets %v lack %q", tc.title, r.Facets, f)
+			}
+		}
+	}
+}
+
+func TestFieldWeights(t *testing.T) {
+	c := sharedDefault(t)
+	inTitle := c.Classify(Doc{Title: "정부, AI 지원 확대"})
+	inSummary := c.Classify(Doc{Summary: "정부, AI 지원 확대"})
+	inContent := c.Classify(Doc{Content: "정부, AI 지원 확대"})
+	if !(inTitle.Score > inSummary.Score && inSummary.Score > inContent.Score) {
+		t.Errorf("scores title %v, summary %v, content %v: want decreasing", inTitle.Score, inSummary.Score, inContent.Score)
+	}
+	if !inTitle.Match || inContent.Match {
+		t.Errorf("title match %v, content match %v", inTitle.Match, inContent.Match)
+	}
+	if r := c.Classify(Doc{}); r.Match || r.Score != 0 || len(r.Reasons) != 1 {
+		t.Errorf("empty doc: %+v", r)
+	}
+}
+
+func TestProximity(t *testing.T) {
+	c := sharedDefault(t)
+	near := c.Classify(Doc{Summary: "The government said AI rules come next year."})
+	far := c.Classify(Doc{Summary: "The government said the plan, which covers roads, rail, ports, housing and many other things besides, also touches AI."})
+	if !hasReason(near, "proximity") || hasReason(far, "proximity") {
+		t.Errorf("near %v\nfar %v", near.Reasons, far.Reasons)
+	}
+}
+
+func TestClassifyConcurrent(t *testing.T) {
+	c := sharedDefault(t)
+	docs := []Doc{
+		{Title: "과기정통부, AI 기본법 시행령 입법예고", Summary: "생성형 AI 표시 의무가 담겼다."},
+		{Title: "OpenAI launches GPT-5", Summary: "The model is faster."},
+		{Title: "US tightens AI chip export controls", Summary: "Commerce added firms to the entity list."},
+	}
+	want := make([]Result, len(docs))
+	for i, d := range docs {
+		want[i] = c.Classify(d)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 64)
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := 0; n < 50; n++ {
+				i := n % len(docs)
+				if got := c.Classify(docs[i]); !reflect.DeepEqual(got, want[i]) {
+					errs <- docs[i].Title
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Errorf("concurrent Classify differs for %q", e)
+	}
+}
+
+func TestDefaultTOML(t *testing.T) {
+	data := DefaultTOML()
+	// It is what a user pastes: comments, then the [topic] table.
+	for _, line := range strings.Split(string(data), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if line != "[topic]" {
+			t.Fatalf("first non-comment line is %q, want [topic]", line)
+		}
+		break
+	}
+	if !bytes.Contains(data, []byte("[[topic.group]]")) || !bytes.Contains(data, []byte("[[topic.rule]]")) {
+		t.Error("default profile lacks [[topic.group]] or [[topic.rule]] tables")
+	}
+	// Strict decoding accepts it.
+	var f struct {
+		Topic Profile `toml:"topic"`
+	}
+	dec := toml.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		t.Fatalf("strict decode: %v", err)
+	}
+	if _, err := Compile(&f.Topic); err != nil {
+		t.Fatalf("compile: %v", err)
+	}
+	// And rejects an unknown key.
+	bad := bytes.Replace(data, []byte("[topic.fields]\n"), []byte("[topic.fields]\nheadline = 3.0\n"), 1)
+	if _, err := DecodeTOML(bad); err == nil {
+		t.Error("strict decoding accepted an unknown key")
+	}
+	// DefaultTOML hands out a copy.
+	data[0] = 'X'
+	if DefaultTOML()[0] == 'X' {
+		t.Error("DefaultTOML returns shared bytes")
+	}
+}
+
+func TestMarshalTOMLRoundTrip(t *testing.T) {
+	p := Default()
+	out, err := p.MarshalTOML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(bytes.TrimSpace(out), []byte("[topic]")) {
+		t.Errorf("MarshalTOML does not start with [topic]:\n%.200s", out)
+	}
+	back, err := DecodeTOML(out)
+	if err != nil {
+		t.Fatalf("decode MarshalTOML output: %v\n%s", err, out)
+	}
+	if !reflect.DeepEqual(back, p) {
+		t.Error("profile changed in a MarshalTOML/DecodeTOML round trip")
+	}
+}
+
+func validProfile() *Profile {
+	return &Profile{
+		Fields: Fields{Title: 2, Summary: 1},
+		Groups: []Group{
+			{Name: "ai", Kind: "ai", Weight: 1, Terms: []string{"AI", "인공지능"}},
+			{Name: "gov", Kind: "actor", Weight: 1.5, Terms: []string{"government", "정부"}},
+		},
+		Rules:        []Rule{{Name: "r", Need: []string{"ai", "actor"}, MinScore: 2}},
+		Disambiguate: []Disambiguation{{Name: "flu", When: []string{"조류인플루엔자"}, Drop: []string{"AI"}}},
+	}
+}
+
+func TestCompileErrors(t *testing.T) {
+	if _, err := Compile(validProfile()); err != nil {
+		t.Fatalf("valid profile: %v", err)
+	}
+	for _, tc := range []struct {
+		name   string
+		mutate func(p *Profile)
+		paths  []string
+	}{
+		{"empty term", func(p *Profile) { p.Groups[1].Terms = []string{"government", " ", "정부"} }, []string{"topic.group[1].terms[1]"}},
+		{"star only", func(p *Profile) { p.Groups[0].Terms = append(p.Groups[0].Terms, "*") }, []string{"topic.group[0].terms[2]"}},
+		{"star inside", func(p *Profile) { p.Groups[0].Terms = append(p.Groups[0].Terms, "a*i") }, []string{"topic.group[0].terms[2]"}},
+		{"duplicate term", func(p *Profile) { p.Groups[0].Terms = append(p.Groups[0].Terms, "ａｉ") }, []string{"topic.group[0].terms[2]"}},
+		{"duplicate group", func(p *Profile) { p.Groups[1].Name = "ai" }, []string{"topic.group[1].name"}},
+		{"empty group name", func(p *Profile) { p.Groups[1].Name = "" }, []string{"topic.group[1].name"}},
+		{"unknown kind", func(p *Profile) { p.Groups[1].Kind = "goverment" }, []string{"topic.group[1].kind"}},
+		{"bad weight", func(p *Profile) { p.Groups[0].Weight = -1 }, []string{"topic.group[0].weight"}},
+		{"negative needs negative weight", func(p *Profile) {
+			p.Groups = append(p.Groups, Group{Name: "neg", Kind: "negative", Weight: 1, Terms: []string{"earnings"}})
+		}, []string{"topic.group[2].weight"}},
+		{"no terms", func(p *Profile) { p.Groups[0].Terms = nil }, []string{"topic.group[0].terms", "topic.disambiguate[0].drop[0]"}},
+		{"bad facet", func(p *Profile) { p.Groups[0].Facet = "Export Control" }, []string{"topic.group[0].facet"}},
+		{"bad field weight", func(p *Profile) { p.Fields.Title = -1 }, []string{"topic.fields.title"}},
+		{"no field weight", func(p *Profile) { p.Fields = Fields{} }, []string{"topic.fields"}},
+		{"unknown rule kind", func(p *Profile) { p.Rules[0].Need = []string{"ai", "goverment"} }, []string{"topic.rule[0].need[1]"}},
+		{"kind without groups", func(p *Profile) { p.Rules[0].Need = []string{"strong"} }, []string{"topic.rule[0].need[0]"}},
+		{"no rules", func(p *Profile) { p.Rules = nil }, []string{"topic.rule"}},
+		{"duplicate rule", func(p *Profile) { p.Rules = append(p.Rules, p.Rules[0]) }, []string{"topic.rule[1].name"}},
+		{"unknown drop term", func(p *Profile) { p.Disambiguate[0].Drop = []string{"AI", "A.I."} }, []string{"topic.disambiguate[0].drop[1]"}},
+		{"empty context", func(p *Profile) { p.Disambiguate[0].When = []string{""} }, []string{"topic.disambiguate[0].when[0]"}},
+		{"proximity kind", func(p *Profile) { p.Proximity = Proximity{Window: 10, Bonus: 1, With: []string{"actors"}} }, []string{"topic.proximity.with[0]"}},
+		{"enumeration factor", func(p *Profile) { p.Enumeration = Enumeration{Kinds: []string{"ai"}, MinItems: 3, Factor: 2} }, []string{"topic.enumeration.factor"}},
+		{"several at once", func(p *Profile) {
+			p.Groups[0].Terms[1] = ""
+			p.Rules[0].Name = ""
+		}, []string{"topic.group[0].terms[1]", "topic.rule[0].name"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := validProfile()
+			tc.mutate(p)
+			_, err := Compile(p)
+			if err == nil {
+				t.Fatal("Compile accepted the profile")
+			}
+			var got []string
+			var pe *ProfileError
+			if !errors.As(err, &pe) {
+				t.Fatalf("error %v is not a *ProfileError", err)
+			}
+			if j, ok := err.(interface{ Unwrap() []error }); ok {
+				for _, e := range j.Unwrap() {
+					if errors.As(e, &pe) {
+						got = append(got, pe.Path)
+					}
+				}
+			} else {
+				got = append(got, pe.Path)
+			}
+			if !slices.Equal(got, tc.paths) {
+				t.Errorf("paths %q, want %q (error: %v)", got, tc.paths, err)
+			}
+		})
+	}
+	if _, err := Compile(nil); err == nil {
+		t.Error("Compile(nil) accepted")
+	}
+}
+
+func TestProfileErrorMessage(t *testing.T) {
+	p := validProfile()
+	p.Groups[1].Terms = []string{"government", "", "정부"}
+	_, err := Compile(p)
+	if err == nil || err.Error() != "topic.group[1].terms[1]: empty term" {
+		t.Errorf("error %q", err)
+	}
+}
+
+var benchDocs = map[string]Doc{
+	"ko": {
+		Title:   "과기정통부, 초거대AI 경쟁력 강화 위해 GPU 1만장 확보…AI 기본법 하위법령도 입법예고",
+		Summary: "과학기술정보통신부는 국가AI컴퓨팅센터 구축과 독자 AI 파운데이션 모델 개발을 위해 올해 1조4600억원을 투입한다고 밝혔다. 업계는 정부의 고성능 컴퓨팅 지원사업 확대를 환영하면서도 인공지능 기본법의 고영향 AI 규제 조항은 시행을 유예해야 한다고 요구했다. 과기정통부는 하위법령 초안을 공개하고 의견을 수렴한다.",
+	},
+	"en": {
+		Title:   "US tightens export controls on advanced AI chips as lawmakers weigh new bill",
+		Summary: "The Commerce Department said on Monday it would require licences for shipments of Nvidia and AMD accelerators to China and added dozens of firms to the entity list, while a bipartisan group of senators introduced legislation to track chips abroad. Industry groups said the rules could hurt US companies' sales of artificial intelligence hardware.",
+	},
+}
+
+func BenchmarkClassify(b *testing.B) {
+	c := mustDefault(b)
+	for _, lang := range []string{"ko", "en"} {
+		d := benchDocs[lang]
+		b.Run(lang, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(d.Title) + len(d.Summary)))
+			for b.Loop() {
+				c.Classify(d)
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "items/s")
+		})
+	}
+}
+
+func BenchmarkCompileDefault(b *testing.B) {
+	p := Default()
+	for b.Loop() {
+		if _, err := Compile(p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
