@@ -6,8 +6,10 @@
 package fetch
 
 import (
+	"bufio"
 	"compress/flate"
 	"compress/gzip"
+	"compress/zlib"
 	"context"
 	"errors"
 	"fmt"
@@ -310,6 +312,22 @@ func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 		}
 		defer zr.Close()
 		r = zr
+	case ce == "deflate":
+		// Not asked for, but sent by some servers anyway. RFC 9110 means zlib;
+		// some send raw deflate, told apart by the zlib header.
+		br := bufio.NewReader(resp.Body)
+		if head, _ := br.Peek(2); len(head) == 2 && head[0]&0x0F == 8 && (uint16(head[0])<<8|uint16(head[1]))%31 == 0 {
+			zr, err := zlib.NewReader(br)
+			if err != nil {
+				return nil, &Error{Kind: KindDecode, URL: where, Err: fmt.Errorf("inflate body: %w", err)}
+			}
+			defer zr.Close()
+			r = zr
+		} else {
+			fr := flate.NewReader(br)
+			defer fr.Close()
+			r = fr
+		}
 	default:
 		return nil, &Error{Kind: KindDecode, URL: where, Err: fmt.Errorf("unsupported Content-Encoding %q", ce)}
 	}
@@ -320,7 +338,7 @@ func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 	body, err := readAllInto(buf, io.LimitReader(r, c.o.MaxBody+1))
 	if err != nil {
 		if isGzipError(err) {
-			return nil, &Error{Kind: KindDecode, URL: where, Err: fmt.Errorf("gunzip body: %w", err)}
+			return nil, &Error{Kind: KindDecode, URL: where, Err: fmt.Errorf("decompress body: %w", err)}
 		}
 		return nil, err
 	}
@@ -356,7 +374,8 @@ func readAllInto(buf []byte, r io.Reader) ([]byte, error) {
 
 func isGzipError(err error) bool {
 	var corrupt flate.CorruptInputError
-	return errors.Is(err, gzip.ErrHeader) || errors.Is(err, gzip.ErrChecksum) || errors.As(err, &corrupt)
+	return errors.Is(err, gzip.ErrHeader) || errors.Is(err, gzip.ErrChecksum) ||
+		errors.Is(err, zlib.ErrHeader) || errors.Is(err, zlib.ErrChecksum) || errors.As(err, &corrupt)
 }
 
 func formatBytes(n int64) string {

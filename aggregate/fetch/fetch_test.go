@@ -2,7 +2,9 @@ package fetch
 
 import (
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
+	"compress/zlib"
 	"context"
 	"errors"
 	"fmt"
@@ -132,6 +134,42 @@ func TestFetchGzip(t *testing.T) {
 	}
 	if string(res.Body) != sampleRSS {
 		t.Errorf("body = %q; want the decompressed feed", res.Body)
+	}
+}
+
+func TestFetchDeflate(t *testing.T) {
+	for _, raw := range []bool{false, true} {
+		t.Run(fmt.Sprintf("raw=%v", raw), func(t *testing.T) {
+			srv, _ := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Encoding", "deflate")
+				var zw io.WriteCloser
+				if raw {
+					zw, _ = flate.NewWriter(w, flate.DefaultCompression)
+				} else {
+					zw = zlib.NewWriter(w)
+				}
+				io.WriteString(zw, sampleRSS)
+				zw.Close()
+			})
+			res, err := New(srv.Client(), Options{}).Fetch(context.Background(), Request{URL: srv.URL})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(res.Body) != sampleRSS {
+				t.Errorf("body = %q; want the inflated feed", res.Body)
+			}
+		})
+	}
+}
+
+func TestFetchUnsupportedEncoding(t *testing.T) {
+	srv, _ := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Encoding", "br")
+		io.WriteString(w, "\x1b\x00")
+	})
+	_, err := New(srv.Client(), Options{}).Fetch(context.Background(), Request{URL: srv.URL})
+	if fe := asError(t, err); fe.Kind != KindDecode || !strings.Contains(err.Error(), `unsupported Content-Encoding "br"`) {
+		t.Errorf("got %s %q; want decode, unsupported Content-Encoding", fe.Kind, err)
 	}
 }
 
