@@ -32,9 +32,12 @@ func mustDefault(t testing.TB) *Classifier {
 
 // floors are the least precision and recall each language must keep on each
 // set: what the built-in profile reaches minus a small margin. dev.jsonl is
-// what the profile was tuned on; holdout.jsonl was written before tuning and
-// fresh.jsonl after the first profile, to estimate generalisation (both were
-// looked at since, see the package notes in default.toml's history).
+// what the profile was tuned on. holdout.jsonl was written before any tuning,
+// fresh.jsonl after the first profile and fresh2.jsonl after the second, each
+// to estimate how the profile does on items it was not shaped by; each was
+// looked at once measured, so today they are regression guards, and
+// fresh2's Korean recall (0.86, on items whose labels are debatable) is why
+// its floor is lower.
 var floors = []struct {
 	set   string
 	floor float64
@@ -42,6 +45,7 @@ var floors = []struct {
 	{"dev.jsonl", 0.96},
 	{"holdout.jsonl", 0.94},
 	{"fresh.jsonl", 0.94},
+	{"fresh2.jsonl", 0.84},
 }
 
 // belowFloor lists the languages of r whose precision or recall is under floor.
