@@ -1,0 +1,488 @@
+// Package feeds generates the synthetic news feeds that gleaner's benchmark
+// polls, and serves them on loopback with ETag validators.
+//
+// A Corpus is n outlets, each with one feed of 50 items: Korean and English
+// (about half each), RSS 2.0, Atom and JSON Feed, UTF-8 and a few EUC-KR, some
+// with only a lead per item and some with the whole article as HTML, sized
+// between 30 and 150 KB like real news feeds. About one item in five reports an
+// AI-policy event; each event is reported by several outlets in their own
+// words, as real news is. Everything is derived from the outlet and item
+// numbers with fixed seeds, so the same corpus comes out on every run; only the
+// dates move with the base time.
+//
+// The package imports nothing of gleaner's, so any package's tests can use it.
+package feeds
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/korean"
+)
+
+// Format is a feed document format.
+type Format int
+
+// Feed formats.
+const (
+	RSS Format = iota
+	Atom
+	JSON
+)
+
+func (f Format) String() string { return [...]string{"rss", "atom", "json"}[f] }
+
+// ItemsPerFeed is the number of items every feed lists.
+const ItemsPerFeed = 50
+
+// NewPerChange is the number of items a feed gains on each Advance.
+const NewPerChange = 5
+
+// maxShift bounds how often one feed can advance; item dates leave room for it.
+const maxShift = 8
+
+// events is the size of the pool of AI-policy events per language: with 1,000
+// outlets about five reports per event.
+const events = 1000
+
+// Outlet is one generated source: a news site with one feed.
+type Outlet struct {
+	Index    int
+	Name     string
+	Lang     string // "ko" or "en"
+	Format   Format
+	Charset  string        // "utf-8" or "euc-kr"
+	Site     string        // the site's home page
+	Interval time.Duration // time between its items
+	Target   int           // approximate document size in bytes
+	Full     bool          // items carry the whole article, not just a lead
+	Timezone string        // IANA zone for dates written without one
+	DateForm int           // which date format the feed writes
+}
+
+// Corpus is a deterministic set of outlets and their items.
+type Corpus struct {
+	base    time.Time
+	outlets []Outlet
+}
+
+// New returns a corpus of n outlets whose newest items (before any Advance)
+// are dated shortly before base.
+func New(n int, base time.Time) *Corpus {
+	c := &Corpus{base: base.UTC().Truncate(time.Second), outlets: make([]Outlet, n)}
+	for i := range n {
+		c.outlets[i] = newOutlet(i)
+	}
+	return c
+}
+
+// Len is the number of outlets.
+func (c *Corpus) Len() int { return len(c.outlets) }
+
+// Outlet returns outlet i.
+func (c *Corpus) Outlet(i int) Outlet { return c.outlets[i] }
+
+func newOutlet(i int) Outlet {
+	r := rand.New(rand.NewPCG(0x6c65616e6572, uint64(i)))
+	o := Outlet{Index: i, Lang: "en", Charset: "utf-8", Timezone: "UTC"}
+	if r.IntN(100) < 55 {
+		o.Lang, o.Timezone = "ko", "Asia/Seoul"
+	}
+	switch p := r.IntN(100); {
+	case p < 75:
+		o.Format = RSS
+	case p < 95:
+		o.Format = Atom
+	default:
+		o.Format = JSON
+	}
+	if o.Lang == "ko" && o.Format == RSS && r.IntN(10) == 0 {
+		o.Charset = "euc-kr"
+	}
+	o.Full = r.IntN(100) < 60
+	u := r.Float64()
+	o.Target = 30<<10 + int(120<<10*u*u) // 30-150 KB, mean about 70 KB
+	o.Interval = time.Duration(10+r.IntN(110)) * time.Minute
+	o.DateForm = r.IntN(3)
+	if o.Lang == "ko" {
+		o.Name = fmt.Sprintf("%s %s %d", pick(r, koOutlets), pick(r, koSections), i)
+		o.Site = fmt.Sprintf("https://www.news%04d.example.kr/", i)
+	} else {
+		o.Name = fmt.Sprintf("%s %s %d", pick(r, enOutlets), pick(r, enSections), i)
+		o.Site = fmt.Sprintf("https://news%04d.example.com/", i)
+	}
+	return o
+}
+
+func pick(r *rand.Rand, list []string) string { return list[r.IntN(len(list))] }
+
+// Item is one generated item, before it is written in a feed format.
+type Item struct {
+	Seq       int // the item's number in its feed, increasing with time
+	Title     string
+	Link      string
+	GUID      string
+	Permalink bool   // GUID is the link
+	Lead      string // plain text, 1-3 sentences
+	Body      string // HTML of the whole article; "" for lead-only feeds
+	Author    string
+	Category  string
+	Published time.Time
+	AIPolicy  bool // composed from an AI-policy event
+}
+
+// Items returns the items feed i lists after shift Advances, newest first.
+func (c *Corpus) Items(i, shift int) []Item {
+	o := c.outlets[i]
+	first := min(shift, maxShift) * NewPerChange
+	out := make([]Item, 0, ItemsPerFeed)
+	for k := first + ItemsPerFeed - 1; k >= first; k-- {
+		out = append(out, c.item(o, k))
+	}
+	return out
+}
+
+// Item returns item k of feed i: the items a feed lists are numbered from 0,
+// oldest first, and any k gives an item (for filling a database with a long
+// history; its date is then to be set by the caller).
+func (c *Corpus) Item(i, k int) Item { return c.item(c.outlets[i], k) }
+
+// item composes item k of outlet o.
+func (c *Corpus) item(o Outlet, k int) Item {
+	r := rand.New(rand.NewPCG(uint64(o.Index)<<20|uint64(k), 0x67656e))
+	last := ItemsPerFeed - 1 + maxShift*NewPerChange
+	it := Item{Seq: k, Published: c.base.Add(-time.Duration(last-k) * o.Interval).Add(-time.Duration(r.IntN(300)) * time.Second)}
+	id := 100000 + o.Index*1000 + k
+	var paras []string
+	if o.Lang == "ko" {
+		it.AIPolicy = r.IntN(5) == 0
+		if it.AIPolicy {
+			it.Title, paras = koEvent(r, r.IntN(events))
+		} else {
+			it.Title, paras = koOther(r)
+		}
+		it.Link = fmt.Sprintf("%snews/articleView.html?idxno=%d", o.Site, id)
+		if r.IntN(3) == 0 {
+			it.Link += "&utm_source=rss&utm_medium=feed"
+		}
+		it.Author, it.Category = pick(r, koReporters), pick(r, koSections)
+	} else {
+		it.AIPolicy = r.IntN(5) == 0
+		if it.AIPolicy {
+			it.Title, paras = enEvent(r, r.IntN(events))
+		} else {
+			it.Title, paras = enOther(r)
+		}
+		it.Link = fmt.Sprintf("%s%s/%s/%s-%d", o.Site, strings.ToLower(strings.Fields(pick(r, enSections))[0]),
+			it.Published.Format("2006/01"), slug(it.Title), id)
+		it.Author, it.Category = pick(r, enReporters), pick(r, enSections)
+	}
+	if o.Format == Atom {
+		it.GUID = fmt.Sprintf("tag:%s,2026:%d", strings.TrimSuffix(strings.TrimPrefix(o.Site, "https://"), "/"), id)
+	} else if r.IntN(2) == 0 {
+		it.GUID, it.Permalink = it.Link, true
+	} else {
+		it.GUID = fmt.Sprintf("news%04d-%d", o.Index, id)
+	}
+	it.Lead = strings.Join(paras, " ")
+	// Grow the article until the item has its share of the feed's size.
+	budget := o.Target/ItemsPerFeed - 420 - len(it.Title) - len(it.Link) - len(it.GUID)
+	if o.Full {
+		budget -= len(it.Lead)
+	}
+	it.Body = c.body(r, o, it, paras, budget)
+	if !o.Full {
+		// A lead-only feed carries its first paragraphs as the description.
+		it.Lead = ""
+	}
+	return it
+}
+
+// body writes an article of about size bytes of HTML, starting with the lead.
+func (c *Corpus) body(r *rand.Rand, o Outlet, it Item, lead []string, size int) string {
+	var b strings.Builder
+	if r.IntN(3) == 0 {
+		fmt.Fprintf(&b, `<figure class="photo"><img src="%simages/%d.jpg" alt="%s" width="640" loading="lazy"><figcaption>%s</figcaption></figure>`,
+			o.Site, it.Seq, xmlEscape(it.Title), xmlEscape(it.Title))
+	}
+	fmt.Fprintf(&b, `<p class="lead">%s</p>`, xmlEscape(strings.Join(lead, " ")))
+	filler := enFiller
+	if o.Lang == "ko" {
+		filler = koFiller
+	}
+	for n := 0; b.Len()+300 < size; n++ {
+		b.WriteString(`<p style="margin:0 0 1em">`)
+		for s := range 2 + r.IntN(3) {
+			if s > 0 {
+				b.WriteByte(' ')
+			}
+			sentence := xmlEscape(pick(r, filler))
+			switch r.IntN(8) {
+			case 0:
+				fmt.Fprintf(&b, `<a href="/news/articleView.html?idxno=%d" target="_blank">%s</a>`, 1000+r.IntN(90000), sentence)
+			case 1:
+				fmt.Fprintf(&b, `<strong>%s</strong>`, sentence)
+			default:
+				b.WriteString(sentence)
+			}
+		}
+		b.WriteString("</p>")
+		if n > 40 {
+			break
+		}
+	}
+	return b.String()
+}
+
+// koEvent composes a Korean report of AI-policy event e: the facts come from
+// e, the wording from r.
+func koEvent(r *rand.Rand, e int) (string, []string) {
+	er := rand.New(rand.NewPCG(uint64(e), 0x6b6f))
+	actor, policy, action := pick(er, koActors), pick(er, koPolicies), pick(er, koActions)
+	purpose, who, reaction := pick(er, koPurposes), pick(er, koStakeholders), pick(er, koReactions)
+	day := 1 + er.IntN(28)
+	var title string
+	switch r.IntN(4) {
+	case 0:
+		title = fmt.Sprintf("%s, %s %s", actor, policy, action)
+	case 1:
+		title = fmt.Sprintf("%s %s…\"%s\"", policy, action, purpose)
+	case 2:
+		title = fmt.Sprintf("%s \"%s %s\" 방침", actor, policy, action)
+	default:
+		title = fmt.Sprintf("[종합] %s, %s %s", actor, policy, action)
+	}
+	paras := []string{fmt.Sprintf("%s%s %d일 %s%s %s했다고 밝혔다.", actor, josa(actor, "은", "는"), day, policy, josa(policy, "을", "를"), action)}
+	if r.IntN(3) > 0 {
+		paras = append(paras, fmt.Sprintf("이번 조치는 %s%s 위한 것으로, %s의 의견을 수렴해 다음 달 최종안을 확정할 계획이다.", purpose, josa(purpose, "을", "를"), who))
+	}
+	if r.IntN(2) == 0 {
+		paras = append(paras, fmt.Sprintf("업계에서는 \"%s\"는 반응이 나온다.", reaction))
+	}
+	return title, paras
+}
+
+func koOther(r *rand.Rand) (string, []string) {
+	subject, pred := pick(r, koOtherSubjects), pick(r, koOtherPredicates)
+	title := fmt.Sprintf("%s, %s", subject, pred)
+	paras := []string{fmt.Sprintf("%s%s %d일 %s했다.", subject, josa(subject, "이", "가"), 1+r.IntN(28), pred)}
+	for range r.IntN(3) {
+		paras = append(paras, pick(r, koOtherLeads))
+	}
+	return title, paras
+}
+
+var weekdays = []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday"}
+
+func enEvent(r *rand.Rand, e int) (string, []string) {
+	er := rand.New(rand.NewPCG(uint64(e), 0x656e))
+	actor, policy, action := pick(er, enActors), pick(er, enPolicies), pick(er, enActions)
+	purpose, who, reaction := pick(er, enPurposes), pick(er, enStakeholders), pick(er, enReactions)
+	day := pick(er, weekdays)
+	var title string
+	switch r.IntN(3) {
+	case 0:
+		title = fmt.Sprintf("%s %s %s", actor, action, policy)
+	case 1:
+		title = fmt.Sprintf("%s %s %s, citing need to %s", actor, action, policy, purpose)
+	default:
+		title = fmt.Sprintf("Update: %s %s %s", strings.TrimPrefix(actor, "The "), action, policy)
+	}
+	paras := []string{fmt.Sprintf("%s on %s said it %s %s, in a move it said would %s.", actor, day, strings.TrimSuffix(action, "s"), policy, purpose)}
+	if r.IntN(3) > 0 {
+		paras = append(paras, fmt.Sprintf("The plan will be open to comments from %s before a final version is adopted later this year.", who))
+	}
+	if r.IntN(2) == 0 {
+		paras = append(paras, fmt.Sprintf("Critics said %s.", reaction))
+	}
+	return title, paras
+}
+
+func enOther(r *rand.Rand) (string, []string) {
+	subject, pred := pick(r, enOtherSubjects), pick(r, enOtherPredicates)
+	title := subject + " " + pred
+	paras := []string{fmt.Sprintf("%s %s, according to figures and statements released on %s.", subject, pred, pick(r, weekdays))}
+	for range r.IntN(3) {
+		paras = append(paras, pick(r, enOtherLeads))
+	}
+	return title, paras
+}
+
+// josa picks the Korean particle form that agrees with the last syllable of w:
+// withFinal after a final consonant, else without.
+func josa(w, withFinal, without string) string {
+	last, _ := utf8.DecodeLastRuneInString(w)
+	if last >= 0xAC00 && last <= 0xD7A3 && (last-0xAC00)%28 != 0 {
+		return withFinal
+	}
+	return without
+}
+
+func slug(s string) string {
+	var b strings.Builder
+	for _, w := range strings.Fields(strings.ToLower(s)) {
+		w = strings.Trim(w, ",.:'\"")
+		if w == "" || b.Len() > 50 {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('-')
+		}
+		b.WriteString(w)
+	}
+	return b.String()
+}
+
+var xmlReplacer = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
+
+func xmlEscape(s string) string { return xmlReplacer.Replace(s) }
+
+// describe is the feed's own description.
+func (o Outlet) describe() string {
+	if o.Lang == "ko" {
+		return o.Name + "의 최신 기사"
+	}
+	return "Latest news from " + o.Name
+}
+
+var kst = time.FixedZone("KST", 9*3600)
+
+// date writes t as the outlet's feed does: RFC 1123 with a numeric zone, with
+// the zone name KST (which gofeed reads as UTC), or a bare local time.
+func (o Outlet) date(t time.Time) string {
+	if o.Format != RSS {
+		return t.UTC().Format(time.RFC3339)
+	}
+	if o.Lang != "ko" {
+		return t.UTC().Format(time.RFC1123Z)
+	}
+	switch o.DateForm {
+	case 0:
+		return t.In(kst).Format(time.RFC1123Z)
+	case 1:
+		return t.In(kst).Format("Mon, 02 Jan 2006 15:04:05 MST")
+	default:
+		return t.In(kst).Format("2006-01-02 15:04:05")
+	}
+}
+
+// Render writes feed i after shift Advances, with its Content-Type.
+func (c *Corpus) Render(i, shift int) (body []byte, contentType string) {
+	o := c.outlets[i]
+	items := c.Items(i, shift)
+	var b bytes.Buffer
+	b.Grow(o.Target + 4096)
+	switch o.Format {
+	case RSS:
+		contentType = "application/rss+xml; charset=" + o.Charset
+		renderRSS(&b, o, items)
+	case Atom:
+		contentType = "application/atom+xml; charset=utf-8"
+		renderAtom(&b, o, items)
+	default:
+		contentType = "application/feed+json"
+		renderJSON(&b, o, items)
+	}
+	if o.Charset == "euc-kr" {
+		enc, err := encoding.HTMLEscapeUnsupported(korean.EUCKR.NewEncoder()).Bytes(b.Bytes())
+		if err == nil {
+			return enc, contentType
+		}
+		// Not reached with the phrase lists; fall back to saying what it is.
+		return bytes.Replace(b.Bytes(), []byte(`encoding="euc-kr"`), []byte(`encoding="utf-8"`), 1), "application/rss+xml; charset=utf-8"
+	}
+	return b.Bytes(), contentType
+}
+
+func renderRSS(b *bytes.Buffer, o Outlet, items []Item) {
+	fmt.Fprintf(b, `<?xml version="1.0" encoding="%s"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:atom="http://www.w3.org/2005/Atom">
+<channel>
+<title>%s</title>
+<link>%s</link>
+<description>%s</description>
+<language>%s</language>
+<lastBuildDate>%s</lastBuildDate>
+<ttl>10</ttl>
+`, o.Charset, xmlEscape(o.Name), o.Site, xmlEscape(o.describe()), o.Lang, o.date(items[0].Published))
+	for _, it := range items {
+		fmt.Fprintf(b, "<item>\n<title><![CDATA[%s]]></title>\n<link>%s</link>\n", it.Title, xmlEscape(it.Link))
+		if it.Permalink {
+			fmt.Fprintf(b, "<guid isPermaLink=\"true\">%s</guid>\n", xmlEscape(it.GUID))
+		} else {
+			fmt.Fprintf(b, "<guid isPermaLink=\"false\">%s</guid>\n", xmlEscape(it.GUID))
+		}
+		if it.Lead != "" {
+			fmt.Fprintf(b, "<description><![CDATA[<p>%s</p>]]></description>\n<content:encoded><![CDATA[%s]]></content:encoded>\n", xmlEscape(it.Lead), it.Body)
+		} else {
+			fmt.Fprintf(b, "<description><![CDATA[%s]]></description>\n", it.Body)
+		}
+		fmt.Fprintf(b, "<dc:creator>%s</dc:creator>\n<category>%s</category>\n<pubDate>%s</pubDate>\n</item>\n",
+			xmlEscape(it.Author), xmlEscape(it.Category), o.date(it.Published))
+	}
+	b.WriteString("</channel>\n</rss>\n")
+}
+
+func renderAtom(b *bytes.Buffer, o Outlet, items []Item) {
+	host := strings.TrimSuffix(strings.TrimPrefix(o.Site, "https://"), "/")
+	fmt.Fprintf(b, `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="%s">
+<title>%s</title>
+<id>tag:%s,2026:feed</id>
+<link rel="alternate" href="%s"/>
+<updated>%s</updated>
+<author><name>%s</name></author>
+`, o.Lang, xmlEscape(o.Name), host, o.Site, o.date(items[0].Published), xmlEscape(o.Name))
+	for _, it := range items {
+		fmt.Fprintf(b, "<entry>\n<title>%s</title>\n<id>%s</id>\n<link rel=\"alternate\" href=\"%s\"/>\n<published>%s</published>\n<updated>%s</updated>\n<author><name>%s</name></author>\n<category term=\"%s\"/>\n",
+			xmlEscape(it.Title), xmlEscape(it.GUID), xmlEscape(it.Link), o.date(it.Published), o.date(it.Published), xmlEscape(it.Author), xmlEscape(it.Category))
+		if it.Lead != "" {
+			fmt.Fprintf(b, "<summary>%s</summary>\n<content type=\"html\">%s</content>\n", xmlEscape(it.Lead), xmlEscape(it.Body))
+		} else {
+			fmt.Fprintf(b, "<summary type=\"html\">%s</summary>\n", xmlEscape(it.Body))
+		}
+		b.WriteString("</entry>\n")
+	}
+	b.WriteString("</feed>\n")
+}
+
+type jsonFeed struct {
+	Version string     `json:"version"`
+	Title   string     `json:"title"`
+	Home    string     `json:"home_page_url"`
+	Lang    string     `json:"language"`
+	Items   []jsonItem `json:"items"`
+}
+
+type jsonItem struct {
+	ID        string       `json:"id"`
+	URL       string       `json:"url"`
+	Title     string       `json:"title"`
+	Summary   string       `json:"summary,omitempty"`
+	HTML      string       `json:"content_html"`
+	Published string       `json:"date_published"`
+	Authors   []jsonAuthor `json:"authors"`
+	Tags      []string     `json:"tags"`
+}
+
+type jsonAuthor struct {
+	Name string `json:"name"`
+}
+
+func renderJSON(b *bytes.Buffer, o Outlet, items []Item) {
+	f := jsonFeed{Version: "https://jsonfeed.org/version/1.1", Title: o.Name, Home: o.Site, Lang: o.Lang}
+	for _, it := range items {
+		f.Items = append(f.Items, jsonItem{ID: it.GUID, URL: it.Link, Title: it.Title, Summary: it.Lead, HTML: it.Body,
+			Published: o.date(it.Published), Authors: []jsonAuthor{{it.Author}}, Tags: []string{it.Category}})
+	}
+	enc := json.NewEncoder(b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", " ")
+	_ = enc.Encode(f) // only strings: cannot fail
+}

@@ -1,0 +1,168 @@
+package feeds
+
+// Phrase lists the generator composes headlines and leads from. AI-policy
+// events are shared by every outlet (several outlets report one event, as
+// they do in real news), the rest is everyday news, including AI news that
+// is not about policy (product launches, earnings), which the topic filter
+// should leave out.
+
+// koActors are Korean and foreign public bodies, as Korean news names them.
+var koActors = []string{
+	"과학기술정보통신부", "개인정보보호위원회", "방송통신위원회", "공정거래위원회", "금융위원회",
+	"산업통상자원부", "행정안전부", "국회 과학기술정보방송통신위원회", "대통령실", "국무조정실",
+	"서울시", "경기도", "문화체육관광부", "교육부", "고용노동부", "EU 집행위원회", "미국 상무부",
+	"일본 정부", "영국 정부", "중국 국가인터넷정보판공실",
+}
+
+// koPolicies are AI-policy instruments: what the actor acts on.
+var koPolicies = []string{
+	"인공지능 기본법 시행령", "생성형 AI 가이드라인", "AI 반도체 수출 규제", "딥페이크 성범죄 처벌 강화 법안",
+	"AI 데이터센터 지원 예산", "고영향 AI 사업자 의무", "AI 저작권 제도 개선안", "공공부문 AI 도입 지침",
+	"AI 안전연구소 설립 계획", "개인정보 AI 학습 기준", "AI 기본계획", "초거대 AI 육성 전략",
+	"AI 교과서 도입 방안", "AI 채용 공정성 기준", "AI 영향평가 제도", "국가 AI 컴퓨팅 센터 구축 사업",
+}
+
+// koActions are what a public body does with an instrument.
+var koActions = []string{
+	"입법예고", "발표", "의결", "확정", "공개", "추진", "시행", "검토 착수", "공청회 개최", "개정 추진",
+}
+
+var koPurposes = []string{
+	"인공지능 산업 경쟁력 강화", "이용자 보호와 신뢰 확보", "AI 안전성 검증 체계 마련",
+	"국내 AI 기업의 해외 진출 지원", "개인정보 침해 예방", "규제 불확실성 해소",
+}
+
+var koStakeholders = []string{
+	"업계와 학계", "시민단체", "관계 부처", "스타트업 업계", "전문가 자문단", "지방자치단체",
+}
+
+var koReactions = []string{
+	"규제가 지나치게 모호하다", "산업 육성에 실질적인 도움이 될 것", "시행 시기가 너무 이르다",
+	"글로벌 기준에 맞춘 조치로 평가된다", "중소기업 부담이 커질 수 있다", "이용자 보호 장치가 부족하다",
+}
+
+// koOther are headlines of everyday news: subject and predicate are combined.
+var koOtherSubjects = []string{
+	"코스피", "원·달러 환율", "서울 아파트값", "한국은행", "삼성전자", "현대차", "SK하이닉스", "네이버",
+	"카카오", "LG에너지솔루션", "프로야구 LG 트윈스", "축구 국가대표팀", "기상청", "서울 지하철",
+	"부산국제영화제", "KTX", "전국 주유소 휘발유 가격", "수출", "소비자물가", "청년 고용률",
+}
+
+var koOtherPredicates = []string{
+	"사흘 만에 반등", "역대 최고치 경신", "하락세 지속", "3분기 실적 발표", "신제품 공개",
+	"주말 강추위 예고", "운행 시간 연장", "관객 100만 돌파", "개막전 승리", "전년 대비 5.2% 증가",
+	"외국인 순매수 확대", "AI 스마트폰 신제품 출시", "AI 번역 서비스 출시", "생성형 AI 검색 기능 공개",
+	"연말 특별 할인 행사", "노사 임금협상 타결", "2년 연속 흑자 달성",
+}
+
+var koOtherLeads = []string{
+	"업계에 따르면 이번 결과는 시장 예상을 웃도는 수준이다.",
+	"관계자는 당분간 이 같은 흐름이 이어질 것으로 내다봤다.",
+	"전문가들은 대외 변수에 따라 변동성이 커질 수 있다고 분석했다.",
+	"시민들은 대체로 긍정적인 반응을 보였다.",
+	"회사 측은 내년 상반기 중 후속 제품을 선보일 계획이라고 밝혔다.",
+	"주말에는 전국 대부분 지역에 비 또는 눈이 내릴 전망이다.",
+	"증권가에서는 목표주가를 잇따라 상향 조정했다.",
+	"이번 행사는 이달 말까지 전국 매장에서 진행된다.",
+}
+
+var koFiller = []string{
+	"이에 앞서 관련 업계는 여러 차례 간담회를 열고 의견을 전달한 바 있다.",
+	"자세한 내용은 추후 공개될 예정이다.",
+	"한편 이날 현장에는 관계자 200여 명이 참석해 높은 관심을 보였다.",
+	"전문가들은 중장기적인 관점에서 접근해야 한다고 조언했다.",
+	"이번 발표는 지난해 말 공개된 계획의 후속 조치다.",
+	"업계 관계자는 구체적인 세부 기준이 나와야 대응 방안을 마련할 수 있다고 말했다.",
+	"해외 주요국도 비슷한 움직임을 보이고 있어 귀추가 주목된다.",
+	"관련 예산은 내년도 정부 예산안에 반영될 예정이다.",
+}
+
+var koReporters = []string{"김민준 기자", "이서연 기자", "박지훈 기자", "최수아 기자", "정우진 기자", "강하은 기자"}
+
+var koOutlets = []string{
+	"한빛일보", "새누리경제", "디지털타임스코리아", "테크데일리", "정책브리핑뉴스", "아시아경제신문",
+	"서울파이낸스", "전자신문코리아", "IT조선일보", "매일정책뉴스", "뉴스토마토플러스", "한국정책신문",
+}
+
+var koSections = []string{"전체기사", "IT·과학", "경제", "정치", "사회", "산업", "국제", "문화"}
+
+// enActors are public bodies as English news names them.
+var enActors = []string{
+	"The European Commission", "The US Commerce Department", "The Federal Trade Commission",
+	"The UK government", "Congress", "The Senate Commerce Committee", "California lawmakers",
+	"Japan's government", "South Korea's science ministry", "The White House", "The Cyberspace Administration of China",
+	"Canada's parliament", "The Italian data protection authority", "The OECD", "India's IT ministry",
+}
+
+var enPolicies = []string{
+	"rules for general-purpose AI models", "export controls on AI chips", "a bill on deepfake election ads",
+	"a code of practice for the AI Act", "funding for a national AI compute centre", "an AI safety institute",
+	"copyright rules for AI training data", "guidance on AI in hiring", "a moratorium on state AI laws",
+	"an executive order on AI procurement", "privacy rules for AI chatbots", "an AI risk management framework",
+	"liability rules for autonomous systems", "limits on facial recognition by police",
+}
+
+var enActions = []string{
+	"proposes", "unveils", "approves", "delays", "finalises", "opens consultation on", "votes on",
+	"tightens", "publishes", "backs",
+}
+
+var enPurposes = []string{
+	"protect consumers while keeping the industry competitive", "close loopholes exploited by developers",
+	"give companies legal certainty", "align with international standards", "curb misuse of generative models",
+	"secure the supply of advanced chips",
+}
+
+var enStakeholders = []string{
+	"industry groups", "civil liberties advocates", "startups", "member states", "universities", "trade unions",
+}
+
+var enReactions = []string{
+	"the rules are too vague to comply with", "the measure is long overdue", "the timeline is unrealistic",
+	"smaller firms will bear most of the cost", "the approach strikes a reasonable balance",
+	"enforcement will decide whether it works",
+}
+
+var enOtherSubjects = []string{
+	"Wall Street stocks", "Oil prices", "The Federal Reserve", "Apple", "Tesla", "Microsoft", "Nvidia",
+	"Premier League leaders", "The national weather service", "Airline passenger numbers", "Home sales",
+	"The film festival", "City council", "Retail sales", "Bitcoin", "The marathon",
+}
+
+var enOtherPredicates = []string{
+	"rise for a third day", "hit a record high", "slip on weak demand", "report quarterly earnings",
+	"launch a new AI-powered laptop", "unveil an AI assistant for spreadsheets", "draw record crowds",
+	"warn of a cold snap this weekend", "approve a new bike lane", "beat analyst estimates",
+	"cut prices ahead of the holidays", "announce layoffs in its sales unit", "win in extra time",
+}
+
+var enOtherLeads = []string{
+	"Analysts said the move was broadly in line with expectations.",
+	"The company said it expects demand to stay strong into next year.",
+	"Officials urged residents to check forecasts before travelling.",
+	"Shares rose in after-hours trading following the announcement.",
+	"Organisers said attendance was the highest since the event began.",
+	"The results come after a volatile quarter for the sector.",
+	"Critics said the plan did little to address underlying costs.",
+	"The new product goes on sale next month in the US and Europe.",
+}
+
+var enFiller = []string{
+	"The announcement follows months of talks with industry representatives.",
+	"Details are expected to be published in the coming weeks.",
+	"Several observers said the outcome was difficult to predict.",
+	"The issue has drawn attention from regulators in other countries as well.",
+	"A spokesperson declined to comment on the timing.",
+	"Opponents have vowed to challenge the decision in court.",
+	"The figures were compiled from public filings and interviews.",
+	"Budget documents show the spending would be spread over three years.",
+}
+
+var enReporters = []string{"Jane Miller", "David Chen", "Sarah Okafor", "Tom Becker", "Priya Natarajan", "Luis Romero"}
+
+var enOutlets = []string{
+	"Policy Wire", "The Tech Ledger", "GovTech Review", "Capital Dispatch", "Digital Affairs Daily",
+	"The Regulatory Review", "Market Street Journal", "Frontier Tech News", "The Civic Times", "Compute Weekly",
+}
+
+var enSections = []string{"Top stories", "Technology", "Business", "Politics", "World", "Science"}
