@@ -378,16 +378,20 @@ func (p *Poller) poll(ctx context.Context, ps *polled) outcome {
 	if resp != nil {
 		st.Status = resp.Status
 		o.report.Status = resp.Status
-		if resp.PermanentURL != "" && resp.PermanentURL != target {
-			st.CurrentURL = resp.PermanentURL
-		}
 		if resp.MaxAge > 0 {
-			o.minGap = resp.MaxAge
+			// A server's max-age is a lower bound on the interval, but not one that
+			// can stop polling for a year.
+			o.minGap = min(resp.MaxAge, p.opt.MaxBackoff)
 		}
 	}
 	var items []Item
 	if err == nil && !resp.NotModified {
 		items, err = p.parse(resp, src, &st, now, &o.minGap)
+	}
+	// A permanent redirect is followed from now on only once the new address has
+	// answered with a feed: a 301 to a home page must not replace the feed URL.
+	if err == nil && resp.PermanentURL != "" && resp.PermanentURL != target {
+		st.CurrentURL = resp.PermanentURL
 	}
 	result := "ok"
 	if err != nil {
@@ -463,7 +467,7 @@ func (p *Poller) parse(resp *fetch.Response, src Source, st *FetchState, now tim
 	if isURIID(feed.FeedLink) {
 		st.FeedID = feed.FeedLink
 	}
-	if ttl := feedTTL(resp.Body); ttl > *minGap {
+	if ttl := min(feedTTL(resp.Body), p.opt.MaxBackoff); ttl > *minGap {
 		*minGap = ttl
 	}
 	loc := src.Timezone

@@ -373,3 +373,33 @@ func TestRunPollsDueSourcesAndStops(t *testing.T) {
 		t.Errorf("%d requests; the source is not due again for 10 minutes", n)
 	}
 }
+
+func TestPermanentRedirectToAPageIsNotAdopted(t *testing.T) {
+	s := newSite(t)
+	s.handle("/old", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/home", http.StatusMovedPermanently) })
+	s.handle("/home", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, "<html><body>welcome</body></html>")
+	})
+	h := newHarness(t, nil, aggregate.Source{Name: "x", URL: s.URL + "/old", Interval: 10 * time.Minute})
+	r := h.poller.PollAll(context.Background())[0]
+	if r.Err == nil {
+		t.Fatal("a home page was accepted as a feed")
+	}
+	if st := h.status(t, 0); st.CurrentURL != "" {
+		t.Errorf("current URL %q adopted from a redirect to a page", st.CurrentURL)
+	}
+}
+
+func TestHugeMaxAgeIsCapped(t *testing.T) {
+	s := newSite(t)
+	s.handle("/feed", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "max-age=31536000")
+		feedWithETag(fmt.Sprintf(koreanRSS, s.URL), `"v1"`)(w, r)
+	})
+	h := newHarness(t, nil, aggregate.Source{Name: "x", URL: s.URL + "/feed", Interval: 10 * time.Minute})
+	h.poller.PollAll(context.Background())
+	if gap := h.status(t, 0).NextFetch.Sub(h.clock.Now()); gap > 13*time.Hour || gap < 12*time.Hour {
+		t.Errorf("next fetch in %v: max-age of a year must be capped at max_backoff (12h)", gap)
+	}
+}
