@@ -376,7 +376,9 @@ func TestRunPollsDueSourcesAndStops(t *testing.T) {
 
 func TestPermanentRedirectToAPageIsNotAdopted(t *testing.T) {
 	s := newSite(t)
-	s.handle("/old", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/home", http.StatusMovedPermanently) })
+	s.handle("/old", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/home", http.StatusMovedPermanently)
+	})
 	s.handle("/home", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		fmt.Fprint(w, "<html><body>welcome</body></html>")
