@@ -138,6 +138,19 @@ func (p *Poller) SetSources(src []Source, states []FetchState) {
 	}
 }
 
+// Schedule returns when each active source is next due, by source id.
+func (p *Poller) Schedule() map[int64]time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make(map[int64]time.Time, len(p.sources))
+	for id, ps := range p.sources {
+		if ps.active && !ps.state.Gone {
+			out[id] = ps.state.NextFetch
+		}
+	}
+	return out
+}
+
 // Rounds is the number of poll rounds finished.
 func (p *Poller) Rounds() int64 { return p.rounds.Load() }
 

@@ -405,3 +405,49 @@ func TestHugeMaxAgeIsCapped(t *testing.T) {
 		t.Errorf("next fetch in %v: max-age of a year must be capped at max_backoff (12h)", gap)
 	}
 }
+
+func TestFirstPollsAreSpreadAndRestartKeepsSchedule(t *testing.T) {
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "g.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var src []aggregate.Source
+	for i := range 40 {
+		src = append(src, aggregate.Source{Name: fmt.Sprint(i), URL: fmt.Sprintf("https://s%d.example/feed", i), Interval: time.Hour, Rank: i})
+	}
+	now := time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC)
+	c, err := topic.Compile(topic.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	newPoller := func() *aggregate.Poller {
+		return aggregate.NewPoller(st, fetch.New(nil, fetch.Options{}), c,
+			aggregate.Options{FirstSpread: 10 * time.Minute, Now: func() time.Time { return now }})
+	}
+	p := newPoller()
+	stored, states, err := st.SyncSources(context.Background(), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.SetSources(stored, states)
+	distinct := map[time.Time]bool{}
+	for id, next := range p.Schedule() {
+		if next.Before(now) || next.After(now.Add(10*time.Minute)) {
+			t.Errorf("source %d first due at %v, outside the 10m spread", id, next)
+		}
+		distinct[next] = true
+	}
+	if len(distinct) < 30 {
+		t.Errorf("only %d distinct first-poll times for 40 sources", len(distinct))
+	}
+	// A source with a stored schedule keeps it across a restart.
+	later := now.Add(3 * time.Hour)
+	states[0].NextFetch = later
+	states[0].LastAttempt = now
+	p = newPoller()
+	p.SetSources(stored, states)
+	if got := p.Schedule()[stored[0].ID]; !got.Equal(later) {
+		t.Errorf("restored schedule %v, want %v", got, later)
+	}
+}
