@@ -479,3 +479,52 @@ func TestThroughRealServer(t *testing.T) {
 		}
 	}
 }
+
+// TestServeDuringRefresh hammers every rendering while Refresh swaps the curated
+// set back and forth; run with -race it checks the snapshot handling, and every
+// answer must be a whole, parseable feed of one of the two sets.
+func TestServeDuringRefresh(t *testing.T) {
+	h, st := newTestHandler(t, fixtureOptions(), fixtureEntries())
+	short := fixtureEntries()[:2]
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			targets := []string{"/feed.atom", "/feed.atom?lang=ko", "/feed.json?limit=3", "/", "/status.json"}
+			for j := 0; ; j++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				target := targets[(i+j)%len(targets)]
+				resp := get(t, h, "GET", target)
+				if resp.StatusCode != 200 {
+					t.Errorf("%s: status %d", target, resp.StatusCode)
+					return
+				}
+				if target == "/feed.atom" {
+					if n := atomEntryCount(t, body(t, resp)); n != 2 && n != len(fixtureEntries()) {
+						t.Errorf("torn feed with %d entries", n)
+						return
+					}
+				}
+			}
+		}()
+	}
+	for i := range 30 {
+		if i%2 == 0 {
+			st.set(short)
+		} else {
+			st.set(fixtureEntries())
+		}
+		if _, err := h.Refresh(t.Context()); err != nil {
+			t.Error(err)
+		}
+		h.SetSources(fixtureSources()[:1+i%3])
+	}
+	close(stop)
+	wg.Wait()
+}

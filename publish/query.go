@@ -102,7 +102,7 @@ func (f filter) encode(o Options) string {
 	return strings.Join(parts, "&")
 }
 
-// with returns the URL of document name (relative to BaseURL, "" for the page)
+// url returns the URL of document name (relative to BaseURL, "" for the page)
 // carrying the filter.
 func (f filter) url(o Options, name string) string {
 	s := o.BaseURL + name
