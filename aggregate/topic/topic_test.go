@@ -204,7 +204,9 @@ func TestDefaultDecisions(t *testing.T) {
 		{"business", "Nvidia reports record revenue on AI chip demand", "Quarterly revenue rose 94%, beating estimates.", false, "business"},
 		{"lead carries AI", "Ministers pledge funding for university supercomputers", "The science ministry said the money would give researchers compute for advanced AI.", true, "rule: ai+actor"},
 		{"headline AI, lead policy", "AI chips face new hurdle", "The Commerce Department added export controls on advanced processors bound for China.", true, "export-control"},
-		{"bill gates", "Bill Gates says AI will transform schools", "The philanthropist spoke at a conference.", false, "ignored inside \"bill gates\""},
+		{"Bill the name", "Bill Gates says AI will transform schools", "Bill Ackman agreed at the conference.", false, "instrument 0"},
+		{"scaling laws", "AI scaling laws are hitting a wall, researchers say", "Bigger models no longer bring the same gains.", false, "ignored inside \"scaling law\""},
+		{"사건의 is not 건의", "AI 관련 사건의 판결 3건의 의미", "전문가들은 AI 기업 분쟁 사건의 쟁점을 짚었다.", false, "rule: none holds"},
 		{"electric bill", "Why AI data centers raise your electric bill", "Utilities pass grid costs to households.", false, "ignored inside \"electric bill\""},
 		{"의정부", "의정부시, 시민 AI 강좌 개설", "평생학습관은 인공지능 강좌를 운영한다.", false, "ignored inside \"의정부\""},
 	} {
