@@ -1,0 +1,209 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const commented = `# gleaner.toml — hand-written, with comments everywhere.
+listen = "127.0.0.1:8080"   # where the feed is served
+database = "g.db"
+
+[poll]
+interval = "15m" # default
+
+# Korean outlets
+[[source]]
+name = "전자신문"   # ET News
+url = "https://rss.etnews.com/Section901.xml"
+timezone = "Asia/Seoul"
+# trailing comment of etnews
+
+[[source]]
+# the wire
+name = "연합뉴스"
+url = "https://www.yna.co.kr/rss/news.xml"
+
+# English outlets
+[[source]]
+name = "Policy Wire"
+url = "https://policy.example/feed"
+
+[stories]
+window = "72h"
+`
+
+func mustParse(t *testing.T, data []byte) *Config {
+	t.Helper()
+	c, err := Parse("gleaner.toml", data)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, data)
+	}
+	return c
+}
+
+func TestAppendThenRemoveIsByteIdentical(t *testing.T) {
+	for name, orig := range map[string]string{
+		"lf":   commented,
+		"crlf": strings.ReplaceAll(commented, "\n", "\r\n"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			data := []byte(orig)
+			add := []Source{
+				{Name: `Quote "and" back\slash`, URL: "https://a.example/feed?x=1&y=2"},
+				{URL: "https://b.example/atom", Timezone: "Asia/Seoul", Interval: Dur(3600e9)},
+			}
+			grown := AppendSources(data, add)
+			if !strings.HasPrefix(string(grown), orig) {
+				t.Fatalf("append changed the existing text:\n%s", grown)
+			}
+			c := mustParse(t, grown)
+			if len(c.Sources) != 5 {
+				t.Fatalf("%d sources after append, want 5", len(c.Sources))
+			}
+			if s := c.Sources[3]; s.Name != add[0].Name || s.URL != add[0].URL {
+				t.Errorf("appended source reads back as %+v", s)
+			}
+			if s := c.Sources[4]; s.Name != "b.example" || s.Timezone != "Asia/Seoul" || s.Interval.D().String() != "1h0m0s" {
+				t.Errorf("appended source reads back as %+v", s)
+			}
+			if name == "crlf" && strings.Contains(strings.ReplaceAll(string(grown), "\r\n", ""), "\n") {
+				t.Errorf("appended lines do not use the file's CRLF endings")
+			}
+			// Remove them again, last first: the file is the original, byte for byte.
+			out, err := RemoveSource(grown, 4)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err = RemoveSource(out, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(out) != orig {
+				t.Errorf("after append and remove:\n%q\nwant\n%q", out, orig)
+			}
+		})
+	}
+}
+
+func TestRemoveSourceKeepsEverythingElse(t *testing.T) {
+	cases := []struct {
+		i    int
+		gone []string // exactly the lines removed
+	}{
+		{0, []string{"[[source]]", `name = "전자신문"   # ET News`, `url = "https://rss.etnews.com/Section901.xml"`, `timezone = "Asia/Seoul"`}},
+		// One of the two blank lines around it goes (the diff names the second).
+		{1, []string{"[[source]]", "# the wire", `name = "연합뉴스"`, `url = "https://www.yna.co.kr/rss/news.xml"`, ""}},
+		// The comment above it may be about what follows: it stays, and so does the blank line.
+		{2, []string{"[[source]]", `name = "Policy Wire"`, `url = "https://policy.example/feed"`}},
+	}
+	for _, tc := range cases {
+		out, err := RemoveSource([]byte(commented), tc.i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := lineDiff(strings.Split(commented, "\n"), strings.Split(string(out), "\n"))
+		if strings.Join(got, "|") != strings.Join(tc.gone, "|") {
+			t.Errorf("remove source[%d] removed lines %q, want %q\n%s", tc.i, got, tc.gone, out)
+		}
+		c := mustParse(t, out)
+		if len(c.Sources) != 2 {
+			t.Errorf("remove source[%d]: %d sources left", tc.i, len(c.Sources))
+		}
+		if c.Stories.Window.D().String() != "72h0m0s" {
+			t.Errorf("remove source[%d] lost [stories]", tc.i)
+		}
+	}
+}
+
+// lineDiff returns the lines of a missing from b, assuming b is a with lines
+// removed.
+func lineDiff(a, b []string) []string {
+	var gone []string
+	j := 0
+	for _, l := range a {
+		if j < len(b) && b[j] == l {
+			j++
+			continue
+		}
+		gone = append(gone, l)
+	}
+	return gone
+}
+
+func TestRemoveSourceErrors(t *testing.T) {
+	if _, err := RemoveSource([]byte(commented), 3); !errors.Is(err, ErrNoSuchSource) {
+		t.Errorf("out of range: %v, want ErrNoSuchSource", err)
+	}
+	inline := "source = [{url = \"https://a.example/feed\"}]\n"
+	if _, err := RemoveSource([]byte(inline), 0); !errors.Is(err, ErrNotEditable) {
+		t.Errorf("inline array: %v, want ErrNotEditable", err)
+	}
+	if _, err := RemoveSource([]byte("[[source]\nurl = 1"), 0); err == nil {
+		t.Errorf("syntax error: no error")
+	}
+}
+
+func TestQuoteTOMLReadsBack(t *testing.T) {
+	for _, s := range []string{"plain", `"quoted"`, `back\slash`, "tab\there", "new\nline", "bell\x07", "del\x7f", "한국어 🤖", "'single'"} {
+		data := AppendSources(nil, []Source{{Name: s, URL: "https://a.example/"}})
+		c := mustParse(t, data)
+		if c.Sources[0].Name != s {
+			t.Errorf("name %q reads back as %q from %s", s, c.Sources[0].Name, data)
+		}
+	}
+}
+
+func TestWriteFileAtomicKeepsModeAndFollowsLinks(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real", "gleaner.toml")
+	os.MkdirAll(filepath.Dir(real), 0o755)
+	if err := os.WriteFile(real, []byte("old\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "gleaner.toml")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(link, []byte("new\n")); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced by a file")
+	}
+	b, _ := os.ReadFile(real)
+	fi, _ := os.Stat(real)
+	if string(b) != "new\n" || fi.Mode().Perm() != 0o600 {
+		t.Errorf("target: %q mode %v, want \"new\\n\" 0600", b, fi.Mode().Perm())
+	}
+	for _, d := range []string{dir, filepath.Dir(real)} {
+		entries, _ := os.ReadDir(d)
+		for _, e := range entries {
+			if strings.Contains(e.Name(), ".tmp-") {
+				t.Errorf("temporary file left behind: %s", e.Name())
+			}
+		}
+	}
+	fresh := filepath.Join(dir, "fresh.toml")
+	if err := WriteFile(fresh, []byte("x\n")); err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Stat(fresh); fi.Mode().Perm() != 0o644 {
+		t.Errorf("new file mode %v, want 0644", fi.Mode().Perm())
+	}
+	if err := WriteFile(filepath.Join(dir, "missing", "x.toml"), []byte("x")); err == nil {
+		t.Errorf("write into a missing directory: no error")
+	}
+}
+
+func TestSameURLAndCheckSourceURL(t *testing.T) {
+	if !SameURL("HTTPS://Example.com:443", "https://example.com/") || SameURL("https://example.com/a", "https://example.com/b") {
+		t.Errorf("SameURL compares wrongly")
+	}
+	if CheckSourceURL("ftp://x/") == nil || CheckSourceURL("") == nil || CheckSourceURL("https://x/feed") != nil {
+		t.Errorf("CheckSourceURL accepts or rejects wrongly")
+	}
+}
