@@ -90,7 +90,7 @@ func (c *Classifier) Classify(d Doc) Result {
 		}
 		return int(b.end - a.end)
 	})
-	_, triggerHit := c.resolve(hits, &s.text)
+	triggerHit := c.resolve(hits, &s.text)
 
 	// Score.
 	if cap(s.group) < len(c.groups) {
@@ -285,9 +285,10 @@ func (c *Classifier) record(m *matcher, pat int, text []byte, start, end int, fi
 }
 
 // resolve applies disambiguations, ignore masks, same-group containment,
-// repeats and enumeration discounts to the hits, in place. It returns the
-// disambiguations triggered and, for each, the hit that triggered it.
-func (c *Classifier) resolve(hits []hit, texts *[numFields][]byte) (uint64, []int32) {
+// repeats and enumeration discounts to the hits, in place. It returns, for
+// each disambiguation, the hit that triggered it (-1 if none); nil when none
+// was triggered.
+func (c *Classifier) resolve(hits []hit, texts *[numFields][]byte) []int32 {
 	var triggered uint64
 	var triggerHit []int32
 	for i := range hits {
@@ -369,7 +370,7 @@ func (c *Classifier) resolve(hits []hit, texts *[numFields][]byte) (uint64, []in
 			}
 		}
 	}
-	return triggered, triggerHit
+	return triggerHit
 }
 
 // nearPair finds, in one field, a live AI hit and a live hit of a

@@ -21,8 +21,9 @@ type Labeled struct {
 	Label   bool   `json:"label"`
 }
 
-// ReadLabeled reads JSON lines of Labeled items. Blank lines are skipped; an
-// item without a language gets DetectLang of its text. Errors name the line.
+// ReadLabeled reads JSON lines of Labeled items. Blank lines are skipped; keys
+// other than Labeled's are ignored (a set may carry urls or sources); an item
+// without a language gets DetectLang of its text. Errors name the line.
 func ReadLabeled(r io.Reader) ([]Labeled, error) {
 	var items []Labeled
 	sc := bufio.NewScanner(r)
@@ -33,9 +34,7 @@ func ReadLabeled(r io.Reader) ([]Labeled, error) {
 			continue
 		}
 		var it Labeled
-		dec := json.NewDecoder(bytes.NewReader(line))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&it); err != nil {
+		if err := json.Unmarshal(line, &it); err != nil {
 			return nil, fmt.Errorf("line %d: %w", n, err)
 		}
 		if it.Title == "" && it.Summary == "" && it.Content == "" {

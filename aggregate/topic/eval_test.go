@@ -139,7 +139,7 @@ func TestEvaluateCounts(t *testing.T) {
 }
 
 func TestReadLabeled(t *testing.T) {
-	in := `{"id":"a","lang":"en","title":"t","label":true}
+	in := `{"id":"a","lang":"en","title":"t","label":true,"url":"https://example.org/a"}
 
 {"id":"b","title":"인공지능 기본법 시행","label":false}
 `
