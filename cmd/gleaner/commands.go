@@ -61,6 +61,8 @@ func cmdFetch(e *env, args []string) error {
 		}
 	}
 	tw.Flush()
+	// The export is written even when nothing changed, so that a cron job's
+	// first run produces the files.
 	if cfg.Publish.ExportDir != "" {
 		if err := a.publish.Export(ctx, cfg.Publish.ExportDir); err != nil {
 			return fmt.Errorf("export: %w", err)
@@ -209,4 +211,39 @@ func trimSpace(b []byte) []byte {
 		b = b[1:]
 	}
 	return b
+}
+
+func cmdExport(e *env, args []string) error {
+	f := e.newFlags("export", "[-config F] -out DIR", "Write feed.atom, feed.rss, feed.json, index.html and sources.opml of the curated feed\nto DIR, each atomically (written beside, then renamed), for a static host or CDN.", true)
+	out := f.String("out", "", "directory to write to (required)")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	if *out == "" {
+		fmt.Fprintln(e.stderr, "gleaner export: -out DIR is required")
+		f.Usage()
+		return errUsage
+	}
+	log, err := f.logger(e.stderr)
+	if err != nil {
+		return err
+	}
+	cfg, c, err := loadConfig(f.config)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	a, err := newApp(ctx, cfg, c, log)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	if _, err := a.publish.Refresh(ctx); err != nil {
+		return err
+	}
+	if err := a.publish.Export(ctx, *out); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "wrote feed.atom, feed.rss, feed.json, index.html and sources.opml to %s\n", *out)
+	return nil
 }

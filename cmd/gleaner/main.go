@@ -73,6 +73,7 @@ func commands() []command {
 		{"eval", "[-config F] FILE.jsonl", "measure the topic filter on a labeled file", cmdEval},
 		{"topic", "show [-config F]", "print the effective topic profile", cmdTopic},
 		{"reclassify", "[-config F] [-since 720h]", "re-apply the topic profile to stored items", cmdReclassify},
+		{"export", "[-config F] -out DIR", "write the curated feed's files to DIR for static hosting", cmdExport},
 		{"stories", "[-config F] [-n 20]", "list recent stories grouped from several outlets", cmdStories},
 		{"eval-stories", "[-config F] FILE.jsonl", "measure story grouping on a labeled file", cmdEvalStories},
 		{"demo", "[-listen ADDR]", "run offline against the sample feeds in testdata/feeds", cmdDemo},
