@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"sort"
 	"strings"
 	"time"
@@ -14,17 +13,26 @@ import (
 	"github.com/gleaner/gleaner/aggregate"
 )
 
-// hash64 is the stored 64-bit form of identities and bodies. SQLite integers are
-// signed, so the bits are reinterpreted.
+// hash64 is the stored 64-bit form of identities and bodies: FNV-1a over the
+// parts, each after the first preceded by a zero byte. SQLite integers are
+// signed, so the bits are reinterpreted. It is written out rather than using
+// hash/fnv, whose Write would copy every string (the bodies are kilobytes).
 func hash64(parts ...string) int64 {
-	h := fnv.New64a()
+	const (
+		offset = 14695981039346656037
+		prime  = 1099511628211
+	)
+	h := uint64(offset)
 	for i, p := range parts {
 		if i > 0 {
-			h.Write([]byte{0})
+			h *= prime // h ^= 0 is a no-op
 		}
-		h.Write([]byte(p))
+		for j := 0; j < len(p); j++ {
+			h ^= uint64(p[j])
+			h *= prime
+		}
 	}
-	return int64(h.Sum64())
+	return int64(h)
 }
 
 func urlHash(u string) int64 {
@@ -35,7 +43,9 @@ func urlHash(u string) int64 {
 }
 
 func bodyHash(it *aggregate.Item) int64 {
-	return hash64(it.URL, it.Title, it.Summary, it.BodyText, it.Content, it.Author, it.Published.UTC().Format(time.RFC3339))
+	var buf [len(time.RFC3339) + 8]byte
+	published := it.Published.UTC().AppendFormat(buf[:0], time.RFC3339)
+	return hash64(it.URL, it.Title, it.Summary, it.BodyText, it.Content, it.Author, string(published))
 }
 
 func b2i(b bool) int {
@@ -93,37 +103,63 @@ func (s *Store) Save(ctx context.Context, batch []aggregate.Fetched, g aggregate
 type writer struct {
 	tx      *sql.Tx
 	g       aggregate.Grouper
+	stmts   []*sql.Stmt
+	lookup  *sql.Stmt
 	insert  *sql.Stmt
 	update  *sql.Stmt
 	byURL   *sql.Stmt
+	setItem *sql.Stmt // story of a stored item
+	story   *sql.Stmt // new story
+	entry   *sql.Stmt // story by entry id
+	exists  *sql.Stmt
 	touched map[int64]bool // stories to recompute before commit
 	srcURL  map[int64]string
+	nextID  int64 // id of the next new item
 	changed bool
 }
 
 func newWriter(ctx context.Context, tx *sql.Tx, g aggregate.Grouper) (*writer, error) {
 	w := &writer{tx: tx, g: g, touched: map[int64]bool{}, srcURL: map[int64]string{}}
-	var err error
-	// The tombstone check keeps items deleted by retention from coming back.
-	w.insert, err = tx.PrepareContext(ctx, `INSERT INTO items(source_id, key_hash, url_hash, body_hash, guid, url, title,
-		summary, content, author, lang, published, updated, first_seen, match, fresh, score, reasons, facets, body_text)
-		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20
-		WHERE NOT EXISTS (SELECT 1 FROM tombstones WHERE source_id = ?1 AND key_hash = ?2)
-		ON CONFLICT(source_id, key_hash) DO NOTHING RETURNING id`)
-	if err != nil {
-		return nil, err
+	prepare := func(dst **sql.Stmt, query string) error {
+		st, err := tx.PrepareContext(ctx, query)
+		if err != nil {
+			return err
+		}
+		*dst = st
+		w.stmts = append(w.stmts, st)
+		return nil
 	}
-	// A revised item keeps its identity, first-seen time and freshness.
-	w.update, err = tx.PrepareContext(ctx, `UPDATE items SET url_hash = ?3, body_hash = ?4, guid = ?5, url = ?6, title = ?7,
-		summary = ?8, content = ?9, author = ?10, lang = ?11, published = ?12, updated = ?13,
-		match = ?14, score = ?15, reasons = ?16, facets = ?17, body_text = ?18
-		WHERE source_id = ?1 AND key_hash = ?2 AND body_hash != ?4
-		RETURNING id, story_id, first_seen, fresh`)
-	if err != nil {
-		w.close()
-		return nil, err
+	// One look-up by identity tells a new item from a stored one, and a stored
+	// one's text from its hash, before any text is bound: most items of a poll
+	// are already stored and unchanged. The tombstone keeps items deleted by
+	// retention from coming back.
+	err := errors.Join(
+		prepare(&w.lookup, `SELECT t.n, i.id, i.body_hash, i.story_id, i.first_seen, i.fresh
+			FROM (SELECT count(*) AS n FROM tombstones WHERE source_id = ?1 AND key_hash = ?2) t
+			LEFT JOIN items i ON i.source_id = ?1 AND i.key_hash = ?2`),
+		// New items get their id from the writer (the one connection that
+		// inserts), so that a curated item's story is known before the row is
+		// written, and the row is written once.
+		prepare(&w.insert, `INSERT INTO items(id, source_id, key_hash, url_hash, body_hash, guid, url, title,
+			summary, content, author, lang, published, updated, first_seen, match, fresh, score, reasons, facets, body_text,
+			story_id, similarity)
+			VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)`),
+		// A revised item keeps its identity, first-seen time and freshness.
+		prepare(&w.update, `UPDATE items SET url_hash = ?2, body_hash = ?3, guid = ?4, url = ?5, title = ?6,
+			summary = ?7, content = ?8, author = ?9, lang = ?10, published = ?11, updated = ?12,
+			match = ?13, score = ?14, reasons = ?15, facets = ?16, body_text = ?17
+			WHERE id = ?1`),
+		prepare(&w.byURL, `SELECT story_id FROM items WHERE url_hash = ? AND story_id != 0 AND id != ? LIMIT 1`),
+		prepare(&w.setItem, `UPDATE items SET story_id = ?, similarity = ? WHERE id = ?`),
+		prepare(&w.story, `INSERT INTO stories(entry_id, lead_item_id, source_id, published, first_seen, updated,
+			lang, facets, members, visible) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, 1)
+			ON CONFLICT(entry_id) DO NOTHING RETURNING id`),
+		prepare(&w.entry, `SELECT id FROM stories WHERE entry_id = ?`),
+		prepare(&w.exists, `SELECT count(*) FROM stories WHERE id = ?`),
+	)
+	if err == nil {
+		err = tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) + 1 FROM items").Scan(&w.nextID)
 	}
-	w.byURL, err = tx.PrepareContext(ctx, `SELECT story_id FROM items WHERE url_hash = ? AND story_id != 0 AND id != ? LIMIT 1`)
 	if err != nil {
 		w.close()
 		return nil, err
@@ -132,55 +168,69 @@ func newWriter(ctx context.Context, tx *sql.Tx, g aggregate.Grouper) (*writer, e
 }
 
 func (w *writer) close() {
-	for _, st := range []*sql.Stmt{w.insert, w.update, w.byURL} {
-		if st != nil {
-			st.Close()
-		}
+	for _, st := range w.stmts {
+		st.Close()
 	}
 }
 
 func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate.SaveStats) error {
+	kh := hash64(it.Key)
+	var tomb int
+	var id, storyID, firstSeen, fresh, oldHash sql.NullInt64
+	if err := w.lookup.QueryRowContext(ctx, it.SourceID, kh).Scan(&tomb, &id, &oldHash, &storyID, &firstSeen, &fresh); err != nil {
+		return err
+	}
+	if !id.Valid && tomb > 0 {
+		return nil // deleted by retention: not stored again
+	}
+	bh := bodyHash(it)
+	if id.Valid && oldHash.Int64 == bh {
+		return nil // stored and unchanged
+	}
 	reasons, err := json.Marshal(nonNil(it.Verdict.Reasons))
 	if err != nil {
 		return err
 	}
-	kh, uh, bh := hash64(it.Key), urlHash(it.URL), bodyHash(it)
-	facets := joinFacets(it.Verdict.Facets)
-	err = w.insert.QueryRowContext(ctx, it.SourceID, kh, uh, bh, it.GUID, it.URL, it.Title, it.Summary, it.Content,
-		it.Author, it.Lang, unix(it.Published), unix(it.Updated), unix(it.FirstSeen), b2i(it.Verdict.Match), b2i(it.Fresh),
-		it.Verdict.Score, string(reasons), facets, it.BodyText).Scan(&it.ID)
-	switch {
-	case err == nil:
+	uh, facets := urlHash(it.URL), joinFacets(it.Verdict.Facets)
+	if !id.Valid {
+		it.ID = w.nextID
+		var sim float64
+		if it.Verdict.Match && it.Fresh {
+			if it.StoryID, sim, err = w.findStory(ctx, it); err != nil {
+				return err
+			}
+		}
+		_, err := w.insert.ExecContext(ctx, it.ID, it.SourceID, kh, uh, bh, it.GUID, it.URL, it.Title, it.Summary, it.Content,
+			it.Author, it.Lang, unix(it.Published), unix(it.Updated), unix(it.FirstSeen), b2i(it.Verdict.Match), b2i(it.Fresh),
+			it.Verdict.Score, string(reasons), facets, it.BodyText, it.StoryID, sim)
+		if err != nil {
+			return err
+		}
+		w.nextID++
 		st.New++
 		if it.Verdict.Match {
 			st.Kept++
 		}
-		if it.Verdict.Match && it.Fresh {
-			return w.assignStory(ctx, it)
+		if it.StoryID != 0 && w.g != nil {
+			w.g.Add(it, it.StoryID)
 		}
 		return nil
-	case !errors.Is(err, sql.ErrNoRows):
-		return err
 	}
-	// Already stored (or remembered as deleted): update it only if its text changed.
-	var storyID, firstSeen int64
-	var fresh int
-	err = w.update.QueryRowContext(ctx, it.SourceID, kh, uh, bh, it.GUID, it.URL, it.Title, it.Summary, it.Content,
+	// Already stored, and its text changed.
+	it.ID = id.Int64
+	_, err = w.update.ExecContext(ctx, it.ID, uh, bh, it.GUID, it.URL, it.Title, it.Summary, it.Content,
 		it.Author, it.Lang, unix(it.Published), unix(it.Updated), b2i(it.Verdict.Match), it.Verdict.Score,
-		string(reasons), facets, it.BodyText).Scan(&it.ID, &storyID, &firstSeen, &fresh)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
+		string(reasons), facets, it.BodyText)
 	if err != nil {
 		return err
 	}
 	st.Changed++
-	it.StoryID, it.FirstSeen, it.Fresh = storyID, fromUnix(firstSeen), fresh != 0
-	if storyID != 0 {
-		if _, err := w.tx.ExecContext(ctx, "UPDATE stories SET updated = max(updated, ?) WHERE id = ?", time.Now().Unix(), storyID); err != nil {
+	it.StoryID, it.FirstSeen, it.Fresh = storyID.Int64, fromUnix(firstSeen.Int64), fresh.Int64 != 0
+	if it.StoryID != 0 {
+		if _, err := w.tx.ExecContext(ctx, "UPDATE stories SET updated = max(updated, ?) WHERE id = ?", time.Now().Unix(), it.StoryID); err != nil {
 			return err
 		}
-		w.touched[storyID] = true
+		w.touched[it.StoryID] = true
 		w.changed = true
 		return nil
 	}
@@ -192,13 +242,32 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 
 // assignStory puts a stored, curated item into a story.
 func (w *writer) assignStory(ctx context.Context, it *aggregate.Item) error {
+	storyID, sim, err := w.findStory(ctx, it)
+	if err != nil {
+		return err
+	}
+	it.StoryID = storyID
+	if _, err := w.setItem.ExecContext(ctx, storyID, sim, it.ID); err != nil {
+		return err
+	}
+	if w.g != nil {
+		w.g.Add(it, storyID)
+	}
+	return nil
+}
+
+// findStory returns the story a curated item joins, and its similarity to it:
+// the story of the same article URL from another source, else the one the
+// grouper finds, else a new story led by it. it.ID must be set; the item's row
+// may not be written yet.
+func (w *writer) findStory(ctx context.Context, it *aggregate.Item) (int64, float64, error) {
 	w.changed = true
 	var storyID int64
 	var sim float64
 	if it.URL != "" {
 		err := w.byURL.QueryRowContext(ctx, urlHash(it.URL), it.ID).Scan(&storyID)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
+			return 0, 0, err
 		}
 		if storyID != 0 {
 			sim = 1
@@ -208,9 +277,8 @@ func (w *writer) assignStory(ctx context.Context, it *aggregate.Item) error {
 		if id, similarity, ok := w.g.Find(it); ok {
 			// The index may hold a story whose transaction was rolled back.
 			var exists int
-			err := w.tx.QueryRowContext(ctx, "SELECT count(*) FROM stories WHERE id = ?", id).Scan(&exists)
-			if err != nil {
-				return err
+			if err := w.exists.QueryRowContext(ctx, id).Scan(&exists); err != nil {
+				return 0, 0, err
 			}
 			if exists > 0 {
 				storyID, sim = id, similarity
@@ -220,20 +288,12 @@ func (w *writer) assignStory(ctx context.Context, it *aggregate.Item) error {
 	if storyID == 0 {
 		id, err := w.newStory(ctx, it)
 		if err != nil {
-			return err
+			return 0, 0, err
 		}
-		storyID, sim = id, 1
-	} else {
-		w.touched[storyID] = true
+		return id, 1, nil
 	}
-	it.StoryID = storyID
-	if _, err := w.tx.ExecContext(ctx, "UPDATE items SET story_id = ?, similarity = ? WHERE id = ?", storyID, sim, it.ID); err != nil {
-		return err
-	}
-	if w.g != nil {
-		w.g.Add(it, storyID)
-	}
-	return nil
+	w.touched[storyID] = true
+	return storyID, sim, nil
 }
 
 // newStory starts a story led by it. Two sources carrying the same URI id publish
@@ -248,13 +308,10 @@ func (w *writer) newStory(ctx context.Context, it *aggregate.Item) (int64, error
 	}
 	entryID := aggregate.EntryID(src, *it)
 	var id int64
-	err := w.tx.QueryRowContext(ctx, `INSERT INTO stories(entry_id, lead_item_id, source_id, published, first_seen, updated,
-		lang, facets, members, visible) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, 1)
-		ON CONFLICT(entry_id) DO NOTHING RETURNING id`,
-		entryID, it.ID, it.SourceID, unix(it.Published), unix(it.FirstSeen), unix(it.FirstSeen), it.Lang,
+	err := w.story.QueryRowContext(ctx, entryID, it.ID, it.SourceID, unix(it.Published), unix(it.FirstSeen), unix(it.FirstSeen), it.Lang,
 		joinFacets(it.Verdict.Facets)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		err = w.tx.QueryRowContext(ctx, "SELECT id FROM stories WHERE entry_id = ?", entryID).Scan(&id)
+		err = w.entry.QueryRowContext(ctx, entryID).Scan(&id)
 		w.touched[id] = true
 	}
 	return id, err

@@ -1,0 +1,135 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/bench/feeds"
+)
+
+var tagRE = regexp.MustCompile(`<[^>]*>`)
+
+// benchItem is item k of feed i of the benchmark corpus in the shape the
+// pipeline stores it: plain text, the verdict with reasons like the
+// classifier's, and HTML only for the curated ones.
+func benchItem(c *feeds.Corpus, i, k int, firstSeen time.Time) aggregate.Item {
+	g := c.Item(i, k)
+	it := aggregate.Item{Key: g.GUID, GUID: g.GUID, URL: g.Link, Title: g.Title, Summary: g.Lead, Author: g.Author,
+		Lang: c.Outlet(i).Lang, Published: g.Published, Updated: g.Published, FirstSeen: firstSeen, Fresh: true}
+	if g.Full {
+		it.BodyText = tagRE.ReplaceAllString(g.Body, " ")
+	}
+	if g.AIPolicy {
+		it.Verdict = aggregate.Verdict{Match: true, Score: 6.5, Facets: []string{"law", "regulation"}, Reasons: []string{
+			`title: "AI" ai +2.0`, `title: "정부" government +3.0`, `summary: "시행령" instrument +1.0`,
+			`title: "AI" near "정부" proximity +1.5`, "rule: ai+actor (score 6.5) -> match"}}
+		it.Content = g.Body
+	} else {
+		it.Verdict = aggregate.Verdict{Score: 0.5, Reasons: []string{`title: "AI" ai +0.5`, "rule: none holds -> no match"}}
+	}
+	return it
+}
+
+// benchStore opens a store in dir with n sources.
+func benchStore(b *testing.B, dir string, n int) (*Store, []aggregate.FetchState) {
+	b.Helper()
+	s, err := Open(context.Background(), filepath.Join(dir, "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	src := make([]aggregate.Source, n)
+	for i := range src {
+		src[i] = aggregate.Source{Name: "S" + strconv.Itoa(i), URL: fmt.Sprintf("https://s%d.example/feed", i), Rank: i}
+	}
+	_, states, err := s.SyncSources(context.Background(), src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s, states
+}
+
+// BenchmarkSave saves poll outcomes as the poller's writer does: batches of 40
+// sources with 50 items each (2,000 items, about a fifth curated), every item
+// new; and the same batches again, every item already stored and unchanged
+// (what most of a changed round is).
+func BenchmarkSave(b *testing.B) {
+	const perBatch, nsrc = 40, 1000
+	c := feeds.New(nsrc, time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC))
+	batch := func(states []aggregate.FetchState, n int) []aggregate.Fetched {
+		out := make([]aggregate.Fetched, perBatch)
+		for j := range out {
+			i := (n*perBatch + j) % nsrc
+			poll := (n * perBatch) / nsrc
+			f := aggregate.Fetched{State: states[i]}
+			for k := poll * feeds.ItemsPerFeed; k < (poll+1)*feeds.ItemsPerFeed; k++ {
+				f.Items = append(f.Items, benchItem(c, i, k, time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC)))
+			}
+			out[j] = f
+		}
+		return out
+	}
+	b.Run("new", func(b *testing.B) {
+		s, states := benchStore(b, b.TempDir(), nsrc)
+		b.ReportAllocs()
+		n := 0
+		for b.Loop() {
+			b.StopTimer()
+			fs := batch(states, n)
+			n++
+			b.StartTimer()
+			if _, _, err := s.Save(context.Background(), fs, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n*perBatch*feeds.ItemsPerFeed), "ns/item")
+	})
+	b.Run("unchanged", func(b *testing.B) {
+		s, states := benchStore(b, b.TempDir(), nsrc)
+		fixed := make([][]aggregate.Fetched, 25)
+		for n := range fixed {
+			fixed[n] = batch(states, n)
+			if _, _, err := s.Save(context.Background(), fixed[n], nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportAllocs()
+		n := 0
+		for b.Loop() {
+			if _, _, err := s.Save(context.Background(), fixed[n%len(fixed)], nil); err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n*perBatch*feeds.ItemsPerFeed), "ns/item")
+	})
+}
+
+// BenchmarkCurated1M lists the curated feed (100 entries) from a database of
+// GLEANER_BENCH_DB, a file made by `gleaner-bench -keep DIR` (DIR/scale.db):
+// filling a million items takes minutes, so it is not done here.
+func BenchmarkCurated1M(b *testing.B) {
+	path := os.Getenv("GLEANER_BENCH_DB")
+	if path == "" {
+		b.Skip("set GLEANER_BENCH_DB to a database made by gleaner-bench -keep DIR (DIR/scale.db)")
+	}
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	b.ReportAllocs()
+	for b.Loop() {
+		entries, err := s.Curated(context.Background(), aggregate.Query{Limit: 100})
+		if err != nil || len(entries) != 100 {
+			b.Fatalf("%d entries, %v", len(entries), err)
+		}
+	}
+}
