@@ -97,6 +97,15 @@ type Report struct {
 // (Find, then join the match's story or start a new one, then Add) and scores the resulting
 // stories pairwise against the Group labels.
 func Evaluate(c Config, items []Labeled) Report {
+	r, _ := evaluate(c, items, nil)
+	return r
+}
+
+// evaluate is Evaluate with unlabeled background items run through the same index (each as
+// its own story, in published order among the labeled ones) but not scored: a test uses it to
+// check that a crowded index loses no rewrites.
+func evaluate(c Config, items []Labeled, background []Doc) (Report, *Index) {
+	slices.SortStableFunc(background, func(a, b Doc) int { return a.Published.Compare(b.Published) })
 	order := make([]int, len(items))
 	for i := range order {
 		order[i] = i
@@ -108,8 +117,18 @@ func Evaluate(c Config, items []Labeled) Report {
 
 	ix := NewIndex(c)
 	story := make([]int64, len(items))
+	next := 0
 	for _, i := range order {
 		d := labeledDoc(items[i], i)
+		for ; next < len(background) && background[next].Published.Before(d.Published); next++ {
+			bg := background[next]
+			bg.ID = -int64(next) - 1 // apart from the labeled items' ids
+			if m, ok := ix.Find(bg); ok {
+				ix.Add(bg, m.StoryID)
+			} else {
+				ix.Add(bg, bg.ID)
+			}
+		}
 		// Production prunes now and then; pruning before every item is the same as far as
 		// answers go (Find ignores members outside the window) and keeps the index honest.
 		ix.Prune(d.Published.Add(-c.Window))
@@ -170,7 +189,7 @@ func Evaluate(c Config, items []Labeled) Report {
 	slices.SortStableFunc(r.Errors, func(a, b PairError) int {
 		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(b.Similarity, a.Similarity))
 	})
-	return r
+	return r, ix
 }
 
 func labeledDoc(l Labeled, i int) Doc {

@@ -111,11 +111,17 @@ func bandKey(sig *signature, band, rows int) uint64 {
 	return h
 }
 
-// maxCandidates bounds the members one Find compares, so that the cost of a lookup has a
-// ceiling whatever the index holds. Buckets are scanned newest first, so if a flood of
-// near-identical items ever fills it, the members passed over are the oldest. With the
-// default threshold and a window of real news it is not reached (see BenchmarkFindAdd).
-const maxCandidates = 2048
+// Bounds on the work of one Find, so that its cost has a ceiling however crowded the index
+// is. Unrelated items on the same topic share some vocabulary and so, now and then, a band:
+// on generated traffic about one member in nine lands in a bucket with a new item. While
+// there are at most maxCandidates such members all are compared; past that, the ones that
+// share the most bands are compared first (sharing two or more bands is rare for unrelated
+// items and likely for rewrites), so the cap costs the least recall it can. Each bucket is
+// read newest first and only its newest maxBucketScan entries.
+const (
+	maxCandidates = 256
+	maxBucketScan = 64
+)
 
 // Index holds the MinHash signatures of recent items, keyed by LSH band, so that a new item
 // is compared only with the members that share a band with it, not with every stored item.
@@ -124,13 +130,18 @@ type Index struct {
 	cfg  Config
 	band banding
 
-	mu      sync.Mutex
-	slots   []member           // members, with holes left by Prune
-	free    []int32            // holes in slots, reused by Add
-	live    int                // members in slots
-	buckets map[uint64][]int32 // band key -> slots, oldest first
-	seen    []uint32           // per slot: the lookup that last visited it
-	visit   uint32
+	mu       sync.Mutex
+	slots    []member           // members, with holes left by Prune
+	free     []int32            // holes in slots, reused by Add
+	live     int                // members in slots
+	buckets  map[uint64][]int32 // band key -> slots, oldest first
+	seen     []uint32           // per slot: the lookup that last visited it
+	hits     []uint8            // per slot: bands shared with the current lookup, valid when seen
+	visit    uint32
+	cands    []int32 // scratch for Find
+	compared uint64  // members compared by Find so far, for benchmarks
+	scanned  uint64  // bucket entries read by Find so far, for benchmarks
+	capped   uint64  // lookups that had more than maxCandidates candidates
 
 	// last caches the signature of the most recent Doc signed, because production calls
 	// Add with the same Doc right after Find and signing is most of the cost of either.
@@ -211,38 +222,77 @@ func (ix *Index) Find(d Doc) (Match, bool) {
 		clear(ix.seen)
 		ix.visit = 1
 	}
+	cands := ix.cands[:0]
+	for b := range ix.band.bands {
+		list := ix.buckets[bandKey(&sig, b, ix.band.rows)]
+		for k := len(list) - 1; k >= 0 && k >= len(list)-maxBucketScan; k-- {
+			pos := list[k]
+			ix.scanned++
+			if ix.seen[pos] != ix.visit {
+				ix.seen[pos] = ix.visit
+				ix.hits[pos] = 0
+				cands = append(cands, pos)
+			}
+			ix.hits[pos]++
+		}
+	}
+	ix.cands = cands
+	if len(cands) > maxCandidates {
+		ix.capped++
+		cands = ix.mostHits(cands)
+	}
+
 	var best Match
 	found := false
 	bestPub := int64(0)
-	compared := 0
-	for b := range ix.band.bands {
-		list := ix.buckets[bandKey(&sig, b, ix.band.rows)]
-		for k := len(list) - 1; k >= 0 && compared < maxCandidates; k-- {
-			pos := list[k]
-			if ix.seen[pos] == ix.visit {
-				continue
-			}
-			ix.seen[pos] = ix.visit
-			compared++
-			m := &ix.slots[pos]
-			gap := m.published - at
-			if gap > win || -gap > win {
-				continue
-			}
-			sim := estimate(&sig, &m.sig)
-			sc := score(sim, gap, win)
-			if sc < ix.cfg.Threshold {
-				continue
-			}
-			if !found || sc > best.Score ||
-				(sc == best.Score && (m.published < bestPub || m.published == bestPub && m.itemID < best.ItemID)) {
-				best = Match{StoryID: m.storyID, ItemID: m.itemID, Similarity: sim, Score: sc}
-				bestPub = m.published
-				found = true
-			}
+	for _, pos := range cands {
+		ix.compared++
+		m := &ix.slots[pos]
+		gap := m.published - at
+		if gap > win || -gap > win {
+			continue
+		}
+		sim := estimate(&sig, &m.sig)
+		sc := score(sim, gap, win)
+		if sc < ix.cfg.Threshold {
+			continue
+		}
+		if !found || sc > best.Score ||
+			(sc == best.Score && (m.published < bestPub || m.published == bestPub && m.itemID < best.ItemID)) {
+			best = Match{StoryID: m.storyID, ItemID: m.itemID, Similarity: sim, Score: sc}
+			bestPub = m.published
+			found = true
 		}
 	}
 	return best, found
+}
+
+// mostHits keeps the maxCandidates candidates that share the most bands with the lookup, in
+// their order of discovery within each count, so the choice is deterministic. It reorders
+// cands in place.
+func (ix *Index) mostHits(cands []int32) []int32 {
+	var count [256]int
+	for _, pos := range cands {
+		count[ix.hits[pos]]++
+	}
+	// Find the smallest hit count that still fits, then take every candidate above it and
+	// as many at it as there is room for.
+	floor, room := 255, maxCandidates
+	for ; floor > 0 && count[floor] <= room; floor-- {
+		room -= count[floor]
+	}
+	out := cands[:0]
+	atFloor := 0
+	for _, pos := range cands {
+		h := int(ix.hits[pos])
+		if h > floor || (h == floor && atFloor < room) {
+			if h == floor {
+				atFloor++
+			}
+			out = append(out, pos)
+		}
+	}
+	return out
 }
 
 // Add records d as a member of story storyID.
@@ -261,6 +311,7 @@ func (ix *Index) Add(d Doc, storyID int64) {
 		pos = int32(len(ix.slots))
 		ix.slots = append(ix.slots, m)
 		ix.seen = append(ix.seen, 0)
+		ix.hits = append(ix.hits, 0)
 	}
 	ix.live++
 	for b := range ix.band.bands {

@@ -46,8 +46,19 @@ var (
 	// "(Bloomberg) -- ".
 	enDateline = regexp.MustCompile(`^\s*[^()\n]{0,60}\([A-Za-z][A-Za-z .&]{0,24}\)\s*(?:--?|—|–)\s*`)
 	enByline   = regexp.MustCompile(`^\s*By\s+[A-Z][\w.'-]+\s+[A-Z][\w.'-]+(?:\s+and\s+[A-Z][\w.'-]+\s+[A-Z][\w.'-]+)?\s+`)
-	// Trailers: copyright notices, reporter e-mail, credit lines, WordPress's "The post ...".
-	trailer = regexp.MustCompile(`(?i)(?:\s*<?\s*(?:저작권자|copyright\s*(?:©|\(c\)|\d{4})|©\s*\d{4}|all rights reserved|무단\s*전재).*$)|(?:\s*◎공감언론.*$)|(?:\s*the post .{0,300}? appeared first on .*$)|(?:\(\s*(?:reporting|writing|editing) by[^)]*\))|(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+)`)
+	// Trailers, each with a cheap test that must pass before its pattern runs: copyright
+	// notices, Newsis's sign-off, WordPress's "The post ... appeared first on", wire credit
+	// lines, reporters' e-mail addresses.
+	trailers = []struct {
+		needles []string // lower case; one must occur in the tail
+		re      *regexp.Regexp
+	}{
+		{[]string{"저작권", "copyright", "©", "all rights", "무단"}, regexp.MustCompile(`(?i)\s*<?\s*(?:저작권자|copyright\s*(?:©|\(c\)|\d{4})|©\s*\d{4}|all rights reserved|무단\s*전재).*$`)},
+		{[]string{"◎"}, regexp.MustCompile(`\s*◎공감언론.*$`)},
+		{[]string{"the post"}, regexp.MustCompile(`(?i)\s*the post .{0,300}? appeared first on .*$`)},
+		{[]string{"reporting by", "writing by", "editing by"}, regexp.MustCompile(`(?i)\(\s*(?:reporting|writing|editing) by[^)]*\)`)},
+		{[]string{"@"}, regexp.MustCompile(`[\w.+-]+@[\w-]+(?:\.[\w-]+)+`)},
+	}
 )
 
 // cleanTitle removes outlet tags and suffixes so that two outlets' titles of one story are
@@ -69,17 +80,55 @@ func cleanTitle(s string) string {
 	return strings.TrimSpace(s)
 }
 
+// maxSummaryBytes bounds the summary text that is cleaned and shingled. maxFeatures is
+// reached well before it in either script (about 650 Hangul syllables or 300 English words),
+// and regular expressions over a full article would cost more than all the rest.
+const maxSummaryBytes = 2000
+
+// trailerBytes is how much of the end of a summary can hold a trailer (copyright notice,
+// credit line, e-mail). Searching only there keeps the end-anchored patterns from scanning
+// the whole text.
+const trailerBytes = 400
+
 // cleanSummary removes datelines, bylines and trailers: every outlet has its own, so they
 // only add noise, and for short summaries a shared wire dateline would add false similarity.
 func cleanSummary(s string) string {
+	s = truncate(s, maxSummaryBytes)
 	s = norm.NFKC.String(s)
+	// The leading patterns are anchored at the start, so a miss costs a few steps.
 	s = koDateline.ReplaceAllString(s, "")
 	s = koByline.ReplaceAllString(s, "")
 	s = koReporter.ReplaceAllString(s, "")
 	s = enDateline.ReplaceAllString(s, "")
 	s = enByline.ReplaceAllString(s, "")
-	s = trailer.ReplaceAllString(s, "")
-	return strings.TrimSpace(s)
+	cut := len(s) - trailerBytes
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	cut = max(cut, 0)
+	tail := s[cut:]
+	lower := strings.ToLower(tail)
+	for _, t := range trailers {
+		for _, n := range t.needles {
+			if strings.Contains(lower, n) {
+				tail = t.re.ReplaceAllString(tail, "")
+				lower = strings.ToLower(tail)
+				break
+			}
+		}
+	}
+	return strings.TrimSpace(s[:cut] + tail)
+}
+
+// truncate cuts s to at most n bytes at a rune boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // isDense reports scripts that are shingled by characters rather than words. Korean does
@@ -87,6 +136,12 @@ func cleanSummary(s string) string {
 // words rarely match across outlets while their character bigrams do. Chinese and Japanese
 // have no spaces at all.
 func isDense(r rune) bool {
+	switch {
+	case r < 0x1100: // below the first Hangul jamo: Latin, Greek, Cyrillic...
+		return false
+	case r >= 0xAC00 && r <= 0xD7A3: // Hangul syllables, nearly all Korean text
+		return true
+	}
 	return unicode.In(r, unicode.Hangul, unicode.Han, unicode.Hiragana, unicode.Katakana)
 }
 
