@@ -52,11 +52,13 @@ const (
 // scratch is the per-call working memory, pooled so that Classify allocates
 // little.
 type scratch struct {
-	text  [numFields][]byte
-	cased []byte
-	hits  []hit
-	group []float64
-	seen  []bool
+	text    [numFields][]byte
+	cased   []byte
+	hits    []hit
+	group   []float64
+	seen    []bool
+	reasons []byte
+	cuts    []int
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -74,11 +76,10 @@ func (c *Classifier) Classify(d Doc) Result {
 			continue
 		}
 		// Normalise once, keeping case; the folded text has the same byte
-		// offsets (see normalize), so hits of both matchers line up.
-		s.cased = normalize(s.cased[:0], t, true)
-		s.text[f] = appendLower(s.text[f], s.cased)
-		c.scan(c.lower, s.text[f], uint8(f), s)
-		c.scan(c.cased, s.cased, uint8(f), s)
+		// offsets (see normalize), so case-sensitive terms found in it can
+		// be checked in the case-kept text.
+		s.cased, s.text[f] = normalizeBoth(s.cased[:0], s.text[f], t)
+		c.scan(s.text[f], s.cased, uint8(f), s)
 	}
 	hits := s.hits
 	slices.SortFunc(hits, func(a, b hit) int {
@@ -138,13 +139,14 @@ func (c *Classifier) Classify(d Doc) Result {
 	}
 
 	// Decide.
+	// All reasons are written into one buffer and cut into strings at the
+	// end: two allocations instead of one per reason.
 	res := Result{Score: round2(total)}
-	res.Reasons = make([]string, 0, 8)
-	var buf []byte
+	buf := s.reasons[:0]
+	cuts := s.cuts[:0]
 	for i := range hits {
 		h := &hits[i]
 		t := &c.terms[h.term]
-		buf = buf[:0]
 		switch h.state {
 		case hitLive:
 			g := &c.groups[t.group]
@@ -177,20 +179,20 @@ func (c *Classifier) Classify(d Doc) Result {
 		default:
 			continue
 		}
-		res.Reasons = append(res.Reasons, string(buf))
+		cuts = append(cuts, len(buf))
 	}
 	for f, p := range near {
 		if p[0] < 0 {
 			continue
 		}
-		buf = append(buf[:0], fieldNames[f]...)
+		buf = append(buf, fieldNames[f]...)
 		buf = append(buf, ": "...)
 		buf = appendQuoted(buf, c.terms[hits[p[0]].term].text)
 		buf = append(buf, " near "...)
 		buf = appendQuoted(buf, c.terms[hits[p[1]].term].text)
 		buf = append(buf, " proximity "...)
 		buf = appendSigned(buf, c.prox.bonus*c.fields[f])
-		res.Reasons = append(res.Reasons, string(buf))
+		cuts = append(cuts, len(buf))
 	}
 	for ri := range c.rules {
 		r := &c.rules[ri]
@@ -198,7 +200,7 @@ func (c *Classifier) Classify(d Doc) Result {
 			continue
 		}
 		res.Match = true
-		buf = append(buf[:0], "rule: "...)
+		buf = append(buf, "rule: "...)
 		buf = append(buf, r.name...)
 		buf = append(buf, " ("...)
 		for _, k := range r.need {
@@ -212,11 +214,11 @@ func (c *Classifier) Classify(d Doc) Result {
 		buf = append(buf, " >= "...)
 		buf = appendNum(buf, r.minScore)
 		buf = append(buf, ") -> match"...)
-		res.Reasons = append(res.Reasons, string(buf))
+		cuts = append(cuts, len(buf))
 		break
 	}
 	if !res.Match {
-		buf = append(buf[:0], "rule: none holds (score "...)
+		buf = append(buf, "rule: none holds (score "...)
 		buf = appendNum(buf, res.Score)
 		for _, k := range []kind{kindAI, kindActor, kindInstrument, kindAction, kindStrong} {
 			if !c.hasKind[k] {
@@ -228,7 +230,17 @@ func (c *Classifier) Classify(d Doc) Result {
 			buf = appendNum(buf, ks[k])
 		}
 		buf = append(buf, ") -> no match"...)
-		res.Reasons = append(res.Reasons, string(buf))
+		cuts = append(cuts, len(buf))
+	}
+	all := string(buf)
+	res.Reasons = make([]string, len(cuts))
+	from := 0
+	for i, to := range cuts {
+		res.Reasons[i] = all[from:to]
+		from = to
+	}
+	s.reasons, s.cuts = buf, cuts
+	if !res.Match {
 		return res
 	}
 	for g := range gs {
@@ -249,27 +261,32 @@ func (c *Classifier) ruleHolds(r *crule, ks *[numKinds]float64, total float64) b
 	return total >= r.minScore
 }
 
-// scan runs one automaton over one field's text and records the hits whose
-// word edges hold.
-func (c *Classifier) scan(m *matcher, text []byte, field uint8, s *scratch) {
+// scan runs the automaton over one field's folded text and records the hits
+// whose word edges (and, for case-sensitive terms, case) hold.
+func (c *Classifier) scan(text, cased []byte, field uint8, s *scratch) {
+	m := c.matcher
 	if m == nil || len(text) == 0 {
 		return
 	}
 	it := m.ac.IterByte(text)
 	for mt := it.Next(); mt != nil; mt = it.Next() {
 		start, pat := mt.Start(), mt.Pattern()
-		c.record(m, pat, text, start, start+len(m.pats[pat]), field, s)
+		c.record(m, pat, text, cased, start, field, s)
 		for _, q := range m.prefixes[pat] {
-			c.record(m, int(q), text, start, start+len(m.pats[q]), field, s)
+			c.record(m, int(q), text, cased, start, field, s)
 		}
 	}
 }
 
-// record keeps the terms of pattern pat found at text[start:end] whose word
+// record keeps the terms of pattern pat found at text[start:] whose word
 // edges hold.
-func (c *Classifier) record(m *matcher, pat int, text []byte, start, end int, field uint8, s *scratch) {
-	for _, id := range m.terms[pat] {
-		t := &c.terms[id]
+func (c *Classifier) record(m *matcher, pat int, text, cased []byte, start int, field uint8, s *scratch) {
+	end := start + len(m.pats[pat])
+	for _, pt := range m.terms[pat] {
+		t := &c.terms[pt.id]
+		if pt.exact != "" && string(cased[start:end]) != pt.exact {
+			continue
+		}
 		if t.leftWord && !leftBoundary(text, start) {
 			continue
 		}
@@ -280,7 +297,7 @@ func (c *Classifier) record(m *matcher, pat int, text []byte, start, end int, fi
 		if t.group < 0 {
 			st = hitContext
 		}
-		s.hits = append(s.hits, hit{term: id, field: field, start: int32(start), end: int32(end), factor: 1, state: st})
+		s.hits = append(s.hits, hit{term: pt.id, field: field, start: int32(start), end: int32(end), factor: 1, state: st})
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -70,9 +71,9 @@ type Classifier struct {
 		factor   float64
 	}
 
-	lower, cased *matcher // case-folded and case-kept patterns; either may be nil
-	hasKind      [numKinds]bool
-	maxTermLen   int // longest pattern in bytes, bounds the containment scan
+	matcher    *matcher // all patterns, case-folded; nil when there are none
+	hasKind    [numKinds]bool
+	maxTermLen int // longest pattern in bytes, bounds the containment scan
 }
 
 type cgroup struct {
@@ -107,8 +108,15 @@ type crule struct {
 type matcher struct {
 	ac       ahocorasick.AhoCorasick
 	pats     []string
-	terms    [][]int32
+	terms    [][]patTerm
 	prefixes [][]int32
+}
+
+// patTerm is a term a pattern stands for; exact is the case-kept form a
+// case-sensitive term must have in the text, "" for the others.
+type patTerm struct {
+	id    int32
+	exact string
 }
 
 const (
@@ -150,34 +158,28 @@ func Compile(p *Profile) (*Classifier, error) {
 		bad("topic.fields", "at least one field weight must be > 0")
 	}
 
-	// Groups and their terms.
-	type patKey struct {
-		s     string
-		cased bool
-	}
-	patIndex := map[patKey]int{}
-	var lowerPats, casedPats []string
-	var lowerTerms, casedTerms [][]int32
+	// Groups and their terms. Every pattern goes into one automaton over
+	// case-folded text; a case-sensitive term is found by its folded form
+	// and then checked against the case-kept text at the same offsets.
+	patIndex := map[string]int{}
+	var pats []string
+	var patTerms [][]patTerm
 	addPatterns := func(variants []string, cased bool, id int) {
 		for _, v := range variants {
-			k := patKey{v, cased}
-			i, ok := patIndex[k]
-			if !ok {
-				if cased {
-					i = len(casedPats)
-					casedPats = append(casedPats, v)
-					casedTerms = append(casedTerms, nil)
-				} else {
-					i = len(lowerPats)
-					lowerPats = append(lowerPats, v)
-					lowerTerms = append(lowerTerms, nil)
-				}
-				patIndex[k] = i
-			}
+			key, exact := v, ""
 			if cased {
-				casedTerms[i] = appendUnique(casedTerms[i], int32(id))
-			} else {
-				lowerTerms[i] = appendUnique(lowerTerms[i], int32(id))
+				key, exact = string(appendLower(nil, []byte(v))), v
+			}
+			i, ok := patIndex[key]
+			if !ok {
+				i = len(pats)
+				pats = append(pats, key)
+				patTerms = append(patTerms, nil)
+				patIndex[key] = i
+			}
+			pt := patTerm{id: int32(id), exact: exact}
+			if !slices.Contains(patTerms[i], pt) {
+				patTerms[i] = append(patTerms[i], pt)
 			}
 		}
 	}
@@ -373,19 +375,14 @@ func Compile(p *Profile) (*Classifier, error) {
 		return nil, errors.Join(errs...)
 	}
 
-	for _, ps := range [][]string{lowerPats, casedPats} {
-		for _, pat := range ps {
-			c.maxTermLen = max(c.maxTermLen, len(pat))
-		}
+	for _, pat := range pats {
+		c.maxTermLen = max(c.maxTermLen, len(pat))
 	}
-	c.lower = buildMatcher(lowerPats, lowerTerms)
-	if len(casedPats) > 0 {
-		c.cased = buildMatcher(casedPats, casedTerms)
-	}
+	c.matcher = buildMatcher(pats, patTerms)
 	return c, nil
 }
 
-func buildMatcher(pats []string, terms [][]int32) *matcher {
+func buildMatcher(pats []string, terms [][]patTerm) *matcher {
 	if len(pats) == 0 {
 		return nil
 	}

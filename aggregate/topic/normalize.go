@@ -11,102 +11,115 @@ import (
 // folds full-width and compatibility forms), whitespace runs collapsed to one
 // space, hyphens and dashes turned into spaces (so "AI-generated" and
 // "AI generated" are one thing), typographic quotes made plain and, unless
-// keepCase, letters lower-cased. Lower-casing only ever replaces a rune by one
-// of the same encoded length, so a lower-cased and a case-kept normalisation of
-// the same text have identical byte offsets; the case-sensitive matcher relies
-// on that.
+// keepCase, letters lower-cased.
 func normalize(dst []byte, s string, keepCase bool) []byte {
-	if !nfkcStable(s) && !norm.NFKC.IsNormalString(s) {
-		s = norm.NFKC.String(s)
+	cased, lower := normalizeBoth(nil, nil, s)
+	if keepCase {
+		return append(dst, cased...)
 	}
+	return append(dst, lower...)
+}
+
+// normalizeBoth appends to cased and lower the normalisation of s (see
+// normalize), with and without case folding, in one pass. Lower-casing only
+// ever replaces a rune by one of the same encoded length, so the two results
+// have identical byte offsets; case-sensitive terms rely on that.
+//
+// The pass assumes s is already NFKC, which holds for ASCII, precomposed
+// Hangul and common punctuation; at the first other rune it asks norm once
+// and, if s is not NFKC, starts over on its NFKC form.
+func normalizeBoth(cased, lower []byte, s string) ([]byte, []byte) {
+	c0, l0 := len(cased), len(lower)
+	checked := false
+again:
 	space := false // a space is pending: written before the next visible rune
-	start := len(dst)
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			i++
-			switch {
-			case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == '-' || c == '_':
+			switch c {
+			case ' ', '\t', '\n', '\r', '\f', '\v', '-', '_':
 				space = true
 				continue
-			case 'A' <= c && c <= 'Z' && !keepCase:
-				c += 'a' - 'A'
-			case c == '`':
+			case '`':
 				c = '\''
 			}
-			if space && len(dst) > start {
-				dst = append(dst, ' ')
+			if space && len(cased) > c0 {
+				cased, lower = append(cased, ' '), append(lower, ' ')
 			}
 			space = false
-			dst = append(dst, c)
+			cased = append(cased, c)
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			lower = append(lower, c)
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if r >= 0xAC00 && r <= 0xD7A3 { // Hangul syllable: the common case in Korean text
-			if space && len(dst) > start {
-				dst = append(dst, ' ')
+			if space && len(cased) > c0 {
+				cased, lower = append(cased, ' '), append(lower, ' ')
 			}
 			space = false
-			dst = append(dst, s[i:i+n]...)
+			cased, lower = append(cased, s[i:i+n]...), append(lower, s[i:i+n]...)
 			i += n
 			continue
 		}
+		if !checked && !nfkcStableRune(r) {
+			checked = true
+			if !norm.NFKC.IsNormalString(s) {
+				s = norm.NFKC.String(s)
+				cased, lower = cased[:c0], lower[:l0]
+				goto again
+			}
+		}
 		i += n
+		var out string // replacement text, when not the rune itself
 		switch {
 		case unicode.IsSpace(r) || isDash(r):
 			space = true
 			continue
 		case r == '…': // NFKC: "..."; done here so that the fast path stays exact
-			if space && len(dst) > start {
-				dst = append(dst, ' ')
-			}
-			space = false
-			dst = append(dst, "..."...)
-			continue
+			out = "..."
 		case r == '‘' || r == '’' || r == '′' || r == 'ʼ':
-			r = '\''
+			out = "'"
 		case r == '“' || r == '”' || r == '″':
-			r = '"'
-		case !keepCase && unicode.IsUpper(r):
-			if l := unicode.ToLower(r); utf8.RuneLen(l) == utf8.RuneLen(r) {
-				r = l
-			}
+			out = "\""
 		}
-		if space && len(dst) > start {
-			dst = append(dst, ' ')
+		if space && len(cased) > c0 {
+			cased, lower = append(cased, ' '), append(lower, ' ')
 		}
 		space = false
-		dst = utf8.AppendRune(dst, r)
-	}
-	return dst
-}
-
-// nfkcStable reports, cheaply, that s is certainly in NFKC: it holds only
-// ASCII, precomposed Hangul syllables and a few common punctuation marks, none
-// of which NFKC changes or composes with a neighbour. Most news text passes,
-// and skips the full quick-check.
-func nfkcStable(s string) bool {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			i++
+		if out != "" {
+			cased, lower = append(cased, out...), append(lower, out...)
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		i += n
-		switch {
-		case r >= 0xAC00 && r <= 0xD7A3: // Hangul syllables
-		case r == '·', r == '‘', r == '’', r == '“', r == '”', r == '–', r == '—', r == '•', r == '→':
-		case r == '…', r == '\u00a0', r == '\u3000': // normalize maps these as NFKC would
-		default:
-			return false
+		cased = utf8.AppendRune(cased, r)
+		if l := unicode.ToLower(r); l != r && utf8.RuneLen(l) == n {
+			r = l
 		}
+		lower = utf8.AppendRune(lower, r)
 	}
-	return true
+	return cased, lower
 }
 
-// appendLower appends text lower-cased to dst. Like normalize, it replaces a
-// rune only by one of the same encoded length, so offsets are kept.
+// nfkcStableRune reports, cheaply, that NFKC leaves r alone and does not
+// compose it with a neighbour: precomposed Hangul and common punctuation.
+// "…", NBSP and the ideographic space are not NFKC-stable but normalizeBoth
+// maps them itself exactly as NFKC would.
+func nfkcStableRune(r rune) bool {
+	switch {
+	case r >= 0xAC00 && r <= 0xD7A3:
+		return true
+	case r == '·', r == '‘', r == '’', r == '“', r == '”', r == '–', r == '—', r == '•', r == '→',
+		r == '…', r == '\u00a0', r == '\u3000':
+		return true
+	}
+	return false
+}
+
+// appendLower appends text lower-cased to dst, replacing a rune only by one
+// of the same encoded length.
 func appendLower(dst, text []byte) []byte {
 	for i := 0; i < len(text); {
 		c := text[i]
@@ -119,9 +132,7 @@ func appendLower(dst, text []byte) []byte {
 			continue
 		}
 		r, n := utf8.DecodeRune(text[i:])
-		if r >= 0xAC00 && r <= 0xD7A3 || !unicode.IsUpper(r) {
-			dst = append(dst, text[i:i+n]...)
-		} else if l := unicode.ToLower(r); utf8.RuneLen(l) == n {
+		if l := unicode.ToLower(r); l != r && utf8.RuneLen(l) == n {
 			dst = utf8.AppendRune(dst, l)
 		} else {
 			dst = append(dst, text[i:i+n]...)

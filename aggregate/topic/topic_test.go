@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/pelletier/go-toml/v2"
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestNormalize(t *testing.T) {
@@ -28,12 +29,28 @@ func TestNormalize(t *testing.T) {
 		{"non-ascii upper case", "ÉTAT ÎLE", "état île", false},
 		{"keep case", "US ＵＮ Fed", "US UN Fed", true},
 		{"korean unchanged", "과기정통부는 초거대AI가", "과기정통부는 초거대ai가", false},
+		{"ellipsis", "정부…AI", "정부...ai", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := string(normalize(nil, tc.in, tc.keepCase)); got != tc.want {
 				t.Errorf("normalize(%q) = %q, want %q", tc.in, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestNormalizeFastPathIsNFKC checks that skipping NFKC for text that looks
+// stable gives what NFKC first would.
+func TestNormalizeFastPathIsNFKC(t *testing.T) {
+	for _, s := range []string{
+		"정부…AI 기본법", "a\u00a0b\u3000c", "‘AI’ “법”", "초거대AI가 ＡＩ", "ㆍAI·반도체", "Ａ…",
+		"한국어 텍스트 — 그리고 English – text • → ·", "ﾊﾝｶｸ ｶﾅ", "가\u11a8", "①②",
+	} {
+		fast := string(normalize(nil, s, false))
+		slow := string(normalize(nil, norm.NFKC.String(s), false))
+		if fast != slow {
+			t.Errorf("%q: %q, NFKC first gives %q", s, fast, slow)
+		}
 	}
 }
 
@@ -455,10 +472,12 @@ func TestProfileErrorMessage(t *testing.T) {
 	}
 }
 
+// benchDocs are typical items: a headline and a lead of about 300
+// characters.
 var benchDocs = map[string]Doc{
 	"ko": {
 		Title:   "과기정통부, 초거대AI 경쟁력 강화 위해 GPU 1만장 확보…AI 기본법 하위법령도 입법예고",
-		Summary: "과학기술정보통신부는 국가AI컴퓨팅센터 구축과 독자 AI 파운데이션 모델 개발을 위해 올해 1조4600억원을 투입한다고 밝혔다. 업계는 정부의 고성능 컴퓨팅 지원사업 확대를 환영하면서도 인공지능 기본법의 고영향 AI 규제 조항은 시행을 유예해야 한다고 요구했다. 과기정통부는 하위법령 초안을 공개하고 의견을 수렴한다.",
+		Summary: "과학기술정보통신부는 국가AI컴퓨팅센터 구축과 독자 AI 파운데이션 모델 개발을 위해 올해 1조4600억원을 투입한다고 밝혔다. 업계는 정부의 고성능 컴퓨팅 지원사업 확대를 환영하면서도 인공지능 기본법의 고영향 AI 규제 조항은 시행을 유예해야 한다고 요구했다. 과기정통부는 하위법령 초안을 공개하고 다음 달까지 의견을 수렴한 뒤 규제 심사를 거쳐 확정할 계획이다. 스타트업 단체들은 과태료 조항의 계도기간을 충분히 둬야 한다며 국회와 정부에 제도 개선을 건의했다. 정부는 업계 의견을 반영해 연내 시행령을 확정한다.",
 	},
 	"en": {
 		Title:   "US tightens export controls on advanced AI chips as lawmakers weigh new bill",
