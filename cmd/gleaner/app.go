@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gleaner/gleaner/aggregate"
@@ -18,13 +20,38 @@ import (
 
 // app is gleaner assembled from a config: every long-lived part, built once.
 type app struct {
+	// cfg is the config in effect. The daemon swaps it on reload (under mu,
+	// read with config()); one-shot commands read it directly.
 	cfg     *config.Config
+	mu      sync.Mutex
 	log     *slog.Logger
 	client  *http.Client
 	store   *store.Store
 	poller  *aggregate.Poller
 	publish *publish.Handler
 	grouper aggregate.Grouper // nil: only identical URLs group
+	// announce writes the static export and pings the WebSub hub after changes.
+	announce *announcer
+	curated atomic.Int64      // entries in the default curated feed at its last refresh
+}
+
+// appOptions are what the daemon (and its tests) add to an app.
+type appOptions struct {
+	observer aggregate.Observer // poll metrics; nil for none
+	now      func() time.Time   // the poller's clock; nil for time.Now
+}
+
+// config returns the config in effect.
+func (a *app) config() *config.Config {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.cfg
+}
+
+func (a *app) setConfig(cfg *config.Config) {
+	a.mu.Lock()
+	a.cfg = cfg
+	a.mu.Unlock()
 }
 
 // loadConfig reads the config and compiles its topic profile.
@@ -83,27 +110,43 @@ func publishOptions(cfg *config.Config) publish.Options {
 
 // newApp opens the store and builds the poller and the publisher.
 func newApp(ctx context.Context, cfg *config.Config, c *topic.Classifier, log *slog.Logger) (*app, error) {
+	return newAppWith(ctx, cfg, c, log, appOptions{})
+}
+
+// newAppWith is newApp with the daemon's additions.
+func newAppWith(ctx context.Context, cfg *config.Config, c *topic.Classifier, log *slog.Logger, o appOptions) (*app, error) {
 	st, err := store.Open(ctx, cfg.Database)
 	if err != nil {
 		return nil, err
 	}
 	a := &app{cfg: cfg, log: log, store: st}
 	a.client = fetch.NewHTTPClient(cfg.Poll.Timeout.D())
+	ua := cfg.Poll.UserAgent
+	if ua == "" {
+		ua = userAgent()
+	}
 	fc := fetch.New(a.client, fetch.Options{
-		UserAgent: userAgent(),
+		UserAgent: ua,
 		Timeout:   cfg.Poll.Timeout.D(),
 		MaxBody:   cfg.Poll.MaxBody.N(),
 		MaxItems:  cfg.Poll.MaxItems,
 		PerHost:   cfg.Poll.PerHost,
 	})
-	a.publish = publish.New(publishOptions(cfg), st, st, log)
+	a.publish = publish.New(publishOptions(cfg), countingLister{st, a}, st, log)
+	var hub *publish.Notifier
+	if cfg.Publish.Hub != "" {
+		hub = publish.NewNotifier(a.client, cfg.Publish.Hub, publish.Topics(publishOptions(cfg)), log)
+	}
+	a.announce = newAnnouncer(a.publish, cfg.Publish.ExportDir, hub, log)
 	a.poller = aggregate.NewPoller(st, fc, c, aggregate.Options{
 		Concurrency: cfg.Poll.Concurrency,
 		MaxBackoff:  cfg.Poll.MaxBackoff.D(),
 		MaxAge:      cfg.Feed.MaxAge.D(),
 		FirstSpread: min(cfg.Poll.Interval.D()/4, 10*time.Second),
 		OnChange:    a.refresh,
+		Observer:    o.observer,
 		Log:         log,
+		Now:         o.now,
 	})
 	if cfg.Stories.On() {
 		g, err := a.newGrouper(ctx)
@@ -135,7 +178,12 @@ func storyConfig(cfg *config.Config) story.Config {
 // newGrouper builds the near-duplicate index from the stored items of the last
 // story window.
 func (a *app) newGrouper(ctx context.Context) (*aggregate.StoryGrouper, error) {
-	sc := storyConfig(a.cfg)
+	return a.grouperFor(ctx, a.cfg)
+}
+
+// grouperFor builds the near-duplicate index for cfg's [stories] section.
+func (a *app) grouperFor(ctx context.Context, cfg *config.Config) (*aggregate.StoryGrouper, error) {
+	sc := storyConfig(cfg)
 	g := aggregate.NewStoryGrouper(sc)
 	items, err := a.store.StoryItems(ctx, time.Now().Add(-sc.Window-24*time.Hour))
 	if err != nil {
@@ -149,7 +197,14 @@ func (a *app) newGrouper(ctx context.Context) (*aggregate.StoryGrouper, error) {
 
 // syncSources makes the store and the poller follow the config's source list.
 func (a *app) syncSources(ctx context.Context) error {
-	src, states, err := a.store.SyncSources(ctx, sourcesOf(a.cfg))
+	return a.syncSourcesOf(ctx, a.cfg)
+}
+
+// syncSourcesOf makes the store, the poller and /sources.opml follow cfg's
+// sources: new ones are polled soon, removed ones stop (their items and fetch
+// state stay in the store).
+func (a *app) syncSourcesOf(ctx context.Context, cfg *config.Config) error {
+	src, states, err := a.store.SyncSources(ctx, sourcesOf(cfg))
 	if err != nil {
 		return err
 	}
@@ -162,8 +217,13 @@ func (a *app) syncSources(ctx context.Context) error {
 func (a *app) refresh(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	if _, err := a.publish.Refresh(ctx); err != nil {
+	changed, err := a.publish.Refresh(ctx)
+	if err != nil {
 		a.log.Error("refresh curated feed", "error", err)
+		return
+	}
+	if changed && a.announce != nil {
+		a.announce.changed(ctx)
 	}
 }
 
@@ -178,4 +238,24 @@ func (a *app) reclassify(ctx context.Context, c aggregate.Classifier, since time
 	return st, nil
 }
 
-func (a *app) close() error { return a.store.Close() }
+func (a *app) close() error {
+	if a.announce != nil {
+		a.announce.close()
+	}
+	return a.store.Close()
+}
+
+// countingLister passes the publisher's queries to the store and remembers the
+// size of the default curated feed, for the curated-entries metric.
+type countingLister struct {
+	st *store.Store
+	a  *app
+}
+
+func (l countingLister) Curated(ctx context.Context, q aggregate.Query) ([]aggregate.Entry, error) {
+	entries, err := l.st.Curated(ctx, q)
+	if err == nil && q.Lang == "" && q.Facet == "" && q.Limit == l.a.config().Feed.MaxItems {
+		l.a.curated.Store(int64(len(entries)))
+	}
+	return entries, err
+}

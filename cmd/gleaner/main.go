@@ -69,6 +69,7 @@ func commands() []command {
 		{"run", "[-config F]", "run the daemon: poll sources, serve the curated feed", cmdRun},
 		{"fetch", "[-config F]", "poll every source once now, store, print one line per source, exit", cmdFetch},
 		{"check", "[-config F]", "validate and summarise the config", cmdCheck},
+		{"sources", "[add|remove|import|export] ...", "show each source's polling state; add, remove, import, export sources", cmdSources},
 		{"classify", "[-config F]", "classify JSON lines from stdin with the topic filter", cmdClassify},
 		{"eval", "[-config F] FILE.jsonl", "measure the topic filter on a labeled file", cmdEval},
 		{"topic", "show [-config F]", "print the effective topic profile", cmdTopic},

@@ -1,0 +1,228 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"reflect"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gleaner/gleaner/aggregate/topic"
+	"github.com/gleaner/gleaner/config"
+)
+
+// reclassifyWindow is how far back a changed [topic] profile is re-applied on
+// reload: far enough to cover what the curated feed shows.
+const reclassifyWindow = 30 * 24 * time.Hour
+
+// reloader re-reads the config file and applies what changed to the running
+// daemon. A file that does not load changes nothing: the daemon keeps the last
+// good config. Nothing a reload does deletes stored items or fetch state.
+type reloader struct {
+	a       *app
+	path    string
+	log     *slog.Logger
+	m       *metrics
+	n       *notifier
+	now     func() time.Time
+	onApply func() // called after each successful reload (tests)
+
+	mu       sync.Mutex // one reload at a time
+	lastSeen [sha256.Size]byte
+}
+
+// reload reloads the config. Unless force (SIGHUP), a file whose bytes did not
+// change since the last attempt is left alone: the watcher fires for touches
+// and for saves that change nothing.
+func (r *reloader) reload(ctx context.Context, why string, force bool) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	data, err := os.ReadFile(r.path)
+	if err != nil {
+		// An editor between removing and renaming, or a mistake: keep running.
+		r.failed(why, fmt.Errorf("read config: %w", err))
+		return err
+	}
+	sum := sha256.Sum256(data)
+	if !force && sum == r.lastSeen {
+		return nil
+	}
+	r.lastSeen = sum
+
+	r.n.reloading()
+	defer func() { r.n.ready(r.statusLine()) }()
+	cfg, err := config.Parse(r.path, data)
+	var c *topic.Classifier
+	if err == nil {
+		c, err = classifierFor(cfg)
+	}
+	if err != nil {
+		r.failed(why, err)
+		return err
+	}
+	if err := r.apply(ctx, cfg, c); err != nil {
+		// Not the file's fault (the database, most likely): let the next event retry.
+		r.lastSeen = [sha256.Size]byte{}
+		r.failed(why, err)
+		return err
+	}
+	r.m.reloads.Inc()
+	r.m.reloadOK.Set(1)
+	r.m.reloadOKTime.SetToCurrentTime()
+	if r.onApply != nil {
+		r.onApply()
+	}
+	return nil
+}
+
+// failed logs a refused reload, one line per problem in the file so that each
+// names its file:line:column and key, and counts it.
+func (r *reloader) failed(why string, err error) {
+	r.m.reloadErrors.Inc()
+	r.m.reloadOK.Set(0)
+	var errs config.Errors
+	if errors.As(err, &errs) {
+		for _, e := range errs {
+			r.log.Error("config reload refused: keeping the last good config", "trigger", why, "problem", e.Error())
+		}
+		return
+	}
+	r.log.Error("config reload failed: keeping the last good config", "trigger", why, "config", r.path, "error", err)
+}
+
+// apply makes the daemon follow cfg: sources first (the one step that can fail,
+// so that a failure leaves everything as it was), then the publisher, the
+// story grouper and the topic filter.
+func (r *reloader) apply(ctx context.Context, cfg *config.Config, c *topic.Classifier) error {
+	old := r.a.config()
+	restart := keepRestartOnly(old, cfg)
+	if err := r.a.syncSourcesOf(ctx, cfg); err != nil {
+		return fmt.Errorf("apply sources: %w", err)
+	}
+	added, removed := diffSources(old, cfg)
+	var changed []string
+	if len(added) > 0 || len(removed) > 0 {
+		changed = append(changed, "source")
+	} else if !sameSources(old.Sources, cfg.Sources) {
+		changed = append(changed, "source") // intervals, names, zones, order
+	}
+	if publishOptions(old) != publishOptions(cfg) {
+		r.a.publish.SetOptions(publishOptions(cfg))
+		changed = append(changed, "feed")
+	}
+	if old.Stories.On() != cfg.Stories.On() || old.Stories.Window.D() != cfg.Stories.Window.D() || old.Stories.Threshold != cfg.Stories.Threshold {
+		changed = append(changed, "stories")
+		if cfg.Stories.On() {
+			g, err := r.a.grouperFor(ctx, cfg)
+			if err != nil {
+				r.log.Error("story grouping: keeping the old grouper", "error", err)
+			} else {
+				r.a.grouper = g
+				r.a.poller.SetGrouper(g)
+			}
+		} else {
+			r.a.grouper = nil
+			r.a.poller.SetGrouper(nil)
+		}
+	}
+	if old.Store.KeepMatched.D() != cfg.Store.KeepMatched.D() || old.Store.KeepUnmatched.D() != cfg.Store.KeepUnmatched.D() {
+		changed = append(changed, "store")
+	}
+	topicChanged := !reflect.DeepEqual(old.Topic, cfg.Topic)
+	if topicChanged {
+		changed = append(changed, "topic")
+		r.a.poller.SetClassifier(c)
+	}
+	r.a.setConfig(cfg)
+	r.log.Info("config reloaded", "config", r.path, "sources", len(cfg.Sources), "added", added, "removed", removed,
+		"changed", changed)
+	if len(restart) > 0 {
+		r.log.Warn("config changes need a restart to apply; running with the old values", "keys", restart)
+	}
+	if topicChanged {
+		// Recent items are judged again with the new profile, so that the feed
+		// reflects it now rather than as new items arrive.
+		if _, err := r.a.reclassify(ctx, c, r.now().Add(-reclassifyWindow)); err != nil {
+			r.log.Error("re-apply topic profile to recent items", "error", err)
+		}
+	} else {
+		r.a.refresh(ctx)
+	}
+	return nil
+}
+
+// keepRestartOnly puts old's values back into cfg for the settings that are
+// fixed while running (the listener, the database, the fetch client and the
+// poller's limits) and names the keys that differed.
+func keepRestartOnly(old, cfg *config.Config) []string {
+	var keys []string
+	keep := func(key string, differs bool, restore func()) {
+		if differs {
+			keys = append(keys, key)
+			restore()
+		}
+	}
+	keep("listen", old.Listen != cfg.Listen, func() { cfg.Listen = old.Listen })
+	keep("database", old.Database != cfg.Database, func() { cfg.Database = old.Database })
+	keep("poll.timeout", old.Poll.Timeout.D() != cfg.Poll.Timeout.D(), func() { cfg.Poll.Timeout = old.Poll.Timeout })
+	keep("poll.concurrency", old.Poll.Concurrency != cfg.Poll.Concurrency, func() { cfg.Poll.Concurrency = old.Poll.Concurrency })
+	keep("poll.per_host", old.Poll.PerHost != cfg.Poll.PerHost, func() { cfg.Poll.PerHost = old.Poll.PerHost })
+	keep("poll.max_backoff", old.Poll.MaxBackoff.D() != cfg.Poll.MaxBackoff.D(), func() { cfg.Poll.MaxBackoff = old.Poll.MaxBackoff })
+	keep("poll.max_body", old.Poll.MaxBody.N() != cfg.Poll.MaxBody.N(), func() { cfg.Poll.MaxBody = old.Poll.MaxBody })
+	keep("poll.max_items", old.Poll.MaxItems != cfg.Poll.MaxItems, func() { cfg.Poll.MaxItems = old.Poll.MaxItems })
+	keep("poll.user_agent", old.Poll.UserAgent != cfg.Poll.UserAgent, func() { cfg.Poll.UserAgent = old.Poll.UserAgent })
+	keep("feed.max_age", old.Feed.MaxAge.D() != cfg.Feed.MaxAge.D(), func() { cfg.Feed.MaxAge = old.Feed.MaxAge })
+	return keys
+}
+
+// sameSources reports whether two source lists poll the same way.
+func sameSources(a, b []config.Source) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Name != b[i].Name || a[i].URL != b[i].URL || a[i].Interval.D() != b[i].Interval.D() || a[i].Timezone != b[i].Timezone {
+			return false
+		}
+	}
+	return true
+}
+
+// diffSources names the sources cfg adds to and removes from old, by URL.
+func diffSources(old, cfg *config.Config) (added, removed []string) {
+	has := func(list []config.Source, u string) bool {
+		for _, s := range list {
+			if config.SameURL(s.URL, u) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, s := range cfg.Sources {
+		if !has(old.Sources, s.URL) {
+			added = append(added, s.Name)
+		}
+	}
+	for _, s := range old.Sources {
+		if !has(cfg.Sources, s.URL) {
+			removed = append(removed, s.Name)
+		}
+	}
+	return added, removed
+}
+
+// statusLine is what `systemctl status` shows under the unit.
+func (r *reloader) statusLine() string {
+	cfg := r.a.config()
+	var b strings.Builder
+	fmt.Fprintf(&b, "serving %s; %d sources", cfg.Listen, len(cfg.Sources))
+	if rounds := r.a.poller.Rounds(); rounds > 0 {
+		fmt.Fprintf(&b, "; %d poll rounds", rounds)
+	}
+	return b.String()
+}

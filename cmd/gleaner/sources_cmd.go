@@ -1,0 +1,528 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"golang.org/x/net/html/charset"
+
+	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/aggregate/fetch"
+	"github.com/gleaner/gleaner/aggregate/sanitize"
+	"github.com/gleaner/gleaner/config"
+	"github.com/gleaner/gleaner/store"
+)
+
+const sourcesUsage = `Show each source's polling state, or edit the [[source]] blocks of the config file.
+
+  gleaner sources [-config F]
+      per source: state, last attempt, last success, HTTP status, consecutive errors,
+      next fetch, items seen and kept, current URL after permanent redirects, last error
+  gleaner sources add [-config F] [-name N] [-interval D] [-timezone TZ] URL
+      fetch URL (a feed, or a page that advertises one), then append a [[source]] block
+  gleaner sources remove [-config F] URL|NAME
+      delete that source's [[source]] block
+  gleaner sources import [-config F] FILE.opml
+      append the OPML file's feeds, skipping those already configured
+  gleaner sources export [-config F]
+      write the configured sources as OPML 2.0 to standard output
+
+Edits keep the rest of the file byte for byte (comments, order, layout), are
+validated before the file is replaced atomically, and are picked up by a
+running gleaner without a restart. Stored items and fetch state of a removed
+source stay until retention deletes them.`
+
+func cmdSources(e *env, args []string) error {
+	verb := ""
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		verb, args = args[0], args[1:]
+	}
+	switch verb {
+	case "":
+		return sourcesStatus(e, args)
+	case "add":
+		return sourcesAdd(e, args)
+	case "remove", "rm":
+		return sourcesRemove(e, args)
+	case "import":
+		return sourcesImport(e, args)
+	case "export":
+		return sourcesExport(e, args)
+	}
+	fmt.Fprintf(e.stderr, "gleaner sources: unknown verb %q\n\n%s\n", verb, sourcesUsage)
+	return errUsage
+}
+
+// sourcesFlags parses flags that may come before or after the positional
+// arguments ("sources add URL -name N" reads as well as "sources add -name N URL"),
+// and checks that exactly want positional arguments were given.
+func sourcesFlags(f *flags, args []string, want int) ([]string, error) {
+	f.Usage = func() {
+		fmt.Fprintf(f.Output(), "%s\n\nFlags:\n", sourcesUsage)
+		f.PrintDefaults()
+	}
+	var pos []string
+	for {
+		if err := f.Parse(args); err != nil {
+			return nil, usageErr(err)
+		}
+		if f.NArg() == 0 {
+			break
+		}
+		pos = append(pos, f.Arg(0))
+		args = f.Args()[1:]
+	}
+	if len(pos) != want {
+		fmt.Fprintf(f.Output(), "%s: want %d argument(s), got %d\n", f.Name(), want, len(pos))
+		f.Usage()
+		return nil, errUsage
+	}
+	return pos, nil
+}
+
+// readConfig reads and validates the config file to edit.
+func readConfig(path string) ([]byte, *config.Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read config: %w", err)
+	}
+	cfg, err := config.Parse(path, data)
+	if err != nil {
+		return nil, nil, fmt.Errorf("the config is not valid; fix it first:\n%w", err)
+	}
+	return data, cfg, nil
+}
+
+// writeConfig validates the edited file and replaces the old one with it.
+func writeConfig(path string, data []byte) (*config.Config, error) {
+	cfg, err := config.Parse(path, data)
+	if err != nil {
+		return nil, fmt.Errorf("the edited config would not be valid, so it was not written:\n%w", err)
+	}
+	if err := config.WriteFile(path, data); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// errSourceExists is returned by `sources add` for a URL already configured.
+var errSourceExists = errors.New("source already configured")
+
+func findSource(cfg *config.Config, url string) int {
+	for i, s := range cfg.Sources {
+		if config.SameURL(s.URL, url) {
+			return i
+		}
+	}
+	return -1
+}
+
+func sourcesAdd(e *env, args []string) error {
+	f := e.newFlags("sources add", "", "", true)
+	name := f.String("name", "", "the source's name (default: the feed's title)")
+	interval := f.Duration("interval", 0, "polling interval (default: [poll] interval)")
+	tz := f.String("timezone", "", `IANA zone for dates written without one, e.g. "Asia/Seoul"`)
+	pos, err := sourcesFlags(f, args, 1)
+	if err != nil {
+		return err
+	}
+	data, cfg, err := readConfig(f.config)
+	if err != nil {
+		return err
+	}
+	raw := strings.TrimSpace(pos[0])
+	if err := config.CheckSourceURL(raw); err != nil {
+		return fmt.Errorf("%s: %w", raw, err)
+	}
+	if i := findSource(cfg, raw); i >= 0 {
+		return fmt.Errorf("%w: %s is source[%d] (%s) in %s", errSourceExists, raw, i, cfg.Sources[i].Name, cfg.Path)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	feedURL, title, items, err := discoverFeed(ctx, cfg, raw, e.stderr)
+	if err != nil {
+		return err
+	}
+	if i := findSource(cfg, feedURL); i >= 0 {
+		return fmt.Errorf("%w: %s is source[%d] (%s) in %s", errSourceExists, feedURL, i, cfg.Sources[i].Name, cfg.Path)
+	}
+	src := config.Source{Name: *name, URL: feedURL, Timezone: *tz}
+	if src.Name == "" {
+		src.Name = title
+	}
+	if *interval > 0 {
+		src.Interval = config.Dur(*interval)
+	}
+	if _, err := writeConfig(f.config, config.AppendSources(data, []config.Source{src})); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "added %q %s (%d items now) to %s\n", src.Name, src.URL, items, f.config)
+	return nil
+}
+
+// discoverFeed fetches raw with the config's client settings and returns the
+// URL of the feed to add: raw itself (or where it permanently moved) when it is
+// a feed, else the first working feed an HTML page advertises.
+func discoverFeed(ctx context.Context, cfg *config.Config, raw string, notes io.Writer) (url, title string, items int, err error) {
+	ua := cfg.Poll.UserAgent
+	if ua == "" {
+		ua = userAgent()
+	}
+	fc := fetch.New(fetch.NewHTTPClient(cfg.Poll.Timeout.D()), fetch.Options{
+		UserAgent: ua, Timeout: cfg.Poll.Timeout.D(), MaxBody: cfg.Poll.MaxBody.N(), MaxItems: cfg.Poll.MaxItems,
+	})
+	try := func(u string) (string, string, int, []byte, string, error) {
+		resp, err := fc.Fetch(ctx, fetch.Request{URL: u})
+		if err != nil {
+			return "", "", 0, nil, "", err
+		}
+		final := u
+		if resp.PermanentURL != "" {
+			final = resp.PermanentURL
+		}
+		feed, perr := fc.Parse(resp.Body, resp.ContentType, resp.FinalURL)
+		if perr != nil {
+			return final, "", 0, resp.Body, resp.FinalURL, perr
+		}
+		return final, strings.TrimSpace(sanitize.Text(feed.Title)), len(feed.Items), nil, "", nil
+	}
+	u, title, n, page, base, err := try(raw)
+	if err == nil {
+		if u != raw {
+			fmt.Fprintf(notes, "%s moved permanently to %s: adding the new URL\n", raw, u)
+		}
+		return u, title, n, nil
+	}
+	var fe *fetch.Error
+	if page == nil || !errors.As(err, &fe) || fe.Kind != fetch.KindNotFeed {
+		return "", "", 0, err
+	}
+	links := fetch.Discover(page, base)
+	if len(links) == 0 {
+		return "", "", 0, fmt.Errorf("%s: %w", raw, err)
+	}
+	fmt.Fprintf(notes, "%s is a page that advertises %d feed(s): %s\n", raw, len(links), strings.Join(links, ", "))
+	var errs []error
+	for _, l := range links {
+		u, title, n, _, _, err := try(l)
+		if err == nil {
+			return u, title, n, nil
+		}
+		errs = append(errs, err)
+	}
+	return "", "", 0, fmt.Errorf("none of the feeds %s advertises works: %w", raw, errors.Join(errs...))
+}
+
+func sourcesRemove(e *env, args []string) error {
+	f := e.newFlags("sources remove", "", "", true)
+	pos, err := sourcesFlags(f, args, 1)
+	if err != nil {
+		return err
+	}
+	data, cfg, err := readConfig(f.config)
+	if err != nil {
+		return err
+	}
+	i, err := matchSource(cfg, pos[0])
+	if err != nil {
+		return err
+	}
+	out, err := config.RemoveSource(data, i)
+	if err != nil {
+		return err
+	}
+	if _, err := writeConfig(f.config, out); err != nil {
+		return err
+	}
+	s := cfg.Sources[i]
+	fmt.Fprintf(e.stdout, "removed %q %s from %s (its stored items stay until retention deletes them)\n", s.Name, s.URL, f.config)
+	return nil
+}
+
+// matchSource finds the one source whose URL or name is arg.
+func matchSource(cfg *config.Config, arg string) (int, error) {
+	if i := findSource(cfg, arg); i >= 0 {
+		return i, nil
+	}
+	var hits []int
+	for i, s := range cfg.Sources {
+		if s.Name == arg {
+			hits = append(hits, i)
+		}
+	}
+	if len(hits) == 0 {
+		for i, s := range cfg.Sources {
+			if strings.EqualFold(s.Name, arg) {
+				hits = append(hits, i)
+			}
+		}
+	}
+	switch len(hits) {
+	case 0:
+		return -1, fmt.Errorf("%w: no source in %s has the URL or name %q", config.ErrNoSuchSource, cfg.Path, arg)
+	case 1:
+		return hits[0], nil
+	}
+	var urls []string
+	for _, i := range hits {
+		urls = append(urls, cfg.Sources[i].URL)
+	}
+	return -1, fmt.Errorf("%d sources are named %q; remove one by URL: %s", len(hits), arg, strings.Join(urls, ", "))
+}
+
+func sourcesImport(e *env, args []string) error {
+	f := e.newFlags("sources import", "", "", true)
+	pos, err := sourcesFlags(f, args, 1)
+	if err != nil {
+		return err
+	}
+	data, cfg, err := readConfig(f.config)
+	if err != nil {
+		return err
+	}
+	in, err := os.Open(pos[0])
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	feeds, err := readOPML(in)
+	if err != nil {
+		return fmt.Errorf("%s: %w", pos[0], err)
+	}
+	var add []config.Source
+	skipped := 0
+	for _, fd := range feeds {
+		if err := config.CheckSourceURL(fd.URL); err != nil {
+			fmt.Fprintf(e.stderr, "skipped %q: %v\n", fd.Name, err)
+			skipped++
+			continue
+		}
+		dup := findSource(cfg, fd.URL) >= 0
+		for _, a := range add {
+			dup = dup || config.SameURL(a.URL, fd.URL)
+		}
+		if dup {
+			skipped++
+			continue
+		}
+		add = append(add, config.Source{Name: fd.Name, URL: fd.URL})
+	}
+	if len(add) > 0 {
+		if _, err := writeConfig(f.config, config.AppendSources(data, add)); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(e.stdout, "imported %d source(s) into %s; skipped %d already configured or unusable\n", len(add), f.config, skipped)
+	return nil
+}
+
+func sourcesExport(e *env, args []string) error {
+	f := e.newFlags("sources export", "", "", true)
+	if _, err := sourcesFlags(f, args, 0); err != nil {
+		return err
+	}
+	cfg, err := config.Load(f.config)
+	if err != nil {
+		return err
+	}
+	feeds := make([]opmlFeed, len(cfg.Sources))
+	for i, s := range cfg.Sources {
+		feeds[i] = opmlFeed{Name: s.Name, URL: s.URL}
+	}
+	return writeOPML(e.stdout, cfg.Feed.Title+" — sources", feeds)
+}
+
+// opmlFeed is one subscription of an OPML file.
+type opmlFeed struct{ Name, URL string }
+
+// opmlOutline reads outlines of any depth; attribute names are matched without
+// regard to case, since exporters write xmlUrl, xmlurl and XMLURL.
+type opmlOutline struct {
+	Attrs    []xml.Attr    `xml:",any,attr"`
+	Outlines []opmlOutline `xml:"outline"`
+}
+
+func (o *opmlOutline) attr(name string) string {
+	for _, a := range o.Attrs {
+		if strings.EqualFold(a.Name.Local, name) {
+			return strings.TrimSpace(a.Value)
+		}
+	}
+	return ""
+}
+
+// readOPML lists the feeds of an OPML 1.0 or 2.0 file, folders flattened, in
+// document order.
+func readOPML(r io.Reader) ([]opmlFeed, error) {
+	var doc struct {
+		XMLName xml.Name      `xml:"opml"`
+		Body    []opmlOutline `xml:"body>outline"`
+	}
+	dec := xml.NewDecoder(r)
+	dec.CharsetReader = charset.NewReaderLabel
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("not an OPML file: %w", err)
+	}
+	var out []opmlFeed
+	var walk func([]opmlOutline)
+	walk = func(os []opmlOutline) {
+		for i := range os {
+			o := &os[i]
+			if u := o.attr("xmlUrl"); u != "" {
+				name := o.attr("title")
+				if name == "" {
+					name = o.attr("text")
+				}
+				out = append(out, opmlFeed{Name: name, URL: u})
+			}
+			walk(o.Outlines)
+		}
+	}
+	walk(doc.Body)
+	return out, nil
+}
+
+// writeOPML writes an OPML 2.0 subscription list.
+func writeOPML(w io.Writer, title string, feeds []opmlFeed) error {
+	type outline struct {
+		Text   string `xml:"text,attr"`
+		Title  string `xml:"title,attr"`
+		Type   string `xml:"type,attr"`
+		XMLURL string `xml:"xmlUrl,attr"`
+	}
+	doc := struct {
+		XMLName xml.Name `xml:"opml"`
+		Version string   `xml:"version,attr"`
+		Head    struct {
+			Title       string `xml:"title"`
+			DateCreated string `xml:"dateCreated"`
+			Docs        string `xml:"docs"`
+		} `xml:"head"`
+		Body []outline `xml:"body>outline"`
+	}{Version: "2.0"}
+	doc.Head.Title = title
+	doc.Head.DateCreated = time.Now().UTC().Format(time.RFC1123Z)
+	doc.Head.Docs = "http://opml.org/spec2.opml"
+	for _, f := range feeds {
+		doc.Body = append(doc.Body, outline{Text: f.Name, Title: f.Name, Type: "rss", XMLURL: f.URL})
+	}
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	buf.WriteByte('\n')
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// sourcesStatus prints the status table of every source the database knows,
+// and the configured ones it does not know yet.
+func sourcesStatus(e *env, args []string) error {
+	f := e.newFlags("sources", "", "", true)
+	if _, err := sourcesFlags(f, args, 0); err != nil {
+		return err
+	}
+	cfg, err := config.Load(f.config)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	var status []aggregate.SourceStatus
+	if _, err := os.Stat(cfg.Database); errors.Is(err, fs.ErrNotExist) {
+		fmt.Fprintf(e.stderr, "no database at %s yet: no source has been polled (run `gleaner run` or `gleaner fetch`)\n", cfg.Database)
+	} else {
+		st, err := store.Open(ctx, cfg.Database)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		if status, err = st.SourceStatus(ctx); err != nil {
+			return err
+		}
+	}
+	for _, s := range cfg.Sources {
+		known := false
+		for _, ss := range status {
+			known = known || ss.Source.URL == s.URL
+		}
+		if !known {
+			status = append(status, aggregate.SourceStatus{Source: aggregate.Source{Name: s.Name, URL: s.URL}, Active: true})
+		}
+	}
+	writeStatus(e.stdout, status, time.Now())
+	return nil
+}
+
+// writeStatus writes the table, times relative to now.
+func writeStatus(w io.Writer, status []aggregate.SourceStatus, now time.Time) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tSTATE\tHTTP\tERRORS\tLAST ATTEMPT\tLAST SUCCESS\tNEXT FETCH\tSEEN\tKEPT\tURL\tLAST ERROR")
+	for _, s := range status {
+		st := s.State
+		httpStatus := "-"
+		if st.Status != 0 {
+			httpStatus = fmt.Sprint(st.Status)
+		}
+		next := relTime(st.NextFetch, now)
+		if !s.Active || st.Gone {
+			next = "never"
+		}
+		u := s.Source.URL
+		if st.CurrentURL != "" && st.CurrentURL != u {
+			u += " -> " + st.CurrentURL
+		}
+		lastErr := st.LastError
+		if lastErr == "" {
+			lastErr = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", s.Source.Name, sourceState(s), httpStatus,
+			st.ConsecutiveErrors, relTime(st.LastAttempt, now), relTime(st.LastSuccess, now), next,
+			st.ItemsSeen, st.ItemsKept, u, oneLine(lastErr))
+	}
+	tw.Flush()
+}
+
+// relTime says how far t is from now: "3m ago", "in 2h", "-" for never.
+func relTime(t, now time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	d := now.Sub(t)
+	suffix := " ago"
+	if d < 0 {
+		d, suffix = -d, ""
+		if d >= time.Second {
+			return "in " + shortDuration(d)
+		}
+		return "now"
+	}
+	return shortDuration(d) + suffix
+}
+
+func shortDuration(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d/time.Second))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d/time.Minute))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh%02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
+	}
+	return fmt.Sprintf("%dd", int(d/(24*time.Hour)))
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

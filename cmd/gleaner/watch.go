@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+)
+
+// configWatcher notices when the config file changes on disk. It watches the
+// file's directory, not the file: editors and `gleaner sources add` replace the
+// file by renaming a new one over it, which a watch on the old inode would never
+// see. Only events about the file's own name count (the database usually lives
+// in the same directory and is written all the time). Bursts of events (write,
+// chmod, rename) are folded into one signal after a quiet period.
+type configWatcher struct {
+	w        *fsnotify.Watcher
+	names    map[string]bool // base names that concern the config
+	debounce time.Duration
+	log      *slog.Logger
+}
+
+// newConfigWatcher watches the directory of path, and that of its target when
+// path is a symbolic link.
+func newConfigWatcher(path string, debounce time.Duration, log *slog.Logger) (*configWatcher, error) {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return nil, fmt.Errorf("watch config: %w", err)
+	}
+	cw := &configWatcher{w: w, names: map[string]bool{}, debounce: debounce, log: log}
+	paths := []string{path}
+	if target, err := filepath.EvalSymlinks(path); err == nil && target != path {
+		paths = append(paths, target)
+	}
+	dirs := map[string]bool{}
+	for _, p := range paths {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			w.Close()
+			return nil, fmt.Errorf("watch config: %w", err)
+		}
+		cw.names[filepath.Base(abs)] = true
+		dirs[filepath.Dir(abs)] = true
+	}
+	// Kubernetes mounts a ConfigMap as symbolic links through "..data", which it
+	// swaps atomically: the file's own name sees no event then.
+	cw.names["..data"] = true
+	for d := range dirs {
+		if err := w.Add(d); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("watch config directory %s: %w", d, err)
+		}
+	}
+	return cw, nil
+}
+
+// run sends on changed after each burst of events about the config, until ctx
+// ends. A send never blocks: a pending signal already covers the new change.
+func (cw *configWatcher) run(ctx context.Context, changed chan<- struct{}) {
+	defer cw.w.Close()
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return
+		case ev, ok := <-cw.w.Events:
+			if !ok {
+				return
+			}
+			if !cw.names[filepath.Base(ev.Name)] {
+				continue
+			}
+			cw.log.Debug("config file event", "event", ev.Op.String(), "file", ev.Name)
+			timer.Reset(cw.debounce)
+		case err, ok := <-cw.w.Errors:
+			if !ok {
+				return
+			}
+			cw.log.Warn("watch config", "error", err)
+		case <-timer.C:
+			select {
+			case changed <- struct{}{}:
+			default:
+			}
+		}
+	}
+}
