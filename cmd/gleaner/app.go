@@ -32,7 +32,7 @@ type app struct {
 	grouper aggregate.Grouper // nil: only identical URLs group
 	// announce writes the static export and pings the WebSub hub after changes.
 	announce *announcer
-	curated atomic.Int64      // entries in the default curated feed at its last refresh
+	curated  atomic.Int64 // entries in the default curated feed at its last refresh
 }
 
 // appOptions are what the daemon (and its tests) add to an app.
