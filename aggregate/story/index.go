@@ -125,7 +125,8 @@ const (
 
 // Index holds the MinHash signatures of recent items, keyed by LSH band, so that a new item
 // is compared only with the members that share a band with it, not with every stored item.
-// It is safe for concurrent use.
+// The work of one Find is bounded (see maxCandidates) and Prune keeps the index to the
+// window, so the cost per item does not grow with the store. It is safe for concurrent use.
 type Index struct {
 	cfg  Config
 	band banding

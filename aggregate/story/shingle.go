@@ -27,14 +27,15 @@ const (
 // full-width brackets and letters are already ASCII.
 var (
 	// Leading bracketed tags: [속보], [단독], (종합), 【포토】, <인터뷰>, and series tags such as
-	// [AI 기본법 시행 D-300]. Twenty runes is longer than any tag and shorter than a clause.
+	// [AI 기본법 시행 D-300]. Twenty-four runes holds any tag and few clauses.
 	titleLeadTag = regexp.MustCompile(`^\s*(?:[\[【〔<〈《(][^\]】〕>〉》)]{1,24}[\]】〕>〉》)]\s*)+`)
 	// Wire-service slugs: "UPDATE 2-", "EXCLUSIVE-", "WRAPUP 1-".
-	titleWireSlug = regexp.MustCompile(`(?i)^\s*(?:(?:update|wrapup|refile|corrected|rpt|exclusive|breaking|analysis|factbox|explainer|insight|focus|live)(?:\s*\d+)?\s*[-:]\s*)+`)
+	titleWireSlug = regexp.MustCompile(`(?i)^\s*(?:(?:update|wrapup|refile|corrected|rpt|exclusive|breaking|analysis|factbox|explainer|insight|focus)(?:\s*\d+)?\s*[-:]\s*)+`)
 	// Trailing edition tags: (종합), (종합2보), (2보), (상보), [사진], (UPDATE 1).
 	titleTailTag = regexp.MustCompile(`(?i)\s*(?:[\[(【](?:종합\s*\d*보?|\d+\s*보|속보|단독|상보|포토|사진|영상|update\s*\d*|updated|corrected|video|photos?|live)[\])】]\s*)+$`)
 	// Outlet suffix after a spaced separator: " - Reuters", " | 연합뉴스", " – The Verge".
-	// At most three words, so that "... - what it means" style subtitles are rarely hit.
+	// At most three words: outlet names are short, and a longer tail is more likely a
+	// subtitle worth keeping. A three-word subtitle is lost, which costs little.
 	titleOutlet = regexp.MustCompile(`\s+[-–—|:]\s+(?:[^\s\-–—|:]+(?:\s+|$)){1,3}$`)
 
 	// Korean datelines and bylines: "(서울=연합뉴스) 홍길동 기자 =", "[세종=뉴시스]홍길동 기자 =",

@@ -1,9 +1,11 @@
-// Package story owns near-duplicate detection for news items across outlets: it turns an
-// item's title and summary into a language-neutral shingle set (character bigrams for Hangul,
-// stemmed words and word pairs for Latin script), keeps MinHash signatures of recent items in
-// an LSH index, and answers which existing story a new item belongs to. It also scores a
-// grouping against a labeled set (Evaluate). It is pure: no I/O, no clocks, no randomness, so
-// an index rebuilt from the store after a restart gives the same answers.
+// Package story owns near-duplicate detection for news items across outlets. It turns an
+// item's title and summary, stripped of outlet boilerplate, into a shingle set that works for
+// both languages (character bigrams within Hangul words, stemmed words for Latin script),
+// keeps MinHash signatures of recent items in an LSH index, and answers which existing story
+// a new item belongs to: the one holding the member with the best similarity discounted by
+// the time between the two. It also scores a grouping against a labeled set (Evaluate). It is
+// pure: no I/O, no clocks, no randomness, so an index rebuilt from the store after a restart
+// gives the same answers.
 package story
 
 import (
@@ -22,7 +24,8 @@ const (
 type Config struct {
 	// Window bounds how far apart two items' publication times may be and still group:
 	// outlets rewrite a story within hours, while a story on the same subject weeks later is
-	// news of its own.
+	// news of its own. Because the score falls to zero at Window, even identical texts stop
+	// grouping a little before it, at (1-Threshold)*Window: about 57 hours by default.
 	Window time.Duration
 	// Threshold is the minimum score, in (0,1]: the estimated Jaccard similarity of the two
 	// items' shingle sets, discounted linearly by the time between them so that it reaches
@@ -35,7 +38,7 @@ func DefaultConfig() Config {
 	return Config{Window: DefaultWindow, Threshold: DefaultThreshold}
 }
 
-// Validate reports the first field that is out of range, naming it.
+// Validate reports every field that is out of range, naming each.
 func (c Config) Validate() error {
 	var errs []error
 	if c.Window <= 0 {
