@@ -163,7 +163,7 @@ func TestReadLabeled(t *testing.T) {
 }
 
 func TestDevSetShape(t *testing.T) {
-	for _, set := range []string{"dev.jsonl", "holdout.jsonl", "fresh.jsonl"} {
+	for _, set := range []string{"dev.jsonl", "holdout.jsonl", "fresh.jsonl", "fresh2.jsonl"} {
 		items := loadSet(t, set)
 		ids := map[string]bool{}
 		n := map[string]int{}
