@@ -1,0 +1,90 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestFetchExportsAndPingsHub runs the cron path: `gleaner fetch` with
+// [publish] export_dir and hub polls once, writes the static files and pings the
+// hub for each feed before it exits; `gleaner export` writes the same files.
+func TestFetchExportsAndPingsHub(t *testing.T) {
+	bin := buildBinary(t)
+	samples := httptest.NewUnstartedServer(nil)
+	s, err := newSampleServer("../../testdata/feeds", time.Now(), samples.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	samples.Config.Handler = s
+	samples.Start()
+	defer samples.Close()
+
+	var mu sync.Mutex
+	pinged := map[string]bool{}
+	hub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		mu.Lock()
+		if r.Form.Get("hub.mode") == "publish" {
+			pinged[r.Form.Get("hub.url")] = true
+		}
+		mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer hub.Close()
+
+	dir := t.TempDir()
+	out := filepath.Join(dir, "public")
+	os.Mkdir(out, 0o755)
+	cfg := "database = \"g.db\"\n[feed]\nbase_url = \"https://feeds.example/ai/\"\n[publish]\nexport_dir = \"public\"\nhub = \"" + hub.URL + "\"\n"
+	for _, n := range s.names() {
+		cfg += "[[source]]\nname = \"" + sourceName(n) + "\"\nurl = \"" + samples.URL + "/" + n + "\"\n"
+	}
+	cfgPath := filepath.Join(dir, "gleaner.toml")
+	os.WriteFile(cfgPath, []byte(cfg), 0o644)
+
+	outb, err := exec.Command(bin, "fetch", "-config", cfgPath).CombinedOutput()
+	if err != nil {
+		t.Fatalf("gleaner fetch: %v\n%s", err, outb)
+	}
+	for _, n := range s.names() {
+		if !regexp.MustCompile(`(?m)^` + sourceName(n) + `\s+ok\s+seen \d+, new \d+, kept \d+$`).Match(outb) {
+			t.Errorf("no ok line for %s in:\n%s", sourceName(n), outb)
+		}
+	}
+	for _, f := range []string{"feed.atom", "feed.rss", "feed.json", "index.html", "sources.opml"} {
+		b, err := os.ReadFile(filepath.Join(out, f))
+		if err != nil {
+			t.Errorf("export: %v", err)
+			continue
+		}
+		if f != "sources.opml" && !strings.Contains(string(b), "개인정보위, 생성형 AI 학습데이터 처리 안내서 공개") {
+			t.Errorf("%s lacks a curated item", f)
+		}
+	}
+	mu.Lock()
+	for _, f := range []string{"feed.atom", "feed.rss", "feed.json"} {
+		if !pinged["https://feeds.example/ai/"+f] {
+			t.Errorf("hub not pinged for %s (pinged: %v)", f, pinged)
+		}
+	}
+	mu.Unlock()
+
+	again := filepath.Join(dir, "again")
+	os.Mkdir(again, 0o755)
+	if outb, err := exec.Command(bin, "export", "-config", cfgPath, "-out", again).CombinedOutput(); err != nil {
+		t.Fatalf("gleaner export: %v\n%s", err, outb)
+	}
+	a, _ := os.ReadFile(filepath.Join(out, "feed.atom"))
+	b, _ := os.ReadFile(filepath.Join(again, "feed.atom"))
+	if len(a) == 0 || string(a) != string(b) {
+		t.Errorf("gleaner export wrote a different feed.atom than fetch's export")
+	}
+}
