@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -76,10 +77,14 @@ func (s *Store) Save(ctx context.Context, batch []aggregate.Fetched, g aggregate
 	for i := range batch {
 		f := &batch[i]
 		st := aggregate.SaveStats{SourceID: f.State.SourceID, Seen: len(f.Items)}
+		known, err := w.known(ctx, f.State.SourceID, f.Items)
+		if err != nil {
+			return nil, false, fmt.Errorf("store: save items of source %d: %w", f.State.SourceID, err)
+		}
 		for j := range f.Items {
 			it := &f.Items[j]
 			it.SourceID = f.State.SourceID
-			if err := w.saveItem(ctx, it, &st); err != nil {
+			if err := w.saveItem(ctx, it, &st, known); err != nil {
 				return nil, false, fmt.Errorf("store: save item %q of source %d: %w", it.Key, it.SourceID, err)
 			}
 		}
@@ -89,7 +94,7 @@ func (s *Store) Save(ctx context.Context, batch []aggregate.Fetched, g aggregate
 		stats[i] = st
 	}
 	for id := range w.touched {
-		if err := recomputeStory(ctx, tx, id); err != nil {
+		if err := w.stories.recompute(ctx, id); err != nil {
 			return nil, false, fmt.Errorf("store: save: %w", err)
 		}
 	}
@@ -113,13 +118,14 @@ type writer struct {
 	entry   *sql.Stmt // story by entry id
 	exists  *sql.Stmt
 	touched map[int64]bool // stories to recompute before commit
+	stories storyStmts
 	srcURL  map[int64]string
 	nextID  int64 // id of the next new item
 	changed bool
 }
 
 func newWriter(ctx context.Context, tx *sql.Tx, g aggregate.Grouper) (*writer, error) {
-	w := &writer{tx: tx, g: g, touched: map[int64]bool{}, srcURL: map[int64]string{}}
+	w := &writer{tx: tx, g: g, touched: map[int64]bool{}, srcURL: map[int64]string{}, stories: storyStmts{tx: tx}}
 	prepare := func(dst **sql.Stmt, query string) error {
 		st, err := tx.PrepareContext(ctx, query)
 		if err != nil {
@@ -129,14 +135,16 @@ func newWriter(ctx context.Context, tx *sql.Tx, g aggregate.Grouper) (*writer, e
 		w.stmts = append(w.stmts, st)
 		return nil
 	}
-	// One look-up by identity tells a new item from a stored one, and a stored
+	// One look-up per poll tells new items from stored ones, and a stored
 	// one's text from its hash, before any text is bound: most items of a poll
-	// are already stored and unchanged. The tombstone keeps items deleted by
+	// are already stored and unchanged. Tombstones keep items deleted by
 	// retention from coming back.
 	err := errors.Join(
-		prepare(&w.lookup, `SELECT t.n, i.id, i.body_hash, i.story_id, i.first_seen, i.fresh
-			FROM (SELECT count(*) AS n FROM tombstones WHERE source_id = ?1 AND key_hash = ?2) t
-			LEFT JOIN items i ON i.source_id = ?1 AND i.key_hash = ?2`),
+		prepare(&w.lookup, `SELECT j.value, t.key_hash IS NOT NULL, i.id, i.body_hash, i.story_id, i.first_seen, i.fresh
+			FROM json_each(?2) j
+			LEFT JOIN items i ON i.source_id = ?1 AND i.key_hash = j.value
+			LEFT JOIN tombstones t ON t.source_id = ?1 AND t.key_hash = j.value
+			WHERE i.id IS NOT NULL OR t.key_hash IS NOT NULL`),
 		// New items get their id from the writer (the one connection that
 		// inserts), so that a curated item's story is known before the row is
 		// written, and the row is written once.
@@ -171,20 +179,60 @@ func (w *writer) close() {
 	for _, st := range w.stmts {
 		st.Close()
 	}
+	w.stories.close()
 }
 
-func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate.SaveStats) error {
-	kh := hash64(it.Key)
-	var tomb int
-	var id, storyID, firstSeen, fresh, oldHash sql.NullInt64
-	if err := w.lookup.QueryRowContext(ctx, it.SourceID, kh).Scan(&tomb, &id, &oldHash, &storyID, &firstSeen, &fresh); err != nil {
-		return err
+// stored is what Save needs to know of an item already stored, or deleted.
+type stored struct {
+	id, bodyHash, storyID, firstSeen int64
+	fresh                            bool
+	tombstone                        bool // deleted by retention, no row
+}
+
+// known looks up, in one query, which of a poll's items source already has
+// (or had), by identity.
+func (w *writer) known(ctx context.Context, source int64, items []aggregate.Item) (map[int64]stored, error) {
+	if len(items) == 0 {
+		return nil, nil
 	}
-	if !id.Valid && tomb > 0 {
+	keys := make([]byte, 0, 2+21*len(items))
+	keys = append(keys, '[')
+	for i := range items {
+		if i > 0 {
+			keys = append(keys, ',')
+		}
+		keys = strconv.AppendInt(keys, hash64(items[i].Key), 10)
+	}
+	keys = append(keys, ']')
+	rows, err := w.lookup.QueryContext(ctx, source, string(keys))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]stored{}
+	for rows.Next() {
+		var key int64
+		var tomb bool
+		var id, bodyHash, storyID, firstSeen, fresh sql.NullInt64
+		if err := rows.Scan(&key, &tomb, &id, &bodyHash, &storyID, &firstSeen, &fresh); err != nil {
+			return nil, err
+		}
+		out[key] = stored{id: id.Int64, bodyHash: bodyHash.Int64, storyID: storyID.Int64, firstSeen: firstSeen.Int64,
+			fresh: fresh.Int64 != 0, tombstone: !id.Valid && tomb}
+	}
+	return out, rows.Err()
+}
+
+// saveItem inserts a new item, or updates a stored one whose text changed;
+// known is what the poll's look-up found, and is kept up to date.
+func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate.SaveStats, known map[int64]stored) error {
+	kh := hash64(it.Key)
+	old, found := known[kh]
+	if old.tombstone {
 		return nil // deleted by retention: not stored again
 	}
 	bh := bodyHash(it)
-	if id.Valid && oldHash.Int64 == bh {
+	if found && old.bodyHash == bh {
 		return nil // stored and unchanged
 	}
 	reasons, err := json.Marshal(nonNil(it.Verdict.Reasons))
@@ -192,7 +240,7 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 		return err
 	}
 	uh, facets := urlHash(it.URL), joinFacets(it.Verdict.Facets)
-	if !id.Valid {
+	if !found {
 		it.ID = w.nextID
 		var sim float64
 		if it.Verdict.Match && it.Fresh {
@@ -207,6 +255,8 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 			return err
 		}
 		w.nextID++
+		// The same key listed twice in one poll is the same item.
+		known[kh] = stored{id: it.ID, bodyHash: bh, storyID: it.StoryID, firstSeen: unix(it.FirstSeen), fresh: it.Fresh}
 		st.New++
 		if it.Verdict.Match {
 			st.Kept++
@@ -217,7 +267,7 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 		return nil
 	}
 	// Already stored, and its text changed.
-	it.ID = id.Int64
+	it.ID = old.id
 	_, err = w.update.ExecContext(ctx, it.ID, uh, bh, it.GUID, it.URL, it.Title, it.Summary, it.Content,
 		it.Author, it.Lang, unix(it.Published), unix(it.Updated), b2i(it.Verdict.Match), it.Verdict.Score,
 		string(reasons), facets, it.BodyText)
@@ -225,18 +275,21 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 		return err
 	}
 	st.Changed++
-	it.StoryID, it.FirstSeen, it.Fresh = storyID.Int64, fromUnix(firstSeen.Int64), fresh.Int64 != 0
-	if it.StoryID != 0 {
+	it.StoryID, it.FirstSeen, it.Fresh = old.storyID, fromUnix(old.firstSeen), old.fresh
+	switch {
+	case it.StoryID != 0:
 		if _, err := w.tx.ExecContext(ctx, "UPDATE stories SET updated = max(updated, ?) WHERE id = ?", time.Now().Unix(), it.StoryID); err != nil {
 			return err
 		}
 		w.touched[it.StoryID] = true
 		w.changed = true
-		return nil
+	case it.Verdict.Match && it.Fresh:
+		if err := w.assignStory(ctx, it); err != nil {
+			return err
+		}
 	}
-	if it.Verdict.Match && it.Fresh {
-		return w.assignStory(ctx, it)
-	}
+	old.bodyHash, old.storyID = bh, it.StoryID
+	known[kh] = old
 	return nil
 }
 
@@ -321,8 +374,48 @@ func (w *writer) newStory(ctx context.Context, it *aggregate.Item) (int64, error
 // members: the lead is the earliest published curated member, ties going to the
 // source ranked first in the config. A story with no members left is deleted.
 func recomputeStory(ctx context.Context, tx *sql.Tx, id int64) error {
-	rows, err := tx.QueryContext(ctx, `SELECT i.id, i.source_id, i.published, i.first_seen, i.lang, i.facets, i.match, i.fresh, s.rank
-		FROM items i JOIN sources s ON s.id = i.source_id WHERE i.story_id = ?`, id)
+	r := storyStmts{tx: tx}
+	defer r.close()
+	return r.recompute(ctx, id)
+}
+
+// storyStmts are the statements of recomputeStory, prepared on first use, for
+// a transaction that recomputes many stories.
+type storyStmts struct {
+	tx                      *sql.Tx
+	members, remove, update *sql.Stmt
+}
+
+func (r *storyStmts) prepare(ctx context.Context) error {
+	if r.members != nil {
+		return nil
+	}
+	var err error
+	if r.members, err = r.tx.PrepareContext(ctx, `SELECT i.id, i.source_id, i.published, i.first_seen, i.lang, i.facets, i.match, i.fresh, s.rank
+		FROM items i JOIN sources s ON s.id = i.source_id WHERE i.story_id = ?`); err != nil {
+		return err
+	}
+	if r.remove, err = r.tx.PrepareContext(ctx, "DELETE FROM stories WHERE id = ?"); err != nil {
+		return err
+	}
+	r.update, err = r.tx.PrepareContext(ctx, `UPDATE stories SET lead_item_id = ?, source_id = ?, published = ?, first_seen = ?,
+		updated = max(updated, ?), lang = ?, facets = ?, members = ?, visible = ? WHERE id = ?`)
+	return err
+}
+
+func (r *storyStmts) close() {
+	for _, st := range []*sql.Stmt{r.members, r.remove, r.update} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+func (r *storyStmts) recompute(ctx context.Context, id int64) error {
+	if err := r.prepare(ctx); err != nil {
+		return fmt.Errorf("recompute story %d: %w", id, err)
+	}
+	rows, err := r.members.QueryContext(ctx, id)
 	if err != nil {
 		return fmt.Errorf("recompute story %d: %w", id, err)
 	}
@@ -359,7 +452,7 @@ func recomputeStory(ctx context.Context, tx *sql.Tx, id int64) error {
 	}
 	rows.Close()
 	if n == 0 {
-		_, err := tx.ExecContext(ctx, "DELETE FROM stories WHERE id = ?", id)
+		_, err := r.remove.ExecContext(ctx, id)
 		return err
 	}
 	visible := 1
@@ -370,9 +463,7 @@ func recomputeStory(ctx context.Context, tx *sql.Tx, id int64) error {
 	for f := range facetSet {
 		facets = append(facets, f)
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE stories SET lead_item_id = ?, source_id = ?, published = ?, first_seen = ?,
-		updated = max(updated, ?), lang = ?, facets = ?, members = ?, visible = ? WHERE id = ?`,
-		lead.id, lead.source, lead.published, lead.firstSeen, maxSeen, lead.lang, joinFacets(facets), n, visible, id)
+	_, err = r.update.ExecContext(ctx, lead.id, lead.source, lead.published, lead.firstSeen, maxSeen, lead.lang, joinFacets(facets), n, visible, id)
 	if err != nil {
 		return fmt.Errorf("recompute story %d: %w", id, err)
 	}

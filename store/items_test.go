@@ -120,3 +120,26 @@ func TestNewCuratedItemsGetStoriesAndIDs(t *testing.T) {
 		t.Fatalf("entry: lead %d, also %+v", e.Item.ID, e.Also)
 	}
 }
+
+// A poll that lists one item twice stores it once; the second listing is a
+// revision of the first.
+func TestSaveSameKeyTwiceInOnePoll(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	src := sync(t, s, "https://a.example/feed")
+	first := item("a-1", "https://news.example/1", "AI act passes", true, t0.Add(-time.Hour))
+	second := first
+	second.Title = "AI act passes, updated"
+	f := []aggregate.Fetched{{State: aggregate.FetchState{SourceID: src[0].ID}, Items: []aggregate.Item{first, first, second}}}
+	stats, _, err := s.Save(ctx, f, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := stats[0]; st.New != 1 || st.Changed != 1 {
+		t.Fatalf("stats %+v, want 1 new and 1 changed", st)
+	}
+	entries, err := s.Curated(ctx, aggregate.Query{Limit: 10})
+	if c, _ := s.Count(ctx); err != nil || len(entries) != 1 || c.Items != 1 || c.Stories != 1 || entries[0].Item.Title != second.Title {
+		t.Fatalf("entries %d (%v), counts %+v", len(entries), err, c)
+	}
+}
