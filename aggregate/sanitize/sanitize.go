@@ -244,6 +244,12 @@ var inline = map[atom.Atom]bool{
 func Text(s string) string {
 	s = clean(s)
 	for range 3 {
+		// Without '<' or '&' there is neither tag nor entity: stripping would
+		// return s itself (clean already dropped the NUL and CR the tokenizer
+		// rewrites), so the round is skipped.
+		if !strings.ContainsAny(s, "<&") {
+			break
+		}
 		t := clean(stripTags(s))
 		if t == s {
 			break
@@ -255,9 +261,11 @@ func Text(s string) string {
 
 func stripTags(s string) string {
 	var b strings.Builder
+	b.Grow(len(s))
 	z := html.NewTokenizer(strings.NewReader(s))
 	skip := ""
-	kept := map[string]int{} // unknown tags kept as text, so that only their end tags are
+	var kept map[string]int // unknown tags kept as text, so that only their end tags are
+	var raw []byte
 	for {
 		tt := z.Next()
 		switch tt {
@@ -268,11 +276,12 @@ func stripTags(s string) string {
 				b.Write(z.Text())
 			}
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
-			raw := string(z.Raw())
+			// TagName lower-cases the name inside the token, so the raw
+			// text is copied first: a tag kept as text keeps its case.
+			raw = append(raw[:0], z.Raw()...)
 			name, hasAttr := z.TagName()
-			tag := string(name)
 			if tt == html.EndTagToken {
-				if tag == skip {
+				if skip != "" && string(name) == skip {
 					skip = ""
 				}
 				if skip != "" {
@@ -282,9 +291,9 @@ func stripTags(s string) string {
 					if !inline[a] {
 						b.WriteByte(' ')
 					}
-				} else if kept[tag] > 0 {
-					kept[tag]--
-					b.WriteString(raw)
+				} else if kept[string(name)] > 0 {
+					kept[string(name)]--
+					b.Write(raw)
 				}
 				continue
 			}
@@ -292,19 +301,22 @@ func stripTags(s string) string {
 				continue
 			}
 			if a := atom.Lookup(name); a != 0 {
-				if tt == html.StartTagToken && rawSkip[tag] {
-					skip = tag
+				if tt == html.StartTagToken && rawSkip[string(name)] {
+					skip = string(name)
 				}
 				if !inline[a] {
 					b.WriteByte(' ')
 				}
 				continue
 			}
-			if literalTag(z, tag, hasAttr) {
+			if literalTag(z, name, hasAttr) {
 				if tt == html.StartTagToken {
-					kept[tag]++
+					if kept == nil {
+						kept = map[string]int{}
+					}
+					kept[string(name)]++
 				}
-				b.WriteString(raw)
+				b.Write(raw)
 			}
 		}
 	}
@@ -312,8 +324,8 @@ func stripTags(s string) string {
 
 // literalTag reports whether an unknown tag reads as bracketed text rather than
 // markup: no attribute with a value, no event-handler name, no custom-element name.
-func literalTag(z *html.Tokenizer, tag string, more bool) bool {
-	if strings.ContainsAny(tag, "-:") {
+func literalTag(z *html.Tokenizer, tag []byte, more bool) bool {
+	if bytes.ContainsAny(tag, "-:") {
 		return false
 	}
 	for more {
@@ -335,7 +347,27 @@ func clean(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			// ASCII, most of every feed, without decoding: the same tests as
+			// below (unicode.IsSpace, then unicode.IsControl) for these bytes.
+			i++
+			switch {
+			case c == ' ' || c >= '\t' && c <= '\r':
+				space = true
+				continue
+			case c < 0x20 || c == 0x7f:
+				continue
+			}
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteByte(c)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
 		switch {
 		case unicode.IsSpace(r):
 			space = true
