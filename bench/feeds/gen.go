@@ -130,7 +130,8 @@ type Item struct {
 	GUID      string
 	Permalink bool   // GUID is the link
 	Lead      string // plain text, 1-3 sentences
-	Body      string // HTML of the whole article; "" for lead-only feeds
+	Body      string // HTML of the article, starting with the lead
+	Full      bool   // the feed carries Lead as the description and Body as the content; else Body as the description
 	Author    string
 	Category  string
 	Published time.Time
@@ -197,10 +198,7 @@ func (c *Corpus) item(o Outlet, k int) Item {
 		budget -= len(it.Lead)
 	}
 	it.Body = c.body(r, o, it, paras, budget)
-	if !o.Full {
-		// A lead-only feed carries its first paragraphs as the description.
-		it.Lead = ""
-	}
+	it.Full = o.Full
 	return it
 }
 
@@ -418,7 +416,7 @@ func renderRSS(b *bytes.Buffer, o Outlet, items []Item) {
 		} else {
 			fmt.Fprintf(b, "<guid isPermaLink=\"false\">%s</guid>\n", xmlEscape(it.GUID))
 		}
-		if it.Lead != "" {
+		if it.Full {
 			fmt.Fprintf(b, "<description><![CDATA[<p>%s</p>]]></description>\n<content:encoded><![CDATA[%s]]></content:encoded>\n", xmlEscape(it.Lead), it.Body)
 		} else {
 			fmt.Fprintf(b, "<description><![CDATA[%s]]></description>\n", it.Body)
@@ -442,7 +440,7 @@ func renderAtom(b *bytes.Buffer, o Outlet, items []Item) {
 	for _, it := range items {
 		fmt.Fprintf(b, "<entry>\n<title>%s</title>\n<id>%s</id>\n<link rel=\"alternate\" href=\"%s\"/>\n<published>%s</published>\n<updated>%s</updated>\n<author><name>%s</name></author>\n<category term=\"%s\"/>\n",
 			xmlEscape(it.Title), xmlEscape(it.GUID), xmlEscape(it.Link), o.date(it.Published), o.date(it.Published), xmlEscape(it.Author), xmlEscape(it.Category))
-		if it.Lead != "" {
+		if it.Full {
 			fmt.Fprintf(b, "<summary>%s</summary>\n<content type=\"html\">%s</content>\n", xmlEscape(it.Lead), xmlEscape(it.Body))
 		} else {
 			fmt.Fprintf(b, "<summary type=\"html\">%s</summary>\n", xmlEscape(it.Body))
@@ -478,7 +476,11 @@ type jsonAuthor struct {
 func renderJSON(b *bytes.Buffer, o Outlet, items []Item) {
 	f := jsonFeed{Version: "https://jsonfeed.org/version/1.1", Title: o.Name, Home: o.Site, Lang: o.Lang}
 	for _, it := range items {
-		f.Items = append(f.Items, jsonItem{ID: it.GUID, URL: it.Link, Title: it.Title, Summary: it.Lead, HTML: it.Body,
+		summary := ""
+		if it.Full {
+			summary = it.Lead
+		}
+		f.Items = append(f.Items, jsonItem{ID: it.GUID, URL: it.Link, Title: it.Title, Summary: summary, HTML: it.Body,
 			Published: o.date(it.Published), Authors: []jsonAuthor{{it.Author}}, Tags: []string{it.Category}})
 	}
 	enc := json.NewEncoder(b)
