@@ -56,8 +56,10 @@ func BenchmarkNormalize(b *testing.B) {
 // of the poller's per-item work does not include gofeed.
 type parsedFetcher struct{ feed *gofeed.Feed }
 
-func (f parsedFetcher) Fetch(context.Context, fetch.Request) (*fetch.Response, error) { return nil, nil }
-func (f parsedFetcher) Parse([]byte, string, string) (*gofeed.Feed, error)            { return f.feed, nil }
+func (f parsedFetcher) Fetch(context.Context, fetch.Request) (*fetch.Response, error) {
+	return nil, nil
+}
+func (f parsedFetcher) Parse([]byte, string, string) (*gofeed.Feed, error) { return f.feed, nil }
 
 // BenchmarkParseItems is what a worker does to a parsed feed besides gofeed:
 // normalise, detect the language, classify, and sanitise the HTML of the items
