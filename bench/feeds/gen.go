@@ -210,17 +210,13 @@ func (c *Corpus) body(r *rand.Rand, o Outlet, it Item, lead []string, size int) 
 			o.Site, it.Seq, xmlEscape(it.Title), xmlEscape(it.Title))
 	}
 	fmt.Fprintf(&b, `<p class="lead">%s</p>`, xmlEscape(strings.Join(lead, " ")))
-	filler := enFiller
-	if o.Lang == "ko" {
-		filler = koFiller
-	}
 	for n := 0; b.Len()+300 < size; n++ {
 		b.WriteString(`<p style="margin:0 0 1em">`)
 		for s := range 2 + r.IntN(3) {
 			if s > 0 {
 				b.WriteByte(' ')
 			}
-			sentence := xmlEscape(pick(r, filler))
+			sentence := xmlEscape(filler(r, o.Lang))
 			switch r.IntN(8) {
 			case 0:
 				fmt.Fprintf(&b, `<a href="/news/articleView.html?idxno=%d" target="_blank">%s</a>`, 1000+r.IntN(90000), sentence)
@@ -236,6 +232,38 @@ func (c *Corpus) body(r *rand.Rand, o Outlet, it Item, lead []string, size int) 
 		}
 	}
 	return b.String()
+}
+
+// filler composes one sentence of an article body.
+func filler(r *rand.Rand, lang string) string {
+	if lang == "ko" {
+		switch r.IntN(4) {
+		case 0:
+			role := pick(r, koRoles)
+			return fmt.Sprintf("%s %s%s%s %s%s %s %s에 대해 \"%s %s\"고 말했다.", pick(r, koOrg), pick(r, koSurnames), pick(r, koGiven), pick(r, koGiven),
+				role, josa(role, "은", "는"), pick(r, koWhen), pick(r, koTopic), pick(r, koQuoteHead), pick(r, koQuote))
+		case 1:
+			m := pick(r, koMetric)
+			return fmt.Sprintf("%s에 따르면 올해 %s%s %d%s으로 전년 대비 %d.%d%% %s했다.", pick(r, koOrg), m, josa(m, "은", "는"),
+				10+r.IntN(9990), pick(r, koUnit), r.IntN(40), r.IntN(10), pick(r, []string{"증가", "감소"}))
+		case 2:
+			return fmt.Sprintf("%s 지역에서는 %d월 %d일부터 %s 관련 설명회가 %d차례 열릴 예정이다.", pick(r, koPlace), 1+r.IntN(12), 1+r.IntN(28), pick(r, koTopic), 2+r.IntN(9))
+		}
+		who := pick(r, koWho)
+		return fmt.Sprintf("%s %s", pick(r, koFiller), fmt.Sprintf("%s%s %s에서 %d명이 참석한 가운데 의견을 밝혔다.", who, josa(who, "은", "는"), pick(r, koPlace), 20+r.IntN(480)))
+	}
+	switch r.IntN(4) {
+	case 0:
+		return fmt.Sprintf("%s %s, %s at %s, said %s that on %s: \"%s %s.\"", pick(r, enFirst), pick(r, enLast), pick(r, enRoles), pick(r, enOrg),
+			pick(r, enWhen), pick(r, enTopic), pick(r, enQuoteHead), pick(r, enQuote))
+	case 1:
+		return fmt.Sprintf("According to %s, %s reached %d %s this year, %s %d.%d%% from a year earlier.", pick(r, enOrg), pick(r, enMetric),
+			10+r.IntN(9990), pick(r, enUnit), pick(r, []string{"up", "down"}), r.IntN(40), r.IntN(10))
+	case 2:
+		return fmt.Sprintf("Briefings on %s are planned in %s from %s %d, with %d sessions in all.", pick(r, enTopic), pick(r, enPlace),
+			time.Month(1+r.IntN(12)), 1+r.IntN(28), 2+r.IntN(9))
+	}
+	return fmt.Sprintf("%s %s, %s, spoke to %d people in %s.", pick(r, enFiller), pick(r, enWho), pick(r, enRoles), 20+r.IntN(480), pick(r, enPlace))
 }
 
 // koEvent composes a Korean report of AI-policy event e: the facts come from
@@ -292,7 +320,7 @@ func enEvent(r *rand.Rand, e int) (string, []string) {
 	default:
 		title = fmt.Sprintf("Update: %s %s %s", strings.TrimPrefix(actor, "The "), action, policy)
 	}
-	paras := []string{fmt.Sprintf("%s on %s said it %s %s, in a move it said would %s.", actor, day, strings.TrimSuffix(action, "s"), policy, purpose)}
+	paras := []string{fmt.Sprintf("%s on %s said it %s %s, in a move it said would %s.", actor, day, action, policy, purpose)}
 	if r.IntN(3) > 0 {
 		paras = append(paras, fmt.Sprintf("The plan will be open to comments from %s before a final version is adopted later this year.", who))
 	}

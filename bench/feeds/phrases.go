@@ -166,3 +166,36 @@ var enOutlets = []string{
 }
 
 var enSections = []string{"Top stories", "Technology", "Business", "Politics", "World", "Science"}
+
+// Filler sentences are composed from these, with numbers, so that article
+// bodies vary as much as real ones (real feeds gzip about 4:1).
+var (
+	koWho    = []string{"업계 관계자", "한 전문가", "정부 관계자", "시장 분석가", "회사 대변인", "학계 관계자", "시민단체 대표", "증권사 연구원", "지역 주민", "협회 관계자", "노조 측", "투자자"}
+	koWhen   = []string{"이날", "지난주", "최근", "전날", "이번 주 초", "지난달 말", "올해 상반기", "오전 브리핑에서"}
+	koTopic  = []string{"향후 전망", "시장 반응", "세부 일정", "예산 규모", "관련 규정", "후속 조치", "투자 계획", "소비자 영향", "인력 수급", "해외 사례", "지역 경제", "가격 동향"}
+	koQuote  = []string{"상황을 면밀히 지켜보고 있다", "아직 결정된 바 없다", "연내 구체적인 방안이 나올 것", "추가 협의가 필요하다", "긍정적인 효과가 기대된다", "부담이 커질 수 있다", "현장의 목소리를 더 들어야 한다", "일정이 다소 늦어질 수 있다"}
+	koOrg    = []string{"한국무역협회", "통계청", "금융감독원", "한국거래소", "대한상공회의소", "업계", "한국개발연구원", "산업연구원", "한국소비자원", "시장조사업체"}
+	koMetric = []string{"매출", "거래량", "방문객 수", "투자액", "수출액", "가입자 수", "신규 고용", "영업이익", "출하량", "이용 건수"}
+	koUnit   = []string{"억 원", "만 명", "건", "조 원", "만 대", "개"}
+	koPlace  = []string{"서울", "부산", "대구", "인천", "광주", "대전", "세종", "수원", "판교", "여의도", "강남", "제주"}
+	enWho    = []string{"An industry official", "One analyst", "A government spokesperson", "A company executive", "A local resident", "A trade group representative", "An economist", "A senior adviser", "A union leader", "An investor"}
+	enWhen   = []string{"on Monday", "last week", "earlier this month", "in a statement", "at a briefing", "late on Friday", "this morning", "in an interview"}
+	enTopic  = []string{"the outlook", "market reaction", "the timetable", "the budget", "the new rules", "next steps", "investment plans", "the impact on consumers", "hiring", "overseas examples", "the local economy", "prices"}
+	enQuote  = []string{"we are watching closely", "nothing has been decided yet", "details will follow before the end of the year", "more consultation is needed", "the effects should be positive", "costs could rise", "we need to hear from people on the ground", "the schedule may slip"}
+	enOrg    = []string{"the statistics office", "the central bank", "a trade association", "the exchange", "a market research firm", "the chamber of commerce", "the consumer agency", "an industry survey", "the labour ministry", "the port authority"}
+	enMetric = []string{"revenue", "trading volume", "visitor numbers", "investment", "exports", "subscriber numbers", "new hires", "operating profit", "shipments", "transactions"}
+	enUnit   = []string{"million dollars", "thousand people", "cases", "billion dollars", "thousand units", "sites"}
+	enPlace  = []string{"London", "Seoul", "New York", "Brussels", "Tokyo", "Toronto", "Chicago", "Berlin", "Sydney", "Austin", "Dublin", "Singapore"}
+)
+
+// Names are composed from these, so that few sentences repeat.
+var (
+	koSurnames  = []string{"김", "이", "박", "최", "정", "강", "조", "윤", "장", "임", "한", "오", "서", "신", "권", "황", "안", "송", "류", "홍"}
+	koGiven     = []string{"민", "서", "지", "현", "우", "준", "예", "하", "도", "윤", "수", "연", "재", "은", "영", "태", "성", "진", "혜", "주", "유", "승", "원", "경", "호", "빈", "아", "린", "율", "희"}
+	koRoles     = []string{"연구위원", "대표", "교수", "국장", "과장", "본부장", "수석연구원", "이사", "센터장", "팀장"}
+	koQuoteHead = []string{"현장에서는", "당장은", "장기적으로", "무엇보다", "결국", "일단", "지금으로서는", "내년에는"}
+	enFirst     = []string{"James", "Maria", "Wei", "Aisha", "Daniel", "Sofia", "Kenji", "Olivia", "Mateo", "Hana", "Noah", "Fatima", "Lucas", "Emma", "Arjun", "Chloe", "Samuel", "Yuna", "Omar", "Grace"}
+	enLast      = []string{"Smith", "Kim", "Garcia", "Nguyen", "Okafor", "Rossi", "Tanaka", "Muller", "Patel", "Brown", "Lee", "Silva", "Cohen", "Dubois", "Novak", "Khan", "Larsen", "Walsh", "Ito", "Moreno"}
+	enRoles     = []string{"a researcher", "the chief executive", "a professor", "the director", "a policy adviser", "the head of research", "a partner", "a spokeswoman", "a spokesman", "the chair"}
+	enQuoteHead = []string{"For now,", "In the long run,", "Above all,", "Frankly,", "In practice,", "Next year,", "On balance,", "So far,"}
+)
