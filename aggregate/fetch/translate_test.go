@@ -1,0 +1,89 @@
+package fetch
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/mmcdole/gofeed"
+)
+
+// TestParserSkipsOnlyTheImageScan parses the sample feeds and the shared corpus's
+// real feeds with gleaner's parser and with gofeed's default: the results must
+// be the same but for images (those given as enclosures and the like are still
+// read: TestParserKeepsDeclaredImages).
+func TestParserSkipsOnlyTheImageScan(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "feeds", "*.xml"))
+	if real, err := filepath.Glob(filepath.Join(corpusDirOrEmpty(), "real", "*")); err == nil {
+		files = append(files, real...)
+	}
+	if len(files) < 4 {
+		t.Fatalf("only %d feeds to compare", len(files))
+	}
+	ours, theirs := newParser(), gofeed.NewParser()
+	compared, scanned := 0, 0
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The same decoded bytes for both (the sample feeds have placeholders
+		// that do not matter here).
+		text, err := Decode(raw, "")
+		if err != nil {
+			continue
+		}
+		a, errA := ours.Parse(bytes.NewReader(text))
+		b, errB := theirs.Parse(bytes.NewReader(text))
+		if (errA == nil) != (errB == nil) {
+			t.Errorf("%s: errors differ: %v / %v", f, errA, errB)
+			continue
+		}
+		if errA != nil {
+			continue
+		}
+		for _, it := range b.Items {
+			if it.Image != nil {
+				scanned++
+			}
+		}
+		for _, fd := range []*gofeed.Feed{a, b} {
+			fd.Image = nil // the channel's, scanned from its description when it has no <image>
+			for _, it := range fd.Items {
+				it.Image = nil
+			}
+		}
+		if !reflect.DeepEqual(a, b) {
+			t.Errorf("%s: feeds differ beyond item images", f)
+		}
+		compared++
+	}
+	t.Logf("%d feeds compared, %d items with an image from gofeed's default", compared, scanned)
+	if scanned == 0 {
+		t.Error("no feed had an item image: the comparison shows nothing")
+	}
+}
+
+// TestParserKeepsDeclaredImages: an enclosure image is still read.
+func TestParserKeepsDeclaredImages(t *testing.T) {
+	doc := `<rss version="2.0"><channel><title>t</title><item><title>a</title>
+<enclosure url="https://img.example/a.jpg" type="image/jpeg" length="1"/>
+<description><![CDATA[<img src="https://img.example/b.jpg">]]></description></item>
+<item><title>b</title><description><![CDATA[<p><img src="https://img.example/c.jpg"></p>]]></description></item></channel></rss>`
+	f, err := newParser().ParseString(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Items[0].Image == nil || f.Items[0].Image.URL != "https://img.example/a.jpg" || f.Items[1].Image != nil {
+		t.Fatalf("images %+v, %+v: want the enclosure's, and none scanned from HTML", f.Items[0].Image, f.Items[1].Image)
+	}
+}
+
+func corpusDirOrEmpty() string {
+	if s := os.Getenv("GLEANER_SHARED"); s != "" {
+		return filepath.Join(s, "corpus")
+	}
+	return filepath.Join("..", "..", "..", "shared", "corpus")
+}
