@@ -43,8 +43,27 @@ bench:
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
+# Installs the binary, the systemd unit (ExecStart= rewritten to BINDIR) and the
+# example config, under DESTDIR for packaging. The unit goes to
+# $(PREFIX)/lib/systemd/system, which systemd searches for /usr/local and /usr
+# alike; the config is installed as $(SYSCONFDIR)/gleaner/gleaner.toml only when
+# none is there, and always as $(DATADIR)/gleaner/gleaner.example.toml.
+BINDIR     ?= $(PREFIX)/bin
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+DATADIR    ?= $(PREFIX)/share
+SYSCONFDIR ?= /etc
+
 install: build
-	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/gleaner
+	install -D -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/gleaner
+	install -d -m 0755 $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/local/bin/gleaner|$(BINDIR)/gleaner|g' deploy/gleaner.service > $(DESTDIR)$(UNITDIR)/gleaner.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/gleaner.service
+	install -D -m 0644 deploy/gleaner.example.toml $(DESTDIR)$(DATADIR)/gleaner/gleaner.example.toml
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/gleaner/gleaner.toml ]; then \
+		echo "kept $(DESTDIR)$(SYSCONFDIR)/gleaner/gleaner.toml"; \
+	else \
+		install -D -m 0644 deploy/gleaner.example.toml $(DESTDIR)$(SYSCONFDIR)/gleaner/gleaner.toml; \
+	fi
 
 clean:
 	rm -rf bin

@@ -29,8 +29,8 @@ func quietNotifier() *notifier {
 }
 
 // inProcess runs the daemon in this process on clk; stop ends it and returns
-// what it returned.
-func inProcess(t *testing.T, cfgPath string, clk *fakeClock) (logs *syncBuffer, stop func() error) {
+// what it returned. tune, if given, adjusts the daemon's options.
+func inProcess(t *testing.T, cfgPath string, clk *fakeClock, tune ...func(*daemonOptions)) (logs *syncBuffer, stop func() error) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("runs the daemon for several seconds; skipped with -short")
@@ -39,7 +39,11 @@ func inProcess(t *testing.T, cfgPath string, clk *fakeClock) (logs *syncBuffer, 
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- runDaemon(ctx, cfgPath, log, daemonOptions{now: clk.Now, notifier: quietNotifier()}) }()
+	o := daemonOptions{now: clk.Now, notifier: quietNotifier()}
+	for _, f := range tune {
+		f(&o)
+	}
+	go func() { done <- runDaemon(ctx, cfgPath, log, o) }()
 	var once sync.Once
 	var err error
 	stop = func() error {
@@ -133,6 +137,68 @@ func TestDatabaseLockedKeepsServing(t *testing.T) {
 
 	// The retry comes after a backoff of about a minute.
 	waitFeed("the new item after the retry", func(b string) bool { return strings.Contains(b, "rule 1-6") })
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRetentionInDaemon runs retention from the daemon's schedule on a clock
+// the test moves: unmatched items go after keep_unmatched, then the curated
+// ones after keep_matched, the feed empties, and a poll of the feed that still
+// lists them all brings none back.
+func TestRetentionInDaemon(t *testing.T) {
+	site := newFeedSite(t, 6)
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "gleaner.toml")
+	addr := listenAddr(t)
+	writeConfigFile(t, cfgPath, fmt.Sprintf("listen = %q\ndatabase = \"g.db\"\n[poll]\ninterval = \"3h\"\n"+
+		"[store]\nkeep_unmatched = \"1h\"\nkeep_matched = \"2h\"\n[[source]]\nname = \"one\"\nurl = %q\n", addr, site.url(1)))
+	clk := &fakeClock{t: time.Now()}
+	logs, stop := inProcess(t, cfgPath, clk, func(o *daemonOptions) {
+		o.retentionFirst, o.retentionEvery = 50*time.Millisecond, 100*time.Millisecond
+	})
+	eventually(t, nil, 30*time.Second, "/healthz", func() bool { code, _ := httpGet("http://" + addr + "/healthz"); return code == 200 })
+	items := func() float64 { return metricValue(scrape(t, addr), "gleaner_stored_rows", "table=items") }
+	deadline := time.Now().Add(30 * time.Second)
+	for items() != 6 {
+		clk.Add(2 * time.Second)
+		if time.Now().After(deadline) {
+			t.Fatalf("the first poll did not store 6 items; log:\n%s", logs)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	clk.Add(90 * time.Minute) // past keep_unmatched only
+	eventually(t, nil, 30*time.Second, "the unmatched items deleted", func() bool { return items() == 2 })
+	if _, body := httpGet("http://" + addr + "/feed.json"); !strings.Contains(body, "rule 1-0") || !strings.Contains(body, "rule 1-3") {
+		t.Errorf("the curated items went with the unmatched ones:\n%.500s", body)
+	}
+	clk.Add(time.Hour) // past keep_matched
+	eventually(t, nil, 30*time.Second, "every item deleted", func() bool { return items() == 0 })
+	eventually(t, nil, 30*time.Second, "the feed emptied", func() bool {
+		_, body := httpGet("http://" + addr + "/feed.json")
+		return strings.Contains(body, "AI Industry Policy") && !strings.Contains(body, "export controls")
+	})
+	// The feed gains an item, so the next poll reads it whole (not a 304) and
+	// sees every deleted item again: the tombstones keep them out.
+	site.addItems(1, 1)
+	clk.Add(2 * time.Hour)
+	eventually(t, nil, 30*time.Second, "the new item curated", func() bool {
+		_, body := httpGet("http://" + addr + "/feed.json")
+		return strings.Contains(body, "rule 1-6")
+	})
+	fams := scrape(t, addr)
+	if v := metricValue(fams, "gleaner_stored_rows", "table=items"); v != 1 {
+		t.Errorf("%v items stored, want only the new one: deleted items came back", v)
+	}
+	if _, body := httpGet("http://" + addr + "/feed.json"); strings.Contains(body, "rule 1-0") {
+		t.Errorf("a deleted item is back in the feed")
+	}
+	if v := metricValue(fams, "gleaner_retention_deleted_items_total"); v != 6 {
+		t.Errorf("gleaner_retention_deleted_items_total = %v, want 6", v)
+	}
+	if !strings.Contains(logs.String(), `msg=retention deleted=4`) {
+		t.Errorf("no retention run logged:\n%s", logs)
+	}
 	if err := stop(); err != nil {
 		t.Fatal(err)
 	}

@@ -31,7 +31,7 @@ func TestReloadByFileChangeAndSignal(t *testing.T) {
 	srcA := fmt.Sprintf("\n# source A, with a comment that must survive\n[[source]]\nname = \"A\"\nurl = %q\n", site.url(1))
 	writeConfigFile(t, cfgPath, head+srcA)
 
-	p := startGleaner(t, bin, cfgPath, "NOTIFY_SOCKET="+notify.path)
+	p := startGleaner(t, bin, cfgPath, "NOTIFY_SOCKET="+notify.path, "WATCHDOG_USEC=400000")
 	eventually(t, p, 30*time.Second, "READY=1", func() bool { return notify.has("READY=1") })
 	eventually(t, p, 30*time.Second, "source A polled", func() bool { return site.count("/feed/1.xml") > 0 })
 
@@ -100,10 +100,20 @@ func TestReloadByFileChangeAndSignal(t *testing.T) {
 	if !notify.has("RELOADING=1", "MONOTONIC_USEC=") {
 		t.Errorf("no RELOADING=1 with MONOTONIC_USEC sent: %q", notify.messages())
 	}
-	msgs := notify.messages()
-	if last := msgs[len(msgs)-1]; !strings.Contains(last, "READY=1") {
-		t.Errorf("last notification %q, want READY=1 after the reload", last)
-	}
+	eventually(t, p, 10*time.Second, "READY=1 after the last RELOADING=1", func() bool {
+		msgs, reloading := notify.messages(), -1
+		for i, m := range msgs {
+			if strings.Contains(m, "RELOADING=1") {
+				reloading = i
+			}
+		}
+		for _, m := range msgs[reloading+1:] {
+			if strings.Contains(m, "READY=1") {
+				return true
+			}
+		}
+		return false
+	})
 
 	// A new listen address needs a restart: reported, and the old one kept.
 	moved := strings.Replace(retitled, addr, "127.0.0.1:1", 1)
@@ -120,6 +130,9 @@ func TestReloadByFileChangeAndSignal(t *testing.T) {
 
 	if code := p.stop(t); code != 0 {
 		t.Fatalf("exit status %d; log:\n%s", code, p.log)
+	}
+	if !notify.has("WATCHDOG=1") {
+		t.Errorf("the watchdog was never pinged: %q", notify.messages())
 	}
 	if !notify.has("STOPPING=1") {
 		t.Errorf("no STOPPING=1 sent: %q", notify.messages())
