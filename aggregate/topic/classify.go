@@ -89,7 +89,10 @@ func (c *Classifier) Classify(d Doc) Result {
 		if a.start != b.start {
 			return int(a.start - b.start)
 		}
-		return int(b.end - a.end)
+		if a.end != b.end {
+			return int(b.end - a.end)
+		}
+		return int(a.term - b.term) // one order for reasons, whatever the automaton's
 	})
 	triggerHit := c.resolve(hits, &s.text)
 
@@ -268,13 +271,8 @@ func (c *Classifier) scan(text, cased []byte, field uint8, s *scratch) {
 	if m == nil || len(text) == 0 {
 		return
 	}
-	it := m.ac.IterByte(text)
-	for mt := it.Next(); mt != nil; mt = it.Next() {
-		start, pat := mt.Start(), mt.Pattern()
-		c.record(m, pat, text, cased, start, field, s)
-		for _, q := range m.prefixes[pat] {
-			c.record(m, int(q), text, cased, start, field, s)
-		}
+	for _, mt := range m.ac.FindAllOverlapping(text) {
+		c.record(m, mt.PatternID, text, cased, mt.Start, field, s)
 	}
 }
 

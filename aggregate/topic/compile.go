@@ -8,7 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	ahocorasick "github.com/petar-dambovaliev/aho-corasick"
+	"github.com/coregx/ahocorasick"
 )
 
 // ProfileError is one problem in a profile. Path names the key inside the
@@ -103,13 +103,11 @@ type crule struct {
 }
 
 // matcher is one Aho–Corasick automaton and, per pattern, the terms it stands
-// for (a pattern is shared when two groups list the same term) and the
-// shorter patterns that are its prefixes.
+// for (a pattern is shared when two groups list the same term).
 type matcher struct {
-	ac       ahocorasick.AhoCorasick
-	pats     []string
-	terms    [][]patTerm
-	prefixes [][]int32
+	ac    *ahocorasick.Automaton
+	pats  []string
+	terms [][]patTerm
 }
 
 // patTerm is a term a pattern stands for; exact is the case-kept form a
@@ -386,33 +384,16 @@ func buildMatcher(pats []string, terms [][]patTerm) *matcher {
 	if len(pats) == 0 {
 		return nil
 	}
-	b := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{
-		// Leftmost-longest iteration resumes one byte after each match's
-		// start, so it reports the longest pattern at every start position;
-		// the shorter patterns at the same start are its prefixes, listed in
-		// m.prefixes. Together that is every occurrence of every pattern, at
-		// a fraction of the library's overlapping iteration's allocations.
-		// Word edges are checked afterwards: the library's whole-word filter
-		// looks at single bytes and would take a Hangul byte for a letter.
-		MatchKind: ahocorasick.LeftMostLongestMatch,
-		DFA:       true,
-	})
-	m := &matcher{ac: b.Build(pats), pats: pats, terms: terms, prefixes: make([][]int32, len(pats))}
-	index := make(map[string]int32, len(pats))
-	for i, p := range pats {
-		index[p] = int32(i)
+	// The automaton reports every occurrence of every pattern (overlapping
+	// search), without allocating per match. Word edges are checked
+	// afterwards: they depend on runes, not bytes (a Hangul byte is not a
+	// letter).
+	ac, err := ahocorasick.NewBuilder().AddStrings(pats).Build()
+	if err != nil {
+		// Build fails only on an empty pattern set, excluded above.
+		panic("topic: build automaton: " + err.Error())
 	}
-	for i, p := range pats {
-		for n := 1; n < len(p); n++ {
-			if !utf8.RuneStart(p[n]) {
-				continue
-			}
-			if j, ok := index[p[:n]]; ok {
-				m.prefixes[i] = append(m.prefixes[i], j)
-			}
-		}
-	}
-	return m
+	return &matcher{ac: ac, pats: pats, terms: terms}
 }
 
 // compileTerm normalises a term and expands its optional spaces. It returns
@@ -510,15 +491,6 @@ func isSlug(s string) bool {
 		}
 	}
 	return s != "" && s[0] != '-' && s[len(s)-1] != '-'
-}
-
-func appendUnique(s []int32, v int32) []int32 {
-	for _, x := range s {
-		if x == v {
-			return s
-		}
-	}
-	return append(s, v)
 }
 
 // Profile returns the profile c was compiled from.

@@ -508,3 +508,52 @@ func BenchmarkCompileDefault(b *testing.B) {
 		}
 	}
 }
+
+// TestMatcherFindsEveryOccurrence checks the automaton against a plain
+// search: every occurrence of every pattern in the evaluation sets' text,
+// overlapping ones included, and nothing else.
+func TestMatcherFindsEveryOccurrence(t *testing.T) {
+	m := sharedDefault(t).matcher
+	type occ struct{ pat, start int }
+	var texts []string
+	for _, set := range []string{"dev.jsonl", "holdout.jsonl"} {
+		for _, it := range loadSet(t, set) {
+			texts = append(texts, it.Title, it.Summary)
+		}
+	}
+	texts = append(texts, "aiai ai 인공지능인공지능 AI 기본법AI기본법", "")
+	for _, s := range texts {
+		text := normalize(nil, s, false)
+		want := map[occ]bool{}
+		for pi, p := range m.pats {
+			for from := 0; ; {
+				i := bytes.Index(text[from:], []byte(p))
+				if i < 0 {
+					break
+				}
+				want[occ{pi, from + i}] = true
+				from += i + 1
+			}
+		}
+		got := map[occ]bool{}
+		for _, mt := range m.ac.FindAllOverlapping(text) {
+			if got[occ{mt.PatternID, mt.Start}] {
+				t.Errorf("%q: pattern %q at %d reported twice", s, m.pats[mt.PatternID], mt.Start)
+			}
+			got[occ{mt.PatternID, mt.Start}] = true
+			if mt.End-mt.Start != len(m.pats[mt.PatternID]) {
+				t.Errorf("%q: pattern %q reported with length %d", s, m.pats[mt.PatternID], mt.End-mt.Start)
+			}
+		}
+		for o := range want {
+			if !got[o] {
+				t.Errorf("%q: pattern %q at %d not reported", s, m.pats[o.pat], o.start)
+			}
+		}
+		for o := range got {
+			if !want[o] {
+				t.Errorf("%q: pattern %q at %d reported but absent", s, m.pats[o.pat], o.start)
+			}
+		}
+	}
+}
