@@ -398,7 +398,8 @@ func (c *Classifier) nearPair(hits []hit, text []byte, field uint8) (int32, int3
 		}
 		for j := range hits {
 			b := &hits[j]
-			if b.field != field || b.state != hitLive || !c.prox.with[c.groups[c.terms[b.term].group].kind] {
+			bg := &c.groups[c.terms[b.term].group]
+			if b.field != field || b.state != hitLive || !c.prox.with[bg.kind] || bg.weak {
 				continue
 			}
 			lo, hi := a.end, b.start

@@ -82,6 +82,10 @@ type cgroup struct {
 	weight float64
 	max    float64
 	facet  string
+	// weak: capped below every need_min a rule asks of its kind, so it can
+	// add evidence but never stand for its kind alone; it earns no
+	// proximity bonus either ("China's AI start-ups" is not policy).
+	weak bool
 }
 
 // cterm is one term of one group, or a disambiguation context term
@@ -371,6 +375,26 @@ func Compile(p *Profile) (*Classifier, error) {
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
+	}
+
+	// A group is weak when its cap is below the need_min of every rule
+	// that needs its kind (and some rule does).
+	for gi := range c.groups {
+		g := &c.groups[gi]
+		if g.max <= 0 {
+			continue
+		}
+		needed, reachable := false, false
+		for _, r := range c.rules {
+			if !slices.Contains(r.need, g.kind) {
+				continue
+			}
+			needed = true
+			if g.max >= r.needMin {
+				reachable = true
+			}
+		}
+		g.weak = needed && !reachable
 	}
 
 	for _, pat := range pats {

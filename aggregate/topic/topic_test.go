@@ -226,6 +226,10 @@ func TestDefaultDecisions(t *testing.T) {
 		{"사건의 is not 건의", "AI 관련 사건의 판결 3건의 의미", "전문가들은 AI 기업 분쟁 사건의 쟁점을 짚었다.", false, "rule: none holds"},
 		{"electric bill", "Why AI data centers raise your electric bill", "Utilities pass grid costs to households.", false, "ignored inside \"electric bill\""},
 		{"의정부", "의정부시, 시민 AI 강좌 개설", "평생학습관은 인공지능 강좌를 운영한다.", false, "ignored inside \"의정부\""},
+		{"승부처 is not 부처", "반도체 승부처는 AI", "업계는 인공지능 수요가 실적을 가를 것으로 본다.", false, "ignored inside \"승부처\""},
+		{"AI outbreak in a quarantine list", "정부, 규제개혁 추진방향 확정", "신산업 규제를 푼다. 겨울철 AI 발생에 대비해 특별 방역도 한다.", false, "dropped by avian-influenza"},
+		{"UN General Assembly", "General Assembly adopts first AI resolution", "Member states agreed on safe and trustworthy artificial intelligence.", true, "rule: ai+actor"},
+		{"AX is AI", "행안부, 공공 AX 사업에 예산 배정", "지자체 민원 업무를 자동화한다.", true, `title: "AX" ai-case`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := classifyDefault(t, tc.title, tc.summary)
@@ -290,6 +294,19 @@ func TestProximity(t *testing.T) {
 	far := c.Classify(Doc{Summary: "The government said the plan, which covers roads, rail, ports, housing and many other things besides, also touches AI."})
 	if !hasReason(near, "proximity") || hasReason(far, "proximity") {
 		t.Errorf("near %v\nfar %v", near.Reasons, far.Reasons)
+	}
+}
+
+// TestWeakActorNoProximity: a name or place that only adds evidence
+// ("China", "Trump") earns no proximity bonus; a government term does.
+func TestWeakActorNoProximity(t *testing.T) {
+	weak := classifyDefault(t, "China AI start-ups raise record sums", "")
+	if hasReason(weak, "proximity") {
+		t.Errorf("proximity to a weak actor: %v", weak.Reasons)
+	}
+	strong := classifyDefault(t, "Government AI start-ups raise record sums", "")
+	if !hasReason(strong, `"AI" near "government" proximity`) {
+		t.Errorf("no proximity to a government term: %v", strong.Reasons)
 	}
 }
 
