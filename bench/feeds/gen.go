@@ -47,9 +47,13 @@ const NewPerChange = 5
 // maxShift bounds how often one feed can advance; item dates leave room for it.
 const maxShift = 8
 
-// events is the size of the pool of AI-policy events per language: with 1,000
-// outlets about five reports per event.
-const events = 1000
+// events is the size of the pool of AI-policy events per language, and
+// eventsPerHour how many happen in an hour: with 1,000 outlets, about five
+// reports per event.
+const (
+	events        = 1000
+	eventsPerHour = 8
+)
 
 // Outlet is one generated source: a news site with one feed.
 type Outlet struct {
@@ -164,7 +168,7 @@ func (c *Corpus) item(o Outlet, k int) Item {
 	if o.Lang == "ko" {
 		it.AIPolicy = r.IntN(5) == 0
 		if it.AIPolicy {
-			it.Title, paras = koEvent(r, r.IntN(events))
+			it.Title, paras = koEvent(r, c.eventAt(r, it.Published))
 		} else {
 			it.Title, paras = koOther(r)
 		}
@@ -176,7 +180,7 @@ func (c *Corpus) item(o Outlet, k int) Item {
 	} else {
 		it.AIPolicy = r.IntN(5) == 0
 		if it.AIPolicy {
-			it.Title, paras = enEvent(r, r.IntN(events))
+			it.Title, paras = enEvent(r, c.eventAt(r, it.Published))
 		} else {
 			it.Title, paras = enOther(r)
 		}
@@ -200,6 +204,15 @@ func (c *Corpus) item(o Outlet, k int) Item {
 	it.Body = c.body(r, o, it, paras, budget)
 	it.Full = o.Full
 	return it
+}
+
+// eventAt picks the AI-policy event an item published at t reports: events
+// happen eventsPerHour an hour, counting back from the base time, and an item
+// reports one of those of the few hours before it, as news follows events.
+func (c *Corpus) eventAt(r *rand.Rand, t time.Time) int {
+	h := int(c.base.Sub(t) / time.Hour)
+	e := (h+r.IntN(4))*eventsPerHour + r.IntN(eventsPerHour)
+	return ((e % events) + events) % events
 }
 
 // body writes an article of about size bytes of HTML, starting with the lead.
@@ -266,30 +279,57 @@ func filler(r *rand.Rand, lang string) string {
 	return fmt.Sprintf("%s %s, %s, spoke to %d people in %s.", pick(r, enFiller), pick(r, enWho), pick(r, enRoles), 20+r.IntN(480), pick(r, enPlace))
 }
 
-// koEvent composes a Korean report of AI-policy event e: the facts come from
-// e, the wording from r.
+// koEvent composes a Korean report of AI-policy event e: the facts (who, what,
+// how much, how many, who said it) come from e, the wording from r, so that
+// reports of one event share their details and different events do not.
 func koEvent(r *rand.Rand, e int) (string, []string) {
 	er := rand.New(rand.NewPCG(uint64(e), 0x6b6f))
-	actor, policy, action := pick(er, koActors), pick(er, koPolicies), pick(er, koActions)
+	actor, action := pick(er, koActors), pick(er, koActions)
+	policy := pick(er, koDomains) + " " + pick(er, koInstruments)
 	purpose, who, reaction := pick(er, koPurposes), pick(er, koStakeholders), pick(er, koReactions)
-	day := 1 + er.IntN(28)
+	day, month, won, tasks := 1+er.IntN(28), 1+er.IntN(12), 50+er.IntN(9950), 3+er.IntN(60)
+	official := pick(er, koSurnames) + syllables(er, 2)
+	role, place := pick(er, koRoles), pick(er, koPlace)
+	// The project's name goes with the instrument: "'누리-7' 자율주행 실증 사업".
+	policy = fmt.Sprintf("'%s-%d' %s", syllables(er, 2), 1+er.IntN(99), policy)
+	detail := koCompany(er) + "·" + koCompany(er) + "·" + koCompany(er) + ", " + syllables(er, 2) + "·" + syllables(er, 2) + "·" + syllables(er, 2)
 	var title string
+	switch r.IntN(6) {
+	case 0:
+		title = fmt.Sprintf("%s, %s %s…%d억 원 투입", actor, policy, action, won)
+	case 1:
+		title = fmt.Sprintf("%s %d월 %s…%s %s \"%s\"", policy, month, action, official, role, purpose)
+	case 2:
+		title = fmt.Sprintf("%s \"%s %s\"", actor, policy, action)
+	case 3:
+		title = fmt.Sprintf("[종합] %d개 과제 담은 %s", tasks, policy)
+	case 4:
+		title = fmt.Sprintf("%s서 %s %s", place, policy, action)
+	default:
+		title = fmt.Sprintf("%s %s, %s %d억 원", actor, official, policy, won)
+	}
+	var paras []string
 	switch r.IntN(4) {
 	case 0:
-		title = fmt.Sprintf("%s, %s %s", actor, policy, action)
+		paras = append(paras, fmt.Sprintf("%s%s %d일 %s에서 %s%s %s했다.", actor, josa(actor, "은", "는"), day, place, policy, josa(policy, "을", "를"), action))
 	case 1:
-		title = fmt.Sprintf("%s %s…\"%s\"", policy, action, purpose)
+		paras = append(paras, fmt.Sprintf("%s %s%s %d억 원 규모로 %s됐다.", actor, policy, josa(policy, "이", "가"), won, action))
 	case 2:
-		title = fmt.Sprintf("%s \"%s %s\" 방침", actor, policy, action)
+		paras = append(paras, fmt.Sprintf("%s %s%s %d개 과제의 %s%s %s.", official, role, josa(role, "이", "가"), tasks, policy, josa(policy, "을", "를"), pick(r, []string{"내놨다", "공개했다", "설명했다", "발표했다"})))
 	default:
-		title = fmt.Sprintf("[종합] %s, %s %s", actor, policy, action)
+		paras = append(paras, fmt.Sprintf("%s·%d억 원·%d개 과제. %s %s 얘기다.", place, won, tasks, actor, policy))
 	}
-	paras := []string{fmt.Sprintf("%s%s %d일 %s%s %s했다고 밝혔다.", actor, josa(actor, "은", "는"), day, policy, josa(policy, "을", "를"), action)}
-	if r.IntN(3) > 0 {
-		paras = append(paras, fmt.Sprintf("이번 조치는 %s%s 위한 것으로, %s의 의견을 수렴해 다음 달 최종안을 확정할 계획이다.", purpose, josa(purpose, "을", "를"), who))
+	paras = append(paras, detail+".")
+	switch r.IntN(4) {
+	case 0:
+		paras = append(paras, fmt.Sprintf("%s %s%s \"%s\"고 강조했다.", official, role, josa(role, "은", "는"), purpose))
+	case 1:
+		paras = append(paras, fmt.Sprintf("%s%s 목표다.", purpose, josa(purpose, "이", "가")))
+	case 2:
+		paras = append(paras, fmt.Sprintf("%d월까지 %s 의견을 듣는다.", month, who))
 	}
 	if r.IntN(2) == 0 {
-		paras = append(paras, fmt.Sprintf("업계에서는 \"%s\"는 반응이 나온다.", reaction))
+		paras = append(paras, fmt.Sprintf("\"%s\"(%s)", reaction, who))
 	}
 	return title, paras
 }
@@ -308,24 +348,52 @@ var weekdays = []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday"}
 
 func enEvent(r *rand.Rand, e int) (string, []string) {
 	er := rand.New(rand.NewPCG(uint64(e), 0x656e))
-	actor, policy, action := pick(er, enActors), pick(er, enPolicies), pick(er, enActions)
+	actor, action := pick(er, enActors), pick(er, enActions)
+	policy := pick(er, enInstruments) + " for " + pick(er, enDomains)
 	purpose, who, reaction := pick(er, enPurposes), pick(er, enStakeholders), pick(er, enReactions)
-	day := pick(er, weekdays)
+	day, month, dollars, pages := pick(er, weekdays), time.Month(1+er.IntN(12)), 5+er.IntN(995), 12+er.IntN(300)
+	official := pick(er, enFirst) + " " + strings.ToUpper(letters(er, 1)) + letters(er, 5)
+	place := pick(er, enPlace)
+	// The project's name goes with the instrument: "Kelado-7, rules for deepfakes".
+	policy = fmt.Sprintf("%s%s-%d, %s", strings.ToUpper(letters(er, 1)), letters(er, 5), 1+er.IntN(99), policy)
+	detail := enCompany(er) + ", " + enCompany(er) + ", " + enCompany(er) + "; " + enCompany(er) + ", " + enCompany(er) + ", " + enCompany(er)
 	var title string
-	switch r.IntN(3) {
+	switch r.IntN(5) {
 	case 0:
-		title = fmt.Sprintf("%s %s %s", actor, action, policy)
+		title = fmt.Sprintf("%s %s %s, with $%d million attached", actor, action, policy, dollars)
 	case 1:
-		title = fmt.Sprintf("%s %s %s, citing need to %s", actor, action, policy, purpose)
+		title = fmt.Sprintf("%s %s %s", strings.TrimPrefix(actor, "The "), action, policy)
+	case 2:
+		title = fmt.Sprintf("%s on %s: %d pages, %s", official, policy, pages, month)
+	case 3:
+		title = fmt.Sprintf("In %s, %s %s %s", place, strings.TrimPrefix(actor, "The "), action, policy)
 	default:
-		title = fmt.Sprintf("Update: %s %s %s", strings.TrimPrefix(actor, "The "), action, policy)
+		title = fmt.Sprintf("$%d million for %s", dollars, policy)
 	}
-	paras := []string{fmt.Sprintf("%s on %s said it %s %s, in a move it said would %s.", actor, day, action, policy, purpose)}
-	if r.IntN(3) > 0 {
-		paras = append(paras, fmt.Sprintf("The plan will be open to comments from %s before a final version is adopted later this year.", who))
+	var paras []string
+	doc := pick(r, []string{"plan", "proposal", "package", "framework", "blueprint", "draft"})
+	worth := pick(r, []string{"backed by", "worth", "costing", "with"})
+	switch r.IntN(4) {
+	case 0:
+		paras = append(paras, fmt.Sprintf("%s on %s %s %s in %s.", actor, day, action, policy, place))
+	case 1:
+		paras = append(paras, fmt.Sprintf("%s %s a %s (%d pages, %s $%d million): %s.", official, pick(r, []string{"presented", "unveiled", "published", "released"}), doc, pages, worth, dollars, policy))
+	case 2:
+		paras = append(paras, fmt.Sprintf("%s %s %s, %s $%d million, officials in %s said.", actor, action, policy, worth, dollars, place))
+	default:
+		paras = append(paras, fmt.Sprintf("%s: %s's %d-page %s %s %s.", place, official, pages, doc, pick(r, []string{"covers", "targets", "is about", "concerns"}), policy))
+	}
+	paras = append(paras, detail+".")
+	switch r.IntN(4) {
+	case 0:
+		paras = append(paras, fmt.Sprintf("%s wants to %s.", official, purpose))
+	case 1:
+		paras = append(paras, fmt.Sprintf("The goal: %s.", purpose))
+	case 2:
+		paras = append(paras, fmt.Sprintf("Comments from %s are due by %s.", who, month))
 	}
 	if r.IntN(2) == 0 {
-		paras = append(paras, fmt.Sprintf("Critics said %s.", reaction))
+		paras = append(paras, fmt.Sprintf("%s say %s.", strings.ToUpper(who[:1])+who[1:], reaction))
 	}
 	return title, paras
 }
@@ -338,6 +406,38 @@ func enOther(r *rand.Rand) (string, []string) {
 		paras = append(paras, pick(r, enOtherLeads))
 	}
 	return title, paras
+}
+
+// koCompany and enCompany make up the name of a company taking part.
+func koCompany(r *rand.Rand) string { return syllables(r, 3) }
+
+func enCompany(r *rand.Rand) string { return strings.ToUpper(letters(r, 1)) + letters(r, 4+r.IntN(4)) }
+
+// syllables makes a Korean proper noun of n syllables, as names are: drawn from
+// several hundred syllables, so that two made-up names rarely share a bigram.
+func syllables(r *rand.Rand, n int) string {
+	initials := []int{0, 2, 3, 5, 6, 7, 9, 11, 12, 14, 15, 16, 17, 18} // ㄱㄴㄷㄹㅁㅂㅅㅇㅈㅊㅋㅌㅍㅎ
+	medials := []int{0, 2, 4, 6, 8, 12, 13, 17, 18, 20}                // ㅏㅑㅓㅕㅗㅛㅜㅠㅡㅣ
+	finals := []int{0, 0, 0, 4, 8, 16, 21}                             // none, ㄴ, ㄹ, ㅁ, ㅇ
+	var b strings.Builder
+	for range n {
+		b.WriteRune(rune(0xAC00 + (initials[r.IntN(len(initials))]*21+medials[r.IntN(len(medials))])*28 + finals[r.IntN(len(finals))]))
+	}
+	return b.String()
+}
+
+// letters makes a pronounceable Latin word of n letters.
+func letters(r *rand.Rand, n int) string {
+	const consonants, vowels = "bcdfghklmnprstvz", "aeiou"
+	b := make([]byte, n)
+	for i := range b {
+		if i%2 == 0 {
+			b[i] = consonants[r.IntN(len(consonants))]
+		} else {
+			b[i] = vowels[r.IntN(len(vowels))]
+		}
+	}
+	return string(b)
 }
 
 // josa picks the Korean particle form that agrees with the last syllable of w:

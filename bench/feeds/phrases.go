@@ -8,10 +8,8 @@ package feeds
 
 // koActors are Korean and foreign public bodies, as Korean news names them.
 var koActors = []string{
-	"과학기술정보통신부", "개인정보보호위원회", "방송통신위원회", "공정거래위원회", "금융위원회",
-	"산업통상자원부", "행정안전부", "국회 과학기술정보방송통신위원회", "대통령실", "국무조정실",
-	"서울시", "경기도", "문화체육관광부", "교육부", "고용노동부", "EU 집행위원회", "미국 상무부",
-	"일본 정부", "영국 정부", "중국 국가인터넷정보판공실",
+	"과기정통부", "개인정보위", "방통위", "공정위", "금융위", "산업부", "행안부", "과방위", "대통령실", "국조실",
+	"서울시", "경기도", "문체부", "교육부", "고용부", "EU 집행위", "美 상무부", "日 정부", "英 정부", "中 인터넷판공실",
 }
 
 // koPolicies are AI-policy instruments: what the actor acts on.
@@ -30,6 +28,8 @@ var koActions = []string{
 var koPurposes = []string{
 	"인공지능 산업 경쟁력 강화", "이용자 보호와 신뢰 확보", "AI 안전성 검증 체계 마련",
 	"국내 AI 기업의 해외 진출 지원", "개인정보 침해 예방", "규제 불확실성 해소",
+	"지방 중소기업의 기술 도입 촉진", "공공서비스 품질 개선", "청년 일자리 창출", "의료 현장 부담 완화",
+	"저작권자 권리 보장", "선거 공정성 확보", "반도체 공급망 안정", "교육 격차 해소", "데이터 주권 강화", "전력 수요 관리",
 }
 
 var koStakeholders = []string{
@@ -39,6 +39,8 @@ var koStakeholders = []string{
 var koReactions = []string{
 	"규제가 지나치게 모호하다", "산업 육성에 실질적인 도움이 될 것", "시행 시기가 너무 이르다",
 	"글로벌 기준에 맞춘 조치로 평가된다", "중소기업 부담이 커질 수 있다", "이용자 보호 장치가 부족하다",
+	"예산이 턱없이 모자란다", "현장 의견이 빠졌다", "해외 빅테크만 유리해진다", "늦었지만 환영한다",
+	"세부 기준부터 내놔야 한다", "스타트업엔 숨통이 트일 것",
 }
 
 // koOther are headlines of everyday news: subject and predicate are combined.
@@ -110,7 +112,10 @@ var enActions = []string{
 var enPurposes = []string{
 	"protect consumers while keeping the industry competitive", "close loopholes exploited by developers",
 	"give companies legal certainty", "align with international standards", "curb misuse of generative models",
-	"secure the supply of advanced chips",
+	"secure the supply of advanced chips", "bring rural hospitals up to date", "cut waiting times at benefit offices",
+	"keep elections free of fabricated videos", "train 20,000 engineers", "pay artists whose work trains models",
+	"lower power bills near server farms", "stop biased screening of job applicants", "speed up permits for labs",
+	"make small firms less dependent on foreign clouds", "give teachers tools they can trust",
 }
 
 var enStakeholders = []string{
@@ -120,7 +125,9 @@ var enStakeholders = []string{
 var enReactions = []string{
 	"the rules are too vague to comply with", "the measure is long overdue", "the timeline is unrealistic",
 	"smaller firms will bear most of the cost", "the approach strikes a reasonable balance",
-	"enforcement will decide whether it works",
+	"enforcement will decide whether it works", "the money falls far short", "nobody asked the nurses",
+	"it hands the market to the largest platforms", "it is a welcome first step", "the definitions must come first",
+	"startups finally get room to breathe",
 }
 
 var enOtherSubjects = []string{
@@ -198,4 +205,28 @@ var (
 	enLast      = []string{"Smith", "Kim", "Garcia", "Nguyen", "Okafor", "Rossi", "Tanaka", "Muller", "Patel", "Brown", "Lee", "Silva", "Cohen", "Dubois", "Novak", "Khan", "Larsen", "Walsh", "Ito", "Moreno"}
 	enRoles     = []string{"a researcher", "the chief executive", "a professor", "the director", "a policy adviser", "the head of research", "a partner", "a spokeswoman", "a spokesman", "the chair"}
 	enQuoteHead = []string{"For now,", "In the long run,", "Above all,", "Frankly,", "In practice,", "Next year,", "On balance,", "So far,"}
+)
+
+// AI-policy instruments are composed of a domain and a kind of instrument, so
+// that events differ in what they are about, as real ones do.
+var (
+	koDomains = []string{"자율주행", "의료 AI", "금융 AI", "딥페이크", "AI 반도체", "AI 데이터센터", "공공 AI 서비스", "AI 교과서",
+		"생성형 AI 저작권", "AI 채용", "얼굴인식", "AI 상담 챗봇", "AI 보안", "스마트공장 AI", "지능형 로봇", "초거대 AI", "AI 인재 양성",
+		"온디바이스 AI", "AI 윤리", "AI 클라우드", "선거 딥페이크", "AI 학습데이터", "피지컬 AI", "AI 돌봄"}
+	koInstruments = []string{"시행령", "가이드라인", "지원 사업", "규제 샌드박스", "인증제", "영향평가 제도", "실증 사업", "종합계획",
+		"개정안", "특별법", "기본계획", "전담 조직", "예산안", "표준안", "고시", "세제 지원", "펀드", "면허 제도"}
+	enDomains = []string{"self-driving cars", "medical AI", "AI in banking", "deepfakes", "AI chips", "data centres", "public-sector AI",
+		"AI in schools", "AI training data", "AI hiring tools", "facial recognition", "customer-service chatbots", "AI security",
+		"industrial robots", "frontier models", "AI skills", "on-device AI", "AI ethics", "cloud computing", "election deepfakes",
+		"AI in policing", "AI copyright", "open-source models", "AI in healthcare billing"}
+	enInstruments = []string{"rules", "guidelines", "a funding programme", "a regulatory sandbox", "a certification scheme",
+		"impact assessments", "pilot projects", "a national strategy", "amendments", "a special law", "a task force", "a budget line",
+		"technical standards", "a licensing regime", "a code of conduct", "tax credits", "an investment fund", "reporting duties"}
+)
+
+// Project code names make each event's reports share words no other event has.
+var (
+	koCodeSyl = []string{"누리", "한빛", "온새", "다온", "가람", "새봄", "해솔", "라온", "미르", "아라", "별빛", "초롱", "소담", "하람", "다솜", "이음", "나래", "두레", "마루", "여울", "너울", "보람", "슬기", "한결", "어울", "푸름", "늘품", "단비", "윤슬", "물결"}
+	enCodeWord = []string{"Kestrel", "Granite", "Juniper", "Harbor", "Falcon", "Meridian", "Aurora", "Cobalt", "Willow", "Summit", "Beacon", "Cascade", "Orchid", "Sparrow", "Basalt", "Lantern", "Quartz", "Tundra", "Heron", "Mosaic",
+		"Pioneer", "Atlas", "Cedar", "Delta", "Ember", "Fjord", "Glacier", "Horizon", "Ivory", "Jasper", "Keystone", "Lotus", "Magnet", "Nimbus", "Onyx", "Prism", "Raven", "Sierra", "Talon", "Vertex"}
 )

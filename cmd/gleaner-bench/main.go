@@ -177,8 +177,9 @@ func run(o options, concurrency int, out io.Writer) error {
 			return err
 		}
 		res.cold, res.warm, res.chg = append(res.cold, cold), append(res.warm, warm), append(res.chg, chg)
-		progress("run %d: cold %.2fs (CPU %.2fs, kept %d, peak RSS %.0f MB), warm %.3fs (CPU %.3fs), changed %.3fs (CPU %.3fs, new %d)",
-			r+1, cold.Seconds, cold.CPU, cold.Kept, float64(cold.PeakRSS)/1e6, warm.Seconds, warm.CPU, chg.Seconds, chg.CPU, chg.New)
+		progress("run %d: cold %.2fs (CPU %.2fs, in Save %.2fs, refresh %.2fs, kept %d, peak RSS %.0f MB), warm %.3fs (CPU %.3fs), changed %.3fs (CPU %.3fs, in Save %.3fs, refresh %.3fs, new %d)",
+			r+1, cold.Seconds, cold.CPU, cold.SaveSeconds, cold.RefreshSeconds, cold.Kept, float64(cold.PeakRSS)/1e6,
+			warm.Seconds, warm.CPU, chg.Seconds, chg.CPU, chg.SaveSeconds, chg.RefreshSeconds, chg.New)
 	}
 
 	if err := measureServing(cfgPath, o, res); err != nil {

@@ -27,6 +27,22 @@ type pipeline struct {
 	store   *store.Store
 	poller  *aggregate.Poller
 	publish *publish.Handler
+	saver   *timedSaver
+
+	refreshTime time.Duration
+}
+
+// timedSaver is the store as the poller's Saver, timing the writer's saves:
+// they run one at a time, so their total bounds a round from below.
+type timedSaver struct {
+	*store.Store
+	busy time.Duration
+}
+
+func (t *timedSaver) Save(ctx context.Context, b []aggregate.Fetched, g aggregate.Grouper) ([]aggregate.SaveStats, bool, error) {
+	start := time.Now()
+	defer func() { t.busy += time.Since(start) }()
+	return t.Store.Save(ctx, b, g)
 }
 
 func openPipeline(ctx context.Context, cfgPath string, log *slog.Logger) (*pipeline, error) {
@@ -46,7 +62,7 @@ func openPipeline(ctx context.Context, cfgPath string, log *slog.Logger) (*pipel
 	if err != nil {
 		return nil, err
 	}
-	p := &pipeline{cfg: cfg, store: st}
+	p := &pipeline{cfg: cfg, store: st, saver: &timedSaver{Store: st}}
 	hc := fetch.NewHTTPClient(cfg.Poll.Timeout.D())
 	fc := fetch.New(hc, fetch.Options{
 		UserAgent: "gleaner-bench",
@@ -56,7 +72,7 @@ func openPipeline(ctx context.Context, cfgPath string, log *slog.Logger) (*pipel
 		PerHost:   cfg.Poll.PerHost,
 	})
 	p.publish = publish.New(publishOptions(cfg), st, st, log)
-	p.poller = aggregate.NewPoller(st, fc, c, aggregate.Options{
+	p.poller = aggregate.NewPoller(p.saver, fc, c, aggregate.Options{
 		Concurrency: cfg.Poll.Concurrency,
 		MaxBackoff:  cfg.Poll.MaxBackoff.D(),
 		MaxAge:      cfg.Feed.MaxAge.D(),
@@ -83,6 +99,8 @@ func openPipeline(ctx context.Context, cfgPath string, log *slog.Logger) (*pipel
 }
 
 func (p *pipeline) refresh(ctx context.Context) {
+	start := time.Now()
+	defer func() { p.refreshTime += time.Since(start) }()
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	if _, err := p.publish.Refresh(ctx); err != nil {
@@ -138,6 +156,7 @@ type roundResult struct {
 	Round                         string
 	Seconds                       float64
 	CPU                           float64 // seconds of CPU time used
+	SaveSeconds, RefreshSeconds   float64 // spent by the writer in store.Save and in refreshing the curated feed
 	Sources, OK, NotModified, Err int
 	Seen, New, Kept               int
 	PeakRSS                       int64 // bytes, this process so far
@@ -146,8 +165,10 @@ type roundResult struct {
 
 func (p *pipeline) round(ctx context.Context, name string) roundResult {
 	start, cpu0 := time.Now(), cpuTime()
+	p.saver.busy, p.refreshTime = 0, 0
 	reports := p.poller.PollAll(ctx)
-	r := roundResult{Round: name, Seconds: time.Since(start).Seconds(), CPU: (cpuTime() - cpu0).Seconds(), Sources: len(reports)}
+	r := roundResult{Round: name, Seconds: time.Since(start).Seconds(), CPU: (cpuTime() - cpu0).Seconds(), Sources: len(reports),
+		SaveSeconds: p.saver.busy.Seconds(), RefreshSeconds: p.refreshTime.Seconds()}
 	for _, rep := range reports {
 		switch {
 		case rep.Err != nil:
