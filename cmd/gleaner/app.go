@@ -30,8 +30,9 @@ type app struct {
 	poller  *aggregate.Poller
 	publish *publish.Handler
 	grouper aggregate.Grouper // nil: only identical URLs group
-	// announce writes the static export and pings the WebSub hub after changes.
-	announce *announcer
+	// announce writes the static export and pings the WebSub hub after changes;
+	// a reload that changes [publish] swaps it.
+	announce atomic.Pointer[announcer]
 	curated  atomic.Int64 // entries in the default curated feed at its last refresh
 }
 
@@ -133,11 +134,7 @@ func newAppWith(ctx context.Context, cfg *config.Config, c *topic.Classifier, lo
 		PerHost:   cfg.Poll.PerHost,
 	})
 	a.publish = publish.New(publishOptions(cfg), countingLister{st, a}, st, log)
-	var hub *publish.Notifier
-	if cfg.Publish.Hub != "" {
-		hub = publish.NewNotifier(a.client, cfg.Publish.Hub, publish.Topics(publishOptions(cfg)), log)
-	}
-	a.announce = newAnnouncer(a.publish, cfg.Publish.ExportDir, hub, log)
+	a.announce.Store(a.announcerFor(cfg))
 	a.poller = aggregate.NewPoller(st, fc, c, aggregate.Options{
 		Concurrency: cfg.Poll.Concurrency,
 		MaxBackoff:  cfg.Poll.MaxBackoff.D(),
@@ -151,14 +148,14 @@ func newAppWith(ctx context.Context, cfg *config.Config, c *topic.Classifier, lo
 	if cfg.Stories.On() {
 		g, err := a.newGrouper(ctx)
 		if err != nil {
-			st.Close()
+			a.close()
 			return nil, err
 		}
 		a.grouper = g
 		a.poller.SetGrouper(g)
 	}
 	if err := a.syncSources(ctx); err != nil {
-		st.Close()
+		a.close()
 		return nil, err
 	}
 	return a, nil
@@ -222,8 +219,8 @@ func (a *app) refresh(ctx context.Context) {
 		a.log.Error("refresh curated feed", "error", err)
 		return
 	}
-	if changed && a.announce != nil {
-		a.announce.changed(ctx)
+	if an := a.announce.Load(); changed && an != nil {
+		an.changed(ctx)
 	}
 }
 
@@ -238,9 +235,18 @@ func (a *app) reclassify(ctx context.Context, c aggregate.Classifier, since time
 	return st, nil
 }
 
+// announcerFor builds the announcer of cfg's [publish] export_dir and hub.
+func (a *app) announcerFor(cfg *config.Config) *announcer {
+	var hub *publish.Notifier
+	if cfg.Publish.Hub != "" {
+		hub = publish.NewNotifier(a.client, cfg.Publish.Hub, publish.Topics(publishOptions(cfg)), a.log)
+	}
+	return newAnnouncer(a.publish, cfg.Publish.ExportDir, hub, a.log)
+}
+
 func (a *app) close() error {
-	if a.announce != nil {
-		a.announce.close()
+	if an := a.announce.Load(); an != nil {
+		an.close()
 	}
 	return a.store.Close()
 }

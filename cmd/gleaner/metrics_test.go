@@ -44,8 +44,10 @@ func TestReadinessAndMetrics(t *testing.T) {
 	eventually(t, p, 30*time.Second, "/readyz 200", func() bool { code, _ := httpGet("http://" + addr + "/readyz"); return code == 200 })
 	// The first round may have been only some of the sources (first polls are
 	// spread out): wait until every one has been polled.
-	eventually(t, p, 30*time.Second, "three sources polled", func() bool {
-		return metricValue(scrape(t, addr), "gleaner_fetches_total") >= 3
+	eventually(t, p, 30*time.Second, "three sources polled and saved", func() bool {
+		m := scrape(t, addr)
+		return metricValue(m, "gleaner_fetches_total") >= 3 && metricValue(m, "gleaner_items_seen_total") == 12 &&
+			metricValue(m, "gleaner_sources", "state=pending") == 0
 	})
 	for range 3 {
 		httpGet("http://" + addr + "/feed.atom")

@@ -115,6 +115,11 @@ func (r *reloader) apply(ctx context.Context, cfg *config.Config, c *topic.Class
 		r.a.publish.SetOptions(publishOptions(cfg))
 		changed = append(changed, "feed")
 	}
+	newAnnouncer := old.Publish.ExportDir != cfg.Publish.ExportDir || old.Publish.Hub != cfg.Publish.Hub ||
+		old.Feed.BaseURL != cfg.Feed.BaseURL // the hub is told the feeds' URLs
+	if newAnnouncer {
+		changed = append(changed, "publish")
+	}
 	if old.Stories.On() != cfg.Stories.On() || old.Stories.Window.D() != cfg.Stories.Window.D() || old.Stories.Threshold != cfg.Stories.Threshold {
 		changed = append(changed, "stories")
 		if cfg.Stories.On() {
@@ -139,6 +144,11 @@ func (r *reloader) apply(ctx context.Context, cfg *config.Config, c *topic.Class
 		r.a.poller.SetClassifier(c)
 	}
 	r.a.setConfig(cfg)
+	if newAnnouncer {
+		// The old one may be waiting on a slow hub: let it finish on its own.
+		old := r.a.announce.Swap(r.a.announcerFor(cfg))
+		go old.close()
+	}
 	r.log.Info("config reloaded", "config", r.path, "sources", len(cfg.Sources), "added", added, "removed", removed,
 		"changed", changed)
 	if len(restart) > 0 {
@@ -152,6 +162,10 @@ func (r *reloader) apply(ctx context.Context, cfg *config.Config, c *topic.Class
 		}
 	} else {
 		r.a.refresh(ctx)
+	}
+	if newAnnouncer {
+		// Write the export to its new place, and tell the new hub, now.
+		r.a.announce.Load().changed(ctx)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -128,5 +129,41 @@ func TestRedact(t *testing.T) {
 	}
 	if !strings.Contains(b.String(), `"n":3`) {
 		t.Errorf("other values changed: %s", b.String())
+	}
+}
+
+// TestReloadPublishExportDir sets [publish] export_dir under a running daemon:
+// the static export is written there at once, not at the next change.
+func TestReloadPublishExportDir(t *testing.T) {
+	site := newFeedSite(t, 3)
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "gleaner.toml")
+	addr := listenAddr(t)
+	base := fmt.Sprintf("listen = %q\ndatabase = \"g.db\"\n[poll]\ninterval = \"1h\"\n[[source]]\nname = \"one\"\nurl = %q\n", addr, site.url(1))
+	writeConfigFile(t, cfgPath, base)
+	clk := &fakeClock{t: time.Now()}
+	logs, stop := inProcess(t, cfgPath, clk)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		clk.Add(5 * time.Second)
+		if _, body := httpGet("http://" + addr + "/feed.json"); strings.Contains(body, "rule 1-0") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no curated item; log:\n%s", logs)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	os.Mkdir(filepath.Join(dir, "public"), 0o755) // export writes into an existing directory
+	writeConfigFile(t, cfgPath, base+"[publish]\nexport_dir = \"public\"\n")
+	eventually(t, nil, 30*time.Second, "the export written", func() bool {
+		b, err := os.ReadFile(filepath.Join(dir, "public", "feed.atom"))
+		return err == nil && strings.Contains(string(b), "rule 1-0")
+	})
+	if !strings.Contains(logs.String(), "changed=[publish]") {
+		t.Errorf("no [publish] change logged:\n%s", logs)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
 	}
 }
