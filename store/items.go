@@ -94,7 +94,13 @@ func (s *Store) Save(ctx context.Context, batch []aggregate.Fetched, g aggregate
 		stats[i] = st
 	}
 	for id := range w.touched {
-		if err := w.stories.recompute(ctx, id); err != nil {
+		var err error
+		if js := w.joins[id]; len(js) > 0 && !w.full[id] {
+			err = w.stories.join(ctx, id, js)
+		} else {
+			err = w.stories.recompute(ctx, id)
+		}
+		if err != nil {
 			return nil, false, fmt.Errorf("store: save: %w", err)
 		}
 	}
@@ -117,15 +123,21 @@ type writer struct {
 	story   *sql.Stmt // new story
 	entry   *sql.Stmt // story by entry id
 	exists  *sql.Stmt
-	touched map[int64]bool // stories to recompute before commit
+	touched map[int64]bool // stories to bring up to date before commit
+	// joins are the new curated members of touched stories; a story touched
+	// only by them is brought up to date from its row (see storyStmts.join),
+	// others (in full) from all their members.
+	joins   map[int64][]member
+	full    map[int64]bool
 	stories storyStmts
-	srcURL  map[int64]string
+	srcs    map[int64]source
 	nextID  int64 // id of the next new item
 	changed bool
 }
 
 func newWriter(ctx context.Context, tx *sql.Tx, g aggregate.Grouper) (*writer, error) {
-	w := &writer{tx: tx, g: g, touched: map[int64]bool{}, srcURL: map[int64]string{}, stories: storyStmts{tx: tx}}
+	w := &writer{tx: tx, g: g, touched: map[int64]bool{}, joins: map[int64][]member{}, full: map[int64]bool{},
+		srcs: map[int64]source{}, stories: storyStmts{tx: tx}}
 	prepare := func(dst **sql.Stmt, query string) error {
 		st, err := tx.PrepareContext(ctx, query)
 		if err != nil {
@@ -282,6 +294,7 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 			return err
 		}
 		w.touched[it.StoryID] = true
+		w.full[it.StoryID] = true // its verdict or date may have changed
 		w.changed = true
 	case it.Verdict.Match && it.Fresh:
 		if err := w.assignStory(ctx, it); err != nil {
@@ -339,35 +352,64 @@ func (w *writer) findStory(ctx context.Context, it *aggregate.Item) (int64, floa
 		}
 	}
 	if storyID == 0 {
-		id, err := w.newStory(ctx, it)
-		if err != nil {
-			return 0, 0, err
+		id, created, err := w.newStory(ctx, it)
+		if err != nil || created {
+			return id, 1, err
 		}
-		return id, 1, nil
+		storyID, sim = id, 1
 	}
-	w.touched[storyID] = true
+	if err := w.join(ctx, storyID, it); err != nil {
+		return 0, 0, err
+	}
 	return storyID, sim, nil
 }
 
-// newStory starts a story led by it. Two sources carrying the same URI id publish
-// the same article, so an existing story with that entry id is joined instead.
-func (w *writer) newStory(ctx context.Context, it *aggregate.Item) (int64, error) {
-	src, ok := w.srcURL[it.SourceID]
+// source is what Save needs of an item's source.
+type source struct {
+	url  string
+	rank int
+}
+
+func (w *writer) source(ctx context.Context, id int64) (source, error) {
+	src, ok := w.srcs[id]
 	if !ok {
-		if err := w.tx.QueryRowContext(ctx, "SELECT url FROM sources WHERE id = ?", it.SourceID).Scan(&src); err != nil {
-			return 0, fmt.Errorf("source of item: %w", err)
+		if err := w.tx.QueryRowContext(ctx, "SELECT url, rank FROM sources WHERE id = ?", id).Scan(&src.url, &src.rank); err != nil {
+			return src, fmt.Errorf("source of item: %w", err)
 		}
-		w.srcURL[it.SourceID] = src
+		w.srcs[id] = src
 	}
-	entryID := aggregate.EntryID(src, *it)
+	return src, nil
+}
+
+// join notes that the curated item it joins an existing story.
+func (w *writer) join(ctx context.Context, storyID int64, it *aggregate.Item) error {
+	src, err := w.source(ctx, it.SourceID)
+	if err != nil {
+		return err
+	}
+	w.touched[storyID] = true
+	w.joins[storyID] = append(w.joins[storyID], member{id: it.ID, source: it.SourceID, published: unix(it.Published),
+		firstSeen: unix(it.FirstSeen), lang: it.Lang, facets: joinFacets(it.Verdict.Facets), curated: true, rank: src.rank})
+	return nil
+}
+
+// newStory starts a story led by it, and reports whether it did. Two sources
+// carrying the same URI id publish the same article, so an existing story with
+// that entry id is returned instead.
+func (w *writer) newStory(ctx context.Context, it *aggregate.Item) (int64, bool, error) {
+	src, err := w.source(ctx, it.SourceID)
+	if err != nil {
+		return 0, false, err
+	}
+	entryID := aggregate.EntryID(src.url, *it)
 	var id int64
-	err := w.story.QueryRowContext(ctx, entryID, it.ID, it.SourceID, unix(it.Published), unix(it.FirstSeen), unix(it.FirstSeen), it.Lang,
+	err = w.story.QueryRowContext(ctx, entryID, it.ID, it.SourceID, unix(it.Published), unix(it.FirstSeen), unix(it.FirstSeen), it.Lang,
 		joinFacets(it.Verdict.Facets)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = w.entry.QueryRowContext(ctx, entryID).Scan(&id)
-		w.touched[id] = true
+		return id, false, err
 	}
-	return id, err
+	return id, err == nil, err
 }
 
 // recomputeStory derives a story's lead, dates, facets and visibility from its
@@ -382,8 +424,8 @@ func recomputeStory(ctx context.Context, tx *sql.Tx, id int64) error {
 // storyStmts are the statements of recomputeStory, prepared on first use, for
 // a transaction that recomputes many stories.
 type storyStmts struct {
-	tx                      *sql.Tx
-	members, remove, update *sql.Stmt
+	tx                                  *sql.Tx
+	members, remove, update, lead, ties *sql.Stmt
 }
 
 func (r *storyStmts) prepare(ctx context.Context) error {
@@ -398,13 +440,77 @@ func (r *storyStmts) prepare(ctx context.Context) error {
 	if r.remove, err = r.tx.PrepareContext(ctx, "DELETE FROM stories WHERE id = ?"); err != nil {
 		return err
 	}
-	r.update, err = r.tx.PrepareContext(ctx, `UPDATE stories SET lead_item_id = ?, source_id = ?, published = ?, first_seen = ?,
-		updated = max(updated, ?), lang = ?, facets = ?, members = ?, visible = ? WHERE id = ?`)
+	if r.update, err = r.tx.PrepareContext(ctx, `UPDATE stories SET lead_item_id = ?, source_id = ?, published = ?, first_seen = ?,
+		updated = max(updated, ?), lang = ?, facets = ?, members = ?, visible = ? WHERE id = ?`); err != nil {
+		return err
+	}
+	if r.lead, err = r.tx.PrepareContext(ctx, `SELECT st.lead_item_id, st.source_id, st.published, st.first_seen, st.lang, st.facets,
+		st.members, st.visible, s.rank FROM stories st JOIN sources s ON s.id = st.source_id WHERE st.id = ?`); err != nil {
+		return err
+	}
+	r.ties, err = r.tx.PrepareContext(ctx, `SELECT count(*) FROM items WHERE story_id = ? AND published = ? AND id != ?`)
 	return err
 }
 
+// join brings story id up to date after new curated members joined it, from
+// its row rather than from all its members: the lead can only change to one of
+// them, the facets only grow, and so on. It gives what recompute would, and
+// falls back to it when another member (new or not) was published in the same
+// second as the lead: such ties are decided by the sources' ranks, which the
+// config may have changed since the lead was chosen.
+func (r *storyStmts) join(ctx context.Context, id int64, joined []member) error {
+	if err := r.prepare(ctx); err != nil {
+		return fmt.Errorf("story %d: %w", id, err)
+	}
+	var lead member
+	var n, visible int
+	err := r.lead.QueryRowContext(ctx, id).Scan(&lead.id, &lead.source, &lead.published, &lead.firstSeen, &lead.lang,
+		&lead.facets, &n, &visible, &lead.rank)
+	if err != nil {
+		return fmt.Errorf("story %d: %w", id, err)
+	}
+	var ties int
+	if err := r.ties.QueryRowContext(ctx, id, lead.published, lead.id).Scan(&ties); err != nil {
+		return fmt.Errorf("story %d: %w", id, err)
+	}
+	if ties > 0 {
+		return r.recompute(ctx, id)
+	}
+	facets := map[string]bool{}
+	if visible != 0 {
+		for _, f := range strings.Fields(lead.facets) {
+			facets[f] = true
+		}
+	}
+	var maxSeen int64
+	for i := range joined {
+		m := &joined[i]
+		if m.published == lead.published {
+			return r.recompute(ctx, id)
+		}
+		n++
+		maxSeen = max(maxSeen, m.firstSeen)
+		for _, f := range strings.Fields(m.facets) {
+			facets[f] = true
+		}
+		if visible == 0 || before(m, &lead) {
+			lead, visible = *m, 1
+		}
+	}
+	list := make([]string, 0, len(facets))
+	for f := range facets {
+		list = append(list, f)
+	}
+	_, err = r.update.ExecContext(ctx, lead.id, lead.source, lead.published, lead.firstSeen, maxSeen, lead.lang,
+		joinFacets(list), n, visible, id)
+	if err != nil {
+		return fmt.Errorf("story %d: %w", id, err)
+	}
+	return nil
+}
+
 func (r *storyStmts) close() {
-	for _, st := range []*sql.Stmt{r.members, r.remove, r.update} {
+	for _, st := range []*sql.Stmt{r.members, r.remove, r.update, r.lead, r.ties} {
 		if st != nil {
 			st.Close()
 		}

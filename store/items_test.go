@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"hash/fnv"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -141,5 +143,140 @@ func TestSaveSameKeyTwiceInOnePoll(t *testing.T) {
 	entries, err := s.Curated(ctx, aggregate.Query{Limit: 10})
 	if c, _ := s.Count(ctx); err != nil || len(entries) != 1 || c.Items != 1 || c.Stories != 1 || entries[0].Item.Title != second.Title {
 		t.Fatalf("entries %d (%v), counts %+v", len(entries), err, c)
+	}
+}
+
+// storyRows reads every story's derived columns.
+func storyRows(t *testing.T, s *Store) map[int64]string {
+	t.Helper()
+	rows, err := s.w.Query(`SELECT id, lead_item_id, source_id, published, first_seen, updated, lang, facets, members, visible FROM stories`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id, lead, src, pub, seen, upd, members, visible int64
+		var lang, facets string
+		if err := rows.Scan(&id, &lead, &src, &pub, &seen, &upd, &lang, &facets, &members, &visible); err != nil {
+			t.Fatal(err)
+		}
+		out[id] = fmt.Sprint(lead, src, pub, seen, upd, lang, facets, members, visible)
+	}
+	return out
+}
+
+// Stories brought up to date from their rows as members join (storyStmts.join)
+// must equal stories recomputed from all their members, whatever the order of
+// arrival: earlier and later leads, ties in the published second, stories first
+// led by an item later revised, members that are not curated.
+func TestJoinedStoriesEqualRecomputed(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	src := sync(t, s, "https://a.example/feed", "https://b.example/feed", "https://c.example/feed", "https://d.example/feed")
+	g := &fakeGrouper{by: map[string]int64{}}
+	r := rand.New(rand.NewPCG(7, 11))
+	facets := []string{"law", "regulation", "funding", "chips", "privacy"}
+	var saved []aggregate.Item
+	// Later than the clock a revision stamps on its story, so that updated
+	// follows the members' first sightings.
+	seen := time.Now().Add(24 * time.Hour).Truncate(time.Second)
+	for round := range 40 {
+		var batch []aggregate.Fetched
+		for i := range src {
+			f := aggregate.Fetched{State: aggregate.FetchState{SourceID: src[i].ID}}
+			for k := range 1 + r.IntN(4) {
+				topic := fmt.Sprintf("story%d", r.IntN(12))
+				pub := t0.Add(-time.Duration(r.IntN(48*60)) * time.Minute)
+				if r.IntN(10) == 0 {
+					pub = t0.Add(-time.Duration(r.IntN(3)) * time.Hour) // ties in the published second
+				}
+				it := item(fmt.Sprintf("%d-%d-%d", i, round, k), fmt.Sprintf("https://news.example/%s/%d", topic, r.IntN(3)),
+					topic+": report", r.IntN(5) > 0, pub)
+				it.FirstSeen = seen.Add(time.Duration(round) * time.Minute)
+				it.Fresh = r.IntN(6) > 0
+				it.Lang = []string{"en", "ko"}[r.IntN(2)]
+				it.Verdict.Facets = []string{facets[r.IntN(len(facets))], facets[r.IntN(len(facets))]}
+				if len(saved) > 0 && r.IntN(8) == 0 {
+					// A revision of an earlier item: its story is recomputed in full.
+					it = saved[r.IntN(len(saved))]
+					if it.SourceID != src[i].ID {
+						continue
+					}
+					it.Title += " (updated)"
+					it.Verdict.Match = !it.Verdict.Match
+				}
+				f.Items = append(f.Items, it)
+			}
+			batch = append(batch, f)
+		}
+		if _, _, err := s.Save(ctx, batch, g); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range batch {
+			saved = append(saved, f.Items...)
+		}
+	}
+	got := storyRows(t, s)
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	for id := range got {
+		if err := recomputeStory(ctx, tx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	want := storyRows(t, s)
+	if len(got) < 10 {
+		t.Fatalf("only %d stories", len(got))
+	}
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("story %d: joined %q, recomputed %q", id, got[id], w)
+		}
+	}
+}
+
+// A tie in the published second between two members is decided by the
+// sources' ranks as they are when the story is brought up to date: after the
+// config reorders its sources, a member joining recomputes the lead.
+func TestJoinAfterRanksChangedRecomputesTies(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	urls := []string{"https://a.example/feed", "https://b.example/feed", "https://c.example/feed"}
+	src := sync(t, s, urls...)
+	g := &fakeGrouper{by: map[string]int64{}}
+	save := func(i int, it aggregate.Item) {
+		t.Helper()
+		if _, _, err := s.Save(ctx, []aggregate.Fetched{{State: aggregate.FetchState{SourceID: src[i].ID}, Items: []aggregate.Item{it}}}, g); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tied := t0.Add(-2 * time.Hour)
+	save(0, item("a1", "https://a/1", "summit: a", true, tied))
+	save(1, item("b1", "https://b/1", "summit: b", true, tied))
+	lead := func() string {
+		t.Helper()
+		e, err := s.Curated(ctx, aggregate.Query{Limit: 1})
+		if err != nil || len(e) != 1 {
+			t.Fatalf("curated: %v %d", err, len(e))
+		}
+		return e[0].Item.URL
+	}
+	if got := lead(); got != "https://a/1" {
+		t.Fatalf("lead %s, want the first-ranked source's", got)
+	}
+	// b now ranks first; c joins later, not tied with anyone.
+	if _, _, err := s.SyncSources(ctx, []aggregate.Source{{URL: urls[1], Rank: 0}, {URL: urls[0], Rank: 1}, {URL: urls[2], Rank: 2}}); err != nil {
+		t.Fatal(err)
+	}
+	save(2, item("c1", "https://c/1", "summit: c", true, t0.Add(-time.Hour)))
+	if got := lead(); got != "https://b/1" {
+		t.Fatalf("lead %s after the reorder, want b's (ranked first now)", got)
 	}
 }
