@@ -416,45 +416,80 @@ func (c *Classifier) nearPair(hits []hit, text []byte, field uint8) (int32, int3
 
 // listItems counts the items of the enumeration the span text[start:end] is
 // part of: items joined by list separators ("·", ",", "/") or by "and"/"or",
-// plus one for a trailing "등" or "etc".
+// plus one for a trailing "등" or "etc". Items are single words
+// ("드론·AI·바이오", "housing, energy, AI and banking"), or up to
+// listItemWords words when the list is closed by "and"/"or"/"등"/"etc"
+// ("drone flights, AI pilot projects and online pharmacies"): without that
+// closing word, commas around a phrase are more often a clause ("the AI basic
+// act, passed in December, takes effect").
 func listItems(text []byte, start, end int) int {
-	items := 1
+	n, _ := countItems(text, start, end, 1)
+	if m, closed := countItems(text, start, end, listItemWords); closed && m > n {
+		n = m
+	}
+	return n
+}
+
+// listItemWords is the most words a list item may have when the list is
+// closed by a conjunction.
+const listItemWords = 3
+
+// countItems counts list items around text[start:end], each of at most
+// maxWords words (the span itself counting as one word of its item), and
+// reports whether the list is closed by a conjunction or "등"/"etc".
+func countItems(text []byte, start, end, maxWords int) (items int, closed bool) {
+	items = 1
 	// Rightwards.
-	i := end
+	i, words := end, 1
 	for {
 		j := skipSpaces(text, i)
 		if n := sepAt(text, j); n > 0 {
 			items++
-			i = skipToken(text, skipSpaces(text, j+n))
+			i, words = skipToken(text, skipSpaces(text, j+n)), 1
 			continue
 		}
 		if n := conjAt(text, j); n > 0 && j > i {
 			items++
-			i = skipToken(text, skipSpaces(text, j+n))
+			closed = true
 			break // "A, B and C": the conjunction ends the list
 		}
 		if hasPrefixAt(text, j, "등") || hasPrefixAt(text, j, "etc") {
 			items++
+			closed = true
+			break
+		}
+		if words < maxWords && j > i {
+			if k := skipToken(text, j); k > j {
+				i, words = k, words+1
+				continue
+			}
 		}
 		break
 	}
 	// Leftwards.
-	i = start
+	i, words = start, 1
 	for {
 		j := skipSpacesBack(text, i)
 		if n := sepBefore(text, j); n > 0 {
 			items++
-			i = skipTokenBack(text, skipSpacesBack(text, j-n))
+			i, words = skipTokenBack(text, skipSpacesBack(text, j-n)), 1
 			continue
 		}
 		if n := conjBefore(text, j); n > 0 && j < i {
 			items++
-			i = skipTokenBack(text, skipSpacesBack(text, j-n))
+			closed = true
+			i, words = skipTokenBack(text, skipSpacesBack(text, j-n)), 1
 			continue
+		}
+		if words < maxWords && j < i {
+			if k := skipTokenBack(text, j); k < j {
+				i, words = k, words+1
+				continue
+			}
 		}
 		break
 	}
-	return items
+	return items, closed
 }
 
 // listSeps are the list separators as they stand in normalised text (NFKC

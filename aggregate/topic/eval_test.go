@@ -37,7 +37,14 @@ func mustDefault(t testing.TB) *Classifier {
 // to estimate how the profile does on items it was not shaped by; each was
 // looked at once measured, so today they are regression guards, and
 // fresh2's Korean recall (0.86, on items whose labels are debatable) is why
-// its floor is lower.
+// its floor is lower. fresh3.jsonl was written after measuring the profile
+// on real news (kept outside the repository): headline-and-lead items in the
+// style of real Korean and English reports, on other events, with the hard
+// negatives real news has (former ministers, crime sentencing, deregulation
+// lists, ".ai" domains, government as a mere backdrop). First measured at en
+// P 0.76 R 0.92, ko P 0.89 R 1.00; the fixes that followed were general
+// (masks, a crime group, list items of several words, lone ".ai"), and it
+// guards them: en P 0.92 R 0.96, ko P 0.96 R 1.00.
 var floors = []struct {
 	set   string
 	floor float64
@@ -46,6 +53,7 @@ var floors = []struct {
 	{"holdout.jsonl", 0.94},
 	{"fresh.jsonl", 0.94},
 	{"fresh2.jsonl", 0.84},
+	{"fresh3.jsonl", 0.90},
 }
 
 // belowFloor lists the languages of r whose precision or recall is under floor.
@@ -163,7 +171,7 @@ func TestReadLabeled(t *testing.T) {
 }
 
 func TestDevSetShape(t *testing.T) {
-	for _, set := range []string{"dev.jsonl", "holdout.jsonl", "fresh.jsonl", "fresh2.jsonl"} {
+	for _, set := range []string{"dev.jsonl", "holdout.jsonl", "fresh.jsonl", "fresh2.jsonl", "fresh3.jsonl"} {
 		items := loadSet(t, set)
 		ids := map[string]bool{}
 		n := map[string]int{}

@@ -193,7 +193,7 @@ func runeAt(text []byte, i int) rune {
 // leftBoundary reports whether a term whose first rune is a word rune may
 // start at text[i]: the rune before is not a word rune, and the term is not
 // the last label of a domain name or an address ("x.ai", "mistral.ai",
-// "press@ai").
+// "press@ai", ".ai").
 func leftBoundary(text []byte, i int) bool {
 	r := runeBefore(text, i)
 	if r < 0 {
@@ -203,7 +203,14 @@ func leftBoundary(text []byte, i int) bool {
 		return false
 	}
 	if r == '.' || r == '@' {
-		if isWordRune(runeBefore(text, i-1)) {
+		b := runeBefore(text, i-1)
+		if isWordRune(b) {
+			return false
+		}
+		// A lone ".ai" is a domain ending, not the word: ".ai domain sales".
+		// After Hangul the dot ends a sentence that lost its space when
+		// paragraphs were joined ("밝혔다.AI 기본법은").
+		if r == '.' && (b < 0 || b == ' ' || b == '(' || b == '"' || b == '\'') {
 			return false
 		}
 	}

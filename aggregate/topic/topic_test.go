@@ -112,6 +112,8 @@ func TestWordBoundaries(t *testing.T) {
 		{"He said the plan will maintain jobs", nil},
 		{"Thailand's tourism", nil},
 		{"x.ai and mistral.ai and press@ai", nil},
+		{".ai domains, (.ai) and \".ai\"", nil},
+		{"밝혔다.AI 산업", []string{"AI"}},
 		{"Samsung to make AI6 chips", []string{"chip"}},
 		{"AI's rise; AIs and (AI) and 'AI'", []string{"AI"}},
 		{"AI.", []string{"AI"}},
@@ -230,6 +232,15 @@ func TestDefaultDecisions(t *testing.T) {
 		{"AI outbreak in a quarantine list", "정부, 규제개혁 추진방향 확정", "신산업 규제를 푼다. 겨울철 AI 발생에 대비해 특별 방역도 한다.", false, "dropped by avian-influenza"},
 		{"UN General Assembly", "General Assembly adopts first AI resolution", "Member states agreed on safe and trustworthy artificial intelligence.", true, "rule: ai+actor"},
 		{"AX is AI", "행안부, 공공 AX 사업에 예산 배정", "지자체 민원 업무를 자동화한다.", true, `title: "AX" ai-case`},
+		{"former minister", "Former minister joins AI startup board", "The ex-minister will advise the chatbot maker on its growth in Europe.", false, `"minister" ignored inside "former minister"`},
+		{"전직 장관", "전직 장관, AI 기업 사외이사로", "장관을 지낸 인사가 인공지능 기업 이사회에 합류했다.", false, `"장관" ignored inside "전직 장관"`},
+		{"crime sentencing", "Court jails deepfake fraudster", "The defendant used a cloned voice to steal $1 million.", false, `"defendant" crime`},
+		{"penalty in a law is not a sentence", "딥페이크 성착취물 시청만 해도 징역 3년", "성폭력처벌법 개정안이 국회 본회의를 통과했다.", true, "rule: ai+actor"},
+		{"list of phrases", "Cabinet approves deregulation package", "It covers building permits, farm subsidies, AI pilot projects and online pharmacies.", false, "(list item x0.4)"},
+		{"clause is not a list", "AI basic act, passed in December, takes effect", "The science ministry will enforce it from January.", true, "rule: strong phrase"},
+		{"SEC", "SEC charges two advisers over AI claims", "The firms misled clients about their use of artificial intelligence.", true, `title: "SEC" agency-acronyms`},
+		{"Commerce", "Commerce widens AI chip licence rule", "Shipments of accelerators to more countries will need approval.", true, `title: "Commerce" agency-acronyms`},
+		{"e-commerce", "AI shopping agents reshape E-Commerce", "Retailers add chatbots to their apps.", false, `ignored inside "e commerce"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := classifyDefault(t, tc.title, tc.summary)
