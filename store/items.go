@@ -424,8 +424,8 @@ func recomputeStory(ctx context.Context, tx *sql.Tx, id int64) error {
 // storyStmts are the statements of recomputeStory, prepared on first use, for
 // a transaction that recomputes many stories.
 type storyStmts struct {
-	tx                                  *sql.Tx
-	members, remove, update, lead, ties *sql.Stmt
+	tx                            *sql.Tx
+	members, remove, update, lead *sql.Stmt
 }
 
 func (r *storyStmts) prepare(ctx context.Context) error {
@@ -444,11 +444,10 @@ func (r *storyStmts) prepare(ctx context.Context) error {
 		updated = max(updated, ?), lang = ?, facets = ?, members = ?, visible = ? WHERE id = ?`); err != nil {
 		return err
 	}
-	if r.lead, err = r.tx.PrepareContext(ctx, `SELECT st.lead_item_id, st.source_id, st.published, st.first_seen, st.lang, st.facets,
-		st.members, st.visible, s.rank FROM stories st JOIN sources s ON s.id = st.source_id WHERE st.id = ?`); err != nil {
-		return err
-	}
-	r.ties, err = r.tx.PrepareContext(ctx, `SELECT count(*) FROM items WHERE story_id = ? AND published = ? AND id != ?`)
+	r.lead, err = r.tx.PrepareContext(ctx, `SELECT st.lead_item_id, st.source_id, st.published, st.first_seen, st.lang, st.facets,
+		st.members, st.visible, s.rank,
+		(SELECT count(*) FROM items i WHERE i.story_id = st.id AND i.published = st.published AND i.id != st.lead_item_id)
+		FROM stories st JOIN sources s ON s.id = st.source_id WHERE st.id = ?`)
 	return err
 }
 
@@ -464,13 +463,10 @@ func (r *storyStmts) join(ctx context.Context, id int64, joined []member) error 
 	}
 	var lead member
 	var n, visible int
-	err := r.lead.QueryRowContext(ctx, id).Scan(&lead.id, &lead.source, &lead.published, &lead.firstSeen, &lead.lang,
-		&lead.facets, &n, &visible, &lead.rank)
-	if err != nil {
-		return fmt.Errorf("story %d: %w", id, err)
-	}
 	var ties int
-	if err := r.ties.QueryRowContext(ctx, id, lead.published, lead.id).Scan(&ties); err != nil {
+	err := r.lead.QueryRowContext(ctx, id).Scan(&lead.id, &lead.source, &lead.published, &lead.firstSeen, &lead.lang,
+		&lead.facets, &n, &visible, &lead.rank, &ties)
+	if err != nil {
 		return fmt.Errorf("story %d: %w", id, err)
 	}
 	if ties > 0 {
@@ -510,7 +506,7 @@ func (r *storyStmts) join(ctx context.Context, id int64, joined []member) error 
 }
 
 func (r *storyStmts) close() {
-	for _, st := range []*sql.Stmt{r.members, r.remove, r.update, r.lead, r.ties} {
+	for _, st := range []*sql.Stmt{r.members, r.remove, r.update, r.lead} {
 		if st != nil {
 			st.Close()
 		}

@@ -56,9 +56,7 @@ CREATE TABLE items (
 ) STRICT;
 CREATE UNIQUE INDEX items_identity ON items(source_id, key_hash);
 CREATE INDEX items_url ON items(url_hash) WHERE url_hash != 0;
--- By story, then published: a story's members in order, and whether one shares
--- the lead's published second (a tie that the sources' ranks decide).
-CREATE INDEX items_story ON items(story_id, published) WHERE story_id != 0;
+CREATE INDEX items_story ON items(story_id) WHERE story_id != 0;
 CREATE INDEX items_first_seen ON items(first_seen);
 
 -- A story is one piece of news, reported by one or more items. The curated feed
