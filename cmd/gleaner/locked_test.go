@@ -28,37 +28,33 @@ func quietNotifier() *notifier {
 	return &notifier{log: slog.New(slog.DiscardHandler), send: func(string) (bool, error) { return false, nil }}
 }
 
-// inProcess runs the daemon in this process on clk; stop ends it and returns
-// what it returned. tune, if given, adjusts the daemon's options.
-func inProcess(t *testing.T, cfgPath string, clk *fakeClock, tune ...func(*daemonOptions)) (logs *syncBuffer, stop func() error) {
+// inProcess runs the daemon in this process on clk, as a proc whose log the
+// test reads; stop ends it and returns what it returned. tune, if given,
+// adjusts the daemon's options.
+func inProcess(t *testing.T, cfgPath string, clk *fakeClock, tune ...func(*daemonOptions)) (p *proc, stop func() error) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("runs the daemon for several seconds; skipped with -short")
 	}
-	logs = &syncBuffer{}
-	log := slog.New(slog.NewTextHandler(logs, nil))
+	p = &proc{log: &syncBuffer{}, done: make(chan struct{})}
+	log := slog.New(slog.NewTextHandler(p.log, nil))
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
 	o := daemonOptions{now: clk.Now, notifier: quietNotifier()}
 	for _, f := range tune {
 		f(&o)
 	}
-	go func() { done <- runDaemon(ctx, cfgPath, log, o) }()
-	var once sync.Once
-	var err error
+	go func() { p.err = runDaemon(ctx, cfgPath, log, o); close(p.done) }()
 	stop = func() error {
-		once.Do(func() {
-			cancel()
-			select {
-			case err = <-done:
-			case <-time.After(30 * time.Second):
-				err = fmt.Errorf("daemon did not stop; log:\n%s", logs)
-			}
-		})
-		return err
+		cancel()
+		select {
+		case <-p.done:
+			return p.err
+		case <-time.After(30 * time.Second):
+			return fmt.Errorf("daemon did not stop; log:\n%s", p.log)
+		}
 	}
 	t.Cleanup(func() { stop() })
-	return logs, stop
+	return p, stop
 }
 
 // TestDatabaseLockedKeepsServing holds an exclusive lock on the database from
@@ -74,19 +70,22 @@ func TestDatabaseLockedKeepsServing(t *testing.T) {
 	addr := listenAddr(t)
 	writeConfigFile(t, cfgPath, fmt.Sprintf("listen = %q\ndatabase = \"g.db\"\n[poll]\ninterval = \"10m\"\n[[source]]\nname = \"one\"\nurl = %q\n", addr, site.url(1)))
 	clk := &fakeClock{t: time.Now()}
-	logs, stop := inProcess(t, cfgPath, clk)
+	p, stop := inProcess(t, cfgPath, clk)
 
 	feed := func() (int, string) { return httpGet("http://" + addr + "/feed.json") }
 	waitFeed := func(what string, cond func(string) bool) {
 		t.Helper()
-		deadline := time.Now().Add(30 * time.Second)
+		deadline := time.Now().Add(60 * time.Second)
 		for {
 			clk.Add(5 * time.Second) // first polls are spread over up to 10s of the clock
 			if code, body := feed(); code == 200 && cond(body) {
 				return
 			}
+			if p.exited() {
+				t.Fatalf("the daemon returned %v while waiting for %s; log:\n%s", p.err, what, p.log)
+			}
 			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s; log:\n%s", what, logs)
+				t.Fatalf("timed out waiting for %s; log:\n%s", what, p.log)
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
@@ -110,9 +109,13 @@ func TestDatabaseLockedKeepsServing(t *testing.T) {
 	site.addItems(1, 3) // item 6 is about policy
 	hits := site.count("/feed/1.xml")
 	clk.Add(11 * time.Minute)
-	eventually(t, nil, 30*time.Second, "the poll", func() bool { return site.count("/feed/1.xml") > hits })
+	eventually(t, p, 30*time.Second, "the poll", func() bool { return site.count("/feed/1.xml") > hits })
 	// While the save waits for the lock and after it gave up, the feed is served as it was.
-	for !strings.Contains(logs.String(), "save poll results") {
+	deadline := time.Now().Add(60 * time.Second)
+	for !strings.Contains(p.log.String(), "save poll results") {
+		if p.exited() || time.Now().After(deadline) {
+			t.Fatalf("no failed save logged (daemon exited: %v, %v); log:\n%s", p.exited(), p.err, p.log)
+		}
 		if code, body := feed(); code != 200 || body != before {
 			t.Fatalf("while the database is locked, /feed.json answered %d:\n%.300s", code, body)
 		}
@@ -121,11 +124,11 @@ func TestDatabaseLockedKeepsServing(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	eventually(t, nil, 30*time.Second, "the round's summary", func() bool {
-		return strings.Contains(logs.String(), "errors=1")
+	eventually(t, p, 30*time.Second, "the round's summary", func() bool {
+		return strings.Contains(p.log.String(), "errors=1")
 	})
-	if !strings.Contains(logs.String(), "database is locked") {
-		t.Errorf("the logged error does not say the database is locked:\n%s", logs)
+	if !strings.Contains(p.log.String(), "database is locked") {
+		t.Errorf("the logged error does not say the database is locked:\n%s", p.log)
 	}
 	if code, body := feed(); code != 200 || body != before {
 		t.Errorf("after the failed save, /feed.json answered %d:\n%.300s", code, body)
@@ -154,27 +157,27 @@ func TestRetentionInDaemon(t *testing.T) {
 	writeConfigFile(t, cfgPath, fmt.Sprintf("listen = %q\ndatabase = \"g.db\"\n[poll]\ninterval = \"3h\"\n"+
 		"[store]\nkeep_unmatched = \"1h\"\nkeep_matched = \"2h\"\n[[source]]\nname = \"one\"\nurl = %q\n", addr, site.url(1)))
 	clk := &fakeClock{t: time.Now()}
-	logs, stop := inProcess(t, cfgPath, clk, func(o *daemonOptions) {
+	p, stop := inProcess(t, cfgPath, clk, func(o *daemonOptions) {
 		o.retentionFirst, o.retentionEvery = 50*time.Millisecond, 100*time.Millisecond
 	})
-	eventually(t, nil, 30*time.Second, "/healthz", func() bool { code, _ := httpGet("http://" + addr + "/healthz"); return code == 200 })
+	eventually(t, p, 30*time.Second, "/healthz", func() bool { code, _ := httpGet("http://" + addr + "/healthz"); return code == 200 })
 	items := func() float64 { return metricValue(scrape(t, addr), "gleaner_stored_rows", "table=items") }
 	deadline := time.Now().Add(30 * time.Second)
 	for items() != 6 {
 		clk.Add(2 * time.Second)
 		if time.Now().After(deadline) {
-			t.Fatalf("the first poll did not store 6 items; log:\n%s", logs)
+			t.Fatalf("the first poll did not store 6 items; log:\n%s", p.log)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	clk.Add(90 * time.Minute) // past keep_unmatched only
-	eventually(t, nil, 30*time.Second, "the unmatched items deleted", func() bool { return items() == 2 })
+	eventually(t, p, 30*time.Second, "the unmatched items deleted", func() bool { return items() == 2 })
 	if _, body := httpGet("http://" + addr + "/feed.json"); !strings.Contains(body, "rule 1-0") || !strings.Contains(body, "rule 1-3") {
 		t.Errorf("the curated items went with the unmatched ones:\n%.500s", body)
 	}
 	clk.Add(time.Hour) // past keep_matched
-	eventually(t, nil, 30*time.Second, "every item deleted", func() bool { return items() == 0 })
-	eventually(t, nil, 30*time.Second, "the feed emptied", func() bool {
+	eventually(t, p, 30*time.Second, "every item deleted", func() bool { return items() == 0 })
+	eventually(t, p, 30*time.Second, "the feed emptied", func() bool {
 		_, body := httpGet("http://" + addr + "/feed.json")
 		return strings.Contains(body, "AI Industry Policy") && !strings.Contains(body, "export controls")
 	})
@@ -182,7 +185,7 @@ func TestRetentionInDaemon(t *testing.T) {
 	// sees every deleted item again: the tombstones keep them out.
 	site.addItems(1, 1)
 	clk.Add(2 * time.Hour)
-	eventually(t, nil, 30*time.Second, "the new item curated", func() bool {
+	eventually(t, p, 30*time.Second, "the new item curated", func() bool {
 		_, body := httpGet("http://" + addr + "/feed.json")
 		return strings.Contains(body, "rule 1-6")
 	})
@@ -196,8 +199,8 @@ func TestRetentionInDaemon(t *testing.T) {
 	if v := metricValue(fams, "gleaner_retention_deleted_items_total"); v != 6 {
 		t.Errorf("gleaner_retention_deleted_items_total = %v, want 6", v)
 	}
-	if !strings.Contains(logs.String(), `msg=retention deleted=4`) {
-		t.Errorf("no retention run logged:\n%s", logs)
+	if !strings.Contains(p.log.String(), `msg=retention deleted=4`) {
+		t.Errorf("no retention run logged:\n%s", p.log)
 	}
 	if err := stop(); err != nil {
 		t.Fatal(err)

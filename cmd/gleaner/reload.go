@@ -44,7 +44,9 @@ func (r *reloader) reload(ctx context.Context, why string, force bool) error {
 	defer r.mu.Unlock()
 	data, err := os.ReadFile(r.path)
 	if err != nil {
-		// An editor between removing and renaming, or a mistake: keep running.
+		// An editor between removing and renaming, or a mistake: keep running,
+		// and load the file when it is back, even with the same bytes.
+		r.lastSeen = [sha256.Size]byte{}
 		r.failed(why, fmt.Errorf("read config: %w", err))
 		return err
 	}

@@ -42,25 +42,25 @@ func TestReloadReappliesTopicProfile(t *testing.T) {
 	base := fmt.Sprintf("listen = %q\ndatabase = \"g.db\"\n[poll]\ninterval = \"1h\"\n[[source]]\nname = \"one\"\nurl = %q\n", addr, site.url(1))
 	writeConfigFile(t, cfgPath, base)
 	clk := &fakeClock{t: time.Now()}
-	logs, stop := inProcess(t, cfgPath, clk)
+	p, stop := inProcess(t, cfgPath, clk)
 	feed := func() string { _, b := httpGet("http://" + addr + "/feed.json"); return b }
 	deadline := time.Now().Add(30 * time.Second)
 	for !strings.Contains(feed(), "export controls") {
 		clk.Add(5 * time.Second)
 		if time.Now().After(deadline) {
-			t.Fatalf("no curated items; log:\n%s", logs)
+			t.Fatalf("no curated items; log:\n%s", p.log)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	hits := site.count("/feed/1.xml")
 
 	writeConfigFile(t, cfgPath, base+breadProfile)
-	eventually(t, nil, 30*time.Second, "the bakery items curated", func() bool {
+	eventually(t, p, 30*time.Second, "the bakery items curated", func() bool {
 		f := feed()
 		return strings.Contains(f, "Local bakery") && !strings.Contains(f, "export controls")
 	})
-	if !strings.Contains(logs.String(), "changed=[topic]") || !strings.Contains(logs.String(), `msg=reclassified`) {
-		t.Errorf("no topic reload and reclassification logged:\n%s", logs)
+	if !strings.Contains(p.log.String(), "changed=[topic]") || !strings.Contains(p.log.String(), `msg=reclassified`) {
+		t.Errorf("no topic reload and reclassification logged:\n%s", p.log)
 	}
 	if site.count("/feed/1.xml") != hits {
 		t.Errorf("the source was polled again; the change must come from the stored items")
@@ -69,8 +69,8 @@ func TestReloadReappliesTopicProfile(t *testing.T) {
 	// A profile that does not compile: refused, with its position; the feed stays.
 	bad := strings.Replace(breadProfile, `kind = "strong"`, `kind = "strongest"`, 1)
 	writeConfigFile(t, cfgPath, base+bad)
-	eventually(t, nil, 30*time.Second, "the refused profile", func() bool {
-		return regexp.MustCompile(`problem=".*gleaner\.toml:13:1: topic\.group\[0\]\.kind: unknown kind \\"strongest\\"`).MatchString(logs.String())
+	eventually(t, p, 30*time.Second, "the refused profile", func() bool {
+		return regexp.MustCompile(`problem=".*gleaner\.toml:13:1: topic\.group\[0\]\.kind: unknown kind \\"strongest\\"`).MatchString(p.log.String())
 	})
 	if !strings.Contains(feed(), "Local bakery") {
 		t.Errorf("a refused reload changed the feed")
@@ -142,7 +142,7 @@ func TestReloadPublishExportDir(t *testing.T) {
 	base := fmt.Sprintf("listen = %q\ndatabase = \"g.db\"\n[poll]\ninterval = \"1h\"\n[[source]]\nname = \"one\"\nurl = %q\n", addr, site.url(1))
 	writeConfigFile(t, cfgPath, base)
 	clk := &fakeClock{t: time.Now()}
-	logs, stop := inProcess(t, cfgPath, clk)
+	p, stop := inProcess(t, cfgPath, clk)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		clk.Add(5 * time.Second)
@@ -150,18 +150,18 @@ func TestReloadPublishExportDir(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no curated item; log:\n%s", logs)
+			t.Fatalf("no curated item; log:\n%s", p.log)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	os.Mkdir(filepath.Join(dir, "public"), 0o755) // export writes into an existing directory
 	writeConfigFile(t, cfgPath, base+"[publish]\nexport_dir = \"public\"\n")
-	eventually(t, nil, 30*time.Second, "the export written", func() bool {
+	eventually(t, p, 30*time.Second, "the export written", func() bool {
 		b, err := os.ReadFile(filepath.Join(dir, "public", "feed.atom"))
 		return err == nil && strings.Contains(string(b), "rule 1-0")
 	})
-	if !strings.Contains(logs.String(), "changed=[publish]") {
-		t.Errorf("no [publish] change logged:\n%s", logs)
+	if !strings.Contains(p.log.String(), "changed=[publish]") {
+		t.Errorf("no [publish] change logged:\n%s", p.log)
 	}
 	if err := stop(); err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/gleaner/gleaner/config"
 	"github.com/gleaner/gleaner/publish"
 	"github.com/gleaner/gleaner/store"
 )
@@ -58,7 +59,6 @@ type daemonOptions struct {
 	retentionFirst time.Duration
 	retentionEvery time.Duration
 	notifier       *notifier
-	serving        func(addr string) // called once the listener is open
 }
 
 func (o *daemonOptions) defaults(log *slog.Logger) {
@@ -85,7 +85,16 @@ func (o *daemonOptions) defaults(log *slog.Logger) {
 // background loops and wait for the poller's last save, then close the database.
 func runDaemon(ctx context.Context, path string, log *slog.Logger, o daemonOptions) error {
 	o.defaults(log)
-	cfg, c, err := loadConfig(path)
+	// The bytes loaded are the ones later reloads compare against.
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("read config: %w", err)
+	}
+	cfg, err := config.Parse(path, data)
+	if err != nil {
+		return err
+	}
+	c, err := classifierFor(cfg)
 	if err != nil {
 		return err
 	}
@@ -110,16 +119,7 @@ func runDaemon(ctx context.Context, path string, log *slog.Logger, o daemonOptio
 		}
 	}
 
-	r := &reloader{a: a, path: path, log: log, m: m, n: o.notifier, now: o.now}
-	if data, err := os.ReadFile(path); err == nil {
-		r.lastSeen = sha256.Sum256(data)
-	}
-	watcher, err := newConfigWatcher(path, o.debounce, log)
-	if err != nil {
-		// SIGHUP still reloads.
-		log.Warn("config file changes will not be noticed; send SIGHUP to reload", "error", err)
-	}
-
+	r := &reloader{a: a, path: path, log: log, m: m, n: o.notifier, now: o.now, lastSeen: sha256.Sum256(data)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -156,8 +156,10 @@ func runDaemon(ctx context.Context, path string, log *slog.Logger, o daemonOptio
 	}
 	log.Info("gleaner started", "version", appVersion(), "listen", ln.Addr().String(), "config", cfg.Path,
 		"database", cfg.Database, "sources", len(cfg.Sources))
-	if o.serving != nil {
-		o.serving(ln.Addr().String())
+	watcher, err := newConfigWatcher(path, o.debounce, log)
+	if err != nil {
+		// SIGHUP still reloads.
+		log.Warn("config file changes will not be noticed; send SIGHUP to reload", "error", err)
 	}
 
 	serveErr := make(chan error, 1)
@@ -178,6 +180,8 @@ func runDaemon(ctx context.Context, path string, log *slog.Logger, o daemonOptio
 	changed := make(chan struct{}, 1)
 	if watcher != nil {
 		wg.Go(func() { watcher.run(bg, changed) })
+		// An edit made while starting, before the watch began, is caught now.
+		changed <- struct{}{}
 	}
 	wg.Go(func() {
 		for {
