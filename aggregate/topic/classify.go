@@ -1,6 +1,7 @@
 package topic
 
 import (
+	"bytes"
 	"math"
 	"slices"
 	"strconv"
@@ -54,6 +55,7 @@ const (
 type scratch struct {
 	text    [numFields][]byte
 	cased   []byte
+	matches []match
 	hits    []hit
 	group   []float64
 	seen    []bool
@@ -271,8 +273,9 @@ func (c *Classifier) scan(text, cased []byte, field uint8, s *scratch) {
 	if m == nil || len(text) == 0 {
 		return
 	}
-	for _, mt := range m.ac.FindAllOverlapping(text) {
-		c.record(m, mt.PatternID, text, cased, mt.Start, field, s)
+	s.matches = m.ac.appendMatches(s.matches[:0], text)
+	for _, mt := range s.matches {
+		c.record(m, int(mt.pat), text, cased, int(mt.start), field, s)
 	}
 }
 
@@ -373,7 +376,7 @@ func (c *Classifier) resolve(hits []hit, texts *[numFields][]byte) []int32 {
 			continue
 		}
 		if c.enum.factor < 1 && c.enum.kinds[c.groups[c.terms[h.term].group].kind] &&
-			listItems(texts[h.field], int(h.start), int(h.end)) >= c.enum.minItems {
+			listItems(texts[h.field], int(h.start), int(h.end), c.enum.minItems) >= c.enum.minItems {
 			h.factor = c.enum.factor
 		}
 		for j := range i {
@@ -418,26 +421,52 @@ func (c *Classifier) nearPair(hits []hit, text []byte, field uint8) (int32, int3
 // part of: items joined by list separators ("·", ",", "/") or by "and"/"or",
 // plus one for a trailing "등" or "etc". Items are single words
 // ("드론·AI·바이오", "housing, energy, AI and banking"), or up to
-// listItemWords words when the list is closed by "and"/"or"/"등"/"etc"
-// ("drone flights, AI pilot projects and online pharmacies"): without that
-// closing word, commas around a phrase are more often a clause ("the AI basic
-// act, passed in December, takes effect").
-func listItems(text []byte, start, end int) int {
-	n, _ := countItems(text, start, end, 1)
-	if m, closed := countItems(text, start, end, listItemWords); closed && m > n {
+// listItemWords words when the list has a separator and is closed by
+// "and"/"or"/"등"/"etc" ("drone flights, AI pilot projects and online
+// pharmacies"): without the closing word, commas around a phrase are more
+// often a clause ("the AI basic act, passed in December, takes effect"), and
+// without a separator "and" joins phrases of prose ("research and development
+// of AI technologies and their use").
+//
+// The several-word reading is only tried when the one-word reading finds
+// fewer than min items and a separator stands near the span: most terms are
+// in no list at all.
+func listItems(text []byte, start, end, min int) int {
+	n, _, _ := countItems(text, start, end, 1)
+	if n >= min || !sepNear(text, start, end) {
+		return n
+	}
+	if m, closed, seps := countItems(text, start, end, listItemWords); closed && seps > 0 && m > n {
 		n = m
 	}
 	return n
 }
 
-// listItemWords is the most words a list item may have when the list is
-// closed by a conjunction.
+// sepNear reports whether a list separator stands within the reach of a
+// several-word list item on either side of text[start:end]: the other
+// listItemWords-1 words of the span's item, each at most skipToken's 24 runes
+// of at most 4 bytes, and the spaces between them.
+func sepNear(text []byte, start, end int) bool {
+	const reach = (listItemWords - 1) * (24*4 + 4)
+	lo, hi := max(0, start-reach), min(len(text), end+reach)
+	w := text[lo:hi]
+	for _, s := range listSeps {
+		if bytes.Contains(w, []byte(s)) {
+			return true
+		}
+	}
+	return false
+}
+
+// listItemWords is the most words a list item may have when the list has a
+// separator and is closed by a conjunction.
 const listItemWords = 3
 
 // countItems counts list items around text[start:end], each of at most
 // maxWords words (the span itself counting as one word of its item), and
-// reports whether the list is closed by a conjunction or "등"/"etc".
-func countItems(text []byte, start, end, maxWords int) (items int, closed bool) {
+// reports whether the list is closed by a conjunction or "등"/"etc" and how
+// many list separators it has.
+func countItems(text []byte, start, end, maxWords int) (items int, closed bool, seps int) {
 	items = 1
 	// Rightwards.
 	i, words := end, 1
@@ -445,6 +474,7 @@ func countItems(text []byte, start, end, maxWords int) (items int, closed bool) 
 		j := skipSpaces(text, i)
 		if n := sepAt(text, j); n > 0 {
 			items++
+			seps++
 			i, words = skipToken(text, skipSpaces(text, j+n)), 1
 			continue
 		}
@@ -472,6 +502,7 @@ func countItems(text []byte, start, end, maxWords int) (items int, closed bool) 
 		j := skipSpacesBack(text, i)
 		if n := sepBefore(text, j); n > 0 {
 			items++
+			seps++
 			i, words = skipTokenBack(text, skipSpacesBack(text, j-n)), 1
 			continue
 		}
@@ -489,14 +520,26 @@ func countItems(text []byte, start, end, maxWords int) (items int, closed bool) 
 		}
 		break
 	}
-	return items, closed
+	return items, closed, seps
 }
 
 // listSeps are the list separators as they stand in normalised text (NFKC
 // turns the Hangul "ㆍ" into "ᆞ").
 var listSeps = []string{"·", "ᆞ", "ㆍ", "・", "、", ",", "/"}
 
+// sepFirst and sepLast mark the bytes list separators begin and end with, so
+// that most positions are rejected with one lookup.
+var sepFirst, sepLast = func() (f, l [256]bool) {
+	for _, s := range listSeps {
+		f[s[0]], l[s[len(s)-1]] = true, true
+	}
+	return
+}()
+
 func sepAt(text []byte, i int) int {
+	if i < 0 || i >= len(text) || !sepFirst[text[i]] {
+		return 0
+	}
 	for _, s := range listSeps {
 		if hasPrefixAt(text, i, s) {
 			return len(s)
@@ -506,6 +549,9 @@ func sepAt(text []byte, i int) int {
 }
 
 func sepBefore(text []byte, i int) int {
+	if i <= 0 || i > len(text) || !sepLast[text[i-1]] {
+		return 0
+	}
 	for _, s := range listSeps {
 		if i >= len(s) && string(text[i-len(s):i]) == s {
 			return len(s)

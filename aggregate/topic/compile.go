@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/coregx/ahocorasick"
 )
 
 // ProfileError is one problem in a profile. Path names the key inside the
@@ -109,7 +107,7 @@ type crule struct {
 // matcher is one Aho–Corasick automaton and, per pattern, the terms it stands
 // for (a pattern is shared when two groups list the same term).
 type matcher struct {
-	ac    *ahocorasick.Automaton
+	ac    *automaton
 	pats  []string
 	terms [][]patTerm
 }
@@ -412,12 +410,7 @@ func buildMatcher(pats []string, terms [][]patTerm) *matcher {
 	// search), without allocating per match. Word edges are checked
 	// afterwards: they depend on runes, not bytes (a Hangul byte is not a
 	// letter).
-	ac, err := ahocorasick.NewBuilder().AddStrings(pats).Build()
-	if err != nil {
-		// Build fails only on an empty pattern set, excluded above.
-		panic("topic: build automaton: " + err.Error())
-	}
-	return &matcher{ac: ac, pats: pats, terms: terms}
+	return &matcher{ac: newAutomaton(pats), pats: pats, terms: terms}
 }
 
 // compileTerm normalises a term and expands its optional spaces. It returns

@@ -55,8 +55,22 @@ again:
 			lower = append(lower, c)
 			continue
 		}
+		// A Hangul syllable, the common case in Korean text, is three bytes
+		// from U+AC00 (EA B0 80) to U+D7A3 (ED 9E A3): decoded here without
+		// utf8's general path.
+		if c >= 0xEA && c <= 0xED && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			if r := rune(c&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F); r >= 0xAC00 && r <= 0xD7A3 {
+				if space && len(cased) > c0 {
+					cased, lower = append(cased, ' '), append(lower, ' ')
+				}
+				space = false
+				cased, lower = append(cased, s[i:i+3]...), append(lower, s[i:i+3]...)
+				i += 3
+				continue
+			}
+		}
 		r, n := utf8.DecodeRuneInString(s[i:])
-		if r >= 0xAC00 && r <= 0xD7A3 { // Hangul syllable: the common case in Korean text
+		if r >= 0xAC00 && r <= 0xD7A3 { // Hangul syllable not taken above (never, if the fast path is right)
 			if space && len(cased) > c0 {
 				cased, lower = append(cased, ' '), append(lower, ' ')
 			}

@@ -237,6 +237,7 @@ func TestDefaultDecisions(t *testing.T) {
 		{"crime sentencing", "Court jails deepfake fraudster", "The defendant used a cloned voice to steal $1 million.", false, `"defendant" crime`},
 		{"penalty in a law is not a sentence", "딥페이크 성착취물 시청만 해도 징역 3년", "성폭력처벌법 개정안이 국회 본회의를 통과했다.", true, "rule: ai+actor"},
 		{"list of phrases", "Cabinet approves deregulation package", "It covers building permits, farm subsidies, AI pilot projects and online pharmacies.", false, "(list item x0.4)"},
+		{"prose joined by and is not a list", "Lawmakers pass AI promotion bill", "It backs research and development of artificial intelligence technologies and their use.", true, `summary: "artificial intelligence" ai +1.0`},
 		{"clause is not a list", "AI basic act, passed in December, takes effect", "The science ministry will enforce it from January.", true, "rule: strong phrase"},
 		{"SEC", "SEC charges two advisers over AI claims", "The firms misled clients about their use of artificial intelligence.", true, `title: "SEC" agency-acronyms`},
 		{"Commerce", "Commerce widens AI chip licence rule", "Shipments of accelerators to more countries will need approval.", true, `title: "Commerce" agency-acronyms`},
@@ -564,14 +565,12 @@ func TestMatcherFindsEveryOccurrence(t *testing.T) {
 			}
 		}
 		got := map[occ]bool{}
-		for _, mt := range m.ac.FindAllOverlapping(text) {
-			if got[occ{mt.PatternID, mt.Start}] {
-				t.Errorf("%q: pattern %q at %d reported twice", s, m.pats[mt.PatternID], mt.Start)
+		for _, mt := range m.ac.appendMatches(nil, text) {
+			o := occ{int(mt.pat), int(mt.start)}
+			if got[o] {
+				t.Errorf("%q: pattern %q at %d reported twice", s, m.pats[o.pat], o.start)
 			}
-			got[occ{mt.PatternID, mt.Start}] = true
-			if mt.End-mt.Start != len(m.pats[mt.PatternID]) {
-				t.Errorf("%q: pattern %q reported with length %d", s, m.pats[mt.PatternID], mt.End-mt.Start)
-			}
+			got[o] = true
 		}
 		for o := range want {
 			if !got[o] {
@@ -583,5 +582,39 @@ func TestMatcherFindsEveryOccurrence(t *testing.T) {
 				t.Errorf("%q: pattern %q at %d reported but absent", s, m.pats[o.pat], o.start)
 			}
 		}
+	}
+}
+
+// TestAutomatonSmall checks the automaton on patterns that overlap, nest and
+// share suffixes, in ASCII and Hangul, against a plain search.
+func TestAutomatonSmall(t *testing.T) {
+	pats := []string{"he", "she", "his", "hers", "e", "인공지능", "지능", "능", "ai", "aiai"}
+	a := newAutomaton(pats)
+	for _, text := range []string{"ushers", "shishers", "", "x", "인공지능지능형 aiaiai", "hehehe", "인공인공지능"} {
+		var want []match
+		for end := 1; end <= len(text); end++ {
+			for p, pat := range pats {
+				if strings.HasSuffix(text[:end], pat) {
+					want = append(want, match{int32(p), int32(end - len(pat))})
+				}
+			}
+		}
+		got := a.appendMatches(nil, []byte(text))
+		sortMatches := func(ms []match) {
+			slices.SortFunc(ms, func(x, y match) int {
+				if d := (x.start + int32(len(pats[x.pat]))) - (y.start + int32(len(pats[y.pat]))); d != 0 {
+					return int(d)
+				}
+				return int(x.pat - y.pat)
+			})
+		}
+		sortMatches(want)
+		sortMatches(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("%q: got %v, want %v", text, got, want)
+		}
+	}
+	if n := a.states(); n < 10 {
+		t.Errorf("only %d states", n)
 	}
 }
