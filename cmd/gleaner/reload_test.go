@@ -132,6 +132,9 @@ func TestReloadByFileChangeAndSignal(t *testing.T) {
 	if code := p.stop(t); code != 0 {
 		t.Fatalf("exit status %d; log:\n%s", code, p.log)
 	}
+	if !notify.has("STATUS=last poll round") {
+		t.Errorf("no poll round shown in STATUS=: %q", notify.messages())
+	}
 	if !notify.has("WATCHDOG=1") {
 		t.Errorf("the watchdog was never pinged: %q", notify.messages())
 	}

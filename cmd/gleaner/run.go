@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/gleaner/gleaner/aggregate"
 	"github.com/gleaner/gleaner/config"
 	"github.com/gleaner/gleaner/publish"
 	"github.com/gleaner/gleaner/store"
@@ -99,7 +100,7 @@ func runDaemon(ctx context.Context, path string, log *slog.Logger, o daemonOptio
 		return err
 	}
 	m := newMetrics()
-	a, err := newAppWith(ctx, cfg, c, log, appOptions{observer: m, now: o.now})
+	a, err := newAppWith(ctx, cfg, c, log, appOptions{observer: roundStatus{m, o.notifier}, now: o.now})
 	if err != nil {
 		return err
 	}
@@ -256,4 +257,17 @@ func retentionLoop(ctx context.Context, a *app, m *metrics, log *slog.Logger, o 
 		}
 		timer.Reset(o.retentionEvery)
 	}
+}
+
+// roundStatus counts each poll in the metrics and shows the last round in
+// `systemctl status`.
+type roundStatus struct {
+	*metrics
+	n *notifier
+}
+
+func (r roundStatus) ObserveRound(rs aggregate.RoundStats) {
+	r.metrics.ObserveRound(rs)
+	r.n.status(fmt.Sprintf("last poll round %s: %d sources, %d errors, %d new items, %d kept",
+		rs.Finished.Format("15:04:05"), rs.Sources, rs.Errors, rs.New, rs.Kept))
 }
