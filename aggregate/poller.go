@@ -367,7 +367,8 @@ func (p *Poller) save(ctx context.Context, batch []outcome, changed *bool) []Rep
 		reports[i] = r
 	}
 	if err != nil {
-		p.log.Error("save poll results", "sources", len(batch), "error", err)
+		p.log.Error("save poll results: their sources keep their old validators and are polled again after a backoff",
+			"sources", len(batch), "error", err)
 	}
 	return reports
 }

@@ -174,7 +174,8 @@ func (f *flags) parse(args []string) error {
 	return nil
 }
 
-// logger builds the process's logger from -log-level and -log-format.
+// logger builds the process's logger from -log-level and -log-format. Every
+// command's logger redacts credentials in URLs (see redact.go).
 func (f *flags) logger(w io.Writer) (*slog.Logger, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(f.logLevel)); err != nil {
@@ -183,9 +184,9 @@ func (f *flags) logger(w io.Writer) (*slog.Logger, error) {
 	opts := &slog.HandlerOptions{Level: level}
 	switch f.logFormat {
 	case "text":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
+		return newRedactingLogger(slog.New(slog.NewTextHandler(w, opts))), nil
 	case "json":
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
+		return newRedactingLogger(slog.New(slog.NewJSONHandler(w, opts))), nil
 	}
 	return nil, fmt.Errorf("-log-format %q: want text or json", f.logFormat)
 }

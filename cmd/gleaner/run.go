@@ -48,7 +48,7 @@ func cmdRun(e *env, args []string) error {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	return runDaemon(ctx, f.config, newRedactingLogger(log), daemonOptions{hup: hup})
+	return runDaemon(ctx, f.config, log, daemonOptions{hup: hup})
 }
 
 // daemonOptions are the daemon's inputs besides its config; zero values take
