@@ -280,3 +280,21 @@ func TestJoinAfterRanksChangedRecomputesTies(t *testing.T) {
 		t.Fatalf("lead %s after the reorder, want b's (ranked first now)", got)
 	}
 }
+
+func TestNewFileHasLargePagesAndIncrementalVacuum(t *testing.T) {
+	s := openTest(t)
+	var page, vacuum int
+	var mode string
+	if err := s.w.QueryRow("PRAGMA page_size").Scan(&page); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.w.QueryRow("PRAGMA auto_vacuum").Scan(&vacuum); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.w.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil {
+		t.Fatal(err)
+	}
+	if page != pageSize || vacuum != 2 || mode != "wal" {
+		t.Fatalf("page size %d, auto_vacuum %d, journal %s; want %d, 2 (incremental), wal", page, vacuum, mode, pageSize)
+	}
+}
