@@ -7,7 +7,7 @@ DESTDIR ?=
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: all build run demo test test-short race bench vet fmt install clean
+.PHONY: all build run demo test test-short race bench bench-go vet fmt install clean
 
 all: build
 
@@ -37,7 +37,16 @@ test-short:
 race:
 	$(GO) test -race -count=1 -timeout 20m ./...
 
+# The side-by-side benchmark (BENCHMARKS.md): the floor (net/http + gofeed), gleaner's
+# cold, warm and changed rounds over 1,000 loopback feeds, serving, and a database of
+# 1,000,000 items; one table. A few minutes. BENCHFLAGS="-runs 1 -scale 0" is quicker.
+BENCHFLAGS ?=
 bench:
+	$(GO) build -o bin/gleaner-bench ./cmd/gleaner-bench
+	./bin/gleaner-bench $(BENCHFLAGS)
+
+# The go test benchmarks of the pieces (Save, Normalize, Parse, Classify, Render, ...).
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./...
 
 fmt:

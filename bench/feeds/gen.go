@@ -153,16 +153,28 @@ func (c *Corpus) Items(i, shift int) []Item {
 	return out
 }
 
-// Item returns item k of feed i: the items a feed lists are numbered from 0,
-// oldest first, and any k gives an item (for filling a database with a long
-// history; its date is then to be set by the caller).
+// Item returns item k of feed i as its feed lists it (k counts from 0, oldest
+// first).
 func (c *Corpus) Item(i, k int) Item { return c.item(c.outlets[i], k) }
 
-// item composes item k of outlet o.
+// ItemAt returns item k of feed i as if published at t: items are numbered
+// from 0, oldest first, and any k gives an item, so that a database can be
+// filled with a long history; the AI-policy events it reports are those of t.
+func (c *Corpus) ItemAt(i, k int, t time.Time) Item {
+	r := rand.New(rand.NewPCG(uint64(i)<<20|uint64(k), 0x67656e))
+	return c.compose(r, c.outlets[i], k, t.UTC().Truncate(time.Second))
+}
+
+// item composes item k of outlet o as its feed lists it.
 func (c *Corpus) item(o Outlet, k int) Item {
 	r := rand.New(rand.NewPCG(uint64(o.Index)<<20|uint64(k), 0x67656e))
 	last := ItemsPerFeed - 1 + maxShift*NewPerChange
-	it := Item{Seq: k, Published: c.base.Add(-time.Duration(last-k) * o.Interval).Add(-time.Duration(r.IntN(300)) * time.Second)}
+	published := c.base.Add(-time.Duration(last-k) * o.Interval).Add(-time.Duration(r.IntN(300)) * time.Second)
+	return c.compose(r, o, k, published)
+}
+
+func (c *Corpus) compose(r *rand.Rand, o Outlet, k int, published time.Time) Item {
+	it := Item{Seq: k, Published: published}
 	id := 100000 + o.Index*1000 + k
 	var paras []string
 	if o.Lang == "ko" {

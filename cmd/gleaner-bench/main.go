@@ -58,7 +58,7 @@ func main() {
 	flag.IntVar(&ca.concurrency, "concurrency", config.Defaults().Poll.Concurrency, "fetches in flight (floor); gleaner's default")
 	flag.IntVar(&o.feeds, "feeds", 1000, "feeds served, each of 50 items")
 	flag.IntVar(&o.hosts, "hosts", 0, "loopback hosts (ports) the feeds are spread over; 0: one per feed")
-	flag.IntVar(&o.runs, "runs", 3, "repetitions of floor and rounds; the table shows medians")
+	flag.IntVar(&o.runs, "runs", 3, "repetitions of floor and rounds; the table shows medians (0: scale only)")
 	flag.IntVar(&o.items, "scale", 1_000_000, "items stored for the scale measurement; 0 skips it")
 	flag.IntVar(&o.conns, "conns", 16, "load generator connections")
 	flag.DurationVar(&o.serveFor, "serve-for", 2*time.Second, "load generator time per measurement")
@@ -91,6 +91,7 @@ type results struct {
 	atomEntries      int
 	scale            *scaleResult
 	scaleItemsWanted int
+	loadStart        string
 }
 
 func run(o options, concurrency int, out io.Writer) error {
@@ -118,7 +119,7 @@ func run(o options, concurrency int, out io.Writer) error {
 		return err
 	}
 	defer srv.Close()
-	res := &results{feeds: o.feeds, items: o.feeds * feeds.ItemsPerFeed, scaleItemsWanted: o.items}
+	res := &results{feeds: o.feeds, items: o.feeds * feeds.ItemsPerFeed, scaleItemsWanted: o.items, loadStart: loadAverage()}
 	plain, gz := srv.Size()
 	res.plainMB, res.gzMB = float64(plain)/1e6, float64(gz)/1e6
 	progress("serving %d feeds (%.1f MB, %.1f MB gzipped) on loopback", o.feeds, res.plainMB, res.gzMB)
@@ -182,15 +183,21 @@ func run(o options, concurrency int, out io.Writer) error {
 			warm.Seconds, warm.CPU, chg.Seconds, chg.CPU, chg.SaveSeconds, chg.RefreshSeconds, chg.New)
 	}
 
-	if err := measureServing(cfgPath, o, res); err != nil {
-		return err
+	if o.runs > 0 {
+		if err := measureServing(cfgPath, o, res); err != nil {
+			return err
+		}
+		progress("serving: cache %.0f req/s, 304 %.0f req/s, plain %.0f req/s", median(res.cache), median(res.c304), median(res.raw))
 	}
-	progress("serving: cache %.0f req/s, 304 %.0f req/s, plain %.0f req/s", median(res.cache), median(res.c304), median(res.raw))
 
 	if o.items > 0 {
 		progress("scale: filling a database with %d items", o.items)
 		var s scaleResult
-		if err := oneShot("scale", &s, "-db", filepath.Join(dir, "scale.db"), "-feeds", fmt.Sprint(o.feeds), "-scale", fmt.Sprint(o.items)); err != nil {
+		args := []string{"-db", filepath.Join(dir, "scale.db"), "-feeds", fmt.Sprint(o.feeds), "-scale", fmt.Sprint(o.items)}
+		if o.profile != "" {
+			args = append(args, "-profile", o.profile)
+		}
+		if err := oneShot("scale", &s, args...); err != nil {
 			return err
 		}
 		res.scale = &s
@@ -283,28 +290,13 @@ func seconds[T any](rs []T, f func(T) float64) float64 {
 }
 
 func printTable(w io.Writer, r *results, concurrency int) {
-	floor := seconds(r.floor, func(f floorResult) float64 { return f.Seconds })
-	cold := seconds(r.cold, func(x roundResult) float64 { return x.Seconds })
-	warm := seconds(r.warm, func(x roundResult) float64 { return x.Seconds })
-	chg := seconds(r.chg, func(x roundResult) float64 { return x.Seconds })
-	var coldRSS, floorRSS int64
-	for _, x := range r.cold {
-		coldRSS = max(coldRSS, x.PeakRSS)
-	}
-	for _, x := range r.floor {
-		floorRSS = max(floorRSS, x.PeakRSS)
-	}
-	cache, c304, raw := median(r.cache), median(r.c304), median(r.raw)
-	kept := 0
-	if len(r.cold) > 0 {
-		kept = r.cold[0].Kept
-	}
-
-	fmt.Fprintf(w, "gleaner-bench: %d feeds x %d items (%.1f MB, %.1f MB gzipped), concurrency %d, %d run(s), medians; %s, %d CPU(s), %s\n\n",
-		r.feeds, feeds.ItemsPerFeed, r.plainMB, r.gzMB, concurrency, len(r.floor), runtime.Version(), runtime.NumCPU(), cpuModel())
-	fmt.Fprintf(w, "| %-44s | %14s | %-22s | %-6s |\n", "measure", "value", "target", "holds")
-	fmt.Fprintf(w, "|%s|%s|%s|%s|\n", strings.Repeat("-", 46), strings.Repeat("-", 16), strings.Repeat("-", 24), strings.Repeat("-", 8))
-	row := func(name, value, target string, ok *bool) {
+	fmt.Fprintf(w, "gleaner-bench: %d feeds x %d items (%.1f MB, %.1f MB gzipped) on loopback, concurrency %d, %d run(s), medians\n",
+		r.feeds, feeds.ItemsPerFeed, r.plainMB, r.gzMB, concurrency, len(r.floor))
+	fmt.Fprintf(w, "machine: %d CPU(s), %s, %s; load average %s at start, %s at end\n\n",
+		runtime.NumCPU(), cpuModel(), runtime.Version(), r.loadStart, loadAverage())
+	fmt.Fprintf(w, "| %-46s | %12s | %10s | %-9s | %-5s |\n", "measure", "value", "CPU time", "target", "holds")
+	fmt.Fprintf(w, "|%s|%s|%s|%s|%s|\n", strings.Repeat("-", 48), strings.Repeat("-", 14), strings.Repeat("-", 12), strings.Repeat("-", 11), strings.Repeat("-", 7))
+	row := func(name, value, cpu, target string, ok *bool) {
 		mark := ""
 		if ok != nil {
 			mark = "yes"
@@ -312,32 +304,68 @@ func printTable(w io.Writer, r *results, concurrency int) {
 				mark = "NO"
 			}
 		}
-		fmt.Fprintf(w, "| %-44s | %14s | %-22s | %-6s |\n", name, value, target, mark)
+		fmt.Fprintf(w, "| %-46s | %12s | %10s | %-9s | %-5s |\n", name, value, cpu, target, mark)
 	}
 	b := func(v bool) *bool { return &v }
-	row("floor: fetch + gofeed.Parse, 1 round", fmt.Sprintf("%.2f s", floor), "", nil)
-	row(fmt.Sprintf("cold round (%d new items, %d kept)", r.items, kept), fmt.Sprintf("%.2f s", cold), "", nil)
-	row("  cold / floor", fmt.Sprintf("%.2fx", cold/floor), "<= 1.3x", b(cold/floor <= 1.3))
-	row("warm round (all 304)", fmt.Sprintf("%.3f s", warm), "", nil)
-	row("  warm / cold", fmt.Sprintf("%.3fx", warm/cold), "<= 0.1x", b(warm/cold <= 0.1))
-	row("changed round (10% of feeds, +5 items each)", fmt.Sprintf("%.3f s", chg), "", nil)
-	row("  changed / cold", fmt.Sprintf("%.3fx", chg/cold), "<= 0.2x", b(chg/cold <= 0.2))
-	row("peak RSS, cold round (child process)", fmt.Sprintf("%.0f MB", float64(coldRSS)/1e6), "< 150 MB", b(coldRSS < 150e6))
-	row("  peak RSS, floor (its own process)", fmt.Sprintf("%.0f MB", float64(floorRSS)/1e6), "", nil)
-	row(fmt.Sprintf("serve /feed.atom from cache (%d KB, %d entries)", r.atomBytes>>10, r.atomEntries), fmt.Sprintf("%.0f req/s", cache), "", nil)
-	row("serve /feed.atom 304", fmt.Sprintf("%.0f req/s", c304), "", nil)
-	row("serve same bytes, plain net/http", fmt.Sprintf("%.0f req/s", raw), "", nil)
-	row("  cache / plain", fmt.Sprintf("%.2fx", cache/raw), ">= 0.8x", b(cache/raw >= 0.8))
-	if s := r.scale; s != nil {
-		row(fmt.Sprintf("scale: items stored (%d curated, %d stories)", s.Curated, s.Visible), fmt.Sprintf("%d", s.Items), "", nil)
-		row("  fill through store.Save", fmt.Sprintf("%.0f s", s.FillSeconds), "", nil)
-		row("  rebuild curated feed (query + render)", fmt.Sprintf("%.1f ms", s.RebuildMedian*1e3), "< 50 ms", b(s.RebuildMedian < 0.05))
-		row("    of which store.Curated(100)", fmt.Sprintf("%.1f ms", s.CuratedMedian*1e3), "", nil)
-		row("    slowest of 25", fmt.Sprintf("%.1f ms", s.RebuildMax*1e3), "", nil)
-		row("  database size", fmt.Sprintf("%.0f MB", float64(s.DBBytes)/1e6), "", nil)
-		per := float64(s.DBBytes) / float64(max(s.Items, 1))
-		row("  bytes per stored item", fmt.Sprintf("%.0f B", per), "< 2048 B", b(per < 2048))
+	if len(r.floor) > 0 {
+		floor, floorCPU := seconds(r.floor, func(f floorResult) float64 { return f.Seconds }), seconds(r.floor, func(f floorResult) float64 { return f.CPU })
+		cold, coldCPU := seconds(r.cold, func(x roundResult) float64 { return x.Seconds }), seconds(r.cold, func(x roundResult) float64 { return x.CPU })
+		warm, warmCPU := seconds(r.warm, func(x roundResult) float64 { return x.Seconds }), seconds(r.warm, func(x roundResult) float64 { return x.CPU })
+		chg, chgCPU := seconds(r.chg, func(x roundResult) float64 { return x.Seconds }), seconds(r.chg, func(x roundResult) float64 { return x.CPU })
+		save := seconds(r.cold, func(x roundResult) float64 { return x.SaveSeconds })
+		var coldRSS, floorRSS int64
+		for _, x := range r.cold {
+			coldRSS = max(coldRSS, x.PeakRSS)
+		}
+		for _, x := range r.floor {
+			floorRSS = max(floorRSS, x.PeakRSS)
+		}
+		secs := func(v float64) string { return fmt.Sprintf("%.2f s", v) }
+		ratio := func(v float64) string { return fmt.Sprintf("%.2fx", v) }
+		row(fmt.Sprintf("floor: fetch + gofeed.Parse, %d feeds", r.feeds), secs(floor), secs(floorCPU), "", nil)
+		row(fmt.Sprintf("cold round: %d new items, %d kept", r.items, r.cold[0].Kept), secs(cold), secs(coldCPU), "", nil)
+		row("  of which the writer in store.Save", secs(save), "", "", nil)
+		row("  cold / floor", ratio(cold/floor), ratio(coldCPU/floorCPU), "<= 1.3x", b(cold/floor <= 1.3))
+		row("warm round: every feed 304", secs(warm), secs(warmCPU), "", nil)
+		row("  warm / cold", fmt.Sprintf("%.3fx", warm/cold), fmt.Sprintf("%.3fx", warmCPU/coldCPU), "<= 0.1x", b(warm/cold <= 0.1))
+		row(fmt.Sprintf("changed round: %d feeds gained 5 items", r.chg[0].OK), secs(chg), secs(chgCPU), "", nil)
+		row("  changed / cold", fmt.Sprintf("%.3fx", chg/cold), fmt.Sprintf("%.3fx", chgCPU/coldCPU), "<= 0.2x", b(chg/cold <= 0.2))
+		row("peak RSS of the cold round (its own process)", fmt.Sprintf("%.0f MB", float64(coldRSS)/1e6), "", "< 150 MB", b(coldRSS < 150e6))
+		row("  peak RSS of the floor (its own process)", fmt.Sprintf("%.0f MB", float64(floorRSS)/1e6), "", "", nil)
 	}
+	if len(r.raw) > 0 {
+		cache, c304, raw := median(r.cache), median(r.c304), median(r.raw)
+		rps := func(v float64) string { return fmt.Sprintf("%.0f req/s", v) }
+		row(fmt.Sprintf("serve /feed.atom from the cache (%d KB)", r.atomBytes>>10), rps(cache), "", "", nil)
+		row("serve /feed.atom, 304 to If-None-Match", rps(c304), "", "", nil)
+		row("serve the same bytes from plain net/http", rps(raw), "", "", nil)
+		row("  cache / plain", fmt.Sprintf("%.2fx", cache/raw), "", ">= 0.8x", b(cache/raw >= 0.8))
+	}
+	if s := r.scale; s != nil {
+		row(fmt.Sprintf("scale: %d items stored (%d curated)", s.Items, s.Curated), "", "", "", nil)
+		row(fmt.Sprintf("  %d visible stories of %d", s.Visible, s.Stories), "", "", "", nil)
+		row("  filled through store.Save in poll batches", fmt.Sprintf("%.0f s", s.FillSeconds), "", "", nil)
+		row("  rebuild curated feed: Curated(100) + render", fmt.Sprintf("%.1f ms", s.RebuildMedian*1e3), "", "< 50 ms", b(s.RebuildMedian < 0.05))
+		row("    of which store.Curated(100)", fmt.Sprintf("%.1f ms", s.CuratedMedian*1e3), "", "", nil)
+		row("    slowest of 25", fmt.Sprintf("%.1f ms", s.RebuildMax*1e3), "", "", nil)
+		row("  database file", fmt.Sprintf("%.0f MB", float64(s.DBBytes)/1e6), "", "", nil)
+		per := float64(s.DBBytes) / float64(max(s.Items, 1))
+		row("  bytes per stored item", fmt.Sprintf("%.0f B", per), "", "< 2048 B", b(per < 2048))
+	}
+}
+
+// loadAverage is the 1-, 5- and 15-minute load averages: on a shared machine
+// they say how much of it the figures had.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 // cpuModel is the first "model name" of /proc/cpuinfo.

@@ -85,6 +85,12 @@ func scaleChild(ctx context.Context, args childArgs) error {
 		wg.Wait()
 		close(results)
 	}()
+	var stopProfile func()
+	if args.profile != "" {
+		if stopProfile, err = startProfile(args.profile, "scale-fill"); err != nil {
+			return err
+		}
+	}
 	t0 := time.Now()
 	var res scaleResult
 	var batch []aggregate.Fetched
@@ -105,6 +111,9 @@ func scaleChild(ctx context.Context, args childArgs) error {
 			res.Items += int64(s.New)
 			res.Curated += int64(s.Kept)
 		}
+		if res.Items/100000 != (res.Items-int64(items))/100000 {
+			fmt.Fprintf(os.Stderr, "# scale: %d items stored, %.0f/s\n", res.Items, float64(res.Items)/time.Since(t0).Seconds())
+		}
 		batch, items = batch[:0], 0
 		return nil
 	}
@@ -121,6 +130,9 @@ func scaleChild(ctx context.Context, args childArgs) error {
 		return err
 	}
 	res.FillSeconds = time.Since(t0).Seconds()
+	if stopProfile != nil {
+		stopProfile()
+	}
 	if err := st.Close(); err != nil {
 		return err
 	}
@@ -188,7 +200,7 @@ const (
 // it: plain-text title and summary, the body's text beyond the summary, the
 // canonical link, the verdict, and sanitised HTML for the items kept.
 func scaleItem(c *topic.Classifier, corpus *feeds.Corpus, i, k int, published time.Time) aggregate.Item {
-	g := corpus.Item(i, k)
+	g := corpus.ItemAt(i, k, published)
 	description, content := g.Body, ""
 	if g.Full {
 		description, content = "<p>"+html.EscapeString(g.Lead)+"</p>", g.Body
