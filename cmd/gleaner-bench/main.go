@@ -24,10 +24,12 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gleaner/gleaner/bench/feeds"
@@ -44,7 +46,7 @@ type options struct {
 	feeds, hosts, runs, items, conns int
 	serveFor                         time.Duration
 	profile, keep                    string
-	quick                            bool
+	serveFeeds                       bool
 }
 
 func main() {
@@ -64,12 +66,20 @@ func main() {
 	flag.DurationVar(&o.serveFor, "serve-for", 2*time.Second, "load generator time per measurement")
 	flag.StringVar(&o.profile, "profile", "", "write CPU and allocation profiles of gleaner's rounds to this directory")
 	flag.StringVar(&o.keep, "keep", "", "keep the databases and config in this directory (default: a temporary one, removed)")
+	flag.BoolVar(&o.serveFeeds, "serve-feeds", false, "only serve the feeds and write -keep DIR/gleaner.toml polling them, until SIGINT;\nSIGUSR1 makes every tenth feed gain 5 items, SIGUSR2 undoes it (to measure a running gleaner yourself)")
 	flag.Parse()
 	ca.feeds, ca.items, ca.profile = o.feeds, o.items, o.profile
 	if mode != "" {
 		if err := childMain(mode, ca); err != nil {
 			fail(err)
 			fmt.Fprintln(os.Stderr, "gleaner-bench child:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if o.serveFeeds {
+		if err := serveFeeds(o); err != nil {
+			fmt.Fprintln(os.Stderr, "gleaner-bench:", err)
 			os.Exit(1)
 		}
 		return
@@ -203,6 +213,51 @@ func run(o options, concurrency int, out io.Writer) error {
 		res.scale = &s
 	}
 	printTable(out, res, concurrency)
+	return nil
+}
+
+// serveFeeds serves the corpus and writes a config that polls it, so that a
+// real gleaner (gleaner fetch, gleaner run) can be measured against the same
+// feeds with other tools.
+func serveFeeds(o options) error {
+	if o.keep == "" {
+		return errors.New("-serve-feeds needs -keep DIR for the config it writes")
+	}
+	if err := os.MkdirAll(o.keep, 0o755); err != nil {
+		return err
+	}
+	corpus := feeds.New(o.feeds, time.Now().Add(-10*time.Minute))
+	srv, err := feeds.Serve(corpus, o.hosts)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	names, zones := make([]string, o.feeds), make([]string, o.feeds)
+	for i := range o.feeds {
+		names[i], zones[i] = corpus.Outlet(i).Name, corpus.Outlet(i).Timezone
+	}
+	cfg := filepath.Join(o.keep, "gleaner.toml")
+	if err := writeConfig(cfg, filepath.Join(o.keep, "gleaner.db"), names, srv.URLs(), zones); err != nil {
+		return err
+	}
+	plain, gz := srv.Size()
+	fmt.Printf("serving %d feeds (%.1f MB, %.1f MB gzipped); config %s (pid %d: SIGUSR1 advances every tenth feed, SIGUSR2 resets)\n",
+		o.feeds, float64(plain)/1e6, float64(gz)/1e6, cfg, os.Getpid())
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM, syscall.SIGUSR1, syscall.SIGUSR2)
+	for s := range sig {
+		switch s {
+		case syscall.SIGUSR1:
+			fmt.Printf("advanced %d feeds\n", len(srv.Advance(10)))
+		case syscall.SIGUSR2:
+			srv.Reset()
+			fmt.Println("reset")
+		default:
+			req, nm, n := srv.Stats()
+			fmt.Printf("served %d requests (%d not modified, %.1f MB)\n", req, nm, float64(n)/1e6)
+			return nil
+		}
+	}
 	return nil
 }
 

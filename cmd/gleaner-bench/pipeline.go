@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 
@@ -186,6 +187,12 @@ func (p *pipeline) round(ctx context.Context, name string) roundResult {
 		r.Kept += rep.Kept
 	}
 	r.PeakRSS = peakRSS()
+	if os.Getenv("GLEANER_BENCH_DEBUG") != "" {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		fmt.Fprintf(os.Stderr, "# %s: VmHWM %d kB, VmRSS %d kB, RssAnon %d kB, RssFile %d kB, heap sys %d MB, heap inuse %d MB, GC %d\n", name,
+			memStatus("VmHWM"), memStatus("VmRSS"), memStatus("RssAnon"), memStatus("RssFile"), ms.HeapSys>>20, ms.HeapInuse>>20, ms.NumGC)
+	}
 	return r
 }
 

@@ -155,6 +155,13 @@ func scaleChild(ctx context.Context, args childArgs) error {
 	opts := publish.Options{Title: "AI Industry Policy", MaxItems: 100}
 	q := aggregate.Query{Limit: 100}
 	var rebuild, curated []float64
+	if args.profile != "" {
+		stop, err := startProfile(args.profile, "scale-rebuild")
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	for range 25 {
 		t := time.Now()
 		entries, err := st.Curated(ctx, q)
