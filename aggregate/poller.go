@@ -229,7 +229,10 @@ type outcome struct {
 func (p *Poller) round(ctx context.Context, due []*polled) []Report {
 	start := time.Now()
 	jobs := make(chan *polled)
-	results := make(chan outcome, p.opt.Concurrency)
+	// The writer is a round's bottleneck: room for about a batch of outcomes
+	// lets the workers parse the next batch while it saves one, rather than
+	// stop after Concurrency (cold round of 1,000 feeds: 2.1x -> 1.9x the floor).
+	results := make(chan outcome, 4*p.opt.Concurrency)
 	var wg sync.WaitGroup
 	for range min(p.opt.Concurrency, len(due)) {
 		wg.Add(1)
