@@ -346,40 +346,49 @@ func clean(s string) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s))
-	space := false
+	space := false // white space since the last kept character
+	run := -1      // start of the pending run of characters kept as they are
 	for i := 0; i < len(s); {
+		keep, isSpace := false, false
+		size := 1
 		if c := s[i]; c < utf8.RuneSelf {
 			// ASCII, most of every feed, without decoding: the same tests as
 			// below (unicode.IsSpace, then unicode.IsControl) for these bytes.
-			i++
 			switch {
 			case c == ' ' || c >= '\t' && c <= '\r':
-				space = true
-				continue
+				isSpace = true
 			case c < 0x20 || c == 0x7f:
-				continue
+			default:
+				keep = true
 			}
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			switch {
+			case unicode.IsSpace(r):
+				isSpace = true
+			case unicode.IsControl(r), isBidiControl(r), r == '\uFEFF', isNonChar(r):
+			default:
+				keep = true
+			}
+		}
+		switch {
+		case keep && run < 0:
 			if space && b.Len() > 0 {
 				b.WriteByte(' ')
 			}
-			space = false
-			b.WriteByte(c)
-			continue
+			space, run = false, i
+		case !keep:
+			if run >= 0 {
+				b.WriteString(s[run:i]) // kept characters are copied a run at a time
+				run = -1
+			}
+			space = space || isSpace
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
-		switch {
-		case unicode.IsSpace(r):
-			space = true
-			continue
-		case unicode.IsControl(r), isBidiControl(r), r == '\uFEFF', isNonChar(r):
-			continue
-		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		space = false
-		b.WriteRune(r)
+	}
+	if run >= 0 {
+		b.WriteString(s[run:])
 	}
 	return b.String()
 }
