@@ -21,6 +21,9 @@ type Labeled struct {
 	Title     string    `json:"title"`
 	Summary   string    `json:"summary"`
 	Published time.Time `json:"published"` // RFC 3339
+	// URL records where a set collected from the web found the item (provenance); grouping
+	// ignores it.
+	URL string `json:"url,omitempty"`
 }
 
 // ReadLabeled reads JSON lines of Labeled items. Blank lines are skipped; unknown fields,
