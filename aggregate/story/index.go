@@ -16,10 +16,11 @@ const numHashes = 256
 // only the first maxBands*rows values of a signature; the estimate uses all of them.
 const maxBands = 64
 
-// seeds holds the multipliers and offsets of the numHashes hash functions. They are fixed:
-// the index is rebuilt from the store on every start and must give the same answers, so
-// nothing here may depend on a per-process random seed (hash/maphash would).
-var seeds = func() (s [numHashes][2]uint64) {
+// seeds holds the multipliers and offsets of the numHashes/2 hash functions, each of which
+// gives two MinHash values. They are fixed: the index is rebuilt from the store on every
+// start and must give the same answers, so nothing here may depend on a per-process random
+// seed (hash/maphash would).
+var seeds = func() (s [numHashes / 2][2]uint64) {
 	x := uint64(0x6a09e667f3bcc908) // any fixed constant; this one is sqrt(2)'s fraction
 	next := func() uint64 {         // splitmix64
 		x += 0x9e3779b97f4a7c15
@@ -34,23 +35,64 @@ var seeds = func() (s [numHashes][2]uint64) {
 	return s
 }()
 
-// signature is the MinHash of a feature set: for each hash function the minimum over the
-// features. Two signatures agree in a position with probability equal to the Jaccard
-// similarity of the sets. The features are already well mixed 64-bit hashes, so a
-// multiply-add per function, keeping the high 32 bits, is enough to derive independent-enough
-// permutations cheaply.
-type signature [numHashes]uint32
+// minhash is the MinHash of a feature set: for each hash function the minimum over the
+// features. Two minhashes agree in a position with probability equal to the Jaccard
+// similarity of the sets.
+type minhash [numHashes]uint32
 
-func sign(feats []uint64) signature {
-	var sig signature
+// Signature is what the index keeps of an item: the MinHash of its features, which finds the
+// members worth comparing (LSH), the features themselves, which decide (an exact similarity
+// rather than an estimate: with 256 hashes the estimate's noise of ±0.025, maximised over
+// the dozens of members a lookup compares, pushed unrelated pairs over the threshold now and
+// then), and its anchors, the numbers it mentions. Sign makes one; it is never modified
+// afterwards, so it is safe to copy and to pass between goroutines.
+type Signature struct {
+	mins     minhash
+	feats    []uint64 // sorted, distinct feature hashes
+	nAnchors int32
+	anchors  [maxAnchors]uint64 // sorted, distinct; the first nAnchors are valid
+}
+
+// Size is the number of distinct features the signature was made from; zero for an item
+// with no text worth comparing.
+func (s *Signature) Size() int { return len(s.feats) }
+
+var shinglers = sync.Pool{New: func() any { return &shingler{out: make([]uint64, 0, maxFeatures)} }}
+
+// Sign cleans, shingles and hashes d: the expensive part of Find and Add, which depends on d
+// alone. It is pure and safe for concurrent use, so a caller can sign items on its workers and
+// hand only the Signature to the goroutine that owns the index (FindSig, AddSig).
+func Sign(d Doc) Signature {
+	sh := shinglers.Get().(*shingler)
+	sh.shingle(d)
+	var sig Signature
+	sig.mins = sign(sh.out)
+	sig.feats = slices.Clone(sh.out)
+	sig.nAnchors = int32(copy(sig.anchors[:], sh.anchors))
+	shinglers.Put(sh)
+	return sig
+}
+
+// sign computes the MinHash of feats. The features are already well mixed 64-bit hashes, so
+// one multiply-add per pair of positions is enough to derive independent-enough
+// permutations: the high half of the product gives one value, the low half (with the high
+// half folded in, as its own low bits mix poorly) the other. Halving the multiplications,
+// with fixed-size arrays the compiler can check once, made this the cheap part of Sign.
+func sign(feats []uint64) minhash {
+	var sig minhash
 	for i := range sig {
 		sig[i] = ^uint32(0)
 	}
 	for _, f := range feats {
-		for i := range sig {
-			h := uint32((seeds[i][0]*f + seeds[i][1]) >> 32)
-			if h < sig[i] {
-				sig[i] = h
+		for i := range seeds {
+			x := seeds[i][0]*f + seeds[i][1]
+			hi := uint32(x >> 32)
+			lo := uint32(x) ^ uint32(x>>29)
+			if hi < sig[2*i] {
+				sig[2*i] = hi
+			}
+			if lo < sig[2*i+1] {
+				sig[2*i+1] = lo
 			}
 		}
 	}
@@ -58,7 +100,7 @@ func sign(feats []uint64) signature {
 }
 
 // estimate is the fraction of positions in which a and b agree.
-func estimate(a, b *signature) float64 {
+func estimate(a, b *minhash) float64 {
 	n := 0
 	for i := range a {
 		if a[i] == b[i] {
@@ -103,7 +145,7 @@ func pCandidate(j float64, bands, rows int) float64 {
 
 // bandKey hashes one band of a signature together with the band's number, so all bands can
 // share one map.
-func bandKey(sig *signature, band, rows int) uint64 {
+func bandKey(sig *minhash, band, rows int) uint64 {
 	h := uint64(band+1) * 0x9e3779b97f4a7c15
 	for _, v := range sig[band*rows : (band+1)*rows] {
 		h = fmix64(h ^ uint64(v))
@@ -149,12 +191,12 @@ type Index struct {
 	last struct {
 		ok  bool
 		doc Doc
-		sig signature
+		sig Signature
 	}
 }
 
 type member struct {
-	sig       signature
+	sig       Signature
 	itemID    int64
 	storyID   int64
 	published int64 // Unix nanoseconds
@@ -172,7 +214,7 @@ func NewIndex(c Config) *Index {
 	return &Index{cfg: c, band: chooseBanding(c.Threshold), buckets: make(map[uint64][]int32)}
 }
 
-func (ix *Index) signature(d Doc) signature {
+func (ix *Index) signature(d Doc) Signature {
 	ix.mu.Lock()
 	if ix.last.ok && sameDoc(ix.last.doc, d) {
 		s := ix.last.sig
@@ -181,7 +223,7 @@ func (ix *Index) signature(d Doc) signature {
 	}
 	ix.mu.Unlock()
 	// Hashing runs outside the lock so concurrent callers do not queue behind it.
-	s := sign(features(d))
+	s := Sign(d)
 	ix.mu.Lock()
 	ix.last.ok, ix.last.doc, ix.last.sig = true, d, s
 	ix.mu.Unlock()
@@ -192,28 +234,18 @@ func sameDoc(a, b Doc) bool {
 	return a.ID == b.ID && a.Title == b.Title && a.Summary == b.Summary
 }
 
-// score discounts a similarity by the time between two items, linearly from full weight at
-// the same instant to nothing at the edge of the window. Outlets rewrite a story within hours;
-// a similar item a day or two later is more often a follow-up (the industry's reaction to a
-// draft decree, a rival's filing, the next vote), which shares the background paragraph and
-// must stay apart. On the dev set this removed most false merges while losing few rewrites.
-func score(sim float64, gap, window int64) float64 {
-	if gap < 0 {
-		gap = -gap
-	}
-	if gap >= window {
-		return 0
-	}
-	return sim * (1 - float64(gap)/float64(window))
+// Find is FindSig of d's signature. It signs d (or reuses the signature of the Doc it was last
+// given, as production calls Add with the same Doc right after Find).
+func (ix *Index) Find(d Doc) (Match, bool) {
+	return ix.FindSig(ix.signature(d), d.Published)
 }
 
-// Find returns the story of the member with the best score, the estimated similarity
-// discounted by the time between the two items (see score), among members published within
-// Window of d.Published, if that score is at least Threshold. Ties go to the earlier item,
-// so the answer does not depend on map iteration order.
-func (ix *Index) Find(d Doc) (Match, bool) {
-	sig := ix.signature(d)
-	at := d.Published.UnixNano()
+// FindSig returns the story of the member with the best score (see Match) among members
+// published within Window of published, if that score is at least Threshold. Ties go to the
+// earlier item, so the answer does not depend on map iteration order. Its work is bounded
+// (see maxCandidates) whatever the size of the index.
+func (ix *Index) FindSig(sig Signature, published time.Time) (Match, bool) {
+	at := published.UnixNano()
 	win := int64(ix.cfg.Window)
 
 	ix.mu.Lock()
@@ -225,7 +257,7 @@ func (ix *Index) Find(d Doc) (Match, bool) {
 	}
 	cands := ix.cands[:0]
 	for b := range ix.band.bands {
-		list := ix.buckets[bandKey(&sig, b, ix.band.rows)]
+		list := ix.buckets[bandKey(&sig.mins, b, ix.band.rows)]
 		for k := len(list) - 1; k >= 0 && k >= len(list)-maxBucketScan; k-- {
 			pos := list[k]
 			ix.scanned++
@@ -253,14 +285,14 @@ func (ix *Index) Find(d Doc) (Match, bool) {
 		if gap > win || -gap > win {
 			continue
 		}
-		sim := estimate(&sig, &m.sig)
-		sc := score(sim, gap, win)
+		e := compare(&sig, &m.sig)
+		sc := e.score * ix.timeWeight(gap)
 		if sc < ix.cfg.Threshold {
 			continue
 		}
 		if !found || sc > best.Score ||
 			(sc == best.Score && (m.published < bestPub || m.published == bestPub && m.itemID < best.ItemID)) {
-			best = Match{StoryID: m.storyID, ItemID: m.itemID, Similarity: sim, Score: sc}
+			best = Match{StoryID: m.storyID, ItemID: m.itemID, Similarity: e.similarity, Overlap: e.overlap, Anchors: e.anchors, Score: sc}
 			bestPub = m.published
 			found = true
 		}
@@ -296,12 +328,17 @@ func (ix *Index) mostHits(cands []int32) []int32 {
 	return out
 }
 
-// Add records d as a member of story storyID.
+// Add is AddSig of d's signature, reusing the one Find just computed for the same Doc.
 func (ix *Index) Add(d Doc, storyID int64) {
-	sig := ix.signature(d)
+	ix.AddSig(ix.signature(d), d.ID, storyID, d.Published)
+}
+
+// AddSig records the item itemID, published at published and signed as sig, as a member of
+// story storyID.
+func (ix *Index) AddSig(sig Signature, itemID, storyID int64, published time.Time) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	m := member{sig: sig, itemID: d.ID, storyID: storyID, published: d.Published.UnixNano(), live: true}
+	m := member{sig: sig, itemID: itemID, storyID: storyID, published: published.UnixNano(), live: true}
 	var pos int32
 	if n := len(ix.free); n > 0 {
 		pos = ix.free[n-1]
@@ -316,7 +353,7 @@ func (ix *Index) Add(d Doc, storyID int64) {
 	}
 	ix.live++
 	for b := range ix.band.bands {
-		k := bandKey(&ix.slots[pos].sig, b, ix.band.rows)
+		k := bandKey(&ix.slots[pos].sig.mins, b, ix.band.rows)
 		ix.buckets[k] = append(ix.buckets[k], pos)
 	}
 }
@@ -334,7 +371,7 @@ func (ix *Index) Prune(before time.Time) {
 			continue
 		}
 		for b := range ix.band.bands {
-			k := bandKey(&m.sig, b, ix.band.rows)
+			k := bandKey(&m.sig.mins, b, ix.band.rows)
 			list := ix.buckets[k]
 			if i := slices.Index(list, int32(pos)); i >= 0 {
 				list = slices.Delete(list, i, i+1)
