@@ -47,13 +47,9 @@ const NewPerChange = 5
 // maxShift bounds how often one feed can advance; item dates leave room for it.
 const maxShift = 8
 
-// events is the size of the pool of AI-policy events per language, and
-// eventsPerHour how many happen in an hour: with 1,000 outlets, about five
-// reports per event.
-const (
-	events        = 1000
-	eventsPerHour = 8
-)
+// reportsPerEvent is how many items report one AI-policy event on average:
+// the number of events in an hour follows the number of items in it.
+const reportsPerEvent = 5
 
 // Outlet is one generated source: a news site with one feed.
 type Outlet struct {
@@ -74,6 +70,10 @@ type Outlet struct {
 type Corpus struct {
 	base    time.Time
 	outlets []Outlet
+	// AI-policy events of hour h before base: hourEvents[h] of them,
+	// numbered from hourFirst[h]; past the table, eventRate an hour.
+	hourEvents, hourFirst []int
+	eventRate             int
 }
 
 // New returns a corpus of n outlets whose newest items (before any Advance)
@@ -83,7 +83,35 @@ func New(n int, base time.Time) *Corpus {
 	for i := range n {
 		c.outlets[i] = newOutlet(i)
 	}
+	// Count the items of each hour to give it events in proportion.
+	last := ItemsPerFeed - 1 + maxShift*NewPerChange
+	var items []int
+	for _, o := range c.outlets {
+		for k := 0; k <= last; k++ {
+			h := int(time.Duration(last-k) * o.Interval / time.Hour)
+			for len(items) <= h {
+				items = append(items, 0)
+			}
+			items[h]++
+		}
+	}
+	first := 0
+	for _, n := range items {
+		e := max(1, n/5/reportsPerEvent) // one item in five is about AI policy
+		c.hourFirst = append(c.hourFirst, first)
+		c.hourEvents = append(c.hourEvents, e)
+		first += e
+	}
+	c.eventRate = max(1, first/max(1, len(items)))
 	return c
+}
+
+// SetItemRate says how many items an hour ItemAt will be asked for, so that
+// the AI-policy events keep about five reports each: beyond the hours the
+// feeds list, events happen in proportion.
+func (c *Corpus) SetItemRate(perHour int) {
+	c.hourEvents, c.hourFirst = nil, nil
+	c.eventRate = max(1, perHour/5/reportsPerEvent)
 }
 
 // Len is the number of outlets.
@@ -218,13 +246,15 @@ func (c *Corpus) compose(r *rand.Rand, o Outlet, k int, published time.Time) Ite
 	return it
 }
 
-// eventAt picks the AI-policy event an item published at t reports: events
-// happen eventsPerHour an hour, counting back from the base time, and an item
-// reports one of those of the few hours before it, as news follows events.
+// eventAt picks the AI-policy event an item published at t reports: one of
+// those of the few hours before t, as news follows events.
 func (c *Corpus) eventAt(r *rand.Rand, t time.Time) int {
-	h := int(c.base.Sub(t) / time.Hour)
-	e := (h+r.IntN(4))*eventsPerHour + r.IntN(eventsPerHour)
-	return ((e % events) + events) % events
+	h := max(0, int(c.base.Sub(t)/time.Hour)+r.IntN(4))
+	if h < len(c.hourEvents) {
+		return c.hourFirst[h] + r.IntN(c.hourEvents[h])
+	}
+	// Past the table: numbered after it, eventRate an hour.
+	return 1<<24 + h*c.eventRate + r.IntN(c.eventRate)
 }
 
 // body writes an article of about size bytes of HTML, starting with the lead.

@@ -226,7 +226,7 @@ var (
 
 // Project code names make each event's reports share words no other event has.
 var (
-	koCodeSyl = []string{"누리", "한빛", "온새", "다온", "가람", "새봄", "해솔", "라온", "미르", "아라", "별빛", "초롱", "소담", "하람", "다솜", "이음", "나래", "두레", "마루", "여울", "너울", "보람", "슬기", "한결", "어울", "푸름", "늘품", "단비", "윤슬", "물결"}
+	koCodeSyl  = []string{"누리", "한빛", "온새", "다온", "가람", "새봄", "해솔", "라온", "미르", "아라", "별빛", "초롱", "소담", "하람", "다솜", "이음", "나래", "두레", "마루", "여울", "너울", "보람", "슬기", "한결", "어울", "푸름", "늘품", "단비", "윤슬", "물결"}
 	enCodeWord = []string{"Kestrel", "Granite", "Juniper", "Harbor", "Falcon", "Meridian", "Aurora", "Cobalt", "Willow", "Summit", "Beacon", "Cascade", "Orchid", "Sparrow", "Basalt", "Lantern", "Quartz", "Tundra", "Heron", "Mosaic",
 		"Pioneer", "Atlas", "Cedar", "Delta", "Ember", "Fjord", "Glacier", "Horizon", "Ivory", "Jasper", "Keystone", "Lotus", "Magnet", "Nimbus", "Onyx", "Prism", "Raven", "Sierra", "Talon", "Vertex"}
 )

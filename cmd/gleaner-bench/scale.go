@@ -39,6 +39,7 @@ func scaleChild(ctx context.Context, args childArgs) error {
 	perSource := max(1, args.items/nsrc)
 	end := time.Now().UTC().Truncate(time.Second)
 	corpus := feeds.New(nsrc, end)
+	corpus.SetItemRate(int(int64(nsrc*perSource) * int64(time.Hour) / int64(scaleWindow)))
 	src := make([]aggregate.Source, nsrc)
 	for i := range src {
 		o := corpus.Outlet(i)
