@@ -74,7 +74,13 @@ func (c *corpus) doc(id int64, at time.Time) Doc {
 // pruned every n/16 items as production prunes now and then. Besides time it reports the
 // bucket entries read and the members compared per lookup, which do not depend on the load
 // of the machine, and the heap held per indexed member.
-func BenchmarkFindAdd(b *testing.B) {
+func BenchmarkFindAdd(b *testing.B) { benchmarkFindAdd(b, false) }
+
+// BenchmarkFindAddSig is BenchmarkFindAdd with the items signed beforehand, as when Sign runs
+// outside the goroutine that owns the index: what is left is that goroutine's cost.
+func BenchmarkFindAddSig(b *testing.B) { benchmarkFindAdd(b, true) }
+
+func benchmarkFindAdd(b *testing.B, signed bool) {
 	c := newCorpus(b)
 	for _, n := range []int{1_000, 10_000, 100_000} {
 		b.Run(fmt.Sprintf("index=%d", n), func(b *testing.B) {
@@ -101,16 +107,32 @@ func BenchmarkFindAdd(b *testing.B) {
 			runtime.ReadMemStats(&after)
 			perItem := float64(after.HeapAlloc-before.HeapAlloc) / float64(n)
 
+			// signed: the writer goroutine's share when items are signed on the workers
+			// (FindSig and AddSig only); otherwise Find and Add sign each item too.
+			var sigs []Signature
+			if signed {
+				sigs = make([]Signature, len(docs))
+				for i, d := range docs {
+					sigs[i] = Sign(d)
+				}
+			}
 			pruneEvery := max(n/16, 1)
 			compared0, scanned0 := ix.compared, ix.scanned
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i, d := range docs {
 				sid := d.ID
-				if m, ok := ix.Find(d); ok {
-					sid = m.StoryID
+				if signed {
+					if m, ok := ix.FindSig(sigs[i], d.Published); ok {
+						sid = m.StoryID
+					}
+					ix.AddSig(sigs[i], d.ID, sid, d.Published)
+				} else {
+					if m, ok := ix.Find(d); ok {
+						sid = m.StoryID
+					}
+					ix.Add(d, sid)
 				}
-				ix.Add(d, sid)
 				if i%pruneEvery == pruneEvery-1 {
 					ix.Prune(d.Published.Add(-cfg.Window))
 				}
@@ -135,7 +157,7 @@ func BenchmarkSign(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		_ = sign(features(docs[i%len(docs)]))
+		_ = Sign(docs[i%len(docs)])
 	}
 }
 

@@ -285,8 +285,12 @@ func (ix *Index) FindSig(sig Signature, published time.Time) (Match, bool) {
 		if gap > win || -gap > win {
 			continue
 		}
+		w := ix.timeWeight(gap)
+		if !mayReach(&sig, &m.sig, ix.cfg.Threshold/w) {
+			continue
+		}
 		e := compare(&sig, &m.sig)
-		sc := e.score * ix.timeWeight(gap)
+		sc := e.score * w
 		if sc < ix.cfg.Threshold {
 			continue
 		}

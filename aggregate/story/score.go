@@ -93,3 +93,25 @@ func (ix *Index) timeWeight(gap int64) float64 {
 	}
 	return 1 - float64(gap-flat)/float64(win-flat)
 }
+
+// estimateSlack is how far the exact similarity may lie above the MinHash estimate before
+// mayReach gives up on a pair: five standard errors at J=0.2, so a pair that could reach the
+// threshold is passed over about once in three million.
+const estimateSlack = 0.12
+
+// mayReach reports whether a and b could have evidence of at least min, judged from the
+// MinHash estimate and the set sizes. Most candidates a lookup meets are same-topic items
+// far below the threshold; merging their sorted feature lists was most of the cost of a
+// lookup, and comparing 256 signature values rules them out for a fraction of it.
+func mayReach(a, b *Signature, min float64) bool {
+	j := estimate(&a.mins, &b.mins) + estimateSlack
+	if j >= min {
+		return true
+	}
+	small := float64(len(a.feats))
+	if l := float64(len(b.feats)); l < small {
+		small = l
+	}
+	inter := j * float64(len(a.feats)+len(b.feats)) / (1 + j)
+	return overlapWeight*inter/(small+overlapPrior) >= min
+}
