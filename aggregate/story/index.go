@@ -203,6 +203,14 @@ type member struct {
 	live      bool
 }
 
+// candidateShare is the Jaccard similarity, as a share of the threshold, at which a pair must
+// still become a candidate nine times in ten (see chooseBanding). A short item beside a long
+// one can reach the threshold through its overlap while its similarity is half the
+// threshold; banding for the threshold itself lost those, and since the decision is made on
+// the exact similarity the extra candidates cost time (bounded by maxCandidates), not
+// precision.
+const candidateShare = 0.6
+
 // NewIndex returns an empty index. c should have passed Validate; a threshold outside (0,1]
 // is clamped into it.
 func NewIndex(c Config) *Index {
@@ -211,7 +219,7 @@ func NewIndex(c Config) *Index {
 		t = 1.0 / numHashes
 	}
 	c.Threshold = min(t, 1)
-	return &Index{cfg: c, band: chooseBanding(c.Threshold), buckets: make(map[uint64][]int32)}
+	return &Index{cfg: c, band: chooseBanding(candidateShare * c.Threshold), buckets: make(map[uint64][]int32)}
 }
 
 func (ix *Index) signature(d Doc) Signature {
