@@ -32,10 +32,10 @@ func readSet(t testing.TB, name string) []Labeled {
 // History: the first method (Jaccard estimate, linear time discount) achieved dev 0.940/0.877
 // and holdout 0.818/0.833. The second (exact similarity or weighted overlap, number anchors)
 // was tuned on dev and on half of a set of real reports kept outside the repository; it
-// achieves dev 0.956/0.905 and holdout 0.733/0.815 (the holdout's next-day follow-ups and one
+// achieves dev 0.957/0.930 and holdout 0.733/0.815 (the holdout's next-day follow-ups and one
 // pair of related Nvidia stories merge; see the commit). fresh.jsonl was written after it.
 var floors = map[string]struct{ precision, recall float64 }{
-	"dev.jsonl":     {0.93, 0.88},
+	"dev.jsonl":     {0.93, 0.90},
 	"holdout.jsonl": {0.71, 0.79},
 	"fresh.jsonl":   {0.78, 0.95}, // first measured at 0.812, 0.986
 }
