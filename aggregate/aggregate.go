@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/gleaner/gleaner/aggregate/story"
 )
 
 // Source is a feed gleaner polls, as the config describes it.
@@ -75,6 +77,10 @@ type Item struct {
 	Fresh     bool // new enough when first seen to be published (see feed.max_age)
 	Verdict   Verdict
 	StoryID   int64
+
+	// storySig is the near-duplicate signature, computed on a poll worker so that
+	// the single writer only looks it up (see StoryGrouper.Prepare). Not stored.
+	storySig *story.Signature
 }
 
 // Outlet is a source as shown next to a published entry.

@@ -29,9 +29,30 @@ func storyDoc(it *Item) story.Doc {
 	return story.Doc{ID: it.ID, Title: it.Title, Summary: it.Summary, Published: it.Published}
 }
 
+// WithClock makes g prune by now instead of the wall clock (tests with a fake
+// clock) and returns g.
+func (g *StoryGrouper) WithClock(now func() time.Time) *StoryGrouper {
+	g.now = now
+	return g
+}
+
+// Prepare computes it's signature ahead of Find and Add. The poller calls it on
+// its workers, in parallel, so that the writer goroutine only does look-ups.
+func (g *StoryGrouper) Prepare(it *Item) {
+	sig := story.Sign(storyDoc(it))
+	it.storySig = &sig
+}
+
+func (g *StoryGrouper) signature(it *Item) story.Signature {
+	if it.storySig == nil {
+		g.Prepare(it)
+	}
+	return *it.storySig
+}
+
 // Find returns the story of the most similar recent item, if similar enough.
 func (g *StoryGrouper) Find(it *Item) (int64, float64, bool) {
-	m, ok := g.ix.Find(storyDoc(it))
+	m, ok := g.ix.FindSig(g.signature(it), it.Published)
 	if !ok {
 		return 0, 0, false
 	}
@@ -40,7 +61,7 @@ func (g *StoryGrouper) Find(it *Item) (int64, float64, bool) {
 
 // Add indexes a stored item as a member of storyID.
 func (g *StoryGrouper) Add(it *Item, storyID int64) {
-	g.ix.Add(storyDoc(it), storyID)
+	g.ix.AddSig(g.signature(it), it.ID, storyID, it.Published)
 	g.prune()
 }
 

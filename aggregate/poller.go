@@ -492,6 +492,8 @@ func (p *Poller) parse(resp *fetch.Response, src Source, st *FetchState, now tim
 		loc = time.UTC
 	}
 	c := p.classifier.Load().(Classifier)
+	// Items that may join a story get their signature here, on a worker.
+	prep, _ := p.grouper.Load().(groupBox).g.(interface{ Prepare(*Item) })
 	items := make([]Item, 0, len(feed.Items))
 	seen := make(map[string]bool, len(feed.Items))
 	for _, fi := range feed.Items {
@@ -512,6 +514,9 @@ func (p *Poller) parse(resp *fetch.Response, src Source, st *FetchState, now tim
 		if n.Verdict.Match {
 			// Only republished items need their HTML; sanitising is the costliest step.
 			n.Content = sanitize.HTML(n.bodyHTML, n.URL)
+			if n.Fresh && prep != nil {
+				prep.Prepare(&n.Item)
+			}
 		}
 		items = append(items, n.Item)
 	}

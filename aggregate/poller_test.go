@@ -14,6 +14,7 @@ import (
 
 	"github.com/gleaner/gleaner/aggregate"
 	"github.com/gleaner/gleaner/aggregate/fetch"
+	"github.com/gleaner/gleaner/aggregate/story"
 	"github.com/gleaner/gleaner/aggregate/topic"
 	"github.com/gleaner/gleaner/store"
 )
@@ -449,5 +450,51 @@ func TestFirstPollsAreSpreadAndRestartKeepsSchedule(t *testing.T) {
 	p.SetSources(stored, states)
 	if got := p.Schedule()[stored[0].ID]; !got.Equal(later) {
 		t.Errorf("restored schedule %v, want %v", got, later)
+	}
+}
+
+// TestRewritesFromTwoOutletsBecomeOneStory runs the story grouper through the
+// real pipeline: two outlets' rewrites of one press release become one entry.
+func TestRewritesFromTwoOutletsBecomeOneStory(t *testing.T) {
+	s := newSite(t)
+	rss := func(items ...string) string {
+		return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title><link>` + s.URL + `/</link>` +
+			strings.Join(items, "") + `</channel></rss>`
+	}
+	item := func(link, title, desc, date string) string {
+		return `<item><title>` + title + `</title><link>` + s.URL + link + `</link><pubDate>` + date + `</pubDate><description>` + desc + `</description></item>`
+	}
+	s.handle("/yna", feedWithETag(rss(item("/yna/1", "정부, 연내 GPU 1만장 확보…국가AI컴퓨팅센터 구축 속도",
+		"과학기술정보통신부는 10일 인공지능(AI) 컴퓨팅 인프라 확충 방안을 발표하고 올해 안에 첨단 그래픽처리장치(GPU) 1만장을 확보해 국가AI컴퓨팅센터를 조기에 개소하겠다고 밝혔다. 정부는 이를 위해 1조4천600억원을 투입하고, 민간 클라우드 기업과 협력해 대학·스타트업에 연산 자원을 우선 제공할 계획이다.",
+		"Tue, 03 Mar 2026 10:00:00 +0900")), `"y"`))
+	s.handle("/newsis", feedWithETag(rss(
+		item("/newsis/1", "과기정통부 \"GPU 1만장 연내 확보…국가AI컴퓨팅센터 조기 개소\"",
+			"정부가 올해 안에 첨단 GPU 1만장을 확보하고 국가AI컴퓨팅센터를 조기에 개소한다. 과학기술정보통신부는 10일 이 같은 내용의 AI 컴퓨팅 인프라 확충 방안을 발표했다. 정부는 1조4600억원을 투입해 대학과 스타트업에 연산 자원을 우선 제공할 계획이라고 밝혔다.",
+			"Tue, 03 Mar 2026 10:25:00 +0900"),
+		item("/newsis/2", "국회 과방위, 인공지능 기본법 개정안 의결",
+			"국회 과학기술정보방송통신위원회는 전체회의를 열고 고영향 AI 사업자의 의무를 구체화한 인공지능 기본법 개정안을 의결했다.",
+			"Tue, 03 Mar 2026 11:00:00 +0900")), `"n"`))
+	h := newHarness(t, nil,
+		aggregate.Source{Name: "연합뉴스", URL: s.URL + "/yna", Interval: time.Hour, Rank: 0},
+		aggregate.Source{Name: "뉴시스", URL: s.URL + "/newsis", Interval: time.Hour, Rank: 1})
+	h.poller.SetGrouper(aggregate.NewStoryGrouper(story.DefaultConfig()).WithClock(h.clock.Now))
+	for _, r := range h.poller.PollAll(context.Background()) {
+		if r.Err != nil || r.Kept == 0 {
+			t.Fatalf("poll %s: %+v", r.Source.Name, r)
+		}
+	}
+	entries, err := h.store.Curated(context.Background(), aggregate.Query{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 2 {
+		t.Fatalf("%d entries, want 2 (the GPU story once, the bill once): %+v", len(entries), entries)
+	}
+	gpu := entries[1]
+	if gpu.Outlet.Name != "연합뉴스" || len(gpu.Also) != 1 || gpu.Also[0].Outlet.Name != "뉴시스" || gpu.Also[0].Similarity <= 0 {
+		t.Errorf("GPU story: lead %s, also %+v", gpu.Outlet.Name, gpu.Also)
+	}
+	if len(entries[0].Also) != 0 {
+		t.Errorf("the bill joined another story: %+v", entries[0].Also)
 	}
 }
