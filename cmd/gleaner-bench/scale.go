@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -53,7 +54,10 @@ func scaleChild(ctx context.Context, args childArgs) error {
 	if err != nil {
 		return err
 	}
-	g := newSimGrouper(story.DefaultConfig())
+	// The story grouper as gleaner runs it (signatures made on the workers),
+	// on the fill's simulated clock, so that it prunes as the days pass.
+	var simNow atomic.Int64
+	g := aggregate.NewStoryGrouper(story.DefaultConfig()).WithClock(func() time.Time { return time.Unix(simNow.Load(), 0) })
 
 	// Items are produced a poll at a time (50 items of one source), in time
 	// order across sources, by workers; one writer saves them in batches.
@@ -70,7 +74,11 @@ func scaleChild(ctx context.Context, args childArgs) error {
 				f := aggregate.Fetched{State: states[j.src]}
 				for k := j.poll * feeds.ItemsPerFeed; k < min((j.poll+1)*feeds.ItemsPerFeed, perSource); k++ {
 					pub := start.Add(time.Duration(k)*step + time.Duration(j.src)*step/time.Duration(nsrc))
-					f.Items = append(f.Items, scaleItem(c, corpus, j.src, k, pub))
+					it := scaleItem(c, corpus, j.src, k, pub)
+					if it.Verdict.Match && it.Fresh {
+						g.Prepare(&it)
+					}
+					f.Items = append(f.Items, it)
 				}
 				results <- f
 			}
@@ -102,7 +110,7 @@ func scaleChild(ctx context.Context, args childArgs) error {
 		}
 		last := batch[len(batch)-1].Items
 		if len(last) > 0 {
-			g.advance(last[len(last)-1].FirstSeen)
+			simNow.Store(last[len(last)-1].FirstSeen.Unix())
 		}
 		stats, _, err := st.Save(ctx, batch, g)
 		if err != nil {
@@ -258,36 +266,4 @@ func capRunes(s string, n int) string {
 		i++
 	}
 	return s
-}
-
-// simGrouper is aggregate.StoryGrouper on a simulated clock: the fill moves
-// through 30 days in a minute, and the index is pruned as the days pass, as a
-// running gleaner's is.
-type simGrouper struct {
-	ix     *story.Index
-	window time.Duration
-	pruned time.Time
-}
-
-func newSimGrouper(c story.Config) *simGrouper {
-	return &simGrouper{ix: story.NewIndex(c), window: c.Window}
-}
-
-func doc(it *aggregate.Item) story.Doc {
-	return story.Doc{ID: it.ID, Title: it.Title, Summary: it.Summary, Published: it.Published}
-}
-
-func (g *simGrouper) Find(it *aggregate.Item) (int64, float64, bool) {
-	m, ok := g.ix.Find(doc(it))
-	return m.StoryID, m.Similarity, ok
-}
-
-func (g *simGrouper) Add(it *aggregate.Item, storyID int64) { g.ix.Add(doc(it), storyID) }
-
-// advance prunes what a gleaner running at now would have pruned.
-func (g *simGrouper) advance(now time.Time) {
-	if now.Sub(g.pruned) > time.Hour {
-		g.ix.Prune(now.Add(-g.window - 24*time.Hour))
-		g.pruned = now
-	}
 }
