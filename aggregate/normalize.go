@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
 
@@ -60,9 +61,9 @@ func normalize(fi *gofeed.Item, base *url.URL, loc *time.Location, now time.Time
 	if summaryHTML == "" {
 		summaryHTML = body
 	}
-	it.Summary = truncateRunes(sanitize.Text(summaryHTML), maxSummaryRunes)
+	it.Summary = leadText(summaryHTML, maxSummaryRunes)
 	if body != fi.Description {
-		n.BodyText = truncateRunes(sanitize.Text(body), maxContentRunes)
+		n.BodyText = leadText(body, maxContentRunes)
 	}
 	n.bodyHTML = body
 	if len(fi.Authors) > 0 && fi.Authors[0] != nil {
@@ -194,6 +195,22 @@ func CanonicalURL(raw string) string {
 	return u.String()
 }
 
+// leadText is the plain text of an HTML fragment, capped at maxRunes runes.
+// Feeds that carry whole articles would otherwise be stripped in full to keep
+// their first paragraphs, so a long fragment is first converted only up to a tag
+// boundary far enough in to yield more text than is kept; the result is the
+// same as converting it all (a cut before '<' splits no tag or entity).
+func leadText(html string, maxRunes int) string {
+	if limit := maxRunes * 8; len(html) > limit {
+		if cut := strings.LastIndexByte(html[:limit], '<'); cut > 0 {
+			if t := sanitize.Text(html[:cut]); utf8.RuneCountInString(t) > maxRunes {
+				return truncateRunes(t, maxRunes)
+			}
+		}
+	}
+	return truncateRunes(sanitize.Text(html), maxRunes)
+}
+
 func truncateRunes(s string, n int) string {
 	if len(s) <= n {
 		return s
@@ -222,8 +239,8 @@ func firstNonEmpty(s ...string) string {
 // returns the detected language.
 func ClassifyText(c Classifier, title, summary, content string) (Verdict, string) {
 	title = truncateRunes(sanitize.Text(title), maxTitleRunes)
-	summary = truncateRunes(sanitize.Text(summary), maxSummaryRunes)
-	content = truncateRunes(sanitize.Text(content), maxContentRunes)
+	summary = leadText(summary, maxSummaryRunes)
+	content = leadText(content, maxContentRunes)
 	r := c.Classify(topic.Doc{Title: title, Summary: summary, Content: content})
 	return verdict(r), topic.DetectLang(title + " " + summary)
 }

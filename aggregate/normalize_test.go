@@ -1,0 +1,56 @@
+package aggregate
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gleaner/gleaner/aggregate/fetch"
+	"github.com/gleaner/gleaner/aggregate/sanitize"
+)
+
+// TestLeadTextEqualsFullConversion checks the shortcut of leadText against
+// converting the whole fragment, on constructed edge cases and on every item
+// body of the shared corpus's real feeds.
+func TestLeadTextEqualsFullConversion(t *testing.T) {
+	long := strings.Repeat("<p>정부는 인공지능 기본법 시행령을 <b>입법예고</b>했다 &amp; AI. </p>", 200)
+	cases := []string{
+		long,
+		strings.Repeat("<script>var x = '<p>not text</p>';</script>", 300) + long,
+		"<!-- " + strings.Repeat("<b>comment</b>", 2000) + " -->" + long,
+		strings.Repeat("<img src=x>", 3000) + "short text",
+		strings.Repeat("word &amp;&lt;b&gt; ", 2000),
+		strings.Repeat("가", 20000),
+	}
+	dir := filepath.Join("..", "..", "shared", "corpus", "real")
+	files, _ := filepath.Glob(filepath.Join(dir, "*.xml"))
+	if len(files) == 0 {
+		t.Logf("../shared/corpus/real not found: checking the constructed cases only")
+	}
+	c := fetch.New(nil, fetch.Options{})
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		feed, err := c.Parse(b, "", "http://example.org/")
+		if err != nil {
+			continue
+		}
+		for _, it := range feed.Items {
+			cases = append(cases, it.Description, it.Content)
+		}
+	}
+	checked := 0
+	for _, h := range cases {
+		for _, n := range []int{maxSummaryRunes, maxContentRunes, 50} {
+			want := truncateRunes(sanitize.Text(h), n)
+			if got := leadText(h, n); got != want {
+				t.Fatalf("leadText(%.60q, %d):\n got %.120q\nwant %.120q", h, n, got, want)
+			}
+			checked++
+		}
+	}
+	t.Logf("%d fragments checked", checked)
+}
