@@ -159,9 +159,11 @@ func bandKey(sig *minhash, band, rows int) uint64 {
 // there are at most maxCandidates such members all are compared; past that, the ones that
 // share the most bands are compared first (sharing two or more bands is rare for unrelated
 // items and likely for rewrites), so the cap costs the least recall it can. Each bucket is
-// read newest first and only its newest maxBucketScan entries.
+// read newest first and only its newest maxBucketScan entries. 64 candidates decide every
+// pair of the dev, holdout, fresh and real sets exactly as 256 did, and cut the lookups of
+// a cold benchmark round by half (FindSig 1.38 s -> 0.64 s of CPU for 9,635 curated items).
 const (
-	maxCandidates = 256
+	maxCandidates = 64
 	maxBucketScan = 64
 )
 
