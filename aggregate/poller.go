@@ -104,6 +104,9 @@ func NewPoller(s Saver, f Fetcher, c Classifier, opt Options) *Poller {
 	return p
 }
 
+// Classifier returns the topic classifier in use.
+func (p *Poller) Classifier() Classifier { return p.classifier.Load().(Classifier) }
+
 // SetClassifier replaces the topic classifier for later polls.
 func (p *Poller) SetClassifier(c Classifier) { p.classifier.Store(c) }
 

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os/signal"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/gleaner/gleaner/aggregate"
@@ -107,6 +109,27 @@ func publishOptions(cfg *config.Config) publish.Options {
 		CacheMaxAge:  min(cfg.Poll.Interval.D(), time.Hour),
 		Hub:          cfg.Publish.Hub,
 	}
+}
+
+// openApp is how the one-shot commands (fetch, export, reclassify) start: the
+// logger from the flags, the config, and the app, with a context that ends on
+// SIGINT or SIGTERM. close releases all of it.
+func (f *flags) openApp(e *env) (a *app, ctx context.Context, close func(), err error) {
+	log, err := f.logger(e.stderr)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	cfg, c, err := loadConfig(f.config)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	a, err = newApp(ctx, cfg, c, log)
+	if err != nil {
+		stop()
+		return nil, nil, nil, err
+	}
+	return a, ctx, func() { a.close(); stop() }, nil
 }
 
 // newApp opens the store and builds the poller and the publisher.

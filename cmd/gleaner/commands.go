@@ -2,14 +2,11 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 	"text/tabwriter"
 
 	"github.com/gleaner/gleaner/aggregate"
@@ -31,21 +28,12 @@ func cmdFetch(e *env, args []string) error {
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	log, err := f.logger(e.stderr)
+	a, ctx, closeApp, err := f.openApp(e)
 	if err != nil {
 		return err
 	}
-	cfg, c, err := loadConfig(f.config)
-	if err != nil {
-		return err
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	a, err := newApp(ctx, cfg, c, log)
-	if err != nil {
-		return err
-	}
-	defer a.close()
+	defer closeApp()
+	cfg := a.config()
 	reports := a.poller.PollAll(ctx)
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	failed := 0
@@ -224,20 +212,11 @@ func cmdExport(e *env, args []string) error {
 		f.Usage()
 		return errUsage
 	}
-	log, err := f.logger(e.stderr)
+	a, ctx, closeApp, err := f.openApp(e)
 	if err != nil {
 		return err
 	}
-	cfg, c, err := loadConfig(f.config)
-	if err != nil {
-		return err
-	}
-	ctx := context.Background()
-	a, err := newApp(ctx, cfg, c, log)
-	if err != nil {
-		return err
-	}
-	defer a.close()
+	defer closeApp()
 	if _, err := a.publish.Refresh(ctx); err != nil {
 		return err
 	}

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/gleaner/gleaner/aggregate"
@@ -77,22 +74,12 @@ func cmdReclassify(e *env, args []string) error {
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	log, err := f.logger(e.stderr)
+	a, ctx, closeApp, err := f.openApp(e)
 	if err != nil {
 		return err
 	}
-	cfg, c, err := loadConfig(f.config)
-	if err != nil {
-		return err
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	a, err := newApp(ctx, cfg, c, log)
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	st, err := a.reclassify(ctx, c, time.Now().Add(-*since))
+	defer closeApp()
+	st, err := a.reclassify(ctx, a.poller.Classifier(), time.Now().Add(-*since))
 	if err != nil {
 		return err
 	}
