@@ -171,14 +171,7 @@ func TestCrowdedIndex(t *testing.T) {
 		t.Skip("runs ~16,000 generated items")
 	}
 	items := readSet(t, "dev.jsonl")
-	c := newCorpus(t)
-	var bg []Doc
-	for _, it := range items {
-		for range 60 {
-			off := time.Duration(c.rng.Int64N(int64(72 * time.Hour)))
-			bg = append(bg, c.doc(0, it.Published.Add(off-36*time.Hour)))
-		}
-	}
+	bg := crowd(t, items)
 	quiet := Evaluate(DefaultConfig(), items)
 	crowded, ix := evaluate(DefaultConfig(), items, bg)
 	t.Logf("quiet: precision %.3f recall %.3f; crowded (%d background items, %d lookups over the candidate cap): precision %.3f recall %.3f",
@@ -190,4 +183,18 @@ func TestCrowdedIndex(t *testing.T) {
 		t.Errorf("crowding cost too much: recall %.3f -> %.3f, precision %.3f -> %.3f",
 			quiet.Recall, crowded.Recall, quiet.Precision, crowded.Precision)
 	}
+}
+
+// crowd generates 60 items of the same topic around each of items, within a day and a half
+// of it, to fill an index the way a busy window would.
+func crowd(tb testing.TB, items []Labeled) []Doc {
+	c := newCorpus(tb)
+	var bg []Doc
+	for _, it := range items {
+		for range 60 {
+			off := time.Duration(c.rng.Int64N(int64(72 * time.Hour)))
+			bg = append(bg, c.doc(0, it.Published.Add(off-36*time.Hour)))
+		}
+	}
+	return bg
 }
