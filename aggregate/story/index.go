@@ -1,6 +1,7 @@
 package story
 
 import (
+	"math/bits"
 	"slices"
 	"sync"
 	"time"
@@ -40,22 +41,34 @@ var seeds = func() (s [numHashes / 2][2]uint64) {
 // similarity of the sets.
 type minhash [numHashes]uint32
 
-// Signature is what the index keeps of an item: the MinHash of its features, which finds the
-// members worth comparing (LSH), the features themselves, which decide (an exact similarity
+// Signature is what the index needs of an item: the MinHash of its features, whose leading
+// values place it in the LSH buckets that find the members worth comparing; a fingerprint of
+// the MinHash, a byte per value, which rules out most of those members cheaply (see
+// mayReach); and the features and anchors themselves, which decide (an exact similarity
 // rather than an estimate: with 256 hashes the estimate's noise of ±0.025, maximised over
 // the dozens of members a lookup compares, pushed unrelated pairs over the threshold now and
-// then), and its anchors, the numbers it mentions. Sign makes one; it is never modified
-// afterwards, so it is safe to copy and to pass between goroutines.
+// then). Sign makes one; it is never modified afterwards, so it is safe to copy and to pass
+// between goroutines. The index keeps the fingerprint and the features, not the MinHash.
 type Signature struct {
-	mins     minhash
-	feats    []uint64 // sorted, distinct feature hashes
-	nAnchors int32
-	anchors  [maxAnchors]uint64 // sorted, distinct; the first nAnchors are valid
+	mins minhash
+	fp   fingerprint
+	set  featureSet
 }
+
+// featureSet holds an item's sorted, distinct feature hashes followed by its sorted,
+// distinct anchors, in one slice: one allocation per member, shared by the Signature and the
+// index, and never modified.
+type featureSet struct {
+	data   []uint64
+	nFeats int32
+}
+
+func (s *featureSet) feats() []uint64   { return s.data[:s.nFeats:s.nFeats] }
+func (s *featureSet) anchors() []uint64 { return s.data[s.nFeats:] }
 
 // Size is the number of distinct features the signature was made from; zero for an item
 // with no text worth comparing.
-func (s *Signature) Size() int { return len(s.feats) }
+func (s *Signature) Size() int { return int(s.set.nFeats) }
 
 var shinglers = sync.Pool{New: func() any { return &shingler{out: make([]uint64, 0, maxFeatures)} }}
 
@@ -67,8 +80,9 @@ func Sign(d Doc) Signature {
 	sh.shingle(d)
 	var sig Signature
 	sig.mins = sign(sh.out)
-	sig.feats = slices.Clone(sh.out)
-	sig.nAnchors = int32(copy(sig.anchors[:], sh.anchors))
+	sig.fp = sig.mins.fingerprint()
+	sig.set.data = append(append(make([]uint64, 0, len(sh.out)+len(sh.anchors)), sh.out...), sh.anchors...)
+	sig.set.nFeats = int32(len(sh.out))
 	shinglers.Put(sh)
 	return sig
 }
@@ -99,13 +113,50 @@ func sign(feats []uint64) minhash {
 	return sig
 }
 
-// estimate is the fraction of positions in which a and b agree.
-func estimate(a, b *minhash) float64 {
+// signPrefix is sign restricted to the first n values, which is all that banding reads: Prune
+// recomputes them from a member's features to find its buckets rather than keep 256 values
+// per member for the occasion. It must agree with sign value for value.
+func signPrefix(feats []uint64, n int) []uint32 {
+	out := make([]uint32, 2*((n+1)/2))
+	for i := range out {
+		out[i] = ^uint32(0)
+	}
+	for _, f := range feats {
+		for i := range len(out) / 2 {
+			x := seeds[i][0]*f + seeds[i][1]
+			out[2*i] = min(out[2*i], uint32(x>>32))
+			out[2*i+1] = min(out[2*i+1], uint32(x)^uint32(x>>29))
+		}
+	}
+	return out[:n]
+}
+
+// fingerprint keeps one byte of each MinHash value, eight to a word. Where two values agree
+// their bytes do, so the share of agreeing bytes is an estimate of the Jaccard similarity
+// that is never below the MinHash estimate (by about (1-J)/256 above it on average, from
+// chance agreements): a quarter of the memory of the values, and compared a word at a time.
+type fingerprint [numHashes / 8]uint64
+
+func (m *minhash) fingerprint() fingerprint {
+	var fp fingerprint
+	for i, v := range m {
+		// The low byte: a minimum's high bits are mostly zero, its low ones uniform.
+		fp[i/8] |= uint64(uint8(v)) << (8 * (i % 8))
+	}
+	return fp
+}
+
+// estimate is the share of positions in which the fingerprints a and b agree: at least the
+// share of MinHash values that agree.
+func estimate(a, b *fingerprint) float64 {
+	const low7 = 0x7f7f7f7f7f7f7f7f
 	n := 0
 	for i := range a {
-		if a[i] == b[i] {
-			n++
-		}
+		x := a[i] ^ b[i]
+		// The top bit of each byte of z is set where that byte of x is zero (no carries
+		// cross bytes: each sum is at most 0xfe).
+		z := ^((x&low7 + low7) | x | low7)
+		n += bits.OnesCount64(z)
 	}
 	return float64(n) / numHashes
 }
@@ -143,11 +194,14 @@ func pCandidate(j float64, bands, rows int) float64 {
 	return 1 - miss
 }
 
-// bandKey hashes one band of a signature together with the band's number, so all bands can
-// share one map.
-func bandKey(sig *minhash, band, rows int) uint64 {
-	h := uint64(band+1) * 0x9e3779b97f4a7c15
-	for _, v := range sig[band*rows : (band+1)*rows] {
+// bandKey identifies one band's values within its band: the value itself for single-row
+// bands (the default), a hash of the values otherwise.
+func bandKey(vals []uint32) uint64 {
+	if len(vals) == 1 {
+		return uint64(vals[0])
+	}
+	h := uint64(0x9e3779b97f4a7c15)
+	for _, v := range vals {
 		h = fmix64(h ^ uint64(v))
 	}
 	return h
@@ -167,8 +221,8 @@ const (
 	maxBucketScan = 64
 )
 
-// Index holds the MinHash signatures of recent items, keyed by LSH band, so that a new item
-// is compared only with the members that share a band with it, not with every stored item.
+// Index holds the signatures of recent items, keyed by LSH band, so that a new item is
+// compared only with the members that share a band with it, not with every stored item.
 // The work of one Find is bounded (see maxCandidates) and Prune keeps the index to the
 // window, so the cost per item does not grow with the store. It is safe for concurrent use.
 type Index struct {
@@ -176,17 +230,16 @@ type Index struct {
 	band banding
 
 	mu       sync.Mutex
-	slots    []member           // members, with holes left by Prune
-	free     []int32            // holes in slots, reused by Add
-	live     int                // members in slots
-	buckets  map[uint64][]int32 // band key -> slots, oldest first
-	seen     []uint32           // per slot: the lookup that last visited it
-	hits     []uint8            // per slot: bands shared with the current lookup, valid when seen
-	visit    uint32
-	cands    []int32 // scratch for Find
-	compared uint64  // members compared by Find so far, for benchmarks
-	scanned  uint64  // bucket entries read by Find so far, for benchmarks
-	capped   uint64  // lookups that had more than maxCandidates candidates
+	slots    []member // members, with holes left by Prune
+	free     []int32  // holes in slots, reused by Add
+	live     int      // members in slots
+	buckets  *buckets
+	marks    []uint32 // per slot: visit<<8 | bands shared with that lookup
+	visit    uint32   // lookups so far, modulo maxVisit
+	cands    []int32  // scratch for Find
+	compared uint64   // members compared by Find so far, for benchmarks
+	scanned  uint64   // bucket entries read by Find so far, for benchmarks
+	capped   uint64   // lookups that had more than maxCandidates candidates
 
 	// last caches the signature of the most recent Doc signed, because production calls
 	// Add with the same Doc right after Find and signing is most of the cost of either.
@@ -197,8 +250,16 @@ type Index struct {
 	}
 }
 
+// maxVisit bounds the lookup counter kept in the top 24 bits of a mark; the low 8 count the
+// bands a member shares with the lookup, at most maxBands.
+const maxVisit = 1 << 24
+
+// member is what the index keeps of one item: what decides (the fingerprint, the features
+// and anchors) and what a Match reports, but not the MinHash: its banded prefix is
+// recomputed from the features on the rare occasion Prune needs it.
 type member struct {
-	sig       Signature
+	fp        fingerprint
+	set       featureSet
 	itemID    int64
 	storyID   int64
 	published int64 // Unix nanoseconds
@@ -221,7 +282,8 @@ func NewIndex(c Config) *Index {
 		t = 1.0 / numHashes
 	}
 	c.Threshold = min(t, 1)
-	return &Index{cfg: c, band: chooseBanding(candidateShare * c.Threshold), buckets: make(map[uint64][]int32)}
+	band := chooseBanding(candidateShare * c.Threshold)
+	return &Index{cfg: c, band: band, buckets: newBuckets(band.bands)}
 }
 
 func (ix *Index) signature(d Doc) Signature {
@@ -261,22 +323,26 @@ func (ix *Index) FindSig(sig Signature, published time.Time) (Match, bool) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.visit++
-	if ix.visit == 0 { // wrapped: forget old marks rather than misread them
-		clear(ix.seen)
+	if ix.visit == maxVisit { // wrapped: forget old marks rather than misread them
+		clear(ix.marks)
 		ix.visit = 1
 	}
 	cands := ix.cands[:0]
+	rows := ix.band.rows
+	marks, visit := ix.marks, ix.visit<<8
+	var one [1]int32
 	for b := range ix.band.bands {
-		list := ix.buckets[bandKey(&sig.mins, b, ix.band.rows)]
-		for k := len(list) - 1; k >= 0 && k >= len(list)-maxBucketScan; k-- {
+		list := ix.buckets.get(b, bandKey(sig.mins[b*rows:(b+1)*rows]), &one)
+		list = list[max(0, len(list)-maxBucketScan):]
+		ix.scanned += uint64(len(list))
+		for k := len(list) - 1; k >= 0; k-- {
 			pos := list[k]
-			ix.scanned++
-			if ix.seen[pos] != ix.visit {
-				ix.seen[pos] = ix.visit
-				ix.hits[pos] = 0
+			mark := marks[pos]
+			if mark&^0xff != visit {
+				mark = visit
 				cands = append(cands, pos)
 			}
-			ix.hits[pos]++
+			marks[pos] = mark + 1
 		}
 	}
 	ix.cands = cands
@@ -288,6 +354,7 @@ func (ix *Index) FindSig(sig Signature, published time.Time) (Match, bool) {
 	var best Match
 	found := false
 	bestPub := int64(0)
+	feats := sig.set.feats()
 	for _, pos := range cands {
 		ix.compared++
 		m := &ix.slots[pos]
@@ -296,10 +363,10 @@ func (ix *Index) FindSig(sig Signature, published time.Time) (Match, bool) {
 			continue
 		}
 		w := ix.timeWeight(gap)
-		if !mayReach(&sig, &m.sig, ix.cfg.Threshold/w) {
+		if !mayReach(estimate(&sig.fp, &m.fp), len(feats), int(m.set.nFeats), ix.cfg.Threshold/w) {
 			continue
 		}
-		e := compare(&sig, &m.sig)
+		e := compare(&sig.set, &m.set)
 		sc := e.score * w
 		if sc < ix.cfg.Threshold {
 			continue
@@ -320,7 +387,7 @@ func (ix *Index) FindSig(sig Signature, published time.Time) (Match, bool) {
 func (ix *Index) mostHits(cands []int32) []int32 {
 	var count [256]int
 	for _, pos := range cands {
-		count[ix.hits[pos]]++
+		count[uint8(ix.marks[pos])]++
 	}
 	// Find the smallest hit count that still fits, then take every candidate above it and
 	// as many at it as there is room for.
@@ -331,7 +398,7 @@ func (ix *Index) mostHits(cands []int32) []int32 {
 	out := cands[:0]
 	atFloor := 0
 	for _, pos := range cands {
-		h := int(ix.hits[pos])
+		h := int(uint8(ix.marks[pos]))
 		if h > floor || (h == floor && atFloor < room) {
 			if h == floor {
 				atFloor++
@@ -352,52 +419,63 @@ func (ix *Index) Add(d Doc, storyID int64) {
 func (ix *Index) AddSig(sig Signature, itemID, storyID int64, published time.Time) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	m := member{sig: sig, itemID: itemID, storyID: storyID, published: published.UnixNano(), live: true}
+	m := member{fp: sig.fp, set: sig.set, itemID: itemID, storyID: storyID, published: published.UnixNano(), live: true}
 	var pos int32
 	if n := len(ix.free); n > 0 {
 		pos = ix.free[n-1]
 		ix.free = ix.free[:n-1]
 		ix.slots[pos] = m
-		ix.seen[pos] = 0
+		ix.marks[pos] = 0
 	} else {
 		pos = int32(len(ix.slots))
 		ix.slots = append(ix.slots, m)
-		ix.seen = append(ix.seen, 0)
-		ix.hits = append(ix.hits, 0)
+		ix.marks = append(ix.marks, 0)
 	}
 	ix.live++
+	rows := ix.band.rows
 	for b := range ix.band.bands {
-		k := bandKey(&ix.slots[pos].sig.mins, b, ix.band.rows)
-		ix.buckets[k] = append(ix.buckets[k], pos)
+		ix.buckets.add(b, bandKey(sig.mins[b*rows:(b+1)*rows]), pos)
 	}
 }
 
 // Prune drops members published before `before`. It scans every member, so it is meant to
-// run now and then (with now-Window), not per item; the buckets of the dropped members are
-// edited in place.
+// run now and then (with now-Window), not per item. The buckets of the dropped members are
+// found by recomputing their banded MinHash values, and each is filtered once however many
+// of them it holds.
 func (ix *Index) Prune(before time.Time) {
 	cut := before.UnixNano()
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	var dropped []int32
 	for pos := range ix.slots {
 		m := &ix.slots[pos]
-		if !m.live || m.published >= cut {
-			continue
+		if m.live && m.published < cut {
+			m.live = false // still in its buckets; filtered out below
+			dropped = append(dropped, int32(pos))
 		}
-		for b := range ix.band.bands {
-			k := bandKey(&m.sig.mins, b, ix.band.rows)
-			list := ix.buckets[k]
-			if i := slices.Index(list, int32(pos)); i >= 0 {
-				list = slices.Delete(list, i, i+1)
-			}
-			if len(list) == 0 {
-				delete(ix.buckets, k)
-			} else {
-				ix.buckets[k] = list
-			}
+	}
+	if len(dropped) == 0 {
+		return
+	}
+	// The buckets that hold a dropped member, each once: a crowded bucket holds many.
+	rows := ix.band.rows
+	touched := make([][]uint64, ix.band.bands)
+	for _, pos := range dropped {
+		vals := signPrefix(ix.slots[pos].set.feats(), ix.band.bands*rows)
+		for b := range touched {
+			touched[b] = append(touched[b], bandKey(vals[b*rows:(b+1)*rows]))
 		}
-		*m = member{}
-		ix.free = append(ix.free, int32(pos))
+	}
+	live := func(pos int32) bool { return ix.slots[pos].live }
+	for b, keys := range touched {
+		slices.Sort(keys)
+		for _, key := range slices.Compact(keys) {
+			ix.buckets.filter(b, key, live)
+		}
+	}
+	for _, pos := range dropped {
+		ix.slots[pos] = member{}
+		ix.free = append(ix.free, pos)
 		ix.live--
 	}
 }

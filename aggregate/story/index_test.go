@@ -138,8 +138,8 @@ func TestPrune(t *testing.T) {
 		t.Errorf("Len = %d, want 2", n)
 	}
 	ix.Prune(t0.Add(100 * time.Hour))
-	if n, b := ix.Len(), len(ix.buckets); n != 0 || b != 0 {
-		t.Errorf("after pruning everything: Len = %d, buckets = %d; want 0, 0", n, b)
+	if n, buckets := ix.Len(), ix.buckets.len(); n != 0 || buckets != 0 {
+		t.Errorf("after pruning everything: Len = %d, buckets = %d; want 0, 0", n, buckets)
 	}
 }
 
@@ -192,8 +192,8 @@ func TestEstimateTracksExact(t *testing.T) {
 	n := 0
 	for i := 0; i+1 < len(items); i += 2 {
 		a, b := labeledDoc(items[i], i), labeledDoc(items[i+1], i+1)
-		sa, sb := sign(features(a)), sign(features(b))
-		d := math.Abs(estimate(&sa, &sb) - Similarity(a, b))
+		sa, sb := Sign(a), Sign(b)
+		d := math.Abs(estimate(&sa.fp, &sb.fp) - Similarity(a, b))
 		if d > 0.15 {
 			t.Errorf("%s/%s: estimate off by %.3f", items[i].ID, items[i+1].ID, d)
 		}

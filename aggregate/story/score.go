@@ -1,6 +1,9 @@
 package story
 
-import "time"
+import (
+	"math/bits"
+	"time"
+)
 
 // How the evidence of two signatures is weighed. Chosen on testdata/stories/dev.jsonl and one
 // half of a set of real reports collected from news sites (see DefaultConfig); the other half
@@ -39,39 +42,37 @@ type evidence struct {
 
 // compare weighs a against b: the larger of the similarity and the weighted overlap, scaled
 // by how well the anchors agree.
-func compare(a, b *Signature) evidence {
+func compare(a, b *featureSet) evidence {
 	var e evidence
-	inter := intersect(a.feats, b.feats)
-	if union := len(a.feats) + len(b.feats) - inter; union > 0 {
+	af, bf := a.feats(), b.feats()
+	inter := intersect(af, bf)
+	if union := len(af) + len(bf) - inter; union > 0 {
 		e.similarity = float64(inter) / float64(union)
 	}
-	if small := min(len(a.feats), len(b.feats)); small > 0 {
+	if small := min(len(af), len(bf)); small > 0 {
 		e.overlap = float64(inter) / float64(small+overlapPrior)
 	}
 	evidence := max(e.similarity, overlapWeight*e.overlap)
 	e.anchors = 1
-	if a.nAnchors > 0 && b.nAnchors > 0 {
-		x, y := a.anchors[:a.nAnchors], b.anchors[:b.nAnchors]
+	if x, y := a.anchors(), b.anchors(); len(x) > 0 && len(y) > 0 {
 		e.anchors = float64(intersect(x, y)) / float64(min(len(x), len(y)))
 	}
 	e.score = evidence * (1 - anchorWeight + anchorWeight*e.anchors)
 	return e
 }
 
-// intersect counts the values two sorted, distinct slices share.
+// intersect counts the values two sorted, distinct slices share. The merge has no branches
+// (the comparisons become borrows): on hashed features which side advances is a coin toss,
+// and mispredicting it was most of the cost.
 func intersect(a, b []uint64) int {
 	n := 0
 	for i, j := 0, 0; i < len(a) && j < len(b); {
-		switch {
-		case a[i] == b[j]:
-			n++
-			i++
-			j++
-		case a[i] < b[j]:
-			i++
-		default:
-			j++
-		}
+		x, y := a[i], b[j]
+		_, lt := bits.Sub64(x, y, 0) // x < y
+		_, gt := bits.Sub64(y, x, 0) // x > y
+		n += int(1 - lt - gt)
+		i += int(1 - gt)
+		j += int(1 - lt)
 	}
 	return n
 }
@@ -99,19 +100,22 @@ func (ix *Index) timeWeight(gap int64) float64 {
 // threshold is passed over about once in three million.
 const estimateSlack = 0.12
 
-// mayReach reports whether a and b could have evidence of at least min, judged from the
-// MinHash estimate and the set sizes. Most candidates a lookup meets are same-topic items
-// far below the threshold; merging their sorted feature lists was most of the cost of a
-// lookup, and comparing 256 signature values rules them out for a fraction of it.
-func mayReach(a, b *Signature, min float64) bool {
-	j := estimate(&a.mins, &b.mins) + estimateSlack
+// mayReach reports whether two items of la and lb features whose fingerprints agree in a
+// share est of positions (see estimate) could have evidence of at least min. Most
+// candidates a lookup meets are same-topic items far below the threshold; merging their
+// sorted feature lists was most of the cost of a lookup, and comparing fingerprints rules
+// them out for a fraction of it. The answer only grows with est, and the fingerprint's
+// estimate is never below the MinHash values', so every pair that comparing all 256 values
+// let through still passes.
+func mayReach(est float64, la, lb int, min float64) bool {
+	j := est + estimateSlack
 	if j >= min {
 		return true
 	}
-	small := float64(len(a.feats))
-	if l := float64(len(b.feats)); l < small {
+	small := float64(la)
+	if l := float64(lb); l < small {
 		small = l
 	}
-	inter := j * float64(len(a.feats)+len(b.feats)) / (1 + j)
+	inter := j * float64(la+lb) / (1 + j)
 	return overlapWeight*inter/(small+overlapPrior) >= min
 }

@@ -65,18 +65,18 @@ func TestAnchors(t *testing.T) {
 		sh.anchors = sh.anchors[:0]
 		sh.addAnchors(n)
 		found := false
-		for _, a := range sig.anchors[:sig.nAnchors] {
+		for _, a := range sig.set.anchors() {
 			found = found || a == sh.anchors[0]
 		}
 		if !found {
 			t.Errorf("anchor %q missing", n)
 		}
 	}
-	if sig.nAnchors != 5 {
-		t.Errorf("%d anchors, want 5 (1.8, 1, 99, 2.500, 1.5)", sig.nAnchors)
+	if n := len(sig.set.anchors()); n != 5 {
+		t.Errorf("%d anchors, want 5 (1.8, 1, 99, 2.500, 1.5)", n)
 	}
-	if s := Sign(doc("no numbers here", "")); s.nAnchors != 0 {
-		t.Errorf("%d anchors in a text without numbers", s.nAnchors)
+	if s := Sign(doc("no numbers here", "")); len(s.set.anchors()) != 0 {
+		t.Errorf("%d anchors in a text without numbers", len(s.set.anchors()))
 	}
 }
 
@@ -90,7 +90,7 @@ func TestShortItemJoins(t *testing.T) {
 	short := item(2, t0.Add(time.Hour), "Japan Cabinet approves AI basic plan with 1 trillion yen goal", "")
 	other := item(3, t0.Add(time.Hour), "Japan chip startup raises funds for AI servers", "")
 	a, b, c := Sign(full), Sign(short), Sign(other)
-	e := compare(&a, &b)
+	e := compare(&a.set, &b.set)
 	if e.similarity >= DefaultThreshold || e.score < DefaultThreshold {
 		t.Errorf("title-only rewrite: similarity %.3f, score %.3f; want similarity below the threshold and score above it", e.similarity, e.score)
 	}
@@ -99,7 +99,7 @@ func TestShortItemJoins(t *testing.T) {
 	if m, ok := ix.FindSig(b, short.Published); !ok || m.StoryID != 1 || m.Overlap <= m.Similarity {
 		t.Errorf("title-only rewrite: FindSig = %+v, %v; want story 1 through the overlap", m, ok)
 	}
-	if e := compare(&a, &c); e.score >= DefaultThreshold {
+	if e := compare(&a.set, &c.set); e.score >= DefaultThreshold {
 		t.Errorf("unrelated short title: score %.3f, want below %.2f", e.score, DefaultThreshold)
 	}
 }
@@ -109,7 +109,7 @@ func TestAnchorsDisagree(t *testing.T) {
 	a := Sign(doc("과방위 소위, AI 기본법 개정안 의결", "과태료 부과를 2029년까지 3년 유예하는 개정안이 2일 소위를 통과했다."))
 	b := Sign(doc("과방위 소위, AI 기본법 개정안 의결", "과태료 부과를 2029년까지 3년 유예하는 개정안이 2일 소위를 통과했다."))
 	c := Sign(doc("과방위 소위, AI 기본법 개정안 의결", "과태료 부과를 2030년까지 4년 유예하는 개정안이 5일 소위를 통과했다."))
-	same, other := compare(&a, &b), compare(&a, &c)
+	same, other := compare(&a.set, &b.set), compare(&a.set, &c.set)
 	if same.anchors != 1 || other.anchors != 0 || other.score >= same.score*(1-anchorWeight)+1e-9 {
 		t.Errorf("same numbers %+v, other numbers %+v", same, other)
 	}
