@@ -90,44 +90,37 @@ func Sign(d Doc) Signature {
 // sign computes the MinHash of feats. The features are already well mixed 64-bit hashes, so
 // one multiply-add per pair of positions is enough to derive independent-enough
 // permutations: the high half of the product gives one value, the low half (with the high
-// half folded in, as its own low bits mix poorly) the other. Halving the multiplications,
-// with fixed-size arrays the compiler can check once, made this the cheap part of Sign.
+// half folded in, as its own low bits mix poorly) the other. Halving the multiplications
+// made this the cheap part of Sign.
 func sign(feats []uint64) minhash {
 	var sig minhash
-	for i := range sig {
-		sig[i] = ^uint32(0)
-	}
-	for _, f := range feats {
-		for i := range seeds {
-			x := seeds[i][0]*f + seeds[i][1]
-			hi := uint32(x >> 32)
-			lo := uint32(x) ^ uint32(x>>29)
-			if hi < sig[2*i] {
-				sig[2*i] = hi
-			}
-			if lo < sig[2*i+1] {
-				sig[2*i+1] = lo
-			}
-		}
-	}
+	minhashPrefix(sig[:], feats)
 	return sig
 }
 
-// signPrefix is sign restricted to the first n values, which is all that banding reads: Prune
+// minhashPrefix sets out, of even length, to the first len(out) values of the MinHash of
+// feats. It takes one hash function at a time over all the features, so that its two
+// minima stay in registers: updating all 256 in memory for each feature in turn took twice
+// as long.
+func minhashPrefix(out []uint32, feats []uint64) {
+	for i := range len(out) / 2 {
+		a, c := seeds[i][0], seeds[i][1]
+		hi, lo := ^uint32(0), ^uint32(0)
+		for _, f := range feats {
+			x := a*f + c
+			hi = min(hi, uint32(x>>32))
+			lo = min(lo, uint32(x)^uint32(x>>29))
+		}
+		out[2*i], out[2*i+1] = hi, lo
+	}
+}
+
+// signPrefix is the first n values of sign's MinHash, which is all that banding reads: Prune
 // recomputes them from a member's features to find its buckets rather than keep 256 values
-// per member for the occasion. It must agree with sign value for value.
+// per member for the occasion.
 func signPrefix(feats []uint64, n int) []uint32 {
 	out := make([]uint32, 2*((n+1)/2))
-	for i := range out {
-		out[i] = ^uint32(0)
-	}
-	for _, f := range feats {
-		for i := range len(out) / 2 {
-			x := seeds[i][0]*f + seeds[i][1]
-			out[2*i] = min(out[2*i], uint32(x>>32))
-			out[2*i+1] = min(out[2*i+1], uint32(x)^uint32(x>>29))
-		}
-	}
+	minhashPrefix(out, feats)
 	return out[:n]
 }
 
