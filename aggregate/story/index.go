@@ -10,11 +10,13 @@ import (
 // numHashes is the MinHash signature length. The standard error of the estimate is
 // sqrt(J(1-J)/numHashes): 0.025 at J=0.2. With 128 the noise at the threshold moved whole
 // stories in and out on the dev set (precision swung by 0.05 between neighbouring
-// thresholds); 256 steadied it for 1 KiB per member.
+// thresholds); 256 steadied it. The index keeps a byte of each value per member (see
+// fingerprint), 256 bytes.
 const numHashes = 256
 
 // maxBands caps the LSH bands, each of which costs a bucket entry per member. Banding reads
-// only the first maxBands*rows values of a signature; the estimate uses all of them.
+// only the first maxBands*rows values of a signature; the estimate uses all of them (their
+// fingerprints).
 const maxBands = 64
 
 // seeds holds the multipliers and offsets of the numHashes/2 hash functions, each of which

@@ -184,8 +184,8 @@ func TestDeterministicGrouping(t *testing.T) {
 	}
 }
 
-// TestEstimateTracksExact checks that the MinHash estimate used for decisions stays close to
-// the exact Jaccard similarity that explanations show.
+// TestEstimateTracksExact checks that the fingerprint estimate that rules candidates out
+// stays close to the exact Jaccard similarity that decides.
 func TestEstimateTracksExact(t *testing.T) {
 	items := readSet(t, "dev.jsonl")
 	var sum float64
@@ -244,5 +244,56 @@ func TestChooseBanding(t *testing.T) {
 	}
 	if b := chooseBanding(DefaultThreshold); b.rows < 2 {
 		t.Errorf("default threshold banding %+v: one row per band would make every same-topic item a candidate", b)
+	}
+}
+
+// TestFingerprintNeverBelowMinHash checks what lets the fingerprint stand in for the MinHash
+// values without changing a decision: its word-at-a-time count is the byte-by-byte one, it
+// counts every position whose values agree, and mayReach never turns a pair away for
+// agreeing more.
+func TestFingerprintNeverBelowMinHash(t *testing.T) {
+	items := readSet(t, "dev.jsonl")
+	sigs := make([]Signature, len(items))
+	for i, it := range items {
+		sigs[i] = Sign(labeledDoc(it, i))
+	}
+	above := 0
+	for i := range sigs {
+		for j := i; j < len(sigs); j += 7 {
+			a, b := &sigs[i], &sigs[j]
+			values, bytes := 0, 0
+			for k := range numHashes {
+				if a.mins[k] == b.mins[k] {
+					values++
+				}
+				if byte(a.fp[k/8]>>(8*(k%8))) == byte(b.fp[k/8]>>(8*(k%8))) {
+					bytes++
+				}
+			}
+			if got := estimate(&a.fp, &b.fp); got != float64(bytes)/numHashes {
+				t.Fatalf("%s/%s: estimate %v, counting bytes gives %d/%d", items[i].ID, items[j].ID, got, bytes, numHashes)
+			}
+			if bytes < values {
+				t.Fatalf("%s/%s: %d fingerprint bytes agree, fewer than the %d values", items[i].ID, items[j].ID, bytes, values)
+			}
+			if bytes > values {
+				above++
+			}
+		}
+	}
+	if above == 0 {
+		t.Error("no pair's fingerprints agreed by chance where the values differ: are they the values' bytes?")
+	}
+	for _, sizes := range [][2]int{{1, 1}, {8, 200}, {40, 45}, {200, 3}} {
+		for _, min := range []float64{0.05, 0.21, 0.5, 1} {
+			was := false
+			for n := 0; n <= numHashes; n++ {
+				now := mayReach(float64(n)/numHashes, sizes[0], sizes[1], min)
+				if was && !now {
+					t.Fatalf("mayReach(%d/256, %v, %v) false after true for fewer agreements", n, sizes, min)
+				}
+				was = now
+			}
+		}
 	}
 }
