@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -156,7 +157,7 @@ func classifyLines(c aggregate.Classifier, in io.Reader, out io.Writer) error {
 	bad := 0
 	for n := 1; sc.Scan(); n++ {
 		line := sc.Bytes()
-		if len(trimSpace(line)) == 0 {
+		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
 		var in classifyIn
@@ -192,13 +193,6 @@ func classifyLines(c aggregate.Classifier, in io.Reader, out io.Writer) error {
 		return fmt.Errorf("%d input line(s) could not be classified (see their \"error\")", bad)
 	}
 	return nil
-}
-
-func trimSpace(b []byte) []byte {
-	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t' || b[0] == '\r') {
-		b = b[1:]
-	}
-	return b
 }
 
 func cmdExport(e *env, args []string) error {

@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -407,4 +406,3 @@ func writeConfigFile(t *testing.T, path, text string) {
 	}
 }
 
-func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
