@@ -405,4 +405,3 @@ func writeConfigFile(t *testing.T, path, text string) {
 		t.Fatal(err)
 	}
 }
-
