@@ -7,7 +7,7 @@ DESTDIR ?=
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: all build run demo test test-short race bench bench-go vet fmt install clean
+.PHONY: all build run demo test test-short race bench bench-go bench-independent vet fmt install clean
 
 all: build
 
@@ -44,6 +44,11 @@ BENCHFLAGS ?=
 bench:
 	$(GO) build -o bin/gleaner-bench ./cmd/gleaner-bench
 	./bin/gleaner-bench $(BENCHFLAGS)
+
+# The same figures measured from outside: gleaner fetch under /usr/bin/time, gleaner run
+# under wrk, against bench/plain (net/http + gofeed). Needs wrk and GNU time.
+bench-independent:
+	bench/independent.sh
 
 # The go test benchmarks of the pieces (Save, Normalize, Parse, Classify, Render, ...).
 bench-go:

@@ -240,6 +240,11 @@ func serveFeeds(o options) error {
 	if err := writeConfig(cfg, filepath.Join(o.keep, "gleaner.db"), names, srv.URLs(), zones); err != nil {
 		return err
 	}
+	// The feed URLs alone, for programs that do not read gleaner's config
+	// (bench/plain floor).
+	if err := os.WriteFile(filepath.Join(o.keep, "urls.txt"), []byte(strings.Join(srv.URLs(), "\n")+"\n"), 0o644); err != nil {
+		return err
+	}
 	plain, gz := srv.Size()
 	fmt.Printf("serving %d feeds (%.1f MB, %.1f MB gzipped); config %s (pid %d: SIGUSR1 advances every tenth feed, SIGUSR2 resets)\n",
 		o.feeds, float64(plain)/1e6, float64(gz)/1e6, cfg, os.Getpid())
