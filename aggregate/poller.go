@@ -407,6 +407,7 @@ func (p *Poller) poll(ctx context.Context, ps *polled) outcome {
 	var items []Item
 	if err == nil && !resp.NotModified {
 		items, err = p.parse(resp, src, &st, now, &o.minGap)
+		resp.Release() // the items hold copies; the buffer serves the next fetch
 	}
 	// A permanent redirect is followed from now on only once the new address has
 	// answered with a feed: a 301 to a home page must not replace the feed URL.

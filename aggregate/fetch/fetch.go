@@ -19,6 +19,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mmcdole/gofeed"
@@ -164,6 +165,31 @@ type Response struct {
 	ContentType        string
 	Body               []byte // as received, after gzip; nil on 304
 	Duration           time.Duration
+
+	pooled bool // Body's array came from bodyPool and may go back with Release
+}
+
+// bodyPool holds read buffers between fetches: a round reads a thousand bodies
+// of tens of KB each, and growing a new buffer for each was a twentieth of a
+// cold round's allocation. Buffers past maxPooledBody are left to the GC, so that
+// one huge feed does not keep its memory.
+var bodyPool sync.Pool
+
+const maxPooledBody = 1 << 20
+
+// Release hands Body's buffer back for a later fetch. Call it once nothing
+// refers to Body any more (the feed has been parsed: gofeed copies what it
+// keeps); Body is nil afterwards. Releasing a Response not made by Fetch, or
+// twice, does nothing.
+func (r *Response) Release() {
+	if r == nil || !r.pooled {
+		return
+	}
+	if b := r.Body; cap(b) <= maxPooledBody {
+		b = b[:0]
+		bodyPool.Put(&b)
+	}
+	r.Body, r.pooled = nil, false
 }
 
 // acceptHeader asks for feeds first, then anything: some servers send feeds as
@@ -287,7 +313,7 @@ func (c *Client) finish(parent context.Context, resp *http.Response, r Request, 
 		}
 		return e
 	}
-	body, err := c.readBody(resp)
+	body, pooled, err := c.readBody(resp)
 	if err != nil {
 		var fe *Error
 		if errors.As(err, &fe) {
@@ -298,27 +324,28 @@ func (c *Client) finish(parent context.Context, resp *http.Response, r Request, 
 		e.Status = resp.StatusCode
 		return e
 	}
-	res.Body = body
+	res.Body, res.pooled = body, pooled
 	return nil
 }
 
 // readBody reads at most MaxBody decoded bytes. Decompression streams through the
 // limit, so a gzip bomb costs MaxBody of memory, not its expanded size.
-func (c *Client) readBody(resp *http.Response) ([]byte, error) {
+// The buffer comes from bodyPool when pooled is true.
+func (c *Client) readBody(resp *http.Response) (body []byte, pooled bool, err error) {
 	where := resp.Request.URL.String()
 	var r io.Reader = resp.Body
 	switch ce := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))); {
 	case resp.Uncompressed, ce == "", ce == "identity":
 		if resp.ContentLength > c.o.MaxBody {
-			return nil, c.tooLarge(where)
+			return nil, false, c.tooLarge(where)
 		}
 	case ce == "gzip" || ce == "x-gzip":
 		zr, err := gzip.NewReader(resp.Body)
 		if err != nil {
 			if isGzipError(err) {
-				return nil, &Error{Kind: KindDecode, URL: where, Err: fmt.Errorf("gunzip body: %w", err)}
+				return nil, false, &Error{Kind: KindDecode, URL: where, Err: fmt.Errorf("gunzip body: %w", err)}
 			}
-			return nil, err
+			return nil, false, err
 		}
 		defer zr.Close()
 		r = zr
@@ -329,7 +356,7 @@ func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 		if head, _ := br.Peek(2); len(head) == 2 && head[0]&0x0F == 8 && (uint16(head[0])<<8|uint16(head[1]))%31 == 0 {
 			zr, err := zlib.NewReader(br)
 			if err != nil {
-				return nil, &Error{Kind: KindDecode, URL: where, Err: fmt.Errorf("inflate body: %w", err)}
+				return nil, false, &Error{Kind: KindDecode, URL: where, Err: fmt.Errorf("inflate body: %w", err)}
 			}
 			defer zr.Close()
 			r = zr
@@ -339,23 +366,27 @@ func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 			r = fr
 		}
 	default:
-		return nil, &Error{Kind: KindDecode, URL: where, Err: fmt.Errorf("unsupported Content-Encoding %q", ce)}
+		return nil, false, &Error{Kind: KindDecode, URL: where, Err: fmt.Errorf("unsupported Content-Encoding %q", ce)}
 	}
 	var buf []byte
 	if resp.ContentLength > 0 && resp.ContentLength <= c.o.MaxBody && r == io.Reader(resp.Body) {
 		buf = make([]byte, 0, resp.ContentLength+1)
+	} else if p, ok := bodyPool.Get().(*[]byte); ok {
+		buf, pooled = (*p)[:0], true
 	}
-	body, err := readAllInto(buf, io.LimitReader(r, c.o.MaxBody+1))
+	body, err = readAllInto(buf, io.LimitReader(r, c.o.MaxBody+1))
 	if err != nil {
 		if isGzipError(err) {
-			return nil, &Error{Kind: KindDecode, URL: where, Err: fmt.Errorf("decompress body: %w", err)}
+			return nil, false, &Error{Kind: KindDecode, URL: where, Err: fmt.Errorf("decompress body: %w", err)}
 		}
-		return nil, err
+		return nil, false, err
 	}
 	if int64(len(body)) > c.o.MaxBody {
-		return nil, c.tooLarge(where)
+		return nil, false, c.tooLarge(where)
 	}
-	return body, nil
+	// readAllInto may have outgrown the pooled array; the new one is pooled
+	// in its place on Release.
+	return body, pooled || buf == nil, nil
 }
 
 func (c *Client) tooLarge(where string) *Error {
