@@ -60,15 +60,18 @@ type Verdict struct {
 // Item is one entry a source yields, normalised: text fields are plain UTF-8 text,
 // Content is sanitised HTML, URL is canonical (tracking parameters removed).
 type Item struct {
-	ID        int64
-	SourceID  int64
-	Key       string // identity within the source: GUID, else link, else hash of title and date
-	GUID      string // the original's id (Atom id or RSS guid), "" when it has none
-	URL       string // canonical link to the original article
-	Title     string
-	Summary   string // plain text, capped
-	BodyText  string // plain text of the body beyond the summary, capped; what the classifier read
-	Content   string // sanitised HTML, kept only for items the filter kept
+	ID       int64
+	SourceID int64
+	Key      string // identity within the source: GUID, else link, else hash of title and date
+	GUID     string // the original's id (Atom id or RSS guid), "" when it has none
+	URL      string // canonical link to the original article
+	Title    string
+	Summary  string // plain text, capped
+	BodyText string // plain text of the body beyond the summary, capped; what the classifier read
+	// Content is the feed's HTML body as received (capped at maxStoredHTML), kept
+	// only for items the filter kept. It is third-party markup: publish sanitises
+	// it on every rendering (sanitize.HTML), the one place it leaves gleaner.
+	Content   string
 	Author    string
 	Lang      string // "ko" or "en"
 	Published time.Time

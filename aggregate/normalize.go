@@ -20,6 +20,9 @@ const (
 	maxSummaryRunes = 1000
 	maxContentRunes = 2000
 	maxTitleRunes   = 500
+	// maxStoredHTML caps a kept item's HTML body: whole articles are tens of KB;
+	// a feed that inlines megabytes in one item gets its first 512 KB republished.
+	maxStoredHTML = 512 << 10
 )
 
 // normalized is an item after normalisation, with the raw HTML body kept until
@@ -209,6 +212,22 @@ func leadText(html string, maxRunes int) string {
 		}
 	}
 	return truncateRunes(sanitize.Text(html), maxRunes)
+}
+
+// capHTML cuts an HTML fragment longer than n bytes before the last '<' within
+// them, so that no tag or entity is split (the sanitiser closes what stays open).
+func capHTML(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	if cut := strings.LastIndexByte(s[:n], '<'); cut > 0 {
+		return s[:cut]
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
 }
 
 func truncateRunes(s string, n int) string {

@@ -54,3 +54,25 @@ func TestLeadTextEqualsFullConversion(t *testing.T) {
 	}
 	t.Logf("%d fragments checked", checked)
 }
+
+func TestCapHTML(t *testing.T) {
+	long := strings.Repeat("<p>문단 &amp; text</p>", 100)
+	for _, tc := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"<p>short</p>", 100, "<p>short</p>"},
+		{"<p>one</p><p>two</p>", 14, "<p>one</p>"},          // before the tag that would be split
+		{"<p>one</p><p>two</p>", 12, "<p>one</p>"},          // "<p>one</p><p" ends inside a tag
+		{"no markup at all 본문", 19, "no markup at all "}, // no '<': cut at a rune boundary
+	} {
+		if got := capHTML(tc.in, tc.n); got != tc.want {
+			t.Errorf("capHTML(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		}
+	}
+	got := capHTML(long, 1000)
+	if len(got) > 1000 || !strings.HasSuffix(got, "</p>") || !strings.HasPrefix(long, got) {
+		t.Errorf("capHTML of a long body: %d bytes ending %q", len(got), got[max(0, len(got)-10):])
+	}
+}

@@ -516,8 +516,10 @@ func (p *Poller) parse(resp *fetch.Response, src Source, st *FetchState, now tim
 		n.Fresh = p.opt.MaxAge <= 0 || !n.Published.Before(now.Add(-p.opt.MaxAge))
 		n.Verdict = verdict(c.Classify(topic.Doc{Title: n.Title, Summary: n.Summary, Content: n.BodyText}))
 		if n.Verdict.Match {
-			// Only republished items need their HTML; sanitising is the costliest step.
-			n.Content = sanitize.HTML(n.bodyHTML, n.URL)
+			// Only republished items keep their HTML. It is sanitised where it
+			// leaves gleaner (publish renders at most max_items entries), not
+			// here for every kept item: that was a twentieth of a cold round.
+			n.Content = capHTML(n.bodyHTML, maxStoredHTML)
 			if n.Fresh && prep != nil {
 				prep.Prepare(&n.Item)
 			}

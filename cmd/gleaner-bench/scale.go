@@ -214,7 +214,8 @@ const (
 
 // scaleItem builds item k of source i as gleaner's normalisation would store
 // it: plain-text title and summary, the body's text beyond the summary, the
-// canonical link, the verdict, and sanitised HTML for the items kept.
+// canonical link, the verdict, and the HTML body for the items kept (stored as
+// received; publish sanitises it when rendering).
 func scaleItem(c *topic.Classifier, corpus *feeds.Corpus, i, k int, published time.Time) aggregate.Item {
 	g := corpus.ItemAt(i, k, published)
 	description, content := g.Body, ""
@@ -242,7 +243,7 @@ func scaleItem(c *topic.Classifier, corpus *feeds.Corpus, i, k int, published ti
 	r := c.Classify(topic.Doc{Title: it.Title, Summary: it.Summary, Content: it.BodyText})
 	it.Verdict = aggregate.Verdict{Match: r.Match, Score: r.Score, Reasons: r.Reasons, Facets: r.Facets}
 	if r.Match {
-		it.Content = sanitize.HTML(firstNonEmpty(content, description), it.URL)
+		it.Content = firstNonEmpty(content, description)
 	}
 	return it
 }

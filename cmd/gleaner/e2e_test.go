@@ -255,7 +255,14 @@ func checkCurated(t *testing.T, f *gofeed.Feed, host string) []string {
 	t.Helper()
 	got := map[string]string{}
 	var ids []string
+	sawBody := false
 	for i, it := range f.Items {
+		// The sample's first Korean item carries <script>alert('x')</script> after its
+		// paragraph: the paragraph is republished, the script in no format.
+		sawBody = sawBody || strings.Contains(it.Content+it.Description, "고성능 GPU 2천장을 지원")
+		if l := strings.ToLower(it.Content + it.Description); strings.Contains(l, "<script") || strings.Contains(l, "alert(") {
+			t.Errorf("%s: item %q republishes a script: %q", f.FeedType, it.Title, it.Content+it.Description)
+		}
 		path := strings.TrimPrefix(it.Link, "http://"+host)
 		got[path] = it.Title
 		ids = append(ids, it.GUID)
@@ -275,6 +282,9 @@ func checkCurated(t *testing.T, f *gofeed.Feed, host string) []string {
 		if _, ok := wantPolicy[path]; !ok {
 			t.Errorf("%s: unexpected item %s %q", f.FeedType, path, title)
 		}
+	}
+	if !sawBody {
+		t.Errorf("%s: no item carries the paragraph of the sample item with a script", f.FeedType)
 	}
 	sort.Strings(ids)
 	return ids
