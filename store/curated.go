@@ -106,10 +106,7 @@ func (s *Store) addRelated(ctx context.Context, entries []aggregate.Entry, index
 	for _, e := range entries {
 		ids = append(ids, fmt.Sprint(e.Item.StoryID))
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT i.story_id, i.id, i.title, i.url, i.published, i.similarity,
-		src.url, src.name, src.feed_title, src.feed_link, src.feed_id
-		FROM items i JOIN sources src ON src.id = i.source_id
-		WHERE i.story_id IN (`+strings.Join(ids, ",")+`) ORDER BY i.published, i.id`)
+	rows, err := s.r.QueryContext(ctx, relatedQuery(ids))
 	if err != nil {
 		return fmt.Errorf("store: related: %w", err)
 	}
@@ -179,14 +176,26 @@ type Story struct {
 	Members []StoryMember
 }
 
+// relatedQuery lists the members of stories ids. It repeats story_id != 0 so
+// that the partial index items_story serves it (TestQueriesUseIndexes).
+func relatedQuery(ids []string) string {
+	return `SELECT i.story_id, i.id, i.title, i.url, i.published, i.similarity,
+		src.url, src.name, src.feed_title, src.feed_link, src.feed_id
+		FROM items i JOIN sources src ON src.id = i.source_id
+		WHERE i.story_id IN (` + strings.Join(ids, ",") + `) AND i.story_id != 0 ORDER BY i.published, i.id`
+}
+
+// recentStoriesQuery: see RecentStories; story_id != 0 as in relatedQuery.
+const recentStoriesQuery = `SELECT st.id, st.entry_id, st.visible, st.updated, st.lead_item_id,
+		i.id, src.name, i.title, i.url, i.published, i.similarity
+		FROM (SELECT * FROM stories WHERE members > 1 ORDER BY updated DESC, id DESC LIMIT ?) st
+		JOIN items i ON i.story_id = st.id AND i.story_id != 0 JOIN sources src ON src.id = i.source_id
+		ORDER BY st.updated DESC, st.id DESC, i.published, i.id`
+
 // RecentStories lists the most recently updated stories with more than one
 // member, with their members, so a user can see why items were grouped.
 func (s *Store) RecentStories(ctx context.Context, limit int) ([]Story, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT st.id, st.entry_id, st.visible, st.updated, st.lead_item_id,
-		i.id, src.name, i.title, i.url, i.published, i.similarity
-		FROM (SELECT * FROM stories WHERE members > 1 ORDER BY updated DESC, id DESC LIMIT ?) st
-		JOIN items i ON i.story_id = st.id JOIN sources src ON src.id = i.source_id
-		ORDER BY st.updated DESC, st.id DESC, i.published, i.id`, limit)
+	rows, err := s.r.QueryContext(ctx, recentStoriesQuery, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: recent stories: %w", err)
 	}

@@ -169,7 +169,7 @@ func newWriter(ctx context.Context, tx *sql.Tx, g aggregate.Grouper) (*writer, e
 			summary = ?7, content = ?8, author = ?9, lang = ?10, published = ?11, updated = ?12,
 			match = ?13, score = ?14, reasons = ?15, facets = ?16, body_text = ?17
 			WHERE id = ?1`),
-		prepare(&w.byURL, `SELECT story_id FROM items WHERE url_hash = ? AND story_id != 0 AND id != ? LIMIT 1`),
+		prepare(&w.byURL, byURLQuery),
 		prepare(&w.setItem, `UPDATE items SET story_id = ?, similarity = ? WHERE id = ?`),
 		prepare(&w.story, `INSERT INTO stories(entry_id, lead_item_id, source_id, published, first_seen, updated,
 			lang, facets, members, visible) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, 1)
@@ -433,8 +433,7 @@ func (r *storyStmts) prepare(ctx context.Context) error {
 		return nil
 	}
 	var err error
-	if r.members, err = r.tx.PrepareContext(ctx, `SELECT i.id, i.source_id, i.published, i.first_seen, i.lang, i.facets, i.match, i.fresh, s.rank
-		FROM items i JOIN sources s ON s.id = i.source_id WHERE i.story_id = ?`); err != nil {
+	if r.members, err = r.tx.PrepareContext(ctx, storyMembersQuery); err != nil {
 		return err
 	}
 	if r.remove, err = r.tx.PrepareContext(ctx, "DELETE FROM stories WHERE id = ?"); err != nil {
@@ -444,12 +443,23 @@ func (r *storyStmts) prepare(ctx context.Context) error {
 		updated = max(updated, ?), lang = ?, facets = ?, members = ?, visible = ? WHERE id = ?`); err != nil {
 		return err
 	}
-	r.lead, err = r.tx.PrepareContext(ctx, `SELECT st.lead_item_id, st.source_id, st.published, st.first_seen, st.lang, st.facets,
-		st.members, st.visible, s.rank,
-		(SELECT count(*) FROM items i WHERE i.story_id = st.id AND i.published = st.published AND i.id != st.lead_item_id)
-		FROM stories st JOIN sources s ON s.id = st.source_id WHERE st.id = ?`)
+	r.lead, err = r.tx.PrepareContext(ctx, storyLeadQuery)
 	return err
 }
+
+// The queries that find items by story or URL repeat story_id != 0, word for
+// word, so that the partial indexes items_story and items_url (migrations 004
+// and 005) serve them: a bound story_id = ? does not imply it.
+// TestQueriesUseIndexes checks each plan.
+const (
+	byURLQuery        = `SELECT story_id FROM items WHERE url_hash = ? AND story_id != 0 AND id != ? LIMIT 1`
+	storyMembersQuery = `SELECT i.id, i.source_id, i.published, i.first_seen, i.lang, i.facets, i.match, i.fresh, s.rank
+		FROM items i JOIN sources s ON s.id = i.source_id WHERE i.story_id = ? AND i.story_id != 0`
+	storyLeadQuery = `SELECT st.lead_item_id, st.source_id, st.published, st.first_seen, st.lang, st.facets,
+		st.members, st.visible, s.rank,
+		(SELECT count(*) FROM items i WHERE i.story_id = st.id AND i.story_id != 0 AND i.published = st.published AND i.id != st.lead_item_id)
+		FROM stories st JOIN sources s ON s.id = st.source_id WHERE st.id = ?`
+)
 
 // join brings story id up to date after new curated members joined it, from
 // its row rather than from all its members: the lead can only change to one of
