@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -124,6 +123,7 @@ type writer struct {
 	entry   *sql.Stmt // story by entry id
 	exists  *sql.Stmt
 	touched map[int64]bool // stories to bring up to date before commit
+	reasons []byte         // reasonsJSON buffer, reused for every item
 	// joins are the new curated members of touched stories; a story touched
 	// only by them is brought up to date from its row (see storyStmts.join),
 	// others (in full) from all their members.
@@ -247,10 +247,9 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 	if found && old.bodyHash == bh {
 		return nil // stored and unchanged
 	}
-	reasons, err := json.Marshal(nonNil(it.Verdict.Reasons))
-	if err != nil {
-		return err
-	}
+	w.reasons = reasonsJSON(w.reasons[:0], it.Verdict.Reasons)
+	reasons := w.reasons
+	var err error
 	uh, facets := urlHash(it.URL), joinFacets(it.Verdict.Facets)
 	if !found {
 		it.ID = w.nextID
@@ -613,9 +612,3 @@ func joinFacets(f []string) string {
 	return " " + strings.Join(sorted, " ") + " "
 }
 
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}

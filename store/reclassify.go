@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -86,10 +85,7 @@ func (s *Store) reclassifyBatch(ctx context.Context, since time.Time, after int6
 			continue
 		}
 		st.Changed++
-		reasons, err := json.Marshal(nonNil(v.Reasons))
-		if err != nil {
-			return 0, 0, err
-		}
+		reasons := reasonsJSON(nil, v.Reasons)
 		if _, err := tx.ExecContext(ctx, "UPDATE items SET match = ?, score = ?, reasons = ?, facets = ? WHERE id = ?",
 			b2i(v.Match), v.Score, string(reasons), joinFacets(v.Facets), it.ID); err != nil {
 			return 0, 0, fmt.Errorf("store: reclassify item %d: %w", it.ID, err)
