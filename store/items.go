@@ -87,7 +87,7 @@ func (s *Store) Save(ctx context.Context, batch []aggregate.Fetched, g aggregate
 				return nil, false, fmt.Errorf("store: save item %q of source %d: %w", it.Key, it.SourceID, err)
 			}
 		}
-		if err := saveState(ctx, tx, f.State, st.Seen, st.Kept); err != nil {
+		if err := saveState(ctx, w.state, f.State, st.Seen, st.Kept); err != nil {
 			return nil, false, fmt.Errorf("store: %w", err)
 		}
 		stats[i] = st
@@ -111,19 +111,21 @@ func (s *Store) Save(ctx context.Context, batch []aggregate.Fetched, g aggregate
 
 // writer holds the statements one Save prepares once and runs per item.
 type writer struct {
-	tx      *sql.Tx
-	g       aggregate.Grouper
-	stmts   []*sql.Stmt
-	lookup  *sql.Stmt
-	insert  *sql.Stmt
-	update  *sql.Stmt
-	byURL   *sql.Stmt
-	setItem *sql.Stmt // story of a stored item
-	story   *sql.Stmt // new story
-	entry   *sql.Stmt // story by entry id
-	exists  *sql.Stmt
-	touched map[int64]bool // stories to bring up to date before commit
-	reasons []byte         // reasonsJSON buffer, reused for every item
+	tx         *sql.Tx
+	g          aggregate.Grouper
+	stmts      []*sql.Stmt
+	lookup     *sql.Stmt
+	insert     *sql.Stmt
+	update     *sql.Stmt
+	byURL      *sql.Stmt
+	setItem    *sql.Stmt // story of a stored item
+	story      *sql.Stmt // new story
+	entry      *sql.Stmt // story by entry id
+	exists     *sql.Stmt
+	state      *sql.Stmt // a source's fetch state
+	sourceRank *sql.Stmt
+	touched    map[int64]bool // stories to bring up to date before commit
+	reasons    []byte         // reasonsJSON buffer, reused for every item
 	// joins are the new curated members of touched stories; a story touched
 	// only by them is brought up to date from its row (see storyStmts.join),
 	// others (in full) from all their members.
@@ -176,6 +178,8 @@ func newWriter(ctx context.Context, tx *sql.Tx, g aggregate.Grouper) (*writer, e
 			ON CONFLICT(entry_id) DO NOTHING RETURNING id`),
 		prepare(&w.entry, `SELECT id FROM stories WHERE entry_id = ?`),
 		prepare(&w.exists, `SELECT count(*) FROM stories WHERE id = ?`),
+		prepare(&w.state, saveStateQuery),
+		prepare(&w.sourceRank, `SELECT url, rank FROM sources WHERE id = ?`),
 	)
 	if err == nil {
 		err = tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) + 1 FROM items").Scan(&w.nextID)
@@ -372,7 +376,7 @@ type source struct {
 func (w *writer) source(ctx context.Context, id int64) (source, error) {
 	src, ok := w.srcs[id]
 	if !ok {
-		if err := w.tx.QueryRowContext(ctx, "SELECT url, rank FROM sources WHERE id = ?", id).Scan(&src.url, &src.rank); err != nil {
+		if err := w.sourceRank.QueryRowContext(ctx, id).Scan(&src.url, &src.rank); err != nil {
 			return src, fmt.Errorf("source of item: %w", err)
 		}
 		w.srcs[id] = src
@@ -611,4 +615,3 @@ func joinFacets(f []string) string {
 	sort.Strings(sorted)
 	return " " + strings.Join(sorted, " ") + " "
 }
-

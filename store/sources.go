@@ -89,18 +89,22 @@ func (s *Store) SourceStatus(ctx context.Context) ([]aggregate.SourceStatus, err
 
 // saveState writes a source's fetch state inside tx. Counters are added, not set,
 // so that concurrent rounds cannot lose counts.
-func saveState(ctx context.Context, tx *sql.Tx, st aggregate.FetchState, seen, kept int) error {
-	gone := 0
-	if st.Gone {
-		gone = 1
-	}
-	res, err := tx.ExecContext(ctx, `UPDATE sources SET current_url = ?, etag = ?, last_modified = ?, last_attempt = ?,
+// saveStateQuery is prepared once per Save (writer.state): a round saves the
+// state of every source it polled.
+const saveStateQuery = `UPDATE sources SET current_url = ?, etag = ?, last_modified = ?, last_attempt = ?,
 		last_success = ?, next_fetch = ?, status = ?, consecutive_errors = ?, last_error = ?, gone = ?,
 		items_seen = items_seen + ?, items_kept = items_kept + ?,
 		feed_title = CASE WHEN ? != '' THEN ? ELSE feed_title END,
 		feed_link = CASE WHEN ? != '' THEN ? ELSE feed_link END,
 		feed_id = CASE WHEN ? != '' THEN ? ELSE feed_id END
-		WHERE id = ?`,
+		WHERE id = ?`
+
+func saveState(ctx context.Context, stmt *sql.Stmt, st aggregate.FetchState, seen, kept int) error {
+	gone := 0
+	if st.Gone {
+		gone = 1
+	}
+	res, err := stmt.ExecContext(ctx,
 		st.CurrentURL, st.ETag, st.LastModified, unix(st.LastAttempt), unix(st.LastSuccess), unix(st.NextFetch),
 		st.Status, st.ConsecutiveErrors, st.LastError, gone, seen, kept,
 		st.FeedTitle, st.FeedTitle, st.FeedLink, st.FeedLink, st.FeedID, st.FeedID, st.SourceID)
