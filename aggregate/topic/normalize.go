@@ -266,7 +266,18 @@ func endsWord(text []byte, i int) bool {
 // (AI, GPU, EU), so a majority rule would misfile it.
 func DetectLang(text string) string {
 	var hangul, letters int
-	for _, r := range text {
+	for i := 0; i < len(text); {
+		// ASCII, most of English text, without decoding: its letters are
+		// exactly A-Z and a-z.
+		if c := text[i]; c < utf8.RuneSelf {
+			if c|0x20 >= 'a' && c|0x20 <= 'z' {
+				letters++
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(text[i:])
+		i += n
 		if !unicode.IsLetter(r) {
 			continue
 		}

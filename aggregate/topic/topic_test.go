@@ -3,11 +3,13 @@ package topic
 import (
 	"bytes"
 	"errors"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"unicode"
 
 	"github.com/pelletier/go-toml/v2"
 	"golang.org/x/text/unicode/norm"
@@ -616,5 +618,43 @@ func TestAutomatonSmall(t *testing.T) {
 	}
 	if n := a.states(); n < 10 {
 		t.Errorf("only %d states", n)
+	}
+}
+
+// TestDetectLangMatchesRuneLoop checks DetectLang's ASCII shortcut against the
+// plain loop over runes it replaced, on every byte and on random mixes.
+func TestDetectLangMatchesRuneLoop(t *testing.T) {
+	ref := func(text string) string {
+		var hangul, letters int
+		for _, r := range text {
+			if unicode.IsLetter(r) {
+				letters++
+				if isHangul(r) {
+					hangul++
+				}
+			}
+		}
+		if hangul > 0 && hangul*5 >= letters {
+			return "ko"
+		}
+		return "en"
+	}
+	var inputs []string
+	for c := range 256 {
+		inputs = append(inputs, "가"+string([]byte{byte(c)})+strings.Repeat(string([]byte{byte(c)}), 4))
+	}
+	parts := []string{"a", "Z", "@", "[", "`", "{", "1", " ", "가", "힣", "ㄱ", "é", "Ω", "\xff", "\xe2\x82", "漢", "\x00"}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		var b strings.Builder
+		for range rng.IntN(20) {
+			b.WriteString(parts[rng.IntN(len(parts))])
+		}
+		inputs = append(inputs, b.String())
+	}
+	for _, in := range inputs {
+		if got, want := DetectLang(in), ref(in); got != want {
+			t.Fatalf("DetectLang(%q) = %s, the rune loop says %s", in, got, want)
+		}
 	}
 }
