@@ -9,8 +9,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/microcosm-cc/bluemonday"
 	"golang.org/x/net/html"
@@ -244,13 +242,19 @@ var inline = map[atom.Atom]bool{
 func Text(s string) string {
 	s = clean(s)
 	for range 3 {
-		// Without '<' or '&' there is neither tag nor entity: stripping would
-		// return s itself (clean already dropped the NUL and CR the tokenizer
-		// rewrites), so the round is skipped.
-		if !strings.ContainsAny(s, "<&") {
+		// Without a tag or entity, stripping would return s itself (clean
+		// already dropped the NUL and CR the tokenizer rewrites), so the
+		// round is skipped.
+		if !mayStrip(s) {
 			break
 		}
-		t := clean(stripTags(s))
+		// stripClean is one pass for what clean(stripTags(s)) does in two
+		// and with the tokenizer's allocations; it declines the rare input
+		// it does not follow the tokenizer on (see text.go).
+		t, ok := stripClean(s)
+		if !ok {
+			t = clean(stripTags(s))
+		}
 		if t == s {
 			break
 		}
@@ -339,58 +343,18 @@ func literalTag(z *html.Tokenizer, tag []byte, more bool) bool {
 }
 
 // clean makes s valid UTF-8, drops control, bidi-override and non-characters,
-// and collapses every run of white space into one ASCII space.
+// and collapses every run of white space into one ASCII space. It returns s
+// itself, without allocating, when there was nothing to change.
 func clean(s string) string {
-	if !utf8.ValidString(s) {
+	x := getStripper()
+	defer putStripper(x)
+	if x.w.str(s); x.w.bad {
+		// Rare, so found on the way rather than by a pass of its own.
 		s = strings.ToValidUTF8(s, "\uFFFD")
+		x.w.buf, x.w.space, x.w.bad = x.w.buf[:0], false, false
+		x.w.str(s)
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	space := false // white space since the last kept character
-	run := -1      // start of the pending run of characters kept as they are
-	for i := 0; i < len(s); {
-		keep, isSpace := false, false
-		size := 1
-		if c := s[i]; c < utf8.RuneSelf {
-			// ASCII, most of every feed, without decoding: the same tests as
-			// below (unicode.IsSpace, then unicode.IsControl) for these bytes.
-			switch {
-			case c == ' ' || c >= '\t' && c <= '\r':
-				isSpace = true
-			case c < 0x20 || c == 0x7f:
-			default:
-				keep = true
-			}
-		} else {
-			var r rune
-			r, size = utf8.DecodeRuneInString(s[i:])
-			switch {
-			case unicode.IsSpace(r):
-				isSpace = true
-			case unicode.IsControl(r), isBidiControl(r), r == '\uFEFF', isNonChar(r):
-			default:
-				keep = true
-			}
-		}
-		switch {
-		case keep && run < 0:
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space, run = false, i
-		case !keep:
-			if run >= 0 {
-				b.WriteString(s[run:i]) // kept characters are copied a run at a time
-				run = -1
-			}
-			space = space || isSpace
-		}
-		i += size
-	}
-	if run >= 0 {
-		b.WriteString(s[run:])
-	}
-	return b.String()
+	return x.w.result(s)
 }
 
 // isBidiControl covers the embedding, override and isolate controls used to make

@@ -149,9 +149,33 @@ func BenchmarkHTML(b *testing.B) {
 	}
 }
 
+// Inputs for BenchmarkText, shaped like what the ingest pipeline hands Text: a
+// plain title, a Korean title with entities, a summary of a few paragraphs
+// (~1.5 KB) and a whole body (~6 KB).
+var (
+	shortTitle  = "OpenAI faces EU scrutiny over GPT-5 launch"
+	koreanTitle = "과기정통부, &lsquo;AI 기본법&rsquo; 시행령 입법예고&hellip; 고영향 AI &middot; 생성형 AI 기준 마련"
+	summary     = `<h2>AI 기본법 시행령 공개</h2>
+` + strings.Repeat(`<p>정부가 <strong>인공지능 기본법</strong> 시행령 제정안을 공개했다. <a href="https://news.example.com/view/1" target="_blank">관련 기사</a>에 따르면 &quot;고영향 AI&quot; 사업자는 위험 관리 계획을 세워야 한다.</p>
+<p><img src="https://img.example.com/a.jpg" alt="브리핑 사진" width="640"> The rules take effect in January &amp; apply to <em>foreign</em> firms too.</p>
+`, 3) + `<p>Source: <a href="https://www.msit.go.kr/">MSIT</a> &middot; Photo: Yonhap</p>`
+	body = summary + article + `<blockquote cite="https://x.example/">&ldquo;We will keep the rules light,&rdquo; the minister said.</blockquote>
+<ul><li>시행: 2026년 1월</li><li>대상: 고영향 AI &amp; 생성형 AI</li></ul><figure><img src="/b.png" alt=""><figcaption>자료: 과기정통부</figcaption></figure>
+<p>Industry groups welcomed the draft but asked for a longer grace period. &quot;Start-ups need time to build compliance teams,&quot; said a spokesperson for the <a href="https://kosa.example.org/">Korea Software Industry Association</a>, adding that the <i>high-impact</i> definition is still too broad &mdash; it covers hiring, lending and medical triage alike. Comments on the draft are open until March&nbsp;3.</p>`
+)
+
 func BenchmarkText(b *testing.B) {
-	b.SetBytes(int64(len(article)))
-	for b.Loop() {
-		sanitize.Text(article)
+	for _, bm := range []struct{ name, in string }{
+		{"title", shortTitle},
+		{"korean-title", koreanTitle},
+		{"summary", summary},
+		{"body", body},
+	} {
+		b.Run(bm.name, func(b *testing.B) {
+			b.SetBytes(int64(len(bm.in)))
+			for b.Loop() {
+				sanitize.Text(bm.in)
+			}
+		})
 	}
 }
