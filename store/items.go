@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"sort"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cespare/xxhash/v2"
 	"github.com/gleaner/gleaner/aggregate"
 )
 
@@ -42,10 +44,25 @@ func urlHash(u string) int64 {
 	return hash64(u)
 }
 
+// bodyHashVersion is stored with each row's body_hash (items.hash_v): a row
+// hashed by an earlier version is compared by its text once (see sameText).
+const bodyHashVersion = 2
+
+// bodyHash tells whether a stored item's text changed: xxHash64 over its fields,
+// each preceded by its length so that no two field lists run together. It reads
+// every byte of the item's HTML body, so it is a fast hash, not FNV-1a (whose
+// byte-at-a-time loop was a fortieth of a cold round, all on the writer).
 func bodyHash(it *aggregate.Item) int64 {
-	var buf [len(time.RFC3339) + 8]byte
-	published := it.Published.UTC().AppendFormat(buf[:0], time.RFC3339)
-	return hash64(it.URL, it.Title, it.Summary, it.BodyText, it.Content, it.Author, string(published))
+	d := xxhash.New()
+	var n [8]byte
+	for _, f := range [...]string{it.URL, it.Title, it.Summary, it.BodyText, it.Content, it.Author} {
+		binary.LittleEndian.PutUint64(n[:], uint64(len(f)))
+		d.Write(n[:])
+		d.WriteString(f)
+	}
+	binary.LittleEndian.PutUint64(n[:], uint64(it.Published.Unix()))
+	d.Write(n[:])
+	return int64(d.Sum64())
 }
 
 func b2i(b bool) int {
@@ -122,6 +139,8 @@ type writer struct {
 	story      *sql.Stmt // new story
 	entry      *sql.Stmt // story by entry id
 	exists     *sql.Stmt
+	oldText    *sql.Stmt
+	rehash     *sql.Stmt
 	state      *sql.Stmt // a source's fetch state
 	sourceRank *sql.Stmt
 	touched    map[int64]bool // stories to bring up to date before commit
@@ -154,7 +173,7 @@ func newWriter(ctx context.Context, tx *sql.Tx, g aggregate.Grouper) (*writer, e
 	// are already stored and unchanged. Tombstones keep items deleted by
 	// retention from coming back.
 	err := errors.Join(
-		prepare(&w.lookup, `SELECT j.value, t.key_hash IS NOT NULL, i.id, i.body_hash, i.story_id, i.first_seen, i.fresh
+		prepare(&w.lookup, `SELECT j.value, t.key_hash IS NOT NULL, i.id, i.body_hash, i.hash_v, i.story_id, i.first_seen, i.fresh
 			FROM json_each(?2) j
 			LEFT JOIN items i ON i.source_id = ?1 AND i.key_hash = j.value
 			LEFT JOIN tombstones t ON t.source_id = ?1 AND t.key_hash = j.value
@@ -164,13 +183,18 @@ func newWriter(ctx context.Context, tx *sql.Tx, g aggregate.Grouper) (*writer, e
 		// written, and the row is written once.
 		prepare(&w.insert, `INSERT INTO items(id, source_id, key_hash, url_hash, body_hash, guid, url, title,
 			summary, content, author, lang, published, updated, first_seen, match, fresh, score, reasons, facets, body_text,
-			story_id, similarity)
-			VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)`),
+			story_id, similarity, hash_v)
+			VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, `+
+			strconv.Itoa(bodyHashVersion)+`)`),
 		// A revised item keeps its identity, first-seen time and freshness.
 		prepare(&w.update, `UPDATE items SET url_hash = ?2, body_hash = ?3, guid = ?4, url = ?5, title = ?6,
 			summary = ?7, content = ?8, author = ?9, lang = ?10, published = ?11, updated = ?12,
-			match = ?13, score = ?14, reasons = ?15, facets = ?16, body_text = ?17
+			match = ?13, score = ?14, reasons = ?15, facets = ?16, body_text = ?17, hash_v = `+strconv.Itoa(bodyHashVersion)+`
 			WHERE id = ?1`),
+		// A row hashed by an earlier version: its text, to tell a revision from
+		// a new hash of the same text, and the silent update when it is the same.
+		prepare(&w.oldText, `SELECT url, title, summary, body_text, author, published FROM items WHERE id = ?`),
+		prepare(&w.rehash, `UPDATE items SET body_hash = ?2, content = ?3, hash_v = `+strconv.Itoa(bodyHashVersion)+` WHERE id = ?1`),
 		prepare(&w.byURL, byURLQuery),
 		prepare(&w.setItem, `UPDATE items SET story_id = ?, similarity = ? WHERE id = ?`),
 		prepare(&w.story, `INSERT INTO stories(entry_id, lead_item_id, source_id, published, first_seen, updated,
@@ -201,6 +225,7 @@ func (w *writer) close() {
 // stored is what Save needs to know of an item already stored, or deleted.
 type stored struct {
 	id, bodyHash, storyID, firstSeen int64
+	hashV                            int64 // bodyHashVersion of bodyHash
 	fresh                            bool
 	tombstone                        bool // deleted by retention, no row
 }
@@ -229,11 +254,11 @@ func (w *writer) known(ctx context.Context, source int64, items []aggregate.Item
 	for rows.Next() {
 		var key int64
 		var tomb bool
-		var id, bodyHash, storyID, firstSeen, fresh sql.NullInt64
-		if err := rows.Scan(&key, &tomb, &id, &bodyHash, &storyID, &firstSeen, &fresh); err != nil {
+		var id, bodyHash, hashV, storyID, firstSeen, fresh sql.NullInt64
+		if err := rows.Scan(&key, &tomb, &id, &bodyHash, &hashV, &storyID, &firstSeen, &fresh); err != nil {
 			return nil, err
 		}
-		out[key] = stored{id: id.Int64, bodyHash: bodyHash.Int64, storyID: storyID.Int64, firstSeen: firstSeen.Int64,
+		out[key] = stored{id: id.Int64, bodyHash: bodyHash.Int64, hashV: hashV.Int64, storyID: storyID.Int64, firstSeen: firstSeen.Int64,
 			fresh: fresh.Int64 != 0, tombstone: !id.Valid && tomb}
 	}
 	return out, rows.Err()
@@ -248,8 +273,23 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 		return nil // deleted by retention: not stored again
 	}
 	bh := bodyHash(it)
-	if found && old.bodyHash == bh {
+	if found && old.hashV == bodyHashVersion && old.bodyHash == bh {
 		return nil // stored and unchanged
+	}
+	if found && old.hashV != bodyHashVersion {
+		same, err := w.sameText(ctx, old.id, it)
+		if err != nil {
+			return err
+		}
+		if same {
+			// Hashed the old way, text unchanged: not a revision.
+			if _, err := w.rehash.ExecContext(ctx, old.id, bh, it.Content); err != nil {
+				return err
+			}
+			old.bodyHash, old.hashV = bh, bodyHashVersion
+			known[kh] = old
+			return nil
+		}
 	}
 	w.reasons = reasonsJSON(w.reasons[:0], it.Verdict.Reasons)
 	reasons := w.reasons
@@ -271,7 +311,7 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 		}
 		w.nextID++
 		// The same key listed twice in one poll is the same item.
-		known[kh] = stored{id: it.ID, bodyHash: bh, storyID: it.StoryID, firstSeen: unix(it.FirstSeen), fresh: it.Fresh}
+		known[kh] = stored{id: it.ID, bodyHash: bh, hashV: bodyHashVersion, storyID: it.StoryID, firstSeen: unix(it.FirstSeen), fresh: it.Fresh}
 		st.New++
 		if it.Verdict.Match {
 			st.Kept++
@@ -304,9 +344,21 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 			return err
 		}
 	}
-	old.bodyHash, old.storyID = bh, it.StoryID
+	old.bodyHash, old.hashV, old.storyID = bh, bodyHashVersion, it.StoryID
 	known[kh] = old
 	return nil
+}
+
+// sameText reports whether stored item id still has its text: the fields a reader
+// sees change (the HTML body aside, which earlier versions stored sanitised).
+func (w *writer) sameText(ctx context.Context, id int64, it *aggregate.Item) (bool, error) {
+	var url, title, summary, bodyText, author string
+	var published int64
+	if err := w.oldText.QueryRowContext(ctx, id).Scan(&url, &title, &summary, &bodyText, &author, &published); err != nil {
+		return false, fmt.Errorf("text of item %d: %w", id, err)
+	}
+	return url == it.URL && title == it.Title && summary == it.Summary && bodyText == it.BodyText &&
+		author == it.Author && published == unix(it.Published), nil
 }
 
 // assignStory puts a stored, curated item into a story.
