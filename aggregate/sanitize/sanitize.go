@@ -1,7 +1,9 @@
-// Package sanitize makes third-party feed text safe to store and republish: HTML
-// bodies go through one bluemonday policy (the only place that decides which
-// markup survives), and titles become plain text. The ingest pipeline calls it
-// before storing; publish calls it again when rendering, as defence in depth.
+// Package sanitize makes third-party feed text safe to republish: HTML bodies go
+// through one bluemonday policy (the only place that decides which markup
+// survives), and titles become plain text. The ingest pipeline turns titles,
+// summaries and body text into plain text before storing; it stores a kept
+// item's HTML body as received, and publish sanitises it with HTML on every
+// rendering (and cleans every text field again), where it leaves gleaner.
 package sanitize
 
 import (
