@@ -56,8 +56,8 @@ timed() { # label, command...: prints wall, CPU and max RSS as /usr/bin/time mea
 	cat "$DIR/time.out"
 }
 
-summary() { # sums gleaner fetch's per-source lines ("... ok  seen 50, new 50, kept 7")
-	awk '/ ok  seen / { n++; for (i = 1; i < NF; i++) { if ($i == "new") nw += $(i+1); if ($i == "kept") k += $(i+1) } }
+summary() { # sums gleaner fetch's per-source lines ("... ok   seen 50, new 50, kept 7")
+	awk '/ ok +seen / { n++; for (i = 1; i < NF; i++) { if ($i == "new") nw += $(i+1); if ($i == "kept") k += $(i+1) } }
 		END { printf "  %d sources ok, %d new items, %d kept\n", n, nw, k }' "$DIR/cmd.out"
 }
 

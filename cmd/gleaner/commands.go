@@ -197,7 +197,7 @@ func classifyLines(c aggregate.Classifier, in io.Reader, out io.Writer) error {
 
 func cmdExport(e *env, args []string) error {
 	f := e.newFlags("export", "[-config F] -out DIR", "Write feed.atom, feed.rss, feed.json, index.html and sources.opml of the curated feed\nto DIR, each atomically (written beside, then renamed), for a static host or CDN.", true)
-	out := f.String("out", "", "directory to write to (required)")
+	out := f.String("out", "", "directory to write to, created if missing (required)")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -213,6 +213,9 @@ func cmdExport(e *env, args []string) error {
 	defer closeApp()
 	if _, err := a.publish.Refresh(ctx); err != nil {
 		return err
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return fmt.Errorf("export: %w", err)
 	}
 	if err := a.publish.Export(ctx, *out); err != nil {
 		return err

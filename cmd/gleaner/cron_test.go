@@ -77,8 +77,8 @@ func TestFetchExportsAndPingsHub(t *testing.T) {
 	}
 	mu.Unlock()
 
-	again := filepath.Join(dir, "again")
-	os.Mkdir(again, 0o755)
+	// -out names a directory that does not exist yet: export creates it.
+	again := filepath.Join(dir, "again", "site")
 	if outb, err := exec.Command(bin, "export", "-config", cfgPath, "-out", again).CombinedOutput(); err != nil {
 		t.Fatalf("gleaner export: %v\n%s", err, outb)
 	}
