@@ -1,7 +1,9 @@
 package aggregate
 
 import (
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gleaner/gleaner/aggregate/story"
@@ -9,8 +11,8 @@ import (
 
 // StoryGrouper is the Grouper that joins near-duplicate reports of one story
 // from different outlets, over an in-memory index of the items of the last
-// story window. The index is rebuilt from the store at start-up (Add each
-// recent curated item) and pruned as time passes.
+// story window. The index is rebuilt from the store's recent curated items
+// (Load, on first use with WithLoader) and pruned as time passes.
 type StoryGrouper struct {
 	ix     *story.Index
 	window time.Duration
@@ -18,6 +20,14 @@ type StoryGrouper struct {
 
 	mu        sync.Mutex
 	lastPrune time.Time
+
+	// The index is filled from the store on first use (see WithLoader): a
+	// `gleaner fetch` whose round brings no new curated item, the usual cron
+	// run, never pays for it.
+	loadMu  sync.Mutex
+	loaded  atomic.Bool
+	load    func() ([]Item, error)
+	loadErr func(error)
 }
 
 // NewStoryGrouper returns a grouper with the given window and threshold.
@@ -36,7 +46,59 @@ func (g *StoryGrouper) WithClock(now func() time.Time) *StoryGrouper {
 	return g
 }
 
-// Prepare computes it's signature ahead of Find and Add. The poller calls it on
+// WithLoader makes g fill its index on first use (Find, Add or Len) with the
+// items load returns, as Load does. When load fails, onErr (if not nil) is
+// told, the call goes on with the index as it is, and the next use tries again.
+func (g *StoryGrouper) WithLoader(load func() ([]Item, error), onErr func(error)) *StoryGrouper {
+	g.load, g.loadErr = load, onErr
+	return g
+}
+
+// ready runs the loader once it is due.
+func (g *StoryGrouper) ready() {
+	if g.load == nil || g.loaded.Load() {
+		return
+	}
+	g.loadMu.Lock()
+	defer g.loadMu.Unlock()
+	if g.loaded.Load() {
+		return
+	}
+	items, err := g.load()
+	if err != nil {
+		if g.loadErr != nil {
+			g.loadErr(err)
+		}
+		return
+	}
+	g.Load(items)
+	g.loaded.Store(true)
+}
+
+// Load indexes stored members, each as a member of its StoryID: their
+// signatures are computed on every core, then added in order.
+func (g *StoryGrouper) Load(items []Item) {
+	var wg sync.WaitGroup
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(items)/64))
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(items); i += workers {
+				if items[i].storySig == nil {
+					g.Prepare(&items[i])
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for i := range items {
+		g.ix.AddSig(*items[i].storySig, items[i].ID, items[i].StoryID, items[i].Published)
+	}
+	g.prune()
+}
+
+// Prepare computes its signature ahead of Find and Add. The poller calls it on
 // its workers, in parallel, so that the writer goroutine only does look-ups.
 func (g *StoryGrouper) Prepare(it *Item) {
 	sig := story.Sign(storyDoc(it))
@@ -52,6 +114,7 @@ func (g *StoryGrouper) signature(it *Item) story.Signature {
 
 // Find returns the story of the most similar recent item, if similar enough.
 func (g *StoryGrouper) Find(it *Item) (int64, float64, bool) {
+	g.ready()
 	m, ok := g.ix.FindSig(g.signature(it), it.Published)
 	if !ok {
 		return 0, 0, false
@@ -61,12 +124,16 @@ func (g *StoryGrouper) Find(it *Item) (int64, float64, bool) {
 
 // Add indexes a stored item as a member of storyID.
 func (g *StoryGrouper) Add(it *Item, storyID int64) {
+	g.ready()
 	g.ix.AddSig(g.signature(it), it.ID, storyID, it.Published)
 	g.prune()
 }
 
 // Len is the number of indexed items.
-func (g *StoryGrouper) Len() int { return g.ix.Len() }
+func (g *StoryGrouper) Len() int {
+	g.ready()
+	return g.ix.Len()
+}
 
 // prune drops items too old to group with anything new, at most once a minute.
 func (g *StoryGrouper) prune() {

@@ -63,8 +63,8 @@ func TestCapHTML(t *testing.T) {
 		want string
 	}{
 		{"<p>short</p>", 100, "<p>short</p>"},
-		{"<p>one</p><p>two</p>", 14, "<p>one</p>"},          // before the tag that would be split
-		{"<p>one</p><p>two</p>", 12, "<p>one</p>"},          // "<p>one</p><p" ends inside a tag
+		{"<p>one</p><p>two</p>", 14, "<p>one</p>"},       // before the tag that would be split
+		{"<p>one</p><p>two</p>", 12, "<p>one</p>"},       // "<p>one</p><p" ends inside a tag
 		{"no markup at all 본문", 19, "no markup at all "}, // no '<': cut at a rune boundary
 	} {
 		if got := capHTML(tc.in, tc.n); got != tc.want {

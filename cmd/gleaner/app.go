@@ -204,15 +204,17 @@ func (a *app) newGrouper(ctx context.Context) (*aggregate.StoryGrouper, error) {
 // grouperFor builds the near-duplicate index for cfg's [stories] section.
 func (a *app) grouperFor(ctx context.Context, cfg *config.Config) (*aggregate.StoryGrouper, error) {
 	sc := storyConfig(cfg)
-	g := aggregate.NewStoryGrouper(sc)
-	items, err := a.store.StoryItems(ctx, time.Now().Add(-sc.Window-24*time.Hour))
-	if err != nil {
-		return nil, err
+	// The index is filled on first use: a round that brings no new curated
+	// item (most cron runs of gleaner fetch) never reads the story window.
+	load := func() ([]aggregate.Item, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		return a.store.StoryItems(ctx, time.Now().Add(-sc.Window-24*time.Hour))
 	}
-	for i := range items {
-		g.Add(&items[i], items[i].StoryID)
+	onErr := func(err error) {
+		a.log.Error("story index: load the recent curated items (grouping goes on without them; retried on next use)", "error", err)
 	}
-	return g, nil
+	return aggregate.NewStoryGrouper(sc).WithLoader(load, onErr), nil
 }
 
 // syncSources makes the store and the poller follow the config's source list.
