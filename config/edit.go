@@ -157,6 +157,7 @@ func RemoveSource(data []byte, i int) ([]byte, error) {
 func tableHeaders(data []byte) (all, sources []int, err error) {
 	var p unstable.Parser
 	p.Reset(data)
+	lines := newLineIndex(data)
 	for p.NextExpression() {
 		e := p.Expression()
 		if e.Kind != unstable.Table && e.Kind != unstable.ArrayTable {
@@ -168,7 +169,7 @@ func tableHeaders(data []byte) (all, sources []int, err error) {
 		for it.Next() {
 			n := it.Node()
 			if line == 0 {
-				line = p.Shape(n.Raw).Start.Line
+				line = lines.at(n.Raw).Line
 			}
 			parts = append(parts, string(n.Data))
 		}

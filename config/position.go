@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
@@ -15,6 +16,29 @@ import (
 // the decoded struct, so this index is what lets its errors point at a line.
 type positions map[string]unstable.Position
 
+// lineIndex turns byte offsets into line and column (as go-toml's Parser.Shape
+// counts them: 1-based, columns in bytes) by binary search over the offsets of
+// line starts. Shape counts newlines from the start of the document on every
+// call, which made loading a config of a thousand sources quadratic (a third of
+// a `gleaner fetch` that found nothing new).
+type lineIndex []int
+
+func newLineIndex(data []byte) lineIndex {
+	starts := lineIndex{0}
+	for i, c := range data {
+		if c == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+func (l lineIndex) at(r unstable.Range) unstable.Position {
+	off := int(r.Offset)
+	i := sort.SearchInts(l, off+1) - 1 // the last line starting at or before off
+	return unstable.Position{Offset: off, Line: i + 1, Column: off - l[i] + 1}
+}
+
 // indexPositions walks the TOML document once and records the position of every
 // key, table header and array element.
 func indexPositions(data []byte) (positions, error) {
@@ -22,6 +46,7 @@ func indexPositions(data []byte) (positions, error) {
 	counts := map[string]int{} // array-of-tables path -> elements seen
 	var p unstable.Parser
 	p.Reset(data)
+	lines := newLineIndex(data)
 	table := ""
 	for p.NextExpression() {
 		e := p.Expression()
@@ -36,10 +61,10 @@ func indexPositions(data []byte) (positions, error) {
 			}
 			table = path
 			if first != nil {
-				pos[path] = p.Shape(first.Raw).Start
+				pos[path] = lines.at(first.Raw)
 			}
 		case unstable.KeyValue:
-			recordKeyValue(&p, pos, table, e, counts)
+			recordKeyValue(lines, pos, table, e, counts)
 		}
 	}
 	if err := p.Error(); err != nil {
@@ -74,16 +99,16 @@ func resolveKey(base, prefix string, it *unstable.Iterator, counts map[string]in
 	return path, first
 }
 
-func recordKeyValue(p *unstable.Parser, pos positions, table string, e *unstable.Node, counts map[string]int) {
+func recordKeyValue(lines lineIndex, pos positions, table string, e *unstable.Node, counts map[string]int) {
 	it := e.Key()
 	path, first := resolveKey(table, "", &it, counts, false)
 	if first != nil {
-		pos[path] = p.Shape(first.Raw).Start
+		pos[path] = lines.at(first.Raw)
 	}
-	recordValue(p, pos, path, e.Value(), counts)
+	recordValue(lines, pos, path, e.Value(), counts)
 }
 
-func recordValue(p *unstable.Parser, pos positions, path string, v *unstable.Node, counts map[string]int) {
+func recordValue(lines lineIndex, pos positions, path string, v *unstable.Node, counts map[string]int) {
 	switch v.Kind {
 	case unstable.Array:
 		i := 0
@@ -92,17 +117,17 @@ func recordValue(p *unstable.Parser, pos positions, path string, v *unstable.Nod
 			el := it.Node()
 			ep := fmt.Sprintf("%s[%d]", path, i)
 			if el.Raw.Length > 0 {
-				pos[ep] = p.Shape(el.Raw).Start
+				pos[ep] = lines.at(el.Raw)
 			} else if pp, ok := pos[path]; ok {
 				pos[ep] = pp
 			}
-			recordValue(p, pos, ep, el, counts)
+			recordValue(lines, pos, ep, el, counts)
 			i++
 		}
 	case unstable.InlineTable:
 		it := v.Children()
 		for it.Next() {
-			recordKeyValue(p, pos, path, it.Node(), counts)
+			recordKeyValue(lines, pos, path, it.Node(), counts)
 		}
 	}
 }
