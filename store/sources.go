@@ -23,10 +23,16 @@ func (s *Store) SyncSources(ctx context.Context, src []aggregate.Source) ([]aggr
 	}
 	out := make([]aggregate.Source, len(src))
 	states := make([]aggregate.FetchState, len(src))
-	for i, so := range src {
-		row := tx.QueryRowContext(ctx, `INSERT INTO sources(url, name, rank, active) VALUES (?, ?, ?, 1)
+	// Prepared once: a config lists up to thousands of sources.
+	upsert, err := tx.PrepareContext(ctx, `INSERT INTO sources(url, name, rank, active) VALUES (?, ?, ?, 1)
 			ON CONFLICT(url) DO UPDATE SET name = excluded.name, rank = excluded.rank, active = 1
-			RETURNING `+stateColumns, so.URL, so.Name, so.Rank)
+			RETURNING `+stateColumns)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: sync sources: %w", err)
+	}
+	defer upsert.Close()
+	for i, so := range src {
+		row := upsert.QueryRowContext(ctx, so.URL, so.Name, so.Rank)
 		st, err := scanState(row)
 		if err != nil {
 			return nil, nil, fmt.Errorf("store: sync source %s: %w", so.URL, err)
