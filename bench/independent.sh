@@ -58,7 +58,11 @@ timed() { # label, command...: prints wall, CPU and max RSS as /usr/bin/time mea
 
 summary() { # sums gleaner fetch's per-source lines ("... ok   seen 50, new 50, kept 7")
 	awk '/ ok +seen / { n++; for (i = 1; i < NF; i++) { if ($i == "new") nw += $(i+1); if ($i == "kept") k += $(i+1) } }
-		END { printf "  %d sources ok, %d new items, %d kept\n", n, nw, k }' "$DIR/cmd.out"
+		END { printf "  %d sources ok, %d new items, %d kept", n, nw, k }' "$DIR/cmd.out"
+	# The round as gleaner's own log times it: without process start-up, opening
+	# the store and (on the first new curated item) loading the story index,
+	# which a running daemon does once.
+	sed -n 's/.*msg="poll round".* duration=\([^ ]*\).*/; the round itself (its log): \1/p' "$DIR/cmd.out"
 }
 
 db=$(sed -n 's/^database = "\(.*\)"$/\1/p' "$DIR/gleaner.toml")
@@ -69,6 +73,7 @@ for run in $(seq "$RUNS"); do
 	summary
 done
 timed "warm round (gleaner fetch, every feed 304)" bin/gleaner fetch -config "$DIR/gleaner.toml"
+summary
 kill -USR1 "$feeds"; sleep 0.5
 timed "changed round (gleaner fetch, 100 feeds gained 5 items)" bin/gleaner fetch -config "$DIR/gleaner.toml"
 summary
