@@ -24,10 +24,10 @@ type StoryGrouper struct {
 	// The index is filled from the store on first use (see WithLoader): a
 	// `gleaner fetch` whose round brings no new curated item, the usual cron
 	// run, never pays for it.
-	loadMu  sync.Mutex
-	loaded  atomic.Bool
-	load    func() ([]Item, error)
-	loadErr func(error)
+	loadMu sync.Mutex
+	loaded atomic.Bool
+	load   func() ([]Item, error)
+	report func(items int, took time.Duration, err error)
 }
 
 // NewStoryGrouper returns a grouper with the given window and threshold.
@@ -47,10 +47,11 @@ func (g *StoryGrouper) WithClock(now func() time.Time) *StoryGrouper {
 }
 
 // WithLoader makes g fill its index on first use (Find, Add or Len) with the
-// items load returns, as Load does. When load fails, onErr (if not nil) is
-// told, the call goes on with the index as it is, and the next use tries again.
-func (g *StoryGrouper) WithLoader(load func() ([]Item, error), onErr func(error)) *StoryGrouper {
-	g.load, g.loadErr = load, onErr
+// items load returns, as Load does. report (if not nil) is told how each
+// attempt went: the items indexed and the time taken, or the error. After a
+// failure the call goes on with the index as it is, and the next use tries again.
+func (g *StoryGrouper) WithLoader(load func() ([]Item, error), report func(items int, took time.Duration, err error)) *StoryGrouper {
+	g.load, g.report = load, report
 	return g
 }
 
@@ -64,15 +65,15 @@ func (g *StoryGrouper) ready() {
 	if g.loaded.Load() {
 		return
 	}
+	start := time.Now()
 	items, err := g.load()
-	if err != nil {
-		if g.loadErr != nil {
-			g.loadErr(err)
-		}
-		return
+	if err == nil {
+		g.Load(items)
+		g.loaded.Store(true)
 	}
-	g.Load(items)
-	g.loaded.Store(true)
+	if g.report != nil {
+		g.report(len(items), time.Since(start), err)
+	}
 }
 
 // Load indexes stored members, each as a member of its StoryID: their

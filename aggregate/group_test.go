@@ -53,7 +53,13 @@ func TestGrouperLoadsOnFirstUse(t *testing.T) {
 			return nil, errors.New("database is locked")
 		}
 		return groupItems(300, now), nil
-	}, func(err error) { reported = append(reported, err) })
+	}, func(n int, _ time.Duration, err error) {
+		if err != nil {
+			reported = append(reported, err)
+		} else if n != len(stored) {
+			t.Errorf("report: %d items loaded, want %d", n, len(stored))
+		}
+	})
 	it := probe
 	g.Prepare(&it) // workers sign without loading
 	if calls != 0 {

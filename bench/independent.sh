@@ -62,7 +62,9 @@ summary() { # sums gleaner fetch's per-source lines ("... ok   seen 50, new 50, 
 	# The round as gleaner's own log times it: without process start-up, opening
 	# the store and (on the first new curated item) loading the story index,
 	# which a running daemon does once.
-	sed -n 's/.*msg="poll round".* duration=\([^ ]*\).*/; the round itself (its log): \1/p' "$DIR/cmd.out"
+	sed -n 's/.*msg="poll round".* duration=\([^ ]*\).*/; the round itself (its log): \1/p' "$DIR/cmd.out" | tr -d '\n'
+	sed -n 's/.*msg="story index loaded" items=\([0-9]*\) duration=\([^ ]*\).*/, of which loading the story index (\1 items, once in a daemon): \2/p' "$DIR/cmd.out" | tr -d '\n'
+	echo
 }
 
 db=$(sed -n 's/^database = "\(.*\)"$/\1/p' "$DIR/gleaner.toml")

@@ -211,10 +211,14 @@ func (a *app) grouperFor(ctx context.Context, cfg *config.Config) (*aggregate.St
 		defer cancel()
 		return a.store.StoryItems(ctx, time.Now().Add(-sc.Window-24*time.Hour))
 	}
-	onErr := func(err error) {
-		a.log.Error("story index: load the recent curated items (grouping goes on without them; retried on next use)", "error", err)
+	report := func(n int, took time.Duration, err error) {
+		if err != nil {
+			a.log.Error("story index: load the recent curated items (grouping goes on without them; retried on next use)", "error", err)
+			return
+		}
+		a.log.Info("story index loaded", "items", n, "duration", took.Round(time.Millisecond))
 	}
-	return aggregate.NewStoryGrouper(sc).WithLoader(load, onErr), nil
+	return aggregate.NewStoryGrouper(sc).WithLoader(load, report), nil
 }
 
 // syncSources makes the store and the poller follow the config's source list.

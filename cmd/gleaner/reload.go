@@ -131,6 +131,7 @@ func (r *reloader) apply(ctx context.Context, cfg *config.Config, c *topic.Class
 			} else {
 				r.a.grouper = g
 				r.a.poller.SetGrouper(g)
+				go preloadStories(g)
 			}
 		} else {
 			r.a.grouper = nil

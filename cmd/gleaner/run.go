@@ -107,6 +107,11 @@ func runDaemon(ctx context.Context, path string, log *slog.Logger, o daemonOptio
 	defer a.close()
 	m.watchApp(a, log)
 	a.refresh(ctx)
+	// A daemon will group items sooner or later: its story index is loaded now,
+	// beside the first polls, rather than in the first save that needs it.
+	if g, ok := a.grouper.(*aggregate.StoryGrouper); ok {
+		go preloadStories(g)
+	}
 
 	// A database that was polled before serves a feed at once: a restart is
 	// ready without waiting for sources whose next poll is hours away.
@@ -270,4 +275,12 @@ func (r roundStatus) ObserveRound(rs aggregate.RoundStats) {
 	r.metrics.ObserveRound(rs)
 	r.n.status(fmt.Sprintf("last poll round %s: %d sources, %d errors, %d new items, %d kept",
 		rs.Finished.Format("15:04:05"), rs.Sources, rs.Errors, rs.New, rs.Kept))
+}
+
+// preloadStories fills g's index from the store now (see
+// StoryGrouper.WithLoader, whose report logs it).
+func preloadStories(g *aggregate.StoryGrouper) {
+	if g != nil {
+		g.Len()
+	}
 }
