@@ -24,6 +24,10 @@ type Config struct {
 	Path     string `toml:"-"` // the file it was read from
 	Listen   string `toml:"listen"`
 	Database string `toml:"database"`
+	// MemoryLimit is the Go heap size the garbage collector aims to stay under
+	// while it runs half as often as Go's default (see README, "Memory"); 0
+	// leaves Go's defaults. GOGC or GOMEMLIMIT in the environment win.
+	MemoryLimit ByteSize `toml:"memory_limit"`
 
 	Poll    Poll    `toml:"poll"`
 	Feed    Feed    `toml:"feed"`
@@ -159,8 +163,9 @@ func (b ByteSize) MarshalText() ([]byte, error) { return []byte(strconv.FormatIn
 // Defaults returns the configuration used for every key the file leaves out.
 func Defaults() Config {
 	return Config{
-		Listen:   "127.0.0.1:8080",
-		Database: "gleaner.db",
+		Listen:      "127.0.0.1:8080",
+		Database:    "gleaner.db",
+		MemoryLimit: Bytes(100 << 20),
 		Poll: Poll{
 			Interval:    Dur(15 * time.Minute),
 			Timeout:     Dur(30 * time.Second),

@@ -19,6 +19,9 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if c.MemoryLimit.N() != 100<<20 {
+		t.Errorf("default memory_limit = %d", c.MemoryLimit.N())
+	}
 	if c.Listen != "127.0.0.1:8080" || c.Poll.Interval.D() != 15*time.Minute || c.Poll.Concurrency != 8 ||
 		c.Poll.PerHost != 1 || c.Poll.MaxBody.N() != 10<<20 || c.Feed.MaxItems != 100 || c.Feed.MaxAge.D() != 14*24*time.Hour ||
 		c.Store.KeepUnmatched.D() != 30*24*time.Hour || c.Store.KeepMatched.D() != 365*24*time.Hour || !c.Stories.On() {
@@ -95,6 +98,8 @@ func TestErrors(t *testing.T) {
 			[]string{"g.toml:2:1: poll.concurrency: must be at least 1, got 0", "g.toml:4:1: feed.max_items: must be between 1 and 10000, got 0", "g.toml:8:1: source[0].interval: must be a positive duration, got -1m0s"}},
 		{"bad size", "[poll]\nmax_body = \"ten megs\"\n" + minimal, []string{`g.toml:2:1: poll.max_body: "ten megs" is not a size`}},
 		{"bad hub", "[publish]\nhub = \"not a url\"\n" + minimal, []string{`g.toml:2:1: publish.hub: "not a url" is not an http or https URL`}},
+		{"memory limit too small", "memory_limit = \"1MiB\"\n" + minimal, []string{"g.toml:1:1: memory_limit: must be 0 (Go's defaults) or at least 32MiB, got 1048576 bytes"}},
+		{"bad memory limit", "memory_limit = \"lots\"\n" + minimal, []string{`g.toml:1:1: memory_limit: "lots" is not a size`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

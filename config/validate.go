@@ -22,6 +22,11 @@ func (c *Config) validate(pos positions) Errors {
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		add("listen", "%q is not a host:port address", c.Listen)
 	}
+	if c.MemoryLimit.err != nil {
+		add("memory_limit", "%v", c.MemoryLimit.err)
+	} else if n := c.MemoryLimit.n; n != 0 && n < 32<<20 {
+		add("memory_limit", "must be 0 (Go's defaults) or at least 32MiB, got %d bytes", n)
+	}
 	if strings.TrimSpace(c.Database) == "" {
 		add("database", "must name a file")
 	}

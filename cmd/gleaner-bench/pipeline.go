@@ -14,6 +14,7 @@ import (
 	"github.com/gleaner/gleaner/aggregate/story"
 	"github.com/gleaner/gleaner/aggregate/topic"
 	"github.com/gleaner/gleaner/config"
+	"github.com/gleaner/gleaner/internal/gctune"
 	"github.com/gleaner/gleaner/publish"
 	"github.com/gleaner/gleaner/store"
 )
@@ -51,6 +52,7 @@ func openPipeline(ctx context.Context, cfgPath string, log *slog.Logger) (*pipel
 	if err != nil {
 		return nil, err
 	}
+	gctune.Apply(cfg.MemoryLimit.N()) // as gleaner does with the same config
 	prof := cfg.Topic
 	if prof == nil {
 		prof = topic.Default()

@@ -16,6 +16,7 @@ import (
 	"github.com/gleaner/gleaner/aggregate/story"
 	"github.com/gleaner/gleaner/aggregate/topic"
 	"github.com/gleaner/gleaner/config"
+	"github.com/gleaner/gleaner/internal/gctune"
 	"github.com/gleaner/gleaner/publish"
 	"github.com/gleaner/gleaner/store"
 )
@@ -139,6 +140,7 @@ func newApp(ctx context.Context, cfg *config.Config, c *topic.Classifier, log *s
 
 // newAppWith is newApp with the daemon's additions.
 func newAppWith(ctx context.Context, cfg *config.Config, c *topic.Classifier, log *slog.Logger, o appOptions) (*app, error) {
+	gctune.Apply(cfg.MemoryLimit.N())
 	st, err := store.Open(ctx, cfg.Database)
 	if err != nil {
 		return nil, err

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gleaner/gleaner/aggregate/topic"
 	"github.com/gleaner/gleaner/config"
+	"github.com/gleaner/gleaner/internal/gctune"
 )
 
 // reclassifyWindow is how far back a changed [topic] profile is re-applied on
@@ -112,6 +113,10 @@ func (r *reloader) apply(ctx context.Context, cfg *config.Config, c *topic.Class
 		changed = append(changed, "source")
 	} else if !sameSources(old.Sources, cfg.Sources) {
 		changed = append(changed, "source") // intervals, names, zones, order
+	}
+	if old.MemoryLimit.N() != cfg.MemoryLimit.N() {
+		gctune.Apply(cfg.MemoryLimit.N())
+		changed = append(changed, "memory_limit")
 	}
 	if publishOptions(old) != publishOptions(cfg) {
 		r.a.publish.SetOptions(publishOptions(cfg))
