@@ -173,7 +173,10 @@ type Response struct {
 // of tens of KB each, and growing a new buffer for each was a twentieth of a
 // cold round's allocation. Buffers past maxPooledBody are left to the GC, so that
 // one huge feed does not keep its memory.
-var bodyPool sync.Pool
+var bodyPool interface {
+	Get() any
+	Put(any)
+} = new(sync.Pool)
 
 const maxPooledBody = 1 << 20
 
