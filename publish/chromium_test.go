@@ -86,12 +86,16 @@ func runChromium(t *testing.T, bin string, args ...string) (stdout, stderr []byt
 // own address, so that every link on the page points back at it.
 func servePage(t *testing.T, entries []aggregate.Entry) (*httptest.Server, *Handler) {
 	t.Helper()
+	// The handler needs the server's address, and the server its handler: the
+	// listener is opened first and the server started once both exist (setting
+	// the handler after a started server may serve is a data race).
 	var h *Handler
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
-	t.Cleanup(srv.Close)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	o := fixtureOptions()
-	o.BaseURL = srv.URL + "/"
+	o.BaseURL = "http://" + srv.Listener.Addr().String() + "/"
 	h, _ = newTestHandler(t, o, entries)
+	srv.Start()
+	t.Cleanup(srv.Close)
 	return srv, h
 }
 
