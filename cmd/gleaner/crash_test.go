@@ -31,7 +31,7 @@ func TestKill9DuringIngestion(t *testing.T) {
 	t.Logf("seed %d", seed)
 	rnd := rand.New(rand.NewPCG(seed, 7))
 	site := newFeedSite(t, items)
-	site.delay = func(string) time.Duration { return time.Duration(20+rand.IntN(130)) * time.Millisecond }
+	site.setDelay(func(string) time.Duration { return time.Duration(20+rand.IntN(130)) * time.Millisecond })
 
 	dir := t.TempDir()
 	config := func(name, db string) string {
@@ -66,7 +66,7 @@ func TestKill9DuringIngestion(t *testing.T) {
 	}
 
 	// One complete round on what the kills left, and a clean run for comparison.
-	site.delay = nil
+	site.setDelay(nil)
 	fetch := func(cfg string) {
 		out, err := exec.Command(bin, "fetch", "-config", cfg).CombinedOutput()
 		if err != nil {

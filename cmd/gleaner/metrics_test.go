@@ -17,7 +17,7 @@ func TestReadinessAndMetrics(t *testing.T) {
 	bin := gleanerBinary(t)
 	site := newFeedSite(t, 6)
 	gate := make(chan struct{})
-	site.gate = gate
+	site.setGate(gate)
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "gleaner.toml")
 	addr := listenAddr(t)

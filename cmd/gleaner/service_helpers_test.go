@@ -238,6 +238,21 @@ func (s *feedSite) feedBody(n, count int) []byte {
 	return []byte(b.String())
 }
 
+// setDelay sets how long each answer waits (nil: none); requests in flight may
+// read it, hence the lock.
+func (s *feedSite) setDelay(d func(path string) time.Duration) {
+	s.mu.Lock()
+	s.delay = d
+	s.mu.Unlock()
+}
+
+// setGate makes requests wait until gate is closed (nil: they do not wait).
+func (s *feedSite) setGate(gate chan struct{}) {
+	s.mu.Lock()
+	s.gate = gate
+	s.mu.Unlock()
+}
+
 func (s *feedSite) serve(w http.ResponseWriter, r *http.Request) {
 	s.inflight.Add(1)
 	defer s.inflight.Add(-1)
