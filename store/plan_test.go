@@ -33,7 +33,7 @@ func TestQueriesUseIndexes(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name, query, index string
-		args                []any
+		args               []any
 	}{
 		{"by URL", byURLQuery, "items_url", []any{1, 1}},
 		{"story members", storyMembersQuery, "items_story", []any{1}},
