@@ -171,11 +171,7 @@ func newAppWith(ctx context.Context, cfg *config.Config, c *topic.Classifier, lo
 		Now:         o.now,
 	})
 	if cfg.Stories.On() {
-		g, err := a.newGrouper(ctx)
-		if err != nil {
-			a.close()
-			return nil, err
-		}
+		g := a.grouperFor(cfg)
 		a.grouper = g
 		a.poller.SetGrouper(g)
 	}
@@ -197,14 +193,9 @@ func storyConfig(cfg *config.Config) story.Config {
 	return sc
 }
 
-// newGrouper builds the near-duplicate index from the stored items of the last
-// story window.
-func (a *app) newGrouper(ctx context.Context) (*aggregate.StoryGrouper, error) {
-	return a.grouperFor(ctx, a.cfg)
-}
-
-// grouperFor builds the near-duplicate index for cfg's [stories] section.
-func (a *app) grouperFor(ctx context.Context, cfg *config.Config) (*aggregate.StoryGrouper, error) {
+// grouperFor builds the near-duplicate index for cfg's [stories] section, filled
+// from the stored items of the last story window.
+func (a *app) grouperFor(cfg *config.Config) *aggregate.StoryGrouper {
 	sc := storyConfig(cfg)
 	// The index is filled on first use: a round that brings no new curated
 	// item (most cron runs of gleaner fetch) never reads the story window.
@@ -220,7 +211,7 @@ func (a *app) grouperFor(ctx context.Context, cfg *config.Config) (*aggregate.St
 		}
 		a.log.Info("story index loaded", "items", n, "duration", took.Round(time.Millisecond))
 	}
-	return aggregate.NewStoryGrouper(sc).WithLoader(load, report), nil
+	return aggregate.NewStoryGrouper(sc).WithLoader(load, report)
 }
 
 // syncSources makes the store and the poller follow the config's source list.

@@ -130,14 +130,10 @@ func (r *reloader) apply(ctx context.Context, cfg *config.Config, c *topic.Class
 	if old.Stories.On() != cfg.Stories.On() || old.Stories.Window.D() != cfg.Stories.Window.D() || old.Stories.Threshold != cfg.Stories.Threshold {
 		changed = append(changed, "stories")
 		if cfg.Stories.On() {
-			g, err := r.a.grouperFor(ctx, cfg)
-			if err != nil {
-				r.log.Error("story grouping: keeping the old grouper", "error", err)
-			} else {
-				r.a.grouper = g
-				r.a.poller.SetGrouper(g)
-				go preloadStories(g)
-			}
+			g := r.a.grouperFor(cfg)
+			r.a.grouper = g
+			r.a.poller.SetGrouper(g)
+			go preloadStories(g)
 		} else {
 			r.a.grouper = nil
 			r.a.poller.SetGrouper(nil)
