@@ -27,8 +27,8 @@ import (
 // !ok and Text uses clean(stripTags(s)) instead. mayStrip spares Text the
 // rounds that could not change anything.
 //
-// TestTextMatchesPrevious, its siblings and FuzzText hold Text to textPrev,
-// the tokenizer version, for every input they try.
+// TestTextMatchesPrevious, its siblings and FuzzText hold Text to textRef,
+// the tokenizer version as first written, for every input they try.
 
 // textWriter appends text under clean's rules: characters clean drops are
 // dropped, and a run of white space becomes one space, written only when a kept

@@ -16,36 +16,36 @@ import (
 	"golang.org/x/net/html"
 )
 
-// The tests in this file hold Text, with stripClean's one pass, to textPrev,
-// the tokenizer version it replaced (text_prev_test.go): the output must be the
-// same for every input.
+// The tests in this file hold Text, with stripClean's one pass, to textRef,
+// Text as first written over html.Tokenizer (text_test.go): the output must be
+// the same for every input.
 
-// sameAsPrev reports how Text and textPrev differ on in, and checks each round
+// sameAsRef reports how Text and textRef differ on in, and checks each round
 // on its own as well: stripClean, where it takes the input, must give what
 // clean(stripTags(s)) gave, even where a later round would hide a difference.
-func sameAsPrev(t *testing.T, in string) {
+func sameAsRef(t *testing.T, in string) {
 	t.Helper()
-	if got, want := Text(in), textPrev(in); got != want {
-		t.Errorf("Text(%q)\n got %q\nwant %q (previous)", in, got, want)
+	if got, want := Text(in), textRef(in); got != want {
+		t.Errorf("Text(%q)\n got %q\nwant %q (reference)", in, got, want)
 		return
 	}
 	// stripClean's promise holds for any valid UTF-8 without NUL, not only
 	// for what clean returns.
 	if utf8.ValidString(in) && !strings.Contains(in, "\x00") {
 		if got, ok := stripClean(in); ok {
-			if want := cleanPrev(stripTagsPrev(in)); got != want {
-				t.Errorf("stripClean(%q)\n got %q\nwant %q (previous)", in, got, want)
+			if want := cleanRef(stripTagsRef(in)); got != want {
+				t.Errorf("stripClean(%q)\n got %q\nwant %q (reference)", in, got, want)
 				return
 			}
 		}
 	}
-	s := cleanPrev(in)
+	s := cleanRef(in)
 	if got := clean(in); got != s {
-		t.Errorf("clean(%q)\n got %q\nwant %q (previous)", in, got, s)
+		t.Errorf("clean(%q)\n got %q\nwant %q (reference)", in, got, s)
 		return
 	}
 	for range 3 {
-		want := cleanPrev(stripTagsPrev(s))
+		want := cleanRef(stripTagsRef(s))
 		if !mayStrip(s) {
 			if want != s {
 				t.Errorf("mayStrip(%q) = false, but a round gives %q", s, want)
@@ -53,7 +53,7 @@ func sameAsPrev(t *testing.T, in string) {
 			return
 		}
 		if got, ok := stripClean(s); ok && got != want {
-			t.Errorf("stripClean(%q)\n got %q\nwant %q (previous)", s, got, want)
+			t.Errorf("stripClean(%q)\n got %q\nwant %q (reference)", s, got, want)
 			return
 		}
 		if want == s {
@@ -103,12 +103,12 @@ var edgeInputs = []string{
 
 func TestTextMatchesPrevious(t *testing.T) {
 	for _, in := range edgeInputs {
-		sameAsPrev(t, in)
+		sameAsRef(t, in)
 	}
 	for _, p := range xssPayloads(t) {
 		for _, in := range []string{p, "<p>기사 " + p + " 본문</p>", "&lt;b&gt;" + p, html.EscapeString(p),
 			html.EscapeString(html.EscapeString(p)), "<div><a href=\"/x\">" + p + "</a></div>"} {
-			sameAsPrev(t, in)
+			sameAsRef(t, in)
 		}
 	}
 	// Every byte, alone, between letters, and where the tokenizer looks at
@@ -118,7 +118,7 @@ func TestTextMatchesPrevious(t *testing.T) {
 		for _, in := range []string{b, "x" + b + "y", "<" + b + "x>y", "</" + b + "x>y", "<!" + b + "x>y", "&" + b + "y",
 			"&#" + b + ";", "&am" + b + "y", "<x" + b + "a=b>y</x>", "<x a" + b + "=b>y</x>", "<x a=" + b + "b>y</x>",
 			"<x a=b" + b + ">y</x>", "<x/" + b + ">y</x>", "<script>a</script" + b + "b", "<!--a--" + b + ">b", "<!--a--!" + b + ">b"} {
-			sameAsPrev(t, in)
+			sameAsRef(t, in)
 		}
 	}
 }
@@ -140,7 +140,7 @@ func TestTextMatchesPreviousPastLimits(t *testing.T) {
 		if _, ok := stripClean(in); ok {
 			t.Errorf("stripClean takes %.40q...", in)
 		}
-		sameAsPrev(t, in)
+		sameAsRef(t, in)
 	}
 }
 
@@ -154,7 +154,7 @@ func TestTextMatchesPreviousRandom(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	for range n {
-		sameAsPrev(t, randomText(r))
+		sameAsRef(t, randomText(r))
 		if t.Failed() {
 			return
 		}
@@ -250,7 +250,7 @@ func TestTextMatchesPreviousOnCorpus(t *testing.T) {
 					declined++
 				}
 			}
-			sameAsPrev(t, in)
+			sameAsRef(t, in)
 		}
 		return nil
 	})
@@ -302,8 +302,8 @@ func TestOnlyASCIILowersToON(t *testing.T) {
 func TestCleanEveryRune(t *testing.T) {
 	for r := rune(0); r <= unicode.MaxRune; r++ {
 		for _, in := range []string{string(r), "a " + string(r) + "b"} {
-			if got, want := clean(in), cleanPrev(in); got != want {
-				t.Fatalf("clean(%q) = %q, previous %q", in, got, want)
+			if got, want := clean(in), cleanRef(in); got != want {
+				t.Fatalf("clean(%q) = %q, reference %q", in, got, want)
 			}
 		}
 	}
@@ -329,6 +329,6 @@ func FuzzText(f *testing.F) {
 		f.Add(p)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		sameAsPrev(t, in)
+		sameAsRef(t, in)
 	})
 }
