@@ -53,7 +53,8 @@ const bodyHashVersion = 2
 // every byte of the item's HTML body, so it is a fast hash, not FNV-1a (whose
 // byte-at-a-time loop was a fortieth of a cold round, all on the writer).
 func bodyHash(it *aggregate.Item) int64 {
-	d := xxhash.New()
+	var d xxhash.Digest // on the stack: the writer hashes every item it is given
+	d.Reset()
 	var n [8]byte
 	for _, f := range [...]string{it.URL, it.Title, it.Summary, it.BodyText, it.Content, it.Author} {
 		binary.LittleEndian.PutUint64(n[:], uint64(len(f)))
