@@ -25,6 +25,13 @@ const (
 	maxStoredHTML = 512 << 10
 )
 
+// MaxURLLen caps an item's link and GUID, in bytes. Browsers and servers work
+// with URLs of 2,048 to 8,192 bytes; a longer one is not an article's address
+// but a feed's mistake or an attack on every reader of the curated feed. An item
+// keeps its other fields without such a link; a longer GUID is replaced by its
+// hash, so that the item's identity stays the same from poll to poll.
+const MaxURLLen = 4096
+
 // normalized is an item after normalisation, with the raw HTML body kept until
 // the verdict says whether it is republished.
 type normalized struct {
@@ -55,7 +62,13 @@ func normalize(fi *gofeed.Item, base *url.URL, loc *time.Location, now time.Time
 	it := &n.Item
 	it.FirstSeen = now
 	it.GUID = strings.TrimSpace(fi.GUID)
-	it.URL = CanonicalURL(resolve(base, firstLink(fi)))
+	overlongGUID := ""
+	if len(it.GUID) > MaxURLLen {
+		overlongGUID, it.GUID = it.GUID, ""
+	}
+	if it.URL = CanonicalURL(resolve(base, firstLink(fi))); len(it.URL) > MaxURLLen {
+		it.URL = ""
+	}
 	it.Title = truncateRunes(sanitize.Text(fi.Title), maxTitleRunes)
 	summaryHTML, body := fi.Description, fi.Content
 	if body == "" {
@@ -85,7 +98,11 @@ func normalize(fi *gofeed.Item, base *url.URL, loc *time.Location, now time.Time
 	if it.Updated.IsZero() || it.Updated.After(now) || it.Updated.Before(it.Published) {
 		it.Updated = it.Published
 	}
-	it.Key = itemKey(it.GUID, it.URL, it.Title, fi)
+	if overlongGUID != "" {
+		it.Key = hashKey("guid\x00"+overlongGUID, time.Time{})
+	} else {
+		it.Key = itemKey(it.GUID, it.URL, it.Title, fi)
+	}
 	return n
 }
 

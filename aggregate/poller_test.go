@@ -498,3 +498,48 @@ func TestRewritesFromTwoOutletsBecomeOneStory(t *testing.T) {
 		t.Errorf("the bill joined another story: %+v", entries[0].Also)
 	}
 }
+
+// TestOverlongLinksAndIDsAreDropped polls a feed whose items carry a link and a
+// GUID of 200,000 characters: the items are stored and curated, without the link,
+// and with an identity of bounded size that stays the same on the next poll.
+func TestOverlongLinksAndIDsAreDropped(t *testing.T) {
+	long := "https://example.org/" + strings.Repeat("a", 200_000)
+	doc := `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>정책 뉴스</title><link>https://example.org/</link>
+<item><title>과기정통부, 인공지능 기본법 시행령 입법예고</title><link>` + long + `</link>
+<description>과학기술정보통신부는 인공지능 기본법 시행령 제정안을 입법예고했다.</description></item>
+<item><title>국회, 인공지능 기본법 개정안 발의</title><guid isPermaLink="true">` + long + `/guid</guid>
+<description>국회에서 인공지능 기본법 개정안이 발의됐다.</description></item>
+<item><title>정부, AI 반도체 지원 예산 확대</title><link>https://example.org/news/3</link>
+<description>정부가 AI 반도체 지원 예산을 늘린다.</description></item>
+</channel></rss>`
+	s := newSite(t)
+	s.handle("/feed", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprint(w, doc)
+	})
+	h := newHarness(t, nil, aggregate.Source{Name: "x", URL: s.URL + "/feed", Interval: 10 * time.Minute})
+	if r := h.poller.PollAll(context.Background())[0]; r.Err != nil || r.New != 3 {
+		t.Fatalf("first poll: %+v", r)
+	}
+	entries, err := h.store.Curated(context.Background(), aggregate.Query{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 3 {
+		t.Fatalf("%d entries curated, want 3", len(entries))
+	}
+	for _, e := range entries {
+		it := e.Item
+		if len(it.URL) > aggregate.MaxURLLen || len(it.GUID) > aggregate.MaxURLLen || len(it.Key) > aggregate.MaxURLLen || len(e.ID) > aggregate.MaxURLLen {
+			t.Errorf("%q kept %d bytes of link, %d of GUID, %d of key, %d of entry id", it.Title, len(it.URL), len(it.GUID), len(it.Key), len(e.ID))
+		}
+		if it.Title == "정부, AI 반도체 지원 예산 확대" && it.URL != "https://example.org/news/3" {
+			t.Errorf("a link of normal length was dropped: %q", it.URL)
+		}
+	}
+	h.clock.Add(time.Hour)
+	if r := h.poller.PollAll(context.Background())[0]; r.Err != nil || r.New != 0 {
+		t.Errorf("second poll of the same document: %+v (the items' identities must not change)", r)
+	}
+}

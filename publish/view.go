@@ -198,8 +198,8 @@ func outletOf(o aggregate.Outlet) outletView {
 		v.Title = v.Name
 	}
 	v.SourceID = strings.TrimSpace(o.FeedID)
-	if v.SourceID == "" || strings.ContainsAny(v.SourceID, " \t\r\n<>\"") {
-		v.SourceID = o.FeedURL
+	if v.SourceID == "" || len(v.SourceID) > aggregate.MaxURLLen || strings.ContainsAny(v.SourceID, " \t\r\n<>\"") {
+		v.SourceID = v.FeedURL
 	}
 	return v
 }
@@ -244,8 +244,6 @@ func shorten(s string, n int) string {
 	return strings.TrimRight(t, " ,.;:") + "…"
 }
 
-// httpURL returns s when it is an absolute http(s) URL, else "": the formats link
-// only to web pages, whatever the store holds.
 // contentHTML is the HTML body every feed format carries for an entry: the
 // original's sanitised content (or its summary), why it was kept, and the other
 // outlets that reported the story. Everything not already sanitised is escaped here.
@@ -274,8 +272,14 @@ func contentHTML(e *entryView) string {
 	return b.String()
 }
 
+// httpURL returns s when it is an absolute http(s) URL of at most
+// aggregate.MaxURLLen bytes, else "": the formats link only to web pages,
+// whatever the store holds.
 func httpURL(s string) string {
 	s = strings.TrimSpace(s)
+	if len(s) > aggregate.MaxURLLen {
+		return ""
+	}
 	u, err := url.Parse(s)
 	if err != nil || u.Host == "" {
 		return ""
