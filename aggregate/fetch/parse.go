@@ -38,6 +38,9 @@ func (c *Client) Parse(body []byte, contentType, baseURL string) (feed *gofeed.F
 	if len(trimmed) == 0 {
 		return nil, parseErr(KindEmpty, baseURL, errors.New("empty document"))
 	}
+	if trimmed[0] == '<' {
+		text = dropForbiddenReferences(text)
+	}
 	feed, err = c.parser.Parse(bytes.NewReader(text))
 	var typeErr *json.UnmarshalTypeError
 	if errors.As(err, &typeErr) {
@@ -258,4 +261,91 @@ func feedLink(attrs map[string]string, base *url.URL) string {
 		return ""
 	}
 	return ref.String()
+}
+
+// dropForbiddenReferences removes from an XML document the character references
+// to characters XML 1.0 forbids: C0 controls other than tab, LF and CR,
+// surrogates, U+FFFE, U+FFFF and numbers past U+10FFFF. The XML parser rejects
+// the whole document for one of them ("illegal character code U+0008"), while
+// feed readers read the rest; the same characters as raw bytes are already
+// dropped by the parser. CDATA sections hold text, not references, and are left
+// as they are. text itself is returned when there is nothing to drop.
+func dropForbiddenReferences(text []byte) []byte {
+	var out []byte // nil until the first reference is dropped
+	kept := 0      // text[:kept] is in out
+	cdata := -1    // start of the next CDATA section at or after i; -1: not looked for
+	for i := 0; ; {
+		n := bytes.Index(text[i:], []byte("&#"))
+		if n < 0 {
+			break
+		}
+		at := i + n
+		if cdata < i && cdata != len(text) {
+			if c := bytes.Index(text[i:], []byte("<![CDATA[")); c >= 0 {
+				cdata = i + c
+			} else {
+				cdata = len(text)
+			}
+		}
+		if cdata < at {
+			end := bytes.Index(text[cdata:], []byte("]]>"))
+			if end < 0 {
+				break
+			}
+			i = cdata + end + 3
+			continue
+		}
+		size, ok := forbiddenReference(text[at:])
+		if !ok {
+			i = at + 2
+			continue
+		}
+		out = append(out, text[kept:at]...)
+		kept = at + size
+		i = kept
+	}
+	if out == nil {
+		return text
+	}
+	return append(out, text[kept:]...)
+}
+
+// forbiddenReference reports whether b starts with a well-formed decimal or
+// hexadecimal character reference ("&#8;", "&#x1F;") to a character XML forbids,
+// and its length.
+func forbiddenReference(b []byte) (size int, forbidden bool) {
+	i, base := 2, 10
+	if i < len(b) && b[i] == 'x' {
+		i, base = 3, 16
+	}
+	start := i
+	var r uint64
+	for ; i < len(b) && b[i] != ';'; i++ {
+		d := uint64(hexDigit(b[i]))
+		if d >= uint64(base) {
+			return 0, false
+		}
+		if r <= 0x10FFFF {
+			r = r*uint64(base) + d
+		}
+	}
+	if i == start || i == len(b) {
+		return 0, false
+	}
+	allowed := r == 0x9 || r == 0xA || r == 0xD || (r >= 0x20 && r <= 0xD7FF) ||
+		(r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF)
+	return i + 1, !allowed
+}
+
+// hexDigit is the value of a hexadecimal digit, 16 for any other byte.
+func hexDigit(c byte) byte {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0'
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10
+	}
+	return 16
 }

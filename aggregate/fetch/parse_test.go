@@ -234,3 +234,56 @@ func TestParseSloppyJSONFeed(t *testing.T) {
 		t.Errorf("second item: guid %q title %q authors %v categories %q", b.GUID, b.Title, b.Authors, b.Categories)
 	}
 }
+
+// TestForbiddenCharacterReferences parses feeds in which a character reference
+// names a character XML 1.0 forbids (&#8;, a surrogate, U+FFFE, past U+10FFFF):
+// such a reference is dropped and every item is read, as feed readers do, while
+// allowed references and CDATA sections keep their text.
+func TestForbiddenCharacterReferences(t *testing.T) {
+	tests := []struct {
+		name, desc, want string
+	}{
+		{"backspace", "a&#8;b", "ab"},
+		{"hex unit separator", "a&#x1F;b&#x1f;c", "abc"},
+		{"nul", "a&#0;b&#x0000;c", "abc"},
+		{"surrogate", "a&#xD800;b&#56320;c", "abc"},
+		{"non-characters FFFE FFFF", "a&#xFFFE;b&#65535;c", "abc"},
+		{"beyond unicode", "a&#x110000;b&#99999999999;c", "abc"},
+		{"allowed references", "tab&#9;lf&#xA;é&#233;가&#xAC00;amp&#38;", "tab\tlf\né\u00e9가\uac00amp&"},
+		{"cdata keeps its text", "<![CDATA[a&#8;b]]>", "a&#8;b"},
+		{"escaped reference is text", "a&amp;#8;b", "a&#8;b"},
+	}
+	c := New(nil, Options{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			docs := map[string]string{
+				"rss": `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>` +
+					`<item><title>one</title><description>` + tt.desc + `</description></item>` +
+					`<item><title>two</title><description>plain</description></item></channel></rss>`,
+				"atom": `<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>urn:x</id>` +
+					`<entry><title>one</title><id>urn:1</id><summary>` + tt.desc + `</summary></entry>` +
+					`<entry><title>two</title><id>urn:2</id><summary>plain</summary></entry></feed>`,
+			}
+			for format, doc := range docs {
+				feed, err := c.Parse([]byte(doc), "", "https://example.org/feed")
+				if err != nil {
+					t.Fatalf("%s: %v", format, err)
+				}
+				if len(feed.Items) != 2 {
+					t.Fatalf("%s: %d items, want 2", format, len(feed.Items))
+				}
+				if got := feed.Items[0].Description; got != tt.want {
+					t.Errorf("%s: description %q, want %q", format, got, tt.want)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkDropForbiddenReferences(b *testing.B) {
+	body := []byte(strings.Repeat(`<item><title>it&#39;s &#8220;AI&#8221; &#x2014; news</title></item>`, 2000))
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		dropForbiddenReferences(body)
+	}
+}
