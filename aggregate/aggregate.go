@@ -40,8 +40,9 @@ type FetchState struct {
 	NextFetch         time.Time
 	Status            int // HTTP status of the last response, 0 when none arrived
 	ConsecutiveErrors int
-	LastError         string
-	Gone              bool // 410: polling stopped
+	LastError         string // the last error's message, for the operator: it may quote a remote answer
+	ErrorKind         string // the last error's kind ("timeout", "not_feed", "denied", "save", ...), fit to publish
+	Gone              bool   // 410: polling stopped
 	ItemsSeen         int64
 	ItemsKept         int64
 	FeedTitle         string // the feed's own title, for <source> in republished entries

@@ -361,7 +361,7 @@ func (p *Poller) save(ctx context.Context, batch []outcome, changed *bool) []Rep
 			st := o.ps.state
 			st.LastAttempt = now
 			st.ConsecutiveErrors++
-			st.LastError = r.Err.Error()
+			st.LastError, st.ErrorKind = r.Err.Error(), "save"
 			st.NextFetch = now.Add(fetch.Backoff(st.ConsecutiveErrors, time.Minute, p.opt.MaxBackoff, rand.Float64))
 			o.ps.state = st
 		} else {
@@ -427,7 +427,7 @@ func (p *Poller) poll(ctx context.Context, ps *polled) outcome {
 		}
 		st.LastSuccess = now
 		st.ConsecutiveErrors = 0
-		st.LastError = ""
+		st.LastError, st.ErrorKind = "", ""
 		gap := max(src.Interval, o.minGap)
 		// A little jitter keeps sources that started together from staying in step.
 		st.NextFetch = now.Add(gap + time.Duration(rand.Float64()*0.05*float64(gap)))
@@ -451,7 +451,7 @@ func (p *Poller) failed(st *FetchState, src Source, err error, now time.Time) st
 	if errors.As(err, &fe) {
 		kind = string(fe.Kind)
 		if fe.Kind == fetch.KindGone {
-			st.Gone = true
+			st.Gone, st.ErrorKind = true, kind
 			st.NextFetch = time.Time{}
 			p.log.Warn("source gone: polling stopped", "source", src.Name, "url", src.URL, "status", fe.Status)
 			return kind
@@ -470,6 +470,7 @@ func (p *Poller) failed(st *FetchState, src Source, err error, now time.Time) st
 			"next_fetch", now.Add(wait).Format(time.RFC3339), "error", err)
 	}
 	st.NextFetch = now.Add(wait)
+	st.ErrorKind = kind
 	return "error_" + kind
 }
 

@@ -543,3 +543,29 @@ func TestOverlongLinksAndIDsAreDropped(t *testing.T) {
 		t.Errorf("second poll of the same document: %+v (the items' identities must not change)", r)
 	}
 }
+
+// TestRedirectToMetadataIsRefused polls a source that redirects to the cloud
+// metadata address: the poll fails as "denied", recorded as such, and nothing
+// from that address is read.
+func TestRedirectToMetadataIsRefused(t *testing.T) {
+	s := newSite(t)
+	s.handle("/feed", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "http://169.254.169.254/latest/meta-data/", http.StatusFound)
+	})
+	h := newHarness(t, nil, aggregate.Source{Name: "x", URL: s.URL + "/feed", Interval: 10 * time.Minute})
+	r := h.poller.PollAll(context.Background())[0]
+	var fe *fetch.Error
+	if !errors.As(r.Err, &fe) || fe.Kind != fetch.KindDenied {
+		t.Fatalf("report: %+v", r)
+	}
+	st := h.status(t, 0)
+	if st.ErrorKind != "denied" || !strings.Contains(st.LastError, "169.254.169.254") || st.ConsecutiveErrors != 1 {
+		t.Errorf("state: %+v", st)
+	}
+	s.handle("/feed", feedWithETag(fmt.Sprintf(koreanRSS, s.URL), `"v1"`))
+	h.clock.Add(time.Hour)
+	h.poller.PollAll(context.Background())
+	if st := h.status(t, 0); st.ErrorKind != "" || st.LastError != "" {
+		t.Errorf("a successful poll kept the error: %+v", st)
+	}
+}

@@ -49,6 +49,9 @@ type Poll struct {
 	MaxBody     ByteSize `toml:"max_body"`    // cap on a decoded response body
 	MaxItems    int      `toml:"max_items"`   // cap on items read from one document
 	UserAgent   string   `toml:"user_agent"`  // "" means gleaner/<version>
+	// DenyPrivate refuses connections to loopback and private addresses too;
+	// link-local and cloud metadata addresses are refused whatever it says.
+	DenyPrivate bool `toml:"deny_private"`
 }
 
 // Feed describes the curated feed gleaner publishes.

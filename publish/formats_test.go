@@ -196,7 +196,7 @@ func TestStatus(t *testing.T) {
 			Status: 200, LastAttempt: t0, LastSuccess: t0, NextFetch: t0.Add(10 * time.Minute), ItemsSeen: 40, ItemsKept: 7,
 			CurrentURL: "https://www.yna.co.kr/rss/industry-new.xml", FeedTitle: "연합뉴스 산업"}},
 		{Source: fixtureSources()[1], Active: true, State: aggregate.FetchState{
-			Status: 503, LastAttempt: t0, ConsecutiveErrors: 3, LastError: "fetch: 503 Service Unavailable <script>x</script>", NextFetch: t0.Add(time.Hour)}},
+			Status: 503, LastAttempt: t0, ConsecutiveErrors: 3, LastError: "fetch: 503 Service Unavailable", ErrorKind: "unavailable", NextFetch: t0.Add(time.Hour)}},
 		{Source: aggregate.Source{ID: 9, Name: "Old", URL: "https://old.example/rss"}, Active: false, State: aggregate.FetchState{Gone: true, Status: 410}},
 	}}
 	h := New(fixtureOptions(), st, st, testLogger(t))
@@ -223,7 +223,7 @@ func TestStatus(t *testing.T) {
 		t.Errorf("stories: %+v", doc.Stories)
 	}
 	page := string(body(t, get(t, h, "GET", "/status")))
-	for _, want := range []string{"연합뉴스", "Policy Wire", "industry-new.xml", "503", "gone", "&lt;script&gt;"} {
+	for _, want := range []string{"연합뉴스", "Policy Wire", "industry-new.xml", "503", "gone", "unavailable"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("status page lacks %q", want)
 		}

@@ -33,7 +33,7 @@ type sourceStatus struct {
 	LastSuccess       *time.Time `json:"last_success"`
 	NextFetch         *time.Time `json:"next_fetch"`
 	ConsecutiveErrors int        `json:"consecutive_errors"`
-	LastError         string     `json:"last_error"`
+	LastError         string     `json:"last_error"` // the error's kind ("timeout", "not_feed", ...), never its text
 	ItemsSeen         int64      `json:"items_seen"`
 	ItemsKept         int64      `json:"items_kept"`
 	Interval          string     `json:"interval,omitempty"`
@@ -82,7 +82,7 @@ func buildStatus(o Options, list []aggregate.SourceStatus, entries []aggregate.E
 			LastSuccess:       timePtr(st.LastSuccess),
 			NextFetch:         timePtr(st.NextFetch),
 			ConsecutiveErrors: st.ConsecutiveErrors,
-			LastError:         st.LastError, // escaped where shown; parser errors quote markup worth seeing
+			LastError:         publicError(st),
 			ItemsSeen:         st.ItemsSeen,
 			ItemsKept:         st.ItemsKept,
 		}
@@ -123,6 +123,20 @@ func buildStatus(o Options, list []aggregate.SourceStatus, entries []aggregate.E
 		d.Stories = append(d.Stories, s)
 	}
 	return d
+}
+
+// publicError is what the public status pages say of a source's last error: its
+// kind. The message stays with the operator (logs, gleaner sources): it can quote
+// what a remote server answered, which a feed that redirects to an inner address
+// would otherwise publish.
+func publicError(st aggregate.FetchState) string {
+	switch {
+	case st.ErrorKind != "":
+		return st.ErrorKind
+	case st.LastError != "":
+		return "error" // recorded before kinds were kept
+	}
+	return ""
 }
 
 func renderStatusJSON(d *statusDoc) ([]byte, error) {

@@ -47,7 +47,7 @@ func (s *Store) SyncSources(ctx context.Context, src []aggregate.Source) ([]aggr
 }
 
 const stateColumns = `id, current_url, etag, last_modified, last_attempt, last_success, next_fetch, status,
-	consecutive_errors, last_error, gone, items_seen, items_kept, feed_title, feed_link, feed_id`
+	consecutive_errors, last_error, error_kind, gone, items_seen, items_kept, feed_title, feed_link, feed_id`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -56,7 +56,7 @@ func scanState(r scanner) (aggregate.FetchState, error) {
 	var attempt, success, next int64
 	var gone int
 	err := r.Scan(&st.SourceID, &st.CurrentURL, &st.ETag, &st.LastModified, &attempt, &success, &next, &st.Status,
-		&st.ConsecutiveErrors, &st.LastError, &gone, &st.ItemsSeen, &st.ItemsKept, &st.FeedTitle, &st.FeedLink, &st.FeedID)
+		&st.ConsecutiveErrors, &st.LastError, &st.ErrorKind, &gone, &st.ItemsSeen, &st.ItemsKept, &st.FeedTitle, &st.FeedLink, &st.FeedID)
 	st.LastAttempt, st.LastSuccess, st.NextFetch, st.Gone = fromUnix(attempt), fromUnix(success), fromUnix(next), gone != 0
 	return st, err
 }
@@ -78,7 +78,7 @@ func (s *Store) SourceStatus(ctx context.Context) ([]aggregate.SourceStatus, err
 		var gone int
 		if err := rows.Scan(&ss.Source.URL, &ss.Source.Name, &ss.Source.Rank, &active,
 			&st.SourceID, &st.CurrentURL, &st.ETag, &st.LastModified, &attempt, &success, &next, &st.Status,
-			&st.ConsecutiveErrors, &st.LastError, &gone, &st.ItemsSeen, &st.ItemsKept, &st.FeedTitle, &st.FeedLink, &st.FeedID); err != nil {
+			&st.ConsecutiveErrors, &st.LastError, &st.ErrorKind, &gone, &st.ItemsSeen, &st.ItemsKept, &st.FeedTitle, &st.FeedLink, &st.FeedID); err != nil {
 			return nil, fmt.Errorf("store: source status: %w", err)
 		}
 		st.LastAttempt, st.LastSuccess, st.NextFetch, st.Gone = fromUnix(attempt), fromUnix(success), fromUnix(next), gone != 0
@@ -98,7 +98,7 @@ func (s *Store) SourceStatus(ctx context.Context) ([]aggregate.SourceStatus, err
 // saveStateQuery is prepared once per Save (writer.state): a round saves the
 // state of every source it polled.
 const saveStateQuery = `UPDATE sources SET current_url = ?, etag = ?, last_modified = ?, last_attempt = ?,
-		last_success = ?, next_fetch = ?, status = ?, consecutive_errors = ?, last_error = ?, gone = ?,
+		last_success = ?, next_fetch = ?, status = ?, consecutive_errors = ?, last_error = ?, error_kind = ?, gone = ?,
 		items_seen = items_seen + ?, items_kept = items_kept + ?,
 		feed_title = CASE WHEN ? != '' THEN ? ELSE feed_title END,
 		feed_link = CASE WHEN ? != '' THEN ? ELSE feed_link END,
@@ -112,7 +112,7 @@ func saveState(ctx context.Context, stmt *sql.Stmt, st aggregate.FetchState, see
 	}
 	res, err := stmt.ExecContext(ctx,
 		st.CurrentURL, st.ETag, st.LastModified, unix(st.LastAttempt), unix(st.LastSuccess), unix(st.NextFetch),
-		st.Status, st.ConsecutiveErrors, st.LastError, gone, seen, kept,
+		st.Status, st.ConsecutiveErrors, st.LastError, st.ErrorKind, gone, seen, kept,
 		st.FeedTitle, st.FeedTitle, st.FeedLink, st.FeedLink, st.FeedID, st.FeedID, st.SourceID)
 	if err != nil {
 		return fmt.Errorf("save state of source %d: %w", st.SourceID, err)

@@ -33,6 +33,7 @@ const (
 	KindEmpty       Kind = "empty"        // no body at all
 	KindParse       Kind = "parse"        // a feed that gofeed could not read: malformed or truncated
 	KindDecode      Kind = "decode"       // the body could not be decoded (gzip, charset)
+	KindDenied      Kind = "denied"       // the address is one AddressPolicy refuses (link-local, metadata, private)
 	KindCanceled    Kind = "canceled"     // the caller's context was cancelled, as at shutdown
 	KindOther       Kind = "other"
 )
@@ -115,6 +116,8 @@ func transportError(parent context.Context, url string, err error) *Error {
 	switch {
 	case parent.Err() != nil && errors.Is(err, context.Canceled):
 		e.Kind = KindCanceled
+	case errors.Is(err, ErrDenied):
+		e.Kind = KindDenied
 	case errors.Is(err, context.DeadlineExceeded):
 		e.Kind = KindTimeout
 	case errors.As(err, &dnsErr):

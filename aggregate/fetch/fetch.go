@@ -77,12 +77,13 @@ func (o Options) withDefaults() Options {
 // NewHTTPClient builds the one shared *http.Client main injects everywhere, with a
 // bound on every phase so that no peer can hold a connection open forever: dial,
 // TLS handshake, response headers, and (as Client.Timeout) the whole exchange.
-// HTTP/2 is allowed and the proxy comes from the environment.
-func NewHTTPClient(timeout time.Duration) *http.Client {
+// Its dialer refuses the addresses policy refuses. HTTP/2 is allowed and the
+// proxy comes from the environment.
+func NewHTTPClient(timeout time.Duration, policy AddressPolicy) *http.Client {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	dialer := &net.Dialer{Timeout: min(timeout, 10*time.Second), KeepAlive: 30 * time.Second}
+	dialer := policy.dialer(net.Dialer{Timeout: min(timeout, 10*time.Second), KeepAlive: 30 * time.Second})
 	return &http.Client{
 		Timeout: timeout,
 		Transport: &http.Transport{
@@ -110,12 +111,13 @@ type Client struct {
 	now    func() time.Time
 }
 
-// New returns a Client that sends requests through hc (NewHTTPClient's when nil).
+// New returns a Client that sends requests through hc (when nil, NewHTTPClient's
+// with the default AddressPolicy).
 // It follows redirects itself, on a copy of hc, so hc is not changed.
 func New(hc *http.Client, o Options) *Client {
 	o = o.withDefaults()
 	if hc == nil {
-		hc = NewHTTPClient(o.Timeout)
+		hc = NewHTTPClient(o.Timeout, AddressPolicy{})
 	}
 	own := *hc
 	own.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

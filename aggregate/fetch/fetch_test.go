@@ -593,7 +593,7 @@ func TestFetchTimeout(t *testing.T) {
 			var done <-chan struct{}
 			srv, done = newServer(t, func(w http.ResponseWriter, r *http.Request) { h(w, r, done) })
 			// The shared client's own timeout is long: the Options timeout must act.
-			c := New(NewHTTPClient(time.Minute), Options{Timeout: 300 * time.Millisecond})
+			c := New(NewHTTPClient(time.Minute, AddressPolicy{}), Options{Timeout: 300 * time.Millisecond})
 			_, err := c.Fetch(context.Background(), Request{URL: srv.URL})
 			if fe := asError(t, err); fe.Kind != KindTimeout {
 				t.Errorf("kind %s; want timeout (%v)", fe.Kind, err)
@@ -614,7 +614,7 @@ func TestFetchTransportErrors(t *testing.T) {
 	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, sampleRSS) }))
 	defer tlsSrv.Close()
 
-	c := New(NewHTTPClient(5*time.Second), Options{Timeout: 5 * time.Second})
+	c := New(NewHTTPClient(5*time.Second, AddressPolicy{}), Options{Timeout: 5 * time.Second})
 	tests := []struct {
 		url  string
 		kind Kind
@@ -648,7 +648,7 @@ func TestFetchTransportErrors(t *testing.T) {
 }
 
 func TestNewDoesNotMutateClient(t *testing.T) {
-	hc := NewHTTPClient(10 * time.Second)
+	hc := NewHTTPClient(10*time.Second, AddressPolicy{})
 	New(hc, Options{})
 	if hc.CheckRedirect != nil {
 		t.Errorf("New changed the shared client's redirect policy")
@@ -656,7 +656,7 @@ func TestNewDoesNotMutateClient(t *testing.T) {
 }
 
 func TestNewHTTPClient(t *testing.T) {
-	hc := NewHTTPClient(20 * time.Second)
+	hc := NewHTTPClient(20*time.Second, AddressPolicy{})
 	tr, ok := hc.Transport.(*http.Transport)
 	if !ok {
 		t.Fatalf("transport is %T", hc.Transport)

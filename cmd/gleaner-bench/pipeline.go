@@ -66,7 +66,7 @@ func openPipeline(ctx context.Context, cfgPath string, log *slog.Logger) (*pipel
 		return nil, err
 	}
 	p := &pipeline{cfg: cfg, store: st, saver: &timedSaver{Store: st}}
-	hc := fetch.NewHTTPClient(cfg.Poll.Timeout.D())
+	hc := fetch.NewHTTPClient(cfg.Poll.Timeout.D(), fetch.AddressPolicy{DenyPrivate: cfg.Poll.DenyPrivate})
 	fc := fetch.New(hc, fetch.Options{
 		UserAgent: "gleaner-bench",
 		Timeout:   cfg.Poll.Timeout.D(),

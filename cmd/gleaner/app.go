@@ -146,7 +146,7 @@ func newAppWith(ctx context.Context, cfg *config.Config, c *topic.Classifier, lo
 		return nil, err
 	}
 	a := &app{cfg: cfg, log: log, store: st}
-	a.client = fetch.NewHTTPClient(cfg.Poll.Timeout.D())
+	a.client = fetch.NewHTTPClient(cfg.Poll.Timeout.D(), fetch.AddressPolicy{DenyPrivate: cfg.Poll.DenyPrivate})
 	ua := cfg.Poll.UserAgent
 	if ua == "" {
 		ua = userAgent()

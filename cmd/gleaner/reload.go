@@ -194,6 +194,7 @@ func keepRestartOnly(old, cfg *config.Config) []string {
 	keep("poll.max_body", old.Poll.MaxBody.N() != cfg.Poll.MaxBody.N(), func() { cfg.Poll.MaxBody = old.Poll.MaxBody })
 	keep("poll.max_items", old.Poll.MaxItems != cfg.Poll.MaxItems, func() { cfg.Poll.MaxItems = old.Poll.MaxItems })
 	keep("poll.user_agent", old.Poll.UserAgent != cfg.Poll.UserAgent, func() { cfg.Poll.UserAgent = old.Poll.UserAgent })
+	keep("poll.deny_private", old.Poll.DenyPrivate != cfg.Poll.DenyPrivate, func() { cfg.Poll.DenyPrivate = old.Poll.DenyPrivate })
 	keep("feed.max_age", old.Feed.MaxAge.D() != cfg.Feed.MaxAge.D(), func() { cfg.Feed.MaxAge = old.Feed.MaxAge })
 	return keys
 }

@@ -179,7 +179,7 @@ func discoverFeed(ctx context.Context, cfg *config.Config, raw string, notes io.
 	if ua == "" {
 		ua = userAgent()
 	}
-	fc := fetch.New(fetch.NewHTTPClient(cfg.Poll.Timeout.D()), fetch.Options{
+	fc := fetch.New(fetch.NewHTTPClient(cfg.Poll.Timeout.D(), fetch.AddressPolicy{DenyPrivate: cfg.Poll.DenyPrivate}), fetch.Options{
 		UserAgent: ua, Timeout: cfg.Poll.Timeout.D(), MaxBody: cfg.Poll.MaxBody.N(), MaxItems: cfg.Poll.MaxItems,
 	})
 	try := func(u string) (string, string, int, []byte, string, error) {

@@ -290,3 +290,32 @@ func TestSourcesFindErrors(t *testing.T) {
 		t.Errorf("unknown: %v, want ErrNoSuchSource", err)
 	}
 }
+
+// TestSourcesAddRefusesInnerAddresses adds a page that advertises a feed on the
+// cloud metadata address: refused, as is any loopback address when the config
+// says deny_private. The file is left alone.
+func TestSourcesAddRefusesInnerAddresses(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/page.html", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><html><head><link rel="alternate" type="application/rss+xml" href="http://169.254.169.254/latest/meta-data/"></head></html>`)
+	})
+	site := httptest.NewServer(mux)
+	t.Cleanup(site.Close)
+	cfgPath := filepath.Join(t.TempDir(), "gleaner.toml")
+	for _, tc := range []struct{ config, url, want string }{
+		{sourcesConfig, site.URL + "/page.html", "169.254.169.254 refused: link-local"},
+		{strings.Replace(sourcesConfig, "[feed]", "[poll]\ndeny_private = true\n\n[feed]", 1), site.URL + "/page.html", "refused: loopback"},
+	} {
+		if err := os.WriteFile(cfgPath, []byte(tc.config), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, _, errs := run("sources", "add", "-config", cfgPath, tc.url)
+		if code != 1 || !strings.Contains(errs, tc.want) {
+			t.Errorf("add %s: exit %d, %q; want 1 and %q", tc.url, code, errs, tc.want)
+		}
+		if b, _ := os.ReadFile(cfgPath); string(b) != tc.config {
+			t.Errorf("the refused add changed the file:\n%s", b)
+		}
+	}
+}

@@ -1,0 +1,96 @@
+package fetch
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestLinkLocalAndMetadataAreAlwaysRefused polls addresses where clouds serve
+// instance metadata, directly, in other spellings and behind a redirect from a
+// feed that is allowed: every one is refused in the dialer, before a packet is
+// sent, whatever the policy.
+func TestLinkLocalAndMetadataAreAlwaysRefused(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		if to := r.URL.Query().Get("to"); to != "" {
+			http.Redirect(w, r, to, http.StatusFound)
+			return
+		}
+		w.Write([]byte(sampleRSS))
+	}))
+	t.Cleanup(srv.Close)
+	_, port, _ := strings.Cut(strings.TrimPrefix(srv.URL, "http://"), ":")
+	targets := []string{
+		"http://169.254.169.254/latest/meta-data/iam/security-credentials/",
+		"http://169.254.170.2/v2/credentials",
+		"http://[fe80::1]/",
+		"http://[::ffff:169.254.169.254]/",
+		"http://[::ffff:a9fe:a9fe]/",
+		"http://[64:ff9b::a9fe:a9fe]/",
+		"http://[fd00:ec2::254]/latest/meta-data/",
+		"http://100.100.100.200/latest/meta-data/",
+		"http://0.0.0.0:" + port + "/", // reaches the local host on Linux
+		"http://[::]:" + port + "/",
+	}
+	c := New(nil, Options{Timeout: 3 * time.Second})
+	for _, target := range targets {
+		for name, u := range map[string]string{
+			"direct":   target,
+			"redirect": srv.URL + "/feed?to=" + url.QueryEscape(target),
+		} {
+			t.Run(name+" "+target, func(t *testing.T) {
+				_, err := c.Fetch(context.Background(), Request{URL: u})
+				var fe *Error
+				if !errors.As(err, &fe) || string(fe.Kind) != "denied" {
+					t.Fatalf("err = %v; want a refusal of kind denied", err)
+				}
+				if !strings.Contains(err.Error(), "refused") {
+					t.Errorf("err %q does not say the address was refused", err)
+				}
+			})
+		}
+	}
+	before := hits.Load()
+	if _, err := c.Fetch(context.Background(), Request{URL: srv.URL + "/feed"}); err != nil {
+		t.Fatalf("a loopback feed with the default policy: %v", err)
+	}
+	if hits.Load() != before+1 {
+		t.Errorf("the allowed feed was not requested")
+	}
+}
+
+// TestDenyPrivate refuses loopback and private addresses, by IP and by a name
+// that resolves to one, and lets the same server be polled without it.
+func TestDenyPrivate(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Write([]byte(sampleRSS))
+	}))
+	t.Cleanup(srv.Close)
+	_, port, _ := strings.Cut(strings.TrimPrefix(srv.URL, "http://"), ":")
+	strict := New(NewHTTPClient(3*time.Second, AddressPolicy{DenyPrivate: true}), Options{Timeout: 3 * time.Second})
+	for _, u := range []string{srv.URL + "/feed", "http://localhost:" + port + "/feed", "http://10.0.0.1/", "http://192.168.1.1/",
+		"http://172.16.0.1/", "http://100.64.0.1/", "http://[fc00::1]/", "http://[::1]:" + port + "/"} {
+		_, err := strict.Fetch(context.Background(), Request{URL: u})
+		var fe *Error
+		if !errors.As(err, &fe) || fe.Kind != KindDenied || !errors.Is(err, ErrDenied) {
+			t.Errorf("%s: err = %v; want %s", u, err, KindDenied)
+		}
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("the server got %d requests through a client that refuses private addresses", n)
+	}
+	open := New(NewHTTPClient(3*time.Second, AddressPolicy{}), Options{Timeout: 3 * time.Second})
+	if _, err := open.Fetch(context.Background(), Request{URL: "http://localhost:" + port + "/feed"}); err != nil {
+		t.Errorf("default policy: %v", err)
+	}
+}
