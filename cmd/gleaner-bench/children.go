@@ -114,7 +114,7 @@ func gleanerChild(ctx context.Context, args childArgs) error {
 	if err != nil {
 		return err
 	}
-	defer p.store.Close()
+	defer p.Close()
 	sc := bufio.NewScanner(os.Stdin)
 	for sc.Scan() {
 		name := strings.TrimSpace(sc.Text())
@@ -171,14 +171,14 @@ func serveChild(ctx context.Context, args childArgs) error {
 	if err != nil {
 		return err
 	}
-	defer p.store.Close()
-	p.refresh(ctx)
+	defer p.Close()
+	p.Refresh(ctx)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
 	})
-	mux.Handle("/", p.publish)
+	mux.Handle("/", p.Publish)
 	rec := httptest.NewRecorder()
 	mux.ServeHTTP(rec, httptest.NewRequest("GET", "/feed.atom", nil))
 	if rec.Code != 200 {

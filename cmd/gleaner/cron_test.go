@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gleaner/gleaner/internal/samples"
 )
 
 // TestFetchExportsAndPingsHub runs the cron path: `gleaner fetch` with
@@ -18,14 +20,14 @@ import (
 // hub for each feed before it exits; `gleaner export` writes the same files.
 func TestFetchExportsAndPingsHub(t *testing.T) {
 	bin := buildBinary(t)
-	samples := httptest.NewUnstartedServer(nil)
-	s, err := newSampleServer("../../testdata/feeds", time.Now(), samples.Listener.Addr().String())
+	site := httptest.NewUnstartedServer(nil)
+	s, err := samples.NewServer("../../testdata/feeds", time.Now(), site.Listener.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
-	samples.Config.Handler = s
-	samples.Start()
-	defer samples.Close()
+	site.Config.Handler = s
+	site.Start()
+	defer site.Close()
 
 	var mu sync.Mutex
 	pinged := map[string]bool{}
@@ -44,8 +46,8 @@ func TestFetchExportsAndPingsHub(t *testing.T) {
 	out := filepath.Join(dir, "public")
 	os.Mkdir(out, 0o755)
 	cfg := "database = \"g.db\"\n[feed]\nbase_url = \"https://feeds.example/ai/\"\n[publish]\nexport_dir = \"public\"\nhub = \"" + hub.URL + "\"\n"
-	for _, n := range s.names() {
-		cfg += "[[source]]\nname = \"" + sourceName(n) + "\"\nurl = \"" + samples.URL + "/" + n + "\"\n"
+	for _, n := range s.Names() {
+		cfg += "[[source]]\nname = \"" + samples.SourceName(n) + "\"\nurl = \"" + site.URL + "/" + n + "\"\n"
 	}
 	cfgPath := filepath.Join(dir, "gleaner.toml")
 	os.WriteFile(cfgPath, []byte(cfg), 0o644)
@@ -54,9 +56,9 @@ func TestFetchExportsAndPingsHub(t *testing.T) {
 	if err != nil {
 		t.Fatalf("gleaner fetch: %v\n%s", err, outb)
 	}
-	for _, n := range s.names() {
-		if !regexp.MustCompile(`(?m)^` + sourceName(n) + `\s+ok\s+seen \d+, new \d+, kept \d+$`).Match(outb) {
-			t.Errorf("no ok line for %s in:\n%s", sourceName(n), outb)
+	for _, n := range s.Names() {
+		if !regexp.MustCompile(`(?m)^` + samples.SourceName(n) + `\s+ok\s+seen \d+, new \d+, kept \d+$`).Match(outb) {
+			t.Errorf("no ok line for %s in:\n%s", samples.SourceName(n), outb)
 		}
 	}
 	for _, f := range []string{"feed.atom", "feed.rss", "feed.json", "index.html", "sources.opml"} {

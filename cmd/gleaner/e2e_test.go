@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/mmcdole/gofeed"
+
+	"github.com/gleaner/gleaner/internal/samples"
 )
 
 // buildBinary compiles gleaner once per test binary run.
@@ -128,14 +130,14 @@ var wantPolicy = map[string]string{
 
 func TestEndToEnd(t *testing.T) {
 	bin := buildBinary(t)
-	var samples *sampleServer
+	var sample *samples.Server
 	var mu sync.Mutex
 	var requests []string
 	ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		requests = append(requests, r.Method+" "+r.URL.Path+" inm="+r.Header.Get("If-None-Match"))
 		mu.Unlock()
-		samples.ServeHTTP(w, r)
+		sample.ServeHTTP(w, r)
 	}))
 	seen := func() []string {
 		mu.Lock()
@@ -147,7 +149,7 @@ func TestEndToEnd(t *testing.T) {
 	host := strings.TrimPrefix(ts.URL, "http://")
 	base := time.Now()
 	var err error
-	samples, err = newSampleServer("../../testdata/feeds", base, host)
+	sample, err = samples.NewServer("../../testdata/feeds", base, host)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,8 +157,8 @@ func TestEndToEnd(t *testing.T) {
 	addr := freePort(t)
 	var cfg strings.Builder
 	fmt.Fprintf(&cfg, "listen = %q\ndatabase = \"g.db\"\n[poll]\ninterval = \"2s\"\n[feed]\nbase_url = \"http://%s/\"\n", addr, addr)
-	for _, n := range samples.names() {
-		fmt.Fprintf(&cfg, "[[source]]\nname = %q\nurl = %q\n", sourceName(n), ts.URL+"/"+n)
+	for _, n := range sample.Names() {
+		fmt.Fprintf(&cfg, "[[source]]\nname = %q\nurl = %q\n", samples.SourceName(n), ts.URL+"/"+n)
 	}
 	cfgPath := filepath.Join(dir, "gleaner.toml")
 	if err := os.WriteFile(cfgPath, []byte(cfg.String()), 0o644); err != nil {
@@ -212,7 +214,7 @@ func TestEndToEnd(t *testing.T) {
 
 	// A second poll round: the sample server answers 304 to the validators.
 	n := len(seen())
-	waitFor(t, d, "a second poll round", func() bool { return len(seen()) >= n+len(samples.names()) })
+	waitFor(t, d, "a second poll round", func() bool { return len(seen()) >= n+len(sample.Names()) })
 	conditional := 0
 	for _, r := range seen()[n:] {
 		if !strings.HasSuffix(r, "inm=") {

@@ -10,6 +10,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gleaner/gleaner/internal/app"
+	"github.com/gleaner/gleaner/internal/sdnotify"
 )
 
 // fakeClock is the daemon's clock in in-process tests: schedules move only
@@ -24,14 +27,14 @@ func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c
 func (c *fakeClock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 // quietNotifier is a notifier that sends nothing.
-func quietNotifier() *notifier {
-	return &notifier{log: slog.New(slog.DiscardHandler), send: func(string) (bool, error) { return false, nil }}
+func quietNotifier() *sdnotify.Notifier {
+	return sdnotify.New(slog.New(slog.DiscardHandler), func(string) (bool, error) { return false, nil })
 }
 
 // inProcess runs the daemon in this process on clk, as a proc whose log the
 // test reads; stop ends it and returns what it returned. tune, if given,
 // adjusts the daemon's options.
-func inProcess(t *testing.T, cfgPath string, clk *fakeClock, tune ...func(*daemonOptions)) (p *proc, stop func() error) {
+func inProcess(t *testing.T, cfgPath string, clk *fakeClock, tune ...func(*app.DaemonOptions)) (p *proc, stop func() error) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("runs the daemon for several seconds; skipped with -short")
@@ -39,11 +42,11 @@ func inProcess(t *testing.T, cfgPath string, clk *fakeClock, tune ...func(*daemo
 	p = &proc{log: &syncBuffer{}, done: make(chan struct{})}
 	log := slog.New(slog.NewTextHandler(p.log, nil))
 	ctx, cancel := context.WithCancel(context.Background())
-	o := daemonOptions{now: clk.Now, notifier: quietNotifier()}
+	o := app.DaemonOptions{Now: clk.Now, Notifier: quietNotifier()}
 	for _, f := range tune {
 		f(&o)
 	}
-	go func() { p.err = runDaemon(ctx, cfgPath, log, o); close(p.done) }()
+	go func() { p.err = runDaemon(ctx, cfgPath, log, nil, o); close(p.done) }()
 	stop = func() error {
 		cancel()
 		select {
@@ -157,8 +160,8 @@ func TestRetentionInDaemon(t *testing.T) {
 	writeConfigFile(t, cfgPath, fmt.Sprintf("listen = %q\ndatabase = \"g.db\"\n[poll]\ninterval = \"3h\"\n"+
 		"[store]\nkeep_unmatched = \"1h\"\nkeep_matched = \"2h\"\n[[source]]\nname = \"one\"\nurl = %q\n", addr, site.url(1)))
 	clk := &fakeClock{t: time.Now()}
-	p, stop := inProcess(t, cfgPath, clk, func(o *daemonOptions) {
-		o.retentionFirst, o.retentionEvery = 50*time.Millisecond, 100*time.Millisecond
+	p, stop := inProcess(t, cfgPath, clk, func(o *app.DaemonOptions) {
+		o.RetentionFirst, o.RetentionEvery = 50*time.Millisecond, 100*time.Millisecond
 	})
 	eventually(t, p, 30*time.Second, "/healthz", func() bool { code, _ := httpGet("http://" + addr + "/healthz"); return code == 200 })
 	items := func() float64 { return metricValue(scrape(t, addr), "gleaner_stored_rows", "table=items") }

@@ -1,46 +1,26 @@
 // Command gleaner polls RSS, Atom and JSON feeds, keeps the items about AI
 // industry policy, stores them in SQLite and republishes them as one curated feed.
 //
-// main is the only package that knows every concrete type: it builds the logger,
-// the HTTP client, the store, the poller and the HTTP server, and owns signals and
-// the order of shutdown.
+// main parses flags, wires each subcommand (one file each) to the parts that
+// internal/app assembles, owns signals and the order of shutdown, and formats
+// output.
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
-	"runtime/debug"
+	"os/signal"
 	"strings"
+	"syscall"
+
+	"github.com/gleaner/gleaner/internal/app"
+	"github.com/gleaner/gleaner/internal/redact"
 )
-
-// version is set at build time with -ldflags "-X main.version=..."; otherwise the
-// module version or VCS revision recorded in the binary is used.
-var version = ""
-
-func appVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-			return bi.Main.Version
-		}
-		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-				return "dev-" + s.Value[:12]
-			}
-		}
-	}
-	return "dev"
-}
-
-func userAgent() string {
-	return "gleaner/" + appVersion() + " (+https://github.com/gleaner/gleaner)"
-}
 
 // env is what a command reads and writes besides files: it lets tests run
 // commands in-process.
@@ -174,8 +154,29 @@ func (f *flags) parse(args []string) error {
 	return nil
 }
 
+// openApp is how the one-shot commands (fetch, export, reclassify) start: the
+// logger from the flags, the config, and the app, with a context that ends on
+// SIGINT or SIGTERM. close releases all of it.
+func (f *flags) openApp(e *env) (a *app.App, ctx context.Context, close func(), err error) {
+	log, err := f.logger(e.stderr)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	cfg, err := app.LoadConfig(f.config)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	a, err = app.New(ctx, cfg, app.Options{Log: log, Version: appVersion()})
+	if err != nil {
+		stop()
+		return nil, nil, nil, err
+	}
+	return a, ctx, func() { a.Close(); stop() }, nil
+}
+
 // logger builds the process's logger from -log-level and -log-format. Every
-// command's logger redacts credentials in URLs (see redact.go).
+// command's logger redacts credentials in URLs (internal/redact).
 func (f *flags) logger(w io.Writer) (*slog.Logger, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(f.logLevel)); err != nil {
@@ -184,9 +185,9 @@ func (f *flags) logger(w io.Writer) (*slog.Logger, error) {
 	opts := &slog.HandlerOptions{Level: level}
 	switch f.logFormat {
 	case "text":
-		return newRedactingLogger(slog.New(slog.NewTextHandler(w, opts))), nil
+		return redact.Logger(slog.New(slog.NewTextHandler(w, opts))), nil
 	case "json":
-		return newRedactingLogger(slog.New(slog.NewJSONHandler(w, opts))), nil
+		return redact.Logger(slog.New(slog.NewJSONHandler(w, opts))), nil
 	}
 	return nil, fmt.Errorf("-log-format %q: want text or json", f.logFormat)
 }

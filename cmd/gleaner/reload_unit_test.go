@@ -1,18 +1,13 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/gleaner/gleaner/config"
 )
 
 const breadProfile = `
@@ -77,58 +72,6 @@ func TestReloadReappliesTopicProfile(t *testing.T) {
 	}
 	if err := stop(); err != nil {
 		t.Fatal(err)
-	}
-}
-
-func TestKeepRestartOnly(t *testing.T) {
-	parse := func(s string) *config.Config {
-		c, err := config.Parse("g.toml", []byte(s+"\n[[source]]\nurl = \"https://a.example/\"\n"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
-	old := parse("listen = \"127.0.0.1:1\"\n[poll]\ninterval = \"15m\"\n")
-	// Writing a default out loud is no change; a new interval is applied.
-	same := parse("listen = \"127.0.0.1:1\"\n[poll]\ninterval = \"20m\"\ntimeout = \"30s\"\n")
-	if keys := keepRestartOnly(old, same); len(keys) != 0 {
-		t.Errorf("keys %v for a config that changes nothing fixed", keys)
-	}
-	moved := parse("listen = \"127.0.0.1:2\"\ndatabase = \"other.db\"\n[poll]\nconcurrency = 3\nmax_body = \"1MiB\"\n[feed]\nmax_age = \"1h\"\n")
-	keys := keepRestartOnly(old, moved)
-	if strings.Join(keys, " ") != "listen database poll.concurrency poll.max_body feed.max_age" {
-		t.Errorf("keys %v", keys)
-	}
-	if moved.Listen != old.Listen || moved.Database != old.Database || moved.Poll.Concurrency != old.Poll.Concurrency ||
-		moved.Poll.MaxBody.N() != old.Poll.MaxBody.N() || moved.Feed.MaxAge.D() != old.Feed.MaxAge.D() {
-		t.Errorf("restart-only values not kept: %+v", moved)
-	}
-}
-
-func TestRedact(t *testing.T) {
-	for in, want := range map[string]string{
-		"fetch https://user:pa55@news.example/feed: 401":             "fetch https://REDACTED@news.example/feed: 401",
-		"https://tok3n@api.example/rss?x=1":                          "https://REDACTED@api.example/rss?x=1",
-		"https://a.example/feed?api_key=abc123&lang=ko":              "https://a.example/feed?api_key=REDACTED&lang=ko",
-		"https://a.example/feed?lang=ko&token=abc#top":               "https://a.example/feed?lang=ko&token=REDACTED#top",
-		"https://a.example/feed?Access_Token=xyz":                    "https://a.example/feed?Access_Token=REDACTED",
-		"https://a.example/feed?monkey=banana&page=2":                "https://a.example/feed?monkey=banana&page=2",
-		"mailto:someone@example.com and user@host are not URLs here": "mailto:someone@example.com and user@host are not URLs here",
-	} {
-		if got := redact(in); got != want {
-			t.Errorf("redact(%q) = %q, want %q", in, got, want)
-		}
-	}
-	var b bytes.Buffer
-	log := newRedactingLogger(slog.New(slog.NewJSONHandler(&b, nil))).With("base", "https://u:p@x.example/")
-	log.Warn("poll failed https://u:p@x.example/a", "url", "https://u:p@x.example/feed?key=k",
-		"error", errors.New("fetch https://u:p@x.example/feed: 500"), slog.Group("g", "u", "https://u:p@x.example/"),
-		"list", []string{"https://u:p@x.example/"}, "n", 3)
-	if strings.Contains(b.String(), "u:p") || strings.Contains(b.String(), "key=k") || strings.Count(b.String(), "REDACTED") != 7 {
-		t.Errorf("secrets in the log line: %s", b.String())
-	}
-	if !strings.Contains(b.String(), `"n":3`) {
-		t.Errorf("other values changed: %s", b.String())
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gleaner/gleaner/aggregate/story"
 	"github.com/gleaner/gleaner/config"
+	"github.com/gleaner/gleaner/internal/app"
 	"github.com/gleaner/gleaner/store"
 )
 
@@ -70,7 +71,7 @@ func cmdEvalStories(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		sc = storyConfig(cfg)
+		sc = app.StoryConfig(cfg)
 	}
 	in, err := os.Open(f.Arg(0))
 	if err != nil {

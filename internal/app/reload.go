@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -12,9 +12,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gleaner/gleaner/aggregate/topic"
 	"github.com/gleaner/gleaner/config"
 	"github.com/gleaner/gleaner/internal/gctune"
+	"github.com/gleaner/gleaner/internal/sdnotify"
 )
 
 // reclassifyWindow is how far back a changed [topic] profile is re-applied on
@@ -25,11 +25,11 @@ const reclassifyWindow = 30 * 24 * time.Hour
 // daemon. A file that does not load changes nothing: the daemon keeps the last
 // good config. Nothing a reload does deletes stored items or fetch state.
 type reloader struct {
-	a       *app
+	a       *App
 	path    string
 	log     *slog.Logger
 	m       *metrics
-	n       *notifier
+	n       *sdnotify.Notifier
 	now     func() time.Time
 	onApply func() // called after each successful reload (tests)
 
@@ -57,18 +57,14 @@ func (r *reloader) reload(ctx context.Context, why string, force bool) error {
 	}
 	r.lastSeen = sum
 
-	r.n.reloading()
-	defer func() { r.n.ready(r.statusLine()) }()
-	cfg, err := config.Parse(r.path, data)
-	var c *topic.Classifier
-	if err == nil {
-		c, err = classifierFor(cfg)
-	}
+	r.n.Reloading()
+	defer func() { r.n.Ready(r.statusLine()) }()
+	cfg, err := ParseConfig(r.path, data)
 	if err != nil {
 		r.failed(why, err)
 		return err
 	}
-	if err := r.apply(ctx, cfg, c); err != nil {
+	if err := r.apply(ctx, cfg); err != nil {
 		// Not the file's fault (the database, most likely): let the next event retry.
 		r.lastSeen = [sha256.Size]byte{}
 		r.failed(why, err)
@@ -101,13 +97,13 @@ func (r *reloader) failed(why string, err error) {
 // apply makes the daemon follow cfg: sources first (the one step that can fail,
 // so that a failure leaves everything as it was), then the publisher, the
 // story grouper and the topic filter.
-func (r *reloader) apply(ctx context.Context, cfg *config.Config, c *topic.Classifier) error {
-	old := r.a.config()
-	restart := keepRestartOnly(old, cfg)
-	if err := r.a.syncSourcesOf(ctx, cfg); err != nil {
+func (r *reloader) apply(ctx context.Context, cfg *Config) error {
+	old := r.a.Config()
+	restart := keepRestartOnly(old.Config, cfg.Config)
+	if err := r.a.SyncSources(ctx, cfg); err != nil {
 		return fmt.Errorf("apply sources: %w", err)
 	}
-	added, removed := diffSources(old, cfg)
+	added, removed := diffSources(old.Config, cfg.Config)
 	var changed []string
 	if len(added) > 0 || len(removed) > 0 {
 		changed = append(changed, "source")
@@ -118,8 +114,8 @@ func (r *reloader) apply(ctx context.Context, cfg *config.Config, c *topic.Class
 		gctune.Apply(cfg.MemoryLimit.N())
 		changed = append(changed, "memory_limit")
 	}
-	if publishOptions(old) != publishOptions(cfg) {
-		r.a.publish.SetOptions(publishOptions(cfg))
+	if PublishOptions(old.Config) != PublishOptions(cfg.Config) {
+		r.a.Publish.SetOptions(PublishOptions(cfg.Config))
 		changed = append(changed, "feed")
 	}
 	newAnnouncer := old.Publish.ExportDir != cfg.Publish.ExportDir || old.Publish.Hub != cfg.Publish.Hub ||
@@ -129,15 +125,7 @@ func (r *reloader) apply(ctx context.Context, cfg *config.Config, c *topic.Class
 	}
 	if old.Stories.On() != cfg.Stories.On() || old.Stories.Window.D() != cfg.Stories.Window.D() || old.Stories.Threshold != cfg.Stories.Threshold {
 		changed = append(changed, "stories")
-		if cfg.Stories.On() {
-			g := r.a.grouperFor(cfg)
-			r.a.grouper = g
-			r.a.poller.SetGrouper(g)
-			go preloadStories(g)
-		} else {
-			r.a.grouper = nil
-			r.a.poller.SetGrouper(nil)
-		}
+		r.a.setStories(cfg)
 	}
 	if old.Store.KeepMatched.D() != cfg.Store.KeepMatched.D() || old.Store.KeepUnmatched.D() != cfg.Store.KeepUnmatched.D() {
 		changed = append(changed, "store")
@@ -145,7 +133,7 @@ func (r *reloader) apply(ctx context.Context, cfg *config.Config, c *topic.Class
 	topicChanged := !reflect.DeepEqual(old.Topic, cfg.Topic)
 	if topicChanged {
 		changed = append(changed, "topic")
-		r.a.poller.SetClassifier(c)
+		r.a.Poller.SetClassifier(cfg.Classifier)
 	}
 	r.a.setConfig(cfg)
 	if newAnnouncer {
@@ -161,11 +149,11 @@ func (r *reloader) apply(ctx context.Context, cfg *config.Config, c *topic.Class
 	if topicChanged {
 		// Recent items are judged again with the new profile, so that the feed
 		// reflects it now rather than as new items arrive.
-		if _, err := r.a.reclassify(ctx, c, r.now().Add(-reclassifyWindow)); err != nil {
+		if _, err := r.a.Reclassify(ctx, cfg.Classifier, r.now().Add(-reclassifyWindow)); err != nil {
 			r.log.Error("re-apply topic profile to recent items", "error", err)
 		}
 	} else {
-		r.a.refresh(ctx)
+		r.a.Refresh(ctx)
 	}
 	if newAnnouncer {
 		// Write the export to its new place, and tell the new hub, now.
@@ -237,10 +225,10 @@ func diffSources(old, cfg *config.Config) (added, removed []string) {
 
 // statusLine is what `systemctl status` shows under the unit.
 func (r *reloader) statusLine() string {
-	cfg := r.a.config()
+	cfg := r.a.Config()
 	var b strings.Builder
 	fmt.Fprintf(&b, "serving %s; %d sources", cfg.Listen, len(cfg.Sources))
-	if rounds := r.a.poller.Rounds(); rounds > 0 {
+	if rounds := r.a.Poller.Rounds(); rounds > 0 {
 		fmt.Fprintf(&b, "; %d poll rounds", rounds)
 	}
 	return b.String()

@@ -21,6 +21,7 @@ import (
 	"github.com/gleaner/gleaner/aggregate/fetch"
 	"github.com/gleaner/gleaner/aggregate/sanitize"
 	"github.com/gleaner/gleaner/config"
+	"github.com/gleaner/gleaner/internal/app"
 	"github.com/gleaner/gleaner/store"
 )
 
@@ -175,13 +176,7 @@ func sourcesAdd(e *env, args []string) error {
 // URL of the feed to add: raw itself (or where it permanently moved) when it is
 // a feed, else the first working feed an HTML page advertises.
 func discoverFeed(ctx context.Context, cfg *config.Config, raw string, notes io.Writer) (url, title string, items int, err error) {
-	ua := cfg.Poll.UserAgent
-	if ua == "" {
-		ua = userAgent()
-	}
-	fc := fetch.New(fetch.NewHTTPClient(cfg.Poll.Timeout.D(), fetch.AddressPolicy{DenyPrivate: cfg.Poll.DenyPrivate}), fetch.Options{
-		UserAgent: ua, Timeout: cfg.Poll.Timeout.D(), MaxBody: cfg.Poll.MaxBody.N(), MaxItems: cfg.Poll.MaxItems,
-	})
+	fc := app.NewFetcher(cfg, app.NewHTTPClient(cfg), appVersion())
 	try := func(u string) (string, string, int, []byte, string, error) {
 		resp, err := fc.Fetch(ctx, fetch.Request{URL: u})
 		if err != nil {
@@ -489,7 +484,7 @@ func writeStatus(w io.Writer, status []aggregate.SourceStatus, now time.Time) {
 		if lastErr == "" {
 			lastErr = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", s.Source.Name, sourceState(s), httpStatus,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", s.Source.Name, s.StateName(), httpStatus,
 			st.ConsecutiveErrors, relTime(st.LastAttempt, now), relTime(st.LastSuccess, now), next,
 			st.ItemsSeen, st.ItemsKept, u, oneLine(lastErr))
 	}

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -40,7 +40,7 @@ type metrics struct {
 	retentionDeleted prometheus.Counter
 }
 
-func newMetrics() *metrics {
+func newMetrics(version string) *metrics {
 	m := &metrics{reg: prometheus.NewRegistry()}
 	f := func(name, help string) prometheus.Opts {
 		return prometheus.Opts{Namespace: "gleaner", Name: name, Help: help}
@@ -78,7 +78,7 @@ func newMetrics() *metrics {
 		m.retentionRuns, m.retentionErrors, m.retentionDeleted,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	info := prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "gleaner", Name: "build_info",
-		Help: "Always 1; the version is a label.", ConstLabels: prometheus.Labels{"version": appVersion()}})
+		Help: "Always 1; the version is a label.", ConstLabels: prometheus.Labels{"version": version}})
 	info.Set(1)
 	m.reg.MustRegister(info)
 	return m
@@ -105,10 +105,10 @@ func (m *metrics) ObserveRound(r aggregate.RoundStats) {
 
 // watchApp registers the gauges read from the app when scraped: database size,
 // stored rows, sources by state, the curated feed's size.
-func (m *metrics) watchApp(a *app, log *slog.Logger) {
+func (m *metrics) watchApp(a *App, log *slog.Logger) {
 	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "gleaner", Name: "database_size_bytes",
 		Help: "Size of the SQLite database file and its write-ahead log."}, func() float64 {
-		n, err := a.store.Size()
+		n, err := a.Store.Size()
 		if err != nil {
 			log.Warn("metrics: database size", "error", err)
 		}
@@ -122,7 +122,7 @@ func (m *metrics) watchApp(a *app, log *slog.Logger) {
 // storeCollector reads source states and row counts from the store at scrape
 // time, so that they are never stale and cost nothing between scrapes.
 type storeCollector struct {
-	a   *app
+	a   *App
 	log *slog.Logger
 }
 
@@ -142,20 +142,20 @@ func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
 func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	status, err := c.a.store.SourceStatus(ctx)
+	status, err := c.a.Store.SourceStatus(ctx)
 	if err != nil {
 		c.log.Warn("metrics: source states", "error", err)
 		ch <- prometheus.NewInvalidMetric(sourcesDesc, err)
 	} else {
 		counts := map[string]int{"ok": 0, "backoff": 0, "gone": 0, "pending": 0, "removed": 0}
 		for _, s := range status {
-			counts[sourceState(s)]++
+			counts[s.StateName()]++
 		}
 		for state, n := range counts {
 			ch <- prometheus.MustNewConstMetric(sourcesDesc, prometheus.GaugeValue, float64(n), state)
 		}
 	}
-	n, err := c.a.store.Count(ctx)
+	n, err := c.a.Store.Count(ctx)
 	if err != nil {
 		c.log.Warn("metrics: row counts", "error", err)
 		ch <- prometheus.NewInvalidMetric(rowsDesc, err)
@@ -164,21 +164,6 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	for table, v := range map[string]int64{"items": n.Items, "matched_items": n.Matched, "stories": n.Stories, "tombstones": n.Tombstones} {
 		ch <- prometheus.MustNewConstMetric(rowsDesc, prometheus.GaugeValue, float64(v), table)
 	}
-}
-
-// sourceState names a source's state as the status table and the metric do.
-func sourceState(s aggregate.SourceStatus) string {
-	switch {
-	case !s.Active:
-		return "removed"
-	case s.State.Gone:
-		return "gone"
-	case s.State.LastAttempt.IsZero():
-		return "pending"
-	case s.State.ConsecutiveErrors > 0:
-		return "backoff"
-	}
-	return "ok"
 }
 
 // handler serves the registry in the Prometheus text format.

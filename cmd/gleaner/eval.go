@@ -1,0 +1,34 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/gleaner/gleaner/aggregate/topic"
+)
+
+func cmdEval(e *env, args []string) error {
+	f := e.newFlags("eval", "[-config F] FILE.jsonl", "Measure the topic filter on a labeled file: JSON lines of classify input plus \"lang\" and\n\"label\": true|false. Prints per language precision, recall, F1, the confusion counts and\nevery misclassified item with its reasons. Uses the config's [topic] profile when -config\nnames a file that has one, else the built-in profile.", true)
+	explicit := hasFlag(args, "config")
+	if err := f.Parse(args); err != nil {
+		return usageErr(err)
+	}
+	if f.NArg() != 1 {
+		f.Usage()
+		return errUsage
+	}
+	c, err := classifierForFlag(f.config, explicit || e.getenv("GLEANER_CONFIG") != "")
+	if err != nil {
+		return err
+	}
+	in, err := os.Open(f.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	items, err := topic.ReadLabeled(in)
+	if err != nil {
+		return fmt.Errorf("%s: %w", f.Arg(0), err)
+	}
+	return topic.Evaluate(c, items).Write(e.stdout)
+}

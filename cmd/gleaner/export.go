@@ -1,0 +1,35 @@
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func cmdExport(e *env, args []string) error {
+	f := e.newFlags("export", "[-config F] -out DIR", "Write feed.atom, feed.rss, feed.json, index.html and sources.opml of the curated feed\nto DIR, each atomically (written beside, then renamed), for a static host or CDN.", true)
+	out := f.String("out", "", "directory to write to, created if missing (required)")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	if *out == "" {
+		fmt.Fprintln(e.stderr, "gleaner export: -out DIR is required")
+		f.Usage()
+		return errUsage
+	}
+	a, ctx, closeApp, err := f.openApp(e)
+	if err != nil {
+		return err
+	}
+	defer closeApp()
+	if _, err := a.Publish.Refresh(ctx); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if err := a.Publish.Export(ctx, *out); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "wrote feed.atom, feed.rss, feed.json, index.html and sources.opml to %s\n", *out)
+	return nil
+}

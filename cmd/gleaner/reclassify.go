@@ -1,0 +1,26 @@
+package main
+
+import (
+	"fmt"
+	"time"
+)
+
+func cmdReclassify(e *env, args []string) error {
+	f := e.newFlags("reclassify", "[-config F] [-since 720h]", "Re-apply the current topic profile to stored items first seen within -since, update\nthe curated feed, and report how many items entered and left it. A running daemon shows\nthe change at its next refresh.", true)
+	since := f.Duration("since", 720*time.Hour, "re-judge items first seen within this long ago")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	a, ctx, closeApp, err := f.openApp(e)
+	if err != nil {
+		return err
+	}
+	defer closeApp()
+	st, err := a.Reclassify(ctx, a.Config().Classifier, time.Now().Add(-*since))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "checked %d items first seen since %s: %d verdicts changed, %d entered the curated feed, %d left it\n",
+		st.Checked, time.Now().Add(-*since).Format(time.RFC3339), st.Changed, st.Entered, st.Left)
+	return nil
+}

@@ -1,0 +1,251 @@
+// Package app assembles gleaner from a config: the HTTP client, the store, the
+// fetch client, the poller, the story grouper, the publisher and what announces
+// its changes. Every binary builds gleaner here (gleaner run and the one-shot
+// commands, gleaner-bench), so that what is measured is what runs. The daemon's
+// other parts (reload, metrics, readiness, retention, the config watcher) live
+// here too; cmd/gleaner only parses flags, wires commands, orders shutdown and
+// formats output. It is the only package that knows every concrete type.
+package app
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/internal/gctune"
+	"github.com/gleaner/gleaner/publish"
+	"github.com/gleaner/gleaner/store"
+)
+
+// App is gleaner assembled from a config: every long-lived part, built once.
+type App struct {
+	Log     *slog.Logger
+	Client  *http.Client // the one HTTP client: fetches, WebSub pings
+	Store   *store.Store
+	Poller  *aggregate.Poller
+	Publish *publish.Handler
+
+	o Options
+
+	// mu guards the parts a reload replaces.
+	mu      sync.Mutex
+	cfg     *Config
+	grouper *aggregate.StoryGrouper // nil: stories off, only identical URLs group
+	// announce writes the static export and pings the WebSub hub after changes.
+	announce atomic.Pointer[announcer]
+	curated  atomic.Int64 // entries in the default curated feed at its last refresh
+}
+
+// Options are what a binary adds to the config; the zero value is what the
+// one-shot commands use.
+type Options struct {
+	Log      *slog.Logger       // nil: discard
+	Version  string             // gleaner's version, in the default User-Agent
+	Observer aggregate.Observer // told about each poll and round (metrics); nil for none
+	Now      func() time.Time   // the poller's clock; nil for time.Now
+	// PreloadStories loads the story index in the background as soon as it is
+	// built (the daemon will group items sooner or later), instead of in the
+	// first save that needs it (a cron run of gleaner fetch may never).
+	PreloadStories bool
+	// Saver, if set, wraps the store where the poller saves (the benchmark
+	// times the writer with it).
+	Saver func(aggregate.Saver) aggregate.Saver
+	// Refreshed, if set, is told how long each refresh of the curated feed took.
+	Refreshed func(took time.Duration)
+}
+
+// New opens the store and builds the poller and the publisher for cfg. Close
+// releases them.
+func New(ctx context.Context, cfg *Config, o Options) (*App, error) {
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Version == "" {
+		o.Version = "dev"
+	}
+	gctune.Apply(cfg.MemoryLimit.N())
+	st, err := store.Open(ctx, cfg.Database)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Log: o.Log, Store: st, o: o, cfg: cfg}
+	a.Client = NewHTTPClient(cfg.Config)
+	a.Publish = publish.New(PublishOptions(cfg.Config), countingLister{st, a}, st, a.Log)
+	a.announce.Store(a.announcerFor(cfg))
+	var saver aggregate.Saver = st
+	if o.Saver != nil {
+		saver = o.Saver(st)
+	}
+	a.Poller = aggregate.NewPoller(saver, NewFetcher(cfg.Config, a.Client, o.Version), cfg.Classifier, aggregate.Options{
+		Concurrency: cfg.Poll.Concurrency,
+		MaxBackoff:  cfg.Poll.MaxBackoff.D(),
+		MaxAge:      cfg.Feed.MaxAge.D(),
+		FirstSpread: min(cfg.Poll.Interval.D()/4, 10*time.Second),
+		OnChange:    a.Refresh,
+		Observer:    o.Observer,
+		Log:         a.Log,
+		Now:         o.Now,
+	})
+	if err := a.SyncSources(ctx, cfg); err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.setStories(cfg)
+	return a, nil
+}
+
+// Config returns the config in effect: the one New was given, or the last a
+// reload applied.
+func (a *App) Config() *Config {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.cfg
+}
+
+func (a *App) setConfig(cfg *Config) {
+	a.mu.Lock()
+	a.cfg = cfg
+	a.mu.Unlock()
+}
+
+// Grouper returns the story grouper in use, nil when stories are off.
+func (a *App) Grouper() aggregate.Grouper {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.grouper == nil {
+		return nil // not a typed nil in the interface
+	}
+	return a.grouper
+}
+
+// setStories builds the story grouper of cfg's [stories] section (or none)
+// and hands it to the poller.
+func (a *App) setStories(cfg *Config) {
+	var g *aggregate.StoryGrouper
+	if cfg.Stories.On() {
+		g = a.grouperFor(cfg)
+	}
+	a.mu.Lock()
+	a.grouper = g
+	a.mu.Unlock()
+	if g == nil {
+		a.Poller.SetGrouper(nil)
+		return
+	}
+	a.Poller.SetGrouper(g)
+	if a.o.PreloadStories {
+		go g.Len() // fills the index (see StoryGrouper.WithLoader, whose report logs it)
+	}
+}
+
+// grouperFor builds the near-duplicate index for cfg's [stories] section,
+// filled from the stored items of the last story window on first use.
+func (a *App) grouperFor(cfg *Config) *aggregate.StoryGrouper {
+	sc := StoryConfig(cfg.Config)
+	load := func() ([]aggregate.Item, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		return a.Store.StoryItems(ctx, time.Now().Add(-sc.Window-24*time.Hour))
+	}
+	report := func(n int, took time.Duration, err error) {
+		if err != nil {
+			a.Log.Error("story index: load the recent curated items (grouping goes on without them; retried on next use)", "error", err)
+			return
+		}
+		a.Log.Info("story index loaded", "items", n, "duration", took.Round(time.Millisecond))
+	}
+	return aggregate.NewStoryGrouper(sc).WithLoader(load, report)
+}
+
+// SyncSources makes the store, the poller and /sources.opml follow cfg's
+// sources: new ones are polled soon, removed ones stop (their items and fetch
+// state stay in the store).
+func (a *App) SyncSources(ctx context.Context, cfg *Config) error {
+	src, states, err := a.Store.SyncSources(ctx, Sources(cfg.Config))
+	if err != nil {
+		return err
+	}
+	a.Poller.SetSources(src, states)
+	a.Publish.SetSources(src)
+	return nil
+}
+
+// Refresh re-renders the curated feed after the store changed and, when it
+// changed, writes the export and pings the hub.
+func (a *App) Refresh(ctx context.Context) {
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	changed, err := a.Publish.Refresh(ctx)
+	if a.o.Refreshed != nil {
+		a.o.Refreshed(time.Since(start))
+	}
+	if err != nil {
+		a.Log.Error("refresh curated feed", "error", err)
+		return
+	}
+	if an := a.announce.Load(); changed && an != nil {
+		an.changed(ctx)
+	}
+}
+
+// Reclassify re-applies c to the items first seen since then and refreshes
+// the curated feed.
+func (a *App) Reclassify(ctx context.Context, c aggregate.Classifier, since time.Time) (store.ReclassifyStats, error) {
+	st, err := a.Store.Reclassify(ctx, since, classifyFunc(c), a.Grouper())
+	if err != nil {
+		return st, err
+	}
+	a.Log.Info("reclassified", "checked", st.Checked, "changed", st.Changed, "entered", st.Entered, "left", st.Left)
+	a.Refresh(ctx)
+	return st, nil
+}
+
+// classifyFunc adapts a classifier to the store's reclassify callback, reading
+// stored text exactly as the pipeline does.
+func classifyFunc(c aggregate.Classifier) func(title, summary, body string) aggregate.Verdict {
+	return func(title, summary, body string) aggregate.Verdict {
+		v, _ := aggregate.ClassifyText(c, title, summary, body)
+		return v
+	}
+}
+
+// announcerFor builds the announcer of cfg's [publish] export_dir and hub.
+func (a *App) announcerFor(cfg *Config) *announcer {
+	var hub *publish.Notifier
+	if cfg.Publish.Hub != "" {
+		hub = publish.NewNotifier(a.Client, cfg.Publish.Hub, publish.Topics(PublishOptions(cfg.Config)), a.Log)
+	}
+	return newAnnouncer(a.Publish, cfg.Publish.ExportDir, hub, a.Log)
+}
+
+// Close stops the announcer (after any pending hub ping) and closes the store.
+func (a *App) Close() error {
+	if an := a.announce.Load(); an != nil {
+		an.close()
+	}
+	return a.Store.Close()
+}
+
+// Curated is the number of entries of the default curated feed at its last
+// refresh.
+func (a *App) Curated() int64 { return a.curated.Load() }
+
+// countingLister passes the publisher's queries to the store and remembers the
+// size of the default curated feed, for the curated-entries metric.
+type countingLister struct {
+	st *store.Store
+	a  *App
+}
+
+func (l countingLister) Curated(ctx context.Context, q aggregate.Query) ([]aggregate.Entry, error) {
+	entries, err := l.st.Curated(ctx, q)
+	if err == nil && q.Lang == "" && q.Facet == "" && q.Limit == l.a.Config().Feed.MaxItems {
+		l.a.curated.Store(int64(len(entries)))
+	}
+	return entries, err
+}

@@ -1,0 +1,159 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/internal/sdnotify"
+)
+
+// Schedules of the daemon's background work.
+const (
+	reloadDebounce = 500 * time.Millisecond // quiet time after a config file event
+	retentionFirst = 2 * time.Minute        // first retention run after start
+	retentionEvery = time.Hour
+)
+
+// DaemonOptions are the daemon's inputs besides its config file; zero values
+// take the production defaults. Tests run the daemon in-process through them.
+type DaemonOptions struct {
+	Version        string             // in /metrics and the User-Agent
+	Now            func() time.Time   // the poller's and retention's clock
+	Debounce       time.Duration      // quiet time after a config file event
+	RetentionFirst time.Duration      // first retention run after start
+	RetentionEvery time.Duration      // retention runs after the first
+	Notifier       *sdnotify.Notifier // nil: systemd's, from the environment
+}
+
+func (o *DaemonOptions) defaults(log *slog.Logger) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Debounce <= 0 {
+		o.Debounce = reloadDebounce
+	}
+	if o.RetentionFirst <= 0 {
+		o.RetentionFirst = retentionFirst
+	}
+	if o.RetentionEvery <= 0 {
+		o.RetentionEvery = retentionEvery
+	}
+	if o.Notifier == nil {
+		o.Notifier = sdnotify.New(log, nil)
+	}
+}
+
+// Daemon is gleaner run as a service: the App with its metrics, readiness,
+// config reloads (on SIGHUP and on file changes), retention and systemd
+// notifications. The caller serves Handler, calls Run for the background work,
+// and owns signals and the order of shutdown.
+type Daemon struct {
+	*App
+	path string
+	o    DaemonOptions
+	m    *metrics
+	r    *reloader
+	mux  *http.ServeMux
+}
+
+// NewDaemon loads the config file at path and builds the daemon around it,
+// with the curated feed rendered from what the store holds.
+func NewDaemon(ctx context.Context, path string, log *slog.Logger, o DaemonOptions) (*Daemon, error) {
+	o.defaults(log)
+	// The bytes loaded are the ones later reloads compare against.
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	cfg, err := ParseConfig(path, data)
+	if err != nil {
+		return nil, err
+	}
+	m := newMetrics(o.Version)
+	a, err := New(ctx, cfg, Options{Log: log, Version: o.Version, Observer: roundStatus{m, o.Notifier}, Now: o.Now, PreloadStories: true})
+	if err != nil {
+		return nil, err
+	}
+	m.watchApp(a, log)
+	a.Refresh(ctx)
+	d := &Daemon{App: a, path: path, o: o, m: m, mux: http.NewServeMux(),
+		r: &reloader{a: a, path: path, log: log, m: m, n: o.Notifier, now: o.Now, lastSeen: sha256.Sum256(data)}}
+	d.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	d.mux.Handle("GET /readyz", newReadiness(ctx, a))
+	d.mux.Handle("GET /metrics", m.handler(log))
+	d.mux.Handle("/", m.instrument(a.Publish))
+	return d, nil
+}
+
+// Handler serves the curated feed, /healthz, /readyz and /metrics.
+func (d *Daemon) Handler() http.Handler { return d.mux }
+
+// Ready tells systemd that the daemon serves.
+func (d *Daemon) Ready() { d.o.Notifier.Ready(d.r.statusLine()) }
+
+// Stopping tells systemd that the daemon is shutting down.
+func (d *Daemon) Stopping() { d.o.Notifier.Stopping() }
+
+// Run does the daemon's background work until ctx ends: it polls, reloads the
+// config when hup delivers or the file changes, applies retention and pings
+// systemd's watchdog. It returns when all of it has stopped, the poller's last
+// save included.
+func (d *Daemon) Run(ctx context.Context, hup <-chan os.Signal) {
+	log := d.Log
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if err := d.Poller.Run(ctx); err != nil {
+			log.Error("poller stopped", "error", err)
+		}
+	})
+	changed := make(chan struct{}, 1)
+	watcher, err := newConfigWatcher(d.path, d.o.Debounce, log)
+	if err != nil {
+		// SIGHUP still reloads.
+		log.Warn("config file changes will not be noticed; send SIGHUP to reload", "error", err)
+	} else {
+		wg.Go(func() { watcher.run(ctx, changed) })
+		// An edit made while starting, before the watch began, is caught now.
+		changed <- struct{}{}
+	}
+	wg.Go(func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				log.Info("reloading config", "trigger", "SIGHUP", "config", d.path)
+				d.r.reload(ctx, "SIGHUP", true)
+			case <-changed:
+				d.r.reload(ctx, "file changed", false)
+			}
+		}
+	})
+	ret := retention{a: d.App, m: d.m, now: d.o.Now, first: d.o.RetentionFirst, every: d.o.RetentionEvery}
+	wg.Go(func() { ret.run(ctx) })
+	wg.Go(func() { d.o.Notifier.Watchdog(ctx, d.Store.Ping) })
+	wg.Wait()
+}
+
+// roundStatus counts each poll in the metrics and shows the last round in
+// `systemctl status`.
+type roundStatus struct {
+	*metrics
+	n *sdnotify.Notifier
+}
+
+func (r roundStatus) ObserveRound(rs aggregate.RoundStats) {
+	r.metrics.ObserveRound(rs)
+	r.n.Status(fmt.Sprintf("last poll round %s: %d sources, %d errors, %d new items, %d kept",
+		rs.Finished.Format("15:04:05"), rs.Sources, rs.Errors, rs.New, rs.Kept))
+}

@@ -1,0 +1,33 @@
+package app
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/gleaner/gleaner/config"
+)
+
+func TestKeepRestartOnly(t *testing.T) {
+	parse := func(s string) *config.Config {
+		c, err := config.Parse("g.toml", []byte(s+"\n[[source]]\nurl = \"https://a.example/\"\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	old := parse("listen = \"127.0.0.1:1\"\n[poll]\ninterval = \"15m\"\n")
+	// Writing a default out loud is no change; a new interval is applied.
+	same := parse("listen = \"127.0.0.1:1\"\n[poll]\ninterval = \"20m\"\ntimeout = \"30s\"\n")
+	if keys := keepRestartOnly(old, same); len(keys) != 0 {
+		t.Errorf("keys %v for a config that changes nothing fixed", keys)
+	}
+	moved := parse("listen = \"127.0.0.1:2\"\ndatabase = \"other.db\"\n[poll]\nconcurrency = 3\nmax_body = \"1MiB\"\n[feed]\nmax_age = \"1h\"\n")
+	keys := keepRestartOnly(old, moved)
+	if strings.Join(keys, " ") != "listen database poll.concurrency poll.max_body feed.max_age" {
+		t.Errorf("keys %v", keys)
+	}
+	if moved.Listen != old.Listen || moved.Database != old.Database || moved.Poll.Concurrency != old.Poll.Concurrency ||
+		moved.Poll.MaxBody.N() != old.Poll.MaxBody.N() || moved.Feed.MaxAge.D() != old.Feed.MaxAge.D() {
+		t.Errorf("restart-only values not kept: %+v", moved)
+	}
+}
