@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/aggregate/sanitize"
+	"github.com/gleaner/gleaner/publish/opml"
 )
 
 // Options configure the curated feed. Zero fields take the defaults noted.
@@ -195,13 +197,26 @@ func (h *Handler) renderOPML() {
 	h.mu.Lock()
 	o, src := h.opts, h.sources
 	h.mu.Unlock()
-	b, err := renderOPML(o, src)
+	b, err := sourcesOPML(o, src)
 	if err != nil {
 		// Only an encoder failure on plain strings could get here.
 		h.log.Error("render sources.opml", "error", err)
 		return
 	}
 	h.opml.Store(newDoc(b, "text/x-opml; charset=utf-8", time.Time{}, h.opml.Load().validator(), h.now(), feedHeaders(o)))
+}
+
+// sourcesOPML renders the sources as OPML, names as plain text.
+func sourcesOPML(o Options, sources []aggregate.Source) ([]byte, error) {
+	feeds := make([]opml.Feed, len(sources))
+	for i, s := range sources {
+		name := sanitize.Text(s.Name)
+		if name == "" {
+			name = s.URL
+		}
+		feeds[i] = opml.Feed{Name: name, URL: s.URL}
+	}
+	return opml.Marshal(sanitize.Text(o.Title)+" — sources", time.Time{}, feeds)
 }
 
 // Refresh re-reads the default curated set and, if it or the options changed,

@@ -7,13 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
-	"net/url"
 	"strings"
 
 	"github.com/mmcdole/gofeed"
-	"golang.org/x/net/html"
-	"golang.org/x/net/html/charset"
 )
 
 // Parse decodes body to UTF-8 once (see Decode) and parses it with gofeed. It
@@ -161,106 +157,6 @@ func rootElement(text []byte) (string, error) {
 			return se.Name.Local, nil
 		}
 	}
-}
-
-// feedTypes are the link types that advertise a feed. application/json is left
-// out: pages use it for API endpoints (WordPress's wp-json) and oEmbed.
-var feedTypes = map[string]bool{
-	"application/rss+xml":   true,
-	"application/atom+xml":  true,
-	"application/feed+json": true,
-}
-
-// Discover lists the feed URLs an HTML page advertises with
-// <link rel="alternate" type="application/rss+xml|atom+xml|feed+json" href="…">,
-// absolute (resolved against the page's <base href> and base), without
-// duplicates, in document order. The page's charset is read as browsers do
-// (BOM, <meta charset>, else UTF-8 or windows-1252).
-func Discover(page []byte, base string) []string {
-	return discoverPage(page, "text/html", base)
-}
-
-// discoverPage is Discover with the page's HTTP Content-Type, whose charset
-// comes before the page's own <meta charset>.
-func discoverPage(page []byte, contentType, base string) []string {
-	r, err := charset.NewReader(bytes.NewReader(page), contentType)
-	if err != nil {
-		r = bytes.NewReader(page)
-	}
-	baseURL, _ := url.Parse(base)
-	z := html.NewTokenizer(r)
-	var links []string
-	seen := map[string]bool{}
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			return links
-		case html.StartTagToken, html.SelfClosingTagToken:
-			name, hasAttr := z.TagName()
-			if !hasAttr {
-				continue
-			}
-			attrs := map[string]string{}
-			for {
-				k, v, more := z.TagAttr()
-				if _, dup := attrs[string(k)]; !dup {
-					attrs[string(k)] = string(v)
-				}
-				if !more {
-					break
-				}
-			}
-			switch string(name) {
-			case "base":
-				if h := strings.TrimSpace(attrs["href"]); h != "" {
-					if ref, err := url.Parse(h); err == nil {
-						if baseURL != nil {
-							baseURL = baseURL.ResolveReference(ref)
-						} else {
-							baseURL = ref
-						}
-					}
-				}
-			case "link":
-				if u := feedLink(attrs, baseURL); u != "" && !seen[u] {
-					seen[u] = true
-					links = append(links, u)
-				}
-			}
-		}
-	}
-}
-
-// feedLink returns the absolute feed URL a <link> element advertises, or "".
-func feedLink(attrs map[string]string, base *url.URL) string {
-	alternate := false
-	for _, rel := range strings.Fields(strings.ToLower(attrs["rel"])) {
-		if rel == "alternate" {
-			alternate = true
-		}
-	}
-	if !alternate {
-		return ""
-	}
-	mt, _, err := mime.ParseMediaType(attrs["type"])
-	if err != nil || !feedTypes[mt] {
-		return ""
-	}
-	href := strings.TrimSpace(attrs["href"])
-	if href == "" {
-		return ""
-	}
-	ref, err := url.Parse(href)
-	if err != nil {
-		return ""
-	}
-	if base != nil {
-		ref = base.ResolveReference(ref)
-	}
-	if ref.Scheme != "http" && ref.Scheme != "https" {
-		return ""
-	}
-	return ref.String()
 }
 
 // dropForbiddenReferences removes from an XML document the character references

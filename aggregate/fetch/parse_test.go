@@ -141,38 +141,6 @@ func TestParseRecovers(t *testing.T) {
 	}
 }
 
-func TestDiscover(t *testing.T) {
-	page := `<!DOCTYPE html><html><head>
-<base href="https://news.example.com/section/">
-<link rel="alternate" type="application/rss+xml" href="rss.xml">
-<link rel="alternate" type="application/atom+xml" href="/atom.xml">
-<link rel="Alternate Feed" type="application/feed+json; charset=utf-8" href="//cdn.example.com/feed.json">
-<link rel="alternate" type="application/rss+xml" href="rss.xml">
-<link rel="alternate" type="application/json" href="/wp-json/wp/v2/pages/1">
-<link rel="alternate" type="text/html" hreflang="en" href="/en/">
-<link rel="alternate" type="application/rss+xml" href="javascript:alert(1)">
-<link rel="alternate" type="application/rss+xml">
-<link rel="stylesheet" type="application/rss+xml" href="/not-alternate.xml">
-<link rel=alternate type=application/atom+xml href=unquoted.atom>
-</head><body></body></html>`
-	got := Discover([]byte(page), "https://news.example.com/index.html")
-	want := []string{
-		"https://news.example.com/section/rss.xml",
-		"https://news.example.com/atom.xml",
-		"https://cdn.example.com/feed.json",
-		"https://news.example.com/section/unquoted.atom",
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("Discover = %q\nwant %q", got, want)
-	}
-	if got := Discover([]byte(`<html><head><title>x</title></head></html>`), "https://x/"); got != nil {
-		t.Errorf("Discover on a page without feeds = %q; want nil", got)
-	}
-	if got := Discover([]byte("\x00\xff<link rel=alternate type=application/rss+xml href=/f"), "::bad base"); len(got) > 1 {
-		t.Errorf("Discover on garbage = %q", got)
-	}
-}
-
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{sampleRSS, atomDoc, jsonFeedDoc, "", "<", "{", "<html><link rel=alternate type=application/rss+xml href=x>",
 		`<?xml version="1.0" encoding="euc-kr"?><rss><channel><title>` + "\xc1\xa4\xba\xce" + `</title></channel></rss>`,

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -15,13 +13,10 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"golang.org/x/net/html/charset"
-
 	"github.com/gleaner/gleaner/aggregate"
-	"github.com/gleaner/gleaner/aggregate/fetch"
-	"github.com/gleaner/gleaner/aggregate/sanitize"
 	"github.com/gleaner/gleaner/config"
 	"github.com/gleaner/gleaner/internal/app"
+	"github.com/gleaner/gleaner/publish/opml"
 	"github.com/gleaner/gleaner/store"
 )
 
@@ -151,16 +146,22 @@ func sourcesAdd(e *env, args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	feedURL, title, items, err := discoverFeed(ctx, cfg, raw, e.stderr)
+	fc := app.NewFetcher(cfg, app.NewHTTPClient(cfg), appVersion())
+	found, err := fc.FindFeed(ctx, raw)
+	if len(found.Advertised) > 0 {
+		fmt.Fprintf(e.stderr, "%s is a page that advertises %d feed(s): %s\n", raw, len(found.Advertised), strings.Join(found.Advertised, ", "))
+	} else if err == nil && found.URL != raw {
+		fmt.Fprintf(e.stderr, "%s moved permanently to %s: adding the new URL\n", raw, found.URL)
+	}
 	if err != nil {
 		return err
 	}
-	if i := findSource(cfg, feedURL); i >= 0 {
-		return fmt.Errorf("%w: %s is source[%d] (%s) in %s", errSourceExists, feedURL, i, cfg.Sources[i].Name, cfg.Path)
+	if i := findSource(cfg, found.URL); i >= 0 {
+		return fmt.Errorf("%w: %s is source[%d] (%s) in %s", errSourceExists, found.URL, i, cfg.Sources[i].Name, cfg.Path)
 	}
-	src := config.Source{Name: *name, URL: feedURL, Timezone: *tz}
+	src := config.Source{Name: *name, URL: found.URL, Timezone: *tz}
 	if src.Name == "" {
-		src.Name = title
+		src.Name = found.Title
 	}
 	if *interval > 0 {
 		src.Interval = config.Dur(*interval)
@@ -168,55 +169,8 @@ func sourcesAdd(e *env, args []string) error {
 	if _, err := writeConfig(f.config, config.AppendSources(data, []config.Source{src})); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "added %q %s (%d items now) to %s\n", src.Name, src.URL, items, f.config)
+	fmt.Fprintf(e.stdout, "added %q %s (%d items now) to %s\n", src.Name, src.URL, found.Items, f.config)
 	return nil
-}
-
-// discoverFeed fetches raw with the config's client settings and returns the
-// URL of the feed to add: raw itself (or where it permanently moved) when it is
-// a feed, else the first working feed an HTML page advertises.
-func discoverFeed(ctx context.Context, cfg *config.Config, raw string, notes io.Writer) (url, title string, items int, err error) {
-	fc := app.NewFetcher(cfg, app.NewHTTPClient(cfg), appVersion())
-	try := func(u string) (string, string, int, []byte, string, error) {
-		resp, err := fc.Fetch(ctx, fetch.Request{URL: u})
-		if err != nil {
-			return "", "", 0, nil, "", err
-		}
-		final := u
-		if resp.PermanentURL != "" {
-			final = resp.PermanentURL
-		}
-		feed, perr := fc.Parse(resp.Body, resp.ContentType, resp.FinalURL)
-		if perr != nil {
-			return final, "", 0, resp.Body, resp.FinalURL, perr
-		}
-		return final, strings.TrimSpace(sanitize.Text(feed.Title)), len(feed.Items), nil, "", nil
-	}
-	u, title, n, page, base, err := try(raw)
-	if err == nil {
-		if u != raw {
-			fmt.Fprintf(notes, "%s moved permanently to %s: adding the new URL\n", raw, u)
-		}
-		return u, title, n, nil
-	}
-	var fe *fetch.Error
-	if page == nil || !errors.As(err, &fe) || fe.Kind != fetch.KindNotFeed {
-		return "", "", 0, err
-	}
-	links := fetch.Discover(page, base)
-	if len(links) == 0 {
-		return "", "", 0, fmt.Errorf("%s: %w", raw, err)
-	}
-	fmt.Fprintf(notes, "%s is a page that advertises %d feed(s): %s\n", raw, len(links), strings.Join(links, ", "))
-	var errs []error
-	for _, l := range links {
-		u, title, n, _, _, err := try(l)
-		if err == nil {
-			return u, title, n, nil
-		}
-		errs = append(errs, err)
-	}
-	return "", "", 0, fmt.Errorf("none of the feeds %s advertises works: %w", raw, errors.Join(errs...))
 }
 
 func sourcesRemove(e *env, args []string) error {
@@ -291,7 +245,7 @@ func sourcesImport(e *env, args []string) error {
 		return err
 	}
 	defer in.Close()
-	feeds, err := readOPML(in)
+	feeds, err := opml.Read(in)
 	if err != nil {
 		return fmt.Errorf("%s: %w", pos[0], err)
 	}
@@ -331,96 +285,15 @@ func sourcesExport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	feeds := make([]opmlFeed, len(cfg.Sources))
+	feeds := make([]opml.Feed, len(cfg.Sources))
 	for i, s := range cfg.Sources {
-		feeds[i] = opmlFeed{Name: s.Name, URL: s.URL}
+		feeds[i] = opml.Feed{Name: s.Name, URL: s.URL}
 	}
-	return writeOPML(e.stdout, cfg.Feed.Title+" — sources", feeds)
-}
-
-// opmlFeed is one subscription of an OPML file.
-type opmlFeed struct{ Name, URL string }
-
-// opmlOutline reads outlines of any depth; attribute names are matched without
-// regard to case, since exporters write xmlUrl, xmlurl and XMLURL.
-type opmlOutline struct {
-	Attrs    []xml.Attr    `xml:",any,attr"`
-	Outlines []opmlOutline `xml:"outline"`
-}
-
-func (o *opmlOutline) attr(name string) string {
-	for _, a := range o.Attrs {
-		if strings.EqualFold(a.Name.Local, name) {
-			return strings.TrimSpace(a.Value)
-		}
-	}
-	return ""
-}
-
-// readOPML lists the feeds of an OPML 1.0 or 2.0 file, folders flattened, in
-// document order.
-func readOPML(r io.Reader) ([]opmlFeed, error) {
-	var doc struct {
-		XMLName xml.Name      `xml:"opml"`
-		Body    []opmlOutline `xml:"body>outline"`
-	}
-	dec := xml.NewDecoder(r)
-	dec.CharsetReader = charset.NewReaderLabel
-	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("not an OPML file: %w", err)
-	}
-	var out []opmlFeed
-	var walk func([]opmlOutline)
-	walk = func(os []opmlOutline) {
-		for i := range os {
-			o := &os[i]
-			if u := o.attr("xmlUrl"); u != "" {
-				name := o.attr("title")
-				if name == "" {
-					name = o.attr("text")
-				}
-				out = append(out, opmlFeed{Name: name, URL: u})
-			}
-			walk(o.Outlines)
-		}
-	}
-	walk(doc.Body)
-	return out, nil
-}
-
-// writeOPML writes an OPML 2.0 subscription list.
-func writeOPML(w io.Writer, title string, feeds []opmlFeed) error {
-	type outline struct {
-		Text   string `xml:"text,attr"`
-		Title  string `xml:"title,attr"`
-		Type   string `xml:"type,attr"`
-		XMLURL string `xml:"xmlUrl,attr"`
-	}
-	doc := struct {
-		XMLName xml.Name `xml:"opml"`
-		Version string   `xml:"version,attr"`
-		Head    struct {
-			Title       string `xml:"title"`
-			DateCreated string `xml:"dateCreated"`
-			Docs        string `xml:"docs"`
-		} `xml:"head"`
-		Body []outline `xml:"body>outline"`
-	}{Version: "2.0"}
-	doc.Head.Title = title
-	doc.Head.DateCreated = time.Now().UTC().Format(time.RFC1123Z)
-	doc.Head.Docs = "http://opml.org/spec2.opml"
-	for _, f := range feeds {
-		doc.Body = append(doc.Body, outline{Text: f.Name, Title: f.Name, Type: "rss", XMLURL: f.URL})
-	}
-	var buf bytes.Buffer
-	buf.WriteString(xml.Header)
-	enc := xml.NewEncoder(&buf)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
+	b, err := opml.Marshal(cfg.Feed.Title+" — sources", time.Now(), feeds)
+	if err != nil {
 		return err
 	}
-	buf.WriteByte('\n')
-	_, err := w.Write(buf.Bytes())
+	_, err = e.stdout.Write(b)
 	return err
 }
 

@@ -1,0 +1,59 @@
+package opml
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRead(t *testing.T) {
+	for _, tc := range []struct{ name, doc, want string }{
+		{"folders, OPML 1.0, lower-case attribute names, Latin-1",
+			"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<opml version=\"1.0\"><head><title>x</title></head><body>" +
+				"<outline text=\"Folder\"><outline text=\"Caf\xe9 news\" type=\"rss\" xmlurl=\"https://cafe.example/rss\"/>" +
+				"<outline text=\"Deeper\"><outline title=\"Deep\" xmlUrl=\"https://deep.example/atom\"/></outline></outline>" +
+				"<outline text=\"bad\" xmlUrl=\"javascript:alert(1)\"/><outline text=\"dup\" xmlUrl=\" https://deep.example/atom \"/></body></opml>",
+			"[{Café news https://cafe.example/rss} {Deep https://deep.example/atom} {bad javascript:alert(1)} {dup https://deep.example/atom}]"},
+		{"no feeds", `<opml version="2.0"><head/><body><outline text="empty folder"/></body></opml>`, "[]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			feeds, err := Read(strings.NewReader(tc.doc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fmt.Sprint(feeds); got != tc.want {
+				t.Errorf("Read = %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+	if _, err := Read(strings.NewReader("<html></html>")); err == nil {
+		t.Errorf("Read accepted HTML")
+	}
+}
+
+func TestMarshalReadsBack(t *testing.T) {
+	feeds := []Feed{{"전자신문", "https://rss.etnews.com/Section901.xml"}, {"Policy <Wire> & Co", "https://policy.example/feed?x=1&y=2"}}
+	created := time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC)
+	b, err := Marshal("AI Policy — sources", created, feeds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	for _, want := range []string{`<?xml version="1.0" encoding="UTF-8"?>`, `<opml version="2.0">`,
+		"<dateCreated>Tue, 03 Mar 2026 12:00:00 +0000</dateCreated>", `xmlUrl="https://policy.example/feed?x=1&amp;y=2"`} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("no %s in\n%s", want, doc)
+		}
+	}
+	back, err := Read(strings.NewReader(doc))
+	if err != nil || fmt.Sprint(back) != fmt.Sprint(feeds) {
+		t.Errorf("reads back as %v, %v; want %v", back, err, feeds)
+	}
+	// Without a date, the same feeds give the same bytes, and an empty list a
+	// body all the same.
+	b, err = Marshal("x", time.Time{}, nil)
+	if err != nil || strings.Contains(string(b), "dateCreated") || !strings.Contains(string(b), "<body></body>") {
+		t.Errorf("empty list without a date:\n%s (%v)", b, err)
+	}
+}
