@@ -2,6 +2,11 @@
 // entries) and the ingest pipeline that turns polled feeds into stored, classified
 // items: fetch (conditional GET) -> parse (gofeed) -> normalise -> classify -> save.
 //
+// The stages are files: poller.go schedules the polls, runs the workers that
+// fetch and the single writer that saves; ingest.go turns one fetched document
+// into items (parse, normalise with normalize.go, classify, sign for the story
+// grouper of group.go).
+//
 // It imports none of gleaner's other top-level packages; store and publish depend
 // on the types declared here.
 package aggregate

@@ -61,9 +61,9 @@ func (f parsedFetcher) Fetch(context.Context, fetch.Request) (*fetch.Response, e
 }
 func (f parsedFetcher) Parse([]byte, string, string) (*gofeed.Feed, error) { return f.feed, nil }
 
-// BenchmarkParseItems is what a worker does to a parsed feed besides gofeed:
-// normalise, detect the language, classify, and sanitise the HTML of the items
-// kept, per item.
+// BenchmarkParseItems is what a worker's ingest does to a parsed feed besides
+// gofeed, without a story grouper: normalise, detect the language, classify,
+// keep the HTML of the items kept, per item.
 func BenchmarkParseItems(b *testing.B) {
 	fs, _ := parsedCorpus(b, 40)
 	c, err := topic.Compile(topic.Default())
@@ -76,10 +76,10 @@ func BenchmarkParseItems(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, f := range fs {
-			p := NewPoller(nil, parsedFetcher{f}, c, Options{MaxAge: 14 * 24 * time.Hour, Now: func() time.Time { return now }})
+			p := NewPoller(nil, parsedFetcher{f}, c, PollerOptions{MaxAge: 14 * 24 * time.Hour, Now: func() time.Time { return now }})
 			var st FetchState
 			var gap time.Duration
-			out, err := p.parse(resp, Source{Timezone: time.UTC}, &st, now, &gap)
+			out, err := p.ingest(resp, Source{Timezone: time.UTC}, &st, now, &gap)
 			if err != nil || len(out) != len(f.Items) {
 				b.Fatalf("%d of %d items, %v", len(out), len(f.Items), err)
 			}

@@ -126,7 +126,7 @@ func newHarness(t *testing.T, sv *saver, sources ...aggregate.Source) *harness {
 	}
 	clk := &clock{t: time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC)}
 	fc := fetch.New(nil, fetch.Options{Timeout: 5 * time.Second})
-	p := aggregate.NewPoller(sv, fc, c, aggregate.Options{Concurrency: 4, MaxBackoff: 12 * time.Hour, MaxAge: 14 * 24 * time.Hour, Now: clk.Now})
+	p := aggregate.NewPoller(sv, fc, c, aggregate.PollerOptions{Concurrency: 4, MaxBackoff: 12 * time.Hour, MaxAge: 14 * 24 * time.Hour, Now: clk.Now})
 	src, states, err := st.SyncSources(context.Background(), sources)
 	if err != nil {
 		t.Fatal(err)
@@ -424,7 +424,7 @@ func TestFirstPollsAreSpreadAndRestartKeepsSchedule(t *testing.T) {
 	}
 	newPoller := func() *aggregate.Poller {
 		return aggregate.NewPoller(st, fetch.New(nil, fetch.Options{}), c,
-			aggregate.Options{FirstSpread: 10 * time.Minute, Now: func() time.Time { return now }})
+			aggregate.PollerOptions{FirstSpread: 10 * time.Minute, Now: func() time.Time { return now }})
 	}
 	p := newPoller()
 	stored, states, err := st.SyncSources(context.Background(), src)

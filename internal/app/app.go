@@ -80,7 +80,7 @@ func New(ctx context.Context, cfg *Config, o Options) (*App, error) {
 	if o.Saver != nil {
 		saver = o.Saver(st)
 	}
-	a.Poller = aggregate.NewPoller(saver, NewFetcher(cfg.Config, a.Client, o.Version), cfg.Classifier, aggregate.Options{
+	a.Poller = aggregate.NewPoller(saver, NewFetcher(cfg.Config, a.Client, o.Version), cfg.Classifier, aggregate.PollerOptions{
 		Concurrency: cfg.Poll.Concurrency,
 		MaxBackoff:  cfg.Poll.MaxBackoff.D(),
 		MaxAge:      cfg.Feed.MaxAge.D(),
