@@ -6,9 +6,9 @@ import (
 
 // reasonsJSON encodes a verdict's reasons as the JSON array of strings stored in
 // items.reasons. It is encoding/json's Marshal of a []string without the
-// reflection: the writer encodes one array per saved item, and Marshal was a
-// twentieth of its time. Strings are made valid UTF-8 (invalid bytes become
-// U+FFFD, as Marshal does) and escaped as JSON requires; a nil slice is "[]".
+// reflection, because the single writer encodes one array per saved item.
+// Strings are made valid UTF-8 (invalid bytes become U+FFFD, as Marshal does)
+// and escaped as JSON requires; a nil slice is "[]".
 func reasonsJSON(dst []byte, reasons []string) []byte {
 	dst = append(dst, '[')
 	for i, s := range reasons {

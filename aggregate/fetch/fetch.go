@@ -172,9 +172,9 @@ type Response struct {
 }
 
 // bodyPool holds read buffers between fetches: a round reads a thousand bodies
-// of tens of KB each, and growing a new buffer for each was a twentieth of a
-// cold round's allocation. Buffers past maxPooledBody are left to the GC, so that
-// one huge feed does not keep its memory.
+// of tens of KB each, and reusing buffers spares growing a new one for each.
+// Buffers past maxPooledBody are left to the GC, so that one huge feed does not
+// keep its memory.
 var bodyPool interface {
 	Get() any
 	Put(any)

@@ -8,7 +8,7 @@ import (
 )
 
 // Percent is the GOGC gleaner runs with when it has a memory limit: the
-// collector runs half as often as Go's default (100), which took 5-10% off a
+// collector runs half as often as Go's default (100), which saves 5-10% of a
 // cold round's CPU (BENCHMARKS.md), and the limit keeps the heap it allows
 // bounded: near the limit the collector runs as often as it must.
 const Percent = 200
