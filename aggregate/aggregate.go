@@ -120,6 +120,26 @@ type Entry struct {
 	Updated time.Time // when the story last changed (gained outlets or was revised)
 }
 
+// Story is a story with its members, as `gleaner stories` shows it.
+type Story struct {
+	ID      int64
+	EntryID string
+	Visible bool
+	Updated time.Time
+	Members []StoryMember
+}
+
+// StoryMember is one item of a story.
+type StoryMember struct {
+	ItemID     int64
+	Source     string
+	Title      string
+	URL        string
+	Published  time.Time
+	Similarity float64 // to the story when it joined; 1 for the item that started it or the same URL
+	Lead       bool
+}
+
 // entryNamespace roots the name-based UUIDs of items that have no URI id of their own.
 var entryNamespace = uuid.MustParse("6f1d1c52-6a4e-4b5c-9a55-2f0f3c1b7e10")
 
@@ -211,9 +231,20 @@ type SaveStats struct {
 	Changed  int // stored items whose text changed
 }
 
-// Grouper finds the story a new curated item belongs to among recent stories of
-// other outlets (near-duplicates). The store calls it inside the write transaction.
+// StoryNeed is a curated item about to be saved without a story. The store fills Item
+// and URLStory before its write transaction; a Grouper then fills Choice, and the store
+// saves the item into the story chosen (see story.Choice).
+type StoryNeed struct {
+	Item     *Item
+	URLStory int64 // the stored story of another source's item with the same URL; 0 if none
+	Choice   story.Choice
+}
+
+// Grouper decides which story each curated item joins among recent stories of other
+// outlets (near-duplicates). The store calls it outside its write transaction: Assign
+// before it, in the order the items are saved, and Added after it commits, with each
+// need's Item.ID and Item.StoryID as saved (StoryID 0 for an item that was not).
 type Grouper interface {
-	Find(it *Item) (storyID int64, similarity float64, ok bool)
-	Add(it *Item, storyID int64)
+	Assign(needs []StoryNeed)
+	Added(needs []StoryNeed)
 }

@@ -1,6 +1,7 @@
 package aggregate
 
 import (
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -14,9 +15,9 @@ import (
 // story window. The index is rebuilt from the store's recent curated items
 // (Load, on first use with WithLoader) and pruned as time passes.
 type StoryGrouper struct {
-	ix     *story.Index
-	window time.Duration
-	now    func() time.Time
+	ix  *story.Index
+	cfg story.Config
+	now func() time.Time
 
 	mu        sync.Mutex
 	lastPrune time.Time
@@ -32,7 +33,7 @@ type StoryGrouper struct {
 
 // NewStoryGrouper returns a grouper with the given window and threshold.
 func NewStoryGrouper(c story.Config) *StoryGrouper {
-	return &StoryGrouper{ix: story.NewIndex(c), window: c.Window, now: time.Now}
+	return &StoryGrouper{ix: story.NewIndex(c), cfg: c, now: time.Now}
 }
 
 func storyDoc(it *Item) story.Doc {
@@ -130,6 +131,60 @@ func (g *StoryGrouper) Add(it *Item, storyID int64) {
 	g.prune()
 }
 
+// Assign decides, in order, the story each need joins (story.Choose): the stored or
+// earlier same-URL story, else that of the most similar item in the index or among the
+// needs before it, else a new one. The items of one save are not in the index yet (they
+// are added once saved, see Added), so the earlier needs are looked up in an index of
+// their own, with their new stories labelled by story.StoryGroup.
+func (g *StoryGrouper) Assign(needs []StoryNeed) {
+	g.ready()
+	var batch *story.Index
+	if len(needs) > 1 {
+		batch = story.NewIndex(g.cfg)
+	}
+	byURL := make(map[string]story.Choice)
+	groups := 0
+	for i := range needs {
+		n := &needs[i]
+		it := n.Item
+		var m story.Match
+		found := false
+		sameURL, dup := byURL[it.URL]
+		sig := g.signature(it)
+		if n.URLStory == 0 && !dup {
+			m, found = g.ix.FindSig(sig, it.Published)
+			if batch != nil {
+				// On equal scores the stored member wins: it is the older.
+				if bm, ok := batch.FindSig(sig, it.Published); ok && (!found || bm.Score > m.Score) {
+					m, found = bm, true
+				}
+			}
+		}
+		n.Choice = story.Choose(sameURL, n.URLStory, m, found, groups+1)
+		if n.Choice.Story == 0 && n.Choice.Group > groups {
+			groups = n.Choice.Group
+		}
+		if it.URL != "" && !dup {
+			byURL[it.URL] = n.Choice
+		}
+		if batch != nil {
+			// Ids above any stored item's: these are saved after every one of them.
+			batch.AddSig(sig, math.MaxInt64-int64(len(needs)-i), story.StoryGroup(n.Choice), it.Published)
+		}
+	}
+}
+
+// Added indexes the needs' items that were saved into a story.
+func (g *StoryGrouper) Added(needs []StoryNeed) {
+	g.ready()
+	for i := range needs {
+		if it := needs[i].Item; it.StoryID != 0 {
+			g.ix.AddSig(g.signature(it), it.ID, it.StoryID, it.Published)
+		}
+	}
+	g.prune()
+}
+
 // Len is the number of indexed items.
 func (g *StoryGrouper) Len() int {
 	g.ready()
@@ -146,8 +201,6 @@ func (g *StoryGrouper) prune() {
 	}
 	g.mu.Unlock()
 	if due {
-		// Items are at most this old when first seen and still fresh enough to
-		// group; a day of slack keeps late arrivals' partners.
-		g.ix.Prune(now.Add(-g.window - 24*time.Hour))
+		g.ix.Prune(g.cfg.Horizon(now))
 	}
 }

@@ -3,6 +3,7 @@ package aggregate
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -83,5 +84,117 @@ func TestGrouperLoadsOnFirstUse(t *testing.T) {
 	g.Add(&it, id)
 	if calls != 2 {
 		t.Errorf("loaded again after success: %d calls", calls)
+	}
+}
+
+// TestAssignGroupsAsOneAtATime checks that deciding the stories of a save's items
+// before it (Assign, with the index of stored items and one of the items before
+// each) groups them as looking each one up and adding it in turn did, and that a
+// report of the same URL goes with it.
+func TestAssignGroupsAsOneAtATime(t *testing.T) {
+	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	stored := groupItems(40, now.Add(-2*time.Hour))
+	topics := [][2]string{
+		{"Commerce revises export licences for Nvidia H20 chips", "Licence holders must report every shipment of H20 accelerators to China within 30 days."},
+		{"Fair Trade Commission fines Kakao 27 billion won over ranking algorithm", "Regulators said the platform pushed its own taxi service ahead of rivals in search results."},
+		{"Education ministry bans generative chatbots from university exams", "Universities must block ChatGPT and similar tools during tests from the spring semester."},
+		{"Copyright office registers first script written with an AI assistant", "The registration covers only the human author's edits, the office said in a ruling."},
+	}
+	var batch []Item
+	for i := range 24 {
+		tp := topics[i%len(topics)]
+		batch = append(batch, Item{Title: fmt.Sprintf("%s (report %d)", tp[0], i),
+			Summary:   tp[1],
+			URL:       fmt.Sprintf("https://news.example/%d", i),
+			Published: now.Add(-time.Duration(i) * time.Minute)})
+	}
+	batch[7].URL = batch[2].URL      // the same article from two sources
+	for _, i := range []int{5, 14} { // later reports of stored stories
+		batch[i].Title, batch[i].Summary = stored[i].Title+", a late report", stored[i].Summary
+	}
+
+	g := NewStoryGrouper(story.DefaultConfig()).WithClock(clock)
+	ref := NewStoryGrouper(story.DefaultConfig()).WithClock(clock)
+	for i := range stored {
+		a, b := stored[i], stored[i]
+		g.Add(&a, a.StoryID)
+		ref.Add(&b, b.StoryID)
+	}
+	label := func(story int64, first int) string {
+		if story > 0 {
+			return fmt.Sprint("S", story)
+		}
+		return fmt.Sprint("new", first)
+	}
+
+	// One at a time, as the store did inside its transaction: the same URL's
+	// story, else Find, else a new story; then Add.
+	want := make([]string, len(batch))
+	byURL := map[string]int64{}
+	newStory := map[int64]int{} // new story id -> the item that started it
+	for i := range batch {
+		it := batch[i]
+		it.ID = int64(1000 + i)
+		id, ok := byURL[it.URL]
+		if !ok {
+			id, _, ok = ref.Find(&it)
+		}
+		if !ok {
+			id = int64(5000 + i)
+			newStory[id] = i
+		}
+		byURL[it.URL] = id
+		ref.Add(&it, id)
+		if first, isNew := newStory[id]; isNew {
+			want[i] = label(0, first)
+		} else {
+			want[i] = label(id, 0)
+		}
+	}
+
+	items := slices.Clone(batch)
+	needs := make([]StoryNeed, len(items))
+	for i := range items {
+		needs[i] = StoryNeed{Item: &items[i]}
+	}
+	g.Assign(needs)
+	got := make([]string, len(items))
+	firstOf := map[int]int{}
+	for i, n := range needs {
+		if n.Choice.Story != 0 {
+			got[i] = label(n.Choice.Story, 0)
+			continue
+		}
+		if _, ok := firstOf[n.Choice.Group]; !ok {
+			firstOf[n.Choice.Group] = i
+		}
+		got[i] = label(0, firstOf[n.Choice.Group])
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Assign grouped\n%q\none at a time\n%q", got, want)
+	}
+	if got[7] != got[2] || needs[7].Choice.Similarity != 1 {
+		t.Errorf("the same URL: %q %+v, want %q with similarity 1", got[7], needs[7].Choice, got[2])
+	}
+	groupsFound := 0
+	for _, w := range want {
+		if w[0] == 'n' {
+			groupsFound++
+		}
+	}
+	if groupsFound == 0 || groupsFound == len(want) {
+		t.Fatalf("the test data should start some stories and join others: %q", want)
+	}
+
+	// Saved, the items are indexed as members of their stories.
+	before := g.Len()
+	for i := range items {
+		items[i].ID, items[i].StoryID = int64(1000+i), int64(1+i%3)
+	}
+	items[0].StoryID = 0 // not saved
+	g.Added(needs)
+	if g.Len() != before+len(items)-1 {
+		t.Errorf("Added indexed %d items, want %d", g.Len()-before, len(items)-1)
 	}
 }

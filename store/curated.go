@@ -156,26 +156,6 @@ func (s *Store) StoryItems(ctx context.Context, since time.Time) ([]aggregate.It
 	return out, nil
 }
 
-// StoryMember is one item of a story, as `gleaner stories` shows it.
-type StoryMember struct {
-	ItemID     int64
-	Source     string
-	Title      string
-	URL        string
-	Published  time.Time
-	Similarity float64 // to the story when it joined; 1 for the item that started it or the same URL
-	Lead       bool
-}
-
-// Story is a story with its members.
-type Story struct {
-	ID      int64
-	EntryID string
-	Visible bool
-	Updated time.Time
-	Members []StoryMember
-}
-
 // relatedQuery lists the members of stories ids. It repeats story_id != 0 so
 // that the partial index items_story serves it (TestQueriesUseIndexes).
 func relatedQuery(ids []string) string {
@@ -194,16 +174,16 @@ const recentStoriesQuery = `SELECT st.id, st.entry_id, st.visible, st.updated, s
 
 // RecentStories lists the most recently updated stories with more than one
 // member, with their members, so a user can see why items were grouped.
-func (s *Store) RecentStories(ctx context.Context, limit int) ([]Story, error) {
+func (s *Store) RecentStories(ctx context.Context, limit int) ([]aggregate.Story, error) {
 	rows, err := s.r.QueryContext(ctx, recentStoriesQuery, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: recent stories: %w", err)
 	}
 	defer rows.Close()
-	var out []Story
+	var out []aggregate.Story
 	for rows.Next() {
-		var st Story
-		var m StoryMember
+		var st aggregate.Story
+		var m aggregate.StoryMember
 		var visible int
 		var updated, lead, published int64
 		if err := rows.Scan(&st.ID, &st.EntryID, &visible, &updated, &lead, &m.ItemID, &m.Source, &m.Title, &m.URL, &published, &m.Similarity); err != nil {

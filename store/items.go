@@ -13,6 +13,7 @@ import (
 
 	"github.com/cespare/xxhash/v2"
 	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/aggregate/story"
 )
 
 // hash64 is the stored 64-bit form of identities and bodies: FNV-1a over the
@@ -75,17 +76,37 @@ func b2i(b bool) int {
 
 // Save stores a batch of poll outcomes in one transaction: each source's fetch
 // state and validators together with the items its response produced, so that
-// either both land or neither does. New items the filter kept join a story: the
-// story of the same article URL from another source, else the one g finds (g may
-// be nil), else a new one. It reports per-source counts and whether the curated
-// set may have changed.
+// either both land or neither does. New items the filter kept join a story:
+// before the transaction, the store looks up which items are new or changed and
+// the stories of their URLs, and g (which may be nil) decides the story of each
+// one that needs it (see aggregate.Grouper); without g, an item joins the story
+// of the same article URL from another source, else starts one. It reports
+// per-source counts and whether the curated set may have changed.
 func (s *Store) Save(ctx context.Context, batch []aggregate.Fetched, g aggregate.Grouper) ([]aggregate.SaveStats, bool, error) {
+	p, err := s.plan(ctx, batch, g != nil)
+	if err != nil {
+		return nil, false, fmt.Errorf("store: save: %w", err)
+	}
+	if g != nil && len(p.needs) > 0 {
+		g.Assign(p.needs)
+	}
+	stats, changed, err := s.write(ctx, batch, p)
+	if err != nil {
+		return nil, false, err
+	}
+	if g != nil && len(p.needs) > 0 {
+		g.Added(p.needs)
+	}
+	return stats, changed, nil
+}
+
+func (s *Store) write(ctx context.Context, batch []aggregate.Fetched, p *plan) ([]aggregate.SaveStats, bool, error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, false, fmt.Errorf("store: save: %w", err)
 	}
 	defer tx.Rollback()
-	w, err := newWriter(ctx, tx, g)
+	w, err := newWriter(ctx, tx, p)
 	if err != nil {
 		return nil, false, fmt.Errorf("store: save: %w", err)
 	}
@@ -94,14 +115,9 @@ func (s *Store) Save(ctx context.Context, batch []aggregate.Fetched, g aggregate
 	for i := range batch {
 		f := &batch[i]
 		st := aggregate.SaveStats{SourceID: f.State.SourceID, Seen: len(f.Items)}
-		known, err := w.known(ctx, f.State.SourceID, f.Items)
-		if err != nil {
-			return nil, false, fmt.Errorf("store: save items of source %d: %w", f.State.SourceID, err)
-		}
 		for j := range f.Items {
 			it := &f.Items[j]
-			it.SourceID = f.State.SourceID
-			if err := w.saveItem(ctx, it, &st, known); err != nil {
+			if err := w.saveItem(ctx, it, &st, &p.polls[i], j); err != nil {
 				return nil, false, fmt.Errorf("store: save item %q of source %d: %w", it.Key, it.SourceID, err)
 			}
 		}
@@ -110,117 +126,13 @@ func (s *Store) Save(ctx context.Context, batch []aggregate.Fetched, g aggregate
 		}
 		stats[i] = st
 	}
-	for id := range w.touched {
-		var err error
-		if js := w.joins[id]; len(js) > 0 && !w.full[id] {
-			err = w.stories.join(ctx, id, js)
-		} else {
-			err = w.stories.recompute(ctx, id)
-		}
-		if err != nil {
-			return nil, false, fmt.Errorf("store: save: %w", err)
-		}
+	if err := w.stories.finish(ctx); err != nil {
+		return nil, false, fmt.Errorf("store: save: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, false, fmt.Errorf("store: save: commit: %w", err)
 	}
 	return stats, w.changed, nil
-}
-
-// writer holds the statements one Save prepares once and runs per item.
-type writer struct {
-	tx         *sql.Tx
-	g          aggregate.Grouper
-	stmts      []*sql.Stmt
-	lookup     *sql.Stmt
-	insert     *sql.Stmt
-	update     *sql.Stmt
-	byURL      *sql.Stmt
-	setItem    *sql.Stmt // story of a stored item
-	story      *sql.Stmt // new story
-	entry      *sql.Stmt // story by entry id
-	exists     *sql.Stmt
-	oldText    *sql.Stmt
-	rehash     *sql.Stmt
-	state      *sql.Stmt // a source's fetch state
-	sourceRank *sql.Stmt
-	touched    map[int64]bool // stories to bring up to date before commit
-	reasons    []byte         // reasonsJSON buffer, reused for every item
-	// joins are the new curated members of touched stories; a story touched
-	// only by them is brought up to date from its row (see storyStmts.join),
-	// others (in full) from all their members.
-	joins   map[int64][]member
-	full    map[int64]bool
-	stories storyStmts
-	srcs    map[int64]source
-	nextID  int64 // id of the next new item
-	changed bool
-}
-
-func newWriter(ctx context.Context, tx *sql.Tx, g aggregate.Grouper) (*writer, error) {
-	w := &writer{tx: tx, g: g, touched: map[int64]bool{}, joins: map[int64][]member{}, full: map[int64]bool{},
-		srcs: map[int64]source{}, stories: storyStmts{tx: tx}}
-	prepare := func(dst **sql.Stmt, query string) error {
-		st, err := tx.PrepareContext(ctx, query)
-		if err != nil {
-			return err
-		}
-		*dst = st
-		w.stmts = append(w.stmts, st)
-		return nil
-	}
-	// One look-up per poll tells new items from stored ones, and a stored
-	// one's text from its hash, before any text is bound: most items of a poll
-	// are already stored and unchanged. Tombstones keep items deleted by
-	// retention from coming back.
-	err := errors.Join(
-		prepare(&w.lookup, `SELECT j.value, t.key_hash IS NOT NULL, i.id, i.body_hash, i.hash_v, i.story_id, i.first_seen, i.fresh
-			FROM json_each(?2) j
-			LEFT JOIN items i ON i.source_id = ?1 AND i.key_hash = j.value
-			LEFT JOIN tombstones t ON t.source_id = ?1 AND t.key_hash = j.value
-			WHERE i.id IS NOT NULL OR t.key_hash IS NOT NULL`),
-		// New items get their id from the writer (the one connection that
-		// inserts), so that a curated item's story is known before the row is
-		// written, and the row is written once.
-		prepare(&w.insert, `INSERT INTO items(id, source_id, key_hash, url_hash, body_hash, guid, url, title,
-			summary, content, author, lang, published, updated, first_seen, match, fresh, score, reasons, facets, body_text,
-			story_id, similarity, hash_v)
-			VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, `+
-			strconv.Itoa(bodyHashVersion)+`)`),
-		// A revised item keeps its identity, first-seen time and freshness.
-		prepare(&w.update, `UPDATE items SET url_hash = ?2, body_hash = ?3, guid = ?4, url = ?5, title = ?6,
-			summary = ?7, content = ?8, author = ?9, lang = ?10, published = ?11, updated = ?12,
-			match = ?13, score = ?14, reasons = ?15, facets = ?16, body_text = ?17, hash_v = `+strconv.Itoa(bodyHashVersion)+`
-			WHERE id = ?1`),
-		// A row hashed by an earlier version: its text, to tell a revision from
-		// a new hash of the same text, and the silent update when it is the same.
-		prepare(&w.oldText, `SELECT url, title, summary, body_text, author, published FROM items WHERE id = ?`),
-		prepare(&w.rehash, `UPDATE items SET body_hash = ?2, content = ?3, hash_v = `+strconv.Itoa(bodyHashVersion)+` WHERE id = ?1`),
-		prepare(&w.byURL, byURLQuery),
-		prepare(&w.setItem, `UPDATE items SET story_id = ?, similarity = ? WHERE id = ?`),
-		prepare(&w.story, `INSERT INTO stories(entry_id, lead_item_id, source_id, published, first_seen, updated,
-			lang, facets, members, visible) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, 1)
-			ON CONFLICT(entry_id) DO NOTHING RETURNING id`),
-		prepare(&w.entry, `SELECT id FROM stories WHERE entry_id = ?`),
-		prepare(&w.exists, `SELECT count(*) FROM stories WHERE id = ?`),
-		prepare(&w.state, saveStateQuery),
-		prepare(&w.sourceRank, `SELECT url, rank FROM sources WHERE id = ?`),
-	)
-	if err == nil {
-		err = tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) + 1 FROM items").Scan(&w.nextID)
-	}
-	if err != nil {
-		w.close()
-		return nil, err
-	}
-	return w, nil
-}
-
-func (w *writer) close() {
-	for _, st := range w.stmts {
-		st.Close()
-	}
-	w.stories.close()
 }
 
 // stored is what Save needs to know of an item already stored, or deleted.
@@ -229,24 +141,135 @@ type stored struct {
 	hashV                            int64 // bodyHashVersion of bodyHash
 	fresh                            bool
 	tombstone                        bool // deleted by retention, no row
+	sameText                         bool // hashed by an earlier version, and its text is unchanged
 }
 
-// known looks up, in one query, which of a poll's items source already has
-// (or had), by identity.
-func (w *writer) known(ctx context.Context, source int64, items []aggregate.Item) (map[int64]stored, error) {
-	if len(items) == 0 {
-		return nil, nil
+// plan is what Save looks up before its write transaction.
+type plan struct {
+	polls []pollPlan
+	needs []aggregate.StoryNeed
+}
+
+// pollPlan is what the store holds of one poll's items.
+type pollPlan struct {
+	known  map[int64]stored // by key hash
+	hashes []int64          // each item's key hash and body hash
+	bodies []int64
+	need   []int32 // per item: 1 + its index in plan.needs, or 0
+}
+
+// plan looks up, before the write transaction, what the store holds of each item of
+// batch, and which curated items need a story (new ones, and stored ones that
+// changed and have none), with the stories of their URLs when urls is set.
+// The transaction that follows re-checks what may have changed meanwhile:
+// another process storing the same item, retention deleting a story.
+func (s *Store) plan(ctx context.Context, batch []aggregate.Fetched, urls bool) (*plan, error) {
+	p := &plan{polls: make([]pollPlan, len(batch))}
+	items := 0
+	for i := range batch {
+		items += len(batch[i].Items)
 	}
-	keys := make([]byte, 0, 2+21*len(items))
+	if items == 0 {
+		return p, nil
+	}
+	// The writer's connection, outside any transaction: its page cache holds
+	// what it wrote last, which a reader's loses with every commit.
+	tx, err := s.w.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Close()
+	// One look-up per poll tells new items from stored ones, and a stored
+	// one's text from its hash, before any text is bound: most items of a poll
+	// are already stored and unchanged. Tombstones keep items deleted by
+	// retention from coming back.
+	lookup, err := tx.PrepareContext(ctx, `SELECT j.value, t.key_hash IS NOT NULL, i.id, i.body_hash, i.hash_v, i.story_id, i.first_seen, i.fresh
+			FROM json_each(?2) j
+			LEFT JOIN items i ON i.source_id = ?1 AND i.key_hash = j.value
+			LEFT JOIN tombstones t ON t.source_id = ?1 AND t.key_hash = j.value
+			WHERE i.id IS NOT NULL OR t.key_hash IS NOT NULL`)
+	if err != nil {
+		return nil, err
+	}
+	defer lookup.Close()
+	var oldText *sql.Stmt
+	defer func() {
+		if oldText != nil {
+			oldText.Close()
+		}
+	}()
+	for i := range batch {
+		f := &batch[i]
+		pp := &p.polls[i]
+		n := len(f.Items)
+		pp.hashes, pp.bodies, pp.need = make([]int64, n), make([]int64, n), make([]int32, n)
+		for j := range f.Items {
+			f.Items[j].SourceID = f.State.SourceID
+			pp.hashes[j] = hash64(f.Items[j].Key)
+			pp.bodies[j] = bodyHash(&f.Items[j])
+		}
+		if pp.known, err = known(ctx, lookup, f.State.SourceID, pp.hashes); err != nil {
+			return nil, fmt.Errorf("items of source %d: %w", f.State.SourceID, err)
+		}
+		seen := make(map[int64]bool, n)
+		for j := range f.Items {
+			it, kh := &f.Items[j], pp.hashes[j]
+			if seen[kh] {
+				continue // the same key again in one poll: the same item, saved after the first
+			}
+			seen[kh] = true
+			old, found := pp.known[kh]
+			var needs bool
+			switch {
+			case old.tombstone:
+			case found && old.hashV == bodyHashVersion && old.bodyHash == pp.bodies[j]:
+			case found && old.hashV != bodyHashVersion:
+				if oldText == nil {
+					if oldText, err = tx.PrepareContext(ctx, oldTextQuery); err != nil {
+						return nil, err
+					}
+				}
+				same, err := sameText(ctx, oldText, old.id, it)
+				if err != nil {
+					return nil, err
+				}
+				old.sameText = same
+				pp.known[kh] = old
+				needs = !same && old.storyID == 0 && it.Verdict.Match && old.fresh
+			case found:
+				needs = old.storyID == 0 && it.Verdict.Match && old.fresh
+			default:
+				needs = it.Verdict.Match && it.Fresh
+			}
+			if !needs {
+				continue
+			}
+			it.ID = old.id // 0 for a new item: the URL look-up skips the item itself
+			p.needs = append(p.needs, aggregate.StoryNeed{Item: it})
+			pp.need[j] = int32(len(p.needs))
+		}
+	}
+	if urls && len(p.needs) > 0 {
+		if err := urlStories(ctx, tx, p.needs); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// known looks up, in one query, which of a poll's items source already has (or
+// had), by the hashes of their keys.
+func known(ctx context.Context, lookup *sql.Stmt, source int64, hashes []int64) (map[int64]stored, error) {
+	keys := make([]byte, 0, 2+21*len(hashes))
 	keys = append(keys, '[')
-	for i := range items {
+	for i, h := range hashes {
 		if i > 0 {
 			keys = append(keys, ',')
 		}
-		keys = strconv.AppendInt(keys, hash64(items[i].Key), 10)
+		keys = strconv.AppendInt(keys, h, 10)
 	}
 	keys = append(keys, ']')
-	rows, err := w.lookup.QueryContext(ctx, source, string(keys))
+	rows, err := lookup.QueryContext(ctx, source, string(keys))
 	if err != nil {
 		return nil, err
 	}
@@ -265,49 +288,140 @@ func (w *writer) known(ctx context.Context, source int64, items []aggregate.Item
 	return out, rows.Err()
 }
 
-// saveItem inserts a new item, or updates a stored one whose text changed;
-// known is what the poll's look-up found, and is kept up to date.
-func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate.SaveStats, known map[int64]stored) error {
-	kh := hash64(it.Key)
-	old, found := known[kh]
-	if old.tombstone {
-		return nil // deleted by retention: not stored again
+// A row hashed by an earlier version: its text, to tell a revision from a new
+// hash of the same text.
+const oldTextQuery = `SELECT url, title, summary, body_text, author, published FROM items WHERE id = ?`
+
+// sameText reports whether stored item id still has its text: the fields a reader
+// sees change (the HTML body aside, which earlier versions stored sanitised).
+func sameText(ctx context.Context, q *sql.Stmt, id int64, it *aggregate.Item) (bool, error) {
+	var url, title, summary, bodyText, author string
+	var published int64
+	if err := q.QueryRowContext(ctx, id).Scan(&url, &title, &summary, &bodyText, &author, &published); err != nil {
+		return false, fmt.Errorf("text of item %d: %w", id, err)
 	}
-	bh := bodyHash(it)
-	if found && old.hashV == bodyHashVersion && old.bodyHash == bh {
-		return nil // stored and unchanged
-	}
-	if found && old.hashV != bodyHashVersion {
-		same, err := w.sameText(ctx, old.id, it)
+	return url == it.URL && title == it.Title && summary == it.Summary && bodyText == it.BodyText &&
+		author == it.Author && published == unix(it.Published), nil
+}
+
+// writer holds the statements one Save prepares once and runs per item.
+type writer struct {
+	tx      *sql.Tx
+	p       *plan
+	stmts   []*sql.Stmt
+	insert  *sql.Stmt
+	update  *sql.Stmt
+	rehash  *sql.Stmt
+	setItem *sql.Stmt // story of a stored item
+	byURL   *sql.Stmt
+	state   *sql.Stmt // a source's fetch state
+	reasons []byte    // reasonsJSON buffer, reused for every item
+	stories *storyTx
+	groups  map[int]int64 // the story each new-story group of the plan started
+	nextID  int64         // id of the next new item
+	now     time.Time     // when stored items were revised
+	changed bool
+}
+
+func newWriter(ctx context.Context, tx *sql.Tx, p *plan) (*writer, error) {
+	w := &writer{tx: tx, p: p, stories: newStoryTx(tx), groups: map[int]int64{}, now: time.Now()}
+	prepare := func(dst **sql.Stmt, query string) error {
+		st, err := tx.PrepareContext(ctx, query)
 		if err != nil {
 			return err
 		}
-		if same {
-			// Hashed the old way, text unchanged: not a revision.
-			if _, err := w.rehash.ExecContext(ctx, old.id, bh, it.Content); err != nil {
-				return err
-			}
-			old.bodyHash, old.hashV = bh, bodyHashVersion
-			known[kh] = old
-			return nil
+		*dst = st
+		w.stmts = append(w.stmts, st)
+		return nil
+	}
+	err := errors.Join(
+		// New items get their id from the writer (the one connection that
+		// inserts), so that a curated item's story is known before the row is
+		// written, and the row is written once. An item another process stored
+		// since the plan's look-up is left as it is.
+		prepare(&w.insert, `INSERT INTO items(id, source_id, key_hash, url_hash, body_hash, guid, url, title,
+			summary, content, author, lang, published, updated, first_seen, match, fresh, score, reasons, facets, body_text,
+			story_id, similarity, hash_v)
+			VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, `+
+			strconv.Itoa(bodyHashVersion)+`) ON CONFLICT(source_id, key_hash) DO NOTHING`),
+		// A revised item keeps its identity, first-seen time and freshness.
+		prepare(&w.update, `UPDATE items SET url_hash = ?2, body_hash = ?3, guid = ?4, url = ?5, title = ?6,
+			summary = ?7, content = ?8, author = ?9, lang = ?10, published = ?11, updated = ?12,
+			match = ?13, score = ?14, reasons = ?15, facets = ?16, body_text = ?17, hash_v = `+strconv.Itoa(bodyHashVersion)+`
+			WHERE id = ?1`),
+		// The silent update of a row hashed the old way whose text is the same.
+		prepare(&w.rehash, `UPDATE items SET body_hash = ?2, content = ?3, hash_v = `+strconv.Itoa(bodyHashVersion)+` WHERE id = ?1`),
+		prepare(&w.setItem, `UPDATE items SET story_id = ?, similarity = ? WHERE id = ?`),
+		prepare(&w.byURL, byURLQuery),
+		prepare(&w.state, saveStateQuery),
+	)
+	if err == nil {
+		err = tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) + 1 FROM items").Scan(&w.nextID)
+	}
+	if err != nil {
+		w.close()
+		return nil, err
+	}
+	return w, nil
+}
+
+func (w *writer) close() {
+	for _, st := range w.stmts {
+		st.Close()
+	}
+	w.stories.close()
+}
+
+// choice is the story decided for item j of a poll before the transaction;
+// the zero Choice (undecided) for an item the plan did not see as needing one.
+func (w *writer) choice(pp *pollPlan, j int) story.Choice {
+	if k := pp.need[j]; k > 0 {
+		return w.p.needs[k-1].Choice
+	}
+	return story.Choice{}
+}
+
+// saveItem inserts a new item, or updates a stored one whose text changed, as
+// the plan found them; the plan's look-up is kept up to date.
+func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate.SaveStats, pp *pollPlan, j int) error {
+	kh, bh := pp.hashes[j], pp.bodies[j]
+	known := pp.known
+	old, found := known[kh]
+	switch {
+	case old.tombstone:
+		return nil // deleted by retention: not stored again
+	case found && old.hashV == bodyHashVersion && old.bodyHash == bh:
+		return nil // stored and unchanged
+	case found && old.sameText:
+		// Hashed the old way, text unchanged: not a revision.
+		if _, err := w.rehash.ExecContext(ctx, old.id, bh, it.Content); err != nil {
+			return err
 		}
+		old.bodyHash, old.hashV, old.sameText = bh, bodyHashVersion, false
+		known[kh] = old
+		return nil
 	}
 	w.reasons = reasonsJSON(w.reasons[:0], it.Verdict.Reasons)
 	reasons := w.reasons
-	var err error
 	uh, facets := urlHash(it.URL), joinFacets(it.Verdict.Facets)
 	if !found {
 		it.ID = w.nextID
-		var sim float64
+		var place placement
 		if it.Verdict.Match && it.Fresh {
-			if it.StoryID, sim, err = w.findStory(ctx, it); err != nil {
+			var err error
+			if place, err = w.place(ctx, it, w.choice(pp, j)); err != nil {
 				return err
 			}
+			it.StoryID = place.story
 		}
-		_, err := w.insert.ExecContext(ctx, it.ID, it.SourceID, kh, uh, bh, it.GUID, it.URL, it.Title, it.Summary, it.Content,
+		res, err := w.insert.ExecContext(ctx, it.ID, it.SourceID, kh, uh, bh, it.GUID, it.URL, it.Title, it.Summary, it.Content,
 			it.Author, it.Lang, unix(it.Published), unix(it.Updated), unix(it.FirstSeen), b2i(it.Verdict.Match), b2i(it.Fresh),
-			it.Verdict.Score, string(reasons), facets, it.BodyText, it.StoryID, sim)
+			it.Verdict.Score, string(reasons), facets, it.BodyText, it.StoryID, place.similarity)
 		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			it.ID, it.StoryID = 0, 0 // stored meanwhile by another process
 			return err
 		}
 		w.nextID++
@@ -317,31 +431,34 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 		if it.Verdict.Match {
 			st.Kept++
 		}
-		if it.StoryID != 0 && w.g != nil {
-			w.g.Add(it, it.StoryID)
+		if it.StoryID != 0 {
+			return w.placed(ctx, it, place)
 		}
 		return nil
 	}
 	// Already stored, and its text changed.
 	it.ID = old.id
-	_, err = w.update.ExecContext(ctx, it.ID, uh, bh, it.GUID, it.URL, it.Title, it.Summary, it.Content,
+	res, err := w.update.ExecContext(ctx, it.ID, uh, bh, it.GUID, it.URL, it.Title, it.Summary, it.Content,
 		it.Author, it.Lang, unix(it.Published), unix(it.Updated), b2i(it.Verdict.Match), it.Verdict.Score,
 		string(reasons), facets, it.BodyText)
 	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		it.ID = 0 // deleted meanwhile by retention
 		return err
 	}
 	st.Changed++
 	it.StoryID, it.FirstSeen, it.Fresh = old.storyID, fromUnix(old.firstSeen), old.fresh
 	switch {
 	case it.StoryID != 0:
-		if _, err := w.tx.ExecContext(ctx, "UPDATE stories SET updated = max(updated, ?) WHERE id = ?", time.Now().Unix(), it.StoryID); err != nil {
+		// Its verdict or date may have changed.
+		if err := w.stories.recompute(ctx, it.StoryID, w.now); err != nil {
 			return err
 		}
-		w.touched[it.StoryID] = true
-		w.full[it.StoryID] = true // its verdict or date may have changed
 		w.changed = true
 	case it.Verdict.Match && it.Fresh:
-		if err := w.assignStory(ctx, it); err != nil {
+		if err := w.assignStory(ctx, it, w.choice(pp, j)); err != nil {
 			return err
 		}
 	}
@@ -350,312 +467,81 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 	return nil
 }
 
-// sameText reports whether stored item id still has its text: the fields a reader
-// sees change (the HTML body aside, which earlier versions stored sanitised).
-func (w *writer) sameText(ctx context.Context, id int64, it *aggregate.Item) (bool, error) {
-	var url, title, summary, bodyText, author string
-	var published int64
-	if err := w.oldText.QueryRowContext(ctx, id).Scan(&url, &title, &summary, &bodyText, &author, &published); err != nil {
-		return false, fmt.Errorf("text of item %d: %w", id, err)
-	}
-	return url == it.URL && title == it.Title && summary == it.Summary && bodyText == it.BodyText &&
-		author == it.Author && published == unix(it.Published), nil
+// placement is the story an item is saved into.
+type placement struct {
+	story      int64
+	similarity float64
+	start      bool // a new story, id reserved, started by the item
+	group      int  // the plan's new-story group it belongs to, if any
 }
 
-// assignStory puts a stored, curated item into a story.
-func (w *writer) assignStory(ctx context.Context, it *aggregate.Item) error {
-	storyID, sim, err := w.findStory(ctx, it)
-	if err != nil {
-		return err
-	}
-	it.StoryID = storyID
-	if _, err := w.setItem.ExecContext(ctx, storyID, sim, it.ID); err != nil {
-		return err
-	}
-	if w.g != nil {
-		w.g.Add(it, storyID)
-	}
-	return nil
-}
-
-// findStory returns the story a curated item joins, and its similarity to it:
-// the story of the same article URL from another source, else the one the
-// grouper finds, else a new story led by it. it.ID must be set; the item's row
-// may not be written yet.
-func (w *writer) findStory(ctx context.Context, it *aggregate.Item) (int64, float64, error) {
+// place returns the story a curated item joins, as c decided: an existing
+// story, or the one its group started earlier in this save, or, undecided, the
+// story of a stored item with its URL; else (or when the story decided is gone)
+// a new story, whose id is reserved here and started once the item is saved.
+// it.ID must be set; the item's row may not be written yet.
+func (w *writer) place(ctx context.Context, it *aggregate.Item, c story.Choice) (placement, error) {
 	w.changed = true
-	var storyID int64
-	var sim float64
-	if it.URL != "" {
-		err := w.byURL.QueryRowContext(ctx, urlHash(it.URL), it.ID).Scan(&storyID)
+	switch {
+	case c.Story != 0:
+		ok, err := w.stories.exists(ctx, c.Story)
+		if err != nil || ok {
+			return placement{story: c.Story, similarity: c.Similarity}, err
+		}
+		// Deleted since it was chosen (retention): a story of its own.
+		c = story.Choice{}
+	case c.Group != 0:
+		if id := w.groups[c.Group]; id != 0 {
+			return placement{story: id, similarity: c.Similarity}, nil
+		}
+	case it.URL != "":
+		var id int64
+		err := w.byURL.QueryRowContext(ctx, urlHash(it.URL), it.ID).Scan(&id)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return 0, 0, err
+			return placement{}, err
 		}
-		if storyID != 0 {
-			sim = 1
-		}
-	}
-	if storyID == 0 && w.g != nil {
-		if id, similarity, ok := w.g.Find(it); ok {
-			// The index may hold a story whose transaction was rolled back.
-			var exists int
-			if err := w.exists.QueryRowContext(ctx, id).Scan(&exists); err != nil {
-				return 0, 0, err
-			}
-			if exists > 0 {
-				storyID, sim = id, similarity
-			}
+		if id != 0 {
+			return placement{story: id, similarity: 1}, nil
 		}
 	}
-	if storyID == 0 {
-		id, created, err := w.newStory(ctx, it)
-		if err != nil || created {
-			return id, 1, err
-		}
-		storyID, sim = id, 1
-	}
-	if err := w.join(ctx, storyID, it); err != nil {
-		return 0, 0, err
-	}
-	return storyID, sim, nil
+	id, err := w.stories.reserve(ctx)
+	return placement{story: id, similarity: 1, start: true, group: c.Group}, err
 }
 
-// source is what Save needs of an item's source.
-type source struct {
-	url  string
-	rank int
-}
-
-func (w *writer) source(ctx context.Context, id int64) (source, error) {
-	src, ok := w.srcs[id]
-	if !ok {
-		if err := w.sourceRank.QueryRowContext(ctx, id).Scan(&src.url, &src.rank); err != nil {
-			return src, fmt.Errorf("source of item: %w", err)
-		}
-		w.srcs[id] = src
+// placed records a saved item's place in its story: it starts the story, or
+// joins it. Starting may find the story of another source's item with the same
+// URI id instead, which the item then joins.
+func (w *writer) placed(ctx context.Context, it *aggregate.Item, p placement) error {
+	if !p.start {
+		return w.stories.join(ctx, p.story, it)
 	}
-	return src, nil
-}
-
-// join notes that the curated item it joins an existing story.
-func (w *writer) join(ctx context.Context, storyID int64, it *aggregate.Item) error {
-	src, err := w.source(ctx, it.SourceID)
+	id, err := w.stories.start(ctx, p.story, it)
 	if err != nil {
 		return err
 	}
-	w.touched[storyID] = true
-	w.joins[storyID] = append(w.joins[storyID], member{id: it.ID, source: it.SourceID, published: unix(it.Published),
-		firstSeen: unix(it.FirstSeen), lang: it.Lang, facets: joinFacets(it.Verdict.Facets), curated: true, rank: src.rank})
-	return nil
-}
-
-// newStory starts a story led by it, and reports whether it did. Two sources
-// carrying the same URI id publish the same article, so an existing story with
-// that entry id is returned instead.
-func (w *writer) newStory(ctx context.Context, it *aggregate.Item) (int64, bool, error) {
-	src, err := w.source(ctx, it.SourceID)
-	if err != nil {
-		return 0, false, err
-	}
-	entryID := aggregate.EntryID(src.url, *it)
-	var id int64
-	err = w.story.QueryRowContext(ctx, entryID, it.ID, it.SourceID, unix(it.Published), unix(it.FirstSeen), unix(it.FirstSeen), it.Lang,
-		joinFacets(it.Verdict.Facets)).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		err = w.entry.QueryRowContext(ctx, entryID).Scan(&id)
-		return id, false, err
-	}
-	return id, err == nil, err
-}
-
-// recomputeStory derives a story's lead, dates, facets and visibility from its
-// members: the lead is the earliest published curated member, ties going to the
-// source ranked first in the config. A story with no members left is deleted.
-func recomputeStory(ctx context.Context, tx *sql.Tx, id int64) error {
-	r := storyStmts{tx: tx}
-	defer r.close()
-	return r.recompute(ctx, id)
-}
-
-// storyStmts are the statements of recomputeStory, prepared on first use, for
-// a transaction that recomputes many stories.
-type storyStmts struct {
-	tx                            *sql.Tx
-	members, remove, update, lead *sql.Stmt
-}
-
-func (r *storyStmts) prepare(ctx context.Context) error {
-	if r.members != nil {
-		return nil
-	}
-	var err error
-	if r.members, err = r.tx.PrepareContext(ctx, storyMembersQuery); err != nil {
-		return err
-	}
-	if r.remove, err = r.tx.PrepareContext(ctx, "DELETE FROM stories WHERE id = ?"); err != nil {
-		return err
-	}
-	if r.update, err = r.tx.PrepareContext(ctx, `UPDATE stories SET lead_item_id = ?, source_id = ?, published = ?, first_seen = ?,
-		updated = max(updated, ?), lang = ?, facets = ?, members = ?, visible = ? WHERE id = ?`); err != nil {
-		return err
-	}
-	r.lead, err = r.tx.PrepareContext(ctx, storyLeadQuery)
-	return err
-}
-
-// The queries that find items by story or URL repeat story_id != 0, word for
-// word, so that the partial indexes items_story and items_url (migrations 004
-// and 005) serve them: a bound story_id = ? does not imply it.
-// TestQueriesUseIndexes checks each plan.
-const (
-	byURLQuery        = `SELECT story_id FROM items WHERE url_hash = ? AND story_id != 0 AND id != ? LIMIT 1`
-	storyMembersQuery = `SELECT i.id, i.source_id, i.published, i.first_seen, i.lang, i.facets, i.match, i.fresh, s.rank
-		FROM items i JOIN sources s ON s.id = i.source_id WHERE i.story_id = ? AND i.story_id != 0`
-	storyLeadQuery = `SELECT st.lead_item_id, st.source_id, st.published, st.first_seen, st.lang, st.facets,
-		st.members, st.visible, s.rank,
-		(SELECT count(*) FROM items i WHERE i.story_id = st.id AND i.story_id != 0 AND i.published = st.published AND i.id != st.lead_item_id)
-		FROM stories st JOIN sources s ON s.id = st.source_id WHERE st.id = ?`
-)
-
-// join brings story id up to date after new curated members joined it, from
-// its row rather than from all its members: the lead can only change to one of
-// them, the facets only grow, and so on. It gives what recompute would, and
-// falls back to it when another member (new or not) was published in the same
-// second as the lead: such ties are decided by the sources' ranks, which the
-// config may have changed since the lead was chosen.
-func (r *storyStmts) join(ctx context.Context, id int64, joined []member) error {
-	if err := r.prepare(ctx); err != nil {
-		return fmt.Errorf("story %d: %w", id, err)
-	}
-	var lead member
-	var n, visible int
-	var ties int
-	err := r.lead.QueryRowContext(ctx, id).Scan(&lead.id, &lead.source, &lead.published, &lead.firstSeen, &lead.lang,
-		&lead.facets, &n, &visible, &lead.rank, &ties)
-	if err != nil {
-		return fmt.Errorf("story %d: %w", id, err)
-	}
-	if ties > 0 {
-		return r.recompute(ctx, id)
-	}
-	facets := map[string]bool{}
-	if visible != 0 {
-		for _, f := range strings.Fields(lead.facets) {
-			facets[f] = true
+	if id != p.story {
+		if _, err := w.setItem.ExecContext(ctx, id, 1.0, it.ID); err != nil {
+			return err
 		}
+		it.StoryID = id
 	}
-	var maxSeen int64
-	for i := range joined {
-		m := &joined[i]
-		if m.published == lead.published {
-			return r.recompute(ctx, id)
-		}
-		n++
-		maxSeen = max(maxSeen, m.firstSeen)
-		for _, f := range strings.Fields(m.facets) {
-			facets[f] = true
-		}
-		if visible == 0 || before(m, &lead) {
-			lead, visible = *m, 1
-		}
-	}
-	list := make([]string, 0, len(facets))
-	for f := range facets {
-		list = append(list, f)
-	}
-	_, err = r.update.ExecContext(ctx, lead.id, lead.source, lead.published, lead.firstSeen, maxSeen, lead.lang,
-		joinFacets(list), n, visible, id)
-	if err != nil {
-		return fmt.Errorf("story %d: %w", id, err)
+	if p.group != 0 {
+		w.groups[p.group] = id
 	}
 	return nil
 }
 
-func (r *storyStmts) close() {
-	for _, st := range []*sql.Stmt{r.members, r.remove, r.update, r.lead} {
-		if st != nil {
-			st.Close()
-		}
-	}
-}
-
-func (r *storyStmts) recompute(ctx context.Context, id int64) error {
-	if err := r.prepare(ctx); err != nil {
-		return fmt.Errorf("recompute story %d: %w", id, err)
-	}
-	rows, err := r.members.QueryContext(ctx, id)
+// assignStory puts a stored, curated item into the story c decided.
+func (w *writer) assignStory(ctx context.Context, it *aggregate.Item, c story.Choice) error {
+	p, err := w.place(ctx, it, c)
 	if err != nil {
-		return fmt.Errorf("recompute story %d: %w", id, err)
-	}
-	defer rows.Close()
-	var lead, any *member
-	n := 0
-	var maxSeen int64
-	facetSet := map[string]bool{}
-	for rows.Next() {
-		var m member
-		var match, fresh int
-		if err := rows.Scan(&m.id, &m.source, &m.published, &m.firstSeen, &m.lang, &m.facets, &match, &fresh, &m.rank); err != nil {
-			return fmt.Errorf("recompute story %d: %w", id, err)
-		}
-		m.curated = match != 0 && fresh != 0
-		n++
-		maxSeen = max(maxSeen, m.firstSeen)
-		if any == nil || before(&m, any) {
-			mm := m
-			any = &mm
-		}
-		if m.curated {
-			for _, f := range strings.Fields(m.facets) {
-				facetSet[f] = true
-			}
-			if lead == nil || before(&m, lead) {
-				mm := m
-				lead = &mm
-			}
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("recompute story %d: %w", id, err)
-	}
-	rows.Close()
-	if n == 0 {
-		_, err := r.remove.ExecContext(ctx, id)
 		return err
 	}
-	visible := 1
-	if lead == nil {
-		lead, visible = any, 0
+	it.StoryID = p.story
+	if _, err := w.setItem.ExecContext(ctx, p.story, p.similarity, it.ID); err != nil {
+		return err
 	}
-	facets := make([]string, 0, len(facetSet))
-	for f := range facetSet {
-		facets = append(facets, f)
-	}
-	_, err = r.update.ExecContext(ctx, lead.id, lead.source, lead.published, lead.firstSeen, maxSeen, lead.lang, joinFacets(facets), n, visible, id)
-	if err != nil {
-		return fmt.Errorf("recompute story %d: %w", id, err)
-	}
-	return nil
-}
-
-// member is a story's item as recomputeStory weighs it.
-type member struct {
-	id, source, published, firstSeen int64
-	lang, facets                     string
-	curated                          bool
-	rank                             int
-}
-
-// before orders candidates for a story's lead: earliest published, then the
-// source ranked first in the config, then the item stored first.
-func before(a, b *member) bool {
-	if a.published != b.published {
-		return a.published < b.published
-	}
-	if a.rank != b.rank {
-		return a.rank < b.rank
-	}
-	return a.id < b.id
+	return w.placed(ctx, it, p)
 }
 
 // joinFacets stores facets as a space-separated list with spaces at both ends,

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/aggregate/story"
 )
 
 // The stored hashes must not change with the implementation: databases hold them.
@@ -297,4 +298,68 @@ func TestNewFileHasLargePagesAndIncrementalVacuum(t *testing.T) {
 	if page != pageSize || vacuum != 2 || mode != "wal" {
 		t.Fatalf("page size %d, auto_vacuum %d, journal %s; want %d, 2 (incremental), wal", page, vacuum, mode, pageSize)
 	}
+}
+
+// What Save looks up before its transaction may be stale by the time it
+// writes: another process stored the same item, or retention deleted the story
+// an item was to join. Neither fails the save or stores anything twice.
+func TestSaveWhenItsPlanWentStale(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	src := sync(t, s, "https://a.example/feed", "https://b.example/feed")
+	poll := func(i int, items ...aggregate.Item) []aggregate.Fetched {
+		return []aggregate.Fetched{{State: aggregate.FetchState{SourceID: src[i].ID}, Items: items}}
+	}
+	count := func(q string) int {
+		t.Helper()
+		var n int
+		if err := s.r.QueryRowContext(ctx, q).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	t.Run("stored by another process meanwhile", func(t *testing.T) {
+		batch := poll(0, item("a-1", "https://news.example/1", "summit: leaders meet", true, t0))
+		p, err := s.plan(ctx, batch, true)
+		if err != nil || len(p.needs) != 1 {
+			t.Fatalf("plan: %v, %d needs", err, len(p.needs))
+		}
+		if _, _, err := s.Save(ctx, poll(0, item("a-1", "https://news.example/1", "summit: leaders meet", true, t0)), nil); err != nil {
+			t.Fatal(err)
+		}
+		stats, _, err := s.write(ctx, batch, p)
+		if err != nil {
+			t.Fatalf("save after the item was stored meanwhile: %v", err)
+		}
+		if stats[0].New != 0 || batch[0].Items[0].StoryID != 0 {
+			t.Errorf("stats %+v, story %d; want the item left to the other save", stats[0], batch[0].Items[0].StoryID)
+		}
+		if n := count("SELECT count(*) FROM items"); n != 1 {
+			t.Errorf("%d items stored, want 1", n)
+		}
+		if n := count("SELECT count(*) FROM stories"); n != 1 {
+			t.Errorf("%d stories, want 1", n)
+		}
+	})
+
+	t.Run("the story chosen was deleted meanwhile", func(t *testing.T) {
+		batch := poll(1, item("b-1", "https://news.example/2", "summit: leaders agree", true, t0))
+		p, err := s.plan(ctx, batch, true)
+		if err != nil || len(p.needs) != 1 {
+			t.Fatalf("plan: %v, %d needs", err, len(p.needs))
+		}
+		p.needs[0].Choice = story.Choice{Story: 9999, Similarity: 0.5}
+		if _, _, err := s.write(ctx, batch, p); err != nil {
+			t.Fatal(err)
+		}
+		it := batch[0].Items[0]
+		if it.StoryID == 0 || it.StoryID == 9999 {
+			t.Fatalf("story %d, want a new one", it.StoryID)
+		}
+		e, err := s.Curated(ctx, aggregate.Query{Limit: 10})
+		if err != nil || len(e) != 2 {
+			t.Fatalf("curated: %v, %d entries, want 2", err, len(e))
+		}
+	})
 }

@@ -37,7 +37,7 @@ func TestQueriesUseIndexes(t *testing.T) {
 	}{
 		{"by URL", byURLQuery, "items_url", []any{1, 1}},
 		{"story members", storyMembersQuery, "items_story", []any{1}},
-		{"story lead", storyLeadQuery, "items_story", []any{1}},
+		{"story ties", storyTiesQuery, "items_story", []any{1, 0}},
 		{"related", relatedQuery([]string{"1", "2", "3"}), "items_story", nil},
 		{"recent stories", recentStoriesQuery, "items_story", []any{10}},
 	} {

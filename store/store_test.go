@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/aggregate/story"
 )
 
 func openTest(t *testing.T) *Store {
@@ -259,15 +260,44 @@ func b2f(b bool) float64 {
 	return 0
 }
 
-// fakeGrouper joins items whose titles share the word before ':'.
+// fakeGrouper joins items whose titles share the word before ':', with
+// similarity 0.5, by the rules the real one follows (story.Choose).
 type fakeGrouper struct{ by map[string]int64 }
 
 func (g *fakeGrouper) key(it *aggregate.Item) string { return strings.SplitN(it.Title, ":", 2)[0] }
-func (g *fakeGrouper) Find(it *aggregate.Item) (int64, float64, bool) {
-	id, ok := g.by[g.key(it)]
-	return id, 0.5, ok
+
+func (g *fakeGrouper) Assign(needs []aggregate.StoryNeed) {
+	batch, byURL := map[string]story.Choice{}, map[string]story.Choice{}
+	groups := 0
+	for i := range needs {
+		n := &needs[i]
+		k := g.key(n.Item)
+		m, found := story.Match{Similarity: 0.5}, false
+		if id, ok := g.by[k]; ok {
+			m.StoryID, found = id, true
+		} else if c, ok := batch[k]; ok {
+			m.StoryID, found = story.StoryGroup(c), true
+		}
+		n.Choice = story.Choose(byURL[n.Item.URL], n.URLStory, m, found, groups+1)
+		if n.Choice.Story == 0 {
+			groups = max(groups, n.Choice.Group)
+		}
+		if _, ok := batch[k]; !ok {
+			batch[k] = n.Choice
+		}
+		if _, ok := byURL[n.Item.URL]; !ok && n.Item.URL != "" {
+			byURL[n.Item.URL] = n.Choice
+		}
+	}
 }
-func (g *fakeGrouper) Add(it *aggregate.Item, story int64) { g.by[g.key(it)] = story }
+
+func (g *fakeGrouper) Added(needs []aggregate.StoryNeed) {
+	for _, n := range needs {
+		if n.Item.StoryID != 0 {
+			g.by[g.key(n.Item)] = n.Item.StoryID
+		}
+	}
+}
 
 func TestStoriesGrowWithStableIDs(t *testing.T) {
 	ctx := context.Background()

@@ -9,6 +9,10 @@
 // how well the anchors agree and discounts it by the time between the two (see Match). It
 // also scores a grouping against a labeled set (Evaluate). It is pure: no I/O, no clocks, no
 // randomness, so an index rebuilt from the store after a restart gives the same answers.
+//
+// It also holds every other rule of a story (state.go), as pure functions over values: which
+// story a new report joins (Choose), which member leads and what the story shows (Start,
+// Join, Recompute); the store only loads and saves what they decide.
 package story
 
 import (

@@ -149,7 +149,7 @@ func (a *App) grouperFor(cfg *Config) *aggregate.StoryGrouper {
 	load := func() ([]aggregate.Item, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		return a.Store.StoryItems(ctx, time.Now().Add(-sc.Window-24*time.Hour))
+		return a.Store.StoryItems(ctx, sc.Horizon(time.Now()))
 	}
 	report := func(n int, took time.Duration, err error) {
 		if err != nil {

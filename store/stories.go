@@ -1,0 +1,319 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/aggregate/story"
+)
+
+// storyTx loads and saves stories within one write transaction: a story's row is
+// read once, the members its rules ask for are loaded, and what aggregate/story
+// decides is written back once, before commit (see finish). Statements are
+// prepared on first use.
+type storyTx struct {
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt
+	work  map[int64]*storyWork
+	srcs  map[int64]source // source of an item: its URL (entry ids) and rank (leads)
+	next  int64            // id of the next new story; 0 until read
+}
+
+// storyWork is what one transaction does to a story.
+type storyWork struct {
+	st      story.State
+	found   bool           // the story's row exists (st is what it holds)
+	joined  []story.Member // new curated members
+	full    bool           // a member was revised or removed: recompute from every member
+	revised time.Time      // when, for full
+}
+
+// source is what stories need of an item's source.
+type source struct {
+	url  string
+	rank int
+}
+
+func newStoryTx(tx *sql.Tx) *storyTx {
+	return &storyTx{tx: tx, stmts: map[string]*sql.Stmt{}, work: map[int64]*storyWork{}, srcs: map[int64]source{}}
+}
+
+func (t *storyTx) close() {
+	for _, st := range t.stmts {
+		st.Close()
+	}
+}
+
+func (t *storyTx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := t.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := t.tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	t.stmts[query] = st
+	return st, nil
+}
+
+// The queries that find items by story or URL repeat story_id != 0, word for
+// word, so that the partial indexes items_story and items_url (migrations 004
+// and 005) serve them: a bound story_id = ? does not imply it.
+// TestQueriesUseIndexes checks each plan.
+const (
+	byURLQuery        = `SELECT story_id FROM items WHERE url_hash = ? AND story_id != 0 AND id != ? LIMIT 1`
+	memberColumns     = `i.id, i.source_id, i.published, i.first_seen, i.lang, i.facets, i.match, i.fresh, s.rank`
+	storyMembersQuery = `SELECT ` + memberColumns + ` FROM items i JOIN sources s ON s.id = i.source_id
+		WHERE i.story_id = ? AND i.story_id != 0`
+	storyTiesQuery = storyMembersQuery + ` AND i.published = ?`
+	storyRowQuery  = `SELECT lead_item_id, source_id, published, first_seen, updated, lang, facets, members, visible
+		FROM stories WHERE id = ?`
+	storyUpdateQuery = `UPDATE stories SET lead_item_id = ?, source_id = ?, published = ?, first_seen = ?, updated = ?,
+		lang = ?, facets = ?, members = ?, visible = ? WHERE id = ?`
+	storyInsertQuery = `INSERT INTO stories(id, entry_id, lead_item_id, source_id, published, first_seen, updated,
+		lang, facets, members, visible) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(entry_id) DO NOTHING`
+)
+
+// source returns what stories need of source id.
+func (t *storyTx) source(ctx context.Context, id int64) (source, error) {
+	src, ok := t.srcs[id]
+	if !ok {
+		q, err := t.stmt(ctx, `SELECT url, rank FROM sources WHERE id = ?`)
+		if err != nil {
+			return src, err
+		}
+		if err := q.QueryRowContext(ctx, id).Scan(&src.url, &src.rank); err != nil {
+			return src, fmt.Errorf("source of item: %w", err)
+		}
+		t.srcs[id] = src
+	}
+	return src, nil
+}
+
+// member is item it as a story's rules weigh it.
+func (t *storyTx) member(ctx context.Context, it *aggregate.Item) (story.Member, error) {
+	src, err := t.source(ctx, it.SourceID)
+	if err != nil {
+		return story.Member{}, err
+	}
+	return story.Member{ItemID: it.ID, SourceID: it.SourceID, Rank: src.rank, Published: fromUnix(unix(it.Published)),
+		FirstSeen: fromUnix(unix(it.FirstSeen)), Lang: it.Lang, Facets: it.Verdict.Facets,
+		Curated: it.Verdict.Match && it.Fresh}, nil
+}
+
+// load returns what this transaction does to story id, reading its row the
+// first time.
+func (t *storyTx) load(ctx context.Context, id int64) (*storyWork, error) {
+	if w, ok := t.work[id]; ok {
+		return w, nil
+	}
+	q, err := t.stmt(ctx, storyRowQuery)
+	if err != nil {
+		return nil, err
+	}
+	w := &storyWork{}
+	var lead story.Member
+	var published, firstSeen, updated int64
+	var facets string
+	var visible int
+	err = q.QueryRowContext(ctx, id).Scan(&lead.ItemID, &lead.SourceID, &published, &firstSeen, &updated, &lead.Lang,
+		&facets, &w.st.Members, &visible)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return nil, fmt.Errorf("story %d: %w", id, err)
+	default:
+		lead.Published, lead.FirstSeen = fromUnix(published), fromUnix(firstSeen)
+		w.found = true
+		w.st.Lead, w.st.Updated, w.st.Facets, w.st.Visible = lead, fromUnix(updated), strings.Fields(facets), visible != 0
+	}
+	t.work[id] = w
+	return w, nil
+}
+
+// exists reports whether story id is stored (or started in this transaction).
+func (t *storyTx) exists(ctx context.Context, id int64) (bool, error) {
+	w, err := t.load(ctx, id)
+	return err == nil && w.found, err
+}
+
+// join notes that the saved curated item it joined story id.
+func (t *storyTx) join(ctx context.Context, id int64, it *aggregate.Item) error {
+	m, err := t.member(ctx, it)
+	if err != nil {
+		return err
+	}
+	w, err := t.load(ctx, id)
+	if err != nil {
+		return err
+	}
+	w.joined = append(w.joined, m)
+	return nil
+}
+
+// recompute notes that story id lost or changed members (at revised, if not
+// zero): it is brought up to date from all of them.
+func (t *storyTx) recompute(ctx context.Context, id int64, revised time.Time) error {
+	w, err := t.load(ctx, id)
+	if err != nil {
+		return err
+	}
+	w.full = true
+	if revised.After(w.revised) {
+		w.revised = revised
+	}
+	return nil
+}
+
+// reserve returns the id the next new story will get. The writer connection is
+// the only one that inserts stories, so the id is known before the item that
+// starts the story is written, with its story.
+func (t *storyTx) reserve(ctx context.Context) (int64, error) {
+	if t.next == 0 {
+		if err := t.tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) + 1 FROM stories").Scan(&t.next); err != nil {
+			return 0, err
+		}
+	}
+	return t.next, nil
+}
+
+// start starts story id (reserved) led by the saved item it, and returns the
+// story it belongs to: another source carrying the same URI id publishes the
+// same article, so an existing story with its entry id is joined instead.
+func (t *storyTx) start(ctx context.Context, id int64, it *aggregate.Item) (int64, error) {
+	m, err := t.member(ctx, it)
+	if err != nil {
+		return 0, err
+	}
+	src, err := t.source(ctx, it.SourceID)
+	if err != nil {
+		return 0, err
+	}
+	entryID := aggregate.EntryID(src.url, *it)
+	st := story.Start(m)
+	ins, err := t.stmt(ctx, storyInsertQuery)
+	if err != nil {
+		return 0, err
+	}
+	res, err := ins.ExecContext(ctx, append([]any{id, entryID}, stateArgs(st)...)...)
+	if err != nil {
+		return 0, err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return 0, err
+	} else if n == 1 {
+		t.next = id + 1
+		t.work[id] = &storyWork{st: st, found: true}
+		return id, nil
+	}
+	q, err := t.stmt(ctx, `SELECT id FROM stories WHERE entry_id = ?`)
+	if err != nil {
+		return 0, err
+	}
+	var existing int64
+	if err := q.QueryRowContext(ctx, entryID).Scan(&existing); err != nil {
+		return 0, fmt.Errorf("story of entry %s: %w", entryID, err)
+	}
+	return existing, t.join(ctx, existing, it)
+}
+
+// finish writes back every story this transaction touched, as the rules decide.
+func (t *storyTx) finish(ctx context.Context) error {
+	ids := make([]int64, 0, len(t.work))
+	for id, w := range t.work {
+		if w.found && (w.full || len(w.joined) > 0) {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		if err := t.save(ctx, id, t.work[id]); err != nil {
+			return fmt.Errorf("story %d: %w", id, err)
+		}
+	}
+	return nil
+}
+
+func (t *storyTx) save(ctx context.Context, id int64, w *storyWork) error {
+	var st story.State
+	if w.full {
+		members, err := t.members(ctx, storyMembersQuery, id)
+		if err != nil {
+			return err
+		}
+		var ok bool
+		if st, ok = story.Recompute(story.Revised(w.st, w.revised).Updated, members); !ok {
+			del, err := t.stmt(ctx, "DELETE FROM stories WHERE id = ?")
+			if err == nil {
+				_, err = del.ExecContext(ctx, id)
+			}
+			return err
+		}
+	} else {
+		var ties []story.Member
+		if w.st.Visible {
+			var err error
+			if ties, err = t.members(ctx, storyTiesQuery, id, unix(w.st.Lead.Published)); err != nil {
+				return err
+			}
+		}
+		st = story.Join(w.st, ties, w.joined)
+	}
+	up, err := t.stmt(ctx, storyUpdateQuery)
+	if err != nil {
+		return err
+	}
+	_, err = up.ExecContext(ctx, append(stateArgs(st), id)...)
+	return err
+}
+
+// members loads the story members a query selects.
+func (t *storyTx) members(ctx context.Context, query string, args ...any) ([]story.Member, error) {
+	q, err := t.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.QueryContext(ctx, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []story.Member
+	for rows.Next() {
+		var m story.Member
+		var published, firstSeen int64
+		var facets string
+		var match, fresh int
+		if err := rows.Scan(&m.ItemID, &m.SourceID, &published, &firstSeen, &m.Lang, &facets, &match, &fresh, &m.Rank); err != nil {
+			return nil, err
+		}
+		m.Published, m.FirstSeen, m.Facets = fromUnix(published), fromUnix(firstSeen), strings.Fields(facets)
+		m.Curated = match != 0 && fresh != 0
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// stateArgs are a story's columns from lead_item_id to visible, as
+// storyUpdateQuery and storyInsertQuery list them.
+func stateArgs(st story.State) []any {
+	return []any{st.Lead.ItemID, st.Lead.SourceID, unix(st.Lead.Published), unix(st.Lead.FirstSeen), unix(st.Updated),
+		st.Lead.Lang, joinFacets(st.Facets), st.Members, b2i(st.Visible)}
+}
+
+// recomputeStory brings story id up to date from all its members, or deletes it
+// when none is left.
+func recomputeStory(ctx context.Context, tx *sql.Tx, id int64) error {
+	t := newStoryTx(tx)
+	defer t.close()
+	if err := t.recompute(ctx, id, time.Time{}); err != nil {
+		return err
+	}
+	return t.finish(ctx)
+}
