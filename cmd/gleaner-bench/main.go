@@ -5,7 +5,7 @@
 // figures are not shared:
 //
 //   - the floor: fetch every feed at gleaner's concurrency, gofeed.Parser.Parse each;
-//   - gleaner's pipeline as `gleaner fetch` assembles it: a cold round on a new
+//   - gleaner as internal/app assembles it for `gleaner fetch`: a cold round on a new
 //     database, a warm round (every feed answers 304), and a changed round (every
 //     tenth feed gained five items);
 //   - serving: /feed.atom from the publish cache, its 304, and the same bytes from

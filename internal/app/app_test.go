@@ -1,0 +1,92 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gleaner/gleaner/internal/samples"
+)
+
+// sampleConfig writes a config polling the sample feeds and parses it.
+func sampleConfig(t *testing.T, extra string) *Config {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	s, base, err := samples.Start(ctx, "../../testdata/feeds")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "database = \"g.db\"\n%s\n", extra)
+	for _, n := range s.Names() {
+		fmt.Fprintf(&b, "[[source]]\nname = %q\nurl = %q\n", samples.SourceName(n), base+n)
+	}
+	path := filepath.Join(t.TempDir(), "gleaner.toml")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := LoadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// TestNewPollsAndPublishes assembles gleaner from a config and runs one
+// round: every sample source answers, the curated feed is refreshed with what
+// the topic filter kept, and the story grouper is in place.
+func TestNewPollsAndPublishes(t *testing.T) {
+	cfg := sampleConfig(t, "")
+	if cfg.Classifier == nil {
+		t.Fatal("LoadConfig did not compile the topic profile")
+	}
+	ctx := context.Background()
+	var refreshed int
+	a, err := New(ctx, cfg, Options{Refreshed: func(time.Duration) { refreshed++ }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	reports := a.Poller.PollAll(ctx)
+	if len(reports) != len(cfg.Sources) {
+		t.Fatalf("%d reports for %d sources", len(reports), len(cfg.Sources))
+	}
+	kept := 0
+	for _, r := range reports {
+		if r.Err != nil {
+			t.Errorf("%s: %v", r.Source.Name, r.Err)
+		}
+		kept += r.Kept
+	}
+	if kept == 0 || refreshed == 0 || a.Curated() == 0 {
+		t.Errorf("kept %d, refreshed %d times, %d curated entries: want all above 0", kept, refreshed, a.Curated())
+	}
+	rec := httptest.NewRecorder()
+	a.Publish.ServeHTTP(rec, httptest.NewRequest("GET", "/feed.json", nil))
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"items"`) {
+		t.Errorf("/feed.json: %d %.200s", rec.Code, rec.Body)
+	}
+	if a.Grouper() == nil {
+		t.Errorf("no story grouper with [stories] on by default")
+	}
+}
+
+// TestNewWithoutStories leaves the grouper out, as an untyped nil, so that the
+// store and the poller see no grouper at all.
+func TestNewWithoutStories(t *testing.T) {
+	cfg := sampleConfig(t, "[stories]\nenabled = false\n")
+	a, err := New(context.Background(), cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if g := a.Grouper(); g != nil {
+		t.Errorf("Grouper() = %#v with stories off, want nil", g)
+	}
+}
