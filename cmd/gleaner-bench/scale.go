@@ -16,9 +16,10 @@ import (
 
 	"github.com/gleaner/gleaner/aggregate"
 	"github.com/gleaner/gleaner/aggregate/sanitize"
-	"github.com/gleaner/gleaner/aggregate/story"
 	"github.com/gleaner/gleaner/aggregate/topic"
 	"github.com/gleaner/gleaner/bench/feeds"
+	"github.com/gleaner/gleaner/config"
+	"github.com/gleaner/gleaner/internal/app"
 	"github.com/gleaner/gleaner/publish"
 	"github.com/gleaner/gleaner/store"
 )
@@ -57,7 +58,8 @@ func scaleChild(ctx context.Context, args childArgs) error {
 	// The story grouper as gleaner runs it (signatures made on the workers),
 	// on the fill's simulated clock, so that it prunes as the days pass.
 	var simNow atomic.Int64
-	g := aggregate.NewStoryGrouper(story.DefaultConfig()).WithClock(func() time.Time { return time.Unix(simNow.Load(), 0) })
+	defaults := config.Defaults()
+	g := aggregate.NewStoryGrouper(app.StoryConfig(&defaults)).WithClock(func() time.Time { return time.Unix(simNow.Load(), 0) })
 
 	// Items are produced a poll at a time (50 items of one source), in time
 	// order across sources, by workers; one writer saves them in batches.
@@ -161,8 +163,8 @@ func scaleChild(ctx context.Context, args childArgs) error {
 	if err != nil {
 		return err
 	}
-	opts := publish.Options{Title: "AI Industry Policy", MaxItems: 100}
-	q := aggregate.Query{Limit: 100}
+	opts := app.PublishOptions(&defaults)
+	q := aggregate.Query{Limit: opts.MaxItems}
 	var rebuild, curated []float64
 	if args.profile != "" {
 		stop, err := startProfile(args.profile, "scale-rebuild")
