@@ -62,6 +62,9 @@ type Feed struct {
 	MaxItems     int      `toml:"max_items"`
 	MaxAge       Duration `toml:"max_age"`        // items older than this when first seen are stored, not published
 	MaxPerSource int      `toml:"max_per_source"` // 0 means no cap
+	// CacheSize bounds the memory of the renderings kept for queries (?lang=,
+	// ?category=, ?limit=); the default rendering is kept besides.
+	CacheSize ByteSize `toml:"cache_size"`
 }
 
 // Publish configures static export and WebSub.
@@ -183,6 +186,7 @@ func Defaults() Config {
 			Description: "What governments, legislatures and regulators do about AI and the AI industry, from Korean and English news.",
 			MaxItems:    100,
 			MaxAge:      Dur(14 * 24 * time.Hour),
+			CacheSize:   Bytes(16 << 20),
 		},
 		Store: Store{
 			KeepUnmatched: Dur(30 * 24 * time.Hour),

@@ -69,6 +69,11 @@ func (c *Config) validate(pos positions) Errors {
 	if c.Feed.MaxPerSource < 0 {
 		add("feed.max_per_source", "must not be negative, got %d", c.Feed.MaxPerSource)
 	}
+	if c.Feed.CacheSize.err != nil {
+		add("feed.cache_size", "%v", c.Feed.CacheSize.err)
+	} else if c.Feed.CacheSize.n < 1<<20 {
+		add("feed.cache_size", "must be at least 1MiB, got %d bytes", c.Feed.CacheSize.n)
+	}
 	if c.Publish.Hub != "" {
 		if msg := checkHTTPURL(c.Publish.Hub); msg != "" {
 			add("publish.hub", "%s", msg)

@@ -22,6 +22,9 @@ type doc struct {
 	hdr, hdrGz, hdr304, hdr304Gz http.Header
 }
 
+// size is the memory d's bytes take, both codings.
+func (d *doc) size() int64 { return int64(len(d.body) + len(d.gz)) }
+
 // validator is what outlives a dropped rendering: enough to keep Last-Modified
 // moving forward when the bytes change.
 type validator struct {
@@ -40,7 +43,9 @@ func (d *doc) validator() *validator {
 // prev, when given, is the previous rendering of the same URL: unchanged bytes keep
 // its date, and changed bytes never get an older or equal one (an entry dropping out
 // changes the feed without a newer item), so If-Modified-Since stays truthful.
-func newDoc(body []byte, contentType string, lastMod time.Time, prev *validator, now time.Time, extra http.Header) *doc {
+// level is the gzip level: gzip.BestCompression for documents served until the
+// feed changes, less for query variants, which may be evicted soon.
+func newDoc(body []byte, contentType string, lastMod time.Time, prev *validator, now time.Time, extra http.Header, level int) *doc {
 	sum := sha256.Sum256(body)
 	tag := base64.RawURLEncoding.EncodeToString(sum[:18])
 	d := &doc{body: body, etag: `"` + tag + `"`, etagGz: `"` + tag + `-gz"`}
@@ -59,7 +64,7 @@ func newDoc(body []byte, contentType string, lastMod time.Time, prev *validator,
 	// Compressed once here, never per request. Tiny documents are not worth it.
 	if len(body) > 512 {
 		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw, _ := gzip.NewWriterLevel(&buf, level)
 		zw.Write(body)
 		zw.Close()
 		if buf.Len() < len(body) {

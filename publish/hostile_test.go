@@ -1,9 +1,16 @@
 package publish
 
 import (
-	"github.com/gleaner/gleaner/aggregate"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/gleaner/gleaner/aggregate"
 )
 
 // TestOverlongStoredLinksAreNotPublished renders entries whose stored links are
@@ -50,5 +57,129 @@ func TestStatusShowsErrorKindsNotAnswers(t *testing.T) {
 		if !strings.Contains(b, "not_feed") {
 			t.Errorf("%s does not name the error's kind", path)
 		}
+	}
+}
+
+// manyEntries returns n entries with a few KB of distinct text each, newest first.
+func manyEntries(n int) []aggregate.Entry {
+	out := make([]aggregate.Entry, n)
+	for i := range out {
+		e := fixtureEntries()[1]
+		e.ID = fmt.Sprintf("urn:uuid:00000000-0000-5000-8000-%012d", i)
+		e.Item.URL = fmt.Sprintf("https://policywire.example.org/2025/03/%d", i)
+		e.Item.Title = fmt.Sprintf("Rule %d on AI chips", i)
+		var b strings.Builder
+		for j := range 10 {
+			fmt.Fprintf(&b, "<p>Paragraph %d of item %d: %x.</p>", j, i, sha256.Sum256([]byte{byte(i), byte(i >> 8), byte(j)}))
+		}
+		e.Item.Content = b.String()
+		e.Item.Published = t0.Add(-time.Duration(i) * time.Minute)
+		out[i] = e
+	}
+	return out
+}
+
+// cachedBytes sums what the cached variants hold.
+func cachedBytes(h *Handler) (n int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, s := range h.variants {
+		select {
+		case <-s.ready:
+			if s.doc != nil {
+				n += len(s.doc.body) + len(s.doc.gz)
+			}
+		default:
+		}
+	}
+	return n
+}
+
+// TestVariantCacheIsBoundedByBytes asks for 64 different limits in two formats
+// of a large feed: every answer is right, and the renderings kept stay within
+// the cache's byte budget.
+func TestVariantCacheIsBoundedByBytes(t *testing.T) {
+	o := fixtureOptions()
+	o.MaxLimit = 300
+	o.CacheBytes = 1 << 20
+	h, _ := newTestHandler(t, o, manyEntries(300))
+	for i := range 64 {
+		limit := 101 + 3*i
+		for _, f := range []string{"feed.atom", "feed.json"} {
+			resp := get(t, h, "GET", fmt.Sprintf("/%s?limit=%d", f, limit))
+			mustStatus(t, resp, 200)
+			b := body(t, resp)
+			if n := bytes.Count(b, []byte("on AI chips")); n != limit {
+				t.Fatalf("%s?limit=%d: %d entries", f, limit, n)
+			}
+		}
+		n := cachedBytes(h)
+		if n > int(o.CacheBytes) {
+			t.Fatalf("after %d limits the cache holds %d bytes, over its %d", i+1, n, o.CacheBytes)
+		}
+		h.mu.Lock()
+		counted := h.cached
+		h.mu.Unlock()
+		if counted != int64(n) {
+			t.Fatalf("the cache counts %d bytes, holds %d", counted, n)
+		}
+	}
+	// What is cached is served from the cache.
+	h.mu.Lock()
+	kept := len(h.variants)
+	h.mu.Unlock()
+	if kept == 0 {
+		t.Errorf("nothing was cached")
+	}
+}
+
+// countingStore counts the variant queries in flight and holds them until
+// release is closed.
+type countingStore struct {
+	fakeStore
+	release           chan struct{}
+	mu                sync.Mutex
+	inFlight, maxSeen int
+}
+
+func (s *countingStore) Curated(ctx context.Context, q aggregate.Query) ([]aggregate.Entry, error) {
+	if q.Limit != 100 {
+		s.mu.Lock()
+		s.inFlight++
+		s.maxSeen = max(s.maxSeen, s.inFlight)
+		s.mu.Unlock()
+		<-s.release
+		s.mu.Lock()
+		s.inFlight--
+		s.mu.Unlock()
+	}
+	return s.fakeStore.Curated(ctx, q)
+}
+
+// TestVariantRenderingsAreFewAtOnce sends sixteen requests for sixteen
+// different limits at once: no more than a few are rendered at a time, the rest
+// wait their turn, and every one is answered.
+func TestVariantRenderingsAreFewAtOnce(t *testing.T) {
+	st := &countingStore{fakeStore: fakeStore{entries: manyEntries(200)}, release: make(chan struct{})}
+	o := fixtureOptions()
+	h := New(o, st, nil, testLogger(t))
+	if _, err := h.Refresh(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	codes := make([]int, 16)
+	for i := range codes {
+		wg.Go(func() { codes[i] = get(t, h, "GET", fmt.Sprintf("/feed.rss?limit=%d", 120+i)).StatusCode })
+	}
+	time.Sleep(200 * time.Millisecond) // let them all arrive; the bound below holds either way
+	close(st.release)
+	wg.Wait()
+	for i, c := range codes {
+		if c != 200 {
+			t.Errorf("request %d: status %d", i, c)
+		}
+	}
+	if st.maxSeen > renderSlots {
+		t.Errorf("%d variant renderings at once, bound is %d", st.maxSeen, renderSlots)
 	}
 }

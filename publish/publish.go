@@ -6,6 +6,7 @@
 package publish
 
 import (
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -32,8 +33,12 @@ type Options struct {
 	MaxLimit           int           // cap for ?limit= (default 500, never below MaxItems)
 	MaxPerSource       int           // passed on in aggregate.Query (0 = no cap)
 	CacheMaxAge        time.Duration // Cache-Control max-age (default 5m)
-	Hub                string        // WebSub hub URL, "" for none
-	Language           string        // the feeds' language tag; "" means the filter's, else the most common item language
+	// CacheBytes bounds the renderings kept for queries (?lang=, ?category=,
+	// ?limit=), body and gzip form counted (default 16 MiB); the default
+	// rendering in every format is always kept besides.
+	CacheBytes int64
+	Hub        string // WebSub hub URL, "" for none
+	Language   string // the feeds' language tag; "" means the filter's, else the most common item language
 }
 
 func (o Options) withDefaults() Options {
@@ -55,6 +60,9 @@ func (o Options) withDefaults() Options {
 	o.MaxLimit = max(o.MaxLimit, o.MaxItems)
 	if o.CacheMaxAge <= 0 {
 		o.CacheMaxAge = 5 * time.Minute
+	}
+	if o.CacheBytes <= 0 {
+		o.CacheBytes = DefaultCacheBytes
 	}
 	return o
 }
@@ -99,9 +107,18 @@ var renderers = [nFormats]func(*feedView, Options) ([]byte, error){
 	fmtHTML: renderHTML,
 }
 
-// maxVariants bounds the renderings kept for query variants (?lang=, ?category=,
-// ?limit=): past it, one is evicted for each new one.
+// DefaultCacheBytes is Options.CacheBytes when not set.
+const DefaultCacheBytes = 16 << 20
+
+// maxVariants bounds the number of renderings kept for query variants, besides
+// Options.CacheBytes: past either, the least recently used are evicted.
 const maxVariants = 128
+
+// renderSlots bounds the renderings made at once for requests (variants and the
+// status pages): each holds up to a feed's worth of entries and its bytes, so
+// that many clients asking for different queries at once queue for CPU and
+// memory instead of taking them all.
+const renderSlots = 2
 
 // variantTimeout bounds the store call behind a variant's first request. The call
 // runs detached from that request, since others may be waiting for the same result.
@@ -123,7 +140,10 @@ type Handler struct {
 	dirty    bool   // options changed since the default set was rendered
 	gen      uint64 // bumped by every change; variant slots of older generations are stale
 	variants map[variantKey]*slot
+	cached   int64                     // bytes held by the variants' renderings
+	tick     uint64                    // use counter, for least-recently-used eviction
 	prev     map[variantKey]*validator // validators of dropped variants
+	render   chan struct{}             // renderSlots tokens
 
 	defaults atomic.Pointer[defaultSet] // nil until the first Refresh
 	opml     atomic.Pointer[doc]
@@ -149,6 +169,8 @@ type slot struct {
 	ready chan struct{}
 	doc   *doc
 	err   error
+	size  int64  // bytes counted in Handler.cached, set once ready
+	used  uint64 // Handler.tick at the last request
 }
 
 // New returns a Handler. Call Refresh before serving (it is also called on the
@@ -165,6 +187,7 @@ func New(o Options, l Lister, s StatusLister, log *slog.Logger) *Handler {
 		opts:     o.withDefaults(),
 		variants: map[variantKey]*slot{},
 		prev:     map[variantKey]*validator{},
+		render:   make(chan struct{}, renderSlots),
 	}
 	h.renderOPML()
 	return h
@@ -203,7 +226,7 @@ func (h *Handler) renderOPML() {
 		h.log.Error("render sources.opml", "error", err)
 		return
 	}
-	h.opml.Store(newDoc(b, "text/x-opml; charset=utf-8", time.Time{}, h.opml.Load().validator(), h.now(), feedHeaders(o)))
+	h.opml.Store(newDoc(b, "text/x-opml; charset=utf-8", time.Time{}, h.opml.Load().validator(), h.now(), feedHeaders(o), gzip.BestCompression))
 }
 
 // sourcesOPML renders the sources as OPML, names as plain text.
@@ -257,7 +280,7 @@ func (h *Handler) Refresh(ctx context.Context) (changed bool, err error) {
 		if old != nil {
 			prev = old.docs[i].validator()
 		}
-		set.docs[i] = newDoc(b, contentTypes[i], lastSeen(entries), prev, now, docHeaders(o, i))
+		set.docs[i] = newDoc(b, contentTypes[i], lastSeen(entries), prev, now, docHeaders(o, i), gzip.BestCompression)
 	}
 
 	h.mu.Lock()
@@ -285,6 +308,7 @@ func (h *Handler) dropVariantsLocked() {
 		}
 	}
 	clear(h.variants)
+	h.cached = 0
 	for k := range h.prev {
 		if len(h.prev) <= maxVariants {
 			break
@@ -409,8 +433,10 @@ func (h *Handler) document(ctx context.Context, f format, rawQuery string) (*doc
 
 func (h *Handler) variant(ctx context.Context, k variantKey) (*doc, error) {
 	h.mu.Lock()
+	h.tick++
 	s := h.variants[k]
 	if s != nil && s.gen == h.gen {
+		s.used = h.tick
 		h.mu.Unlock()
 		select {
 		case <-s.ready:
@@ -419,32 +445,83 @@ func (h *Handler) variant(ctx context.Context, k variantKey) (*doc, error) {
 			return nil, ctx.Err()
 		}
 	}
-	if s == nil && len(h.variants) >= maxVariants {
-		for old := range h.variants {
-			delete(h.variants, old)
-			break
-		}
+	if s != nil {
+		h.removeLocked(k, s)
 	}
-	s = &slot{gen: h.gen, ready: make(chan struct{})}
+	for len(h.variants) >= maxVariants && h.evictLocked() {
+	}
+	s = &slot{gen: h.gen, ready: make(chan struct{}), used: h.tick}
 	h.variants[k] = s
 	o, prev := h.opts, h.prev[k]
 	h.mu.Unlock()
 
-	s.doc, s.err = h.renderVariant(context.WithoutCancel(ctx), o, k, prev)
-	close(s.ready)
-	if s.err != nil {
-		h.mu.Lock()
-		if h.variants[k] == s {
-			delete(h.variants, k) // let the next request try again
+	// Detached from the request: others may be waiting for the same result.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), variantTimeout)
+	defer cancel()
+	s.doc, s.err = h.renderVariant(rctx, o, k, prev)
+	h.mu.Lock()
+	if h.variants[k] == s {
+		switch {
+		case s.err != nil:
+			h.removeLocked(k, s) // let the next request try again
+		case s.doc.size() > o.CacheBytes:
+			h.removeLocked(k, s) // served to the requests waiting, not kept
+		default:
+			s.size = s.doc.size()
+			h.cached += s.size
+			for h.cached > o.CacheBytes && h.evictLocked() {
+			}
 		}
-		h.mu.Unlock()
 	}
+	h.mu.Unlock()
+	close(s.ready)
 	return s.doc, s.err
 }
 
+// removeLocked forgets variant k's slot s and the bytes it held.
+func (h *Handler) removeLocked(k variantKey, s *slot) {
+	delete(h.variants, k)
+	h.cached -= s.size
+	s.size = 0
+}
+
+// evictLocked removes the least recently used rendered variant, and reports
+// whether there was one. Slots still rendering stay: requests wait on them.
+func (h *Handler) evictLocked() bool {
+	var (
+		oldK variantKey
+		oldS *slot
+	)
+	for k, s := range h.variants {
+		if s.size > 0 && (oldS == nil || s.used < oldS.used) {
+			oldK, oldS = k, s
+		}
+	}
+	if oldS == nil {
+		return false
+	}
+	h.prev[oldK] = oldS.doc.validator()
+	h.removeLocked(oldK, oldS)
+	return true
+}
+
+// renderSlot waits for one of the renderSlots, or for ctx to end; release
+// gives it back.
+func (h *Handler) renderSlot(ctx context.Context) (release func(), err error) {
+	select {
+	case h.render <- struct{}{}:
+		return func() { <-h.render }, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("publish: wait for a rendering slot: %w", ctx.Err())
+	}
+}
+
 func (h *Handler) renderVariant(ctx context.Context, o Options, k variantKey, prev *validator) (*doc, error) {
-	ctx, cancel := context.WithTimeout(ctx, variantTimeout)
-	defer cancel()
+	release, err := h.renderSlot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	entries, err := h.lister.Curated(ctx, o.query(k.filter))
 	if err != nil {
 		return nil, fmt.Errorf("publish: list curated entries: %w", err)
@@ -453,18 +530,22 @@ func (h *Handler) renderVariant(ctx context.Context, o Options, k variantKey, pr
 	if err != nil {
 		return nil, fmt.Errorf("publish: render %s: %w", formatName(k.f), err)
 	}
-	return newDoc(b, contentTypes[k.f], lastSeen(entries), prev, h.now(), docHeaders(o, k.f)), nil
+	return newDoc(b, contentTypes[k.f], lastSeen(entries), prev, h.now(), docHeaders(o, k.f), gzip.DefaultCompression), nil
 }
 
 // serveStatus renders the status pages on every request: they change with every
 // fetch, are read rarely, and must not be cached.
 func (h *Handler) serveStatus(w http.ResponseWriter, r *http.Request) {
+	release, err := h.renderSlot(r.Context())
+	if err != nil {
+		return // the client is gone
+	}
+	defer release()
 	h.mu.Lock()
 	o := h.opts
 	h.mu.Unlock()
 	var list []aggregate.SourceStatus
 	if h.status != nil {
-		var err error
 		if list, err = h.status.SourceStatus(r.Context()); err != nil {
 			h.log.Error("list source status", "error", err)
 			http.Error(w, "source status is unavailable right now", http.StatusServiceUnavailable)
@@ -478,7 +559,6 @@ func (h *Handler) serveStatus(w http.ResponseWriter, r *http.Request) {
 	d := buildStatus(o, list, entries)
 	var (
 		b     []byte
-		err   error
 		ctype string
 	)
 	hdr := w.Header()

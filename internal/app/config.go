@@ -79,6 +79,7 @@ func PublishOptions(cfg *config.Config) publish.Options {
 		MaxItems:     cfg.Feed.MaxItems,
 		MaxPerSource: cfg.Feed.MaxPerSource,
 		CacheMaxAge:  min(cfg.Poll.Interval.D(), time.Hour),
+		CacheBytes:   cfg.Feed.CacheSize.N(),
 		Hub:          cfg.Publish.Hub,
 	}
 }
