@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -75,5 +76,53 @@ func TestExportBeforeRefresh(t *testing.T) {
 	}
 	if b, err := os.ReadFile(filepath.Join(dir, "feed.rss")); err != nil || !bytes.Contains(b, []byte("입법예고")) {
 		t.Errorf("export before any Refresh: %v", err)
+	}
+}
+
+// TestExportRemovesWhatAnInterruptedOneLeft puts in the directory the temporary
+// files a killed export leaves: the next export removes them and nothing else.
+func TestExportRemovesWhatAnInterruptedOneLeft(t *testing.T) {
+	h, _ := newTestHandler(t, fixtureOptions(), fixtureEntries())
+	dir := t.TempDir()
+	left := []string{".index.html.2837462.tmp", ".feed.atom.11.tmp", ".sources.opml.999999.tmp"}
+	kept := []string{".other.html.12.tmp", "notes.txt", ".index.html.swp"}
+	for _, name := range append(append([]string{}, left...), kept...) {
+		if err := os.WriteFile(filepath.Join(dir, name), bytes.Repeat([]byte("x"), 1<<20), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := h.Export(t.Context(), dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range left {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			t.Errorf("%s is still there", name)
+		}
+	}
+	for _, name := range kept {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("%s, not an export's, was removed: %v", name, err)
+		}
+	}
+}
+
+// TestConcurrentExports runs exports to one directory at once (the daemon's and a
+// cron job's): each succeeds, and the directory ends with the five files only.
+func TestConcurrentExports(t *testing.T) {
+	h, _ := newTestHandler(t, fixtureOptions(), fixtureEntries())
+	dir := t.TempDir()
+	var wg sync.WaitGroup
+	errs := make([]error, 8)
+	for i := range errs {
+		wg.Go(func() { errs[i] = h.Export(t.Context(), dir) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("export %d: %v", i, err)
+		}
+	}
+	if list, _ := os.ReadDir(dir); len(list) != 5 {
+		t.Errorf("%d files after concurrent exports, want 5", len(list))
 	}
 }
