@@ -31,6 +31,11 @@ var migrations embed.FS
 // ErrNotFound is returned when a looked-up row does not exist.
 var ErrNotFound = errors.New("store: not found")
 
+// ErrNewerSchema is returned by Open for a database that a newer gleaner has
+// migrated past what this binary knows: writing to it could corrupt what the
+// newer one relies on, so nothing is written.
+var ErrNewerSchema = errors.New("store: database schema is newer than this binary")
+
 // Store is an open gleaner database.
 type Store struct {
 	path string
@@ -48,21 +53,27 @@ func Open(ctx context.Context, file string) (*Store, error) {
 	if err := create(ctx, file); err != nil {
 		return nil, err
 	}
+	r, err := sql.Open("sqlite", dsn(file, false))
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", file, err)
+	}
+	r.SetMaxOpenConns(4)
+	r.SetMaxIdleConns(4)
+	// Checked through a read-only connection: the writer's first connection
+	// already writes the file's header.
+	if err := checkSchema(ctx, r, file); err != nil {
+		r.Close()
+		return nil, err
+	}
 	w, err := sql.Open("sqlite", dsn(file, true))
 	if err != nil {
+		r.Close()
 		return nil, fmt.Errorf("store: open %s: %w", file, err)
 	}
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
-	r, err := sql.Open("sqlite", dsn(file, false))
-	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("store: open %s: %w", file, err)
-	}
-	r.SetMaxOpenConns(4)
-	r.SetMaxIdleConns(4)
 	s := &Store{path: file, w: w, r: r}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
@@ -132,37 +143,72 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
+// checkSchema refuses a database with a migration this binary does not know.
+func checkSchema(ctx context.Context, r *sql.DB, file string) error {
+	list, err := migrationList()
+	if err != nil {
+		return err
+	}
+	known := list[len(list)-1].version
+	var tables int
+	if err := r.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").Scan(&tables); err != nil {
+		return fmt.Errorf("store: %s: read the schema version: %w", file, err)
+	}
+	if tables == 0 {
+		return nil
+	}
+	var applied int
+	if err := r.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM schema_migrations").Scan(&applied); err != nil {
+		return fmt.Errorf("store: %s: read the schema version: %w", file, err)
+	}
+	if applied > known {
+		return fmt.Errorf("%w: %s: this database was written by a newer gleaner (schema %d, this binary knows %d); "+
+			"nothing was written to it: run that gleaner, or restore a copy made before it", ErrNewerSchema, file, applied, known)
+	}
+	return nil
+}
+
 // migrate applies each embedded migration not yet applied, each in its own
 // transaction, in numeric order.
 func (s *Store) migrate(ctx context.Context) error {
+	list, err := migrationList()
+	if err != nil {
+		return err
+	}
 	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT`); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
-	}
-	type mig struct {
-		version int
-		name    string
-	}
-	var list []mig
-	for _, n := range names {
-		base := path.Base(n)
-		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
-		if err != nil {
-			return fmt.Errorf("store: migration %s: name must start with a number", base)
-		}
-		list = append(list, mig{v, n})
-	}
-	sort.Slice(list, func(i, j int) bool { return list[i].version < list[j].version })
 	for _, m := range list {
 		if err := s.applyMigration(ctx, m.version, m.name); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+type migration struct {
+	version int
+	name    string
+}
+
+// migrationList lists the embedded migrations in numeric order.
+func migrationList() ([]migration, error) {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil || len(names) == 0 {
+		return nil, fmt.Errorf("store: migrate: no embedded migrations: %v", err)
+	}
+	var list []migration
+	for _, n := range names {
+		base := path.Base(n)
+		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			return nil, fmt.Errorf("store: migration %s: name must start with a number", base)
+		}
+		list = append(list, migration{v, n})
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].version < list[j].version })
+	return list, nil
 }
 
 func (s *Store) applyMigration(ctx context.Context, version int, name string) error {
