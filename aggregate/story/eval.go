@@ -24,6 +24,13 @@ type Labeled struct {
 	// URL records where a set collected from the web found the item (provenance); grouping
 	// ignores it.
 	URL string `json:"url,omitempty"`
+	// Near names the group this item's group is a near miss of: the next day's follow-up,
+	// the committee vote before the plenary one, the draft before the adoption. Its items
+	// must not be grouped with that group's; Report lists the near-miss pairs that were.
+	Near string `json:"near,omitempty"`
+	// DateGuess marks a Published time that the collector set from the date alone (the
+	// page gave no time of day). Grouping ignores it.
+	DateGuess bool `json:"date_guess,omitempty"`
 }
 
 // ReadLabeled reads JSON lines of Labeled items. Blank lines are skipped; unknown fields,
@@ -79,21 +86,55 @@ type PairError struct {
 	GroupB     string
 	TitleA     string
 	TitleB     string
+	Cross      bool    // the two items are in different languages
+	Near       bool    // a false merge of a labeled near miss (see Labeled.Near)
 	Similarity float64 // exact Jaccard similarity of the pair
 }
 
-// Report is the pairwise score of a grouping against labels. A pair is true when both items
-// have the same Group, predicted when both ended in the same story.
-type Report struct {
-	Items          int
-	Stories        int
-	Pairs          int // all unordered pairs
+// PairScore counts pairs of items: a pair is true when both items have the same Group,
+// predicted when both ended in the same story.
+type PairScore struct {
 	TruePairs      int
 	PredictedPairs int
 	CorrectPairs   int
 	Precision      float64 // CorrectPairs/PredictedPairs, 1 when nothing was grouped
 	Recall         float64 // CorrectPairs/TruePairs, 1 when nothing should be grouped
-	Errors         []PairError
+}
+
+func (p *PairScore) count(truth, pred bool) {
+	if truth {
+		p.TruePairs++
+	}
+	if pred {
+		p.PredictedPairs++
+	}
+	if truth && pred {
+		p.CorrectPairs++
+	}
+}
+
+func (p *PairScore) finish() {
+	p.Precision, p.Recall = 1, 1
+	if p.PredictedPairs > 0 {
+		p.Precision = float64(p.CorrectPairs) / float64(p.PredictedPairs)
+	}
+	if p.TruePairs > 0 {
+		p.Recall = float64(p.CorrectPairs) / float64(p.TruePairs)
+	}
+}
+
+// Report is the pairwise score of a grouping against labels: over all pairs, and apart over
+// the pairs of items in one language (SameLang) and in two (CrossLang, a Korean and an
+// English report). NearMerged lists the labeled near misses that were grouped.
+type Report struct {
+	Items   int
+	Stories int
+	Pairs   int // all unordered pairs
+	PairScore
+	SameLang   PairScore
+	CrossLang  PairScore
+	NearMerged []PairError
+	Errors     []PairError
 }
 
 // Evaluate runs items in published order through a real Index exactly as production does
@@ -156,39 +197,38 @@ func evaluate(c Config, items []Labeled, background []Doc) (Report, *Index) {
 	for x := 0; x < len(order); x++ {
 		for y := x + 1; y < len(order); y++ {
 			i, j := order[x], order[y]
-			truth := items[i].Group == items[j].Group
+			a, b := &items[i], &items[j]
+			truth := a.Group == b.Group
 			pred := story[i] == story[j]
+			cross := a.Lang != b.Lang
 			r.Pairs++
-			if truth {
-				r.TruePairs++
+			r.PairScore.count(truth, pred)
+			if cross {
+				r.CrossLang.count(truth, pred)
+			} else {
+				r.SameLang.count(truth, pred)
+			}
+			if truth == pred {
+				continue
+			}
+			e := PairError{
+				Kind: "miss", A: a.ID, B: b.ID, GroupA: a.Group, GroupB: b.Group,
+				TitleA: a.Title, TitleB: b.Title, Cross: cross,
+				Similarity: jaccard(feats[i], feats[j]),
 			}
 			if pred {
-				r.PredictedPairs++
-			}
-			switch {
-			case truth && pred:
-				r.CorrectPairs++
-			case truth != pred:
-				kind := "miss"
-				if pred {
-					kind = "false-merge"
+				e.Kind = "false-merge"
+				e.Near = a.Near == b.Group || b.Near == a.Group
+				if e.Near {
+					r.NearMerged = append(r.NearMerged, e)
 				}
-				r.Errors = append(r.Errors, PairError{
-					Kind: kind, A: items[i].ID, B: items[j].ID,
-					GroupA: items[i].Group, GroupB: items[j].Group,
-					TitleA: items[i].Title, TitleB: items[j].Title,
-					Similarity: jaccard(feats[i], feats[j]),
-				})
 			}
+			r.Errors = append(r.Errors, e)
 		}
 	}
-	r.Precision, r.Recall = 1, 1
-	if r.PredictedPairs > 0 {
-		r.Precision = float64(r.CorrectPairs) / float64(r.PredictedPairs)
-	}
-	if r.TruePairs > 0 {
-		r.Recall = float64(r.CorrectPairs) / float64(r.TruePairs)
-	}
+	r.PairScore.finish()
+	r.SameLang.finish()
+	r.CrossLang.finish()
 	slices.SortStableFunc(r.Errors, func(a, b PairError) int {
 		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(b.Similarity, a.Similarity))
 	})
@@ -199,16 +239,35 @@ func labeledDoc(l Labeled, i int) Doc {
 	return Doc{ID: int64(i) + 1, Title: l.Title, Summary: l.Summary, Published: l.Published}
 }
 
-// Write prints the scores, then every wrong pair with its exact similarity, false merges
-// first and the most similar first, so a reader sees why the threshold sits where it does.
+// Write prints the scores, over all pairs, same-language pairs and Korean-English pairs;
+// the near-miss pairs that were merged; then every wrong pair with its exact similarity,
+// false merges first and the most similar first, so a reader sees why the threshold sits
+// where it does. A pair of two languages is marked "x".
 func (r Report) Write(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "items %d  stories %d  pairs %d\n", r.Items, r.Stories, r.Pairs)
-	fmt.Fprintf(bw, "true pairs %d  predicted pairs %d  correct pairs %d\n", r.TruePairs, r.PredictedPairs, r.CorrectPairs)
-	fmt.Fprintf(bw, "precision %.3f  recall %.3f\n", r.Precision, r.Recall)
+	for _, s := range []struct {
+		name string
+		p    PairScore
+	}{{"all pairs", r.PairScore}, {"same language", r.SameLang}, {"cross language", r.CrossLang}} {
+		fmt.Fprintf(bw, "%-15s precision %.3f  recall %.3f  (true %d, predicted %d, correct %d)\n",
+			s.name, s.p.Precision, s.p.Recall, s.p.TruePairs, s.p.PredictedPairs, s.p.CorrectPairs)
+	}
+	fmt.Fprintf(bw, "near misses merged: %d\n", len(r.NearMerged))
+	for _, e := range r.NearMerged {
+		writePair(bw, "near-merge", e)
+	}
 	for _, e := range r.Errors {
-		fmt.Fprintf(bw, "%-11s %.3f  %s [%s] %q\n%18s %s [%s] %q\n",
-			e.Kind, e.Similarity, e.A, e.GroupA, e.TitleA, "", e.B, e.GroupB, e.TitleB)
+		writePair(bw, e.Kind, e)
 	}
 	return bw.Flush()
+}
+
+func writePair(w io.Writer, kind string, e PairError) {
+	x := " "
+	if e.Cross {
+		x = "x"
+	}
+	fmt.Fprintf(w, "%-11s %s %.3f  %s [%s] %q\n%20s %s [%s] %q\n",
+		kind, x, e.Similarity, e.A, e.GroupA, e.TitleA, "", e.B, e.GroupB, e.TitleB)
 }

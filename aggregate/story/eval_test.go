@@ -80,15 +80,22 @@ func TestEvaluateCountsPairs(t *testing.T) {
 	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	same := "EU publishes third draft of AI code of practice, easing copyright commitments for model makers"
 	items := []Labeled{
-		{ID: "a1", Group: "a", Title: same, Published: at},
-		{ID: "a2", Group: "a", Title: same, Published: at.Add(time.Hour)},
-		{ID: "a3", Group: "a", Title: "Japan lower house passes first AI promotion law without penalties", Published: at.Add(2 * time.Hour)},
-		{ID: "b1", Group: "b", Title: same, Published: at.Add(3 * time.Hour)},
+		{ID: "a1", Group: "a", Lang: "en", Title: same, Published: at},
+		{ID: "a2", Group: "a", Lang: "en", Title: same, Published: at.Add(time.Hour)},
+		{ID: "a3", Group: "a", Lang: "ko", Title: "일본 중의원, 벌칙 없는 첫 AI 진흥법 통과", Published: at.Add(2 * time.Hour)},
+		{ID: "b1", Group: "b", Lang: "en", Near: "a", Title: same, Published: at.Add(3 * time.Hour)},
 	}
 	r := Evaluate(DefaultConfig(), items)
-	// Predicted: a1,a2,b1 together (3 pairs), a3 alone. True: a1,a2,a3 (3 pairs).
+	// Predicted: a1,a2,b1 together (3 pairs), a3 alone. True: a1,a2,a3 (3 pairs), two of
+	// them Korean-English.
 	if r.Pairs != 6 || r.TruePairs != 3 || r.PredictedPairs != 3 || r.CorrectPairs != 1 || r.Stories != 2 {
 		t.Fatalf("report %+v", r)
+	}
+	if r.SameLang != (PairScore{TruePairs: 1, PredictedPairs: 3, CorrectPairs: 1, Precision: 1.0 / 3, Recall: 1}) {
+		t.Errorf("same language %+v", r.SameLang)
+	}
+	if r.CrossLang != (PairScore{TruePairs: 2, Precision: 1, Recall: 0}) {
+		t.Errorf("cross language %+v", r.CrossLang)
 	}
 	kinds := map[string]int{}
 	for _, e := range r.Errors {
@@ -97,11 +104,21 @@ func TestEvaluateCountsPairs(t *testing.T) {
 	if kinds["false-merge"] != 2 || kinds["miss"] != 2 {
 		t.Errorf("errors %+v, want 2 false merges and 2 misses", r.Errors)
 	}
+	if len(r.NearMerged) != 2 || r.NearMerged[0].B != "b1" || r.NearMerged[1].B != "b1" {
+		t.Errorf("near misses merged %+v, want a1-b1 and a2-b1", r.NearMerged)
+	}
 	var buf bytes.Buffer
 	if err := r.Write(&buf); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"precision 0.333  recall 0.333", "false-merge 1.000  a1 [a]", "miss"} {
+	for _, want := range []string{
+		"all pairs       precision 0.333  recall 0.333",
+		"same language   precision 0.333  recall 1.000",
+		"cross language  precision 1.000  recall 0.000",
+		"near misses merged: 2\nnear-merge    1.000  a1 [a]",
+		"false-merge   1.000  a1 [a]",
+		"miss        x ",
+	} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, buf.String())
 		}
@@ -111,13 +128,13 @@ func TestEvaluateCountsPairs(t *testing.T) {
 func TestReadLabeled(t *testing.T) {
 	good := `{"id":"x1","group":"g","lang":"ko","source":"연합뉴스","title":"t","summary":"s","published":"2025-03-10T10:00:00+09:00"}
 
-{"id":"x2","group":"g","lang":"en","source":"Reuters","title":"t2","summary":"","published":"2025-03-10T01:00:00Z"}
+{"id":"x2","group":"g","lang":"en","source":"Reuters","title":"t2","summary":"","published":"2025-03-10T01:00:00Z","url":"https://example.org/x2","near":"f","date_guess":true}
 `
 	items, err := ReadLabeled(strings.NewReader(good))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(items) != 2 || items[0].Source != "연합뉴스" || !items[0].Published.Equal(items[1].Published) {
+	if len(items) != 2 || items[0].Source != "연합뉴스" || items[1].Near != "f" || !items[1].DateGuess || !items[0].Published.Equal(items[1].Published) {
 		t.Errorf("items = %+v", items)
 	}
 

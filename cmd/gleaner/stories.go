@@ -56,7 +56,7 @@ func cmdStories(e *env, args []string) error {
 }
 
 func cmdEvalStories(e *env, args []string) error {
-	f := e.newFlags("eval-stories", "[-config F] FILE.jsonl", "Measure story grouping on a labeled file: JSON lines {\"id\",\"group\",\"lang\",\"source\",\n\"title\",\"summary\",\"published\"}. Prints pairwise precision and recall and the pairs it got\nwrong. Uses the config's [stories] window and threshold when -config names a file.", true)
+	f := e.newFlags("eval-stories", "[-config F] FILE.jsonl", "Measure story grouping on a labeled file: JSON lines {\"id\",\"group\",\"lang\",\"source\",\n\"title\",\"summary\",\"published\"} (optionally \"url\", \"near\": the group this one is a near miss\nof, \"date_guess\"). Prints pairwise precision and recall over all pairs, same-language pairs\nand Korean-English pairs, the near-miss pairs it merged, and the pairs it got wrong. Uses\nthe config's [stories] settings when -config names a file.", true)
 	explicit := hasFlag(args, "config")
 	if err := f.Parse(args); err != nil {
 		return usageErr(err)
