@@ -4,24 +4,26 @@
 package config
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/pelletier/go-toml/v2"
 
 	"github.com/gleaner/gleaner/aggregate/topic"
 )
 
 // Config is the whole of gleaner.toml after defaults are applied.
 type Config struct {
-	Path     string `toml:"-"` // the file it was read from
+	Path string `toml:"-"` // the file it was read from
+	// Warnings are what is valid but probably not meant, such as a base_url
+	// on another port than listen; gleaner check prints them.
+	Warnings Errors `toml:"-"`
 	Listen   string `toml:"listen"`
 	Database string `toml:"database"`
 	// MemoryLimit is the Go heap size the garbage collector aims to stay under
@@ -99,19 +101,28 @@ type Source struct {
 
 // Duration is a Go duration written as a string ("15m", "12h"). A bad value is
 // kept with its error rather than failing the decoder, so that validation can
-// report it with the key's position like every other problem.
+// report it with the key's position like every other problem. The text is
+// kept as written, so that an edited file says "30m" where the user did.
 type Duration struct {
-	d   time.Duration
-	set bool  // written in the file
-	err error // why the written value is not a duration
+	d    time.Duration
+	text string // as written in the file, or by ParseDuration
+	set  bool   // written in the file
+	err  error  // why the written value is not a duration
 }
 
 // Dur returns a Duration of d.
 func Dur(d time.Duration) Duration { return Duration{d: d} }
 
+// ParseDuration parses a Go duration and keeps s as its text.
+func ParseDuration(s string) (Duration, error) {
+	var d Duration
+	d.UnmarshalText([]byte(s))
+	return d, d.err
+}
+
 // UnmarshalText parses a Go duration.
 func (d *Duration) UnmarshalText(b []byte) error {
-	d.set = true
+	d.set, d.text = true, string(b)
 	v, err := time.ParseDuration(string(b))
 	if err != nil {
 		d.err = fmt.Errorf("%q is not a duration: write a string with a unit, such as \"90s\", \"15m\" or \"12h\"", b)
@@ -121,8 +132,24 @@ func (d *Duration) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// MarshalText writes the duration as Go does.
-func (d Duration) MarshalText() ([]byte, error) { return []byte(d.d.String()), nil }
+// MarshalText writes the duration as String does.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// String is the duration as it was written, else in Go's form without its
+// zero tails ("15m", "1h30m", "2h" rather than "2h0m0s").
+func (d Duration) String() string {
+	if d.text != "" && d.err == nil {
+		return d.text
+	}
+	s := d.d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
 
 // D returns the value as a time.Duration.
 func (d Duration) D() time.Duration { return d.d }
@@ -204,8 +231,10 @@ type Error struct {
 	File   string
 	Line   int // 0 when the position is unknown
 	Column int
-	Key    string // dotted key path, e.g. "source[2].url"
-	Msg    string
+	// Key is the dotted key path as positions index it, indexes from 0
+	// ("source[2].url"); Error writes them from 1 ("source 3.url").
+	Key string
+	Msg string
 }
 
 func (e *Error) Error() string {
@@ -216,10 +245,48 @@ func (e *Error) Error() string {
 	}
 	b.WriteString(": ")
 	if e.Key != "" {
-		b.WriteString(e.Key)
+		b.WriteString(oneBased(e.Key))
 		b.WriteString(": ")
 	}
-	b.WriteString(e.Msg)
+	b.WriteString(oneBased(e.Msg))
+	return b.String()
+}
+
+// indexRE finds an array index in a key path: source[11], terms[3].
+var indexRE = regexp.MustCompile(`([A-Za-z_])\[(\d+)\]`)
+
+// oneBased writes the array indexes of key paths in s the way people count:
+// "source[11].url" (the twelfth [[source]]) becomes "source 12.url". Text in
+// double quotes (a value quoted with %q) is left alone.
+func oneBased(s string) string {
+	if !strings.Contains(s, "[") {
+		return s
+	}
+	var b strings.Builder
+	quoted := false
+	start := 0
+	flush := func(end int) {
+		part := s[start:end]
+		if !quoted {
+			part = indexRE.ReplaceAllStringFunc(part, func(m string) string {
+				sub := indexRE.FindStringSubmatch(m)
+				n, _ := strconv.Atoi(sub[2])
+				return sub[1] + " " + strconv.Itoa(n+1)
+			})
+		}
+		b.WriteString(part)
+		start = end
+	}
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			flush(i)
+			quoted = !quoted
+		}
+	}
+	flush(len(s))
 	return b.String()
 }
 
@@ -244,29 +311,65 @@ func (es Errors) Is(target error) bool { return target == ErrInvalid }
 // Load reads, decodes and validates the file at path. Relative database and
 // export paths are resolved against the file's directory.
 func Load(path string) (*Config, error) {
+	c, err := LoadPartial(path)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// LoadPartial is Load for a command that can go on with a file that has
+// problems (gleaner sources reads the database it names): when the file was
+// read but is not valid, it returns what decoded, defaults elsewhere, with the
+// problems as the error.
+func LoadPartial(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
-	return Parse(path, data)
+	return ParsePartial(path, data)
 }
 
 // Parse decodes and validates data read from the file named path.
 func Parse(path string, data []byte) (*Config, error) {
-	c := Defaults()
-	c.Path = path
+	c, err := ParsePartial(path, data)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// ParsePartial is Parse that also returns the config when data has problems,
+// as LoadPartial does.
+func ParsePartial(path string, data []byte) (*Config, error) {
 	pos, perr := indexPositions(data)
 	if perr != nil {
-		return nil, Errors{syntaxError(path, data, perr)}
+		c := Defaults()
+		c.Path = path
+		c.resolve()
+		return &c, Errors{syntaxError(path, data, perr)}
 	}
-	dec := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		return nil, decodeErrors(path, pos, err)
+	c, errs, bad := decode(path, data, pos)
+	c.Path = path
+	errs = append(errs, c.validate(pos, bad)...)
+	sort.SliceStable(errs, func(i, j int) bool {
+		if errs[i].Line != errs[j].Line {
+			return errs[i].Line < errs[j].Line
+		}
+		return errs[i].Column < errs[j].Column
+	})
+	c.Warnings = c.warnings(pos)
+	c.resolve()
+	if len(errs) > 0 {
+		return c, errs
 	}
-	if errs := c.validate(pos); len(errs) > 0 {
-		return nil, errs
-	}
-	dir := filepath.Dir(path)
+	return c, nil
+}
+
+// resolve fills what is derived from other values: paths relative to the
+// file, the base URL from listen, each source's interval and name.
+func (c *Config) resolve() {
+	dir := filepath.Dir(c.Path)
 	if c.Database != "" && !filepath.IsAbs(c.Database) {
 		c.Database = filepath.Join(dir, c.Database)
 	}
@@ -287,7 +390,6 @@ func Parse(path string, data []byte) (*Config, error) {
 			c.Sources[i].Name = hostOf(c.Sources[i].URL)
 		}
 	}
-	return &c, nil
 }
 
 func hostOf(raw string) string {

@@ -80,26 +80,48 @@ func TestErrors(t *testing.T) {
 		want      []string // each a whole line of the error, in order
 	}{
 		{"unknown key", "bogus = 1\n" + minimal, []string{"g.toml:1:1: bogus: unknown key"}},
-		{"unknown key in source", minimal + "nmae = \"x\"\n", []string{"g.toml:4:1: source[0].nmae: unknown key"}},
+		{"unknown key in source", minimal + "nmae = \"x\"\n", []string{"g.toml:4:1: source 1.nmae: unknown key"}},
 		{"wrong type", "[poll]\nconcurrency = \"eight\"\n" + minimal, []string{"g.toml:2:15: poll.concurrency: wrong type: expected an integer, got a TOML string"}},
 		{"integer duration", "[poll]\ninterval = 5\n" + minimal, []string{`g.toml:2:1: poll.interval: "5" is not a duration`}},
 		{"bad duration", "[poll]\ntimeout = \"soon\"\n" + minimal, []string{`g.toml:2:1: poll.timeout: "soon" is not a duration`}},
 		{"zero duration", "[poll]\ninterval = \"0s\"\n" + minimal, []string{"g.toml:2:1: poll.interval: must be a positive duration, got 0s"}},
-		{"bad url", "[[source]]\nurl = \"ftp://example.org/x\"\n", []string{`g.toml:2:1: source[0].url: "ftp://example.org/x" is not an http or https URL`}},
-		{"url without host", "[[source]]\nurl = \"https:///x\"\n", []string{`g.toml:2:1: source[0].url: "https:///x" has no host`}},
-		{"missing url", "[[source]]\nname = \"x\"\n", []string{"g.toml:1:3: source[0].url: missing: every [[source]] needs a url"}},
+		{"bad url", "[[source]]\nurl = \"ftp://example.org/x\"\n", []string{`g.toml:2:1: source 1.url: "ftp://example.org/x" is not an http or https URL`}},
+		{"url without host", "[[source]]\nurl = \"https:///x\"\n", []string{`g.toml:2:1: source 1.url: "https:///x" has no host`}},
+		{"missing url", "[[source]]\nname = \"x\"\n", []string{"g.toml:1:3: source 1.url: missing: every [[source]] needs a url"}},
 		{"duplicate url", minimal + "\n[[source]]\nname = \"again\"\nurl = \"https://EXAMPLE.org:443/feed.xml\"\n",
-			[]string{`g.toml:7:1: source[1].url: duplicate source URL "https://EXAMPLE.org:443/feed.xml": source[0] has it already`}},
+			[]string{`g.toml:7:1: source 2.url: duplicate source URL "https://EXAMPLE.org:443/feed.xml": source 1 has it already`}},
 		{"no sources", "listen = \"127.0.0.1:1\"\n", []string{"g.toml: source: no sources: add at least one [[source]] block with a url"}},
-		{"bad timezone", minimal + "timezone = \"Mars/Base\"\n", []string{`g.toml:4:1: source[0].timezone: unknown time zone "Mars/Base"`}},
+		{"bad timezone", minimal + "timezone = \"Mars/Base\"\n", []string{`g.toml:4:1: source 1.timezone: unknown time zone "Mars/Base"`}},
 		{"bad listen", "listen = \"8080\"\n" + minimal, []string{`g.toml:1:1: listen: "8080" is not a host:port address`}},
 		{"syntax", "listen = \n" + minimal, []string{"g.toml:1:10: syntax error:"}},
 		{"several at once", "[poll]\nconcurrency = 0\n[feed]\nmax_items = 0\n" + minimal + "interval = \"-1m\"\n",
-			[]string{"g.toml:2:1: poll.concurrency: must be at least 1, got 0", "g.toml:4:1: feed.max_items: must be between 1 and 10000, got 0", "g.toml:8:1: source[0].interval: must be a positive duration, got -1m0s"}},
+			[]string{"g.toml:2:1: poll.concurrency: must be at least 1, got 0", "g.toml:4:1: feed.max_items: must be between 1 and 10000, got 0", "g.toml:8:1: source 1.interval: must be a positive duration, got -1m"}},
 		{"bad size", "[poll]\nmax_body = \"ten megs\"\n" + minimal, []string{`g.toml:2:1: poll.max_body: "ten megs" is not a size`}},
 		{"bad hub", "[publish]\nhub = \"not a url\"\n" + minimal, []string{`g.toml:2:1: publish.hub: "not a url" is not an http or https URL`}},
 		{"memory limit too small", "memory_limit = \"1MiB\"\n" + minimal, []string{"g.toml:1:1: memory_limit: must be 0 (Go's defaults) or at least 32MiB, got 1048576 bytes"}},
 		{"bad memory limit", "memory_limit = \"lots\"\n" + minimal, []string{`g.toml:1:1: memory_limit: "lots" is not a size`}},
+		{"port out of range", "listen = \"127.0.0.1:99999\"\n" + minimal, []string{`g.toml:1:1: listen: "127.0.0.1:99999": the port must be a number from 1 to 65535, got "99999"`}},
+		{"port not a number", "listen = \"localhost:http\"\n" + minimal, []string{`g.toml:1:1: listen: "localhost:http": the port must be a number`}},
+		{"bad listen host", "listen = \"bad_host!:80\"\n" + minimal, []string{`g.toml:1:1: listen: "bad_host!:80": "bad_host!" is not an IP address or a host name`}},
+		{"misspelled key", "[poll]\nintervall = \"5m\"\n" + minimal, []string{"g.toml:2:1: poll.intervall: unknown key; did you mean `interval`?"}},
+		{"transposed letters", "[feed]\nmax_itmes = 5\n" + minimal, []string{"g.toml:2:1: feed.max_itmes: unknown key; did you mean `max_items`?"}},
+		{"key in the wrong table", "interval = \"5m\"\n" + minimal, []string{"g.toml:1:1: interval: unknown key; `interval` belongs in [[source]] or [poll]"}},
+		{"nothing close", "[poll]\nfrobnicate = 1\n" + minimal, []string{"g.toml:2:1: poll.frobnicate: unknown key"}},
+		{"table of the wrong type", "[[feed]]\ntitle = \"x\"\n[poll]\nconcurrency = 0\n" + minimal, []string{"g.toml:1:3: feed: one table, not an array of tables: write [feed], not [[feed]]", "g.toml:4:1: poll.concurrency: must be at least 1"}},
+		{"no double report of a wrong type", "[[source]]\nurl = 5\n", []string{"g.toml:2:7: source 1.url: wrong type: expected a string, got a TOML integer"}},
+		// One wrong type hides nothing else; unknown keys hide no bad value.
+		{"every problem at once", "listen = 8080\nbogus = true\n[poll]\nconcurrency = \"eight\"\nintervall = \"5m\"\ntimeout = \"soon\"\n[feed]\nmax_items = [1]\nbase_url = \"ftp://x\"\n" + minimal + "interval = 5.5\ntimezone = \"Mars/Base\"\n",
+			[]string{
+				"g.toml:1:10: listen: wrong type: expected a string, got a TOML integer",
+				"g.toml:2:1: bogus: unknown key",
+				"g.toml:4:15: poll.concurrency: wrong type: expected an integer, got a TOML string",
+				"g.toml:5:1: poll.intervall: unknown key; did you mean `interval`?",
+				`g.toml:6:1: poll.timeout: "soon" is not a duration`,
+				"g.toml:8:13: feed.max_items: wrong type: expected an integer, got a TOML array",
+				`g.toml:9:1: feed.base_url: "ftp://x" is not an http or https URL`,
+				`g.toml:13:1: source 1.interval: "5.5" is not a duration`,
+				`g.toml:14:1: source 1.timezone: unknown time zone "Mars/Base"`,
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -127,5 +149,89 @@ func TestLoadMissingFile(t *testing.T) {
 	_, err := Load(filepath.Join(t.TempDir(), "nope.toml"))
 	if !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("err = %v, want not-exist", err)
+	}
+}
+
+func TestWarnings(t *testing.T) {
+	for _, tc := range []struct{ name, src, want string }{
+		{"derived base_url", "listen = \"127.0.0.1:9090\"\n", ""},
+		{"explicit base_url on the listen port", "listen = \"127.0.0.1:9090\"\n[feed]\nbase_url = \"http://localhost:9090/\"\n", ""},
+		{"public base_url", "listen = \"127.0.0.1:9090\"\n[feed]\nbase_url = \"https://news.example.com/\"\n", ""},
+		{"loopback base_url on another port", "listen = \"127.0.0.1:9090\"\n[feed]\nbase_url = \"http://127.0.0.1:8080/\"\n",
+			`g.toml:3:1: feed.base_url: "http://127.0.0.1:8080/" is on port 8080 of this machine, but listen is "127.0.0.1:9090"`},
+		{"all interfaces without base_url", "listen = \"0.0.0.0:8080\"\n", "g.toml: feed.base_url: not set, so the feed's links say http://0.0.0.0:8080/"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Parse("g.toml", []byte(tc.src+minimal))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := c.Warnings.Error(); tc.want == "" && got != "" || !strings.HasPrefix(got, tc.want) {
+				t.Errorf("warnings %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestParsePartial: a file with problems still yields what it says, for
+// commands that only need its database.
+func TestParsePartial(t *testing.T) {
+	c, err := ParsePartial("/etc/g/g.toml", []byte("database = \"my.db\"\n[poll]\nconcurrency = \"x\"\n"))
+	if !errors.Is(err, ErrInvalid) || c == nil || c.Database != "/etc/g/my.db" {
+		t.Errorf("ParsePartial: %+v, %v", c, err)
+	}
+	c, err = ParsePartial("/etc/g/g.toml", []byte("database = \n"))
+	if err == nil || c == nil || c.Database != "/etc/g/gleaner.db" {
+		t.Errorf("ParsePartial of a syntax error: %+v, %v", c, err)
+	}
+	if c, err := Parse("g.toml", []byte("bogus = 1\n"+minimal)); c != nil || err == nil {
+		t.Errorf("Parse returned a config with its error: %v", err)
+	}
+}
+
+func TestDurationAsWritten(t *testing.T) {
+	c, err := Parse("g.toml", []byte("[poll]\ninterval = \"90m\"\n"+minimal))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Poll.Interval.String() != "90m" || c.Sources[0].Interval.String() != "90m" || c.Poll.Timeout.String() != "30s" || c.Store.KeepMatched.String() != "8760h" {
+		t.Errorf("durations: %s %s %s %s", c.Poll.Interval, c.Sources[0].Interval, c.Poll.Timeout, c.Store.KeepMatched)
+	}
+	d, err := ParseDuration("30m")
+	if err != nil || d.String() != "30m" || d.D() != 30*time.Minute {
+		t.Errorf("ParseDuration: %v %v", d, err)
+	}
+	if _, err := ParseDuration("soon"); err == nil {
+		t.Error("ParseDuration accepted soon")
+	}
+	for d, want := range map[time.Duration]string{2 * time.Hour: "2h", 90 * time.Minute: "1h30m", 90 * time.Second: "1m30s", 0: "0s", 1500 * time.Millisecond: "1.5s"} {
+		if got := Dur(d).String(); got != want {
+			t.Errorf("Dur(%v) = %s, want %s", d, got, want)
+		}
+	}
+}
+
+func TestOneBased(t *testing.T) {
+	for in, want := range map[string]string{
+		"source[11].url":                           "source 12.url",
+		"topic.group[0].terms[3]":                  "topic.group 1.terms 4",
+		`duplicate term "a[1]" (same as terms[0])`: `duplicate term "a[1]" (same as terms 1)`,
+		`quoted "x\"[2]" then y[2]`:                `quoted "x\"[2]" then y 3`,
+		"no index here":                            "no index here",
+	} {
+		if got := oneBased(in); got != want {
+			t.Errorf("oneBased(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want int
+	}{{"interval", "intervall", 1}, {"intevral", "interval", 1}, {"", "abc", 3}, {"abc", "abc", 0}, {"인공지능", "인공지눙", 1}, {"kitten", "sitting", 3}} {
+		if got := editDistance(tc.a, tc.b); got != tc.want {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
+		}
 	}
 }

@@ -207,3 +207,28 @@ func TestSameURLAndCheckSourceURL(t *testing.T) {
 		t.Errorf("CheckSourceURL accepts or rejects wrongly")
 	}
 }
+
+func TestSameURL(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		same bool
+	}{
+		{"https://example.org/feed", "https://example.org/feed/", true},
+		{"https://example.org", "https://example.org/", true},
+		{"HTTPS://Example.ORG:443/feed", "https://example.org/feed", true},
+		{"http://example.org:80/feed", "http://example.org/feed", true},
+		{"https://example.org/feed#top", "https://example.org/feed", true},
+		{"https://example.org/a%7Eb", "https://example.org/a~b", true},
+		{"https://bücher.example/rss", "https://xn--bcher-kva.example/rss", true},
+		{"https://[::1]:443/feed", "https://[::1]/feed/", true},
+		{"https://example.org/feed", "http://example.org/feed", false},
+		{"https://example.org/Feed", "https://example.org/feed", false},
+		{"https://example.org/feed?a=1", "https://example.org/feed?a=2", false},
+		{"https://example.org:8443/feed", "https://example.org/feed", false},
+		{"https://example.org/a%2Fb", "https://example.org/a/b", false},
+	} {
+		if got := SameURL(tc.a, tc.b); got != tc.same {
+			t.Errorf("SameURL(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.same)
+		}
+	}
+}

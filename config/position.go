@@ -171,41 +171,22 @@ func syntaxError(file string, data []byte, err error) *Error {
 	return e
 }
 
-// decodeErrors turns go-toml's errors into Errors with key paths in the same
-// form as validation uses.
-func decodeErrors(file string, pos positions, err error) Errors {
-	var sm *toml.StrictMissingError
-	if errors.As(err, &sm) {
-		var out Errors
-		for i := range sm.Errors {
-			de := &sm.Errors[i]
-			line, col := de.Position()
-			out = append(out, &Error{File: file, Line: line, Column: col, Key: keyString(de.Key(), pos, line, col), Msg: "unknown key"})
-		}
-		return out
-	}
-	var de *toml.DecodeError
-	if errors.As(err, &de) {
-		line, col := de.Position()
-		msg := friendlyTypeError(strings.TrimPrefix(de.Error(), "toml: "))
-		return Errors{{File: file, Line: line, Column: col, Key: keyString(de.Key(), pos, line, col), Msg: msg}}
-	}
-	return Errors{{File: file, Msg: err.Error()}}
-}
-
 // keyString names the key an error sits on. go-toml reports keys without array
-// indexes, so prefer the indexed path recorded at the same line.
+// indexes, so prefer the indexed path recorded at the same line whose indexes
+// are those of arrays of tables (an index into an array value is not part of
+// the key the decoder means).
 func keyString(k toml.Key, pos positions, line, col int) string {
+	want := strings.Join(k, ".")
 	best := ""
 	for path, p := range pos {
-		if p.Line == line && (best == "" || len(path) > len(best)) && strings.HasSuffix(stripIndexes(path), strings.Join(k, ".")) {
+		if p.Line == line && (best == "" || len(path) > len(best)) && stripIndexes(path) == want && !strings.HasSuffix(path, "]") {
 			best = path
 		}
 	}
 	if best != "" {
 		return best
 	}
-	return strings.Join(k, ".")
+	return want
 }
 
 func stripIndexes(s string) string {
@@ -228,7 +209,10 @@ var typeErrRE = regexp.MustCompile(`^cannot decode TOML (\w+) into (?:struct fie
 
 // friendlyTypeError rewrites go-toml's type errors, which name Go types, into the
 // TOML types a user writes.
-func friendlyTypeError(msg string) string {
+func friendlyTypeError(msg, key string) string {
+	if strings.HasPrefix(msg, "cannot store an array table") {
+		return fmt.Sprintf("one table, not an array of tables: write [%s], not [[%s]]", key, key)
+	}
 	m := typeErrRE.FindStringSubmatch(msg)
 	if m == nil {
 		return msg

@@ -4,23 +4,32 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
-	"sort"
+	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/net/idna"
 
 	"github.com/gleaner/gleaner/aggregate/topic"
 )
 
 // validate checks every value after decoding and returns all problems at once,
-// in file order, so a user fixes a config in one pass.
-func (c *Config) validate(pos positions) Errors {
+// so a user fixes a config in one pass. Keys in skip (and what is under them)
+// were reported by the decoder already.
+func (c *Config) validate(pos positions, skip map[string]bool) Errors {
 	var errs Errors
 	add := func(key, format string, args ...any) {
+		for k := key; k != ""; k = parentKey(k) {
+			if skip[k] {
+				return
+			}
+		}
 		errs = append(errs, pos.at(c.Path, key, fmt.Sprintf(format, args...)))
 	}
-	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
-		add("listen", "%q is not a host:port address", c.Listen)
+	if msg := checkListen(c.Listen); msg != "" {
+		add("listen", "%s", msg)
 	}
 	if c.MemoryLimit.err != nil {
 		add("memory_limit", "%v", c.MemoryLimit.err)
@@ -34,7 +43,7 @@ func (c *Config) validate(pos positions) Errors {
 		if d.err != nil {
 			add(key, "%v", d.err)
 		} else if d.D() <= 0 {
-			add(key, "must be a positive duration, got %s", d.D())
+			add(key, "must be a positive duration, got %s", d)
 		}
 	}
 	positive("poll.interval", c.Poll.Interval)
@@ -86,12 +95,12 @@ func (c *Config) validate(pos positions) Errors {
 		add("stories.threshold", "must be between 0 and 1, got %g", c.Stories.Threshold)
 	}
 
-	if len(c.Sources) == 0 {
+	if len(c.Sources) == 0 && !skip["source"] {
 		errs = append(errs, &Error{File: c.Path, Key: "source", Msg: "no sources: add at least one [[source]] block with a url"})
 	}
 	seen := map[string]int{}
 	for i, s := range c.Sources {
-		key := fmt.Sprintf("source[%d]", i)
+		key := fmt.Sprintf("source[%d]", i) // written "source 1" in messages
 		if strings.TrimSpace(s.URL) == "" {
 			add(key+".url", "missing: every [[source]] needs a url")
 		} else if msg := checkHTTPURL(s.URL); msg != "" {
@@ -99,7 +108,7 @@ func (c *Config) validate(pos positions) Errors {
 		} else {
 			norm := normalURL(s.URL)
 			if j, dup := seen[norm]; dup {
-				add(key+".url", "duplicate source URL %q: source[%d] has it already", s.URL, j)
+				add(key+".url", "duplicate source URL %q: source %d has it already", s.URL, j+1)
 			} else {
 				seen[norm] = i
 			}
@@ -120,13 +129,86 @@ func (c *Config) validate(pos positions) Errors {
 			}
 		}
 	}
-	sort.SliceStable(errs, func(i, j int) bool {
-		if errs[i].Line != errs[j].Line {
-			return errs[i].Line < errs[j].Line
-		}
-		return errs[i].Column < errs[j].Column
-	})
 	return errs
+}
+
+// checkListen returns why addr is not an address gleaner can listen on, or "".
+// A host name is not looked up here (the machine that checks may not be the
+// one that runs), but its port must be a number a socket can have.
+func checkListen(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Sprintf("%q is not a host:port address (such as \"127.0.0.1:8080\" or \":8080\")", addr)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return fmt.Sprintf("%q: the port must be a number from 1 to 65535, got %q", addr, port)
+	}
+	if host != "" && !validHost(host) {
+		return fmt.Sprintf("%q: %q is not an IP address or a host name", addr, host)
+	}
+	return ""
+}
+
+// validHost reports whether h is an IP address (with a zone, for IPv6) or a
+// syntactically valid host name.
+func validHost(h string) bool {
+	if _, err := netip.ParseAddr(h); err == nil {
+		return true
+	}
+	if len(h) > 253 {
+		return false
+	}
+	for _, label := range strings.Split(strings.TrimSuffix(h, "."), ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, r := range label {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// warnings returns what is valid but probably not what the user meant.
+func (c *Config) warnings(pos positions) Errors {
+	var out Errors
+	listenHost, listenPort, err := net.SplitHostPort(c.Listen)
+	if err != nil {
+		return nil
+	}
+	if c.Feed.BaseURL == "" {
+		if ip, err := netip.ParseAddr(listenHost); listenHost == "" || err == nil && ip.IsUnspecified() {
+			out = append(out, pos.at(c.Path, "feed.base_url", fmt.Sprintf(
+				"not set, so the feed's links say http://%s/, which readers elsewhere cannot open: set it to the address readers use", c.Listen)))
+		}
+		return out
+	}
+	u, err := url.Parse(c.Feed.BaseURL)
+	if err != nil || !isLocalHost(u.Hostname()) {
+		return out
+	}
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	if port != listenPort {
+		out = append(out, pos.at(c.Path, "feed.base_url", fmt.Sprintf(
+			"%q is on port %s of this machine, but listen is %q: the feed's links lead elsewhere; leave base_url out to derive it from listen",
+			c.Feed.BaseURL, port, c.Listen)))
+	}
+	return out
+}
+
+// isLocalHost reports whether host names this machine: localhost or a
+// loopback address.
+func isLocalHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
 
 // profileErrors flattens what topic.Compile returned into its ProfileErrors.
@@ -177,26 +259,38 @@ func unwrapURLError(err error) error {
 	return err
 }
 
-// normalURL is the form two source URLs are compared in: scheme and host are
-// case-insensitive, and a default port or empty path changes nothing.
+// normalURL is the form two source URLs are compared in, the one rule of
+// validation's duplicate check and of sources add, remove and import: scheme
+// and host are case-insensitive, an internationalised host equals its
+// punycode, a default port, a trailing slash, a fragment and escapes of
+// characters that need none change nothing.
 func normalURL(raw string) string {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
 		return raw
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
-	host := strings.ToLower(u.Hostname())
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	if a, err := idna.Lookup.ToASCII(host); err == nil {
+		host = a
+	}
 	port := u.Port()
 	if (u.Scheme == "http" && port == "80") || (u.Scheme == "https" && port == "443") {
 		port = ""
 	}
 	if port != "" {
 		host = net.JoinHostPort(host, port)
+	} else if strings.Contains(host, ":") {
+		host = "[" + host + "]"
 	}
 	u.Host = host
-	if u.Path == "" {
-		u.Path = "/"
+	// The decoded path, unless an escaped slash makes it differ from the
+	// written one in more than spelling.
+	if !strings.Contains(strings.ToLower(u.RawPath), "%2f") {
+		u.RawPath = ""
 	}
-	u.Fragment = ""
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	u.RawPath = strings.TrimSuffix(u.RawPath, "/")
+	u.Fragment, u.RawFragment = "", ""
 	return u.String()
 }

@@ -3,48 +3,97 @@ package main
 import (
 	"errors"
 	"fmt"
-	"text/tabwriter"
+	"sort"
 
 	"github.com/gleaner/gleaner/config"
 	"github.com/gleaner/gleaner/internal/app"
 )
 
 func cmdCheck(e *env, args []string) error {
-	f := e.newFlags("check", "[-config F]", "Validate the config and summarise it. Exit status 0 when it is valid; otherwise\nevery problem is printed as FILE:LINE:COLUMN: KEY: PROBLEM.", true)
+	f := e.newFlags("check", "[-config F]", "Validate the config and summarise it. Exit status 0 when it is valid; otherwise\nevery problem is printed as FILE:LINE:COLUMN: KEY: PROBLEM, all of them in one run.\nWhat is valid but probably not meant is printed as FILE:LINE:COLUMN: KEY: warning: ...", true)
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	cfg, err := app.LoadConfig(f.config)
+	cfg, err := config.LoadPartial(f.config)
+	var errs config.Errors
+	if err != nil && !errors.As(err, &errs) {
+		return err
+	}
+	if cfg != nil && (len(errs) > 0 || len(cfg.Warnings) > 0) {
+		printProblems(e, f.config, errs, cfg.Warnings)
+	}
+	if len(errs) > 0 {
+		return exitError{1}
+	}
+	acfg, err := app.Compile(cfg)
 	if err != nil {
-		var errs config.Errors
-		if errors.As(err, &errs) {
-			for _, e2 := range errs {
-				fmt.Fprintln(e.stderr, e2)
-			}
-			fmt.Fprintf(e.stderr, "%s: %d problem(s)\n", f.config, len(errs))
-			return exitError{1}
-		}
 		return err
 	}
 	w := e.stdout
 	fmt.Fprintf(w, "%s: ok\n", cfg.Path)
 	fmt.Fprintf(w, "listen    %s (feed at %sfeed.atom)\n", cfg.Listen, cfg.Feed.BaseURL)
 	fmt.Fprintf(w, "database  %s\n", cfg.Database)
-	fmt.Fprintf(w, "poll      every %s, timeout %s, %d at once, %d per host\n", cfg.Poll.Interval.D(), cfg.Poll.Timeout.D(), cfg.Poll.Concurrency, cfg.Poll.PerHost)
-	fmt.Fprintf(w, "feed      %q, %d items, max age %s\n", cfg.Feed.Title, cfg.Feed.MaxItems, cfg.Feed.MaxAge.D())
-	if cfg.Topic == nil {
-		fmt.Fprintf(w, "topic     built-in profile\n")
-	} else {
-		fmt.Fprintf(w, "topic     [topic] profile from the config: %d groups, %d rules\n", len(cfg.Topic.Groups), len(cfg.Topic.Rules))
-	}
+	fmt.Fprintf(w, "poll      every %s, timeout %s, %d at once, %d per host\n", cfg.Poll.Interval, cfg.Poll.Timeout, cfg.Poll.Concurrency, cfg.Poll.PerHost)
+	fmt.Fprintf(w, "feed      %q, %d items, max age %s\n", cfg.Feed.Title, cfg.Feed.MaxItems, cfg.Feed.MaxAge)
+	fmt.Fprintf(w, "topic     %s\n", topicSummary(acfg))
 	fmt.Fprintf(w, "sources   %d\n", len(cfg.Sources))
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	for _, s := range cfg.Sources {
+	t := newTable("  ", 2)
+	for i, s := range cfg.Sources {
 		tz := s.Timezone
 		if tz == "" {
 			tz = "UTC"
 		}
-		fmt.Fprintf(tw, "  %s\t%s\tevery %s\t%s\n", s.Name, s.URL, s.Interval.D(), tz)
+		t.row(fmt.Sprint(i+1), s.Name, s.URL, "every "+s.Interval.String(), tz)
 	}
-	return tw.Flush()
+	return t.write(w)
+}
+
+// printProblems prints the problems and warnings of a config file in file
+// order, then how many there were.
+func printProblems(e *env, path string, errs, warnings config.Errors) {
+	type line struct {
+		at   *config.Error
+		text string
+	}
+	var lines []line
+	for _, p := range errs {
+		lines = append(lines, line{p, p.Error()})
+	}
+	for _, w := range warnings {
+		ww := *w
+		ww.Msg = "warning: " + w.Msg
+		lines = append(lines, line{w, ww.Error()})
+	}
+	sort.SliceStable(lines, func(i, j int) bool {
+		a, b := lines[i].at, lines[j].at
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Column < b.Column
+	})
+	for _, l := range lines {
+		fmt.Fprintln(e.stderr, l.text)
+	}
+	switch {
+	case len(errs) > 0 && len(warnings) > 0:
+		fmt.Fprintf(e.stderr, "%s: %s, %s\n", path, plural(len(errs), "problem"), plural(len(warnings), "warning"))
+	case len(errs) > 0:
+		fmt.Fprintf(e.stderr, "%s: %s\n", path, plural(len(errs), "problem"))
+	}
+}
+
+// plural writes n and the noun, with an s when n is not 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// topicSummary says which topic profile cfg uses.
+func topicSummary(cfg *app.Config) string {
+	if cfg.Topic == nil {
+		return "built-in profile"
+	}
+	return fmt.Sprintf("[topic] profile from the config: %d groups, %d rules", len(cfg.Topic.Groups), len(cfg.Topic.Rules))
 }

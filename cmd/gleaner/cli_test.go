@@ -125,7 +125,7 @@ func TestCheck(t *testing.T) {
 	bad := filepath.Join(dir, "bad.toml")
 	os.WriteFile(bad, []byte("[poll]\ninterval = \"soon\"\n[[source]]\nurl = \"ftp://x\"\n"), 0o644)
 	code, _, stderr := runCLI(t, "", "check", "-config", bad)
-	if code != 1 || !strings.Contains(stderr, bad+":2:1: poll.interval:") || !strings.Contains(stderr, bad+":4:1: source[0].url:") || !strings.Contains(stderr, "2 problem(s)") {
+	if code != 1 || !strings.Contains(stderr, bad+":2:1: poll.interval:") || !strings.Contains(stderr, bad+":4:1: source 1.url:") || !strings.Contains(stderr, "2 problems") {
 		t.Errorf("check bad: %d\n%s", code, stderr)
 	}
 	code, _, stderr = runCLI(t, "", "check", "-config", filepath.Join(dir, "missing.toml"))

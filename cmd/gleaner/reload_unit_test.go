@@ -65,7 +65,7 @@ func TestReloadReappliesTopicProfile(t *testing.T) {
 	bad := strings.Replace(breadProfile, `kind = "strong"`, `kind = "strongest"`, 1)
 	writeConfigFile(t, cfgPath, base+bad)
 	eventually(t, p, 30*time.Second, "the refused profile", func() bool {
-		return regexp.MustCompile(`problem=".*gleaner\.toml:13:1: topic\.group\[0\]\.kind: unknown kind \\"strongest\\"`).MatchString(p.log.String())
+		return regexp.MustCompile(`problem=".*gleaner\.toml:13:1: topic\.group 1\.kind: unknown kind \\"strongest\\"`).MatchString(p.log.String())
 	})
 	if !strings.Contains(feed(), "Local bakery") {
 		t.Errorf("a refused reload changed the feed")

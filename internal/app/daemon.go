@@ -76,6 +76,7 @@ func NewDaemon(ctx context.Context, path string, log *slog.Logger, o DaemonOptio
 	if err != nil {
 		return nil, err
 	}
+	logWarnings(log, cfg)
 	m := newMetrics(o.Version)
 	a, err := New(ctx, cfg, Options{Log: log, Version: o.Version, Observer: roundStatus{m, o.Notifier}, Now: o.Now, PreloadStories: true})
 	if err != nil {
@@ -156,4 +157,12 @@ func (r roundStatus) ObserveRound(rs aggregate.RoundStats) {
 	r.metrics.ObserveRound(rs)
 	r.n.Status(fmt.Sprintf("last poll round %s: %d sources, %d errors, %d new items, %d kept",
 		rs.Finished.Format("15:04:05"), rs.Sources, rs.Errors, rs.New, rs.Kept))
+}
+
+// logWarnings logs what in the config is valid but probably not meant (see
+// config.Config.Warnings), as gleaner check prints it.
+func logWarnings(log *slog.Logger, cfg *Config) {
+	for _, w := range cfg.Warnings {
+		log.Warn("config", "warning", w.Error())
+	}
 }

@@ -64,6 +64,7 @@ func (r *reloader) reload(ctx context.Context, why string, force bool) error {
 		r.failed(why, err)
 		return err
 	}
+	logWarnings(r.log, cfg)
 	if err := r.apply(ctx, cfg); err != nil {
 		// Not the file's fault (the database, most likely): let the next event retry.
 		r.lastSeen = [sha256.Size]byte{}

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mattn/go-runewidth"
+)
+
+// runBinary runs the built gleaner binary with args and stdin, and returns its
+// exit status and output.
+func runBinary(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	cmd := exec.Command(gleanerBinary(t), args...)
+	cmd.Env = append(os.Environ(), "GLEANER_CONFIG=")
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		t.Fatalf("gleaner %v: %v", args, err)
+	}
+	return cmd.ProcessState.ExitCode(), out.String(), errb.String()
+}
+
+// TestCheckReportsEverything runs gleaner check on a file with one problem of
+// every sort: a wrong type, unknown keys (one misspelled), a bad value beside
+// them, a listen port out of range. Every one is printed, in file order, with
+// its place and key; sources count from 1.
+func TestCheckReportsEverything(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "gleaner.toml")
+	writeConfigFile(t, cfg, `listen = "127.0.0.1:99999"
+[poll]
+concurrency = "eight"
+intervall = "5m"
+timeout = "soon"
+[feed]
+max_items = 0
+[[source]]
+url = "https://a.example/feed"
+[[source]]
+url = "https://A.example:443/feed/"
+nmae = "B"
+`)
+	code, out, stderr := runBinary(t, "", "check", "-config", cfg)
+	want := []string{
+		cfg + `:1:1: listen: "127.0.0.1:99999": the port must be a number from 1 to 65535, got "99999"`,
+		cfg + ":3:15: poll.concurrency: wrong type: expected an integer, got a TOML string",
+		cfg + ":4:1: poll.intervall: unknown key; did you mean `interval`?",
+		cfg + `:5:1: poll.timeout: "soon" is not a duration`,
+		cfg + ":7:1: feed.max_items: must be between 1 and 10000, got 0",
+		cfg + `:11:1: source 2.url: duplicate source URL "https://A.example:443/feed/": source 1 has it already`,
+		cfg + ":12:1: source 2.nmae: unknown key; did you mean `name`?",
+		cfg + ": 7 problems",
+	}
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	if code != 1 || out != "" || len(lines) != len(want) {
+		t.Fatalf("exit %d, stdout %q, stderr:\n%s", code, out, stderr)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("line %d:\n got %s\nwant %s", i+1, lines[i], w)
+		}
+	}
+}
+
+// TestCheckWarnsAndAligns: a base_url left on the old port is a warning (exit
+// 0), and the source table lines up Korean names as a terminal draws them.
+func TestCheckWarnsAndAligns(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "gleaner.toml")
+	writeConfigFile(t, cfg, `listen = "127.0.0.1:9090"
+[feed]
+base_url = "http://127.0.0.1:8080/"
+[[source]]
+name = "전자신문"
+url = "https://rss.etnews.com/Section901.xml"
+interval = "30m"
+timezone = "Asia/Seoul"
+[[source]]
+name = "정책브리핑 과학기술정보통신부"
+url = "https://www.korea.kr/rss/dept_msit.xml"
+[[source]]
+name = "EFF"
+url = "https://www.eff.org/rss/updates.xml"
+`)
+	code, out, stderr := runBinary(t, "", "check", "-config", cfg)
+	if code != 0 || !strings.Contains(stderr, cfg+`:3:1: feed.base_url: warning: "http://127.0.0.1:8080/" is on port 8080 of this machine, but listen is "127.0.0.1:9090"`) {
+		t.Fatalf("exit %d\n%s%s", code, out, stderr)
+	}
+	var rows []string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "  ") {
+			rows = append(rows, l)
+		}
+	}
+	if len(rows) != 3 || !strings.Contains(rows[0], "every 30m") || !strings.Contains(rows[2], "every 15m ") {
+		t.Fatalf("source table:\n%s", out)
+	}
+	assertAligned(t, rows, "https://")
+}
+
+// assertAligned fails unless marker starts at the same terminal column in
+// every row, counting East Asian wide characters as two columns.
+func assertAligned(t *testing.T, rows []string, marker string) {
+	t.Helper()
+	col := -1
+	for _, r := range rows {
+		i := strings.Index(r, marker)
+		if i < 0 {
+			t.Fatalf("no %q in row %q", marker, r)
+		}
+		c := runewidth.StringWidth(r[:i])
+		if col >= 0 && c != col {
+			t.Errorf("%q starts at column %d, want %d as above:\n%s", marker, c, col, strings.Join(rows, "\n"))
+		}
+		col = c
+	}
+}

@@ -1,0 +1,153 @@
+package config
+
+import (
+	"encoding"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
+// schema is every key a config file may hold, read from the toml tags of
+// Config (the [topic] profile's types included), so that it cannot drift from
+// what the decoder accepts.
+type schema struct {
+	keys   map[string][]string // table path without indexes ("" for the top level) -> its keys
+	arrays map[string]bool     // table paths that are arrays of tables ([[source]])
+}
+
+var knownKeys = sync.OnceValue(func() schema {
+	s := schema{keys: map[string][]string{}, arrays: map[string]bool{}}
+	s.walk(reflect.TypeFor[Config](), "")
+	return s
+})
+
+var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+
+func (s schema) walk(t reflect.Type, prefix string) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("toml"), ",")
+		if !f.IsExported() || name == "-" {
+			continue
+		}
+		if f.Anonymous && name == "" {
+			s.walk(f.Type, prefix)
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		s.keys[prefix] = append(s.keys[prefix], name)
+		ft, array := f.Type, false
+		for ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice {
+			array = array || ft.Kind() == reflect.Slice
+			ft = ft.Elem()
+		}
+		if ft.Kind() != reflect.Struct || reflect.PointerTo(ft).Implements(textUnmarshaler) {
+			continue
+		}
+		path := joinKey(prefix, name)
+		s.arrays[path] = array
+		s.walk(ft, path)
+	}
+}
+
+func joinKey(prefix, name string) string {
+	if prefix == "" {
+		return name
+	}
+	return prefix + "." + name
+}
+
+// header is how a table is written: [poll], [[source]], or the top level.
+func (s schema) header(table string) string {
+	switch {
+	case table == "":
+		return "the top level"
+	case s.arrays[table]:
+		return "[[" + table + "]]"
+	}
+	return "[" + table + "]"
+}
+
+// suggestKey says which known key an unknown one was probably meant to be:
+// the nearest key of the same table by edit distance ("intervall" -> "did
+// you mean `interval`?"), else the tables where a key of that exact name
+// belongs ("`interval` belongs in [poll] or [[source]]"); "" when nothing is
+// close.
+func suggestKey(key toml.Key) string {
+	if len(key) == 0 {
+		return ""
+	}
+	s := knownKeys()
+	table, name := strings.Join(key[:len(key)-1], "."), key[len(key)-1]
+	if best := nearest(name, s.keys[table]); best != "" {
+		return fmt.Sprintf("did you mean `%s`?", best)
+	}
+	var homes []string
+	for t, names := range s.keys {
+		if t != table && slices.Contains(names, name) {
+			homes = append(homes, s.header(t))
+		}
+	}
+	if len(homes) == 0 {
+		return ""
+	}
+	slices.Sort(homes)
+	return fmt.Sprintf("`%s` belongs in %s", name, strings.Join(homes, " or "))
+}
+
+// nearest returns the candidate closest to word, if it is close enough to be
+// a slip of the keyboard: a case difference, or an edit distance of at most
+// one for short words and two for longer ones.
+func nearest(word string, candidates []string) string {
+	best, bestDist := "", 1+len(word)/5
+	if bestDist > 2 {
+		bestDist = 2
+	}
+	bestDist++ // strictly below this
+	lw := strings.ToLower(word)
+	for _, c := range candidates {
+		d := editDistance(lw, strings.ToLower(c))
+		if d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	return best
+}
+
+// editDistance is the optimal string alignment distance between a and b:
+// insertions, deletions, substitutions and transpositions of adjacent runes
+// each cost one.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	// Three rows of the dynamic programme: i-2, i-1 and i.
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(rb)]
+}
