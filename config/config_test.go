@@ -100,7 +100,7 @@ func TestErrors(t *testing.T) {
 		{"bad hub", "[publish]\nhub = \"not a url\"\n" + minimal, []string{`g.toml:2:1: publish.hub: "not a url" is not an http or https URL`}},
 		{"memory limit too small", "memory_limit = \"1MiB\"\n" + minimal, []string{"g.toml:1:1: memory_limit: must be 0 (Go's defaults) or at least 32MiB, got 1048576 bytes"}},
 		{"bad memory limit", "memory_limit = \"lots\"\n" + minimal, []string{`g.toml:1:1: memory_limit: "lots" is not a size`}},
-		{"port out of range", "listen = \"127.0.0.1:99999\"\n" + minimal, []string{`g.toml:1:1: listen: "127.0.0.1:99999": the port must be a number from 1 to 65535, got "99999"`}},
+		{"port out of range", "listen = \"127.0.0.1:99999\"\n" + minimal, []string{`g.toml:1:1: listen: "127.0.0.1:99999": the port must be a number from 0 (any free port) to 65535, got "99999"`}},
 		{"port not a number", "listen = \"localhost:http\"\n" + minimal, []string{`g.toml:1:1: listen: "localhost:http": the port must be a number`}},
 		{"bad listen host", "listen = \"bad_host!:80\"\n" + minimal, []string{`g.toml:1:1: listen: "bad_host!:80": "bad_host!" is not an IP address or a host name`}},
 		{"misspelled key", "[poll]\nintervall = \"5m\"\n" + minimal, []string{"g.toml:2:1: poll.intervall: unknown key; did you mean `interval`?"}},

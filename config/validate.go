@@ -140,8 +140,8 @@ func checkListen(addr string) string {
 	if err != nil {
 		return fmt.Sprintf("%q is not a host:port address (such as \"127.0.0.1:8080\" or \":8080\")", addr)
 	}
-	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-		return fmt.Sprintf("%q: the port must be a number from 1 to 65535, got %q", addr, port)
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Sprintf("%q: the port must be a number from 0 (any free port) to 65535, got %q", addr, port)
 	}
 	if host != "" && !validHost(host) {
 		return fmt.Sprintf("%q: %q is not an IP address or a host name", addr, host)

@@ -50,7 +50,7 @@ nmae = "B"
 `)
 	code, out, stderr := runBinary(t, "", "check", "-config", cfg)
 	want := []string{
-		cfg + `:1:1: listen: "127.0.0.1:99999": the port must be a number from 1 to 65535, got "99999"`,
+		cfg + `:1:1: listen: "127.0.0.1:99999": the port must be a number from 0 (any free port) to 65535, got "99999"`,
 		cfg + ":3:15: poll.concurrency: wrong type: expected an integer, got a TOML string",
 		cfg + ":4:1: poll.intervall: unknown key; did you mean `interval`?",
 		cfg + `:5:1: poll.timeout: "soon" is not a duration`,

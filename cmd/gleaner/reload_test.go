@@ -52,7 +52,7 @@ func TestReloadByFileChangeAndSignal(t *testing.T) {
 	good, _ := os.ReadFile(cfgPath)
 	broken := strings.Replace(string(good), "interval = \"1s\"", "interval = \"1s\"\nconcurency = 3", 1)
 	writeConfigFile(t, cfgPath, broken)
-	wantErr := regexp.MustCompile(`config reload refused: keeping the last good config.*problem=".*gleaner\.toml:7:1: poll\.concurency: unknown key"`)
+	wantErr := regexp.MustCompile(`config reload refused: keeping the last good config.*problem=".*gleaner\.toml:7:1: poll\.concurency: unknown key; did you mean ` + "`concurrency`" + `\?"`)
 	eventually(t, p, 30*time.Second, "the refused reload logged", func() bool { return wantErr.MatchString(p.log.String()) })
 	fams := scrape(t, addr)
 	if v := metricValue(fams, "gleaner_config_reload_errors_total"); v < 1 {
