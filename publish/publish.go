@@ -147,6 +147,8 @@ type Handler struct {
 
 	defaults atomic.Pointer[defaultSet] // nil until the first Refresh
 	opml     atomic.Pointer[doc]
+	// refreshErr is the last Refresh's error, nil after a success.
+	refreshErr atomic.Pointer[error]
 }
 
 // defaultSet is the default rendering (no query) in every format, and the entries
@@ -242,12 +244,32 @@ func sourcesOPML(o Options, sources []aggregate.Source) ([]byte, error) {
 	return opml.Marshal(sanitize.Text(o.Title)+" — sources", time.Time{}, feeds)
 }
 
+// Ready reports whether the curated feed can be served as it is: an error when
+// it has not been rendered, or when the last Refresh failed (the store cannot
+// list it: the rendering served is stale and queries fail).
+func (h *Handler) Ready() error {
+	if p := h.refreshErr.Load(); p != nil {
+		return *p
+	}
+	if h.defaults.Load() == nil {
+		return errors.New("publish: the curated feed has not been rendered yet")
+	}
+	return nil
+}
+
 // Refresh re-reads the default curated set and, if it or the options changed,
 // re-renders every format and drops the variants. changed reports whether the
 // curated set differs from the last one read (true the first time).
 func (h *Handler) Refresh(ctx context.Context) (changed bool, err error) {
 	h.refreshMu.Lock()
 	defer h.refreshMu.Unlock()
+	defer func() {
+		if err != nil {
+			h.refreshErr.Store(&err)
+		} else {
+			h.refreshErr.Store(nil)
+		}
+	}()
 
 	h.mu.Lock()
 	o, dirty := h.opts, h.dirty

@@ -168,6 +168,31 @@ func checkSchema(ctx context.Context, r *sql.DB, file string) error {
 	return nil
 }
 
+// QuickCheck runs SQLite's quick_check over the whole file (a read of every
+// page, without the index cross-checks of integrity_check) and returns the
+// problems it reports, at most ten; none when the file is sound.
+func (s *Store) QuickCheck(ctx context.Context) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, "PRAGMA quick_check(10)")
+	if err != nil {
+		return nil, fmt.Errorf("store: quick_check: %w", err)
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return nil, fmt.Errorf("store: quick_check: %w", err)
+		}
+		if line != "ok" {
+			problems = append(problems, line)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: quick_check: %w", err)
+	}
+	return problems, nil
+}
+
 // migrate applies each embedded migration not yet applied, each in its own
 // transaction, in numeric order.
 func (s *Store) migrate(ctx context.Context) error {

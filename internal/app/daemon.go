@@ -61,6 +61,7 @@ type Daemon struct {
 	m    *metrics
 	r    *reloader
 	mux  *http.ServeMux
+	rdy  *readiness
 }
 
 // NewDaemon loads the config file at path and builds the daemon around it,
@@ -84,13 +85,13 @@ func NewDaemon(ctx context.Context, path string, log *slog.Logger, o DaemonOptio
 	}
 	m.watchApp(a, log)
 	a.Refresh(ctx)
-	d := &Daemon{App: a, path: path, o: o, m: m, mux: http.NewServeMux(),
+	d := &Daemon{App: a, path: path, o: o, m: m, mux: http.NewServeMux(), rdy: newReadiness(ctx, a),
 		r: &reloader{a: a, path: path, log: log, m: m, n: o.Notifier, now: o.Now, lastSeen: sha256.Sum256(data)}}
 	d.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
 	})
-	d.mux.Handle("GET /readyz", newReadiness(ctx, a))
+	d.mux.Handle("GET /readyz", d.rdy)
 	d.mux.Handle("GET /metrics", m.handler(log))
 	d.mux.Handle("/", m.instrument(a.Publish))
 	return d, nil
@@ -112,6 +113,7 @@ func (d *Daemon) Stopping() { d.o.Notifier.Stopping() }
 func (d *Daemon) Run(ctx context.Context, hup <-chan os.Signal) {
 	log := d.Log
 	var wg sync.WaitGroup
+	wg.Go(func() { d.rdy.checkDatabase(ctx, log) })
 	wg.Go(func() {
 		if err := d.Poller.Run(ctx); err != nil {
 			log.Error("poller stopped", "error", err)

@@ -3,19 +3,25 @@ package app
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
-// readiness answers /readyz: 200 when the database answers, a config is
-// loaded and a poll round has finished, else 503 with the reasons.
+// readiness answers /readyz: 200 when the database answers and passed its
+// check at start, a config is loaded, a poll round has finished, and the
+// curated feed can be served; else 503 with the reasons.
 type readiness struct {
 	a *App
 	// polledBefore: the database was polled before this start, so a restart
 	// serves a feed at once, without waiting for sources whose next poll is
 	// hours away.
 	polledBefore bool
+	// damaged is what the check at start found wrong with the database file,
+	// nil while it runs and when it found nothing.
+	damaged atomic.Pointer[string]
 }
 
 func newReadiness(ctx context.Context, a *App) *readiness {
@@ -31,6 +37,29 @@ func newReadiness(ctx context.Context, a *App) *readiness {
 	return r
 }
 
+// checkDatabase runs SQLite's quick_check once, in the background of a start:
+// it reads the whole file, which a damaged page (a disk fault, a copy taken
+// mid-write) may otherwise hide until the query that reads it. The outcome is
+// logged; damage keeps /readyz at 503 until a restart on a sound file.
+func (r *readiness) checkDatabase(ctx context.Context, log *slog.Logger) {
+	start := time.Now()
+	problems, err := r.a.Store.QuickCheck(ctx)
+	took := time.Since(start).Round(time.Millisecond)
+	switch {
+	case ctx.Err() != nil:
+		return
+	case err != nil:
+		problems = []string{err.Error()}
+	case len(problems) == 0:
+		log.Info("database check: ok", "database", r.a.Store.Path(), "duration", took)
+		return
+	}
+	msg := strings.Join(problems, "; ")
+	r.damaged.Store(&msg)
+	log.Error("database check: damaged", "database", r.a.Store.Path(), "problems", problems, "duration", took,
+		"hint", "stop gleaner and restore the file from a backup, or recover it with the sqlite3 shell's .recover")
+}
+
 func (r *readiness) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
@@ -40,11 +69,17 @@ func (r *readiness) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if err := r.a.Store.Ping(ctx); err != nil {
 		why = append(why, "database not reachable: "+err.Error())
 	}
+	if p := r.damaged.Load(); p != nil {
+		why = append(why, "database damaged: "+*p)
+	}
 	if r.a.Config() == nil {
 		why = append(why, "no config loaded")
 	}
 	if r.a.Poller.Rounds() == 0 && !r.polledBefore {
 		why = append(why, "no poll round finished yet")
+	}
+	if err := r.a.Publish.Ready(); err != nil {
+		why = append(why, "curated feed unavailable: "+err.Error())
 	}
 	if len(why) > 0 {
 		w.WriteHeader(http.StatusServiceUnavailable)

@@ -1,0 +1,133 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gleaner/gleaner/aggregate"
+)
+
+// syncBuffer is a log destination safe for the daemon's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// polledConfig is a sample config whose database has been polled once, with
+// the curated entries that round left.
+func polledConfig(t *testing.T) (*Config, []aggregate.Entry) {
+	t.Helper()
+	cfg := sampleConfig(t, "")
+	ctx := context.Background()
+	a, err := New(ctx, cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	a.Poller.PollAll(ctx)
+	entries, err := a.Store.Curated(ctx, aggregate.Query{Limit: cfg.Feed.MaxItems})
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("%d curated entries, %v", len(entries), err)
+	}
+	return cfg, entries
+}
+
+// startDaemon runs the daemon of cfg in the background until the test ends and
+// waits for its database check; get requests a path of its handler.
+func startDaemon(t *testing.T, cfg *Config) (log *syncBuffer, get func(path string) (int, string)) {
+	t.Helper()
+	log = &syncBuffer{}
+	ctx, stop := context.WithCancel(context.Background())
+	d, err := NewDaemon(ctx, cfg.Path, slog.New(slog.NewTextHandler(log, nil)), DaemonOptions{})
+	if err != nil {
+		t.Fatalf("the daemon did not start: %v", err)
+	}
+	done := make(chan struct{})
+	go func() { d.Run(ctx, nil); close(done) }()
+	t.Cleanup(func() { stop(); <-done; d.Close() })
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(log.String(), "database check") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	return log, func(path string) (int, string) {
+		rec := httptest.NewRecorder()
+		d.Handler().ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		return rec.Code, rec.Body.String()
+	}
+}
+
+// TestReadyzOnADamagedDatabase polls once, then writes random bytes over every
+// page of the database file that holds a curated item, and starts the daemon on
+// it: the feed cannot be served, and /readyz says so with the reason (it said
+// "ready": the database answered SELECT 1). The check at start finds the damage
+// and logs it.
+func TestReadyzOnADamagedDatabase(t *testing.T) {
+	cfg, entries := polledConfig(t)
+	file, err := os.ReadFile(cfg.Database)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const page = 16384
+	damaged := 0
+	for _, e := range entries {
+		for off := 0; ; {
+			i := bytes.Index(file[off:], []byte(e.Item.Title))
+			if i < 0 {
+				break
+			}
+			start := (off + i) / page * page
+			if start >= page { // the first page holds the schema
+				rand.Read(file[start : start+page])
+				damaged++
+			}
+			off = start + page
+		}
+	}
+	if damaged == 0 {
+		t.Fatal("no page holds a curated title")
+	}
+	if err := os.WriteFile(cfg.Database, file, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	log, get := startDaemon(t, cfg)
+	if code, _ := get("/feed.atom"); code != 503 {
+		t.Errorf("/feed.atom: %d, want 503 (this test damages the wrong pages?)", code)
+	}
+	code, body := get("/readyz")
+	if code != 503 || !strings.Contains(body, "curated feed unavailable") || !strings.Contains(body, "malformed") ||
+		!strings.Contains(body, "database damaged") {
+		t.Errorf("/readyz: %d %q; want 503 naming the curated feed and the damage", code, body)
+	}
+	if !strings.Contains(log.String(), `msg="database check: damaged"`) {
+		t.Errorf("no damage reported by the check at start:\n%s", log.String())
+	}
+}
+
+// TestReadyzOnAHealthyDatabase: the check at start passes and is logged, and a
+// database polled before is ready at once.
+func TestReadyzOnAHealthyDatabase(t *testing.T) {
+	cfg, _ := polledConfig(t)
+	log, get := startDaemon(t, cfg)
+	if !strings.Contains(log.String(), `msg="database check: ok"`) {
+		t.Errorf("no passed check in the log:\n%s", log.String())
+	}
+	if code, body := get("/readyz"); code != 200 {
+		t.Errorf("/readyz: %d %q", code, body)
+	}
+}
