@@ -29,7 +29,11 @@ var ErrNotEditable = errors.New("config: source not editable")
 // SameURL reports whether two source URLs name the same feed, compared as
 // validation compares them for duplicates (scheme and host case, default port,
 // empty path and fragment do not count).
-func SameURL(a, b string) bool { return normalURL(a) == normalURL(b) }
+func SameURL(a, b string) bool { return URLKey(a) == URLKey(b) }
+
+// URLKey is the form in which SameURL compares a source URL: URLs that name the
+// same feed have the same key, so that a map finds duplicates among many.
+func URLKey(raw string) string { return normalURL(raw) }
 
 // CheckSourceURL returns why raw cannot be a source's url, or nil.
 func CheckSourceURL(raw string) error {

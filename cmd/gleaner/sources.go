@@ -251,20 +251,22 @@ func sourcesImport(e *env, args []string) error {
 	}
 	var add []config.Source
 	skipped := 0
+	have := make(map[string]bool, len(cfg.Sources)+len(feeds))
+	for _, s := range cfg.Sources {
+		have[config.URLKey(s.URL)] = true
+	}
 	for _, fd := range feeds {
 		if err := config.CheckSourceURL(fd.URL); err != nil {
 			fmt.Fprintf(e.stderr, "skipped %q: %v\n", fd.Name, err)
 			skipped++
 			continue
 		}
-		dup := findSource(cfg, fd.URL) >= 0
-		for _, a := range add {
-			dup = dup || config.SameURL(a.URL, fd.URL)
-		}
-		if dup {
+		k := config.URLKey(fd.URL)
+		if have[k] {
 			skipped++
 			continue
 		}
+		have[k] = true
 		add = append(add, config.Source{Name: fd.Name, URL: fd.URL})
 	}
 	if len(add) > 0 {

@@ -203,21 +203,21 @@ func sameSources(a, b []config.Source) bool {
 
 // diffSources names the sources cfg adds to and removes from old, by URL.
 func diffSources(old, cfg *config.Config) (added, removed []string) {
-	has := func(list []config.Source, u string) bool {
+	keys := func(list []config.Source) map[string]bool {
+		m := make(map[string]bool, len(list))
 		for _, s := range list {
-			if config.SameURL(s.URL, u) {
-				return true
-			}
+			m[config.URLKey(s.URL)] = true
 		}
-		return false
+		return m
 	}
+	before, after := keys(old.Sources), keys(cfg.Sources)
 	for _, s := range cfg.Sources {
-		if !has(old.Sources, s.URL) {
+		if !before[config.URLKey(s.URL)] {
 			added = append(added, s.Name)
 		}
 	}
 	for _, s := range old.Sources {
-		if !has(cfg.Sources, s.URL) {
+		if !after[config.URLKey(s.URL)] {
 			removed = append(removed, s.Name)
 		}
 	}

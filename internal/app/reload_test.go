@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -29,5 +30,23 @@ func TestKeepRestartOnly(t *testing.T) {
 	if moved.Listen != old.Listen || moved.Database != old.Database || moved.Poll.Concurrency != old.Poll.Concurrency ||
 		moved.Poll.MaxBody.N() != old.Poll.MaxBody.N() || moved.Feed.MaxAge.D() != old.Feed.MaxAge.D() {
 		t.Errorf("restart-only values not kept: %+v", moved)
+	}
+}
+
+// TestDiffSources names the sources a reload adds and removes, comparing URLs as
+// validation does, over 20,000 sources (a comparison of each with each took
+// minutes at that size).
+func TestDiffSources(t *testing.T) {
+	var oldList, newList []config.Source
+	for i := range 20_000 {
+		oldList = append(oldList, config.Source{Name: fmt.Sprintf("s%d", i), URL: fmt.Sprintf("https://h%d.example/feed", i)})
+		if i != 7 {
+			newList = append(newList, config.Source{Name: fmt.Sprintf("s%d", i), URL: fmt.Sprintf("HTTPS://H%d.example:443/feed", i)})
+		}
+	}
+	newList = append(newList, config.Source{Name: "new", URL: "https://new.example/feed"})
+	added, removed := diffSources(&config.Config{Sources: oldList}, &config.Config{Sources: newList})
+	if fmt.Sprint(added) != "[new]" || fmt.Sprint(removed) != "[s7]" {
+		t.Errorf("added %v, removed %v", added, removed)
 	}
 }
