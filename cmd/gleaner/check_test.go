@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -102,23 +103,28 @@ url = "https://www.eff.org/rss/updates.xml"
 	if len(rows) != 3 || !strings.Contains(rows[0], "every 30m") || !strings.Contains(rows[2], "every 15m ") {
 		t.Fatalf("source table:\n%s", out)
 	}
-	assertAligned(t, rows, "https://")
+	assertAligned(t, rows, regexp.MustCompile(`https://`))
 }
 
-// assertAligned fails unless marker starts at the same terminal column in
-// every row, counting East Asian wide characters as two columns.
-func assertAligned(t *testing.T, rows []string, marker string) {
+// assertAligned fails unless col (the start of its first submatch, or of
+// its match) is at the same terminal column in every row, counting East Asian
+// wide characters as two columns.
+func assertAligned(t *testing.T, rows []string, col *regexp.Regexp) {
 	t.Helper()
-	col := -1
+	at := -1
 	for _, r := range rows {
-		i := strings.Index(r, marker)
-		if i < 0 {
-			t.Fatalf("no %q in row %q", marker, r)
+		m := col.FindStringSubmatchIndex(r)
+		if m == nil {
+			t.Fatalf("no %s in row %q", col, r)
+		}
+		i := m[0]
+		if len(m) > 2 {
+			i = m[2]
 		}
 		c := runewidth.StringWidth(r[:i])
-		if col >= 0 && c != col {
-			t.Errorf("%q starts at column %d, want %d as above:\n%s", marker, c, col, strings.Join(rows, "\n"))
+		if at >= 0 && c != at {
+			t.Errorf("%s starts at column %d, want %d as above:\n%s", col, c, at, strings.Join(rows, "\n"))
 		}
-		col = c
+		at = c
 	}
 }

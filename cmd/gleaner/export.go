@@ -16,14 +16,19 @@ func cmdExport(e *env, args []string) error {
 		f.Usage()
 		return errUsage
 	}
-	a, ctx, closeApp, err := f.openApp(e)
+	prog := e.newProgress("export", 3, "")
+	defer prog.stop()
+	prog.next("opening the database")
+	a, ctx, closeApp, err := f.openApp(e, nil)
 	if err != nil {
 		return err
 	}
 	defer closeApp()
+	prog.next("rendering the curated feed")
 	if _, err := a.Publish.Refresh(ctx); err != nil {
 		return err
 	}
+	prog.next("writing the files")
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}

@@ -1,36 +1,59 @@
 package main
 
 import (
+	"context"
 	"fmt"
-	"text/tabwriter"
+	"log/slog"
+	"time"
+
+	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/internal/app"
 )
 
 func cmdFetch(e *env, args []string) error {
-	f := e.newFlags("fetch", "[-config F]", "Poll every source once now, store what they yield, print one line per source\n(items seen, new, kept, or the error) and exit. Exit status 1 when every source failed.", true)
+	f := e.newFlags("fetch", "[-config F]", "Poll every source once now, store what they yield, print one line per source\n(items seen, new, kept, or the error) and exit. Exit status 1 when every source failed.\nOn a terminal, a progress line counts the sources polled.", true)
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	a, ctx, closeApp, err := f.openApp(e)
+	obs := &fetchProgress{}
+	a, ctx, closeApp, err := f.openApp(e, func(o *app.Options) {
+		o.Observer = obs
+		// Each source's outcome is in the table: the poller's own lines about
+		// failing sources would say it twice.
+		if f.logLevel != "debug" {
+			o.PollLog = slog.New(levelAtLeast{o.Log.Handler(), slog.LevelError})
+		}
+	})
 	if err != nil {
 		return err
 	}
 	defer closeApp()
 	cfg := a.Config()
+	if e.status() != nil {
+		total, err := pollable(ctx, a)
+		if err != nil {
+			return err
+		}
+		obs.p = e.newProgress("fetch", total, "sources")
+	}
 	reports := a.Poller.PollAll(ctx)
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	obs.p.stop()
+	t := newTable("", 2)
 	failed := 0
 	for _, r := range reports {
 		switch {
 		case r.Err != nil:
 			failed++
-			fmt.Fprintf(tw, "%s\terror\t%v\n", r.Source.Name, r.Err)
+			t.row(r.Source.Name, "error", oneLine(r.Err.Error()))
 		case r.NotModified:
-			fmt.Fprintf(tw, "%s\tnot modified\t\n", r.Source.Name)
+			t.row(r.Source.Name, "not modified")
 		default:
-			fmt.Fprintf(tw, "%s\tok\tseen %d, new %d, kept %d\n", r.Source.Name, r.Seen, r.New, r.Kept)
+			t.row(r.Source.Name, "ok", fmt.Sprintf("seen %d, new %d, kept %d", r.Seen, r.New, r.Kept))
 		}
 	}
-	tw.Flush()
+	if err := t.write(e.stdout); err != nil {
+		return err
+	}
 	// The export is written even when nothing changed, so that a cron job's
 	// first run produces the files.
 	if cfg.Publish.ExportDir != "" {
@@ -42,4 +65,43 @@ func cmdFetch(e *env, args []string) error {
 		return exitError{1}
 	}
 	return nil
+}
+
+// pollable counts the sources PollAll polls: the configured ones not gone.
+func pollable(ctx context.Context, a *app.App) (int, error) {
+	status, err := a.Store.SourceStatus(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, s := range status {
+		if s.Active && !s.State.Gone {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// fetchProgress counts the polls of gleaner fetch on its progress line.
+type fetchProgress struct{ p *progress }
+
+func (f *fetchProgress) ObserveFetch(string, string, time.Duration) { f.p.add(1) }
+func (f *fetchProgress) ObserveRound(aggregate.RoundStats)          {}
+
+// levelAtLeast passes on the records of h at or above min only.
+type levelAtLeast struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (l levelAtLeast) Enabled(ctx context.Context, level slog.Level) bool {
+	return level >= l.min && l.Handler.Enabled(ctx, level)
+}
+
+func (l levelAtLeast) WithAttrs(as []slog.Attr) slog.Handler {
+	return levelAtLeast{l.Handler.WithAttrs(as), l.min}
+}
+
+func (l levelAtLeast) WithGroup(name string) slog.Handler {
+	return levelAtLeast{l.Handler.WithGroup(name), l.min}
 }

@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/gleaner/gleaner/internal/app"
@@ -28,6 +29,12 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	// isTerminal reports whether a writer is a terminal (progress lines are
+	// drawn on standard error only then); nil: ask the operating system.
+	isTerminal func(io.Writer) bool
+
+	statusOnce sync.Once
+	statusLn   *statusLine // see status
 }
 
 // command is one subcommand.
@@ -156,9 +163,10 @@ func (f *flags) parse(args []string) error {
 
 // openApp is how the one-shot commands (fetch, export, reclassify) start: the
 // logger from the flags, the config, and the app, with a context that ends on
-// SIGINT or SIGTERM. close releases all of it.
-func (f *flags) openApp(e *env) (a *app.App, ctx context.Context, close func(), err error) {
-	log, err := f.logger(e.stderr)
+// SIGINT or SIGTERM. tune, if not nil, adjusts the app's options. close
+// releases all of it.
+func (f *flags) openApp(e *env, tune func(*app.Options)) (a *app.App, ctx context.Context, close func(), err error) {
+	log, err := f.logger(e.errOut())
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -167,7 +175,11 @@ func (f *flags) openApp(e *env) (a *app.App, ctx context.Context, close func(), 
 		return nil, nil, nil, err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	a, err = app.New(ctx, cfg, app.Options{Log: log, Version: appVersion()})
+	o := app.Options{Log: log, Version: appVersion()}
+	if tune != nil {
+		tune(&o)
+	}
+	a, err = app.New(ctx, cfg, o)
 	if err != nil {
 		stop()
 		return nil, nil, nil, err

@@ -11,16 +11,26 @@ func cmdReclassify(e *env, args []string) error {
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	a, ctx, closeApp, err := f.openApp(e)
+	a, ctx, closeApp, err := f.openApp(e, nil)
 	if err != nil {
 		return err
 	}
 	defer closeApp()
-	st, err := a.Reclassify(ctx, a.Config().Classifier, time.Now().Add(-*since))
+	from := time.Now().Add(-*since)
+	var prog *progress
+	if e.status() != nil {
+		total, err := a.Store.ItemsSince(ctx, from)
+		if err != nil {
+			return err
+		}
+		prog = e.newProgress("reclassify", total, "items")
+	}
+	st, err := a.Reclassify(ctx, a.Config().Classifier, from, func() { prog.add(1) })
+	prog.stop()
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "checked %d items first seen since %s: %d verdicts changed, %d entered the curated feed, %d left it\n",
-		st.Checked, time.Now().Add(-*since).Format(time.RFC3339), st.Changed, st.Entered, st.Left)
+		st.Checked, from.Format(time.RFC3339), st.Changed, st.Entered, st.Left)
 	return nil
 }

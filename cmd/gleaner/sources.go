@@ -10,7 +10,6 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
-	"text/tabwriter"
 	"time"
 
 	"github.com/gleaner/gleaner/aggregate"
@@ -333,14 +332,13 @@ func sourcesStatus(e *env, args []string) error {
 			status = append(status, aggregate.SourceStatus{Source: aggregate.Source{Name: s.Name, URL: s.URL}, Active: true})
 		}
 	}
-	writeStatus(e.stdout, status, time.Now())
-	return nil
+	return writeStatus(e.stdout, status, time.Now())
 }
 
 // writeStatus writes the table, times relative to now.
-func writeStatus(w io.Writer, status []aggregate.SourceStatus, now time.Time) {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tSTATE\tHTTP\tERRORS\tLAST ATTEMPT\tLAST SUCCESS\tNEXT FETCH\tSEEN\tKEPT\tURL\tLAST ERROR")
+func writeStatus(w io.Writer, status []aggregate.SourceStatus, now time.Time) error {
+	t := newTable("", 2)
+	t.row("NAME", "STATE", "HTTP", "ERRORS", "LAST ATTEMPT", "LAST SUCCESS", "NEXT FETCH", "SEEN", "KEPT", "URL", "LAST ERROR")
 	for _, s := range status {
 		st := s.State
 		httpStatus := "-"
@@ -359,11 +357,10 @@ func writeStatus(w io.Writer, status []aggregate.SourceStatus, now time.Time) {
 		if lastErr == "" {
 			lastErr = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", s.Source.Name, s.StateName(), httpStatus,
-			st.ConsecutiveErrors, relTime(st.LastAttempt, now), relTime(st.LastSuccess, now), next,
-			st.ItemsSeen, st.ItemsKept, u, oneLine(lastErr))
+		t.row(s.Source.Name, s.StateName(), httpStatus, fmt.Sprint(st.ConsecutiveErrors), relTime(st.LastAttempt, now),
+			relTime(st.LastSuccess, now), next, fmt.Sprint(st.ItemsSeen), fmt.Sprint(st.ItemsKept), u, oneLine(lastErr))
 	}
-	tw.Flush()
+	return t.write(w)
 }
 
 // relTime says how far t is from now: "3m ago", "in 2h", "-" for never.

@@ -8,6 +8,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net/http"
@@ -56,6 +57,9 @@ type Options struct {
 	Saver func(aggregate.Saver) aggregate.Saver
 	// Refreshed, if set, is told how long each refresh of the curated feed took.
 	Refreshed func(took time.Duration)
+	// PollLog is the poller's logger, nil for Log. gleaner fetch, which
+	// prints every source's outcome itself, gives one that keeps only errors.
+	PollLog *slog.Logger
 }
 
 // New opens the store and builds the poller and the publisher for cfg. Close
@@ -87,7 +91,7 @@ func New(ctx context.Context, cfg *Config, o Options) (*App, error) {
 		FirstSpread: min(cfg.Poll.Interval.D()/4, 10*time.Second),
 		OnChange:    a.Refresh,
 		Observer:    o.Observer,
-		Log:         a.Log,
+		Log:         cmp.Or(o.PollLog, a.Log),
 		Now:         o.Now,
 	})
 	if err := a.SyncSources(ctx, cfg); err != nil {
@@ -194,22 +198,26 @@ func (a *App) Refresh(ctx context.Context) {
 }
 
 // Reclassify re-applies c to the items first seen since then and refreshes
-// the curated feed.
-func (a *App) Reclassify(ctx context.Context, c aggregate.Classifier, since time.Time) (store.ReclassifyStats, error) {
-	st, err := a.Store.Reclassify(ctx, since, classifyFunc(c), a.Grouper())
+// the curated feed. done, if not nil, is called after each item is judged.
+// It logs nothing: the daemon logs what a reload's reclassification did, and
+// gleaner reclassify prints it.
+func (a *App) Reclassify(ctx context.Context, c aggregate.Classifier, since time.Time, done func()) (store.ReclassifyStats, error) {
+	st, err := a.Store.Reclassify(ctx, since, classifyFunc(c, done), a.Grouper())
 	if err != nil {
 		return st, err
 	}
-	a.Log.Info("reclassified", "checked", st.Checked, "changed", st.Changed, "entered", st.Entered, "left", st.Left)
 	a.Refresh(ctx)
 	return st, nil
 }
 
 // classifyFunc adapts a classifier to the store's reclassify callback, reading
 // stored text exactly as the pipeline does.
-func classifyFunc(c aggregate.Classifier) func(title, summary, body string) aggregate.Verdict {
+func classifyFunc(c aggregate.Classifier, done func()) func(title, summary, body string) aggregate.Verdict {
 	return func(title, summary, body string) aggregate.Verdict {
 		v, _ := aggregate.ClassifyText(c, title, summary, body)
+		if done != nil {
+			done()
+		}
 		return v
 	}
 }

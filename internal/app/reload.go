@@ -150,8 +150,10 @@ func (r *reloader) apply(ctx context.Context, cfg *Config) error {
 	if topicChanged {
 		// Recent items are judged again with the new profile, so that the feed
 		// reflects it now rather than as new items arrive.
-		if _, err := r.a.Reclassify(ctx, cfg.Classifier, r.now().Add(-reclassifyWindow)); err != nil {
+		if st, err := r.a.Reclassify(ctx, cfg.Classifier, r.now().Add(-reclassifyWindow), nil); err != nil {
 			r.log.Error("re-apply topic profile to recent items", "error", err)
+		} else {
+			r.log.Info("reclassified", "checked", st.Checked, "changed", st.Changed, "entered", st.Entered, "left", st.Left)
 		}
 	} else {
 		r.a.Refresh(ctx)

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// koreanSources writes a config of three sources with Korean and English
+// names, one of which answers 404.
+func koreanSources(t *testing.T, site *feedSite) string {
+	t.Helper()
+	cfg := filepath.Join(t.TempDir(), "gleaner.toml")
+	writeConfigFile(t, cfg, fmt.Sprintf(`database = "g.db"
+[[source]]
+name = "전자신문"
+url = %q
+[[source]]
+name = "정책브리핑 과학기술정보통신부"
+url = %q
+[[source]]
+name = "EFF"
+url = %q
+`, site.url(1), site.URL+"/missing.xml", site.url(2)))
+	return cfg
+}
+
+// TestFetchPrintsEachSourceOnce runs gleaner fetch: one aligned row per
+// source, Korean names counted as two columns each; the failure is said once
+// (in the table, not again as a log line); piped, no progress line.
+func TestFetchPrintsEachSourceOnce(t *testing.T) {
+	site := newFeedSite(t, 3)
+	cfg := koreanSources(t, site)
+	code, out, stderr := runBinary(t, "", "fetch", "-config", cfg)
+	if code != 0 {
+		t.Fatalf("fetch: exit %d\n%s%s", code, out, stderr)
+	}
+	rows := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if len(rows) != 3 {
+		t.Fatalf("want 3 rows:\n%s", out)
+	}
+	assertAligned(t, rows, regexp.MustCompile(`  (ok|error)  `))
+	if !regexp.MustCompile(`(?m)^정책브리핑 과학기술정보통신부  error  .*404`).MatchString(out) {
+		t.Errorf("no error row for the 404:\n%s", out)
+	}
+	if n := strings.Count(out+stderr, "missing.xml"); n != 1 {
+		t.Errorf("the failing source is named %d times, want once:\nstdout:\n%s\nstderr:\n%s", n, out, stderr)
+	}
+	if strings.ContainsAny(stderr, "\r\x1b") {
+		t.Errorf("progress drawn on a pipe: %q", stderr)
+	}
+
+	// -log-level debug shows the poller's own lines again.
+	_, _, stderr = runBinary(t, "", "fetch", "-config", cfg, "-log-level", "debug")
+	if !strings.Contains(stderr, `msg="poll failed"`) {
+		t.Errorf("-log-level debug: no poll failed line:\n%s", stderr)
+	}
+}
+
+// TestReclassifyPrintsOnce: the result is printed, not logged besides.
+func TestReclassifyPrintsOnce(t *testing.T) {
+	site := newFeedSite(t, 3)
+	cfg := koreanSources(t, site)
+	if code, out, stderr := runBinary(t, "", "fetch", "-config", cfg); code != 0 {
+		t.Fatalf("fetch: exit %d\n%s%s", code, out, stderr)
+	}
+	code, out, stderr := runBinary(t, "", "reclassify", "-config", cfg)
+	if code != 0 || !strings.HasPrefix(out, "checked 6 items") {
+		t.Fatalf("reclassify: exit %d\n%s%s", code, out, stderr)
+	}
+	if strings.Contains(stderr, "reclassified") || strings.Contains(stderr, "checked") || strings.ContainsAny(stderr, "\r\x1b") {
+		t.Errorf("the result said twice, or progress drawn on a pipe:\n%s", stderr)
+	}
+}
+
+// TestProgressOnTerminal runs fetch, reclassify and export in-process with
+// standard error taken for a terminal: each draws "done/total" lines and
+// clears them; what goes to standard output is the same as without.
+func TestProgressOnTerminal(t *testing.T) {
+	site := newFeedSite(t, 3)
+	cfg := koreanSources(t, site)
+	runTerm := func(args ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(string) string { return "" },
+			isTerminal: func(io.Writer) bool { return true }}
+		code := e.main(args)
+		return code, out.String(), errb.String()
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"fetch", "-config", cfg}, "\r\x1b[Kfetch 3/3 sources"},
+		{[]string{"reclassify", "-config", cfg}, "\r\x1b[Kreclassify 6/6 items"},
+		{[]string{"export", "-config", cfg, "-out", t.TempDir()}, "\r\x1b[Kexport 3/3: writing the files"},
+	} {
+		code, out, stderr := runTerm(tc.args...)
+		if code != 0 || !strings.Contains(stderr, "\r\x1b[K"+tc.args[0]+" ") || !strings.Contains(stderr, tc.want) || !strings.HasSuffix(stderr, "\r\x1b[K") {
+			t.Errorf("%v: exit %d, stderr %q", tc.args, code, stderr)
+		}
+		if strings.ContainsAny(out, "\r\x1b") {
+			t.Errorf("%v: progress on standard output: %q", tc.args, out)
+		}
+	}
+}
+
+// TestProgressInRealTerminal runs gleaner fetch under script(1), which gives it
+// a pseudo-terminal: the progress line is drawn there.
+func TestProgressInRealTerminal(t *testing.T) {
+	script, err := exec.LookPath("script")
+	if err != nil {
+		t.Skip("script(1) is not installed (util-linux): no pseudo-terminal to test in")
+	}
+	bin := gleanerBinary(t)
+	site := newFeedSite(t, 3)
+	cfg := koreanSources(t, site)
+	cmd := exec.Command(script, "-qec", bin+" fetch -config "+cfg, "/dev/null")
+	cmd.Env = append(cmd.Environ(), "TERM=xterm")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !bytes.Contains(out, []byte("fetch 3/3 sources")) {
+		t.Errorf("no progress line in a terminal:\n%q", out)
+	}
+}
