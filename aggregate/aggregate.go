@@ -101,43 +101,45 @@ type Outlet struct {
 	FeedID  string // the feed's own id, if any
 }
 
-// Related is another outlet's report of the same story.
+// Related is an outlet's report of a story.
 type Related struct {
 	Outlet     Outlet
 	Title      string
 	URL        string
+	Lang       string
 	Published  time.Time
-	Similarity float64
+	Similarity float64 // to the story when it joined; 1 for the item that started it or the same URL
 }
 
 // Entry is one story of the curated feed: its lead item, the outlet that published
-// it, and the other outlets' reports.
+// it, and the first other outlets' reports of each language (see story.Pick).
 type Entry struct {
 	ID      string // stable entry id, see EntryID
-	Item    Item   // the lead item
+	Item    Item   // the lead item; Item.StoryID is the story's id
 	Outlet  Outlet
 	Also    []Related
+	Reports int       // the story's reports, the lead's among them: more than 1+len(Also) when Also is capped
+	Langs   []string  // the languages that reported it, sorted
 	Updated time.Time // when the story last changed (gained outlets or was revised)
 }
 
-// Story is a story with its members, as `gleaner stories` shows it.
+// Story is a story with its members.
 type Story struct {
 	ID      int64
 	EntryID string
 	Visible bool
 	Updated time.Time
+	Langs   []string // the languages of its members, sorted
+	Reports int      // its members; more than len(Members) when a listing caps them
 	Members []StoryMember
 }
 
-// StoryMember is one item of a story.
+// StoryMember is one item of a story: its report, which item it is, and whether it
+// leads the story.
 type StoryMember struct {
-	ItemID     int64
-	Source     string
-	Title      string
-	URL        string
-	Published  time.Time
-	Similarity float64 // to the story when it joined; 1 for the item that started it or the same URL
-	Lead       bool
+	Related
+	ItemID int64
+	Lead   bool
 }
 
 // entryNamespace roots the name-based UUIDs of items that have no URI id of their own.
@@ -187,6 +189,7 @@ type Query struct {
 	Facet        string // a topic facet such as "regulation", or "" for all
 	Limit        int    // at most this many entries
 	MaxPerSource int    // at most this many entries led by one source; 0 means no cap
+	MaxRelated   int    // at most this many other reports named per entry (Entry.Also)
 }
 
 // SourceStatus is a source with its fetch state, as status pages show it.

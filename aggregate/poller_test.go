@@ -167,7 +167,7 @@ func TestPollNormalisesClassifiesAndStores(t *testing.T) {
 	if r.Seen != 4 || r.New != 4 {
 		t.Errorf("seen %d new %d, want 4 and 4 (the repeated item counted once)", r.Seen, r.New)
 	}
-	entries, err := h.store.Curated(context.Background(), aggregate.Query{Limit: 10})
+	entries, err := h.store.Curated(context.Background(), aggregate.Query{Limit: 10, MaxRelated: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -483,7 +483,7 @@ func TestRewritesFromTwoOutletsBecomeOneStory(t *testing.T) {
 			t.Fatalf("poll %s: %+v", r.Source.Name, r)
 		}
 	}
-	entries, err := h.store.Curated(context.Background(), aggregate.Query{Limit: 10})
+	entries, err := h.store.Curated(context.Background(), aggregate.Query{Limit: 10, MaxRelated: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -522,7 +522,7 @@ func TestOverlongLinksAndIDsAreDropped(t *testing.T) {
 	if r := h.poller.PollAll(context.Background())[0]; r.Err != nil || r.New != 3 {
 		t.Fatalf("first poll: %+v", r)
 	}
-	entries, err := h.store.Curated(context.Background(), aggregate.Query{Limit: 10})
+	entries, err := h.store.Curated(context.Background(), aggregate.Query{Limit: 10, MaxRelated: 10})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -86,6 +86,9 @@ type Stories struct {
 	Enabled   *bool    `toml:"enabled"`
 	Window    Duration `toml:"window"`
 	Threshold float64  `toml:"threshold"`
+	// MaxRelated is how many other reports of a story its entry names; the
+	// story page lists them all.
+	MaxRelated int `toml:"max_related"`
 }
 
 // On reports whether story grouping is enabled (the default).
@@ -220,8 +223,9 @@ func Defaults() Config {
 			KeepMatched:   Dur(365 * 24 * time.Hour),
 		},
 		Stories: Stories{
-			Window:    Dur(72 * time.Hour),
-			Threshold: 0, // 0 means the grouping package's tuned default
+			Window:     Dur(72 * time.Hour),
+			Threshold:  0, // 0 means the grouping package's tuned default
+			MaxRelated: 10,
 		},
 	}
 }

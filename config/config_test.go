@@ -57,6 +57,7 @@ max_items = 50
 [stories]
 enabled = false
 threshold = 0.5
+max_related = 3
 
 [[source]]
 name = "Policy Wire"
@@ -69,7 +70,7 @@ timezone = "Asia/Seoul"
 		t.Fatal(err)
 	}
 	if c.Poll.Interval.D() != time.Second || c.Poll.MaxBody.N() != 2<<20 || c.Feed.BaseURL != "https://news.example.com/ai/" ||
-		c.Stories.On() || c.Stories.Threshold != 0.5 || c.Sources[0].Interval.D() != 10*time.Minute || c.Sources[0].Timezone != "Asia/Seoul" {
+		c.Stories.On() || c.Stories.Threshold != 0.5 || c.Stories.MaxRelated != 3 || c.Sources[0].Interval.D() != 10*time.Minute || c.Sources[0].Timezone != "Asia/Seoul" {
 		t.Errorf("values not decoded: %+v", c)
 	}
 }
@@ -99,6 +100,7 @@ func TestErrors(t *testing.T) {
 		{"bad size", "[poll]\nmax_body = \"ten megs\"\n" + minimal, []string{`g.toml:2:1: poll.max_body: "ten megs" is not a size`}},
 		{"bad hub", "[publish]\nhub = \"not a url\"\n" + minimal, []string{`g.toml:2:1: publish.hub: "not a url" is not an http or https URL`}},
 		{"memory limit too small", "memory_limit = \"1MiB\"\n" + minimal, []string{"g.toml:1:1: memory_limit: must be 0 (Go's defaults) or at least 32MiB, got 1048576 bytes"}},
+		{"max_related out of range", "[stories]\nmax_related = -1\n" + minimal, []string{"g.toml:2:1: stories.max_related: must be between 0 and 1000, got -1"}},
 		{"bad memory limit", "memory_limit = \"lots\"\n" + minimal, []string{`g.toml:1:1: memory_limit: "lots" is not a size`}},
 		{"port out of range", "listen = \"127.0.0.1:99999\"\n" + minimal, []string{`g.toml:1:1: listen: "127.0.0.1:99999": the port must be a number from 0 (any free port) to 65535, got "99999"`}},
 		{"port not a number", "listen = \"localhost:http\"\n" + minimal, []string{`g.toml:1:1: listen: "localhost:http": the port must be a number`}},

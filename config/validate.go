@@ -94,6 +94,9 @@ func (c *Config) validate(pos positions, skip map[string]bool) Errors {
 	if c.Stories.Threshold < 0 || c.Stories.Threshold > 1 {
 		add("stories.threshold", "must be between 0 and 1, got %g", c.Stories.Threshold)
 	}
+	if c.Stories.MaxRelated < 0 || c.Stories.MaxRelated > 1000 {
+		add("stories.max_related", "must be between 0 and 1000, got %d", c.Stories.MaxRelated)
+	}
 
 	if len(c.Sources) == 0 && !skip["source"] {
 		errs = append(errs, &Error{File: c.Path, Key: "source", Msg: "no sources: add at least one [[source]] block with a url"})

@@ -127,10 +127,17 @@ func atomEntryOf(e *entryView) *atomEntry {
 	}
 	for _, r := range e.Also {
 		l := link(r.URL, "related", "text/html")
+		l.HrefLang = r.Lang
 		l.Title = r.Outlet
 		if r.Title != "" {
 			l.Title += ": " + r.Title
 		}
+		a.Links = append(a.Links, l)
+	}
+	if e.StoryURL != "" {
+		// The story page lists every report, those not named here too.
+		l := link(e.StoryURL, "related", "text/html")
+		l.Title = "All " + reportsLine(e.Reports, e.Langs)
 		a.Links = append(a.Links, l)
 	}
 	for _, f := range e.Facets {

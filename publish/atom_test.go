@@ -240,8 +240,11 @@ func TestAtomStory(t *testing.T) {
 		t.Errorf("entry id %q, want the original's %q", e.ID, story.ID)
 	}
 	rel := rels(e.Links, "related")
-	if len(rel) != len(story.Also) {
-		t.Fatalf("%d related links, want %d", len(rel), len(story.Also))
+	if len(rel) != len(story.Also)+1 {
+		t.Fatalf("%d related links, want %d and the story page", len(rel), len(story.Also))
+	}
+	if page := rel[len(rel)-1]; page.Href != "https://feeds.example.com/ai-policy/story/11" || !strings.HasPrefix(page.Title, "All 3 reports") {
+		t.Errorf("last related link %+v, want the story page", page)
 	}
 	for i, a := range story.Also {
 		if rel[i].Href != a.URL || !strings.HasPrefix(rel[i].Title, a.Outlet.Name) {
@@ -298,7 +301,7 @@ func TestStoryGrowthKeepsIDAndMovesUpdated(t *testing.T) {
 		t.Errorf("updated %s -> %s, published %s -> %s: want a newer updated and the same published",
 			before.Updated, after.Updated, before.Published, after.Published)
 	}
-	if n := len(rels(after.Links, "related")); n != 3 {
-		t.Errorf("%d related links, want 3", n)
+	if n := len(rels(after.Links, "related")); n != 4 {
+		t.Errorf("%d related links, want 3 and the story page", n)
 	}
 }

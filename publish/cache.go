@@ -80,7 +80,8 @@ func newDoc(body []byte, contentType string, lastMod time.Time, prev *validator,
 		common["Last-Modified"] = []string{d.lastMod.Format(http.TimeFormat)}
 	}
 	if d.gz != nil {
-		common["Vary"] = []string{"Accept-Encoding"}
+		vary := common["Vary"]
+		common["Vary"] = append(vary[:len(vary):len(vary)], "Accept-Encoding")
 	}
 	d.hdr = withHeaders(common, "Etag", d.etag, "Content-Length", strconv.Itoa(len(d.body)))
 	d.hdr304 = withHeaders(common, "Etag", d.etag)

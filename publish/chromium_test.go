@@ -38,8 +38,12 @@ func hostileEntry() aggregate.Entry {
 			Verdict: aggregate.Verdict{Match: true, Score: 1,
 				Reasons: []string{`<b onmouseover="` + pwn + `">reason</b>`},
 				Facets:  []string{`"><script>` + pwn + `</script>`}},
+			ID:      666,
+			StoryID: 66,
 		},
-		Outlet: aggregate.Outlet{Name: `<style>body{display:none}</style>Evil 언론`, FeedURL: "https://evil.example/feed"},
+		Reports: 5,
+		Langs:   []string{"ko", `"><script>` + pwn + `</script>`},
+		Outlet:  aggregate.Outlet{Name: `<style>body{display:none}</style>Evil 언론`, FeedURL: "https://evil.example/feed"},
 		Also: []aggregate.Related{{
 			Outlet: aggregate.Outlet{Name: "Also <script>x</script>"},
 			Title:  `"><img src=x onerror="` + pwn + `">`,
@@ -99,35 +103,73 @@ func servePage(t *testing.T, entries []aggregate.Entry) (*httptest.Server, *Hand
 	return srv, h
 }
 
+// chromiumDOM loads url in headless Chromium and returns the DOM it made,
+// after checking that no hostile payload ran or added elements, and that the
+// browser reported no CSP violation (a style hash that did not match would
+// leave the page unstyled, and Chromium says so on its console).
+func chromiumDOM(t *testing.T, bin, url string) (doc, body *html.Node) {
+	t.Helper()
+	dom, stderr := runChromium(t, bin, "--enable-logging=stderr", "--v=0", "--dump-dom", url)
+	doc, err := html.Parse(bytes.NewReader(dom))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body = find(doc, atom.Body)
+	if body == nil {
+		t.Fatalf("no body in the dumped DOM:\n%s", dom)
+	}
+	for _, a := range body.Attr {
+		if a.Key == "data-pwned" {
+			t.Fatalf("a hostile payload ran script in %s", url)
+		}
+	}
+	if n := count(doc, atom.Script); n != 0 {
+		t.Errorf("%s holds %d script elements, want none", url, n)
+	}
+	if n := count(doc, atom.Style); n != 1 {
+		t.Errorf("%s holds %d style elements, want only its own", url, n)
+	}
+	if n := count(doc, atom.Iframe) + count(doc, atom.Svg) + count(doc, atom.Img); n != 0 {
+		t.Errorf("%s holds %d iframe/svg/img elements from entries", url, n)
+	}
+	if bytes.Contains(stderr, []byte("Content Security Policy")) || bytes.Contains(stderr, []byte("Content-Security-Policy")) {
+		t.Errorf("Chromium reports a CSP violation on %s:\n%s", url, stderr)
+	}
+	return doc, body
+}
+
+// phoneScreenshot takes a screenshot of url at a phone's size and checks it is
+// a plausible PNG.
+func phoneScreenshot(t *testing.T, bin, url, name string) {
+	t.Helper()
+	dir := os.Getenv("GLEANER_SCREENSHOT_DIR")
+	if dir == "" {
+		dir = t.TempDir()
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	shot, err := filepath.Abs(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	runChromium(t, bin, "--hide-scrollbars", "--window-size=412,915", "--screenshot="+shot, url)
+	png, err := os.ReadFile(shot)
+	if err != nil {
+		t.Fatalf("no screenshot: %v", err)
+	}
+	if !bytes.HasPrefix(png, []byte("\x89PNG")) || len(png) < 5000 {
+		t.Fatalf("screenshot %s is not a plausible PNG (%d bytes)", shot, len(png))
+	}
+	t.Logf("phone screenshot (412x915): %s (set GLEANER_SCREENSHOT_DIR to keep it)", shot)
+}
+
 func TestChromiumRendersPage(t *testing.T) {
 	t.Parallel() // an external program: overlap its start-up with the other tests
 	bin := chromium(t)
 	entries := append(fixtureEntries(), hostileEntry())
 	srv, _ := servePage(t, entries)
 
-	dom, stderr := runChromium(t, bin, "--enable-logging=stderr", "--v=0", "--dump-dom", srv.URL+"/")
-	doc, err := html.Parse(bytes.NewReader(dom))
-	if err != nil {
-		t.Fatal(err)
-	}
-	body := find(doc, atom.Body)
-	if body == nil {
-		t.Fatalf("no body in the dumped DOM:\n%s", dom)
-	}
-	for _, a := range body.Attr {
-		if a.Key == "data-pwned" {
-			t.Fatalf("a hostile payload ran script in the page")
-		}
-	}
-	if n := count(doc, atom.Script); n != 0 {
-		t.Errorf("the page holds %d script elements, want none", n)
-	}
-	if n := count(doc, atom.Style); n != 1 {
-		t.Errorf("the page holds %d style elements, want only its own", n)
-	}
-	if n := count(doc, atom.Iframe) + count(doc, atom.Svg) + count(doc, atom.Img); n != 0 {
-		t.Errorf("the page holds %d iframe/svg/img elements from entries", n)
-	}
+	doc, body := chromiumDOM(t, bin, srv.URL+"/")
 
 	var titles []string
 	for _, art := range findAll(doc, atom.Article) {
@@ -152,31 +194,38 @@ func TestChromiumRendersPage(t *testing.T) {
 			t.Errorf("rendered page lacks %q", want)
 		}
 	}
-	// A style hash that did not match would leave the page unstyled, and Chromium
-	// says so on its console.
-	if bytes.Contains(stderr, []byte("Content Security Policy")) || bytes.Contains(stderr, []byte("Content-Security-Policy")) {
-		t.Errorf("Chromium reports a CSP violation:\n%s", stderr)
-	}
+	phoneScreenshot(t, bin, srv.URL+"/", "gleaner-phone.png")
+}
 
-	dir := os.Getenv("GLEANER_SCREENSHOT_DIR")
-	if dir == "" {
-		dir = t.TempDir()
-	} else if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
+// TestChromiumRendersStoryPage loads the page of a story of 25 reports, and
+// that of the hostile entry's story, whose members carry the payloads.
+func TestChromiumRendersStoryPage(t *testing.T) {
+	t.Parallel()
+	bin := chromium(t)
+	srv, _ := servePage(t, append(fixtureEntries(), hostileEntry()))
+
+	_, body := chromiumDOM(t, bin, srv.URL+"/story/12")
+	if n := len(findAll(body, atom.Li)); n != 25 {
+		t.Errorf("the story page lists %d reports, want 25", n)
 	}
-	shot, err := filepath.Abs(filepath.Join(dir, "gleaner-phone.png"))
-	if err != nil {
-		t.Fatal(err)
+	page := text(body)
+	for _, want := range []string{"Commerce Department tightens AI chip export rule", "연합뉴스", "25 reports in English and Korean", "the entry's lead"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the story page lacks %q", want)
+		}
 	}
-	runChromium(t, bin, "--hide-scrollbars", "--window-size=412,915", "--screenshot="+shot, srv.URL+"/")
-	png, err := os.ReadFile(shot)
-	if err != nil {
-		t.Fatalf("no screenshot: %v", err)
+	_, body = chromiumDOM(t, bin, srv.URL+"/story/66")
+	if n := len(findAll(body, atom.Li)); n != 5 {
+		t.Errorf("the hostile story's page lists %d reports, want 5", n)
 	}
-	if !bytes.HasPrefix(png, []byte("\x89PNG")) || len(png) < 5000 {
-		t.Fatalf("screenshot %s is not a plausible PNG (%d bytes)", shot, len(png))
+	for _, a := range findAll(body, atom.A) {
+		for _, at := range a.Attr {
+			if at.Key == "href" && !strings.HasPrefix(at.Val, "http") {
+				t.Errorf("the hostile story's page links to %q", at.Val)
+			}
+		}
 	}
-	t.Logf("phone screenshot (412x915): %s (set GLEANER_SCREENSHOT_DIR to keep it)", shot)
+	phoneScreenshot(t, bin, srv.URL+"/story/12", "gleaner-story-phone.png")
 }
 
 func find(n *html.Node, a atom.Atom) *html.Node {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,7 +14,9 @@ import (
 )
 
 // Export writes feed.atom, feed.rss, feed.json, index.html and sources.opml of the
-// default rendering to dir, each atomically: written to a temporary file in dir,
+// default rendering to dir, and the story page of each of its entries that links
+// to one (story/ID/index.html, served as /story/ID/, which static servers
+// redirect /story/ID to, and story/ID.json), each atomically: written to a temporary file in dir,
 // synced, then renamed over the old one, so that a web server serving dir never
 // sends a half-written file. It renders first if nothing was rendered yet.
 //
@@ -48,6 +51,9 @@ func (h *Handler) Export(ctx context.Context, dir string) error {
 			return fmt.Errorf("publish: export %s: %w", name, err)
 		}
 	}
+	if err := h.exportStories(ctx, dir, set); err != nil {
+		return err
+	}
 	// The renames are durable only once the directory itself is synced.
 	d.Sync()
 	return nil
@@ -70,6 +76,55 @@ func removeLeftovers(dir string, names []string) {
 			}
 		}
 	}
+}
+
+// maxExported bounds what Export remembers of the story files it wrote.
+const maxExported = 4096
+
+// exportStories writes the story pages the default rendering links to. A page
+// written to dir before with the same bytes is not written again.
+func (h *Handler) exportStories(ctx context.Context, dir string, set *defaultSet) error {
+	o := h.options()
+	for i := range set.entries {
+		e := &set.entries[i]
+		if entryOf(o, e).StoryURL == "" {
+			continue
+		}
+		id := strconv.FormatInt(e.Item.StoryID, 10)
+		for form, name := range [nStoryForms]string{filepath.Join("story", id, "index.html"), filepath.Join("story", id+".json")} {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			d, err := h.storyDocument(ctx, e.Item.StoryID, form)
+			if errors.Is(err, errNoStory) {
+				break // gone since the feed was read
+			}
+			if err != nil {
+				return err
+			}
+			key := filepath.Join(dir, name)
+			h.mu.Lock()
+			same := h.exported[key] == d.etag
+			h.mu.Unlock()
+			if same {
+				continue
+			}
+			if err := os.MkdirAll(filepath.Dir(key), 0o755); err != nil {
+				return fmt.Errorf("publish: export %s: %w", name, err)
+			}
+			removeLeftovers(filepath.Dir(key), []string{filepath.Base(key)})
+			if err := writeAtomic(filepath.Dir(key), filepath.Base(key), d.body); err != nil {
+				return fmt.Errorf("publish: export %s: %w", name, err)
+			}
+			h.mu.Lock()
+			if len(h.exported) >= maxExported {
+				clear(h.exported) // some pages are written again, once
+			}
+			h.exported[key] = d.etag
+			h.mu.Unlock()
+		}
+	}
+	return nil
 }
 
 func writeAtomic(dir, name string, b []byte) (err error) {

@@ -2,8 +2,10 @@ package publish
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -45,6 +47,7 @@ func TestExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	list, _ := os.ReadDir(dir)
+	list = slices.DeleteFunc(list, func(e os.DirEntry) bool { return e.Name() == "story" && e.IsDir() })
 	if len(list) != len(served) {
 		var names []string
 		for _, e := range list {
@@ -60,6 +63,26 @@ func TestExport(t *testing.T) {
 	after, _ := os.Stat(filepath.Join(dir, "feed.atom"))
 	if os.SameFile(before["feed.atom"], after) {
 		t.Errorf("feed.atom was rewritten in place rather than replaced")
+	}
+
+	// The story pages the entries link to, as a static host serves /story/ID.
+	page, err := os.ReadFile(filepath.Join(dir, "story", "12", "index.html"))
+	if err != nil || !bytes.Contains(page, []byte(`http-equiv="Content-Security-Policy"`)) || bytes.Count(page, []byte("</li>")) != 25 {
+		t.Errorf("story page 12: %v, %d reports listed, want 25 and a CSP meta element", err, bytes.Count(page, []byte("</li>")))
+	}
+	var js struct{ Members []struct{ URL string } }
+	if b, err := os.ReadFile(filepath.Join(dir, "story", "11.json")); err != nil || json.Unmarshal(b, &js) != nil || len(js.Members) != 3 {
+		t.Errorf("story/11.json: %v, %d members, want 3", err, len(js.Members))
+	}
+	if _, err := os.Stat(filepath.Join(dir, "story", "13", "index.html")); err == nil {
+		t.Errorf("a page was written for a story of one report")
+	}
+	storyBefore, _ := os.Stat(filepath.Join(dir, "story", "12.json"))
+	if err := h.Export(t.Context(), dir); err != nil {
+		t.Fatal(err)
+	}
+	if storyAfter, _ := os.Stat(filepath.Join(dir, "story", "12.json")); !os.SameFile(storyBefore, storyAfter) {
+		t.Errorf("an unchanged story page was written again")
 	}
 
 	if err := h.Export(t.Context(), filepath.Join(dir, "missing", "dir")); err == nil {
@@ -107,7 +130,8 @@ func TestExportRemovesWhatAnInterruptedOneLeft(t *testing.T) {
 }
 
 // TestConcurrentExports runs exports to one directory at once (the daemon's and a
-// cron job's): each succeeds, and the directory ends with the five files only.
+// cron job's): each succeeds, and the directory ends with the five files and
+// the story pages only.
 func TestConcurrentExports(t *testing.T) {
 	h, _ := newTestHandler(t, fixtureOptions(), fixtureEntries())
 	dir := t.TempDir()
@@ -122,7 +146,19 @@ func TestConcurrentExports(t *testing.T) {
 			t.Errorf("export %d: %v", i, err)
 		}
 	}
-	if list, _ := os.ReadDir(dir); len(list) != 5 {
-		t.Errorf("%d files after concurrent exports, want 5", len(list))
+	if list, _ := os.ReadDir(dir); len(list) != 6 {
+		t.Errorf("%d files after concurrent exports, want 5 and the story directory", len(list))
+	}
+	var stories []string
+	filepath.WalkDir(filepath.Join(dir, "story"), func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(dir, path)
+			stories = append(stories, rel)
+		}
+		return nil
+	})
+	slices.Sort(stories)
+	if want := []string{"story/11.json", "story/11/index.html", "story/12.json", "story/12/index.html"}; !slices.Equal(stories, want) {
+		t.Errorf("story files %q, want %q", stories, want)
 	}
 }

@@ -2,6 +2,7 @@ package publish
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -48,12 +49,16 @@ func fixtureEntries() []aggregate.Entry {
 				Verdict: aggregate.Verdict{Match: true, Score: 6.5,
 					Reasons: []string{"title: 인공지능 기본법", "title: 과기정통부", "summary: 시행령", "summary: 고영향 AI"},
 					Facets:  []string{"legislation", "regulation"}},
+				ID:      101,
+				StoryID: 11,
 			},
 			Outlet: yonhap,
 			Also: []aggregate.Related{
-				{Outlet: etnews, Title: "AI기본법 시행령 입법예고…고영향 AI 기준 공개", URL: "https://www.etnews.com/20250310000201", Published: time.Date(2025, 3, 10, 17, 45, 0, 0, kst), Similarity: 0.82},
-				{Outlet: zdnet, Title: "정부, AI 기본법 시행령 입법예고", URL: "https://zdnet.co.kr/view/?no=20250310174512", Published: time.Date(2025, 3, 10, 18, 2, 0, 0, kst), Similarity: 0.77},
+				{Outlet: etnews, Title: "AI기본법 시행령 입법예고…고영향 AI 기준 공개", URL: "https://www.etnews.com/20250310000201", Lang: "ko", Published: time.Date(2025, 3, 10, 17, 45, 0, 0, kst), Similarity: 0.82},
+				{Outlet: zdnet, Title: "정부, AI 기본법 시행령 입법예고", URL: "https://zdnet.co.kr/view/?no=20250310174512", Lang: "ko", Published: time.Date(2025, 3, 10, 18, 2, 0, 0, kst), Similarity: 0.77},
 			},
+			Reports: 3,
+			Langs:   []string{"ko"},
 			Updated: t0.Add(-5 * time.Minute),
 		},
 		{
@@ -68,8 +73,17 @@ func fixtureEntries() []aggregate.Entry {
 				Verdict: aggregate.Verdict{Match: true, Score: 4,
 					Reasons: []string{"title: AI chip", "title: Commerce Department"},
 					Facets:  []string{"export-controls"}},
+				ID:      102,
+				StoryID: 12,
 			},
-			Outlet:  wire,
+			Outlet: wire,
+			// A story of many reports in two languages: the entry names a few.
+			Also: []aggregate.Related{
+				{Outlet: bare, Title: "US tightens rules on AI chip exports", URL: "https://bare.example.net/news/40", Lang: "en", Published: t0.Add(-110 * time.Minute), Similarity: 0.64},
+				{Outlet: yonhap, Title: "美 상무부, AI 칩 수출 규정 강화", URL: "https://www.yna.co.kr/view/AKR20250310000200071", Lang: "ko", Published: t0.Add(-100 * time.Minute), Similarity: 0.41},
+			},
+			Reports: 25,
+			Langs:   []string{"en", "ko"},
 			Updated: t0.Add(-90 * time.Minute),
 		},
 		{
@@ -151,6 +165,7 @@ type fakeStore struct {
 	status  []aggregate.SourceStatus
 	err     error
 	calls   int
+	stories int // calls of Story
 	queries []aggregate.Query
 }
 
@@ -181,6 +196,36 @@ func (s *fakeStore) Curated(ctx context.Context, q aggregate.Query) ([]aggregate
 		}
 	}
 	return out, nil
+}
+
+// Story is the story of the entry led by an item of story id: its lead, the
+// reports it names, and made-up ones up to its count of reports.
+func (s *fakeStore) Story(ctx context.Context, id int64) (aggregate.Story, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stories++
+	if s.err != nil {
+		return aggregate.Story{}, false, s.err
+	}
+	for _, e := range s.entries {
+		if e.Item.StoryID != id || id == 0 {
+			continue
+		}
+		st := aggregate.Story{ID: id, EntryID: e.ID, Visible: true, Updated: e.Updated, Langs: e.Langs, Reports: max(e.Reports, 1+len(e.Also))}
+		st.Members = append(st.Members, aggregate.StoryMember{ItemID: e.Item.ID, Lead: true, Related: aggregate.Related{
+			Outlet: e.Outlet, Title: e.Item.Title, URL: e.Item.URL, Lang: e.Item.Lang, Published: e.Item.Published, Similarity: 1}})
+		for _, r := range e.Also {
+			st.Members = append(st.Members, aggregate.StoryMember{Related: r})
+		}
+		for i := len(st.Members); i < st.Reports; i++ {
+			st.Members = append(st.Members, aggregate.StoryMember{Related: aggregate.Related{
+				Outlet: aggregate.Outlet{Name: fmt.Sprintf("Outlet %d", i), FeedURL: fmt.Sprintf("https://outlet%d.example/feed", i)},
+				Title:  fmt.Sprintf("Report %d", i), URL: fmt.Sprintf("https://outlet%d.example/news/%d", i, id), Lang: "en",
+				Published: e.Item.Published.Add(time.Duration(i) * time.Minute), Similarity: 0.5}})
+		}
+		return st, true, nil
+	}
+	return aggregate.Story{}, false, nil
 }
 
 func (s *fakeStore) SourceStatus(ctx context.Context) ([]aggregate.SourceStatus, error) {

@@ -219,7 +219,8 @@ func TestStatus(t *testing.T) {
 	if c.State != "gone" || !c.Gone || c.Active {
 		t.Errorf("gone source: %+v", c)
 	}
-	if len(doc.Stories) != 1 || len(doc.Stories[0].Members) != 3 || doc.Stories[0].Members[1].Similarity != 0.82 {
+	if len(doc.Stories) != 2 || len(doc.Stories[0].Members) != 3 || doc.Stories[0].Members[1].Similarity != 0.82 ||
+		doc.Stories[1].Reports != 25 || doc.Stories[1].StoryURL != "https://feeds.example.com/ai-policy/story/12" {
 		t.Errorf("stories: %+v", doc.Stories)
 	}
 	page := string(body(t, get(t, h, "GET", "/status")))

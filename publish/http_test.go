@@ -528,3 +528,91 @@ func TestServeDuringRefresh(t *testing.T) {
 	close(stop)
 	wg.Wait()
 }
+
+// TestStoryPages serves the page of a story of 25 reports in both forms, chosen
+// by path or by Accept, with the caching headers of the feeds, and reads the
+// store again only after a Refresh that may have changed the story.
+func TestStoryPages(t *testing.T) {
+	h, st := newTestHandler(t, fixtureOptions(), fixtureEntries())
+	calls := func() int { st.mu.Lock(); defer st.mu.Unlock(); return st.stories }
+
+	page := get(t, h, "GET", "/story/12")
+	mustStatus(t, page, 200)
+	b := body(t, page)
+	if ct := page.Header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
+		t.Errorf("content type %q", ct)
+	}
+	for _, k := range []string{"Etag", "Last-Modified", "Cache-Control", "Content-Security-Policy"} {
+		if page.Header.Get(k) == "" {
+			t.Errorf("story page without %s", k)
+		}
+	}
+	if !strings.Contains(page.Header.Get("Vary"), "Accept") {
+		t.Errorf("Vary %q: the page answers in two forms by Accept", page.Header.Get("Vary"))
+	}
+	checkPage(t, b, -1)
+	if n := bytes.Count(b, []byte("</li>")); n != 25 {
+		t.Errorf("the page lists %d reports, want 25", n)
+	}
+	for _, want := range []string{"Commerce Department tightens AI chip export rule", "Policy Wire", "연합뉴스", "25 reports in English and Korean"} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+
+	for _, r := range []*http.Response{get(t, h, "GET", "/story/12.json"), get(t, h, "GET", "/story/12", "Accept", "application/json")} {
+		mustStatus(t, r, 200)
+		if ct := r.Header.Get("Content-Type"); ct != "application/json; charset=utf-8" {
+			t.Errorf("content type %q", ct)
+		}
+		var v storyView
+		if err := json.Unmarshal(body(t, r), &v); err != nil {
+			t.Fatal(err)
+		}
+		if v.ID != 12 || v.Reports != 25 || len(v.Members) != 25 || !v.Members[0].Lead || v.URL != "https://feeds.example.com/ai-policy/story/12" {
+			t.Fatalf("story JSON: %+v", v)
+		}
+		for _, m := range v.Members {
+			if m.Outlet == "" || m.URL == "" || m.Language == "" || m.Published == nil {
+				t.Errorf("member without outlet, link, language or time: %+v", m)
+			}
+		}
+	}
+	if calls() != 1 {
+		t.Errorf("the store was asked for the story %d times, want once", calls())
+	}
+	if r := get(t, h, "GET", "/story/12", "If-None-Match", page.Header.Get("Etag")); r.StatusCode != http.StatusNotModified {
+		t.Errorf("If-None-Match: %d, want 304", r.StatusCode)
+	}
+	if r := get(t, h, "HEAD", "/story/12"); r.StatusCode != 200 || len(body(t, r)) != 0 {
+		t.Errorf("HEAD: %d", r.StatusCode)
+	}
+	if r := get(t, h, "POST", "/story/12"); r.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST: %d, want 405", r.StatusCode)
+	}
+	for _, p := range []string{"/story/13", "/story/999", "/story/abc", "/story/012", "/story/12/", "/story/", "/story/-1", "/story/99999999999999999999"} {
+		if r := get(t, h, "GET", p); r.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", p, r.StatusCode)
+		}
+	}
+
+	// A Refresh whose entries show the story unchanged keeps the page.
+	before := calls()
+	h.Refresh(t.Context())
+	get(t, h, "GET", "/story/12")
+	if calls() != before {
+		t.Errorf("an unchanged story was read again after a Refresh")
+	}
+	// One that grew is read again, with a newer Last-Modified.
+	grown := fixtureEntries()
+	grown[1].Reports, grown[1].Updated = 26, t0.Add(time.Hour)
+	st.set(grown)
+	h.Refresh(t.Context())
+	r := get(t, h, "GET", "/story/12")
+	if calls() != before+1 || bytes.Count(body(t, r), []byte("</li>")) != 26 {
+		t.Errorf("the story that grew: read %d times more, want once", calls()-before)
+	}
+	if r.Header.Get("Last-Modified") == page.Header.Get("Last-Modified") {
+		t.Errorf("Last-Modified did not move: %s", r.Header.Get("Last-Modified"))
+	}
+}

@@ -1,8 +1,6 @@
 package publish
 
 import (
-	"bytes"
-	"encoding/json"
 	"time"
 
 	"github.com/gorilla/feeds"
@@ -32,12 +30,19 @@ type jsonGleaner struct {
 	FeedURL string        `json:"feed_url,omitempty"`
 	Why     string        `json:"why,omitempty"`
 	Also    []jsonRelated `json:"also_reported_by,omitempty"`
+	// For a story of several reports: how many, in which languages, how many
+	// Also leaves out, and the page that lists them all.
+	Reports   int      `json:"reports,omitempty"`
+	Languages []string `json:"languages,omitempty"`
+	More      int      `json:"more_reports,omitempty"`
+	StoryURL  string   `json:"story_url,omitempty"`
 }
 
 type jsonRelated struct {
 	Outlet    string     `json:"outlet"`
 	Title     string     `json:"title,omitempty"`
 	URL       string     `json:"url"`
+	Language  string     `json:"language,omitempty"`
 	Published *time.Time `json:"date_published,omitempty"`
 }
 
@@ -62,13 +67,7 @@ func renderJSON(v *feedView, o Options) ([]byte, error) {
 	for i := range v.Entries {
 		f.Items = append(f.Items, jsonItemOf(&v.Entries[i]))
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(f); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return indentJSON(f)
 }
 
 func jsonItemOf(e *entryView) *jsonItem {
@@ -101,12 +100,15 @@ func jsonItemOf(e *entryView) *jsonItem {
 		it.Authors = append(it.Authors, &feeds.JSONAuthor{Name: e.Byline})
 	}
 	for _, r := range e.Also {
-		jr := jsonRelated{Outlet: r.Outlet, Title: r.Title, URL: r.URL}
+		jr := jsonRelated{Outlet: r.Outlet, Title: r.Title, URL: r.URL, Language: r.Lang}
 		if !r.Published.IsZero() {
 			p := r.Published
 			jr.Published = &p
 		}
 		it.Gleaner.Also = append(it.Gleaner.Also, jr)
+	}
+	if e.Reports > 1 {
+		it.Gleaner.Reports, it.Gleaner.Languages, it.Gleaner.More, it.Gleaner.StoryURL = e.Reports, e.Langs, e.More, e.StoryURL
 	}
 	return it
 }

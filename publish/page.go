@@ -36,28 +36,31 @@ var (
 	pageCSP = metaCSP + "; frame-ancestors 'none'"
 )
 
+// timeOf is a time or a pointer to one (status times are nil when unknown).
+func timeOf(v any) time.Time {
+	switch v := v.(type) {
+	case time.Time:
+		return v
+	case *time.Time:
+		if v != nil {
+			return *v
+		}
+	}
+	return time.Time{}
+}
+
 var templateFuncs = template.FuncMap{
-	// date takes a time or a pointer to one (status times are nil when unknown).
 	"date": func(v any) string {
-		var t time.Time
-		switch v := v.(type) {
-		case time.Time:
-			t = v
-		case *time.Time:
-			if v != nil {
-				t = *v
-			}
+		if t := timeOf(v); !t.IsZero() {
+			return t.UTC().Format("2006-01-02 15:04 UTC")
 		}
-		if t.IsZero() {
-			return "—"
-		}
-		return t.UTC().Format("2006-01-02 15:04 UTC")
+		return "—"
 	},
-	"iso": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
+	"iso": func(v any) string {
+		if t := timeOf(v); !t.IsZero() {
+			return rfc3339(t)
 		}
-		return rfc3339(t)
+		return ""
 	},
 	"langName": func(s string) string {
 		switch s {
@@ -68,6 +71,8 @@ var templateFuncs = template.FuncMap{
 		}
 		return s
 	},
+	"moreLine":    moreLine,
+	"reportsLine": reportsLine,
 	// facetURL is replaced per rendering; declared here so the template parses.
 	"facetURL": func(string) string { return "" },
 }

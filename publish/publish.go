@@ -32,6 +32,7 @@ type Options struct {
 	MaxItems           int           // entries in the default rendering (default 100)
 	MaxLimit           int           // cap for ?limit= (default 500, never below MaxItems)
 	MaxPerSource       int           // passed on in aggregate.Query (0 = no cap)
+	MaxRelated         int           // other reports an entry names (default 10; negative: none)
 	CacheMaxAge        time.Duration // Cache-Control max-age (default 5m)
 	// CacheBytes bounds the renderings kept for queries (?lang=, ?category=,
 	// ?limit=), body and gzip form counted (default 16 MiB); the default
@@ -64,18 +65,23 @@ func (o Options) withDefaults() Options {
 	if o.CacheBytes <= 0 {
 		o.CacheBytes = DefaultCacheBytes
 	}
+	if o.MaxRelated == 0 {
+		o.MaxRelated = 10
+	}
 	return o
 }
 
 func (o Options) query(f filter) aggregate.Query {
-	return aggregate.Query{Lang: f.Lang, Facet: f.Facet, Limit: f.Limit, MaxPerSource: o.MaxPerSource}
+	return aggregate.Query{Lang: f.Lang, Facet: f.Facet, Limit: f.Limit, MaxPerSource: o.MaxPerSource, MaxRelated: max(o.MaxRelated, 0)}
 }
 
 // Lister is what publish needs from the store. The store applies every field of
-// Query (lang, facet, limit, max per source) and returns entries newest first by
-// the lead item's published date.
+// Query (lang, facet, limit, max per source, max related) and returns entries
+// newest first by the lead item's published date. Story returns a visible story
+// with every member (ok false when there is none).
 type Lister interface {
 	Curated(ctx context.Context, q aggregate.Query) ([]aggregate.Entry, error)
+	Story(ctx context.Context, id int64) (st aggregate.Story, ok bool, err error)
 }
 
 // StatusLister feeds /status and /status.json with every source's fetch state.
@@ -149,6 +155,13 @@ type Handler struct {
 	opml     atomic.Pointer[doc]
 	// refreshErr is the last Refresh's error, nil after a success.
 	refreshErr atomic.Pointer[error]
+
+	// Story pages rendered, by story id (under mu); storyGen counts Refreshes,
+	// after which a page is read again unless its entry shows it unchanged.
+	stories    map[int64]*storyDocs
+	storyBytes int
+	storyGen   uint64
+	exported   map[string]string // story files written by Export, by path: their ETag
 }
 
 // defaultSet is the default rendering (no query) in every format, and the entries
@@ -157,6 +170,7 @@ type defaultSet struct {
 	fingerprint [sha256.Size]byte
 	docs        [nFormats]*doc
 	entries     []aggregate.Entry
+	versions    map[int64]string // of the stories of entries, by id (see storyVersion)
 }
 
 type variantKey struct {
@@ -190,6 +204,8 @@ func New(o Options, l Lister, s StatusLister, log *slog.Logger) *Handler {
 		variants: map[variantKey]*slot{},
 		prev:     map[variantKey]*validator{},
 		render:   make(chan struct{}, renderSlots),
+		stories:  map[int64]*storyDocs{},
+		exported: map[string]string{},
 	}
 	h.renderOPML()
 	return h
@@ -205,6 +221,8 @@ func (h *Handler) SetOptions(o Options) {
 		h.opts = o
 		h.dirty = true
 		h.dropVariantsLocked()
+		clear(h.stories)
+		h.storyBytes = 0
 	}
 	h.mu.Unlock()
 	h.renderOPML()
@@ -257,6 +275,12 @@ func (h *Handler) Ready() error {
 	return nil
 }
 
+func (h *Handler) options() Options {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.opts
+}
+
 // Refresh re-reads the default curated set and, if it or the options changed,
 // re-renders every format and drops the variants. changed reports whether the
 // curated set differs from the last one read (true the first time).
@@ -273,6 +297,9 @@ func (h *Handler) Refresh(ctx context.Context) (changed bool, err error) {
 
 	h.mu.Lock()
 	o, dirty := h.opts, h.dirty
+	// The store may have changed any story: pages are read again, unless the
+	// new entries show them unchanged.
+	h.storyGen++
 	h.mu.Unlock()
 
 	f := filter{Limit: o.MaxItems}
@@ -290,7 +317,11 @@ func (h *Handler) Refresh(ctx context.Context) (changed bool, err error) {
 		return false, nil
 	}
 
-	set := &defaultSet{fingerprint: fp, entries: entries}
+	set := &defaultSet{fingerprint: fp, entries: entries, versions: make(map[int64]string, len(entries))}
+	for i := range entries {
+		e := &entries[i]
+		set.versions[e.Item.StoryID] = storyVersion(e.Item.ID, max(e.Reports, 1+len(e.Also)), e.Updated)
+	}
 	v := buildView(o, f, entries)
 	now := h.now()
 	for i := range nFormats {
@@ -379,9 +410,11 @@ func docHeaders(o Options, f format) http.Header {
 }
 
 // ServeHTTP serves /, /index.html, /feed.atom, /feed.rss, /feed.json,
-// /sources.opml, /status and /status.json to GET and HEAD.
+// /sources.opml, /status, /status.json and the story pages /story/ID and
+// /story/ID.json to GET and HEAD.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var f format
+	story := strings.HasPrefix(r.URL.Path, "/story/")
 	switch r.URL.Path {
 	case "/feed.atom":
 		f = fmtAtom
@@ -394,8 +427,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/sources.opml", "/status", "/status.json":
 		f = nFormats
 	default:
-		http.NotFound(w, r)
-		return
+		if !story {
+			http.NotFound(w, r)
+			return
+		}
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header()["Allow"] = []string{"GET, HEAD"}
@@ -406,6 +441,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/sources.opml":
 		h.opml.Load().serve(w, r)
 		return
+	default:
+		if story {
+			h.serveStory(w, r)
+			return
+		}
 	case "/status", "/status.json":
 		h.serveStatus(w, r)
 		return

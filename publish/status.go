@@ -41,12 +41,14 @@ type sourceStatus struct {
 }
 
 type storyStatus struct {
-	ID      string        `json:"id"`
-	Title   string        `json:"title"`
-	URL     string        `json:"url"`
-	Outlet  string        `json:"outlet"`
-	Updated time.Time     `json:"updated"`
-	Members []storyMember `json:"members"`
+	ID       string        `json:"id"`
+	Title    string        `json:"title"`
+	URL      string        `json:"url"`
+	Outlet   string        `json:"outlet"`
+	Updated  time.Time     `json:"updated"`
+	Reports  int           `json:"reports"`             // members lists the first few
+	StoryURL string        `json:"story_url,omitempty"` // the page that lists every one
+	Members  []storyMember `json:"members"`
 }
 
 type storyMember struct {
@@ -111,8 +113,8 @@ func buildStatus(o Options, list []aggregate.SourceStatus, entries []aggregate.E
 		if len(en.Also) == 0 {
 			continue
 		}
-		e := entryOf(en)
-		s := storyStatus{ID: e.ID, Title: e.Title, URL: e.URL, Outlet: e.Outlet.Name, Updated: e.Updated}
+		e := entryOf(o, en)
+		s := storyStatus{ID: e.ID, Title: e.Title, URL: e.URL, Outlet: e.Outlet.Name, Updated: e.Updated, Reports: e.Reports, StoryURL: e.StoryURL}
 		s.Members = append(s.Members, storyMember{Outlet: e.Outlet.Name, Title: e.Title, URL: e.URL, Published: timePtr(e.Published), Similarity: 1})
 		for _, r := range en.Also {
 			s.Members = append(s.Members, storyMember{
@@ -139,11 +141,15 @@ func publicError(st aggregate.FetchState) string {
 	return ""
 }
 
-func renderStatusJSON(d *statusDoc) ([]byte, error) {
+func renderStatusJSON(d *statusDoc) ([]byte, error) { return indentJSON(d) }
+
+// indentJSON is v as the JSON documents publish serves write it: indented by two
+// spaces, with a final newline.
+func indentJSON(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(d); err != nil {
+	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil

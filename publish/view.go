@@ -11,6 +11,7 @@ import (
 
 	"github.com/gleaner/gleaner/aggregate"
 	"github.com/gleaner/gleaner/aggregate/sanitize"
+	"github.com/gleaner/gleaner/aggregate/story"
 )
 
 // epoch stands in for a date when there is none (an empty feed still needs an
@@ -44,7 +45,12 @@ type entryView struct {
 	Why       string // shortened reasons the topic filter kept it
 	Score     float64
 	Outlet    outletView
-	Also      []relatedView
+	Also      []relatedView  // the other reports named, grouped by language (the lead's first)
+	Groups    []relatedGroup // Also by language
+	Reports   int            // the story's reports, the lead's among them
+	More      int            // reports not named in Also
+	Langs     []string       // the languages that reported it, the lead's first
+	StoryURL  string         // the story page, for a story of several reports
 }
 
 type outletView struct {
@@ -59,8 +65,17 @@ type relatedView struct {
 	Outlet     string
 	Title      string
 	URL        string
+	Lang       string
 	Published  time.Time
 	Similarity float64
+}
+
+// relatedGroup is the other reports of one language, as an entry names them:
+// "Also reported by" (the lead's language) or "Also reported in English by".
+type relatedGroup struct {
+	Label string
+	Lang  string
+	Items []relatedView
 }
 
 // Limits on what the HTML page and the content blocks show of an entry.
@@ -71,6 +86,7 @@ const (
 )
 
 func buildView(o Options, f filter, entries []aggregate.Entry) *feedView {
+	o = o.withDefaults()
 	v := &feedView{
 		Title:       sanitize.Text(o.Title),
 		Description: sanitize.Text(o.Description),
@@ -82,7 +98,7 @@ func buildView(o Options, f filter, entries []aggregate.Entry) *feedView {
 	}
 	counts := map[string]int{}
 	for i := range entries {
-		e := entryOf(&entries[i])
+		e := entryOf(o, &entries[i])
 		if e.Updated.After(v.Updated) {
 			v.Updated = e.Updated
 		}
@@ -102,7 +118,7 @@ func buildView(o Options, f filter, entries []aggregate.Entry) *feedView {
 	return v
 }
 
-func entryOf(en *aggregate.Entry) entryView {
+func entryOf(o Options, en *aggregate.Entry) entryView {
 	it := &en.Item
 	e := entryView{
 		ID:     en.ID,
@@ -166,15 +182,104 @@ func entryOf(en *aggregate.Entry) entryView {
 			continue
 		}
 		seen[u] = true
-		e.Also = append(e.Also, relatedView{
+		a := relatedView{
 			Outlet:     outletOf(r.Outlet).Name,
 			Title:      sanitize.Text(r.Title),
 			URL:        u,
+			Lang:       langTag(r.Lang),
 			Published:  utc(r.Published),
 			Similarity: r.Similarity,
-		})
+		}
+		e.Also = append(e.Also, a)
+		g := slices.IndexFunc(e.Groups, func(g relatedGroup) bool { return g.Lang == a.Lang })
+		if g < 0 {
+			g = len(e.Groups)
+			e.Groups = append(e.Groups, relatedGroup{Lang: a.Lang, Label: alsoLabel(e.Lang, a.Lang)})
+		}
+		e.Groups[g].Items = append(e.Groups[g].Items, a)
+	}
+	// Stories listed before the store counted reports, or fixtures, may not say.
+	e.Reports = max(en.Reports, 1+len(en.Also))
+	e.More = max(0, e.Reports-1-len(e.Also))
+	for _, l := range story.Languages(it.Lang, en.Langs) {
+		if l = langTag(l); l != "" && !slices.Contains(e.Langs, l) {
+			e.Langs = append(e.Langs, l)
+		}
+	}
+	if e.Reports > 1 && it.StoryID > 0 {
+		e.StoryURL = storyURL(o, it.StoryID)
 	}
 	return e
+}
+
+// alsoLabel introduces an entry's other reports of language lang.
+func alsoLabel(lead, lang string) string {
+	if lang == lead || lang == "" {
+		return "Also reported by"
+	}
+	return "Also reported in " + langEnglish(lang) + " by"
+}
+
+// langEnglish names a language tag in English.
+func langEnglish(tag string) string {
+	switch tag {
+	case "ko":
+		return "Korean"
+	case "en":
+		return "English"
+	}
+	return tag
+}
+
+// languages names tags in English: "Korean", "Korean and English".
+func languages(tags []string) string {
+	names := make([]string, len(tags))
+	for i, t := range tags {
+		names[i] = langEnglish(t)
+	}
+	switch n := len(names); n {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	default:
+		return strings.Join(names[:n-1], ", ") + " and " + names[n-1]
+	}
+}
+
+// reportsLine says how many reports a story has and in which languages.
+func reportsLine(reports int, langs []string) string {
+	s := plural(reports, "report")
+	if l := languages(langs); l != "" {
+		s += " in " + l
+	}
+	return s
+}
+
+// moreLine is the text of an entry's link to its story page: more reports not
+// named, of reports in all.
+func moreLine(more, reports int) string {
+	if more > 0 {
+		noun := " more reports"
+		if more == 1 {
+			noun = " more report"
+		}
+		return "and " + strconv.Itoa(more) + noun
+	}
+	return "all " + plural(reports, "report")
+}
+
+// plural is n and the noun, with an s unless n is 1.
+func plural(n int, noun string) string {
+	if n != 1 {
+		noun += "s"
+	}
+	return strconv.Itoa(n) + " " + noun
+}
+
+// storyURL is the address of story id's page.
+func storyURL(o Options, id int64) string {
+	return o.BaseURL + "story/" + strconv.FormatInt(id, 10)
 }
 
 func outletOf(o aggregate.Outlet) outletView {
@@ -257,9 +362,12 @@ func contentHTML(e *entryView) string {
 	if e.Why != "" {
 		b.WriteString("\n<p><small>Why it was kept: " + html.EscapeString(e.Why) + "</small></p>")
 	}
-	if len(e.Also) > 0 {
-		b.WriteString("\n<p>Also reported by:</p>\n<ul>")
-		for _, a := range e.Also {
+	if e.Reports > 1 {
+		b.WriteString("\n<p>" + html.EscapeString(reportsLine(e.Reports, e.Langs)) + ".</p>")
+	}
+	for _, g := range e.Groups {
+		b.WriteString("\n<p>" + html.EscapeString(g.Label) + ":</p>\n<ul>")
+		for _, a := range g.Items {
 			b.WriteString("\n<li><a href=\"" + html.EscapeString(a.URL) + "\" rel=\"" + sanitize.LinkRel + "\">" +
 				html.EscapeString(a.Outlet) + "</a>")
 			if a.Title != "" {
@@ -268,6 +376,10 @@ func contentHTML(e *entryView) string {
 			b.WriteString("</li>")
 		}
 		b.WriteString("\n</ul>")
+	}
+	if e.StoryURL != "" {
+		b.WriteString("\n<p><a href=\"" + html.EscapeString(e.StoryURL) + "\" rel=\"" + sanitize.LinkRel + "\">" +
+			html.EscapeString(moreLine(e.More, e.Reports)) + "</a></p>")
 	}
 	return b.String()
 }

@@ -47,9 +47,13 @@ func payloadEntries(i int, p string) []aggregate.Entry {
 			{Outlet: aggregate.Outlet{Name: p}, Title: p, URL: "https://other.example.com/" + fmt.Sprint(i)},
 			{Outlet: aggregate.Outlet{Name: "x"}, Title: "x", URL: p},
 		},
+		Reports: 3,
+		Langs:   []string{"ko", p},
 		Updated: t0,
 	}
+	raw.Item.StoryID = int64(2*i + 1)
 	clean := raw
+	clean.Item.StoryID = int64(2*i + 2)
 	clean.ID = fmt.Sprintf("urn:uuid:00000000-0000-5000-8000-%012d", 2*i+1)
 	clean.Item.Title = sanitize.Text(raw.Item.Title)
 	clean.Item.Summary = sanitize.Text(raw.Item.Summary)
@@ -137,6 +141,27 @@ func TestPayloadsSurviveInNoFormat(t *testing.T) {
 	})
 	t.Run("status", func(t *testing.T) {
 		checkPage(t, body(t, get(t, h, "GET", "/status")), -1)
+	})
+	t.Run("story pages", func(t *testing.T) {
+		for _, e := range entries {
+			path := fmt.Sprintf("/story/%d", e.Item.StoryID)
+			page := body(t, get(t, h, "GET", path))
+			checkPage(t, page, -1)
+			if n := bytes.Count(page, []byte("</li>")); n != 3 {
+				t.Errorf("%s lists %d reports, want 3", path, n)
+			}
+			var doc storyView
+			if err := json.Unmarshal(body(t, get(t, h, "GET", path+".json")), &doc); err != nil {
+				t.Fatalf("%s.json does not parse: %v", path, err)
+			}
+			checkText(t, path+".json", append([]string{doc.Title}, doc.Languages...)...)
+			for _, m := range doc.Members {
+				checkText(t, path+".json", m.Outlet, m.Title, m.Language)
+				if m.URL != "" && !htmlcheck.SafeURL(m.URL) {
+					t.Errorf("%s.json member url %q", path, m.URL)
+				}
+			}
+		}
 	})
 }
 

@@ -1,13 +1,18 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/aggregate/story"
 )
 
 const itemColumns = `i.id, i.source_id, i.guid, i.url, i.title, i.summary, i.content, i.author, i.lang, i.published,
@@ -51,7 +56,7 @@ func (s *Store) Curated(ctx context.Context, q aggregate.Query) ([]aggregate.Ent
 		args = append(args, "% "+q.Facet+" %")
 	}
 	// Rows are read only as far as needed: the cap per source may skip some.
-	rows, err := s.r.QueryContext(ctx, `SELECT st.entry_id, st.updated, `+itemColumns+`,
+	rows, err := s.r.QueryContext(ctx, `SELECT st.entry_id, st.updated, st.members, st.langs, `+itemColumns+`,
 		src.url, src.name, src.feed_title, src.feed_link, src.feed_id
 		FROM stories st INDEXED BY stories_curated
 		JOIN items i ON i.id = st.lead_item_id
@@ -63,12 +68,12 @@ func (s *Store) Curated(ctx context.Context, q aggregate.Query) ([]aggregate.Ent
 	defer rows.Close()
 	entries := []aggregate.Entry{}
 	perSource := map[int64]int{}
-	index := map[int64]int{} // story id -> entry index
 	for rows.Next() && len(entries) < q.Limit {
 		var e aggregate.Entry
 		var tmp itemScan
 		var updated int64
-		dst := scanItem([]any{&e.ID, &updated}, &e.Item, &tmp)
+		var langs string
+		dst := scanItem([]any{&e.ID, &updated, &e.Reports, &langs}, &e.Item, &tmp)
 		dst = append(dst, &e.Outlet.FeedURL, &e.Outlet.Name, &e.Outlet.Title, &e.Outlet.Link, &e.Outlet.FeedID)
 		if err := rows.Scan(dst...); err != nil {
 			return nil, fmt.Errorf("store: curated: %w", err)
@@ -77,58 +82,201 @@ func (s *Store) Curated(ctx context.Context, q aggregate.Query) ([]aggregate.Ent
 			return nil, fmt.Errorf("store: curated: %w", err)
 		}
 		e.Updated = fromUnix(updated)
+		if err := json.Unmarshal([]byte(langs), &e.Langs); err != nil {
+			return nil, fmt.Errorf("store: curated: languages of story %d: %w", e.Item.StoryID, err)
+		}
 		if q.MaxPerSource > 0 {
 			if perSource[e.Item.SourceID] >= q.MaxPerSource {
 				continue
 			}
 			perSource[e.Item.SourceID]++
 		}
-		index[e.Item.StoryID] = len(entries)
 		entries = append(entries, e)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: curated: %w", err)
 	}
 	rows.Close()
-	if err := s.addRelated(ctx, entries, index); err != nil {
+	if err := s.addRelated(ctx, entries, q.MaxRelated); err != nil {
 		return nil, err
 	}
 	return entries, nil
 }
 
-// addRelated fills each entry's other outlets: the story's members other than
-// the lead, earliest first.
-func (s *Store) addRelated(ctx context.Context, entries []aggregate.Entry, index map[int64]int) error {
-	if len(entries) == 0 {
+// addRelated names each entry's other reports, at most max (see story.Pick):
+// the first few of each language, read with one seek per language of each
+// story, however many members it has.
+func (s *Store) addRelated(ctx context.Context, entries []aggregate.Entry, max int) error {
+	if len(entries) == 0 || max <= 0 {
 		return nil
 	}
-	ids := make([]string, 0, len(entries))
-	for _, e := range entries {
-		ids = append(ids, fmt.Sprint(e.Item.StoryID))
+	ids := make([]int64, len(entries))
+	for i := range entries {
+		ids[i] = entries[i].Item.StoryID
 	}
-	rows, err := s.r.QueryContext(ctx, relatedQuery(ids))
+	// One more of each language than named: the lead is among them.
+	first, err := s.firstMembers(ctx, ids, max+1)
 	if err != nil {
 		return fmt.Errorf("store: related: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var storyID, itemID, published int64
-		var r aggregate.Related
-		if err := rows.Scan(&storyID, &itemID, &r.Title, &r.URL, &published, &r.Similarity,
-			&r.Outlet.FeedURL, &r.Outlet.Name, &r.Outlet.Title, &r.Outlet.Link, &r.Outlet.FeedID); err != nil {
-			return fmt.Errorf("store: related: %w", err)
+	for i := range entries {
+		e := &entries[i]
+		byLang := map[string][]aggregate.Related{}
+		for _, m := range first[e.Item.StoryID] {
+			if m.ItemID != e.Item.ID {
+				byLang[m.Lang] = append(byLang[m.Lang], m.Related)
+			}
 		}
-		i, ok := index[storyID]
-		if !ok || itemID == entries[i].Item.ID {
-			continue
-		}
-		r.Published = fromUnix(published)
-		entries[i].Also = append(entries[i].Also, r)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: related: %w", err)
+		e.Also = story.Pick(e.Item.Lang, e.Langs, byLang, max)
 	}
 	return nil
+}
+
+// firstMembersQuery lists the first ?2 members of each language of each story
+// of the JSON array ?1, earliest published first within a language. It repeats
+// story_id != 0 so that the partial index items_story serves it, a seek per
+// language (TestQueriesUseIndexes).
+const firstMembersQuery = `SELECT st.id, i.id, i.title, i.url, i.lang, i.published, i.similarity,
+		src.url, src.name, src.feed_title, src.feed_link, src.feed_id
+	FROM json_each(?1) k CROSS JOIN stories st ON st.id = k.value CROSS JOIN json_each(st.langs) l
+		CROSS JOIN items i JOIN sources src ON src.id = i.source_id
+	WHERE i.id IN (SELECT m.id FROM items m WHERE m.story_id = st.id AND m.story_id != 0 AND m.lang = l.value
+			ORDER BY m.published, m.id LIMIT ?2)`
+
+// firstMembers returns the first n members of each language of each story of
+// ids, by story, earliest published first within a language.
+func (s *Store) firstMembers(ctx context.Context, ids []int64, n int) (map[int64][]aggregate.StoryMember, error) {
+	rows, err := s.r.QueryContext(ctx, firstMembersQuery, string(intsJSON(ids)), n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[int64][]aggregate.StoryMember, len(ids))
+	for rows.Next() {
+		var storyID int64
+		m, err := scanMember(rows, &storyID)
+		if err != nil {
+			return nil, err
+		}
+		out[storyID] = append(out[storyID], m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, ms := range out {
+		sortMembers(ms)
+	}
+	return out, nil
+}
+
+// scanMember reads a row of memberRow's columns, after dst.
+func scanMember(rows *sql.Rows, dst ...any) (aggregate.StoryMember, error) {
+	var m aggregate.StoryMember
+	var published int64
+	err := rows.Scan(append(dst, &m.ItemID, &m.Title, &m.URL, &m.Lang, &published, &m.Similarity,
+		&m.Outlet.FeedURL, &m.Outlet.Name, &m.Outlet.Title, &m.Outlet.Link, &m.Outlet.FeedID)...)
+	m.Published = fromUnix(published)
+	return m, err
+}
+
+// sortMembers orders members as a story lists them: earliest published first,
+// then the item stored first.
+func sortMembers(ms []aggregate.StoryMember) {
+	slices.SortFunc(ms, func(a, b aggregate.StoryMember) int {
+		if c := a.Published.Compare(b.Published); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ItemID, b.ItemID)
+	})
+}
+
+// storyMembersListQuery lists every member of a story, as its page shows them;
+// story_id != 0 as in firstMembersQuery.
+const storyMembersListQuery = `SELECT i.id, i.title, i.url, i.lang, i.published, i.similarity,
+		src.url, src.name, src.feed_title, src.feed_link, src.feed_id
+	FROM items i JOIN sources src ON src.id = i.source_id
+	WHERE i.story_id = ? AND i.story_id != 0 ORDER BY i.published, i.id`
+
+// storyQuery reads a visible story's row.
+const storyQuery = `SELECT id, entry_id, visible, updated, lead_item_id, members, langs FROM stories WHERE id = ?`
+
+// Story returns visible story id with every member, earliest published first;
+// ok is false when there is no such story.
+func (s *Store) Story(ctx context.Context, id int64) (st aggregate.Story, ok bool, err error) {
+	var lead int64
+	err = s.scanStory(s.r.QueryRowContext(ctx, storyQuery, id), &st, &lead)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && !st.Visible {
+		return aggregate.Story{}, false, nil
+	}
+	if err != nil {
+		return st, false, fmt.Errorf("store: story %d: %w", id, err)
+	}
+	rows, err := s.r.QueryContext(ctx, storyMembersListQuery, id)
+	if err != nil {
+		return st, false, fmt.Errorf("store: story %d: %w", id, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		m, err := scanMember(rows)
+		if err != nil {
+			return st, false, fmt.Errorf("store: story %d: %w", id, err)
+		}
+		m.Lead = m.ItemID == lead
+		st.Members = append(st.Members, m)
+	}
+	if err := rows.Err(); err != nil {
+		return st, false, fmt.Errorf("store: story %d: %w", id, err)
+	}
+	return st, true, nil
+}
+
+func (s *Store) scanStory(row interface{ Scan(...any) error }, st *aggregate.Story, lead *int64) error {
+	var visible int
+	var updated int64
+	var langs string
+	if err := row.Scan(&st.ID, &st.EntryID, &visible, &updated, lead, &st.Reports, &langs); err != nil {
+		return err
+	}
+	st.Visible, st.Updated = visible != 0, fromUnix(updated)
+	return json.Unmarshal([]byte(langs), &st.Langs)
+}
+
+// RecentStories lists the most recently updated stories with more than one
+// member, with their first members (at most members of them, earliest
+// published first), so a user can see why items were grouped.
+func (s *Store) RecentStories(ctx context.Context, limit, members int) ([]aggregate.Story, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, entry_id, visible, updated, lead_item_id, members, langs FROM stories
+		WHERE members > 1 ORDER BY updated DESC, id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: recent stories: %w", err)
+	}
+	defer rows.Close()
+	var out []aggregate.Story
+	var leads, ids []int64
+	for rows.Next() {
+		var st aggregate.Story
+		var lead int64
+		if err := s.scanStory(rows, &st, &lead); err != nil {
+			return nil, fmt.Errorf("store: recent stories: %w", err)
+		}
+		out, leads, ids = append(out, st), append(leads, lead), append(ids, st.ID)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: recent stories: %w", err)
+	}
+	rows.Close()
+	first, err := s.firstMembers(ctx, ids, members)
+	if err != nil {
+		return nil, fmt.Errorf("store: recent stories: %w", err)
+	}
+	for i := range out {
+		ms := first[out[i].ID]
+		out[i].Members = ms[:min(len(ms), members)]
+		for j := range out[i].Members {
+			out[i].Members[j].Lead = out[i].Members[j].ItemID == leads[i]
+		}
+	}
+	return out, nil
 }
 
 // StoryItems lists curated items published at or after since that belong to a
@@ -152,52 +300,6 @@ func (s *Store) StoryItems(ctx context.Context, since time.Time) ([]aggregate.It
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: story items: %w", err)
-	}
-	return out, nil
-}
-
-// relatedQuery lists the members of stories ids. It repeats story_id != 0 so
-// that the partial index items_story serves it (TestQueriesUseIndexes).
-func relatedQuery(ids []string) string {
-	return `SELECT i.story_id, i.id, i.title, i.url, i.published, i.similarity,
-		src.url, src.name, src.feed_title, src.feed_link, src.feed_id
-		FROM items i JOIN sources src ON src.id = i.source_id
-		WHERE i.story_id IN (` + strings.Join(ids, ",") + `) AND i.story_id != 0 ORDER BY i.published, i.id`
-}
-
-// recentStoriesQuery: see RecentStories; story_id != 0 as in relatedQuery.
-const recentStoriesQuery = `SELECT st.id, st.entry_id, st.visible, st.updated, st.lead_item_id,
-		i.id, src.name, i.title, i.url, i.published, i.similarity
-		FROM (SELECT * FROM stories WHERE members > 1 ORDER BY updated DESC, id DESC LIMIT ?) st
-		JOIN items i ON i.story_id = st.id AND i.story_id != 0 JOIN sources src ON src.id = i.source_id
-		ORDER BY st.updated DESC, st.id DESC, i.published, i.id`
-
-// RecentStories lists the most recently updated stories with more than one
-// member, with their members, so a user can see why items were grouped.
-func (s *Store) RecentStories(ctx context.Context, limit int) ([]aggregate.Story, error) {
-	rows, err := s.r.QueryContext(ctx, recentStoriesQuery, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: recent stories: %w", err)
-	}
-	defer rows.Close()
-	var out []aggregate.Story
-	for rows.Next() {
-		var st aggregate.Story
-		var m aggregate.StoryMember
-		var visible int
-		var updated, lead, published int64
-		if err := rows.Scan(&st.ID, &st.EntryID, &visible, &updated, &lead, &m.ItemID, &m.Source, &m.Title, &m.URL, &published, &m.Similarity); err != nil {
-			return nil, fmt.Errorf("store: recent stories: %w", err)
-		}
-		m.Published, m.Lead = fromUnix(published), m.ItemID == lead
-		if len(out) == 0 || out[len(out)-1].ID != st.ID {
-			st.Visible, st.Updated = visible != 0, fromUnix(updated)
-			out = append(out, st)
-		}
-		out[len(out)-1].Members = append(out[len(out)-1].Members, m)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: recent stories: %w", err)
 	}
 	return out, nil
 }

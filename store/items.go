@@ -260,16 +260,7 @@ func (s *Store) plan(ctx context.Context, batch []aggregate.Fetched, urls bool) 
 // known looks up, in one query, which of a poll's items source already has (or
 // had), by the hashes of their keys.
 func known(ctx context.Context, lookup *sql.Stmt, source int64, hashes []int64) (map[int64]stored, error) {
-	keys := make([]byte, 0, 2+21*len(hashes))
-	keys = append(keys, '[')
-	for i, h := range hashes {
-		if i > 0 {
-			keys = append(keys, ',')
-		}
-		keys = strconv.AppendInt(keys, h, 10)
-	}
-	keys = append(keys, ']')
-	rows, err := lookup.QueryContext(ctx, source, string(keys))
+	rows, err := lookup.QueryContext(ctx, source, string(intsJSON(hashes)))
 	if err != nil {
 		return nil, err
 	}
@@ -315,7 +306,7 @@ type writer struct {
 	setItem *sql.Stmt // story of a stored item
 	byURL   *sql.Stmt
 	state   *sql.Stmt // a source's fetch state
-	reasons []byte    // reasonsJSON buffer, reused for every item
+	reasons []byte    // stringsJSON buffer, reused for every item
 	stories *storyTx
 	groups  map[int]int64 // the story each new-story group of the plan started
 	nextID  int64         // id of the next new item
@@ -401,7 +392,7 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 		known[kh] = old
 		return nil
 	}
-	w.reasons = reasonsJSON(w.reasons[:0], it.Verdict.Reasons)
+	w.reasons = stringsJSON(w.reasons[:0], it.Verdict.Reasons)
 	reasons := w.reasons
 	uh, facets := urlHash(it.URL), joinFacets(it.Verdict.Facets)
 	if !found {

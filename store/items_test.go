@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -45,7 +46,7 @@ func TestSaveRevisedItemKeepsIdentityAndFirstSeen(t *testing.T) {
 	if st := save(it); st.New != 1 || st.Kept != 1 || st.Changed != 0 {
 		t.Fatalf("first save: %+v", st)
 	}
-	first, err := s.Curated(ctx, aggregate.Query{Limit: 10})
+	first, err := s.Curated(ctx, aggregate.Query{Limit: 10, MaxRelated: 10})
 	if err != nil || len(first) != 1 {
 		t.Fatalf("curated: %v, %d entries", err, len(first))
 	}
@@ -58,7 +59,7 @@ func TestSaveRevisedItemKeepsIdentityAndFirstSeen(t *testing.T) {
 	if st := save(revised); st.New != 0 || st.Changed != 1 {
 		t.Fatalf("revised item: %+v", st)
 	}
-	after, err := s.Curated(ctx, aggregate.Query{Limit: 10})
+	after, err := s.Curated(ctx, aggregate.Query{Limit: 10, MaxRelated: 10})
 	if err != nil || len(after) != 1 {
 		t.Fatalf("curated: %v, %d entries", err, len(after))
 	}
@@ -115,7 +116,7 @@ func TestNewCuratedItemsGetStoriesAndIDs(t *testing.T) {
 	if a1.StoryID == 0 || b1.StoryID != a1.StoryID || a2.StoryID != 0 {
 		t.Fatalf("stories %d %d %d: want the same URL in one story, the unmatched item in none", a1.StoryID, b1.StoryID, a2.StoryID)
 	}
-	entries, err := s.Curated(ctx, aggregate.Query{Limit: 10})
+	entries, err := s.Curated(ctx, aggregate.Query{Limit: 10, MaxRelated: 10})
 	if err != nil || len(entries) != 1 {
 		t.Fatalf("curated: %v, %d entries", err, len(entries))
 	}
@@ -141,7 +142,7 @@ func TestSaveSameKeyTwiceInOnePoll(t *testing.T) {
 	if st := stats[0]; st.New != 1 || st.Changed != 1 {
 		t.Fatalf("stats %+v, want 1 new and 1 changed", st)
 	}
-	entries, err := s.Curated(ctx, aggregate.Query{Limit: 10})
+	entries, err := s.Curated(ctx, aggregate.Query{Limit: 10, MaxRelated: 10})
 	if c, _ := s.Count(ctx); err != nil || len(entries) != 1 || c.Items != 1 || c.Stories != 1 || entries[0].Item.Title != second.Title {
 		t.Fatalf("entries %d (%v), counts %+v", len(entries), err, c)
 	}
@@ -150,7 +151,7 @@ func TestSaveSameKeyTwiceInOnePoll(t *testing.T) {
 // storyRows reads every story's derived columns.
 func storyRows(t *testing.T, s *Store) map[int64]string {
 	t.Helper()
-	rows, err := s.w.Query(`SELECT id, lead_item_id, source_id, published, first_seen, updated, lang, facets, members, visible FROM stories`)
+	rows, err := s.w.Query(`SELECT id, lead_item_id, source_id, published, first_seen, updated, lang, facets, langs, members, visible FROM stories`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,11 +159,11 @@ func storyRows(t *testing.T, s *Store) map[int64]string {
 	out := map[int64]string{}
 	for rows.Next() {
 		var id, lead, src, pub, seen, upd, members, visible int64
-		var lang, facets string
-		if err := rows.Scan(&id, &lead, &src, &pub, &seen, &upd, &lang, &facets, &members, &visible); err != nil {
+		var lang, facets, langs string
+		if err := rows.Scan(&id, &lead, &src, &pub, &seen, &upd, &lang, &facets, &langs, &members, &visible); err != nil {
 			t.Fatal(err)
 		}
-		out[id] = fmt.Sprint(lead, src, pub, seen, upd, lang, facets, members, visible)
+		out[id] = fmt.Sprint(lead, src, pub, seen, upd, lang, facets, langs, members, visible)
 	}
 	return out
 }
@@ -357,9 +358,72 @@ func TestSaveWhenItsPlanWentStale(t *testing.T) {
 		if it.StoryID == 0 || it.StoryID == 9999 {
 			t.Fatalf("story %d, want a new one", it.StoryID)
 		}
-		e, err := s.Curated(ctx, aggregate.Query{Limit: 10})
+		e, err := s.Curated(ctx, aggregate.Query{Limit: 10, MaxRelated: 10})
 		if err != nil || len(e) != 2 {
 			t.Fatalf("curated: %v, %d entries, want 2", err, len(e))
 		}
 	})
+}
+
+// A story of many reports makes an entry that names at most MaxRelated of them,
+// taking turns between languages, and a story page that lists every one.
+func TestBoundedEntryAndStoryPage(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	var urls []string
+	for i := range 40 {
+		urls = append(urls, fmt.Sprintf("https://s%d.example/feed", i))
+	}
+	src := sync(t, s, urls...)
+	g := &fakeGrouper{by: map[string]int64{}}
+	var batch []aggregate.Fetched
+	for i := range src {
+		it := item(fmt.Sprint("k", i), fmt.Sprintf("https://news%d.example/a", i), fmt.Sprintf("summit: report %d", i), true,
+			t0.Add(time.Duration(i)*time.Minute))
+		if i%10 == 3 {
+			it.Lang = "ko"
+		}
+		batch = append(batch, aggregate.Fetched{State: aggregate.FetchState{SourceID: src[i].ID}, Items: []aggregate.Item{it}})
+	}
+	if _, _, err := s.Save(ctx, batch, g); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := s.Curated(ctx, aggregate.Query{Limit: 10, MaxRelated: 6})
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("curated: %v, %d entries", err, len(entries))
+	}
+	e := entries[0]
+	if e.Reports != 40 || !slices.Equal(e.Langs, []string{"en", "ko"}) {
+		t.Errorf("reports %d, languages %q; want 40 in en and ko", e.Reports, e.Langs)
+	}
+	var also []string
+	for _, r := range e.Also {
+		also = append(also, r.Lang+" "+r.URL)
+	}
+	// Turns between the languages, the lead's (en) first, earliest first in each.
+	want := []string{"en https://news1.example/a", "en https://news2.example/a", "en https://news4.example/a",
+		"ko https://news3.example/a", "ko https://news13.example/a", "ko https://news23.example/a"}
+	if !slices.Equal(also, want) {
+		t.Errorf("also reported by\n%q\nwant\n%q", also, want)
+	}
+
+	page, ok, err := s.Story(ctx, e.Item.StoryID)
+	if err != nil || !ok {
+		t.Fatalf("story page: %v %v", ok, err)
+	}
+	if len(page.Members) != 40 || page.Reports != 40 || !page.Members[0].Lead || page.Members[0].URL != e.Item.URL {
+		t.Fatalf("story page: %d members of %d, first %+v", len(page.Members), page.Reports, page.Members[0])
+	}
+	for i, m := range page.Members {
+		if m.Outlet.Name == "" || m.URL == "" || m.Lang == "" || m.Published.IsZero() || i > 0 && m.Published.Before(page.Members[i-1].Published) {
+			t.Fatalf("member %d: %+v", i, m)
+		}
+	}
+	if _, ok, err := s.Story(ctx, 999); ok || err != nil {
+		t.Errorf("a story that does not exist: %v %v", ok, err)
+	}
+	recent, err := s.RecentStories(ctx, 5, 3)
+	if err != nil || len(recent) != 1 || len(recent[0].Members) != 3 || recent[0].Reports != 40 || !recent[0].Members[0].Lead {
+		t.Errorf("recent stories: %v %+v", err, recent)
+	}
 }

@@ -1,17 +1,33 @@
 package store
 
 import (
+	"strconv"
 	"unicode/utf8"
 )
 
-// reasonsJSON encodes a verdict's reasons as the JSON array of strings stored in
-// items.reasons. It is encoding/json's Marshal of a []string without the
-// reflection, because the single writer encodes one array per saved item.
+// intsJSON encodes numbers as a JSON array, for json_each: the keys of a poll's
+// items, the stories of a curated feed.
+func intsJSON(list []int64) []byte {
+	dst := make([]byte, 0, 2+21*len(list))
+	dst = append(dst, '[')
+	for i, n := range list {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = strconv.AppendInt(dst, n, 10)
+	}
+	return append(dst, ']')
+}
+
+// stringsJSON encodes strings as the JSON arrays stored in items.reasons (a
+// verdict's reasons) and stories.langs. It is encoding/json's Marshal of a
+// []string without the reflection, because the single writer encodes one array
+// per saved item.
 // Strings are made valid UTF-8 (invalid bytes become U+FFFD, as Marshal does)
 // and escaped as JSON requires; a nil slice is "[]".
-func reasonsJSON(dst []byte, reasons []string) []byte {
+func stringsJSON(dst []byte, list []string) []byte {
 	dst = append(dst, '[')
-	for i, s := range reasons {
+	for i, s := range list {
 		if i > 0 {
 			dst = append(dst, ',')
 		}

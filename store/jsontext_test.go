@@ -8,10 +8,10 @@ import (
 	"testing"
 )
 
-// TestReasonsJSONDecodesLikeMarshal checks that what reasonsJSON writes is valid
+// TestStringsJSONDecodesLikeMarshal checks that what stringsJSON writes is valid
 // JSON that decodes to what encoding/json's own encoding decodes to, for
 // classifier reasons and for strings of every awkward byte.
-func TestReasonsJSONDecodesLikeMarshal(t *testing.T) {
+func TestStringsJSONDecodesLikeMarshal(t *testing.T) {
 	cases := [][]string{
 		nil, {}, {""},
 		{`title: "과기정통부" government +3.0`, `summary: "AI Act" law +2.0`, "near: government~ai (title) +1.5"},
@@ -32,9 +32,9 @@ func TestReasonsJSONDecodesLikeMarshal(t *testing.T) {
 		cases = append(cases, c)
 	}
 	for _, c := range cases {
-		got := reasonsJSON(nil, c)
+		got := stringsJSON(nil, c)
 		if !json.Valid(got) {
-			t.Fatalf("reasonsJSON(%q) = %s: not valid JSON", c, got)
+			t.Fatalf("stringsJSON(%q) = %s: not valid JSON", c, got)
 		}
 		var a, b []string
 		if err := json.Unmarshal(got, &a); err != nil {
@@ -45,7 +45,7 @@ func TestReasonsJSONDecodesLikeMarshal(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !slices.Equal(a, b) || a == nil {
-			t.Fatalf("reasonsJSON(%q) decodes to %q; Marshal's encoding decodes to %q", c, a, b)
+			t.Fatalf("stringsJSON(%q) decodes to %q; Marshal's encoding decodes to %q", c, a, b)
 		}
 	}
 }

@@ -95,7 +95,7 @@ func (s *Store) reclassifyBatch(ctx context.Context, since time.Time, after int6
 		old := it.Verdict
 		// An item revised (or deleted) since it was read keeps what its save gave it.
 		res, err := tx.ExecContext(ctx, "UPDATE items SET match = ?, score = ?, reasons = ?, facets = ? WHERE id = ? AND body_hash = ?",
-			b2i(c.v.Match), c.v.Score, string(reasonsJSON(nil, c.v.Reasons)), joinFacets(c.v.Facets), it.ID, hashes[c.i])
+			b2i(c.v.Match), c.v.Score, string(stringsJSON(nil, c.v.Reasons)), joinFacets(c.v.Facets), it.ID, hashes[c.i])
 		if err != nil {
 			return 0, 0, fmt.Errorf("store: reclassify item %d: %w", it.ID, err)
 		}

@@ -168,7 +168,7 @@ func TestRetentionRecomputesStories(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	before, err := s.Curated(ctx, aggregate.Query{Limit: 10})
+	before, err := s.Curated(ctx, aggregate.Query{Limit: 10, MaxRelated: 10})
 	if err != nil || len(before) != 1 || before[0].Item.Title != "AI act passes" || len(before[0].Also) != 1 {
 		t.Fatalf("before: %+v, %v", before, err)
 	}
@@ -179,7 +179,7 @@ func TestRetentionRecomputesStories(t *testing.T) {
 	if st.Deleted != 1 || st.Stories != 1 {
 		t.Errorf("stats %+v, want 1 item deleted and 1 story recomputed", st)
 	}
-	after, err := s.Curated(ctx, aggregate.Query{Limit: 10})
+	after, err := s.Curated(ctx, aggregate.Query{Limit: 10, MaxRelated: 10})
 	if err != nil || len(after) != 1 {
 		t.Fatalf("after: %+v, %v", after, err)
 	}

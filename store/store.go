@@ -233,6 +233,12 @@ func migrationList() ([]migration, error) {
 		list = append(list, migration{v, n})
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].version < list[j].version })
+	for i := 1; i < len(list); i++ {
+		if list[i].version == list[i-1].version {
+			// Two branches that each added the next migration: one would be skipped.
+			return nil, fmt.Errorf("store: migrations %s and %s have the same number", path.Base(list[i-1].name), path.Base(list[i].name))
+		}
+	}
 	return list, nil
 }
 

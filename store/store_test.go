@@ -69,7 +69,7 @@ func TestSaveIsIdempotentAndDeduplicatesURLs(t *testing.T) {
 			t.Errorf("round %d: stats %+v", round, stats[0])
 		}
 	}
-	entries, err := s.Curated(ctx, aggregate.Query{Limit: 10})
+	entries, err := s.Curated(ctx, aggregate.Query{Limit: 10, MaxRelated: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestSaveFailureKeepsNeitherItemsNorValidators(t *testing.T) {
 	if st[0].State.ETag != "" {
 		t.Errorf("validator kept after a failed save: %q", st[0].State.ETag)
 	}
-	entries, _ := s.Curated(ctx, aggregate.Query{Limit: 10})
+	entries, _ := s.Curated(ctx, aggregate.Query{Limit: 10, MaxRelated: 10})
 	if len(entries) != 0 {
 		t.Errorf("items kept after a failed save: %d", len(entries))
 	}
@@ -126,7 +126,7 @@ func TestStaleItemsAreStoredButNotPublished(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	entries, _ := s.Curated(ctx, aggregate.Query{Limit: 10})
+	entries, _ := s.Curated(ctx, aggregate.Query{Limit: 10, MaxRelated: 10})
 	if len(entries) != 0 {
 		t.Errorf("stale item published")
 	}
@@ -242,7 +242,7 @@ func TestReclassify(t *testing.T) {
 	if st.Checked != 3 || st.Entered != 1 || st.Left != 1 {
 		t.Errorf("stats %+v, want 3 checked, 1 entered, 1 left", st)
 	}
-	entries, _ := s.Curated(ctx, aggregate.Query{Limit: 10})
+	entries, _ := s.Curated(ctx, aggregate.Query{Limit: 10, MaxRelated: 10})
 	if len(entries) != 1 || entries[0].Item.Title != "AI chip subsidy" || entries[0].Item.Verdict.Reasons[0] != "test rule" {
 		t.Errorf("curated after reclassify: %+v", entries)
 	}
@@ -313,7 +313,7 @@ func TestStoriesGrowWithStableIDs(t *testing.T) {
 	first := item("b1", "https://b/1", "summit: leaders meet", true, t0.Add(-time.Hour))
 	first.FirstSeen = t0
 	save(1, first)
-	e1, _ := s.Curated(ctx, aggregate.Query{Limit: 10})
+	e1, _ := s.Curated(ctx, aggregate.Query{Limit: 10, MaxRelated: 10})
 	if len(e1) != 1 {
 		t.Fatalf("entries %d", len(e1))
 	}
@@ -325,7 +325,7 @@ func TestStoriesGrowWithStableIDs(t *testing.T) {
 	third := item("c1", "https://c/1", "summit: AI declaration", false, t0)
 	third.FirstSeen = t0.Add(2 * time.Hour)
 	save(2, third) // not kept by the filter: it does not join
-	e2, _ := s.Curated(ctx, aggregate.Query{Limit: 10})
+	e2, _ := s.Curated(ctx, aggregate.Query{Limit: 10, MaxRelated: 10})
 	if len(e2) != 1 {
 		t.Fatalf("entries %d, want one per story", len(e2))
 	}
@@ -341,7 +341,7 @@ func TestStoriesGrowWithStableIDs(t *testing.T) {
 	if !e2[0].Updated.Equal(t0.Add(time.Hour)) {
 		t.Errorf("updated %v, want when the second outlet was first seen", e2[0].Updated)
 	}
-	stories, err := s.RecentStories(ctx, 5)
+	stories, err := s.RecentStories(ctx, 5, 10)
 	if err != nil || len(stories) != 1 || len(stories[0].Members) != 2 {
 		t.Fatalf("recent stories: %v %+v", err, stories)
 	}

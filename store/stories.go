@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -71,13 +72,14 @@ const (
 	memberColumns     = `i.id, i.source_id, i.published, i.first_seen, i.lang, i.facets, i.match, i.fresh, s.rank`
 	storyMembersQuery = `SELECT ` + memberColumns + ` FROM items i JOIN sources s ON s.id = i.source_id
 		WHERE i.story_id = ? AND i.story_id != 0`
-	storyTiesQuery = storyMembersQuery + ` AND i.published = ?`
-	storyRowQuery  = `SELECT lead_item_id, source_id, published, first_seen, updated, lang, facets, members, visible
+	// The members tied with the lead: one seek of items_story per language.
+	storyTiesQuery = storyMembersQuery + ` AND i.lang IN (SELECT value FROM json_each(?)) AND i.published = ?`
+	storyRowQuery  = `SELECT lead_item_id, source_id, published, first_seen, updated, lang, facets, langs, members, visible
 		FROM stories WHERE id = ?`
 	storyUpdateQuery = `UPDATE stories SET lead_item_id = ?, source_id = ?, published = ?, first_seen = ?, updated = ?,
-		lang = ?, facets = ?, members = ?, visible = ? WHERE id = ?`
+		lang = ?, facets = ?, langs = ?, members = ?, visible = ? WHERE id = ?`
 	storyInsertQuery = `INSERT INTO stories(id, entry_id, lead_item_id, source_id, published, first_seen, updated,
-		lang, facets, members, visible) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(entry_id) DO NOTHING`
+		lang, facets, langs, members, visible) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(entry_id) DO NOTHING`
 )
 
 // source returns what stories need of source id.
@@ -120,16 +122,19 @@ func (t *storyTx) load(ctx context.Context, id int64) (*storyWork, error) {
 	w := &storyWork{}
 	var lead story.Member
 	var published, firstSeen, updated int64
-	var facets string
+	var facets, langs string
 	var visible int
 	err = q.QueryRowContext(ctx, id).Scan(&lead.ItemID, &lead.SourceID, &published, &firstSeen, &updated, &lead.Lang,
-		&facets, &w.st.Members, &visible)
+		&facets, &langs, &w.st.Members, &visible)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 	case err != nil:
 		return nil, fmt.Errorf("story %d: %w", id, err)
 	default:
 		lead.Published, lead.FirstSeen = fromUnix(published), fromUnix(firstSeen)
+		if err := json.Unmarshal([]byte(langs), &w.st.Langs); err != nil {
+			return nil, fmt.Errorf("story %d: languages: %w", id, err)
+		}
 		w.found = true
 		w.st.Lead, w.st.Updated, w.st.Facets, w.st.Visible = lead, fromUnix(updated), strings.Fields(facets), visible != 0
 	}
@@ -259,7 +264,7 @@ func (t *storyTx) save(ctx context.Context, id int64, w *storyWork) error {
 		var ties []story.Member
 		if w.st.Visible {
 			var err error
-			if ties, err = t.members(ctx, storyTiesQuery, id, unix(w.st.Lead.Published)); err != nil {
+			if ties, err = t.members(ctx, storyTiesQuery, id, string(stringsJSON(nil, w.st.Langs)), unix(w.st.Lead.Published)); err != nil {
 				return err
 			}
 		}
@@ -304,7 +309,7 @@ func (t *storyTx) members(ctx context.Context, query string, args ...any) ([]sto
 // storyUpdateQuery and storyInsertQuery list them.
 func stateArgs(st story.State) []any {
 	return []any{st.Lead.ItemID, st.Lead.SourceID, unix(st.Lead.Published), unix(st.Lead.FirstSeen), unix(st.Updated),
-		st.Lead.Lang, joinFacets(st.Facets), st.Members, b2i(st.Visible)}
+		st.Lead.Lang, joinFacets(st.Facets), string(stringsJSON(nil, st.Langs)), st.Members, b2i(st.Visible)}
 }
 
 // recomputeStory brings story id up to date from all its members, or deletes it

@@ -28,6 +28,7 @@ type State struct {
 	Lead    Member    // the earliest published curated member; the earliest member when none is
 	Updated time.Time // when the story last changed: a member first seen, or one revised
 	Facets  []string  // of the curated members, sorted, each once
+	Langs   []string  // of all its members, sorted, each once
 	Members int
 	Visible bool // it has a curated member, so the curated feed publishes it
 }
@@ -52,7 +53,7 @@ func Start(m Member) State {
 
 // Recompute derives a story's state from all its members: the lead is the earliest curated
 // member (see Before), else the earliest member, and the story is visible only with a
-// curated one; the facets are the curated members'; Updated is the latest of updated (what
+// curated one; the facets are the curated members', the languages every member's; Updated is the latest of updated (what
 // the story had, or when one of its members was revised) and its members' first sightings,
 // so it never moves back. ok is false for a story with no members left, which is deleted.
 func Recompute(updated time.Time, members []Member) (st State, ok bool) {
@@ -61,8 +62,10 @@ func Recompute(updated time.Time, members []Member) (st State, ok bool) {
 	}
 	var lead, first *Member
 	var facets []string
+	langs := make([]string, 0, 2)
 	for i := range members {
 		m := &members[i]
+		langs = append(langs, m.Lang)
 		if m.FirstSeen.After(updated) {
 			updated = m.FirstSeen
 		}
@@ -76,7 +79,7 @@ func Recompute(updated time.Time, members []Member) (st State, ok bool) {
 			}
 		}
 	}
-	st = State{Updated: updated, Members: len(members), Visible: lead != nil, Facets: set(facets)}
+	st = State{Updated: updated, Members: len(members), Visible: lead != nil, Facets: set(facets), Langs: set(langs)}
 	if lead == nil {
 		lead = first
 	}
@@ -85,7 +88,8 @@ func Recompute(updated time.Time, members []Member) (st State, ok bool) {
 }
 
 // Join brings st up to date after joined, new curated members, joined the story, without its
-// other members: the lead can only become one of them, facets only grow, the count adds up.
+// other members: the lead can only become one of them, facets and languages only grow, the
+// count adds up.
 // ties are the story's members published in the same second as its lead (the lead among
 // them), with their sources' ranks as they are now: a tie is decided by the ranks, which the
 // config may have reordered since the lead was chosen. The result is what Recompute would
@@ -94,7 +98,7 @@ func Join(st State, ties, joined []Member) State {
 	var lead *Member
 	var facets []string
 	if st.Visible {
-		facets = st.Facets
+		facets = slices.Clone(st.Facets)
 		for i := range ties {
 			if ties[i].Curated && (lead == nil || Before(&ties[i], lead)) {
 				lead = &ties[i]
@@ -105,8 +109,10 @@ func Join(st State, ties, joined []Member) State {
 		}
 	}
 	updated := st.Updated
+	langs := slices.Clone(st.Langs)
 	for i := range joined {
 		m := &joined[i]
+		langs = append(langs, m.Lang)
 		if lead == nil || Before(m, lead) {
 			lead = m
 		}
@@ -118,7 +124,7 @@ func Join(st State, ties, joined []Member) State {
 	if lead == nil {
 		return st
 	}
-	return State{Lead: *lead, Updated: updated, Facets: set(facets), Members: st.Members + len(joined), Visible: true}
+	return State{Lead: *lead, Updated: updated, Facets: set(facets), Langs: set(langs), Members: st.Members + len(joined), Visible: true}
 }
 
 // set returns the distinct strings of s, sorted, in a new slice.
@@ -184,4 +190,44 @@ func Revised(st State, at time.Time) State {
 // partners of reports that arrive late. Older items need not be indexed.
 func (c Config) Horizon(now time.Time) time.Time {
 	return now.Add(-c.Window - 24*time.Hour)
+}
+
+// Languages orders a story's languages as its entry shows them: the lead's first, then the
+// others in order.
+func Languages(leadLang string, langs []string) []string {
+	out := make([]string, 0, len(langs)+1)
+	out = append(out, leadLang)
+	for _, l := range langs {
+		if l != leadLang {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// Pick chooses the other reports an entry names, at most max of them, so that a story of
+// thousands of reports still makes an entry of a few lines and every language that reported
+// it is named: it takes one report of each language in turn (in the order of Languages),
+// each language's earliest first, and returns them grouped by language in that order.
+// byLang holds, per language, the earliest other reports, earliest first; at most max of
+// each are needed.
+func Pick[T any](leadLang string, langs []string, byLang map[string][]T, max int) []T {
+	order := Languages(leadLang, langs)
+	taken := make([]int, len(order))
+	n := 0
+	for more := true; more && n < max; {
+		more = false
+		for i, l := range order {
+			if n < max && taken[i] < len(byLang[l]) {
+				taken[i]++
+				n++
+				more = true
+			}
+		}
+	}
+	out := make([]T, 0, n)
+	for i, l := range order {
+		out = append(out, byLang[l][:taken[i]]...)
+	}
+	return out
 }

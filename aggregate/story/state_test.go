@@ -44,13 +44,13 @@ func TestRecompute(t *testing.T) {
 		{"no members: gone", s0, nil, State{}, false},
 		{"the curated member leads though published later, with only its facets", s0,
 			[]Member{early, curated},
-			State{Lead: curated, Updated: s0.Add(2 * time.Hour), Facets: []string{"funding", "law"}, Members: 2, Visible: true}, true},
+			State{Lead: curated, Updated: s0.Add(2 * time.Hour), Facets: []string{"funding", "law"}, Langs: []string{"en", "ko"}, Members: 2, Visible: true}, true},
 		{"none curated: the earliest member, not published", s0,
 			[]Member{early},
-			State{Lead: early, Updated: s0.Add(time.Hour), Members: 1}, true},
+			State{Lead: early, Updated: s0.Add(time.Hour), Langs: []string{"ko"}, Members: 1}, true},
 		{"updated never moves back", s0.Add(48 * time.Hour),
 			[]Member{curated},
-			State{Lead: curated, Updated: s0.Add(48 * time.Hour), Facets: []string{"funding", "law"}, Members: 1, Visible: true}, true},
+			State{Lead: curated, Updated: s0.Add(48 * time.Hour), Facets: []string{"funding", "law"}, Langs: []string{"en"}, Members: 1, Visible: true}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, ok := Recompute(tc.updated, tc.members)
@@ -72,7 +72,7 @@ func TestJoinEqualsRecompute(t *testing.T) {
 		next := int64(1)
 		newMember := func(curated bool) Member {
 			m := Member{ItemID: next, SourceID: int64(r.IntN(6)), Published: s0.Add(time.Duration(r.IntN(8)) * time.Second),
-				FirstSeen: s0.Add(time.Duration(r.IntN(100)) * time.Minute), Lang: []string{"ko", "en"}[r.IntN(2)],
+				FirstSeen: s0.Add(time.Duration(r.IntN(100)) * time.Minute), Lang: []string{"ko", "en", ""}[r.IntN(3)],
 				Facets: []string{facets[r.IntN(len(facets))]}, Curated: curated}
 			m.Rank = ranks[m.SourceID]
 			next++
@@ -144,5 +144,34 @@ func TestHorizon(t *testing.T) {
 	}
 	if s := fmt.Sprint(Revised(State{Updated: s0}, s0.Add(-time.Hour)).Updated); s != fmt.Sprint(s0) {
 		t.Errorf("Revised moved Updated back to %s", s)
+	}
+}
+
+func TestPick(t *testing.T) {
+	ko := []string{"k1", "k2", "k3", "k4", "k5"}
+	en := []string{"e1", "e2"}
+	for _, tc := range []struct {
+		name   string
+		lead   string
+		langs  []string
+		byLang map[string][]string
+		max    int
+		want   []string
+	}{
+		{"one language: the earliest", "ko", []string{"ko"}, map[string][]string{"ko": ko}, 3, []string{"k1", "k2", "k3"}},
+		{"turns between languages, the lead's first", "ko", []string{"en", "ko"}, map[string][]string{"ko": ko, "en": en}, 3,
+			[]string{"k1", "k2", "e1"}},
+		{"a language with few reports leaves its turns to the others", "ko", []string{"en", "ko"}, map[string][]string{"ko": ko, "en": en}, 6,
+			[]string{"k1", "k2", "k3", "k4", "e1", "e2"}},
+		{"every one when they fit", "en", []string{"en", "ko"}, map[string][]string{"ko": ko[:1], "en": en}, 10,
+			[]string{"e1", "e2", "k1"}},
+		{"none", "en", []string{"en", "ko"}, map[string][]string{"ko": ko, "en": en}, 0, []string{}},
+		{"only the lead", "ko", []string{"ko"}, map[string][]string{}, 10, []string{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Pick(tc.lead, tc.langs, tc.byLang, tc.max); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("Pick = %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

@@ -14,8 +14,9 @@ import (
 )
 
 func cmdStories(e *env, args []string) error {
-	f := e.newFlags("stories", "[-config F] [-n 20]", "List recent stories that group reports from several outlets, with each member's\nsimilarity to the story when it joined, so you can see why items were grouped.", true)
+	f := e.newFlags("stories", "[-config F] [-n 20] [-members 20]", "List recent stories that group reports from several outlets, with each member's\nsimilarity to the story when it joined, so you can see why items were grouped.", true)
 	n := f.Int("n", 20, "how many stories")
+	members := f.Int("members", 20, "at most this many members of each story, earliest first")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -29,7 +30,7 @@ func cmdStories(e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	stories, err := st.RecentStories(ctx, *n)
+	stories, err := st.RecentStories(ctx, *n, max(*members, 1))
 	if err != nil {
 		return err
 	}
@@ -49,7 +50,10 @@ func cmdStories(e *env, args []string) error {
 			if m.Lead {
 				role = "lead"
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", role, m.Source, m.Published.Format("2006-01-02 15:04"), m.Title)
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", role, m.Outlet.Name, m.Lang, m.Published.Format("2006-01-02 15:04"), m.Title)
+		}
+		if more := s.Reports - len(s.Members); more > 0 {
+			fmt.Fprintf(tw, "  … and %d more\n", more)
 		}
 	}
 	return tw.Flush()

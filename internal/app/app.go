@@ -257,3 +257,7 @@ func (l countingLister) Curated(ctx context.Context, q aggregate.Query) ([]aggre
 	}
 	return entries, err
 }
+
+func (l countingLister) Story(ctx context.Context, id int64) (aggregate.Story, bool, error) {
+	return l.st.Story(ctx, id)
+}

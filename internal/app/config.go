@@ -81,7 +81,17 @@ func PublishOptions(cfg *config.Config) publish.Options {
 		CacheMaxAge:  min(cfg.Poll.Interval.D(), time.Hour),
 		CacheBytes:   cfg.Feed.CacheSize.N(),
 		Hub:          cfg.Publish.Hub,
+		MaxRelated:   maxRelated(cfg.Stories.MaxRelated),
 	}
+}
+
+// maxRelated is [stories] max_related as publish.Options takes it, where 0 is
+// the default and a negative number none.
+func maxRelated(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
 }
 
 // StoryConfig is cfg's [stories] section with the grouping package's tuned

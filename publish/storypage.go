@@ -1,0 +1,258 @@
+package publish
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/aggregate/sanitize"
+)
+
+// A story page (/story/ID, /story/ID.json) lists every report of a story: an
+// entry of the curated feed names only the first few (Options.MaxRelated) and
+// links to it.
+
+// storyView is a story page's data, cleaned as feedView is: text is plain, URLs
+// are absolute http(s) or "".
+type storyView struct {
+	ID        int64             `json:"id"`
+	URL       string            `json:"url"`
+	EntryID   string            `json:"entry_id"`
+	Title     string            `json:"title"`
+	Updated   time.Time         `json:"updated"`
+	Languages []string          `json:"languages"`
+	Reports   int               `json:"reports"`
+	Members   []storyMemberView `json:"members"`
+}
+
+type storyMemberView struct {
+	Outlet     string     `json:"outlet"`
+	FeedURL    string     `json:"feed_url,omitempty"`
+	Title      string     `json:"title"`
+	URL        string     `json:"url,omitempty"`
+	Language   string     `json:"language,omitempty"`
+	Published  *time.Time `json:"date_published,omitempty"`
+	Lead       bool       `json:"lead,omitempty"`
+	Similarity float64    `json:"similarity"`
+}
+
+func buildStory(o Options, st *aggregate.Story) *storyView {
+	v := &storyView{ID: st.ID, URL: storyURL(o, st.ID), EntryID: st.EntryID, Updated: utc(st.Updated),
+		Reports: max(st.Reports, len(st.Members)), Members: make([]storyMemberView, 0, len(st.Members)), Languages: []string{}}
+	for _, m := range st.Members {
+		mv := storyMemberView{
+			Outlet:     outletOf(m.Outlet).Name,
+			FeedURL:    httpURL(m.Outlet.FeedURL),
+			Title:      sanitize.Text(m.Title),
+			URL:        httpURL(m.URL),
+			Language:   langTag(m.Lang),
+			Published:  timePtr(m.Published),
+			Lead:       m.Lead,
+			Similarity: m.Similarity,
+		}
+		if mv.Title == "" {
+			mv.Title = mv.Outlet
+		}
+		if m.Lead || v.Title == "" {
+			v.Title = mv.Title
+		}
+		v.Members = append(v.Members, mv)
+	}
+	for _, l := range st.Langs {
+		if l = langTag(l); l != "" {
+			v.Languages = append(v.Languages, l)
+		}
+	}
+	if v.Title == "" {
+		v.Title = "Story " + strconv.FormatInt(st.ID, 10)
+	}
+	return v
+}
+
+func renderStoryJSON(v *storyView) ([]byte, error) { return indentJSON(v) }
+
+var storyTemplate = template.Must(template.New("story.html").Funcs(templateFuncs).ParseFS(templateFS, "templates/story.html"))
+
+func renderStoryHTML(v *storyView, o Options) ([]byte, error) {
+	d := struct {
+		*storyView
+		CSS                template.CSS
+		MetaCSP            string
+		FeedTitle, HomeURL string
+		JSONURL            string
+	}{storyView: v, CSS: template.CSS(pageCSS), MetaCSP: metaCSP, FeedTitle: sanitize.Text(o.Title), HomeURL: o.BaseURL,
+		JSONURL: v.URL + ".json"}
+	var buf bytes.Buffer
+	if err := storyTemplate.Execute(&buf, d); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Story pages in both forms.
+const (
+	storyHTML = iota
+	storyJSON
+	nStoryForms
+)
+
+var storyTypes = [nStoryForms]string{"text/html; charset=utf-8", "application/json; charset=utf-8"}
+
+// storyDocs are the renderings of one story page. version is what they were
+// made from (see storyVersion); gen, the Refresh they were made after.
+type storyDocs struct {
+	version string
+	gen     uint64
+	docs    [nStoryForms]*doc
+	size    int
+}
+
+// maxStoryBytes bounds the memory of the story pages kept rendered: a story of
+// thousands of reports makes a page of a megabyte or more.
+const maxStoryBytes = 32 << 20
+
+// errNoStory marks a story that does not exist or is not published.
+var errNoStory = errors.New("publish: no such story")
+
+// storyVersion identifies what a story page shows, as much as an entry tells:
+// who leads, how many reports, when it last changed.
+func storyVersion(lead int64, reports int, updated time.Time) string {
+	return fmt.Sprintf("%d/%d/%d", lead, reports, updated.Unix())
+}
+
+// storyDocument returns story id's page in form f: kept from an earlier
+// rendering while the store cannot have changed it (no Refresh since, or the
+// curated feed's entry for it says it is the same), else read and rendered.
+func (h *Handler) storyDocument(ctx context.Context, id int64, f int) (*doc, error) {
+	h.mu.Lock()
+	sd, gen, o := h.stories[id], h.storyGen, h.opts
+	h.mu.Unlock()
+	var current string
+	if set := h.defaults.Load(); set != nil {
+		current = set.versions[id]
+	}
+	if sd != nil && (sd.gen == gen || current != "" && sd.version == current) {
+		return sd.docs[f], nil
+	}
+	release, err := h.renderSlot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), variantTimeout)
+	defer cancel()
+	st, ok, err := h.lister.Story(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("publish: story %d: %w", id, err)
+	}
+	if !ok {
+		return nil, errNoStory
+	}
+	v := buildStory(o, &st)
+	next := &storyDocs{gen: gen}
+	for _, m := range st.Members {
+		if m.Lead {
+			next.version = storyVersion(m.ItemID, v.Reports, st.Updated)
+		}
+	}
+	hdr := feedHeaders(o)
+	// /story/ID answers with either form, by Accept.
+	hdr["Vary"] = []string{"Accept"}
+	for form := range nStoryForms {
+		var b []byte
+		if form == storyHTML {
+			b, err = renderStoryHTML(v, o)
+		} else {
+			b, err = renderStoryJSON(v)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("publish: render story %d: %w", id, err)
+		}
+		var prev *validator
+		if sd != nil {
+			prev = sd.docs[form].validator()
+		}
+		extra := hdr
+		if form == storyHTML {
+			extra = withHeaders(hdr, "Content-Security-Policy", pageCSP, "Referrer-Policy", "strict-origin-when-cross-origin")
+		}
+		next.docs[form] = newDoc(b, storyTypes[form], st.Updated, prev, h.now(), extra, gzip.DefaultCompression)
+		next.size += len(next.docs[form].body) + len(next.docs[form].gz)
+	}
+	h.keepStory(id, next)
+	return next.docs[f], nil
+}
+
+// keepStory keeps sd for later requests, within maxStoryBytes.
+func (h *Handler) keepStory(id int64, sd *storyDocs) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if old := h.stories[id]; old != nil {
+		h.storyBytes -= old.size
+		delete(h.stories, id)
+	}
+	if sd.size > maxStoryBytes/4 {
+		return // served, not kept: it would crowd out every other page
+	}
+	for other, o := range h.stories {
+		if h.storyBytes+sd.size <= maxStoryBytes {
+			break
+		}
+		h.storyBytes -= o.size
+		delete(h.stories, other)
+	}
+	h.stories[id] = sd
+	h.storyBytes += sd.size
+}
+
+// storyPath reads /story/ID and /story/ID.json.
+func storyPath(p string) (id int64, json, ok bool) {
+	rest, ok := strings.CutPrefix(p, "/story/")
+	if !ok {
+		return 0, false, false
+	}
+	rest, json = strings.CutSuffix(rest, ".json")
+	if rest == "" || len(rest) > 18 || strings.TrimLeft(rest, "0123456789") != "" || rest[0] == '0' {
+		return 0, false, false
+	}
+	id, err := strconv.ParseInt(rest, 10, 64)
+	return id, json, err == nil
+}
+
+// wantsJSON reads an Accept header that asks for JSON rather than a page.
+func wantsJSON(accept []string) bool {
+	a := strings.Join(accept, ",")
+	return strings.Contains(a, "application/json") && !strings.Contains(a, "text/html")
+}
+
+// serveStory serves a story page: HTML, or JSON for /story/ID.json or an
+// Accept header that asks for JSON.
+func (h *Handler) serveStory(w http.ResponseWriter, r *http.Request) {
+	id, asJSON, ok := storyPath(r.URL.Path)
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	f := storyHTML
+	if asJSON || wantsJSON(r.Header["Accept"]) {
+		f = storyJSON
+	}
+	d, err := h.storyDocument(r.Context(), id, f)
+	switch {
+	case errors.Is(err, errNoStory):
+		http.Error(w, "no such story in the curated feed", http.StatusNotFound)
+	case err != nil:
+		h.log.Error("render story page", "story", id, "error", err)
+		http.Error(w, "the story page is unavailable right now; try again later", http.StatusServiceUnavailable)
+	default:
+		d.serve(w, r)
+	}
+}
