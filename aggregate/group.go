@@ -1,7 +1,6 @@
 package aggregate
 
 import (
-	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -103,7 +102,7 @@ func (g *StoryGrouper) Load(items []Item) {
 // Prepare computes its signature ahead of Find and Add. The poller calls it on
 // its workers, in parallel, so that the writer goroutine only does look-ups.
 func (g *StoryGrouper) Prepare(it *Item) {
-	sig := story.Sign(storyDoc(it))
+	sig := g.ix.Sign(storyDoc(it))
 	it.storySig = &sig
 }
 
@@ -131,57 +130,31 @@ func (g *StoryGrouper) Add(it *Item, storyID int64) {
 	g.prune()
 }
 
-// Assign decides, in order, the story each need joins (story.Choose): the stored or
-// earlier same-URL story, else that of the most similar item in the index or among the
-// needs before it, else a new one. The items of one save are not in the index yet (they
-// are added once saved, see Added), so the earlier needs are looked up in an index of
-// their own, with their new stories labelled by story.StoryGroup.
+// Assign decides the story each need joins (story.Index.Assign): the stored or
+// earlier same-URL story, else that of the story the item is close to among the
+// indexed items and the needs decided before it, else a new one. The needs are
+// decided in order of publication and indexed under provisional ids until Added.
 func (g *StoryGrouper) Assign(needs []StoryNeed) {
 	g.ready()
-	var batch *story.Index
-	if len(needs) > 1 {
-		batch = story.NewIndex(g.cfg)
-	}
-	byURL := make(map[string]story.Choice)
-	groups := 0
+	ps := make([]story.Pending, len(needs))
 	for i := range needs {
-		n := &needs[i]
-		it := n.Item
-		var m story.Match
-		found := false
-		sameURL, dup := byURL[it.URL]
-		sig := g.signature(it)
-		if n.URLStory == 0 && !dup {
-			m, found = g.ix.FindSig(sig, it.Published)
-			if batch != nil {
-				// On equal scores the stored member wins: it is the older.
-				if bm, ok := batch.FindSig(sig, it.Published); ok && (!found || bm.Score > m.Score) {
-					m, found = bm, true
-				}
-			}
-		}
-		n.Choice = story.Choose(sameURL, n.URLStory, m, found, groups+1)
-		if n.Choice.Story == 0 && n.Choice.Group > groups {
-			groups = n.Choice.Group
-		}
-		if it.URL != "" && !dup {
-			byURL[it.URL] = n.Choice
-		}
-		if batch != nil {
-			// Ids above any stored item's: these are saved after every one of them.
-			batch.AddSig(sig, math.MaxInt64-int64(len(needs)-i), story.StoryGroup(n.Choice), it.Published)
-		}
+		it := needs[i].Item
+		ps[i] = story.Pending{Sig: g.signature(it), Published: it.Published, URL: it.URL, URLStory: needs[i].URLStory}
+	}
+	for i, c := range g.ix.Assign(ps) {
+		needs[i].Choice = c
 	}
 }
 
-// Added indexes the needs' items that were saved into a story.
+// Added gives the needs' items, indexed by Assign, the ids and stories they were
+// saved under, and drops those that were not saved.
 func (g *StoryGrouper) Added(needs []StoryNeed) {
 	g.ready()
+	ids, stories := make([]int64, len(needs)), make([]int64, len(needs))
 	for i := range needs {
-		if it := needs[i].Item; it.StoryID != 0 {
-			g.ix.AddSig(g.signature(it), it.ID, it.StoryID, it.Published)
-		}
+		ids[i], stories[i] = needs[i].Item.ID, needs[i].Item.StoryID
 	}
+	g.ix.Saved(ids, stories)
 	g.prune()
 }
 

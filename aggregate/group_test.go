@@ -128,12 +128,12 @@ func TestAssignGroupsAsOneAtATime(t *testing.T) {
 		return fmt.Sprint("new", first)
 	}
 
-	// One at a time, as the store did inside its transaction: the same URL's
-	// story, else Find, else a new story; then Add.
+	// One at a time in order of publication, as Assign decides them: the same
+	// URL's story, else Find, else a new story; then Add.
 	want := make([]string, len(batch))
 	byURL := map[string]int64{}
-	newStory := map[int64]int{} // new story id -> the item that started it
-	for i := range batch {
+	newStory := map[int64]int{}            // new story id -> the item that started it
+	for i := len(batch) - 1; i >= 0; i-- { // the batch lists the newest first
 		it := batch[i]
 		it.ID = int64(1000 + i)
 		id, ok := byURL[it.URL]
@@ -158,10 +158,12 @@ func TestAssignGroupsAsOneAtATime(t *testing.T) {
 	for i := range items {
 		needs[i] = StoryNeed{Item: &items[i]}
 	}
+	before := g.Len()
 	g.Assign(needs)
 	got := make([]string, len(items))
 	firstOf := map[int]int{}
-	for i, n := range needs {
+	for i := len(needs) - 1; i >= 0; i-- {
+		n := needs[i]
 		if n.Choice.Story != 0 {
 			got[i] = label(n.Choice.Story, 0)
 			continue
@@ -174,8 +176,8 @@ func TestAssignGroupsAsOneAtATime(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("Assign grouped\n%q\none at a time\n%q", got, want)
 	}
-	if got[7] != got[2] || needs[7].Choice.Similarity != 1 {
-		t.Errorf("the same URL: %q %+v, want %q with similarity 1", got[7], needs[7].Choice, got[2])
+	if got[2] != got[7] || needs[2].Choice.Similarity != 1 {
+		t.Errorf("the same URL: %q %+v, want %q with similarity 1", got[2], needs[2].Choice, got[7])
 	}
 	groupsFound := 0
 	for _, w := range want {
@@ -188,7 +190,6 @@ func TestAssignGroupsAsOneAtATime(t *testing.T) {
 	}
 
 	// Saved, the items are indexed as members of their stories.
-	before := g.Len()
 	for i := range items {
 		items[i].ID, items[i].StoryID = int64(1000+i), int64(1+i%3)
 	}

@@ -83,9 +83,11 @@ type Store struct {
 
 // Stories configures grouping of one story reported by many outlets.
 type Stories struct {
-	Enabled   *bool    `toml:"enabled"`
-	Window    Duration `toml:"window"`
-	Threshold float64  `toml:"threshold"`
+	Enabled        *bool      `toml:"enabled"`
+	Window         Duration   `toml:"window"`
+	Threshold      float64    `toml:"threshold"`
+	CrossThreshold float64    `toml:"cross_threshold"`
+	Aliases        [][]string `toml:"aliases"` // each: one concept's names, added to the built-in lexicon
 	// MaxRelated is how many other reports of a story its entry names; the
 	// story page lists them all.
 	MaxRelated int `toml:"max_related"`
@@ -223,8 +225,8 @@ func Defaults() Config {
 			KeepMatched:   Dur(365 * 24 * time.Hour),
 		},
 		Stories: Stories{
-			Window:     Dur(72 * time.Hour),
-			Threshold:  0, // 0 means the grouping package's tuned default
+			Window:     Dur(48 * time.Hour),
+			Threshold:  0, // 0 means the grouping package's tuned default, as for cross_threshold
 			MaxRelated: 10,
 		},
 	}

@@ -58,6 +58,8 @@ max_items = 50
 enabled = false
 threshold = 0.5
 max_related = 3
+cross_threshold = 0.4
+aliases = [["과기정통부", "MSIT", "Ministry of Science and ICT"], ["젠슨 황", "Jensen Huang"]]
 
 [[source]]
 name = "Policy Wire"
@@ -70,7 +72,7 @@ timezone = "Asia/Seoul"
 		t.Fatal(err)
 	}
 	if c.Poll.Interval.D() != time.Second || c.Poll.MaxBody.N() != 2<<20 || c.Feed.BaseURL != "https://news.example.com/ai/" ||
-		c.Stories.On() || c.Stories.Threshold != 0.5 || c.Stories.MaxRelated != 3 || c.Sources[0].Interval.D() != 10*time.Minute || c.Sources[0].Timezone != "Asia/Seoul" {
+		c.Stories.On() || c.Stories.Threshold != 0.5 || c.Stories.MaxRelated != 3 || c.Stories.CrossThreshold != 0.4 || len(c.Stories.Aliases) != 2 || c.Stories.Aliases[1][1] != "Jensen Huang" || c.Sources[0].Interval.D() != 10*time.Minute || c.Sources[0].Timezone != "Asia/Seoul" {
 		t.Errorf("values not decoded: %+v", c)
 	}
 }
@@ -101,6 +103,11 @@ func TestErrors(t *testing.T) {
 		{"bad hub", "[publish]\nhub = \"not a url\"\n" + minimal, []string{`g.toml:2:1: publish.hub: "not a url" is not an http or https URL`}},
 		{"memory limit too small", "memory_limit = \"1MiB\"\n" + minimal, []string{"g.toml:1:1: memory_limit: must be 0 (Go's defaults) or at least 32MiB, got 1048576 bytes"}},
 		{"max_related out of range", "[stories]\nmax_related = -1\n" + minimal, []string{"g.toml:2:1: stories.max_related: must be between 0 and 1000, got -1"}},
+		{"bad aliases", "[stories]\ncross_threshold = 1.5\naliases = [\n  [\"과기정통부\", \"MSIT\"],\n  [\"엔비디아\"],\n  [\"상무부\", \"--\"],\n]\n" + minimal, []string{
+			"g.toml:2:1: stories.cross_threshold: must be between 0 and 1, got 1.5",
+			"g.toml:3:1: stories.aliases 2: a concept needs at least two names, got 1",
+			`g.toml:6:17: stories.aliases 3: name 2: "--" has no letter or digit to match`,
+		}},
 		{"bad memory limit", "memory_limit = \"lots\"\n" + minimal, []string{`g.toml:1:1: memory_limit: "lots" is not a size`}},
 		{"port out of range", "listen = \"127.0.0.1:99999\"\n" + minimal, []string{`g.toml:1:1: listen: "127.0.0.1:99999": the port must be a number from 0 (any free port) to 65535, got "99999"`}},
 		{"port not a number", "listen = \"localhost:http\"\n" + minimal, []string{`g.toml:1:1: listen: "localhost:http": the port must be a number`}},

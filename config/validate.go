@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/net/idna"
 
+	"github.com/gleaner/gleaner/aggregate/story"
 	"github.com/gleaner/gleaner/aggregate/topic"
 )
 
@@ -96,6 +97,24 @@ func (c *Config) validate(pos positions, skip map[string]bool) Errors {
 	}
 	if c.Stories.MaxRelated < 0 || c.Stories.MaxRelated > 1000 {
 		add("stories.max_related", "must be between 0 and 1000, got %d", c.Stories.MaxRelated)
+	}
+	if c.Stories.CrossThreshold < 0 || c.Stories.CrossThreshold > 1 {
+		add("stories.cross_threshold", "must be between 0 and 1, got %g", c.Stories.CrossThreshold)
+	}
+	for i, names := range c.Stories.Aliases {
+		j, msg := story.AliasProblem(names)
+		if msg == "" {
+			continue
+		}
+		key := fmt.Sprintf("stories.aliases[%d]", i)
+		if j < 0 {
+			add(key, "%s", msg)
+			continue
+		}
+		// Placed at the name itself; named as the entry and the name's place in it.
+		e := pos.at(c.Path, fmt.Sprintf("%s[%d]", key, j), fmt.Sprintf("name %d: %s", j+1, msg))
+		e.Key = key
+		errs = append(errs, e)
 	}
 
 	if len(c.Sources) == 0 && !skip["source"] {

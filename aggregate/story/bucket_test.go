@@ -7,36 +7,34 @@ import (
 )
 
 // checkIndex checks the index's buckets against its members: each live member is in the
-// bucket of each of its bands exactly once, buckets hold nothing else and list their members
-// in the order they were added (added gives each slot's order), and every block of the arena
-// is either a bucket's or free, exactly once.
+// bucket of each of its keys exactly once, buckets hold nothing else and list their members
+// in the order they were added (added gives each slot's order), every block of the arena is
+// either a bucket's or free, exactly once, and each story lists only live members of its
+// own.
 func checkIndex(ix *Index, added map[int32]int) error {
-	rows := ix.band.rows
 	entries := 0
 	owner := make([]int, len(ix.buckets.arena)) // blocks covering each arena entry
 	var one [1]int32
-	for b, keys := range ix.buckets.keys {
-		for key, v := range keys {
-			list := ix.buckets.get(b, key, &one)
-			if v&bucketOne == 0 {
-				if len(list) < 2 {
-					return fmt.Errorf("band %d key %#x: a block of %d entries", b, key, len(list))
-				}
-				off := uint32(v)
-				for i := range 1 << sizeClass(len(list)) {
-					owner[off+uint32(i)]++
-				}
+	for key, v := range ix.buckets.keys[0] {
+		list := ix.buckets.get(0, key, &one)
+		if v&bucketOne == 0 {
+			if len(list) < 2 {
+				return fmt.Errorf("key %#x: a block of %d entries", key, len(list))
 			}
-			for i, pos := range list {
-				if !ix.slots[pos].live {
-					return fmt.Errorf("band %d key %#x: slot %d is not live", b, key, pos)
-				}
-				if i > 0 && added[list[i-1]] >= added[pos] {
-					return fmt.Errorf("band %d key %#x: slots %v out of order", b, key, list)
-				}
+			off := uint32(v)
+			for i := range 1 << sizeClass(len(list)) {
+				owner[off+uint32(i)]++
 			}
-			entries += len(list)
 		}
+		for i, pos := range list {
+			if !ix.slots[pos].live {
+				return fmt.Errorf("key %#x: slot %d is not live", key, pos)
+			}
+			if i > 0 && added[list[i-1]] >= added[pos] {
+				return fmt.Errorf("key %#x: slots %v out of order", key, list)
+			}
+		}
+		entries += len(list)
 	}
 	for class, offs := range ix.buckets.free {
 		for _, off := range offs {
@@ -50,26 +48,41 @@ func checkIndex(ix *Index, added map[int32]int) error {
 			return fmt.Errorf("arena entry %d is in %d blocks", i, n)
 		}
 	}
-	if want := ix.live * ix.band.bands; entries != want {
-		return fmt.Errorf("%d bucket entries for %d live members, want %d", entries, ix.live, want)
-	}
+	want := 0
 	for pos := range ix.slots {
 		m := &ix.slots[pos]
 		if !m.live {
 			continue
 		}
-		vals := signPrefix(m.set.feats(), ix.band.bands*rows)
-		for b := range ix.band.bands {
+		want += len(m.keys)
+		for _, key := range m.keys {
 			n := 0
-			for _, p := range ix.buckets.get(b, bandKey(vals[b*rows:(b+1)*rows]), &one) {
+			for _, p := range ix.buckets.get(0, key, &one) {
 				if p == int32(pos) {
 					n++
 				}
 			}
 			if n != 1 {
-				return fmt.Errorf("slot %d is %d times in its band %d bucket", pos, n, b)
+				return fmt.Errorf("slot %d is %d times in the bucket of its key %#x", pos, n, key)
 			}
 		}
+	}
+	if entries != want {
+		return fmt.Errorf("%d bucket entries for %d live members' keys, want %d", entries, ix.live, want)
+	}
+	members := 0
+	for id, s := range ix.stories {
+		members += s.count
+		for _, list := range [2][]int32{s.first, s.recent} {
+			for _, pos := range list {
+				if m := &ix.slots[pos]; !m.live || m.storyID != id {
+					return fmt.Errorf("story %d lists slot %d (live %v, story %d)", id, pos, m.live, m.storyID)
+				}
+			}
+		}
+	}
+	if members != ix.live {
+		return fmt.Errorf("stories count %d members, the index holds %d", members, ix.live)
 	}
 	return nil
 }
@@ -77,7 +90,7 @@ func checkIndex(ix *Index, added map[int32]int) error {
 // TestBucketsFollowAddAndPrune adds thousands of benchmark-corpus items, whose common words
 // make buckets of every size, and prunes a day's worth now and then, so that blocks grow,
 // shrink, empty and are reused; after each prune the buckets must still match the members.
-// It runs with the default single-row bands and with a threshold that bands several rows.
+// It runs with the default threshold and with one that groups little.
 func TestBucketsFollowAddAndPrune(t *testing.T) {
 	docs, _ := feedDocs(4000)
 	for _, th := range []float64{DefaultThreshold, 0.6} {
@@ -104,11 +117,11 @@ func TestBucketsFollowAddAndPrune(t *testing.T) {
 					ix.Prune(d.Published.Add(-24 * time.Hour))
 					pruned += before - ix.Len()
 					if err := checkIndex(ix, added); err != nil {
-						t.Fatalf("after %d items (rows %d): %v", i+1, ix.band.rows, err)
+						t.Fatalf("after %d items: %v", i+1, err)
 					}
 				}
 			}
-			t.Logf("rows %d: %d members pruned, %d slots for %d items", ix.band.rows, pruned, len(ix.slots), len(docs))
+			t.Logf("%d members pruned, %d slots for %d items", pruned, len(ix.slots), len(docs))
 			if pruned == 0 || len(ix.slots) == len(docs) {
 				t.Errorf("%d members pruned, %d slots for %d items: the test does not exercise Prune and reuse", pruned, len(ix.slots), len(docs))
 			}
@@ -117,19 +130,6 @@ func TestBucketsFollowAddAndPrune(t *testing.T) {
 				t.Errorf("after pruning everything: Len = %d, buckets = %d; want 0, 0", n, b)
 			}
 		})
-	}
-}
-
-func TestSignPrefix(t *testing.T) {
-	items := readSet(t, "dev.jsonl")
-	for i, it := range items {
-		sig := Sign(labeledDoc(it, i))
-		for _, n := range []int{1, 2, 63, 64, 127, 192, 255, numHashes} {
-			got := signPrefix(sig.set.feats(), n)
-			if len(got) != n || string(fmt.Sprint(got)) != fmt.Sprint(sig.mins[:n]) {
-				t.Fatalf("%s: signPrefix(%d) differs from the signature's first %d values", it.ID, n, n)
-			}
-		}
 	}
 }
 

@@ -88,7 +88,7 @@ type PairError struct {
 	TitleB     string
 	Cross      bool    // the two items are in different languages
 	Near       bool    // a false merge of a labeled near miss (see Labeled.Near)
-	Similarity float64 // exact Jaccard similarity of the pair
+	Similarity float64 // cosine similarity of the pair (see FindSig)
 }
 
 // PairScore counts pairs of items: a pair is true when both items have the same Group,
@@ -137,63 +137,58 @@ type Report struct {
 	Errors     []PairError
 }
 
-// Evaluate runs items in published order through a real Index exactly as production does
-// (Find, then join the match's story or start a new one, then Add) and scores the resulting
-// stories pairwise against the Group labels.
+// Evaluate runs items through a real Index exactly as the daemon's grouper does, as one
+// save of a round that fetched them all (Assign, which decides them in order of
+// publication, then Saved), and scores the resulting stories pairwise against the Group
+// labels.
 func Evaluate(c Config, items []Labeled) Report {
 	r, _ := evaluate(c, items, nil)
 	return r
 }
 
-// evaluate is Evaluate with unlabeled background items run through the same index (each as
-// its own story, in published order among the labeled ones) but not scored: a test uses it to
-// check that a crowded index loses no rewrites.
+// evaluate is Evaluate with unlabeled background items run through the same index in the
+// same save, but not scored: a test uses it to check that a crowded index loses no rewrites.
 func evaluate(c Config, items []Labeled, background []Doc) (Report, *Index) {
-	slices.SortStableFunc(background, func(a, b Doc) int { return a.Published.Compare(b.Published) })
-	order := make([]int, len(items))
-	for i := range order {
-		order[i] = i
-	}
-	// Stable on input order, so items published at the same instant run as listed.
-	slices.SortStableFunc(order, func(a, b int) int {
-		return items[a].Published.Compare(items[b].Published)
-	})
-
 	ix := NewIndex(c)
-	story := make([]int64, len(items))
-	next := 0
-	for _, i := range order {
-		d := labeledDoc(items[i], i)
-		for ; next < len(background) && background[next].Published.Before(d.Published); next++ {
-			bg := background[next]
-			bg.ID = -int64(next) - 1 // apart from the labeled items' ids
-			if m, ok := ix.Find(bg); ok {
-				ix.Add(bg, m.StoryID)
-			} else {
-				ix.Add(bg, bg.ID)
-			}
-		}
-		// Production prunes now and then; pruning before every item is the same as far as
-		// answers go (Find ignores members outside the window) and keeps the index honest.
-		ix.Prune(d.Published.Add(-c.Window))
-		sid := d.ID
-		if m, ok := ix.Find(d); ok {
-			sid = m.StoryID
-		}
-		story[i] = sid
-		ix.Add(d, sid)
-	}
-
-	feats := make([][]uint64, len(items))
+	docs := make([]Doc, 0, len(items)+len(background))
 	for i, it := range items {
-		feats[i] = features(labeledDoc(it, i))
+		docs = append(docs, labeledDoc(it, i))
 	}
+	for k, bg := range background {
+		bg.ID = int64(len(items) + k + 1)
+		docs = append(docs, bg)
+	}
+	ps := make([]Pending, len(docs))
+	for i, d := range docs {
+		ps[i] = Pending{Sig: ix.Sign(d), Published: d.Published}
+	}
+	choices := ix.Assign(ps)
+	// Save as the store does: a new story takes the id of the item that starts it, its
+	// group's first in order of publication.
+	ids, stories := make([]int64, len(docs)), make([]int64, len(docs))
+	byGroup := map[int]int64{}
+	for _, i := range sortByPublished(docs, func(d *Doc) time.Time { return d.Published }) {
+		ids[i] = docs[i].ID
+		switch ch := choices[i]; {
+		case ch.Story != 0:
+			stories[i] = ch.Story
+		case byGroup[ch.Group] != 0:
+			stories[i] = byGroup[ch.Group]
+		default:
+			stories[i] = docs[i].ID
+			byGroup[ch.Group] = docs[i].ID
+		}
+	}
+	ix.Saved(ids, stories)
+	story := stories[:len(items)]
+	order := sortByPublished(items, func(l *Labeled) time.Time { return l.Published })
+
 	r := Report{Items: len(items)}
-	stories := make(map[int64]bool)
+	distinct := make(map[int64]bool)
 	for _, s := range story {
-		stories[s] = true
+		distinct[s] = true
 	}
-	r.Stories = len(stories)
+	r.Stories = len(distinct)
 	for x := 0; x < len(order); x++ {
 		for y := x + 1; y < len(order); y++ {
 			i, j := order[x], order[y]
@@ -214,7 +209,7 @@ func evaluate(c Config, items []Labeled, background []Doc) (Report, *Index) {
 			e := PairError{
 				Kind: "miss", A: a.ID, B: b.ID, GroupA: a.Group, GroupB: b.Group,
 				TitleA: a.Title, TitleB: b.Title, Cross: cross,
-				Similarity: jaccard(feats[i], feats[j]),
+				Similarity: pairSimilarity(&ps[i].Sig.vec, &ps[j].Sig.vec),
 			}
 			if pred {
 				e.Kind = "false-merge"
@@ -235,12 +230,22 @@ func evaluate(c Config, items []Labeled, background []Doc) (Report, *Index) {
 	return r, ix
 }
 
+// pairSimilarity is the cosine similarity that decides whether two items are alike: of all
+// their features in one language, of their shared ones across two.
+func pairSimilarity(a, b *vector) float64 {
+	all, cross := cosines(a, b)
+	if a.dense != b.dense {
+		return cross
+	}
+	return all
+}
+
 func labeledDoc(l Labeled, i int) Doc {
 	return Doc{ID: int64(i) + 1, Title: l.Title, Summary: l.Summary, Published: l.Published}
 }
 
 // Write prints the scores, over all pairs, same-language pairs and Korean-English pairs;
-// the near-miss pairs that were merged; then every wrong pair with its exact similarity,
+// the near-miss pairs that were merged; then every wrong pair with its similarity,
 // false merges first and the most similar first, so a reader sees why the threshold sits
 // where it does. A pair of two languages is marked "x".
 func (r Report) Write(w io.Writer) error {

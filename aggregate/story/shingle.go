@@ -1,8 +1,10 @@
 package story
 
 import (
+	"cmp"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -19,9 +21,10 @@ const maxFeatures = 200
 // Feature kinds, mixed into the hash so that a Hangul bigram and an English word with the
 // same bytes never collide.
 const (
-	kindDense  = 'h' // character bigram (or lone character) of a dense script
-	kindWord   = 'w' // stemmed word or number
-	kindNumber = 'n' // an anchor: a number as written, decimals included
+	kindDense   = 'h' // character bigram (or lone character) of a dense script
+	kindWord    = 'w' // stemmed word or number
+	kindNumber  = 'n' // a number's value (see numbers.go)
+	kindConcept = 'c' // a concept of the lexicon (see concepts.go)
 )
 
 // Boilerplate that outlets add around the same story. Each pattern runs on NFKC text, so
@@ -195,57 +198,83 @@ func isDense(r rune) bool {
 	return unicode.In(r, unicode.Hangul, unicode.Han, unicode.Hiragana, unicode.Katakana)
 }
 
-// maxAnchors caps the anchors kept per item, title first.
-const maxAnchors = 16
+// maxAnchors caps the concepts and numbers kept per item, title first.
+const maxAnchors = 32
 
-// shingler turns text into feature hashes and anchors. It keeps its buffers so that one Doc
-// costs few allocations; Sign takes one from a pool.
+// Flags of a feature: where it was found and whether it is language-independent.
+const (
+	inTitle = 1 << iota
+	// shared marks a feature a report in the other language can have too: a concept, a
+	// number, or a word written in capitals or with digits (GPU, APEC, H20), which Korean
+	// text writes in Latin letters as English text does.
+	shared
+)
+
+// feat is a feature hash with its flags.
+type feat struct {
+	h     uint64
+	flags uint8
+}
+
+// shingler turns text into features. It keeps its buffers so that one Doc costs few
+// allocations; Sign takes one from a pool.
 type shingler struct {
-	out     []uint64
-	anchors []uint64
+	lex     *lexicon
+	out     []feat // text features, at most maxFeatures
+	anchors []feat // concepts and numbers, at most maxAnchors
+	flags   uint8  // of the field being read
 	dense   []rune
 	word    []byte
-	num     []byte
+	words   []wordTok // the field's words, for the lexicon
+	sq      []rune    // the field's squashed text, for the lexicon
+	nums    []float64
+	letters struct{ dense, latin int }
 }
 
 // reset empties the shingler for the next Doc, keeping its buffers.
 func (sh *shingler) reset() {
 	sh.out, sh.anchors = sh.out[:0], sh.anchors[:0]
-	sh.dense, sh.word, sh.num = sh.dense[:0], sh.word[:0], sh.num[:0]
+	sh.dense, sh.word = sh.dense[:0], sh.word[:0]
+	sh.letters.dense, sh.letters.latin = 0, 0
 }
 
-// addAnchors appends the numbers of s to the anchors: runs of digits, with a decimal point or
-// thousands separator between digits ("1.5", "2,500", "99-1" gives 99 and 1). A number is
-// the most distinctive thing two reports of one event share (an amount, a count, a vote, a
-// date), while a follow-up a day later mostly brings new ones.
-func (sh *shingler) addAnchors(s string) {
-	sh.num = sh.num[:0]
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case '0' <= c && c <= '9':
-			sh.num = append(sh.num, c)
-			continue
-		case (c == '.' || c == ',') && len(sh.num) > 0 && i+1 < len(s) && '0' <= s[i+1] && s[i+1] <= '9':
-			sh.num = append(sh.num, '.') // 1,5 and 1.5 alike; 2,500 becomes 2.500, stably
-			continue
-		}
-		sh.flushNum()
+// abbreviations that would otherwise split into lone letters.
+var abbreviations = strings.NewReplacer("U.S.", "US", "U.K.", "UK", "E.U.", "EU", "S.Korea", "South Korea", "S. Korea", "South Korea")
+
+// field reads one field of text with the given flags: its words and bigrams, then its
+// concepts and numbers.
+func (sh *shingler) field(s string, flags uint8) {
+	sh.flags = flags
+	sh.words, sh.sq, sh.nums = sh.words[:0], sh.sq[:0], sh.nums[:0]
+	if strings.Contains(s, ".") {
+		s = abbreviations.Replace(s)
 	}
-	sh.flushNum()
+	sh.add(s)
+	if sh.lex != nil {
+		emit := func(c uint64) { sh.anchor(c) }
+		sh.lex.matchWords(sh.words, emit)
+		sh.lex.matchDense(sh.sq, emit)
+	}
+	sh.nums = appendNumbers(sh.nums, s)
+	for _, v := range sh.nums {
+		sh.anchor(numberFeature(v))
+	}
 }
 
-func (sh *shingler) flushNum() {
-	if len(sh.num) == 0 {
-		return
-	}
+// numberFeature is the feature of a number's value.
+func numberFeature(v float64) uint64 {
+	var buf [32]byte
+	return hashBytes(kindNumber, strconv.AppendFloat(buf[:0], v, 'g', -1, 64))
+}
+
+func (sh *shingler) anchor(h uint64) {
 	if len(sh.anchors) < maxAnchors {
-		sh.anchors = append(sh.anchors, hashBytes(kindNumber, sh.num))
+		sh.anchors = append(sh.anchors, feat{h, sh.flags | shared})
 	}
-	sh.num = sh.num[:0]
 }
 
-// add appends the features of s, stopping at maxFeatures.
+// add appends the features of s, stopping at maxFeatures, and collects its words and
+// squashed text for the lexicon.
 //
 // Dense runs (Hangul words) yield character bigrams; a run ends at a space, punctuation or a
 // Latin word, so no bigram straddles two words: a junction such as 고밝 in "…고 밝혔다" is
@@ -256,16 +285,18 @@ func (sh *shingler) add(s string) {
 	sh.dense = sh.dense[:0]
 	sh.word = sh.word[:0]
 	for _, r := range s {
-		if len(sh.out) >= maxFeatures {
-			return
+		if sh.lex != nil {
+			sh.sq = squashRune(sh.sq, r)
 		}
 		switch {
 		case isDense(r):
 			sh.flushWord()
 			sh.dense = append(sh.dense, r)
+			sh.letters.dense++
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			sh.flushDense()
-			sh.word = utf8.AppendRune(sh.word, unicode.ToLower(r))
+			sh.word = utf8.AppendRune(sh.word, r)
+			sh.letters.latin++
 		case unicode.IsMark(r):
 			// Combining marks stay with their letter.
 			if len(sh.word) > 0 {
@@ -285,57 +316,106 @@ func (sh *shingler) add(s string) {
 func (sh *shingler) flushDense() {
 	d := sh.dense
 	if len(d) == 1 {
-		sh.emit(mix2(kindDense, uint64(d[0])))
+		sh.emit(mix2(kindDense, uint64(d[0])), 0)
 	}
 	for i := 0; i+1 < len(d); i++ {
 		pair := [2]rune{d[i], d[i+1]}
 		if _, stop := denseStop[pair]; stop {
 			continue
 		}
-		sh.emit(mix2(kindDense, uint64(pair[0])<<32|uint64(pair[1])))
+		sh.emit(mix2(kindDense, uint64(pair[0])<<32|uint64(pair[1])), 0)
 	}
 	sh.dense = sh.dense[:0]
 }
 
 // flushWord emits the pending word unless it is a stopword or a lone letter (the "u" and
-// "s" of "U.S.").
+// "s" of "U.S."), and hands it to the lexicon. A word in capitals or with digits (GPU,
+// H20) is shared with the other language; a stopword in capitals (US, IT) is still a name
+// to the lexicon.
 func (sh *shingler) flushWord() {
 	if len(sh.word) == 0 {
 		return
 	}
-	w := stem(sh.word)
+	caps := isCaps(sh.word)
+	digits := strings.ContainsAny(string(sh.word), "0123456789")
+	w := stem(lower(sh.word))
 	sh.word = sh.word[:0]
-	if isStopword(w) || (len(w) == 1 && !('0' <= w[0] && w[0] <= '9')) {
+	stop := isStopword(w) || (len(w) == 1 && !('0' <= w[0] && w[0] <= '9'))
+	if stop && !caps {
 		return
 	}
-	sh.emit(hashBytes(kindWord, w))
+	h := hashBytes(kindWord, w)
+	sh.words = append(sh.words, wordTok{h: h, caps: caps})
+	if stop {
+		return
+	}
+	var flags uint8
+	if caps || digits {
+		flags = shared
+	}
+	sh.emit(h, flags)
 }
 
-func (sh *shingler) emit(h uint64) {
+// lower lower-cases w in place where it can (ASCII) and returns it.
+func lower(w []byte) []byte {
+	for i, c := range w {
+		if c >= utf8.RuneSelf {
+			return []byte(strings.ToLower(string(w)))
+		}
+		if 'A' <= c && c <= 'Z' {
+			w[i] = c + 'a' - 'A'
+		}
+	}
+	return w
+}
+
+// nameWords returns the words of a lexicon name as the text's words are read.
+func (sh *shingler) nameWords(name string) []wordTok {
+	sh.reset()
+	sh.words = sh.words[:0]
+	sh.add(name)
+	return append([]wordTok(nil), sh.words...)
+}
+
+func (sh *shingler) emit(h uint64, flags uint8) {
 	if len(sh.out) < maxFeatures {
-		sh.out = append(sh.out, h)
+		sh.out = append(sh.out, feat{h, sh.flags | flags})
 	}
 }
 
 // features returns the sorted, distinct feature hashes of d's cleaned title and summary.
 func features(d Doc) []uint64 {
-	sh := shingler{out: make([]uint64, 0, 64)}
+	var sh shingler
 	sh.shingle(d)
-	return slices.Clone(sh.out)
+	hs := make([]uint64, len(sh.out))
+	for i, f := range sh.out {
+		hs[i] = f.h
+	}
+	return hs
 }
 
-// shingle fills sh with the sorted, distinct features and anchors of d.
+// shingle fills sh with the sorted, distinct features and anchors of d, each with the
+// flags of all its occurrences.
 func (sh *shingler) shingle(d Doc) {
 	sh.reset()
-	title, summary := cleanTitle(d.Title), cleanSummary(d.Summary)
-	sh.add(title)
-	sh.add(summary)
-	slices.Sort(sh.out)
-	sh.out = slices.Compact(sh.out)
-	sh.addAnchors(title)
-	sh.addAnchors(summary)
-	slices.Sort(sh.anchors)
-	sh.anchors = slices.Compact(sh.anchors)
+	sh.field(cleanTitle(d.Title), inTitle)
+	sh.field(cleanSummary(d.Summary), 0)
+	sh.out = mergeFeats(sh.out)
+	sh.anchors = mergeFeats(sh.anchors)
+}
+
+// mergeFeats sorts fs by hash and merges repeats, keeping the union of their flags.
+func mergeFeats(fs []feat) []feat {
+	slices.SortFunc(fs, func(a, b feat) int { return cmp.Compare(a.h, b.h) })
+	out := fs[:0]
+	for _, f := range fs {
+		if n := len(out); n > 0 && out[n-1].h == f.h {
+			out[n-1].flags |= f.flags
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 // denseStop holds Korean bigrams that are grammar or newswire formula rather than content:

@@ -95,13 +95,17 @@ func maxRelated(n int) int {
 }
 
 // StoryConfig is cfg's [stories] section with the grouping package's tuned
-// threshold where the config leaves it out.
+// thresholds where the config leaves them out.
 func StoryConfig(cfg *config.Config) story.Config {
 	sc := story.DefaultConfig()
 	sc.Window = cfg.Stories.Window.D()
 	if cfg.Stories.Threshold > 0 {
 		sc.Threshold = cfg.Stories.Threshold
 	}
+	if cfg.Stories.CrossThreshold > 0 {
+		sc.CrossThreshold = cfg.Stories.CrossThreshold
+	}
+	sc.Aliases = cfg.Stories.Aliases
 	return sc
 }
 

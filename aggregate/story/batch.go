@@ -1,0 +1,74 @@
+package story
+
+import "time"
+
+// Pending is an item of one save that may join a story.
+type Pending struct {
+	Sig       Signature
+	Published time.Time
+	URL       string // its article's address; "" for none
+	URLStory  int64  // the stored story of another source's item with the same URL; 0 if none
+}
+
+// Assign decides the story each item of one save joins (see Choose): the stored story of its
+// URL, else that of an earlier item of the save with the same URL, else the story FindSig
+// finds for it among the indexed items and the save's items decided before it, else a new
+// one. The items are decided in order of publication, whatever order the save lists them
+// in, so that a round that fetches many feeds at once groups as one that fetched them item
+// by item. Each is indexed as it is decided, under a provisional id, until Saved gives it
+// the one the store chose; provisional members left by a save that failed are dropped
+// first. The choices are returned in the order of ps.
+func (ix *Index) Assign(ps []Pending) []Choice {
+	ix.dropPending()
+	choices := make([]Choice, len(ps))
+	byURL := make(map[string]Choice)
+	groups := 0
+	for _, i := range sortByPublished(ps, func(p *Pending) time.Time { return p.Published }) {
+		p := &ps[i]
+		var m Match
+		found := false
+		sameURL, dup := byURL[p.URL]
+		if p.URLStory == 0 && !dup {
+			m, found = ix.FindSig(p.Sig, p.Published)
+		}
+		c := Choose(sameURL, p.URLStory, m, found, groups+1)
+		if c.Story == 0 && c.Group > groups {
+			groups = c.Group
+		}
+		if p.URL != "" && !dup {
+			byURL[p.URL] = c
+		}
+		choices[i] = c
+		id := pendingID(i)
+		ix.AddSig(p.Sig, id, StoryGroup(c), p.Published)
+		ix.mu.Lock()
+		ix.pending = append(ix.pending, id)
+		ix.mu.Unlock()
+	}
+	return choices
+}
+
+// Saved gives the items of the last Assign, in its order, the ids the store saved them
+// under: item ids[i] in story stories[i], or none when stories[i] is 0 (not saved).
+func (ix *Index) Saved(ids, stories []int64) {
+	for i := range ids {
+		ix.Move(pendingID(i), ids[i], stories[i])
+	}
+	ix.mu.Lock()
+	ix.pending = ix.pending[:0]
+	ix.mu.Unlock()
+}
+
+// pendingID is the provisional id of the i-th item of a save: negative, apart from stored
+// items' ids.
+func pendingID(i int) int64 { return -int64(i) - 1 }
+
+func (ix *Index) dropPending() {
+	ix.mu.Lock()
+	ids := ix.pending
+	ix.pending = nil
+	ix.mu.Unlock()
+	for _, id := range ids {
+		ix.Move(id, 0, 0)
+	}
+}
