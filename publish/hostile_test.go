@@ -5,6 +5,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -181,5 +183,63 @@ func TestVariantRenderingsAreFewAtOnce(t *testing.T) {
 	}
 	if st.maxSeen > renderSlots {
 		t.Errorf("%d variant renderings at once, bound is %d", st.maxSeen, renderSlots)
+	}
+}
+
+// TestSourceSecretsAreNotPublished serves sources whose URLs carry credentials
+// and secret query parameters, from a feed that echoes its token into its own
+// id, its site link and an item's link and id: no public output carries a
+// secret, in any format.
+func TestSourceSecretsAreNotPublished(t *testing.T) {
+	secrets := []string{"s3cr3tpw", "tok_abcdef123", "KEY987654", "alice:"}
+	private := aggregate.Outlet{Name: "Private", Title: "Private feed",
+		FeedURL: "https://alice:s3cr3tpw@feeds.example/private.xml?token=tok_abcdef123&lang=ko",
+		Link:    "https://feeds.example/?token=tok_abcdef123", FeedID: "https://feeds.example/private.xml?token=tok_abcdef123"}
+	keyed := aggregate.Outlet{Name: "Keyed", FeedURL: "https://api.example/v1/feed?api_key=KEY987654"}
+	entries := fixtureEntries()
+	entries[0].Outlet = private
+	entries[0].ID = "https://feeds.example/a/1?token=tok_abcdef123"
+	entries[0].Item.URL = "https://feeds.example/a/1?token=tok_abcdef123"
+	entries[0].Item.Content += `<p><a href="https://feeds.example/a/2?token=tok_abcdef123">more</a></p>`
+	entries[0].Also[0].Outlet = keyed
+	entries[0].Also[0].URL = "https://api.example/v1/item/7?api_key=KEY987654"
+	entries[1].Outlet = keyed
+	entries[1].ID = ""
+	st := &fakeStore{entries: entries, status: []aggregate.SourceStatus{
+		{Source: aggregate.Source{ID: 1, Name: "Private", URL: private.FeedURL}, Active: true,
+			State: aggregate.FetchState{CurrentURL: "https://alice:s3cr3tpw@feeds.example/v2.xml?token=tok_abcdef123", LastSuccess: t0}},
+		{Source: aggregate.Source{ID: 2, Name: "", URL: keyed.FeedURL}, Active: true},
+	}}
+	h := New(fixtureOptions(), st, st, testLogger(t))
+	h.SetSources([]aggregate.Source{{ID: 1, Name: "Private", URL: private.FeedURL}, {ID: 2, URL: keyed.FeedURL}})
+	if _, err := h.Refresh(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/feed.atom", "/feed.rss", "/feed.json", "/", "/sources.opml", "/status", "/status.json",
+		"/feed.atom?lang=ko", "/feed.json?limit=3"} {
+		resp := get(t, h, "GET", path)
+		mustStatus(t, resp, 200)
+		b := string(body(t, resp))
+		for _, s := range secrets {
+			if strings.Contains(b, s) {
+				i := strings.Index(b, s)
+				t.Errorf("%s publishes %q: ...%s...", path, s, b[max(0, i-80):min(len(b), i+40)])
+			}
+		}
+		if path == "/sources.opml" && !strings.Contains(b, "feeds.example/private.xml") {
+			t.Errorf("%s dropped the source rather than its secrets:\n%s", path, b)
+		}
+	}
+	dir := t.TempDir()
+	if err := h.Export(t.Context(), dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range exportNames {
+		b, _ := os.ReadFile(filepath.Join(dir, name))
+		for _, s := range secrets {
+			if strings.Contains(string(b), s) {
+				t.Errorf("exported %s carries %q", name, s)
+			}
+		}
 	}
 }

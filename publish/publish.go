@@ -22,6 +22,7 @@ import (
 
 	"github.com/gleaner/gleaner/aggregate"
 	"github.com/gleaner/gleaner/aggregate/sanitize"
+	"github.com/gleaner/gleaner/internal/redact"
 	"github.com/gleaner/gleaner/publish/opml"
 )
 
@@ -253,11 +254,12 @@ func (h *Handler) renderOPML() {
 func sourcesOPML(o Options, sources []aggregate.Source) ([]byte, error) {
 	feeds := make([]opml.Feed, len(sources))
 	for i, s := range sources {
+		u := redact.URL(s.URL) // the list is public: a source's credentials are not
 		name := sanitize.Text(s.Name)
 		if name == "" {
-			name = s.URL
+			name = u
 		}
-		feeds[i] = opml.Feed{Name: name, URL: s.URL}
+		feeds[i] = opml.Feed{Name: name, URL: u}
 	}
 	return opml.Marshal(sanitize.Text(o.Title)+" — sources", time.Time{}, feeds)
 }

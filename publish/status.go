@@ -8,6 +8,7 @@ import (
 
 	"github.com/gleaner/gleaner/aggregate"
 	"github.com/gleaner/gleaner/aggregate/sanitize"
+	"github.com/gleaner/gleaner/internal/redact"
 )
 
 // statusDoc is what /status.json serves and /status shows: every source's fetch
@@ -74,8 +75,8 @@ func buildStatus(o Options, list []aggregate.SourceStatus, entries []aggregate.E
 		ss := sourceStatus{
 			ID:                s.Source.ID,
 			Name:              sanitize.Text(s.Source.Name),
-			URL:               s.Source.URL,
-			CurrentURL:        s.Source.URL,
+			URL:               redact.URL(s.Source.URL),
+			CurrentURL:        redact.URL(s.Source.URL),
 			FeedTitle:         sanitize.Text(st.FeedTitle),
 			Active:            s.Active,
 			Gone:              st.Gone,
@@ -89,7 +90,7 @@ func buildStatus(o Options, list []aggregate.SourceStatus, entries []aggregate.E
 			ItemsKept:         st.ItemsKept,
 		}
 		if st.CurrentURL != "" {
-			ss.CurrentURL = st.CurrentURL
+			ss.CurrentURL = redact.URL(st.CurrentURL)
 		}
 		if s.Source.Interval > 0 {
 			ss.Interval = s.Source.Interval.String()
@@ -118,7 +119,7 @@ func buildStatus(o Options, list []aggregate.SourceStatus, entries []aggregate.E
 		s.Members = append(s.Members, storyMember{Outlet: e.Outlet.Name, Title: e.Title, URL: e.URL, Published: timePtr(e.Published), Similarity: 1})
 		for _, r := range en.Also {
 			s.Members = append(s.Members, storyMember{
-				Outlet: outletOf(r.Outlet).Name, Title: sanitize.Text(r.Title), URL: httpURL(r.URL),
+				Outlet: outletOf(r.Outlet).Name, Title: sanitize.Text(r.Title), URL: relatedURL(r),
 				Published: timePtr(r.Published), Similarity: r.Similarity,
 			})
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/gleaner/gleaner/aggregate"
 	"github.com/gleaner/gleaner/aggregate/sanitize"
 	"github.com/gleaner/gleaner/aggregate/story"
+	"github.com/gleaner/gleaner/internal/redact"
 )
 
 // epoch stands in for a date when there is none (an empty feed still needs an
@@ -134,6 +135,10 @@ func entryOf(o Options, en *aggregate.Entry) entryView {
 		// rather than let a random one make readers show the entry again.
 		e.ID = aggregate.EntryID(en.Outlet.FeedURL, *it)
 	}
+	// A feed that is asked with a token may repeat it in its items' links and ids.
+	if secrets := redact.Secrets(en.Outlet.FeedURL); secrets != nil {
+		e.ID, e.URL, e.Body = redact.Scrub(e.ID, secrets), redact.Scrub(e.URL, secrets), redact.Scrub(e.Body, secrets)
+	}
 	e.Summary = shorten(sanitize.Text(it.Summary), summaryRunes)
 	if e.Summary == "" {
 		e.Summary = shorten(sanitize.Text(e.Body), summaryRunes)
@@ -177,7 +182,7 @@ func entryOf(o Options, en *aggregate.Entry) entryView {
 
 	seen := map[string]bool{e.URL: true}
 	for _, r := range en.Also {
-		u := httpURL(r.URL)
+		u := relatedURL(r)
 		if u == "" || seen[u] {
 			continue
 		}
@@ -282,12 +287,23 @@ func storyURL(o Options, id int64) string {
 	return o.BaseURL + "story/" + strconv.FormatInt(id, 10)
 }
 
+// relatedURL is the published link of another outlet's report, cleaned of
+// that outlet's secrets (see outletOf).
+func relatedURL(r aggregate.Related) string {
+	return redact.Scrub(httpURL(r.URL), redact.Secrets(r.Outlet.FeedURL))
+}
+
+// outletOf is an outlet as published. The feed URL is the configured one and
+// may carry credentials or an API key: only its redacted form is published, and
+// the feed's own id and site link, which some feeds build from the URL they
+// were asked for, are cleaned of its secrets too.
 func outletOf(o aggregate.Outlet) outletView {
+	secrets := redact.Secrets(o.FeedURL)
 	v := outletView{
 		Name:    sanitize.Text(o.Name),
 		Title:   sanitize.Text(o.Title),
-		FeedURL: httpURL(o.FeedURL),
-		Link:    httpURL(o.Link),
+		FeedURL: redact.URL(httpURL(o.FeedURL)),
+		Link:    redact.Scrub(redact.URL(httpURL(o.Link)), secrets),
 	}
 	if v.Name == "" {
 		v.Name = v.Title
@@ -302,7 +318,7 @@ func outletOf(o aggregate.Outlet) outletView {
 	if v.Title == "" {
 		v.Title = v.Name
 	}
-	v.SourceID = strings.TrimSpace(o.FeedID)
+	v.SourceID = redact.Scrub(redact.URL(strings.TrimSpace(o.FeedID)), secrets)
 	if v.SourceID == "" || len(v.SourceID) > aggregate.MaxURLLen || strings.ContainsAny(v.SourceID, " \t\r\n<>\"") {
 		v.SourceID = v.FeedURL
 	}

@@ -10,7 +10,8 @@ import (
 )
 
 func cmdCheck(e *env, args []string) error {
-	f := e.newFlags("check", "[-config F]", "Validate the config and summarise it. Exit status 0 when it is valid; otherwise\nevery problem is printed as FILE:LINE:COLUMN: KEY: PROBLEM, all of them in one run.\nWhat is valid but probably not meant is printed as FILE:LINE:COLUMN: KEY: warning: ...", true)
+	f := e.newFlags("check", "[-config F] [-show-secrets]", "Validate the config and summarise it. Exit status 0 when it is valid; otherwise\nevery problem is printed as FILE:LINE:COLUMN: KEY: PROBLEM, all of them in one run.\nWhat is valid but probably not meant is printed as FILE:LINE:COLUMN: KEY: warning: ...", true)
+	show := showSecretsFlag(f)
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -43,7 +44,7 @@ func cmdCheck(e *env, args []string) error {
 		if tz == "" {
 			tz = "UTC"
 		}
-		t.row(fmt.Sprint(i+1), s.Name, s.URL, "every "+s.Interval.String(), tz)
+		t.row(fmt.Sprint(i+1), s.Name, show.url(s.URL), "every "+s.Interval.String(), tz)
 	}
 	return t.write(w)
 }

@@ -11,7 +11,8 @@ import (
 )
 
 func cmdFetch(e *env, args []string) error {
-	f := e.newFlags("fetch", "[-config F]", "Poll every source once now, store what they yield, print one line per source\n(items seen, new, kept, or the error) and exit. Exit status 1 when every source failed.\nOn a terminal, a progress line counts the sources polled.", true)
+	f := e.newFlags("fetch", "[-config F] [-show-secrets]", "Poll every source once now, store what they yield, print one line per source\n(items seen, new, kept, or the error) and exit. Exit status 1 when every source failed.\nOn a terminal, a progress line counts the sources polled.", true)
+	show := showSecretsFlag(f)
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -44,7 +45,7 @@ func cmdFetch(e *env, args []string) error {
 		switch {
 		case r.Err != nil:
 			failed++
-			t.row(r.Source.Name, "error", oneLine(r.Err.Error()))
+			t.row(r.Source.Name, "error", oneLine(show.text(r.Err.Error())))
 		case r.NotModified:
 			t.row(r.Source.Name, "not modified")
 		default:

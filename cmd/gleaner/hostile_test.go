@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,5 +88,36 @@ func TestSourcesImportOfManyOutlines(t *testing.T) {
 	cfg, err := config.Load(cfgPath)
 	if err != nil || len(cfg.Sources) != want+2 {
 		t.Fatalf("after import: %v, %d sources", err, len(cfg.Sources))
+	}
+}
+
+// TestCLIRedactsSourceSecrets runs gleaner fetch, check, sources and sources export on
+// a config whose source URL carries a password and a token: the output shows
+// them as REDACTED, unless -show-secrets.
+func TestCLIRedactsSourceSecrets(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "down", http.StatusBadGateway)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "gleaner.toml")
+	feed := strings.Replace(srv.URL, "http://", "http://alice:s3cr3tpw@", 1) + "/feed?token=tok_abcdef123&lang=ko"
+	if err := os.WriteFile(cfg, []byte("database = \"g.db\"\n[[source]]\nname = \"Private\"\nurl = \""+feed+"\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"fetch"}, {"check"}, {"sources"}, {"sources", "export"}} {
+		_, out, errs := run(append(args, "-config", cfg)...)
+		for _, secret := range []string{"s3cr3tpw", "tok_abcdef123"} {
+			if strings.Contains(out+errs, secret) {
+				t.Errorf("gleaner %s prints %q:\n%s%s", strings.Join(args, " "), secret, out, errs)
+			}
+		}
+		if !strings.Contains(out, "REDACTED") {
+			t.Errorf("gleaner %s does not show the redacted URL:\n%s", strings.Join(args, " "), out)
+		}
+		_, out, _ = run(append(args, "-config", cfg, "-show-secrets")...)
+		if !strings.Contains(out, "tok_abcdef123") {
+			t.Errorf("gleaner %s -show-secrets hides the token:\n%s", strings.Join(args, " "), out)
+		}
 	}
 }

@@ -15,13 +15,14 @@ import (
 	"github.com/gleaner/gleaner/aggregate"
 	"github.com/gleaner/gleaner/config"
 	"github.com/gleaner/gleaner/internal/app"
+	"github.com/gleaner/gleaner/internal/redact"
 	"github.com/gleaner/gleaner/publish/opml"
 	"github.com/gleaner/gleaner/store"
 )
 
 const sourcesUsage = `Show each source's polling state, or edit the [[source]] blocks of the config file.
 
-  gleaner sources [-config F]
+  gleaner sources [-config F] [-show-secrets]
       per source: state, last attempt, last success, HTTP status, consecutive errors,
       next fetch, items seen and kept, current URL after permanent redirects, last error
   gleaner sources add [-config F] [-name N] [-interval D] [-timezone TZ] URL
@@ -30,8 +31,11 @@ const sourcesUsage = `Show each source's polling state, or edit the [[source]] b
       delete that source's [[source]] block
   gleaner sources import [-config F] FILE.opml
       append the OPML file's feeds, skipping those already configured
-  gleaner sources export [-config F]
+  gleaner sources export [-config F] [-show-secrets]
       write the configured sources as OPML 2.0 to standard output
+
+Credentials in source URLs (https://user:token@host/...) and secret query
+parameters (key, token, api_key, ...) are shown as REDACTED unless -show-secrets.
 
 Edits keep the rest of the file byte for byte (comments, order, layout), are
 validated before the file is replaced atomically, and are picked up by a
@@ -279,6 +283,7 @@ func sourcesImport(e *env, args []string) error {
 
 func sourcesExport(e *env, args []string) error {
 	f := e.newFlags("sources export", "", "", true)
+	show := showSecretsFlag(f)
 	if _, err := sourcesFlags(f, args, 0); err != nil {
 		return err
 	}
@@ -287,8 +292,15 @@ func sourcesExport(e *env, args []string) error {
 		return err
 	}
 	feeds := make([]opml.Feed, len(cfg.Sources))
+	redacted := 0
 	for i, s := range cfg.Sources {
-		feeds[i] = opml.Feed{Name: s.Name, URL: s.URL}
+		feeds[i] = opml.Feed{Name: s.Name, URL: show.url(s.URL)}
+		if feeds[i].URL != s.URL {
+			redacted++
+		}
+	}
+	if redacted > 0 {
+		fmt.Fprintf(e.stderr, "%d source URL(s) carry credentials or secret parameters, written as REDACTED; -show-secrets writes them as they are\n", redacted)
 	}
 	b, err := opml.Marshal(cfg.Feed.Title+" — sources", time.Now(), feeds)
 	if err != nil {
@@ -302,6 +314,7 @@ func sourcesExport(e *env, args []string) error {
 // and the configured ones it does not know yet.
 func sourcesStatus(e *env, args []string) error {
 	f := e.newFlags("sources", "", "", true)
+	show := showSecretsFlag(f)
 	if _, err := sourcesFlags(f, args, 0); err != nil {
 		return err
 	}
@@ -323,20 +336,45 @@ func sourcesStatus(e *env, args []string) error {
 			return err
 		}
 	}
+	known := make(map[string]bool, len(status))
+	for _, ss := range status {
+		known[ss.Source.URL] = true
+	}
 	for _, s := range cfg.Sources {
-		known := false
-		for _, ss := range status {
-			known = known || ss.Source.URL == s.URL
-		}
-		if !known {
+		if !known[s.URL] {
 			status = append(status, aggregate.SourceStatus{Source: aggregate.Source{Name: s.Name, URL: s.URL}, Active: true})
 		}
 	}
-	return writeStatus(e.stdout, status, time.Now())
+	return writeStatus(e.stdout, status, time.Now(), show)
+}
+
+// secrets says whether the CLI shows the secrets of source URLs (-show-secrets):
+// by default its output, which ends up in terminals' scrollback, cron mails and
+// bug reports, carries them redacted as the logs do.
+type secrets struct{ show *bool }
+
+func showSecretsFlag(f *flags) secrets {
+	return secrets{f.Bool("show-secrets", false, "show credentials and secret parameters of source URLs (default: REDACTED)")}
+}
+
+// url is a source URL as the output shows it.
+func (s secrets) url(u string) string {
+	if *s.show {
+		return u
+	}
+	return redact.URL(u)
+}
+
+// text is a message that may quote source URLs, as the output shows it.
+func (s secrets) text(t string) string {
+	if *s.show {
+		return t
+	}
+	return redact.String(t)
 }
 
 // writeStatus writes the table, times relative to now.
-func writeStatus(w io.Writer, status []aggregate.SourceStatus, now time.Time) error {
+func writeStatus(w io.Writer, status []aggregate.SourceStatus, now time.Time, show secrets) error {
 	t := newTable("", 2)
 	t.row("NAME", "STATE", "HTTP", "ERRORS", "LAST ATTEMPT", "LAST SUCCESS", "NEXT FETCH", "SEEN", "KEPT", "URL", "LAST ERROR")
 	for _, s := range status {
@@ -349,11 +387,11 @@ func writeStatus(w io.Writer, status []aggregate.SourceStatus, now time.Time) er
 		if !s.Active || st.Gone {
 			next = "never"
 		}
-		u := s.Source.URL
-		if st.CurrentURL != "" && st.CurrentURL != u {
-			u += " -> " + st.CurrentURL
+		u := show.url(s.Source.URL)
+		if st.CurrentURL != "" && st.CurrentURL != s.Source.URL {
+			u += " -> " + show.url(st.CurrentURL)
 		}
-		lastErr := st.LastError
+		lastErr := show.text(st.LastError)
 		if lastErr == "" {
 			lastErr = "-"
 		}

@@ -220,7 +220,7 @@ func TestSourcesStatus(t *testing.T) {
 		{Source: aggregate.Source{Name: "old", URL: "https://e.example/feed"}, Active: false, State: aggregate.FetchState{Status: 200, LastSuccess: now.Add(-72 * time.Hour), LastAttempt: now.Add(-72 * time.Hour)}},
 	}
 	var b bytes.Buffer
-	writeStatus(&b, status, now)
+	writeStatus(&b, status, now, secrets{new(bool)})
 	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
 	want := []string{
 		`^NAME\s+STATE\s+HTTP\s+ERRORS\s+LAST ATTEMPT\s+LAST SUCCESS\s+NEXT FETCH\s+SEEN\s+KEPT\s+URL\s+LAST ERROR$`,

@@ -1,13 +1,16 @@
-// Package redact keeps secrets out of logs: source URLs may carry credentials
-// (https://user:token@host/feed) or API keys in their query, and they reach the
-// logs both as attributes and inside error messages.
+// Package redact keeps the secrets of source URLs out of what leaves gleaner:
+// source URLs may carry credentials (https://user:token@host/feed) or API keys
+// in their query, and they would reach the logs (as attributes and inside error
+// messages), the published feeds and status pages, and the CLI's output.
 package redact
 
 import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"regexp"
+	"strings"
 )
 
 // handler rewrites every string, error and Stringer value, and the message,
@@ -17,15 +20,92 @@ type handler struct{ h slog.Handler }
 // Logger returns a logger that writes what l writes, secrets removed.
 func Logger(l *slog.Logger) *slog.Logger { return slog.New(handler{l.Handler()}) }
 
+// secretNames are the query parameters whose values are credentials.
+const secretNames = `api[_-]?key|apikey|key|token|access[_-]?token|auth|secret|password|passwd|pwd|sig|signature|client[_-]?secret`
+
 var (
 	userinfoRE = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#@\s"']+@`)
-	secretRE   = regexp.MustCompile(`(?i)([?&;](?:api[_-]?key|apikey|key|token|access[_-]?token|auth|secret|password|passwd|pwd|sig|signature|client[_-]?secret)=)[^&#\s"']+`)
+	secretRE   = regexp.MustCompile(`(?i)([?&;](?:` + secretNames + `)=)[^&#\s"']+`)
+	secretName = regexp.MustCompile(`(?i)^(?:` + secretNames + `)$`)
 )
 
-// String removes URL credentials and secret query values from s.
+// Placeholder stands where a secret was.
+const Placeholder = "REDACTED"
+
+// String removes URL credentials and secret query values from free text, such
+// as a log message or an error.
 func String(s string) string {
-	s = userinfoRE.ReplaceAllString(s, "${1}REDACTED@")
-	return secretRE.ReplaceAllString(s, "${1}REDACTED")
+	s = userinfoRE.ReplaceAllString(s, "${1}"+Placeholder+"@")
+	return secretRE.ReplaceAllString(s, "${1}"+Placeholder)
+}
+
+// URL returns the public form of a URL: without its userinfo, and with the
+// value of each secret query parameter replaced by Placeholder. A URL with no
+// secret is returned as it is; one that does not parse goes through String.
+func URL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return String(raw)
+	}
+	changed := u.User != nil
+	u.User = nil
+	if u.RawQuery != "" {
+		parts := strings.Split(u.RawQuery, "&")
+		for i, p := range parts {
+			name, _, ok := strings.Cut(p, "=")
+			if n, err := url.QueryUnescape(name); err == nil && ok && secretName.MatchString(n) {
+				parts[i] = name + "=" + Placeholder
+				changed = true
+			}
+		}
+		u.RawQuery = strings.Join(parts, "&")
+	}
+	if !changed {
+		return raw
+	}
+	return u.String()
+}
+
+// Secrets lists the secret values a URL carries: its userinfo's user and
+// password, and the values of its secret query parameters, each at least six
+// bytes long (shorter ones would match ordinary text). Published text that
+// repeats one (a feed that echoes its token into its links) is cleaned with
+// Scrub.
+func Secrets(raw string) []string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	add := func(s string) {
+		if len(s) >= 6 {
+			out = append(out, s, url.QueryEscape(s))
+		}
+	}
+	if u.User != nil {
+		add(u.User.Username())
+		if p, ok := u.User.Password(); ok {
+			add(p)
+		}
+	}
+	for name, vs := range u.Query() {
+		if secretName.MatchString(name) {
+			for _, v := range vs {
+				add(v)
+			}
+		}
+	}
+	return out
+}
+
+// Scrub replaces every occurrence of the given secrets in s by Placeholder.
+func Scrub(s string, secrets []string) string {
+	for _, sec := range secrets {
+		if strings.Contains(s, sec) {
+			s = strings.ReplaceAll(s, sec, Placeholder)
+		}
+	}
+	return s
 }
 
 func (r handler) Enabled(ctx context.Context, l slog.Level) bool { return r.h.Enabled(ctx, l) }

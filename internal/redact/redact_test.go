@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -32,5 +33,42 @@ func TestRedact(t *testing.T) {
 	}
 	if !strings.Contains(b.String(), `"n":3`) {
 		t.Errorf("other values changed: %s", b.String())
+	}
+}
+
+func TestURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://example.org/feed.xml":                                  "https://example.org/feed.xml",
+		"https://example.org/feed?lang=ko&page=2":                       "https://example.org/feed?lang=ko&page=2",
+		"https://alice:pw@example.org/feed":                             "https://example.org/feed",
+		"https://ghp_token123@example.org/feed":                         "https://example.org/feed",
+		"https://example.org/feed?api_key=abc&lang=ko":                  "https://example.org/feed?api_key=REDACTED&lang=ko",
+		"https://example.org/feed?lang=ko&Token=abc&sig=x&Access-Token": "https://example.org/feed?lang=ko&Token=REDACTED&sig=REDACTED&Access-Token",
+		"https://example.org/feed?access%5Ftoken=abc":                   "https://example.org/feed?access%5Ftoken=REDACTED",
+		"tag:example.org,2024:feed":                                     "tag:example.org,2024:feed",
+		"":                                                              "",
+	} {
+		if got := URL(in); got != want {
+			t.Errorf("URL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSecretsAndScrub(t *testing.T) {
+	raw := "https://alice:s3cr3t+pw@example.org/feed?token=tok_abcdef&key=k1&lang=ko"
+	got := Secrets(raw)
+	for _, want := range []string{"s3cr3t+pw", "s3cr3t%2Bpw", "tok_abcdef"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("Secrets(%q) = %q, lacks %q", raw, got, want)
+		}
+	}
+	for _, short := range []string{"alice", "k1", "ko"} {
+		if slices.Contains(got, short) {
+			t.Errorf("Secrets lists %q, too short to scrub from text", short)
+		}
+	}
+	text := `<a href="https://example.org/a/1?t=tok_abcdef">x</a> s3cr3t%2Bpw`
+	if out := Scrub(text, got); strings.Contains(out, "tok_abcdef") || strings.Contains(out, "s3cr3t") {
+		t.Errorf("Scrub left a secret: %q", out)
 	}
 }
