@@ -215,8 +215,9 @@ func TestSourceSecretsAreNotPublished(t *testing.T) {
 	if _, err := h.Refresh(t.Context()); err != nil {
 		t.Fatal(err)
 	}
+	story := fmt.Sprintf("/story/%d", entries[0].Item.StoryID)
 	for _, path := range []string{"/feed.atom", "/feed.rss", "/feed.json", "/", "/sources.opml", "/status", "/status.json",
-		"/feed.atom?lang=ko", "/feed.json?limit=3"} {
+		"/feed.atom?lang=ko", "/feed.json?limit=3", story, story + ".json"} {
 		resp := get(t, h, "GET", path)
 		mustStatus(t, resp, 200)
 		b := string(body(t, resp))

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gleaner/gleaner/aggregate"
 	"github.com/gleaner/gleaner/aggregate/sanitize"
+	"github.com/gleaner/gleaner/internal/redact"
 )
 
 // A story page (/story/ID, /story/ID.json) lists every report of a story: an
@@ -48,11 +49,12 @@ func buildStory(o Options, st *aggregate.Story) *storyView {
 	v := &storyView{ID: st.ID, URL: storyURL(o, st.ID), EntryID: st.EntryID, Updated: utc(st.Updated),
 		Reports: max(st.Reports, len(st.Members)), Members: make([]storyMemberView, 0, len(st.Members)), Languages: []string{}}
 	for _, m := range st.Members {
+		out := outletOf(m.Outlet)
 		mv := storyMemberView{
-			Outlet:     outletOf(m.Outlet).Name,
-			FeedURL:    httpURL(m.Outlet.FeedURL),
+			Outlet:     out.Name,
+			FeedURL:    out.FeedURL,
 			Title:      sanitize.Text(m.Title),
-			URL:        httpURL(m.URL),
+			URL:        relatedURL(m.Related),
 			Language:   langTag(m.Lang),
 			Published:  timePtr(m.Published),
 			Lead:       m.Lead,
@@ -63,6 +65,9 @@ func buildStory(o Options, st *aggregate.Story) *storyView {
 		}
 		if m.Lead || v.Title == "" {
 			v.Title = mv.Title
+		}
+		if m.Lead {
+			v.EntryID = redact.Scrub(v.EntryID, redact.Secrets(m.Outlet.FeedURL))
 		}
 		v.Members = append(v.Members, mv)
 	}
