@@ -69,7 +69,7 @@ func AppendSources(data []byte, src []Source) []byte {
 		}
 		b.WriteString("url = " + quoteTOML(s.URL) + nl)
 		if s.Interval.D() > 0 {
-			b.WriteString("interval = " + quoteTOML(s.Interval.D().String()) + nl)
+			b.WriteString("interval = " + quoteTOML(s.Interval.String()) + nl)
 		}
 		if s.Timezone != "" {
 			b.WriteString("timezone = " + quoteTOML(s.Timezone) + nl)

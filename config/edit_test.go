@@ -67,7 +67,7 @@ func TestAppendThenRemoveIsByteIdentical(t *testing.T) {
 			if s := c.Sources[3]; s.Name != add[0].Name || s.URL != add[0].URL {
 				t.Errorf("appended source reads back as %+v", s)
 			}
-			if s := c.Sources[4]; s.Name != "b.example" || s.Timezone != "Asia/Seoul" || s.Interval.D().String() != "1h0m0s" {
+			if s := c.Sources[4]; s.Name != "b.example" || s.Timezone != "Asia/Seoul" || s.Interval.String() != "1h" {
 				t.Errorf("appended source reads back as %+v", s)
 			}
 			if name == "crlf" && strings.Contains(strings.ReplaceAll(string(grown), "\r\n", ""), "\n") {

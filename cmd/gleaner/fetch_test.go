@@ -91,16 +91,19 @@ func TestProgressOnTerminal(t *testing.T) {
 		code := e.main(args)
 		return code, out.String(), errb.String()
 	}
+	opmlPath := filepath.Join(t.TempDir(), "subs.opml")
+	writeConfigFile(t, opmlPath, fmt.Sprintf(`<opml version="2.0"><body><outline text="3" xmlUrl=%q/><outline text="4" xmlUrl=%q/></body></opml>`, site.url(3), site.url(4)))
 	for _, tc := range []struct {
-		args []string
-		want string
+		args        []string
+		first, last string
 	}{
-		{[]string{"fetch", "-config", cfg}, "\r\x1b[Kfetch 3/3 sources"},
-		{[]string{"reclassify", "-config", cfg}, "\r\x1b[Kreclassify 6/6 items"},
-		{[]string{"export", "-config", cfg, "-out", t.TempDir()}, "\r\x1b[Kexport 3/3: writing the files"},
+		{[]string{"fetch", "-config", cfg}, "fetch 0/3 sources", "fetch 3/3 sources"},
+		{[]string{"reclassify", "-config", cfg}, "reclassify 0/6 items", "reclassify 6/6 items"},
+		{[]string{"export", "-config", cfg, "-out", t.TempDir()}, "export 1/3: opening the database", "export 3/3: writing the files"},
+		{[]string{"sources", "import", opmlPath, "-config", cfg}, "import: checked 0/2 feeds", "import: checked 2/2 feeds"},
 	} {
 		code, out, stderr := runTerm(tc.args...)
-		if code != 0 || !strings.Contains(stderr, "\r\x1b[K"+tc.args[0]+" ") || !strings.Contains(stderr, tc.want) || !strings.HasSuffix(stderr, "\r\x1b[K") {
+		if code != 0 || !strings.HasPrefix(stderr, "\r\x1b[K"+tc.first) || !strings.Contains(stderr, "\r\x1b[K"+tc.last) || !strings.HasSuffix(stderr, "\r\x1b[K") {
 			t.Errorf("%v: exit %d, stderr %q", tc.args, code, stderr)
 		}
 		if strings.ContainsAny(out, "\r\x1b") {

@@ -80,7 +80,9 @@ func TestSourcesImportOfManyOutlines(t *testing.T) {
 	if err := os.WriteFile(cfgPath, []byte("[[source]]\nurl = \"https://host0.example/feed/0\"\n\n[[source]]\nurl = \"https://host5.example/feed/5\"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, out, errs := run("sources", "import", opmlPath, "-config", cfgPath)
+	// -no-check: the outlines name hosts that do not exist; fetching each is
+	// what TestSourcesImportChecksEachFeed tests.
+	code, out, errs := run("sources", "import", "-no-check", opmlPath, "-config", cfgPath)
 	want := n - n/10 - 2
 	if code != 0 || !strings.Contains(out, fmt.Sprintf("imported %d source(s)", want)) || !strings.Contains(out, fmt.Sprintf("skipped %d", n/10+2)) {
 		t.Fatalf("import: exit %d\n%s%.2000s", code, out, errs)

@@ -91,10 +91,13 @@ type progress struct {
 	step        string // the step under way, for work in steps
 }
 
-// newProgress starts counting; total 0 means unknown.
+// newProgress starts counting; total 0 means unknown. For work in steps,
+// unit is "" and total the number of steps.
 func (e *env) newProgress(verb string, total int, unit string) *progress {
 	p := &progress{s: e.status(), verb: verb, unit: unit, total: total, start: time.Now()}
-	p.draw(true)
+	if unit != "" {
+		p.draw(true) // work in steps shows its first step
+	}
 	return p
 }
 

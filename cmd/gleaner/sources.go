@@ -25,12 +25,14 @@ const sourcesUsage = `Show each source's polling state, or edit the [[source]] b
   gleaner sources [-config F] [-show-secrets]
       per source: state, last attempt, last success, HTTP status, consecutive errors,
       next fetch, items seen and kept, current URL after permanent redirects, last error
-  gleaner sources add [-config F] [-name N] [-interval D] [-timezone TZ] URL
-      fetch URL (a feed, or a page that advertises one), then append a [[source]] block
+  gleaner sources add [-config F] [-name N] [-interval D] [-timezone TZ] [-no-check] URL
+      fetch URL (a feed, or a page that advertises one), then append a [[source]] block;
+      with -no-check, append URL as it is without fetching it (offline)
   gleaner sources remove [-config F] URL|NAME
       delete that source's [[source]] block
-  gleaner sources import [-config F] FILE.opml
-      append the OPML file's feeds, skipping those already configured
+  gleaner sources import [-config F] [-no-check] FILE.opml
+      fetch the OPML file's feeds in parallel and append those that answer with a feed;
+      every feed skipped is named with why (already configured, 404, not a feed, ...)
   gleaner sources export [-config F] [-show-secrets]
       write the configured sources as OPML 2.0 to standard output
 
@@ -40,7 +42,9 @@ parameters (key, token, api_key, ...) are shown as REDACTED unless -show-secrets
 Edits keep the rest of the file byte for byte (comments, order, layout), are
 validated before the file is replaced atomically, and are picked up by a
 running gleaner without a restart. Stored items and fetch state of a removed
-source stay until retention deletes them.`
+source stay until retention deletes them. Two URLs are the same source when
+they differ only in the case of scheme and host, a default port, a trailing
+slash or a fragment. Sources are numbered from 1, in file order.`
 
 func cmdSources(e *env, args []string) error {
 	verb := ""
@@ -127,14 +131,31 @@ func findSource(cfg *config.Config, url string) int {
 	return -1
 }
 
+// sourceExists is the error of adding url when it is the i-th source of cfg.
+func sourceExists(cfg *config.Config, url string, i int) error {
+	return fmt.Errorf("%w: %s is source %d (%s) in %s", errSourceExists, url, i+1, cfg.Sources[i].Name, cfg.Path)
+}
+
 func sourcesAdd(e *env, args []string) error {
 	f := e.newFlags("sources add", "", "", true)
-	name := f.String("name", "", "the source's name (default: the feed's title)")
-	interval := f.Duration("interval", 0, "polling interval (default: [poll] interval)")
+	name := f.String("name", "", "the source's name (default: the feed's title; with -no-check, the URL's host)")
+	interval := f.String("interval", "", `polling interval, such as "30m" (default: [poll] interval)`)
 	tz := f.String("timezone", "", `IANA zone for dates written without one, e.g. "Asia/Seoul"`)
+	noCheck := f.Bool("no-check", false, "add the URL as it is, without fetching it (offline)")
 	pos, err := sourcesFlags(f, args, 1)
 	if err != nil {
 		return err
+	}
+	src := config.Source{Name: *name, Timezone: *tz}
+	if *interval != "" {
+		d, err := config.ParseDuration(*interval)
+		if err == nil && d.D() <= 0 {
+			err = fmt.Errorf("%q is not a positive duration", *interval)
+		}
+		if err != nil {
+			return fmt.Errorf("-interval: %w", err)
+		}
+		src.Interval = d
 	}
 	data, cfg, err := readConfig(f.config)
 	if err != nil {
@@ -145,34 +166,38 @@ func sourcesAdd(e *env, args []string) error {
 		return fmt.Errorf("%s: %w", raw, err)
 	}
 	if i := findSource(cfg, raw); i >= 0 {
-		return fmt.Errorf("%w: %s is source[%d] (%s) in %s", errSourceExists, raw, i, cfg.Sources[i].Name, cfg.Path)
+		return sourceExists(cfg, raw, i)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	fc := app.NewFetcher(cfg, app.NewHTTPClient(cfg), appVersion())
-	found, err := fc.FindFeed(ctx, raw)
-	if len(found.Advertised) > 0 {
-		fmt.Fprintf(e.stderr, "%s is a page that advertises %d feed(s): %s\n", raw, len(found.Advertised), strings.Join(found.Advertised, ", "))
-	} else if err == nil && found.URL != raw {
-		fmt.Fprintf(e.stderr, "%s moved permanently to %s: adding the new URL\n", raw, found.URL)
+	src.URL = raw
+	items := ""
+	if !*noCheck {
+		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+		defer stop()
+		fc := app.NewFetcher(cfg, app.NewHTTPClient(cfg), appVersion())
+		found, err := fc.FindFeed(ctx, raw)
+		if len(found.Advertised) > 0 {
+			fmt.Fprintf(e.stderr, "%s is a page that advertises %d feed(s): %s\n", raw, len(found.Advertised), strings.Join(found.Advertised, ", "))
+		} else if err == nil && found.URL != raw {
+			fmt.Fprintf(e.stderr, "%s moved permanently to %s: adding the new URL\n", raw, found.URL)
+		}
+		if err != nil {
+			return fmt.Errorf("%w (-no-check adds it without fetching)", err)
+		}
+		if i := findSource(cfg, found.URL); i >= 0 {
+			return sourceExists(cfg, found.URL, i)
+		}
+		src.URL = found.URL
+		if src.Name == "" {
+			src.Name = found.Title
+		}
+		items = fmt.Sprintf(" (%d items now)", found.Items)
 	}
+	out, err := writeConfig(f.config, config.AppendSources(data, []config.Source{src}))
 	if err != nil {
 		return err
 	}
-	if i := findSource(cfg, found.URL); i >= 0 {
-		return fmt.Errorf("%w: %s is source[%d] (%s) in %s", errSourceExists, found.URL, i, cfg.Sources[i].Name, cfg.Path)
-	}
-	src := config.Source{Name: *name, URL: found.URL, Timezone: *tz}
-	if src.Name == "" {
-		src.Name = found.Title
-	}
-	if *interval > 0 {
-		src.Interval = config.Dur(*interval)
-	}
-	if _, err := writeConfig(f.config, config.AppendSources(data, []config.Source{src})); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "added %q %s (%d items now) to %s\n", src.Name, src.URL, found.Items, f.config)
+	n := len(out.Sources)
+	fmt.Fprintf(e.stdout, "added source %d %q %s%s to %s\n", n, out.Sources[n-1].Name, src.URL, items, f.config)
 	return nil
 }
 
@@ -198,7 +223,7 @@ func sourcesRemove(e *env, args []string) error {
 		return err
 	}
 	s := cfg.Sources[i]
-	fmt.Fprintf(e.stdout, "removed %q %s from %s (its stored items stay until retention deletes them)\n", s.Name, s.URL, f.config)
+	fmt.Fprintf(e.stdout, "removed source %d %q %s from %s (its stored items stay until retention deletes them)\n", i+1, s.Name, s.URL, f.config)
 	return nil
 }
 
@@ -235,6 +260,7 @@ func matchSource(cfg *config.Config, arg string) (int, error) {
 
 func sourcesImport(e *env, args []string) error {
 	f := e.newFlags("sources import", "", "", true)
+	noCheck := f.Bool("no-check", false, "add the feeds without fetching them (offline)")
 	pos, err := sourcesFlags(f, args, 1)
 	if err != nil {
 		return err
@@ -252,32 +278,29 @@ func sourcesImport(e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", pos[0], err)
 	}
-	var add []config.Source
-	skipped := 0
-	have := make(map[string]bool, len(cfg.Sources)+len(feeds))
-	for _, s := range cfg.Sources {
-		have[config.URLKey(s.URL)] = true
+	imp := newImporter(cfg)
+	cands := imp.screen(feeds)
+	if !*noCheck && len(cands) > 0 {
+		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+		defer stop()
+		prog := e.newProgress("import: checked", len(cands), "feeds")
+		checkFeeds(ctx, app.NewFetcher(cfg, app.NewHTTPClient(cfg), appVersion()), cands, cfg.Poll.Concurrency, func() { prog.add(1) })
+		prog.stop()
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 	}
-	for _, fd := range feeds {
-		if err := config.CheckSourceURL(fd.URL); err != nil {
-			fmt.Fprintf(e.stderr, "skipped %q: %v\n", fd.Name, err)
-			skipped++
-			continue
-		}
-		k := config.URLKey(fd.URL)
-		if have[k] {
-			skipped++
-			continue
-		}
-		have[k] = true
-		add = append(add, config.Source{Name: fd.Name, URL: fd.URL})
+	add := imp.decide(cands)
+	w := e.errOut()
+	for _, sk := range imp.skipped {
+		fmt.Fprintf(w, "skipped %s: %s\n", sk.what, sk.why)
 	}
 	if len(add) > 0 {
 		if _, err := writeConfig(f.config, config.AppendSources(data, add)); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(e.stdout, "imported %d source(s) into %s; skipped %d already configured or unusable\n", len(add), f.config, skipped)
+	fmt.Fprintf(e.stdout, "imported %d source(s) into %s; skipped %d\n", len(add), f.config, len(imp.skipped))
 	return nil
 }
 
@@ -318,9 +341,17 @@ func sourcesStatus(e *env, args []string) error {
 	if _, err := sourcesFlags(f, args, 0); err != nil {
 		return err
 	}
-	cfg, err := config.Load(f.config)
-	if err != nil {
+	// The daemon runs on its last good config while the file has problems:
+	// the database still says how the sources fare, so show it.
+	cfg, err := config.LoadPartial(f.config)
+	var problems config.Errors
+	if err != nil && !errors.As(err, &problems) {
 		return err
+	}
+	if len(problems) > 0 {
+		fmt.Fprintf(e.stderr, "%s has problems (gleaner run keeps its last good config until they are fixed):\n", f.config)
+		printProblems(e, f.config, problems, nil)
+		fmt.Fprintln(e.stderr)
 	}
 	ctx := context.Background()
 	var status []aggregate.SourceStatus
@@ -341,6 +372,9 @@ func sourcesStatus(e *env, args []string) error {
 		known[ss.Source.URL] = true
 	}
 	for _, s := range cfg.Sources {
+		if len(problems) > 0 {
+			break // which sources the file means is not sure
+		}
 		if !known[s.URL] {
 			status = append(status, aggregate.SourceStatus{Source: aggregate.Source{Name: s.Name, URL: s.URL}, Active: true})
 		}
