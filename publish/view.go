@@ -325,9 +325,13 @@ func outletOf(o aggregate.Outlet) outletView {
 	return v
 }
 
-// why turns the filter's reasons into one short line: the first few, and how many
-// more there were.
+// why turns the filter's reasons into one short line: the curator's reason
+// alone when a curator labelled the item, else the first few and how many more
+// there were.
 func why(reasons []string) string {
+	if len(reasons) > 0 && aggregate.IsCuratorReason(reasons[0]) {
+		return shorten(sanitize.Text(reasons[0]), whyRunes)
+	}
 	var parts []string
 	for _, r := range reasons {
 		if r = sanitize.Text(r); r != "" {

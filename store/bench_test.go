@@ -152,3 +152,35 @@ func BenchmarkCurated1M(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFindItems1M finds items by link, as gleaner label does, in a database
+// of a million items: the link of an item the filter left out is found by
+// reading the items table (only curated items are indexed by link).
+func BenchmarkFindItems1M(b *testing.B) {
+	path := os.Getenv("GLEANER_BENCH_DB")
+	if path == "" {
+		b.Skip("set GLEANER_BENCH_DB to a database made by gleaner-bench -keep DIR (DIR/scale.db)")
+	}
+	ctx := context.Background()
+	s, err := OpenReadOnly(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	for _, tc := range []struct{ name, where string }{
+		{"curated", "story_id != 0"},
+		{"left out", "story_id = 0 AND match = 0"},
+	} {
+		var link string
+		if err := s.r.QueryRowContext(ctx, "SELECT url FROM items WHERE "+tc.where+" AND url != '' ORDER BY id DESC LIMIT 1").Scan(&link); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				if ids, err := s.FindItems(ctx, link); err != nil || len(ids) == 0 {
+					b.Fatalf("%v %v", ids, err)
+				}
+			}
+		})
+	}
+}

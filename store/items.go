@@ -306,6 +306,7 @@ type writer struct {
 	setItem *sql.Stmt // story of a stored item
 	byURL   *sql.Stmt
 	state   *sql.Stmt // a source's fetch state
+	label   *sql.Stmt // an item's label, prepared on first use (labels.go)
 	reasons []byte    // stringsJSON buffer, reused for every item
 	stories *storyTx
 	groups  map[int]int64 // the story each new-story group of the plan started
@@ -391,6 +392,11 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 		old.bodyHash, old.hashV, old.sameText = bh, bodyHashVersion, false
 		known[kh] = old
 		return nil
+	case found:
+		// A revision: the curator's label, if any, wins over its new verdict.
+		if err := w.applyLabel(ctx, old.id, it); err != nil {
+			return err
+		}
 	}
 	w.reasons = stringsJSON(w.reasons[:0], it.Verdict.Reasons)
 	reasons := w.reasons

@@ -43,7 +43,7 @@ func (s *Store) Reclassify(ctx context.Context, since time.Time, classify func(t
 }
 
 func (s *Store) reclassifyBatch(ctx context.Context, since time.Time, after int64, classify func(string, string, string) aggregate.Verdict, g aggregate.Grouper, st *ReclassifyStats) (int, int64, error) {
-	items, hashes, err := s.reclassifyItems(ctx, since, after)
+	items, hashes, labels, err := s.reclassifyItems(ctx, since, after)
 	if err != nil {
 		return 0, 0, fmt.Errorf("store: reclassify: %w", err)
 	}
@@ -61,9 +61,8 @@ func (s *Store) reclassifyBatch(ctx context.Context, since time.Time, after int6
 		it := &items[i]
 		last = it.ID
 		st.Checked++
-		v := classify(it.Title, it.Summary, it.BodyText)
-		old := it.Verdict
-		if v.Match == old.Match && v.Score == old.Score && slices.Equal(v.Facets, old.Facets) && slices.Equal(v.Reasons, old.Reasons) {
+		v, changed := rejudge(it, labels[i], classify)
+		if !changed {
 			continue
 		}
 		c := change{i: i, v: v}
@@ -93,9 +92,11 @@ func (s *Store) reclassifyBatch(ctx context.Context, since time.Time, after int6
 	for _, c := range changes {
 		it := &items[c.i]
 		old := it.Verdict
-		// An item revised (or deleted) since it was read keeps what its save gave it.
-		res, err := tx.ExecContext(ctx, "UPDATE items SET match = ?, score = ?, reasons = ?, facets = ? WHERE id = ? AND body_hash = ?",
-			b2i(c.v.Match), c.v.Score, string(stringsJSON(nil, c.v.Reasons)), joinFacets(c.v.Facets), it.ID, hashes[c.i])
+		// An item revised (or deleted) since it was read keeps what its save gave
+		// it, and one labelled since, what its label gave it.
+		res, err := tx.ExecContext(ctx, "UPDATE items SET match = ?, score = ?, reasons = ?, facets = ? WHERE id = ? AND body_hash = ? AND "+
+			labelStateSQL+" = ?", b2i(c.v.Match), c.v.Score, string(stringsJSON(nil, c.v.Reasons)), joinFacets(c.v.Facets), it.ID, hashes[c.i],
+			labelState(labels[c.i]))
 		if err != nil {
 			return 0, 0, fmt.Errorf("store: reclassify item %d: %w", it.ID, err)
 		}
@@ -105,15 +106,8 @@ func (s *Store) reclassifyBatch(ctx context.Context, since time.Time, after int6
 			}
 			continue
 		}
-		st.Changed++
+		st.count(it, old, c.v)
 		it.Verdict = c.v
-		if it.Fresh && c.v.Match != old.Match {
-			if c.v.Match {
-				st.Entered++
-			} else {
-				st.Left++
-			}
-		}
 		switch {
 		case it.StoryID != 0:
 			err = w.stories.recompute(ctx, it.StoryID, time.Time{})
@@ -136,31 +130,67 @@ func (s *Store) reclassifyBatch(ctx context.Context, since time.Time, after int6
 	return len(items), last, nil
 }
 
+// rejudge is the verdict classify gives stored item it, with its label l (nil
+// for none) applied, and whether it differs from the stored verdict.
+func rejudge(it *aggregate.Item, l *aggregate.Label, classify func(title, summary, body string) aggregate.Verdict) (aggregate.Verdict, bool) {
+	v := classify(it.Title, it.Summary, it.BodyText)
+	if l != nil {
+		v = l.Apply(v)
+	}
+	old := it.Verdict
+	same := v.Match == old.Match && v.Score == old.Score && slices.Equal(v.Facets, old.Facets) && slices.Equal(v.Reasons, old.Reasons)
+	return v, !same
+}
+
+// count counts an item whose verdict changes from old to v, and reports
+// whether it moves: it enters or leaves the curated feed when it was fresh and
+// its match changed.
+func (st *ReclassifyStats) count(it *aggregate.Item, old, v aggregate.Verdict) bool {
+	st.Changed++
+	if !it.Fresh || v.Match == old.Match {
+		return false
+	}
+	if v.Match {
+		st.Entered++
+	} else {
+		st.Left++
+	}
+	return true
+}
+
 // reclassifyItems reads up to reclassifyBatch items first seen at or after
-// since with ids above after, with the text the classifier read and the hash
-// of their text.
-func (s *Store) reclassifyItems(ctx context.Context, since time.Time, after int64) ([]aggregate.Item, []int64, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+itemColumns+`, i.body_text, i.body_hash FROM items i
+// since with ids above after, with the text the classifier read, the hash of
+// their text and their labels (nil for none).
+func (s *Store) reclassifyItems(ctx context.Context, since time.Time, after int64) ([]aggregate.Item, []int64, []*aggregate.Label, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+itemColumns+`, i.body_text, i.body_hash, l.keep, l.note FROM items i
+		LEFT JOIN labels l ON l.item_id = i.id
 		WHERE i.first_seen >= ? AND i.id > ? ORDER BY i.id LIMIT ?`, unix(since), after, reclassifyBatch)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	defer rows.Close()
 	var items []aggregate.Item
 	var hashes []int64
+	var labels []*aggregate.Label
 	for rows.Next() {
 		var it aggregate.Item
 		var tmp itemScan
 		var h int64
-		if err := rows.Scan(append(scanItem(nil, &it, &tmp), &it.BodyText, &h)...); err != nil {
-			return nil, nil, err
+		var keep sql.NullBool
+		var note sql.NullString
+		if err := rows.Scan(append(scanItem(nil, &it, &tmp), &it.BodyText, &h, &keep, &note)...); err != nil {
+			return nil, nil, nil, err
 		}
 		if err := tmp.finish(&it); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
-		items, hashes = append(items, it), append(hashes, h)
+		var l *aggregate.Label
+		if keep.Valid {
+			l = &aggregate.Label{Keep: keep.Bool, Note: note.String}
+		}
+		items, hashes, labels = append(items, it), append(hashes, h), append(labels, l)
 	}
-	return items, hashes, rows.Err()
+	return items, hashes, labels, rows.Err()
 }
 
 // urlStories sets the URLStory of each need: the story of another stored item

@@ -1,0 +1,461 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gleaner/gleaner/aggregate"
+)
+
+// labelFixture is a store with two sources and items a curator may correct:
+//
+//	a-1  source 0, GUID is its link  news/1   curated, leads its story; b-1 (source 1, same link) is in it
+//	a-2  source 0, tag: GUID         news/2   curated, joined by a-3 through the grouper ("chips")
+//	a-3  source 0                    news/3   curated, published before a-2: leads their story
+//	a-4  source 0, tag: GUID         news/4   left out by the filter
+//	a-5  source 0                    news/5   left out, and too old when first seen to be published
+type labelFixture struct {
+	s   *Store
+	src []aggregate.Source
+	g   *fakeGrouper
+	ids map[string]int64 // item key -> id
+}
+
+func newLabelFixture(t *testing.T) *labelFixture {
+	t.Helper()
+	ctx := context.Background()
+	f := &labelFixture{s: openTest(t), g: &fakeGrouper{by: map[string]int64{}}, ids: map[string]int64{}}
+	f.src = sync(t, f.s, "https://a.example/feed", "https://b.example/feed")
+	a1 := item("https://news.example/1", "https://news.example/1", "act: AI act passes", true, t0.Add(-5*time.Hour))
+	a2 := item("tag:a.example,2026:2", "https://news.example/2", "chips: export rule", true, t0.Add(-2*time.Hour))
+	a3 := item("a-3", "https://news.example/3", "chips: export rule, reactions", true, t0.Add(-3*time.Hour))
+	a4 := item("tag:a.example,2026:4", "https://news.example/4", "chips: a company's new chip", false, t0.Add(-time.Hour))
+	a5 := item("a-5", "https://news.example/5", "old: an old ruling", false, t0.Add(-90*24*time.Hour))
+	a5.Fresh = false
+	b1 := item("b-1", "https://news.example/1", "act: AI act passes, says B", true, t0.Add(-4*time.Hour))
+	for _, fe := range []aggregate.Fetched{
+		{State: aggregate.FetchState{SourceID: f.src[0].ID}, Items: []aggregate.Item{a1, a2, a4, a5}},
+		{State: aggregate.FetchState{SourceID: f.src[0].ID}, Items: []aggregate.Item{a3}},
+		{State: aggregate.FetchState{SourceID: f.src[1].ID}, Items: []aggregate.Item{b1}},
+	} {
+		if _, _, err := f.s.Save(ctx, []aggregate.Fetched{fe}, f.g); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := f.s.r.Query(`SELECT id, guid FROM items`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var key string
+		if err := rows.Scan(&id, &key); err != nil {
+			t.Fatal(err)
+		}
+		f.ids[key] = id
+	}
+	return f
+}
+
+// feed is the curated feed as "lead title [others' titles]" lines.
+func (f *labelFixture) feed(t *testing.T) []string {
+	t.Helper()
+	entries, err := f.s.Curated(context.Background(), aggregate.Query{Limit: 100, MaxRelated: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		var also []string
+		for _, r := range e.Also {
+			also = append(also, r.Title)
+		}
+		out = append(out, fmt.Sprintf("%s %v", e.Item.Title, also))
+	}
+	return out
+}
+
+func (f *labelFixture) entryID(t *testing.T, title string) string {
+	t.Helper()
+	entries, err := f.s.Curated(context.Background(), aggregate.Query{Limit: 100, MaxRelated: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.Item.Title == title {
+			return e.ID
+		}
+	}
+	t.Fatalf("no entry led by %q", title)
+	return ""
+}
+
+// stored is item id's verdict and story as stored.
+func (f *labelFixture) stored(t *testing.T, id int64) (match, fresh bool, reasons string, story int64) {
+	t.Helper()
+	err := f.s.r.QueryRow(`SELECT match, fresh, reasons, story_id FROM items WHERE id = ?`, id).Scan(&match, &fresh, &reasons, &story)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return match, fresh, reasons, story
+}
+
+func (f *labelFixture) label(t *testing.T, ref string, keep bool, note string) []Labelled {
+	t.Helper()
+	ctx := context.Background()
+	ids, err := f.s.FindItems(ctx, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := f.s.SetLabel(ctx, ids, aggregate.Label{Keep: keep, Note: note}, t0.Add(time.Hour), f.g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestFindItems(t *testing.T) {
+	f := newLabelFixture(t)
+	ctx := context.Background()
+	a1, a3, a4, b1 := f.ids["https://news.example/1"], f.ids["a-3"], f.ids["tag:a.example,2026:4"], f.ids["b-1"]
+	for _, tc := range []struct {
+		name, ref string
+		want      []int64
+	}{
+		{"link, both sources", "https://news.example/1", []int64{a1, b1}},
+		{"link as the feed gave it", "HTTPS://News.Example:443/1?utm_source=rss#top", []int64{a1, b1}},
+		{"entry id of a story led by a URI GUID", f.entryID(t, "act: AI act passes"), []int64{a1, b1}},
+		{"entry id names the lead, not the story's first item", f.entryID(t, "chips: export rule, reactions"), []int64{a3}},
+		{"a GUID that is its story's entry id names the story's lead", "tag:a.example,2026:2", []int64{a3}},
+		{"tag: GUID of an item in no story", "tag:a.example,2026:4", []int64{a4}},
+		{"a GUID that is no URI", "a-3", []int64{a3}},
+		{"uncurated item's link", "https://news.example/4", []int64{a4}},
+		{"spaces around", "  https://news.example/3\n", []int64{a3}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := f.s.FindItems(ctx, tc.ref)
+			if err != nil {
+				t.Fatal(err)
+			}
+			slices.Sort(got)
+			want := slices.Clone(tc.want)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("FindItems(%q) = %v, want %v", tc.ref, got, want)
+			}
+		})
+	}
+	for _, ref := range []string{"", "https://news.example/404", "urn:uuid:6f1d1c52-0000-4b5c-9a55-2f0f3c1b7e10", "a-33", "news.example/1"} {
+		_, err := f.s.FindItems(ctx, ref)
+		if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), fmt.Sprintf("%q", strings.TrimSpace(ref))) {
+			t.Errorf("FindItems(%q): err = %v, want ErrNotFound naming it", ref, err)
+		}
+	}
+}
+
+func TestLabelOutLeavesFeedAndStory(t *testing.T) {
+	f := newLabelFixture(t)
+	ctx := context.Background()
+	before := f.feed(t)
+	want := []string{
+		"chips: export rule, reactions [chips: export rule]",
+		"act: AI act passes [act: AI act passes, says B]",
+	}
+	if !slices.Equal(before, want) {
+		t.Fatalf("fixture's feed:\n%q\nwant\n%q", before, want)
+	}
+	entry := f.entryID(t, "chips: export rule, reactions")
+	storyBefore := storyRows(t, f.s)
+
+	// The lead of a two-item story goes: the other item leads it, under the same id.
+	got := f.label(t, entry, false, " not policy: a company's reaction ")
+	if len(got) != 1 || !got[0].Was || got[0].Now || got[0].Title != "chips: export rule, reactions" {
+		t.Fatalf("labelled %+v", got)
+	}
+	a3 := f.ids["a-3"]
+	match, _, reasons, story := f.stored(t, a3)
+	if match || story != 0 || !strings.HasPrefix(reasons, `["dropped by the curator: not policy: a company's reaction","title: AI"]`) {
+		t.Errorf("a-3 stored as match=%v story=%d reasons=%s", match, story, reasons)
+	}
+	if after := f.feed(t); !slices.Equal(after, []string{"chips: export rule []", "act: AI act passes [act: AI act passes, says B]"}) {
+		t.Errorf("feed after labelling the lead out: %q", after)
+	}
+	if id := f.entryID(t, "chips: export rule"); id != entry {
+		t.Errorf("entry id changed from %s to %s", entry, id)
+	}
+	entries, _ := f.s.Curated(ctx, aggregate.Query{Limit: 100, MaxRelated: 100})
+	if !entries[0].Updated.Equal(t0.Add(time.Hour)) {
+		t.Errorf("story updated %s, want the label's time %s", entries[0].Updated, t0.Add(time.Hour))
+	}
+	if len(storyRows(t, f.s)) != len(storyBefore) {
+		t.Errorf("stories: %d, want %d", len(storyRows(t, f.s)), len(storyBefore))
+	}
+
+	// By link, every source's copy goes: their story is deleted.
+	if got := f.label(t, "https://news.example/1", false, ""); len(got) != 2 {
+		t.Fatalf("labelled %+v, want both copies of the article", got)
+	}
+	if after := f.feed(t); !slices.Equal(after, []string{"chips: export rule []"}) {
+		t.Errorf("feed: %q", after)
+	}
+	if n := len(storyRows(t, f.s)); n != 1 {
+		t.Errorf("%d stories left, want 1", n)
+	}
+	_, _, reasons, _ = f.stored(t, f.ids["b-1"])
+	if !strings.HasPrefix(reasons, `["dropped by the curator",`) {
+		t.Errorf("reasons without a note: %s", reasons)
+	}
+}
+
+func TestLabelInJoinsAStory(t *testing.T) {
+	f := newLabelFixture(t)
+	// An item the filter left out joins the story the grouper finds for it.
+	got := f.label(t, "https://news.example/4", true, "a ministry's chip plan after all")
+	if len(got) != 1 || got[0].Was || !got[0].Now {
+		t.Fatalf("labelled %+v", got)
+	}
+	match, _, reasons, story := f.stored(t, f.ids["tag:a.example,2026:4"])
+	if !match || story == 0 || !strings.HasPrefix(reasons, `["kept by the curator: a ministry's chip plan after all"`) {
+		t.Errorf("a-4 stored as match=%v story=%d reasons=%s", match, story, reasons)
+	}
+	want := []string{
+		"chips: export rule, reactions [chips: export rule chips: a company's new chip]",
+		"act: AI act passes [act: AI act passes, says B]",
+	}
+	if after := f.feed(t); !slices.Equal(after, want) {
+		t.Errorf("feed:\n%q\nwant\n%q", after, want)
+	}
+	// The grouper was told: a later report of the story finds it.
+	if f.g.by["chips"] != story {
+		t.Errorf("grouper has story %d for chips, want %d", f.g.by["chips"], story)
+	}
+
+	// An item too old when first seen is published once taken in, in a story of its own.
+	f.label(t, "https://news.example/5", true, "")
+	match, fresh, _, story := f.stored(t, f.ids["a-5"])
+	if !match || !fresh || story == 0 {
+		t.Errorf("a-5 stored as match=%v fresh=%v story=%d", match, fresh, story)
+	}
+	if after := f.feed(t); len(after) != 3 || after[2] != "old: an old ruling []" {
+		t.Errorf("feed: %q", after)
+	}
+
+	// Labelling again replaces the label and its reason.
+	f.label(t, "https://news.example/4", false, "no")
+	_, _, reasons, _ = f.stored(t, f.ids["tag:a.example,2026:4"])
+	if !strings.HasPrefix(reasons, `["dropped by the curator: no","title: AI"]`) {
+		t.Errorf("reasons after relabelling: %s", reasons)
+	}
+	labels, err := f.s.Labels(context.Background())
+	if err != nil || len(labels) != 2 {
+		t.Fatalf("labels: %+v, %v", labels, err)
+	}
+}
+
+// flip is a classifier that says the opposite of the fixture's filter: every
+// item is re-judged, and every fresh one would move.
+func flip(title, summary, body string) aggregate.Verdict {
+	m := strings.Contains(title, "company") || strings.Contains(title, "old")
+	return aggregate.Verdict{Match: m, Score: 1, Reasons: []string{"flipped"}, Facets: []string{"regulation"}}
+}
+
+func TestLabelsWinOverReclassifyAndRevisions(t *testing.T) {
+	f := newLabelFixture(t)
+	ctx := context.Background()
+	f.label(t, "https://news.example/3", false, "out")
+	f.label(t, "https://news.example/4", true, "in")
+
+	preview, pst, err := f.s.PreviewReclassify(ctx, time.Time{}, flip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := f.s.Reclassify(ctx, time.Time{}, flip, f.g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// a-1, b-1 and a-2 leave; a-5 is not fresh; a-3 and a-4 are labelled.
+	if st != pst || st.Checked != 6 || st.Entered != 0 || st.Left != 3 {
+		t.Errorf("reclassify %+v, preview %+v; want 6 checked, 0 entered, 3 left", st, pst)
+	}
+	var moved []string
+	for _, m := range preview {
+		moved = append(moved, fmt.Sprint(m.Item.Title, " ", m.Enter))
+	}
+	if want := []string{"act: AI act passes false", "chips: export rule false", "act: AI act passes, says B false"}; !slices.Equal(moved, want) {
+		t.Errorf("preview moves %q, want %q", moved, want)
+	}
+	for key, want := range map[string]string{"a-3": `["dropped by the curator: out","flipped"]`, "tag:a.example,2026:4": `["kept by the curator: in","flipped"]`} {
+		if _, _, reasons, _ := f.stored(t, f.ids[key]); reasons != want {
+			t.Errorf("%s reasons after reclassify: %s, want %s", key, reasons, want)
+		}
+	}
+	// a-2, left out by the filter, stays in the story as one not curated.
+	wantFeed := []string{"chips: a company's new chip [chips: export rule]"}
+	if feed := f.feed(t); !slices.Equal(feed, wantFeed) {
+		t.Errorf("feed after reclassify: %q", feed)
+	}
+
+	// A revision of a labelled item: the filter keeps it, the label does not.
+	a3 := item("a-3", "https://news.example/3", "chips: export rule, reactions (updated)", true, t0.Add(-3*time.Hour))
+	if _, _, err := f.s.Save(ctx, []aggregate.Fetched{{State: aggregate.FetchState{SourceID: f.src[0].ID}, Items: []aggregate.Item{a3}}}, f.g); err != nil {
+		t.Fatal(err)
+	}
+	if match, _, reasons, story := f.stored(t, f.ids["a-3"]); match || story != 0 || reasons != `["dropped by the curator: out","title: AI"]` {
+		t.Errorf("revised a-3: match=%v story=%d reasons=%s", match, story, reasons)
+	}
+	if feed := f.feed(t); !slices.Equal(feed, wantFeed) {
+		t.Errorf("feed after the revision: %q", feed)
+	}
+}
+
+func TestLabelsGoWithTheirItems(t *testing.T) {
+	f := newLabelFixture(t)
+	ctx := context.Background()
+	f.label(t, "https://news.example/4", false, "")
+	f.label(t, "https://news.example/3", true, "")
+	// a-4 (left out) is first seen 2 days before now; a-3 (kept) has 30.
+	if _, err := f.s.Retain(ctx, t0.Add(48*time.Hour), Retention{KeepUnmatched: 24 * time.Hour, KeepMatched: 30 * 24 * time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	labels, err := f.s.Labels(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(labels) != 1 || labels[0].ItemID != f.ids["a-3"] || !labels[0].Keep {
+		t.Errorf("labels after retention: %+v, want only a-3's", labels)
+	}
+	var n int
+	if err := f.s.r.QueryRow(`SELECT count(*) FROM labels WHERE item_id NOT IN (SELECT id FROM items)`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d labels of deleted items (%v)", n, err)
+	}
+}
+
+func TestLabelsList(t *testing.T) {
+	f := newLabelFixture(t)
+	entry := f.entryID(t, "act: AI act passes")
+	f.label(t, entry, false, "a note")
+	labels, err := f.s.Labels(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(labels) != 2 {
+		t.Fatalf("labels %+v", labels)
+	}
+	l := labels[0]
+	if l.ItemID != f.ids["https://news.example/1"] || l.Keep || l.Note != "a note" || !l.At.Equal(t0.Add(time.Hour)) ||
+		l.EntryID != entry || l.OwnID != "https://news.example/1" || l.Source != "S0" || l.Title != "act: AI act passes" ||
+		l.Summary != "act: AI act passes summary" || l.Lang != "en" || l.URL != "https://news.example/1" {
+		t.Errorf("label %+v", l)
+	}
+	// b-1 has a GUID that is not a URI: its own entry id is a UUID, and it was
+	// published under its story's id.
+	if l := labels[1]; !strings.HasPrefix(l.OwnID, "urn:uuid:") || l.EntryID != entry {
+		t.Errorf("b-1's label %+v", l)
+	}
+	// Its story is gone, but the entry id still names the item labelled under it.
+	ids, err := f.s.FindItems(context.Background(), entry)
+	if err != nil || !slices.Contains(ids, f.ids["https://news.example/1"]) {
+		t.Errorf("FindItems(entry of a story now gone) = %v, %v", ids, err)
+	}
+	// Taken back in, both copies are one story again, under the same id.
+	f.label(t, entry, true, "")
+	if feed := f.feed(t); len(feed) != 2 || feed[1] != "act: AI act passes [act: AI act passes, says B]" {
+		t.Errorf("feed after taking it back in: %q", feed)
+	}
+	if id := f.entryID(t, "act: AI act passes"); id != entry {
+		t.Errorf("entry id %s, want %s", id, entry)
+	}
+}
+
+func TestSetLabelOfDeletedItems(t *testing.T) {
+	f := newLabelFixture(t)
+	_, err := f.s.SetLabel(context.Background(), []int64{9999}, aggregate.Label{Keep: true}, t0, nil)
+	if !errors.Is(err, ErrNotFound) {
+		t.Errorf("err = %v, want ErrNotFound", err)
+	}
+}
+
+func TestOpenReadOnly(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	if _, err := OpenReadOnly(ctx, filepath.Join(dir, "none.db")); err == nil || !strings.Contains(err.Error(), "no such database") {
+		t.Errorf("missing file: err = %v", err)
+	}
+	path := filepath.Join(dir, "g.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := sync(t, s, "https://a.example/feed")
+	if _, _, err := s.Save(ctx, []aggregate.Fetched{{State: aggregate.FetchState{SourceID: src[0].ID},
+		Items: []aggregate.Item{item("a-1", "https://news.example/1", "AI act passes", true, t0)}}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	// Read-only beside a writer that holds the file open, and after it closed.
+	for _, open := range []bool{true, false} {
+		ro, err := OpenReadOnly(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if moves, st, err := ro.PreviewReclassify(ctx, time.Time{}, flip); err != nil || st.Left != 1 || len(moves) != 1 {
+			t.Errorf("preview on a read-only store (writer open %v): %+v %+v %v", open, moves, st, err)
+		}
+		ids, err := ro.FindItems(ctx, "https://news.example/1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ro.SetLabel(ctx, ids, aggregate.Label{}, t0, nil); err == nil {
+			t.Errorf("SetLabel wrote through a read-only store")
+		}
+		if _, err := ro.Reclassify(ctx, time.Time{}, flip, nil); err == nil {
+			t.Errorf("Reclassify wrote through a read-only store")
+		}
+		ro.Close()
+		if open {
+			s.Close()
+		}
+	}
+	s, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if labels, err := s.Labels(ctx); err != nil || len(labels) != 0 {
+		t.Errorf("labels %v %v", labels, err)
+	}
+	if _, err := s.w.Exec(`DELETE FROM schema_migrations WHERE version = 10`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, err := OpenReadOnly(ctx, path); err == nil || !strings.Contains(err.Error(), "010_labels.sql") {
+		t.Errorf("unmigrated file: err = %v", err)
+	}
+}
+
+func TestDataVersionSeesOtherProcesses(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	other, err := Open(ctx, s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	v0, err := s.DataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sync(t, s, "https://a.example/feed")
+	if v, _ := s.DataVersion(ctx); v != v0 {
+		t.Errorf("its own write changed the version: %d -> %d", v0, v)
+	}
+	sync(t, other, "https://b.example/feed")
+	if v, _ := s.DataVersion(ctx); v == v0 {
+		t.Errorf("another connection's write left the version at %d", v)
+	}
+}

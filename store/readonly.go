@@ -1,0 +1,76 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+)
+
+// OpenReadOnly opens the existing database file at path for reading only, for
+// commands that must change nothing (gleaner topic diff, gleaner labels):
+// nothing is created or migrated, and every connection is read-only. It fails
+// when the file is missing, was written by a newer gleaner (ErrNewerSchema), or
+// lacks a migration of this gleaner (running the daemon or gleaner fetch once
+// applies them).
+// Methods that write fail on such a Store.
+func OpenReadOnly(ctx context.Context, file string) (*Store, error) {
+	if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("store: open %s: no such database (gleaner run or gleaner fetch creates it)", file)
+	}
+	q := url.Values{}
+	q.Add("mode", "ro")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "query_only(1)")
+	q.Add("_pragma", "temp_store(MEMORY)")
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: file}).EscapedPath()+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", file, err)
+	}
+	db.SetMaxOpenConns(4)
+	db.SetMaxIdleConns(4)
+	s := &Store{path: file, w: db, r: db}
+	if err := checkSchema(ctx, db, file); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := s.checkMigrated(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// checkMigrated fails unless every embedded migration was applied to the file.
+func (s *Store) checkMigrated(ctx context.Context) error {
+	list, err := migrationList()
+	if err != nil {
+		return err
+	}
+	for _, m := range list {
+		var n int
+		err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations WHERE version = ?", m.version).Scan(&n)
+		if err != nil {
+			return fmt.Errorf("store: open %s: %w", s.path, err)
+		}
+		if n == 0 {
+			return fmt.Errorf("store: open %s: its schema lacks migration %s; run gleaner (run or fetch) once to apply it", s.path, m.name)
+		}
+	}
+	return nil
+}
+
+// DataVersion returns a number that changes when another process has committed
+// a change to the database since the last call: PRAGMA data_version of the
+// writer connection, which its own commits leave as it is. The daemon polls it
+// to follow what commands run beside it write (gleaner label, reclassify).
+func (s *Store) DataVersion(ctx context.Context) (int64, error) {
+	var v int64
+	if err := s.w.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil {
+		return 0, fmt.Errorf("store: data version: %w", err)
+	}
+	return v, nil
+}
