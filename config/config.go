@@ -358,18 +358,23 @@ func ParsePartial(path string, data []byte) (*Config, error) {
 	c, errs, bad := decode(path, data, pos)
 	c.Path = path
 	errs = append(errs, c.validate(pos, bad)...)
-	sort.SliceStable(errs, func(i, j int) bool {
-		if errs[i].Line != errs[j].Line {
-			return errs[i].Line < errs[j].Line
-		}
-		return errs[i].Column < errs[j].Column
-	})
+	sortErrors(errs)
 	c.Warnings = c.warnings(pos)
 	c.resolve()
 	if len(errs) > 0 {
 		return c, errs
 	}
 	return c, nil
+}
+
+// sortErrors puts problems in file order.
+func sortErrors(errs Errors) {
+	sort.SliceStable(errs, func(i, j int) bool {
+		if errs[i].Line != errs[j].Line {
+			return errs[i].Line < errs[j].Line
+		}
+		return errs[i].Column < errs[j].Column
+	})
 }
 
 // resolve fills what is derived from other values: paths relative to the

@@ -21,14 +21,7 @@ import (
 // were reported by the decoder already.
 func (c *Config) validate(pos positions, skip map[string]bool) Errors {
 	var errs Errors
-	add := func(key, format string, args ...any) {
-		for k := key; k != ""; k = parentKey(k) {
-			if skip[k] {
-				return
-			}
-		}
-		errs = append(errs, pos.at(c.Path, key, fmt.Sprintf(format, args...)))
-	}
+	add := adder(c.Path, pos, skip, &errs)
 	if msg := checkListen(c.Listen); msg != "" {
 		add("listen", "%s", msg)
 	}
@@ -144,14 +137,33 @@ func (c *Config) validate(pos positions, skip map[string]bool) Errors {
 			}
 		}
 	}
-	if c.Topic != nil {
-		if _, err := topic.Compile(c.Topic); err != nil {
-			for _, pe := range profileErrors(err) {
-				add(pe.Path, "%s", pe.Msg)
+	c.validateTopic(add)
+	return errs
+}
+
+// adder returns validate's add: it appends the problem at key to *errs,
+// unless key or a key above it is in skip (reported by the decoder already).
+func adder(file string, pos positions, skip map[string]bool, errs *Errors) func(key, format string, args ...any) {
+	return func(key, format string, args ...any) {
+		for k := key; k != ""; k = parentKey(k) {
+			if skip[k] {
+				return
 			}
 		}
+		*errs = append(*errs, pos.at(file, key, fmt.Sprintf(format, args...)))
 	}
-	return errs
+}
+
+// validateTopic checks the [topic] profile, if there is one.
+func (c *Config) validateTopic(add func(key, format string, args ...any)) {
+	if c.Topic == nil {
+		return
+	}
+	if _, err := topic.Compile(c.Topic); err != nil {
+		for _, pe := range profileErrors(err) {
+			add(pe.Path, "%s", pe.Msg)
+		}
+	}
 }
 
 // checkListen returns why addr is not an address gleaner can listen on, or "".

@@ -32,6 +32,12 @@ func TestEveryCommandHasHelp(t *testing.T) {
 			t.Errorf("%s -h: exit %d, output:\n%s", c.name, code, stderr)
 		}
 	}
+	for _, args := range [][]string{{"topic", "diff", "-h"}, {"labels", "export", "-h"}} {
+		code, stdout, stderr := runCLI(t, "", args...)
+		if code != 0 || !strings.Contains(stdout+stderr, "gleaner "+args[0]) || !strings.Contains(stdout+stderr, "-config") {
+			t.Errorf("%v: exit %d, output:\n%s", args, code, stderr)
+		}
+	}
 	if code, out, _ := runCLI(t, "", "-h"); code != 0 || !strings.Contains(out, "gleaner classify") {
 		t.Errorf("gleaner -h: %d %s", code, out)
 	}

@@ -59,8 +59,10 @@ func commands() []command {
 		{"sources", "[add|remove|import|export] ...", "show each source's polling state; add, remove, import, export sources", cmdSources},
 		{"classify", "[-config F]", "classify JSON lines from stdin with the topic filter", cmdClassify},
 		{"eval", "[-config F] FILE.jsonl", "measure the topic filter on a labeled file", cmdEval},
-		{"topic", "show [-config F]", "print the effective topic profile", cmdTopic},
+		{"topic", "show|diff [-config F] ...", "print the effective topic profile; preview a new one's changes", cmdTopic},
 		{"reclassify", "[-config F] [-since 720h]", "re-apply the topic profile to stored items", cmdReclassify},
+		{"label", "URL|ENTRY-ID in|out [-note T]", "take a stored item into the curated feed or out of it", cmdLabel},
+		{"labels", "[export] [-config F]", "list the curator's labels, or export them as JSON lines", cmdLabels},
 		{"export", "[-config F] -out DIR", "write the curated feed's files to DIR for static hosting", cmdExport},
 		{"stories", "[-config F] [-n 20]", "list recent stories grouped from several outlets", cmdStories},
 		{"eval-stories", "[-config F] FILE.jsonl", "measure story grouping on a labeled file", cmdEvalStories},
@@ -161,11 +163,41 @@ func (f *flags) parse(args []string) error {
 	return nil
 }
 
+// parseMixed parses flags that may come before or after the positional
+// arguments ("label URL out -note N" reads as well as "label -note N URL out"),
+// and checks that exactly want positional arguments were given.
+func (f *flags) parseMixed(args []string, want int) ([]string, error) {
+	var pos []string
+	for {
+		if err := f.Parse(args); err != nil {
+			return nil, usageErr(err)
+		}
+		if f.NArg() == 0 {
+			break
+		}
+		pos = append(pos, f.Arg(0))
+		args = f.Args()[1:]
+	}
+	if len(pos) != want {
+		fmt.Fprintf(f.Output(), "%s: want %d argument(s), got %d\n", f.Name(), want, len(pos))
+		f.Usage()
+		return nil, errUsage
+	}
+	return pos, nil
+}
+
 // openApp is how the one-shot commands (fetch, export, reclassify) start: the
 // logger from the flags, the config, and the app, with a context that ends on
 // SIGINT or SIGTERM. tune, if not nil, adjusts the app's options. close
 // releases all of it.
 func (f *flags) openApp(e *env, tune func(*app.Options)) (a *app.App, ctx context.Context, close func(), err error) {
+	return f.openAppAfter(e, nil, tune)
+}
+
+// openAppAfter is openApp that runs check, if not nil, before the app is built
+// (which writes the configured sources to the store): a command that must
+// change nothing when its arguments are wrong checks them there.
+func (f *flags) openAppAfter(e *env, check func(context.Context, *app.Config) error, tune func(*app.Options)) (a *app.App, ctx context.Context, close func(), err error) {
 	log, err := f.logger(e.errOut())
 	if err != nil {
 		return nil, nil, nil, err
@@ -175,6 +207,12 @@ func (f *flags) openApp(e *env, tune func(*app.Options)) (a *app.App, ctx contex
 		return nil, nil, nil, err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	if check != nil {
+		if err := check(ctx, cfg); err != nil {
+			stop()
+			return nil, nil, nil, err
+		}
+	}
 	o := app.Options{Log: log, Version: appVersion()}
 	if tune != nil {
 		tune(&o)

@@ -75,23 +75,7 @@ func sourcesFlags(f *flags, args []string, want int) ([]string, error) {
 		fmt.Fprintf(f.Output(), "%s\n\nFlags:\n", sourcesUsage)
 		f.PrintDefaults()
 	}
-	var pos []string
-	for {
-		if err := f.Parse(args); err != nil {
-			return nil, usageErr(err)
-		}
-		if f.NArg() == 0 {
-			break
-		}
-		pos = append(pos, f.Arg(0))
-		args = f.Args()[1:]
-	}
-	if len(pos) != want {
-		fmt.Fprintf(f.Output(), "%s: want %d argument(s), got %d\n", f.Name(), want, len(pos))
-		f.Usage()
-		return nil, errUsage
-	}
-	return pos, nil
+	return f.parseMixed(args, want)
 }
 
 // readConfig reads and validates the config file to edit.

@@ -9,7 +9,10 @@ import (
 )
 
 func cmdTopic(e *env, args []string) error {
-	f := e.newFlags("topic", "show [-config F]", "Print the effective topic profile (the config's [topic], else the built-in one) in the\nform that can be pasted into gleaner.toml and edited.", true)
+	if len(args) > 0 && args[0] == "diff" {
+		return cmdTopicDiff(e, args[1:])
+	}
+	f := e.newFlags("topic", "show [-config F] | diff NEW.toml", "gleaner topic show: print the effective topic profile (the config's [topic], else the\nbuilt-in one) in the form that can be pasted into gleaner.toml and edited.\ngleaner topic diff NEW.toml: preview what applying another profile would change (see -h).", true)
 	if len(args) == 0 || args[0] != "show" {
 		f.Usage()
 		return errUsage

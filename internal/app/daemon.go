@@ -30,6 +30,7 @@ type DaemonOptions struct {
 	RetentionFirst time.Duration      // first retention run after start
 	RetentionEvery time.Duration      // retention runs after the first
 	Notifier       *sdnotify.Notifier // nil: systemd's, from the environment
+	FollowEvery    time.Duration      // how often to check for other processes' writes
 }
 
 func (o *DaemonOptions) defaults(log *slog.Logger) {
@@ -44,6 +45,9 @@ func (o *DaemonOptions) defaults(log *slog.Logger) {
 	}
 	if o.RetentionEvery <= 0 {
 		o.RetentionEvery = retentionEvery
+	}
+	if o.FollowEvery <= 0 {
+		o.FollowEvery = followEvery
 	}
 	if o.Notifier == nil {
 		o.Notifier = sdnotify.New(log, nil)
@@ -107,8 +111,8 @@ func (d *Daemon) Ready() { d.o.Notifier.Ready(d.r.statusLine()) }
 func (d *Daemon) Stopping() { d.o.Notifier.Stopping() }
 
 // Run does the daemon's background work until ctx ends: it polls, reloads the
-// config when hup delivers or the file changes, applies retention and pings
-// systemd's watchdog. It returns when all of it has stopped, the poller's last
+// config when hup delivers or the file changes, applies retention, follows
+// what other processes write to the database and pings systemd's watchdog. It returns when all of it has stopped, the poller's last
 // save included.
 func (d *Daemon) Run(ctx context.Context, hup <-chan os.Signal) {
 	log := d.Log
@@ -144,6 +148,7 @@ func (d *Daemon) Run(ctx context.Context, hup <-chan os.Signal) {
 	})
 	ret := retention{a: d.App, m: d.m, now: d.o.Now, first: d.o.RetentionFirst, every: d.o.RetentionEvery}
 	wg.Go(func() { ret.run(ctx) })
+	wg.Go(func() { d.follow(ctx) })
 	wg.Go(func() { d.o.Notifier.Watchdog(ctx, d.Store.Ping) })
 	wg.Wait()
 }

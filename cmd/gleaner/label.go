@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/internal/app"
+	"github.com/gleaner/gleaner/store"
+)
+
+func cmdLabel(e *env, args []string) error {
+	f := e.newFlags("label", "URL|ENTRY-ID in|out [-note TEXT] [-config F]", "Take a stored item into the curated feed (in) or out of it (out), whatever the topic\n"+
+		"filter says. The item is named by its link (as its feed gave it, or canonical: every\n"+
+		"source's copy of the article is labelled) or by the entry id the curated feed publishes\n"+
+		"it under. The label wins over the filter, over reclassify and over a new [topic]\n"+
+		"profile, and shows as the entry's reason (\"kept by the curator: NOTE\"). A running\n"+
+		"daemon shows the change within seconds. An unknown link or id changes nothing.", true)
+	note := f.String("note", "", "why, in your words: kept with the label and shown as the reason")
+	pos, err := f.parseMixed(args, 2)
+	if err != nil {
+		return err
+	}
+	ref := pos[0]
+	var l aggregate.Label
+	switch pos[1] {
+	case "in":
+		l.Keep = true
+	case "out":
+	default:
+		fmt.Fprintf(f.Output(), "gleaner label: %q: want in or out\n", pos[1])
+		f.Usage()
+		return errUsage
+	}
+	l.Note = *note
+	var ids []int64
+	find := func(ctx context.Context, cfg *app.Config) error {
+		st, err := store.Open(ctx, cfg.Database)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		ids, err = st.FindItems(ctx, ref)
+		return err
+	}
+	a, ctx, closeApp, err := f.openAppAfter(e, find, nil)
+	if err != nil {
+		return err
+	}
+	defer closeApp()
+	out, err := a.Label(ctx, ids, l)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, l.Reason())
+	for _, it := range out {
+		fmt.Fprintf(e.stdout, "  %-3s -> %-3s  %s  %s\n", inOut(it.Was), inOut(it.Now), it.Title, it.URL)
+	}
+	return nil
+}
+
+func inOut(in bool) string {
+	if in {
+		return "in"
+	}
+	return "out"
+}
