@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/mattn/go-runewidth"
 )
@@ -126,5 +127,45 @@ func assertAligned(t *testing.T, rows []string, col *regexp.Regexp) {
 			t.Errorf("%s starts at column %d, want %d as above:\n%s", col, c, at, strings.Join(rows, "\n"))
 		}
 		at = c
+	}
+}
+
+// TestClassifyLines runs gleaner classify on lines that are not what it
+// wants: each gets an error line that says what is wrong in words (no byte
+// of a broken UTF-8 character), and plain text is classified as a title.
+func TestClassifyLines(t *testing.T) {
+	in := "{\"titel\": \"AI Act passes\"}\n" +
+		"{\"title\": 5}\n" +
+		"{\"title\": \"국회\" 인공지능}\n" +
+		"[1, 2]\n" +
+		"EU AI Act enters into force, the European Commission says\n" +
+		"{\"title\": \"x\"\n"
+	code, out, stderr := runBinary(t, in, "classify")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	want := []string{
+		`"error":"line 1: unknown field \"titel\"; want id, title, summary, content"`,
+		`"error":"line 2: field \"title\": want a string"`,
+		`"error":"line 3: not valid JSON (at byte 20): write an object such as`,
+		`"match":false`, // "[1, 2]" is text, not an object
+		`"match":true`,
+		`"error":"line 6: not valid JSON: the object is not closed"`,
+	}
+	if code != 1 || len(lines) != len(want) || !strings.Contains(stderr, "4 input line(s) could not be classified") {
+		t.Fatalf("exit %d\n%s%s", code, out, stderr)
+	}
+	for i, w := range want {
+		if !strings.Contains(lines[i], w) {
+			t.Errorf("line %d: %s\nwant %s", i+1, lines[i], w)
+		}
+		if strings.ContainsRune(lines[i], utf8.RuneError) {
+			t.Errorf("line %d has a broken character: %s", i+1, lines[i])
+		}
+	}
+}
+
+func TestEvalWithoutFile(t *testing.T) {
+	code, _, stderr := runBinary(t, "", "eval")
+	if code != 2 || !strings.Contains(stderr, "give one labeled file") || !strings.Contains(stderr, "gleaner eval testdata/topic/dev.jsonl") {
+		t.Errorf("eval: exit %d\n%s", code, stderr)
 	}
 }

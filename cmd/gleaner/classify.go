@@ -4,22 +4,30 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/gleaner/gleaner/aggregate"
 	"github.com/gleaner/gleaner/aggregate/topic"
 	"github.com/gleaner/gleaner/internal/app"
 )
 
-// classifyIn is one line of `gleaner classify` input.
+// classifyIn is one line of `gleaner classify` input. Lang and Label are
+// read and ignored, so that a labeled file for gleaner eval classifies too.
 type classifyIn struct {
 	ID      string `json:"id"`
 	Title   string `json:"title"`
 	Summary string `json:"summary"`
 	Content string `json:"content"`
+	Lang    string `json:"lang"`
+	Label   *bool  `json:"label"`
 }
+
+// classifyFields are the fields a classify line is read from, for messages.
+const classifyFields = "id, title, summary, content"
 
 // classifyOut is one line of `gleaner classify` output. The first four fields are
 // the stable contract.
@@ -34,7 +42,7 @@ type classifyOut struct {
 }
 
 func cmdClassify(e *env, args []string) error {
-	f := e.newFlags("classify", "[-config F]", "Read JSON lines {\"id\",\"title\",\"summary\",\"content\"} from stdin and write one line\n{\"id\",\"match\",\"score\",\"reasons\",\"facets\",\"lang\"} per input, in order. Uses the config's\n[topic] profile when -config names a file that has one, else the built-in profile.", true)
+	f := e.newFlags("classify", "[-config F]", "Read JSON lines {\"id\",\"title\",\"summary\",\"content\"} from stdin and write one line\n{\"id\",\"match\",\"score\",\"reasons\",\"facets\",\"lang\"} per input, in order. A line that is not a JSON\nobject (does not start with \"{\") is taken as a title. Uses the config's [topic] profile\nwhen -config names a file that has one, else the built-in profile.", true)
 	explicit := hasFlag(args, "config")
 	if err := f.parse(args); err != nil {
 		return err
@@ -73,10 +81,10 @@ func classifyLines(c aggregate.Classifier, in io.Reader, out io.Writer) error {
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		var in classifyIn
 		var o classifyOut
-		if err := json.Unmarshal(line, &in); err != nil {
-			o.Error = fmt.Sprintf("line %d: not a JSON object: %v", n, err)
+		in, err := readClassifyLine(line)
+		if err != nil {
+			o.ID, o.Error = in.ID, fmt.Sprintf("line %d: %v", n, err)
 		} else if in.Title == "" && in.Summary == "" && in.Content == "" {
 			o.ID, o.Error = in.ID, fmt.Sprintf("line %d: no text: give at least one of title, summary, content", n)
 		} else {
@@ -118,4 +126,40 @@ func hasFlag(args []string, name string) bool {
 		}
 	}
 	return false
+}
+
+// readClassifyLine reads one line of input: a JSON object with the fields of
+// classifyIn, or, when the line does not start with "{", plain text taken as
+// a title. Errors name what is wrong in words (encoding/json quotes the
+// offending byte, which is garbage in the middle of a UTF-8 character).
+func readClassifyLine(line []byte) (classifyIn, error) {
+	var in classifyIn
+	trimmed := bytes.TrimSpace(line)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		in.Title = string(trimmed)
+		return in, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(&in)
+	if err == nil && dec.More() {
+		err = errors.New("more after the object")
+	}
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return in, nil
+	case errors.As(err, &se):
+		return in, fmt.Errorf("not valid JSON (at byte %d): write an object such as {\"id\": \"1\", \"title\": \"...\"}, or plain text for a title", se.Offset)
+	case errors.As(err, &te) && te.Field != "":
+		return in, fmt.Errorf("field %q: want a string", te.Field)
+	case errors.As(err, &te):
+		return in, errors.New("not a JSON object")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return in, errors.New("not valid JSON: the object is not closed")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return in, fmt.Errorf("unknown field %s; want %s", strings.TrimPrefix(err.Error(), "json: unknown field "), classifyFields)
+	}
+	return in, fmt.Errorf("not valid JSON: %w", err)
 }

@@ -52,7 +52,7 @@ func TestClassifyContract(t *testing.T) {
 
 {"id":"c","title":"고병원성 AI 확산에 방역 강화","summary":"농식품부는 조류인플루엔자 확산을 막기 위해 이동을 제한했다."}
 {"id":"d"}
-not json
+국회, 인공지능 기본법 제정안 통과
 {"id":"e","summary":"<p>The EU <b>AI Act</b> enters into force, the European Commission said, setting rules for AI developers.</p>"}
 `
 	code, out, stderr := runCLI(t, in, "classify")
@@ -68,7 +68,7 @@ not json
 		id    string
 		match bool
 		err   string
-	}{{"a", true, ""}, {"b", false, ""}, {"c", false, ""}, {"d", false, "line 5: no text"}, {"", false, "line 6: not a JSON object"}, {"e", true, ""}}
+	}{{"a", true, ""}, {"b", false, ""}, {"c", false, ""}, {"d", false, "line 5: no text"}, {"", true, ""}, {"e", true, ""}}
 	for i, w := range want {
 		var o map[string]any
 		if err := json.Unmarshal([]byte(lines[i]), &o); err != nil {

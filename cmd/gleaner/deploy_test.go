@@ -181,3 +181,36 @@ func TestDockerfile(t *testing.T) {
 		}
 	}
 }
+
+// TestDeployDocs: every file of the repository that the deployment files name
+// exists (the unit points to deploy/README.md), and that page covers what an
+// operator needs: install, configure, logs, upgrade.
+func TestDeployDocs(t *testing.T) {
+	root := filepath.Join("..", "..")
+	ref := regexp.MustCompile(`\bdeploy/[\w.-]+\.(?:md|toml|service)\b`)
+	for _, f := range []string{"deploy/gleaner.service", "deploy/gleaner.example.toml", "deploy/README.md", "Makefile", "Dockerfile", "README.md"} {
+		b, err := os.ReadFile(filepath.Join(root, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range ref.FindAllString(string(b), -1) {
+			if _, err := os.Stat(filepath.Join(root, name)); err != nil {
+				t.Errorf("%s names %s: %v", f, name, err)
+			}
+		}
+	}
+	doc, err := os.ReadFile(filepath.Join(root, "deploy", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range []string{"## Install", "## Configure", "## Logs", "## Upgrade"} {
+		if !strings.Contains(string(doc), "\n"+h+"\n") {
+			t.Errorf("deploy/README.md has no %q section", h)
+		}
+	}
+	for _, m := range regexp.MustCompile(`\]\(([^)#:]+)\)`).FindAllStringSubmatch(string(doc), -1) {
+		if _, err := os.Stat(filepath.Join(root, "deploy", m[1])); err != nil {
+			t.Errorf("deploy/README.md links to %s: %v", m[1], err)
+		}
+	}
+}

@@ -14,6 +14,9 @@ func cmdEval(e *env, args []string) error {
 		return usageErr(err)
 	}
 	if f.NArg() != 1 {
+		fmt.Fprintf(e.stderr, "gleaner eval: give one labeled file to measure the topic filter on (got %d): JSON lines\n"+
+			"such as {\"id\": \"1\", \"title\": \"...\", \"lang\": \"ko\", \"label\": true}; the repository has one:\n"+
+			"  gleaner eval testdata/topic/dev.jsonl\n\n", f.NArg())
 		f.Usage()
 		return errUsage
 	}
