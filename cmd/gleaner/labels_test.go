@@ -16,6 +16,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/gleaner/gleaner/aggregate/topic"
+	"github.com/gleaner/gleaner/internal/app"
 	"github.com/gleaner/gleaner/internal/samples"
 )
 
@@ -254,4 +255,43 @@ func fileSums(t *testing.T, paths ...string) [sha256.Size]byte {
 	var sum [sha256.Size]byte
 	copy(sum[:], h.Sum(nil))
 	return sum
+}
+
+// TestDaemonFollowsLabels runs the daemon in this process (so that make race
+// sees its goroutines) while gleaner label writes from another connection: the
+// daemon notices, rebuilds its story index and refreshes the curated feed.
+func TestDaemonFollowsLabels(t *testing.T) {
+	site := newFeedSite(t, 6)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "gleaner.toml")
+	addr := listenAddr(t)
+	writeConfigFile(t, cfg, fmt.Sprintf("listen = %q\ndatabase = \"g.db\"\n[poll]\ninterval = \"10m\"\n[[source]]\nname = \"one\"\nurl = %q\n", addr, site.url(1)))
+	clk := &fakeClock{t: time.Now()}
+	p, stop := inProcess(t, cfg, clk, func(o *app.DaemonOptions) { o.FollowEvery = 50 * time.Millisecond })
+	atom := func() string {
+		_, body := httpGet("http://" + addr + "/feed.atom")
+		return body
+	}
+	eventually(t, p, 30*time.Second, "the curated feed", func() bool {
+		clk.Add(5 * time.Second) // first polls are spread over up to 10s of the clock
+		return strings.Contains(atom(), itemTitle(1, 3))
+	})
+	bakery := fmt.Sprintf("%s/item/1/%d", site.URL, 1)
+	for _, step := range []struct {
+		verb string
+		in   bool
+	}{{"in", true}, {"out", false}, {"in", true}} {
+		if code, _, stderr := runCLI(t, "", "label", "-config", cfg, bakery, step.verb); code != 0 {
+			t.Fatalf("label %s: %d %s", step.verb, code, stderr)
+		}
+		eventually(t, p, 20*time.Second, "label "+step.verb+" to show", func() bool {
+			return strings.Contains(atom(), itemTitle(1, 1)) == step.in
+		})
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if n := countLines(p.log.String(), "database changed by another process"); n < 3 {
+		t.Errorf("%d refreshes after other processes' writes, want at least 3; log:\n%s", n, p.log)
+	}
 }
