@@ -18,6 +18,7 @@ func cmdFetch(e *env, args []string) error {
 	}
 	obs := &fetchProgress{}
 	a, ctx, closeApp, err := f.openApp(e, func(o *app.Options) {
+		o.Lock = "fetch" // a daemon on the same database polls the same sources
 		o.Observer = obs
 		// Each source's outcome is in the table: the poller's own lines about
 		// failing sources would say it twice.

@@ -55,6 +55,9 @@ func runDaemon(ctx context.Context, path string, log *slog.Logger, hup <-chan os
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	if err := d.SetAddress(ln.Addr().String()); err != nil {
+		log.Warn("lock file: record the address", "error", err)
+	}
 	log.Info("gleaner started", "version", appVersion(), "listen", ln.Addr().String(), "config", cfg.Path,
 		"database", cfg.Database, "sources", len(cfg.Sources))
 

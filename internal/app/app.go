@@ -10,6 +10,7 @@ package app
 import (
 	"cmp"
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -30,7 +31,8 @@ type App struct {
 	Poller  *aggregate.Poller
 	Publish *publish.Handler
 
-	o Options
+	o    Options
+	lock *dbLock // held for the App's life when Options.Lock is set
 
 	// mu guards the parts a reload replaces.
 	mu      sync.Mutex
@@ -60,6 +62,10 @@ type Options struct {
 	// PollLog is the poller's logger, nil for Log. gleaner fetch, which
 	// prints every source's outcome itself, gives one that keeps only errors.
 	PollLog *slog.Logger
+	// Lock, if set, is the command ("run", "fetch") that polls the database:
+	// New takes the database's lock for it, and refuses with ErrDatabaseInUse,
+	// naming the holder, when another gleaner holds it.
+	Lock string
 }
 
 // New opens the store and builds the poller and the publisher for cfg. Close
@@ -72,11 +78,19 @@ func New(ctx context.Context, cfg *Config, o Options) (*App, error) {
 		o.Version = "dev"
 	}
 	gctune.Apply(cfg.MemoryLimit.N())
+	var lock *dbLock
+	if o.Lock != "" {
+		var err error
+		if lock, err = lockDatabase(cfg.Database, o.Lock); err != nil {
+			return nil, err
+		}
+	}
 	st, err := store.Open(ctx, cfg.Database)
 	if err != nil {
+		lock.release()
 		return nil, err
 	}
-	a := &App{Log: o.Log, Store: st, o: o, cfg: cfg}
+	a := &App{Log: o.Log, Store: st, o: o, cfg: cfg, lock: lock}
 	a.Client = NewHTTPClient(cfg.Config)
 	a.Publish = publish.New(PublishOptions(cfg.Config), countingLister{st, a}, st, a.Log)
 	a.announce.Store(a.announcerFor(cfg))
@@ -236,8 +250,12 @@ func (a *App) Close() error {
 	if an := a.announce.Load(); an != nil {
 		an.close()
 	}
-	return a.Store.Close()
+	return errors.Join(a.Store.Close(), a.lock.release())
 }
+
+// SetAddress records, in the database's lock, the address the App serves on,
+// so that a gleaner refused beside it can say where it is.
+func (a *App) SetAddress(addr string) error { return a.lock.setAddress(addr) }
 
 // Curated is the number of entries of the default curated feed at its last
 // refresh.

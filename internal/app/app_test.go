@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -89,4 +90,34 @@ func TestNewWithoutStories(t *testing.T) {
 	if g := a.Grouper(); g != nil {
 		t.Errorf("Grouper() = %#v with stories off, want nil", g)
 	}
+}
+
+// TestLockRefusesASecondPoller opens the same database twice for polling: the
+// second is refused with the first's pid, and gets the lock once the first
+// closes. Apps that only read (no Lock) open beside it.
+func TestLockRefusesASecondPoller(t *testing.T) {
+	cfg := sampleConfig(t, "")
+	ctx := context.Background()
+	a, err := New(ctx, cfg, Options{Lock: "run"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SetAddress("127.0.0.1:8080"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = New(ctx, cfg, Options{Lock: "fetch"})
+	if !errors.Is(err, ErrDatabaseInUse) || !strings.Contains(err.Error(), fmt.Sprintf("gleaner run (pid %d, serving 127.0.0.1:8080", os.Getpid())) {
+		t.Fatalf("second poller: %v", err)
+	}
+	reader, err := New(ctx, cfg, Options{})
+	if err != nil {
+		t.Fatalf("an App without the lock beside the poller: %v", err)
+	}
+	reader.Close()
+	a.Close()
+	b, err := New(ctx, cfg, Options{Lock: "fetch"})
+	if err != nil {
+		t.Fatalf("after the first closed: %v", err)
+	}
+	b.Close()
 }

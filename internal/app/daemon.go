@@ -83,7 +83,7 @@ func NewDaemon(ctx context.Context, path string, log *slog.Logger, o DaemonOptio
 	}
 	logWarnings(log, cfg)
 	m := newMetrics(o.Version)
-	a, err := New(ctx, cfg, Options{Log: log, Version: o.Version, Observer: roundStatus{m, o.Notifier}, Now: o.Now, PreloadStories: true})
+	a, err := New(ctx, cfg, Options{Log: log, Version: o.Version, Observer: roundStatus{m, o.Notifier}, Now: o.Now, PreloadStories: true, Lock: "run"})
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,117 @@
+package app
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/gleaner/gleaner/internal/flock"
+)
+
+// ErrDatabaseInUse is returned by New with Options.Lock set when another
+// gleaner holds the database's lock.
+var ErrDatabaseInUse = errors.New("database in use by another gleaner")
+
+// dbLock is the lock a gleaner that polls holds on its database for its life:
+// an flock on DATABASE.lock, beside the database, which the kernel releases
+// when the process ends however it ends (kill -9 included). Two daemons on one
+// database would poll every source twice; a gleaner fetch beside a daemon
+// would too. The file says who holds it, for the refusal's message.
+type dbLock struct {
+	f       *os.File
+	command string
+	started time.Time
+}
+
+// lockDatabase takes the lock of database db for command ("run", "fetch"), or
+// says who holds it. Where flock is not available, it takes nothing.
+func lockDatabase(db, command string) (*dbLock, error) {
+	path := db + ".lock"
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("lock database: %w", err)
+	}
+	switch err := flock.TryLock(f); {
+	case errors.Is(err, flock.ErrLocked):
+		holder, _ := io.ReadAll(f)
+		f.Close()
+		return nil, fmt.Errorf("%w: %s is in use by %s; one gleaner polls a database at a time "+
+			"(gleaner sources, stories and export work beside it): stop that one first, or give this one another database",
+			ErrDatabaseInUse, db, describeHolder(holder))
+	case errors.Is(err, flock.ErrUnsupported):
+		f.Close()
+		return nil, nil
+	case err != nil:
+		f.Close()
+		return nil, fmt.Errorf("lock database: %w", err)
+	}
+	l := &dbLock{f: f, command: command, started: time.Now()}
+	if err := l.write(""); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("lock database: %w", err)
+	}
+	return l, nil
+}
+
+// write replaces the lock file's content with who holds it.
+func (l *dbLock) write(addr string) error {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "pid=%d\ncommand=gleaner %s\nstarted=%s\n", os.Getpid(), l.command, l.started.UTC().Format(time.RFC3339))
+	if addr != "" {
+		fmt.Fprintf(&b, "address=%s\n", addr)
+	}
+	if err := l.f.Truncate(0); err != nil {
+		return err
+	}
+	_, err := l.f.WriteAt(b.Bytes(), 0)
+	return err
+}
+
+// setAddress records the address the holder serves on.
+func (l *dbLock) setAddress(addr string) error {
+	if l == nil {
+		return nil
+	}
+	return l.write(addr)
+}
+
+// release gives the lock up. The file stays: removing it could remove the one
+// a new holder has just opened.
+func (l *dbLock) release() error {
+	if l == nil {
+		return nil
+	}
+	return l.f.Close()
+}
+
+// describeHolder reads a lock file's content: "gleaner run (pid 1234, serving
+// 127.0.0.1:8080, since 2026-03-03T10:00:00Z)".
+func describeHolder(content []byte) string {
+	kv := map[string]string{}
+	sc := bufio.NewScanner(bytes.NewReader(content))
+	for sc.Scan() {
+		if k, v, ok := strings.Cut(sc.Text(), "="); ok {
+			kv[k] = v
+		}
+	}
+	if kv["pid"] == "" {
+		return "another gleaner (starting: it has not said who it is yet)"
+	}
+	cmd := kv["command"]
+	if cmd == "" {
+		cmd = "another gleaner"
+	}
+	parts := []string{"pid " + kv["pid"]}
+	if a := kv["address"]; a != "" {
+		parts = append(parts, "serving "+a)
+	}
+	if s := kv["started"]; s != "" {
+		parts = append(parts, "since "+s)
+	}
+	return cmd + " (" + strings.Join(parts, ", ") + ")"
+}
