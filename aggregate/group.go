@@ -14,9 +14,10 @@ import (
 // story window. The index is rebuilt from the store's recent curated items
 // (Load, on first use with WithLoader) and pruned as time passes.
 type StoryGrouper struct {
-	ix  *story.Index
-	cfg story.Config
-	now func() time.Time
+	ix   *story.Index
+	cfg  story.Config
+	now  func() time.Time
+	sigs signatures
 
 	mu        sync.Mutex
 	lastPrune time.Time
@@ -102,8 +103,37 @@ func (g *StoryGrouper) Load(items []Item) {
 // Prepare computes its signature ahead of Find and Add. The poller calls it on
 // its workers, in parallel, so that the writer goroutine only does look-ups.
 func (g *StoryGrouper) Prepare(it *Item) {
-	sig := g.ix.Sign(storyDoc(it))
-	it.storySig = &sig
+	it.storySig = g.sigs.sign(g.ix, storyDoc(it))
+}
+
+// signatures remembers the signatures of the texts signed last: copies of one
+// wire story, which many outlets carry word for word, are signed once, and
+// share their features in the index. A signature depends on the title and
+// summary alone (TestSignReadsTextOnly), and the index's lexicon.
+type signatures struct {
+	mu sync.Mutex
+	m  map[[2]string]*story.Signature
+}
+
+// maxSignatures bounds the texts remembered; past it, they are forgotten at once.
+const maxSignatures = 8192
+
+func (s *signatures) sign(ix *story.Index, d story.Doc) *story.Signature {
+	key := [2]string{d.Title, d.Summary}
+	s.mu.Lock()
+	sig, ok := s.m[key]
+	s.mu.Unlock()
+	if ok {
+		return sig
+	}
+	v := ix.Sign(d)
+	s.mu.Lock()
+	if s.m == nil || len(s.m) >= maxSignatures {
+		s.m = make(map[[2]string]*story.Signature)
+	}
+	s.m[key] = &v
+	s.mu.Unlock()
+	return &v
 }
 
 func (g *StoryGrouper) signature(it *Item) story.Signature {

@@ -3,6 +3,7 @@ package aggregate
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -197,5 +198,29 @@ func TestAssignGroupsAsOneAtATime(t *testing.T) {
 	g.Added(needs)
 	if g.Len() != before+len(items)-1 {
 		t.Errorf("Added indexed %d items, want %d", g.Len()-before, len(items)-1)
+	}
+}
+
+// TestSignReadsTextOnly guards what the grouper's cache of signatures assumes:
+// two items with the same title and summary have the same signature, whatever
+// their ids and dates. Should signing come to read more of an item, the cache
+// must key on it too.
+func TestSignReadsTextOnly(t *testing.T) {
+	at := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	g := NewStoryGrouper(story.DefaultConfig())
+	for _, it := range groupItems(20, at) {
+		a := g.ix.Sign(storyDoc(&it))
+		other := it
+		other.ID, other.Published = it.ID+1000, at.Add(-30*time.Hour)
+		if b := g.ix.Sign(storyDoc(&other)); !reflect.DeepEqual(a, b) {
+			t.Fatalf("item %d: the signature changed with the id or date", it.ID)
+		}
+	}
+	x, y := groupItems(1, at)[0], groupItems(1, at)[0]
+	y.ID = 77
+	g.Prepare(&x)
+	g.Prepare(&y)
+	if x.storySig != y.storySig {
+		t.Errorf("the same text was signed twice")
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/aggregate/story"
 	"github.com/gleaner/gleaner/bench/feeds"
 )
 
@@ -179,6 +180,104 @@ func BenchmarkFindItems1M(b *testing.B) {
 			for b.Loop() {
 				if ids, err := s.FindItems(ctx, link); err != nil || len(ids) == 0 {
 					b.Fatalf("%v %v", ids, err)
+				}
+			}
+		})
+	}
+}
+
+// oneStory is a Grouper that puts every item into one story: the first one
+// saved starts it.
+type oneStory struct{ id int64 }
+
+func (g *oneStory) Assign(needs []aggregate.StoryNeed) {
+	for i := range needs {
+		if g.id != 0 {
+			needs[i].Choice = story.Choice{Story: g.id, Similarity: 0.5}
+		} else {
+			needs[i].Choice = story.Choice{Group: 1, Similarity: 1}
+		}
+	}
+}
+
+func (g *oneStory) Added(needs []aggregate.StoryNeed) {
+	for _, n := range needs {
+		if g.id == 0 {
+			g.id = n.Item.StoryID
+		}
+	}
+}
+
+// storyOf fills a new store with one story of size members from 1,000
+// sources, in two languages, each published a second after the one before,
+// and returns the store, the grouper that joins it and the sources' states.
+func storyOf(b *testing.B, size int) (*Store, *oneStory, []aggregate.FetchState) {
+	b.Helper()
+	s, states := benchStore(b, b.TempDir(), 1000)
+	g := &oneStory{}
+	base := time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC)
+	for start := 0; start < size; start += 2000 {
+		var batch []aggregate.Fetched
+		for i := start; i < min(size, start+2000); i++ {
+			if i%50 == 0 || len(batch) == 0 {
+				batch = append(batch, aggregate.Fetched{State: states[(i/50)%len(states)]})
+			}
+			f := &batch[len(batch)-1]
+			f.Items = append(f.Items, joinItem(i, base))
+		}
+		if _, _, err := s.Save(context.Background(), batch, g); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return s, g, states
+}
+
+// joinItem is report i of the benchmark's story, published i seconds after base.
+func joinItem(i int, base time.Time) aggregate.Item {
+	lang := "ko"
+	if i%3 == 0 {
+		lang = "en"
+	}
+	key := fmt.Sprintf("report-%d", i)
+	return aggregate.Item{Key: key, GUID: key, URL: "https://news.example/" + key, Title: "AI basic act: report " + strconv.Itoa(i),
+		Summary: "The National Assembly passed the AI basic act.", Lang: lang, Published: base.Add(time.Duration(i) * time.Second),
+		FirstSeen: base.Add(time.Hour), Fresh: true,
+		Verdict: aggregate.Verdict{Match: true, Score: 6, Facets: []string{"law"}, Reasons: []string{"title: AI basic act"}}}
+}
+
+// BenchmarkJoin saves one new report of a story of 10, 1,000 and 10,000
+// members, as a poll that brings one does: a join must cost the same however
+// many members the story has (the story is brought up to date from its row and
+// the members tied with its lead, never from all of them). curated lists the
+// curated feed with that story in it, as a Refresh does.
+func BenchmarkJoin(b *testing.B) {
+	for _, size := range []int{10, 1000, 10000} {
+		b.Run(fmt.Sprintf("size=%d", size), func(b *testing.B) {
+			s, g, states := storyOf(b, size)
+			base := time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC)
+			n := size
+			c0 := cpuTime()
+			for b.Loop() {
+				batch := []aggregate.Fetched{{State: states[n%len(states)], Items: []aggregate.Item{joinItem(n, base)}}}
+				if _, _, err := s.Save(context.Background(), batch, g); err != nil {
+					b.Fatal(err)
+				}
+				n++
+			}
+			b.ReportMetric(float64((cpuTime()-c0).Nanoseconds())/float64(n-size), "cpu-ns/join")
+			var members int
+			if err := s.r.QueryRow("SELECT members FROM stories WHERE id = ?", g.id).Scan(&members); err != nil || members != n {
+				b.Fatalf("the story has %d members (%v), want %d", members, err, n)
+			}
+		})
+	}
+	for _, size := range []int{10, 1000, 10000} {
+		b.Run(fmt.Sprintf("curated/size=%d", size), func(b *testing.B) {
+			s, _, _ := storyOf(b, size)
+			for b.Loop() {
+				entries, err := s.Curated(context.Background(), aggregate.Query{Limit: 100, MaxRelated: 10})
+				if err != nil || len(entries) != 1 || len(entries[0].Also) != min(10, size-1) || entries[0].Reports != size {
+					b.Fatalf("curated: %v, %+v", err, entries)
 				}
 			}
 		})

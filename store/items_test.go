@@ -427,3 +427,23 @@ func TestBoundedEntryAndStoryPage(t *testing.T) {
 		t.Errorf("recent stories: %v %+v", err, recent)
 	}
 }
+
+// A report of an article another source already carries joins its story, with
+// the grouper too, whatever the grouper would say of its text.
+func TestSameURLJoinsWithGrouper(t *testing.T) {
+	ctx := context.Background()
+	s, save := groupedStore(t)
+	first := item("a1", "https://news.example/x", "summit: leaders meet", true, t0)
+	save(0, first, item("a2", "https://news.example/y", "budget: passes", true, t0))
+	again := item("b1", "https://news.example/x", "budget: a different title", true, t0.Add(time.Minute))
+	save(1, again)
+	e, err := s.Curated(ctx, aggregate.Query{Limit: 10, MaxRelated: 10})
+	if err != nil || len(e) != 2 {
+		t.Fatalf("curated: %v, %d entries, want 2", err, len(e))
+	}
+	for _, en := range e {
+		if en.Item.URL == "https://news.example/x" && (len(en.Also) != 1 || en.Also[0].Outlet.Name != "S1" || en.Also[0].Similarity != 1) {
+			t.Errorf("the same article from another source: %+v", en.Also)
+		}
+	}
+}

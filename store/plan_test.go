@@ -36,6 +36,7 @@ func TestQueriesUseIndexes(t *testing.T) {
 		args               []any
 	}{
 		{"by URL", byURLQuery, "items_url", []any{1, 1}},
+		{"by URLs", urlStoriesQuery, "items_url", []any{"[1,2,3,0]"}},
 		{"story members", storyMembersQuery, "items_story", []any{1}},
 		{"story ties", storyTiesQuery, "items_story", []any{1, `["en","ko"]`, 0}},
 		{"first members", firstMembersQuery, "items_story", []any{"[1,2,3]", 11}},

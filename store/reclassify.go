@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -194,24 +193,26 @@ func (s *Store) reclassifyItems(ctx context.Context, since time.Time, after int6
 }
 
 // urlStories sets the URLStory of each need: the story of another stored item
-// with its URL.
+// with its URL, looked up for all of them in one query.
 func urlStories(ctx context.Context, db interface {
-	PrepareContext(context.Context, string) (*sql.Stmt, error)
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
 }, needs []aggregate.StoryNeed) error {
-	q, err := db.PrepareContext(ctx, byURLQuery)
+	pairs := make([]int64, 0, 2*len(needs))
+	for i := range needs {
+		pairs = append(pairs, urlHash(needs[i].Item.URL), needs[i].Item.ID)
+	}
+	rows, err := db.QueryContext(ctx, urlStoriesQuery, string(intsJSON(pairs)))
 	if err != nil {
 		return err
 	}
-	defer q.Close()
-	for i := range needs {
-		it := needs[i].Item
-		if it.URL == "" {
-			continue
-		}
-		err := q.QueryRowContext(ctx, urlHash(it.URL), it.ID).Scan(&needs[i].URLStory)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	defer rows.Close()
+	for rows.Next() {
+		var i int
+		var id int64
+		if err := rows.Scan(&i, &id); err != nil {
 			return err
 		}
+		needs[i/2].URLStory = id
 	}
-	return nil
+	return rows.Err()
 }

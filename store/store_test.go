@@ -299,17 +299,23 @@ func (g *fakeGrouper) Added(needs []aggregate.StoryNeed) {
 	}
 }
 
-func TestStoriesGrowWithStableIDs(t *testing.T) {
-	ctx := context.Background()
+// groupedStore opens a store of three sources and returns it with a save of
+// one poll of source i through a fakeGrouper.
+func groupedStore(t *testing.T) (*Store, func(i int, items ...aggregate.Item)) {
 	s := openTest(t)
 	src := sync(t, s, "https://a.example/feed", "https://b.example/feed", "https://c.example/feed")
 	g := &fakeGrouper{by: map[string]int64{}}
-	save := func(i int, items ...aggregate.Item) {
+	return s, func(i int, items ...aggregate.Item) {
 		t.Helper()
-		if _, _, err := s.Save(ctx, []aggregate.Fetched{{State: aggregate.FetchState{SourceID: src[i].ID}, Items: items}}, g); err != nil {
+		if _, _, err := s.Save(context.Background(), []aggregate.Fetched{{State: aggregate.FetchState{SourceID: src[i].ID}, Items: items}}, g); err != nil {
 			t.Fatal(err)
 		}
 	}
+}
+
+func TestStoriesGrowWithStableIDs(t *testing.T) {
+	ctx := context.Background()
+	s, save := groupedStore(t)
 	first := item("b1", "https://b/1", "summit: leaders meet", true, t0.Add(-time.Hour))
 	first.FirstSeen = t0
 	save(1, first)

@@ -68,7 +68,12 @@ func (t *storyTx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 // and 005) serve them: a bound story_id = ? does not imply it.
 // TestQueriesUseIndexes checks each plan.
 const (
-	byURLQuery        = `SELECT story_id FROM items WHERE url_hash = ? AND story_id != 0 AND id != ? LIMIT 1`
+	byURLQuery = `SELECT story_id FROM items WHERE url_hash = ? AND story_id != 0 AND id != ? LIMIT 1`
+	// The same for many: ?1 is a JSON array of url hash and item id pairs;
+	// each row is the pair's index (of its url hash) and the story found.
+	urlStoriesQuery = `SELECT j.key, (SELECT i.story_id FROM items i WHERE i.url_hash = j.value AND i.story_id != 0
+			AND i.id != json_extract(?1, '$[' || (j.key + 1) || ']') LIMIT 1) AS story
+		FROM json_each(?1) j WHERE j.key % 2 = 0 AND j.value != 0 AND story IS NOT NULL`
 	memberColumns     = `i.id, i.source_id, i.published, i.first_seen, i.lang, i.facets, i.match, i.fresh, s.rank`
 	storyMembersQuery = `SELECT ` + memberColumns + ` FROM items i JOIN sources s ON s.id = i.source_id
 		WHERE i.story_id = ? AND i.story_id != 0`

@@ -196,3 +196,41 @@ func BenchmarkRender(b *testing.B) {
 		b.SetBytes(int64(len(body)))
 	}
 }
+
+// TestFarmCarriesOneStory checks that every AI-policy item of a farm reports
+// one event, within hours of each other.
+func TestFarmCarriesOneStory(t *testing.T) {
+	c := NewFarm(50, base)
+	titles := map[string]bool{}
+	var first, last time.Time
+	ai := 0
+	for i := range 50 {
+		for _, it := range c.Items(i, 0) {
+			if first.IsZero() || it.Published.Before(first) {
+				first = it.Published
+			}
+			last = latestOf(last, it.Published)
+			if it.AIPolicy {
+				ai++
+				titles[it.Title] = true
+			}
+		}
+	}
+	if ai < 50*ItemsPerFeed/8 || ai > 50*ItemsPerFeed/3 {
+		t.Errorf("%d AI-policy items of %d, want about one in five", ai, 50*ItemsPerFeed)
+	}
+	// One event, in the six Korean and five English ways of titling it.
+	if len(titles) < 2 || len(titles) > 11 {
+		t.Errorf("%d distinct titles, want the wordings of one event in two languages", len(titles))
+	}
+	if span := last.Sub(first); span > 6*time.Hour {
+		t.Errorf("the items span %s, want a few hours", span)
+	}
+}
+
+func latestOf(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}

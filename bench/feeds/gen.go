@@ -74,6 +74,7 @@ type Corpus struct {
 	// numbered from hourFirst[h]; past the table, eventRate an hour.
 	hourEvents, hourFirst []int
 	eventRate             int
+	farm                  bool // every AI-policy item reports one event (see NewFarm)
 }
 
 // New returns a corpus of n outlets whose newest items (before any Advance)
@@ -103,6 +104,20 @@ func New(n int, base time.Time) *Corpus {
 		first += e
 	}
 	c.eventRate = max(1, first/max(1, len(items)))
+	return c
+}
+
+// NewFarm returns a corpus of n outlets that all carry one story: every AI-policy
+// item (about one in five, as in New) reports the same event, in its outlet's own
+// words and language, and each outlet's items are one to three minutes apart, so
+// that the reports of each language make one story of thousands of members. It is
+// what a farm of feeds syndicating one big story looks like to gleaner.
+func NewFarm(n int, base time.Time) *Corpus {
+	c := New(n, base)
+	c.farm = true
+	for i := range c.outlets {
+		c.outlets[i].Interval = time.Duration(1+i%3) * time.Minute
+	}
 	return c
 }
 
@@ -249,6 +264,9 @@ func (c *Corpus) compose(r *rand.Rand, o Outlet, k int, published time.Time) Ite
 // eventAt picks the AI-policy event an item published at t reports: one of
 // those of the few hours before t, as news follows events.
 func (c *Corpus) eventAt(r *rand.Rand, t time.Time) int {
+	if c.farm {
+		return 0
+	}
 	h := max(0, int(c.base.Sub(t)/time.Hour)+r.IntN(4))
 	if h < len(c.hourEvents) {
 		return c.hourFirst[h] + r.IntN(c.hourEvents[h])

@@ -118,6 +118,14 @@ func gleanerChild(ctx context.Context, args childArgs) error {
 	sc := bufio.NewScanner(os.Stdin)
 	for sc.Scan() {
 		name := strings.TrimSpace(sc.Text())
+		if name == "stories" {
+			st, err := p.stories(ctx)
+			if err != nil {
+				return err
+			}
+			answer(st)
+			continue
+		}
 		var stop func()
 		if args.profile != "" {
 			stop, err = startProfile(args.profile, name)

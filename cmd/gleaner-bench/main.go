@@ -10,6 +10,10 @@
 //     tenth feed gained five items);
 //   - serving: /feed.atom from the publish cache, its 304, and the same bytes from
 //     a plain net/http handler, under one load generator;
+//   - one big story: a farm of as many feeds whose AI-policy items all report one
+//     event (feeds.NewFarm), so that each language's reports make one story of
+//     thousands; the floor over it, and gleaner's cold round with [stories] on
+//     and off (-farm=false skips it);
 //   - scale: a database filled with a million items, the time to rebuild the
 //     curated feed and the bytes per stored item.
 //
@@ -46,7 +50,7 @@ type options struct {
 	feeds, hosts, runs, items, conns int
 	serveFor                         time.Duration
 	profile, keep                    string
-	serveFeeds                       bool
+	serveFeeds, farm                 bool
 }
 
 func main() {
@@ -66,6 +70,7 @@ func main() {
 	flag.DurationVar(&o.serveFor, "serve-for", 2*time.Second, "load generator time per measurement")
 	flag.StringVar(&o.profile, "profile", "", "write CPU and allocation profiles of gleaner's rounds to this directory")
 	flag.StringVar(&o.keep, "keep", "", "keep the databases and config in this directory (default: a temporary one, removed)")
+	flag.BoolVar(&o.farm, "farm", true, "also measure the one-big-story farm: the same number of feeds, whose AI-policy items all report one event")
 	flag.BoolVar(&o.serveFeeds, "serve-feeds", false, "only serve the feeds and write -keep DIR/gleaner.toml polling them, until SIGINT;\nSIGUSR1 makes every tenth feed gain 5 items, SIGUSR2 undoes it (to measure a running gleaner yourself)")
 	flag.Parse()
 	ca.feeds, ca.items, ca.profile = o.feeds, o.items, o.profile
@@ -100,6 +105,7 @@ type results struct {
 	atomBytes        int
 	atomEntries      int
 	scale            *scaleResult
+	farm             *farmResults
 	scaleItemsWanted int
 	loadStart        string
 }
@@ -159,7 +165,7 @@ func run(o options, concurrency int, out io.Writer) error {
 		for _, suffix := range []string{"", "-wal", "-shm"} {
 			os.Remove(dbPath + suffix)
 		}
-		if err := writeConfig(cfgPath, dbPath, names, srv.URLs(), zones); err != nil {
+		if err := writeConfig(cfgPath, dbPath, names, srv.URLs(), zones, true); err != nil {
 			return err
 		}
 		args := []string{"-config", cfgPath}
@@ -191,6 +197,14 @@ func run(o options, concurrency int, out io.Writer) error {
 		progress("run %d: cold %.2fs (CPU %.2fs, in Save %.2fs, refresh %.2fs, kept %d, peak RSS %.0f MB), warm %.3fs (CPU %.3fs), changed %.3fs (CPU %.3fs, in Save %.3fs, refresh %.3fs, new %d)",
 			r+1, cold.Seconds, cold.CPU, cold.SaveSeconds, cold.RefreshSeconds, cold.Kept, float64(cold.PeakRSS)/1e6,
 			warm.Seconds, warm.CPU, chg.Seconds, chg.CPU, chg.SaveSeconds, chg.RefreshSeconds, chg.New)
+	}
+
+	if o.runs > 0 && o.farm {
+		f, err := measureFarm(o, concurrency, dir, progress)
+		if err != nil {
+			return err
+		}
+		res.farm = f
 	}
 
 	if o.runs > 0 {
@@ -237,7 +251,7 @@ func serveFeeds(o options) error {
 		names[i], zones[i] = corpus.Outlet(i).Name, corpus.Outlet(i).Timezone
 	}
 	cfg := filepath.Join(o.keep, "gleaner.toml")
-	if err := writeConfig(cfg, filepath.Join(o.keep, "gleaner.db"), names, srv.URLs(), zones); err != nil {
+	if err := writeConfig(cfg, filepath.Join(o.keep, "gleaner.db"), names, srv.URLs(), zones, true); err != nil {
 		return err
 	}
 	// The feed URLs alone, for programs that do not read gleaner's config
@@ -401,6 +415,7 @@ func printTable(w io.Writer, r *results, concurrency int) {
 		row("serve the same bytes from plain net/http", rps(raw), "", "", nil)
 		row("  cache / plain", fmt.Sprintf("%.2fx", cache/raw), "", ">= 0.8x", b(cache/raw >= 0.8))
 	}
+	printFarm(w, r.farm, r.feeds, row)
 	if s := r.scale; s != nil {
 		row(fmt.Sprintf("scale: %d items stored (%d curated)", s.Items, s.Curated), "", "", "", nil)
 		row(fmt.Sprintf("  %d visible stories of %d", s.Visible, s.Stories), "", "", "", nil)

@@ -26,7 +26,7 @@ func TestRunPrintsTheTable(t *testing.T) {
 		t.Skip("starts child processes and serves 20 feeds")
 	}
 	var out bytes.Buffer
-	o := options{feeds: 20, runs: 1, items: 2000, conns: 2, serveFor: 100 * time.Millisecond, keep: t.TempDir()}
+	o := options{feeds: 20, runs: 1, items: 2000, conns: 2, serveFor: 100 * time.Millisecond, keep: t.TempDir(), farm: true}
 	if err := run(o, 4, &out); err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func TestRunPrintsTheTable(t *testing.T) {
 	for _, want := range []string{"floor: fetch + gofeed.Parse, 20 feeds", "cold round: 1000 new items", "cold / floor",
 		"warm / cold", "changed round: 2 feeds gained 5 items", "changed / cold", "peak RSS of the cold round",
 		"serve /feed.atom from the cache", "cache / plain", "scale: 2000 items stored", "rebuild curated feed",
-		"bytes per stored item", "load average"} {
+		"bytes per stored item", "load average", "one big story: 20 feeds carry one event", "stories on / floor", "stories on / off"} {
 		if !strings.Contains(table, want) {
 			t.Errorf("table lacks %q:\n%s", want, table)
 		}

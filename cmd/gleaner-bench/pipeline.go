@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -97,11 +98,36 @@ func (p *pipeline) round(ctx context.Context, name string) roundResult {
 	return r
 }
 
+// storyStats counts the published stories after a round, and the reports of
+// the largest ones.
+type storyStats struct {
+	Stories int   // visible stories
+	Largest []int // reports of the largest, largest first (at most 10)
+}
+
+func (p *pipeline) stories(ctx context.Context) (storyStats, error) {
+	entries, err := p.Store.Curated(ctx, aggregate.Query{Limit: 1 << 20})
+	if err != nil {
+		return storyStats{}, err
+	}
+	st := storyStats{Stories: len(entries)}
+	for _, e := range entries {
+		st.Largest = append(st.Largest, e.Reports)
+	}
+	slices.Sort(st.Largest)
+	slices.Reverse(st.Largest)
+	st.Largest = st.Largest[:min(10, len(st.Largest))]
+	return st, nil
+}
+
 // writeConfig writes a gleaner.toml that polls urls with the database at db,
-// every other key at its default.
-func writeConfig(path, db string, names, urls, zones []string) error {
+// every other key at its default but [stories] enabled.
+func writeConfig(path, db string, names, urls, zones []string, stories bool) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "database = %q\nlisten = \"127.0.0.1:0\"\n\n", db)
+	if !stories {
+		b.WriteString("[stories]\nenabled = false\n\n")
+	}
 	for i := range urls {
 		fmt.Fprintf(&b, "[[source]]\nname = %q\nurl = %q\ntimezone = %q\n\n", names[i], urls[i], zones[i])
 	}
