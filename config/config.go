@@ -36,9 +36,19 @@ type Config struct {
 	Publish Publish `toml:"publish"`
 	Store   Store   `toml:"store"`
 	Stories Stories `toml:"stories"`
-	// Topic is the [topic] profile; nil means the built-in one.
-	Topic   *topic.Profile `toml:"topic"`
-	Sources []Source       `toml:"source"`
+	// Topic is the topic profile in effect: nil for the built-in one as it
+	// is; else what the [topic] table makes (a profile of its own, or the
+	// built-in one changed by [topic.extend]), of this file or of TopicFile.
+	Topic *topic.Profile `toml:"-"`
+	// TopicOrigin says where Topic comes from, for gleaner check.
+	TopicOrigin string `toml:"-"`
+	// TopicTable is the [topic] table as written.
+	TopicTable *TopicTable `toml:"topic"`
+	// TopicFile names a file (relative to this one; absolute after Load)
+	// that holds the [topic] table instead, such as one with only
+	// [topic.extend].
+	TopicFile string   `toml:"topic_file"`
+	Sources   []Source `toml:"source"`
 }
 
 // Poll says how sources are polled.
@@ -386,6 +396,9 @@ func (c *Config) resolve() {
 	}
 	if c.Publish.ExportDir != "" && !filepath.IsAbs(c.Publish.ExportDir) {
 		c.Publish.ExportDir = filepath.Join(dir, c.Publish.ExportDir)
+	}
+	if c.TopicFile != "" && !filepath.IsAbs(c.TopicFile) {
+		c.TopicFile = filepath.Join(dir, c.TopicFile)
 	}
 	if c.Feed.BaseURL == "" {
 		c.Feed.BaseURL = "http://" + c.Listen + "/"

@@ -135,21 +135,7 @@ func TestErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Parse("g.toml", []byte(tt.src))
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if !errors.Is(err, ErrInvalid) {
-				t.Errorf("errors.Is(err, ErrInvalid) = false for %v", err)
-			}
-			lines := strings.Split(err.Error(), "\n")
-			if len(lines) != len(tt.want) {
-				t.Fatalf("got %d errors, want %d:\n%v", len(lines), len(tt.want), err)
-			}
-			for i, w := range tt.want {
-				if !strings.HasPrefix(lines[i], w) {
-					t.Errorf("error %d:\n got %s\nwant %s...", i, lines[i], w)
-				}
-			}
+			assertErrorLines(t, err, tt.want)
 		})
 	}
 }

@@ -28,10 +28,10 @@ func ParseTopic(path string, data []byte) (*topic.Profile, error) {
 	}
 	c, errs, bad := decode(path, data, pos)
 	c.Path = path
-	if c.Topic == nil && len(errs) == 0 {
+	if c.TopicTable == nil && c.TopicFile == "" && len(errs) == 0 {
 		return nil, Errors{{File: path, Key: "topic", Msg: "no [topic] table: write the profile to compare (gleaner topic show prints the one in effect)"}}
 	}
-	c.validateTopic(adder(path, pos, bad, &errs))
+	c.validateTopic(pos, bad, &errs)
 	if len(errs) > 0 {
 		sortErrors(errs)
 		return nil, errs

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
@@ -35,21 +34,7 @@ func TestParseTopic(t *testing.T) {
 				}
 				return
 			}
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if !errors.Is(err, ErrInvalid) {
-				t.Errorf("errors.Is(err, ErrInvalid) = false for %v", err)
-			}
-			lines := strings.Split(err.Error(), "\n")
-			if len(lines) != len(tc.want) {
-				t.Fatalf("got %d errors, want %d:\n%v", len(lines), len(tc.want), err)
-			}
-			for i, w := range tc.want {
-				if !strings.HasPrefix(lines[i], w) {
-					t.Errorf("error %d:\n got %s\nwant %s...", i, lines[i], w)
-				}
-			}
+			assertErrorLines(t, err, tc.want)
 		})
 	}
 	// The same problems in a whole config: Load's errors are the same lines.

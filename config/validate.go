@@ -137,7 +137,7 @@ func (c *Config) validate(pos positions, skip map[string]bool) Errors {
 			}
 		}
 	}
-	c.validateTopic(add)
+	c.validateTopic(pos, skip, &errs)
 	return errs
 }
 
@@ -151,18 +151,6 @@ func adder(file string, pos positions, skip map[string]bool, errs *Errors) func(
 			}
 		}
 		*errs = append(*errs, pos.at(file, key, fmt.Sprintf(format, args...)))
-	}
-}
-
-// validateTopic checks the [topic] profile, if there is one.
-func (c *Config) validateTopic(add func(key, format string, args ...any)) {
-	if c.Topic == nil {
-		return
-	}
-	if _, err := topic.Compile(c.Topic); err != nil {
-		for _, pe := range profileErrors(err) {
-			add(pe.Path, "%s", pe.Msg)
-		}
 	}
 }
 

@@ -93,8 +93,8 @@ func plural(n int, noun string) string {
 
 // topicSummary says which topic profile cfg uses.
 func topicSummary(cfg *app.Config) string {
-	if cfg.Topic == nil {
+	if cfg.TopicOrigin == "" {
 		return "built-in profile"
 	}
-	return fmt.Sprintf("[topic] profile from the config: %d groups, %d rules", len(cfg.Topic.Groups), len(cfg.Topic.Rules))
+	return cfg.TopicOrigin
 }

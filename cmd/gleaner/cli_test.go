@@ -153,7 +153,7 @@ func TestTopicShowRoundTrips(t *testing.T) {
 	cfg := filepath.Join(t.TempDir(), "g.toml")
 	os.WriteFile(cfg, []byte(out+"\n[[source]]\nurl = \"https://a.example/feed\"\n"), 0o644)
 	code, out2, stderr := runCLI(t, "", "check", "-config", cfg)
-	if code != 0 || !strings.Contains(out2, "[topic] profile from the config") {
+	if code != 0 || !strings.Contains(out2, "[topic] profile from g.toml") {
 		t.Errorf("pasted profile does not check: %d\n%s%s", code, out2, stderr)
 	}
 }

@@ -12,7 +12,7 @@ func cmdTopic(e *env, args []string) error {
 	if len(args) > 0 && args[0] == "diff" {
 		return cmdTopicDiff(e, args[1:])
 	}
-	f := e.newFlags("topic", "show [-config F] | diff NEW.toml", "gleaner topic show: print the effective topic profile (the config's [topic], else the\nbuilt-in one) in the form that can be pasted into gleaner.toml and edited.\ngleaner topic diff NEW.toml: preview what applying another profile would change (see -h).", true)
+	f := e.newFlags("topic", "show [-config F] | diff NEW.toml", "gleaner topic show: print the effective topic profile (the config's [topic], else the\nbuilt-in one, with [topic.extend] applied) in the form that can be pasted into gleaner.toml\nand edited.\ngleaner topic diff NEW.toml: preview what applying another profile would change (see -h).", true)
 	if len(args) == 0 || args[0] != "show" {
 		f.Usage()
 		return errUsage
@@ -39,7 +39,7 @@ func cmdTopic(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "# [topic] profile from %s\n", cfg.Path)
+	fmt.Fprintf(e.stdout, "# %s (%s)\n", cfg.TopicOrigin, cfg.Path)
 	_, err = e.stdout.Write(b)
 	return err
 }

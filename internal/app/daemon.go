@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"crypto/sha256"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -90,7 +89,7 @@ func NewDaemon(ctx context.Context, path string, log *slog.Logger, o DaemonOptio
 	m.watchApp(a, log)
 	a.Refresh(ctx)
 	d := &Daemon{App: a, path: path, o: o, m: m, mux: http.NewServeMux(), rdy: newReadiness(ctx, a),
-		r: &reloader{a: a, path: path, log: log, m: m, n: o.Notifier, now: o.Now, lastSeen: sha256.Sum256(data)}}
+		r: &reloader{a: a, path: path, log: log, m: m, n: o.Notifier, now: o.Now, lastSeen: configSum(data, cfg.Config)}}
 	d.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
@@ -124,7 +123,7 @@ func (d *Daemon) Run(ctx context.Context, hup <-chan os.Signal) {
 		}
 	})
 	changed := make(chan struct{}, 1)
-	watcher, err := newConfigWatcher(d.path, d.o.Debounce, log)
+	watcher, err := newConfigWatcher(d.path, d.o.Debounce, log, d.Config().TopicFile)
 	if err != nil {
 		// SIGHUP still reloads.
 		log.Warn("config file changes will not be noticed; send SIGHUP to reload", "error", err)

@@ -51,7 +51,7 @@ func (r *reloader) reload(ctx context.Context, why string, force bool) error {
 		r.failed(why, fmt.Errorf("read config: %w", err))
 		return err
 	}
-	sum := sha256.Sum256(data)
+	sum := configSum(data, r.a.Config().Config)
 	if !force && sum == r.lastSeen {
 		return nil
 	}
@@ -235,4 +235,21 @@ func (r *reloader) statusLine() string {
 		fmt.Fprintf(&b, "; %d poll rounds", rounds)
 	}
 	return b.String()
+}
+
+// configSum identifies what a reload reads: the config file's bytes and those
+// of the topic_file of the config in effect (an edit to gleaner.toml that
+// names another topic_file changes the first).
+func configSum(data []byte, cfg *config.Config) [sha256.Size]byte {
+	h := sha256.New()
+	h.Write(data)
+	if cfg.TopicFile != "" {
+		h.Write([]byte{0})
+		if b, err := os.ReadFile(cfg.TopicFile); err == nil {
+			h.Write(b)
+		}
+	}
+	var sum [sha256.Size]byte
+	h.Sum(sum[:0])
+	return sum
 }

@@ -24,16 +24,23 @@ type configWatcher struct {
 }
 
 // newConfigWatcher watches the directory of path, and that of its target when
-// path is a symbolic link.
-func newConfigWatcher(path string, debounce time.Duration, log *slog.Logger) (*configWatcher, error) {
+// path is a symbolic link; and so for each of also that is not "" (the
+// topic_file).
+func newConfigWatcher(path string, debounce time.Duration, log *slog.Logger, also ...string) (*configWatcher, error) {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
 		return nil, fmt.Errorf("watch config: %w", err)
 	}
 	cw := &configWatcher{w: w, names: map[string]bool{}, debounce: debounce, log: log}
-	paths := []string{path}
-	if target, err := filepath.EvalSymlinks(path); err == nil && target != path {
-		paths = append(paths, target)
+	var paths []string
+	for _, p := range append([]string{path}, also...) {
+		if p == "" {
+			continue
+		}
+		paths = append(paths, p)
+		if target, err := filepath.EvalSymlinks(p); err == nil && target != p {
+			paths = append(paths, target)
+		}
 	}
 	dirs := map[string]bool{}
 	for _, p := range paths {
