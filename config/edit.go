@@ -12,6 +12,8 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
+
+	"github.com/gleaner/gleaner/aggregate/sanitize"
 )
 
 // This file edits a config file as text, for `gleaner sources add|remove|import`:
@@ -48,7 +50,9 @@ func CheckSourceURL(raw string) error {
 
 // AppendSources returns data with one [[source]] block per element of src
 // appended, each after a blank line, in the file's own line ending. Name,
-// Timezone and Interval are written only when set.
+// Timezone and Interval are written only when set; a name is written as a plain
+// line (sanitize.Line: no control or bidi-override characters), as the names
+// of feeds are published.
 func AppendSources(data []byte, src []Source) []byte {
 	nl := "\n"
 	if bytes.Contains(data, []byte("\r\n")) {
@@ -64,8 +68,8 @@ func AppendSources(data []byte, src []Source) []byte {
 			b.WriteString(nl)
 		}
 		b.WriteString("[[source]]" + nl)
-		if s.Name != "" {
-			b.WriteString("name = " + quoteTOML(s.Name) + nl)
+		if name := sanitize.Line(s.Name); name != "" {
+			b.WriteString("name = " + quoteTOML(name) + nl)
 		}
 		b.WriteString("url = " + quoteTOML(s.URL) + nl)
 		if s.Interval.D() > 0 {

@@ -149,10 +149,24 @@ func TestRemoveSourceErrors(t *testing.T) {
 
 func TestQuoteTOMLReadsBack(t *testing.T) {
 	for _, s := range []string{"plain", `"quoted"`, `back\slash`, "tab\there", "new\nline", "bell\x07", "del\x7f", "한국어 🤖", "'single'"} {
-		data := AppendSources(nil, []Source{{Name: s, URL: "https://a.example/"}})
+		data := []byte("[[source]]\nname = " + quoteTOML(s) + "\nurl = \"https://a.example/\"\n")
 		c := mustParse(t, data)
 		if c.Sources[0].Name != s {
 			t.Errorf("name %q reads back as %q from %s", s, c.Sources[0].Name, data)
+		}
+	}
+}
+
+// TestAppendSourcesWritesNamesAsPlainLines: a name with control and
+// bidi-override characters is written without them.
+func TestAppendSourcesWritesNamesAsPlainLines(t *testing.T) {
+	for in, want := range map[string]string{
+		"Policy <Wire> & Co":                  "Policy <Wire> & Co",
+		"Evil\u202Egnp.exe\x1b[2J\x07 red\tx": "Evilgnp.exe[2J red x",
+	} {
+		c := mustParse(t, AppendSources(nil, []Source{{Name: in, URL: "https://a.example/"}}))
+		if c.Sources[0].Name != want {
+			t.Errorf("name %q written as %q, want %q", in, c.Sources[0].Name, want)
 		}
 	}
 }

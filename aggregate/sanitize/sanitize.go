@@ -344,6 +344,13 @@ func literalTag(z *html.Tokenizer, tag []byte, more bool) bool {
 	return true
 }
 
+// Line is s as one line of plain text, safe on a terminal and in any text
+// format: valid UTF-8, control characters (C0 and C1, so no escape sequence),
+// bidi-override and non-characters dropped, white space collapsed into single
+// spaces. Unlike Text it reads no markup: for names a person typed, in which
+// "<" and "&" are what they are.
+func Line(s string) string { return clean(s) }
+
 // clean makes s valid UTF-8, drops control, bidi-override and non-characters,
 // and collapses every run of white space into one ASCII space. It returns s
 // itself, without allocating, when there was nothing to change.

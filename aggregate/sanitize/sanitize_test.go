@@ -179,3 +179,17 @@ func BenchmarkText(b *testing.B) {
 		})
 	}
 }
+
+func TestLine(t *testing.T) {
+	for in, want := range map[string]string{
+		"Policy <Wire> & Co":                     "Policy <Wire> & Co",
+		"<AI 기본법> &amp; 정책":                      "<AI 기본법> &amp; 정책",
+		"Evil\u202Egnp.exe\x1b[2J\x07 \u009b31m": "Evilgnp.exe[2J 31m",
+		"  two\n\tlines  ":                       "two lines",
+		"bad \xff byte":                          "bad \uFFFD byte",
+	} {
+		if got := sanitize.Line(in); got != want {
+			t.Errorf("Line(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

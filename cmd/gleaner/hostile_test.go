@@ -123,3 +123,53 @@ func TestCLIRedactsSourceSecrets(t *testing.T) {
 		}
 	}
 }
+
+// TestCLIInputIsChecked adds sources with a bad -interval (refused, the file
+// unchanged) and with names that carry a right-to-left override and terminal
+// escape sequences, typed or imported: the names are written without them, and
+// check, sources and fetch print none, also for a name written by hand.
+func TestCLIInputIsChecked(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "gleaner.toml")
+	// Written by hand: TOML escapes put the characters in the name.
+	base := "database = \"g.db\"\n[[source]]\nname = \"hand\\u202Etxt.exe\\u001B[2J\"\nurl = \"http://127.0.0.1:9/a\"\n"
+	if err := os.WriteFile(cfg, []byte(base), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, iv := range []string{"-5m", "0s", "soon"} {
+		code, _, errs := run("sources", "add", "-no-check", "-interval", iv, "-config", cfg, "http://127.0.0.1:9/b")
+		if code == 0 || !strings.Contains(errs, "-interval") {
+			t.Errorf("sources add -interval %s: exit %d %q; want an error about -interval", iv, code, errs)
+		}
+		if b, _ := os.ReadFile(cfg); string(b) != base {
+			t.Fatalf("a refused add changed the file:\n%s", b)
+		}
+	}
+	evil := "Evil\u202Egnp.exe\x1b]0;pwned\x07\x1b[31m red"
+	if code, _, errs := run("sources", "add", "-no-check", "-name", evil, "-config", cfg, "http://127.0.0.1:9/c"); code != 0 {
+		t.Fatalf("sources add: %d %s", code, errs)
+	}
+	opmlPath := filepath.Join(dir, "in.opml")
+	opmlDoc := `<?xml version="1.0"?><opml version="2.0"><body><outline text="Imported&#x202E;fdp.exe&#x9B;2J" xmlUrl="http://127.0.0.1:9/d"/></body></opml>`
+	if err := os.WriteFile(opmlPath, []byte(opmlDoc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := run("sources", "import", "-no-check", opmlPath, "-config", cfg); code != 0 {
+		t.Fatalf("sources import: %d %s%s", code, out, errs)
+	}
+	written, _ := os.ReadFile(cfg)
+	for _, bad := range []string{"\u202E", "\x1b", "\x07", "\u009b", `\u202E`, `\u001B`, `\u001b`, `\u0007`, `\u202e`, `\u009B`, `\u009b`} {
+		if strings.Contains(strings.TrimPrefix(string(written), base), bad) {
+			t.Errorf("the names were written with %q:\n%s", bad, written)
+		}
+	}
+	for _, args := range [][]string{{"check"}, {"sources"}, {"fetch"}} {
+		_, out, errs := run(append(args, "-config", cfg)...)
+		if strings.ContainsAny(out+errs, "\u202E\x1b\x07\u009b") {
+			t.Errorf("gleaner %s prints a control or bidi-override character:\n%q", args[0], out+errs)
+		}
+		if !strings.Contains(out, "Evilgnp.exe") && args[0] != "fetch" {
+			t.Errorf("gleaner %s lost the name:\n%s", args[0], out)
+		}
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/mattn/go-runewidth"
+
+	"github.com/gleaner/gleaner/aggregate/sanitize"
 )
 
 // table lays out rows of cells in columns for a terminal. Unlike
@@ -19,8 +21,15 @@ type table struct {
 
 func newTable(indent string, gap int) *table { return &table{indent: indent, gap: gap} }
 
-// row adds one row; a row may have fewer cells than others.
-func (t *table) row(cells ...string) { t.rows = append(t.rows, cells) }
+// row adds one row; a row may have fewer cells than others. Cells are shown
+// as plain lines (sanitize.Line): a name or an error from a config or a feed
+// can carry escape sequences and bidi overrides that would act on the terminal.
+func (t *table) row(cells ...string) {
+	for i, c := range cells {
+		cells[i] = sanitize.Line(c)
+	}
+	t.rows = append(t.rows, cells)
+}
 
 // write writes the rows, each cell but the last of its row padded to its
 // column's width; no row ends in spaces.
