@@ -378,6 +378,7 @@ func (p *Poller) poll(ctx context.Context, ps *polled) outcome {
 	p.mu.Unlock()
 	now := p.opt.Now()
 	st.SourceID = src.ID
+	before := st
 	st.LastAttempt = now
 	target := src.URL
 	if st.CurrentURL != "" {
@@ -406,10 +407,17 @@ func (p *Poller) poll(ctx context.Context, ps *polled) outcome {
 		st.CurrentURL = resp.PermanentURL
 	}
 	result := "ok"
-	if err != nil {
+	switch {
+	case err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled):
+		// Shutdown, not the source's fault: nothing is recorded, and the
+		// source, still due, is polled first after the restart.
+		st, items = before, nil
+		result = "error_" + string(fetch.KindCanceled)
+		o.report.Err = err
+	case err != nil:
 		result = p.failed(&st, src, err, now)
 		o.report.Err = err
-	} else {
+	default:
 		if resp.NotModified {
 			result = "not_modified"
 			o.report.NotModified = true
@@ -451,15 +459,8 @@ func (p *Poller) failed(st *FetchState, src Source, err error, now time.Time) st
 			wait = fe.RetryAfter
 		}
 	}
-	if errors.Is(err, context.Canceled) {
-		// Shutdown, not the source's fault: poll again soon after the restart.
-		st.ConsecutiveErrors--
-		wait = 0
-		kind = "canceled"
-	} else {
-		p.log.Warn("poll failed", "source", src.Name, "url", src.URL, "kind", kind, "consecutive_errors", st.ConsecutiveErrors,
-			"next_fetch", now.Add(wait).Format(time.RFC3339), "error", err)
-	}
+	p.log.Warn("poll failed", "source", src.Name, "url", src.URL, "kind", kind, "consecutive_errors", st.ConsecutiveErrors,
+		"next_fetch", now.Add(wait).Format(time.RFC3339), "error", err)
 	st.NextFetch = now.Add(wait)
 	st.ErrorKind = kind
 	return "error_" + kind

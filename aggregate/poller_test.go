@@ -569,3 +569,56 @@ func TestRedirectToMetadataIsRefused(t *testing.T) {
 		t.Errorf("a successful poll kept the error: %+v", st)
 	}
 }
+
+// TestCancelledPollLeavesTheStateAsItWas cancels polls in flight, as SIGTERM
+// does: a failing source keeps its count and message, and one never polled
+// stays pending (it was recorded as polled, with no error count and the error
+// "context canceled": shown as ok).
+func TestCancelledPollLeavesTheStateAsItWas(t *testing.T) {
+	s := newSite(t)
+	arrived := make(chan struct{}, 4)
+	failing := true
+	s.handle("/feed", func(w http.ResponseWriter, r *http.Request) {
+		if failing {
+			http.Error(w, "boom", http.StatusInternalServerError)
+			return
+		}
+		arrived <- struct{}{}
+		<-r.Context().Done()
+	})
+	s.handle("/new", func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		<-r.Context().Done()
+	})
+	h := newHarness(t, nil, aggregate.Source{Name: "x", URL: s.URL + "/feed", Interval: 10 * time.Minute})
+	h.poller.PollAll(context.Background())
+	h.clock.Add(time.Hour)
+	h.poller.PollAll(context.Background())
+	before := h.status(t, 0)
+	if before.ConsecutiveErrors != 2 || before.ErrorKind != "http_5xx" {
+		t.Fatalf("setup: %+v", before)
+	}
+	src, states, err := h.store.SyncSources(context.Background(), append(h.src, aggregate.Source{Name: "new", URL: s.URL + "/new", Interval: 10 * time.Minute, Rank: 1}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.poller.SetSources(src, states)
+	failing = false
+	h.clock.Add(time.Hour)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-arrived; cancel() }() // the other waits for the host's one slot
+	reports := h.poller.PollAll(ctx)
+	for _, r := range reports {
+		if !errors.Is(r.Err, context.Canceled) {
+			t.Errorf("%s: report %+v, want a cancellation", r.Source.Name, r)
+		}
+	}
+	after := h.status(t, 0)
+	if after.ConsecutiveErrors != 2 || after.LastError != before.LastError || after.ErrorKind != "http_5xx" || !after.LastAttempt.Equal(before.LastAttempt) {
+		t.Errorf("a cancelled poll changed the failing source's state:\nbefore %+v\nafter  %+v", before, after)
+	}
+	fresh := h.status(t, 1)
+	if !fresh.LastAttempt.IsZero() || fresh.LastError != "" || fresh.ErrorKind != "" || fresh.ConsecutiveErrors != 0 {
+		t.Errorf("a cancelled first poll was recorded: %+v", fresh)
+	}
+}

@@ -6,6 +6,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -334,12 +335,33 @@ func Load(path string) (*Config, error) {
 	return c, nil
 }
 
+// MaxFileSize bounds what ReadFile reads: a config of 100,000 sources is about
+// 10 MiB, and a path such as /dev/zero must not make gleaner read gigabytes.
+const MaxFileSize = 64 << 20
+
+// ReadFile reads the config file at path, refusing one larger than MaxFileSize.
+func ReadFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("%s: larger than %d MiB: not a config file", path, MaxFileSize>>20)
+	}
+	return data, nil
+}
+
 // LoadPartial is Load for a command that can go on with a file that has
 // problems (gleaner sources reads the database it names): when the file was
 // read but is not valid, it returns what decoded, defaults elsewhere, with the
 // problems as the error.
 func LoadPartial(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}

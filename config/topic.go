@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/gleaner/gleaner/aggregate/topic"
 )
@@ -13,7 +12,7 @@ import (
 // and its profile is validated as Load validates it, with the same errors; the
 // rest of it is not (a file of a [topic] table alone has no sources).
 func LoadTopic(path string) (*topic.Profile, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read topic profile: %w", err)
 	}

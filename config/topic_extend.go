@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -138,7 +137,7 @@ func (c *Config) readTopicFile(cs topicSource) (*TopicTable, topicSource, bool) 
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(filepath.Dir(c.Path), path)
 	}
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path)
 	if err != nil {
 		cs.add("topic_file", "%v", err)
 		return nil, cs, false

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -9,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -170,6 +172,33 @@ func TestCLIInputIsChecked(t *testing.T) {
 		}
 		if !strings.Contains(out, "Evilgnp.exe") && args[0] != "fetch" {
 			t.Errorf("gleaner %s lost the name:\n%s", args[0], out)
+		}
+	}
+}
+
+// TestConfigIsReadWithASizeLimit gives commands a config that never ends
+// (/dev/zero, which they read to 1.4 GB) and one just over the limit: they stop
+// at the limit and say so.
+func TestConfigIsReadWithASizeLimit(t *testing.T) {
+	big := filepath.Join(t.TempDir(), "big.toml")
+	if err := os.WriteFile(big, bytes.Repeat([]byte("# padding\n"), (64<<20)/10+1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/dev/zero", big} {
+		if _, err := os.Stat(path); err != nil {
+			t.Skipf("%s: %v", path, err)
+		}
+		for _, args := range [][]string{{"check"}, {"sources"}, {"sources", "add", "-no-check", "https://a.example/feed"}, {"run"}} {
+			var m0, m1 runtime.MemStats
+			runtime.ReadMemStats(&m0)
+			code, _, errs := run(append(args, "-config", path)...)
+			runtime.ReadMemStats(&m1)
+			if code == 0 || !strings.Contains(errs, "larger than 64 MiB") {
+				t.Errorf("gleaner %s -config %s: exit %d %q; want a refusal naming the limit", strings.Join(args, " "), path, code, errs)
+			}
+			if read := m1.TotalAlloc - m0.TotalAlloc; read > 256<<20 {
+				t.Errorf("gleaner %s -config %s allocated %d MB", strings.Join(args, " "), path, read>>20)
+			}
 		}
 	}
 }

@@ -80,7 +80,7 @@ func sourcesFlags(f *flags, args []string, want int) ([]string, error) {
 
 // readConfig reads and validates the config file to edit.
 func readConfig(path string) ([]byte, *config.Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := config.ReadFile(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read config: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/config"
 	"github.com/gleaner/gleaner/internal/sdnotify"
 )
 
@@ -72,7 +73,7 @@ type Daemon struct {
 func NewDaemon(ctx context.Context, path string, log *slog.Logger, o DaemonOptions) (*Daemon, error) {
 	o.defaults(log)
 	// The bytes loaded are the ones later reloads compare against.
-	data, err := os.ReadFile(path)
+	data, err := config.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
@@ -90,14 +91,28 @@ func NewDaemon(ctx context.Context, path string, log *slog.Logger, o DaemonOptio
 	a.Refresh(ctx)
 	d := &Daemon{App: a, path: path, o: o, m: m, mux: http.NewServeMux(), rdy: newReadiness(ctx, a),
 		r: &reloader{a: a, path: path, log: log, m: m, n: o.Notifier, now: o.Now, lastSeen: configSum(data, cfg.Config)}}
-	d.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+	d.mux.Handle("/healthz", getOnly(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
-	})
-	d.mux.Handle("GET /readyz", d.rdy)
-	d.mux.Handle("GET /metrics", m.handler(log))
+	}))
+	d.mux.Handle("/readyz", getOnly(d.rdy.ServeHTTP))
+	d.mux.Handle("/metrics", getOnly(m.handler(log).ServeHTTP))
 	d.mux.Handle("/", m.instrument(a.Publish))
 	return d, nil
+}
+
+// getOnly serves GET and HEAD with h, and answers other methods with 405: a
+// method pattern ("GET /healthz") would leave them to the catch-all "/", which
+// answers 404.
+func getOnly(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed: use GET or HEAD", http.StatusMethodNotAllowed)
+			return
+		}
+		h(w, r)
+	})
 }
 
 // Handler serves the curated feed, /healthz, /readyz and /metrics.

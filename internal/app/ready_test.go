@@ -48,8 +48,8 @@ func polledConfig(t *testing.T) (*Config, []aggregate.Entry) {
 }
 
 // startDaemon runs the daemon of cfg in the background until the test ends and
-// waits for its database check; get requests a path of its handler.
-func startDaemon(t *testing.T, cfg *Config) (log *syncBuffer, get func(path string) (int, string)) {
+// waits for its database check; do sends a request to its handler.
+func startDaemon(t *testing.T, cfg *Config) (log *syncBuffer, do func(method, path string) (code int, body, allow string)) {
 	t.Helper()
 	log = &syncBuffer{}
 	ctx, stop := context.WithCancel(context.Background())
@@ -64,10 +64,10 @@ func startDaemon(t *testing.T, cfg *Config) (log *syncBuffer, get func(path stri
 	for !strings.Contains(log.String(), "database check") && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
-	return log, func(path string) (int, string) {
+	return log, func(method, path string) (int, string, string) {
 		rec := httptest.NewRecorder()
-		d.Handler().ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
-		return rec.Code, rec.Body.String()
+		d.Handler().ServeHTTP(rec, httptest.NewRequest(method, path, nil))
+		return rec.Code, rec.Body.String(), rec.Header().Get("Allow")
 	}
 }
 
@@ -105,11 +105,11 @@ func TestReadyzOnADamagedDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	log, get := startDaemon(t, cfg)
-	if code, _ := get("/feed.atom"); code != 503 {
+	log, do := startDaemon(t, cfg)
+	if code, _, _ := do("GET", "/feed.atom"); code != 503 {
 		t.Errorf("/feed.atom: %d, want 503 (this test damages the wrong pages?)", code)
 	}
-	code, body := get("/readyz")
+	code, body, _ := do("GET", "/readyz")
 	if code != 503 || !strings.Contains(body, "curated feed unavailable") || !strings.Contains(body, "malformed") ||
 		!strings.Contains(body, "database damaged") {
 		t.Errorf("/readyz: %d %q; want 503 naming the curated feed and the damage", code, body)
@@ -123,11 +123,32 @@ func TestReadyzOnADamagedDatabase(t *testing.T) {
 // database polled before is ready at once.
 func TestReadyzOnAHealthyDatabase(t *testing.T) {
 	cfg, _ := polledConfig(t)
-	log, get := startDaemon(t, cfg)
+	log, do := startDaemon(t, cfg)
 	if !strings.Contains(log.String(), `msg="database check: ok"`) {
 		t.Errorf("no passed check in the log:\n%s", log.String())
 	}
-	if code, body := get("/readyz"); code != 200 {
+	if code, body, _ := do("GET", "/readyz"); code != 200 {
 		t.Errorf("/readyz: %d %q", code, body)
+	}
+}
+
+// TestOperatorEndpointsAnswerOtherMethodsWith405: /healthz, /readyz and
+// /metrics answer GET and HEAD, and every other method with 405 naming them
+// (they answered 404, as if they did not exist).
+func TestOperatorEndpointsAnswerOtherMethodsWith405(t *testing.T) {
+	cfg, _ := polledConfig(t)
+	_, do := startDaemon(t, cfg)
+	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
+		for _, method := range []string{"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"} {
+			code, _, allow := do(method, path)
+			switch {
+			case method == "GET" || method == "HEAD":
+				if code != 200 {
+					t.Errorf("%s %s: %d", method, path, code)
+				}
+			case code != 405 || allow != "GET, HEAD":
+				t.Errorf("%s %s: %d, Allow %q; want 405 and GET, HEAD", method, path, code, allow)
+			}
+		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"reflect"
 	"strings"
 	"sync"
@@ -43,7 +42,7 @@ type reloader struct {
 func (r *reloader) reload(ctx context.Context, why string, force bool) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	data, err := os.ReadFile(r.path)
+	data, err := config.ReadFile(r.path)
 	if err != nil {
 		// An editor between removing and renaming, or a mistake: keep running,
 		// and load the file when it is back, even with the same bytes.
@@ -245,7 +244,7 @@ func configSum(data []byte, cfg *config.Config) [sha256.Size]byte {
 	h.Write(data)
 	if cfg.TopicFile != "" {
 		h.Write([]byte{0})
-		if b, err := os.ReadFile(cfg.TopicFile); err == nil {
+		if b, err := config.ReadFile(cfg.TopicFile); err == nil {
 			h.Write(b)
 		}
 	}
