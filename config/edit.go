@@ -134,10 +134,10 @@ func RemoveSource(data []byte, i int) ([]byte, error) {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	if i < 0 || i >= len(decoded.Source) {
-		return nil, fmt.Errorf("%w: source[%d]", ErrNoSuchSource, i)
+		return nil, fmt.Errorf("%w: source %d", ErrNoSuchSource, i+1)
 	}
 	if len(sourceHeaders) != len(decoded.Source) {
-		return nil, fmt.Errorf("%w: source[%d] is not written as a [[source]] block; edit the file by hand", ErrNotEditable, i)
+		return nil, fmt.Errorf("%w: source %d is not written as a [[source]] block; edit the file by hand", ErrNotEditable, i+1)
 	}
 	lines := splitLines(data)
 	start := sourceHeaders[i] - 1 // 0-based line index
