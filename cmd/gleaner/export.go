@@ -35,6 +35,7 @@ func cmdExport(e *env, args []string) error {
 	if err := a.Publish.Export(ctx, *out); err != nil {
 		return err
 	}
+	prog.stop()
 	fmt.Fprintf(e.stdout, "wrote feed.atom, feed.rss, feed.json, index.html and sources.opml to %s\n", *out)
 	return nil
 }

@@ -84,10 +84,12 @@ func TestReclassifyPrintsOnce(t *testing.T) {
 func TestProgressOnTerminal(t *testing.T) {
 	site := newFeedSite(t, 3)
 	cfg := koreanSources(t, site)
+	var screen bytes.Buffer // what a terminal shows: both outputs, in order
 	runTerm := func(args ...string) (int, string, string) {
 		var out, errb bytes.Buffer
-		e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(string) string { return "" },
-			isTerminal: func(io.Writer) bool { return true }}
+		screen.Reset()
+		e := &env{stdin: strings.NewReader(""), stdout: io.MultiWriter(&out, &screen), stderr: io.MultiWriter(&errb, &screen),
+			getenv: func(string) string { return "" }, isTerminal: func(io.Writer) bool { return true }}
 		code := e.main(args)
 		return code, out.String(), errb.String()
 	}
@@ -108,6 +110,10 @@ func TestProgressOnTerminal(t *testing.T) {
 		}
 		if strings.ContainsAny(out, "\r\x1b") {
 			t.Errorf("%v: progress on standard output: %q", tc.args, out)
+		}
+		// The progress line is cleared before the result is printed.
+		if shown := screen.String(); !strings.HasSuffix(shown, "\r\x1b[K"+out) {
+			t.Errorf("%v: the screen does not end with the cleared line and the result: %q", tc.args, shown)
 		}
 	}
 }

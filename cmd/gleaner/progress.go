@@ -43,6 +43,9 @@ func (s *statusLine) Write(p []byte) (int, error) {
 func (s *statusLine) set(line string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if line == "" && s.line == "" {
+		return
+	}
 	io.WriteString(s.w, "\r\x1b[K"+line)
 	s.line = line
 }
