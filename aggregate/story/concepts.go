@@ -180,7 +180,7 @@ func squashRune(dst []rune, r rune) []rune {
 }
 
 // matchDense calls emit with the concept of each name found in the squashed text rs.
-func (lx *lexicon) matchDense(rs []rune, emit func(uint64)) {
+func (lx *lexicon) matchDense(rs []rune, emit func(c uint64, start, end int)) {
 	for i := 0; i < len(rs); {
 		r := rs[i]
 		if r == 0 || lx.first[(r&0xffff)/64]&(1<<(r%64)) == 0 {
@@ -202,7 +202,7 @@ func (lx *lexicon) matchDense(rs []rune, emit func(uint64)) {
 			i++
 			continue
 		}
-		emit(concept)
+		emit(concept, i, i+best)
 		i += best
 	}
 }
@@ -220,7 +220,7 @@ func hasRunes(s, prefix []rune) bool {
 }
 
 // matchWords calls emit with the concept of each name found in the words ws.
-func (lx *lexicon) matchWords(ws []wordTok, emit func(uint64)) {
+func (lx *lexicon) matchWords(ws []wordTok, emit func(c uint64, start, end int)) {
 	for i := 0; i < len(ws); {
 		best, concept := 0, uint64(0)
 		for _, n := range lx.words[ws[i].h] {
@@ -232,7 +232,7 @@ func (lx *lexicon) matchWords(ws []wordTok, emit func(uint64)) {
 			i++
 			continue
 		}
-		emit(concept)
+		emit(concept, i, i+best)
 		i += best
 	}
 }

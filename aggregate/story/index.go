@@ -36,6 +36,7 @@ func signWith(lx *lexicon, d Doc) Signature {
 	sh.shingle(d)
 	var sig Signature
 	sig.vec = newVector(sh.out, sh.anchors, sh.letters.dense*3 >= sh.letters.latin)
+	sig.vec.days = sh.days
 	sig.keys = sig.vec.keys()
 	shinglers.Put(sh)
 	return sig
@@ -181,8 +182,9 @@ func (ix *Index) Find(d Doc) (Match, bool) {
 // if any. A story qualifies when the item is close enough to one of its members (a score of
 // at least 1, see pair) and close to the story as a whole: its mean score over the
 // members compared (at most maxStoryCompare, each counted up to 2) is at least storyShare.
-// Of those, the one with the highest mean wins; ties go to the story of the earlier
-// member, so the answer does not depend on map iteration order. A story can thus not grow
+// Of those, the one with the highest mean, weighed with rankPrior members at storyShare,
+// wins; ties go to the story of the earlier member, so the answer does not depend on map
+// iteration order. A story can thus not grow
 // by chaining, one member like the last and unlike the first. Its work is bounded whatever
 // the size of the index or of a story.
 func (ix *Index) FindSig(sig Signature, published time.Time) (Match, bool) {
@@ -210,14 +212,16 @@ func (ix *Index) FindSig(sig Signature, published time.Time) (Match, bool) {
 	var best Match
 	found := false
 	bestPub := int64(0)
+	bestRank := 0.0
 	for k, p := range pulls {
 		if slices.ContainsFunc(pulls[:k], func(q pull) bool { return q.story == p.story }) {
 			continue // weighed already
 		}
-		mean, ok := ix.storyScore(&sig.vec, at, p.story)
+		mean, n, ok := ix.storyScore(&sig.vec, at, p.story)
 		if !ok || mean < storyShare {
 			continue
 		}
+		rank := (mean*float64(n) + storyShare*rankPrior) / float64(n+rankPrior)
 		// The story's closest member among the candidates explains the match.
 		for _, q := range pulls[k:] {
 			if q.story == p.story && q.r > p.r {
@@ -225,9 +229,10 @@ func (ix *Index) FindSig(sig Signature, published time.Time) (Match, bool) {
 			}
 		}
 		m := &ix.slots[p.pos]
-		if !found || mean > best.Score || (mean == best.Score && (m.published < bestPub || m.published == bestPub && m.itemID < best.ItemID)) {
+		if !found || rank > bestRank || (rank == bestRank && (m.published < bestPub || m.published == bestPub && m.itemID < best.ItemID)) {
 			best = Match{StoryID: p.story, ItemID: m.itemID, Similarity: p.sim, Score: mean, Cross: m.vec.dense != sig.vec.dense}
 			bestPub = m.published
+			bestRank = rank
 			found = true
 		}
 	}
@@ -272,14 +277,14 @@ func (ix *Index) candidates(sig *Signature) []int32 {
 }
 
 // storyScore is the mean score of vec against the story's listed members within the
-// window, each counted up to 2 so that one copy cannot carry a story; ok is false when none
-// of them is in the window.
-func (ix *Index) storyScore(vec *vector, at int64, story int64) (mean float64, ok bool) {
+// window, each counted up to 2 so that one copy cannot carry a story, and how many were
+// compared; ok is false when none of them is in the window.
+func (ix *Index) storyScore(vec *vector, at int64, story int64) (mean float64, n int, ok bool) {
 	s := ix.stories[story]
 	if s == nil {
-		return 0, false
+		return 0, 0, false
 	}
-	sum, n := 0.0, 0
+	sum := 0.0
 	for _, list := range [2][]int32{s.first, s.recent} {
 		for _, pos := range list {
 			m := &ix.slots[pos]
@@ -292,9 +297,9 @@ func (ix *Index) storyScore(vec *vector, at int64, story int64) (mean float64, o
 		}
 	}
 	if n == 0 {
-		return 0, false
+		return 0, 0, false
 	}
-	return sum / float64(n), true
+	return sum / float64(n), n, true
 }
 
 // mostHits keeps the maxCandidates candidates that share the most keys with the lookup, in
@@ -457,3 +462,11 @@ func sortByPublished[T any](s []T, published func(*T) time.Time) []int {
 	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(published(&s[a]).UnixNano(), published(&s[b]).UnixNano()) })
 	return order
 }
+
+var trimFrom = 3
+
+// rankPrior is how many members at storyShare a story's mean is weighed with when stories
+// that qualify are ranked (see FindSig): a story of one report that a new item happens to
+// be close to should not outrank one whose many reports the item agrees with nearly as
+// well. It does not change which stories qualify.
+const rankPrior = 3

@@ -208,6 +208,9 @@ const (
 	// number, or a word written in capitals or with digits (GPU, APEC, H20), which Korean
 	// text writes in Latin letters as English text does.
 	shared
+	// inName marks a text feature that is a word of an entry the lexicon found (see
+	// nameWeight).
+	inName
 )
 
 // feat is a feature hash with its flags.
@@ -229,6 +232,8 @@ type shingler struct {
 	sq      []rune    // the field's squashed text, for the lexicon
 	nums    []float64
 	letters struct{ dense, latin int }
+	days    eventDays
+	names   []uint64 // text features within the entries the lexicon found
 }
 
 // reset empties the shingler for the next Doc, keeping its buffers.
@@ -236,6 +241,8 @@ func (sh *shingler) reset() {
 	sh.out, sh.anchors = sh.out[:0], sh.anchors[:0]
 	sh.dense, sh.word = sh.dense[:0], sh.word[:0]
 	sh.letters.dense, sh.letters.latin = 0, 0
+	sh.days = eventDays{}
+	sh.names = sh.names[:0]
 }
 
 // abbreviations that would otherwise split into lone letters.
@@ -251,9 +258,22 @@ func (sh *shingler) field(s string, flags uint8) {
 	}
 	sh.add(s)
 	if sh.lex != nil {
-		emit := func(c uint64) { sh.anchor(c) }
-		sh.lex.matchWords(sh.words, emit)
-		sh.lex.matchDense(sh.sq, emit)
+		sh.lex.matchWords(sh.words, func(c uint64, start, end int) {
+			sh.anchor(c)
+			for _, w := range sh.words[start:end] {
+				sh.names = append(sh.names, w.h)
+			}
+		})
+		sh.lex.matchDense(sh.sq, func(c uint64, start, end int) {
+			sh.anchor(c)
+			rs := sh.sq[start:end]
+			for k, r := range rs {
+				sh.names = append(sh.names, mix2(kindDense, uint64(r)))
+				if k+1 < len(rs) {
+					sh.names = append(sh.names, mix2(kindDense, uint64(r)<<32|uint64(rs[k+1])))
+				}
+			}
+		})
 	}
 	sh.nums = appendNumbers(sh.nums, s)
 	for _, v := range sh.nums {
@@ -395,13 +415,31 @@ func features(d Doc) []uint64 {
 }
 
 // shingle fills sh with the sorted, distinct features and anchors of d, each with the
-// flags of all its occurrences.
+// flags of all its occurrences, and the days d names.
 func (sh *shingler) shingle(d Doc) {
 	sh.reset()
-	sh.field(cleanTitle(d.Title), inTitle)
-	sh.field(cleanSummary(d.Summary), 0)
+	title, summary := cleanTitle(d.Title), cleanSummary(d.Summary)
+	sh.field(title, inTitle)
+	sh.field(summary, 0)
+	readDays(&sh.days, title, d.Published)
+	readDays(&sh.days, truncate(summary, leadBytes), d.Published)
 	sh.out = mergeFeats(sh.out)
 	sh.anchors = mergeFeats(sh.anchors)
+	sh.markNames()
+}
+
+// markNames flags the text features that are words of the entries the lexicon found (see
+// nameWeight).
+func (sh *shingler) markNames() {
+	if len(sh.names) == 0 {
+		return
+	}
+	slices.Sort(sh.names)
+	for i := range sh.out {
+		if _, ok := slices.BinarySearch(sh.names, sh.out[i].h); ok {
+			sh.out[i].flags |= inName
+		}
+	}
 }
 
 // mergeFeats sorts fs by hash and merges repeats, keeping the union of their flags.
@@ -541,3 +579,7 @@ func jaccard(a, b []uint64) float64 {
 func Similarity(a, b Doc) float64 {
 	return jaccard(features(a), features(b))
 }
+
+// leadBytes is how much of the summary is read for the days of the event (readDays): the
+// lead's first sentences say when it happened, later ones name days of background.
+const leadBytes = 600

@@ -2,7 +2,9 @@ package story
 
 import (
 	"fmt"
+	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -164,11 +166,47 @@ func TestNoChaining(t *testing.T) {
 	at := follow.Published.UnixNano()
 	pos := ix.byItem[2]
 	r, _ := ix.pair(&sig.vec, at, &ix.slots[pos])
-	mean, _ := ix.storyScore(&sig.vec, at, ix.slots[pos].storyID)
+	mean, _, _ := ix.storyScore(&sig.vec, at, ix.slots[pos].storyID)
 	if r < 1 || mean >= storyShare {
 		t.Fatalf("score against b %.2f, against the story %.2f: the test needs a follow-up like b and unlike the story", r, mean)
 	}
 	if m, ok := ix.FindSig(sig, follow.Published); ok {
 		t.Errorf("the follow-up joined %+v", m)
+	}
+}
+
+// TestNamesWeighLess: the words of an entry of the lexicon (a name, or a term such as
+// 공급/supply) weigh nameWeight of other words, in Hangul and in Latin letters, while the
+// entry's concept is kept in full.
+func TestNamesWeighLess(t *testing.T) {
+	sig := Sign(doc("엔비디아 GPU 공급 확대", "Nvidia will supply GPUs and servers, chief executive Jensen Huang said."))
+	weight := func(h uint64) float32 {
+		if i, ok := slices.BinarySearch(sig.vec.h, h); ok {
+			return sig.vec.w[i]
+		}
+		t.Fatalf("feature %x missing", h)
+		return 0
+	}
+	dense := func(a, b rune) uint64 { return mix2(kindDense, uint64(a)<<32|uint64(b)) }
+	word := func(w string) uint64 { return hashBytes(kindWord, []byte(w)) }
+	tests := []struct {
+		name string
+		h    uint64
+		want float32
+	}{
+		{"엔비 of 엔비디아, in the headline", dense('엔', '비'), idf(dense('엔', '비')) * titleWeight * nameWeight},
+		{"공급 of the term 공급, in the headline", dense('공', '급'), idf(dense('공', '급')) * titleWeight * nameWeight},
+		{"확대, in the headline", dense('확', '대'), idf(dense('확', '대')) * titleWeight},
+		{"huang of Jensen Huang", word("huang"), idf(word("huang")) * nameWeight},
+		{"servers", word("server"), idf(word("server"))},
+	}
+	for _, tt := range tests {
+		if got := weight(tt.h); math.Abs(float64(got-tt.want)) > 1e-4 {
+			t.Errorf("%s: weight %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	nvidia := hashBytes(kindConcept, []byte("엔비디아"))
+	if got := weight(nvidia); got != idf(nvidia)*titleWeight {
+		t.Errorf("concept 엔비디아: weight %v, want %v", got, idf(nvidia)*titleWeight)
 	}
 }

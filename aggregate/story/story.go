@@ -30,7 +30,7 @@ import (
 // DefaultConfig.
 const (
 	DefaultWindow         = 48 * time.Hour
-	DefaultThreshold      = 0.18
+	DefaultThreshold      = 0.17
 	DefaultCrossThreshold = 0.35
 )
 

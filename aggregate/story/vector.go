@@ -13,18 +13,28 @@ import (
 // (text, concepts and numbers together), a weight for each, which of them are shared with
 // the other language, and the norms of the whole and of the shared part. A feature weighs
 // its rarity (idf), times titleWeight if the headline has it: the headline says what the
-// event is, the lead's later words drift into background. It is never modified once made.
+// event is, the lead's later words drift into background; times nameWeight if it is a word
+// of an entry of the lexicon. It also holds the days the item names (see eventDays). It is never
+// modified once made.
 type vector struct {
 	h      []uint64
 	w      []float32
-	shared []uint64 // bit i: h[i] is shared (see the flag)
-	norm   float32  // of all the weights
-	snorm  float32  // of the shared weights
-	dense  bool     // written in a dense script (Korean)
+	shared []uint64  // bit i: h[i] is shared (see the flag)
+	norm   float32   // of all the weights
+	snorm  float32   // of the shared weights
+	dense  bool      // written in a dense script (Korean)
+	days   eventDays // the days its event is said to have happened on
 }
 
 // titleWeight is how much more a feature of the headline weighs than one of the lead only.
-var titleWeight float32 = 2
+const titleWeight = 2
+
+// nameWeight is what a word of an entry of the lexicon (엔비디아, Jensen Huang, APEC, 공급)
+// weighs against other words of the text. The entry counts once more as its concept (see
+// concepts.go), so its words counted in full count it twice; and the actors of a week,
+// named in every report of it, then carry two reports of different events together (the
+// deal and the dinner of one chief executive on one trip), where what happened should.
+const nameWeight = 0.75
 
 // newVector weighs the merged features of a shingler.
 func newVector(out, anchors []feat, dense bool) vector {
@@ -36,6 +46,9 @@ func newVector(out, anchors []feat, dense bool) vector {
 		w := idf(f.h)
 		if f.flags&inTitle != 0 {
 			w *= titleWeight
+		}
+		if f.flags&inName != 0 {
+			w *= nameWeight
 		}
 		v.h = append(v.h, f.h)
 		v.w = append(v.w, w)
