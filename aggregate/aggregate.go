@@ -199,23 +199,6 @@ type SourceStatus struct {
 	Active bool // still in the config; removed sources keep their items and state
 }
 
-// StateName names the source's state as the status table and the metrics do:
-// removed (no longer configured), gone (410), pending (never polled), backoff
-// (failing, retried later) or ok.
-func (s SourceStatus) StateName() string {
-	switch {
-	case !s.Active:
-		return "removed"
-	case s.State.Gone:
-		return "gone"
-	case s.State.LastAttempt.IsZero():
-		return "pending"
-	case s.State.ConsecutiveErrors > 0:
-		return "backoff"
-	}
-	return "ok"
-}
-
 // Fetched is the outcome of one poll of a source, saved atomically: the new fetch
 // state (with the response's validators) and the items the response produced. If
 // the items cannot be saved, neither are the validators, so the next poll fetches

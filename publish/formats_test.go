@@ -213,18 +213,18 @@ func TestStatus(t *testing.T) {
 	if a.State != "ok" || a.CurrentURL != "https://www.yna.co.kr/rss/industry-new.xml" || a.ItemsKept != 7 || a.LastSuccess == nil || !a.LastSuccess.Equal(t0) || a.NextFetch == nil {
 		t.Errorf("healthy source: %+v", a)
 	}
-	if b.State != "error" || b.ConsecutiveErrors != 3 || b.HTTPStatus != 503 || b.LastSuccess != nil || b.CurrentURL != b.URL {
+	if b.State != aggregate.StateBackoff || b.ConsecutiveErrors != 3 || b.HTTPStatus != 503 || b.LastSuccess != nil || b.CurrentURL != b.URL {
 		t.Errorf("failing source: %+v", b)
 	}
-	if c.State != "gone" || !c.Gone || c.Active {
-		t.Errorf("gone source: %+v", c)
+	if c.State != aggregate.StateRemoved || !c.Gone || c.Active {
+		t.Errorf("gone source no longer configured: %+v", c)
 	}
 	if len(doc.Stories) != 2 || len(doc.Stories[0].Members) != 3 || doc.Stories[0].Members[1].Similarity != 0.82 ||
 		doc.Stories[1].Reports != 25 || doc.Stories[1].StoryURL != "https://feeds.example.com/ai-policy/story/12" {
 		t.Errorf("stories: %+v", doc.Stories)
 	}
 	page := string(body(t, get(t, h, "GET", "/status")))
-	for _, want := range []string{"연합뉴스", "Policy Wire", "industry-new.xml", "503", "gone", "unavailable"} {
+	for _, want := range []string{"연합뉴스", "Policy Wire", "industry-new.xml", "503", "backoff", "removed", "unavailable"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("status page lacks %q", want)
 		}

@@ -28,7 +28,7 @@ type sourceStatus struct {
 	FeedTitle         string     `json:"feed_title,omitempty"`
 	Active            bool       `json:"active"`
 	Gone              bool       `json:"gone"`
-	State             string     `json:"state"` // ok, error, gone, inactive, pending
+	State             string     `json:"state"` // aggregate.SourceStates: ok, backoff, gone, pending, removed
 	HTTPStatus        int        `json:"http_status"`
 	LastAttempt       *time.Time `json:"last_attempt"`
 	LastSuccess       *time.Time `json:"last_success"`
@@ -95,18 +95,8 @@ func buildStatus(o Options, list []aggregate.SourceStatus, entries []aggregate.E
 		if s.Source.Interval > 0 {
 			ss.Interval = s.Source.Interval.String()
 		}
-		switch {
-		case st.Gone:
-			ss.State = "gone"
-		case !s.Active:
-			ss.State = "inactive"
-		case st.ConsecutiveErrors > 0:
-			ss.State = "error"
-		case st.LastSuccess.IsZero():
-			ss.State = "pending"
-		default:
-			ss.State, ss.OK = "ok", true
-		}
+		ss.State = s.StateName()
+		ss.OK = ss.State == aggregate.StateOK
 		d.Sources = append(d.Sources, ss)
 	}
 	for i := range entries {

@@ -128,7 +128,7 @@ type storeCollector struct {
 
 var (
 	sourcesDesc = prometheus.NewDesc("gleaner_sources",
-		"Sources by state: ok, backoff (failing, retried later), gone (410, no longer polled), pending (never polled), removed (no longer in the config).",
+		"Sources by state: ok (answered at its last poll), backoff (its last poll failed, retried later), gone (410, no longer polled), pending (not polled yet), removed (no longer in the config).",
 		[]string{"state"}, nil)
 	rowsDesc = prometheus.NewDesc("gleaner_stored_rows", "Rows in the database by table: items, matched_items, stories, tombstones.",
 		[]string{"table"}, nil)
@@ -147,7 +147,10 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 		c.log.Warn("metrics: source states", "error", err)
 		ch <- prometheus.NewInvalidMetric(sourcesDesc, err)
 	} else {
-		counts := map[string]int{"ok": 0, "backoff": 0, "gone": 0, "pending": 0, "removed": 0}
+		counts := make(map[string]int, len(aggregate.SourceStates))
+		for _, state := range aggregate.SourceStates {
+			counts[state] = 0
+		}
 		for _, s := range status {
 			counts[s.StateName()]++
 		}
