@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -200,6 +201,7 @@ type Report struct {
 	New         int
 	Kept        int
 	Err         error
+	Kind        string // the error's kind (fetch.Kind, "save"), "" without one
 }
 
 // RoundStats summarises a round of polls.
@@ -254,7 +256,9 @@ func (p *Poller) round(ctx context.Context, due []*polled) []Report {
 
 	reports := p.write(ctx, results)
 	rs := RoundStats{Sources: len(reports), Duration: time.Since(start), Finished: p.opt.Now()}
+	var out Outcomes
 	for _, r := range reports {
+		out.Add(r.Err == nil, r.Kind)
 		switch {
 		case r.Err != nil:
 			rs.Errors++
@@ -268,15 +272,45 @@ func (p *Poller) round(ctx context.Context, due []*polled) []Report {
 		rs.Kept += r.Kept
 	}
 	p.rounds.Add(1)
+	sortReports(reports)
 	if len(reports) > 0 {
-		p.log.Info("poll round", "sources", rs.Sources, "ok", rs.OK, "not_modified", rs.NotModified, "errors", rs.Errors,
-			"items_seen", rs.Seen, "items_new", rs.New, "items_kept", rs.Kept, "duration", rs.Duration.Round(time.Millisecond))
+		// One line a round, whatever failed: each failure's own line is at
+		// debug level, and the sources' states are on /status.
+		level, attrs := slog.LevelInfo, []any{"summary", out.String()}
+		if rs.Errors > 0 {
+			level, attrs = slog.LevelWarn, append(attrs, "failed", failedSources(reports))
+		}
+		p.log.Log(context.WithoutCancel(ctx), level, "poll round", append(attrs, "sources", rs.Sources, "ok", rs.OK,
+			"not_modified", rs.NotModified, "errors", rs.Errors, "items_seen", rs.Seen, "items_new", rs.New,
+			"items_kept", rs.Kept, "duration", rs.Duration.Round(time.Millisecond))...)
 	}
 	if p.opt.Observer != nil {
 		p.opt.Observer.ObserveRound(rs)
 	}
-	sortReports(reports)
 	return reports
+}
+
+// failedNamed bounds the sources a round's log line names.
+const failedNamed = 5
+
+// failedSources names the sources that failed, with their errors' kinds:
+// "전자신문 (dns), GovTech (timeout) and 9 more".
+func failedSources(reports []Report) string {
+	var names []string
+	n := 0
+	for _, r := range reports {
+		if r.Err == nil {
+			continue
+		}
+		if n++; n <= failedNamed {
+			names = append(names, r.Source.Name+" ("+r.Kind+")")
+		}
+	}
+	s := strings.Join(names, ", ")
+	if n > failedNamed {
+		s += fmt.Sprintf(" and %d more", n-failedNamed)
+	}
+	return s
 }
 
 // Batches are saved when this many items are pending, or after batchDelay.
@@ -347,7 +381,7 @@ func (p *Poller) save(ctx context.Context, batch []outcome, changed *bool) []Rep
 		r := o.report
 		if err != nil {
 			if r.Err == nil {
-				r.Err = fmt.Errorf("save: %w", err)
+				r.Err, r.Kind = fmt.Errorf("save: %w", err), "save"
 			}
 			st := o.ps.state
 			st.LastAttempt = now
@@ -413,10 +447,10 @@ func (p *Poller) poll(ctx context.Context, ps *polled) outcome {
 		// source, still due, is polled first after the restart.
 		st, items = before, nil
 		result = "error_" + string(fetch.KindCanceled)
-		o.report.Err = err
+		o.report.Err, o.report.Kind = err, string(fetch.KindCanceled)
 	case err != nil:
 		result = p.failed(&st, src, err, now)
-		o.report.Err = err
+		o.report.Err, o.report.Kind = err, st.ErrorKind
 	default:
 		if resp.NotModified {
 			result = "not_modified"
@@ -452,14 +486,14 @@ func (p *Poller) failed(st *FetchState, src Source, err error, now time.Time) st
 		if fe.Kind == fetch.KindGone {
 			st.Gone, st.ErrorKind = true, kind
 			st.NextFetch = time.Time{}
-			p.log.Warn("source gone: polling stopped", "source", src.Name, "url", src.URL, "status", fe.Status)
+			p.log.Debug("source gone: polling stopped", "source", src.Name, "url", src.URL, "status", fe.Status)
 			return kind
 		}
 		if fe.RetryAfter > wait {
 			wait = fe.RetryAfter
 		}
 	}
-	p.log.Warn("poll failed", "source", src.Name, "url", src.URL, "kind", kind, "consecutive_errors", st.ConsecutiveErrors,
+	p.log.Debug("poll failed", "source", src.Name, "url", src.URL, "kind", kind, "consecutive_errors", st.ConsecutiveErrors,
 		"next_fetch", now.Add(wait).Format(time.RFC3339), "error", err)
 	st.NextFetch = now.Add(wait)
 	st.ErrorKind = kind

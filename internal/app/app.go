@@ -102,11 +102,13 @@ func New(ctx context.Context, cfg *Config, o Options) (*App, error) {
 		Concurrency: cfg.Poll.Concurrency,
 		MaxBackoff:  cfg.Poll.MaxBackoff.D(),
 		MaxAge:      cfg.Feed.MaxAge.D(),
-		FirstSpread: min(cfg.Poll.Interval.D()/4, 10*time.Second),
-		OnChange:    a.Refresh,
-		Observer:    o.Observer,
-		Log:         cmp.Or(o.PollLog, a.Log),
-		Now:         o.Now,
+		// No FirstSpread: the first polls of a start make one round, paced by
+		// Concurrency and per_host, that one log line sums up (spread over
+		// seconds, each second of the spread would be a round of its own).
+		OnChange: a.Refresh,
+		Observer: o.Observer,
+		Log:      cmp.Or(o.PollLog, a.Log),
+		Now:      o.Now,
 	})
 	if err := a.SyncSources(ctx, cfg); err != nil {
 		a.Close()

@@ -8,33 +8,48 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/gleaner/gleaner/aggregate"
 )
 
 // readiness answers /readyz: 200 when the database answers and passed its
-// check at start, a config is loaded, a poll round has finished, and the
-// curated feed can be served; else 503 with the reasons.
+// check at start, a config is loaded, a source has answered at least once
+// (in this run or before it), and the curated feed can be served; else 503
+// with the reasons.
 type readiness struct {
 	a *App
-	// polledBefore: the database was polled before this start, so a restart
-	// serves a feed at once, without waiting for sources whose next poll is
-	// hours away.
-	polledBefore bool
+	// answered: a source has answered once. Set for good once seen, so that
+	// a restart of a database polled before serves its feed at once, without
+	// waiting for sources whose next poll is hours away.
+	answered atomic.Bool
 	// damaged is what the check at start found wrong with the database file,
 	// nil while it runs and when it found nothing.
 	damaged atomic.Pointer[string]
 }
 
-func newReadiness(ctx context.Context, a *App) *readiness {
-	r := &readiness{a: a}
-	if status, err := a.Store.SourceStatus(ctx); err == nil {
-		for _, s := range status {
-			if !s.State.LastSuccess.IsZero() {
-				r.polledBefore = true
-				break
-			}
+func newReadiness(a *App) *readiness { return &readiness{a: a} }
+
+// notAnswered says why no source has answered yet ("" once one has): the
+// first poll is under way, or how the polls failed.
+func (r *readiness) notAnswered(ctx context.Context) string {
+	if r.answered.Load() {
+		return ""
+	}
+	status, err := r.a.Store.SourceStatus(ctx)
+	if err != nil {
+		return "source states unreadable: " + err.Error()
+	}
+	for _, s := range status {
+		if !s.State.LastSuccess.IsZero() {
+			r.answered.Store(true)
+			return ""
 		}
 	}
-	return r
+	out := aggregate.StatusOutcomes(status)
+	if out.NumFailed() == 0 {
+		return "no source has answered yet: the first poll is under way"
+	}
+	return "no source has answered yet: " + out.String()
 }
 
 // checkDatabase runs SQLite's quick_check once, in the background of a start:
@@ -75,8 +90,8 @@ func (r *readiness) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if r.a.Config() == nil {
 		why = append(why, "no config loaded")
 	}
-	if r.a.Poller.Rounds() == 0 && !r.polledBefore {
-		why = append(why, "no poll round finished yet")
+	if s := r.notAnswered(ctx); s != "" {
+		why = append(why, s)
 	}
 	if err := r.a.Publish.Ready(); err != nil {
 		why = append(why, "curated feed unavailable: "+err.Error())

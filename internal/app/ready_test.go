@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"fmt"
 	"log/slog"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -150,5 +152,43 @@ func TestOperatorEndpointsAnswerOtherMethodsWith405(t *testing.T) {
 				t.Errorf("%s %s: %d, Allow %q; want 405 and GET, HEAD", method, path, code, allow)
 			}
 		}
+	}
+}
+
+// TestReadyzUntilASourceAnswers starts on a new database whose sources all
+// fail: /readyz answers 503 and says how they failed, and the first round's
+// one log line says the same; the first polls of every source make that one
+// round.
+func TestReadyzUntilASourceAnswers(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "gleaner.toml")
+	var b strings.Builder
+	b.WriteString("database = \"g.db\"\n")
+	for i := range 3 {
+		// Port 9 (discard) on loopback: nothing listens, the connection is refused.
+		fmt.Fprintf(&b, "[[source]]\nname = \"s%d\"\nurl = \"http://127.0.0.1:9/feed%d.xml\"\n", i, i)
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := LoadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log, do := startDaemon(t, cfg)
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(log.String(), `msg="poll round"`) && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	const why = "0 of 3 sources answered: 3 connection errors — is this machine online?"
+	if n := strings.Count(log.String(), `msg="poll round"`); n != 1 || !strings.Contains(log.String(), `summary="`+why+`"`) {
+		t.Errorf("want one round line saying %q, got %d:\n%s", why, n, log.String())
+	}
+	if strings.Contains(log.String(), "poll failed") {
+		t.Errorf("each failure has its own line at info level:\n%s", log.String())
+	}
+	code, body, _ := do("GET", "/readyz")
+	if code != 503 || !strings.Contains(body, "no source has answered yet: "+why) {
+		t.Errorf("/readyz: %d %q, want 503 saying %q", code, body, why)
 	}
 }
