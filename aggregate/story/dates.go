@@ -9,37 +9,97 @@ import (
 // Dates tell the reports of two events of one week apart when their words do not: the
 // company pledges signed on the 21st and the ministers' statement of the 22nd, the dinner
 // of the 30th and the deal of the 31st. A report names the day its event happened ("30일",
-// "지난 28일", "5월 21일", "Oct. 31", "31 October", "on Tuesday"); each such day is read and
-// resolved against the report's publication to a calendar day: a day of the month to the
-// nearest date with that day, a weekday to the last week's. Only days near the publication
-// count (maxDayGap): an article also names the date a law takes effect or a past one of
-// background, which say nothing of when its own event happened.
+// "지난 28일", "5월 21일", "Oct. 31", "31 October", "on Tuesday"). Signing reads each such
+// mention as it is written (dateRefs), so that a signature depends on the text alone; the
+// index resolves them against the report's publication to calendar days (eventDays): a day
+// of the month to the nearest date with that day, a weekday to the last week's. Only days
+// near the publication count (maxDayGap): an article also names the date a law takes
+// effect or a past one of background, which say nothing of when its own event happened.
 
-// maxEventDays is the most days kept per report, headline first.
+// maxEventDays is the most date mentions kept per report, headline first, and so the most
+// days.
 const maxEventDays = 4
 
 // maxDayGap is how far from its publication a named day may lie and still be taken as the
 // day of the report's event.
 const maxDayGap = 7
 
-// eventDays is the set of days a report names, as days since the Unix epoch; n of them
-// are used.
+// dateRef is one date as a text writes it, packed: the day of the month (bits 0-4), the
+// month (5-8), the year less 1900 (9-20), the weekday plus one (21-23); 0 for a part not
+// written.
+type dateRef uint32
+
+func newDateRef(year, month, day int, weekday int) dateRef {
+	if year != 0 {
+		year -= 1900
+	}
+	if year < 0 || year >= 1<<12 {
+		year = 0
+	}
+	return dateRef(uint32(day) | uint32(month)<<5 | uint32(year)<<9 | uint32(weekday+1)<<21)
+}
+
+// dateRefs are the dates a report names, as written.
+type dateRefs struct {
+	r [maxEventDays]dateRef
+	n uint8
+}
+
+func (rs *dateRefs) add(r dateRef) { addOnce(&rs.r, &rs.n, r) }
+
+// addOnce appends v to the first n of set unless it is there or set is full.
+func addOnce[T comparable](set *[maxEventDays]T, n *uint8, v T) {
+	for _, x := range set[:*n] {
+		if x == v {
+			return
+		}
+	}
+	if int(*n) < maxEventDays {
+		set[*n] = v
+		*n++
+	}
+}
+
+// days resolves the dates against pub, the report's publication: each to the nearest day
+// it can name, kept when within maxDayGap days of pub.
+func (rs *dateRefs) days(pub time.Time) eventDays {
+	var e eventDays
+	if rs.n == 0 || pub.IsZero() {
+		return e
+	}
+	pub = pub.UTC()
+	p := dayNumber(pub)
+	for _, r := range rs.r[:rs.n] {
+		if wd := int(r>>21) - 1; wd >= 0 {
+			// The weekday of the last six days or the next: "said on Tuesday", "will
+			// meet Friday".
+			for k := int32(-5); k <= 1; k++ {
+				if time.Weekday((int64(p+k)+4)%7) == time.Weekday(wd) { // day 0 was a Thursday
+					e.add(p + k)
+					break
+				}
+			}
+			continue
+		}
+		year, month, day := int(r>>9&0xfff), int(r>>5&0xf), int(r&0x1f)
+		if year != 0 {
+			year += 1900
+		}
+		if d, ok := nearestDay(year, month, day, pub); ok {
+			e.add(d)
+		}
+	}
+	return e
+}
+
+// eventDays is the set of days a report's event is said to have happened on, as days since
+// the Unix epoch; n of them are used.
 type eventDays struct {
 	d [maxEventDays]int32
 	n uint8
 }
 
-func (e *eventDays) add(day int32) {
-	for _, x := range e.d[:e.n] {
-		if x == day {
-			return
-		}
-	}
-	if int(e.n) < maxEventDays {
-		e.d[e.n] = day
-		e.n++
-	}
-}
+func (e *eventDays) add(day int32) { addOnce(&e.d, &e.n, day) }
 
 // gap is the least distance, in days, between a day of e and a day of o; ok is false when
 // either names none.
@@ -74,19 +134,15 @@ var weekdayNames = map[string]time.Weekday{
 	"thursday": time.Thursday, "friday": time.Friday, "saturday": time.Saturday,
 }
 
-// readDays adds to e the days that s names, resolved against pub (the publication's day).
-func readDays(e *eventDays, s string, pub time.Time) {
-	if pub.IsZero() {
-		return
-	}
-	pub = pub.UTC()
+// readDates adds to rs the dates that s names.
+func readDates(rs *dateRefs, s string) {
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
 		case '0' <= c && c <= '9':
 			n := digitRun(s, i)
 			if i == 0 || !isNumberGlue(s[i-1]) {
-				n = max(n, readKoreanDate(e, s, i, n, pub))
+				n = max(n, readKoreanDate(rs, s, i, n))
 			}
 			i += n
 		case 'A' <= c && c <= 'Z' && (i == 0 || !isASCIIAlnum(s[i-1])):
@@ -94,7 +150,7 @@ func readDays(e *eventDays, s string, pub time.Time) {
 			for n < len(s) && isASCIIAlnum(s[n]) {
 				n++
 			}
-			readEnglishDate(e, s, i, n, pub)
+			readEnglishDate(rs, s, i, n)
 			i = n
 		default:
 			i++
@@ -130,11 +186,39 @@ const (
 	runeDay   = '일'
 )
 
-var koSpanAfterDay = []string{"간", "째", "치", "씩", "분", "동안", "이내", "만에", "만의", " 전", " 후", " 뒤", " 만에", " 동안", " 이내", " 내"}
+var (
+	koSpanSuffix = []string{"간", "째", "치", "씩", "동안", "이내", "만에", "만의"}
+	koSpanWord   = []string{"전", "후", "뒤", "만에", "동안", "이내", "내에", "안에"}
+)
+
+// isSpan reports whether rest, what follows 일, makes the number a count of days: a suffix
+// (3일간), or a word after one space (7일 전, 30일 이내) that ends there or takes a
+// particle (7일 전에), so that 30일 전체회의 stays a date.
+func isSpan(rest string) bool {
+	for _, w := range koSpanSuffix {
+		if strings.HasPrefix(rest, w) {
+			return true
+		}
+	}
+	if !strings.HasPrefix(rest, " ") {
+		return false
+	}
+	rest = rest[1:]
+	for _, w := range koSpanWord {
+		if !strings.HasPrefix(rest, w) {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(rest[len(w):])
+		if !isDense(r) || strings.ContainsRune("에의인부까쯤이로", r) {
+			return true
+		}
+	}
+	return false
+}
 
 // readKoreanDate reads a date written the Korean way at s[i:], whose first n bytes are
 // digits: [2025년] [10월] 31일. It returns the bytes it read.
-func readKoreanDate(e *eventDays, s string, i, n int, pub time.Time) int {
+func readKoreanDate(rs *dateRefs, s string, i, n int) int {
 	start := i
 	year, month, day := 0, 0, 0
 	for {
@@ -147,14 +231,13 @@ func readKoreanDate(e *eventDays, s string, i, n int, pub time.Time) int {
 		case r == runeMonth && n <= 2 && month == 0:
 			month = atoi(v)
 		case r == runeDay && n <= 2:
-			rest := s[j+size:]
-			for _, span := range koSpanAfterDay {
-				if strings.HasPrefix(rest, span) {
-					return j + size - start
-				}
+			if isSpan(s[j+size:]) {
+				return j + size - start
 			}
 			day = atoi(v)
-			addDay(e, year, month, day, pub)
+			if day >= 1 && day <= 31 && month <= 12 {
+				rs.add(newDateRef(year, month, day, -1))
+			}
 			return j + size - start
 		default:
 			return j - start
@@ -175,18 +258,10 @@ func readKoreanDate(e *eventDays, s string, i, n int, pub time.Time) int {
 // readEnglishDate reads a date that starts with the capitalised word s[i:j]: "Oct. 31",
 // "October 31, 2025", "May 21-22", a weekday; or a day before a month: "31 October" (read
 // when the month is found after a number).
-func readEnglishDate(e *eventDays, s string, i, j int, pub time.Time) {
+func readEnglishDate(rs *dateRefs, s string, i, j int) {
 	w := strings.ToLower(s[i:j])
 	if wd, ok := weekdayNames[w]; ok {
-		// The weekday of the last six days or the next: "said on Tuesday", "will meet
-		// Friday".
-		p := dayNumber(pub)
-		for k := int32(-5); k <= 1; k++ {
-			if time.Unix(int64(p+k)*86400, 0).UTC().Weekday() == wd {
-				e.add(p + k)
-				return
-			}
-		}
+		rs.add(newDateRef(0, 0, 0, int(wd)))
 		return
 	}
 	m, ok := monthNames[w]
@@ -200,7 +275,7 @@ func readEnglishDate(e *eventDays, s string, i, j int, pub time.Time) {
 			b--
 		}
 		if d := k - b; d >= 1 && d <= 2 && (b == 0 || !isNumberGlue(s[b-1])) {
-			addDay(e, yearAfter(s, j), int(m), atoi(s[b:k]), pub)
+			addDate(rs, yearAfter(s, j), int(m), atoi(s[b:k]))
 			return
 		}
 	}
@@ -216,7 +291,7 @@ func readEnglishDate(e *eventDays, s string, i, j int, pub time.Time) {
 		return
 	}
 	year := yearAfter(s, j+n)
-	addDay(e, year, int(m), atoi(s[j:j+n]), pub)
+	addDate(rs, year, int(m), atoi(s[j:j+n]))
 	// A span within one month: "May 21-22".
 	if k := j + n; k+1 < len(s) && (s[k] == '-' || strings.HasPrefix(s[k:], "–")) {
 		k += utf8.RuneLen(rune(s[k]))
@@ -224,7 +299,7 @@ func readEnglishDate(e *eventDays, s string, i, j int, pub time.Time) {
 			k = j + n + len("–")
 		}
 		if d := digitRun(s, k); d >= 1 && d <= 2 {
-			addDay(e, year, int(m), atoi(s[k:k+d]), pub)
+			addDate(rs, year, int(m), atoi(s[k:k+d]))
 		}
 	}
 }
@@ -252,12 +327,16 @@ func yearAfter(s string, j int) int {
 	return 0
 }
 
-// addDay resolves a date with the parts given (year and month 0 when unnamed) against pub:
-// the date with those parts nearest to it, kept when within maxDayGap days.
-func addDay(e *eventDays, year, month, day int, pub time.Time) {
-	if day < 1 || day > 31 || month < 0 || month > 12 {
-		return
+// addDate adds a day of a month, if it is one.
+func addDate(rs *dateRefs, year, month, day int) {
+	if day >= 1 && day <= 31 {
+		rs.add(newDateRef(year, month, day, -1))
 	}
+}
+
+// nearestDay resolves a date with the parts given (year and month 0 when unnamed) against
+// pub: the date with those parts nearest to it, when within maxDayGap days.
+func nearestDay(year, month, day int, pub time.Time) (int32, bool) {
 	p := dayNumber(pub)
 	best, found := int32(0), false
 	py, pm, _ := pub.Date()
@@ -276,9 +355,7 @@ func addDay(e *eventDays, year, month, day int, pub time.Time) {
 			best, found = n, true
 		}
 	}
-	if found && abs32(best-p) <= maxDayGap {
-		e.add(best)
-	}
+	return best, found && abs32(best-p) <= maxDayGap
 }
 
 func abs32(x int32) int32 { return max(x, -x) }

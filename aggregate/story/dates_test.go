@@ -1,6 +1,7 @@
 package story
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -31,6 +32,10 @@ func TestReadDays(t *testing.T) {
 		{"파업 5일째", fri, nil},
 		{"30일 이내에 신고해야 한다", fri, nil},
 		{"7일 전 발표된 안", fri, nil},
+		{"7일 전에 발표된 안", fri, nil},
+		{"과기정통부는 15일 내년 예산안을 공개했다", fri, nil},
+		{"과기정통부는 29일 내년 예산안을 공개했다", fri, []int32{day(2025, 10, 29)}},
+		{"법사위는 30일 전체회의를 열었다", fri, []int32{day(2025, 10, 30)}},
 		{"출시 5일 만에 100만 명", fri, nil},
 		{"1,000일 동안", fri, nil},
 		// English dates.
@@ -52,24 +57,45 @@ func TestReadDays(t *testing.T) {
 		{"$5.31 billion", fri, nil},
 	}
 	for _, tt := range tests {
-		var e eventDays
-		readDays(&e, tt.text, tt.pub)
+		var rs dateRefs
+		readDates(&rs, tt.text)
+		e := rs.days(tt.pub)
 		if got := e.d[:e.n]; !slices.Equal(got, tt.want) && !(len(got) == 0 && len(tt.want) == 0) {
-			t.Errorf("readDays(%q) = %v, want %v", tt.text, got, tt.want)
+			t.Errorf("%q published %s: days %v, want %v", tt.text, tt.pub.Format(time.DateOnly), got, tt.want)
 		}
 	}
-	var e eventDays
-	readDays(&e, "30일 서울에서", time.Time{})
-	if e.n != 0 {
+	var rs dateRefs
+	readDates(&rs, "30일 서울에서")
+	if e := rs.days(time.Time{}); e.n != 0 {
 		t.Errorf("with no publication time: %v, want none", e.d[:e.n])
+	}
+}
+
+// TestSignReadsTextOnly: a signature depends on the title and summary alone, never on the
+// publication time, though the text names days (the grouper keeps signatures by text);
+// the index resolves the days against the time it is given.
+func TestSignReadsTextOnly(t *testing.T) {
+	d := item(1, t0, "과기정통부, 15일 AI 기본법 시행령 초안 공개", "과학기술정보통신부는 15일 시행령 초안을 공개했다. The ministry said on Tuesday (April 15).")
+	a := Sign(d)
+	d.ID, d.Published = 2, t0.Add(-40*24*time.Hour)
+	if b := Sign(d); !reflect.DeepEqual(a, b) {
+		t.Fatal("the signature changed with the id or publication time")
+	}
+	if a.vec.dates.n == 0 {
+		t.Fatal("no dates read: the test shows nothing")
+	}
+	ix := NewIndex(DefaultConfig())
+	ix.AddSig(a, 1, 1, t0)
+	if e := ix.slots[ix.byItem[1]].days; e.n != 1 || e.d[0] != day(2025, 4, 15) {
+		t.Errorf("member's days = %v, want [%d] (2025-04-15)", e.d[:e.n], day(2025, 4, 15))
 	}
 }
 
 func TestEventDaysBounded(t *testing.T) {
 	pub := time.Date(2025, 10, 15, 0, 0, 0, 0, time.UTC)
-	var e eventDays
-	readDays(&e, "10일, 11일, 12일, 13일, 14일, 15일, 10일", pub)
-	if int(e.n) != maxEventDays || e.d[0] != day(2025, 10, 10) {
+	var rs dateRefs
+	readDates(&rs, "10일, 11일, 12일, 13일, 14일, 15일, 10일")
+	if e := rs.days(pub); int(e.n) != maxEventDays || e.d[0] != day(2025, 10, 10) || e.d[3] != day(2025, 10, 13) {
 		t.Errorf("days = %v, want the first %d", e.d[:e.n], maxEventDays)
 	}
 }
@@ -120,7 +146,7 @@ func TestNextDaysEvent(t *testing.T) {
 	ix.Add(again, 1)
 	sig := ix.Sign(deal)
 	undated := sig
-	undated.vec.days = eventDays{}
+	undated.vec.dates = dateRefs{}
 	if m, ok := ix.FindSig(undated, deal.Published); !ok {
 		t.Fatal("the deal, its day unread, is not close enough to the dinner for the test to show anything")
 	} else {

@@ -36,7 +36,7 @@ func signWith(lx *lexicon, d Doc) Signature {
 	sh.shingle(d)
 	var sig Signature
 	sig.vec = newVector(sh.out, sh.anchors, sh.letters.dense*3 >= sh.letters.latin)
-	sig.vec.days = sh.days
+	sig.vec.dates = sh.dates
 	sig.keys = sig.vec.keys()
 	shinglers.Put(sh)
 	return sig
@@ -126,6 +126,7 @@ const maxVisit = 1 << 24
 // member is what the index keeps of one item.
 type member struct {
 	vec       vector
+	days      eventDays // vec's dates resolved against published
 	keys      []uint64
 	itemID    int64
 	storyID   int64
@@ -188,7 +189,7 @@ func (ix *Index) Find(d Doc) (Match, bool) {
 // by chaining, one member like the last and unlike the first. Its work is bounded whatever
 // the size of the index or of a story.
 func (ix *Index) FindSig(sig Signature, published time.Time) (Match, bool) {
-	at := published.UnixNano()
+	pr := newProbe(&sig.vec, published)
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	cands := ix.candidates(&sig)
@@ -204,7 +205,7 @@ func (ix *Index) FindSig(sig Signature, published time.Time) (Match, bool) {
 	for _, pos := range cands {
 		ix.compared++
 		m := &ix.slots[pos]
-		r, sim := ix.pair(&sig.vec, at, m)
+		r, sim := ix.pair(&pr, m)
 		if r >= 1 {
 			pulls = append(pulls, pull{m.storyID, pos, r, sim})
 		}
@@ -217,7 +218,7 @@ func (ix *Index) FindSig(sig Signature, published time.Time) (Match, bool) {
 		if slices.ContainsFunc(pulls[:k], func(q pull) bool { return q.story == p.story }) {
 			continue // weighed already
 		}
-		mean, n, ok := ix.storyScore(&sig.vec, at, p.story)
+		mean, n, ok := ix.storyScore(&pr, p.story)
 		if !ok || mean < storyShare {
 			continue
 		}
@@ -276,10 +277,10 @@ func (ix *Index) candidates(sig *Signature) []int32 {
 	return cands
 }
 
-// storyScore is the mean score of vec against the story's listed members within the
+// storyScore is the mean score of pr against the story's listed members within the
 // window, each counted up to 2 so that one copy cannot carry a story, and how many were
 // compared; ok is false when none of them is in the window.
-func (ix *Index) storyScore(vec *vector, at int64, story int64) (mean float64, n int, ok bool) {
+func (ix *Index) storyScore(pr *probe, story int64) (mean float64, n int, ok bool) {
 	s := ix.stories[story]
 	if s == nil {
 		return 0, 0, false
@@ -288,10 +289,10 @@ func (ix *Index) storyScore(vec *vector, at int64, story int64) (mean float64, n
 	for _, list := range [2][]int32{s.first, s.recent} {
 		for _, pos := range list {
 			m := &ix.slots[pos]
-			if gap := m.published - at; gap > int64(ix.cfg.Window) || -gap > int64(ix.cfg.Window) {
+			if gap := m.published - pr.at; gap > int64(ix.cfg.Window) || -gap > int64(ix.cfg.Window) {
 				continue
 			}
-			r, _ := ix.pair(vec, at, m)
+			r, _ := ix.pair(pr, m)
 			sum += min(r, 2)
 			n++
 		}
@@ -340,7 +341,7 @@ func (ix *Index) Add(d Doc, storyID int64) {
 func (ix *Index) AddSig(sig Signature, itemID, storyID int64, published time.Time) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	m := member{vec: sig.vec, keys: sig.keys, itemID: itemID, storyID: storyID, published: published.UnixNano(), live: true}
+	m := member{vec: sig.vec, days: sig.vec.dates.days(published), keys: sig.keys, itemID: itemID, storyID: storyID, published: published.UnixNano(), live: true}
 	var pos int32
 	if n := len(ix.free); n > 0 {
 		pos = ix.free[n-1]

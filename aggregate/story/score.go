@@ -1,5 +1,7 @@
 package story
 
+import "time"
+
 // How the evidence of two signatures is weighed. Chosen on testdata/stories/real-dev.jsonl
 // and the project's earlier sets (dev, holdout, fresh); real-holdout.jsonl was only
 // measured.
@@ -18,17 +20,29 @@ const (
 	minKeyIDF = 3
 )
 
-// pair scores the item vec, published at at, against the member m: the cosine similarity of
-// their features (of their shared features, for reports in two languages) over the
-// threshold for that kind of pair, discounted linearly by the time between them to nothing
-// at Window, and by the days of their events when they name different ones (dayWeight). A
+// probe is a new item as a lookup compares it with members: its vector, the days it names
+// and its publication time (Unix nanoseconds).
+type probe struct {
+	vec  *vector
+	days eventDays
+	at   int64
+}
+
+func newProbe(vec *vector, published time.Time) probe {
+	return probe{vec: vec, days: vec.dates.days(published), at: published.UnixNano()}
+}
+
+// pair scores the item pr against the member m: the cosine similarity of their features
+// (of their shared features, for reports in two languages) over the threshold for that kind
+// of pair, discounted linearly by the time between them to nothing at Window, and by the days of their events when they name different ones (dayWeight). A
 // score of 1 or more makes the pair alike enough. sim is the cosine.
-func (ix *Index) pair(vec *vector, at int64, m *member) (r, sim float64) {
-	w := ix.timeWeight(m.published - at)
+func (ix *Index) pair(pr *probe, m *member) (r, sim float64) {
+	w := ix.timeWeight(m.published - pr.at)
 	if w == 0 {
 		return 0, 0
 	}
-	w *= dayWeight(&vec.days, &m.vec.days)
+	w *= dayWeight(&pr.days, &m.days)
+	vec := pr.vec
 	all, cross := cosines(vec, &m.vec)
 	if vec.dense == m.vec.dense {
 		return w * all / ix.cfg.Threshold, all

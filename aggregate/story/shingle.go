@@ -232,7 +232,7 @@ type shingler struct {
 	sq      []rune    // the field's squashed text, for the lexicon
 	nums    []float64
 	letters struct{ dense, latin int }
-	days    eventDays
+	dates   dateRefs
 	names   []uint64 // text features within the entries the lexicon found
 }
 
@@ -241,7 +241,7 @@ func (sh *shingler) reset() {
 	sh.out, sh.anchors = sh.out[:0], sh.anchors[:0]
 	sh.dense, sh.word = sh.dense[:0], sh.word[:0]
 	sh.letters.dense, sh.letters.latin = 0, 0
-	sh.days = eventDays{}
+	sh.dates = dateRefs{}
 	sh.names = sh.names[:0]
 }
 
@@ -415,14 +415,14 @@ func features(d Doc) []uint64 {
 }
 
 // shingle fills sh with the sorted, distinct features and anchors of d, each with the
-// flags of all its occurrences, and the days d names.
+// flags of all its occurrences, and the dates d names.
 func (sh *shingler) shingle(d Doc) {
 	sh.reset()
 	title, summary := cleanTitle(d.Title), cleanSummary(d.Summary)
 	sh.field(title, inTitle)
 	sh.field(summary, 0)
-	readDays(&sh.days, title, d.Published)
-	readDays(&sh.days, truncate(summary, leadBytes), d.Published)
+	readDates(&sh.dates, title)
+	readDates(&sh.dates, truncate(summary, leadBytes))
 	sh.out = mergeFeats(sh.out)
 	sh.anchors = mergeFeats(sh.anchors)
 	sh.markNames()
@@ -580,6 +580,6 @@ func Similarity(a, b Doc) float64 {
 	return jaccard(features(a), features(b))
 }
 
-// leadBytes is how much of the summary is read for the days of the event (readDays): the
+// leadBytes is how much of the summary is read for the dates of the event (readDates): the
 // lead's first sentences say when it happened, later ones name days of background.
 const leadBytes = 600

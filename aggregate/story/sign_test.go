@@ -163,10 +163,10 @@ func TestNoChaining(t *testing.T) {
 	// Like b (industry welcomes the grace period) but not like a or c.
 	follow := item(4, t0.Add(3*time.Hour), "업계 \"과태료 계도기간 환영\"…스타트업 부담 덜어", "스타트업 업계는 과태료 계도기간을 환영하며 부담을 덜었다고 밝혔다.")
 	sig := ix.Sign(follow)
-	at := follow.Published.UnixNano()
+	pr := newProbe(&sig.vec, follow.Published)
 	pos := ix.byItem[2]
-	r, _ := ix.pair(&sig.vec, at, &ix.slots[pos])
-	mean, _, _ := ix.storyScore(&sig.vec, at, ix.slots[pos].storyID)
+	r, _ := ix.pair(&pr, &ix.slots[pos])
+	mean, _, _ := ix.storyScore(&pr, ix.slots[pos].storyID)
 	if r < 1 || mean >= storyShare {
 		t.Fatalf("score against b %.2f, against the story %.2f: the test needs a follow-up like b and unlike the story", r, mean)
 	}

@@ -14,16 +14,16 @@ import (
 // the other language, and the norms of the whole and of the shared part. A feature weighs
 // its rarity (idf), times titleWeight if the headline has it: the headline says what the
 // event is, the lead's later words drift into background; times nameWeight if it is a word
-// of an entry of the lexicon. It also holds the days the item names (see eventDays). It is never
+// of an entry of the lexicon. It also holds the dates the item names (see dateRefs). It is never
 // modified once made.
 type vector struct {
 	h      []uint64
 	w      []float32
-	shared []uint64  // bit i: h[i] is shared (see the flag)
-	norm   float32   // of all the weights
-	snorm  float32   // of the shared weights
-	dense  bool      // written in a dense script (Korean)
-	days   eventDays // the days its event is said to have happened on
+	shared []uint64 // bit i: h[i] is shared (see the flag)
+	norm   float32  // of all the weights
+	snorm  float32  // of the shared weights
+	dense  bool     // written in a dense script (Korean)
+	dates  dateRefs // the dates it names, as written
 }
 
 // titleWeight is how much more a feature of the headline weighs than one of the lead only.
