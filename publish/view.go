@@ -79,6 +79,10 @@ type relatedGroup struct {
 	Items []relatedView
 }
 
+// keptPrefix marks the reason that says in plain words why an item was kept
+// (topic.Result.Reasons).
+const keptPrefix = "kept: "
+
 // Limits on what the HTML page and the content blocks show of an entry.
 const (
 	summaryRunes = 400
@@ -325,12 +329,19 @@ func outletOf(o aggregate.Outlet) outletView {
 	return v
 }
 
-// why turns the filter's reasons into one short line: the curator's reason
-// alone when a curator labelled the item, else the first few and how many more
-// there were.
+// why turns the filter's reasons into one short line for readers: the
+// curator's reason alone when a curator labelled the item, else the plain
+// summary the filter puts first ("kept: government (과기정통부) · AI
+// (초거대AI)") when there is one, else the first few reasons and how many
+// more there were.
 func why(reasons []string) string {
 	if len(reasons) > 0 && aggregate.IsCuratorReason(reasons[0]) {
 		return shorten(sanitize.Text(reasons[0]), whyRunes)
+	}
+	if len(reasons) > 0 {
+		if plain, ok := strings.CutPrefix(reasons[0], keptPrefix); ok {
+			return shorten(sanitize.Text(plain), whyRunes)
+		}
 	}
 	var parts []string
 	for _, r := range reasons {

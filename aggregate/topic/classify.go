@@ -61,6 +61,8 @@ type scratch struct {
 	seen    []bool
 	reasons []byte
 	cuts    []int
+	fv      fvec           // the model's features
+	contrib []contribution // the model's reasons
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -70,6 +72,16 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 func (c *Classifier) Classify(d Doc) Result {
 	s := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(s)
+	hits, triggerHit := c.find(s, d)
+	if c.model != nil {
+		return c.classifyModel(s, hits, triggerHit)
+	}
+	return c.classifyRules(s, hits, triggerHit)
+}
+
+// find scans d's fields into s and resolves the hits: sorted by field and
+// position, with masks, disambiguations, repeats and list discounts applied.
+func (c *Classifier) find(s *scratch, d Doc) ([]hit, []int32) {
 	s.hits = s.hits[:0]
 	texts := [numFields]string{d.Title, d.Summary, d.Content}
 	for f, t := range texts {
@@ -96,8 +108,11 @@ func (c *Classifier) Classify(d Doc) Result {
 		}
 		return int(a.term - b.term) // one order for reasons, whatever the automaton's
 	})
-	triggerHit := c.resolve(hits, &s.text)
+	return hits, c.resolve(hits, &s.text)
+}
 
+// classifyRules decides with the profile's rules.
+func (c *Classifier) classifyRules(s *scratch, hits []hit, triggerHit []int32) Result {
 	// Score.
 	if cap(s.group) < len(c.groups) {
 		s.group = make([]float64, len(c.groups))
@@ -152,8 +167,7 @@ func (c *Classifier) Classify(d Doc) Result {
 	for i := range hits {
 		h := &hits[i]
 		t := &c.terms[h.term]
-		switch h.state {
-		case hitLive:
+		if h.state == hitLive {
 			g := &c.groups[t.group]
 			if g.weight == 0 {
 				continue // facet and ignore terms explain nothing by themselves
@@ -168,23 +182,10 @@ func (c *Classifier) Classify(d Doc) Result {
 				buf = strconv.AppendFloat(buf, h.factor, 'g', 3, 64)
 				buf = append(buf, ')')
 			}
-		case hitMasked:
-			buf = appendHitHead(buf, h, t)
-			buf = append(buf, " ignored inside "...)
-			buf = appendQuoted(buf, c.terms[hits[h.by].term].text)
-		case hitDropped:
-			buf = appendHitHead(buf, h, t)
-			buf = append(buf, " dropped by "...)
-			buf = append(buf, c.disamb[h.by]...)
-			if th := triggerHit[h.by]; th >= 0 {
-				buf = append(buf, " ("...)
-				buf = appendQuoted(buf, c.terms[hits[th].term].text)
-				buf = append(buf, ')')
-			}
-		default:
+			cuts = append(cuts, len(buf))
 			continue
 		}
-		cuts = append(cuts, len(buf))
+		buf, cuts = c.appendSetAside(buf, cuts, hits, i, triggerHit)
 	}
 	for f, p := range near {
 		if p[0] < 0 {
@@ -237,13 +238,7 @@ func (c *Classifier) Classify(d Doc) Result {
 		buf = append(buf, ") -> no match"...)
 		cuts = append(cuts, len(buf))
 	}
-	all := string(buf)
-	res.Reasons = make([]string, len(cuts))
-	from := 0
-	for i, to := range cuts {
-		res.Reasons[i] = all[from:to]
-		from = to
-	}
+	res.Reasons = cutReasons(buf, cuts)
 	s.reasons, s.cuts = buf, cuts
 	if !res.Match {
 		return res
@@ -669,3 +664,92 @@ func appendNum(buf []byte, v float64) []byte {
 }
 
 func round2(v float64) float64 { return math.Round(v*100) / 100 }
+
+// appendSetAside explains a hit that was masked or dropped, if it was.
+func (c *Classifier) appendSetAside(buf []byte, cuts []int, hits []hit, i int, triggerHit []int32) ([]byte, []int) {
+	h := &hits[i]
+	t := &c.terms[h.term]
+	switch h.state {
+	case hitMasked:
+		buf = appendHitHead(buf, h, t)
+		buf = append(buf, " ignored inside "...)
+		buf = appendQuoted(buf, c.terms[hits[h.by].term].text)
+	case hitDropped:
+		buf = appendHitHead(buf, h, t)
+		buf = append(buf, " dropped by "...)
+		buf = append(buf, c.disamb[h.by]...)
+		if th := triggerHit[h.by]; th >= 0 {
+			buf = append(buf, " ("...)
+			buf = appendQuoted(buf, c.terms[hits[th].term].text)
+			buf = append(buf, ')')
+		}
+	default:
+		return buf, cuts
+	}
+	return buf, append(cuts, len(buf))
+}
+
+// classifyModel decides with the profile's model: the item's features, the
+// linear score, and the reasons (each contribution, largest first, then what
+// was set aside, then the decision).
+func (c *Classifier) classifyModel(s *scratch, hits []hit, triggerHit []int32) Result {
+	near := 0
+	for f := range numFields {
+		if _, _, ok := c.nearPair(hits, s.text[f], uint8(f)); ok {
+			near++
+		}
+	}
+	ai := c.features(&s.fv, hits, s.text[fieldTitle], near)
+	z := c.model.score(&s.fv)
+	res := Result{Score: round2(z), Match: ai && z >= 0}
+	buf, cuts := s.reasons[:0], s.cuts[:0]
+	if res.Match {
+		buf = append(buf, "kept: "...)
+		n := len(buf)
+		if buf = c.explain(buf, s, hits); len(buf) > n {
+			cuts = append(cuts, len(buf))
+		} else {
+			buf = buf[:n-len("kept: ")]
+		}
+	}
+	buf, cuts = c.appendModelReasons(buf, cuts, s, hits, z, ai, res.Match)
+	for i := range hits {
+		buf, cuts = c.appendSetAside(buf, cuts, hits, i, triggerHit)
+	}
+	res.Reasons = cutReasons(buf, cuts)
+	s.reasons, s.cuts = buf, cuts
+	if res.Match {
+		res.Facets = c.facets(hits)
+	}
+	return res
+}
+
+// cutReasons turns one buffer and its cut points into strings sharing one
+// allocation.
+func cutReasons(buf []byte, cuts []int) []string {
+	all := string(buf)
+	out := make([]string, len(cuts))
+	from := 0
+	for i, to := range cuts {
+		out[i] = all[from:to]
+		from = to
+	}
+	return out
+}
+
+// facets lists the facets of the groups with live hits, sorted.
+func (c *Classifier) facets(hits []hit) []string {
+	var out []string
+	for i := range hits {
+		h := &hits[i]
+		if h.state != hitLive {
+			continue
+		}
+		g := &c.groups[c.terms[h.term].group]
+		if g.facet != "" && g.kind != kindNegative && !slices.Contains(out, g.facet) {
+			out = append(out, g.facet)
+		}
+	}
+	slices.Sort(out)
+	return out
+}

@@ -32,10 +32,11 @@ const (
 	kindNegative               // evidence against: earnings, launches, employees' rules
 	kindFacet                  // labels a facet only; adds nothing to the score
 	kindIgnore                 // masks matches inside it: "bill gates", "insurance policy"
+	kindCue                    // evidence only a model weighs: the kind of event, who the subject is
 	numKinds
 )
 
-var kindNames = [numKinds]string{"ai", "actor", "instrument", "action", "strong", "negative", "facet", "ignore"}
+var kindNames = [numKinds]string{"ai", "actor", "instrument", "action", "strong", "negative", "facet", "ignore", "cue"}
 
 func parseKind(s string) (kind, bool) {
 	for i, n := range kindNames {
@@ -69,6 +70,8 @@ type Classifier struct {
 		factor   float64
 	}
 
+	model *cmodel // nil: the rules decide
+
 	matcher    *matcher // all patterns, case-folded; nil when there are none
 	hasKind    [numKinds]bool
 	maxTermLen int // longest pattern in bytes, bounds the containment scan
@@ -76,6 +79,7 @@ type Classifier struct {
 
 type cgroup struct {
 	name   string
+	label  string // plain words for readers; "" means name
 	kind   kind
 	weight float64
 	max    float64
@@ -205,11 +209,15 @@ func Compile(p *Profile) (*Classifier, error) {
 		case math.IsNaN(g.Weight) || math.IsInf(g.Weight, 0):
 			bad(path+".weight", "weight must be finite")
 		case !ok:
+		case p.Model != nil && g.Weight == 0:
+			// The model's weights decide; a group's own weight may be left out.
+		case k == kindCue && g.Weight != 0:
+			bad(path+".weight", "a cue group is weighed only by [topic.model]; its weight must be 0, got %v", g.Weight)
 		case k == kindNegative && g.Weight >= 0:
 			bad(path+".weight", "a negative group needs a weight < 0, got %v", g.Weight)
 		case (k == kindFacet || k == kindIgnore) && g.Weight != 0:
 			bad(path+".weight", "a %s group adds nothing to the score; its weight must be 0, got %v", k, g.Weight)
-		case k != kindNegative && k != kindFacet && k != kindIgnore && g.Weight <= 0:
+		case k != kindNegative && k != kindFacet && k != kindIgnore && k != kindCue && g.Weight <= 0:
 			bad(path+".weight", "weight must be > 0, got %v", g.Weight)
 		}
 		if g.Max < 0 || math.IsNaN(g.Max) {
@@ -221,7 +229,7 @@ func Compile(p *Profile) (*Classifier, error) {
 		if len(g.Terms) == 0 {
 			bad(path+".terms", "no terms")
 		}
-		c.groups = append(c.groups, cgroup{name: g.Name, kind: k, weight: g.Weight, max: g.Max, facet: g.Facet})
+		c.groups = append(c.groups, cgroup{name: g.Name, label: strings.TrimSpace(g.Label), kind: k, weight: g.Weight, max: g.Max, facet: g.Facet})
 		if ok {
 			c.hasKind[k] = true
 		}
@@ -332,9 +340,12 @@ func Compile(p *Profile) (*Classifier, error) {
 	}
 	c.enum.minItems, c.enum.factor = e.MinItems, e.Factor
 
-	// Rules.
-	if len(p.Rules) == 0 {
-		bad("topic.rule", "no rules: nothing could ever match")
+	// Rules, or the model that replaces them.
+	if len(p.Rules) == 0 && p.Model == nil {
+		bad("topic.rule", "no rules and no [topic.model]: nothing could ever match")
+	}
+	if p.Model != nil {
+		c.model = c.compileModel(p.Model, bad)
 	}
 	rnames := map[string]int{}
 	for ri, r := range p.Rules {
@@ -355,7 +366,7 @@ func Compile(p *Profile) (*Classifier, error) {
 			switch {
 			case !ok:
 				bad(fmt.Sprintf("%s.need[%d]", path, ni), "unknown kind %q", s)
-			case k == kindNegative || k == kindFacet || k == kindIgnore:
+			case k == kindNegative || k == kindFacet || k == kindIgnore || k == kindCue:
 				bad(fmt.Sprintf("%s.need[%d]", path, ni), "kind %q cannot be needed", s)
 			case !c.hasKind[k] && !badKind: // else the kind error said it already
 				bad(fmt.Sprintf("%s.need[%d]", path, ni), "no group has kind %q", s)

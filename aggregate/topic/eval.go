@@ -19,6 +19,9 @@ type Labeled struct {
 	Summary string `json:"summary"`
 	Content string `json:"content"`
 	Label   bool   `json:"label"`
+	// Kind says what sort of item it is ("business", "public-use", ...), so
+	// that false positives can be counted by kind; optional.
+	Kind string `json:"kind"`
 }
 
 // ReadLabeled reads JSON lines of Labeled items. Blank lines are skipped; keys
@@ -64,6 +67,15 @@ type LangReport struct {
 	TP, FP, FN, TN        int
 	Precision, Recall, F1 float64
 	Errors                []Misclassified
+	// Kinds counts, for each kind of item labelled out, how many there were
+	// and how many the classifier kept (false positives), by kind name.
+	Kinds []KindCount
+}
+
+// KindCount is the false positives among the items of one kind labelled out.
+type KindCount struct {
+	Kind   string
+	FP, Of int
 }
 
 // Misclassified is one wrong decision with the classifier's reasons.
@@ -107,6 +119,17 @@ func Evaluate(c *Classifier, items []Labeled) Report {
 		default:
 			l.TN++
 		}
+		if !it.Label && it.Kind != "" {
+			i := slices.IndexFunc(l.Kinds, func(k KindCount) bool { return k.Kind == it.Kind })
+			if i < 0 {
+				i = len(l.Kinds)
+				l.Kinds = append(l.Kinds, KindCount{Kind: it.Kind})
+			}
+			l.Kinds[i].Of++
+			if res.Match {
+				l.Kinds[i].FP++
+			}
+		}
 		if res.Match != it.Label {
 			l.Errors = append(l.Errors, Misclassified{
 				ID: it.ID, Label: it.Label, Score: res.Score,
@@ -116,6 +139,7 @@ func Evaluate(c *Classifier, items []Labeled) Report {
 	}
 	var r Report
 	for _, l := range byLang {
+		slices.SortFunc(l.Kinds, func(a, b KindCount) int { return strings.Compare(a.Kind, b.Kind) })
 		l.Precision = ratio(l.TP, l.TP+l.FP)
 		l.Recall = ratio(l.TP, l.TP+l.FN)
 		if l.Precision+l.Recall > 0 {
@@ -142,6 +166,16 @@ func (r Report) Write(w io.Writer) error {
 	for _, l := range r.Langs {
 		fmt.Fprintf(bw, "%s: precision %.3f  recall %.3f  F1 %.3f  (tp %d  fp %d  fn %d  tn %d; %d items)\n",
 			l.Lang, l.Precision, l.Recall, l.F1, l.TP, l.FP, l.FN, l.TN, l.TP+l.FP+l.FN+l.TN)
+	}
+	for _, l := range r.Langs {
+		if len(l.Kinds) == 0 {
+			continue
+		}
+		fmt.Fprintf(bw, "%s false positives by kind of item labelled out:", l.Lang)
+		for _, k := range l.Kinds {
+			fmt.Fprintf(bw, "  %s %d/%d", k.Kind, k.FP, k.Of)
+		}
+		fmt.Fprintln(bw)
 	}
 	for _, l := range r.Langs {
 		if len(l.Errors) == 0 {

@@ -28,6 +28,8 @@ type Profile struct {
 	// Disambiguate drops terms whose meaning another word in the item reveals
 	// (Korean "AI" next to 조류인플루엔자 is avian influenza).
 	Disambiguate []Disambiguation `toml:"disambiguate"`
+	// Model, when present, decides instead of the rules: see Model.
+	Model *Model `toml:"model,omitempty"`
 }
 
 // Fields holds the weight of each field of a Doc.
@@ -67,12 +69,15 @@ type Enumeration struct {
 // matches "AI기본법").
 type Group struct {
 	Name string `toml:"name"`
+	// Label names the evidence in plain words for readers ("public funding"),
+	// in the note of each published entry; empty means Name.
+	Label string `toml:"label,omitempty"`
 	// Kind is one of: ai, actor, instrument, action, strong, negative, facet,
-	// ignore. See DefaultTOML for what each kind does.
+	// ignore, cue. See DefaultTOML for what each kind does.
 	Kind string `toml:"kind"`
 	// Weight is what each distinct term found in a field adds, times the
-	// field weight. Negative only for kind "negative"; zero only for "facet"
-	// and "ignore".
+	// field weight, when the rules decide. Negative only for kind "negative";
+	// zero for "facet", "ignore" and "cue". With a Model it may be left out.
 	Weight float64 `toml:"weight"`
 	// Max caps the group's total contribution; 0 means no cap.
 	Max float64 `toml:"max,omitempty"`

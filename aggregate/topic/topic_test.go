@@ -195,6 +195,26 @@ func classifyDefault(t *testing.T, title, summary string) Result {
 	return sharedDefault(t).Classify(Doc{Title: title, Summary: summary})
 }
 
+var (
+	rulesOnce sync.Once
+	rulesC    *Classifier
+	rulesErr  error
+)
+
+// rulesDefault is the built-in profile without its model: its rules decide.
+func rulesDefault(t testing.TB) *Classifier {
+	t.Helper()
+	rulesOnce.Do(func() {
+		p := Default()
+		p.Model = nil
+		rulesC, rulesErr = Compile(p)
+	})
+	if rulesErr != nil {
+		t.Fatal(rulesErr)
+	}
+	return rulesC
+}
+
 func hasReason(r Result, sub string) bool {
 	for _, s := range r.Reasons {
 		if strings.Contains(s, sub) {
@@ -204,49 +224,56 @@ func hasReason(r Result, sub string) bool {
 	return false
 }
 
-func TestDefaultDecisions(t *testing.T) {
-	for _, tc := range []struct {
-		name           string
-		title, summary string
-		match          bool
-		reason         string // a reason that must be given
-	}{
-		{"seed", "\"글로벌 AI 산업 선도, 정부 지원에 달려있어\"", "초거대AI 산업 발전을 위한 'AI 최고위 전략대화'가 열렸다. 기업들은 \"정부가 지원을 더 확대해주길 바란다\"고 입을 모았다.", true, "rule: ai+actor"},
-		{"strong phrase", "AI기본법 시행령 입법예고", "", true, `title: "AI 기본법" strong +8.0`},
-		{"english strong", "EU lawmakers approve AI Act", "", true, "rule: strong phrase"},
-		{"avian influenza", "고병원성 AI 확산…정부, 일시이동중지 명령", "농식품부는 조류인플루엔자 위기경보를 상향했다.", false, "dropped by avian-influenza"},
-		{"ai without bird flu context", "정부, AI 확산 대책 발표", "과기정통부는 인공지능 산업 지원 방안을 내놨다.", true, "rule: ai+actor"},
-		{"insurance policy", "AI insurance policy pricing", "Insurers use artificial intelligence to price each insurance policy.", false, `"policy" ignored inside "insurance policy"`},
-		{"company-internal rules", "Samsung bans staff use of generative AI after leak", "Employees uploaded code to ChatGPT, so the company restricted such tools on company devices.", false, `"staff use" internal`},
-		{"korean internal guideline", "SK텔레콤, 임직원 생성형 AI 사용 가이드라인 제정", "사내에서 챗GPT를 쓸 때 기밀을 입력하지 못하게 하는 내부 지침을 마련했다.", false, `"임직원" internal`},
-		{"domain look-alike", "Mistral.ai opens an office in Singapore", "The company said the government of Singapore welcomed it.", false, "rule: none holds"},
-		{"said/maintain/Thailand", "Thailand's government said it will maintain rules", "Officials said regulators maintain the law.", false, "ai 0"},
-		{"list mention", "정부, 규제혁신 100대 과제 확정…드론·AI·바이오 포함", "국무조정실은 100개 규제 개선 과제를 확정했다.", false, "(list item x0.4)"},
-		{"business", "Nvidia reports record revenue on AI chip demand", "Quarterly revenue rose 94%, beating estimates.", false, "business"},
-		{"lead carries AI", "Ministers pledge funding for university supercomputers", "The science ministry said the money would give researchers compute for advanced AI.", true, "rule: ai+actor"},
-		{"headline AI, lead policy", "AI chips face new hurdle", "The Commerce Department added export controls on advanced processors bound for China.", true, "export-control"},
-		{"Bill the name", "Bill Gates says AI will transform schools", "Bill Ackman agreed at the conference.", false, "instrument 0"},
-		{"scaling laws", "AI scaling laws are hitting a wall, researchers say", "Bigger models no longer bring the same gains.", false, "ignored inside \"scaling law\""},
-		{"사건의 is not 건의", "AI 관련 사건의 판결 3건의 의미", "전문가들은 AI 기업 분쟁 사건의 쟁점을 짚었다.", false, "rule: none holds"},
-		{"electric bill", "Why AI data centers raise your electric bill", "Utilities pass grid costs to households.", false, "ignored inside \"electric bill\""},
-		{"의정부", "의정부시, 시민 AI 강좌 개설", "평생학습관은 인공지능 강좌를 운영한다.", false, "ignored inside \"의정부\""},
-		{"승부처 is not 부처", "반도체 승부처는 AI", "업계는 인공지능 수요가 실적을 가를 것으로 본다.", false, "ignored inside \"승부처\""},
-		{"AI outbreak in a quarantine list", "정부, 규제개혁 추진방향 확정", "신산업 규제를 푼다. 겨울철 AI 발생에 대비해 특별 방역도 한다.", false, "dropped by avian-influenza"},
-		{"UN General Assembly", "General Assembly adopts first AI resolution", "Member states agreed on safe and trustworthy artificial intelligence.", true, "rule: ai+actor"},
-		{"AX is AI", "행안부, 공공 AX 사업에 예산 배정", "지자체 민원 업무를 자동화한다.", true, `title: "AX" ai-case`},
-		{"former minister", "Former minister joins AI startup board", "The ex-minister will advise the chatbot maker on its growth in Europe.", false, `"minister" ignored inside "former minister"`},
-		{"전직 장관", "전직 장관, AI 기업 사외이사로", "장관을 지낸 인사가 인공지능 기업 이사회에 합류했다.", false, `"장관" ignored inside "전직 장관"`},
-		{"crime sentencing", "Court jails deepfake fraudster", "The defendant used a cloned voice to steal $1 million.", false, `"defendant" crime`},
-		{"penalty in a law is not a sentence", "딥페이크 성착취물 시청만 해도 징역 3년", "성폭력처벌법 개정안이 국회 본회의를 통과했다.", true, "rule: ai+actor"},
-		{"list of phrases", "Cabinet approves deregulation package", "It covers building permits, farm subsidies, AI pilot projects and online pharmacies.", false, "(list item x0.4)"},
-		{"prose joined by and is not a list", "Lawmakers pass AI promotion bill", "It backs research and development of artificial intelligence technologies and their use.", true, `summary: "artificial intelligence" ai +1.0`},
-		{"clause is not a list", "AI basic act, passed in December, takes effect", "The science ministry will enforce it from January.", true, "rule: strong phrase"},
-		{"SEC", "SEC charges two advisers over AI claims", "The firms misled clients about their use of artificial intelligence.", true, `title: "SEC" agency-acronyms`},
-		{"Commerce", "Commerce widens AI chip licence rule", "Shipments of accelerators to more countries will need approval.", true, `title: "Commerce" agency-acronyms`},
-		{"e-commerce", "AI shopping agents reshape E-Commerce", "Retailers add chatbots to their apps.", false, `ignored inside "e commerce"`},
-	} {
+// decisionCases are items whose decision says something about a mechanism:
+// masks, disambiguations, list discounts, field weights, look-alikes.
+var decisionCases = []struct {
+	name           string
+	title, summary string
+	match          bool
+	reason         string // a reason the rules must give
+}{
+	{"seed", "\"글로벌 AI 산업 선도, 정부 지원에 달려있어\"", "초거대AI 산업 발전을 위한 'AI 최고위 전략대화'가 열렸다. 기업들은 \"정부가 지원을 더 확대해주길 바란다\"고 입을 모았다.", true, "rule: ai+actor"},
+	{"strong phrase", "AI기본법 시행령 입법예고", "", true, `title: "AI 기본법" strong +8.0`},
+	{"english strong", "EU lawmakers approve AI Act", "", true, "rule: strong phrase"},
+	{"avian influenza", "고병원성 AI 확산…정부, 일시이동중지 명령", "농식품부는 조류인플루엔자 위기경보를 상향했다.", false, "dropped by avian-influenza"},
+	{"ai without bird flu context", "정부, AI 확산 대책 발표", "과기정통부는 인공지능 산업 지원 방안을 내놨다.", true, "rule: ai+actor"},
+	{"insurance policy", "AI insurance policy pricing", "Insurers use artificial intelligence to price each insurance policy.", false, `"policy" ignored inside "insurance policy"`},
+	{"company-internal rules", "Samsung bans staff use of generative AI after leak", "Employees uploaded code to ChatGPT, so the company restricted such tools on company devices.", false, `"staff use" internal`},
+	{"korean internal guideline", "SK텔레콤, 임직원 생성형 AI 사용 가이드라인 제정", "사내에서 챗GPT를 쓸 때 기밀을 입력하지 못하게 하는 내부 지침을 마련했다.", false, `"임직원" internal`},
+	{"domain look-alike", "Mistral.ai opens an office in Singapore", "The company said the government of Singapore welcomed it.", false, "rule: none holds"},
+	{"said/maintain/Thailand", "Thailand's government said it will maintain rules", "Officials said regulators maintain the law.", false, "ai 0"},
+	{"list mention", "정부, 규제혁신 100대 과제 확정…드론·AI·바이오 포함", "국무조정실은 100개 규제 개선 과제를 확정했다.", false, "(list item x0.4)"},
+	{"business", "Nvidia reports record revenue on AI chip demand", "Quarterly revenue rose 94%, beating estimates.", false, "business"},
+	{"lead carries AI", "Ministers pledge funding for university supercomputers", "The science ministry said the money would give researchers compute for advanced AI.", true, "rule: ai+actor"},
+	{"headline AI, lead policy", "AI chips face new hurdle", "The Commerce Department added export controls on advanced processors bound for China.", true, "export-control"},
+	{"Bill the name", "Bill Gates says AI will transform schools", "Bill Ackman agreed at the conference.", false, "instrument 0"},
+	{"scaling laws", "AI scaling laws are hitting a wall, researchers say", "Bigger models no longer bring the same gains.", false, "ignored inside \"scaling law\""},
+	{"사건의 is not 건의", "AI 관련 사건의 판결 3건의 의미", "전문가들은 AI 기업 분쟁 사건의 쟁점을 짚었다.", false, "rule: none holds"},
+	{"electric bill", "Why AI data centers raise your electric bill", "Utilities pass grid costs to households.", false, "ignored inside \"electric bill\""},
+	{"의정부", "의정부시, 시민 AI 강좌 개설", "평생학습관은 인공지능 강좌를 운영한다.", false, "ignored inside \"의정부\""},
+	{"승부처 is not 부처", "반도체 승부처는 AI", "업계는 인공지능 수요가 실적을 가를 것으로 본다.", false, "ignored inside \"승부처\""},
+	{"AI outbreak in a quarantine list", "정부, 규제개혁 추진방향 확정", "신산업 규제를 푼다. 겨울철 AI 발생에 대비해 특별 방역도 한다.", false, "dropped by avian-influenza"},
+	{"UN General Assembly", "General Assembly adopts first AI resolution", "Member states agreed on safe and trustworthy artificial intelligence.", true, "rule: ai+actor"},
+	{"AX is AI", "행안부, 공공 AX 사업에 예산 배정", "지자체 민원 업무를 자동화한다.", true, `title: "AX" ai-case`},
+	{"former minister", "Former minister joins AI startup board", "The ex-minister will advise the chatbot maker on its growth in Europe.", false, `"minister" ignored inside "former minister"`},
+	{"전직 장관", "전직 장관, AI 기업 사외이사로", "장관을 지낸 인사가 인공지능 기업 이사회에 합류했다.", false, `"장관" ignored inside "전직 장관"`},
+	{"crime sentencing", "Court jails deepfake fraudster", "The defendant used a cloned voice to steal $1 million.", false, `"defendant" crime`},
+	{"penalty in a law is not a sentence", "딥페이크 성착취물 시청만 해도 징역 3년", "성폭력처벌법 개정안이 국회 본회의를 통과했다.", true, "rule: ai+actor"},
+	{"list of phrases", "Cabinet approves deregulation package", "It covers building permits, farm subsidies, AI pilot projects and online pharmacies.", false, "(list item x0.4)"},
+	{"prose joined by and is not a list", "Lawmakers pass AI promotion bill", "It backs research and development of artificial intelligence technologies and their use.", true, `summary: "artificial intelligence" ai +1.0`},
+	{"clause is not a list", "AI basic act, passed in December, takes effect", "The science ministry will enforce it from January.", true, "rule: strong phrase"},
+	{"SEC", "SEC charges two advisers over AI claims", "The firms misled clients about their use of artificial intelligence.", true, `title: "SEC" agency-acronyms`},
+	{"Commerce", "Commerce widens AI chip licence rule", "Shipments of accelerators to more countries will need approval.", true, `title: "Commerce" agency-acronyms`},
+	{"e-commerce", "AI shopping agents reshape E-Commerce", "Retailers add chatbots to their apps.", false, `ignored inside "e commerce"`},
+}
+
+// TestRulesDecisions checks the rules of the built-in profile, which decide
+// when a user's profile has no model.
+func TestRulesDecisions(t *testing.T) {
+	c := rulesDefault(t)
+	for _, tc := range decisionCases {
 		t.Run(tc.name, func(t *testing.T) {
-			r := classifyDefault(t, tc.title, tc.summary)
+			r := c.Classify(Doc{Title: tc.title, Summary: tc.summary})
 			if r.Match != tc.match {
 				t.Errorf("Match = %v, want %v; reasons:\n  %s", r.Match, tc.match, strings.Join(r.Reasons, "\n  "))
 			}
@@ -287,7 +314,7 @@ func TestFacets(t *testing.T) {
 }
 
 func TestFieldWeights(t *testing.T) {
-	c := sharedDefault(t)
+	c := rulesDefault(t)
 	inTitle := c.Classify(Doc{Title: "정부, AI 지원 확대"})
 	inSummary := c.Classify(Doc{Summary: "정부, AI 지원 확대"})
 	inContent := c.Classify(Doc{Content: "정부, AI 지원 확대"})
@@ -303,7 +330,7 @@ func TestFieldWeights(t *testing.T) {
 }
 
 func TestProximity(t *testing.T) {
-	c := sharedDefault(t)
+	c := rulesDefault(t)
 	near := c.Classify(Doc{Summary: "The government said AI rules come next year."})
 	far := c.Classify(Doc{Summary: "The government said the plan, which covers roads, rail, ports, housing and many other things besides, also touches AI."})
 	if !hasReason(near, "proximity") || hasReason(far, "proximity") {
@@ -314,6 +341,10 @@ func TestProximity(t *testing.T) {
 // TestWeakActorNoProximity: a name or place that only adds evidence
 // ("China", "Trump") earns no proximity bonus; a government term does.
 func TestWeakActorNoProximity(t *testing.T) {
+	c := rulesDefault(t)
+	classifyDefault := func(_ *testing.T, title, summary string) Result {
+		return c.Classify(Doc{Title: title, Summary: summary})
+	}
 	weak := classifyDefault(t, "China AI start-ups raise record sums", "")
 	if hasReason(weak, "proximity") {
 		t.Errorf("proximity to a weak actor: %v", weak.Reasons)
@@ -656,5 +687,22 @@ func TestDetectLangMatchesRuneLoop(t *testing.T) {
 		if got, want := DetectLang(in), ref(in); got != want {
 			t.Fatalf("DetectLang(%q) = %s, the rune loop says %s", in, got, want)
 		}
+	}
+}
+
+// TestModelDecisions checks the built-in model on the same items as the
+// rules: it must decide each as the topic rule says.
+func TestModelDecisions(t *testing.T) {
+	c := sharedDefault(t)
+	for _, tc := range decisionCases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := c.Classify(Doc{Title: tc.title, Summary: tc.summary})
+			if r.Match != tc.match {
+				t.Errorf("Match = %v, want %v; reasons:\n  %s", r.Match, tc.match, strings.Join(r.Reasons, "\n  "))
+			}
+			if !r.Match && r.Facets != nil {
+				t.Errorf("facets on a non-match: %v", r.Facets)
+			}
+		})
 	}
 }

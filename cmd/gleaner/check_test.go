@@ -139,7 +139,8 @@ func TestClassifyLines(t *testing.T) {
 		"{\"title\": \"국회\" 인공지능}\n" +
 		"[1, 2]\n" +
 		"EU AI Act enters into force, the European Commission says\n" +
-		"{\"title\": \"x\"\n"
+		"{\"title\": \"x\"\n" +
+		"{\"id\": 7, \"title\": \"EU AI Act enters into force\", \"url\": \"https://example.com/a\", \"kind\": \"policy\"}\n"
 	code, out, stderr := runBinary(t, in, "classify")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	want := []string{
@@ -149,6 +150,7 @@ func TestClassifyLines(t *testing.T) {
 		`"match":false`, // "[1, 2]" is text, not an object
 		`"match":true`,
 		`"error":"line 6: not valid JSON: the object is not closed"`,
+		`{"id":"7","match":true`, // a labelled file's other fields are no obstacle
 	}
 	if code != 1 || len(lines) != len(want) || !strings.Contains(stderr, "4 input line(s) could not be classified") {
 		t.Fatalf("exit %d\n%s%s", code, out, stderr)

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gleaner/gleaner/aggregate"
@@ -23,7 +25,6 @@ type classifyIn struct {
 	Summary string `json:"summary"`
 	Content string `json:"content"`
 	Lang    string `json:"lang"`
-	Label   *bool  `json:"label"`
 }
 
 // classifyFields are the fields a classify line is read from, for messages.
@@ -139,9 +140,11 @@ func readClassifyLine(line []byte) (classifyIn, error) {
 		in.Title = string(trimmed)
 		return in, nil
 	}
+	// Fields are read one by one, so that a labelled file's other fields
+	// (url, kind, source, ...) are no obstacle and an id may be a number.
+	var fields map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(trimmed))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(&in)
+	err := dec.Decode(&fields)
 	if err == nil && dec.More() {
 		err = errors.New("more after the object")
 	}
@@ -149,17 +152,48 @@ func readClassifyLine(line []byte) (classifyIn, error) {
 	var te *json.UnmarshalTypeError
 	switch {
 	case err == nil:
-		return in, nil
 	case errors.As(err, &se):
 		return in, fmt.Errorf("not valid JSON (at byte %d): write an object such as {\"id\": \"1\", \"title\": \"...\"}, or plain text for a title", se.Offset)
-	case errors.As(err, &te) && te.Field != "":
-		return in, fmt.Errorf("field %q: want a string", te.Field)
 	case errors.As(err, &te):
 		return in, errors.New("not a JSON object")
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return in, errors.New("not valid JSON: the object is not closed")
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return in, fmt.Errorf("unknown field %s; want %s", strings.TrimPrefix(err.Error(), "json: unknown field "), classifyFields)
+	default:
+		return in, fmt.Errorf("not valid JSON: %w", err)
 	}
-	return in, fmt.Errorf("not valid JSON: %w", err)
+	if raw, ok := fields["id"]; ok {
+		var n json.Number
+		if json.Unmarshal(raw, &in.ID) != nil {
+			if err := json.Unmarshal(raw, &n); err != nil {
+				return in, errors.New(`field "id": want a string or a number`)
+			}
+			in.ID = n.String()
+		}
+	}
+	for _, f := range []struct {
+		name string
+		to   *string
+	}{{"title", &in.Title}, {"summary", &in.Summary}, {"content", &in.Content}, {"lang", &in.Lang}} {
+		raw, ok := fields[f.name]
+		if !ok || string(raw) == "null" {
+			continue
+		}
+		if err := json.Unmarshal(raw, f.to); err != nil {
+			return in, fmt.Errorf("field %q: want a string", f.name)
+		}
+	}
+	if in.Title == "" && in.Summary == "" && in.Content == "" {
+		// A misspelled field is the likeliest reason for no text: name it.
+		var unknown []string
+		for k := range fields {
+			if !slices.Contains([]string{"id", "title", "summary", "content", "lang", "label"}, k) {
+				unknown = append(unknown, strconv.Quote(k))
+			}
+		}
+		if len(unknown) > 0 {
+			slices.Sort(unknown)
+			return in, fmt.Errorf("unknown field %s; want %s", strings.Join(unknown, ", "), classifyFields)
+		}
+	}
+	return in, nil
 }

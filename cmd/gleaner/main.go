@@ -59,7 +59,7 @@ func commands() []command {
 		{"sources", "[add|remove|import|export] ...", "show each source's polling state; add, remove, import, export sources", cmdSources},
 		{"classify", "[-config F]", "classify JSON lines from stdin with the topic filter", cmdClassify},
 		{"eval", "[-config F] FILE.jsonl", "measure the topic filter on a labeled file", cmdEval},
-		{"topic", "show|diff [-config F] ...", "print the effective topic profile; preview a new one's changes", cmdTopic},
+		{"topic", "show|train|diff [-config F] ...", "print the effective topic profile; learn its model; preview a new one's changes", cmdTopic},
 		{"reclassify", "[-config F] [-since 720h]", "re-apply the topic profile to stored items", cmdReclassify},
 		{"label", "URL|ENTRY-ID in|out [-note T]", "take a stored item into the curated feed or out of it", cmdLabel},
 		{"labels", "[export] [-config F]", "list the curator's labels, or export them as JSON lines", cmdLabels},

@@ -9,10 +9,13 @@ import (
 )
 
 func cmdTopic(e *env, args []string) error {
-	if len(args) > 0 && args[0] == "diff" {
+	switch {
+	case len(args) > 0 && args[0] == "diff":
 		return cmdTopicDiff(e, args[1:])
+	case len(args) > 0 && args[0] == "train":
+		return cmdTopicTrain(e, args[1:])
 	}
-	f := e.newFlags("topic", "show [-config F] | diff NEW.toml", "gleaner topic show: print the effective topic profile (the config's [topic], else the\nbuilt-in one, with [topic.extend] applied) in the form that can be pasted into gleaner.toml\nand edited.\ngleaner topic diff NEW.toml: preview what applying another profile would change (see -h).", true)
+	f := e.newFlags("topic", "show [-config F] | train FILE.jsonl... | diff NEW.toml", "gleaner topic show: print the effective topic profile (the config's [topic], else the\nbuilt-in one, with [topic.extend] applied) in the form that can be pasted into gleaner.toml\nand edited.\ngleaner topic train FILE.jsonl...: learn the [topic.model] weights (see -h).\ngleaner topic diff NEW.toml: preview what applying another profile would change (see -h).", true)
 	if len(args) == 0 || args[0] != "show" {
 		f.Usage()
 		return errUsage

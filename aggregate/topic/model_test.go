@@ -1,0 +1,285 @@
+package topic
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"flag"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "retrain the built-in model from testdata/topic/train.txt and rewrite default.toml's [topic.model]")
+
+// trainingSet reads the files testdata/topic/train.txt lists: the labelled
+// items the built-in model is trained from.
+func trainingSet(t *testing.T) []Labeled {
+	t.Helper()
+	dir := filepath.Join("..", "..", "testdata", "topic")
+	f, err := os.Open(filepath.Join(dir, "train.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var items []Labeled
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		name := strings.TrimSpace(sc.Text())
+		if name == "" || strings.HasPrefix(name, "#") {
+			continue
+		}
+		items = append(items, loadSet(t, name)...)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(items) == 0 {
+		t.Fatal("train.txt lists no items")
+	}
+	return items
+}
+
+// TestBuiltinModelIsTrained checks that the built-in model is what training on
+// the repository's files gives: the weights are reproducible, not hand-set.
+// With -update it rewrites them.
+func TestBuiltinModelIsTrained(t *testing.T) {
+	p := Default()
+	if p.Model == nil {
+		t.Fatal("the built-in profile has no [topic.model]")
+	}
+	m, st, err := Train(p, trainingSet(t), DefaultTrainOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("trained on %d items (%d with AI evidence, %d in) in %d iterations, log loss %.4f",
+		st.Items, st.Gated, st.Positives, st.Iterations, st.LogLoss)
+	if *update {
+		c := mustDefault(t)
+		data := DefaultTOML()
+		i := bytes.Index(data, []byte(modelHeader))
+		if i < 0 {
+			t.Fatalf("default.toml has no %q line", modelHeader)
+		}
+		j := bytes.Index(data[i:], []byte("[topic.model]"))
+		if j < 0 {
+			t.Fatal("default.toml has no [topic.model] table")
+		}
+		out := append(data[:i+j:i+j], c.MarshalModelTOML(m)...)
+		if err := os.WriteFile("default.toml", out, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	const tol = 0.0015 // weights are rounded to 3 decimals
+	if math.Abs(m.Bias-p.Model.Bias) > tol {
+		t.Errorf("bias: trained %v, built-in %v", m.Bias, p.Model.Bias)
+	}
+	for name, w := range m.Weights {
+		if math.Abs(w-p.Model.Weights[name]) > tol {
+			t.Errorf("%s: trained %v, built-in %v", name, w, p.Model.Weights[name])
+		}
+	}
+	for name, w := range p.Model.Weights {
+		if _, ok := m.Weights[name]; !ok {
+			t.Errorf("%s: built-in %v, training gives none", name, w)
+		}
+	}
+	if t.Failed() {
+		t.Log("the training files or the profile changed: run go test ./aggregate/topic -run TestBuiltinModelIsTrained -update")
+	}
+}
+
+// modelHeader starts the generated part of default.toml.
+const modelHeader = "# ---------------------------------------------------------------- model\n"
+
+func modelProfile(m *Model) *Profile {
+	return &Profile{
+		Fields:    Fields{Title: 2, Summary: 1, Content: 0.5},
+		Proximity: Proximity{Window: 10, With: []string{"actor"}},
+		Groups: []Group{
+			{Name: "ai", Kind: "ai", Label: "AI", Terms: []string{"AI", "인공지능"}},
+			{Name: "gov", Kind: "actor", Label: "government", Terms: []string{"government", "정부"}},
+			{Name: "company", Kind: "cue", Terms: []string{"startup", "스타트업"}},
+			{Name: "money", Kind: "negative", Terms: []string{"funding round"}},
+			{Name: "mask", Kind: "ignore", Terms: []string{"government cheese"}},
+		},
+		Model: m,
+	}
+}
+
+func TestModelDecides(t *testing.T) {
+	c, err := Compile(modelProfile(&Model{Bias: -1, Weights: map[string]float64{
+		"title.ai": 0.5, "title.gov": 1, "head.gov": 0.5, "head.company": -2, "lead.money": -3, "ai+actor": 0.25,
+	}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name      string
+		d         Doc
+		match     bool
+		score     float64
+		firstWant string
+	}{
+		{"government leads", Doc{Title: "Government backs AI plan"}, true, 1.25, "kept: government (government) · AI (AI)"},
+		{"korean subject", Doc{Title: "정부, 인공지능 지원"}, true, 1.25, "kept: government (정부) · AI (인공지능)"},
+		{"company leads", Doc{Title: "Startup says government likes its AI"}, false, -1.25, "headline subject: company"},
+		{"business lead", Doc{Title: "Government AI", Summary: "A funding round closed."}, false, -1.75, "lead: money"},
+		{"no AI evidence", Doc{Title: "Government backs plan"}, false, 0.5, "title: gov"},
+		{"masked actor", Doc{Title: "AI government cheese"}, false, -0.5, "title: ai"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := c.Classify(tc.d)
+			if r.Match != tc.match || math.Abs(r.Score-tc.score) > 1e-9 {
+				t.Errorf("match %v score %v, want %v %v; reasons %q", r.Match, r.Score, tc.match, tc.score, r.Reasons)
+			}
+			if len(r.Reasons) == 0 || !strings.HasPrefix(r.Reasons[0], tc.firstWant) {
+				t.Errorf("first reason %q, want prefix %q", r.Reasons, tc.firstWant)
+			}
+			last := ""
+			for _, s := range r.Reasons {
+				if strings.HasPrefix(s, "model: ") {
+					last = s
+				}
+			}
+			if last == "" {
+				t.Errorf("no model decision among %q", r.Reasons)
+			}
+			if !tc.match && strings.HasPrefix(r.Reasons[0], "kept: ") {
+				t.Errorf("a dropped item says it was kept: %q", r.Reasons)
+			}
+		})
+	}
+}
+
+func TestModelCompileErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		m    Model
+		path string
+	}{
+		{"unknown feature", Model{Weights: map[string]float64{"title.nope": 1}}, "topic.model.weights.title.nope"},
+		{"term of an unknown group", Model{Weights: map[string]float64{"term.nope.AI": 1}}, "topic.model.weights.term.nope.AI"},
+		{"head of a non-actor", Model{Weights: map[string]float64{"head.ai": 1}}, "topic.model.weights.head.ai"},
+		{"ignore group", Model{Weights: map[string]float64{"title.mask": 1}}, "topic.model.weights.title.mask"},
+		{"nan weight", Model{Weights: map[string]float64{"title.ai": math.NaN()}}, "topic.model.weights.title.ai"},
+		{"infinite bias", Model{Bias: math.Inf(1)}, "topic.model.bias"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Compile(modelProfile(&tc.m))
+			var pe *ProfileError
+			if !errors.As(err, &pe) || pe.Path != tc.path {
+				t.Fatalf("error %v, want one at %s", err, tc.path)
+			}
+		})
+	}
+	// A weight for a term since taken out of its group is ignored.
+	if _, err := Compile(modelProfile(&Model{Weights: map[string]float64{"term.gov.ministry": 1, "term.gov.정부": 0.5}})); err != nil {
+		t.Errorf("a stale term weight: %v", err)
+	}
+	// Without a model, a profile needs rules.
+	p := modelProfile(nil)
+	for i := range p.Groups {
+		if p.Groups[i].Kind == "ai" || p.Groups[i].Kind == "actor" {
+			p.Groups[i].Weight = 1
+		}
+		if p.Groups[i].Kind == "negative" {
+			p.Groups[i].Weight = -1
+		}
+	}
+	if _, err := Compile(p); err == nil || !strings.Contains(err.Error(), "topic.rule") {
+		t.Errorf("no rules and no model: %v", err)
+	}
+}
+
+// TestTrainLearns trains on items where the subject decides and checks that
+// the weights say so and the model then separates them.
+func TestTrainLearns(t *testing.T) {
+	var items []Labeled
+	for i := range 20 {
+		lang := []string{"en", "ko"}[i%2]
+		items = append(items,
+			Labeled{Lang: lang, Title: "Government sets AI rules", Label: true},
+			Labeled{Lang: lang, Title: "정부, 인공지능 지원", Label: true},
+			Labeled{Lang: lang, Title: "Startup AI wins government contract", Label: false},
+			Labeled{Lang: lang, Title: "스타트업, 정부 인공지능 사업 수주", Label: false},
+			Labeled{Lang: lang, Title: "Government AI plan", Summary: "A funding round closed.", Label: false},
+		)
+	}
+	items = append(items, Labeled{Lang: "en", Title: "Weather today", Label: true}) // no AI: never learned from
+	m, st, err := Train(modelProfile(nil), items, DefaultTrainOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Gated != 100 || st.Positives != 40 {
+		t.Errorf("stats %+v, want 100 gated items, 40 positive", st)
+	}
+	if m.Weights["head.gov"] <= 0 || m.Weights["head.company"] >= 0 || m.Weights["lead.money"] >= 0 {
+		t.Errorf("weights %v: want head.gov > 0, head.company < 0, lead.money < 0", m.Weights)
+	}
+	c, err := Compile(modelProfile(m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range items[:100] {
+		if r := c.Classify(Doc{Title: it.Title, Summary: it.Summary}); r.Match != it.Label {
+			t.Errorf("%q: match %v, want %v (%q)", it.Title, r.Match, it.Label, r.Reasons)
+		}
+	}
+	// Deterministic.
+	m2, _, _ := Train(modelProfile(nil), items, DefaultTrainOptions())
+	if m2.Bias != m.Bias || len(m2.Weights) != len(m.Weights) {
+		t.Errorf("two runs differ: %v / %v", m, m2)
+	}
+	// One class only is an error, not a model.
+	if _, _, err := Train(modelProfile(nil), items[:1], DefaultTrainOptions()); err == nil {
+		t.Error("training on positives only succeeded")
+	}
+}
+
+func TestSolveSPD(t *testing.T) {
+	a := [][]float64{{4, 2, 0}, {2, 5, 1}, {0, 1, 3}}
+	want := []float64{1, -2, 3}
+	b := make([]float64, 3)
+	for i := range a {
+		for j := range a {
+			b[i] += a[i][j] * want[j]
+		}
+	}
+	got, err := solveSPD(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want {
+		if math.Abs(got[i]-want[i]) > 1e-12 {
+			t.Errorf("x = %v, want %v", got, want)
+		}
+	}
+	if _, err := solveSPD([][]float64{{0}}, []float64{1}); err == nil {
+		t.Error("a singular system solved")
+	}
+}
+
+func TestMarshalModelTOML(t *testing.T) {
+	m := &Model{Bias: -1.5, Weights: map[string]float64{"title.ai": 0.5, "ai+actor": 0.25, "head.gov": 1}}
+	p := modelProfile(m)
+	c, err := Compile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := c.MarshalModelTOML(m)
+	want := "[topic.model]\nbias = -1.5\n\n[topic.model.weights]\n\"title.ai\" = 0.5\n\"head.gov\" = 1\n\"ai+actor\" = 0.25\n"
+	if string(out) != want {
+		t.Errorf("got\n%s\nwant\n%s", out, want)
+	}
+	back, err := DecodeTOML(append([]byte("[topic]\n"), out...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Model.Bias != m.Bias || len(back.Model.Weights) != 3 || back.Model.Weights["head.gov"] != 1 {
+		t.Errorf("round trip: %+v", back.Model)
+	}
+}

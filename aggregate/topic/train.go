@@ -1,0 +1,333 @@
+package topic
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+)
+
+// TrainOptions tune Train.
+type TrainOptions struct {
+	// L2 is the ridge penalty on the weights of groups and structural
+	// features: larger keeps them small, closer to "no evidence, no weight".
+	L2 float64
+	// TermL2 is the penalty on the weights of single terms, which only
+	// correct their group's weight where the data insists.
+	TermL2 float64
+	// Prior scales the groups' own weights (rule-score units) into the
+	// log-odds the model's title.GROUP and lead.GROUP weights are pulled
+	// towards; 0 pulls every weight towards 0.
+	Prior float64
+	// Iterations bounds Newton's method; it usually converges in fewer than 15.
+	Iterations int
+}
+
+// DefaultTrainOptions are the options the built-in model was trained with.
+func DefaultTrainOptions() TrainOptions { return TrainOptions{L2: 2, TermL2: 8, Prior: 0.25, Iterations: 50} }
+
+// TrainStats describes a training run.
+type TrainStats struct {
+	Items      int // labelled items read
+	Gated      int // items with AI evidence, the ones the model learns from
+	Positives  int // of those, labelled in
+	Iterations int
+	LogLoss    float64 // weighted mean over the gated items
+}
+
+// Train fits the weights of a model over p's groups to labelled items:
+// L2-regularised logistic regression, by Newton's method, deterministic for
+// the same inputs. Only items with AI evidence are learned from: without it
+// nothing matches whatever the weights. Each language's positives and
+// negatives weigh as much as each other, so neither class nor language
+// dominates. p's own model, if any, is ignored.
+func Train(p *Profile, items []Labeled, o TrainOptions) (*Model, TrainStats, error) {
+	q := *p
+	q.Model = &Model{}
+	c, err := Compile(&q)
+	if err != nil {
+		return nil, TrainStats{}, err
+	}
+	st := TrainStats{Items: len(items)}
+	d := len(c.model.w) + 1 // the last column is the bias
+	termStart := len(c.groups)*slotsPerGroup + numStruct
+	type row struct {
+		idx []int32
+		val []float64
+	}
+	var xs []row
+	var ys []float64
+	var langs []string
+	s := new(scratch)
+	for _, it := range items {
+		x, ai := c.featureVector(s, Doc{Title: it.Title, Summary: it.Summary, Content: it.Content})
+		if !ai {
+			continue
+		}
+		var r row
+		for _, j := range slices.Sorted(slices.Values(x.nz)) {
+			r.idx = append(r.idx, j)
+			r.val = append(r.val, x.x[j])
+		}
+		r.idx = append(r.idx, int32(d-1))
+		r.val = append(r.val, 1)
+		xs = append(xs, r)
+		y := 0.0
+		if it.Label {
+			y = 1
+			st.Positives++
+		}
+		ys = append(ys, y)
+		langs = append(langs, it.Lang)
+	}
+	st.Gated = len(xs)
+	if st.Positives == 0 || st.Positives == st.Gated {
+		return nil, st, errors.New("topic: train: need items labelled in and out that have AI evidence")
+	}
+	// Sample weights: per language, each class sums to half the language's
+	// share of the items.
+	type key struct {
+		lang string
+		pos  bool
+	}
+	count := map[key]int{}
+	for i := range xs {
+		count[key{langs[i], ys[i] == 1}]++
+	}
+	nLang := map[string]int{}
+	for k, n := range count {
+		nLang[k.lang] += n
+	}
+	sw := make([]float64, len(xs))
+	for i := range xs {
+		k := key{langs[i], ys[i] == 1}
+		if count[key{k.lang, !k.pos}] == 0 {
+			sw[i] = 1
+			continue
+		}
+		sw[i] = float64(nLang[k.lang]) / (2 * float64(count[k]))
+	}
+	// Only the features some item has are solved for; the others keep no
+	// weight.
+	col := make([]int, d) // feature -> column of the system, -1 if unused
+	for j := range col {
+		col[j] = -1
+	}
+	var feats []int // column -> feature
+	for _, r := range xs {
+		for _, j := range r.idx {
+			if col[j] < 0 {
+				col[j] = 0
+			}
+		}
+	}
+	for j := range col {
+		if col[j] == 0 {
+			col[j] = len(feats)
+			feats = append(feats, j)
+		}
+	}
+	n := len(feats)
+	penalty := make([]float64, n)
+	for k, j := range feats {
+		switch {
+		case j == d-1:
+		case j >= termStart:
+			penalty[k] = o.TermL2
+		default:
+			penalty[k] = o.L2
+		}
+	}
+	// The profile's own weights are the prior: a group the data says little
+	// about keeps the worth its author gave it (crime news stays evidence
+	// against), scaled from rule scores to log-odds.
+	// A feature no item has keeps its prior.
+	priorOf := func(j int) float64 {
+		if o.Prior == 0 || j >= len(c.groups)*slotsPerGroup {
+			return 0
+		}
+		g := &c.groups[j/slotsPerGroup]
+		switch j % slotsPerGroup {
+		case slotTitle:
+			return o.Prior * g.weight * c.fields[fieldTitle]
+		case slotLead:
+			return o.Prior * g.weight * c.fields[fieldSummary]
+		}
+		return 0
+	}
+	prior := make([]float64, n)
+	for k, j := range feats {
+		prior[k] = priorOf(j)
+	}
+	w := make([]float64, n)
+	copy(w, prior)
+	grad := make([]float64, n)
+	hess := make([][]float64, n)
+	for k := range hess {
+		hess[k] = make([]float64, n)
+	}
+	cols := make([][]int, len(xs))
+	for i, r := range xs {
+		cols[i] = make([]int, len(r.idx))
+		for q, j := range r.idx {
+			cols[i][q] = col[j]
+		}
+	}
+	for st.Iterations = 1; st.Iterations <= o.Iterations; st.Iterations++ {
+		clear(grad)
+		for k := range hess {
+			clear(hess[k])
+		}
+		loss := 0.0
+		for i, r := range xs {
+			z := 0.0
+			for q, k := range cols[i] {
+				z += w[k] * r.val[q]
+			}
+			pr := sigmoid(z)
+			loss += sw[i] * logLoss(z, ys[i])
+			g := sw[i] * (pr - ys[i])
+			h := sw[i] * pr * (1 - pr)
+			for q, k := range cols[i] {
+				v := r.val[q]
+				grad[k] += g * v
+				hk := hess[k]
+				for q2, k2 := range cols[i] {
+					hk[k2] += h * v * r.val[q2]
+				}
+			}
+		}
+		for k := range n {
+			dw := w[k] - prior[k]
+			grad[k] += penalty[k] * dw
+			hess[k][k] += penalty[k]
+			loss += 0.5 * penalty[k] * dw * dw
+		}
+		step, err := solveSPD(hess, grad)
+		if err != nil {
+			return nil, st, fmt.Errorf("topic: train: %w", err)
+		}
+		moved := 0.0
+		for k := range w {
+			w[k] -= step[k]
+			moved = max(moved, math.Abs(step[k]))
+		}
+		st.LogLoss = loss / float64(len(xs))
+		if moved < 1e-9 {
+			break
+		}
+	}
+	full := make([]float64, d)
+	used := make([]bool, d)
+	for j := range d - 1 {
+		if full[j] = priorOf(j); full[j] != 0 {
+			used[j] = true
+		}
+	}
+	for k, j := range feats {
+		full[j], used[j] = w[k], true
+	}
+	w = full
+	m := &Model{Bias: round3(w[d-1]), Weights: map[string]float64{}}
+	for j, name := range c.model.names {
+		if v := round3(w[j]); v != 0 && used[j] {
+			m.Weights[name] = v
+		}
+	}
+	return m, st, nil
+}
+
+// featureVector is the model's input for d, and whether d has AI evidence.
+// The vector is s's and is overwritten by the next call.
+func (c *Classifier) featureVector(s *scratch, d Doc) (*fvec, bool) {
+	hits, _ := c.find(s, d)
+	near := 0
+	for f := range numFields {
+		if _, _, ok := c.nearPair(hits, s.text[f], uint8(f)); ok {
+			near++
+		}
+	}
+	ai := c.features(&s.fv, hits, s.text[fieldTitle], near)
+	return &s.fv, ai
+}
+
+func sigmoid(z float64) float64 {
+	if z >= 0 {
+		return 1 / (1 + math.Exp(-z))
+	}
+	e := math.Exp(z)
+	return e / (1 + e)
+}
+
+// logLoss is -log P(y | z) without overflow.
+func logLoss(z, y float64) float64 {
+	// log(1+e^z) - y z
+	sp := math.Max(z, 0) + math.Log1p(math.Exp(-math.Abs(z)))
+	return sp - y*z
+}
+
+// solveSPD solves a x = b for a symmetric positive definite a by Cholesky
+// decomposition; a is overwritten.
+func solveSPD(a [][]float64, b []float64) ([]float64, error) {
+	n := len(b)
+	for j := range n {
+		s := a[j][j]
+		for k := range j {
+			s -= a[j][k] * a[j][k]
+		}
+		if s <= 0 {
+			return nil, errors.New("the system is not positive definite")
+		}
+		a[j][j] = math.Sqrt(s)
+		for i := j + 1; i < n; i++ {
+			s := a[i][j]
+			for k := range j {
+				s -= a[i][k] * a[j][k]
+			}
+			a[i][j] = s / a[j][j]
+		}
+	}
+	y := make([]float64, n)
+	for i := range n {
+		s := b[i]
+		for k := range i {
+			s -= a[i][k] * y[k]
+		}
+		y[i] = s / a[i][i]
+	}
+	x := make([]float64, n)
+	for i := n - 1; i >= 0; i-- {
+		s := y[i]
+		for k := i + 1; k < n; k++ {
+			s -= a[k][i] * x[k]
+		}
+		x[i] = s / a[i][i]
+	}
+	return x, nil
+}
+
+func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
+
+// MarshalModelTOML writes m as a [topic.model] table, its weights in the
+// order the profile's groups define their features (names are those of c's
+// profile, which m must fit).
+func (c *Classifier) MarshalModelTOML(m *Model) []byte {
+	var b bytes.Buffer
+	b.WriteString("[topic.model]\nbias = ")
+	b.WriteString(strconv.FormatFloat(m.Bias, 'f', -1, 64))
+	b.WriteString("\n\n[topic.model.weights]\n")
+	names, _ := c.featureNames()
+	for _, name := range names {
+		v, ok := m.Weights[name]
+		if !ok {
+			continue
+		}
+		b.WriteString(strconv.Quote(name))
+		b.WriteString(" = ")
+		b.WriteString(strconv.FormatFloat(v, 'f', -1, 64))
+		b.WriteByte('\n')
+	}
+	return b.Bytes()
+}

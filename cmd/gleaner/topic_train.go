@@ -1,0 +1,69 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/gleaner/gleaner/aggregate/topic"
+)
+
+// cmdTopicTrain learns the weights of a [topic.model] from labelled files.
+func cmdTopicTrain(e *env, args []string) error {
+	f := e.newFlags("topic train", "[-config F] [-out FILE] FILE.jsonl...", "Learn the weights of the topic model ([topic.model]) from labelled JSON lines, in\n`gleaner eval`'s format, over the groups of the config's [topic] profile (else the\nbuilt-in one). Prints what it learned from and how the new model scores on those files,\nand writes the [topic.model] table to -out, or to standard output, to paste into the\n[topic] table. The built-in model is trained from the files testdata/topic/train.txt lists.", true)
+	explicit := hasFlag(args, "config")
+	out := f.String("out", "", "write the [topic.model] table to this file instead of standard output")
+	o := topic.DefaultTrainOptions()
+	f.Float64Var(&o.L2, "l2", o.L2, "penalty on the weights of groups and structural features")
+	f.Float64Var(&o.TermL2, "term-l2", o.TermL2, "penalty on the weights of single terms")
+	if err := f.Parse(args); err != nil {
+		return usageErr(err)
+	}
+	if f.NArg() == 0 {
+		fmt.Fprintln(f.Output(), "gleaner topic train: name at least one labelled file (JSON lines with \"title\", \"summary\", \"lang\" and \"label\")")
+		f.Usage()
+		return errUsage
+	}
+	c, err := classifierForFlag(f.config, explicit || e.getenv("GLEANER_CONFIG") != "")
+	if err != nil {
+		return err
+	}
+	var items []topic.Labeled
+	for _, name := range f.Args() {
+		in, err := os.Open(name)
+		if err != nil {
+			return err
+		}
+		got, err := topic.ReadLabeled(in)
+		in.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		items = append(items, got...)
+	}
+	p := *c.Profile()
+	m, st, err := topic.Train(&p, items, o)
+	if err != nil {
+		return err
+	}
+	p.Model = m
+	trained, err := topic.Compile(&p)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "trained on %d items (%d with AI evidence, %d of them in) in %d iterations; log loss %.4f\n",
+		st.Items, st.Gated, st.Positives, st.Iterations, st.LogLoss)
+	for _, l := range topic.Evaluate(trained, items).Langs {
+		fmt.Fprintf(e.stderr, "on the training items, %s: precision %.3f recall %.3f (tp %d fp %d fn %d tn %d)\n",
+			l.Lang, l.Precision, l.Recall, l.TP, l.FP, l.FN, l.TN)
+	}
+	table := trained.MarshalModelTOML(m)
+	if *out == "" {
+		_, err := e.stdout.Write(table)
+		return err
+	}
+	if err := os.WriteFile(*out, table, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "wrote [topic.model] to %s\n", *out)
+	return nil
+}
