@@ -229,6 +229,12 @@ func (m *topicMerge) extend(x *TopicExtension, src topicSource) {
 	ruleName := func(r topic.Rule) string { return r.Name }
 	disambName := func(d topic.Disambiguation) string { return d.Name }
 	m.counts["groups removed"] = removeNamed(&p.Groups, &m.groups, groupName, x.RemoveGroups, src, ek+".remove_groups", "group")
+	if p.Model != nil {
+		// A removed group's learned weights go with it.
+		for _, g := range x.RemoveGroups {
+			p.Model = p.Model.WithoutGroup(g)
+		}
+	}
 	m.counts["rules removed"] = removeNamed(&p.Rules, &m.rules, ruleName, x.RemoveRules, src, ek+".remove_rules", "rule")
 	m.counts["disambiguations removed"] = removeNamed(&p.Disambiguate, &m.disamb, disambName, x.RemoveDisambiguations, src, ek+".remove_disambiguations", "disambiguation")
 	groupNames := func() []string { return names(p.Groups, groupName) }

@@ -123,7 +123,7 @@ func TestTopicExtendErrors(t *testing.T) {
 		{"unknown group to remove", "[topic.extend]\nremove_groups = [\"crimes\"]\n", []string{`g.toml:5:18: topic.extend.remove_groups 1: no group named "crimes" (did you mean "crime"?)`}},
 		{"unknown rule to remove", "[topic.extend]\nremove_rules = [\"nope\"]\n", []string{`g.toml:5:17: topic.extend.remove_rules 1: no rule named "nope"`}},
 		{"misspelled key", "[[topic.extend.group]]\nname = \"ai\"\nterm = [\"x\"]\n", []string{"g.toml:6:1: topic.extend.group 1.term: unknown key; did you mean `terms`?"}},
-		{"the built-in profile broken by a removal", "[topic.extend]\nremove_groups = [\"law\", \"bill\", \"act\", \"export-control\", \"public-money\", \"asks\", \"governance\", \"copyright\"]\n",
+		{"the built-in profile broken by a removal", "[topic.extend]\nremove_groups = [\"law\", \"bill\", \"act\", \"export-control\", \"public-money\", \"asks\", \"governance\", \"copyright\", \"talent\"]\n",
 			[]string{`g.toml:4:2: topic.extend: the built-in profile's topic.rule 3.need 2: no group has kind "instrument"`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -154,6 +154,44 @@ func (c *Classifier) featureNames() (names []string, termFeat []int32) {
 	return names, termFeat
 }
 
+// untrainedScale turns a group's own weight (rule-score units) into the
+// log-odds a model gives a group it was not trained with: the prior
+// DefaultTrainOptions pulls trained weights towards.
+const untrainedScale = 0.25
+
+// hasGroup reports whether m has a weight for any feature of the group.
+func (m *Model) hasGroup(name string) bool {
+	for _, slot := range []string{"title.", "lead.", "head.", "near.", termPrefix} {
+		for k := range m.Weights {
+			if strings.HasPrefix(k, slot+name+".") || k == slot+name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// WithoutGroup returns m without the weights of the named group's features,
+// for a profile from which the group was removed.
+func (m *Model) WithoutGroup(name string) *Model {
+	out := &Model{Bias: m.Bias, Weights: make(map[string]float64, len(m.Weights))}
+	for k, w := range m.Weights {
+		if !m.isOfGroup(k, name) {
+			out.Weights[k] = w
+		}
+	}
+	return out
+}
+
+func (m *Model) isOfGroup(feature, group string) bool {
+	for _, slot := range []string{"title.", "lead.", "head.", "near."} {
+		if feature == slot+group {
+			return true
+		}
+	}
+	return strings.HasPrefix(feature, termPrefix+group+".")
+}
+
 // staleTerm reports whether a feature name is term.GROUP.TERM for a group of
 // the profile (that no longer has the term).
 func (c *Classifier) staleTerm(name string) bool {
@@ -196,6 +234,17 @@ func (c *Classifier) compileModel(m *Model, bad func(path, format string, args .
 	}
 	if math.IsNaN(m.Bias) || math.IsInf(m.Bias, 0) {
 		bad("topic.model.bias", "bias must be finite, got %v", m.Bias)
+	}
+	// A group the model has no weight for at all (one a user added after it
+	// was trained) weighs what its own weight says, scaled as training's
+	// prior scales it.
+	for gi := range groups {
+		g := &groups[gi]
+		if !g.scored() || m.hasGroup(g.name) {
+			continue
+		}
+		cm.w[gi*slotsPerGroup+slotTitle] = untrainedScale * g.weight * c.fields[fieldTitle]
+		cm.w[gi*slotsPerGroup+slotLead] = untrainedScale * g.weight * c.fields[fieldSummary]
 	}
 	index := make(map[string]int, len(names))
 	for i, n := range names {

@@ -283,3 +283,24 @@ func TestMarshalModelTOML(t *testing.T) {
 		t.Errorf("round trip: %+v", back.Model)
 	}
 }
+
+// TestModelUntrainedGroup: a group added after training weighs what its own
+// weight says; a removed group's weights can be dropped with it.
+func TestModelUntrainedGroup(t *testing.T) {
+	m := &Model{Bias: -1, Weights: map[string]float64{"title.ai": 0.5, "title.gov": 1, "lead.money": -3}}
+	p := modelProfile(m)
+	p.Groups = append(p.Groups, Group{Name: "visa", Kind: "instrument", Weight: 4, Terms: []string{"visa"}})
+	c, err := Compile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := c.Classify(Doc{Title: "AI visa"})
+	// -1 + 0.5 (ai) + 0.25*4*2 (visa in the title) + ai+instrument (untrained: 0) = 1.5
+	if !r.Match || math.Abs(r.Score-1.5) > 1e-9 || !hasReason(r, `title: visa ("visa") +2.0`) {
+		t.Errorf("score %v match %v, reasons %q", r.Score, r.Match, r.Reasons)
+	}
+	without := m.WithoutGroup("money")
+	if _, ok := without.Weights["lead.money"]; ok || len(without.Weights) != 2 || m.Weights["lead.money"] != -3 {
+		t.Errorf("WithoutGroup: %v (original %v)", without.Weights, m.Weights)
+	}
+}

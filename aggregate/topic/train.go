@@ -26,7 +26,9 @@ type TrainOptions struct {
 }
 
 // DefaultTrainOptions are the options the built-in model was trained with.
-func DefaultTrainOptions() TrainOptions { return TrainOptions{L2: 2, TermL2: 8, Prior: 0.25, Iterations: 50} }
+func DefaultTrainOptions() TrainOptions {
+	return TrainOptions{L2: 2, TermL2: 8, Prior: untrainedScale, Iterations: 50}
+}
 
 // TrainStats describes a training run.
 type TrainStats struct {
