@@ -159,6 +159,9 @@ func (c *Classifier) featureNames() (names []string, termFeat []int32) {
 // DefaultTrainOptions pulls trained weights towards.
 const untrainedScale = 0.25
 
+// strongRuleScore is the score the built-in rules need of a strong phrase.
+const strongRuleScore = 4
+
 // hasGroup reports whether m has a weight for any feature of the group.
 func (m *Model) hasGroup(name string) bool {
 	for _, slot := range []string{"title.", "lead.", "head.", "near.", termPrefix} {
@@ -243,8 +246,15 @@ func (c *Classifier) compileModel(m *Model, bad func(path, format string, args .
 		if !g.scored() || m.hasGroup(g.name) {
 			continue
 		}
-		cm.w[gi*slotsPerGroup+slotTitle] = untrainedScale * g.weight * c.fields[fieldTitle]
-		cm.w[gi*slotsPerGroup+slotLead] = untrainedScale * g.weight * c.fields[fieldSummary]
+		title, lead := untrainedScale*g.weight*c.fields[fieldTitle], untrainedScale*g.weight*c.fields[fieldSummary]
+		if g.kind == kindStrong && m.Bias < 0 {
+			// A strong phrase says "AI policy" alone, as under the rules: it
+			// clears the bias as many times over as its rule score clears
+			// the built-in rules' threshold.
+			title = max(title, -m.Bias*g.weight*c.fields[fieldTitle]/strongRuleScore)
+			lead = max(lead, -m.Bias*g.weight*c.fields[fieldSummary]/strongRuleScore)
+		}
+		cm.w[gi*slotsPerGroup+slotTitle], cm.w[gi*slotsPerGroup+slotLead] = title, lead
 	}
 	index := make(map[string]int, len(names))
 	for i, n := range names {
@@ -297,7 +307,7 @@ func (c *Classifier) compileModel(m *Model, bad func(path, format string, args .
 func (c *Classifier) features(v *fvec, hits []hit, title []byte, near int) bool {
 	v.reset(len(c.model.w))
 	var aiTitle, aiAll, aiListed int
-	var actor, instr, actorTitle, instrTitle bool
+	var actor, instr, actorTitle, instrTitle, strong bool
 	head := -1
 	headStart := int32(-1)
 	for i := range hits {
@@ -340,6 +350,7 @@ func (c *Classifier) features(v *fvec, hits []hit, title []byte, near int) bool 
 		case kindInstrument, kindStrong:
 			instr = true
 			instrTitle = instrTitle || h.field == fieldTitle
+			strong = strong || g.kind == kindStrong
 		}
 	}
 	if head >= 0 && runeCount(title[:headStart]) <= headRunes {
@@ -366,6 +377,8 @@ func (c *Classifier) features(v *fvec, hits []hit, title []byte, near int) bool 
 	v.set(s+fTitleQuote, b(hasQuote(title)))
 	v.set(s+fTitleQuestion, b(bytes.HasSuffix(bytes.TrimRight(title, " "), []byte("?"))))
 	v.set(s+fLangKo, b(hasHangul(title)))
+	// A strong phrase ("AI Act") is AI evidence of its own.
+	ai = ai || strong
 	return ai
 }
 

@@ -299,6 +299,14 @@ func TestModelUntrainedGroup(t *testing.T) {
 	if !r.Match || math.Abs(r.Score-1.5) > 1e-9 || !hasReason(r, `title: visa ("visa") +2.0`) {
 		t.Errorf("score %v match %v, reasons %q", r.Score, r.Match, r.Reasons)
 	}
+	// An untrained strong group matches alone, as under the rules.
+	p.Groups = append(p.Groups, Group{Name: "bread", Kind: "strong", Weight: 5, Terms: []string{"bakery"}})
+	if c, err = Compile(p); err != nil {
+		t.Fatal(err)
+	}
+	if r := c.Classify(Doc{Title: "Local bakery wins an award"}); !r.Match {
+		t.Errorf("an untrained strong phrase alone: %q", r.Reasons)
+	}
 	without := m.WithoutGroup("money")
 	if _, ok := without.Weights["lead.money"]; ok || len(without.Weights) != 2 || m.Weights["lead.money"] != -3 {
 		t.Errorf("WithoutGroup: %v (original %v)", without.Weights, m.Weights)

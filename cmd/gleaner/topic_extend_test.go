@@ -37,7 +37,7 @@ func TestTopicExtendCLI(t *testing.T) {
 	}
 	const item = `{"id":"1","title":"성남시의회, 인공지능 조례 제정 추진"}` + "\n"
 	_, classified, _ := runBinary(t, item, "classify", "-config", cfg)
-	for _, want := range []string{`\"성남시의회\" government`, `\"조례\" local-rules`, `"match":true`} {
+	for _, want := range []string{`government (\"성남시의회\")`, `local-rules (\"조례\")`, `"match":true`} {
 		if !strings.Contains(classified, want) {
 			t.Errorf("classify: no %s in %s", want, classified)
 		}
