@@ -50,7 +50,7 @@ type options struct {
 	feeds, hosts, runs, items, conns int
 	serveFor                         time.Duration
 	profile, keep                    string
-	serveFeeds, farm                 bool
+	serveFeeds, serveFarm, farm      bool
 }
 
 func main() {
@@ -71,6 +71,7 @@ func main() {
 	flag.StringVar(&o.profile, "profile", "", "write CPU and allocation profiles of gleaner's rounds to this directory")
 	flag.StringVar(&o.keep, "keep", "", "keep the databases and config in this directory (default: a temporary one, removed)")
 	flag.BoolVar(&o.farm, "farm", true, "also measure the one-big-story farm: the same number of feeds, whose AI-policy items all report one event")
+	flag.BoolVar(&o.serveFarm, "serve-farm", false, "with -serve-feeds: serve the one-big-story farm instead")
 	flag.BoolVar(&o.serveFeeds, "serve-feeds", false, "only serve the feeds and write -keep DIR/gleaner.toml polling them, until SIGINT;\nSIGUSR1 makes every tenth feed gain 5 items, SIGUSR2 undoes it (to measure a running gleaner yourself)")
 	flag.Parse()
 	ca.feeds, ca.items, ca.profile = o.feeds, o.items, o.profile
@@ -241,6 +242,9 @@ func serveFeeds(o options) error {
 		return err
 	}
 	corpus := feeds.New(o.feeds, time.Now().Add(-10*time.Minute))
+	if o.serveFarm {
+		corpus = feeds.NewFarm(o.feeds, time.Now().Add(-10*time.Minute))
+	}
 	srv, err := feeds.Serve(corpus, o.hosts)
 	if err != nil {
 		return err
