@@ -106,20 +106,26 @@ func (g *StoryGrouper) Prepare(it *Item) {
 	it.storySig = g.sigs.sign(g.ix, storyDoc(it))
 }
 
-// signatures remembers the signatures of the texts signed last: copies of one
-// wire story, which many outlets carry word for word, are signed once, and
-// share their features in the index. A signature depends on the title and
-// summary alone (TestSignReadsTextOnly), and the index's lexicon.
+// signatures remembers the signatures of the items signed last: copies of one
+// wire story, which many outlets carry word for word and at the same time, are
+// signed once, and share their features in the index. A signature reads the
+// title, the summary and the published time (to place the days a report names),
+// and the index's lexicon: the key is the first three (TestSignatureCache).
 type signatures struct {
 	mu sync.Mutex
-	m  map[[2]string]*story.Signature
+	m  map[sigKey]*story.Signature
 }
 
-// maxSignatures bounds the texts remembered; past it, they are forgotten at once.
+type sigKey struct {
+	title, summary string
+	published      int64
+}
+
+// maxSignatures bounds the items remembered; past it, they are forgotten at once.
 const maxSignatures = 8192
 
 func (s *signatures) sign(ix *story.Index, d story.Doc) *story.Signature {
-	key := [2]string{d.Title, d.Summary}
+	key := sigKey{d.Title, d.Summary, d.Published.UnixNano()}
 	s.mu.Lock()
 	sig, ok := s.m[key]
 	s.mu.Unlock()
@@ -129,7 +135,7 @@ func (s *signatures) sign(ix *story.Index, d story.Doc) *story.Signature {
 	v := ix.Sign(d)
 	s.mu.Lock()
 	if s.m == nil || len(s.m) >= maxSignatures {
-		s.m = make(map[[2]string]*story.Signature)
+		s.m = make(map[sigKey]*story.Signature)
 	}
 	s.m[key] = &v
 	s.mu.Unlock()

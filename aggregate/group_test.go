@@ -201,26 +201,28 @@ func TestAssignGroupsAsOneAtATime(t *testing.T) {
 	}
 }
 
-// TestSignReadsTextOnly guards what the grouper's cache of signatures assumes:
-// two items with the same title and summary have the same signature, whatever
-// their ids and dates. Should signing come to read more of an item, the cache
-// must key on it too.
-func TestSignReadsTextOnly(t *testing.T) {
+// TestSignatureCache checks that the grouper's cache of signatures gives each
+// item what signing it gives, for copies of one text published at other times
+// (a report that names a day reads it from its date), and signs a copy
+// published at the same time once. Should signing come to read more of an
+// item, the cache must key on it too.
+func TestSignatureCache(t *testing.T) {
 	at := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	g := NewStoryGrouper(story.DefaultConfig())
-	for _, it := range groupItems(20, at) {
-		a := g.ix.Sign(storyDoc(&it))
-		other := it
-		other.ID, other.Published = it.ID+1000, at.Add(-30*time.Hour)
-		if b := g.ix.Sign(storyDoc(&other)); !reflect.DeepEqual(a, b) {
-			t.Fatalf("item %d: the signature changed with the id or date", it.ID)
+	text := Item{Title: "정부, 27일 AI 기본법 시행령 확정", Summary: "과학기술정보통신부는 27일 시행령을 확정했다고 어제 밝혔다."}
+	for i, pub := range []time.Time{at, at.Add(-40 * time.Hour), at.Add(30 * 24 * time.Hour), at} {
+		it := text
+		it.ID, it.Published = int64(i+1), pub
+		g.Prepare(&it)
+		if want := g.ix.Sign(storyDoc(&it)); !reflect.DeepEqual(*it.storySig, want) {
+			t.Fatalf("item %d published %s: the cached signature is not the item's", i, pub)
 		}
 	}
-	x, y := groupItems(1, at)[0], groupItems(1, at)[0]
-	y.ID = 77
+	x, y := text, text
+	x.Published, y.Published, y.ID = at, at, 77
 	g.Prepare(&x)
 	g.Prepare(&y)
 	if x.storySig != y.storySig {
-		t.Errorf("the same text was signed twice")
+		t.Errorf("the same text published at the same time was signed twice")
 	}
 }
