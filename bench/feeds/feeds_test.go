@@ -234,3 +234,32 @@ func latestOf(a, b time.Time) time.Time {
 	}
 	return a
 }
+
+// TestSizedCorpusAndInFlight: a sized corpus lists the newest items of the full
+// one, and the server counts the requests one host serves at once.
+func TestSizedCorpusAndInFlight(t *testing.T) {
+	base := time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC)
+	full, small := New(4, base), NewSized(4, 10, base)
+	if small.PerFeed() != 10 {
+		t.Fatalf("PerFeed %d", small.PerFeed())
+	}
+	a, b := full.Items(1, 0), small.Items(1, 0)
+	if len(b) != 10 || b[0].GUID != a[0].GUID || b[9].GUID != a[9].GUID {
+		t.Errorf("sized feed: %d items, first %q last %q; want the newest 10 of %d", len(b), b[0].GUID, b[9].GUID, len(a))
+	}
+	srv, err := Serve(small, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	for _, u := range srv.URLs() {
+		resp, err := http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	if n := srv.MaxInFlightPerHost(); n != 1 {
+		t.Errorf("one request at a time: most in flight on one host %d, want 1", n)
+	}
+}

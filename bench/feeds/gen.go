@@ -75,12 +75,13 @@ type Corpus struct {
 	hourEvents, hourFirst []int
 	eventRate             int
 	farm                  bool // every AI-policy item reports one event (see NewFarm)
+	perFeed               int  // items each feed lists (ItemsPerFeed unless NewSized)
 }
 
 // New returns a corpus of n outlets whose newest items (before any Advance)
 // are dated shortly before base.
 func New(n int, base time.Time) *Corpus {
-	c := &Corpus{base: base.UTC().Truncate(time.Second), outlets: make([]Outlet, n)}
+	c := &Corpus{base: base.UTC().Truncate(time.Second), outlets: make([]Outlet, n), perFeed: ItemsPerFeed}
 	for i := range n {
 		c.outlets[i] = newOutlet(i)
 	}
@@ -185,12 +186,23 @@ type Item struct {
 	AIPolicy  bool // composed from an AI-policy event
 }
 
+// NewSized is New with feeds that list only their newest items (at most
+// ItemsPerFeed): the same outlets and items, a shorter document each.
+func NewSized(n, items int, base time.Time) *Corpus {
+	c := New(n, base)
+	c.perFeed = min(max(items, 1), ItemsPerFeed)
+	return c
+}
+
+// PerFeed is the number of items every feed lists.
+func (c *Corpus) PerFeed() int { return c.perFeed }
+
 // Items returns the items feed i lists after shift Advances, newest first.
 func (c *Corpus) Items(i, shift int) []Item {
 	o := c.outlets[i]
 	first := min(shift, maxShift) * NewPerChange
-	out := make([]Item, 0, ItemsPerFeed)
-	for k := first + ItemsPerFeed - 1; k >= first; k-- {
+	out := make([]Item, 0, c.perFeed)
+	for k := first + ItemsPerFeed - 1; k >= first+ItemsPerFeed-c.perFeed; k-- {
 		out = append(out, c.item(o, k))
 	}
 	return out

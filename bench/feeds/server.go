@@ -50,6 +50,11 @@ type Server struct {
 	shift []int
 
 	requests, notModified, bytesSent atomic.Int64
+
+	// inFlight counts each host's requests being served; maxInFlight is the
+	// most one host has had at once, which a client's per-host limit bounds.
+	inFlight    []atomic.Int32
+	maxInFlight atomic.Int32
 }
 
 // Serve renders every feed of c and starts serving them on hosts loopback
@@ -59,7 +64,7 @@ func Serve(c *Corpus, hosts int) (*Server, error) {
 	if hosts <= 0 || hosts > c.Len() {
 		hosts = c.Len()
 	}
-	s := &Server{c: c, hosts: hosts, docs: make([]*doc, c.Len()), shift: make([]int, c.Len())}
+	s := &Server{c: c, hosts: hosts, docs: make([]*doc, c.Len()), shift: make([]int, c.Len()), inFlight: make([]atomic.Int32, hosts)}
 	s.renderAll(nil)
 	s.srv = &http.Server{Handler: s}
 	for range hosts {
@@ -173,6 +178,9 @@ func (s *Server) Stats() (requests, notModified, bytes int64) {
 	return s.requests.Load(), s.notModified.Load(), s.bytesSent.Load()
 }
 
+// MaxInFlightPerHost is the most requests one host has served at once.
+func (s *Server) MaxInFlightPerHost() int { return int(s.maxInFlight.Load()) }
+
 // Close stops serving.
 func (s *Server) Close() error {
 	ctx, cancel := context.WithCancel(context.Background())
@@ -194,6 +202,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
+	host := &s.inFlight[i%s.hosts]
+	for n := host.Add(1); ; {
+		m := s.maxInFlight.Load()
+		if n <= m || s.maxInFlight.CompareAndSwap(m, n) {
+			break
+		}
+	}
+	defer host.Add(-1)
 	s.mu.RLock()
 	d := s.docs[i]
 	s.mu.RUnlock()

@@ -102,6 +102,8 @@ func childMain(mode string, args childArgs) error {
 		return serveChild(ctx, args)
 	case "scale":
 		return scaleChild(ctx, args)
+	case "daemon":
+		return daemonChild(ctx, args)
 	}
 	return fmt.Errorf("unknown child mode %q", mode)
 }

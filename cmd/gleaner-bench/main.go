@@ -14,6 +14,10 @@
 //     event (feeds.NewFarm), so that each language's reports make one story of
 //     thousands; the floor over it, and gleaner's cold round with [stories] on
 //     and off (-farm=false skips it);
+//   - load: the daemon as `gleaner run` assembles it, a cold round over 1,000 and
+//     then 10,000 feeds of 10 items on 16 loopback hosts, its /healthz asked every
+//     50 ms meanwhile, the requests in flight per host counted (-load-feeds 0
+//     skips it);
 //   - scale: a database filled with a million items, the time to rebuild the
 //     curated feed and the bytes per stored item.
 //
@@ -48,6 +52,8 @@ type childArgs struct {
 
 type options struct {
 	feeds, hosts, runs, items, conns int
+	loadFeeds                        int
+	loadConfig                       []string // top-level config lines of the load line's daemon
 	serveFor                         time.Duration
 	profile, keep                    string
 	serveFeeds, serveFarm, farm      bool
@@ -70,10 +76,19 @@ func main() {
 	flag.DurationVar(&o.serveFor, "serve-for", 2*time.Second, "load generator time per measurement")
 	flag.StringVar(&o.profile, "profile", "", "write CPU and allocation profiles of gleaner's rounds to this directory")
 	flag.StringVar(&o.keep, "keep", "", "keep the databases and config in this directory (default: a temporary one, removed)")
+	flag.IntVar(&o.loadFeeds, "load-feeds", 10_000, "the load line: feeds of 10 items on 16 hosts for the daemon's cold round, against 1,000 (0 skips it)")
+	flag.Func("load-config", "a top-level config line for the load line's daemon, replacing the default 'memory_limit = \"250MiB\"' (repeatable)",
+		func(v string) error { o.loadConfig = append(o.loadConfig, v); return nil })
 	flag.BoolVar(&o.farm, "farm", true, "also measure the one-big-story farm: the same number of feeds, whose AI-policy items all report one event")
 	flag.BoolVar(&o.serveFarm, "serve-farm", false, "with -serve-feeds: serve the one-big-story farm instead")
 	flag.BoolVar(&o.serveFeeds, "serve-feeds", false, "only serve the feeds and write -keep DIR/gleaner.toml polling them, until SIGINT;\nSIGUSR1 makes every tenth feed gain 5 items, SIGUSR2 undoes it (to measure a running gleaner yourself)")
 	flag.Parse()
+	if o.loadConfig == nil {
+		// What README "How far one machine goes" says to set for 10,000 sources:
+		// the default 100 MiB makes the collector run ever more often once the
+		// working set passes a third of it.
+		o.loadConfig = []string{`memory_limit = "250MiB"`}
+	}
 	ca.feeds, ca.items, ca.profile = o.feeds, o.items, o.profile
 	if mode != "" {
 		if err := childMain(mode, ca); err != nil {
@@ -107,6 +122,7 @@ type results struct {
 	atomEntries      int
 	scale            *scaleResult
 	farm             *farmResults
+	load             *loadResults
 	scaleItemsWanted int
 	loadStart        string
 }
@@ -206,6 +222,14 @@ func run(o options, concurrency int, out io.Writer) error {
 			return err
 		}
 		res.farm = f
+	}
+
+	if o.runs > 0 && o.loadFeeds > 0 {
+		l, err := measureLoad(o, dir, progress)
+		if err != nil {
+			return err
+		}
+		res.load = l
 	}
 
 	if o.runs > 0 {
@@ -420,6 +444,7 @@ func printTable(w io.Writer, r *results, concurrency int) {
 		row("  cache / plain", fmt.Sprintf("%.2fx", cache/raw), "", ">= 0.8x", b(cache/raw >= 0.8))
 	}
 	printFarm(w, r.farm, r.feeds, row)
+	printLoad(w, r.load, row)
 	if s := r.scale; s != nil {
 		row(fmt.Sprintf("scale: %d items stored (%d curated)", s.Items, s.Curated), "", "", "", nil)
 		row(fmt.Sprintf("  %d visible stories of %d", s.Visible, s.Stories), "", "", "", nil)

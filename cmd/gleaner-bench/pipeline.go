@@ -69,9 +69,21 @@ type roundResult struct {
 func (p *pipeline) round(ctx context.Context, name string) roundResult {
 	start, cpu0 := time.Now(), cpuTime()
 	p.saver.busy, p.refreshTime = 0, 0
-	reports := p.Poller.PollAll(ctx)
-	r := roundResult{Round: name, Seconds: time.Since(start).Seconds(), CPU: (cpuTime() - cpu0).Seconds(), Sources: len(reports),
-		SaveSeconds: p.saver.busy.Seconds(), RefreshSeconds: p.refreshTime.Seconds()}
+	r := summarize(name, p.Poller.PollAll(ctx), start, cpu0)
+	r.SaveSeconds, r.RefreshSeconds = p.saver.busy.Seconds(), p.refreshTime.Seconds()
+	r.PeakRSS = peakRSS()
+	if os.Getenv("GLEANER_BENCH_DEBUG") != "" {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		fmt.Fprintf(os.Stderr, "# %s: VmHWM %d kB, VmRSS %d kB, RssAnon %d kB, RssFile %d kB, heap sys %d MB, heap inuse %d MB, GC %d\n", name,
+			memStatus("VmHWM"), memStatus("VmRSS"), memStatus("RssAnon"), memStatus("RssFile"), ms.HeapSys>>20, ms.HeapInuse>>20, ms.NumGC)
+	}
+	return r
+}
+
+// summarize counts a round's reports; start and cpu0 are when it began.
+func summarize(name string, reports []aggregate.Report, start time.Time, cpu0 time.Duration) roundResult {
+	r := roundResult{Round: name, Seconds: time.Since(start).Seconds(), CPU: (cpuTime() - cpu0).Seconds(), Sources: len(reports)}
 	for _, rep := range reports {
 		switch {
 		case rep.Err != nil:
@@ -87,13 +99,6 @@ func (p *pipeline) round(ctx context.Context, name string) roundResult {
 		r.Seen += rep.Seen
 		r.New += rep.New
 		r.Kept += rep.Kept
-	}
-	r.PeakRSS = peakRSS()
-	if os.Getenv("GLEANER_BENCH_DEBUG") != "" {
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		fmt.Fprintf(os.Stderr, "# %s: VmHWM %d kB, VmRSS %d kB, RssAnon %d kB, RssFile %d kB, heap sys %d MB, heap inuse %d MB, GC %d\n", name,
-			memStatus("VmHWM"), memStatus("VmRSS"), memStatus("RssAnon"), memStatus("RssFile"), ms.HeapSys>>20, ms.HeapInuse>>20, ms.NumGC)
 	}
 	return r
 }
@@ -121,10 +126,15 @@ func (p *pipeline) stories(ctx context.Context) (storyStats, error) {
 }
 
 // writeConfig writes a gleaner.toml that polls urls with the database at db,
-// every other key at its default but [stories] enabled.
-func writeConfig(path, db string, names, urls, zones []string, stories bool) error {
+// every other key at its default but [stories] enabled and the top-level
+// settings given as extra lines.
+func writeConfig(path, db string, names, urls, zones []string, stories bool, extra ...string) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "database = %q\nlisten = \"127.0.0.1:0\"\n\n", db)
+	fmt.Fprintf(&b, "database = %q\nlisten = \"127.0.0.1:0\"\n", db)
+	for _, l := range extra {
+		b.WriteString(l + "\n")
+	}
+	b.WriteString("\n")
 	if !stories {
 		b.WriteString("[stories]\nenabled = false\n\n")
 	}

@@ -57,13 +57,18 @@ func Compile(cfg *config.Config) (*Config, error) {
 // config's order.
 func Sources(cfg *config.Config) []aggregate.Source {
 	out := make([]aggregate.Source, len(cfg.Sources))
+	// One Location per zone: each LoadLocation reads and keeps the zone's whole
+	// table, 6 MB for 10,000 sources in a few zones.
+	zones := map[string]*time.Location{"": time.UTC}
 	for i, s := range cfg.Sources {
-		loc := time.UTC
-		if s.Timezone != "" {
+		loc, ok := zones[s.Timezone]
+		if !ok {
+			loc = time.UTC
 			// Validated by config.Load.
 			if l, err := time.LoadLocation(s.Timezone); err == nil {
 				loc = l
 			}
+			zones[s.Timezone] = loc
 		}
 		out[i] = aggregate.Source{Name: s.Name, URL: s.URL, Interval: s.Interval.D(), Timezone: loc, Rank: i}
 	}
