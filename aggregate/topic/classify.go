@@ -699,7 +699,7 @@ func (c *Classifier) classifyModel(s *scratch, hits []hit, triggerHit []int32) R
 			near++
 		}
 	}
-	ai := c.features(&s.fv, hits, s.text[fieldTitle], near)
+	ai := c.features(&s.fv, hits, &s.text, near)
 	z := c.model.score(&s.fv)
 	res := Result{Score: round2(z), Match: ai && z >= 0}
 	buf, cuts := s.reasons[:0], s.cuts[:0]

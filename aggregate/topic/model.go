@@ -24,6 +24,8 @@ import (
 //	                  within the first few words, is of this group
 //	near.<group>      in the headline, an AI term stands within a few words of a term of
 //	                  the group ("AI 도입", "adopts AI", "AI 수혜주")
+//	leadhead.<group>  the lead's subject, past its dateline and byline, is of this group
+//	                  ("과학기술정보통신부는 12일", "The Commerce Department said")
 //	ai+actor          AI evidence and a public actor anywhere in the item
 //	ai+instrument     AI evidence and a public instrument anywhere
 //	title.ai+actor    both in the headline
@@ -45,6 +47,7 @@ const (
 	slotLead
 	slotHead
 	slotNear
+	slotLeadHead
 	slotsPerGroup
 )
 
@@ -139,7 +142,7 @@ type cmodel struct {
 // ("term.GROUP.TERM"). termFeat maps each term to its feature (-1 for none).
 func (c *Classifier) featureNames() (names []string, termFeat []int32) {
 	for _, g := range c.groups {
-		names = append(names, "title."+g.name, "lead."+g.name, "head."+g.name, "near."+g.name)
+		names = append(names, "title."+g.name, "lead."+g.name, "head."+g.name, "near."+g.name, "leadhead."+g.name)
 	}
 	names = append(names, structFeatures...)
 	termFeat = make([]int32, len(c.terms))
@@ -288,7 +291,7 @@ func (c *Classifier) compileModel(m *Model, bad func(path, format string, args .
 			case !g.scored():
 				bad(path, "group %q is a %s group: it adds no evidence", g.name, g.kind)
 				continue
-			case i%slotsPerGroup == slotHead && !g.headKind():
+			case (i%slotsPerGroup == slotHead || i%slotsPerGroup == slotLeadHead) && !g.headKind():
 				bad(path, "only actor and cue groups can be a headline's subject; %q is %s", g.name, g.kind)
 				continue
 			case i%slotsPerGroup == slotNear && g.kind == kindAI:
@@ -304,12 +307,15 @@ func (c *Classifier) compileModel(m *Model, bad func(path, format string, args .
 // features fills v from the resolved hits of one document and returns
 // whether the document has AI evidence. near is the number of fields with a
 // proximity pair.
-func (c *Classifier) features(v *fvec, hits []hit, title []byte, near int) bool {
+func (c *Classifier) features(v *fvec, hits []hit, texts *[numFields][]byte, near int) bool {
+	title := texts[fieldTitle]
 	v.reset(len(c.model.w))
 	var aiTitle, aiAll, aiListed int
 	var actor, instr, actorTitle, instrTitle, strong bool
-	head := -1
-	headStart := int32(-1)
+	head, lhead := -1, -1
+	headStart, lheadStart := int32(-1), int32(-1)
+	lead := texts[fieldSummary]
+	leadFrom := int32(bylineEnd(lead))
 	for i := range hits {
 		h := &hits[i]
 		if h.state != hitLive {
@@ -332,6 +338,9 @@ func (c *Classifier) features(v *fvec, hits []hit, title []byte, near int) bool 
 			}
 		case fieldSummary:
 			v.add(base+slotLead, h.factor, featureCap)
+			if g.headKind() && h.start >= leadFrom && (lheadStart < 0 || h.start < lheadStart) {
+				lheadStart, lhead = h.start, gi
+			}
 		default:
 			v.add(base+slotLead, 0.5*h.factor, featureCap)
 		}
@@ -355,6 +364,9 @@ func (c *Classifier) features(v *fvec, hits []hit, title []byte, near int) bool 
 	}
 	if head >= 0 && runeCount(title[:headStart]) <= headRunes {
 		v.set(head*slotsPerGroup+slotHead, 1)
+	}
+	if lhead >= 0 && runeCount(lead[leadFrom:lheadStart]) <= headRunes {
+		v.set(lhead*slotsPerGroup+slotLeadHead, 1)
 	}
 	if aiTitle > 0 {
 		c.nearAI(v, hits, title)
@@ -413,6 +425,19 @@ func (c *Classifier) nearAI(v *fvec, hits []hit, title []byte) {
 			}
 		}
 	}
+}
+
+// bylineEnd is where a lead's own text starts, past a dateline and byline
+// such as "(서울=연합뉴스) 홍길동 기자 = " or "WASHINGTON (Reuters) - ".
+func bylineEnd(lead []byte) int {
+	const reach = 80
+	w := lead[:min(len(lead), reach)]
+	for _, sep := range [][]byte{[]byte(" = "), []byte(" - "), []byte(") "), []byte("] ")} {
+		if i := bytes.Index(w, sep); i >= 0 {
+			return i + len(sep)
+		}
+	}
+	return 0
 }
 
 // runeCount counts the runes of valid UTF-8 (normalised text is): the bytes
@@ -493,6 +518,8 @@ func (c *Classifier) appendModelReasons(buf []byte, cuts []int, s *scratch, hits
 				buf = append(buf, "lead: "...)
 			case slotNear:
 				buf = append(buf, "title: AI near "...)
+			case slotLeadHead:
+				buf = append(buf, "lead subject: "...)
 			default:
 				buf = append(buf, "headline subject: "...)
 			}
@@ -542,8 +569,12 @@ func (c *Classifier) appendGroupTerms(buf []byte, hits []hit, gi, slot int) []by
 			if h.field == fieldTitle {
 				continue
 			}
+		case slotLeadHead:
+			if h.field != fieldSummary {
+				continue
+			}
 		}
-		if slot == slotHead && n == 1 {
+		if (slot == slotHead || slot == slotLeadHead) && n == 1 {
 			break
 		}
 		if n > 0 {

@@ -251,7 +251,7 @@ func (c *Classifier) featureVector(s *scratch, d Doc) (*fvec, bool) {
 			near++
 		}
 	}
-	ai := c.features(&s.fv, hits, s.text[fieldTitle], near)
+	ai := c.features(&s.fv, hits, &s.text, near)
 	return &s.fv, ai
 }
 
