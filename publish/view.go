@@ -396,17 +396,18 @@ func contentHTML(e *entryView) string {
 	if e.Reports > 1 {
 		b.WriteString("\n<p>" + html.EscapeString(reportsLine(e.Reports, e.Langs)) + ".</p>")
 	}
+	// One line per language, outlets only, as the page shows them: a story of many
+	// reports names ten in every format, and their titles are in the related
+	// links (Atom), the JSON Feed's extension and the story page.
 	for _, g := range e.Groups {
-		b.WriteString("\n<p>" + html.EscapeString(g.Label) + ":</p>\n<ul>")
-		for _, a := range g.Items {
-			b.WriteString("\n<li><a href=\"" + html.EscapeString(a.URL) + "\" rel=\"" + sanitize.LinkRel + "\">" +
-				html.EscapeString(a.Outlet) + "</a>")
-			if a.Title != "" {
-				b.WriteString(": " + html.EscapeString(a.Title))
+		b.WriteString("\n<p>" + html.EscapeString(g.Label) + ": ")
+		for i, a := range g.Items {
+			if i > 0 {
+				b.WriteString(", ")
 			}
-			b.WriteString("</li>")
+			b.WriteString("<a href=\"" + html.EscapeString(a.URL) + "\" rel=\"" + sanitize.LinkRel + "\">" + html.EscapeString(a.Outlet) + "</a>")
 		}
-		b.WriteString("\n</ul>")
+		b.WriteString("</p>")
 	}
 	if e.StoryURL != "" {
 		b.WriteString("\n<p><a href=\"" + html.EscapeString(e.StoryURL) + "\" rel=\"" + sanitize.LinkRel + "\">" +
