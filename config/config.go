@@ -78,6 +78,9 @@ type Feed struct {
 	// CacheSize bounds the memory of the renderings kept for queries (?lang=,
 	// ?category=, ?limit=); the default rendering is kept besides.
 	CacheSize ByteSize `toml:"cache_size"`
+	// Timezone is the IANA zone the web pages show times in; "" is the
+	// machine's own.
+	Timezone string `toml:"timezone"`
 }
 
 // Publish configures static export and WebSub.

@@ -95,6 +95,7 @@ func TestErrors(t *testing.T) {
 			[]string{`g.toml:7:1: source 2.url: duplicate source URL "https://EXAMPLE.org:443/feed.xml": source 1 has it already`}},
 		{"no sources", "listen = \"127.0.0.1:1\"\n", []string{"g.toml: source: no sources: add at least one [[source]] block with a url"}},
 		{"bad timezone", minimal + "timezone = \"Mars/Base\"\n", []string{`g.toml:4:1: source 1.timezone: unknown time zone "Mars/Base"`}},
+		{"bad display zone", "[feed]\ntimezone = \"Seoul\"\n" + minimal, []string{`g.toml:2:1: feed.timezone: unknown time zone "Seoul" (use an IANA name such as "Asia/Seoul", or leave it out for this machine's)`}},
 		{"bad listen", "listen = \"8080\"\n" + minimal, []string{`g.toml:1:1: listen: "8080" is not a host:port address`}},
 		{"syntax", "listen = \n" + minimal, []string{"g.toml:1:10: syntax error:"}},
 		{"several at once", "[poll]\nconcurrency = 0\n[feed]\nmax_items = 0\n" + minimal + "interval = \"-1m\"\n",

@@ -69,6 +69,11 @@ func (c *Config) validate(pos positions, skip map[string]bool) Errors {
 		add("feed.max_items", "must be between 1 and 10000, got %d", c.Feed.MaxItems)
 	}
 	positive("feed.max_age", c.Feed.MaxAge)
+	if c.Feed.Timezone != "" {
+		if _, err := time.LoadLocation(c.Feed.Timezone); err != nil {
+			add("feed.timezone", "unknown time zone %q (use an IANA name such as \"Asia/Seoul\", or leave it out for this machine's)", c.Feed.Timezone)
+		}
+	}
 	if c.Feed.MaxPerSource < 0 {
 		add("feed.max_per_source", "must not be negative, got %d", c.Feed.MaxPerSource)
 	}

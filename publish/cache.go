@@ -18,6 +18,7 @@ type doc struct {
 	body, gz     []byte
 	etag, etagGz string
 	lastMod      time.Time // zero when the document has no date (OPML)
+	asOf         time.Time // when its relative times were written; zero when it has none
 
 	hdr, hdrGz, hdr304, hdr304Gz http.Header
 }

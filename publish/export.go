@@ -42,12 +42,19 @@ func (h *Handler) Export(ctx context.Context, dir string) error {
 	case !errors.Is(err, flock.ErrUnsupported):
 		return fmt.Errorf("publish: export: lock %s: %w", dir, err)
 	}
-	docs := [len(exportNames)]*doc{set.docs[fmtAtom], set.docs[fmtRSS], set.docs[fmtJSON], set.docs[fmtHTML], h.opml.Load()}
+	// The page with absolute times: nothing renders a static file again.
+	v := *set.view
+	v.Now = time.Time{}
+	page, err := renderHTML(&v, set.opts)
+	if err != nil {
+		return fmt.Errorf("publish: export index.html: %w", err)
+	}
+	bodies := [len(exportNames)][]byte{set.docs[fmtAtom].body, set.docs[fmtRSS].body, set.docs[fmtJSON].body, page, h.opml.Load().body}
 	for i, name := range exportNames {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := writeAtomic(dir, name, docs[i].body); err != nil {
+		if err := writeAtomic(dir, name, bodies[i]); err != nil {
 			return fmt.Errorf("publish: export %s: %w", name, err)
 		}
 	}

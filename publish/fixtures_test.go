@@ -153,6 +153,7 @@ func fixtureOptions() Options {
 		MaxItems:    100,
 		MaxLimit:    500,
 		CacheMaxAge: 15 * time.Minute,
+		Location:    kst,
 	}
 }
 

@@ -1,13 +1,11 @@
 package publish
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"embed"
 	"encoding/base64"
 	"html/template"
 	"strings"
-	"time"
 )
 
 //go:embed templates
@@ -36,26 +34,14 @@ var (
 	pageCSP = metaCSP + "; frame-ancestors 'none'"
 )
 
-// timeOf is a time or a pointer to one (status times are nil when unknown).
-func timeOf(v any) time.Time {
-	switch v := v.(type) {
-	case time.Time:
-		return v
-	case *time.Time:
-		if v != nil {
-			return *v
-		}
-	}
-	return time.Time{}
-}
-
+// templateFuncs are the functions every template may call. date, ago and zone
+// depend on the rendering's clock and facetURL on its filter: execute sets
+// them, these stand in so that the templates parse.
 var templateFuncs = template.FuncMap{
-	"date": func(v any) string {
-		if t := timeOf(v); !t.IsZero() {
-			return t.UTC().Format("2006-01-02 15:04 UTC")
-		}
-		return "—"
-	},
+	"date":     func(any) string { return "" },
+	"ago":      func(any) string { return "" },
+	"zone":     func() string { return "" },
+	"facetURL": func(string) string { return "" },
 	"iso": func(v any) string {
 		if t := timeOf(v); !t.IsZero() {
 			return rfc3339(t)
@@ -73,14 +59,18 @@ var templateFuncs = template.FuncMap{
 	},
 	"moreLine":    moreLine,
 	"reportsLine": reportsLine,
-	// facetURL is replaced per rendering; declared here so the template parses.
-	"facetURL": func(string) string { return "" },
 }
 
 var (
-	pageTemplate   = template.Must(template.New("page.html").Funcs(templateFuncs).ParseFS(templateFS, "templates/page.html"))
-	statusTemplate = template.Must(template.New("status.html").Funcs(templateFuncs).ParseFS(templateFS, "templates/status.html"))
+	pageTemplate   = parseTemplate("page.html")
+	statusTemplate = parseTemplate("status.html")
 )
+
+// parseTemplate parses templates/name with the shared definitions of
+// templates/common.html.
+func parseTemplate(name string) *template.Template {
+	return template.Must(template.New(name).Funcs(templateFuncs).ParseFS(templateFS, "templates/"+name, "templates/common.html"))
+}
 
 type pageData struct {
 	*feedView
@@ -94,6 +84,10 @@ type pageData struct {
 	Facet                             string
 	ClearFacet                        string
 	HasEntries                        bool
+	// Filtered: the page shows a selection (a language, a category), and
+	// ClearAll is the page without it.
+	Filtered bool
+	ClearAll string
 }
 
 type navLink struct {
@@ -115,6 +109,8 @@ func renderHTML(v *feedView, o Options) ([]byte, error) {
 		StatusURL:  o.BaseURL + "status",
 		Facet:      f.Facet,
 		HasEntries: len(v.Entries) > 0,
+		Filtered:   f.Lang != "" || f.Facet != "",
+		ClearAll:   filter{Limit: f.Limit}.url(o, ""),
 	}
 	if v.Lang == "ko" && f.Lang == "ko" {
 		d.PageLang = "ko"
@@ -136,18 +132,9 @@ func renderHTML(v *feedView, o Options) ([]byte, error) {
 	}
 	d.FilterLabel = strings.Join(label, " · ")
 
-	t, err := pageTemplate.Clone()
-	if err != nil {
-		return nil, err
-	}
-	t.Funcs(template.FuncMap{"facetURL": func(facet string) string {
+	return execute(pageTemplate, clock{loc: o.Location, now: v.Now}, d, template.FuncMap{"facetURL": func(facet string) string {
 		g := f
 		g.Facet = facet
 		return g.url(o, "")
 	}})
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, d); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
 }

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -41,6 +42,28 @@ type Options struct {
 	CacheBytes int64
 	Hub        string // WebSub hub URL, "" for none
 	Language   string // the feeds' language tag; "" means the filter's, else the most common item language
+	// Facets are the topic profile's facets, sorted: ?category= must name one
+	// (nil: any name shaped like a facet).
+	Facets []string
+	// Location is the zone the HTML pages show times in (default time.Local).
+	Location *time.Location
+}
+
+// Equal reports whether o and p are the same options. Zones are compared by
+// name: two loads of one zone are two values.
+func (o Options) Equal(p Options) bool {
+	if zoneName(o.Location) != zoneName(p.Location) {
+		return false
+	}
+	o.Location, p.Location = nil, nil
+	return reflect.DeepEqual(o, p)
+}
+
+func zoneName(l *time.Location) string {
+	if l == nil {
+		return "Local" // Location's default
+	}
+	return l.String()
 }
 
 func (o Options) withDefaults() Options {
@@ -68,6 +91,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxRelated == 0 {
 		o.MaxRelated = 10
+	}
+	if o.Location == nil {
+		o.Location = time.Local
 	}
 	return o
 }
@@ -169,9 +195,17 @@ type Handler struct {
 // it was made from.
 type defaultSet struct {
 	fingerprint [sha256.Size]byte
-	docs        [nFormats]*doc
+	docs        [nFormats]*doc // docs[fmtHTML] is the page as first rendered: see page
 	entries     []aggregate.Entry
 	versions    map[int64]string // of the stories of entries, by id (see storyVersion)
+	opts        Options          // the options it was rendered with
+	view        *feedView        // the entries as every format shows them
+
+	// page is the page served: docs[fmtHTML] until its relative times are
+	// pageRefresh old, then rendered again from view (one request at a time
+	// does it, holding repage; the others serve the page there is).
+	page   atomic.Pointer[doc]
+	repage sync.Mutex
 }
 
 type variantKey struct {
@@ -218,7 +252,7 @@ func New(o Options, l Lister, s StatusLister, log *slog.Logger) *Handler {
 func (h *Handler) SetOptions(o Options) {
 	o = o.withDefaults()
 	h.mu.Lock()
-	if o != h.opts {
+	if !o.Equal(h.opts) {
 		h.opts = o
 		h.dirty = true
 		h.dropVariantsLocked()
@@ -319,13 +353,15 @@ func (h *Handler) Refresh(ctx context.Context) (changed bool, err error) {
 		return false, nil
 	}
 
-	set := &defaultSet{fingerprint: fp, entries: entries, versions: make(map[int64]string, len(entries))}
+	set := &defaultSet{fingerprint: fp, entries: entries, versions: make(map[int64]string, len(entries)), opts: o}
 	for i := range entries {
 		e := &entries[i]
 		set.versions[e.Item.StoryID] = storyVersion(e.Item.ID, max(e.Reports, 1+len(e.Also)), e.Updated)
 	}
-	v := buildView(o, f, entries)
 	now := h.now()
+	v := buildView(o, f, entries)
+	set.view = v
+	v.Now = now
 	for i := range nFormats {
 		b, err := renderers[i](v, o)
 		if err != nil {
@@ -337,9 +373,11 @@ func (h *Handler) Refresh(ctx context.Context) (changed bool, err error) {
 		}
 		set.docs[i] = newDoc(b, contentTypes[i], lastSeen(entries), prev, now, docHeaders(o, i), gzip.BestCompression)
 	}
+	set.docs[fmtHTML].asOf = now
+	set.page.Store(set.docs[fmtHTML])
 
 	h.mu.Lock()
-	if h.opts == o {
+	if h.opts.Equal(o) {
 		h.dirty = false
 	}
 	h.dropVariantsLocked()
@@ -405,10 +443,41 @@ func feedHeaders(o Options) http.Header {
 func docHeaders(o Options, f format) http.Header {
 	h := feedHeaders(o)
 	if f == fmtHTML {
+		// Its relative times ("5 min ago") are a minute fine.
+		h["Cache-Control"] = []string{"public, max-age=" + strconv.Itoa(int(min(o.CacheMaxAge, pageRefresh)/time.Second))}
 		h["Content-Security-Policy"] = []string{pageCSP}
 		h["Referrer-Policy"] = []string{"strict-origin-when-cross-origin"}
 	}
 	return h
+}
+
+// stale reports whether d has relative times pageRefresh old or older.
+func (h *Handler) stale(d *doc) bool {
+	return !d.asOf.IsZero() && h.now().Sub(d.asOf) >= pageRefresh
+}
+
+// defaultPage returns the default page, rendered again first when its
+// relative times are stale.
+func (h *Handler) defaultPage(set *defaultSet) *doc {
+	d := set.page.Load()
+	if !h.stale(d) || !set.repage.TryLock() {
+		return d
+	}
+	defer set.repage.Unlock()
+	if d = set.page.Load(); !h.stale(d) {
+		return d
+	}
+	v := *set.view
+	v.Now = h.now()
+	b, err := renderHTML(&v, set.opts)
+	if err != nil {
+		h.log.Error("render curated feed", "path", "/", "error", err)
+		return d
+	}
+	nd := newDoc(b, contentTypes[fmtHTML], lastSeen(set.entries), d.validator(), v.Now, docHeaders(set.opts, fmtHTML), gzip.BestCompression)
+	nd.asOf = v.Now
+	set.page.Store(nd)
+	return nd
 }
 
 // ServeHTTP serves /, /index.html, /feed.atom, /feed.rss, /feed.json,
@@ -455,7 +524,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	if r.URL.RawQuery == "" {
 		if set := h.defaults.Load(); set != nil {
-			set.docs[f].serve(w, r)
+			switch {
+			case f != fmtHTML:
+				set.docs[f].serve(w, r)
+			case len(set.entries) == 0 && h.status != nil:
+				h.serveEmpty(w, r, set)
+			default:
+				h.defaultPage(set).serve(w, r)
+			}
 			return
 		}
 	}
@@ -490,6 +566,9 @@ func (h *Handler) document(ctx context.Context, f format, rawQuery string) (*doc
 			}
 			set = h.defaults.Load()
 		}
+		if f == fmtHTML {
+			return h.defaultPage(set), nil
+		}
 		return set.docs[f], nil
 	}
 	return h.variant(ctx, variantKey{f, flt})
@@ -499,7 +578,7 @@ func (h *Handler) variant(ctx context.Context, k variantKey) (*doc, error) {
 	h.mu.Lock()
 	h.tick++
 	s := h.variants[k]
-	if s != nil && s.gen == h.gen {
+	if s != nil && s.gen == h.gen && !h.staleSlot(s) {
 		s.used = h.tick
 		h.mu.Unlock()
 		select {
@@ -540,6 +619,16 @@ func (h *Handler) variant(ctx context.Context, k variantKey) (*doc, error) {
 	h.mu.Unlock()
 	close(s.ready)
 	return s.doc, s.err
+}
+
+// staleSlot reports whether slot s holds a rendering with stale relative times.
+func (h *Handler) staleSlot(s *slot) bool {
+	select {
+	case <-s.ready:
+		return s.doc != nil && h.stale(s.doc)
+	default:
+		return false // still rendering: it will be fresh
+	}
 }
 
 // removeLocked forgets variant k's slot s and the bytes it held.
@@ -590,11 +679,18 @@ func (h *Handler) renderVariant(ctx context.Context, o Options, k variantKey, pr
 	if err != nil {
 		return nil, fmt.Errorf("publish: list curated entries: %w", err)
 	}
-	b, err := renderers[k.f](buildView(o, k.filter, entries), o)
+	v := buildView(o, k.filter, entries)
+	now := h.now()
+	v.Now = now
+	b, err := renderers[k.f](v, o)
 	if err != nil {
 		return nil, fmt.Errorf("publish: render %s: %w", formatName(k.f), err)
 	}
-	return newDoc(b, contentTypes[k.f], lastSeen(entries), prev, h.now(), docHeaders(o, k.f), gzip.DefaultCompression), nil
+	d := newDoc(b, contentTypes[k.f], lastSeen(entries), prev, now, docHeaders(o, k.f), gzip.DefaultCompression)
+	if k.f == fmtHTML {
+		d.asOf = now
+	}
+	return d, nil
 }
 
 // serveStatus renders the status pages on every request: they change with every
@@ -605,9 +701,7 @@ func (h *Handler) serveStatus(w http.ResponseWriter, r *http.Request) {
 		return // the client is gone
 	}
 	defer release()
-	h.mu.Lock()
-	o := h.opts
-	h.mu.Unlock()
+	o := h.options()
 	var list []aggregate.SourceStatus
 	if h.status != nil {
 		if list, err = h.status.SourceStatus(r.Context()); err != nil {
@@ -621,25 +715,56 @@ func (h *Handler) serveStatus(w http.ResponseWriter, r *http.Request) {
 		entries = set.entries
 	}
 	d := buildStatus(o, list, entries)
-	var (
-		b     []byte
-		ctype string
-	)
-	hdr := w.Header()
+	var b []byte
 	if r.URL.Path == "/status.json" {
 		b, err = renderStatusJSON(d)
-		ctype = "application/json; charset=utf-8"
 	} else {
-		b, err = renderStatusHTML(d, o)
-		ctype = "text/html; charset=utf-8"
-		hdr.Set("Content-Security-Policy", pageCSP)
+		b, err = renderStatusHTML(d, o, h.now())
 	}
 	if err != nil {
 		h.log.Error("render status", "error", err)
 		http.Error(w, "source status is unavailable right now", http.StatusInternalServerError)
 		return
 	}
-	hdr.Set("Content-Type", ctype)
+	serveFresh(w, r, b, r.URL.Path != "/status.json")
+}
+
+// serveEmpty serves the page of an empty curated feed, rendered for each
+// request with what the sources' states tell: it says why it is empty, which
+// changes with every poll.
+func (h *Handler) serveEmpty(w http.ResponseWriter, r *http.Request, set *defaultSet) {
+	release, err := h.renderSlot(r.Context())
+	if err != nil {
+		return // the client is gone
+	}
+	defer release()
+	v := *set.view
+	v.Now = h.now()
+	list, err := h.status.SourceStatus(r.Context())
+	if err != nil {
+		h.log.Error("list source status", "error", err) // the page says less
+	} else {
+		v.Empty = emptyOf(list)
+	}
+	b, err := renderHTML(&v, set.opts)
+	if err != nil {
+		h.log.Error("render curated feed", "path", r.URL.Path, "error", err)
+		http.Error(w, "the curated feed is unavailable right now; try again later", http.StatusServiceUnavailable)
+		return
+	}
+	serveFresh(w, r, b, true)
+}
+
+// serveFresh serves b, rendered for this request: never cached, HTML with
+// the pages' Content-Security-Policy, else JSON.
+func serveFresh(w http.ResponseWriter, r *http.Request, b []byte, html bool) {
+	hdr := w.Header()
+	if html {
+		hdr.Set("Content-Type", "text/html; charset=utf-8")
+		hdr.Set("Content-Security-Policy", pageCSP)
+	} else {
+		hdr.Set("Content-Type", "application/json; charset=utf-8")
+	}
 	hdr.Set("Content-Length", strconv.Itoa(len(b)))
 	hdr.Set("Cache-Control", "no-cache")
 	hdr.Set("X-Content-Type-Options", "nosniff")

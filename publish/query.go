@@ -2,8 +2,10 @@ package publish
 
 import (
 	"errors"
+	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -62,6 +64,9 @@ func parseFilter(raw string, o Options) (filter, error) {
 	if facet != "" {
 		if !facetPattern.MatchString(facet) {
 			return f, badQuery("category must be a facet name: letters, digits, '-', '_' or '.', at most 64")
+		}
+		if o.Facets != nil && !slices.Contains(o.Facets, facet) {
+			return f, badQuery(fmt.Sprintf("unknown category %q: the categories are %s", facet, strings.Join(o.Facets, ", ")))
 		}
 		f.Facet = facet // as the topic profile spells it; the store compares exactly
 	}

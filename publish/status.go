@@ -146,16 +146,12 @@ func indentJSON(v any) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func renderStatusHTML(d *statusDoc, o Options) ([]byte, error) {
+func renderStatusHTML(d *statusDoc, o Options, now time.Time) ([]byte, error) {
 	data := struct {
 		*statusDoc
 		CSS              template.CSS
 		MetaCSP          string
 		HomeURL, JSONURL string
 	}{d, template.CSS(pageCSS), metaCSP, o.BaseURL, o.BaseURL + "status.json"}
-	var buf bytes.Buffer
-	if err := statusTemplate.Execute(&buf, data); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return execute(statusTemplate, clock{loc: o.Location, now: now}, data, nil)
 }

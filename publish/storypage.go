@@ -1,7 +1,6 @@
 package publish
 
 import (
-	"bytes"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -84,7 +83,7 @@ func buildStory(o Options, st *aggregate.Story) *storyView {
 
 func renderStoryJSON(v *storyView) ([]byte, error) { return indentJSON(v) }
 
-var storyTemplate = template.Must(template.New("story.html").Funcs(templateFuncs).ParseFS(templateFS, "templates/story.html"))
+var storyTemplate = parseTemplate("story.html")
 
 func renderStoryHTML(v *storyView, o Options) ([]byte, error) {
 	d := struct {
@@ -95,11 +94,8 @@ func renderStoryHTML(v *storyView, o Options) ([]byte, error) {
 		JSONURL            string
 	}{storyView: v, CSS: template.CSS(pageCSS), MetaCSP: metaCSP, FeedTitle: sanitize.Text(o.Title), HomeURL: o.BaseURL,
 		JSONURL: v.URL + ".json"}
-	var buf bytes.Buffer
-	if err := storyTemplate.Execute(&buf, d); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	// Absolute times: the page is kept until the story changes.
+	return execute(storyTemplate, clock{loc: o.Location}, d, nil)
 }
 
 // Story pages in both forms.

@@ -29,6 +29,12 @@ type feedView struct {
 	Updated            time.Time // newest entry update, epoch for an empty feed
 	Hub                string
 	Entries            []entryView
+	// Now is the moment of an HTML rendering, which its relative times count
+	// from; zero for absolute times only (a static export).
+	Now time.Time
+	// Empty says why the curated feed is empty, for the page; nil when it is
+	// not, or when nothing is known.
+	Empty *emptyState
 }
 
 type entryView struct {

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -120,4 +121,21 @@ func TestLockRefusesASecondPoller(t *testing.T) {
 		t.Fatalf("after the first closed: %v", err)
 	}
 	b.Close()
+}
+
+// TestPublishOptions: the pages' zone is [feed] timezone, else this
+// machine's; ?category= is checked against the topic profile's facets.
+func TestPublishOptions(t *testing.T) {
+	cfg := sampleConfig(t, "")
+	o := PublishOptions(cfg.Config)
+	if o.Location != time.Local {
+		t.Errorf("zone %v without [feed] timezone, want the machine's", o.Location)
+	}
+	if !slices.Contains(o.Facets, "export-control") || !slices.IsSorted(o.Facets) {
+		t.Errorf("facets %q", o.Facets)
+	}
+	cfg = sampleConfig(t, "[feed]\ntimezone = \"Asia/Seoul\"\n")
+	if got := PublishOptions(cfg.Config); got.Location.String() != "Asia/Seoul" || !got.Equal(PublishOptions(cfg.Config)) {
+		t.Errorf("zone %v, want Asia/Seoul, the same on every call", got.Location)
+	}
 }

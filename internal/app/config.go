@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gleaner/gleaner/aggregate"
@@ -87,7 +88,29 @@ func PublishOptions(cfg *config.Config) publish.Options {
 		CacheBytes:   cfg.Feed.CacheSize.N(),
 		Hub:          cfg.Publish.Hub,
 		MaxRelated:   maxRelated(cfg.Stories.MaxRelated),
+		Facets:       facets(cfg.Topic),
+		Location:     displayZone(cfg.Feed.Timezone),
 	}
+}
+
+// displayZone is the zone named by [feed] timezone, the machine's when it
+// names none (Validate has checked the name).
+func displayZone(name string) *time.Location {
+	if loc, err := time.LoadLocation(name); err == nil && name != "" {
+		return loc
+	}
+	return time.Local
+}
+
+// defaultFacets are the built-in topic profile's facets.
+var defaultFacets = sync.OnceValue(func() []string { return topic.Default().Facets() })
+
+// facets are the facets of topic profile p, the built-in one when nil.
+func facets(p *topic.Profile) []string {
+	if p == nil {
+		return defaultFacets()
+	}
+	return p.Facets()
 }
 
 // maxRelated is [stories] max_related as publish.Options takes it, where 0 is

@@ -114,7 +114,7 @@ func (r *reloader) apply(ctx context.Context, cfg *Config) error {
 		gctune.Apply(cfg.MemoryLimit.N())
 		changed = append(changed, "memory_limit")
 	}
-	if PublishOptions(old.Config) != PublishOptions(cfg.Config) {
+	if !PublishOptions(old.Config).Equal(PublishOptions(cfg.Config)) {
 		r.a.Publish.SetOptions(PublishOptions(cfg.Config))
 		changed = append(changed, "feed")
 	}

@@ -1,0 +1,139 @@
+package publish
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gleaner/gleaner/aggregate"
+)
+
+// TestUnknownCategoryNamesTheKnownOnes: a category the topic profile does not
+// have is a mistake, answered 400 with the ones it has, in every format and
+// on the page; a known one that matches nothing is an empty answer, and the
+// page says the filter matched nothing.
+func TestUnknownCategoryNamesTheKnownOnes(t *testing.T) {
+	o := fixtureOptions()
+	o.Facets = []string{"competition", "copyright", "export-control", "regulation"}
+	h, _ := newTestHandler(t, o, fixtureEntries())
+	for _, path := range []string{"/feed.atom", "/feed.rss", "/feed.json", "/"} {
+		resp := get(t, h, "GET", path+"?category=export-controls")
+		mustStatus(t, resp, 400)
+		b := string(body(t, resp))
+		if want := `unknown category "export-controls": the categories are competition, copyright, export-control, regulation`; !strings.Contains(b, want) {
+			t.Errorf("%s: %q, want it to say %q", path, b, want)
+		}
+		mustStatus(t, get(t, h, "GET", path+"?category=regulation"), 200)
+	}
+	resp := get(t, h, "GET", "/?category=competition&lang=ko")
+	mustStatus(t, resp, 200)
+	page := string(body(t, resp))
+	checkPage(t, []byte(page), 0)
+	for _, want := range []string{"No stories match 한국어 · competition.", `<a href="https://feeds.example.com/ai-policy/">Show all stories</a>`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page of a filter that matched nothing lacks %q:\n%s", want, page)
+		}
+	}
+	if strings.Contains(page, "No stories yet") {
+		t.Errorf("the page of a filter that matched nothing says the feed is empty")
+	}
+}
+
+// TestEmptyPageSaysWhy: while the curated feed is empty, the page says what
+// the sources did, when the next poll is, and links to /status; it is
+// rendered for each request, so that it follows the polls.
+func TestEmptyPageSaysWhy(t *testing.T) {
+	src := fixtureSources()
+	failed := func(kind string) aggregate.FetchState {
+		return aggregate.FetchState{LastAttempt: t0.Add(-time.Minute), ConsecutiveErrors: 1, ErrorKind: kind, NextFetch: t0.Add(14 * time.Minute)}
+	}
+	answered := aggregate.FetchState{LastAttempt: t0.Add(-time.Minute), LastSuccess: t0.Add(-time.Minute), NextFetch: t0.Add(9 * time.Minute)}
+	cases := []struct {
+		name   string
+		states []aggregate.FetchState
+		want   []string
+	}{
+		{"first poll under way", []aggregate.FetchState{{}, {}, {}},
+			[]string{"gleaner polls 3 sources, and their first poll is under way"}},
+		{"offline", []aggregate.FetchState{failed("dns"), failed("dns"), failed("dns")},
+			[]string{"No source has answered yet: 0 of 3 sources answered: 3 DNS errors — is this machine online?", "Next poll", ">in 14 min</time>", `title="2025-03-10 18:14 KST"`}},
+		{"nothing kept", []aggregate.FetchState{answered, answered, failed("not_found")},
+			[]string{"2 of 3 sources answered: 1 not found (404). No item they sent has passed the topic filter yet.", ">in 9 min</time>"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h, st := newTestHandler(t, fixtureOptions(), nil)
+			st.mu.Lock()
+			for i, s := range src {
+				st.status = append(st.status, aggregate.SourceStatus{Source: s, Active: true, State: c.states[i]})
+			}
+			st.mu.Unlock()
+			resp := get(t, h, "GET", "/")
+			mustStatus(t, resp, 200)
+			if cc := resp.Header.Get("Cache-Control"); cc != "no-cache" {
+				t.Errorf("Cache-Control %q: the empty page changes with every poll", cc)
+			}
+			page := string(body(t, resp))
+			checkPage(t, []byte(page), 0)
+			for _, want := range append(c.want, "No stories yet", `<a href="https://feeds.example.com/ai-policy/status">Source status</a>`) {
+				if !strings.Contains(page, want) {
+					t.Errorf("the empty page lacks %q:\n%s", want, page)
+				}
+			}
+		})
+	}
+}
+
+// TestRelativeTimesStayTrue: the page says how long ago each story was
+// published, counted from when it is served: a page a minute old is
+// rendered again, with new validators; times are in the display zone.
+func TestRelativeTimesStayTrue(t *testing.T) {
+	o := fixtureOptions()
+	o.Location = time.UTC
+	h, _ := newTestHandler(t, o, fixtureEntries())
+	now := t0
+	h.now = func() time.Time { return now }
+	for _, path := range []string{"/", "/?lang=ko"} {
+		now = t0
+		first := get(t, h, "GET", path)
+		page := string(body(t, first))
+		if want := `<time datetime="2025-03-10T08:30:00Z" title="2025-03-10 08:30 UTC">30 min ago</time>`; !strings.Contains(page, want) {
+			t.Errorf("%s lacks %s", path, want)
+		}
+		now = now.Add(2 * time.Hour)
+		again := get(t, h, "GET", path, "If-None-Match", first.Header.Get("ETag"))
+		mustStatus(t, again, 200)
+		page = string(body(t, again))
+		if want := `title="2025-03-10 08:30 UTC">2 h ago</time>`; !strings.Contains(page, want) {
+			t.Errorf("%s two hours later lacks %s", path, want)
+		}
+		if again.Header.Get("ETag") == first.Header.Get("ETag") {
+			t.Errorf("%s: the page rendered again kept its ETag", path)
+		}
+	}
+}
+
+func TestClockAgo(t *testing.T) {
+	c := clock{loc: time.UTC, now: t0}
+	for _, tc := range []struct {
+		t    time.Time
+		want string
+	}{
+		{t0.Add(-30 * time.Second), "just now"},
+		{t0.Add(-5 * time.Minute), "5 min ago"},
+		{t0.Add(-61 * time.Minute), "1 h ago"},
+		{t0.Add(-47 * time.Hour), "47 h ago"},
+		{t0.Add(-72 * time.Hour), "3 d ago"},
+		{t0.Add(14*time.Minute + 30*time.Second), "in 14 min"},
+		{t0.Add(20 * time.Second), "in under a minute"},
+		{t0.Add(3 * time.Hour), "in 3 h"},
+		{time.Time{}, "—"},
+	} {
+		if got := c.ago(tc.t); got != tc.want {
+			t.Errorf("ago(%v) = %q, want %q", tc.t.Sub(t0), got, tc.want)
+		}
+	}
+	if got := (clock{loc: kst}).ago(t0); got != "2025-03-10 18:00 KST" {
+		t.Errorf("without a moment of its own, ago gives the time: %q", got)
+	}
+}
