@@ -114,9 +114,12 @@ func (r *reloader) apply(ctx context.Context, cfg *Config) error {
 		gctune.Apply(cfg.MemoryLimit.N())
 		changed = append(changed, "memory_limit")
 	}
-	if !PublishOptions(old.Config).Equal(PublishOptions(cfg.Config)) {
-		r.a.Publish.SetOptions(PublishOptions(cfg.Config))
-		changed = append(changed, "feed")
+	if po, pn := PublishOptions(old.Config), PublishOptions(cfg.Config); !po.Equal(pn) {
+		r.a.Publish.SetOptions(pn)
+		po.Facets = pn.Facets // they follow [topic], which is reported as such
+		if !po.Equal(pn) {
+			changed = append(changed, "feed")
+		}
 	}
 	newAnnouncer := old.Publish.ExportDir != cfg.Publish.ExportDir || old.Publish.Hub != cfg.Publish.Hub ||
 		old.Feed.BaseURL != cfg.Feed.BaseURL // the hub is told the feeds' URLs
