@@ -14,27 +14,34 @@ import (
 
 var update = flag.Bool("update", false, "retrain the built-in model from testdata/topic/train.txt and rewrite default.toml's [topic.model]")
 
-// trainingSet reads the files testdata/topic/train.txt lists: the labelled
-// items the built-in model is trained from.
-func trainingSet(t *testing.T) []Labeled {
+// trainingFiles lists the files testdata/topic/train.txt names: the
+// labelled items the built-in model is trained from.
+func trainingFiles(t *testing.T) []string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "testdata", "topic")
-	f, err := os.Open(filepath.Join(dir, "train.txt"))
+	f, err := os.Open(filepath.Join("..", "..", "testdata", "topic", "train.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var items []Labeled
+	var names []string
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		name := strings.TrimSpace(sc.Text())
-		if name == "" || strings.HasPrefix(name, "#") {
-			continue
+		if name := strings.TrimSpace(sc.Text()); name != "" && !strings.HasPrefix(name, "#") {
+			names = append(names, name)
 		}
-		items = append(items, loadSet(t, name)...)
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
+	}
+	return names
+}
+
+// trainingSet reads the items of the files train.txt lists.
+func trainingSet(t *testing.T) []Labeled {
+	t.Helper()
+	var items []Labeled
+	for _, name := range trainingFiles(t) {
+		items = append(items, loadSet(t, name)...)
 	}
 	if len(items) == 0 {
 		t.Fatal("train.txt lists no items")
@@ -310,5 +317,70 @@ func TestModelUntrainedGroup(t *testing.T) {
 	without := m.WithoutGroup("money")
 	if _, ok := without.Weights["lead.money"]; ok || len(without.Weights) != 2 || m.Weights["lead.money"] != -3 {
 		t.Errorf("WithoutGroup: %v (original %v)", without.Weights, m.Weights)
+	}
+}
+
+var crossValidate = flag.Bool("topic.cv", false, "cross-validate the model on the real development sets (5 folds) and print precision and recall per language")
+
+// TestCrossValidate estimates, without the held-out sets, how the model
+// does on items it was not trained on: the real development items in five
+// folds, each measured by a model trained on the other four plus the rest of
+// train.txt. Run: go test ./aggregate/topic -run TestCrossValidate -topic.cv -v
+func TestCrossValidate(t *testing.T) {
+	if !*crossValidate {
+		t.Skip("cross-validation runs with -topic.cv")
+	}
+	var fixed, cv []Labeled
+	for _, name := range trainingFiles(t) {
+		if strings.HasPrefix(name, "real-") && strings.HasSuffix(name, "-dev.jsonl") {
+			cv = append(cv, loadSet(t, name)...)
+		} else {
+			fixed = append(fixed, loadSet(t, name)...)
+		}
+	}
+	const k = 5
+	type counts struct{ tp, fp, fn int }
+	by := map[string]*counts{}
+	for fold := range k {
+		train := append([]Labeled(nil), fixed...)
+		var test []Labeled
+		for i, it := range cv {
+			if i%k == fold {
+				test = append(test, it)
+			} else {
+				train = append(train, it)
+			}
+		}
+		p := Default()
+		m, _, err := Train(p, train, DefaultTrainOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Model = m
+		c, err := Compile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range test {
+			r := c.Classify(Doc{Title: it.Title, Summary: it.Summary, Content: it.Content})
+			cn := by[it.Lang]
+			if cn == nil {
+				cn = &counts{}
+				by[it.Lang] = cn
+			}
+			switch {
+			case r.Match && it.Label:
+				cn.tp++
+			case r.Match:
+				cn.fp++
+			case it.Label:
+				cn.fn++
+			}
+		}
+	}
+	for _, lang := range []string{"en", "ko"} {
+		cn := by[lang]
+		t.Logf("%s: precision %.3f recall %.3f (tp %d fp %d fn %d)", lang,
+			float64(cn.tp)/float64(cn.tp+cn.fp), float64(cn.tp)/float64(cn.tp+cn.fn), cn.tp, cn.fp, cn.fn)
 	}
 }
