@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -37,6 +38,7 @@ type loadRun struct {
 	Feeds        int
 	Round        roundResult
 	HealthMax    time.Duration // the slowest /healthz answer during the round
+	HealthP99    time.Duration // the 99th percentile
 	HealthChecks int
 	HealthFailed int
 	MaxPerHost   int // most requests one host served at once
@@ -60,9 +62,9 @@ func measureLoad(o options, dir string, progress func(string, ...any)) (*loadRes
 			return nil, err
 		}
 		*r.dst = run
-		progress("load: %d feeds x %d items on %d hosts: cold round %.2fs (CPU %.2fs, peak RSS %.0f MB), /healthz slowest %v of %d, at most %d in flight per host",
+		progress("load: %d feeds x %d items on %d hosts: cold round %.2fs (CPU %.2fs, peak RSS %.0f MB), /healthz slowest %v (p99 %v) of %d, at most %d in flight per host",
 			run.Feeds, loadItems, loadHosts, run.Round.Seconds, run.Round.CPU, float64(run.Round.PeakRSS)/1e6,
-			run.HealthMax.Round(time.Millisecond), run.HealthChecks, run.MaxPerHost)
+			run.HealthMax.Round(time.Millisecond), run.HealthP99.Round(time.Millisecond), run.HealthChecks, run.MaxPerHost)
 	}
 	return &res, nil
 }
@@ -102,6 +104,7 @@ func loadRound(n int, dir, profile string, extra ...string) (loadRun, error) {
 	}
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
+	var took []float64
 	wg.Go(func() {
 		client := &http.Client{Timeout: 10 * time.Second}
 		t := time.NewTicker(healthEvery)
@@ -114,9 +117,10 @@ func loadRound(n int, dir, profile string, extra ...string) (loadRun, error) {
 			}
 			start := time.Now()
 			resp, err := client.Get(addr + "/healthz")
-			took := time.Since(start)
+			d := time.Since(start)
+			took = append(took, d.Seconds())
 			run.HealthChecks++
-			run.HealthMax = max(run.HealthMax, took)
+			run.HealthMax = max(run.HealthMax, d)
 			if err != nil {
 				run.HealthFailed++
 				continue
@@ -131,6 +135,10 @@ func loadRound(n int, dir, profile string, extra ...string) (loadRun, error) {
 	err = c.do("cold", &run.Round)
 	close(stop)
 	wg.Wait()
+	if len(took) > 0 {
+		slices.Sort(took)
+		run.HealthP99 = time.Duration(took[len(took)*99/100] * float64(time.Second))
+	}
 	err = errors.Join(err, c.wait())
 	run.MaxPerHost = srv.MaxInFlightPerHost()
 	switch r := run.Round; {
@@ -203,6 +211,7 @@ func printLoad(w io.Writer, l *loadResults, row func(name, value, cpu, target st
 	failed := l.small.HealthFailed + l.large.HealthFailed
 	row(fmt.Sprintf("  /healthz slowest of %d during the rounds", l.small.HealthChecks+l.large.HealthChecks),
 		fmt.Sprintf("%.1f ms", float64(worst)/1e6), "", "<= 100 ms", b(worst <= 100*time.Millisecond && failed == 0))
+	row("    99th percentile", fmt.Sprintf("%.1f ms", float64(max(l.small.HealthP99, l.large.HealthP99))/1e6), "", "", nil)
 	most := max(l.small.MaxPerHost, l.large.MaxPerHost)
 	row("  most requests in flight to one host", fmt.Sprint(most), "", fmt.Sprintf("<= %d", l.large.PerHost), b(most <= l.large.PerHost))
 }
