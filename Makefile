@@ -2,6 +2,7 @@
 GO      ?= go
 BIN     ?= bin/gleaner
 CONFIG  ?= gleaner.toml
+LISTEN  ?= 127.0.0.1:8080
 PREFIX  ?= /usr/local
 DESTDIR ?=
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
@@ -18,9 +19,10 @@ build:
 run: build
 	./$(BIN) run -config $(CONFIG)
 
-# Offline: serve testdata/feeds on loopback and run the daemon against them.
+# Offline: serve the built-in sample feeds on loopback and run the daemon
+# against them; make demo LISTEN=127.0.0.1:8081 serves on another port.
 demo: build
-	./$(BIN) demo
+	./$(BIN) demo -listen $(LISTEN)
 
 vet:
 	$(GO) vet ./...

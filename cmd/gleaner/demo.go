@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,15 +12,28 @@ import (
 )
 
 func cmdDemo(e *env, args []string) error {
-	f := e.newFlags("demo", "[-feeds DIR] [-listen ADDR]", "Run gleaner offline against the sample feeds in testdata/feeds, served on a loopback port,\nwith a fresh database in a temporary directory. Open the printed address to see the curated feed.", false)
-	dir := f.String("feeds", "testdata/feeds", "directory of sample feeds")
+	f := e.newFlags("demo", "[-listen ADDR] [-feeds DIR]", "Run gleaner offline against sample feeds served on a loopback port, with a fresh\n"+
+		"database in a temporary directory: made-up Korean and English outlets, some reporting the\n"+
+		"same events. The sample feeds are built into the binary. Open the printed address to see\n"+
+		"the curated feed.", false)
+	dir := f.String("feeds", "", "directory of sample feeds (*.xml, *.json) to serve instead of the built-in ones")
 	listen := f.String("listen", "127.0.0.1:8080", "address of the curated feed")
 	if err := f.parse(args); err != nil {
 		return err
 	}
+	// A busy port is said before anything starts, with a free one to use.
+	ln, err := listenTCP(*listen)
+	if err != nil {
+		return demoHint(err)
+	}
+	ln.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	s, base, err := samples.Start(ctx, *dir)
+	feeds := samples.Demo()
+	if *dir != "" {
+		feeds = os.DirFS(*dir)
+	}
+	s, base, err := samples.StartFS(ctx, feeds)
 	if err != nil {
 		return fmt.Errorf("sample feeds: %w", err)
 	}
@@ -31,12 +45,26 @@ func cmdDemo(e *env, args []string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "listen = %q\ndatabase = \"demo.db\"\n\n[poll]\ninterval = \"1m\"\n\n[feed]\ntitle = \"AI Industry Policy (demo)\"\n", *listen)
 	for _, n := range s.Names() {
-		fmt.Fprintf(&b, "\n[[source]]\nname = %q\nurl = %q\n", samples.SourceName(n), base+n)
+		// Outlets go by their feeds' titles, as gleaner sources add names them.
+		name := s.Title(n)
+		if name == "" {
+			name = samples.SourceName(n)
+		}
+		fmt.Fprintf(&b, "\n[[source]]\nname = %q\nurl = %q\n", name, base+n)
 	}
 	cfgPath := filepath.Join(tmp, "gleaner.toml")
 	if err := os.WriteFile(cfgPath, []byte(b.String()), 0o644); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stderr, "demo: %d sample feeds at %s\ndemo: curated feed at http://%s/ (Atom: /feed.atom, RSS: /feed.rss, JSON: /feed.json); Ctrl-C stops\n", len(s.Names()), base, *listen)
-	return cmdRun(e, []string{"-config", cfgPath, "-log-level", f.logLevel, "-log-format", f.logFormat})
+	return demoHint(cmdRun(e, []string{"-config", cfgPath, "-log-level", f.logLevel, "-log-format", f.logFormat}))
+}
+
+// demoHint gives a busy port's error the demo's way around it.
+func demoHint(err error) error {
+	var busy *busyPortError
+	if errors.As(err, &busy) && busy.free != "" {
+		busy.hint = "try gleaner demo -listen " + busy.free
+	}
+	return err
 }

@@ -66,7 +66,7 @@ func commands() []command {
 		{"export", "[-config F] -out DIR", "write the curated feed's files to DIR for static hosting", cmdExport},
 		{"stories", "[-config F] [-n 20]", "list recent stories grouped from several outlets", cmdStories},
 		{"eval-stories", "[-config F] FILE.jsonl", "measure story grouping on a labeled file", cmdEvalStories},
-		{"demo", "[-listen ADDR]", "run offline against the sample feeds in testdata/feeds", cmdDemo},
+		{"demo", "[-listen ADDR]", "run offline against built-in sample feeds", cmdDemo},
 		{"version", "", "print the version", cmdVersion},
 	}
 }

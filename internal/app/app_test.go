@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -17,17 +18,23 @@ import (
 
 // sampleConfig writes a config polling the sample feeds and parses it.
 func sampleConfig(t *testing.T, extra string) *Config {
+	return feedsConfig(t, os.DirFS("../../testdata/feeds"), extra, func(_ *samples.Server, file string) string { return samples.SourceName(file) })
+}
+
+// feedsConfig serves the sample feeds of fsys until the test ends, and loads a
+// config whose sources they are, each named by name.
+func feedsConfig(t *testing.T, fsys fs.FS, extra string, name func(s *samples.Server, file string) string) *Config {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	s, base, err := samples.Start(ctx, "../../testdata/feeds")
+	s, base, err := samples.StartFS(ctx, fsys)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "database = \"g.db\"\n%s\n", extra)
 	for _, n := range s.Names() {
-		fmt.Fprintf(&b, "[[source]]\nname = %q\nurl = %q\n", samples.SourceName(n), base+n)
+		fmt.Fprintf(&b, "[[source]]\nname = %q\nurl = %q\n", name(s, n), base+n)
 	}
 	path := filepath.Join(t.TempDir(), "gleaner.toml")
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {

@@ -1,28 +1,49 @@
-// Package samples serves the sample feeds of testdata/feeds on loopback, as a
-// stand-in for real sites in `gleaner demo` and in the end-to-end tests.
+// Package samples serves sample feeds on loopback, as a stand-in for real
+// sites: the demo's, embedded in the binary (`gleaner demo`), or a
+// directory's, such as testdata/feeds (the end-to-end tests).
 package samples
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
+	"embed"
 	"encoding/hex"
+	"encoding/json"
+	"encoding/xml"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
+	"path"
 	"regexp"
 	"sort"
 	"strings"
 	"time"
+
+	"golang.org/x/net/html/charset"
 )
 
-// Server serves the sample feeds of a directory. Dates in
+//go:embed demo
+var demo embed.FS
+
+// Demo returns the demo's sample feeds: several made-up outlets, in Korean and
+// English, reporting some of the same events, and news that is not about AI
+// policy beside them.
+func Demo() fs.FS {
+	sub, err := fs.Sub(demo, "demo")
+	if err != nil {
+		panic(err) // the directory is embedded
+	}
+	return sub
+}
+
+// Server serves sample feeds. Dates in
 // the files are written relative to when the server started ({{rfc822 -2h}},
 // {{rfc3339 -2h}}, {{kst -2h}}), so the samples are always recent, and stay the same
 // for as long as the server runs. {{host}} is the server's host:port.
 type Server struct {
-	dir   string
 	base  time.Time
 	host  string
 	files map[string][]byte // name -> rendered body
@@ -30,22 +51,27 @@ type Server struct {
 
 var placeholderRE = regexp.MustCompile(`\{\{(host|rfc822|rfc3339|kst)(?: ([-+]?\d+[hm]))?\}\}`)
 
-// NewServer renders the sample feeds of dir for a server at host (host:port),
-// dated relative to base.
+// NewServer renders the sample feeds of directory dir for a server at host
+// (host:port), dated relative to base.
 func NewServer(dir string, base time.Time, host string) (*Server, error) {
-	s := &Server{dir: dir, base: base.Truncate(time.Minute), host: host, files: map[string][]byte{}}
-	names, err := filepath.Glob(filepath.Join(dir, "*.xml"))
+	return NewServerFS(os.DirFS(dir), base, host)
+}
+
+// NewServerFS is NewServer of the feeds at the top of fsys.
+func NewServerFS(fsys fs.FS, base time.Time, host string) (*Server, error) {
+	s := &Server{base: base.Truncate(time.Minute), host: host, files: map[string][]byte{}}
+	names, err := fs.Glob(fsys, "*.xml")
 	if err != nil {
 		return nil, err
 	}
-	jsonNames, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	jsonNames, _ := fs.Glob(fsys, "*.json")
 	names = append(names, jsonNames...)
 	if len(names) == 0 {
-		return nil, fmt.Errorf("no sample feeds (*.xml, *.json) in %s", dir)
+		return nil, fmt.Errorf("no sample feeds (*.xml, *.json) in %v", fsys)
 	}
 	kst := time.FixedZone("KST", 9*3600)
 	for _, n := range names {
-		raw, err := os.ReadFile(n)
+		raw, err := fs.ReadFile(fsys, n)
 		if err != nil {
 			return nil, err
 		}
@@ -67,7 +93,7 @@ func NewServer(dir string, base time.Time, host string) (*Server, error) {
 				return []byte(t.In(kst).Format("Mon, 02 Jan 2006 15:04:05 MST"))
 			}
 		})
-		s.files[filepath.Base(n)] = out
+		s.files[path.Base(n)] = out
 	}
 	return s, nil
 }
@@ -108,6 +134,34 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Write(body)
 }
 
+// Title is the title a served feed gives itself (its channel's or feed's
+// first <title>, or JSON Feed's "title"), "" when it has none.
+func (s *Server) Title(name string) string {
+	body := s.files[name]
+	if strings.HasSuffix(name, ".json") {
+		var f struct{ Title string }
+		if json.Unmarshal(body, &f) == nil {
+			return strings.TrimSpace(f.Title)
+		}
+		return ""
+	}
+	dec := xml.NewDecoder(bytes.NewReader(body))
+	dec.CharsetReader = charset.NewReaderLabel
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "" // io.EOF: no title
+		}
+		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "title" {
+			var t string
+			if dec.DecodeElement(&t, &se) != nil {
+				return ""
+			}
+			return strings.TrimSpace(t)
+		}
+	}
+}
+
 // SourceName turns a sample file name into a source name: "ko-etnews-utf8.xml" -> "etnews".
 func SourceName(file string) string {
 	parts := strings.Split(strings.TrimSuffix(strings.TrimSuffix(file, ".xml"), ".json"), "-")
@@ -117,15 +171,20 @@ func SourceName(file string) string {
 	return parts[0]
 }
 
-// Start listens on a free loopback port and serves dir until ctx ends; it
-// returns the server and its base URL.
+// Start listens on a free loopback port and serves the feeds of directory dir
+// until ctx ends; it returns the server and its base URL.
 func Start(ctx context.Context, dir string) (*Server, string, error) {
+	return StartFS(ctx, os.DirFS(dir))
+}
+
+// StartFS is Start of the feeds at the top of fsys.
+func StartFS(ctx context.Context, fsys fs.FS) (*Server, string, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, "", err
 	}
 	host := ln.Addr().String()
-	s, err := NewServer(dir, time.Now(), host)
+	s, err := NewServerFS(fsys, time.Now(), host)
 	if err != nil {
 		ln.Close()
 		return nil, "", err

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"encoding/json"
+	"net"
+	"os/exec"
+	"regexp"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestDemo runs the installed-style binary's `gleaner demo` from a directory
+// outside the repository: the sample feeds come from the binary itself. The
+// page shows stories of several outlets in both languages, the outlets by
+// their feeds' titles.
+func TestDemo(t *testing.T) {
+	bin := gleanerBinary(t)
+	addr := listenAddr(t)
+	p := &proc{log: &syncBuffer{}, done: make(chan struct{})}
+	p.cmd = exec.Command(bin, "demo", "-listen", addr)
+	p.cmd.Dir = t.TempDir()
+	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.err = p.cmd.Wait(); close(p.done) }()
+	t.Cleanup(p.kill)
+
+	var feed struct {
+		Items []struct {
+			Title   string
+			Authors []struct{ Name string }
+			Content string `json:"content_html"`
+		}
+	}
+	eventually(t, p, 60*time.Second, "the demo's curated feed", func() bool {
+		code, body := httpGet("http://" + addr + "/feed.json")
+		return code == 200 && json.Unmarshal([]byte(body), &feed) == nil && len(feed.Items) >= 5
+	})
+	outlets := map[string]bool{}
+	both := 0
+	for _, it := range feed.Items {
+		for _, a := range it.Authors {
+			outlets[a.Name] = true
+		}
+		if strings.Contains(it.Content, "reports in English and Korean") || strings.Contains(it.Content, "reports in Korean and English") {
+			both++
+		}
+	}
+	for name := range outlets {
+		if !strings.HasSuffix(name, "(sample feed)") && !strings.HasSuffix(name, "(표본 피드)") {
+			t.Errorf("outlet %q is not named by its feed's title", name)
+		}
+	}
+	if both < 2 {
+		t.Errorf("%d entries are stories reported in both languages, want at least 2:\n%+v", both, feed.Items)
+	}
+	_, page := httpGet("http://" + addr + "/")
+	for _, want := range []string{"Also reported in Korean by", "Also reported in English by", "한빛경제 IT (표본 피드)", "Seoul Tech Daily (sample feed)"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the demo's page lacks %q", want)
+		}
+	}
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(15 * time.Second):
+		t.Fatalf("gleaner demo did not stop on SIGTERM; log:\n%s", p.log)
+	}
+}
+
+// TestDemoOnABusyPort: a port in use is said in a line that names a free one,
+// before anything starts.
+func TestDemoOnABusyPort(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	addr := ln.Addr().String()
+	_, port, _ := net.SplitHostPort(addr)
+	code, stdout, stderr := runBinary(t, "", "demo", "-listen", addr)
+	want := regexp.MustCompile(`^gleaner demo: port ` + port + ` is in use \(another program listens on ` + regexp.QuoteMeta(addr) +
+		`\); try gleaner demo -listen 127\.0\.0\.1:(\d+)\n$`)
+	m := want.FindStringSubmatch(stderr)
+	if code != 1 || m == nil || stdout != "" {
+		t.Fatalf("exit %d, stderr %q; want 1 and a line matching %s", code, stderr, want)
+	}
+	free, err := net.Listen("tcp", "127.0.0.1:"+m[1])
+	if err != nil {
+		t.Errorf("the port suggested is not free: %v", err)
+	} else {
+		free.Close()
+	}
+}
+
+// TestMakeDemoListen: make demo takes the address as LISTEN=.
+func TestMakeDemoListen(t *testing.T) {
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("make is not installed")
+	}
+	out, err := exec.Command("make", "-n", "-C", "../..", "demo", "LISTEN=127.0.0.1:8099").CombinedOutput()
+	if err != nil {
+		t.Fatalf("make -n demo: %v\n%s", err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if !slices.ContainsFunc(lines, func(l string) bool { return strings.HasSuffix(l, "demo -listen 127.0.0.1:8099") }) {
+		t.Errorf("make demo LISTEN=127.0.0.1:8099 runs:\n%s", out)
+	}
+}

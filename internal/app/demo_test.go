@@ -1,0 +1,57 @@
+package app
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/internal/samples"
+)
+
+// TestDemoFeedsMakeStories polls the demo's embedded sample feeds as gleaner
+// demo does: several outlets' reports of one event become one entry, in
+// either language and across both; outlets are named by their feeds' titles;
+// the news that is not about AI policy stays out.
+func TestDemoFeedsMakeStories(t *testing.T) {
+	ctx := t.Context()
+	cfg := feedsConfig(t, samples.Demo(), "", (*samples.Server).Title)
+	a, err := New(ctx, cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	for _, r := range a.Poller.PollAll(ctx) {
+		if r.Err != nil {
+			t.Errorf("%s: %v", r.Source.Name, r.Err)
+		}
+	}
+	entries, err := a.Store.Curated(ctx, aggregate.Query{Limit: 100, MaxRelated: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	several, both := 0, 0
+	for _, e := range entries {
+		t.Logf("%d reports %v: %s — %s", e.Reports, e.Langs, e.Outlet.Name, e.Item.Title)
+		for _, r := range e.Also {
+			t.Logf("    %s — %s", r.Outlet.Name, r.Title)
+		}
+		if e.Reports >= 3 {
+			several++
+		}
+		if slices.Contains(e.Langs, "ko") && slices.Contains(e.Langs, "en") {
+			both++
+		}
+		if !strings.Contains(e.Outlet.Name, "(sample feed)") && !strings.Contains(e.Outlet.Name, "(표본 피드)") {
+			t.Errorf("outlet named %q, want its feed's title", e.Outlet.Name)
+		}
+		for _, off := range []string{"farm bill", "subway", "프로야구", "조류인플루엔자", "한파", "interest rates"} {
+			if strings.Contains(e.Item.Title+e.Item.Summary, off) {
+				t.Errorf("an item not about AI policy is curated: %s", e.Item.Title)
+			}
+		}
+	}
+	if several < 3 || both < 2 {
+		t.Errorf("%d stories of three reports or more (want 3), %d in both languages (want 2)", several, both)
+	}
+}
