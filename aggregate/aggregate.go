@@ -228,8 +228,10 @@ type StoryNeed struct {
 
 // Grouper decides which story each curated item joins among recent stories of other
 // outlets (near-duplicates). The store calls it outside its write transaction: Assign
-// before it, in the order the items are saved, and Added after it commits, with each
-// need's Item.ID and Item.StoryID as saved (StoryID 0 for an item that was not).
+// before it, in the order the items are saved, and Added after it, once for every
+// Assign and from the same goroutine, whether it committed or not, with each need's
+// Item.ID and Item.StoryID as saved (StoryID 0 for an item that was not). So a Grouper
+// may hold a lock from Assign to Added, as saves and reclassifications run at once.
 type Grouper interface {
 	Assign(needs []StoryNeed)
 	Added(needs []StoryNeed)

@@ -19,6 +19,7 @@ type StoryGrouper struct {
 	now  func() time.Time
 	sigs signatures
 
+	saving    sync.Mutex // from Assign to Added
 	mu        sync.Mutex
 	lastPrune time.Time
 
@@ -171,6 +172,9 @@ func (g *StoryGrouper) Add(it *Item, storyID int64) {
 // indexed items and the needs decided before it, else a new one. The needs are
 // decided in order of publication and indexed under provisional ids until Added.
 func (g *StoryGrouper) Assign(needs []StoryNeed) {
+	// The index keeps one save's provisional members at a time: a second save
+	// (a reclassification beside the poller's) waits for the first's Added.
+	g.saving.Lock()
 	g.ready()
 	ps := make([]story.Pending, len(needs))
 	for i := range needs {
@@ -185,6 +189,7 @@ func (g *StoryGrouper) Assign(needs []StoryNeed) {
 // Added gives the needs' items, indexed by Assign, the ids and stories they were
 // saved under, and drops those that were not saved.
 func (g *StoryGrouper) Added(needs []StoryNeed) {
+	defer g.saving.Unlock()
 	g.ready()
 	ids, stories := make([]int64, len(needs)), make([]int64, len(needs))
 	for i := range needs {

@@ -3,8 +3,13 @@ package aggregate
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
+	"runtime"
 	"slices"
+	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -224,5 +229,57 @@ func TestSignatureCache(t *testing.T) {
 	g.Prepare(&y)
 	if x.storySig != y.storySig {
 		t.Errorf("the same text published at the same time was signed twice")
+	}
+}
+
+// TestConcurrentSavesKeepTheirStories runs saves from two goroutines at once, as
+// the poller's and a reclassification's do: each item ends in the index under the
+// story its own save gave it.
+func TestConcurrentSavesKeepTheirStories(t *testing.T) {
+	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	g := NewStoryGrouper(story.DefaultConfig()).WithClock(func() time.Time { return now })
+	// Made-up words, a new one each time: no item is like another.
+	word := func(r *rand.Rand) string {
+		// Base 26 with its digits moved to q-z: letters only, as words are.
+		return strings.Map(func(c rune) rune {
+			if c <= '9' {
+				return 'q' + c - '0'
+			}
+			return c
+		}, strconv.FormatUint(r.Uint64()>>24, 26))
+	}
+	const perWorker = 200
+	items := make([][]Item, 2)
+	for w := range items {
+		r := rand.New(rand.NewPCG(uint64(w), 9))
+		for range perWorker {
+			items[w] = append(items[w], Item{Published: now,
+				Title:   word(r) + " " + word(r) + " " + word(r) + " " + word(r),
+				Summary: word(r) + " " + word(r) + " " + word(r) + " " + word(r) + " " + word(r) + " " + word(r)})
+		}
+	}
+	var wg sync.WaitGroup
+	for w := range items {
+		wg.Go(func() {
+			for k := range items[w] {
+				it := &items[w][k]
+				needs := []StoryNeed{{Item: it}}
+				g.Assign(needs)
+				runtime.Gosched() // the write transaction: the other save may go on meanwhile
+				it.ID = int64(w*1000 + k + 1)
+				it.StoryID = it.ID
+				g.Added(needs)
+			}
+		})
+	}
+	wg.Wait()
+	for w := range items {
+		for k := range items[w] {
+			probe := items[w][k]
+			probe.ID, probe.storySig = 0, nil
+			if id, _, ok := g.Find(&probe); !ok || id != items[w][k].StoryID {
+				t.Fatalf("item %d of save %d: found in story %d (%v), want %d", k, w, id, ok, items[w][k].StoryID)
+			}
+		}
 	}
 }

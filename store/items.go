@@ -87,17 +87,31 @@ func (s *Store) Save(ctx context.Context, batch []aggregate.Fetched, g aggregate
 	if err != nil {
 		return nil, false, fmt.Errorf("store: save: %w", err)
 	}
-	if g != nil && len(p.needs) > 0 {
-		g.Assign(p.needs)
-	}
+	done := decide(g, p.needs)
 	stats, changed, err := s.write(ctx, batch, p)
+	done(err == nil)
 	if err != nil {
 		return nil, false, err
 	}
-	if g != nil && len(p.needs) > 0 {
-		g.Added(p.needs)
-	}
 	return stats, changed, nil
+}
+
+// decide lets g decide the stories of needs before a write transaction, and
+// returns what to call once it is over, saved or not: g is told what was saved
+// (nothing, when saved is false), every time it was asked to decide.
+func decide(g aggregate.Grouper, needs []aggregate.StoryNeed) (done func(saved bool)) {
+	if g == nil || len(needs) == 0 {
+		return func(bool) {}
+	}
+	g.Assign(needs)
+	return func(saved bool) {
+		if !saved {
+			for i := range needs {
+				needs[i].Item.StoryID = 0
+			}
+		}
+		g.Added(needs)
+	}
 }
 
 func (s *Store) write(ctx context.Context, batch []aggregate.Fetched, p *plan) ([]aggregate.SaveStats, bool, error) {

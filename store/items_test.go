@@ -447,3 +447,49 @@ func TestSameURLJoinsWithGrouper(t *testing.T) {
 		}
 	}
 }
+
+// recordingGrouper is a fakeGrouper that records what Added was told.
+type recordingGrouper struct {
+	fakeGrouper
+	assigned int
+	added    [][]int64 // per Added: each need's story
+}
+
+func (g *recordingGrouper) Assign(needs []aggregate.StoryNeed) {
+	g.assigned++
+	g.fakeGrouper.Assign(needs)
+}
+
+func (g *recordingGrouper) Added(needs []aggregate.StoryNeed) {
+	var stories []int64
+	for _, n := range needs {
+		stories = append(stories, n.Item.StoryID)
+	}
+	g.added = append(g.added, stories)
+	g.fakeGrouper.Added(needs)
+}
+
+// The grouper hears of every save it decided for, saved or not: one that failed
+// saved nothing, whatever its items' stories were when it failed.
+func TestGrouperHearsOfEverySave(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	src := sync(t, s, "https://a.example/feed")
+	g := &recordingGrouper{fakeGrouper: fakeGrouper{by: map[string]int64{}}}
+	good := aggregate.Fetched{State: aggregate.FetchState{SourceID: src[0].ID}, Items: []aggregate.Item{
+		item("a-1", "https://news.example/1", "summit: leaders meet", true, t0),
+	}}
+	bad := aggregate.Fetched{State: aggregate.FetchState{SourceID: 999}}
+	if _, _, err := s.Save(ctx, []aggregate.Fetched{good, bad}, g); err == nil {
+		t.Fatal("the save with an unknown source succeeded")
+	}
+	if g.assigned != 1 || len(g.added) != 1 || !slices.Equal(g.added[0], []int64{0}) {
+		t.Fatalf("after a failed save: %d Assign, Added with %v; want one each, nothing saved", g.assigned, g.added)
+	}
+	if _, _, err := s.Save(ctx, []aggregate.Fetched{good}, g); err != nil {
+		t.Fatal(err)
+	}
+	if g.assigned != 2 || len(g.added) != 2 || len(g.added[1]) != 1 || g.added[1][0] == 0 {
+		t.Fatalf("after a save: %d Assign, Added with %v; want the item's story", g.assigned, g.added)
+	}
+}

@@ -171,20 +171,18 @@ func (s *Store) SetLabel(ctx context.Context, ids []int64, l aggregate.Label, at
 		if err := urlStories(ctx, s.r, p.needs); err != nil {
 			return nil, fmt.Errorf("store: label: %w", err)
 		}
-		g.Assign(p.needs)
 	}
+	done := decide(g, p.needs)
 	out, placed, err := s.setLabel(ctx, ids, l, at, p, choice)
+	for i := range p.needs {
+		p.needs[i].Item.StoryID = placed[p.needs[i].Item.ID]
+	}
+	done(err == nil)
 	if err != nil {
 		return nil, fmt.Errorf("store: label: %w", err)
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("store: label: the items were deleted meanwhile: %w", ErrNotFound)
-	}
-	if g != nil && len(p.needs) > 0 {
-		for i := range p.needs {
-			p.needs[i].Item.StoryID = placed[p.needs[i].Item.ID]
-		}
-		g.Added(p.needs)
 	}
 	return out, nil
 }

@@ -75,8 +75,10 @@ func (s *Store) reclassifyBatch(ctx context.Context, since time.Time, after int6
 		if err := urlStories(ctx, s.r, p.needs); err != nil {
 			return 0, 0, fmt.Errorf("store: reclassify: %w", err)
 		}
-		g.Assign(p.needs)
 	}
+	committed := false
+	done := decide(g, p.needs)
+	defer func() { done(committed) }()
 
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -123,9 +125,7 @@ func (s *Store) reclassifyBatch(ctx context.Context, since time.Time, after int6
 	if err := tx.Commit(); err != nil {
 		return 0, 0, fmt.Errorf("store: reclassify: commit: %w", err)
 	}
-	if g != nil && len(p.needs) > 0 {
-		g.Added(p.needs)
-	}
+	committed = true
 	return len(items), last, nil
 }
 
