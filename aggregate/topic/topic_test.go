@@ -173,46 +173,43 @@ func TestSpaceVariants(t *testing.T) {
 	}
 }
 
+// compiledOnce compiles a profile once for the tests that only classify with
+// it.
+type compiledOnce struct {
+	once    sync.Once
+	profile func() *Profile
+	c       *Classifier
+	err     error
+}
+
+func (o *compiledOnce) get(t testing.TB) *Classifier {
+	t.Helper()
+	o.once.Do(func() { o.c, o.err = Compile(o.profile()) })
+	if o.err != nil {
+		t.Fatal(o.err)
+	}
+	return o.c
+}
+
 var (
-	defaultOnce sync.Once
-	defaultC    *Classifier
-	defaultErr  error
+	builtin = &compiledOnce{profile: Default}
+	// rulesOnly is the built-in profile without its model: its rules decide.
+	rulesOnly = &compiledOnce{profile: func() *Profile {
+		p := Default()
+		p.Model = nil
+		return p
+	}}
 )
 
-// sharedDefault compiles the built-in profile once for the tests that only
-// classify with it.
-func sharedDefault(t testing.TB) *Classifier {
-	t.Helper()
-	defaultOnce.Do(func() { defaultC, defaultErr = Compile(Default()) })
-	if defaultErr != nil {
-		t.Fatal(defaultErr)
-	}
-	return defaultC
-}
+// sharedDefault is the built-in profile, compiled once.
+func sharedDefault(t testing.TB) *Classifier { return builtin.get(t) }
+
+// rulesDefault is the built-in profile's rules, compiled once.
+func rulesDefault(t testing.TB) *Classifier { return rulesOnly.get(t) }
 
 func classifyDefault(t *testing.T, title, summary string) Result {
 	t.Helper()
 	return sharedDefault(t).Classify(Doc{Title: title, Summary: summary})
-}
-
-var (
-	rulesOnce sync.Once
-	rulesC    *Classifier
-	rulesErr  error
-)
-
-// rulesDefault is the built-in profile without its model: its rules decide.
-func rulesDefault(t testing.TB) *Classifier {
-	t.Helper()
-	rulesOnce.Do(func() {
-		p := Default()
-		p.Model = nil
-		rulesC, rulesErr = Compile(p)
-	})
-	if rulesErr != nil {
-		t.Fatal(rulesErr)
-	}
-	return rulesC
 }
 
 func hasReason(r Result, sub string) bool {
