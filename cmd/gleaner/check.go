@@ -7,6 +7,7 @@ import (
 
 	"github.com/gleaner/gleaner/config"
 	"github.com/gleaner/gleaner/internal/app"
+	"github.com/gleaner/gleaner/internal/term"
 )
 
 func cmdCheck(e *env, args []string) error {
@@ -38,15 +39,15 @@ func cmdCheck(e *env, args []string) error {
 	fmt.Fprintf(w, "feed      %q, %d items, max age %s\n", cfg.Feed.Title, cfg.Feed.MaxItems, cfg.Feed.MaxAge)
 	fmt.Fprintf(w, "topic     %s\n", topicSummary(acfg))
 	fmt.Fprintf(w, "sources   %d\n", len(cfg.Sources))
-	t := newTable("  ", 2)
+	t := term.NewTable("  ", 2)
 	for i, s := range cfg.Sources {
 		tz := s.Timezone
 		if tz == "" {
 			tz = "UTC"
 		}
-		t.row(fmt.Sprint(i+1), s.Name, show.url(s.URL), "every "+s.Interval.String(), tz)
+		t.Row(fmt.Sprint(i+1), s.Name, show.url(s.URL), "every "+s.Interval.String(), tz)
 	}
-	return t.write(w)
+	return t.Print(w)
 }
 
 // printProblems prints the problems and warnings of a config file in file

@@ -17,25 +17,25 @@ func cmdExport(e *env, args []string) error {
 		return errUsage
 	}
 	prog := e.newProgress("export", 3, "")
-	defer prog.stop()
-	prog.next("opening the database")
+	defer prog.Stop()
+	prog.Next("opening the database")
 	a, ctx, closeApp, err := f.openApp(e, nil)
 	if err != nil {
 		return err
 	}
 	defer closeApp()
-	prog.next("rendering the curated feed")
+	prog.Next("rendering the curated feed")
 	if _, err := a.Publish.Refresh(ctx); err != nil {
 		return err
 	}
-	prog.next("writing the files")
+	prog.Next("writing the files")
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
 	if err := a.Publish.Export(ctx, *out); err != nil {
 		return err
 	}
-	prog.stop()
+	prog.Stop()
 	fmt.Fprintf(e.stdout, "wrote feed.atom, feed.rss, feed.json, index.html and sources.opml to %s\n", *out)
 	return nil
 }

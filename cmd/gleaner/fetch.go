@@ -8,6 +8,7 @@ import (
 
 	"github.com/gleaner/gleaner/aggregate"
 	"github.com/gleaner/gleaner/internal/app"
+	"github.com/gleaner/gleaner/internal/term"
 )
 
 func cmdFetch(e *env, args []string) error {
@@ -39,21 +40,21 @@ func cmdFetch(e *env, args []string) error {
 		obs.p = e.newProgress("fetch", total, "sources")
 	}
 	reports := a.Poller.PollAll(ctx)
-	obs.p.stop()
-	t := newTable("", 2)
+	obs.p.Stop()
+	t := term.NewTable("", 2)
 	failed := 0
 	for _, r := range reports {
 		switch {
 		case r.Err != nil:
 			failed++
-			t.row(r.Source.Name, "error", oneLine(show.text(r.Err.Error())))
+			t.Row(r.Source.Name, "error", oneLine(show.text(r.Err.Error())))
 		case r.NotModified:
-			t.row(r.Source.Name, "not modified")
+			t.Row(r.Source.Name, "not modified")
 		default:
-			t.row(r.Source.Name, "ok", fmt.Sprintf("seen %d, new %d, kept %d", r.Seen, r.New, r.Kept))
+			t.Row(r.Source.Name, "ok", fmt.Sprintf("seen %d, new %d, kept %d", r.Seen, r.New, r.Kept))
 		}
 	}
-	if err := t.write(e.stdout); err != nil {
+	if err := t.Print(e.stdout); err != nil {
 		return err
 	}
 	// The export is written even when nothing changed, so that a cron job's
@@ -85,9 +86,9 @@ func pollable(ctx context.Context, a *app.App) (int, error) {
 }
 
 // fetchProgress counts the polls of gleaner fetch on its progress line.
-type fetchProgress struct{ p *progress }
+type fetchProgress struct{ p *term.Progress }
 
-func (f *fetchProgress) ObserveFetch(string, string, time.Duration) { f.p.add(1) }
+func (f *fetchProgress) ObserveFetch(string, string, time.Duration) { f.p.Add(1) }
 func (f *fetchProgress) ObserveRound(aggregate.RoundStats)          {}
 
 // levelAtLeast passes on the records of h at or above min only.

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/gleaner/gleaner/config"
+	"github.com/gleaner/gleaner/internal/term"
 	"github.com/gleaner/gleaner/store"
 )
 
@@ -39,16 +40,16 @@ func cmdLabels(e *env, args []string) error {
 		fmt.Fprintln(e.stdout, "no labels yet (gleaner label URL|ENTRY-ID in|out)")
 		return nil
 	}
-	t := newTable("", 2)
-	t.row("WHEN", "LABEL", "ITEM", "TITLE", "NOTE")
+	t := term.NewTable("", 2)
+	t.Row("WHEN", "LABEL", "ITEM", "TITLE", "NOTE")
 	for _, l := range labels {
 		item := l.URL
 		if item == "" {
 			item = l.EntryID
 		}
-		t.row(l.At.Local().Format("2006-01-02 15:04"), inOut(l.Keep), item, l.Title, l.Note)
+		t.Row(l.At.Local().Format("2006-01-02 15:04"), inOut(l.Keep), item, l.Title, l.Note)
 	}
-	return t.write(e.stdout)
+	return t.Print(e.stdout)
 }
 
 // labelLine is one exported label: a labelled item as gleaner eval reads it

@@ -21,6 +21,7 @@ import (
 
 	"github.com/gleaner/gleaner/internal/app"
 	"github.com/gleaner/gleaner/internal/redact"
+	"github.com/gleaner/gleaner/internal/term"
 )
 
 // env is what a command reads and writes besides files: it lets tests run
@@ -34,7 +35,7 @@ type env struct {
 	isTerminal func(io.Writer) bool
 
 	statusOnce sync.Once
-	statusLn   *statusLine // see status
+	statusLn   *term.StatusLine // see status
 }
 
 // command is one subcommand.
@@ -240,4 +241,34 @@ func (f *flags) logger(w io.Writer) (*slog.Logger, error) {
 		return redact.Logger(slog.New(slog.NewJSONHandler(w, opts))), nil
 	}
 	return nil, fmt.Errorf("-log-format %q: want text or json", f.logFormat)
+}
+
+// errOut is where a command writes logs and messages: standard error, through
+// the status line when there is one.
+func (e *env) errOut() io.Writer {
+	if s := e.status(); s != nil {
+		return s
+	}
+	return e.stderr
+}
+
+// status returns the status line of standard error, nil when it is not a
+// terminal.
+func (e *env) status() *term.StatusLine {
+	e.statusOnce.Do(func() {
+		isTerm := e.isTerminal
+		if isTerm == nil {
+			isTerm = term.IsTerminal
+		}
+		if isTerm(e.stderr) {
+			e.statusLn = term.NewStatusLine(e.stderr)
+		}
+	})
+	return e.statusLn
+}
+
+// newProgress shows the progress of long work on the status line, if any
+// (term.NewProgress).
+func (e *env) newProgress(verb string, total int, unit string) *term.Progress {
+	return term.NewProgress(e.status(), verb, total, unit)
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"time"
+
+	"github.com/gleaner/gleaner/internal/term"
 )
 
 func cmdReclassify(e *env, args []string) error {
@@ -17,7 +19,7 @@ func cmdReclassify(e *env, args []string) error {
 	}
 	defer closeApp()
 	from := time.Now().Add(-*since)
-	var prog *progress
+	var prog *term.Progress
 	if e.status() != nil {
 		total, err := a.Store.ItemsSince(ctx, from)
 		if err != nil {
@@ -25,8 +27,8 @@ func cmdReclassify(e *env, args []string) error {
 		}
 		prog = e.newProgress("reclassify", total, "items")
 	}
-	st, err := a.Reclassify(ctx, a.Config().Classifier, from, func() { prog.add(1) })
-	prog.stop()
+	st, err := a.Reclassify(ctx, a.Config().Classifier, from, func() { prog.Add(1) })
+	prog.Stop()
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/gleaner/gleaner/config"
 	"github.com/gleaner/gleaner/internal/app"
 	"github.com/gleaner/gleaner/internal/redact"
+	"github.com/gleaner/gleaner/internal/term"
 	"github.com/gleaner/gleaner/publish/opml"
 	"github.com/gleaner/gleaner/store"
 )
@@ -268,8 +269,8 @@ func sourcesImport(e *env, args []string) error {
 		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 		defer stop()
 		prog := e.newProgress("import: checked", len(cands), "feeds")
-		checkFeeds(ctx, app.NewFetcher(cfg, app.NewHTTPClient(cfg), appVersion()), cands, cfg.Poll.Concurrency, func() { prog.add(1) })
-		prog.stop()
+		checkFeeds(ctx, app.NewFetcher(cfg, app.NewHTTPClient(cfg), appVersion()), cands, cfg.Poll.Concurrency, func() { prog.Add(1) })
+		prog.Stop()
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -393,8 +394,8 @@ func (s secrets) text(t string) string {
 
 // writeStatus writes the table, times relative to now.
 func writeStatus(w io.Writer, status []aggregate.SourceStatus, now time.Time, show secrets) error {
-	t := newTable("", 2)
-	t.row("NAME", "STATE", "HTTP", "ERRORS", "LAST ATTEMPT", "LAST SUCCESS", "NEXT FETCH", "SEEN", "KEPT", "URL", "LAST ERROR")
+	t := term.NewTable("", 2)
+	t.Row("NAME", "STATE", "HTTP", "ERRORS", "LAST ATTEMPT", "LAST SUCCESS", "NEXT FETCH", "SEEN", "KEPT", "URL", "LAST ERROR")
 	for _, s := range status {
 		st := s.State
 		httpStatus := "-"
@@ -413,10 +414,10 @@ func writeStatus(w io.Writer, status []aggregate.SourceStatus, now time.Time, sh
 		if lastErr == "" {
 			lastErr = "-"
 		}
-		t.row(s.Source.Name, s.StateName(), httpStatus, fmt.Sprint(st.ConsecutiveErrors), relTime(st.LastAttempt, now),
+		t.Row(s.Source.Name, s.StateName(), httpStatus, fmt.Sprint(st.ConsecutiveErrors), relTime(st.LastAttempt, now),
 			relTime(st.LastSuccess, now), next, fmt.Sprint(st.ItemsSeen), fmt.Sprint(st.ItemsKept), u, oneLine(lastErr))
 	}
-	return t.write(w)
+	return t.Print(w)
 }
 
 // relTime says how far t is from now: "3m ago", "in 2h", "-" for never.

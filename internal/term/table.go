@@ -1,4 +1,4 @@
-package main
+package term
 
 import (
 	"io"
@@ -9,31 +9,33 @@ import (
 	"github.com/gleaner/gleaner/aggregate/sanitize"
 )
 
-// table lays out rows of cells in columns for a terminal. Unlike
+// Table lays out rows of cells in columns for a terminal. Unlike
 // text/tabwriter, which counts each rune as one column, it measures cells as a
 // terminal draws them (go-runewidth): Hangul, CJK and other East Asian wide
 // characters take two columns, combining marks none, so Korean rows line up.
-type table struct {
+type Table struct {
 	indent string // before every row
 	gap    int    // spaces between columns
 	rows   [][]string
 }
 
-func newTable(indent string, gap int) *table { return &table{indent: indent, gap: gap} }
+// NewTable returns an empty table: indent before every row, gap spaces
+// between columns.
+func NewTable(indent string, gap int) *Table { return &Table{indent: indent, gap: gap} }
 
-// row adds one row; a row may have fewer cells than others. Cells are shown
+// Row adds one row; a row may have fewer cells than others. Cells are shown
 // as plain lines (sanitize.Line): a name or an error from a config or a feed
 // can carry escape sequences and bidi overrides that would act on the terminal.
-func (t *table) row(cells ...string) {
+func (t *Table) Row(cells ...string) {
 	for i, c := range cells {
 		cells[i] = sanitize.Line(c)
 	}
 	t.rows = append(t.rows, cells)
 }
 
-// write writes the rows, each cell but the last of its row padded to its
+// Print writes the rows, each cell but the last of its row padded to its
 // column's width; no row ends in spaces.
-func (t *table) write(w io.Writer) error {
+func (t *Table) Print(w io.Writer) error {
 	var widths []int
 	for _, r := range t.rows {
 		for i, c := range r {
