@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -88,5 +89,51 @@ func TestFetchExportsAndPingsHub(t *testing.T) {
 	b, _ := os.ReadFile(filepath.Join(again, "feed.atom"))
 	if len(a) == 0 || string(a) != string(b) {
 		t.Errorf("gleaner export wrote a different feed.atom than fetch's export")
+	}
+}
+
+// TestExportWritesStoryPages: the demo's sample feeds carry stories of several
+// outlets, and gleaner export writes the page of each one the feed links to.
+func TestExportWritesStoryPages(t *testing.T) {
+	bin := buildBinary(t)
+	site := httptest.NewUnstartedServer(nil)
+	s, err := samples.NewServerFS(samples.Demo(), time.Now(), site.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	site.Config.Handler = s
+	site.Start()
+	defer site.Close()
+	dir := t.TempDir()
+	cfg := "database = \"g.db\"\n[feed]\nbase_url = \"https://feeds.example/ai/\"\n"
+	for _, n := range s.Names() {
+		cfg += "[[source]]\nname = \"" + samples.SourceName(n) + "\"\nurl = \"" + site.URL + "/" + n + "\"\n"
+	}
+	cfgPath := filepath.Join(dir, "gleaner.toml")
+	os.WriteFile(cfgPath, []byte(cfg), 0o644)
+	if outb, err := exec.Command(bin, "fetch", "-config", cfgPath).CombinedOutput(); err != nil {
+		t.Fatalf("gleaner fetch: %v\n%s", err, outb)
+	}
+	out := filepath.Join(dir, "site")
+	if outb, err := exec.Command(bin, "export", "-config", cfgPath, "-out", out).CombinedOutput(); err != nil {
+		t.Fatalf("gleaner export: %v\n%s", err, outb)
+	}
+	atom, _ := os.ReadFile(filepath.Join(out, "feed.atom"))
+	ids := regexp.MustCompile(`https://feeds\.example/ai/story/(\d+)"`).FindAllStringSubmatch(string(atom), -1)
+	if len(ids) == 0 {
+		t.Fatalf("feed.atom links to no story page, though the samples carry stories of several outlets")
+	}
+	for _, m := range ids {
+		page, err := os.ReadFile(filepath.Join(out, "story", m[1], "index.html"))
+		if err != nil || !strings.Contains(string(page), `http-equiv="Content-Security-Policy"`) || strings.Count(string(page), "</li>") < 2 {
+			t.Errorf("story/%s/index.html: %v, %d reports", m[1], err, strings.Count(string(page), "</li>"))
+		}
+		var doc struct {
+			Members []struct{ Outlet, URL, Language string }
+		}
+		b, err := os.ReadFile(filepath.Join(out, "story", m[1]+".json"))
+		if err != nil || json.Unmarshal(b, &doc) != nil || len(doc.Members) < 2 {
+			t.Errorf("story/%s.json: %v, %d members", m[1], err, len(doc.Members))
+		}
 	}
 }
