@@ -93,6 +93,7 @@ type lexicon struct {
 	dense    map[[2]rune][]denseName // by the first two runes
 	denseOne map[rune]uint64         // names of one rune (美, 中)
 	first    [1024]uint64            // bit per first rune (mod 65536): a cheap "no name starts here"
+	pairs    [1024]uint64            // bit per hash of the first two runes (see pairBit): the same for dense
 	words    map[uint64][]wordName   // by the first word's hash
 	concepts int
 }
@@ -147,6 +148,8 @@ func (lx *lexicon) add(sh *shingler, name string, concept uint64) {
 		default:
 			k := [2]rune{rs[0], rs[1]}
 			lx.dense[k] = append(lx.dense[k], denseName{runes: rs, concept: concept})
+			b := pairBit(rs[0], rs[1])
+			lx.pairs[b/64] |= 1 << (b % 64)
 		}
 		lx.first[(rs[0]&0xffff)/64] |= 1 << (rs[0] % 64)
 		return
@@ -169,6 +172,10 @@ func squash(dst []rune, s string) []rune {
 
 func squashRune(dst []rune, r rune) []rune {
 	switch {
+	case r >= 0xAC00 && r <= 0xD7A3, '0' <= r && r <= '9', 'a' <= r && r <= 'z': // Hangul syllables, digits, lower case
+		return append(dst, r)
+	case 'A' <= r && r <= 'Z':
+		return append(dst, r+'a'-'A')
 	case unicode.IsLetter(r) || unicode.IsDigit(r):
 		return append(dst, unicode.ToLower(r))
 	case unicode.IsSpace(r) || unicode.IsMark(r):
@@ -191,7 +198,7 @@ func (lx *lexicon) matchDense(rs []rune, emit func(c uint64, start, end int)) {
 		if c, ok := lx.denseOne[r]; ok {
 			best, concept = 1, c
 		}
-		if i+1 < len(rs) {
+		if i+1 < len(rs) && lx.mayPair(r, rs[i+1]) {
 			for _, n := range lx.dense[[2]rune{r, rs[i+1]}] {
 				if len(n.runes) > best && hasRunes(rs[i:], n.runes) {
 					best, concept = len(n.runes), n.concept
@@ -205,6 +212,16 @@ func (lx *lexicon) matchDense(rs []rune, emit func(c uint64, start, end int)) {
 		emit(concept, i, i+best)
 		i += best
 	}
+}
+
+// pairBit hashes two runes to one of 65536 bits.
+func pairBit(a, b rune) uint32 { return (uint32(a)*0x9e3779b1 ^ uint32(b)*0x85ebca6b) >> 16 }
+
+// mayPair reports whether a dense name may start with a and b: most places in a text start
+// none, and the bit says so without a map lookup.
+func (lx *lexicon) mayPair(a, b rune) bool {
+	k := pairBit(a, b)
+	return lx.pairs[k/64]&(1<<(k%64)) != 0
 }
 
 func hasRunes(s, prefix []rune) bool {

@@ -35,9 +35,8 @@ func signWith(lx *lexicon, d Doc) Signature {
 	sh.lex = lx
 	sh.shingle(d)
 	var sig Signature
-	sig.vec = newVector(sh.out, sh.anchors, sh.letters.dense*3 >= sh.letters.latin)
+	sig.vec, sig.keys = newVector(sh.out, sh.anchors, sh.letters.dense*3 >= sh.letters.latin)
 	sig.vec.dates = sh.dates
-	sig.keys = sig.vec.keys()
 	shinglers.Put(sh)
 	return sig
 }
@@ -73,6 +72,7 @@ type Index struct {
 	marks    []uint32        // per slot: visit<<8 | keys shared with that lookup
 	visit    uint32          // lookups so far, modulo maxVisit
 	cands    []int32         // scratch for Find
+	table    featTable       // scratch for Find
 	compared uint64          // members compared by Find so far, for benchmarks
 	scanned  uint64          // bucket entries read by Find so far, for benchmarks
 	capped   uint64          // lookups that had more than maxCandidates candidates
@@ -192,6 +192,8 @@ func (ix *Index) FindSig(sig Signature, published time.Time) (Match, bool) {
 	pr := newProbe(&sig.vec, published)
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	ix.table.fill(&sig.vec)
+	pr.table = &ix.table
 	cands := ix.candidates(&sig)
 
 	// The members close enough to pull the item in, by story.

@@ -127,30 +127,37 @@ func readNumber(s string) (float64, int) {
 // 260000 and "1,5" (a European decimal) 1.5, since a comma counts as a separator only before
 // exactly three digits.
 func readDigits(s string) (float64, int) {
-	var b strings.Builder
-	i, dot := 0, false
+	var buf [32]byte
+	b := buf[:0]
+	i, dot, plain := 0, false, true // plain: s[:i] is the number as written
 	for i < len(s) {
 		c := s[i]
 		switch {
 		case '0' <= c && c <= '9':
-			b.WriteByte(c)
+			b = append(b, c)
 			i++
 			continue
-		case c == ',' && b.Len() > 0 && !dot && threeDigits(s[i+1:]):
+		case c == ',' && len(b) > 0 && !dot && threeDigits(s[i+1:]):
+			plain = false
 			i++
 			continue
-		case (c == '.' || c == ',') && b.Len() > 0 && !dot && i+1 < len(s) && '0' <= s[i+1] && s[i+1] <= '9':
-			b.WriteByte('.')
+		case (c == '.' || c == ',') && len(b) > 0 && !dot && i+1 < len(s) && '0' <= s[i+1] && s[i+1] <= '9':
+			plain = plain && c == '.'
+			b = append(b, '.')
 			dot = true
 			i++
 			continue
 		}
 		break
 	}
-	if b.Len() == 0 {
+	if len(b) == 0 {
 		return 0, 0
 	}
-	v, err := strconv.ParseFloat(b.String(), 64)
+	text := s[:i]
+	if !plain {
+		text = string(b) // separators dropped: a copy, which most numbers do not need
+	}
+	v, err := strconv.ParseFloat(text, 64)
 	if err != nil {
 		return 0, 0
 	}

@@ -1,6 +1,9 @@
 package story
 
-import "time"
+import (
+	mathbits "math/bits"
+	"time"
+)
 
 // How the evidence of two signatures is weighed. Chosen on testdata/stories/real-dev.jsonl
 // and the project's earlier sets (dev, holdout, fresh); real-holdout.jsonl was only
@@ -20,16 +23,140 @@ const (
 	minKeyIDF = 3
 )
 
-// probe is a new item as a lookup compares it with members: its vector, the days it names
-// and its publication time (Unix nanoseconds).
+// probe is a new item as a lookup compares it with members: its vector, the days it names,
+// its publication time (Unix nanoseconds), and, within the index, its features in a table
+// (see featTable).
 type probe struct {
-	vec  *vector
-	days eventDays
-	at   int64
+	vec   *vector
+	days  eventDays
+	at    int64
+	table *featTable // nil: compare by merging the two feature lists
 }
 
 func newProbe(vec *vector, published time.Time) probe {
 	return probe{vec: vec, days: vec.dates.days(published), at: published.UnixNano()}
+}
+
+// similarity is the cosine similarity of pr and m over all their features when same is
+// true, else over their shared features (see cosines).
+func (pr *probe) similarity(m *vector, same bool) float64 {
+	if pr.table == nil || !pr.table.ok {
+		all, cross := cosines(pr.vec, m)
+		if same {
+			return all
+		}
+		return cross
+	}
+	if same {
+		if pr.vec.norm == 0 || m.norm == 0 {
+			return 0
+		}
+		return pr.table.dot(m) / (float64(pr.vec.norm) * float64(m.norm))
+	}
+	if pr.vec.snorm == 0 || m.snorm == 0 {
+		return 0
+	}
+	return pr.table.sharedDot(m) / (float64(pr.vec.snorm) * float64(m.snorm))
+}
+
+// featTable holds a probe's features by hash, so that a member is compared in one pass
+// over its own features, a lookup each, where merging the two sorted lists takes a branch
+// per step that the processor cannot predict: a lookup compares up to maxCandidates
+// members and the members of the stories they pull. It is a cuckoo table of tableSize
+// slots: each feature sits in one of two slots that depend on its hash, so a lookup reads
+// both and selects, without branching on whether the feature is there; a miss reads an
+// empty slot's weight, 0. A member's features are visited in its (sorted) order and a miss
+// adds exactly 0, so the products are summed as cosines sums them and the similarity is
+// the same to the bit.
+type featTable struct {
+	h  [tableSize]uint64
+	w  [tableSize]float32 // the feature's weight
+	sw [tableSize]float32 // its weight if shared, else 0
+	ok bool               // every feature of the probe found a slot
+}
+
+// tableSize holds maxFeatures+maxAnchors features at a quarter full, where two choices
+// place them all but in rare cases.
+const tableSize = 1024
+
+// tableSlots returns the two slots of feature h; they differ.
+func tableSlots(h uint64) (int, int) {
+	a := int(h & (tableSize - 1))
+	return a, a ^ tableAlt(h)
+}
+
+func tableAlt(h uint64) int { return int((h>>20)|1) & (tableSize - 1) }
+
+// fill makes t hold v's features; t.ok is false when they do not fit.
+func (t *featTable) fill(v *vector) {
+	t.h, t.w, t.sw = [tableSize]uint64{}, [tableSize]float32{}, [tableSize]float32{}
+	t.ok = len(v.h) <= tableSize/2
+	for i := 0; i < len(v.h) && t.ok; i++ {
+		h, w, sw := v.h[i], v.w[i], float32(0)
+		if v.isShared(i) {
+			sw = w
+		}
+		k, alt := tableSlots(h)
+		for kicks := 0; ; kicks++ {
+			if t.empty(k) {
+				break
+			}
+			if kicks == 0 && t.empty(alt) {
+				k = alt
+				break
+			}
+			if kicks == maxKicks {
+				t.ok = false
+				break
+			}
+			// Take the slot and move its feature to its other one.
+			h, t.h[k] = t.h[k], h
+			w, t.w[k] = t.w[k], w
+			sw, t.sw[k] = t.sw[k], sw
+			k ^= tableAlt(h)
+		}
+		t.h[k], t.w[k], t.sw[k] = h, w, sw
+	}
+}
+
+// maxKicks bounds the features moved to place one.
+const maxKicks = 64
+
+func (t *featTable) empty(k int) bool { return t.h[k] == 0 && t.w[k] == 0 && t.sw[k] == 0 }
+
+// weight returns the weight in ws (t.w or t.sw) of feature h, 0 if the table lacks it.
+func (t *featTable) weight(h uint64, ws *[tableSize]float32) float32 {
+	a, b := tableSlots(h)
+	var w float32
+	if t.h[a] == h {
+		w = ws[a]
+	}
+	if t.h[b] == h {
+		w = ws[b]
+	}
+	return w
+}
+
+// dot is the dot product of the table's vector and m.
+func (t *featTable) dot(m *vector) float64 {
+	var dot float64
+	for j, h := range m.h {
+		dot += float64(t.weight(h, &t.w)) * float64(m.w[j])
+	}
+	return dot
+}
+
+// sharedDot is the dot product of the shared features of the table's vector and m.
+func (t *featTable) sharedDot(m *vector) float64 {
+	var dot float64
+	for word, bits := range m.shared {
+		for bits != 0 {
+			j := word*64 + mathbits.TrailingZeros64(bits)
+			bits &= bits - 1
+			dot += float64(t.weight(m.h[j], &t.sw)) * float64(m.w[j])
+		}
+	}
+	return dot
 }
 
 // pair scores the item pr against the member m: the cosine similarity of their features
@@ -42,12 +169,12 @@ func (ix *Index) pair(pr *probe, m *member) (r, sim float64) {
 		return 0, 0
 	}
 	w *= dayWeight(&pr.days, &m.days)
-	vec := pr.vec
-	all, cross := cosines(vec, &m.vec)
-	if vec.dense == m.vec.dense {
-		return w * all / ix.cfg.Threshold, all
+	if pr.vec.dense == m.vec.dense {
+		sim = pr.similarity(&m.vec, true)
+		return w * sim / ix.cfg.Threshold, sim
 	}
-	return w * cross / ix.cfg.CrossThreshold, cross
+	sim = pr.similarity(&m.vec, false)
+	return w * sim / ix.cfg.CrossThreshold, sim
 }
 
 // timeWeight discounts evidence by the time between two items: linearly from full weight
