@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"os/signal"
 	"strings"
@@ -13,12 +12,12 @@ import (
 	"time"
 
 	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/aggregate/fetch"
 	"github.com/gleaner/gleaner/config"
 	"github.com/gleaner/gleaner/internal/app"
 	"github.com/gleaner/gleaner/internal/redact"
 	"github.com/gleaner/gleaner/internal/term"
 	"github.com/gleaner/gleaner/publish/opml"
-	"github.com/gleaner/gleaner/store"
 )
 
 const sourcesUsage = `Show each source's polling state, or edit the [[source]] blocks of the config file.
@@ -79,48 +78,6 @@ func sourcesFlags(f *flags, args []string, want int) ([]string, error) {
 	return f.parseMixed(args, want)
 }
 
-// readConfig reads and validates the config file to edit.
-func readConfig(path string) ([]byte, *config.Config, error) {
-	data, err := config.ReadFile(path)
-	if err != nil {
-		return nil, nil, fmt.Errorf("read config: %w", err)
-	}
-	cfg, err := config.Parse(path, data)
-	if err != nil {
-		return nil, nil, fmt.Errorf("the config is not valid; fix it first:\n%w", err)
-	}
-	return data, cfg, nil
-}
-
-// writeConfig validates the edited file and replaces the old one with it.
-func writeConfig(path string, data []byte) (*config.Config, error) {
-	cfg, err := config.Parse(path, data)
-	if err != nil {
-		return nil, fmt.Errorf("the edited config would not be valid, so it was not written:\n%w", err)
-	}
-	if err := config.WriteFile(path, data); err != nil {
-		return nil, err
-	}
-	return cfg, nil
-}
-
-// errSourceExists is returned by `sources add` for a URL already configured.
-var errSourceExists = errors.New("source already configured")
-
-func findSource(cfg *config.Config, url string) int {
-	for i, s := range cfg.Sources {
-		if config.SameURL(s.URL, url) {
-			return i
-		}
-	}
-	return -1
-}
-
-// sourceExists is the error of adding url when it is the i-th source of cfg.
-func sourceExists(cfg *config.Config, url string, i int) error {
-	return fmt.Errorf("%w: %s is source %d (%s) in %s", errSourceExists, url, i+1, cfg.Sources[i].Name, cfg.Path)
-}
-
 func sourcesAdd(e *env, args []string) error {
 	f := e.newFlags("sources add", "", "", true)
 	name := f.String("name", "", "the source's name (default: the feed's title; with -no-check, the URL's host)")
@@ -142,47 +99,36 @@ func sourcesAdd(e *env, args []string) error {
 		}
 		src.Interval = d
 	}
-	data, cfg, err := readConfig(f.config)
+	sf, err := app.OpenSourcesFile(f.config)
 	if err != nil {
 		return err
 	}
-	raw := strings.TrimSpace(pos[0])
-	if err := config.CheckSourceURL(raw); err != nil {
-		return fmt.Errorf("%s: %w", raw, err)
-	}
-	if i := findSource(cfg, raw); i >= 0 {
-		return sourceExists(cfg, raw, i)
-	}
-	src.URL = raw
-	items := ""
+	src.URL = pos[0]
+	ctx := context.Background()
+	var fc *fetch.Client
 	if !*noCheck {
-		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+		var stop context.CancelFunc
+		ctx, stop = signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 		defer stop()
-		fc := app.NewFetcher(cfg, app.NewHTTPClient(cfg), appVersion())
-		found, err := fc.FindFeed(ctx, raw)
+		fc = sf.Fetcher(appVersion())
+	}
+	added, err := sf.Add(ctx, src, fc)
+	items := ""
+	if found := added.Found; found != nil {
 		if len(found.Advertised) > 0 {
-			fmt.Fprintf(e.stderr, "%s is a page that advertises %d feed(s): %s\n", raw, len(found.Advertised), strings.Join(found.Advertised, ", "))
-		} else if err == nil && found.URL != raw {
-			fmt.Fprintf(e.stderr, "%s moved permanently to %s: adding the new URL\n", raw, found.URL)
+			fmt.Fprintf(e.stderr, "%s is a page that advertises %d feed(s): %s\n", added.Asked, len(found.Advertised), strings.Join(found.Advertised, ", "))
+		} else if found.URL != "" && found.URL != added.Asked {
+			fmt.Fprintf(e.stderr, "%s moved permanently to %s: adding the new URL\n", added.Asked, found.URL)
 		}
-		if err != nil {
+		if found.URL == "" {
 			return fmt.Errorf("%w (-no-check adds it without fetching)", err)
-		}
-		if i := findSource(cfg, found.URL); i >= 0 {
-			return sourceExists(cfg, found.URL, i)
-		}
-		src.URL = found.URL
-		if src.Name == "" {
-			src.Name = found.Title
 		}
 		items = fmt.Sprintf(" (%d items now)", found.Items)
 	}
-	out, err := writeConfig(f.config, config.AppendSources(data, []config.Source{src}))
 	if err != nil {
 		return err
 	}
-	n := len(out.Sources)
-	fmt.Fprintf(e.stdout, "added source %d %q %s%s to %s\n", n, out.Sources[n-1].Name, src.URL, items, f.config)
+	fmt.Fprintf(e.stdout, "added source %d %q %s%s to %s\n", added.Number, added.Source.Name, added.Source.URL, items, f.config)
 	return nil
 }
 
@@ -192,55 +138,16 @@ func sourcesRemove(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	data, cfg, err := readConfig(f.config)
+	sf, err := app.OpenSourcesFile(f.config)
 	if err != nil {
 		return err
 	}
-	i, err := matchSource(cfg, pos[0])
+	src, n, err := sf.Remove(pos[0])
 	if err != nil {
 		return err
 	}
-	out, err := config.RemoveSource(data, i)
-	if err != nil {
-		return err
-	}
-	if _, err := writeConfig(f.config, out); err != nil {
-		return err
-	}
-	s := cfg.Sources[i]
-	fmt.Fprintf(e.stdout, "removed source %d %q %s from %s (its stored items stay until retention deletes them)\n", i+1, s.Name, s.URL, f.config)
+	fmt.Fprintf(e.stdout, "removed source %d %q %s from %s (its stored items stay until retention deletes them)\n", n, src.Name, src.URL, f.config)
 	return nil
-}
-
-// matchSource finds the one source whose URL or name is arg.
-func matchSource(cfg *config.Config, arg string) (int, error) {
-	if i := findSource(cfg, arg); i >= 0 {
-		return i, nil
-	}
-	var hits []int
-	for i, s := range cfg.Sources {
-		if s.Name == arg {
-			hits = append(hits, i)
-		}
-	}
-	if len(hits) == 0 {
-		for i, s := range cfg.Sources {
-			if strings.EqualFold(s.Name, arg) {
-				hits = append(hits, i)
-			}
-		}
-	}
-	switch len(hits) {
-	case 0:
-		return -1, fmt.Errorf("%w: no source in %s has the URL or name %q", config.ErrNoSuchSource, cfg.Path, arg)
-	case 1:
-		return hits[0], nil
-	}
-	var urls []string
-	for _, i := range hits {
-		urls = append(urls, cfg.Sources[i].URL)
-	}
-	return -1, fmt.Errorf("%d sources are named %q; remove one by URL: %s", len(hits), arg, strings.Join(urls, ", "))
 }
 
 func sourcesImport(e *env, args []string) error {
@@ -250,7 +157,7 @@ func sourcesImport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	data, cfg, err := readConfig(f.config)
+	sf, err := app.OpenSourcesFile(f.config)
 	if err != nil {
 		return err
 	}
@@ -263,29 +170,26 @@ func sourcesImport(e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", pos[0], err)
 	}
-	imp := newImporter(cfg)
-	cands := imp.screen(feeds)
-	if !*noCheck && len(cands) > 0 {
+	imp := sf.Import(feeds)
+	if !*noCheck && imp.ToCheck() > 0 {
 		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 		defer stop()
-		prog := e.newProgress("import: checked", len(cands), "feeds")
-		checkFeeds(ctx, app.NewFetcher(cfg, app.NewHTTPClient(cfg), appVersion()), cands, cfg.Poll.Concurrency, func() { prog.Add(1) })
+		prog := e.newProgress("import: checked", imp.ToCheck(), "feeds")
+		imp.Check(ctx, sf.Fetcher(appVersion()), func() { prog.Add(1) })
 		prog.Stop()
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 	}
-	add := imp.decide(cands)
+	add, skipped, err := imp.Write()
 	w := e.errOut()
-	for _, sk := range imp.skipped {
-		fmt.Fprintf(w, "skipped %s: %s\n", sk.what, sk.why)
+	for _, sk := range skipped {
+		fmt.Fprintf(w, "skipped %s: %s\n", sk.What, sk.Why)
 	}
-	if len(add) > 0 {
-		if _, err := writeConfig(f.config, config.AppendSources(data, add)); err != nil {
-			return err
-		}
+	if err != nil {
+		return err
 	}
-	fmt.Fprintf(e.stdout, "imported %d source(s) into %s; skipped %d\n", len(add), f.config, len(imp.skipped))
+	fmt.Fprintf(e.stdout, "imported %d source(s) into %s; skipped %d\n", len(add), f.config, len(skipped))
 	return nil
 }
 
@@ -338,31 +242,13 @@ func sourcesStatus(e *env, args []string) error {
 		printProblems(e, f.config, problems, nil)
 		fmt.Fprintln(e.stderr)
 	}
-	ctx := context.Background()
-	var status []aggregate.SourceStatus
-	if _, err := os.Stat(cfg.Database); errors.Is(err, fs.ErrNotExist) {
+	// Which sources the file means is not sure while it has problems.
+	status, found, err := app.SourceStatus(context.Background(), cfg, len(problems) == 0)
+	if err != nil {
+		return err
+	}
+	if !found {
 		fmt.Fprintf(e.stderr, "no database at %s yet: no source has been polled (run `gleaner run` or `gleaner fetch`)\n", cfg.Database)
-	} else {
-		st, err := store.Open(ctx, cfg.Database)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		if status, err = st.SourceStatus(ctx); err != nil {
-			return err
-		}
-	}
-	known := make(map[string]bool, len(status))
-	for _, ss := range status {
-		known[ss.Source.URL] = true
-	}
-	for _, s := range cfg.Sources {
-		if len(problems) > 0 {
-			break // which sources the file means is not sure
-		}
-		if !known[s.URL] {
-			status = append(status, aggregate.SourceStatus{Source: aggregate.Source{Name: s.Name, URL: s.URL}, Active: true})
-		}
 	}
 	return writeStatus(e.stdout, status, time.Now(), show)
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -266,19 +265,6 @@ func TestSourcesStatusFromDatabase(t *testing.T) {
 		if !regexp.MustCompile(re).MatchString(out) {
 			t.Errorf("no line matching %s in:\n%s", re, out)
 		}
-	}
-}
-
-func TestSourcesFindErrors(t *testing.T) {
-	cfg := &config.Config{Path: "g.toml", Sources: []config.Source{{Name: "Twin", URL: "https://a.example/"}, {Name: "twin", URL: "https://b.example/"}, {Name: "Twin", URL: "https://c.example/"}}}
-	if i, err := matchSource(cfg, "twin"); i != 1 || err != nil {
-		t.Errorf("exact name: %d %v", i, err)
-	}
-	if _, err := matchSource(cfg, "Twin"); err == nil || !strings.Contains(err.Error(), "2 sources are named") {
-		t.Errorf("ambiguous name: %v", err)
-	}
-	if _, err := matchSource(cfg, "none"); !errors.Is(err, config.ErrNoSuchSource) {
-		t.Errorf("unknown: %v, want ErrNoSuchSource", err)
 	}
 }
 

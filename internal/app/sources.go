@@ -1,0 +1,203 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/aggregate/fetch"
+	"github.com/gleaner/gleaner/config"
+	"github.com/gleaner/gleaner/store"
+)
+
+// SourcesFile is a config file opened to edit its [[source]] blocks (gleaner
+// sources add, remove, import). An edit keeps the rest of the file byte for
+// byte, is validated before the file is replaced atomically, and is picked up
+// by a running gleaner's reload.
+type SourcesFile struct {
+	Config *config.Config // the file as it was read
+	data   []byte
+}
+
+// OpenSourcesFile reads and validates the config file at path, to edit.
+func OpenSourcesFile(path string) (*SourcesFile, error) {
+	data, err := config.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	cfg, err := config.Parse(path, data)
+	if err != nil {
+		return nil, fmt.Errorf("the config is not valid; fix it first:\n%w", err)
+	}
+	return &SourcesFile{Config: cfg, data: data}, nil
+}
+
+// Fetcher is the fetch client of the file's [poll] settings, to check feeds
+// before they are added.
+func (f *SourcesFile) Fetcher(version string) *fetch.Client {
+	return NewFetcher(f.Config, NewHTTPClient(f.Config), version)
+}
+
+// write validates the edited file and replaces the old one with it.
+func (f *SourcesFile) write(data []byte) (*config.Config, error) {
+	cfg, err := config.Parse(f.Config.Path, data)
+	if err != nil {
+		return nil, fmt.Errorf("the edited config would not be valid, so it was not written:\n%w", err)
+	}
+	if err := config.WriteFile(f.Config.Path, data); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// ErrSourceExists is the error of adding a URL already configured.
+var ErrSourceExists = errors.New("source already configured")
+
+// find returns the index of the source whose URL is the same as url
+// (config.SameURL), -1 for none.
+func (f *SourcesFile) find(url string) int {
+	for i, s := range f.Config.Sources {
+		if config.SameURL(s.URL, url) {
+			return i
+		}
+	}
+	return -1
+}
+
+// exists is the error of adding url when it is the i-th source.
+func (f *SourcesFile) exists(url string, i int) error {
+	return fmt.Errorf("%w: %s is source %d (%s) in %s", ErrSourceExists, url, i+1, f.Config.Sources[i].Name, f.Config.Path)
+}
+
+// Added is what SourcesFile.Add did.
+type Added struct {
+	Asked string // the URL as given, without surrounding space
+	// Found is what fetching Asked found, nil when it was not fetched; its
+	// URL is empty when Asked did not lead to a feed.
+	Found  *fetch.Discovered
+	Number int           // the new source's number in the file, from 1
+	Source config.Source // as the edited file reads it
+}
+
+// Add appends a [[source]] block for src. With a fetch client it fetches the
+// URL first and adds the feed it leads to (the URL itself, where it moved
+// permanently, or a feed that the page advertises), named by the feed's
+// title unless src has a name; without one (fc nil) it adds the URL as it is.
+// A URL configured already is refused with ErrSourceExists.
+func (f *SourcesFile) Add(ctx context.Context, src config.Source, fc *fetch.Client) (Added, error) {
+	a := Added{Asked: strings.TrimSpace(src.URL)}
+	if err := config.CheckSourceURL(a.Asked); err != nil {
+		return a, fmt.Errorf("%s: %w", a.Asked, err)
+	}
+	if i := f.find(a.Asked); i >= 0 {
+		return a, f.exists(a.Asked, i)
+	}
+	src.URL = a.Asked
+	if fc != nil {
+		found, err := fc.FindFeed(ctx, a.Asked)
+		a.Found = &found
+		if err != nil {
+			return a, err
+		}
+		if i := f.find(found.URL); i >= 0 {
+			return a, f.exists(found.URL, i)
+		}
+		src.URL = found.URL
+		if src.Name == "" {
+			src.Name = found.Title
+		}
+	}
+	out, err := f.write(config.AppendSources(f.data, []config.Source{src}))
+	if err != nil {
+		return a, err
+	}
+	a.Number = len(out.Sources)
+	a.Source = out.Sources[a.Number-1]
+	return a, nil
+}
+
+// Remove deletes the [[source]] block of the one source whose URL or name is
+// arg (MatchSource), and returns that source and its number, from 1.
+func (f *SourcesFile) Remove(arg string) (config.Source, int, error) {
+	i, err := MatchSource(f.Config, arg)
+	if err != nil {
+		return config.Source{}, 0, err
+	}
+	out, err := config.RemoveSource(f.data, i)
+	if err != nil {
+		return config.Source{}, 0, err
+	}
+	if _, err := f.write(out); err != nil {
+		return config.Source{}, 0, err
+	}
+	return f.Config.Sources[i], i + 1, nil
+}
+
+// MatchSource finds the one source of cfg whose URL or name is arg: the same
+// URL (config.SameURL), else the name as written, else the name in any case.
+// Several sources of that name are an error that lists their URLs.
+func MatchSource(cfg *config.Config, arg string) (int, error) {
+	f := SourcesFile{Config: cfg}
+	if i := f.find(arg); i >= 0 {
+		return i, nil
+	}
+	var hits []int
+	for i, s := range cfg.Sources {
+		if s.Name == arg {
+			hits = append(hits, i)
+		}
+	}
+	if len(hits) == 0 {
+		for i, s := range cfg.Sources {
+			if strings.EqualFold(s.Name, arg) {
+				hits = append(hits, i)
+			}
+		}
+	}
+	switch len(hits) {
+	case 0:
+		return -1, fmt.Errorf("%w: no source in %s has the URL or name %q", config.ErrNoSuchSource, cfg.Path, arg)
+	case 1:
+		return hits[0], nil
+	}
+	var urls []string
+	for _, i := range hits {
+		urls = append(urls, cfg.Sources[i].URL)
+	}
+	return -1, fmt.Errorf("%d sources are named %q; remove one by URL: %s", len(hits), arg, strings.Join(urls, ", "))
+}
+
+// SourceStatus returns the polling state of every source the database of cfg
+// knows, then, when withConfigured, the configured sources it does not know
+// yet, as pending. found is false when there is no database yet (nothing has
+// been polled).
+func SourceStatus(ctx context.Context, cfg *config.Config, withConfigured bool) (status []aggregate.SourceStatus, found bool, err error) {
+	if _, err := os.Stat(cfg.Database); !errors.Is(err, fs.ErrNotExist) {
+		found = true
+		st, err := store.Open(ctx, cfg.Database)
+		if err != nil {
+			return nil, true, err
+		}
+		defer st.Close()
+		if status, err = st.SourceStatus(ctx); err != nil {
+			return nil, true, err
+		}
+	}
+	if !withConfigured {
+		return status, found, nil
+	}
+	known := make(map[string]bool, len(status))
+	for _, ss := range status {
+		known[ss.Source.URL] = true
+	}
+	for _, s := range cfg.Sources {
+		if !known[s.URL] {
+			status = append(status, aggregate.SourceStatus{Source: aggregate.Source{Name: s.Name, URL: s.URL}, Active: true})
+		}
+	}
+	return status, found, nil
+}

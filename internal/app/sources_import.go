@@ -1,0 +1,160 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/gleaner/gleaner/aggregate/fetch"
+	"github.com/gleaner/gleaner/config"
+	"github.com/gleaner/gleaner/publish/opml"
+)
+
+// Import decides which outlines of an OPML file `gleaner sources import`
+// adds to a SourcesFile, and says of every other one why not: Import screens
+// the outlines, Check fetches those left, Write appends the ones that lead to
+// a feed.
+type Import struct {
+	f          *SourcesFile
+	configured map[string]int // URL key -> index in the file's sources
+	cands      []*candidate
+	skipped    []Skipped
+}
+
+// Skipped is an outline not imported, and why.
+type Skipped struct {
+	n         int // 1-based outline number, for the order of the report
+	What, Why string
+}
+
+// candidate is an outline that may be imported, with what fetching it found.
+type candidate struct {
+	n     int
+	feed  opml.Feed
+	found fetch.Discovered
+	err   error
+	check bool // fetched: found and err are set
+}
+
+// Import starts the import of feeds, the outlines of an OPML file, keeping
+// those worth fetching: usable URLs that are neither configured already nor
+// listed before in the file.
+func (f *SourcesFile) Import(feeds []opml.Feed) *Import {
+	im := &Import{f: f, configured: make(map[string]int, len(f.Config.Sources))}
+	for i, s := range f.Config.Sources {
+		im.configured[config.URLKey(s.URL)] = i
+	}
+	im.screen(feeds)
+	return im
+}
+
+// ToCheck is how many outlines Check would fetch.
+func (im *Import) ToCheck() int { return len(im.cands) }
+
+func describe(fd opml.Feed) string { return fmt.Sprintf("%q <%s>", fd.Name, fd.URL) }
+
+func (im *Import) skip(n int, fd opml.Feed, format string, args ...any) {
+	im.skipped = append(im.skipped, Skipped{n, describe(fd), fmt.Sprintf(format, args...)})
+}
+
+func (im *Import) screen(feeds []opml.Feed) {
+	listed := make(map[string]*candidate, len(feeds))
+	for i, fd := range feeds {
+		n := i + 1
+		if err := config.CheckSourceURL(fd.URL); err != nil {
+			im.skip(n, fd, "not a usable URL: %v", err)
+			continue
+		}
+		k := config.URLKey(fd.URL)
+		if j, ok := im.configured[k]; ok {
+			im.skip(n, fd, "already configured as source %d (%s)", j+1, im.f.Config.Sources[j].Name)
+			continue
+		}
+		if c, ok := listed[k]; ok {
+			im.skip(n, fd, "the same feed as outline %d (%q) above", c.n, c.feed.Name)
+			continue
+		}
+		c := &candidate{n: n, feed: fd}
+		listed[k] = c
+		im.cands = append(im.cands, c)
+	}
+}
+
+// Check fetches every outline left, [poll] concurrency at a time (the fetcher
+// also keeps to its per-host limit), calling done after each. It stops
+// starting fetches when ctx ends.
+func (im *Import) Check(ctx context.Context, fc *fetch.Client, done func()) {
+	jobs := make(chan *candidate)
+	var wg sync.WaitGroup
+	for range min(max(im.f.Config.Poll.Concurrency, 1), len(im.cands)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range jobs {
+				c.found, c.err = fc.FindFeed(ctx, c.feed.URL)
+				c.check = true
+				done()
+			}
+		}()
+	}
+	for _, c := range im.cands {
+		if ctx.Err() != nil {
+			break
+		}
+		jobs <- c
+	}
+	close(jobs)
+	wg.Wait()
+}
+
+// Write appends the sources to add, in the file's order, and returns them
+// with every outline skipped, in the file's order: besides those screened
+// out, a checked one that did not answer with a feed, or whose feed (a page's
+// advertised feed, a permanent redirect) is configured or added already.
+// Skipped is returned also when writing the file fails.
+func (im *Import) Write() ([]config.Source, []Skipped, error) {
+	add := im.decide()
+	if len(add) > 0 {
+		if _, err := im.f.write(config.AppendSources(im.f.data, add)); err != nil {
+			return nil, im.skipped, err
+		}
+	}
+	return add, im.skipped, nil
+}
+
+// decide returns the sources to append and records why each other candidate
+// is skipped.
+func (im *Import) decide() []config.Source {
+	var add []config.Source
+	added := map[string]*candidate{}
+	for _, c := range im.cands {
+		src := config.Source{Name: c.feed.Name, URL: c.feed.URL}
+		if c.check {
+			if c.err != nil {
+				// The outline's URL is on the line already.
+				msg := strings.TrimPrefix(c.err.Error(), "fetch ")
+				im.skip(c.n, c.feed, "%s", strings.TrimPrefix(msg, c.feed.URL+": "))
+				continue
+			}
+			src.URL = c.found.URL
+			if src.Name == "" {
+				src.Name = c.found.Title
+			}
+		}
+		k := config.URLKey(src.URL)
+		if j, ok := im.configured[k]; ok {
+			im.skip(c.n, c.feed, "leads to %s, already configured as source %d (%s)", src.URL, j+1, im.f.Config.Sources[j].Name)
+			continue
+		}
+		if o, ok := added[k]; ok {
+			im.skip(c.n, c.feed, "leads to %s, the feed of outline %d (%q)", src.URL, o.n, o.feed.Name)
+			continue
+		}
+		added[k] = c
+		add = append(add, src)
+	}
+	sort.SliceStable(im.skipped, func(i, j int) bool { return im.skipped[i].n < im.skipped[j].n })
+	return add
+}

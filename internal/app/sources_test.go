@@ -1,0 +1,102 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gleaner/gleaner/config"
+	"github.com/gleaner/gleaner/publish/opml"
+)
+
+func TestMatchSource(t *testing.T) {
+	cfg := &config.Config{Path: "g.toml", Sources: []config.Source{{Name: "Twin", URL: "https://a.example/"}, {Name: "twin", URL: "https://b.example/"}, {Name: "Twin", URL: "https://c.example/"}}}
+	if i, err := MatchSource(cfg, "twin"); i != 1 || err != nil {
+		t.Errorf("exact name: %d %v", i, err)
+	}
+	if _, err := MatchSource(cfg, "Twin"); err == nil || !strings.Contains(err.Error(), "2 sources are named") {
+		t.Errorf("ambiguous name: %v", err)
+	}
+	if _, err := MatchSource(cfg, "none"); !errors.Is(err, config.ErrNoSuchSource) {
+		t.Errorf("unknown: %v, want ErrNoSuchSource", err)
+	}
+	if i, err := MatchSource(cfg, "HTTPS://B.example:443/#x"); i != 1 || err != nil {
+		t.Errorf("the same URL: %d %v", i, err)
+	}
+}
+
+// sourcesFile writes a config with one source and opens it to edit.
+func sourcesFile(t *testing.T) *SourcesFile {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "gleaner.toml")
+	if err := os.WriteFile(path, []byte("database = \"g.db\"\n\n[[source]]\nname = \"A\"\nurl = \"https://a.example/feed\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := OpenSourcesFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// TestImportWithoutCheck guards what an import adds without fetching: the
+// usable URLs not configured and not listed before, in the file's order; every
+// other outline is skipped, in the file's order, with why.
+func TestImportWithoutCheck(t *testing.T) {
+	f := sourcesFile(t)
+	im := f.Import([]opml.Feed{
+		{Name: "B", URL: "https://b.example/feed"},
+		{Name: "A again", URL: "HTTPS://A.example/feed"},
+		{Name: "bad", URL: "ftp://c.example/feed"},
+		{Name: "B twice", URL: "https://b.example/feed#top"},
+		{Name: "D", URL: "https://d.example/feed"},
+	})
+	if n := im.ToCheck(); n != 2 {
+		t.Errorf("ToCheck %d, want 2", n)
+	}
+	add, skipped, err := im.Write()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(add) != 2 || add[0].URL != "https://b.example/feed" || add[1].URL != "https://d.example/feed" {
+		t.Errorf("added %+v", add)
+	}
+	want := []string{"already configured as source 1 (A)", "not a usable URL", `the same feed as outline 1 ("B") above`}
+	if len(skipped) != len(want) {
+		t.Fatalf("skipped %+v", skipped)
+	}
+	for i, w := range want {
+		if !strings.Contains(skipped[i].Why, w) {
+			t.Errorf("skip %d: %+v, want %q", i, skipped[i], w)
+		}
+	}
+	cfg, err := config.Load(f.Config.Path)
+	if err != nil || len(cfg.Sources) != 3 {
+		t.Fatalf("the file after the import: %v %+v", err, cfg)
+	}
+}
+
+// TestAddAndRemoveWithoutCheck adds a URL as it is, refuses it a second time
+// with ErrSourceExists, and removes it by name.
+func TestAddAndRemoveWithoutCheck(t *testing.T) {
+	f := sourcesFile(t)
+	ctx := context.Background()
+	added, err := f.Add(ctx, config.Source{URL: "  https://b.example/feed "}, nil)
+	if err != nil || added.Number != 2 || added.Source.URL != "https://b.example/feed" || added.Found != nil {
+		t.Fatalf("add: %+v %v", added, err)
+	}
+	f, err = OpenSourcesFile(f.Config.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Add(ctx, config.Source{URL: "https://B.example/feed/"}, nil); !errors.Is(err, ErrSourceExists) {
+		t.Errorf("add again: %v, want ErrSourceExists", err)
+	}
+	src, n, err := f.Remove(added.Source.Name)
+	if err != nil || n != 2 || src.URL != "https://b.example/feed" {
+		t.Errorf("remove: %+v %d %v", src, n, err)
+	}
+}
