@@ -107,26 +107,22 @@ func (g *StoryGrouper) Prepare(it *Item) {
 	it.storySig = g.sigs.sign(g.ix, storyDoc(it))
 }
 
-// signatures remembers the signatures of the items signed last: copies of one
-// wire story, which many outlets carry word for word and at the same time, are
-// signed once, and share their features in the index. A signature reads the
-// title, the summary and the published time (to place the days a report names),
-// and the index's lexicon: the key is the first three (TestSignatureCache).
+// signatures remembers the signatures of the texts signed last: copies of one
+// wire story, which many outlets carry word for word, are signed once, and share
+// their features in the index. A signature reads the title and the summary
+// alone, and the index's lexicon: the days a report names are kept as written
+// and placed by the index with the published time it is given
+// (story.TestSignReadsTextOnly; TestSignatureCache checks the cache).
 type signatures struct {
 	mu sync.Mutex
-	m  map[sigKey]*story.Signature
+	m  map[[2]string]*story.Signature
 }
 
-type sigKey struct {
-	title, summary string
-	published      int64
-}
-
-// maxSignatures bounds the items remembered; past it, they are forgotten at once.
+// maxSignatures bounds the texts remembered; past it, they are forgotten at once.
 const maxSignatures = 8192
 
 func (s *signatures) sign(ix *story.Index, d story.Doc) *story.Signature {
-	key := sigKey{d.Title, d.Summary, d.Published.UnixNano()}
+	key := [2]string{d.Title, d.Summary}
 	s.mu.Lock()
 	sig, ok := s.m[key]
 	s.mu.Unlock()
@@ -136,7 +132,7 @@ func (s *signatures) sign(ix *story.Index, d story.Doc) *story.Signature {
 	v := ix.Sign(d)
 	s.mu.Lock()
 	if s.m == nil || len(s.m) >= maxSignatures {
-		s.m = make(map[sigKey]*story.Signature)
+		s.m = make(map[[2]string]*story.Signature)
 	}
 	s.m[key] = &v
 	s.mu.Unlock()

@@ -208,9 +208,9 @@ func TestAssignGroupsAsOneAtATime(t *testing.T) {
 
 // TestSignatureCache checks that the grouper's cache of signatures gives each
 // item what signing it gives, for copies of one text published at other times
-// (a report that names a day reads it from its date), and signs a copy
-// published at the same time once. Should signing come to read more of an
-// item, the cache must key on it too.
+// (the text names a day, which the index places by the published time), and
+// signs copies published hours apart, as outlets carry a wire story, once.
+// Should signing come to read more of an item, the cache must key on it too.
 func TestSignatureCache(t *testing.T) {
 	at := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	g := NewStoryGrouper(story.DefaultConfig())
@@ -224,11 +224,11 @@ func TestSignatureCache(t *testing.T) {
 		}
 	}
 	x, y := text, text
-	x.Published, y.Published, y.ID = at, at, 77
+	x.Published, y.Published, y.ID = at, at.Add(3*time.Hour), 77
 	g.Prepare(&x)
 	g.Prepare(&y)
 	if x.storySig != y.storySig {
-		t.Errorf("the same text published at the same time was signed twice")
+		t.Errorf("the same text published three hours apart was signed twice")
 	}
 }
 
