@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/gleaner/gleaner/aggregate/topic"
+	"github.com/gleaner/gleaner/internal/app"
 )
 
 func cmdEval(e *env, args []string) error {
@@ -20,7 +21,7 @@ func cmdEval(e *env, args []string) error {
 		f.Usage()
 		return errUsage
 	}
-	c, err := classifierForFlag(f.config, explicit || e.getenv("GLEANER_CONFIG") != "")
+	c, err := app.LoadClassifier(f.config, explicit || e.getenv("GLEANER_CONFIG") != "")
 	if err != nil {
 		return err
 	}

@@ -164,6 +164,18 @@ func (f *flags) parse(args []string) error {
 	return nil
 }
 
+// hasFlag reports whether args set -name (or --name, -name=...).
+func hasFlag(args []string, name string) bool {
+	for _, a := range args {
+		for _, p := range []string{"-" + name, "--" + name} {
+			if a == p || len(a) > len(p) && a[:len(p)+1] == p+"=" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // parseMixed parses flags that may come before or after the positional
 // arguments ("label URL out -note N" reads as well as "label -note N URL out"),
 // and checks that exactly want positional arguments were given.

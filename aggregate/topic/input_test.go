@@ -1,0 +1,46 @@
+package topic
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// TestReadInput guards how a line of classify input is read: plain text is a
+// title, an object's own fields are read and others ignored, an id may be a
+// number, and every error says in words what is wrong, without a byte of a
+// broken UTF-8 character.
+func TestReadInput(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		want Input
+		err  string
+	}{
+		{line: "  EU AI Act enters into force  ", want: Input{Title: "EU AI Act enters into force"}},
+		{line: "[1, 2]", want: Input{Title: "[1, 2]"}},
+		{line: `{"id": "a", "title": "T", "summary": "S", "content": "C", "lang": "en", "label": true}`,
+			want: Input{ID: "a", Title: "T", Summary: "S", Content: "C", Lang: "en"}},
+		{line: `{"id": 7, "title": "T", "url": "https://example.com/a", "kind": "policy"}`, want: Input{ID: "7", Title: "T"}},
+		{line: `{"id": "d", "title": null}`, want: Input{ID: "d"}},
+		{line: `{"titel": "AI Act passes", "lable": true}`, err: `unknown field "lable", "titel"; want id, title, summary, content`},
+		{line: `{"title": 5}`, err: `field "title": want a string`},
+		{line: `{"id": true, "title": "T"}`, err: `field "id": want a string or a number`},
+		{line: `{"title": "국회" 인공지능}`, err: "not valid JSON (at byte 20): write an object such as"},
+		{line: `{"title": "x"`, err: "not valid JSON: the object is not closed"},
+		{line: `{"title": "x"} {}`, err: "not valid JSON: more after the object"},
+	} {
+		got, err := ReadInput([]byte(tc.line))
+		switch {
+		case tc.err != "":
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%s: error %v, want %q", tc.line, err, tc.err)
+			} else if !utf8.ValidString(err.Error()) || strings.ContainsRune(err.Error(), utf8.RuneError) {
+				t.Errorf("%s: error %q has a broken character", tc.line, err)
+			}
+		case err != nil:
+			t.Errorf("%s: %v", tc.line, err)
+		case got != tc.want:
+			t.Errorf("%s: %+v, want %+v", tc.line, got, tc.want)
+		}
+	}
+}
