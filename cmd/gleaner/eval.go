@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/gleaner/gleaner/aggregate/topic"
 	"github.com/gleaner/gleaner/internal/app"
@@ -25,14 +24,9 @@ func cmdEval(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	in, err := os.Open(f.Arg(0))
+	items, err := app.ReadLabeledFiles(f.Arg(0))
 	if err != nil {
 		return err
-	}
-	defer in.Close()
-	items, err := topic.ReadLabeled(in)
-	if err != nil {
-		return fmt.Errorf("%s: %w", f.Arg(0), err)
 	}
 	return topic.Evaluate(c, items).Write(e.stdout)
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/gleaner/gleaner/aggregate"
 	"github.com/gleaner/gleaner/internal/app"
-	"github.com/gleaner/gleaner/store"
 )
 
 func cmdLabel(e *env, args []string) error {
@@ -34,13 +33,8 @@ func cmdLabel(e *env, args []string) error {
 	}
 	l.Note = *note
 	var ids []int64
-	find := func(ctx context.Context, cfg *app.Config) error {
-		st, err := store.Open(ctx, cfg.Database)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		ids, err = st.FindItems(ctx, ref)
+	find := func(ctx context.Context, cfg *app.Config) (err error) {
+		ids, err = app.FindItems(ctx, cfg, ref)
 		return err
 	}
 	a, ctx, closeApp, err := f.openAppAfter(e, find, nil)

@@ -8,9 +8,7 @@ import (
 	"time"
 
 	"github.com/gleaner/gleaner/aggregate/story"
-	"github.com/gleaner/gleaner/config"
 	"github.com/gleaner/gleaner/internal/app"
-	"github.com/gleaner/gleaner/store"
 )
 
 func cmdStories(e *env, args []string) error {
@@ -20,12 +18,8 @@ func cmdStories(e *env, args []string) error {
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	cfg, err := config.Load(f.config)
-	if err != nil {
-		return err
-	}
 	ctx := context.Background()
-	st, err := store.Open(ctx, cfg.Database)
+	st, err := app.OpenStore(ctx, f.config)
 	if err != nil {
 		return err
 	}
@@ -69,13 +63,9 @@ func cmdEvalStories(e *env, args []string) error {
 		f.Usage()
 		return errUsage
 	}
-	sc := story.DefaultConfig()
-	if explicit || e.getenv("GLEANER_CONFIG") != "" {
-		cfg, err := config.Load(f.config)
-		if err != nil {
-			return err
-		}
-		sc = app.StoryConfig(cfg)
+	sc, err := app.LoadStoryConfig(f.config, explicit || e.getenv("GLEANER_CONFIG") != "")
+	if err != nil {
+		return err
 	}
 	in, err := os.Open(f.Arg(0))
 	if err != nil {

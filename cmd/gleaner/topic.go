@@ -1,10 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"os"
-
-	"github.com/gleaner/gleaner/aggregate/topic"
 	"github.com/gleaner/gleaner/internal/app"
 )
 
@@ -24,25 +20,10 @@ func cmdTopic(e *env, args []string) error {
 	if err := f.parse(args[1:]); err != nil {
 		return err
 	}
-	if !explicit && e.getenv("GLEANER_CONFIG") == "" {
-		if _, err := os.Stat(f.config); err != nil {
-			_, err := e.stdout.Write(topic.DefaultTOML())
-			return err
-		}
-	}
-	cfg, err := app.LoadConfig(f.config)
+	b, err := app.TopicTOML(f.config, explicit || e.getenv("GLEANER_CONFIG") != "")
 	if err != nil {
 		return err
 	}
-	if cfg.Topic == nil {
-		_, err := e.stdout.Write(topic.DefaultTOML())
-		return err
-	}
-	b, err := cfg.Topic.MarshalTOML()
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "# %s (%s)\n", cfg.TopicOrigin, cfg.Path)
 	_, err = e.stdout.Write(b)
 	return err
 }

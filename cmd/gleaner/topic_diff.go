@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gleaner/gleaner/aggregate/topic"
 	"github.com/gleaner/gleaner/config"
 	"github.com/gleaner/gleaner/internal/app"
 	"github.com/gleaner/gleaner/store"
@@ -25,7 +24,7 @@ func cmdTopicDiff(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	profile, err := config.LoadTopic(pos[0])
+	c, err := app.LoadTopic(pos[0])
 	var errs config.Errors
 	if errors.As(err, &errs) {
 		printProblems(e, pos[0], errs, nil)
@@ -34,12 +33,8 @@ func cmdTopicDiff(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := topic.Compile(profile)
-	if err != nil {
-		return fmt.Errorf("%s: %w", pos[0], err)
-	}
 	ctx := context.Background()
-	st, err := readStore(ctx, f.config)
+	st, err := app.ReadStore(ctx, f.config)
 	if err != nil {
 		return err
 	}

@@ -28,26 +28,11 @@ func cmdTopicTrain(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var items []topic.Labeled
-	for _, name := range f.Args() {
-		in, err := os.Open(name)
-		if err != nil {
-			return err
-		}
-		got, err := topic.ReadLabeled(in)
-		in.Close()
-		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		items = append(items, got...)
-	}
-	p := *c.Profile()
-	m, st, err := topic.Train(&p, items, o)
+	items, err := app.ReadLabeledFiles(f.Args()...)
 	if err != nil {
 		return err
 	}
-	p.Model = m
-	trained, err := topic.Compile(&p)
+	trained, m, st, err := app.TrainTopic(c, items, o)
 	if err != nil {
 		return err
 	}

@@ -6,27 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/gleaner/gleaner/aggregate"
 	"github.com/gleaner/gleaner/aggregate/topic"
 )
-
-// LoadClassifier returns the topic classifier of the config file at path when
-// a config was asked for (explicit) or the file exists; otherwise the built-in
-// profile's.
-func LoadClassifier(path string, explicit bool) (*topic.Classifier, error) {
-	if !explicit {
-		if _, err := os.Stat(path); err != nil {
-			return topic.Compile(topic.Default())
-		}
-	}
-	cfg, err := LoadConfig(path)
-	if err != nil {
-		return nil, err
-	}
-	return cfg.Classifier, nil
-}
 
 // classifyOut is one line of `gleaner classify` output. The first four fields
 // are the stable contract.

@@ -137,6 +137,19 @@ func StoryConfig(cfg *config.Config) story.Config {
 	return sc
 }
 
+// LoadStoryConfig is StoryConfig of the config file at path when a config was
+// asked for (explicit), else the grouping package's defaults.
+func LoadStoryConfig(path string, explicit bool) (story.Config, error) {
+	if !explicit {
+		return story.DefaultConfig(), nil
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		return story.Config{}, err
+	}
+	return StoryConfig(cfg), nil
+}
+
 // UserAgent is what gleaner of this version sends, unless [poll] user_agent
 // says otherwise.
 func UserAgent(version string) string {

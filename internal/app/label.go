@@ -2,9 +2,13 @@ package app
 
 import (
 	"context"
+	"encoding/json"
+	"io"
+	"strconv"
 	"time"
 
 	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/config"
 	"github.com/gleaner/gleaner/store"
 )
 
@@ -28,4 +32,65 @@ func (a *App) Label(ctx context.Context, ids []int64, l aggregate.Label) ([]stor
 // Reclassify judges the items, and changes nothing.
 func PreviewReclassify(ctx context.Context, st *store.Store, c aggregate.Classifier, since time.Time) ([]store.Move, store.ReclassifyStats, error) {
 	return st.PreviewReclassify(ctx, since, classifyFunc(c, nil))
+}
+
+// FindItems returns the stored items of the database of cfg whose link (as
+// their feed gave it, or canonical) or published entry id is ref
+// (store.FindItems), and changes nothing.
+func FindItems(ctx context.Context, cfg *Config, ref string) ([]int64, error) {
+	st, err := store.Open(ctx, cfg.Database)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	return st.FindItems(ctx, ref)
+}
+
+// labelLine is one exported label: a labelled item as gleaner eval reads it
+// (topic.Labeled), with its link and the curator's note.
+type labelLine struct {
+	ID      string `json:"id"`
+	Lang    string `json:"lang"`
+	Title   string `json:"title"`
+	Summary string `json:"summary"`
+	Label   bool   `json:"label"`
+	URL     string `json:"url"`
+	Note    string `json:"note"`
+}
+
+// ExportLabels writes labels as JSON lines in gleaner eval's format, so that
+// each correction can join a topic development set. An item is named by its
+// own entry id, else by "gleaner-item-" and its number in the store.
+func ExportLabels(w io.Writer, labels []store.StoredLabel) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for _, l := range labels {
+		id := l.OwnID
+		if id == "" {
+			id = "gleaner-item-" + strconv.FormatInt(l.ItemID, 10)
+		}
+		if err := enc.Encode(labelLine{ID: id, Lang: l.Lang, Title: l.Title, Summary: l.Summary, Label: l.Keep, URL: l.URL, Note: l.Note}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ReadStore opens the database of the config file at path read-only, for the
+// commands that only read it.
+func ReadStore(ctx context.Context, path string) (*store.Store, error) {
+	return openStore(ctx, path, store.OpenReadOnly)
+}
+
+// OpenStore opens the database of the config file at path.
+func OpenStore(ctx context.Context, path string) (*store.Store, error) {
+	return openStore(ctx, path, store.Open)
+}
+
+func openStore(ctx context.Context, path string, open func(context.Context, string) (*store.Store, error)) (*store.Store, error) {
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	return open(ctx, cfg.Database)
 }

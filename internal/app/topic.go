@@ -1,0 +1,99 @@
+package app
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/gleaner/gleaner/aggregate/topic"
+	"github.com/gleaner/gleaner/config"
+)
+
+// LoadClassifier returns the topic classifier of the config file at path when
+// a config was asked for (explicit) or the file exists; otherwise the built-in
+// profile's.
+func LoadClassifier(path string, explicit bool) (*topic.Classifier, error) {
+	if !explicit {
+		if _, err := os.Stat(path); err != nil {
+			return topic.Compile(topic.Default())
+		}
+	}
+	cfg, err := LoadConfig(path)
+	if err != nil {
+		return nil, err
+	}
+	return cfg.Classifier, nil
+}
+
+// LoadTopic reads and compiles the topic profile of the file at path, a file
+// with a [topic] table (config.LoadTopic: its problems are config.Errors).
+func LoadTopic(path string) (*topic.Classifier, error) {
+	profile, err := config.LoadTopic(path)
+	if err != nil {
+		return nil, err
+	}
+	c, err := topic.Compile(profile)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+// TopicTOML is the topic profile in effect (`gleaner topic show`) as a [topic]
+// table that can be pasted into gleaner.toml and edited: the config file's at
+// path, when a config was asked for (explicit) or the file exists, else the
+// built-in one, commented.
+func TopicTOML(path string, explicit bool) ([]byte, error) {
+	if !explicit {
+		if _, err := os.Stat(path); err != nil {
+			return topic.DefaultTOML(), nil
+		}
+	}
+	cfg, err := LoadConfig(path)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Topic == nil {
+		return topic.DefaultTOML(), nil
+	}
+	b, err := cfg.Topic.MarshalTOML()
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(fmt.Sprintf("# %s (%s)\n", cfg.TopicOrigin, cfg.Path)), b...), nil
+}
+
+// ReadLabeledFiles reads the labelled items of the files names
+// (topic.ReadLabeled), in order.
+func ReadLabeledFiles(names ...string) ([]topic.Labeled, error) {
+	var items []topic.Labeled
+	for _, name := range names {
+		in, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		got, err := topic.ReadLabeled(in)
+		in.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		items = append(items, got...)
+	}
+	return items, nil
+}
+
+// TrainTopic learns the weights of a model over the groups of c's profile
+// from items (topic.Train) and returns the model and c's profile compiled with
+// it.
+func TrainTopic(c *topic.Classifier, items []topic.Labeled, o topic.TrainOptions) (*topic.Classifier, *topic.Model, topic.TrainStats, error) {
+	p := *c.Profile()
+	m, st, err := topic.Train(&p, items, o)
+	if err != nil {
+		return nil, nil, st, err
+	}
+	p.Model = m
+	trained, err := topic.Compile(&p)
+	if err != nil {
+		return nil, nil, st, err
+	}
+	return trained, m, st, nil
+}
