@@ -121,6 +121,15 @@ type Entry struct {
 	Reports int       // the story's reports, the lead's among them: more than 1+len(Also) when Also is capped
 	Langs   []string  // the languages that reported it, sorted
 	Updated time.Time // when the story last changed (gained outlets or was revised)
+	Cursor  Cursor    // its place in the curated feed, from which Query.Before pages on
+}
+
+// Cursor is a place in the curated feed's order, newest first: by the time
+// a story stands at (its lead's publication), then by story id. The zero
+// Cursor is the start.
+type Cursor struct {
+	Published time.Time
+	StoryID   int64 // 0 with Published: before that moment
 }
 
 // Story is a story with its members.
@@ -190,6 +199,11 @@ type Query struct {
 	Limit        int    // at most this many entries
 	MaxPerSource int    // at most this many entries led by one source; 0 means no cap
 	MaxRelated   int    // at most this many other reports named per entry (Entry.Also)
+	Before       Cursor // only entries after this place (older); zero: from the newest
+	// Match keeps the stories one of whose reports has every word of it (a
+	// space-separated list) in its title or the opening of its summary; ""
+	// keeps all.
+	Match string
 }
 
 // SourceStatus is a source with its fetch state, as status pages show it.

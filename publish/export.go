@@ -44,7 +44,7 @@ func (h *Handler) Export(ctx context.Context, dir string) error {
 	}
 	// The page with absolute times: nothing renders a static file again.
 	v := *set.view
-	v.Now = time.Time{}
+	v.Now, v.Static = time.Time{}, true
 	page, err := renderHTML(&v, set.opts)
 	if err != nil {
 		return fmt.Errorf("publish: export index.html: %w", err)

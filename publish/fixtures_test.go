@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -181,10 +183,20 @@ func (s *fakeStore) Curated(ctx context.Context, q aggregate.Query) ([]aggregate
 	var out []aggregate.Entry
 	per := map[string]int{}
 	for _, e := range s.entries {
+		// The fixtures are newest first; the place of each is its lead's time,
+		// as the store has it (first seen, for an item without a date).
+		e.Cursor = aggregate.Cursor{Published: cmp.Or(e.Item.Published, e.Item.FirstSeen), StoryID: e.Item.StoryID}
 		if q.Lang != "" && e.Item.Lang != q.Lang {
 			continue
 		}
 		if q.Facet != "" && !slices.Contains(e.Item.Verdict.Facets, q.Facet) {
+			continue
+		}
+		if b := q.Before; !b.Published.IsZero() && !e.Cursor.Published.Before(b.Published) &&
+			(!e.Cursor.Published.Equal(b.Published) || e.Cursor.StoryID >= b.StoryID) {
+			continue
+		}
+		if q.Match != "" && !matchesAll(e.Item.Title+" "+e.Item.Summary, q.Match) {
 			continue
 		}
 		if q.MaxPerSource > 0 && per[e.Outlet.FeedURL] >= q.MaxPerSource {
@@ -197,6 +209,16 @@ func (s *fakeStore) Curated(ctx context.Context, q aggregate.Query) ([]aggregate
 		}
 	}
 	return out, nil
+}
+
+// matchesAll reports whether text holds every word of words, case aside.
+func matchesAll(text, words string) bool {
+	for _, w := range strings.Fields(words) {
+		if !strings.Contains(strings.ToLower(text), strings.ToLower(w)) {
+			return false
+		}
+	}
+	return true
 }
 
 // Story is the story of the entry led by an item of story id: its lead, the

@@ -61,7 +61,7 @@ func TestContentTypesAndHeaders(t *testing.T) {
 	}
 	for _, path := range []string{"/", "/status"} {
 		csp := get(t, h, "GET", path).Header.Get("Content-Security-Policy")
-		for _, want := range []string{"default-src 'none'", "style-src 'sha256-", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"} {
+		for _, want := range []string{"default-src 'none'", "style-src 'sha256-", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'"} {
 			if !strings.Contains(csp, want) {
 				t.Errorf("%s: CSP %q lacks %q", path, csp, want)
 			}

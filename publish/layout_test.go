@@ -137,7 +137,7 @@ func TestChromiumLayout(t *testing.T) {
 	st.status = statusFixture()
 	st.mu.Unlock()
 	pages := map[string][]byte{}
-	for _, path := range []string{"/", "/status"} {
+	for _, path := range []string{"/", "/status", "/search?q=AI"} {
 		resp := get(t, h, "GET", path)
 		mustStatus(t, resp, 200)
 		pages[path] = body(t, resp)
@@ -146,7 +146,7 @@ func TestChromiumLayout(t *testing.T) {
 		t.Fatalf("/status has %d rows", n)
 	}
 	for _, width := range []int{1280, 390} {
-		for _, path := range []string{"/", "/status"} {
+		for _, path := range []string{"/", "/status", "/search?q=AI"} {
 			l := measureLayout(t, bin, pages[path], width)
 			if l.Overflow > 0 {
 				t.Errorf("%s at %d px: the page is %d px wider than the window", path, width, l.Overflow)

@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"html/template"
 	"strings"
+
+	"github.com/gleaner/gleaner/aggregate"
 )
 
 //go:embed templates
@@ -30,7 +32,7 @@ var styleHash = func() string {
 // page for the static export, where no header can be set; frame-ancestors is left
 // out there because browsers ignore it (and complain) in a <meta> element.
 var (
-	metaCSP = "default-src 'none'; style-src " + styleHash + "; base-uri 'none'; form-action 'none'"
+	metaCSP = "default-src 'none'; style-src " + styleHash + "; base-uri 'none'; form-action 'self'"
 	pageCSP = metaCSP + "; frame-ancestors 'none'"
 )
 
@@ -84,10 +86,18 @@ type pageData struct {
 	Facet                             string
 	ClearFacet                        string
 	HasEntries                        bool
-	// Filtered: the page shows a selection (a language, a category), and
-	// ClearAll is the page without it.
-	Filtered bool
-	ClearAll string
+	// Filtered: the page shows a selection (a language, a category, a
+	// search, a page back), and ClearAll is the page without it; EmptyLine
+	// says that nothing matched it.
+	Filtered  bool
+	ClearAll  string
+	EmptyLine string
+	// The search form: its address and the filters it keeps.
+	SearchURL string
+	Query     string
+	// OlderURL pages back from the last entry, when the page is full;
+	// NewestURL goes back to the newest, from a page back.
+	OlderURL, NewestURL string
 }
 
 type navLink struct {
@@ -109,8 +119,22 @@ func renderHTML(v *feedView, o Options) ([]byte, error) {
 		StatusURL:  o.BaseURL + "status",
 		Facet:      f.Facet,
 		HasEntries: len(v.Entries) > 0,
-		Filtered:   f.Lang != "" || f.Facet != "",
-		ClearAll:   filter{Limit: f.Limit}.url(o, ""),
+		Filtered:   f.Lang != "" || f.Facet != "" || f.Text != "" || !f.Before.Published.IsZero(),
+		ClearAll:   o.BaseURL,
+		SearchURL:  o.BaseURL + "search",
+		Query:      f.Text,
+	}
+	if !v.Static {
+		if len(v.Entries) >= f.Limit && !v.Older.Published.IsZero() {
+			g := f
+			g.Before = v.Older
+			d.OlderURL = g.page(o)
+		}
+		if !f.Before.Published.IsZero() {
+			g := f
+			g.Before = aggregate.Cursor{}
+			d.NewestURL = g.page(o)
+		}
 	}
 	if v.Lang == "ko" && f.Lang == "ko" {
 		d.PageLang = "ko"
@@ -119,7 +143,7 @@ func renderHTML(v *feedView, o Options) ([]byte, error) {
 	for _, l := range []struct{ lang, label string }{{"", "All"}, {"ko", "한국어"}, {"en", "English"}} {
 		g := f
 		g.Lang = l.lang
-		d.LangLinks = append(d.LangLinks, navLink{Label: l.label, Href: g.url(o, ""), Current: f.Lang == l.lang})
+		d.LangLinks = append(d.LangLinks, navLink{Label: l.label, Href: g.page(o), Current: f.Lang == l.lang})
 		if l.lang != "" && f.Lang == l.lang {
 			label = append(label, l.label)
 		}
@@ -127,14 +151,27 @@ func renderHTML(v *feedView, o Options) ([]byte, error) {
 	if f.Facet != "" {
 		g := f
 		g.Facet = ""
-		d.ClearFacet = g.url(o, "")
+		d.ClearFacet = g.page(o)
 		label = append(label, f.Facet)
 	}
+	if f.Text != "" {
+		label = append(label, "“"+f.Text+"”")
+	}
 	d.FilterLabel = strings.Join(label, " · ")
+	before := clock{loc: o.Location}.date(f.Before.Published)
+	switch {
+	case d.FilterLabel == "":
+		d.EmptyLine = "No stories published before " + before + "."
+	case f.Before.Published.IsZero():
+		d.EmptyLine = "No stories match " + d.FilterLabel + "."
+	default:
+		d.EmptyLine = "No stories published before " + before + " match " + d.FilterLabel + "."
+	}
 
 	return execute(pageTemplate, clock{loc: o.Location, now: v.Now}, d, template.FuncMap{"facetURL": func(facet string) string {
 		g := f
 		g.Facet = facet
-		return g.url(o, "")
+		g.Before = aggregate.Cursor{}
+		return g.page(o)
 	}})
 }

@@ -99,7 +99,8 @@ func (o Options) withDefaults() Options {
 }
 
 func (o Options) query(f filter) aggregate.Query {
-	return aggregate.Query{Lang: f.Lang, Facet: f.Facet, Limit: f.Limit, MaxPerSource: o.MaxPerSource, MaxRelated: max(o.MaxRelated, 0)}
+	return aggregate.Query{Lang: f.Lang, Facet: f.Facet, Limit: f.Limit, MaxPerSource: o.MaxPerSource, MaxRelated: max(o.MaxRelated, 0),
+		Before: f.Before, Match: f.Text}
 }
 
 // Lister is what publish needs from the store. The store applies every field of
@@ -480,9 +481,9 @@ func (h *Handler) defaultPage(set *defaultSet) *doc {
 	return nd
 }
 
-// ServeHTTP serves /, /index.html, /feed.atom, /feed.rss, /feed.json,
-// /sources.opml, /status, /status.json and the story pages /story/ID and
-// /story/ID.json to GET and HEAD.
+// ServeHTTP serves /, /index.html, /search, /feed.atom, /feed.rss,
+// /feed.json, /sources.opml, /status, /status.json and the story pages
+// /story/ID and /story/ID.json to GET and HEAD.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var f format
 	story := strings.HasPrefix(r.URL.Path, "/story/")
@@ -493,7 +494,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f = fmtRSS
 	case "/feed.json":
 		f = fmtJSON
-	case "/", "/index.html":
+	case "/", "/index.html", "/search":
 		f = fmtHTML
 	case "/sources.opml", "/status", "/status.json":
 		f = nFormats
@@ -686,7 +687,12 @@ func (h *Handler) renderVariant(ctx context.Context, o Options, k variantKey, pr
 	if err != nil {
 		return nil, fmt.Errorf("publish: render %s: %w", formatName(k.f), err)
 	}
-	d := newDoc(b, contentTypes[k.f], lastSeen(entries), prev, now, docHeaders(o, k.f), gzip.DefaultCompression)
+	hdr := docHeaders(o, k.f)
+	if k.Text != "" {
+		// Search results are for readers; the stories are on the page.
+		hdr["X-Robots-Tag"] = []string{"noindex"}
+	}
+	d := newDoc(b, contentTypes[k.f], lastSeen(entries), prev, now, hdr, gzip.DefaultCompression)
 	if k.f == fmtHTML {
 		d.asOf = now
 	}

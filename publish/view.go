@@ -35,6 +35,12 @@ type feedView struct {
 	// Empty says why the curated feed is empty, for the page; nil when it is
 	// not, or when nothing is known.
 	Empty *emptyState
+	// Older is the place of the last entry, from which the page links to
+	// older stories.
+	Older aggregate.Cursor
+	// Static: a page for a static file host (gleaner export), which has no
+	// search and no pages back.
+	Static bool
 }
 
 type entryView struct {
@@ -109,6 +115,7 @@ func buildView(o Options, f filter, entries []aggregate.Entry) *feedView {
 	}
 	counts := map[string]int{}
 	for i := range entries {
+		v.Older = entries[i].Cursor
 		e := entryOf(o, &entries[i])
 		if e.Updated.After(v.Updated) {
 			v.Updated = e.Updated

@@ -195,7 +195,22 @@ func checkPage(t *testing.T, page []byte, articles int) {
 	if head == nil || body == nil {
 		t.Fatal("page without head or body")
 	}
+	header := find(body, atom.Header)
+	// The page's own search form: in its header, sent to its own /search.
+	search := func(n *html.Node) bool {
+		for ; n != nil; n = n.Parent {
+			if n.DataAtom == atom.Form {
+				return n.Parent == header && header != nil && attr(n, "class") == "search" &&
+					strings.HasSuffix(attr(n, "action"), "/search") && attr(n, "method") == "get"
+			}
+		}
+		return false
+	}
 	own := func(n *html.Node) bool {
+		switch n.DataAtom {
+		case atom.Form, atom.Input, atom.Button:
+			return search(n)
+		}
 		return n.Parent == head && (n.DataAtom == atom.Meta || n.DataAtom == atom.Link || n.DataAtom == atom.Style)
 	}
 	for _, p := range htmlcheck.Node(doc, "", own) {
@@ -203,6 +218,9 @@ func checkPage(t *testing.T, page []byte, articles int) {
 	}
 	if n := count(doc, atom.Style); n != 1 {
 		t.Errorf("page has %d style elements", n)
+	}
+	if n := count(doc, atom.Form); n > 1 {
+		t.Errorf("page has %d forms", n)
 	}
 	for _, m := range findAll(head, atom.Meta) {
 		for _, a := range m.Attr {
@@ -216,4 +234,14 @@ func checkPage(t *testing.T, page []byte, articles int) {
 			t.Errorf("page shows %d articles, want %d", n, articles)
 		}
 	}
+}
+
+// attr is the value of n's attribute key, "" when it has none.
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
 }

@@ -289,3 +289,40 @@ func BenchmarkJoin(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSearch searches a database of 50,000 items of the benchmark corpus
+// (about 10,000 curated), a page of 50 results at most: words of three or
+// more characters (the trigram index), Korean and English; common words of
+// two, read story by story from the newest until a page is full; and a word
+// of two that no story has, which reads them all.
+func BenchmarkSearch(b *testing.B) {
+	const perBatch, nsrc = 40, 1000
+	c := feeds.New(nsrc, time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC))
+	s, states := benchStore(b, b.TempDir(), nsrc)
+	for n := range 25 {
+		batch := make([]aggregate.Fetched, perBatch)
+		for j := range batch {
+			i := (n*perBatch + j) % nsrc
+			batch[j] = aggregate.Fetched{State: states[i]}
+			for k := range feeds.ItemsPerFeed {
+				batch[j].Items = append(batch[j].Items, benchItem(c, i, k, time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC)))
+			}
+		}
+		if _, _, err := s.Save(context.Background(), batch, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, q := range []string{"인공지능", "반도체 지원", "export", "정부", "AI", "qz"} {
+		b.Run(q, func(b *testing.B) {
+			found := 0
+			for b.Loop() {
+				entries, err := s.Curated(context.Background(), aggregate.Query{Match: q, Limit: 50, MaxRelated: 10})
+				if err != nil {
+					b.Fatal(err)
+				}
+				found = len(entries)
+			}
+			b.ReportMetric(float64(found), "results")
+		})
+	}
+}

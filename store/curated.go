@@ -45,23 +45,9 @@ func (s *Store) Curated(ctx context.Context, q aggregate.Query) ([]aggregate.Ent
 	if q.Limit <= 0 {
 		return []aggregate.Entry{}, nil
 	}
-	where := "st.visible = 1"
-	var args []any
-	if q.Lang != "" {
-		where += " AND st.lang = ?"
-		args = append(args, q.Lang)
-	}
-	if q.Facet != "" {
-		where += " AND st.facets LIKE ?"
-		args = append(args, "% "+q.Facet+" %")
-	}
+	query, args := curatedQuery(q)
 	// Rows are read only as far as needed: the cap per source may skip some.
-	rows, err := s.r.QueryContext(ctx, `SELECT st.entry_id, st.updated, st.members, st.langs, `+itemColumns+`,
-		src.url, src.name, src.feed_title, src.feed_link, src.feed_id
-		FROM stories st INDEXED BY stories_curated
-		JOIN items i ON i.id = st.lead_item_id
-		JOIN sources src ON src.id = st.source_id
-		WHERE `+where+` ORDER BY st.published DESC, st.id DESC`, args...)
+	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: curated: %w", err)
 	}
@@ -71,9 +57,9 @@ func (s *Store) Curated(ctx context.Context, q aggregate.Query) ([]aggregate.Ent
 	for rows.Next() && len(entries) < q.Limit {
 		var e aggregate.Entry
 		var tmp itemScan
-		var updated int64
+		var updated, published int64
 		var langs string
-		dst := scanItem([]any{&e.ID, &updated, &e.Reports, &langs}, &e.Item, &tmp)
+		dst := scanItem([]any{&e.Cursor.StoryID, &published, &e.ID, &updated, &e.Reports, &langs}, &e.Item, &tmp)
 		dst = append(dst, &e.Outlet.FeedURL, &e.Outlet.Name, &e.Outlet.Title, &e.Outlet.Link, &e.Outlet.FeedID)
 		if err := rows.Scan(dst...); err != nil {
 			return nil, fmt.Errorf("store: curated: %w", err)
@@ -81,7 +67,7 @@ func (s *Store) Curated(ctx context.Context, q aggregate.Query) ([]aggregate.Ent
 		if err := tmp.finish(&e.Item); err != nil {
 			return nil, fmt.Errorf("store: curated: %w", err)
 		}
-		e.Updated = fromUnix(updated)
+		e.Updated, e.Cursor.Published = fromUnix(updated), fromUnix(published)
 		if err := json.Unmarshal([]byte(langs), &e.Langs); err != nil {
 			return nil, fmt.Errorf("store: curated: languages of story %d: %w", e.Item.StoryID, err)
 		}
@@ -101,6 +87,42 @@ func (s *Store) Curated(ctx context.Context, q aggregate.Query) ([]aggregate.Ent
 		return nil, err
 	}
 	return entries, nil
+}
+
+// curatedQuery is the statement that lists the curated entries q asks for,
+// newest first, and its arguments.
+func curatedQuery(q aggregate.Query) (string, []any) {
+	where := "st.visible = 1"
+	var args []any
+	if q.Lang != "" {
+		where += " AND st.lang = ?"
+		args = append(args, q.Lang)
+	}
+	if q.Facet != "" {
+		where += " AND st.facets LIKE ?"
+		args = append(args, "% "+q.Facet+" %")
+	}
+	if !q.Before.Published.IsZero() {
+		where += " AND (st.published, st.id) < (?, ?)"
+		args = append(args, unix(q.Before.Published), q.Before.StoryID)
+	}
+	// The newest first, from the index of that order; a search of words the
+	// search index holds finds its stories there instead, then orders them.
+	from := "stories st INDEXED BY stories_curated"
+	if q.Match != "" {
+		match, margs, indexed := searchWhere(q.Match)
+		if indexed {
+			from = "stories st"
+		}
+		where += " AND " + match
+		args = append(args, margs...)
+	}
+	return `SELECT st.id, st.published, st.entry_id, st.updated, st.members, st.langs, ` + itemColumns + `,
+		src.url, src.name, src.feed_title, src.feed_link, src.feed_id
+		FROM ` + from + `
+		JOIN items i ON i.id = st.lead_item_id
+		JOIN sources src ON src.id = st.source_id
+		WHERE ` + where + ` ORDER BY st.published DESC, st.id DESC`, args
 }
 
 // addRelated names each entry's other reports, at most max (see story.Pick):

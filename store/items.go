@@ -143,6 +143,9 @@ func (s *Store) write(ctx context.Context, batch []aggregate.Fetched, p *plan) (
 	if err := w.stories.finish(ctx); err != nil {
 		return nil, false, fmt.Errorf("store: save: %w", err)
 	}
+	if err := syncSearch(ctx, tx); err != nil {
+		return nil, false, err
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, false, fmt.Errorf("store: save: commit: %w", err)
 	}

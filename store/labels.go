@@ -257,6 +257,9 @@ func (s *Store) setLabel(ctx context.Context, ids []int64, l aggregate.Label, at
 	if err := w.stories.finish(ctx); err != nil {
 		return nil, nil, err
 	}
+	if err := syncSearch(ctx, tx); err != nil {
+		return nil, nil, err
+	}
 	return out, placed, tx.Commit()
 }
 

@@ -122,6 +122,9 @@ func (s *Store) reclassifyBatch(ctx context.Context, since time.Time, after int6
 	if err := w.stories.finish(ctx); err != nil {
 		return 0, 0, fmt.Errorf("store: reclassify: %w", err)
 	}
+	if err := syncSearch(ctx, tx); err != nil {
+		return 0, 0, err
+	}
 	if err := tx.Commit(); err != nil {
 		return 0, 0, fmt.Errorf("store: reclassify: commit: %w", err)
 	}

@@ -150,6 +150,9 @@ func (s *Store) retainBatch(ctx context.Context, now time.Time, r Retention, st 
 			return 0, fmt.Errorf("store: retain: %w", err)
 		}
 	}
+	if err := syncSearch(ctx, tx); err != nil {
+		return 0, err
+	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("store: retain: commit: %w", err)
 	}

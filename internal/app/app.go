@@ -272,7 +272,7 @@ type countingLister struct {
 
 func (l countingLister) Curated(ctx context.Context, q aggregate.Query) ([]aggregate.Entry, error) {
 	entries, err := l.st.Curated(ctx, q)
-	if err == nil && q.Lang == "" && q.Facet == "" && q.Limit == l.a.Config().Feed.MaxItems {
+	if err == nil && q.Lang == "" && q.Facet == "" && q.Match == "" && q.Before.Published.IsZero() && q.Limit == l.a.Config().Feed.MaxItems {
 		l.a.curated.Store(int64(len(entries)))
 	}
 	return entries, err

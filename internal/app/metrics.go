@@ -61,7 +61,7 @@ func newMetrics(version string) *metrics {
 	m.lastSuccess = prometheus.NewGauge(prometheus.GaugeOpts(f("last_successful_poll_timestamp_seconds",
 		"When the last poll round in which at least one source answered finished (Unix time).")))
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts(f("feed_requests_total",
-		"Requests for the curated feed and its pages by format (atom, rss, json, html, opml, status, other) and HTTP status.")),
+		"Requests for the curated feed and its pages by format (atom, rss, json, html, search, opml, status, other) and HTTP status.")),
 		[]string{"format", "code"})
 	m.reloads = prometheus.NewCounter(prometheus.CounterOpts(f("config_reloads_total", "Config reloads applied.")))
 	m.reloadErrors = prometheus.NewCounter(prometheus.CounterOpts(f("config_reload_errors_total",
@@ -197,6 +197,8 @@ func feedFormat(path string) string {
 		return "json"
 	case "/", "/index.html":
 		return "html"
+	case "/search":
+		return "search"
 	case "/sources.opml":
 		return "opml"
 	case "/status", "/status.json":

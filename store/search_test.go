@@ -1,0 +1,198 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gleaner/gleaner/aggregate"
+)
+
+// searchTitles runs a search and returns the lead titles it lists, in order.
+func searchTitles(t *testing.T, s *Store, q aggregate.Query) []string {
+	t.Helper()
+	q.Limit, q.MaxRelated = 50, 10
+	entries, err := s.Curated(context.Background(), q)
+	if err != nil {
+		t.Fatalf("search %+v: %v", q, err)
+	}
+	var out []string
+	for _, e := range entries {
+		out = append(out, e.Item.Title)
+	}
+	return out
+}
+
+// checkSearchIndex has FTS5 compare the search index with the text it was
+// made from: any change the index missed, or got wrong, fails it.
+func checkSearchIndex(t *testing.T, s *Store) {
+	t.Helper()
+	if _, err := s.w.Exec(`INSERT INTO item_search(item_search, rank) VALUES ('integrity-check', 1)`); err != nil {
+		t.Fatalf("the search index does not match the curated items: %v", err)
+	}
+	var queued int
+	if err := s.r.QueryRow(`SELECT count(*) FROM item_search_queue`).Scan(&queued); err != nil || queued != 0 {
+		t.Errorf("%d changes left queued (%v)", queued, err)
+	}
+}
+
+// save stores items as one poll of source src would.
+func save(t *testing.T, s *Store, src aggregate.Source, items ...aggregate.Item) {
+	t.Helper()
+	if _, _, err := s.Save(context.Background(), []aggregate.Fetched{{State: aggregate.FetchState{SourceID: src.ID}, Items: items}}, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func koItem(key, title string, match bool, published time.Time) aggregate.Item {
+	it := item(key, "https://ko.example/"+key, title, match, published)
+	it.Lang, it.Summary = "ko", title+"에 관한 기사입니다."
+	return it
+}
+
+// TestSearch: curated items are found by any three or more characters of
+// their title or summary's opening, Hangul included, and by shorter words
+// too; by every word given; with the feed's filters; newest first and paged
+// like the feed. Items the filter left out are not found.
+func TestSearch(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	src := sync(t, s, "https://a.example/feed")
+	items := []aggregate.Item{
+		koItem("k1", "국회, 인공지능 기본법 통과", true, t0.Add(-1*time.Hour)),
+		koItem("k2", "과기정통부, GPU 1만장 확보", true, t0.Add(-2*time.Hour)),
+		koItem("k3", "인공지능 기본법 시행령 입법예고", true, t0.Add(-3*time.Hour)),
+		koItem("k4", "프로야구 개막전 매진", false, t0.Add(-4*time.Hour)),
+		item("e1", "https://en.example/1", "EU AI Act: code of practice for general-purpose AI", true, t0.Add(-5*time.Hour)),
+		item("e2", "https://en.example/2", "US tightens AI chip export controls", true, t0.Add(-6*time.Hour)),
+		item("e3", "https://en.example/3", "Bakery wins award for 100% rye", true, t0.Add(-7*time.Hour)),
+	}
+	save(t, s, src[0], items...)
+	checkSearchIndex(t, s)
+	cases := []struct {
+		q    aggregate.Query
+		want []string
+	}{
+		{aggregate.Query{Match: "기본법"}, []string{"국회, 인공지능 기본법 통과", "인공지능 기본법 시행령 입법예고"}},
+		{aggregate.Query{Match: "인공지능 시행령"}, []string{"인공지능 기본법 시행령 입법예고"}}, // every word
+		{aggregate.Query{Match: "국회"}, []string{"국회, 인공지능 기본법 통과"}},         // two characters: LIKE
+		{aggregate.Query{Match: "ai act"}, []string{"EU AI Act: code of practice for general-purpose AI"}},
+		{aggregate.Query{Match: "EXPORT"}, []string{"US tightens AI chip export controls"}},
+		{aggregate.Query{Match: "관한 기사"}, []string{"국회, 인공지능 기본법 통과", "과기정통부, GPU 1만장 확보", "인공지능 기본법 시행령 입법예고"}}, // the summary
+		{aggregate.Query{Match: "프로야구"}, nil},                                                                    // not curated
+		{aggregate.Query{Match: "100%"}, []string{"Bakery wins award for 100% rye"}},
+		{aggregate.Query{Match: "%"}, []string{"Bakery wins award for 100% rye"}}, // a wildcard is a character
+		{aggregate.Query{Match: `"rye" OR bakery`}, nil},                          // no query syntax: three words
+		{aggregate.Query{Match: "기본법", Lang: "en"}, nil},
+		{aggregate.Query{Match: "AI", Lang: "en"}, []string{"EU AI Act: code of practice for general-purpose AI", "US tightens AI chip export controls"}},
+		{aggregate.Query{Match: "기본법", Before: aggregate.Cursor{Published: t0.Add(-1 * time.Hour)}}, []string{"인공지능 기본법 시행령 입법예고"}},
+	}
+	for _, c := range cases {
+		if got := searchTitles(t, s, c.q); !slices.Equal(got, c.want) {
+			t.Errorf("search %q (lang %q, before %v): %q, want %q", c.q.Match, c.q.Lang, c.q.Before.Published, got, c.want)
+		}
+	}
+
+	// A revised title is found by its new words, not its old ones; an item
+	// reclassified out of the feed, or deleted, is no longer found.
+	revised := items[1]
+	revised.Title, revised.Summary = "과기정통부, GPU 2만장으로 확대", "국가AI컴퓨팅센터 확대"
+	save(t, s, src[0], revised)
+	if got := searchTitles(t, s, aggregate.Query{Match: "2만장"}); len(got) != 1 {
+		t.Errorf("the revised title is not found: %q", got)
+	}
+	if got := searchTitles(t, s, aggregate.Query{Match: "1만장"}); len(got) != 0 {
+		t.Errorf("the old title is still found: %q", got)
+	}
+	if _, err := s.Reclassify(ctx, time.Time{}, func(title, _, _ string) aggregate.Verdict {
+		m := !strings.Contains(title, "시행령")
+		return aggregate.Verdict{Match: m, Score: b2f(m), Reasons: []string{"test"}}
+	}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := searchTitles(t, s, aggregate.Query{Match: "기본법"}); !slices.Equal(got, []string{"국회, 인공지능 기본법 통과"}) {
+		t.Errorf("after reclassify: %q", got)
+	}
+	checkSearchIndex(t, s)
+	if _, err := s.Retain(ctx, t0.Add(400*24*time.Hour), Retention{KeepUnmatched: time.Hour, KeepMatched: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	if got := searchTitles(t, s, aggregate.Query{Match: "AI"}); len(got) != 0 {
+		t.Errorf("deleted items are found: %q", got)
+	}
+	checkSearchIndex(t, s)
+}
+
+// TestSearchIndexesItemsStoredBefore: a database from before the search index
+// gets one, of every curated item it holds, when it is opened.
+func TestSearchIndexesItemsStoredBefore(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	src := sync(t, s, "https://a.example/feed")
+	save(t, s, src[0], koItem("k1", "국회, 인공지능 기본법 통과", true, t0))
+	// Undo migration 12, as if the file came from an older gleaner.
+	for _, q := range []string{`DROP TRIGGER item_search_insert`, `DROP TRIGGER item_search_delete`, `DROP TRIGGER item_search_update`,
+		`DROP TABLE item_search`, `DROP TABLE item_search_queue`, `DROP VIEW item_search_text`, `DELETE FROM schema_migrations WHERE version = 12`} {
+		if _, err := s.w.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := s.Path()
+	s.Close()
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got := searchTitles(t, s, aggregate.Query{Match: "기본법"}); len(got) != 1 {
+		t.Errorf("an item stored before the index is not found: %q", got)
+	}
+	checkSearchIndex(t, s)
+}
+
+// TestPagingBack pages through the curated feed two entries at a time, each
+// page after the last entry of the one before: every entry comes once, in
+// the feed's order, stories published at the same moment included.
+func TestPagingBack(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	src := sync(t, s, "https://a.example/feed")
+	var items []aggregate.Item
+	for i := range 7 {
+		// Pairs published at the same moment: the story id breaks the tie.
+		items = append(items, item(fmt.Sprint(i), fmt.Sprintf("https://x.example/%d", i), fmt.Sprint("AI policy ", i), true, t0.Add(-time.Duration(i/2)*time.Hour)))
+	}
+	save(t, s, src[0], items...)
+	all, err := s.Curated(ctx, aggregate.Query{Limit: 100})
+	if err != nil || len(all) != 7 {
+		t.Fatalf("%d entries, %v", len(all), err)
+	}
+	var paged []string
+	q := aggregate.Query{Limit: 2}
+	for range 10 {
+		page, err := s.Curated(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		for _, e := range page {
+			paged = append(paged, e.ID)
+			if e.Cursor.StoryID != e.Item.StoryID || !e.Cursor.Published.Equal(e.Item.Published) {
+				t.Errorf("entry %s at %+v, want its story %d at %v", e.ID, e.Cursor, e.Item.StoryID, e.Item.Published)
+			}
+		}
+		q.Before = page[len(page)-1].Cursor
+	}
+	var want []string
+	for _, e := range all {
+		want = append(want, e.ID)
+	}
+	if !slices.Equal(paged, want) {
+		t.Errorf("paged %q, want %q", paged, want)
+	}
+}
