@@ -65,6 +65,15 @@ func (c clock) ago(v any) string {
 	return n + " ago"
 }
 
+// due is when a poll is due: "in 14 min", or "now" once its time has come
+// (it waits for the next round).
+func (c clock) due(v any) string {
+	if t := timeOf(v); !t.IsZero() && !c.now.IsZero() && !t.After(c.now) {
+		return "now"
+	}
+	return c.ago(v)
+}
+
 // zone names the display zone for a footer: "KST (Asia/Seoul)", "UTC".
 func (c clock) zone() string {
 	at := c.now
@@ -98,7 +107,7 @@ func execute(t *template.Template, c clock, data any, funcs template.FuncMap) ([
 	if err != nil {
 		return nil, err
 	}
-	t.Funcs(template.FuncMap{"date": c.date, "ago": c.ago, "zone": c.zone}).Funcs(funcs)
+	t.Funcs(template.FuncMap{"date": c.date, "ago": c.ago, "due": c.due, "zone": c.zone}).Funcs(funcs)
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, data); err != nil {
 		return nil, err

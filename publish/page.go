@@ -36,12 +36,13 @@ var (
 	pageCSP = metaCSP + "; frame-ancestors 'none'"
 )
 
-// templateFuncs are the functions every template may call. date, ago and zone
+// templateFuncs are the functions every template may call. date, ago, due and zone
 // depend on the rendering's clock and facetURL on its filter: execute sets
 // them, these stand in so that the templates parse.
 var templateFuncs = template.FuncMap{
 	"date":     func(any) string { return "" },
 	"ago":      func(any) string { return "" },
+	"due":      func(any) string { return "" },
 	"zone":     func() string { return "" },
 	"facetURL": func(string) string { return "" },
 	"iso": func(v any) string {

@@ -56,7 +56,7 @@ func TestEmptyPageSaysWhy(t *testing.T) {
 		{"first poll under way", []aggregate.FetchState{{}, {}, {}},
 			[]string{"gleaner polls 3 sources, and their first poll is under way"}},
 		{"offline", []aggregate.FetchState{failed("dns"), failed("dns"), failed("dns")},
-			[]string{"No source has answered yet: 0 of 3 sources answered: 3 DNS errors — is this machine online?", "Next poll", ">in 14 min</time>", `title="2025-03-10 18:14 KST"`}},
+			[]string{"No source has answered yet: 0 of 3 sources answered: 3 DNS errors — is this machine online?", "Next poll: ", ">in 14 min</time>", `title="2025-03-10 18:14 KST"`}},
 		{"nothing kept", []aggregate.FetchState{answered, answered, failed("not_found")},
 			[]string{"2 of 3 sources answered: 1 not found (404). No item they sent has passed the topic filter yet.", ">in 9 min</time>"}},
 	}
@@ -132,6 +132,12 @@ func TestClockAgo(t *testing.T) {
 		if got := c.ago(tc.t); got != tc.want {
 			t.Errorf("ago(%v) = %q, want %q", tc.t.Sub(t0), got, tc.want)
 		}
+	}
+	if got := c.due(t0.Add(-time.Minute)); got != "now" {
+		t.Errorf("a poll overdue is due %q, want now", got)
+	}
+	if got := c.due(t0.Add(time.Hour)); got != "in 1 h" {
+		t.Errorf("a poll in an hour is due %q", got)
 	}
 	if got := (clock{loc: kst}).ago(t0); got != "2025-03-10 18:00 KST" {
 		t.Errorf("without a moment of its own, ago gives the time: %q", got)
