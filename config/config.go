@@ -325,6 +325,23 @@ func (es Errors) Error() string {
 	return strings.Join(lines, "\n")
 }
 
+// Lines returns the problems errs and the warnings of one file, each as
+// Error writes it (a warning's message begins "warning: "), in file order.
+func Lines(errs, warnings Errors) []string {
+	all := append(Errors{}, errs...)
+	for _, w := range warnings {
+		ww := *w
+		ww.Msg = "warning: " + w.Msg
+		all = append(all, &ww)
+	}
+	sortErrors(all)
+	lines := make([]string, len(all))
+	for i, e := range all {
+		lines[i] = e.Error()
+	}
+	return lines
+}
+
 // Is makes errors.Is(err, ErrInvalid) true.
 func (es Errors) Is(target error) bool { return target == ErrInvalid }
 

@@ -231,3 +231,25 @@ func TestEditDistance(t *testing.T) {
 		}
 	}
 }
+
+// TestLines guards the order of a file's report: problems and warnings
+// together, by line and column, warnings marked, sources counted from 1.
+func TestLines(t *testing.T) {
+	errs := Errors{
+		{File: "g.toml", Line: 9, Column: 1, Key: "source[1].url", Msg: "not a URL"},
+		{File: "g.toml", Line: 2, Column: 5, Key: "listen", Msg: "port out of range"},
+	}
+	warnings := Errors{{File: "g.toml", Line: 4, Column: 1, Key: "feed.base_url", Msg: "not https"}}
+	got := Lines(errs, warnings)
+	want := []string{
+		"g.toml:2:5: listen: port out of range",
+		"g.toml:4:1: feed.base_url: warning: not https",
+		"g.toml:9:1: source 2.url: not a URL",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if warnings[0].Msg != "not https" || errs[0].Line != 9 {
+		t.Error("Lines changed its arguments")
+	}
+}

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"sort"
 
 	"github.com/gleaner/gleaner/config"
 	"github.com/gleaner/gleaner/internal/app"
@@ -53,28 +52,8 @@ func cmdCheck(e *env, args []string) error {
 // printProblems prints the problems and warnings of a config file in file
 // order, then how many there were.
 func printProblems(e *env, path string, errs, warnings config.Errors) {
-	type line struct {
-		at   *config.Error
-		text string
-	}
-	var lines []line
-	for _, p := range errs {
-		lines = append(lines, line{p, p.Error()})
-	}
-	for _, w := range warnings {
-		ww := *w
-		ww.Msg = "warning: " + w.Msg
-		lines = append(lines, line{w, ww.Error()})
-	}
-	sort.SliceStable(lines, func(i, j int) bool {
-		a, b := lines[i].at, lines[j].at
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Column < b.Column
-	})
-	for _, l := range lines {
-		fmt.Fprintln(e.stderr, l.text)
+	for _, l := range config.Lines(errs, warnings) {
+		fmt.Fprintln(e.stderr, l)
 	}
 	switch {
 	case len(errs) > 0 && len(warnings) > 0:

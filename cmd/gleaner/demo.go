@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
+	"github.com/gleaner/gleaner/internal/app"
 	"github.com/gleaner/gleaner/internal/samples"
 )
 
@@ -22,7 +22,7 @@ func cmdDemo(e *env, args []string) error {
 		return err
 	}
 	// A busy port is said before anything starts, with a free one to use.
-	ln, err := listenTCP(*listen)
+	ln, err := app.Listen(*listen)
 	if err != nil {
 		return demoHint(err)
 	}
@@ -42,18 +42,8 @@ func cmdDemo(e *env, args []string) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	var b strings.Builder
-	fmt.Fprintf(&b, "listen = %q\ndatabase = \"demo.db\"\n\n[poll]\ninterval = \"1m\"\n\n[feed]\ntitle = \"AI Industry Policy (demo)\"\n", *listen)
-	for _, n := range s.Names() {
-		// Outlets go by their feeds' titles, as gleaner sources add names them.
-		name := s.Title(n)
-		if name == "" {
-			name = samples.SourceName(n)
-		}
-		fmt.Fprintf(&b, "\n[[source]]\nname = %q\nurl = %q\n", name, base+n)
-	}
 	cfgPath := filepath.Join(tmp, "gleaner.toml")
-	if err := os.WriteFile(cfgPath, []byte(b.String()), 0o644); err != nil {
+	if err := os.WriteFile(cfgPath, app.DemoConfig(*listen, s, base), 0o644); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stderr, "demo: %d sample feeds at %s\ndemo: curated feed at http://%s/ (Atom: /feed.atom, RSS: /feed.rss, JSON: /feed.json); Ctrl-C stops\n", len(s.Names()), base, *listen)
@@ -62,9 +52,9 @@ func cmdDemo(e *env, args []string) error {
 
 // demoHint gives a busy port's error the demo's way around it.
 func demoHint(err error) error {
-	var busy *busyPortError
-	if errors.As(err, &busy) && busy.free != "" {
-		busy.hint = "try gleaner demo -listen " + busy.free
+	var busy *app.BusyPortError
+	if errors.As(err, &busy) && busy.Free != "" {
+		busy.Hint = "try gleaner demo -listen " + busy.Free
 	}
 	return err
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"time"
@@ -24,7 +23,7 @@ func cmdFetch(e *env, args []string) error {
 		// Each source's outcome is in the table: the poller's own lines about
 		// failing sources would say it twice.
 		if f.logLevel != "debug" {
-			o.PollLog = slog.New(levelAtLeast{o.Log.Handler(), slog.LevelError})
+			o.PollLog = slog.New(app.LevelAtLeast(o.Log.Handler(), slog.LevelError))
 		}
 	})
 	if err != nil {
@@ -33,7 +32,7 @@ func cmdFetch(e *env, args []string) error {
 	defer closeApp()
 	cfg := a.Config()
 	if e.status() != nil {
-		total, err := pollable(ctx, a)
+		total, err := a.Pollable(ctx)
 		if err != nil {
 			return err
 		}
@@ -70,41 +69,8 @@ func cmdFetch(e *env, args []string) error {
 	return nil
 }
 
-// pollable counts the sources PollAll polls: the configured ones not gone.
-func pollable(ctx context.Context, a *app.App) (int, error) {
-	status, err := a.Store.SourceStatus(ctx)
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, s := range status {
-		if s.Active && !s.State.Gone {
-			n++
-		}
-	}
-	return n, nil
-}
-
 // fetchProgress counts the polls of gleaner fetch on its progress line.
 type fetchProgress struct{ p *term.Progress }
 
 func (f *fetchProgress) ObserveFetch(string, string, time.Duration) { f.p.Add(1) }
 func (f *fetchProgress) ObserveRound(aggregate.RoundStats)          {}
-
-// levelAtLeast passes on the records of h at or above min only.
-type levelAtLeast struct {
-	slog.Handler
-	min slog.Level
-}
-
-func (l levelAtLeast) Enabled(ctx context.Context, level slog.Level) bool {
-	return level >= l.min && l.Handler.Enabled(ctx, level)
-}
-
-func (l levelAtLeast) WithAttrs(as []slog.Attr) slog.Handler {
-	return levelAtLeast{l.Handler.WithAttrs(as), l.min}
-}
-
-func (l levelAtLeast) WithGroup(name string) slog.Handler {
-	return levelAtLeast{l.Handler.WithGroup(name), l.min}
-}

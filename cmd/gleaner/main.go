@@ -20,7 +20,6 @@ import (
 	"syscall"
 
 	"github.com/gleaner/gleaner/internal/app"
-	"github.com/gleaner/gleaner/internal/redact"
 	"github.com/gleaner/gleaner/internal/term"
 )
 
@@ -238,21 +237,9 @@ func (f *flags) openAppAfter(e *env, check func(context.Context, *app.Config) er
 	return a, ctx, func() { a.Close(); stop() }, nil
 }
 
-// logger builds the process's logger from -log-level and -log-format. Every
-// command's logger redacts credentials in URLs (internal/redact).
+// logger builds the process's logger from -log-level and -log-format.
 func (f *flags) logger(w io.Writer) (*slog.Logger, error) {
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(f.logLevel)); err != nil {
-		return nil, fmt.Errorf("-log-level %q: want debug, info, warn or error", f.logLevel)
-	}
-	opts := &slog.HandlerOptions{Level: level}
-	switch f.logFormat {
-	case "text":
-		return redact.Logger(slog.New(slog.NewTextHandler(w, opts))), nil
-	case "json":
-		return redact.Logger(slog.New(slog.NewJSONHandler(w, opts))), nil
-	}
-	return nil, fmt.Errorf("-log-format %q: want text or json", f.logFormat)
+	return app.NewLogger(w, f.logLevel, f.logFormat)
 }
 
 // errOut is where a command writes logs and messages: standard error, through

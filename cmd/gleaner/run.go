@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"os/signal"
-	"strconv"
 	"syscall"
 	"time"
 
@@ -37,63 +35,11 @@ func cmdRun(e *env, args []string) error {
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	err = runDaemon(ctx, f.config, log, hup, app.DaemonOptions{})
-	var busy *busyPortError
-	if errors.As(err, &busy) && busy.free != "" {
-		busy.hint = fmt.Sprintf("set listen in %s to a free address, such as %q", f.config, busy.free)
+	var busy *app.BusyPortError
+	if errors.As(err, &busy) && busy.Free != "" {
+		busy.Hint = fmt.Sprintf("set listen in %s to a free address, such as %q", f.config, busy.Free)
 	}
 	return err
-}
-
-// busyPortError is the error of listening on an address that another program
-// (another gleaner, perhaps) holds: it names the port and, with hint, what to
-// do instead.
-type busyPortError struct {
-	addr string
-	free string // an address near it that is free, "" if none was found
-	hint string
-}
-
-func (e *busyPortError) Error() string {
-	_, port, _ := net.SplitHostPort(e.addr)
-	s := fmt.Sprintf("port %s is in use (another program listens on %s)", port, e.addr)
-	if e.hint != "" {
-		s += "; " + e.hint
-	}
-	return s
-}
-
-// listenTCP listens on addr; an address in use is a *busyPortError naming a
-// free port near it.
-func listenTCP(addr string) (net.Listener, error) {
-	ln, err := net.Listen("tcp", addr)
-	if errors.Is(err, syscall.EADDRINUSE) {
-		return nil, &busyPortError{addr: addr, free: freeNear(addr)}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("listen: %w", err)
-	}
-	return ln, nil
-}
-
-// freeNear finds a port of addr's host, among the next few, that nothing
-// listens on now, and returns that address ("" if none).
-func freeNear(addr string) string {
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return ""
-	}
-	p, err := strconv.Atoi(port)
-	if err != nil || p == 0 {
-		return ""
-	}
-	for next := p + 1; next <= min(p+20, 65535); next++ {
-		a := net.JoinHostPort(host, strconv.Itoa(next))
-		if ln, err := net.Listen("tcp", a); err == nil {
-			ln.Close()
-			return a
-		}
-	}
-	return ""
 }
 
 // runDaemon runs gleaner until ctx ends: it serves the curated feed and runs
@@ -109,7 +55,7 @@ func runDaemon(ctx context.Context, path string, log *slog.Logger, hup <-chan os
 	defer d.Close()
 	cfg := d.Config()
 	srv := publish.NewServer(cfg.Listen, d.Handler())
-	ln, err := listenTCP(cfg.Listen)
+	ln, err := app.Listen(cfg.Listen)
 	if err != nil {
 		return err
 	}

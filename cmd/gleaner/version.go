@@ -2,29 +2,15 @@ package main
 
 import (
 	"fmt"
-	"runtime/debug"
+
+	"github.com/gleaner/gleaner/internal/app"
 )
 
-// version is set at build time with -ldflags "-X main.version=..."; otherwise the
-// module version or VCS revision recorded in the binary is used.
+// version is set at build time with -ldflags "-X main.version=...".
 var version = ""
 
-func appVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-			return bi.Main.Version
-		}
-		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-				return "dev-" + s.Value[:12]
-			}
-		}
-	}
-	return "dev"
-}
+// appVersion is the version gleaner reports (app.Version).
+func appVersion() string { return app.Version(version) }
 
 func cmdVersion(e *env, args []string) error {
 	f := e.newFlags("version", "", "Print gleaner's version.", false)

@@ -238,6 +238,21 @@ func classifyFunc(c aggregate.Classifier, done func()) func(title, summary, body
 	}
 }
 
+// Pollable counts the sources PollAll polls: the configured ones not gone.
+func (a *App) Pollable(ctx context.Context) (int, error) {
+	status, err := a.Store.SourceStatus(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, s := range status {
+		if s.Active && !s.State.Gone {
+			n++
+		}
+	}
+	return n, nil
+}
+
 // announcerFor builds the announcer of cfg's [publish] export_dir and hub.
 func (a *App) announcerFor(cfg *Config) *announcer {
 	var hub *publish.Notifier
