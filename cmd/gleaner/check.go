@@ -44,7 +44,7 @@ func cmdCheck(e *env, args []string) error {
 		if tz == "" {
 			tz = "UTC"
 		}
-		t.Row(fmt.Sprint(i+1), s.Name, show.url(s.URL), "every "+s.Interval.String(), tz)
+		t.Row(fmt.Sprint(i+1), s.Name, show.URL(s.URL), "every "+s.Interval.String(), tz)
 	}
 	return t.Print(w)
 }

@@ -46,7 +46,7 @@ func cmdFetch(e *env, args []string) error {
 		switch {
 		case r.Err != nil:
 			failed++
-			t.Row(r.Source.Name, "error", oneLine(show.text(r.Err.Error())))
+			t.Row(r.Source.Name, "error", term.OneLine(show.String(r.Err.Error())))
 		case r.NotModified:
 			t.Row(r.Source.Name, "not modified")
 		default:

@@ -206,7 +206,7 @@ func sourcesExport(e *env, args []string) error {
 	feeds := make([]opml.Feed, len(cfg.Sources))
 	redacted := 0
 	for i, s := range cfg.Sources {
-		feeds[i] = opml.Feed{Name: s.Name, URL: show.url(s.URL)}
+		feeds[i] = opml.Feed{Name: s.Name, URL: show.URL(s.URL)}
 		if feeds[i].URL != s.URL {
 			redacted++
 		}
@@ -253,33 +253,16 @@ func sourcesStatus(e *env, args []string) error {
 	return writeStatus(e.stdout, status, time.Now(), show)
 }
 
-// secrets says whether the CLI shows the secrets of source URLs (-show-secrets):
-// by default its output, which ends up in terminals' scrollback, cron mails and
-// bug reports, carries them redacted as the logs do.
-type secrets struct{ show *bool }
-
-func showSecretsFlag(f *flags) secrets {
-	return secrets{f.Bool("show-secrets", false, "show credentials and secret parameters of source URLs (default: REDACTED)")}
-}
-
-// url is a source URL as the output shows it.
-func (s secrets) url(u string) string {
-	if *s.show {
-		return u
-	}
-	return redact.URL(u)
-}
-
-// text is a message that may quote source URLs, as the output shows it.
-func (s secrets) text(t string) string {
-	if *s.show {
-		return t
-	}
-	return redact.String(t)
+// showSecretsFlag is -show-secrets: whether the output shows the secrets of
+// source URLs (redact.Output).
+func showSecretsFlag(f *flags) *redact.Output {
+	o := &redact.Output{}
+	f.BoolVar(&o.Show, "show-secrets", false, "show credentials and secret parameters of source URLs (default: REDACTED)")
+	return o
 }
 
 // writeStatus writes the table, times relative to now.
-func writeStatus(w io.Writer, status []aggregate.SourceStatus, now time.Time, show secrets) error {
+func writeStatus(w io.Writer, status []aggregate.SourceStatus, now time.Time, show *redact.Output) error {
 	t := term.NewTable("", 2)
 	t.Row("NAME", "STATE", "HTTP", "ERRORS", "LAST ATTEMPT", "LAST SUCCESS", "NEXT FETCH", "SEEN", "KEPT", "URL", "LAST ERROR")
 	for _, s := range status {
@@ -288,51 +271,20 @@ func writeStatus(w io.Writer, status []aggregate.SourceStatus, now time.Time, sh
 		if st.Status != 0 {
 			httpStatus = fmt.Sprint(st.Status)
 		}
-		next := relTime(st.NextFetch, now)
+		next := term.Ago(st.NextFetch, now)
 		if !s.Active || st.Gone {
 			next = "never"
 		}
-		u := show.url(s.Source.URL)
+		u := show.URL(s.Source.URL)
 		if st.CurrentURL != "" && st.CurrentURL != s.Source.URL {
-			u += " -> " + show.url(st.CurrentURL)
+			u += " -> " + show.URL(st.CurrentURL)
 		}
-		lastErr := show.text(st.LastError)
+		lastErr := show.String(st.LastError)
 		if lastErr == "" {
 			lastErr = "-"
 		}
-		t.Row(s.Source.Name, s.StateName(), httpStatus, fmt.Sprint(st.ConsecutiveErrors), relTime(st.LastAttempt, now),
-			relTime(st.LastSuccess, now), next, fmt.Sprint(st.ItemsSeen), fmt.Sprint(st.ItemsKept), u, oneLine(lastErr))
+		t.Row(s.Source.Name, s.StateName(), httpStatus, fmt.Sprint(st.ConsecutiveErrors), term.Ago(st.LastAttempt, now),
+			term.Ago(st.LastSuccess, now), next, fmt.Sprint(st.ItemsSeen), fmt.Sprint(st.ItemsKept), u, term.OneLine(lastErr))
 	}
 	return t.Print(w)
 }
-
-// relTime says how far t is from now: "3m ago", "in 2h", "-" for never.
-func relTime(t, now time.Time) string {
-	if t.IsZero() {
-		return "-"
-	}
-	d := now.Sub(t)
-	suffix := " ago"
-	if d < 0 {
-		d, suffix = -d, ""
-		if d >= time.Second {
-			return "in " + shortDuration(d)
-		}
-		return "now"
-	}
-	return shortDuration(d) + suffix
-}
-
-func shortDuration(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d/time.Second))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d/time.Minute))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh%02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
-	}
-	return fmt.Sprintf("%dd", int(d/(24*time.Hour)))
-}
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

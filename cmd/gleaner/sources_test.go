@@ -14,6 +14,7 @@ import (
 
 	"github.com/gleaner/gleaner/aggregate"
 	"github.com/gleaner/gleaner/config"
+	"github.com/gleaner/gleaner/internal/redact"
 	"github.com/gleaner/gleaner/publish/opml"
 )
 
@@ -219,7 +220,7 @@ func TestSourcesStatus(t *testing.T) {
 		{Source: aggregate.Source{Name: "old", URL: "https://e.example/feed"}, Active: false, State: aggregate.FetchState{Status: 200, LastSuccess: now.Add(-72 * time.Hour), LastAttempt: now.Add(-72 * time.Hour)}},
 	}
 	var b bytes.Buffer
-	writeStatus(&b, status, now, secrets{new(bool)})
+	writeStatus(&b, status, now, &redact.Output{})
 	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
 	want := []string{
 		`^NAME\s+STATE\s+HTTP\s+ERRORS\s+LAST ATTEMPT\s+LAST SUCCESS\s+NEXT FETCH\s+SEEN\s+KEPT\s+URL\s+LAST ERROR$`,

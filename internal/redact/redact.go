@@ -66,6 +66,27 @@ func URL(raw string) string {
 	return u.String()
 }
 
+// Output is how a command's output shows source URLs: with their secrets
+// redacted, as the logs show them, unless Show (gleaner's -show-secrets). The
+// output ends up in terminals' scrollback, cron mails and bug reports.
+type Output struct{ Show bool }
+
+// URL is the source URL u as the output shows it.
+func (o *Output) URL(u string) string {
+	if o.Show {
+		return u
+	}
+	return URL(u)
+}
+
+// String is a message that may quote source URLs, as the output shows it.
+func (o *Output) String(s string) string {
+	if o.Show {
+		return s
+	}
+	return String(s)
+}
+
 // Secrets lists the secret values a URL carries: its userinfo's user and
 // password, and the values of its secret query parameters, each at least six
 // bytes long (shorter ones would match ordinary text). Published text that

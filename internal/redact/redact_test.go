@@ -72,3 +72,18 @@ func TestSecretsAndScrub(t *testing.T) {
 		t.Errorf("Scrub left a secret: %q", out)
 	}
 }
+
+func TestOutput(t *testing.T) {
+	u := "https://user:token@a.example/feed?key=k1&x=1"
+	hidden := &Output{}
+	if got := hidden.URL(u); got != URL(u) || strings.Contains(got, "token") {
+		t.Errorf("URL: %q", got)
+	}
+	if got := hidden.String("fetch " + u + ": 404"); strings.Contains(got, "token") || strings.Contains(got, "k1") {
+		t.Errorf("String: %q", got)
+	}
+	shown := &Output{Show: true}
+	if shown.URL(u) != u || shown.String(u) != u {
+		t.Errorf("-show-secrets: %q %q", shown.URL(u), shown.String(u))
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mattn/go-runewidth"
 )
@@ -87,4 +88,28 @@ func TestProgressWithoutTerminal(t *testing.T) {
 	none.Add(1)
 	none.Next("x")
 	none.Stop()
+}
+
+func TestAgo(t *testing.T) {
+	now := time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		t    time.Time
+		want string
+	}{
+		{time.Time{}, "-"},
+		{now.Add(-45 * time.Second), "45s ago"},
+		{now.Add(-3 * time.Minute), "3m ago"},
+		{now.Add(-90 * time.Minute), "1h30m ago"},
+		{now.Add(-50 * time.Hour), "2d ago"},
+		{now.Add(500 * time.Millisecond), "now"},
+		{now.Add(12 * time.Minute), "in 12m"},
+		{now.Add(3 * time.Hour), "in 3h00m"},
+	} {
+		if got := Ago(tc.t, now); got != tc.want {
+			t.Errorf("Ago(%v): %q, want %q", now.Sub(tc.t), got, tc.want)
+		}
+	}
+	if got := OneLine(" fetch x: 503\n\tService  Unavailable "); got != "fetch x: 503 Service Unavailable" {
+		t.Errorf("OneLine: %q", got)
+	}
 }
