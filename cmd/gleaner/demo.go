@@ -4,11 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
-	"path/filepath"
 
 	"github.com/gleaner/gleaner/internal/app"
-	"github.com/gleaner/gleaner/internal/samples"
 )
 
 func cmdDemo(e *env, args []string) error {
@@ -29,25 +28,17 @@ func cmdDemo(e *env, args []string) error {
 	ln.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	feeds := samples.Demo()
+	var feeds fs.FS // the built-in ones
 	if *dir != "" {
 		feeds = os.DirFS(*dir)
 	}
-	s, base, err := samples.StartFS(ctx, feeds)
-	if err != nil {
-		return fmt.Errorf("sample feeds: %w", err)
-	}
-	tmp, err := os.MkdirTemp("", "gleaner-demo-")
+	d, err := app.StartDemo(ctx, feeds, *listen)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	cfgPath := filepath.Join(tmp, "gleaner.toml")
-	if err := os.WriteFile(cfgPath, app.DemoConfig(*listen, s, base), 0o644); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stderr, "demo: %d sample feeds at %s\ndemo: curated feed at http://%s/ (Atom: /feed.atom, RSS: /feed.rss, JSON: /feed.json); Ctrl-C stops\n", len(s.Names()), base, *listen)
-	return demoHint(cmdRun(e, []string{"-config", cfgPath, "-log-level", f.logLevel, "-log-format", f.logFormat}))
+	defer d.Close()
+	fmt.Fprintf(e.stderr, "demo: %d sample feeds at %s\ndemo: curated feed at http://%s/ (Atom: /feed.atom, RSS: /feed.rss, JSON: /feed.json); Ctrl-C stops\n", d.Feeds, d.Base, *listen)
+	return demoHint(cmdRun(e, []string{"-config", d.Config, "-log-level", f.logLevel, "-log-format", f.logFormat}))
 }
 
 // demoHint gives a busy port's error the demo's way around it.

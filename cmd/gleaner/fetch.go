@@ -30,7 +30,6 @@ func cmdFetch(e *env, args []string) error {
 		return err
 	}
 	defer closeApp()
-	cfg := a.Config()
 	if e.status() != nil {
 		total, err := a.Pollable(ctx)
 		if err != nil {
@@ -38,7 +37,7 @@ func cmdFetch(e *env, args []string) error {
 		}
 		obs.p = e.newProgress("fetch", total, "sources")
 	}
-	reports := a.Poller.PollAll(ctx)
+	reports, exportErr := a.PollOnce(ctx)
 	obs.p.Stop()
 	t := term.NewTable("", 2)
 	failed := 0
@@ -56,12 +55,8 @@ func cmdFetch(e *env, args []string) error {
 	if err := t.Print(e.stdout); err != nil {
 		return err
 	}
-	// The export is written even when nothing changed, so that a cron job's
-	// first run produces the files.
-	if cfg.Publish.ExportDir != "" {
-		if err := a.Publish.Export(ctx, cfg.Publish.ExportDir); err != nil {
-			return fmt.Errorf("export: %w", err)
-		}
+	if exportErr != nil {
+		return exportErr
 	}
 	if len(reports) > 0 && failed == len(reports) {
 		return exitError{1}

@@ -203,20 +203,12 @@ func sourcesExport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	feeds := make([]opml.Feed, len(cfg.Sources))
-	redacted := 0
-	for i, s := range cfg.Sources {
-		feeds[i] = opml.Feed{Name: s.Name, URL: show.URL(s.URL)}
-		if feeds[i].URL != s.URL {
-			redacted++
-		}
+	b, redacted, err := app.SourcesOPML(cfg, show, time.Now())
+	if err != nil {
+		return err
 	}
 	if redacted > 0 {
 		fmt.Fprintf(e.stderr, "%d source URL(s) carry credentials or secret parameters, written as REDACTED; -show-secrets writes them as they are\n", redacted)
-	}
-	b, err := opml.Marshal(cfg.Feed.Title+" — sources", time.Now(), feeds)
-	if err != nil {
-		return err
 	}
 	_, err = e.stdout.Write(b)
 	return err

@@ -11,6 +11,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -236,6 +237,20 @@ func classifyFunc(c aggregate.Classifier, done func()) func(title, summary, body
 		}
 		return v
 	}
+}
+
+// PollOnce polls every source once now (gleaner fetch) and returns what each
+// poll did; then it writes the static export, when [publish] export_dir names
+// one, even when nothing changed, so that a cron job's first run produces the
+// files. The error is the export's.
+func (a *App) PollOnce(ctx context.Context) ([]aggregate.Report, error) {
+	reports := a.Poller.PollAll(ctx)
+	if dir := a.Config().Publish.ExportDir; dir != "" {
+		if err := a.Publish.Export(ctx, dir); err != nil {
+			return reports, fmt.Errorf("export: %w", err)
+		}
+	}
+	return reports, nil
 }
 
 // Pollable counts the sources PollAll polls: the configured ones not gone.

@@ -6,16 +6,23 @@ import (
 	"testing"
 
 	"github.com/gleaner/gleaner/aggregate"
-	"github.com/gleaner/gleaner/internal/samples"
 )
 
-// TestDemoFeedsMakeStories polls the demo's embedded sample feeds as gleaner
-// demo does: several outlets' reports of one event become one entry, in
-// either language and across both; outlets are named by their feeds' titles;
-// the news that is not about AI policy stays out.
+// TestDemoFeedsMakeStories polls the demo's embedded sample feeds with the
+// config gleaner demo writes: several outlets' reports of one event become
+// one entry, in either language and across both; outlets are named by their
+// feeds' titles; the news that is not about AI policy stays out.
 func TestDemoFeedsMakeStories(t *testing.T) {
 	ctx := t.Context()
-	cfg := feedsConfig(t, samples.Demo(), "", (*samples.Server).Title)
+	d, err := StartDemo(ctx, nil, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	cfg, err := LoadConfig(d.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
 	a, err := New(ctx, cfg, Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -7,10 +7,13 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/gleaner/gleaner/aggregate"
 	"github.com/gleaner/gleaner/aggregate/fetch"
 	"github.com/gleaner/gleaner/config"
+	"github.com/gleaner/gleaner/internal/redact"
+	"github.com/gleaner/gleaner/publish/opml"
 	"github.com/gleaner/gleaner/store"
 )
 
@@ -200,4 +203,19 @@ func SourceStatus(ctx context.Context, cfg *config.Config, withConfigured bool) 
 		}
 	}
 	return status, found, nil
+}
+
+// SourcesOPML is the configured sources of cfg as an OPML 2.0 document
+// (gleaner sources export) dated now, their URLs as out shows them, and how
+// many of those URLs out redacted.
+func SourcesOPML(cfg *config.Config, out *redact.Output, now time.Time) (doc []byte, redacted int, err error) {
+	feeds := make([]opml.Feed, len(cfg.Sources))
+	for i, s := range cfg.Sources {
+		feeds[i] = opml.Feed{Name: s.Name, URL: out.URL(s.URL)}
+		if feeds[i].URL != s.URL {
+			redacted++
+		}
+	}
+	doc, err = opml.Marshal(cfg.Feed.Title+" — sources", now, feeds)
+	return doc, redacted, err
 }
