@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"os/signal"
 	"strings"
 	"syscall"
@@ -17,7 +16,6 @@ import (
 	"github.com/gleaner/gleaner/internal/app"
 	"github.com/gleaner/gleaner/internal/redact"
 	"github.com/gleaner/gleaner/internal/term"
-	"github.com/gleaner/gleaner/publish/opml"
 )
 
 const sourcesUsage = `Show each source's polling state, or edit the [[source]] blocks of the config file.
@@ -161,16 +159,10 @@ func sourcesImport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	in, err := os.Open(pos[0])
+	imp, err := sf.ImportFile(pos[0])
 	if err != nil {
 		return err
 	}
-	defer in.Close()
-	feeds, err := opml.Read(in)
-	if err != nil {
-		return fmt.Errorf("%s: %w", pos[0], err)
-	}
-	imp := sf.Import(feeds)
 	if !*noCheck && imp.ToCheck() > 0 {
 		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 		defer stop()

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"text/tabwriter"
 	"time"
 
@@ -67,14 +66,9 @@ func cmdEvalStories(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	in, err := os.Open(f.Arg(0))
+	items, err := app.ReadStoryLabeled(f.Arg(0))
 	if err != nil {
 		return err
-	}
-	defer in.Close()
-	items, err := story.ReadLabeled(in)
-	if err != nil {
-		return fmt.Errorf("%s: %w", f.Arg(0), err)
 	}
 	return story.Evaluate(sc, items).Write(e.stdout)
 }

@@ -50,6 +50,15 @@ func (f *SourcesFile) Import(feeds []opml.Feed) *Import {
 	return im
 }
 
+// ImportFile is Import of the outlines of the OPML file name.
+func (f *SourcesFile) ImportFile(name string) (*Import, error) {
+	feeds, err := readFile(name, opml.Read)
+	if err != nil {
+		return nil, err
+	}
+	return f.Import(feeds), nil
+}
+
 // ToCheck is how many outlines Check would fetch.
 func (im *Import) ToCheck() int { return len(im.cands) }
 

@@ -2,8 +2,10 @@ package app
 
 import (
 	"fmt"
+	"io"
 	"os"
 
+	"github.com/gleaner/gleaner/aggregate/story"
 	"github.com/gleaner/gleaner/aggregate/topic"
 	"github.com/gleaner/gleaner/config"
 )
@@ -67,18 +69,35 @@ func TopicTOML(path string, explicit bool) ([]byte, error) {
 func ReadLabeledFiles(names ...string) ([]topic.Labeled, error) {
 	var items []topic.Labeled
 	for _, name := range names {
-		in, err := os.Open(name)
+		got, err := readFile(name, topic.ReadLabeled)
 		if err != nil {
 			return nil, err
-		}
-		got, err := topic.ReadLabeled(in)
-		in.Close()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		items = append(items, got...)
 	}
 	return items, nil
+}
+
+// ReadStoryLabeled reads the labelled items of a story grouping set
+// (story.ReadLabeled) from the file name.
+func ReadStoryLabeled(name string) ([]story.Labeled, error) {
+	return readFile(name, story.ReadLabeled)
+}
+
+// readFile reads the file name with read, which names the line of a problem;
+// the error then names the file too.
+func readFile[T any](name string, read func(io.Reader) (T, error)) (T, error) {
+	in, err := os.Open(name)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	defer in.Close()
+	v, err := read(in)
+	if err != nil {
+		return v, fmt.Errorf("%s: %w", name, err)
+	}
+	return v, nil
 }
 
 // TrainTopic learns the weights of a model over the groups of c's profile
