@@ -84,6 +84,11 @@ func (c *Classifier) Classify(d Doc) Result {
 func (c *Classifier) find(s *scratch, d Doc) ([]hit, []int32) {
 	s.hits = s.hits[:0]
 	texts := [numFields]string{d.Title, d.Summary, d.Content}
+	if c.model != nil {
+		// The model reads a headline and its lead: of a body it weighs the
+		// opening only (at half a lead's worth), so no more is scanned.
+		texts[fieldContent] = cutUTF8(texts[fieldContent], modelContentBytes)
+	}
 	for f, t := range texts {
 		s.text[f] = s.text[f][:0]
 		if t == "" || c.fields[f] == 0 {
@@ -752,4 +757,18 @@ func (c *Classifier) facets(hits []hit) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// modelContentBytes is how much of a body a model reads: about a paragraph.
+const modelContentBytes = 1024
+
+// cutUTF8 returns at most n bytes of s, cut at a rune boundary.
+func cutUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

@@ -94,16 +94,17 @@ type fvec struct {
 }
 
 func (v *fvec) reset(n int) {
-	if cap(v.x) < n {
-		v.x = make([]float64, n)
-		v.nz = v.nz[:0]
-		return
-	}
-	v.x = v.x[:n]
+	// The scratch space is shared by every classifier: the last one may have
+	// had more features than this one.
 	for _, i := range v.nz {
 		v.x[i] = 0
 	}
 	v.nz = v.nz[:0]
+	if cap(v.x) < n {
+		v.x = make([]float64, n)
+		return
+	}
+	v.x = v.x[:n]
 }
 
 // add adds d (> 0) to entry i, at most up to limit.

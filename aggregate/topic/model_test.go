@@ -384,3 +384,38 @@ func TestCrossValidate(t *testing.T) {
 			float64(cn.tp)/float64(cn.tp+cn.fp), float64(cn.tp)/float64(cn.tp+cn.fn), cn.tp, cn.fp, cn.fn)
 	}
 }
+
+// TestModelReadsTheBodysOpening: a model weighs the opening of a body; a
+// term far into it changes nothing, one near its start does.
+func TestModelReadsTheBodysOpening(t *testing.T) {
+	c, err := Compile(modelProfile(&Model{Bias: -1, Weights: map[string]float64{"title.ai": 0.5, "lead.gov": 2}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	filler := strings.Repeat("정책 없는 문장입니다. ", 200) // far more than a paragraph
+	near := c.Classify(Doc{Title: "AI", Content: "정부가 나섰다. " + filler})
+	far := c.Classify(Doc{Title: "AI", Content: filler + "정부가 나섰다."})
+	if !near.Match || far.Match {
+		t.Errorf("government at the body's start: %v %q; at its end: %v %q", near.Match, near.Reasons, far.Match, far.Reasons)
+	}
+	if got := cutUTF8("정부가", 4); got != "정" {
+		t.Errorf("cutUTF8 cut inside a rune: %q", got)
+	}
+}
+
+// TestModelsShareScratch: classifiers of different sizes (a profile before
+// and after a reload) share the pooled scratch space and must not trip on
+// what the other left in it.
+func TestModelsShareScratch(t *testing.T) {
+	small, err := Compile(modelProfile(&Model{Bias: -1, Weights: map[string]float64{"title.ai": 2}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := sharedDefault(t)
+	for range 50 {
+		big.Classify(Doc{Title: "과기정통부, 초거대AI 지원사업 공모", Summary: "스타트업과 대학이 참여한다."})
+		if r := small.Classify(Doc{Title: "AI"}); !r.Match || r.Score != 1 {
+			t.Fatalf("the small model after the big one: %v %v", r.Match, r.Score)
+		}
+	}
+}
