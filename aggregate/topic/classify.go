@@ -85,8 +85,10 @@ func (c *Classifier) find(s *scratch, d Doc) ([]hit, []int32) {
 	s.hits = s.hits[:0]
 	texts := [numFields]string{d.Title, d.Summary, d.Content}
 	if c.model != nil {
-		// The model reads a headline and its lead: of a body it weighs the
-		// opening only (at half a lead's worth), so no more is scanned.
+		// The model was trained on headlines and leads of a few sentences:
+		// what it reads of a summary is a lead's length, and of a body its
+		// opening (at half a lead's worth); no more is scanned.
+		texts[fieldSummary] = cutUTF8(texts[fieldSummary], modelSummaryBytes)
 		texts[fieldContent] = cutUTF8(texts[fieldContent], modelContentBytes)
 	}
 	for f, t := range texts {
@@ -759,8 +761,12 @@ func (c *Classifier) facets(hits []hit) []string {
 	return out
 }
 
-// modelContentBytes is how much of a body a model reads: about a paragraph.
-const modelContentBytes = 1024
+// How much of a summary and of a body a model reads: a lead of about 400
+// characters (three bytes a Hangul syllable), and a short paragraph.
+const (
+	modelSummaryBytes = 1200
+	modelContentBytes = 600
+)
 
 // cutUTF8 returns at most n bytes of s, cut at a rune boundary.
 func cutUTF8(s string, n int) string {
