@@ -411,7 +411,7 @@ func (c *Classifier) nearPair(hits []hit, text []byte, field uint8) (int32, int3
 			if b.end <= a.start {
 				lo, hi = b.end, a.start
 			}
-			if hi <= lo || utf8.RuneCount(text[lo:hi]) <= c.prox.window {
+			if hi <= lo || withinRunes(text[lo:hi], c.prox.window) {
 				return int32(i), int32(j), true
 			}
 		}

@@ -363,10 +363,10 @@ func (c *Classifier) features(v *fvec, hits []hit, texts *[numFields][]byte, nea
 			strong = strong || g.kind == kindStrong
 		}
 	}
-	if head >= 0 && runeCount(title[:headStart]) <= headRunes {
+	if head >= 0 && withinRunes(title[:headStart], headRunes) {
 		v.set(head*slotsPerGroup+slotHead, 1)
 	}
-	if lhead >= 0 && runeCount(lead[leadFrom:lheadStart]) <= headRunes {
+	if lhead >= 0 && withinRunes(lead[leadFrom:lheadStart], headRunes) {
 		v.set(lhead*slotsPerGroup+slotLeadHead, 1)
 	}
 	if aiTitle > 0 {
@@ -421,7 +421,7 @@ func (c *Classifier) nearAI(v *fvec, hits []hit, title []byte) {
 			if b.end <= a.start {
 				lo, hi = b.end, a.start
 			}
-			if hi <= lo || runeCount(title[lo:hi]) <= nearRunes {
+			if hi <= lo || withinRunes(title[lo:hi], nearRunes) {
 				v.set(gi*slotsPerGroup+slotNear, 1)
 			}
 		}
@@ -441,16 +441,25 @@ func bylineEnd(lead []byte) int {
 	return 0
 }
 
-// runeCount counts the runes of valid UTF-8 (normalised text is): the bytes
-// that do not continue a rune.
-func runeCount(b []byte) int {
-	n := 0
+// withinRunes reports whether valid UTF-8 (normalised text is) has at most n
+// runes, counting only when its length in bytes leaves a doubt: a rune is
+// one to four bytes.
+func withinRunes(b []byte, n int) bool {
+	switch {
+	case len(b) <= n:
+		return true
+	case len(b) > 4*n:
+		return false
+	}
+	runes := 0
 	for _, c := range b {
 		if c&0xC0 != 0x80 {
-			n++
+			if runes++; runes > n {
+				return false
+			}
 		}
 	}
-	return n
+	return true
 }
 
 // hasHangul reports whether text has a Hangul syllable: a Korean headline.

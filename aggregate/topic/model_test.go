@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 var update = flag.Bool("update", false, "retrain the built-in model from testdata/topic/train.txt and rewrite default.toml's [topic.model]")
@@ -416,6 +417,16 @@ func TestModelsShareScratch(t *testing.T) {
 		big.Classify(Doc{Title: "과기정통부, 초거대AI 지원사업 공모", Summary: "스타트업과 대학이 참여한다."})
 		if r := small.Classify(Doc{Title: "AI"}); !r.Match || r.Score != 1 {
 			t.Fatalf("the small model after the big one: %v %v", r.Match, r.Score)
+		}
+	}
+}
+
+func TestWithinRunes(t *testing.T) {
+	for _, s := range []string{"", "abc", "정부가", "AI 기본법 시행령", strings.Repeat("가", 40), strings.Repeat("a", 40), "a가b나c"} {
+		for n := range 45 {
+			if got, want := withinRunes([]byte(s), n), utf8.RuneCountInString(s) <= n; got != want {
+				t.Errorf("withinRunes(%q, %d) = %v, want %v", s, n, got, want)
+			}
 		}
 	}
 }
