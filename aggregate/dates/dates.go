@@ -11,6 +11,7 @@ package dates
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -255,7 +256,7 @@ func (p *parser) rest() bool {
 			inner := strings.TrimSpace(p.s[p.pos+1 : p.pos+end])
 			p.pos += end + 1
 			if off, ok := zoneOffsets[strings.ToUpper(inner)]; ok && p.zone == nil {
-				p.zone = time.FixedZone(strings.ToUpper(inner), off)
+				p.zone = fixedZone(strings.ToUpper(inner), off)
 			}
 			continue
 		}
@@ -263,14 +264,13 @@ func (p *parser) rest() bool {
 		if n == 0 {
 			return false
 		}
-		lw := strings.ToLower(w)
 		switch {
-		case lw == "am" || lw == "a.m." || w == "오전":
+		case isWord(w, "am", "a.m.") || w == "오전":
 			p.ampm = 1
-		case lw == "pm" || lw == "p.m." || w == "오후":
+		case isWord(w, "pm", "p.m.") || w == "오후":
 			p.ampm = 2
 		case w == "요일" || isWeekday(w):
-		case lw == "at": // "2006-01-02 at 15:04:05"
+		case isWord(w, "at"): // "2006-01-02 at 15:04:05"
 		default:
 			off, known := zoneOffsets[strings.ToUpper(w)]
 			if !known {
@@ -285,7 +285,7 @@ func (p *parser) rest() bool {
 				continue
 			}
 			if !p.zoneIsOffset {
-				p.zone = time.FixedZone(strings.ToUpper(w), off)
+				p.zone = fixedZone(strings.ToUpper(w), off)
 			}
 			continue
 		}
@@ -396,14 +396,22 @@ func (p *parser) offset(name string) bool {
 	if h > 14 || m > 59 || p.pos == start {
 		return false
 	}
-	off := sign * (h*3600 + m*60)
-	if name == "" {
-		name = formatOffset(off)
-	} else if off != 0 {
-		name = name + formatOffset(off)
-	}
-	p.zone, p.zoneIsOffset = time.FixedZone(name, off), true
+	p.zone, p.zoneIsOffset = offsetZone(name, sign*(h*3600+m*60)), true
 	return true
+}
+
+// offsetZone is the zone of a numeric offset, named by it ("+0900"), or by
+// the zone word it followed and it ("GMT+0900"; "GMT" when the offset is 0).
+func offsetZone(word string, off int) *time.Location {
+	return cachedZone(zoneKey{word, off, true}, func() *time.Location {
+		name := word
+		if name == "" {
+			name = formatOffset(off)
+		} else if off != 0 {
+			name += formatOffset(off)
+		}
+		return time.FixedZone(name, off)
+	})
 }
 
 func formatOffset(off int) string {
@@ -475,9 +483,81 @@ func (p *parser) peekWord() (string, int) {
 }
 
 // isAMPMDot lets "a.m." and "p.m." keep their dots while "Mar." stops before its.
-func isAMPMDot(w string) bool {
-	lw := strings.ToLower(w)
-	return lw == "a" || lw == "p" || lw == "a.m" || lw == "p.m"
+func isAMPMDot(w string) bool { return isWord(w, "a", "p", "a.m", "p.m") }
+
+// isWord reports whether w is one of words, which are lower-case ASCII, in
+// any case: strings.ToLower(w) == word, without making the lower-case copy.
+func isWord(w string, words ...string) bool {
+	for _, x := range words {
+		if len(w) == len(x) && strings.EqualFold(w, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// lookup is m[strings.ToLower(w)], without making the lower-case copy of a
+// short ASCII word.
+func lookup[V any](m map[string]V, w string) V {
+	var buf [16]byte
+	if len(w) > len(buf) {
+		return m[strings.ToLower(w)]
+	}
+	b := buf[:len(w)]
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf {
+			return m[strings.ToLower(w)]
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	return m[string(b)]
+}
+
+// zones holds the zones Parse has returned, by name and offset: a
+// *time.Location never changes, and time.FixedZone makes a new one on every
+// call. Names and offsets come from zoneOffsets and from numeric offsets of
+// at most 14 hours, so the map stays small; maxZones bounds it all the same.
+var zones struct {
+	sync.RWMutex
+	m map[zoneKey]*time.Location
+}
+
+type zoneKey struct {
+	name    string
+	off     int
+	numeric bool // name is the word before a numeric offset (offsetZone)
+}
+
+const maxZones = 1024
+
+// fixedZone is time.FixedZone(name, off), made once.
+func fixedZone(name string, off int) *time.Location {
+	return cachedZone(zoneKey{name, off, false}, func() *time.Location { return time.FixedZone(name, off) })
+}
+
+// cachedZone returns the zone of k, made by build the first time.
+func cachedZone(k zoneKey, build func() *time.Location) *time.Location {
+	zones.RLock()
+	loc := zones.m[k]
+	zones.RUnlock()
+	if loc != nil {
+		return loc
+	}
+	loc = build()
+	zones.Lock()
+	defer zones.Unlock()
+	if zones.m == nil {
+		zones.m = map[zoneKey]*time.Location{}
+	}
+	if len(zones.m) < maxZones {
+		k.name = strings.Clone(k.name) // it may be part of the string being parsed
+		zones.m[k] = loc
+	}
+	return loc
 }
 
 func (p *parser) skipSpace() {
@@ -522,7 +602,7 @@ var months = map[string]int{
 	"nov": 11, "november": 11, "dec": 12, "december": 12,
 }
 
-func monthNumber(w string) int { return months[strings.ToLower(w)] }
+func monthNumber(w string) int { return lookup(months, w) }
 
 var weekdays = map[string]bool{
 	"mon": true, "monday": true, "tue": true, "tues": true, "tuesday": true,
@@ -532,7 +612,7 @@ var weekdays = map[string]bool{
 	"월요일": true, "화요일": true, "수요일": true, "목요일": true, "금요일": true, "토요일": true, "일요일": true,
 }
 
-func isWeekday(w string) bool { return weekdays[strings.ToLower(w)] }
+func isWeekday(w string) bool { return lookup(weekdays, w) }
 
 // zoneOffsets are the zone names feeds write, in seconds east of UTC: RFC 822's
 // own (UT, GMT, Z and the North American zones) and those of the regions

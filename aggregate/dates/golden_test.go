@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -62,4 +63,42 @@ func describe(tm time.Time, hasZone, ok bool) string {
 	name, off := tm.Zone()
 	return fmt.Sprintf("%s zone=%q offset=%d location=%q hasZone=%v",
 		tm.Format("2006-01-02T15:04:05.999999999"), name, off, tm.Location().String(), hasZone)
+}
+
+// TestParseConcurrently parses the golden file's strings from several
+// goroutines at once, as the poller's workers do, and expects what one
+// goroutine gets, from an empty zone cache (make race checks its locking).
+func TestParseConcurrently(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "parse.golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inputs, want []string
+	for _, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+		in, _, _ := strings.Cut(line, "\t")
+		inputs = append(inputs, in)
+		want = append(want, describe(Parse(in, time.UTC)))
+	}
+	zones.Lock()
+	zones.m = nil // the goroutines fill the cache as they go
+	zones.Unlock()
+	errs := make(chan string, 4*len(inputs))
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range inputs {
+				j := (i + g*len(inputs)/4) % len(inputs) // each goroutine starts elsewhere
+				if got := describe(Parse(inputs[j], time.UTC)); got != want[j] {
+					errs <- fmt.Sprintf("Parse(%q) = %s, want %s", inputs[j], got, want[j])
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
 }
