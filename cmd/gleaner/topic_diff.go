@@ -33,37 +33,20 @@ func cmdTopicDiff(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ctx := context.Background()
-	st, err := app.ReadStore(ctx, f.config)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
 	from := time.Now().Add(-*since)
-	moves, stats, err := app.PreviewReclassify(ctx, st, c, from)
+	enter, leave, stats, err := app.PreviewReclassify(context.Background(), f.config, c, from)
 	if err != nil {
 		return err
 	}
 	w := e.stdout
-	for _, enter := range []bool{true, false} {
-		var list []store.Move
-		for _, m := range moves {
-			if m.Enter == enter {
-				list = append(list, m)
-			}
-		}
-		if enter {
-			fmt.Fprintf(w, "would enter the curated feed: %d\n", len(list))
-		} else {
-			fmt.Fprintf(w, "would leave the curated feed: %d\n", len(list))
-		}
-		for _, m := range list {
-			sign := "-"
-			if enter {
-				sign = "+"
-			}
+	for _, l := range []struct {
+		moves      []store.Move
+		what, sign string
+	}{{enter, "enter", "+"}, {leave, "leave", "-"}} {
+		fmt.Fprintf(w, "would %s the curated feed: %d\n", l.what, len(l.moves))
+		for _, m := range l.moves {
 			it := m.Item
-			fmt.Fprintf(w, "%s %s  %s  %s\n", sign, it.Published.Local().Format("2006-01-02 15:04"), it.Lang, it.Title)
+			fmt.Fprintf(w, "%s %s  %s  %s\n", l.sign, it.Published.Local().Format("2006-01-02 15:04"), it.Lang, it.Title)
 			if it.URL != "" {
 				fmt.Fprintf(w, "    %s\n", it.URL)
 			}

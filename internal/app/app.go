@@ -3,8 +3,10 @@
 // its changes. Every binary builds gleaner here (gleaner run and the one-shot
 // commands, gleaner-bench), so that what is measured is what runs. The daemon's
 // other parts (reload, metrics, readiness, retention, the config watcher) live
-// here too; cmd/gleaner only parses flags, wires commands, orders shutdown and
-// formats output. It is the only package that knows every concrete type.
+// here too, and what the commands load and decide (the edits of the config's
+// sources, labels, topic profiles, the demo); cmd/gleaner only parses flags,
+// wires commands, orders shutdown and formats output. It is the only package
+// that knows every concrete type.
 package app
 
 import (

@@ -28,10 +28,25 @@ func (a *App) Label(ctx context.Context, ids []int64, l aggregate.Label) ([]stor
 	return out, nil
 }
 
-// PreviewReclassify tells what Reclassify with c would change in the store, as
-// Reclassify judges the items, and changes nothing.
-func PreviewReclassify(ctx context.Context, st *store.Store, c aggregate.Classifier, since time.Time) ([]store.Move, store.ReclassifyStats, error) {
-	return st.PreviewReclassify(ctx, since, classifyFunc(c, nil))
+// PreviewReclassify tells what Reclassify with c would change among the
+// items first seen since in the database of the config file at path, as
+// Reclassify judges them: the items that would enter the curated feed and
+// those that would leave it. It opens the database read-only.
+func PreviewReclassify(ctx context.Context, path string, c aggregate.Classifier, since time.Time) (enter, leave []store.Move, st store.ReclassifyStats, err error) {
+	db, err := ReadStore(ctx, path)
+	if err != nil {
+		return nil, nil, st, err
+	}
+	defer db.Close()
+	moves, st, err := db.PreviewReclassify(ctx, since, classifyFunc(c, nil))
+	for _, m := range moves {
+		if m.Enter {
+			enter = append(enter, m)
+		} else {
+			leave = append(leave, m)
+		}
+	}
+	return enter, leave, st, err
 }
 
 // FindItems returns the stored items of the database of cfg whose link (as
