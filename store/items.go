@@ -143,9 +143,8 @@ func (s *Store) write(ctx context.Context, batch []aggregate.Fetched, p *plan) (
 	if err := w.stories.finish(ctx); err != nil {
 		return nil, false, fmt.Errorf("store: save: %w", err)
 	}
-	if err := syncSearch(ctx, tx); err != nil {
-		return nil, false, err
-	}
+	// The search index is brought up to date by IndexSearch, off the path
+	// of a poll round: the changes wait in item_search_queue meanwhile.
 	if err := tx.Commit(); err != nil {
 		return nil, false, fmt.Errorf("store: save: commit: %w", err)
 	}

@@ -13,9 +13,9 @@ import (
 const syncSearchQuery = `INSERT INTO item_search(item_search, rowid, title, summary)
 	SELECT CASE op WHEN 'delete' THEN 'delete' END, item_id, title, summary FROM item_search_queue ORDER BY seq`
 
-// syncSearch brings the search index up to date with the items tx changed.
-// Every transaction that writes items calls it before it commits; one that
-// did not would leave its changes queued until the next one.
+// syncSearch brings the search index up to date with the queued changes.
+// Labels, reclassification and retention call it in their transactions;
+// Save leaves its changes queued for IndexSearch.
 func syncSearch(ctx context.Context, tx *sql.Tx) error {
 	if _, err := tx.ExecContext(ctx, syncSearchQuery); err != nil {
 		return fmt.Errorf("store: search index: %w", err)
@@ -24,6 +24,33 @@ func syncSearch(ctx context.Context, tx *sql.Tx) error {
 		return fmt.Errorf("store: search index: %w", err)
 	}
 	return nil
+}
+
+// IndexSearch applies the changes saves left queued to the search index, in
+// one short write transaction, and says how many there were. Saves leave
+// this to it so that a poll round pays nothing for search: the daemon calls
+// it every few seconds, and one-shot commands before they exit, so search
+// results follow the curated feed within seconds.
+func (s *Store) IndexSearch(ctx context.Context) (int, error) {
+	var n int
+	if err := s.w.QueryRowContext(ctx, "SELECT count(*) FROM item_search_queue").Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: search index: %w", err)
+	}
+	if n == 0 {
+		return 0, nil
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("store: search index: %w", err)
+	}
+	defer tx.Rollback()
+	if err := syncSearch(ctx, tx); err != nil {
+		return 0, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("store: search index: %w", err)
+	}
+	return n, nil
 }
 
 // searchWhere is the condition, and its arguments, that keeps the stories

@@ -30,6 +30,9 @@ func searchTitles(t *testing.T, s *Store, q aggregate.Query) []string {
 // made from: any change the index missed, or got wrong, fails it.
 func checkSearchIndex(t *testing.T, s *Store) {
 	t.Helper()
+	if _, err := s.IndexSearch(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.w.Exec(`INSERT INTO item_search(item_search, rank) VALUES ('integrity-check', 1)`); err != nil {
 		t.Fatalf("the search index does not match the curated items: %v", err)
 	}
@@ -101,6 +104,7 @@ func TestSearch(t *testing.T) {
 	revised := items[1]
 	revised.Title, revised.Summary = "과기정통부, GPU 2만장으로 확대", "국가AI컴퓨팅센터 확대"
 	save(t, s, src[0], revised)
+	checkSearchIndex(t, s)
 	if got := searchTitles(t, s, aggregate.Query{Match: "2만장"}); len(got) != 1 {
 		t.Errorf("the revised title is not found: %q", got)
 	}
@@ -194,5 +198,30 @@ func TestPagingBack(t *testing.T) {
 	}
 	if !slices.Equal(paged, want) {
 		t.Errorf("paged %q, want %q", paged, want)
+	}
+}
+
+// TestSaveLeavesSearchToIndexSearch: a save queues its curated items for the
+// search index and pays nothing more; IndexSearch applies the queue, says how
+// much it applied, and does nothing when it is empty.
+func TestSaveLeavesSearchToIndexSearch(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	src := sync(t, s, "https://a.example/feed")
+	save(t, s, src[0], koItem("k1", "국회, 인공지능 기본법 통과", true, t0), koItem("k2", "프로야구 개막전 매진", false, t0))
+	var queued int
+	if err := s.r.QueryRow(`SELECT count(*) FROM item_search_queue`).Scan(&queued); err != nil || queued != 1 {
+		t.Fatalf("queued after a save: %d (%v), want the one curated item", queued, err)
+	}
+	if n, err := s.IndexSearch(ctx); err != nil || n != 1 {
+		t.Fatalf("IndexSearch: %d, %v; want 1", n, err)
+	}
+	if n, err := s.IndexSearch(ctx); err != nil || n != 0 {
+		t.Fatalf("IndexSearch of an empty queue: %d, %v", n, err)
+	}
+	checkSearchIndex(t, s)
+	entries, err := s.Curated(ctx, aggregate.Query{Match: "기본법", Limit: 10})
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("search after IndexSearch: %d entries, %v", len(entries), err)
 	}
 }

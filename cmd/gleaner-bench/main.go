@@ -427,6 +427,7 @@ func printTable(w io.Writer, r *results, concurrency int) {
 		row(fmt.Sprintf("floor: fetch + gofeed.Parse, %d feeds", r.feeds), secs(floor), secs(floorCPU), "", nil)
 		row(fmt.Sprintf("cold round: %d new items, %d kept", r.items, r.cold[0].Kept), secs(cold), secs(coldCPU), "", nil)
 		row("  of which the writer in store.Save", secs(save), "", "", nil)
+		row("  then the search index, off the round's path", secs(seconds(r.cold, func(x roundResult) float64 { return x.SearchSeconds })), "", "", nil)
 		row("  cold / floor", ratio(cold/floor), ratio(coldCPU/floorCPU), "<= 1.3x", b(cold/floor <= 1.3))
 		row("warm round: every feed 304", secs(warm), secs(warmCPU), "", nil)
 		row("  warm / cold", fmt.Sprintf("%.3fx", warm/cold), fmt.Sprintf("%.3fx", warmCPU/coldCPU), "<= 0.1x", b(warm/cold <= 0.1))

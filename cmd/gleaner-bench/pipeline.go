@@ -60,6 +60,7 @@ type roundResult struct {
 	Seconds                       float64
 	CPU                           float64 // seconds of CPU time used
 	SaveSeconds, RefreshSeconds   float64 // spent by the writer in store.Save and in refreshing the curated feed
+	SearchSeconds                 float64 // bringing the search index up to date after the round
 	Sources, OK, NotModified, Err int
 	Seen, New, Kept               int
 	PeakRSS                       int64 // bytes, this process so far
@@ -71,6 +72,13 @@ func (p *pipeline) round(ctx context.Context, name string) roundResult {
 	p.saver.busy, p.refreshTime = 0, 0
 	r := summarize(name, p.Poller.PollAll(ctx), start, cpu0)
 	r.SaveSeconds, r.RefreshSeconds = p.saver.busy.Seconds(), p.refreshTime.Seconds()
+	// The daemon brings the search index up to date off the round's path,
+	// within seconds of it: timed here on its own, after the round.
+	indexStart := time.Now()
+	if _, err := p.Store.IndexSearch(ctx); err != nil && r.FirstError == "" {
+		r.FirstError = err.Error()
+	}
+	r.SearchSeconds = time.Since(indexStart).Seconds()
 	r.PeakRSS = peakRSS()
 	if os.Getenv("GLEANER_BENCH_DEBUG") != "" {
 		var ms runtime.MemStats

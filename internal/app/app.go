@@ -242,11 +242,15 @@ func classifyFunc(c aggregate.Classifier, done func()) func(title, summary, body
 }
 
 // PollOnce polls every source once now (gleaner fetch) and returns what each
-// poll did; then it writes the static export, when [publish] export_dir names
+// poll did; then it brings the search index up to date and writes the static export, when [publish] export_dir names
 // one, even when nothing changed, so that a cron job's first run produces the
 // files. The error is the export's.
 func (a *App) PollOnce(ctx context.Context) ([]aggregate.Report, error) {
 	reports := a.Poller.PollAll(ctx)
+	// Leave the search index up to date, as a daemon keeps it.
+	if _, err := a.Store.IndexSearch(context.WithoutCancel(ctx)); err != nil {
+		a.Log.Warn("search index not brought up to date (the daemon will)", "error", err)
+	}
 	if dir := a.Config().Publish.ExportDir; dir != "" {
 		if err := a.Publish.Export(ctx, dir); err != nil {
 			return reports, fmt.Errorf("export: %w", err)

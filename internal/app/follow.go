@@ -10,7 +10,8 @@ import (
 const followEvery = 2 * time.Second
 
 // follow makes the daemon follow what other processes write to its database
-// until ctx ends: each time the store's data version moved, the story index is
+// until ctx ends, and brings the search index up to date with what its own
+// polls saved (store.IndexSearch) at the same pace: each time the store's data version moved, the story index is
 // rebuilt from the store (items another process took into or out of stories)
 // and the curated feed is refreshed, so that a curator's label shows within
 // seconds without a restart.
@@ -24,6 +25,7 @@ func (d *Daemon) follow(ctx context.Context) {
 	t := time.NewTicker(d.o.FollowEvery)
 	defer t.Stop()
 	for {
+		d.indexSearch(ctx)
 		select {
 		case <-ctx.Done():
 			return
@@ -43,5 +45,16 @@ func (d *Daemon) follow(ctx context.Context) {
 		log.Info("database changed by another process: refreshing the curated feed")
 		d.setStories(d.Config())
 		d.Refresh(ctx)
+	}
+}
+
+// indexSearch applies what saves left queued for the search index.
+func (d *Daemon) indexSearch(ctx context.Context) {
+	n, err := d.Store.IndexSearch(ctx)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		d.Log.Warn("search index not brought up to date (retried in a moment)", "error", err)
+	case n > 0:
+		d.Log.Debug("search index brought up to date", "changes", n)
 	}
 }
