@@ -388,6 +388,19 @@ func (h *Handler) Refresh(ctx context.Context) (changed bool, err error) {
 	return changed, nil
 }
 
+// SearchChanged forgets the renderings of searches: the search index has
+// caught up with items the curated feed already shows (store.IndexSearch runs
+// after the saves whose refresh rendered them).
+func (h *Handler) SearchChanged() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for k, s := range h.variants {
+		if k.Text != "" {
+			h.removeLocked(k, s)
+		}
+	}
+}
+
 // dropVariantsLocked forgets every variant rendering, keeping only validators so
 // that Last-Modified keeps moving forward when they are rendered again.
 func (h *Handler) dropVariantsLocked() {

@@ -3,6 +3,7 @@ package publish
 import (
 	"bytes"
 	"html"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -147,5 +148,47 @@ func TestExportHasNoSearch(t *testing.T) {
 	}
 	if served := string(body(t, get(t, h, "GET", "/"))); !strings.Contains(served, "<form") || !strings.Contains(served, "Older stories") {
 		t.Errorf("the served page lacks the search box or the page back")
+	}
+}
+
+// TestSearchChanged: a search's rendering is kept until SearchChanged says the
+// search index caught up; the feed's own renderings are not touched.
+func TestSearchChanged(t *testing.T) {
+	h, st := newTestHandler(t, fixtureOptions(), fixtureEntries())
+	word := strings.Fields(fixtureEntries()[0].Item.Title)[0]
+	search := func() []string {
+		resp := get(t, h, "GET", "/search?q="+url.QueryEscape(word))
+		mustStatus(t, resp, 200)
+		return articleTitles(t, body(t, resp))
+	}
+	before := search()
+	if len(before) == 0 {
+		t.Fatalf("no result for %q", word)
+	}
+	// The index loses them (as if it had not caught up): the kept rendering
+	// still answers until SearchChanged.
+	st.mu.Lock()
+	saved := st.entries
+	st.entries = nil
+	st.mu.Unlock()
+	if got := search(); len(got) != len(before) {
+		t.Fatalf("a kept rendering changed by itself: %q", got)
+	}
+	calls := st.calls
+	h.SearchChanged()
+	if got := search(); len(got) != 0 {
+		t.Errorf("after SearchChanged: %q, want the index's answer (none)", got)
+	}
+	if st.calls != calls+1 {
+		t.Errorf("%d store queries after SearchChanged, want 1", st.calls-calls)
+	}
+	st.mu.Lock()
+	st.entries = saved
+	st.mu.Unlock()
+	// The default page is not a search: SearchChanged leaves it as rendered.
+	resp := get(t, h, "GET", "/")
+	mustStatus(t, resp, 200)
+	if n := st.calls; n != calls+1 {
+		t.Errorf("the default page was rendered again: %d queries", n-calls)
 	}
 }

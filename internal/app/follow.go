@@ -56,5 +56,7 @@ func (d *Daemon) indexSearch(ctx context.Context) {
 		d.Log.Warn("search index not brought up to date (retried in a moment)", "error", err)
 	case n > 0:
 		d.Log.Debug("search index brought up to date", "changes", n)
+		// Search results rendered before it are stale now.
+		d.Publish.SearchChanged()
 	}
 }
