@@ -363,16 +363,27 @@ func (h *Handler) Refresh(ctx context.Context) (changed bool, err error) {
 	v := buildView(o, f, entries)
 	set.view = v
 	v.Now = now
+	// The formats are rendered and compressed side by side: the view is only
+	// read, and a refresh is what a new item waits for to be published.
+	var wg sync.WaitGroup
+	var errs [nFormats]error
 	for i := range nFormats {
-		b, err := renderers[i](v, o)
-		if err != nil {
-			return false, fmt.Errorf("publish: render %s: %w", formatName(i), err)
-		}
 		var prev *validator
 		if old != nil {
 			prev = old.docs[i].validator()
 		}
-		set.docs[i] = newDoc(b, contentTypes[i], lastSeen(entries), prev, now, docHeaders(o, i), gzip.BestCompression)
+		wg.Go(func() {
+			b, err := renderers[i](v, o)
+			if err != nil {
+				errs[i] = fmt.Errorf("publish: render %s: %w", formatName(i), err)
+				return
+			}
+			set.docs[i] = newDoc(b, contentTypes[i], lastSeen(entries), prev, now, docHeaders(o, i), gzip.BestCompression)
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs[:]...); err != nil {
+		return false, err
 	}
 	set.docs[fmtHTML].asOf = now
 	set.page.Store(set.docs[fmtHTML])
