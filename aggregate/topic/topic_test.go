@@ -264,23 +264,29 @@ var decisionCases = []struct {
 	{"e-commerce", "AI shopping agents reshape E-Commerce", "Retailers add chatbots to their apps.", false, `ignored inside "e commerce"`},
 }
 
-// TestRulesDecisions checks the rules of the built-in profile, which decide
-// when a user's profile has no model.
-func TestRulesDecisions(t *testing.T) {
-	c := rulesDefault(t)
-	for _, tc := range decisionCases {
-		t.Run(tc.name, func(t *testing.T) {
-			r := c.Classify(Doc{Title: tc.title, Summary: tc.summary})
-			if r.Match != tc.match {
-				t.Errorf("Match = %v, want %v; reasons:\n  %s", r.Match, tc.match, strings.Join(r.Reasons, "\n  "))
-			}
-			if tc.reason != "" && !hasReason(r, tc.reason) {
-				t.Errorf("no reason containing %q:\n  %s", tc.reason, strings.Join(r.Reasons, "\n  "))
-			}
-			if !r.Match && r.Facets != nil {
-				t.Errorf("facets on a non-match: %v", r.Facets)
-			}
-		})
+// TestDecisions checks the built-in model, and the built-in rules that decide
+// when a user's profile has no model, on items whose decision says something
+// about a mechanism; the rules must also give the reason named.
+func TestDecisions(t *testing.T) {
+	for _, by := range []struct {
+		name    string
+		c       *Classifier
+		reasons bool
+	}{{"model", sharedDefault(t), false}, {"rules", rulesDefault(t), true}} {
+		for _, tc := range decisionCases {
+			t.Run(by.name+"/"+tc.name, func(t *testing.T) {
+				r := by.c.Classify(Doc{Title: tc.title, Summary: tc.summary})
+				if r.Match != tc.match {
+					t.Errorf("Match = %v, want %v; reasons:\n  %s", r.Match, tc.match, strings.Join(r.Reasons, "\n  "))
+				}
+				if by.reasons && tc.reason != "" && !hasReason(r, tc.reason) {
+					t.Errorf("no reason containing %q:\n  %s", tc.reason, strings.Join(r.Reasons, "\n  "))
+				}
+				if !r.Match && r.Facets != nil {
+					t.Errorf("facets on a non-match: %v", r.Facets)
+				}
+			})
+		}
 	}
 }
 
@@ -684,22 +690,5 @@ func TestDetectLangMatchesRuneLoop(t *testing.T) {
 		if got, want := DetectLang(in), ref(in); got != want {
 			t.Fatalf("DetectLang(%q) = %s, the rune loop says %s", in, got, want)
 		}
-	}
-}
-
-// TestModelDecisions checks the built-in model on the same items as the
-// rules: it must decide each as the topic rule says.
-func TestModelDecisions(t *testing.T) {
-	c := sharedDefault(t)
-	for _, tc := range decisionCases {
-		t.Run(tc.name, func(t *testing.T) {
-			r := c.Classify(Doc{Title: tc.title, Summary: tc.summary})
-			if r.Match != tc.match {
-				t.Errorf("Match = %v, want %v; reasons:\n  %s", r.Match, tc.match, strings.Join(r.Reasons, "\n  "))
-			}
-			if !r.Match && r.Facets != nil {
-				t.Errorf("facets on a non-match: %v", r.Facets)
-			}
-		})
 	}
 }
