@@ -2,6 +2,7 @@ package topic
 
 import (
 	"bytes"
+	"cmp"
 	"math"
 	"slices"
 	"strings"
@@ -50,6 +51,9 @@ const (
 	slotLeadHead
 	slotsPerGroup
 )
+
+// slotNames name each slot's feature: SLOT.GROUP.
+var slotNames = [slotsPerGroup]string{"title", "lead", "head", "near", "leadhead"}
 
 var structFeatures = []string{
 	"ai+actor", "ai+instrument", "title.ai+actor", "title.ai+instrument",
@@ -143,7 +147,9 @@ type cmodel struct {
 // ("term.GROUP.TERM"). termFeat maps each term to its feature (-1 for none).
 func (c *Classifier) featureNames() (names []string, termFeat []int32) {
 	for _, g := range c.groups {
-		names = append(names, "title."+g.name, "lead."+g.name, "head."+g.name, "near."+g.name, "leadhead."+g.name)
+		for _, slot := range slotNames {
+			names = append(names, slot+"."+g.name)
+		}
 	}
 	names = append(names, structFeatures...)
 	termFeat = make([]int32, len(c.terms))
@@ -166,37 +172,46 @@ const untrainedScale = 0.25
 // strongRuleScore is the score the built-in rules need of a strong phrase.
 const strongRuleScore = 4
 
-// hasGroup reports whether m has a weight for any feature of the group.
-func (m *Model) hasGroup(name string) bool {
-	for _, slot := range []string{"title.", "lead.", "head.", "near.", termPrefix} {
-		for k := range m.Weights {
-			if strings.HasPrefix(k, slot+name+".") || k == slot+name {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // WithoutGroup returns m without the weights of the named group's features,
 // for a profile from which the group was removed.
 func (m *Model) WithoutGroup(name string) *Model {
 	out := &Model{Bias: m.Bias, Weights: make(map[string]float64, len(m.Weights))}
 	for k, w := range m.Weights {
-		if !m.isOfGroup(k, name) {
+		if !featureOfGroup(k, name) {
 			out.Weights[k] = w
 		}
 	}
 	return out
 }
 
-func (m *Model) isOfGroup(feature, group string) bool {
-	for _, slot := range []string{"title.", "lead.", "head.", "near."} {
-		if feature == slot+group {
+// featureOfGroup reports whether a feature name is one of the group's:
+// SLOT.GROUP or term.GROUP.TERM.
+func featureOfGroup(feature, group string) bool {
+	for _, slot := range slotNames {
+		if feature == slot+"."+group {
 			return true
 		}
 	}
 	return strings.HasPrefix(feature, termPrefix+group+".")
+}
+
+// trained reports whether m weighs any feature of group gi: a slot of it or
+// one of its terms.
+func (c *Classifier) trained(m *Model, gi int) bool {
+	g := &c.groups[gi]
+	for _, slot := range slotNames {
+		if _, ok := m.Weights[slot+"."+g.name]; ok {
+			return true
+		}
+	}
+	for i := range c.terms {
+		if c.terms[i].group == gi {
+			if _, ok := m.Weights[termPrefix+g.name+"."+c.terms[i].text]; ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // staleTerm reports whether a feature name is term.GROUP.TERM for a group of
@@ -247,7 +262,7 @@ func (c *Classifier) compileModel(m *Model, bad func(path, format string, args .
 	// prior scales it.
 	for gi := range groups {
 		g := &groups[gi]
-		if !g.scored() || m.hasGroup(g.name) {
+		if !g.scored() || c.trained(m, gi) {
 			continue
 		}
 		title, lead := untrainedScale*g.weight*c.fields[fieldTitle], untrainedScale*g.weight*c.fields[fieldSummary]
@@ -514,7 +529,7 @@ func (c *Classifier) appendModelReasons(buf []byte, cuts []int, s *scratch, hits
 	}
 	s.contrib = cs
 	slices.SortStableFunc(cs, func(a, b contribution) int {
-		return -cmpFloat(math.Abs(a.value), math.Abs(b.value))
+		return cmp.Compare(math.Abs(b.value), math.Abs(a.value))
 	})
 	ng := len(c.groups)
 	for _, ct := range cs {
@@ -603,16 +618,6 @@ func (c *Classifier) appendGroupTerms(buf []byte, hits []hit, gi, slot int) []by
 	return buf
 }
 
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 // explain says in plain words why an item was kept: the evidence behind its
 // largest positive contributions, by group label, e.g. "government
 // (과기정통부) · public funding (지원사업) · AI (초거대AI)".
@@ -644,7 +649,7 @@ func (c *Classifier) explain(buf []byte, s *scratch, hits []hit) []byte {
 		parts[j].value += w
 	}
 	ps := parts[:n]
-	slices.SortStableFunc(ps, func(a, b part) int { return -cmpFloat(a.value, b.value) })
+	slices.SortStableFunc(ps, func(a, b part) int { return cmp.Compare(b.value, a.value) })
 	written := 0
 	var labels [3]string
 	for _, p := range ps {
