@@ -126,9 +126,9 @@ func statusFixture() []aggregate.SourceStatus {
 }
 
 // TestChromiumLayout lays the page and /status out in headless Chromium at
-// a desktop's width (1280 px) and a phone's (390 px): nothing may stick out of
-// the viewport or be cut off behind a scroll bar, and no table header or
-// heading may break a word across lines.
+// a desktop's width (1280 px), a phone's (390 px) and a small phone's
+// (320 px): nothing may stick out of the viewport or be cut off behind a
+// scroll bar, and no table header or heading may break a word across lines.
 func TestChromiumLayout(t *testing.T) {
 	t.Parallel()
 	bin := chromium(t)
@@ -145,7 +145,7 @@ func TestChromiumLayout(t *testing.T) {
 	if n := bytes.Count(pages["/status"], []byte("<tr>")); n != len(statusFixture())+1 {
 		t.Fatalf("/status has %d rows", n)
 	}
-	for _, width := range []int{1280, 390} {
+	for _, width := range []int{1280, 390, 320} {
 		for _, path := range []string{"/", "/status", "/search?q=AI"} {
 			l := measureLayout(t, bin, pages[path], width)
 			if l.Overflow > 0 {

@@ -46,6 +46,7 @@ type storyStatus struct {
 	Title    string        `json:"title"`
 	URL      string        `json:"url"`
 	Outlet   string        `json:"outlet"`
+	Lang     string        `json:"lang,omitempty"` // "ko", "en" or "" when unknown
 	Updated  time.Time     `json:"updated"`
 	Reports  int           `json:"reports"`             // members lists the first few
 	StoryURL string        `json:"story_url,omitempty"` // the page that lists every one
@@ -56,6 +57,7 @@ type storyMember struct {
 	Outlet     string     `json:"outlet"`
 	Title      string     `json:"title"`
 	URL        string     `json:"url"`
+	Lang       string     `json:"lang,omitempty"`
 	Published  *time.Time `json:"published,omitempty"`
 	Similarity float64    `json:"similarity"`
 }
@@ -105,11 +107,11 @@ func buildStatus(o Options, list []aggregate.SourceStatus, entries []aggregate.E
 			continue
 		}
 		e := entryOf(o, en)
-		s := storyStatus{ID: e.ID, Title: e.Title, URL: e.URL, Outlet: e.Outlet.Name, Updated: e.Updated, Reports: e.Reports, StoryURL: e.StoryURL}
-		s.Members = append(s.Members, storyMember{Outlet: e.Outlet.Name, Title: e.Title, URL: e.URL, Published: timePtr(e.Published), Similarity: 1})
+		s := storyStatus{ID: e.ID, Title: e.Title, URL: e.URL, Outlet: e.Outlet.Name, Lang: e.Lang, Updated: e.Updated, Reports: e.Reports, StoryURL: e.StoryURL}
+		s.Members = append(s.Members, storyMember{Outlet: e.Outlet.Name, Title: e.Title, URL: e.URL, Lang: e.Lang, Published: timePtr(e.Published), Similarity: 1})
 		for _, r := range en.Also {
 			s.Members = append(s.Members, storyMember{
-				Outlet: outletOf(r.Outlet).Name, Title: sanitize.Text(r.Title), URL: relatedURL(r),
+				Outlet: outletOf(r.Outlet).Name, Title: sanitize.Text(r.Title), URL: relatedURL(r), Lang: r.Lang,
 				Published: timePtr(r.Published), Similarity: r.Similarity,
 			})
 		}
