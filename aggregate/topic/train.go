@@ -177,19 +177,34 @@ func Train(p *Profile, items []Labeled, o TrainOptions) (*Model, TrainStats, err
 			cols[i][q] = col[j]
 		}
 	}
+	// objective is the regularised loss at weights v.
+	objective := func(v []float64) float64 {
+		loss := 0.0
+		for i, r := range xs {
+			z := 0.0
+			for q, k := range cols[i] {
+				z += v[k] * r.val[q]
+			}
+			loss += sw[i] * logLoss(z, ys[i])
+		}
+		for k := range n {
+			dw := v[k] - prior[k]
+			loss += 0.5 * penalty[k] * dw * dw
+		}
+		return loss
+	}
+	trial := make([]float64, n)
 	for st.Iterations = 1; st.Iterations <= o.Iterations; st.Iterations++ {
 		clear(grad)
 		for k := range hess {
 			clear(hess[k])
 		}
-		loss := 0.0
 		for i, r := range xs {
 			z := 0.0
 			for q, k := range cols[i] {
 				z += w[k] * r.val[q]
 			}
 			pr := sigmoid(z)
-			loss += sw[i] * logLoss(z, ys[i])
 			g := sw[i] * (pr - ys[i])
 			h := sw[i] * pr * (1 - pr)
 			for q, k := range cols[i] {
@@ -202,21 +217,35 @@ func Train(p *Profile, items []Labeled, o TrainOptions) (*Model, TrainStats, err
 			}
 		}
 		for k := range n {
-			dw := w[k] - prior[k]
-			grad[k] += penalty[k] * dw
-			hess[k][k] += penalty[k]
-			loss += 0.5 * penalty[k] * dw * dw
+			grad[k] += penalty[k] * (w[k] - prior[k])
+			// A feature without a penalty (the bias) gets a vanishing one
+			// here only, so that the system stays positive definite where
+			// the items it covers are all but certain.
+			hess[k][k] += max(penalty[k], 1e-6)
 		}
 		step, err := solveSPD(hess, grad)
 		if err != nil {
 			return nil, st, fmt.Errorf("topic: train: %w", err)
 		}
+		// Damped Newton: halve the step until the objective does not grow,
+		// which a full step can overshoot far from the optimum.
+		before := objective(w)
+		scale := 1.0
+		for range 30 {
+			for k := range w {
+				trial[k] = w[k] - scale*step[k]
+			}
+			if objective(trial) <= before {
+				break
+			}
+			scale /= 2
+		}
 		moved := 0.0
 		for k := range w {
-			w[k] -= step[k]
-			moved = max(moved, math.Abs(step[k]))
+			moved = max(moved, math.Abs(w[k]-trial[k]))
+			w[k] = trial[k]
 		}
-		st.LogLoss = loss / float64(len(xs))
+		st.LogLoss = objective(w) / float64(len(xs))
 		if moved < 1e-9 {
 			break
 		}
