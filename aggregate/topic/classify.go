@@ -357,10 +357,13 @@ func (c *Classifier) resolve(hits []hit, texts *[numFields][]byte) []int32 {
 			}
 			og := c.terms[o.term].group
 			longer := o.end-o.start > h.end-h.start
-			if !longer {
+			// Two terms of one group that read the same words ("subsidy",
+			// whose plural is "subsidies", and "subsidies") count once.
+			same := o.start == h.start && o.end == h.end && o.state == hitLive
+			if !longer && !(same && og == gi) {
 				continue
 			}
-			if c.groups[og].kind == kindIgnore && c.groups[gi].kind != kindIgnore {
+			if longer && c.groups[og].kind == kindIgnore && c.groups[gi].kind != kindIgnore {
 				h.state, h.by = hitMasked, int32(j)
 				break
 			}

@@ -332,6 +332,20 @@ func TestFieldWeights(t *testing.T) {
 	}
 }
 
+// TestSameWordsCountOnce: "subsidies" is read by the term "subsidies" and by
+// "subsidy" (whose plural it is); one word is one piece of evidence, in the
+// rules and in the model alike.
+func TestSameWordsCountOnce(t *testing.T) {
+	for _, c := range []*Classifier{rulesDefault(t), sharedDefault(t)} {
+		plural := c.Classify(Doc{Summary: "AI farm subsidies."})
+		single := c.Classify(Doc{Summary: "AI farm subsidy."})
+		if plural.Score != single.Score {
+			t.Errorf("subsidies %.3f, subsidy %.3f: want the same score\n  %s\n  %s", plural.Score, single.Score,
+				strings.Join(plural.Reasons, "\n  "), strings.Join(single.Reasons, "\n  "))
+		}
+	}
+}
+
 func TestProximity(t *testing.T) {
 	c := rulesDefault(t)
 	near := c.Classify(Doc{Summary: "The government said AI rules come next year."})
