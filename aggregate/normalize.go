@@ -11,6 +11,7 @@ import (
 	"github.com/gleaner/gleaner/aggregate/dates"
 	"github.com/gleaner/gleaner/aggregate/sanitize"
 	"github.com/gleaner/gleaner/aggregate/topic"
+	"github.com/gleaner/gleaner/internal/textcut"
 )
 
 // Limits on what is kept of an item's text. The classifier reads the lead of an
@@ -240,11 +241,7 @@ func capHTML(s string, n int) string {
 	if cut := strings.LastIndexByte(s[:n], '<'); cut > 0 {
 		return s[:cut]
 	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut]
+	return textcut.Prefix(s, n)
 }
 
 func truncateRunes(s string, n int) string {

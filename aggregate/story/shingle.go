@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/gleaner/gleaner/internal/textcut"
 )
 
 // maxFeatures caps the shingles taken from one item, title first, then the summary from its
@@ -120,7 +122,7 @@ func mayHaveWireSlug(s string) bool {
 	if s == "" || !('A' <= s[0] && s[0] <= 'Z' || 'a' <= s[0] && s[0] <= 'z') {
 		return false
 	}
-	return strings.ContainsAny(truncate(s, 40), "-:")
+	return strings.ContainsAny(textcut.Prefix(s, 40), "-:")
 }
 
 // maxSummaryBytes bounds the summary text that is cleaned and shingled. maxFeatures is
@@ -136,7 +138,7 @@ const trailerBytes = 400
 // cleanSummary removes datelines, bylines and trailers: every outlet has its own, so they
 // only add noise, and for short summaries a shared wire dateline would add false similarity.
 func cleanSummary(s string) string {
-	s = truncate(s, maxSummaryBytes)
+	s = textcut.Prefix(s, maxSummaryBytes)
 	s = norm.NFKC.String(s)
 	// The leading patterns are anchored at the start; each runs only when its first
 	// character, or a word it needs near the start, is there.
@@ -144,10 +146,10 @@ func cleanSummary(s string) string {
 		s = koDateline.ReplaceAllString(s, "")
 		s = koByline.ReplaceAllString(s, "")
 	}
-	if head := truncate(s, 40); strings.Contains(head, "기자") || strings.Contains(head, "특파원") {
+	if head := textcut.Prefix(s, 40); strings.Contains(head, "기자") || strings.Contains(head, "특파원") {
 		s = koReporter.ReplaceAllString(s, "")
 	}
-	if strings.ContainsRune(truncate(s, 256), '(') {
+	if strings.ContainsRune(textcut.Prefix(s, 256), '(') {
 		s = enDateline.ReplaceAllString(s, "")
 	}
 	if strings.HasPrefix(strings.TrimLeft(s, " \t\n"), "By ") {
@@ -186,17 +188,6 @@ func lowerASCII(s string) string {
 		}
 	}
 	return string(b)
-}
-
-// truncate cuts s to at most n bytes at a rune boundary.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }
 
 // isDense reports scripts that are shingled by characters rather than words. Korean does
@@ -449,7 +440,7 @@ func (sh *shingler) shingle(d Doc) {
 	sh.field(title, inTitle)
 	sh.field(summary, 0)
 	readDates(&sh.dates, title)
-	readDates(&sh.dates, truncate(summary, leadBytes))
+	readDates(&sh.dates, textcut.Prefix(summary, leadBytes))
 	sh.out = mergeFeats(sh.out, &sh.scratch)
 	sh.anchors = mergeFeats(sh.anchors, &sh.scratch)
 	sh.markNames()

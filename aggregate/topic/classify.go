@@ -8,6 +8,8 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/gleaner/gleaner/internal/textcut"
 )
 
 // Doc is the text of one item. Fields are plain text (the caller strips
@@ -88,8 +90,8 @@ func (c *Classifier) find(s *scratch, d Doc) ([]hit, []int32) {
 		// The model was trained on headlines and leads of a few sentences:
 		// what it reads of a summary is a lead's length, and of a body its
 		// opening (at half a lead's worth); no more is scanned.
-		texts[fieldSummary] = cutUTF8(texts[fieldSummary], modelSummaryBytes)
-		texts[fieldContent] = cutUTF8(texts[fieldContent], modelContentBytes)
+		texts[fieldSummary] = textcut.Prefix(texts[fieldSummary], modelSummaryBytes)
+		texts[fieldContent] = textcut.Prefix(texts[fieldContent], modelContentBytes)
 	}
 	for f, t := range texts {
 		s.text[f] = s.text[f][:0]
@@ -770,14 +772,3 @@ const (
 	modelSummaryBytes = 1200
 	modelContentBytes = 600
 )
-
-// cutUTF8 returns at most n bytes of s, cut at a rune boundary.
-func cutUTF8(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}

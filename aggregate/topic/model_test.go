@@ -400,9 +400,6 @@ func TestModelReadsTheBodysOpening(t *testing.T) {
 	if !near.Match || far.Match {
 		t.Errorf("government at the body's start: %v %q; at its end: %v %q", near.Match, near.Reasons, far.Match, far.Reasons)
 	}
-	if got := cutUTF8("정부가", 4); got != "정" {
-		t.Errorf("cutUTF8 cut inside a rune: %q", got)
-	}
 }
 
 // TestModelsShareScratch: classifiers of different sizes (a profile before

@@ -194,6 +194,7 @@ func Train(p *Profile, items []Labeled, o TrainOptions) (*Model, TrainStats, err
 		return loss
 	}
 	trial := make([]float64, n)
+	current := objective(w)
 	for st.Iterations = 1; st.Iterations <= o.Iterations; st.Iterations++ {
 		clear(grad)
 		for k := range hess {
@@ -229,13 +230,12 @@ func Train(p *Profile, items []Labeled, o TrainOptions) (*Model, TrainStats, err
 		}
 		// Damped Newton: halve the step until the objective does not grow,
 		// which a full step can overshoot far from the optimum.
-		before := objective(w)
-		scale := 1.0
+		scale, next := 1.0, 0.0
 		for range 30 {
 			for k := range w {
 				trial[k] = w[k] - scale*step[k]
 			}
-			if objective(trial) <= before {
+			if next = objective(trial); next <= current {
 				break
 			}
 			scale /= 2
@@ -245,7 +245,8 @@ func Train(p *Profile, items []Labeled, o TrainOptions) (*Model, TrainStats, err
 			moved = max(moved, math.Abs(w[k]-trial[k]))
 			w[k] = trial[k]
 		}
-		st.LogLoss = objective(w) / float64(len(xs))
+		current = next
+		st.LogLoss = current / float64(len(xs))
 		if moved < 1e-9 {
 			break
 		}
