@@ -48,14 +48,20 @@ func mustDefault(t testing.TB) *Classifier {
 // that look close), English recall on fresh3 fell from 21 to 20 of its 24
 // items while the real held-out English items gained (F1 0.832 under the
 // model before, 0.858 after); its floor went from 0.84 to 0.82 with that
-// change, and says so here.
+// change, and says so here. When they grew again by 667 items (third
+// session: public bodies using AI, appointments, regional governments), the
+// retrained model lost one English item of fresh.jsonl ("South Korea's new
+// president names AI czar from Naver", now -0.06: the new sets hold several
+// appointments labelled out) and its floor went from 0.87 to 0.85; real
+// held-out F1 went from 0.857 to 0.852 in English and 0.868 to 0.882 in
+// Korean with that change.
 var floors = []struct {
 	set   string
 	floor float64
 }{
 	{"dev.jsonl", 0.92},
 	{"holdout.jsonl", 0.90},
-	{"fresh.jsonl", 0.87},
+	{"fresh.jsonl", 0.85}, // 0.87 before the third collection; see above
 	{"fresh2.jsonl", 0.82},
 	{"fresh3.jsonl", 0.82}, // 0.84 before the real sets grew; see the comment above
 	{"real-en-dev.jsonl", 0.90},
