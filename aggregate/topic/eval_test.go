@@ -61,13 +61,19 @@ func mustDefault(t testing.TB) *Classifier {
 // services", a Korean medical body's demand) and real-en-dev's recall to
 // 0.8997: fresh.jsonl's floor went to 0.83 and real-en-dev's to 0.89, while
 // real held-out F1 went from 0.852 to 0.857 (en) and 0.882 to 0.896 (ko).
+// Then four development labels were corrected on review and six own-set
+// labels that contradicted TOPIC.md (an official's remark on productivity, a
+// pledge among companies alone, a state fund joining a private project,
+// firms stockpiling chips, a private settlement, a deal where AI is one entry
+// of a list): fresh.jsonl's English recall became 24/29 and its floor 0.82;
+// real held-out F1 0.858 (en) and 0.893 (ko).
 var floors = []struct {
 	set   string
 	floor float64
 }{
 	{"dev.jsonl", 0.92},
 	{"holdout.jsonl", 0.90},
-	{"fresh.jsonl", 0.83}, // 0.87 before the fourth collection; see above
+	{"fresh.jsonl", 0.82}, // 0.87 before the fourth collection; see above
 	{"fresh2.jsonl", 0.82},
 	{"fresh3.jsonl", 0.82}, // 0.84 before the real sets grew; see the comment above
 	{"real-en-dev.jsonl", 0.89}, // 0.90 before the label correction above
