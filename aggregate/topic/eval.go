@@ -3,6 +3,7 @@ package topic
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -25,7 +26,8 @@ type Labeled struct {
 }
 
 // ReadLabeled reads JSON lines of Labeled items. Blank lines are skipped; keys
-// other than Labeled's are ignored (a set may carry urls or sources); an item
+// other than Labeled's are ignored (a set may carry urls or sources), but for
+// the other names of the text's parts that ReadInput reads; an item
 // without a language gets DetectLang of its text. Errors name the line.
 func ReadLabeled(r io.Reader) ([]Labeled, error) {
 	var items []Labeled
@@ -39,6 +41,15 @@ func ReadLabeled(r io.Reader) ([]Labeled, error) {
 		var it Labeled
 		if err := json.Unmarshal(line, &it); err != nil {
 			return nil, fmt.Errorf("line %d: %w", n, err)
+		}
+		if it.Title == "" || it.Summary == "" || it.Content == "" {
+			// A part under another tool's name (headline, lead, ...), as
+			// gleaner classify reads it.
+			in, err := ReadInput(line)
+			if err != nil && !strings.HasPrefix(err.Error(), "unknown field") {
+				return nil, fmt.Errorf("line %d: %w", n, err)
+			}
+			it.Title, it.Summary, it.Content = cmp.Or(it.Title, in.Title), cmp.Or(it.Summary, in.Summary), cmp.Or(it.Content, in.Content)
 		}
 		if it.Title == "" && it.Summary == "" && it.Content == "" {
 			return nil, fmt.Errorf("line %d: no title, summary or content", n)

@@ -163,12 +163,14 @@ func TestReadLabeled(t *testing.T) {
 	in := `{"id":"a","lang":"en","title":"t","label":true,"url":"https://example.org/a"}
 
 {"id":"b","title":"인공지능 기본법 시행","label":false}
+{"id":"c","headline":"EU AI Act enters into force","lead":"The law's first rules apply.","label":true}
 `
 	items, err := ReadLabeled(strings.NewReader(in))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(items) != 2 || items[0].ID != "a" || !items[0].Label || items[1].Lang != "ko" {
+	if len(items) != 3 || items[0].ID != "a" || !items[0].Label || items[1].Lang != "ko" ||
+		items[2].Title != "EU AI Act enters into force" || items[2].Summary != "The law's first rules apply." {
 		t.Fatalf("items: %+v", items)
 	}
 	for _, tc := range []struct{ in, want string }{

@@ -70,19 +70,28 @@ func ReadInput(line []byte) (Input, error) {
 		name string
 		to   *string
 	}{{"title", &in.Title}, {"summary", &in.Summary}, {"content", &in.Content}, {"lang", &in.Lang}} {
-		raw, ok := fields[f.name]
-		if !ok || string(raw) == "null" {
+		if err := readString(fields, f.name, f.to); err != nil {
+			return in, err
+		}
+	}
+	// Other tools' names for the same parts (a feed's description, a JSON
+	// Feed's content_text, a news set's headline and lead) are read when the
+	// field of gleaner's own name is absent, so that no lead is dropped
+	// without a word.
+	for _, a := range fieldAliases {
+		to := map[string]*string{"title": &in.Title, "summary": &in.Summary, "content": &in.Content}[a.field]
+		if *to != "" {
 			continue
 		}
-		if err := json.Unmarshal(raw, f.to); err != nil {
-			return in, fmt.Errorf("field %q: want a string", f.name)
+		if err := readString(fields, a.alias, to); err != nil {
+			return in, err
 		}
 	}
 	if in.Title == "" && in.Summary == "" && in.Content == "" {
 		// A misspelled field is the likeliest reason for no text: name it.
 		var unknown []string
 		for k := range fields {
-			if !slices.Contains([]string{"id", "title", "summary", "content", "lang", "label"}, k) {
+			if !slices.Contains([]string{"id", "title", "summary", "content", "lang", "label"}, k) && !isAlias(k) {
 				unknown = append(unknown, strconv.Quote(k))
 			}
 		}
@@ -92,4 +101,28 @@ func ReadInput(line []byte) (Input, error) {
 		}
 	}
 	return in, nil
+}
+
+// fieldAliases are the other names an input's parts are read from, in order of
+// preference: a field of gleaner's own name wins over them all.
+var fieldAliases = []struct{ alias, field string }{
+	{"headline", "title"},
+	{"lead", "summary"}, {"description", "summary"}, {"abstract", "summary"}, {"excerpt", "summary"},
+	{"body", "content"}, {"text", "content"}, {"content_text", "content"}, {"content_html", "content"},
+}
+
+func isAlias(name string) bool {
+	return slices.ContainsFunc(fieldAliases, func(a struct{ alias, field string }) bool { return a.alias == name })
+}
+
+// readString reads field name of fields into to, if it is there and not null.
+func readString(fields map[string]json.RawMessage, name string, to *string) error {
+	raw, ok := fields[name]
+	if !ok || string(raw) == "null" {
+		return nil
+	}
+	if err := json.Unmarshal(raw, to); err != nil {
+		return fmt.Errorf("field %q: want a string", name)
+	}
+	return nil
 }

@@ -22,6 +22,11 @@ func TestReadInput(t *testing.T) {
 			want: Input{ID: "a", Title: "T", Summary: "S", Content: "C", Lang: "en"}},
 		{line: `{"id": 7, "title": "T", "url": "https://example.com/a", "kind": "policy"}`, want: Input{ID: "7", Title: "T"}},
 		{line: `{"id": "d", "title": null}`, want: Input{ID: "d"}},
+		// Other tools' names: read when gleaner's own is absent.
+		{line: `{"id": "h", "headline": "H", "lead": "L", "body": "B"}`, want: Input{ID: "h", Title: "H", Summary: "L", Content: "B"}},
+		{line: `{"title": "T", "description": "D", "content_html": "<p>C</p>"}`, want: Input{Title: "T", Summary: "D", Content: "<p>C</p>"}},
+		{line: `{"title": "T", "summary": "S", "lead": "L", "text": "X"}`, want: Input{Title: "T", Summary: "S", Content: "X"}},
+		{line: `{"headline": "H", "lead": 3}`, err: `field "lead": want a string`},
 		{line: `{"titel": "AI Act passes", "lable": true}`, err: `unknown field "lable", "titel"; want id, title, summary, content`},
 		{line: `{"title": 5}`, err: `field "title": want a string`},
 		{line: `{"id": true, "title": "T"}`, err: `field "id": want a string or a number`},
