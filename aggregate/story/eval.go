@@ -135,6 +135,34 @@ type Report struct {
 	CrossLang  PairScore
 	NearMerged []PairError
 	Errors     []PairError
+	// Curated, when set, scores the same grouping as readers of the curated feed meet it:
+	// the daemon groups only the items its topic filter keeps (see EvaluateCurated).
+	Curated *Curated
+}
+
+// Curated is the grouping of the items a topic filter keeps, evaluated alone: what the
+// curated feed's entries and story pages show of a labelled set.
+type Curated struct {
+	Kept int // items kept by the filter
+	// Report scores the kept items' grouping; its TruePairs are the set's pairs of one
+	// story with both items kept, the pairs the feed can show at all.
+	Report
+}
+
+// EvaluateCurated is Evaluate, with Curated set to the evaluation of the items keep
+// says the topic filter keeps (keep[i] for items[i]), run through an index of their own
+// as the daemon's grouper, which indexes only those, would.
+func EvaluateCurated(c Config, items []Labeled, keep []bool) Report {
+	r := Evaluate(c, items)
+	var kept []Labeled
+	for i, it := range items {
+		if keep[i] {
+			kept = append(kept, it)
+		}
+	}
+	cr := Evaluate(c, kept)
+	r.Curated = &Curated{Kept: len(kept), Report: cr}
+	return r
 }
 
 // Evaluate runs items through a real Index exactly as the daemon's grouper does, as one
@@ -251,12 +279,12 @@ func labeledDoc(l Labeled, i int) Doc {
 func (r Report) Write(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "items %d  stories %d  pairs %d\n", r.Items, r.Stories, r.Pairs)
-	for _, s := range []struct {
-		name string
-		p    PairScore
-	}{{"all pairs", r.PairScore}, {"same language", r.SameLang}, {"cross language", r.CrossLang}} {
-		fmt.Fprintf(bw, "%-15s precision %.3f  recall %.3f  (true %d, predicted %d, correct %d)\n",
-			s.name, s.p.Precision, s.p.Recall, s.p.TruePairs, s.p.PredictedPairs, s.p.CorrectPairs)
+	r.writeScores(bw, "")
+	if c := r.Curated; c != nil {
+		fmt.Fprintf(bw, "in the curated feed: the %d of %d items the topic filter keeps, grouped alone as the daemon does;\n"+
+			"  %d of the %d pairs of one story have both items kept\n", c.Kept, r.Items, c.TruePairs, r.TruePairs)
+		c.writeScores(bw, "  ")
+		fmt.Fprintf(bw, "  near misses merged: %d\n", len(c.NearMerged))
 	}
 	fmt.Fprintf(bw, "near misses merged: %d\n", len(r.NearMerged))
 	for _, e := range r.NearMerged {
@@ -266,6 +294,18 @@ func (r Report) Write(w io.Writer) error {
 		writePair(bw, e.Kind, e)
 	}
 	return bw.Flush()
+}
+
+// writeScores prints the pairwise scores over all pairs, same-language pairs and
+// Korean-English pairs, each line starting with indent.
+func (r *Report) writeScores(w io.Writer, indent string) {
+	for _, s := range []struct {
+		name string
+		p    PairScore
+	}{{"all pairs", r.PairScore}, {"same language", r.SameLang}, {"cross language", r.CrossLang}} {
+		fmt.Fprintf(w, "%s%-15s precision %.3f  recall %.3f  (true %d, predicted %d, correct %d)\n",
+			indent, s.name, s.p.Precision, s.p.Recall, s.p.TruePairs, s.p.PredictedPairs, s.p.CorrectPairs)
+	}
 }
 
 func writePair(w io.Writer, kind string, e PairError) {

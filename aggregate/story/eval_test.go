@@ -152,6 +152,42 @@ func TestEvaluateCountsPairs(t *testing.T) {
 	}
 }
 
+// TestEvaluateCurated scores the kept items apart, through an index of their own: leaving
+// out the near miss b1 that the full run merges, the kept a1 and a2 group cleanly, and the
+// report says how many items and pairs reached the feed.
+func TestEvaluateCurated(t *testing.T) {
+	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	same := "EU publishes third draft of AI code of practice, easing copyright commitments for model makers"
+	items := []Labeled{
+		{ID: "a1", Group: "a", Lang: "en", Title: same, Published: at},
+		{ID: "a2", Group: "a", Lang: "en", Title: same, Published: at.Add(time.Hour)},
+		{ID: "a3", Group: "a", Lang: "en", Title: "Nvidia shares rise", Published: at.Add(2 * time.Hour)},
+		{ID: "b1", Group: "b", Lang: "en", Near: "a", Title: same, Published: at.Add(3 * time.Hour)},
+	}
+	r := EvaluateCurated(DefaultConfig(), items, []bool{true, true, false, false})
+	if len(r.NearMerged) == 0 || r.Curated == nil {
+		t.Fatalf("the full run should merge the near miss: %+v", r)
+	}
+	c := r.Curated
+	if c.Kept != 2 || c.Items != 2 || c.TruePairs != 1 || c.CorrectPairs != 1 || c.PredictedPairs != 1 || len(c.NearMerged) != 0 {
+		t.Errorf("curated %+v, want the one true pair of a1 and a2, found", c)
+	}
+	var buf bytes.Buffer
+	if err := r.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"in the curated feed: the 2 of 4 items the topic filter keeps",
+		"  1 of the 3 pairs of one story have both items kept",
+		"  same language   precision 1.000  recall 1.000  (true 1, predicted 1, correct 1)",
+		"  near misses merged: 0",
+	} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, buf.String())
+		}
+	}
+}
+
 func TestReadLabeled(t *testing.T) {
 	good := `{"id":"x1","group":"g","lang":"ko","source":"연합뉴스","title":"t","summary":"s","published":"2025-03-10T10:00:00+09:00"}
 

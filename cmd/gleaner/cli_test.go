@@ -157,3 +157,38 @@ func TestTopicShowRoundTrips(t *testing.T) {
 		t.Errorf("pasted profile does not check: %d\n%s%s", code, out2, stderr)
 	}
 }
+
+// TestEvalStoriesCurated runs eval-stories with a config whose topic profile keeps only
+// items naming the AI Act: the curated section scores those alone.
+func TestEvalStoriesCurated(t *testing.T) {
+	dir := t.TempDir()
+	set := filepath.Join(dir, "s.jsonl")
+	lines := `{"id":"a1","group":"a","lang":"en","source":"A","title":"EU AI Act enters into force","summary":"","published":"2025-01-01T10:00:00Z"}
+{"id":"a2","group":"a","lang":"en","source":"B","title":"EU AI Act enters into force today","summary":"","published":"2025-01-01T11:00:00Z"}
+{"id":"b1","group":"b","lang":"en","source":"C","title":"Nvidia shares rise on earnings","summary":"","published":"2025-01-01T12:00:00Z"}
+{"id":"b2","group":"b","lang":"en","source":"D","title":"Nvidia shares rise after earnings","summary":"","published":"2025-01-01T12:30:00Z"}
+`
+	cfg := filepath.Join(dir, "g.toml")
+	toml := "[[source]]\nurl = \"https://example.com/feed\"\n\n[topic]\nfields = { title = 1.0 }\n" +
+		"[[topic.group]]\nname = \"ai-act\"\nkind = \"ai\"\nweight = 1.0\nterms = [\"AI Act\"]\n" +
+		"[[topic.rule]]\nname = \"r\"\nneed = [\"ai\"]\nmin_score = 1.0\n"
+	for name, text := range map[string]string{set: lines, cfg: toml} {
+		if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, stdout, stderr := runCLI(t, "", "eval-stories", "-config", cfg, set)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"same language   precision 1.000  recall 1.000  (true 2, predicted 2, correct 2)",
+		"in the curated feed: the 2 of 4 items the topic filter keeps",
+		"  1 of the 2 pairs of one story have both items kept",
+		"  same language   precision 1.000  recall 1.000  (true 1, predicted 1, correct 1)",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/gleaner/gleaner/aggregate/story"
 	"github.com/gleaner/gleaner/internal/app"
 )
 
@@ -53,7 +52,7 @@ func cmdStories(e *env, args []string) error {
 }
 
 func cmdEvalStories(e *env, args []string) error {
-	f := e.newFlags("eval-stories", "[-config F] FILE.jsonl", "Measure story grouping on a labeled file: JSON lines {\"id\",\"group\",\"lang\",\"source\",\n\"title\",\"summary\",\"published\"} (optionally \"url\", \"near\": the group this one is a near miss\nof, \"date_guess\"). Prints pairwise precision and recall over all pairs, same-language pairs\nand Korean-English pairs, the near-miss pairs it merged, and the pairs it got wrong. Uses\nthe config's [stories] settings when -config names a file.", true)
+	f := e.newFlags("eval-stories", "[-config F] FILE.jsonl", "Measure story grouping on a labeled file: JSON lines {\"id\",\"group\",\"lang\",\"source\",\n\"title\",\"summary\",\"published\"} (optionally \"url\", \"near\": the group this one is a near miss\nof, \"date_guess\"). Prints pairwise precision and recall over all pairs, same-language pairs\nand Korean-English pairs; the same for the items the topic filter keeps, grouped alone as\nthe daemon groups them (what the curated feed shows); the near-miss pairs it merged, and\nthe pairs it got wrong. Uses the config's [stories] settings and topic profile when\n-config names a file.", true)
 	explicit := hasFlag(args, "config")
 	if err := f.Parse(args); err != nil {
 		return usageErr(err)
@@ -66,9 +65,13 @@ func cmdEvalStories(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	c, err := app.LoadClassifier(f.config, explicit || e.getenv("GLEANER_CONFIG") != "")
+	if err != nil {
+		return err
+	}
 	items, err := app.ReadStoryLabeled(f.Arg(0))
 	if err != nil {
 		return err
 	}
-	return story.Evaluate(sc, items).Write(e.stdout)
+	return app.EvaluateStories(c, sc, items).Write(e.stdout)
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/gleaner/gleaner/aggregate"
 	"github.com/gleaner/gleaner/aggregate/story"
 	"github.com/gleaner/gleaner/aggregate/topic"
 	"github.com/gleaner/gleaner/config"
@@ -115,4 +116,16 @@ func TrainTopic(c *topic.Classifier, items []topic.Labeled, o topic.TrainOptions
 		return nil, nil, st, err
 	}
 	return trained, m, st, nil
+}
+
+// EvaluateStories is `gleaner eval-stories`: story.Evaluate of items under sc, with the
+// grouping of the items c keeps (classified as gleaner classify reads a title and a
+// summary), as the curated feed shows them.
+func EvaluateStories(c aggregate.Classifier, sc story.Config, items []story.Labeled) story.Report {
+	keep := make([]bool, len(items))
+	for i, it := range items {
+		v, _ := aggregate.ClassifyText(c, it.Title, it.Summary, "")
+		keep[i] = v.Match
+	}
+	return story.EvaluateCurated(sc, items, keep)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gleaner/gleaner/aggregate/story"
 	"github.com/gleaner/gleaner/aggregate/topic"
 )
 
@@ -42,5 +43,47 @@ func TestTrainTopicFromFiles(t *testing.T) {
 	if st.Items != 2 || m == nil || trained.Profile().Model != m || c.Profile().Model == m {
 		t.Errorf("stats %+v; the trained classifier's model is the new one: %v; the old one's is not: %v",
 			st, trained.Profile().Model == m, c.Profile().Model != m)
+	}
+}
+
+// TestCuratedStoryFloors guards story grouping as readers of the curated feed meet it: the
+// real sets' items that the built-in topic filter keeps, grouped alone as the daemon
+// groups them. Measured (aggregate/story floors hold the whole sets): real-dev same
+// language 1.000/0.792, Korean-English 0.972/0.673 (198 of 334 items kept); real-holdout
+// 1.000/0.863 and 1.000/0.705 (117 of 203 kept), never used to choose anything.
+func TestCuratedStoryFloors(t *testing.T) {
+	c, err := topic.Compile(topic.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	type floor struct{ precision, recall float64 }
+	for name, f := range map[string]struct {
+		kept        int // at least
+		same, cross floor
+	}{
+		"real-dev.jsonl":     {180, floor{0.97, 0.76}, floor{0.94, 0.64}},
+		"real-holdout.jsonl": {105, floor{0.97, 0.83}, floor{0.95, 0.66}},
+	} {
+		items, err := ReadStoryLabeled(filepath.Join("..", "..", "testdata", "stories", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := EvaluateStories(c, story.DefaultConfig(), items)
+		k := r.Curated
+		t.Logf("%s: %d of %d kept; same language %.3f/%.3f, cross %.3f/%.3f", name, k.Kept, r.Items,
+			k.SameLang.Precision, k.SameLang.Recall, k.CrossLang.Precision, k.CrossLang.Recall)
+		if k.Kept < f.kept {
+			t.Errorf("%s: the topic filter keeps %d items, floor %d", name, k.Kept, f.kept)
+		}
+		for _, s := range []struct {
+			kind string
+			got  story.PairScore
+			want floor
+		}{{"same language", k.SameLang, f.same}, {"cross language", k.CrossLang, f.cross}} {
+			if s.got.Precision < s.want.precision || s.got.Recall < s.want.recall {
+				t.Errorf("%s, %s: precision %.3f (floor %.2f), recall %.3f (floor %.2f)", name, s.kind,
+					s.got.Precision, s.want.precision, s.got.Recall, s.want.recall)
+			}
+		}
 	}
 }
