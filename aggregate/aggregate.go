@@ -61,7 +61,27 @@ type Verdict struct {
 	Score   float64
 	Reasons []string
 	Facets  []string
+	// Near is topic.Result.Near: not kept, but close enough that the item is
+	// kept as a story mate when it joins a story of kept reports of its event
+	// (see MateReason). Not stored.
+	Near bool
 }
+
+// MateReason is the first reason of a story mate: an item the topic filter did not
+// keep, near the threshold, that joined a story of kept reports of its event. Readers
+// of a story expect every outlet's report of it, and the story's kept reports say what
+// the event is about better than one headline's words.
+const MateReason = "kept: reports the same event as kept reports (story mate)"
+
+// KeptAsMate is v as a story mate's: kept, with MateReason first.
+func KeptAsMate(v Verdict) Verdict {
+	v.Match, v.Near = true, false
+	v.Reasons = append([]string{MateReason}, v.Reasons...)
+	return v
+}
+
+// IsMate reports whether a stored verdict kept its item as a story mate.
+func IsMate(v Verdict) bool { return v.Match && len(v.Reasons) > 0 && v.Reasons[0] == MateReason }
 
 // Item is one entry a source yields, normalised: text fields are plain UTF-8 text,
 // Content is sanitised HTML, URL is canonical (tracking parameters removed).
@@ -237,7 +257,10 @@ type SaveStats struct {
 type StoryNeed struct {
 	Item     *Item
 	URLStory int64 // the stored story of another source's item with the same URL; 0 if none
-	Choice   story.Choice
+	// Mate marks an item the filter did not keep but found near: it joins a story of
+	// kept reports if one is close (story.Pending.JoinOnly), and starts none.
+	Mate   bool
+	Choice story.Choice
 }
 
 // Grouper decides which story each curated item joins among recent stories of other

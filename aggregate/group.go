@@ -175,7 +175,8 @@ func (g *StoryGrouper) Assign(needs []StoryNeed) {
 	ps := make([]story.Pending, len(needs))
 	for i := range needs {
 		it := needs[i].Item
-		ps[i] = story.Pending{Sig: g.signature(it), Published: it.Published, URL: it.URL, URLStory: needs[i].URLStory}
+		ps[i] = story.Pending{Sig: g.signature(it), Published: it.Published, URL: it.URL, URLStory: needs[i].URLStory,
+			JoinOnly: needs[i].Mate}
 	}
 	for i, c := range g.ix.Assign(ps) {
 		needs[i].Choice = c

@@ -68,10 +68,10 @@ func (p *Poller) ingest(resp *fetch.Response, src Source, st *FetchState, now ti
 		n.Lang = topic.DetectLang(n.Title + " " + n.Summary)
 		n.Fresh = p.opt.MaxAge <= 0 || !n.Published.Before(now.Add(-p.opt.MaxAge))
 		n.Verdict = verdict(c.Classify(topic.Doc{Title: n.Title, Summary: n.Summary, Content: n.BodyText}))
-		if n.Verdict.Match {
-			// Only republished items keep their HTML. It is sanitised where it
-			// leaves gleaner (publish renders at most max_items entries), not
-			// here for every kept item.
+		if n.Verdict.Match || n.Verdict.Near {
+			// Only republished items keep their HTML (a near one may be, as a
+			// story mate). It is sanitised where it leaves gleaner (publish
+			// renders at most max_items entries), not here for every kept item.
 			n.Content = capHTML(n.bodyHTML, maxStoredHTML)
 			if n.Fresh && prep != nil {
 				prep.Prepare(&n.Item)
@@ -83,7 +83,7 @@ func (p *Poller) ingest(resp *fetch.Response, src Source, st *FetchState, now ti
 }
 
 func verdict(r topic.Result) Verdict {
-	return Verdict{Match: r.Match, Score: r.Score, Reasons: r.Reasons, Facets: r.Facets}
+	return Verdict{Match: r.Match, Score: r.Score, Reasons: r.Reasons, Facets: r.Facets, Near: r.Near}
 }
 
 // feedTTL reads an RSS <ttl> (minutes), which gofeed's universal feed drops.

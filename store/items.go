@@ -255,13 +255,14 @@ func (s *Store) plan(ctx context.Context, batch []aggregate.Fetched, urls bool) 
 			case found:
 				needs = old.storyID == 0 && it.Verdict.Match && old.fresh
 			default:
-				needs = it.Verdict.Match && it.Fresh
+				// A near item may join a story of kept reports as a mate.
+				needs = (it.Verdict.Match || urls && it.Verdict.Near) && it.Fresh
 			}
 			if !needs {
 				continue
 			}
 			it.ID = old.id // 0 for a new item: the URL look-up skips the item itself
-			p.needs = append(p.needs, aggregate.StoryNeed{Item: it})
+			p.needs = append(p.needs, aggregate.StoryNeed{Item: it, Mate: !it.Verdict.Match})
 			pp.need[j] = int32(len(p.needs))
 		}
 	}
@@ -409,10 +410,18 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 		known[kh] = old
 		return nil
 	case found:
-		// A revision: the curator's label, if any, wins over its new verdict.
+		// A revision: a member of a story that is now near rather than kept stays
+		// in it as a mate; the curator's label, if any, wins over its new verdict.
+		if !it.Verdict.Match && it.Verdict.Near && old.storyID != 0 {
+			it.Verdict = aggregate.KeptAsMate(it.Verdict)
+		}
 		if err := w.applyLabel(ctx, old.id, it); err != nil {
 			return err
 		}
+	}
+	if k := pp.need[j]; !found && k > 0 && w.p.needs[k-1].Mate && (w.p.needs[k-1].Choice.Story != 0 || w.p.needs[k-1].Choice.Group != 0) {
+		// A near report that joins a story of kept reports: kept as a mate.
+		it.Verdict = aggregate.KeptAsMate(it.Verdict)
 	}
 	w.reasons = stringsJSON(w.reasons[:0], it.Verdict.Reasons)
 	reasons := w.reasons

@@ -136,6 +136,9 @@ func (s *Store) reclassifyBatch(ctx context.Context, since time.Time, after int6
 // for none) applied, and whether it differs from the stored verdict.
 func rejudge(it *aggregate.Item, l *aggregate.Label, classify func(title, summary, body string) aggregate.Verdict) (aggregate.Verdict, bool) {
 	v := classify(it.Title, it.Summary, it.BodyText)
+	if !v.Match && v.Near && it.StoryID != 0 && aggregate.IsMate(it.Verdict) {
+		v = aggregate.KeptAsMate(v) // still near, still in its story: still a mate
+	}
 	if l != nil {
 		v = l.Apply(v)
 	}

@@ -278,6 +278,9 @@ func (g *fakeGrouper) Assign(needs []aggregate.StoryNeed) {
 		} else if c, ok := batch[k]; ok {
 			m.StoryID, found = story.StoryGroup(c), true
 		}
+		if _, sameURL := byURL[n.Item.URL]; n.Mate && !found && n.URLStory == 0 && !sameURL {
+			continue // a mate starts no story
+		}
 		n.Choice = story.Choose(byURL[n.Item.URL], n.URLStory, m, found, groups+1)
 		if n.Choice.Story == 0 {
 			groups = max(groups, n.Choice.Group)

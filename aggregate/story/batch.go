@@ -8,6 +8,10 @@ type Pending struct {
 	Published time.Time
 	URL       string // its article's address; "" for none
 	URLStory  int64  // the stored story of another source's item with the same URL; 0 if none
+	// JoinOnly marks an item that may join a story but never starts one: a report
+	// the topic filter did not keep, which joins a story of kept reports of its
+	// event as a mate. Undecided (the zero Choice) when it finds none.
+	JoinOnly bool
 }
 
 // Assign decides the story each item of one save joins (see Choose): the stored story of its
@@ -15,35 +19,46 @@ type Pending struct {
 // finds for it among the indexed items and the save's items decided before it, else a new
 // one. The items are decided in order of publication, whatever order the save lists them
 // in, so that a round that fetches many feeds at once groups as one that fetched them item
-// by item. Each is indexed as it is decided, under a provisional id, until Saved gives it
-// the one the store chose; provisional members left by a save that failed are dropped
-// first. The choices are returned in the order of ps.
+// by item; JoinOnly items after all the others, so that a mate finds its story whichever
+// report came first. A JoinOnly item that finds no story gets the zero Choice and is not
+// indexed. Each other is indexed as it is decided, under a provisional id, until Saved
+// gives it the one the store chose; provisional members left by a save that failed are
+// dropped first. The choices are returned in the order of ps.
 func (ix *Index) Assign(ps []Pending) []Choice {
 	ix.dropPending()
 	choices := make([]Choice, len(ps))
 	byURL := make(map[string]Choice)
 	groups := 0
-	for _, i := range sortByPublished(ps, func(p *Pending) time.Time { return p.Published }) {
-		p := &ps[i]
-		var m Match
-		found := false
-		sameURL, dup := byURL[p.URL]
-		if p.URLStory == 0 && !dup {
-			m, found = ix.FindSig(p.Sig, p.Published)
+	order := sortByPublished(ps, func(p *Pending) time.Time { return p.Published })
+	for _, joinOnly := range []bool{false, true} {
+		for _, i := range order {
+			p := &ps[i]
+			if p.JoinOnly != joinOnly {
+				continue
+			}
+			var m Match
+			found := false
+			sameURL, dup := byURL[p.URL]
+			if p.URLStory == 0 && !dup {
+				m, found = ix.FindSig(p.Sig, p.Published)
+			}
+			if joinOnly && p.URLStory == 0 && !dup && !found {
+				continue // no story of kept reports: not a mate
+			}
+			c := Choose(sameURL, p.URLStory, m, found, groups+1)
+			if c.Story == 0 && c.Group > groups {
+				groups = c.Group
+			}
+			if p.URL != "" && !dup {
+				byURL[p.URL] = c
+			}
+			choices[i] = c
+			id := pendingID(i)
+			ix.AddSig(p.Sig, id, StoryGroup(c), p.Published)
+			ix.mu.Lock()
+			ix.pending = append(ix.pending, id)
+			ix.mu.Unlock()
 		}
-		c := Choose(sameURL, p.URLStory, m, found, groups+1)
-		if c.Story == 0 && c.Group > groups {
-			groups = c.Group
-		}
-		if p.URL != "" && !dup {
-			byURL[p.URL] = c
-		}
-		choices[i] = c
-		id := pendingID(i)
-		ix.AddSig(p.Sig, id, StoryGroup(c), p.Published)
-		ix.mu.Lock()
-		ix.pending = append(ix.pending, id)
-		ix.mu.Unlock()
 	}
 	return choices
 }

@@ -189,7 +189,7 @@ func TestCrowdedIndex(t *testing.T) {
 	items := readSet(t, "dev.jsonl")
 	bg := crowd(t, items)
 	quiet := Evaluate(DefaultConfig(), items)
-	crowded, ix := evaluate(DefaultConfig(), items, bg)
+	crowded, ix := evaluate(DefaultConfig(), items, bg, nil)
 	q, c := quiet.SameLang, crowded.SameLang
 	t.Logf("quiet: precision %.3f recall %.3f; crowded (%d background items, %d lookups over the candidate cap): precision %.3f recall %.3f",
 		q.Precision, q.Recall, len(bg), ix.capped, c.Precision, c.Recall)

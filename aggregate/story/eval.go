@@ -143,25 +143,36 @@ type Report struct {
 // Curated is the grouping of the items a topic filter keeps, evaluated alone: what the
 // curated feed's entries and story pages show of a labelled set.
 type Curated struct {
-	Kept int // items kept by the filter
-	// Report scores the kept items' grouping; its TruePairs are the set's pairs of one
-	// story with both items kept, the pairs the feed can show at all.
+	Kept  int // items in the feed: kept by the filter, or story mates
+	Mates int // of those, near items that joined a story of kept ones
+	// Report scores the grouping of the items in the feed; its TruePairs are the set's
+	// pairs of one story with both items there, the pairs the feed can show at all.
 	Report
 }
 
-// EvaluateCurated is Evaluate, with Curated set to the evaluation of the items keep
-// says the topic filter keeps (keep[i] for items[i]), run through an index of their own
-// as the daemon's grouper, which indexes only those, would.
-func EvaluateCurated(c Config, items []Labeled, keep []bool) Report {
+// EvaluateCurated is Evaluate, with Curated set to the evaluation of the items the topic
+// filter keeps (keep[i] for items[i]) and of the near ones (near[i], nil for none) that
+// join a story of kept ones as mates, run through an index of their own as the daemon's
+// grouper, which indexes only those, would.
+func EvaluateCurated(c Config, items []Labeled, keep, near []bool) Report {
 	r := Evaluate(c, items)
-	var kept []Labeled
+	var feed []Labeled
+	var joinOnly []bool
 	for i, it := range items {
-		if keep[i] {
-			kept = append(kept, it)
+		mate := !keep[i] && i < len(near) && near[i]
+		if keep[i] || mate {
+			feed = append(feed, it)
+			joinOnly = append(joinOnly, mate)
 		}
 	}
-	cr := Evaluate(c, kept)
-	r.Curated = &Curated{Kept: len(kept), Report: cr}
+	cr, _ := evaluate(c, feed, nil, joinOnly)
+	kept := 0
+	for _, k := range keep {
+		if k {
+			kept++
+		}
+	}
+	r.Curated = &Curated{Kept: cr.Items, Mates: cr.Items - kept, Report: cr}
 	return r
 }
 
@@ -170,13 +181,15 @@ func EvaluateCurated(c Config, items []Labeled, keep []bool) Report {
 // publication, then Saved), and scores the resulting stories pairwise against the Group
 // labels.
 func Evaluate(c Config, items []Labeled) Report {
-	r, _ := evaluate(c, items, nil)
+	r, _ := evaluate(c, items, nil, nil)
 	return r
 }
 
 // evaluate is Evaluate with unlabeled background items run through the same index in the
 // same save, but not scored: a test uses it to check that a crowded index loses no rewrites.
-func evaluate(c Config, items []Labeled, background []Doc) (Report, *Index) {
+// Items marked in joinOnly (nil for none) are JoinOnly pendings: one that joins no story is
+// not saved, and neither counted nor scored.
+func evaluate(c Config, items []Labeled, background []Doc, joinOnly []bool) (Report, *Index) {
 	ix := NewIndex(c)
 	docs := make([]Doc, 0, len(items)+len(background))
 	for i, it := range items {
@@ -188,7 +201,7 @@ func evaluate(c Config, items []Labeled, background []Doc) (Report, *Index) {
 	}
 	ps := make([]Pending, len(docs))
 	for i, d := range docs {
-		ps[i] = Pending{Sig: ix.Sign(d), Published: d.Published}
+		ps[i] = Pending{Sig: ix.Sign(d), Published: d.Published, JoinOnly: i < len(joinOnly) && joinOnly[i]}
 	}
 	choices := ix.Assign(ps)
 	// Save as the store does: a new story takes the id of the item that starts it, its
@@ -198,6 +211,8 @@ func evaluate(c Config, items []Labeled, background []Doc) (Report, *Index) {
 	for _, i := range sortByPublished(docs, func(d *Doc) time.Time { return d.Published }) {
 		ids[i] = docs[i].ID
 		switch ch := choices[i]; {
+		case ps[i].JoinOnly && ch == (Choice{}):
+			// Joined no story: not saved.
 		case ch.Story != 0:
 			stories[i] = ch.Story
 		case byGroup[ch.Group] != 0:
@@ -210,11 +225,12 @@ func evaluate(c Config, items []Labeled, background []Doc) (Report, *Index) {
 	ix.Saved(ids, stories)
 	story := stories[:len(items)]
 	order := sortByPublished(items, func(l *Labeled) time.Time { return l.Published })
+	order = slices.DeleteFunc(order, func(i int) bool { return story[i] == 0 })
 
-	r := Report{Items: len(items)}
+	r := Report{Items: len(order)}
 	distinct := make(map[int64]bool)
-	for _, s := range story {
-		distinct[s] = true
+	for _, i := range order {
+		distinct[story[i]] = true
 	}
 	r.Stories = len(distinct)
 	for x := 0; x < len(order); x++ {
@@ -281,8 +297,8 @@ func (r Report) Write(w io.Writer) error {
 	fmt.Fprintf(bw, "items %d  stories %d  pairs %d\n", r.Items, r.Stories, r.Pairs)
 	r.writeScores(bw, "")
 	if c := r.Curated; c != nil {
-		fmt.Fprintf(bw, "in the curated feed: the %d of %d items the topic filter keeps, grouped alone as the daemon does;\n"+
-			"  %d of the %d pairs of one story have both items kept\n", c.Kept, r.Items, c.TruePairs, r.TruePairs)
+		fmt.Fprintf(bw, "in the curated feed: %d of %d items (%d kept by the topic filter, %d story mates), grouped alone as the daemon does;\n"+
+			"  %d of the %d pairs of one story have both items there\n", c.Kept, r.Items, c.Kept-c.Mates, c.Mates, c.TruePairs, r.TruePairs)
 		c.writeScores(bw, "  ")
 		fmt.Fprintf(bw, "  near misses merged: %d\n", len(c.NearMerged))
 	}

@@ -152,8 +152,9 @@ func TestEvaluateCountsPairs(t *testing.T) {
 	}
 }
 
-// TestEvaluateCurated scores the kept items apart, through an index of their own: leaving
-// out the near miss b1 that the full run merges, the kept a1 and a2 group cleanly, and the
+// TestEvaluateCurated scores the items in the feed apart, through an index of their own:
+// leaving out the near miss b1 that the full run merges, the kept a1 and a2 group cleanly;
+// the near a4 joins them as a story mate, the near c1, like nothing kept, stays out; and the
 // report says how many items and pairs reached the feed.
 func TestEvaluateCurated(t *testing.T) {
 	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -163,23 +164,25 @@ func TestEvaluateCurated(t *testing.T) {
 		{ID: "a2", Group: "a", Lang: "en", Title: same, Published: at.Add(time.Hour)},
 		{ID: "a3", Group: "a", Lang: "en", Title: "Nvidia shares rise", Published: at.Add(2 * time.Hour)},
 		{ID: "b1", Group: "b", Lang: "en", Near: "a", Title: same, Published: at.Add(3 * time.Hour)},
+		{ID: "a4", Group: "a", Lang: "en", Title: same + " (update)", Published: at.Add(4 * time.Hour)},
+		{ID: "c1", Group: "c", Lang: "en", Title: "Samsung unveils a foldable phone", Published: at.Add(4 * time.Hour)},
 	}
-	r := EvaluateCurated(DefaultConfig(), items, []bool{true, true, false, false})
+	r := EvaluateCurated(DefaultConfig(), items, []bool{true, true, false, false, false, false}, []bool{false, false, false, false, true, true})
 	if len(r.NearMerged) == 0 || r.Curated == nil {
 		t.Fatalf("the full run should merge the near miss: %+v", r)
 	}
 	c := r.Curated
-	if c.Kept != 2 || c.Items != 2 || c.TruePairs != 1 || c.CorrectPairs != 1 || c.PredictedPairs != 1 || len(c.NearMerged) != 0 {
-		t.Errorf("curated %+v, want the one true pair of a1 and a2, found", c)
+	if c.Kept != 3 || c.Mates != 1 || c.Items != 3 || c.TruePairs != 3 || c.CorrectPairs != 3 || c.PredictedPairs != 3 || len(c.NearMerged) != 0 {
+		t.Errorf("curated %+v, want a1, a2 and the mate a4, grouped", c)
 	}
 	var buf bytes.Buffer
 	if err := r.Write(&buf); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"in the curated feed: the 2 of 4 items the topic filter keeps",
-		"  1 of the 3 pairs of one story have both items kept",
-		"  same language   precision 1.000  recall 1.000  (true 1, predicted 1, correct 1)",
+		"in the curated feed: 3 of 6 items (2 kept by the topic filter, 1 story mates)",
+		"  3 of the 6 pairs of one story have both items there",
+		"  same language   precision 1.000  recall 1.000  (true 3, predicted 3, correct 3)",
 		"  near misses merged: 0",
 	} {
 		if !strings.Contains(buf.String(), want) {

@@ -29,7 +29,16 @@ type Result struct {
 	// Facets are the policy facets of a matching item ("regulation",
 	// "export-control", ...), sorted; nil when the item does not match.
 	Facets []string
+	// Near marks an item that does not match but comes close: it has AI
+	// evidence and a model's score within NearMargin of the threshold. Such an
+	// item may join a story of kept reports of its event (aggregate's story
+	// mates). Always false under rules alone.
+	Near bool
 }
+
+// NearMargin is how far below a model's threshold (0) a Near item scores at
+// most: log-odds of -2, about one chance in eight.
+const NearMargin = 2.0
 
 // hit is one accepted occurrence of a term in a field of normalised text.
 type hit struct {
@@ -714,6 +723,7 @@ func (c *Classifier) classifyModel(s *scratch, hits []hit, triggerHit []int32) R
 	ai := c.features(&s.fv, hits, &s.text, near)
 	z := c.model.score(&s.fv)
 	res := Result{Score: round2(z), Match: ai && z >= 0}
+	res.Near = ai && !res.Match && z >= -NearMargin
 	buf, cuts := s.reasons[:0], s.cuts[:0]
 	if res.Match {
 		buf = append(buf, "kept: "...)

@@ -183,8 +183,8 @@ func TestEvalStoriesCurated(t *testing.T) {
 	}
 	for _, want := range []string{
 		"same language   precision 1.000  recall 1.000  (true 2, predicted 2, correct 2)",
-		"in the curated feed: the 2 of 4 items the topic filter keeps",
-		"  1 of the 2 pairs of one story have both items kept",
+		"in the curated feed: 2 of 4 items (2 kept by the topic filter, 0 story mates)",
+		"  1 of the 2 pairs of one story have both items there",
 		"  same language   precision 1.000  recall 1.000  (true 1, predicted 1, correct 1)",
 	} {
 		if !strings.Contains(stdout, want) {

@@ -119,13 +119,14 @@ func TrainTopic(c *topic.Classifier, items []topic.Labeled, o topic.TrainOptions
 }
 
 // EvaluateStories is `gleaner eval-stories`: story.Evaluate of items under sc, with the
-// grouping of the items c keeps (classified as gleaner classify reads a title and a
-// summary), as the curated feed shows them.
+// grouping of the items c keeps and of the near ones that join their stories as mates
+// (classified as gleaner classify reads a title and a summary), as the curated feed shows
+// them.
 func EvaluateStories(c aggregate.Classifier, sc story.Config, items []story.Labeled) story.Report {
-	keep := make([]bool, len(items))
+	keep, near := make([]bool, len(items)), make([]bool, len(items))
 	for i, it := range items {
 		v, _ := aggregate.ClassifyText(c, it.Title, it.Summary, "")
-		keep[i] = v.Match
+		keep[i], near[i] = v.Match, v.Near
 	}
-	return story.EvaluateCurated(sc, items, keep)
+	return story.EvaluateCurated(sc, items, keep, near)
 }

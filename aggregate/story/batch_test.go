@@ -1,0 +1,51 @@
+package story
+
+import (
+	"testing"
+	"time"
+)
+
+// TestAssignJoinOnly checks story mates: a JoinOnly item joins the story of kept reports it
+// is close to, even one that a later-published kept item of the same save starts; one close
+// to nothing gets the zero Choice, starts no story and is not indexed; and no JoinOnly item
+// starts a story another JoinOnly item could join.
+func TestAssignJoinOnly(t *testing.T) {
+	at := time.Date(2025, 9, 1, 9, 0, 0, 0, time.UTC)
+	ix := NewIndex(DefaultConfig())
+	sign := func(title string, h int, joinOnly bool) Pending {
+		d := Doc{Title: title, Published: at.Add(time.Duration(h) * time.Hour)}
+		return Pending{Sig: ix.Sign(d), Published: d.Published, JoinOnly: joinOnly}
+	}
+	const event = "Korea's privacy regulator suspends new downloads of DeepSeek's chatbot app"
+	ps := []Pending{
+		sign("South Korea suspends new downloads of DeepSeek's chatbot app, privacy regulator says", 0, true), // a mate, published first
+		sign(event, 2, false), // kept: starts the story
+		sign("Nvidia shares rise after record quarterly revenue", 1, true),                 // near, like nothing: no story
+		sign("Nvidia shares rise after record quarterly revenue beats forecasts", 3, true), // near, like the last only
+	}
+	before := ix.Len()
+	cs := ix.Assign(ps)
+	if cs[1].Story != 0 || cs[1].Group == 0 {
+		t.Fatalf("the kept item should start a story of the save: %+v", cs[1])
+	}
+	if cs[0].Group != cs[1].Group || cs[0].Story != 0 {
+		t.Errorf("the mate published first should join the kept item's story: %+v, want group %d", cs[0], cs[1].Group)
+	}
+	for _, i := range []int{2, 3} {
+		if cs[i] != (Choice{}) {
+			t.Errorf("item %d, near but like no kept report, got %+v, want the zero Choice", i, cs[i])
+		}
+	}
+	if got := ix.Len() - before; got != 2 {
+		t.Errorf("Assign indexed %d items, want 2 (the kept item and its mate)", got)
+	}
+	ix.Saved([]int64{10, 11, 12, 13}, []int64{11, 11, 0, 0})
+	if got := ix.Len() - before; got != 2 {
+		t.Errorf("after Saved, %d items indexed, want 2", got)
+	}
+	// In a later save, a mate joins the stored story.
+	cs = ix.Assign([]Pending{sign(event+", citing privacy concerns", 5, true)})
+	if cs[0].Story != 11 {
+		t.Errorf("a later mate got %+v, want story 11", cs[0])
+	}
+}
