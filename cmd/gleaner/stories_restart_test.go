@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"os"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -57,5 +58,61 @@ func TestStoriesJoinAcrossRuns(t *testing.T) {
 	}
 	if !strings.Contains(out, "A일보") || !strings.Contains(out, "B신문") {
 		t.Errorf("the second run's report did not join the first run's story:\n%s", out)
+	}
+}
+
+// TestStoryMateReachesTheFeed runs the real binary's fetch over three outlets: a kept report
+// of a regulator's order, another outlet's report of it whose headline leads with the
+// company (the built-in filter scores it just under its threshold), and a market report.
+// The second joins the first's story as a mate: the exported Atom feed has one entry, which
+// links it as related, and says why; the market report stays out.
+func TestStoryMateReachesTheFeed(t *testing.T) {
+	at := time.Now().UTC().Add(-2 * time.Hour)
+	rss := func(link, title, desc string, pub time.Time) string {
+		return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title><link>https://x.example/</link>` +
+			fmt.Sprintf("<item><title>%s</title><link>%s</link><guid>%s</guid><pubDate>%s</pubDate><description>%s</description></item>",
+				title, link, link, pub.Format(time.RFC1123Z), desc) + `</channel></rss>`
+	}
+	feeds := map[string]string{
+		"/a": rss("https://a.example/1", "개인정보위, 딥시크 국내 신규 다운로드 잠정 중단 조치",
+			"개인정보보호위원회는 17일 중국 인공지능(AI) 딥시크 앱의 국내 신규 다운로드를 개인정보 보호 개선이 완료될 때까지 잠정 중단한다고 밝혔다.", at),
+		"/b": rss("https://b.example/7", "딥시크, 국내 앱 신규 다운로드 중단…&quot;개인정보 보호 개선 후 재개&quot;",
+			"개인정보보호위원회에 따르면 중국 인공지능(AI) 딥시크 앱의 국내 신규 다운로드가 17일 잠정 중단됐다.", at.Add(time.Hour)),
+		"/c": rss("https://c.example/3", "엔비디아 주가, AI 칩 수요에 사상 최고",
+			"엔비디아 주가가 인공지능(AI) 칩 수요 기대에 사상 최고치를 기록했다.", at.Add(time.Hour)),
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprint(w, feeds[r.URL.Path])
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "g.toml")
+	writeConfigFile(t, cfg, fmt.Sprintf("database = %q\n\n[[source]]\nname = \"A일보\"\nurl = %q\n\n[[source]]\nname = \"B신문\"\nurl = %q\n\n[[source]]\nname = \"C경제\"\nurl = %q\n",
+		filepath.Join(dir, "g.db"), srv.URL+"/a", srv.URL+"/b", srv.URL+"/c"))
+	if code, _, stderr := runBinary(t, "", "fetch", "-config", cfg); code != 0 {
+		t.Fatalf("fetch: %d\n%s", code, stderr)
+	}
+	out := filepath.Join(dir, "site")
+	if code, _, stderr := runBinary(t, "", "export", "-config", cfg, "-out", out); code != 0 {
+		t.Fatalf("export: %d\n%s", code, stderr)
+	}
+	atom, err := os.ReadFile(filepath.Join(out, "feed.atom"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed := string(atom)
+	if n := strings.Count(feed, "<entry"); n != 1 {
+		t.Fatalf("%d entries, want the one story:\n%s", n, feed)
+	}
+	if !strings.Contains(feed, `<link href="https://b.example/7" rel="related"`) && !strings.Contains(feed, `<link href="https://b.example/7" rel="alternate"`) {
+		t.Errorf("the mate is not linked from the story's entry:\n%s", feed)
+	}
+	if strings.Contains(feed, "c.example") {
+		t.Errorf("the market report reached the feed:\n%s", feed)
+	}
+	code, stories, stderr := runBinary(t, "", "stories", "-config", cfg)
+	if code != 0 || !strings.Contains(stories, "A일보") || !strings.Contains(stories, "B신문") {
+		t.Errorf("stories: %d %s\n%s", code, stderr, stories)
 	}
 }
