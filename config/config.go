@@ -105,10 +105,16 @@ type Stories struct {
 	// MaxRelated is how many other reports of a story its entry names; the
 	// story page lists them all.
 	MaxRelated int `toml:"max_related"`
+	// Mates keeps a report the filter scored just under its threshold when it
+	// joins a story of kept reports (default true).
+	Mates *bool `toml:"mates"`
 }
 
 // On reports whether story grouping is enabled (the default).
 func (s Stories) On() bool { return s.Enabled == nil || *s.Enabled }
+
+// MatesOn reports whether story mates are kept (the default).
+func (s Stories) MatesOn() bool { return s.Mates == nil || *s.Mates }
 
 // Source is one [[source]] block.
 type Source struct {

@@ -58,6 +58,7 @@ max_items = 50
 enabled = false
 threshold = 0.5
 max_related = 3
+mates = false
 cross_threshold = 0.4
 aliases = [["과기정통부", "MSIT", "Ministry of Science and ICT"], ["젠슨 황", "Jensen Huang"]]
 
@@ -72,7 +73,7 @@ timezone = "Asia/Seoul"
 		t.Fatal(err)
 	}
 	if c.Poll.Interval.D() != time.Second || c.Poll.MaxBody.N() != 2<<20 || c.Feed.BaseURL != "https://news.example.com/ai/" ||
-		c.Stories.On() || c.Stories.Threshold != 0.5 || c.Stories.MaxRelated != 3 || c.Stories.CrossThreshold != 0.4 || len(c.Stories.Aliases) != 2 || c.Stories.Aliases[1][1] != "Jensen Huang" || c.Sources[0].Interval.D() != 10*time.Minute || c.Sources[0].Timezone != "Asia/Seoul" {
+		c.Stories.On() || c.Stories.MatesOn() || c.Stories.Threshold != 0.5 || c.Stories.MaxRelated != 3 || c.Stories.CrossThreshold != 0.4 || len(c.Stories.Aliases) != 2 || c.Stories.Aliases[1][1] != "Jensen Huang" || c.Sources[0].Interval.D() != 10*time.Minute || c.Sources[0].Timezone != "Asia/Seoul" {
 		t.Errorf("values not decoded: %+v", c)
 	}
 }

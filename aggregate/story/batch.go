@@ -33,7 +33,7 @@ func (ix *Index) Assign(ps []Pending) []Choice {
 	for _, joinOnly := range []bool{false, true} {
 		for _, i := range order {
 			p := &ps[i]
-			if p.JoinOnly != joinOnly {
+			if p.JoinOnly != joinOnly || joinOnly && ix.cfg.NoMates {
 				continue
 			}
 			var m Match

@@ -44,8 +44,16 @@ func TestAssignJoinOnly(t *testing.T) {
 		t.Errorf("after Saved, %d items indexed, want 2", got)
 	}
 	// In a later save, a mate joins the stored story.
-	cs = ix.Assign([]Pending{sign(event+", citing privacy concerns", 5, true)})
+	later := sign(event+", citing privacy concerns", 5, true)
+	cs = ix.Assign([]Pending{later})
 	if cs[0].Story != 11 {
 		t.Errorf("a later mate got %+v, want story 11", cs[0])
+	}
+	// With mates off ([stories] mates = false), it joins nothing.
+	off := DefaultConfig()
+	off.NoMates = true
+	ix.cfg = off
+	if cs = ix.Assign([]Pending{later}); cs[0] != (Choice{}) {
+		t.Errorf("with mates off, a mate got %+v", cs[0])
 	}
 }

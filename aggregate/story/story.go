@@ -49,6 +49,8 @@ type Config struct {
 	// Aliases extends the built-in lexicon: each entry is one concept's names (see
 	// BuiltinAliases).
 	Aliases [][]string
+	// NoMates makes Assign decide no JoinOnly item: no story mates.
+	NoMates bool
 }
 
 // DefaultConfig returns the window and thresholds tuned with the weights in score.go.

@@ -134,6 +134,7 @@ func StoryConfig(cfg *config.Config) story.Config {
 		sc.CrossThreshold = cfg.Stories.CrossThreshold
 	}
 	sc.Aliases = cfg.Stories.Aliases
+	sc.NoMates = !cfg.Stories.MatesOn()
 	return sc
 }
 
