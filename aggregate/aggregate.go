@@ -247,7 +247,8 @@ type SaveStats struct {
 	SourceID int64
 	Seen     int // items in the response
 	New      int // items not stored before
-	Kept     int // new items the topic filter kept
+	Kept     int // new items the topic filter kept, story mates included
+	Mates    int // of those, story mates (see MateReason)
 	Changed  int // stored items whose text changed
 }
 

@@ -200,6 +200,7 @@ type Report struct {
 	Seen        int
 	New         int
 	Kept        int
+	Mates       int // of Kept, story mates
 	Err         error
 	Kind        string // the error's kind (fetch.Kind, "save"), "" without one
 }
@@ -208,6 +209,7 @@ type Report struct {
 type RoundStats struct {
 	Sources, OK, NotModified, Errors int
 	Seen, New, Kept                  int
+	Mates                            int // of Kept, story mates
 	Duration                         time.Duration
 	Finished                         time.Time
 }
@@ -270,6 +272,7 @@ func (p *Poller) round(ctx context.Context, due []*polled) []Report {
 		rs.Seen += r.Seen
 		rs.New += r.New
 		rs.Kept += r.Kept
+		rs.Mates += r.Mates
 	}
 	p.rounds.Add(1)
 	sortReports(reports)
@@ -282,7 +285,7 @@ func (p *Poller) round(ctx context.Context, due []*polled) []Report {
 		}
 		p.log.Log(context.WithoutCancel(ctx), level, "poll round", append(attrs, "sources", rs.Sources, "ok", rs.OK,
 			"not_modified", rs.NotModified, "errors", rs.Errors, "items_seen", rs.Seen, "items_new", rs.New,
-			"items_kept", rs.Kept, "duration", rs.Duration.Round(time.Millisecond))...)
+			"items_kept", rs.Kept, "story_mates", rs.Mates, "duration", rs.Duration.Round(time.Millisecond))...)
 	}
 	if p.opt.Observer != nil {
 		p.opt.Observer.ObserveRound(rs)
@@ -390,7 +393,7 @@ func (p *Poller) save(ctx context.Context, batch []outcome, changed *bool) []Rep
 			st.NextFetch = now.Add(fetch.Backoff(st.ConsecutiveErrors, time.Minute, p.opt.MaxBackoff, rand.Float64))
 			o.ps.state = st
 		} else {
-			r.New, r.Kept = stats[i].New, stats[i].Kept
+			r.New, r.Kept, r.Mates = stats[i].New, stats[i].Kept, stats[i].Mates
 			o.ps.state = o.fetched.State
 			o.ps.minGap = o.minGap
 		}

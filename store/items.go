@@ -452,6 +452,9 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 		st.New++
 		if it.Verdict.Match {
 			st.Kept++
+			if aggregate.IsMate(it.Verdict) {
+				st.Mates++
+			}
 		}
 		if it.StoryID != 0 {
 			return w.placed(ctx, it, place)

@@ -27,6 +27,7 @@ type metrics struct {
 	itemsSeen     prometheus.Counter
 	itemsNew      prometheus.Counter
 	itemsKept     prometheus.Counter
+	storyMates    prometheus.Counter
 	lastRound     prometheus.Gauge
 	lastSuccess   prometheus.Gauge
 	requests      *prometheus.CounterVec // format, code
@@ -57,6 +58,7 @@ func newMetrics(version string) *metrics {
 	m.itemsSeen = prometheus.NewCounter(prometheus.CounterOpts(f("items_seen_total", "Items read from polled documents.")))
 	m.itemsNew = prometheus.NewCounter(prometheus.CounterOpts(f("items_new_total", "Items stored for the first time.")))
 	m.itemsKept = prometheus.NewCounter(prometheus.CounterOpts(f("items_kept_total", "New items the topic filter kept.")))
+	m.storyMates = prometheus.NewCounter(prometheus.CounterOpts(f("story_mates_total", "Of the new items kept, those kept as story mates: scored just under the threshold, they joined a story of kept reports.")))
 	m.lastRound = prometheus.NewGauge(prometheus.GaugeOpts(f("last_poll_round_timestamp_seconds", "When the last poll round finished (Unix time).")))
 	m.lastSuccess = prometheus.NewGauge(prometheus.GaugeOpts(f("last_successful_poll_timestamp_seconds",
 		"When the last poll round in which at least one source answered finished (Unix time).")))
@@ -73,7 +75,7 @@ func newMetrics(version string) *metrics {
 	m.retentionDeleted = prometheus.NewCounter(prometheus.CounterOpts(f("retention_deleted_items_total", "Items deleted by retention.")))
 	m.reloadOK.Set(1)
 	m.reloadOKTime.SetToCurrentTime()
-	m.reg.MustRegister(m.fetches, m.fetchDuration, m.rounds, m.roundDuration, m.itemsSeen, m.itemsNew, m.itemsKept,
+	m.reg.MustRegister(m.fetches, m.fetchDuration, m.rounds, m.roundDuration, m.itemsSeen, m.itemsNew, m.itemsKept, m.storyMates,
 		m.lastRound, m.lastSuccess, m.requests, m.reloads, m.reloadErrors, m.reloadOK, m.reloadOKTime,
 		m.retentionRuns, m.retentionErrors, m.retentionDeleted,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -97,6 +99,7 @@ func (m *metrics) ObserveRound(r aggregate.RoundStats) {
 	m.itemsSeen.Add(float64(r.Seen))
 	m.itemsNew.Add(float64(r.New))
 	m.itemsKept.Add(float64(r.Kept))
+	m.storyMates.Add(float64(r.Mates))
 	m.lastRound.Set(float64(r.Finished.UnixNano()) / 1e9)
 	if r.OK+r.NotModified > 0 {
 		m.lastSuccess.Set(float64(r.Finished.UnixNano()) / 1e9)
