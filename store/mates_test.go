@@ -105,6 +105,33 @@ func TestStoryMates(t *testing.T) {
 		t.Errorf("the mate's reasons: %s", r)
 	}
 
+	// The curator takes the kept report out: its story, left with the mate alone, leaves
+	// the feed; taken back in, it returns.
+	ids, err := s.FindItems(ctx, kept.URL)
+	if err != nil || len(ids) != 1 {
+		t.Fatalf("find %s: %v %v", kept.URL, ids, err)
+	}
+	entries := func() int {
+		t.Helper()
+		e, err := s.Curated(ctx, aggregate.Query{Limit: 10, MaxRelated: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(e)
+	}
+	for _, keep := range []bool{false, true} {
+		if _, err := s.SetLabel(ctx, ids, aggregate.Label{Keep: keep}, t0.Add(3*time.Hour), g); err != nil {
+			t.Fatal(err)
+		}
+		want := 0
+		if keep {
+			want = 1
+		}
+		if n := entries(); n != want || !verdicts()[late.URL].Match {
+			t.Errorf("kept report labelled keep=%v: %d entries (want %d); the mate still kept: %v", keep, n, want, verdicts()[late.URL].Match)
+		}
+	}
+
 	// Reclassified, still near: no move. No longer near: it leaves.
 	classify := func(near bool) func(title, summary, body string) aggregate.Verdict {
 		return func(title, summary, body string) aggregate.Verdict {

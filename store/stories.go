@@ -74,7 +74,7 @@ const (
 	urlStoriesQuery = `SELECT j.key, (SELECT i.story_id FROM items i WHERE i.url_hash = j.value AND i.story_id != 0
 			AND i.id != json_extract(?1, '$[' || (j.key + 1) || ']') LIMIT 1) AS story
 		FROM json_each(?1) j WHERE j.key % 2 = 0 AND j.value != 0 AND story IS NOT NULL`
-	memberColumns     = `i.id, i.source_id, i.published, i.first_seen, i.lang, i.facets, i.match, i.fresh, s.rank`
+	memberColumns     = `i.id, i.source_id, i.published, i.first_seen, i.lang, i.facets, i.match, i.fresh, s.rank, ` + mateColumn
 	storyMembersQuery = `SELECT ` + memberColumns + ` FROM items i JOIN sources s ON s.id = i.source_id
 		WHERE i.story_id = ? AND i.story_id != 0`
 	// The members tied with the lead: one seek of items_story per language.
@@ -86,6 +86,14 @@ const (
 	storyInsertQuery = `INSERT INTO stories(id, entry_id, lead_item_id, source_id, published, first_seen, updated,
 		lang, facets, langs, members, visible) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(entry_id) DO NOTHING`
 )
+
+// mateColumn tells a story mate (aggregate.IsMate) by its stored reasons, a JSON
+// array whose first string is aggregate.MateReason, which holds no character
+// that JSON escapes, nor a quote that SQL would.
+const mateColumn = `(i.match != 0 AND substr(i.reasons, 1, length('` + matePrefix + `')) = '` + matePrefix + `')`
+
+// matePrefix is how a story mate's stored reasons start.
+const matePrefix = `["` + aggregate.MateReason + `"`
 
 // source returns what stories need of source id.
 func (t *storyTx) source(ctx context.Context, id int64) (source, error) {
@@ -111,7 +119,7 @@ func (t *storyTx) member(ctx context.Context, it *aggregate.Item) (story.Member,
 	}
 	return story.Member{ItemID: it.ID, SourceID: it.SourceID, Rank: src.rank, Published: fromUnix(unix(it.Published)),
 		FirstSeen: fromUnix(unix(it.FirstSeen)), Lang: it.Lang, Facets: it.Verdict.Facets,
-		Curated: it.Verdict.Match && it.Fresh}, nil
+		Curated: it.Verdict.Match && it.Fresh, Mate: aggregate.IsMate(it.Verdict)}, nil
 }
 
 // load returns what this transaction does to story id, reading its row the
@@ -252,7 +260,9 @@ func (t *storyTx) finish(ctx context.Context) error {
 
 func (t *storyTx) save(ctx context.Context, id int64, w *storyWork) error {
 	var st story.State
-	if w.full {
+	// A hidden story may hold story mates, which a join cannot tell from members
+	// the filter did not keep: it is recomputed from all its members.
+	if w.full || !w.st.Visible {
 		members, err := t.members(ctx, storyMembersQuery, id)
 		if err != nil {
 			return err
@@ -300,7 +310,7 @@ func (t *storyTx) members(ctx context.Context, query string, args ...any) ([]sto
 		var published, firstSeen int64
 		var facets string
 		var match, fresh int
-		if err := rows.Scan(&m.ItemID, &m.SourceID, &published, &firstSeen, &m.Lang, &facets, &match, &fresh, &m.Rank); err != nil {
+		if err := rows.Scan(&m.ItemID, &m.SourceID, &published, &firstSeen, &m.Lang, &facets, &match, &fresh, &m.Rank, &m.Mate); err != nil {
 			return nil, err
 		}
 		m.Published, m.FirstSeen, m.Facets = fromUnix(published), fromUnix(firstSeen), strings.Fields(facets)

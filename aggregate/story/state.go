@@ -20,6 +20,9 @@ type Member struct {
 	// Curated is true for a member the topic filter kept that was fresh when first seen:
 	// only such members lead a story and lend it their facets.
 	Curated bool
+	// Mate is true for a curated member kept only as a story mate (a near report that
+	// joined kept ones): it may lead, but it does not make a story visible on its own.
+	Mate bool
 }
 
 // State is what a story shows of its members, kept with the story so that a member joining
@@ -30,7 +33,7 @@ type State struct {
 	Facets  []string  // of the curated members, sorted, each once
 	Langs   []string  // of all its members, sorted, each once
 	Members int
-	Visible bool // it has a curated member, so the curated feed publishes it
+	Visible bool // it has a curated member other than a mate, so the curated feed publishes it
 }
 
 // Before orders candidates for a story's lead: earliest published, then the source ranked
@@ -53,7 +56,7 @@ func Start(m Member) State {
 
 // Recompute derives a story's state from all its members: the lead is the earliest curated
 // member (see Before), else the earliest member, and the story is visible only with a
-// curated one; the facets are the curated members', the languages every member's; Updated is the latest of updated (what
+// curated one that is not a mate; the facets are the curated members', the languages every member's; Updated is the latest of updated (what
 // the story had, or when one of its members was revised) and its members' first sightings,
 // so it never moves back. ok is false for a story with no members left, which is deleted.
 func Recompute(updated time.Time, members []Member) (st State, ok bool) {
@@ -62,6 +65,7 @@ func Recompute(updated time.Time, members []Member) (st State, ok bool) {
 	}
 	var lead, first *Member
 	var facets []string
+	visible := false
 	langs := make([]string, 0, 2)
 	for i := range members {
 		m := &members[i]
@@ -77,9 +81,10 @@ func Recompute(updated time.Time, members []Member) (st State, ok bool) {
 			if lead == nil || Before(m, lead) {
 				lead = m
 			}
+			visible = visible || !m.Mate
 		}
 	}
-	st = State{Updated: updated, Members: len(members), Visible: lead != nil, Facets: set(facets), Langs: set(langs)}
+	st = State{Updated: updated, Members: len(members), Visible: visible, Facets: set(facets), Langs: set(langs)}
 	if lead == nil {
 		lead = first
 	}
@@ -97,6 +102,7 @@ func Recompute(updated time.Time, members []Member) (st State, ok bool) {
 func Join(st State, ties, joined []Member) State {
 	var lead *Member
 	var facets []string
+	visible := st.Visible
 	if st.Visible {
 		facets = slices.Clone(st.Facets)
 		for i := range ties {
@@ -120,11 +126,12 @@ func Join(st State, ties, joined []Member) State {
 			updated = m.FirstSeen
 		}
 		facets = append(facets, m.Facets...)
+		visible = visible || !m.Mate
 	}
 	if lead == nil {
 		return st
 	}
-	return State{Lead: *lead, Updated: updated, Facets: set(facets), Langs: set(langs), Members: st.Members + len(joined), Visible: true}
+	return State{Lead: *lead, Updated: updated, Facets: set(facets), Langs: set(langs), Members: st.Members + len(joined), Visible: visible}
 }
 
 // set returns the distinct strings of s, sorted, in a new slice.

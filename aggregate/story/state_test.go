@@ -34,6 +34,7 @@ func TestRecompute(t *testing.T) {
 	early := Member{ItemID: 1, SourceID: 1, Published: s0, FirstSeen: s0.Add(time.Hour), Lang: "ko", Facets: []string{"law"}}
 	curated := Member{ItemID: 2, SourceID: 2, Published: s0.Add(time.Minute), FirstSeen: s0.Add(2 * time.Hour), Lang: "en",
 		Facets: []string{"funding", "law"}, Curated: true}
+	mate := Member{ItemID: 3, SourceID: 3, Published: s0.Add(-time.Minute), FirstSeen: s0, Lang: "ko", Curated: true, Mate: true}
 	for _, tc := range []struct {
 		name    string
 		updated time.Time
@@ -48,6 +49,12 @@ func TestRecompute(t *testing.T) {
 		{"none curated: the earliest member, not published", s0,
 			[]Member{early},
 			State{Lead: early, Updated: s0.Add(time.Hour), Langs: []string{"ko"}, Members: 1}, true},
+		{"a story mate may lead, but does not make a story visible alone", s0,
+			[]Member{mate, early},
+			State{Lead: mate, Updated: s0.Add(time.Hour), Langs: []string{"ko"}, Members: 2}, true},
+		{"with a kept member, the story is visible, led by the earlier mate", s0,
+			[]Member{curated, mate},
+			State{Lead: mate, Updated: s0.Add(2 * time.Hour), Facets: []string{"funding", "law"}, Langs: []string{"en", "ko"}, Members: 2, Visible: true}, true},
 		{"updated never moves back", s0.Add(48 * time.Hour),
 			[]Member{curated},
 			State{Lead: curated, Updated: s0.Add(48 * time.Hour), Facets: []string{"funding", "law"}, Langs: []string{"en"}, Members: 1, Visible: true}, true},
@@ -73,7 +80,10 @@ func TestJoinEqualsRecompute(t *testing.T) {
 		newMember := func(curated bool) Member {
 			m := Member{ItemID: next, SourceID: int64(r.IntN(6)), Published: s0.Add(time.Duration(r.IntN(8)) * time.Second),
 				FirstSeen: s0.Add(time.Duration(r.IntN(100)) * time.Minute), Lang: []string{"ko", "en", ""}[r.IntN(3)],
-				Facets: []string{facets[r.IntN(len(facets))]}, Curated: curated}
+				Facets: []string{facets[r.IntN(len(facets))]}, Curated: curated, Mate: curated && r.IntN(4) == 0}
+			if m.Mate {
+				m.Facets = nil // a mate has no facets of its own
+			}
 			m.Rank = ranks[m.SourceID]
 			next++
 			return m
@@ -102,7 +112,12 @@ func TestJoinEqualsRecompute(t *testing.T) {
 				joined = append(joined, newMember(true))
 			}
 			all = append(all, joined...)
-			st = Join(st, ties, joined)
+			if st.Visible {
+				st = Join(st, ties, joined)
+			} else {
+				// The store recomputes a hidden story, which may hold mates.
+				st, _ = Recompute(s0, all)
+			}
 			want, _ := Recompute(s0, all)
 			if !reflect.DeepEqual(st, want) {
 				t.Fatalf("story %d, step %d: joined %+v\nrecomputed %+v", story, step, st, want)
