@@ -37,6 +37,7 @@ func cmdCheck(e *env, args []string) error {
 	fmt.Fprintf(w, "poll      every %s, timeout %s, %d at once, %d per host\n", cfg.Poll.Interval, cfg.Poll.Timeout, cfg.Poll.Concurrency, cfg.Poll.PerHost)
 	fmt.Fprintf(w, "feed      %q, %d items, max age %s\n", cfg.Feed.Title, cfg.Feed.MaxItems, cfg.Feed.MaxAge)
 	fmt.Fprintf(w, "topic     %s\n", topicSummary(acfg))
+	fmt.Fprintf(w, "stories   %s\n", storiesSummary(cfg.Stories))
 	fmt.Fprintf(w, "sources   %d\n", len(cfg.Sources))
 	t := term.NewTable("  ", 2)
 	for i, s := range cfg.Sources {
@@ -77,4 +78,17 @@ func topicSummary(cfg *app.Config) string {
 		return "built-in profile"
 	}
 	return cfg.TopicOrigin
+}
+
+// storiesSummary is gleaner check's line on [stories]: "on, window 48h, 10 related per
+// entry, story mates kept", or "off".
+func storiesSummary(s config.Stories) string {
+	if !s.On() {
+		return "off"
+	}
+	mates := "story mates kept"
+	if !s.MatesOn() {
+		mates = "no story mates"
+	}
+	return fmt.Sprintf("on, window %s, %d related per entry, %s", s.Window, s.MaxRelated, mates)
 }

@@ -125,8 +125,14 @@ func TestCheck(t *testing.T) {
 	good := filepath.Join(dir, "good.toml")
 	os.WriteFile(good, []byte("[[source]]\nname = \"A\"\nurl = \"https://a.example/feed\"\n"), 0o644)
 	code, out, _ := runCLI(t, "", "check", "-config", good)
-	if code != 0 || !strings.Contains(out, "ok") || !strings.Contains(out, "https://a.example/feed") || !strings.Contains(out, "built-in profile") {
+	if code != 0 || !strings.Contains(out, "ok") || !strings.Contains(out, "https://a.example/feed") || !strings.Contains(out, "built-in profile") ||
+		!strings.Contains(out, "stories   on, window 48h, 10 related per entry, story mates kept\n") {
 		t.Errorf("check good: %d\n%s", code, out)
+	}
+	noMates := filepath.Join(dir, "nomates.toml")
+	os.WriteFile(noMates, []byte("[stories]\nmates = false\nwindow = \"24h\"\n[[source]]\nurl = \"https://a.example/feed\"\n"), 0o644)
+	if code, out, _ := runCLI(t, "", "check", "-config", noMates); code != 0 || !strings.Contains(out, "stories   on, window 24h, 10 related per entry, no story mates\n") {
+		t.Errorf("check with mates off: %d\n%s", code, out)
 	}
 	bad := filepath.Join(dir, "bad.toml")
 	os.WriteFile(bad, []byte("[poll]\ninterval = \"soon\"\n[[source]]\nurl = \"ftp://x\"\n"), 0o644)
