@@ -110,3 +110,33 @@ func TestReloadPublishExportDir(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestReloadStoriesSettings changes settings of the story grouper under a running daemon
+// that a reload used to ignore (cross_threshold, then mates): each rebuilds it.
+func TestReloadStoriesSettings(t *testing.T) {
+	site := newFeedSite(t, 3)
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "gleaner.toml")
+	addr := listenAddr(t)
+	base := fmt.Sprintf("listen = %q\ndatabase = \"g.db\"\n[poll]\ninterval = \"1h\"\n[[source]]\nname = \"one\"\nurl = %q\n", addr, site.url(1))
+	writeConfigFile(t, cfgPath, base)
+	clk := &fakeClock{t: time.Now()}
+	p, stop := inProcess(t, cfgPath, clk)
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(p.log.String(), "poll round") {
+		clk.Add(5 * time.Second)
+		if time.Now().After(deadline) {
+			t.Fatalf("no poll round; log:\n%s", p.log)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	for i, extra := range []string{"[stories]\ncross_threshold = 0.4\n", "[stories]\ncross_threshold = 0.4\nmates = false\n"} {
+		writeConfigFile(t, cfgPath, base+extra)
+		eventually(t, p, 30*time.Second, "the stories change", func() bool {
+			return strings.Count(p.log.String(), "changed=[stories]") == i+1
+		})
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+}

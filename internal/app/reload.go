@@ -126,7 +126,8 @@ func (r *reloader) apply(ctx context.Context, cfg *Config) error {
 	if newAnnouncer {
 		changed = append(changed, "publish")
 	}
-	if old.Stories.On() != cfg.Stories.On() || old.Stories.Window.D() != cfg.Stories.Window.D() || old.Stories.Threshold != cfg.Stories.Threshold {
+	// Any setting of the grouper (window, thresholds, aliases, mates) rebuilds it.
+	if old.Stories.On() != cfg.Stories.On() || !reflect.DeepEqual(StoryConfig(old.Config), StoryConfig(cfg.Config)) {
 		changed = append(changed, "stories")
 		r.a.setStories(cfg)
 	}
