@@ -78,14 +78,8 @@ func TestReloadReappliesTopicProfile(t *testing.T) {
 // TestReloadPublishExportDir sets [publish] export_dir under a running daemon:
 // the static export is written there at once, not at the next change.
 func TestReloadPublishExportDir(t *testing.T) {
-	site := newFeedSite(t, 3)
-	dir := t.TempDir()
-	cfgPath := filepath.Join(dir, "gleaner.toml")
-	addr := listenAddr(t)
-	base := fmt.Sprintf("listen = %q\ndatabase = \"g.db\"\n[poll]\ninterval = \"1h\"\n[[source]]\nname = \"one\"\nurl = %q\n", addr, site.url(1))
-	writeConfigFile(t, cfgPath, base)
-	clk := &fakeClock{t: time.Now()}
-	p, stop := inProcess(t, cfgPath, clk)
+	d := startOneSource(t)
+	dir, cfgPath, addr, base, clk, p, stop := d.dir, d.cfgPath, d.addr, d.base, d.clk, d.p, d.stop
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		clk.Add(5 * time.Second)
@@ -114,14 +108,8 @@ func TestReloadPublishExportDir(t *testing.T) {
 // TestReloadStoriesSettings changes settings of the story grouper under a running daemon
 // that a reload used to ignore (cross_threshold, then mates): each rebuilds it.
 func TestReloadStoriesSettings(t *testing.T) {
-	site := newFeedSite(t, 3)
-	dir := t.TempDir()
-	cfgPath := filepath.Join(dir, "gleaner.toml")
-	addr := listenAddr(t)
-	base := fmt.Sprintf("listen = %q\ndatabase = \"g.db\"\n[poll]\ninterval = \"1h\"\n[[source]]\nname = \"one\"\nurl = %q\n", addr, site.url(1))
-	writeConfigFile(t, cfgPath, base)
-	clk := &fakeClock{t: time.Now()}
-	p, stop := inProcess(t, cfgPath, clk)
+	d := startOneSource(t)
+	cfgPath, base, clk, p, stop := d.cfgPath, d.base, d.clk, d.p, d.stop
 	deadline := time.Now().Add(30 * time.Second)
 	for !strings.Contains(p.log.String(), "poll round") {
 		clk.Add(5 * time.Second)
@@ -139,4 +127,24 @@ func TestReloadStoriesSettings(t *testing.T) {
 	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// oneSource is a daemon run in-process, on a stopped clock, over one source of three
+// items, with the config it was started with.
+type oneSource struct {
+	dir, cfgPath, addr, base string
+	clk                      *fakeClock
+	p                        *proc
+	stop                     func() error
+}
+
+func startOneSource(t *testing.T) oneSource {
+	t.Helper()
+	site := newFeedSite(t, 3)
+	d := oneSource{dir: t.TempDir(), addr: listenAddr(t), clk: &fakeClock{t: time.Now()}}
+	d.cfgPath = filepath.Join(d.dir, "gleaner.toml")
+	d.base = fmt.Sprintf("listen = %q\ndatabase = \"g.db\"\n[poll]\ninterval = \"1h\"\n[[source]]\nname = \"one\"\nurl = %q\n", d.addr, site.url(1))
+	writeConfigFile(t, d.cfgPath, d.base)
+	d.p, d.stop = inProcess(t, d.cfgPath, d.clk)
+	return d
 }
