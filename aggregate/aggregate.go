@@ -264,6 +264,24 @@ type StoryNeed struct {
 	Choice story.Choice
 }
 
+// Pull is a stored near report (not kept, in no story) that a save's kept reports bring
+// into their story as a mate: a story mate that came before the kept report of its
+// event. Choice is the story, as Assign decides one.
+type Pull struct {
+	ItemID  int64
+	Choice  story.Choice
+	StoryID int64 // set by the store when it kept the report as a mate in that story
+}
+
+// Puller is a Grouper that also pulls stored near reports into the stories of a save's
+// kept reports. The store asks for the pulls after Assign, keeps those it can (setting
+// StoryID), and calls Pulled, saved or not, before Added.
+type Puller interface {
+	Grouper
+	Pulls() []Pull
+	Pulled(saved bool)
+}
+
 // Grouper decides which story each curated item joins among recent stories of other
 // outlets (near-duplicates). The store calls it outside its write transaction: Assign
 // before it, in the order the items are saved, and Added after it, once for every

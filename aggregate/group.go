@@ -1,7 +1,9 @@
 package aggregate
 
 import (
+	"cmp"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -30,11 +32,26 @@ type StoryGrouper struct {
 	loaded atomic.Bool
 	load   func() ([]Item, error)
 	report func(items int, took time.Duration, err error)
+
+	// near holds the recent stored reports that were near the filter's threshold and
+	// joined no story, each a story of its own, so that a later kept report of their
+	// event can pull them in as mates (see Pulls). It lives in memory only: a new
+	// process starts it empty. Guarded by saving.
+	near     *story.Index
+	nearSigs map[int64]nearItem
+	pulls    []Pull
+	saved    bool // the last save's outcome, told by Pulled
+}
+
+// nearItem is what the near pool keeps of a report to look it up again.
+type nearItem struct {
+	sig       *story.Signature
+	published time.Time
 }
 
 // NewStoryGrouper returns a grouper with the given window and threshold.
 func NewStoryGrouper(c story.Config) *StoryGrouper {
-	return &StoryGrouper{ix: story.NewIndex(c), cfg: c, now: time.Now}
+	return &StoryGrouper{ix: story.NewIndex(c), cfg: c, now: time.Now, near: story.NewIndex(c), nearSigs: map[int64]nearItem{}}
 }
 
 func storyDoc(it *Item) story.Doc {
@@ -181,7 +198,48 @@ func (g *StoryGrouper) Assign(needs []StoryNeed) {
 	for i, c := range g.ix.Assign(ps) {
 		needs[i].Choice = c
 	}
+	g.pulls = g.pullNear(needs)
 }
+
+// pullNear decides which reports of the near pool join the stories of needs' kept items:
+// those that share a key with one of them and that FindSig, run as if they were saved now
+// (against the index with this save's items in it), places in a story, as it would have
+// placed them had the kept report come first.
+func (g *StoryGrouper) pullNear(needs []StoryNeed) []Pull {
+	if g.cfg.NoMates || len(g.nearSigs) == 0 {
+		return nil
+	}
+	seen := map[int64]bool{}
+	var ids []int64
+	for i := range needs {
+		if needs[i].Mate {
+			continue
+		}
+		for _, id := range g.near.CandidateItems(g.signature(needs[i].Item)) {
+			if _, ok := g.nearSigs[id]; ok && !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	slices.SortFunc(ids, func(a, b int64) int {
+		return cmp.Or(g.nearSigs[a].published.Compare(g.nearSigs[b].published), cmp.Compare(a, b))
+	})
+	var pulls []Pull
+	for _, id := range ids {
+		n := g.nearSigs[id]
+		if m, found := g.ix.FindSig(*n.sig, n.published); found && m.StoryID != 0 {
+			pulls = append(pulls, Pull{ItemID: id, Choice: story.Choose(story.Choice{}, 0, m, true, 0)})
+		}
+	}
+	return pulls
+}
+
+// Pulls returns the near reports the last Assign pulls into its save's stories.
+func (g *StoryGrouper) Pulls() []Pull { return g.pulls }
+
+// Pulled tells the grouper whether the save of the last Assign was committed.
+func (g *StoryGrouper) Pulled(saved bool) { g.saved = saved }
 
 // Added gives the needs' items, indexed by Assign, the ids and stories they were
 // saved under, and drops those that were not saved.
@@ -193,7 +251,31 @@ func (g *StoryGrouper) Added(needs []StoryNeed) {
 		ids[i], stories[i] = needs[i].Item.ID, needs[i].Item.StoryID
 	}
 	g.ix.Saved(ids, stories)
+	// Pulled reports join the index as members of their stories and leave the pool; mates
+	// that found no story wait in it for a kept report of their event.
+	for _, p := range g.pulls {
+		if n, ok := g.nearSigs[p.ItemID]; ok && g.saved && p.StoryID != 0 {
+			g.ix.AddSig(*n.sig, p.ItemID, p.StoryID, n.published)
+			g.near.Move(p.ItemID, 0, 0)
+			delete(g.nearSigs, p.ItemID)
+		}
+	}
+	g.pulls = nil
+	if g.saved && !g.cfg.NoMates {
+		for i := range needs {
+			it := needs[i].Item
+			if needs[i].Mate && it.ID > 0 && it.StoryID == 0 && !it.Verdict.Match {
+				sig := g.signature(it)
+				g.near.AddSig(sig, it.ID, it.ID, it.Published)
+				g.nearSigs[it.ID] = nearItem{sig: &sig, published: it.Published}
+			}
+		}
+	}
+	g.saved = false
 	g.prune()
+	if len(g.nearSigs) > 0 && len(needs) > 0 {
+		g.pruneNear()
+	}
 }
 
 // Len is the number of indexed items.
@@ -212,6 +294,19 @@ func (g *StoryGrouper) prune() {
 	}
 	g.mu.Unlock()
 	if due {
-		g.ix.Prune(g.cfg.Horizon(now))
+		h := g.cfg.Horizon(now)
+		g.ix.Prune(h)
+		g.near.Prune(h)
+	}
+}
+
+// pruneNear forgets the near reports too old to join anything new. The caller holds
+// saving, which guards nearSigs.
+func (g *StoryGrouper) pruneNear() {
+	h := g.cfg.Horizon(g.now())
+	for id, n := range g.nearSigs {
+		if n.published.Before(h) {
+			delete(g.nearSigs, id)
+		}
 	}
 }

@@ -283,3 +283,55 @@ func TestConcurrentSavesKeepTheirStories(t *testing.T) {
 		}
 	}
 }
+
+// TestNearPool checks the grouper's pool of near reports: a mate that found no story waits
+// in it once its save committed; a later kept report of its event pulls it in; a pull whose
+// save failed leaves it waiting, and one that committed moves it into the index.
+func TestNearPool(t *testing.T) {
+	at := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	g := NewStoryGrouper(story.DefaultConfig()).WithClock(func() time.Time { return at })
+	near := Item{ID: 5, Title: "South Korea suspends new downloads of DeepSeek's chatbot app, privacy regulator says", Published: at}
+	near.Verdict.Near = true
+	g.Assign([]StoryNeed{{Item: &near, Mate: true}})
+	if ps := g.Pulls(); len(ps) != 0 {
+		t.Fatalf("pulls with an empty pool: %+v", ps)
+	}
+	g.Pulled(true)
+	g.Added([]StoryNeed{{Item: &near, Mate: true}})
+	if g.Len() != 0 {
+		t.Fatalf("the unjoined mate was indexed as a member: %d", g.Len())
+	}
+	save := func(id int64, saved bool) []Pull {
+		t.Helper()
+		kept := Item{ID: id, Title: "Korea's privacy regulator suspends new downloads of DeepSeek's chatbot app", Published: at.Add(time.Hour)}
+		kept.Verdict.Match = true
+		needs := []StoryNeed{{Item: &kept}}
+		g.Assign(needs)
+		pulls := g.Pulls()
+		for i := range pulls {
+			pulls[i].StoryID = 70 // as the store would, keeping it in the kept report's story
+		}
+		kept.StoryID = 70
+		if !saved {
+			kept.StoryID = 0
+		}
+		g.Pulled(saved)
+		g.Added(needs)
+		return pulls
+	}
+	if ps := save(6, false); len(ps) != 1 || ps[0].ItemID != 5 || ps[0].Choice.Group == 0 {
+		t.Fatalf("the kept report pulled %+v, want item 5 into its new story", ps)
+	}
+	if g.Len() != 0 {
+		t.Errorf("a failed save indexed %d items", g.Len())
+	}
+	if ps := save(7, true); len(ps) != 1 || ps[0].ItemID != 5 {
+		t.Fatalf("after the failed save, pulls %+v, want item 5 again", ps)
+	}
+	if g.Len() != 2 {
+		t.Errorf("after the save, %d items indexed, want the kept report and its mate", g.Len())
+	}
+	if ps := save(8, true); len(ps) != 0 {
+		t.Errorf("the mate was pulled twice: %+v", ps)
+	}
+}

@@ -88,6 +88,9 @@ func (s *Store) Save(ctx context.Context, batch []aggregate.Fetched, g aggregate
 		return nil, false, fmt.Errorf("store: save: %w", err)
 	}
 	done := decide(g, p.needs)
+	if pl, ok := g.(aggregate.Puller); ok {
+		p.pulls = pl.Pulls()
+	}
 	stats, changed, err := s.write(ctx, batch, p)
 	done(err == nil)
 	if err != nil {
@@ -109,6 +112,9 @@ func decide(g aggregate.Grouper, needs []aggregate.StoryNeed) (done func(saved b
 			for i := range needs {
 				needs[i].Item.StoryID = 0
 			}
+		}
+		if pl, ok := g.(aggregate.Puller); ok {
+			pl.Pulled(saved)
 		}
 		g.Added(needs)
 	}
@@ -140,6 +146,11 @@ func (s *Store) write(ctx context.Context, batch []aggregate.Fetched, p *plan) (
 		}
 		stats[i] = st
 	}
+	for i := range p.pulls {
+		if err := w.pull(ctx, &p.pulls[i]); err != nil {
+			return nil, false, fmt.Errorf("store: save: pull item %d: %w", p.pulls[i].ItemID, err)
+		}
+	}
 	if err := w.stories.finish(ctx); err != nil {
 		return nil, false, fmt.Errorf("store: save: %w", err)
 	}
@@ -164,6 +175,7 @@ type stored struct {
 type plan struct {
 	polls []pollPlan
 	needs []aggregate.StoryNeed
+	pulls []aggregate.Pull // stored near reports the grouper pulls into this save's stories
 }
 
 // pollPlan is what the store holds of one poll's items.
@@ -578,4 +590,48 @@ func joinFacets(f []string) string {
 	sorted := append([]string(nil), f...)
 	sort.Strings(sorted)
 	return " " + strings.Join(sorted, " ") + " "
+}
+
+// pull keeps the stored near report of pl as a mate in the story its Choice names: one
+// this save started for the group, or a stored one that still exists; never a new one.
+// A report that meanwhile was kept, joined a story, went stale or was labelled stays as
+// it is.
+func (w *writer) pull(ctx context.Context, pl *aggregate.Pull) error {
+	var id int64
+	switch c := pl.Choice; {
+	case c.Story != 0:
+		ok, err := w.stories.exists(ctx, c.Story)
+		if err != nil || !ok {
+			return err
+		}
+		id = c.Story
+	case c.Group != 0:
+		if id = w.groups[c.Group]; id == 0 {
+			return nil
+		}
+	default:
+		return nil
+	}
+	items, err := labelItems(ctx, w.tx, []int64{pl.ItemID})
+	if err != nil || len(items) == 0 {
+		return err
+	}
+	it := &items[0].item
+	if it.Verdict.Match || it.StoryID != 0 || !it.Fresh {
+		return nil
+	}
+	it.Verdict = aggregate.KeptAsMate(it.Verdict)
+	res, err := w.tx.ExecContext(ctx, `UPDATE items SET match = 1, reasons = ?, story_id = ?, similarity = ?
+		WHERE id = ? AND match = 0 AND story_id = 0 AND NOT EXISTS (SELECT 1 FROM labels WHERE item_id = ?)`,
+		string(stringsJSON(nil, it.Verdict.Reasons)), id, pl.Choice.Similarity, it.ID, it.ID)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return err
+	}
+	it.StoryID = id
+	w.changed = true
+	pl.StoryID = id
+	return w.stories.join(ctx, id, it)
 }

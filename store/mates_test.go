@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,8 +14,8 @@ import (
 // TestStoryMates saves, with the daemon's grouper, a kept report of an event and near ones
 // (AI evidence, scored just under the threshold): one of the same event saved after it,
 // from another outlet, is kept as a story mate, in the kept report's story, with the mate's
-// reason first; one saved before any kept report of its event, one like nothing kept, and
-// one saved without a grouper are not.
+// reason first; so is one saved before the kept report, which the kept report pulls in
+// when it is saved; one like nothing kept, and one saved without a grouper are not.
 // Reclassifying keeps a mate that is still near in its story and counts no move; one that
 // is no longer near leaves the feed.
 func TestStoryMates(t *testing.T) {
@@ -41,7 +42,7 @@ func TestStoryMates(t *testing.T) {
 		return st[0]
 	}
 	// Saved before any kept report of its event, in a save of its own, a near report
-	// finds no story and stays out.
+	// finds no story and waits; the kept report pulls it in.
 	save(1, g, mate, other)
 	if st := save(0, g, kept); st.Kept != 1 || st.Mates != 0 {
 		t.Fatalf("the kept report: %+v", st)
@@ -96,10 +97,13 @@ func TestStoryMates(t *testing.T) {
 		return out
 	}
 	v := verdicts()
-	for url, want := range map[string]bool{kept.URL: true, late.URL: true, mate.URL: false, other.URL: false, noGrouper.URL: false} {
+	for url, want := range map[string]bool{kept.URL: true, late.URL: true, mate.URL: true, other.URL: false, noGrouper.URL: false} {
 		if v[url].Match != want || inStory[url] != want {
 			t.Errorf("%s: kept %v, in a story %v, want %v", url, v[url].Match, inStory[url], want)
 		}
+	}
+	if r := v[mate.URL].Reasons[0]; !strings.HasPrefix(r, `["`+aggregate.MateReason+`"`) {
+		t.Errorf("the pulled mate's reasons: %s", r)
 	}
 	if r := v[late.URL].Reasons[0]; !slices.Contains([]string{`["` + aggregate.MateReason + `","model: score -1.2 (bias -2.7) < 0 -> no match"]`}, r) {
 		t.Errorf("the mate's reasons: %s", r)
@@ -152,7 +156,7 @@ func TestStoryMates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Left != 1 || verdicts()[late.URL].Match {
-		t.Errorf("reclassified, no longer near: %+v, want the mate to leave", st)
+	if st.Left != 2 || verdicts()[late.URL].Match || verdicts()[mate.URL].Match {
+		t.Errorf("reclassified, no longer near: %+v, want both mates to leave", st)
 	}
 }

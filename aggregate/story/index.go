@@ -242,6 +242,19 @@ func (ix *Index) FindSig(sig Signature, published time.Time) (Match, bool) {
 	return best, found
 }
 
+// CandidateItems returns the ids of the members that share a key with sig (at most
+// maxCandidates of them, as a lookup compares): what a lookup for sig would weigh.
+func (ix *Index) CandidateItems(sig Signature) []int64 {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	cands := ix.candidates(&sig)
+	out := make([]int64, 0, len(cands))
+	for _, pos := range cands {
+		out = append(out, ix.slots[pos].itemID)
+	}
+	return out
+}
+
 // candidates returns the members that share a key with sig, at most maxCandidates of them:
 // those that share the most keys, in their order of discovery within each count. It
 // returns a scratch slice owned by the index.
