@@ -36,8 +36,10 @@ type StoryGrouper struct {
 	// near holds the recent stored reports that were near the filter's threshold and
 	// joined no story, each a story of its own, so that a later kept report of their
 	// event can pull them in as mates (see Pulls). It lives in memory only: a new
-	// process starts it empty. Guarded by saving.
+	// process fills it from the store with the index (see Load). nearMu guards
+	// nearSigs; pulls and saved are Assign's and Added's, under saving.
 	near     *story.Index
+	nearMu   sync.Mutex
 	nearSigs map[int64]nearItem
 	pulls    []Pull
 	saved    bool // the last save's outcome, told by Pulled
@@ -113,9 +115,26 @@ func (g *StoryGrouper) Load(items []Item) {
 	}
 	wg.Wait()
 	for i := range items {
-		g.ix.AddSig(*items[i].storySig, items[i].ID, items[i].StoryID, items[i].Published)
+		it := &items[i]
+		if it.StoryID == 0 && it.Verdict.Near {
+			g.addNear(it)
+			continue
+		}
+		g.ix.AddSig(*it.storySig, it.ID, it.StoryID, it.Published)
 	}
 	g.prune()
+}
+
+// addNear puts a stored near report that joined no story into the pool.
+func (g *StoryGrouper) addNear(it *Item) {
+	sig := g.signature(it)
+	g.nearMu.Lock()
+	defer g.nearMu.Unlock()
+	if _, ok := g.nearSigs[it.ID]; ok {
+		return
+	}
+	g.near.AddSig(sig, it.ID, it.ID, it.Published)
+	g.nearSigs[it.ID] = nearItem{sig: &sig, published: it.Published}
 }
 
 // Prepare computes its signature ahead of Find and Add. The poller calls it on
@@ -206,6 +225,8 @@ func (g *StoryGrouper) Assign(needs []StoryNeed) {
 // (against the index with this save's items in it), places in a story, as it would have
 // placed them had the kept report come first.
 func (g *StoryGrouper) pullNear(needs []StoryNeed) []Pull {
+	g.nearMu.Lock()
+	defer g.nearMu.Unlock()
 	if g.cfg.NoMates || len(g.nearSigs) == 0 {
 		return nil
 	}
@@ -253,6 +274,7 @@ func (g *StoryGrouper) Added(needs []StoryNeed) {
 	g.ix.Saved(ids, stories)
 	// Pulled reports join the index as members of their stories and leave the pool; mates
 	// that found no story wait in it for a kept report of their event.
+	g.nearMu.Lock()
 	for _, p := range g.pulls {
 		if n, ok := g.nearSigs[p.ItemID]; ok && g.saved && p.StoryID != 0 {
 			g.ix.AddSig(*n.sig, p.ItemID, p.StoryID, n.published)
@@ -260,22 +282,19 @@ func (g *StoryGrouper) Added(needs []StoryNeed) {
 			delete(g.nearSigs, p.ItemID)
 		}
 	}
+	g.nearMu.Unlock()
 	g.pulls = nil
 	if g.saved && !g.cfg.NoMates {
 		for i := range needs {
 			it := needs[i].Item
 			if needs[i].Mate && it.ID > 0 && it.StoryID == 0 && !it.Verdict.Match {
-				sig := g.signature(it)
-				g.near.AddSig(sig, it.ID, it.ID, it.Published)
-				g.nearSigs[it.ID] = nearItem{sig: &sig, published: it.Published}
+				g.addNear(it)
 			}
 		}
 	}
 	g.saved = false
 	g.prune()
-	if len(g.nearSigs) > 0 && len(needs) > 0 {
-		g.pruneNear()
-	}
+	g.pruneNear()
 }
 
 // Len is the number of indexed items.
@@ -300,9 +319,10 @@ func (g *StoryGrouper) prune() {
 	}
 }
 
-// pruneNear forgets the near reports too old to join anything new. The caller holds
-// saving, which guards nearSigs.
+// pruneNear forgets the near reports too old to join anything new.
 func (g *StoryGrouper) pruneNear() {
+	g.nearMu.Lock()
+	defer g.nearMu.Unlock()
 	h := g.cfg.Horizon(g.now())
 	for id, n := range g.nearSigs {
 		if n.published.Before(h) {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gleaner/gleaner/aggregate"
 	"github.com/gleaner/gleaner/aggregate/story"
+	"github.com/gleaner/gleaner/aggregate/topic"
 )
 
 const itemColumns = `i.id, i.source_id, i.guid, i.url, i.title, i.summary, i.content, i.author, i.lang, i.published,
@@ -301,11 +302,21 @@ func (s *Store) RecentStories(ctx context.Context, limit, members int) ([]aggreg
 	return out, nil
 }
 
-// StoryItems lists curated items published at or after since that belong to a
-// story, oldest first: what the near-duplicate index is rebuilt from.
+// StoryItems lists the items published at or after since that belong to a story, and
+// the fresh ones the model left just under its threshold that joined none and carry no
+// label (StoryID 0, Verdict.Near set: story mates waiting for a kept report of their
+// event), oldest first: what the near-duplicate index and its pool of near reports are
+// rebuilt from. A near one is told by its stored score and reasons, as the model wrote
+// them.
 func (s *Store) StoryItems(ctx context.Context, since time.Time) ([]aggregate.Item, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT i.id, i.title, i.summary, i.published, i.story_id FROM items i
-		WHERE i.story_id != 0 AND i.published >= ? ORDER BY i.published, i.id`, unix(since))
+		WHERE i.story_id != 0 AND i.published >= ?1
+		UNION ALL
+		SELECT i.id, i.title, i.summary, i.published, 0 FROM items i
+		WHERE i.story_id = 0 AND i.match = 0 AND i.fresh = 1 AND i.published >= ?1 AND i.score < 0 AND i.score >= ?2
+			AND i.reasons LIKE '%"model: score %' AND i.reasons NOT LIKE '%no AI evidence%'
+			AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.item_id = i.id)
+		ORDER BY 4, 1`, unix(since), -topic.NearMargin)
 	if err != nil {
 		return nil, fmt.Errorf("store: story items: %w", err)
 	}
@@ -318,6 +329,7 @@ func (s *Store) StoryItems(ctx context.Context, since time.Time) ([]aggregate.It
 			return nil, fmt.Errorf("store: story items: %w", err)
 		}
 		it.Published = fromUnix(published)
+		it.Verdict.Near = it.StoryID == 0
 		out = append(out, it)
 	}
 	if err := rows.Err(); err != nil {

@@ -40,10 +40,7 @@ func TestStoriesJoinAcrossRuns(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "g.toml")
-	writeConfigFile(t, cfg, fmt.Sprintf("database = %q\n\n[[source]]\nname = \"A일보\"\nurl = %q\n\n[[source]]\nname = \"B신문\"\nurl = %q\n",
-		filepath.Join(dir, "g.db"), srv.URL+"/a", srv.URL+"/b"))
+	cfg := twoOutlets(t, srv.URL)
 
 	if code, _, stderr := runCLI(t, "", "fetch", "-config", cfg); code != 0 {
 		t.Fatalf("first fetch: %d\n%s", code, stderr)
@@ -68,17 +65,12 @@ func TestStoriesJoinAcrossRuns(t *testing.T) {
 // links it as related, and says why; the market report stays out.
 func TestStoryMateReachesTheFeed(t *testing.T) {
 	at := time.Now().UTC().Add(-2 * time.Hour)
-	rss := func(link, title, desc string, pub time.Time) string {
-		return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title><link>https://x.example/</link>` +
-			fmt.Sprintf("<item><title>%s</title><link>%s</link><guid>%s</guid><pubDate>%s</pubDate><description>%s</description></item>",
-				title, link, link, pub.Format(time.RFC1123Z), desc) + `</channel></rss>`
-	}
 	feeds := map[string]string{
-		"/a": rss("https://a.example/1", "개인정보위, 딥시크 국내 신규 다운로드 잠정 중단 조치",
+		"/a": oneItemRSS("https://a.example/1", "개인정보위, 딥시크 국내 신규 다운로드 잠정 중단 조치",
 			"개인정보보호위원회는 17일 중국 인공지능(AI) 딥시크 앱의 국내 신규 다운로드를 개인정보 보호 개선이 완료될 때까지 잠정 중단한다고 밝혔다.", at),
-		"/b": rss("https://b.example/7", "딥시크, 국내 앱 신규 다운로드 중단…&quot;개인정보 보호 개선 후 재개&quot;",
+		"/b": oneItemRSS("https://b.example/7", "딥시크, 국내 앱 신규 다운로드 중단…&quot;개인정보 보호 개선 후 재개&quot;",
 			"개인정보보호위원회에 따르면 중국 인공지능(AI) 딥시크 앱의 국내 신규 다운로드가 17일 잠정 중단됐다.", at.Add(time.Hour)),
-		"/c": rss("https://c.example/3", "엔비디아 주가, AI 칩 수요에 사상 최고",
+		"/c": oneItemRSS("https://c.example/3", "엔비디아 주가, AI 칩 수요에 사상 최고",
 			"엔비디아 주가가 인공지능(AI) 칩 수요 기대에 사상 최고치를 기록했다.", at.Add(time.Hour)),
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -115,4 +107,62 @@ func TestStoryMateReachesTheFeed(t *testing.T) {
 	if code != 0 || !strings.Contains(stories, "A일보") || !strings.Contains(stories, "B신문") {
 		t.Errorf("stories: %d %s\n%s", code, stderr, stories)
 	}
+}
+
+// TestStoryMateAcrossRuns runs gleaner fetch twice, as cron would: the first run stores
+// only a report that the built-in filter scores just under its threshold, which joins no
+// story; the second stores the regulator's own report of the event, which pulls the first
+// in as a mate, though a new process had to find it in the store.
+func TestStoryMateAcrossRuns(t *testing.T) {
+	at := time.Now().UTC().Add(-2 * time.Hour)
+	nearFeed := oneItemRSS("https://b.example/7", "딥시크, 국내 앱 신규 다운로드 중단…&quot;개인정보 보호 개선 후 재개&quot;",
+		"개인정보보호위원회에 따르면 중국 인공지능(AI) 딥시크 앱의 국내 신규 다운로드가 17일 잠정 중단됐다.", at)
+	keptFeed := oneItemRSS("https://a.example/1", "개인정보위, 딥시크 국내 신규 다운로드 잠정 중단 조치",
+		"개인정보보호위원회는 17일 중국 인공지능(AI) 딥시크 앱의 국내 신규 다운로드를 개인정보 보호 개선이 완료될 때까지 잠정 중단한다고 밝혔다.", at.Add(time.Hour))
+	var later atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		switch {
+		case r.URL.Path == "/b":
+			fmt.Fprint(w, nearFeed)
+		case later.Load():
+			fmt.Fprint(w, keptFeed)
+		default:
+			fmt.Fprint(w, oneItemRSS("https://a.example/0", "Weather", "Sunny.", at))
+		}
+	}))
+	defer srv.Close()
+	cfg := twoOutlets(t, srv.URL)
+	if code, _, stderr := runCLI(t, "", "fetch", "-config", cfg); code != 0 {
+		t.Fatalf("first fetch: %d\n%s", code, stderr)
+	}
+	if code, out, _ := runCLI(t, "", "stories", "-config", cfg); code != 0 || strings.Contains(out, "B신문") {
+		t.Fatalf("after the first run, the near report should be in no story:\n%s", out)
+	}
+	later.Store(true)
+	if code, _, stderr := runCLI(t, "", "fetch", "-config", cfg); code != 0 {
+		t.Fatalf("second fetch: %d\n%s", code, stderr)
+	}
+	code, out, stderr := runCLI(t, "", "stories", "-config", cfg)
+	if code != 0 || !strings.Contains(out, "A일보") || !strings.Contains(out, "B신문") {
+		t.Errorf("the kept report did not pull in the near one stored by the first run: %d %s\n%s", code, stderr, out)
+	}
+}
+
+// oneItemRSS is an RSS document of one item.
+func oneItemRSS(link, title, desc string, pub time.Time) string {
+	return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title><link>https://x.example/</link>` +
+		fmt.Sprintf("<item><title>%s</title><link>%s</link><guid>%s</guid><pubDate>%s</pubDate><description>%s</description></item>",
+			title, link, link, pub.Format(time.RFC1123Z), desc) + `</channel></rss>`
+}
+
+// twoOutlets writes a config of two sources, A일보 at base/a and B신문 at base/b, with a
+// database beside it, and returns its path.
+func twoOutlets(t *testing.T, base string) string {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "g.toml")
+	writeConfigFile(t, cfg, fmt.Sprintf("database = %q\n\n[[source]]\nname = \"A일보\"\nurl = %q\n\n[[source]]\nname = \"B신문\"\nurl = %q\n",
+		filepath.Join(dir, "g.db"), base+"/a", base+"/b"))
+	return cfg
 }
