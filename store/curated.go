@@ -302,38 +302,51 @@ func (s *Store) RecentStories(ctx context.Context, limit, members int) ([]aggreg
 	return out, nil
 }
 
-// StoryItems lists the items published at or after since that belong to a story, and
-// the fresh ones the model left just under its threshold that joined none and carry no
-// label (StoryID 0, Verdict.Near set: story mates waiting for a kept report of their
-// event), oldest first: what the near-duplicate index and its pool of near reports are
-// rebuilt from. A near one is told by its stored score and reasons, as the model wrote
-// them.
-func (s *Store) StoryItems(ctx context.Context, since time.Time) ([]aggregate.Item, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT i.id, i.title, i.summary, i.published, i.story_id FROM items i
-		WHERE i.story_id != 0 AND i.published >= ?1
-		UNION ALL
-		SELECT i.id, i.title, i.summary, i.published, 0 FROM items i
-		WHERE i.story_id = 0 AND i.match = 0 AND i.fresh = 1 AND i.published >= ?1 AND i.score < 0 AND i.score >= ?2
+// The queries StoryItems runs: the members of stories published since ?1, and the
+// near reports waiting for one (?2 the lowest near score), found through
+// items_first_seen (an item is first seen after it is published).
+const (
+	storyItemsQuery = `SELECT i.id, i.title, i.summary, i.published, i.story_id FROM items i
+		WHERE i.story_id != 0 AND i.published >= ? ORDER BY i.published, i.id`
+	nearItemsQuery = `SELECT i.id, i.title, i.summary, i.published, 0 FROM items i INDEXED BY items_first_seen
+		WHERE i.first_seen >= ?1 AND i.published >= ?1 AND i.story_id = 0 AND i.match = 0 AND i.fresh = 1
+			AND i.score < 0 AND i.score >= ?2
 			AND i.reasons LIKE '%"model: score %' AND i.reasons NOT LIKE '%no AI evidence%'
 			AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.item_id = i.id)
-		ORDER BY 4, 1`, unix(since), -topic.NearMargin)
-	if err != nil {
-		return nil, fmt.Errorf("store: story items: %w", err)
-	}
-	defer rows.Close()
+		ORDER BY i.published, i.id`
+)
+
+// StoryItems lists the items published at or after since that belong to a story, oldest
+// first, then the fresh ones the model left just under its threshold that joined none and
+// carry no label (StoryID 0, Verdict.Near set: story mates waiting for a kept report of
+// their event): what the near-duplicate index and its pool of near reports are rebuilt
+// from. A near one is told by its stored score and reasons, as the model wrote them.
+func (s *Store) StoryItems(ctx context.Context, since time.Time) ([]aggregate.Item, error) {
 	var out []aggregate.Item
-	for rows.Next() {
-		var it aggregate.Item
-		var published int64
-		if err := rows.Scan(&it.ID, &it.Title, &it.Summary, &published, &it.StoryID); err != nil {
+	for _, q := range []struct {
+		query string
+		args  []any
+	}{{storyItemsQuery, []any{unix(since)}}, {nearItemsQuery, []any{unix(since), -topic.NearMargin}}} {
+		rows, err := s.r.QueryContext(ctx, q.query, q.args...)
+		if err != nil {
 			return nil, fmt.Errorf("store: story items: %w", err)
 		}
-		it.Published = fromUnix(published)
-		it.Verdict.Near = it.StoryID == 0
-		out = append(out, it)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: story items: %w", err)
+		for rows.Next() {
+			var it aggregate.Item
+			var published int64
+			if err := rows.Scan(&it.ID, &it.Title, &it.Summary, &published, &it.StoryID); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: story items: %w", err)
+			}
+			it.Published = fromUnix(published)
+			it.Verdict.Near = it.StoryID == 0
+			out = append(out, it)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("store: story items: %w", err)
+		}
 	}
 	return out, nil
 }

@@ -46,6 +46,7 @@ func TestQueriesUseIndexes(t *testing.T) {
 		{"story page", storyMembersListQuery, "items_story", []any{1}},
 		{"older page", older, "stories_curated", olderArgs},
 		{"search", search, "item_search", searchArgs},
+		{"near reports waiting for a story", nearItemsQuery, "items_first_seen", []any{0, -2}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			plan := queryPlan(t, s, tc.query, tc.args...)
