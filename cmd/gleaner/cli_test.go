@@ -198,3 +198,32 @@ func TestEvalStoriesCurated(t *testing.T) {
 		}
 	}
 }
+
+// TestClassifyMarksNear: classify marks an item the model left just under its threshold
+// (a report of a regulator's order that leads with the company) "near": true, and says
+// nothing of it for one far from it.
+func TestClassifyMarksNear(t *testing.T) {
+	in := `{"id":"n","title":"딥시크, 국내 앱 신규 다운로드 중단…\"개인정보 보호 개선 후 재개\"","summary":"개인정보보호위원회에 따르면 중국 인공지능(AI) 딥시크 앱의 국내 신규 다운로드가 17일 잠정 중단됐다."}
+{"id":"f","title":"Nvidia shares rise after record revenue"}
+`
+	code, out, stderr := runCLI(t, in, "classify")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("output:\n%s", out)
+	}
+	for i, want := range []bool{true, false} {
+		var o map[string]any
+		if err := json.Unmarshal([]byte(lines[i]), &o); err != nil {
+			t.Fatal(err)
+		}
+		if near, _ := o["near"].(bool); near != want || o["match"] != false {
+			t.Errorf("line %d: %s, want match false and near %v", i+1, lines[i], want)
+		}
+		if _, ok := o["near"]; !want && ok {
+			t.Errorf("line %d names near though it is not: %s", i+1, lines[i])
+		}
+	}
+}

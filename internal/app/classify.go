@@ -20,7 +20,10 @@ type classifyOut struct {
 	Reasons []string `json:"reasons"`
 	Facets  []string `json:"facets"`
 	Lang    string   `json:"lang"`
-	Error   string   `json:"error,omitempty"`
+	// Near marks an item the model left just under its threshold: kept as a story mate
+	// if it joins a story of kept reports (README, "Stories").
+	Near  bool   `json:"near,omitempty"`
+	Error string `json:"error,omitempty"`
 }
 
 // ClassifyLines is `gleaner classify`: it reads lines of in (topic.ReadInput),
@@ -48,7 +51,7 @@ func ClassifyLines(c aggregate.Classifier, in io.Reader, out io.Writer) error {
 			o.ID, o.Error = in.ID, fmt.Sprintf("line %d: no text: give at least one of title, summary, content", n)
 		} else {
 			v, lang := aggregate.ClassifyText(c, in.Title, in.Summary, in.Content)
-			o = classifyOut{ID: in.ID, Match: v.Match, Score: v.Score, Reasons: v.Reasons, Facets: v.Facets, Lang: lang}
+			o = classifyOut{ID: in.ID, Match: v.Match, Score: v.Score, Reasons: v.Reasons, Facets: v.Facets, Lang: lang, Near: v.Near}
 		}
 		if o.Error != "" {
 			bad++
