@@ -274,11 +274,11 @@ type Pull struct {
 }
 
 // Puller is a Grouper that also pulls stored near reports into the stories of a save's
-// kept reports. The store asks for the pulls after Assign, keeps those it can (setting
-// StoryID), and calls Pulled, saved or not, before Added.
+// kept reports. A poll's save asks for the pulls of its needs between Assign and Added,
+// keeps those it can (setting StoryID), and calls Pulled, saved or not, before Added.
 type Puller interface {
 	Grouper
-	Pulls() []Pull
+	Pulls(needs []StoryNeed) []Pull
 	Pulled(saved bool)
 }
 

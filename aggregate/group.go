@@ -217,13 +217,19 @@ func (g *StoryGrouper) Assign(needs []StoryNeed) {
 	for i, c := range g.ix.Assign(ps) {
 		needs[i].Choice = c
 	}
-	g.pulls = g.pullNear(needs)
 }
 
-// pullNear decides which reports of the near pool join the stories of needs' kept items:
-// those that share a key with one of them and that FindSig, run as if they were saved now
-// (against the index with this save's items in it), places in a story, as it would have
-// placed them had the kept report come first.
+// Pulls decides which reports of the near pool join the stories of needs' kept items, as
+// Assign decided them: those that share a key with one of them and that FindSig, run as
+// if they were saved now (against the index with this save's items in it), places in a
+// story, as it would have placed them had the kept report come first. It is called
+// between Assign and Added, whose saving lock it relies on; Added reads what the store
+// set in the returned pulls.
+func (g *StoryGrouper) Pulls(needs []StoryNeed) []Pull {
+	g.pulls = g.pullNear(needs)
+	return g.pulls
+}
+
 func (g *StoryGrouper) pullNear(needs []StoryNeed) []Pull {
 	g.nearMu.Lock()
 	defer g.nearMu.Unlock()
@@ -255,9 +261,6 @@ func (g *StoryGrouper) pullNear(needs []StoryNeed) []Pull {
 	}
 	return pulls
 }
-
-// Pulls returns the near reports the last Assign pulls into its save's stories.
-func (g *StoryGrouper) Pulls() []Pull { return g.pulls }
 
 // Pulled tells the grouper whether the save of the last Assign was committed.
 func (g *StoryGrouper) Pulled(saved bool) { g.saved = saved }
@@ -294,7 +297,6 @@ func (g *StoryGrouper) Added(needs []StoryNeed) {
 	}
 	g.saved = false
 	g.prune()
-	g.pruneNear()
 }
 
 // Len is the number of indexed items.
@@ -312,18 +314,14 @@ func (g *StoryGrouper) prune() {
 		g.lastPrune = now
 	}
 	g.mu.Unlock()
-	if due {
-		h := g.cfg.Horizon(now)
-		g.ix.Prune(h)
-		g.near.Prune(h)
+	if !due {
+		return
 	}
-}
-
-// pruneNear forgets the near reports too old to join anything new.
-func (g *StoryGrouper) pruneNear() {
+	h := g.cfg.Horizon(now)
+	g.ix.Prune(h)
+	g.near.Prune(h)
 	g.nearMu.Lock()
 	defer g.nearMu.Unlock()
-	h := g.cfg.Horizon(g.now())
 	for id, n := range g.nearSigs {
 		if n.published.Before(h) {
 			delete(g.nearSigs, id)

@@ -292,12 +292,13 @@ func TestNearPool(t *testing.T) {
 	g := NewStoryGrouper(story.DefaultConfig()).WithClock(func() time.Time { return at })
 	near := Item{ID: 5, Title: "South Korea suspends new downloads of DeepSeek's chatbot app, privacy regulator says", Published: at}
 	near.Verdict.Near = true
-	g.Assign([]StoryNeed{{Item: &near, Mate: true}})
-	if ps := g.Pulls(); len(ps) != 0 {
+	mates := []StoryNeed{{Item: &near, Mate: true}}
+	g.Assign(mates)
+	if ps := g.Pulls(mates); len(ps) != 0 {
 		t.Fatalf("pulls with an empty pool: %+v", ps)
 	}
 	g.Pulled(true)
-	g.Added([]StoryNeed{{Item: &near, Mate: true}})
+	g.Added(mates)
 	if g.Len() != 0 {
 		t.Fatalf("the unjoined mate was indexed as a member: %d", g.Len())
 	}
@@ -307,7 +308,7 @@ func TestNearPool(t *testing.T) {
 		kept.Verdict.Match = true
 		needs := []StoryNeed{{Item: &kept}}
 		g.Assign(needs)
-		pulls := g.Pulls()
+		pulls := g.Pulls(needs)
 		for i := range pulls {
 			pulls[i].StoryID = 70 // as the store would, keeping it in the kept report's story
 		}

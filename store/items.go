@@ -87,10 +87,8 @@ func (s *Store) Save(ctx context.Context, batch []aggregate.Fetched, g aggregate
 	if err != nil {
 		return nil, false, fmt.Errorf("store: save: %w", err)
 	}
-	done := decide(g, p.needs)
-	if pl, ok := g.(aggregate.Puller); ok {
-		p.pulls = pl.Pulls()
-	}
+	var done func(bool)
+	p.pulls, done = decide(g, p.needs, true)
 	stats, changed, err := s.write(ctx, batch, p)
 	done(err == nil)
 	if err != nil {
@@ -101,13 +99,18 @@ func (s *Store) Save(ctx context.Context, batch []aggregate.Fetched, g aggregate
 
 // decide lets g decide the stories of needs before a write transaction, and
 // returns what to call once it is over, saved or not: g is told what was saved
-// (nothing, when saved is false), every time it was asked to decide.
-func decide(g aggregate.Grouper, needs []aggregate.StoryNeed) (done func(saved bool)) {
+// (nothing, when saved is false), every time it was asked to decide. With pull,
+// a Puller also says which stored near reports the needs pull in (a poll's
+// save; a reclassification or a label does not pull).
+func decide(g aggregate.Grouper, needs []aggregate.StoryNeed, pull bool) (pulls []aggregate.Pull, done func(saved bool)) {
 	if g == nil || len(needs) == 0 {
-		return func(bool) {}
+		return nil, func(bool) {}
 	}
 	g.Assign(needs)
-	return func(saved bool) {
+	if pl, ok := g.(aggregate.Puller); ok && pull {
+		pulls = pl.Pulls(needs)
+	}
+	return pulls, func(saved bool) {
 		if !saved {
 			for i := range needs {
 				needs[i].Item.StoryID = 0

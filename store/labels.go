@@ -172,7 +172,7 @@ func (s *Store) SetLabel(ctx context.Context, ids []int64, l aggregate.Label, at
 			return nil, fmt.Errorf("store: label: %w", err)
 		}
 	}
-	done := decide(g, p.needs)
+	_, done := decide(g, p.needs, false)
 	out, placed, err := s.setLabel(ctx, ids, l, at, p, choice)
 	for i := range p.needs {
 		p.needs[i].Item.StoryID = placed[p.needs[i].Item.ID]

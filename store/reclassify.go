@@ -77,7 +77,7 @@ func (s *Store) reclassifyBatch(ctx context.Context, since time.Time, after int6
 		}
 	}
 	committed := false
-	done := decide(g, p.needs)
+	_, done := decide(g, p.needs, false)
 	defer func() { done(committed) }()
 
 	tx, err := s.w.BeginTx(ctx, nil)
