@@ -3,7 +3,6 @@ package topic
 import (
 	"bufio"
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -45,11 +44,15 @@ func ReadLabeled(r io.Reader) ([]Labeled, error) {
 		if it.Title == "" || it.Summary == "" || it.Content == "" {
 			// A part under another tool's name (headline, lead, ...), as
 			// gleaner classify reads it.
-			in, err := ReadInput(line)
-			if err != nil && !strings.HasPrefix(err.Error(), "unknown field") {
+			var fields map[string]json.RawMessage
+			in := Input{Title: it.Title, Summary: it.Summary, Content: it.Content}
+			if err := json.Unmarshal(line, &fields); err != nil {
 				return nil, fmt.Errorf("line %d: %w", n, err)
 			}
-			it.Title, it.Summary, it.Content = cmp.Or(it.Title, in.Title), cmp.Or(it.Summary, in.Summary), cmp.Or(it.Content, in.Content)
+			if err := in.readAliases(fields); err != nil {
+				return nil, fmt.Errorf("line %d: %w", n, err)
+			}
+			it.Title, it.Summary, it.Content = in.Title, in.Summary, in.Content
 		}
 		if it.Title == "" && it.Summary == "" && it.Content == "" {
 			return nil, fmt.Errorf("line %d: no title, summary or content", n)

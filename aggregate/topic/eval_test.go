@@ -180,6 +180,7 @@ func TestReadLabeled(t *testing.T) {
 		{"{\"id\":\"a\",\"title\":\"x\"}\n{\"id\":\"b\",\"title\":", "line 2"},
 		{"{\"id\":\"a\",\"title\":\"x\"}\n\n{\"id\":\"b\"}", "line 3"},
 		{"{\"id\":\"a\",\"titel\":\"x\"}", "line 1"},
+		{"{\"id\":\"a\",\"title\":\"x\"}\n{\"id\":\"b\",\"title\":\"y\",\"lead\":3}", `line 2: field "lead": want a string`},
 	} {
 		_, err := ReadLabeled(strings.NewReader(tc.in))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -74,18 +74,8 @@ func ReadInput(line []byte) (Input, error) {
 			return in, err
 		}
 	}
-	// Other tools' names for the same parts (a feed's description, a JSON
-	// Feed's content_text, a news set's headline and lead) are read when the
-	// field of gleaner's own name is absent, so that no lead is dropped
-	// without a word.
-	for _, a := range fieldAliases {
-		to := map[string]*string{"title": &in.Title, "summary": &in.Summary, "content": &in.Content}[a.field]
-		if *to != "" {
-			continue
-		}
-		if err := readString(fields, a.alias, to); err != nil {
-			return in, err
-		}
+	if err := in.readAliases(fields); err != nil {
+		return in, err
 	}
 	if in.Title == "" && in.Summary == "" && in.Content == "" {
 		// A misspelled field is the likeliest reason for no text: name it.
@@ -109,6 +99,28 @@ var fieldAliases = []struct{ alias, field string }{
 	{"headline", "title"},
 	{"lead", "summary"}, {"description", "summary"}, {"abstract", "summary"}, {"excerpt", "summary"},
 	{"body", "content"}, {"text", "content"}, {"content_text", "content"}, {"content_html", "content"},
+}
+
+// readAliases fills the parts of in that are still empty from other tools' names for
+// them (a feed's description, a JSON Feed's content_text, a news set's headline and
+// lead), so that no lead is dropped without a word.
+func (in *Input) readAliases(fields map[string]json.RawMessage) error {
+	for _, a := range fieldAliases {
+		to := &in.Content
+		switch a.field {
+		case "title":
+			to = &in.Title
+		case "summary":
+			to = &in.Summary
+		}
+		if *to != "" {
+			continue
+		}
+		if err := readString(fields, a.alias, to); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func isAlias(name string) bool {
