@@ -172,6 +172,7 @@ type stored struct {
 	fresh                            bool
 	tombstone                        bool // deleted by retention, no row
 	sameText                         bool // hashed by an earlier version, and its text is unchanged
+	mate                             bool // kept as a story mate (aggregate.IsMate)
 }
 
 // plan is what Save looks up before its write transaction.
@@ -214,7 +215,8 @@ func (s *Store) plan(ctx context.Context, batch []aggregate.Fetched, urls bool) 
 	// one's text from its hash, before any text is bound: most items of a poll
 	// are already stored and unchanged. Tombstones keep items deleted by
 	// retention from coming back.
-	lookup, err := tx.PrepareContext(ctx, `SELECT j.value, t.key_hash IS NOT NULL, i.id, i.body_hash, i.hash_v, i.story_id, i.first_seen, i.fresh
+	lookup, err := tx.PrepareContext(ctx, `SELECT j.value, t.key_hash IS NOT NULL, i.id, i.body_hash, i.hash_v, i.story_id, i.first_seen, i.fresh,
+			coalesce(`+mateColumn+`, 0)
 			FROM json_each(?2) j
 			LEFT JOIN items i ON i.source_id = ?1 AND i.key_hash = j.value
 			LEFT JOIN tombstones t ON t.source_id = ?1 AND t.key_hash = j.value
@@ -302,11 +304,12 @@ func known(ctx context.Context, lookup *sql.Stmt, source int64, hashes []int64) 
 		var key int64
 		var tomb bool
 		var id, bodyHash, hashV, storyID, firstSeen, fresh sql.NullInt64
-		if err := rows.Scan(&key, &tomb, &id, &bodyHash, &hashV, &storyID, &firstSeen, &fresh); err != nil {
+		var mate bool
+		if err := rows.Scan(&key, &tomb, &id, &bodyHash, &hashV, &storyID, &firstSeen, &fresh, &mate); err != nil {
 			return nil, err
 		}
 		out[key] = stored{id: id.Int64, bodyHash: bodyHash.Int64, hashV: hashV.Int64, storyID: storyID.Int64, firstSeen: firstSeen.Int64,
-			fresh: fresh.Int64 != 0, tombstone: !id.Valid && tomb}
+			fresh: fresh.Int64 != 0, tombstone: !id.Valid && tomb, mate: mate}
 	}
 	return out, rows.Err()
 }
@@ -425,9 +428,9 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 		known[kh] = old
 		return nil
 	case found:
-		// A revision: a member of a story that is now near rather than kept stays
-		// in it as a mate; the curator's label, if any, wins over its new verdict.
-		if !it.Verdict.Match && it.Verdict.Near && old.storyID != 0 {
+		// A revision: a story mate still near stays one, as reclassify judges it
+		// (rejudge); the curator's label, if any, wins over its new verdict.
+		if !it.Verdict.Match && it.Verdict.Near && old.storyID != 0 && old.mate {
 			it.Verdict = aggregate.KeptAsMate(it.Verdict)
 		}
 		if err := w.applyLabel(ctx, old.id, it); err != nil {

@@ -109,8 +109,20 @@ func TestStoryMates(t *testing.T) {
 		t.Errorf("the mate's reasons: %s", r)
 	}
 
-	// The curator takes the kept report out: its story, left with the mate alone, leaves
-	// the feed; taken back in, it returns.
+	// Revised, a mate still near stays one; a kept report now near leaves, as reclassify
+	// would judge them: a report becomes a mate by joining a story, not by a revision.
+	revisedMate := near(late.Key, late.URL, late.Title+" (update)", late.Published)
+	save(2, g, revisedMate)
+	revisedKept := near(kept.Key, kept.URL, kept.Title+" (update)", kept.Published)
+	save(0, g, revisedKept)
+	v = verdicts()
+	if !v[late.URL].Match || !strings.HasPrefix(v[late.URL].Reasons[0], `["`+aggregate.MateReason+`"`) || v[kept.URL].Match {
+		t.Errorf("revised: the mate kept %v (%s), the kept report kept %v; want the mate still one and the kept report out",
+			v[late.URL].Match, v[late.URL].Reasons[0], v[kept.URL].Match)
+	}
+
+	// The curator takes the kept report out: its story, left with mates alone, is not
+	// in the feed; taken back in, it returns.
 	ids, err := s.FindItems(ctx, kept.URL)
 	if err != nil || len(ids) != 1 {
 		t.Fatalf("find %s: %v %v", kept.URL, ids, err)
