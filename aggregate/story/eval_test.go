@@ -48,9 +48,14 @@ func readSet(t testing.TB, name string) []Labeled {
 // misses, 81 dated by day only) was scored before it joined: same language 0.957/0.736,
 // cross 1.000/0.389 (its Korean and English reports of one event share few names or
 // numbers: UNESCO's recommendation, the EU's AI Act proposal); real-holdout's cross
-// recall floor fell with it (0.66 -> 0.62).
+// recall floor fell with it (0.66 -> 0.62). A fifth collection (141 reports of 25 events
+// and 18 near misses, 108 dated by day only; 17 events in both languages) was scored
+// before it joined: same language 0.963/0.755, cross 0.965/0.621 (in the curated feed
+// 1.000/0.753 and 1.000/0.629). Its reports of one event spread over up to two weeks
+// (a court ruling and the commentary after it), and real-dev's recall floors fell with it
+// (same 0.76 -> 0.74, cross 0.67 -> 0.60).
 var floors = map[string]struct{ same, cross pairFloor }{
-	"real-dev.jsonl":     {same: pairFloor{0.97, 0.76}, cross: pairFloor{0.95, 0.67}},
+	"real-dev.jsonl":     {same: pairFloor{0.97, 0.74}, cross: pairFloor{0.95, 0.60}},
 	"real-holdout.jsonl": {same: pairFloor{0.90, 0.80}, cross: pairFloor{0.94, 0.62}},
 	"dev.jsonl":          {same: pairFloor{0.95, 0.97}},
 	"holdout.jsonl":      {same: pairFloor{0.72, 0.93}},

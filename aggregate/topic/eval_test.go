@@ -53,7 +53,12 @@ func mustDefault(t testing.TB) *Classifier {
 // Korean. The commits name the items that moved. A sixth collection (239 items,
 // the natural mix of a search for AI with public actors) scored 0.765/0.881 in
 // English and 0.826/0.826 in Korean before it joined; with it real-en-dev's
-// recall is 0.893, and its floor went 0.90 -> 0.88.
+// recall is 0.893, and its floor went 0.90 -> 0.88. A seventh collection
+// (448 items: a daily AI feed's mix, and hard borderline cases: officials'
+// remarks, surveys, public bodies using AI) scored 0.783/0.904 in English and
+// 0.877/0.887 in Korean before it joined; its held-out third (84 English, 71
+// Korean items) then scored 0.766/0.923 and 0.926/0.833, and real-en-holdout
+// as a whole 0.840/0.860, so its floor went 0.84 -> 0.82.
 var floors = []struct {
 	set   string
 	floor float64
@@ -65,7 +70,7 @@ var floors = []struct {
 	{"fresh3.jsonl", 0.82},
 	{"real-en-dev.jsonl", 0.88},
 	{"real-ko-dev.jsonl", 0.90},
-	{"real-en-holdout.jsonl", 0.84},
+	{"real-en-holdout.jsonl", 0.82},
 	{"real-ko-holdout.jsonl", 0.83},
 }
 
