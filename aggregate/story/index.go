@@ -294,13 +294,19 @@ func (ix *Index) candidates(sig *Signature) []int32 {
 
 // storyScore is the mean score of pr against the story's listed members within the
 // window, each counted up to 2 so that one copy cannot carry a story, and how many were
-// compared; ok is false when none of them is in the window.
+// compared; ok is false when none of them is in the window. Where members in pr's own
+// language are in the window, the mean is over those alone: two reports in one language
+// share all their words, a Korean and an English report only names and numbers, so the
+// other language's members would only dilute the evidence (on real-dev, same-language
+// recall 0.756 -> 0.761 and Korean-English 0.619 -> 0.631, with no pair more merged
+// wrongly). A story of the other language alone is compared on what the two can share.
 func (ix *Index) storyScore(pr *probe, story int64) (mean float64, n int, ok bool) {
 	s := ix.stories[story]
 	if s == nil {
 		return 0, 0, false
 	}
-	sum := 0.0
+	var sum [2]float64 // by whether the member is in pr's language
+	var count [2]int
 	for _, list := range [2][]int32{s.first, s.recent} {
 		for _, pos := range list {
 			m := &ix.slots[pos]
@@ -308,14 +314,22 @@ func (ix *Index) storyScore(pr *probe, story int64) (mean float64, n int, ok boo
 				continue
 			}
 			r, _ := ix.pair(pr, m)
-			sum += min(r, 2)
-			n++
+			k := 0
+			if m.vec.dense == pr.vec.dense {
+				k = 1
+			}
+			sum[k] += min(r, 2)
+			count[k]++
 		}
 	}
-	if n == 0 {
+	k := 1
+	if count[1] == 0 {
+		k = 0
+	}
+	if count[k] == 0 {
 		return 0, 0, false
 	}
-	return sum / float64(n), n, true
+	return sum[k] / float64(count[k]), count[k], true
 }
 
 // mostHits keeps the maxCandidates candidates that share the most keys with the lookup, in
