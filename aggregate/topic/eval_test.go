@@ -58,7 +58,9 @@ func mustDefault(t testing.TB) *Classifier {
 // remarks, surveys, public bodies using AI) scored 0.783/0.904 in English and
 // 0.877/0.887 in Korean before it joined; its held-out third (84 English, 71
 // Korean items) then scored 0.766/0.923 and 0.926/0.833, and real-en-holdout
-// as a whole 0.840/0.860, so its floor went 0.84 -> 0.82.
+// as a whole 0.840/0.860, so its floor went 0.84 -> 0.82. Words chosen on the
+// development part's cross-validation errors then brought it to 0.857/0.860, and the
+// floor back to 0.84.
 var floors = []struct {
 	set   string
 	floor float64
@@ -70,7 +72,7 @@ var floors = []struct {
 	{"fresh3.jsonl", 0.82},
 	{"real-en-dev.jsonl", 0.88},
 	{"real-ko-dev.jsonl", 0.90},
-	{"real-en-holdout.jsonl", 0.82},
+	{"real-en-holdout.jsonl", 0.84},
 	{"real-ko-holdout.jsonl", 0.83},
 }
 
