@@ -4,6 +4,7 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -365,21 +366,43 @@ func Load(path string) (*Config, error) {
 // 10 MiB, and a path such as /dev/zero must not make gleaner read gigabytes.
 const MaxFileSize = 64 << 20
 
-// ReadFile reads the config file at path, refusing one larger than MaxFileSize.
+// ReadFile reads the config file at path, refusing one larger than MaxFileSize. A
+// regular file is refused by its size before anything is read; anything else (a pipe, a
+// device such as /dev/zero) is read in chunks that grow to 4 MiB, so that refusing it
+// costs about MaxFileSize of memory, not the two or three times that growing one buffer
+// to the limit would.
 func ReadFile(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, err
+	tooLarge := fmt.Errorf("%s: larger than %d MiB: not a config file", path, MaxFileSize>>20)
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > MaxFileSize {
+		return nil, tooLarge
 	}
-	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("%s: larger than %d MiB: not a config file", path, MaxFileSize>>20)
+	var chunks [][]byte
+	total, size := 0, 64<<10
+	for {
+		buf := make([]byte, size)
+		n, err := io.ReadFull(f, buf)
+		chunks = append(chunks, buf[:n])
+		total += n
+		if total > MaxFileSize {
+			return nil, tooLarge
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		size = min(size*2, 4<<20)
 	}
-	return data, nil
+	if len(chunks) == 1 {
+		return chunks[0], nil
+	}
+	return bytes.Join(chunks, nil), nil
 }
 
 // LoadPartial is Load for a command that can go on with a file that has

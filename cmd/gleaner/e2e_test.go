@@ -52,13 +52,13 @@ func freePort(t *testing.T) string {
 type daemon struct {
 	cmd    *exec.Cmd
 	addr   string
-	stderr *bytes.Buffer
+	stderr *syncBuffer // os/exec writes it from a goroutine of its own while a test reads it
 	done   chan error
 }
 
 func startDaemon(t *testing.T, bin, cfg, addr string) *daemon {
 	t.Helper()
-	d := &daemon{addr: addr, stderr: &bytes.Buffer{}, done: make(chan error, 1)}
+	d := &daemon{addr: addr, stderr: &syncBuffer{}, done: make(chan error, 1)}
 	d.cmd = exec.Command(bin, "run", "-config", cfg)
 	d.cmd.Stderr = d.stderr
 	d.cmd.Stdout = d.stderr
