@@ -23,11 +23,17 @@ type TrainOptions struct {
 	Prior float64
 	// Iterations bounds Newton's method; it usually converges in fewer than 15.
 	Iterations int
+	// Offset is added to the fitted bias: the decision point. The fit weighs each
+	// class alike, so 0 is where the two errors balance; the built-in model uses
+	// 0.25, where F1 peaked in 5-fold cross-validation of the real development
+	// sets in both languages (English 0.887 at 0, 0.890 at 0.25; Korean 0.912 and
+	// 0.914).
+	Offset float64
 }
 
 // DefaultTrainOptions are the options the built-in model was trained with.
 func DefaultTrainOptions() TrainOptions {
-	return TrainOptions{L2: 2, TermL2: 8, Prior: untrainedScale, Iterations: 50}
+	return TrainOptions{L2: 2, TermL2: 8, Prior: untrainedScale, Iterations: 50, Offset: 0.25}
 }
 
 // TrainStats describes a training run.
@@ -262,7 +268,7 @@ func Train(p *Profile, items []Labeled, o TrainOptions) (*Model, TrainStats, err
 		full[j], used[j] = w[k], true
 	}
 	w = full
-	m := &Model{Bias: round3(w[d-1]), Weights: map[string]float64{}}
+	m := &Model{Bias: round3(w[d-1] + o.Offset), Weights: map[string]float64{}}
 	for j, name := range c.model.names {
 		if v := round3(w[j]); v != 0 && used[j] {
 			m.Weights[name] = v

@@ -16,6 +16,7 @@ func cmdTopicTrain(e *env, args []string) error {
 	o := topic.DefaultTrainOptions()
 	f.Float64Var(&o.L2, "l2", o.L2, "penalty on the weights of groups and structural features")
 	f.Float64Var(&o.TermL2, "term-l2", o.TermL2, "penalty on the weights of single terms")
+	f.Float64Var(&o.Offset, "offset", o.Offset, "added to the fitted bias: above 0 keeps more items")
 	if err := f.Parse(args); err != nil {
 		return usageErr(err)
 	}
