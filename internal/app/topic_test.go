@@ -49,13 +49,17 @@ func TestTrainTopicFromFiles(t *testing.T) {
 // TestCuratedStoryFloors guards story grouping as readers of the curated feed meet it: the
 // real sets' items that the built-in topic filter keeps, and the near ones that join their
 // stories as mates, grouped alone as the daemon groups them. Measured (aggregate/story
-// floors hold the whole sets): real-dev same language 1.000/0.780, Korean-English
-// 0.984/0.569 (380 of 509 items in the feed); real-holdout 0.977/0.842 and 1.000/0.677
-// (206 of 293), never used to choose anything. The fourth collection, scored before it
+// floors hold the whole sets): real-dev same language 1.000/0.792, Korean-English
+// 0.984/0.550 (441 of 572 items in the feed); real-holdout 0.982/0.829 and 1.000/0.608
+// (258 of 347), never used to choose anything. The fourth collection, scored before it
 // joined either set, gave 0.952/0.728 and 1.000/0.419 in the feed (111 of its 124
-// reports); the fifth 1.000/0.753 and 1.000/0.629 (135 of 141). With the fifth, and the
-// topic model retrained on the seventh topic collection, real-dev's cross-language recall
-// fell from 0.633 to 0.552 and its floor from 0.60 to 0.53.
+// reports); the fifth 1.000/0.753 and 1.000/0.629 (135 of 141); the sixth 1.000/0.840
+// and 1.000/0.154 (115 of 117: its Korean and English reports of one event, mostly
+// Korean plans of 2018-2022, share few names and write sums in won and in dollars).
+// With the fifth, and the topic model retrained on the seventh topic collection,
+// real-dev's cross-language recall fell from 0.633 to 0.552 and its floor from 0.60 to
+// 0.53; with the sixth, real-holdout's fell from 0.677 to 0.608 and its floor from 0.64
+// to 0.58.
 func TestCuratedStoryFloors(t *testing.T) {
 	c, err := topic.Compile(topic.Default())
 	if err != nil {
@@ -66,8 +70,8 @@ func TestCuratedStoryFloors(t *testing.T) {
 		kept        int // at least
 		same, cross floor
 	}{
-		"real-dev.jsonl":     {360, floor{0.97, 0.75}, floor{0.94, 0.53}},
-		"real-holdout.jsonl": {190, floor{0.95, 0.82}, floor{0.95, 0.64}},
+		"real-dev.jsonl":     {420, floor{0.97, 0.75}, floor{0.94, 0.53}},
+		"real-holdout.jsonl": {240, floor{0.95, 0.82}, floor{0.95, 0.58}},
 	} {
 		items, err := ReadStoryLabeled(filepath.Join("..", "..", "testdata", "stories", name))
 		if err != nil {
