@@ -35,6 +35,13 @@ var enScales = map[string]float64{
 
 // appendNumbers appends the value of every number in s, as read by readNumber, to out.
 func appendNumbers(out []float64, s string) []float64 {
+	eachNumber(s, func(v float64, _, _ int) { out = append(out, v) })
+	return out
+}
+
+// eachNumber calls f with the value of every number in s, as read by readNumber, and the
+// bytes it spans.
+func eachNumber(s string, f func(v float64, start, end int)) {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < '0' || c > '9' || (i > 0 && isASCIIAlnum(s[i-1])) {
@@ -51,10 +58,82 @@ func appendNumbers(out []float64, s string) []float64 {
 			continue
 		}
 		v, n := readNumber(s[i:])
+		f(v, i, i+n)
 		i += n
-		out = append(out, v)
 	}
+}
+
+// Sums of money in two currencies: a Korean report writes won where an English one writes
+// dollars ("1조원", "$794 million"). Each sum in a currency of usdRange is placed on a scale of
+// tenth-decades of US dollars (about 26% each), over the span its exchange rate has had in
+// the last decade, and every step of that span is a feature: a sum in won and the same sum in
+// dollars share one, whatever the rate of the day. A sum with no currency gives none.
+var usdRange = map[string][2]float64{
+	"KRW": {1.0 / 1500, 1.0 / 1100},
+	"USD": {1, 1},
+	"EUR": {1.0, 1.25},
+	"GBP": {1.2, 1.45},
+	"JPY": {1.0 / 160, 1.0 / 100},
+}
+
+// moneyMin is the least sum, in dollars, that counts: prices and small fines say little.
+const moneyMin = 1e6
+
+// appendMoney appends the money features of the sums in s (see usdRange).
+func appendMoney(out []uint64, s string) []uint64 {
+	eachNumber(s, func(v float64, start, end int) {
+		cur := currencyAround(s, start, end)
+		r, ok := usdRange[cur]
+		if !ok || v <= 0 {
+			return
+		}
+		lo, hi := v*r[0], v*r[1]
+		if hi < moneyMin {
+			return
+		}
+		for k := math.Floor(math.Log10(lo) * 10); k <= math.Floor(math.Log10(hi)*10); k++ {
+			var buf [8]byte
+			out = append(out, hashBytes(kindMoney, strconv.AppendInt(buf[:0], int64(k), 10)))
+		}
+	})
 	return out
+}
+
+// currencyAround names the currency of the number s[start:end], read with its scale: a
+// symbol before it ("$", "US$", "€", "£", "¥", "₩") or a word after it ("원", "달러", "유로",
+// "엔", "won", "dollars", "euros", "yen"), else "".
+func currencyAround(s string, start, end int) string {
+	before := strings.TrimRight(s[max(0, start-4):start], " ")
+	switch {
+	case strings.HasSuffix(before, "$"):
+		return "USD"
+	case strings.HasSuffix(before, "€"):
+		return "EUR"
+	case strings.HasSuffix(before, "£"):
+		return "GBP"
+	case strings.HasSuffix(before, "¥"):
+		return "JPY"
+	case strings.HasSuffix(before, "₩"):
+		return "KRW"
+	}
+	after := strings.TrimLeft(s[end:], " ")
+	for _, c := range []struct{ word, cur string }{
+		{"원", "KRW"}, {"달러", "USD"}, {"유로", "EUR"}, {"엔", "JPY"}, {"파운드", "GBP"},
+		{"won", "KRW"}, {"dollars", "USD"}, {"dollar", "USD"}, {"euros", "EUR"}, {"euro", "EUR"}, {"yen", "JPY"}, {"pounds", "GBP"},
+	} {
+		if !strings.HasPrefix(after, c.word) {
+			continue
+		}
+		// The word must end there: 원 of 원장 or 원전 is not won, 엔 of 엔비디아 not yen.
+		next, _ := utf8.DecodeRuneInString(after[len(c.word):])
+		if next == utf8.RuneError && len(after) == len(c.word) || !isDense(next) && !('a' <= next && next <= 'z') {
+			return c.cur
+		}
+		if c.cur == "KRW" && c.word == "원" && strings.ContainsRune("을이은의에과로대씩가", next) {
+			return c.cur // 원을, 원이, 원의...: particles after won
+		}
+	}
+	return ""
 }
 
 func isASCIIAlnum(c byte) bool {

@@ -26,6 +26,7 @@ const (
 	kindWord    = 'w' // stemmed word or number
 	kindNumber  = 'n' // a number's value (see numbers.go)
 	kindConcept = 'c' // a concept of the lexicon (see concepts.go)
+	kindMoney   = 'm' // a sum of money on a scale of dollars (see appendMoney)
 )
 
 // Boilerplate that outlets add around the same story. Each pattern runs on NFKC text, so
@@ -237,6 +238,7 @@ type shingler struct {
 	words   []wordTok // the field's words, for the lexicon
 	sq      []rune    // the field's squashed text, for the lexicon
 	nums    []float64
+	money   []uint64
 	letters struct{ dense, latin int }
 	dates   dateRefs
 	names   []uint64 // text features within the entries the lexicon found
@@ -296,6 +298,10 @@ func (sh *shingler) field(s string, flags uint8) {
 	sh.nums = appendNumbers(sh.nums, s)
 	for _, v := range sh.nums {
 		sh.anchor(numberFeature(v))
+	}
+	sh.money = appendMoney(sh.money[:0], s)
+	for _, h := range sh.money {
+		sh.anchor(h)
 	}
 }
 
