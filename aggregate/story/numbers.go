@@ -81,21 +81,25 @@ const moneyMin = 1e6
 
 // appendMoney appends the money features of the sums in s (see usdRange).
 func appendMoney(out []uint64, s string) []uint64 {
-	eachNumber(s, func(v float64, start, end int) {
-		cur := currencyAround(s, start, end)
-		r, ok := usdRange[cur]
-		if !ok || v <= 0 {
-			return
-		}
-		lo, hi := v*r[0], v*r[1]
-		if hi < moneyMin {
-			return
-		}
-		for k := math.Floor(math.Log10(lo) * 10); k <= math.Floor(math.Log10(hi)*10); k++ {
-			var buf [8]byte
-			out = append(out, hashBytes(kindMoney, strconv.AppendInt(buf[:0], int64(k), 10)))
-		}
-	})
+	eachNumber(s, func(v float64, start, end int) { out = appendSum(out, s, v, start, end) })
+	return out
+}
+
+// appendSum appends the money features of the number v at s[start:end], if it is a sum in a
+// currency of usdRange.
+func appendSum(out []uint64, s string, v float64, start, end int) []uint64 {
+	r, ok := usdRange[currencyAround(s, start, end)]
+	if !ok || v <= 0 {
+		return out
+	}
+	lo, hi := v*r[0], v*r[1]
+	if hi < moneyMin {
+		return out
+	}
+	for k := math.Floor(math.Log10(lo) * 10); k <= math.Floor(math.Log10(hi)*10); k++ {
+		var buf [8]byte
+		out = append(out, hashBytes(kindMoney, strconv.AppendInt(buf[:0], int64(k), 10)))
+	}
 	return out
 }
 

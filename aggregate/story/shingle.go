@@ -295,11 +295,15 @@ func (sh *shingler) field(s string, flags uint8) {
 			}
 		})
 	}
-	sh.nums = appendNumbers(sh.nums, s)
+	// One pass reads the numbers and the sums of money among them.
+	sh.money = sh.money[:0]
+	eachNumber(s, func(v float64, start, end int) {
+		sh.nums = append(sh.nums, v)
+		sh.money = appendSum(sh.money, s, v, start, end)
+	})
 	for _, v := range sh.nums {
 		sh.anchor(numberFeature(v))
 	}
-	sh.money = appendMoney(sh.money[:0], s)
 	for _, h := range sh.money {
 		sh.anchor(h)
 	}
