@@ -211,3 +211,33 @@ func TestConcurrentUse(t *testing.T) {
 		t.Errorf("Len = %d, want 400", n)
 	}
 }
+
+// TestStoryScoreInOwnLanguage: a Korean report that rewrites a story's Korean member joins
+// the story although the story's English members share little with it. The mean it needs
+// is taken over the members in its own language; over all four members it would be the
+// strong pair diluted by three weak ones, under storyShare.
+func TestStoryScoreInOwnLanguage(t *testing.T) {
+	ix := NewIndex(DefaultConfig())
+	ix.Add(item(1, t0, decreeTitle, decreeSummary), 100)
+	for i, title := range []string{
+		"Korea publishes draft decree for its AI Basic Act",
+		"Seoul sets out duties for high-impact AI operators",
+		"Fines under Korea's AI law to wait at least a year",
+	} {
+		ix.Add(item(int64(2+i), t0.Add(time.Duration(i+1)*time.Hour), title, ""), 100)
+	}
+	probe := item(9, t0.Add(5*time.Hour), "과기정통부, AI 기본법 시행령 초안 공개…고영향 AI 사업자 책무 담아",
+		"과학기술정보통신부가 15일 AI 기본법 시행령 초안을 공개했다. 고영향 인공지능 판단 기준과 사업자 책무, 생성형 AI 결과물 표시 방법을 담았다.")
+	m, ok := ix.Find(probe)
+	if !ok || m.StoryID != 100 || m.Cross {
+		t.Fatalf("Find = %+v, %v; want story 100 through its Korean member", m, ok)
+	}
+	// The same probe against the Korean member alone scores the same mean: the English
+	// members did not count.
+	alone := NewIndex(DefaultConfig())
+	alone.Add(item(1, t0, decreeTitle, decreeSummary), 100)
+	m2, ok2 := alone.Find(probe)
+	if !ok2 || m2.Score != m.Score {
+		t.Errorf("mean with the English members %.3f, with the Korean member alone %.3f (%v)", m.Score, m2.Score, ok2)
+	}
+}
