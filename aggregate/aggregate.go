@@ -250,6 +250,10 @@ type SaveStats struct {
 	Kept     int // new items the topic filter kept, story mates included
 	Mates    int // of those, story mates (see MateReason)
 	Changed  int // stored items whose text changed
+	// Pulled counts near reports saved earlier, by any source, that this save's kept
+	// reports pulled into their stories as mates (see Puller). A save counts them on the
+	// stats of its first poll.
+	Pulled int
 }
 
 // StoryNeed is a curated item about to be saved without a story. The store fills Item

@@ -201,6 +201,7 @@ type Report struct {
 	New         int
 	Kept        int
 	Mates       int // of Kept, story mates
+	Pulled      int // near reports saved earlier that this poll's save pulled into stories as mates
 	Err         error
 	Kind        string // the error's kind (fetch.Kind, "save"), "" without one
 }
@@ -210,6 +211,7 @@ type RoundStats struct {
 	Sources, OK, NotModified, Errors int
 	Seen, New, Kept                  int
 	Mates                            int // of Kept, story mates
+	Pulled                           int // near reports saved in earlier rounds, pulled into stories as mates
 	Duration                         time.Duration
 	Finished                         time.Time
 }
@@ -273,6 +275,7 @@ func (p *Poller) round(ctx context.Context, due []*polled) []Report {
 		rs.New += r.New
 		rs.Kept += r.Kept
 		rs.Mates += r.Mates
+		rs.Pulled += r.Pulled
 	}
 	p.rounds.Add(1)
 	sortReports(reports)
@@ -285,7 +288,7 @@ func (p *Poller) round(ctx context.Context, due []*polled) []Report {
 		}
 		p.log.Log(context.WithoutCancel(ctx), level, "poll round", append(attrs, "sources", rs.Sources, "ok", rs.OK,
 			"not_modified", rs.NotModified, "errors", rs.Errors, "items_seen", rs.Seen, "items_new", rs.New,
-			"items_kept", rs.Kept, "story_mates", rs.Mates, "duration", rs.Duration.Round(time.Millisecond))...)
+			"items_kept", rs.Kept, "story_mates", rs.Mates, "mates_pulled", rs.Pulled, "duration", rs.Duration.Round(time.Millisecond))...)
 	}
 	if p.opt.Observer != nil {
 		p.opt.Observer.ObserveRound(rs)
@@ -393,7 +396,7 @@ func (p *Poller) save(ctx context.Context, batch []outcome, changed *bool) []Rep
 			st.NextFetch = now.Add(fetch.Backoff(st.ConsecutiveErrors, time.Minute, p.opt.MaxBackoff, rand.Float64))
 			o.ps.state = st
 		} else {
-			r.New, r.Kept, r.Mates = stats[i].New, stats[i].Kept, stats[i].Mates
+			r.New, r.Kept, r.Mates, r.Pulled = stats[i].New, stats[i].Kept, stats[i].Mates, stats[i].Pulled
 			o.ps.state = o.fetched.State
 			o.ps.minGap = o.minGap
 		}

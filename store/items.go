@@ -153,6 +153,9 @@ func (s *Store) write(ctx context.Context, batch []aggregate.Fetched, p *plan) (
 		if err := w.pull(ctx, &p.pulls[i]); err != nil {
 			return nil, false, fmt.Errorf("store: save: pull item %d: %w", p.pulls[i].ItemID, err)
 		}
+		if p.pulls[i].StoryID != 0 && len(stats) > 0 {
+			stats[0].Pulled++
+		}
 	}
 	if err := w.stories.finish(ctx); err != nil {
 		return nil, false, fmt.Errorf("store: save: %w", err)

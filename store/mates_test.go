@@ -44,12 +44,12 @@ func TestStoryMates(t *testing.T) {
 	// Saved before any kept report of its event, in a save of its own, a near report
 	// finds no story and waits; the kept report pulls it in.
 	save(1, g, mate, other)
-	if st := save(0, g, kept); st.Kept != 1 || st.Mates != 0 {
-		t.Fatalf("the kept report: %+v", st)
+	if st := save(0, g, kept); st.Kept != 1 || st.Mates != 0 || st.Pulled != 1 {
+		t.Fatalf("the kept report: %+v, want it kept and the near report pulled", st)
 	}
 	// Another outlet's near report of it, saved after the kept one, joins its story.
 	late := near("c1", "https://c.example/1", mate.Title, t0.Add(2*time.Hour))
-	if st := save(2, g, late); st.New != 1 || st.Kept != 1 || st.Mates != 1 {
+	if st := save(2, g, late); st.New != 1 || st.Kept != 1 || st.Mates != 1 || st.Pulled != 0 {
 		t.Fatalf("a mate after its kept report: %+v, want it kept", st)
 	}
 	noGrouper := near("c2", "https://c.example/2", kept.Title+" today", t0.Add(2*time.Hour))

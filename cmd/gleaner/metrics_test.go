@@ -68,6 +68,7 @@ func TestReadinessAndMetrics(t *testing.T) {
 		{"gleaner_items_new_total", nil, func(v float64) bool { return v == 12 }, "12"},
 		{"gleaner_items_kept_total", nil, func(v float64) bool { return v == 4 }, "4"},
 		{"gleaner_story_mates_total", nil, func(v float64) bool { return v == 0 }, "0"},
+		{"gleaner_story_mates_pulled_total", nil, func(v float64) bool { return v == 0 }, "0"},
 		{"gleaner_last_successful_poll_timestamp_seconds", nil, func(v float64) bool { return v > float64(time.Now().Add(-time.Hour).Unix()) }, "recent"},
 		{"gleaner_sources", []string{"state=ok"}, func(v float64) bool { return v == 2 }, "2"},
 		{"gleaner_sources", []string{"state=backoff"}, func(v float64) bool { return v == 1 }, "1"},

@@ -28,6 +28,7 @@ type metrics struct {
 	itemsNew      prometheus.Counter
 	itemsKept     prometheus.Counter
 	storyMates    prometheus.Counter
+	matesPulled   prometheus.Counter
 	lastRound     prometheus.Gauge
 	lastSuccess   prometheus.Gauge
 	requests      *prometheus.CounterVec // format, code
@@ -59,6 +60,7 @@ func newMetrics(version string) *metrics {
 	m.itemsNew = prometheus.NewCounter(prometheus.CounterOpts(f("items_new_total", "Items stored for the first time.")))
 	m.itemsKept = prometheus.NewCounter(prometheus.CounterOpts(f("items_kept_total", "New items the topic filter kept.")))
 	m.storyMates = prometheus.NewCounter(prometheus.CounterOpts(f("story_mates_total", "Of the new items kept, those kept as story mates: scored just under the threshold, they joined a story of kept reports.")))
+	m.matesPulled = prometheus.NewCounter(prometheus.CounterOpts(f("story_mates_pulled_total", "Near reports saved in earlier rounds that a kept report of their event pulled into its story as mates.")))
 	m.lastRound = prometheus.NewGauge(prometheus.GaugeOpts(f("last_poll_round_timestamp_seconds", "When the last poll round finished (Unix time).")))
 	m.lastSuccess = prometheus.NewGauge(prometheus.GaugeOpts(f("last_successful_poll_timestamp_seconds",
 		"When the last poll round in which at least one source answered finished (Unix time).")))
@@ -75,7 +77,7 @@ func newMetrics(version string) *metrics {
 	m.retentionDeleted = prometheus.NewCounter(prometheus.CounterOpts(f("retention_deleted_items_total", "Items deleted by retention.")))
 	m.reloadOK.Set(1)
 	m.reloadOKTime.SetToCurrentTime()
-	m.reg.MustRegister(m.fetches, m.fetchDuration, m.rounds, m.roundDuration, m.itemsSeen, m.itemsNew, m.itemsKept, m.storyMates,
+	m.reg.MustRegister(m.fetches, m.fetchDuration, m.rounds, m.roundDuration, m.itemsSeen, m.itemsNew, m.itemsKept, m.storyMates, m.matesPulled,
 		m.lastRound, m.lastSuccess, m.requests, m.reloads, m.reloadErrors, m.reloadOK, m.reloadOKTime,
 		m.retentionRuns, m.retentionErrors, m.retentionDeleted,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -100,6 +102,7 @@ func (m *metrics) ObserveRound(r aggregate.RoundStats) {
 	m.itemsNew.Add(float64(r.New))
 	m.itemsKept.Add(float64(r.Kept))
 	m.storyMates.Add(float64(r.Mates))
+	m.matesPulled.Add(float64(r.Pulled))
 	m.lastRound.Set(float64(r.Finished.UnixNano()) / 1e9)
 	if r.OK+r.NotModified > 0 {
 		m.lastSuccess.Set(float64(r.Finished.UnixNano()) / 1e9)
