@@ -165,6 +165,35 @@ func TestClassifyLines(t *testing.T) {
 	}
 }
 
+// TestClassifyArray runs gleaner classify on a JSON array laid out over many lines, as a
+// file of items often is, after a byte-order mark: each element is classified in order (an
+// object, a string as a title), and one that is neither gets an error line. A line file
+// may start with a byte-order mark too. An array that is not closed ends the run with an
+// error after the items read.
+func TestClassifyArray(t *testing.T) {
+	in := "\xef\xbb\xbf [\n  {\"id\": \"a\",\n   \"title\": \"EU AI Act enters into force, the European Commission says\"},\n" +
+		"  \"Nvidia shares rise after record quarterly revenue\",\n  5,\n  {\"id\": 7, \"headline\": \"Senate passes AI bill\"}\n]\n"
+	code, out, stderr := runBinary(t, in, "classify")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	want := []string{`{"id":"a","match":true`, `{"id":"","match":false`, `"error":"item 3: want an object`, `{"id":"7","match":true`}
+	if code != 1 || len(lines) != len(want) || !strings.Contains(stderr, "1 input item(s) of the array could not be classified") {
+		t.Fatalf("exit %d\n%s%s", code, out, stderr)
+	}
+	for i, w := range want {
+		if !strings.Contains(lines[i], w) {
+			t.Errorf("item %d: %s\nwant %s", i+1, lines[i], w)
+		}
+	}
+	code, out, _ = runBinary(t, "\xef\xbb\xbf{\"id\": \"b\", \"title\": \"Senate passes AI bill\"}\n", "classify")
+	if code != 0 || !strings.HasPrefix(out, `{"id":"b","match":true`) {
+		t.Errorf("a line file after a byte-order mark: exit %d\n%s", code, out)
+	}
+	code, out, stderr = runBinary(t, `[{"id": "c", "title": "Senate passes AI bill"}`, "classify")
+	if code != 1 || !strings.HasPrefix(out, `{"id":"c","match":true`) || !strings.Contains(stderr, "the JSON array is not closed") {
+		t.Errorf("an array not closed: exit %d\n%s%s", code, out, stderr)
+	}
+}
+
 func TestEvalWithoutFile(t *testing.T) {
 	code, _, stderr := runBinary(t, "", "eval")
 	if code != 2 || !strings.Contains(stderr, "give one labeled file") || !strings.Contains(stderr, "gleaner eval testdata/topic/dev.jsonl") {
