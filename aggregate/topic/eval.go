@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -30,35 +31,42 @@ type Labeled struct {
 // without a language gets DetectLang of its text. Errors name the line.
 func ReadLabeled(r io.Reader) ([]Labeled, error) {
 	var items []Labeled
-	sc := bufio.NewScanner(r)
+	br := bufio.NewReaderSize(r, 64*1024)
+	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xef\xbb\xbf")) {
+		br.Discard(3) // a byte-order mark, as some editors write one
+	}
+	if b, _ := br.Peek(4096); len(bytes.TrimLeft(b, " \t\r\n")) > 0 && bytes.TrimLeft(b, " \t\r\n")[0] == '[' {
+		// One JSON array of items, however it is laid out over lines.
+		dec := json.NewDecoder(br)
+		if _, err := dec.Token(); err != nil {
+			return nil, fmt.Errorf("read labeled items: %w", err)
+		}
+		for n := 1; dec.More(); n++ {
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				return nil, fmt.Errorf("item %d of the JSON array: %w", n, err)
+			}
+			it, err := readLabeledItem(raw)
+			if err != nil {
+				return nil, fmt.Errorf("item %d of the JSON array: %w", n, err)
+			}
+			items = append(items, it)
+		}
+		if _, err := dec.Token(); err != nil {
+			return nil, fmt.Errorf("read labeled items: the JSON array is not closed: %w", err)
+		}
+		return items, nil
+	}
+	sc := bufio.NewScanner(br)
 	sc.Buffer(make([]byte, 0, 64*1024), 16*1024*1024)
 	for n := 1; sc.Scan(); n++ {
 		line := bytes.TrimSpace(sc.Bytes())
 		if len(line) == 0 {
 			continue
 		}
-		var it Labeled
-		if err := json.Unmarshal(line, &it); err != nil {
+		it, err := readLabeledItem(line)
+		if err != nil {
 			return nil, fmt.Errorf("line %d: %w", n, err)
-		}
-		if it.Title == "" || it.Summary == "" || it.Content == "" {
-			// A part under another tool's name (headline, lead, ...), as
-			// gleaner classify reads it.
-			var fields map[string]json.RawMessage
-			in := Input{Title: it.Title, Summary: it.Summary, Content: it.Content}
-			if err := json.Unmarshal(line, &fields); err != nil {
-				return nil, fmt.Errorf("line %d: %w", n, err)
-			}
-			if err := in.readAliases(fields); err != nil {
-				return nil, fmt.Errorf("line %d: %w", n, err)
-			}
-			it.Title, it.Summary, it.Content = in.Title, in.Summary, in.Content
-		}
-		if it.Title == "" && it.Summary == "" && it.Content == "" {
-			return nil, fmt.Errorf("line %d: no title, summary or content", n)
-		}
-		if it.Lang == "" {
-			it.Lang = DetectLang(it.Title + " " + it.Summary + " " + it.Content)
 		}
 		items = append(items, it)
 	}
@@ -66,6 +74,34 @@ func ReadLabeled(r io.Reader) ([]Labeled, error) {
 		return nil, fmt.Errorf("read labeled items: %w", err)
 	}
 	return items, nil
+}
+
+// readLabeledItem reads one labelled item, a JSON object.
+func readLabeledItem(data []byte) (Labeled, error) {
+	var it Labeled
+	if err := json.Unmarshal(data, &it); err != nil {
+		return it, err
+	}
+	if it.Title == "" || it.Summary == "" || it.Content == "" {
+		// A part under another tool's name (headline, lead, ...), as
+		// gleaner classify reads it.
+		var fields map[string]json.RawMessage
+		in := Input{Title: it.Title, Summary: it.Summary, Content: it.Content}
+		if err := json.Unmarshal(data, &fields); err != nil {
+			return it, err
+		}
+		if err := in.readAliases(fields); err != nil {
+			return it, err
+		}
+		it.Title, it.Summary, it.Content = in.Title, in.Summary, in.Content
+	}
+	if it.Title == "" && it.Summary == "" && it.Content == "" {
+		return it, errors.New("no title, summary or content")
+	}
+	if it.Lang == "" {
+		it.Lang = DetectLang(it.Title + " " + it.Summary + " " + it.Content)
+	}
+	return it, nil
 }
 
 // Report is the outcome of Evaluate: one LangReport per language, sorted by

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -186,11 +187,23 @@ func TestReadLabeled(t *testing.T) {
 		items[2].Title != "EU AI Act enters into force" || items[2].Summary != "The law's first rules apply." {
 		t.Fatalf("items: %+v", items)
 	}
+	// The same as one JSON array over many lines, after a byte-order mark.
+	arr := "\xef\xbb\xbf[\n " + strings.Join(strings.Split(strings.TrimSpace(strings.ReplaceAll(in, "\n\n", "\n")), "\n"), ",\n ") + "\n]"
+	again, err := ReadLabeled(strings.NewReader(arr))
+	if err != nil || !reflect.DeepEqual(again, items) {
+		t.Fatalf("as a JSON array: %+v, %v; want %+v", again, err, items)
+	}
+	bom, err := ReadLabeled(strings.NewReader("\xef\xbb\xbf" + in))
+	if err != nil || !reflect.DeepEqual(bom, items) {
+		t.Fatalf("after a byte-order mark: %+v, %v", bom, err)
+	}
 	for _, tc := range []struct{ in, want string }{
 		{"{\"id\":\"a\",\"title\":\"x\"}\n{\"id\":\"b\",\"title\":", "line 2"},
 		{"{\"id\":\"a\",\"title\":\"x\"}\n\n{\"id\":\"b\"}", "line 3"},
 		{"{\"id\":\"a\",\"titel\":\"x\"}", "line 1"},
 		{"{\"id\":\"a\",\"title\":\"x\"}\n{\"id\":\"b\",\"title\":\"y\",\"lead\":3}", `line 2: field "lead": want a string`},
+		{"[{\"id\":\"a\",\"title\":\"x\"},\n {\"id\":\"b\"}]", "item 2 of the JSON array: no title"},
+		{"[{\"id\":\"a\",\"title\":\"x\"}", "not closed"},
 	} {
 		_, err := ReadLabeled(strings.NewReader(tc.in))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
