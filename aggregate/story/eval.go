@@ -33,43 +33,74 @@ type Labeled struct {
 	DateGuess bool `json:"date_guess,omitempty"`
 }
 
-// ReadLabeled reads JSON lines of Labeled items. Blank lines are skipped; unknown fields,
-// a missing id, group or published time, and a repeated id are errors naming the line.
+// ReadLabeled reads JSON lines of Labeled items, or one JSON array of them (input whose
+// first character is "["), after a byte-order mark if there is one. Blank lines are
+// skipped; unknown fields, a missing id, group or published time, and a repeated id are
+// errors naming the line (or the item of the array).
 func ReadLabeled(r io.Reader) ([]Labeled, error) {
 	var items []Labeled
-	ids := make(map[string]int)
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 4*1024*1024)
-	for n := 1; sc.Scan(); n++ {
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) == 0 {
-			continue
-		}
+	ids := make(map[string]string)
+	add := func(data []byte, where string) error {
 		var it Labeled
-		dec := json.NewDecoder(bytes.NewReader(line))
+		dec := json.NewDecoder(bytes.NewReader(data))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&it); err != nil {
-			return nil, fmt.Errorf("line %d: %w", n, err)
+			return fmt.Errorf("%s: %w", where, err)
 		}
 		if dec.More() {
-			return nil, fmt.Errorf("line %d: more than one JSON value", n)
+			return fmt.Errorf("%s: more than one JSON value", where)
 		}
 		switch {
 		case it.ID == "":
-			return nil, fmt.Errorf("line %d: missing id", n)
+			return fmt.Errorf("%s: missing id", where)
 		case it.Group == "":
-			return nil, fmt.Errorf("line %d: id %q: missing group", n, it.ID)
+			return fmt.Errorf("%s: id %q: missing group", where, it.ID)
 		case it.Published.IsZero():
-			return nil, fmt.Errorf("line %d: id %q: missing published", n, it.ID)
+			return fmt.Errorf("%s: id %q: missing published", where, it.ID)
 		}
 		if prev, dup := ids[it.ID]; dup {
-			return nil, fmt.Errorf("line %d: id %q already used on line %d", n, it.ID, prev)
+			return fmt.Errorf("%s: id %q already used on %s", where, it.ID, prev)
 		}
-		ids[it.ID] = n
+		ids[it.ID] = where
 		items = append(items, it)
+		return nil
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read labeled items: %w", err)
+	br := bufio.NewReaderSize(r, 64*1024)
+	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xef\xbb\xbf")) {
+		br.Discard(3) // a byte-order mark, as some editors write one
+	}
+	if b, _ := br.Peek(4096); len(bytes.TrimLeft(b, " \t\r\n")) > 0 && bytes.TrimLeft(b, " \t\r\n")[0] == '[' {
+		dec := json.NewDecoder(br)
+		if _, err := dec.Token(); err != nil {
+			return nil, fmt.Errorf("read labeled items: %w", err)
+		}
+		for n := 1; dec.More(); n++ {
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				return nil, fmt.Errorf("item %d of the JSON array: %w", n, err)
+			}
+			if err := add(raw, fmt.Sprintf("item %d of the JSON array", n)); err != nil {
+				return nil, err
+			}
+		}
+		if _, err := dec.Token(); err != nil {
+			return nil, fmt.Errorf("read labeled items: the JSON array is not closed: %w", err)
+		}
+	} else {
+		sc := bufio.NewScanner(br)
+		sc.Buffer(make([]byte, 64*1024), 4*1024*1024)
+		for n := 1; sc.Scan(); n++ {
+			line := bytes.TrimSpace(sc.Bytes())
+			if len(line) == 0 {
+				continue
+			}
+			if err := add(line, fmt.Sprintf("line %d", n)); err != nil {
+				return nil, err
+			}
+		}
+		if err := sc.Err(); err != nil {
+			return nil, fmt.Errorf("read labeled items: %w", err)
+		}
 	}
 	if len(items) == 0 {
 		return nil, errors.New("story: no labeled items")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -217,6 +218,13 @@ func TestReadLabeled(t *testing.T) {
 		t.Errorf("items = %+v", items)
 	}
 
+	// The same as one JSON array over many lines, after a byte-order mark.
+	lines := strings.Split(strings.TrimSpace(strings.ReplaceAll(good, "\n\n", "\n")), "\n")
+	arr, err := ReadLabeled(strings.NewReader("\xef\xbb\xbf[\n  " + strings.Join(lines, ",\n  ") + "\n]\n"))
+	if err != nil || !reflect.DeepEqual(arr, items) {
+		t.Errorf("as a JSON array: %+v, %v; want %+v", arr, err, items)
+	}
+
 	line := func(s string) string { return s + "\n" }
 	ok := line(`{"id":"x1","group":"g","title":"t","published":"2025-03-10T10:00:00Z"}`)
 	tests := []struct{ name, in, want string }{
@@ -229,6 +237,9 @@ func TestReadLabeled(t *testing.T) {
 		{"duplicate id", ok + "\n" + ok, `line 3: id "x1" already used on line 1`},
 		{"two values", line(`{"id":"x2","group":"g","published":"2025-03-10T10:00:00Z"} {}`), "line 1: more than one JSON value"},
 		{"empty", "\n\n", "no labeled items"},
+		{"array duplicate", "[" + ok + "," + ok + "]", `item 2 of the JSON array: id "x1" already used on item 1 of the JSON array`},
+		{"array not closed", "[" + ok, "the JSON array is not closed"},
+		{"empty array", "[]", "no labeled items"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
