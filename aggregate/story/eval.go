@@ -10,6 +10,8 @@ import (
 	"io"
 	"slices"
 	"time"
+
+	"github.com/gleaner/gleaner/internal/jsonin"
 )
 
 // Labeled is one item of an evaluation set: its Group names the story it belongs to.
@@ -65,42 +67,8 @@ func ReadLabeled(r io.Reader) ([]Labeled, error) {
 		items = append(items, it)
 		return nil
 	}
-	br := bufio.NewReaderSize(r, 64*1024)
-	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xef\xbb\xbf")) {
-		br.Discard(3) // a byte-order mark, as some editors write one
-	}
-	if b, _ := br.Peek(4096); len(bytes.TrimLeft(b, " \t\r\n")) > 0 && bytes.TrimLeft(b, " \t\r\n")[0] == '[' {
-		dec := json.NewDecoder(br)
-		if _, err := dec.Token(); err != nil {
-			return nil, fmt.Errorf("read labeled items: %w", err)
-		}
-		for n := 1; dec.More(); n++ {
-			var raw json.RawMessage
-			if err := dec.Decode(&raw); err != nil {
-				return nil, fmt.Errorf("item %d of the JSON array: %w", n, err)
-			}
-			if err := add(raw, fmt.Sprintf("item %d of the JSON array", n)); err != nil {
-				return nil, err
-			}
-		}
-		if _, err := dec.Token(); err != nil {
-			return nil, fmt.Errorf("read labeled items: the JSON array is not closed: %w", err)
-		}
-	} else {
-		sc := bufio.NewScanner(br)
-		sc.Buffer(make([]byte, 64*1024), 4*1024*1024)
-		for n := 1; sc.Scan(); n++ {
-			line := bytes.TrimSpace(sc.Bytes())
-			if len(line) == 0 {
-				continue
-			}
-			if err := add(line, fmt.Sprintf("line %d", n)); err != nil {
-				return nil, err
-			}
-		}
-		if err := sc.Err(); err != nil {
-			return nil, fmt.Errorf("read labeled items: %w", err)
-		}
+	if err := jsonin.Each(r, 4*1024*1024, func(data []byte, where string, _ bool) error { return add(data, where) }); err != nil {
+		return nil, err
 	}
 	if len(items) == 0 {
 		return nil, errors.New("story: no labeled items")

@@ -2,13 +2,14 @@ package topic
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/gleaner/gleaner/internal/jsonin"
 )
 
 // Labeled is one item of an evaluation set: the classify input line plus its
@@ -31,47 +32,16 @@ type Labeled struct {
 // without a language gets DetectLang of its text. Errors name the line.
 func ReadLabeled(r io.Reader) ([]Labeled, error) {
 	var items []Labeled
-	br := bufio.NewReaderSize(r, 64*1024)
-	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xef\xbb\xbf")) {
-		br.Discard(3) // a byte-order mark, as some editors write one
-	}
-	if b, _ := br.Peek(4096); len(bytes.TrimLeft(b, " \t\r\n")) > 0 && bytes.TrimLeft(b, " \t\r\n")[0] == '[' {
-		// One JSON array of items, however it is laid out over lines.
-		dec := json.NewDecoder(br)
-		if _, err := dec.Token(); err != nil {
-			return nil, fmt.Errorf("read labeled items: %w", err)
-		}
-		for n := 1; dec.More(); n++ {
-			var raw json.RawMessage
-			if err := dec.Decode(&raw); err != nil {
-				return nil, fmt.Errorf("item %d of the JSON array: %w", n, err)
-			}
-			it, err := readLabeledItem(raw)
-			if err != nil {
-				return nil, fmt.Errorf("item %d of the JSON array: %w", n, err)
-			}
-			items = append(items, it)
-		}
-		if _, err := dec.Token(); err != nil {
-			return nil, fmt.Errorf("read labeled items: the JSON array is not closed: %w", err)
-		}
-		return items, nil
-	}
-	sc := bufio.NewScanner(br)
-	sc.Buffer(make([]byte, 0, 64*1024), 16*1024*1024)
-	for n := 1; sc.Scan(); n++ {
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) == 0 {
-			continue
-		}
-		it, err := readLabeledItem(line)
+	err := jsonin.Each(r, 16*1024*1024, func(data []byte, where string, _ bool) error {
+		it, err := readLabeledItem(data)
 		if err != nil {
-			return nil, fmt.Errorf("line %d: %w", n, err)
+			return fmt.Errorf("%s: %w", where, err)
 		}
 		items = append(items, it)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read labeled items: %w", err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return items, nil
 }

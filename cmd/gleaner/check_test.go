@@ -175,7 +175,7 @@ func TestClassifyArray(t *testing.T) {
 		"  \"Nvidia shares rise after record quarterly revenue\",\n  5,\n  {\"id\": 7, \"headline\": \"Senate passes AI bill\"}\n]\n"
 	code, out, stderr := runBinary(t, in, "classify")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	want := []string{`{"id":"a","match":true`, `{"id":"","match":false`, `"error":"item 3: want an object`, `{"id":"7","match":true`}
+	want := []string{`{"id":"a","match":true`, `{"id":"","match":false`, `"error":"item 3 of the JSON array: want an object`, `{"id":"7","match":true`}
 	if code != 1 || len(lines) != len(want) || !strings.Contains(stderr, "1 input item(s) of the array could not be classified") {
 		t.Fatalf("exit %d\n%s%s", code, out, stderr)
 	}

@@ -2,7 +2,6 @@ package app
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/gleaner/gleaner/aggregate"
 	"github.com/gleaner/gleaner/aggregate/topic"
+	"github.com/gleaner/gleaner/internal/jsonin"
 )
 
 // classifyOut is one line of `gleaner classify` output. The first four fields
@@ -35,7 +35,6 @@ type classifyOut struct {
 // a title. An input that cannot be classified gets a line with its "error";
 // then the result is an error that counts them.
 func ClassifyLines(c aggregate.Classifier, in io.Reader, out io.Writer) error {
-	br := bufio.NewReaderSize(in, 64<<10)
 	bw := bufio.NewWriter(out)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
@@ -52,17 +51,23 @@ func ClassifyLines(c aggregate.Classifier, in io.Reader, out io.Writer) error {
 		}
 		return enc.Encode(o)
 	}
-	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xef\xbb\xbf")) {
-		br.Discard(3) // a byte-order mark, as some editors write one
-	}
-	var err error
 	unit := "line(s)"
-	if startsArray(br) {
-		unit = "item(s) of the array"
-		err = classifyArray(c, br, emit)
-	} else {
-		err = classifyLines(c, br, emit)
-	}
+	err := jsonin.Each(in, 16<<20, func(data []byte, where string, array bool) error {
+		var rec topic.Input
+		var err error
+		switch {
+		case array && data[0] == '"':
+			err = json.Unmarshal(data, &rec.Title)
+		case array && data[0] != '{':
+			err = errors.New("want an object such as {\"id\": \"1\", \"title\": \"...\"}, or a string for a title")
+		default:
+			rec, err = topic.ReadInput(data)
+		}
+		if array {
+			unit = "item(s) of the array"
+		}
+		return emit(classifyInput(c, rec, err, where))
+	})
 	// What was classified is written even when the input then turns out broken.
 	if ferr := bw.Flush(); err == nil {
 		err = ferr
@@ -72,56 +77,6 @@ func ClassifyLines(c aggregate.Classifier, in io.Reader, out io.Writer) error {
 	}
 	if bad > 0 {
 		return fmt.Errorf("%d input %s could not be classified (see their \"error\")", bad, unit)
-	}
-	return nil
-}
-
-func classifyLines(c aggregate.Classifier, r io.Reader, emit func(classifyOut) error) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Bytes()
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
-		}
-		in, err := topic.ReadInput(line)
-		if err := emit(classifyInput(c, in, err, fmt.Sprintf("line %d", n))); err != nil {
-			return err
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("read stdin: %w", err)
-	}
-	return nil
-}
-
-// classifyArray classifies the elements of the JSON array r holds, in order.
-func classifyArray(c aggregate.Classifier, r io.Reader, emit func(classifyOut) error) error {
-	dec := json.NewDecoder(r)
-	if _, err := dec.Token(); err != nil { // the "["
-		return fmt.Errorf("read stdin: %w", err)
-	}
-	for n := 1; dec.More(); n++ {
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return fmt.Errorf("read stdin: item %d of the JSON array: %w", n, err)
-		}
-		var in topic.Input
-		var err error
-		switch raw[0] {
-		case '"':
-			err = json.Unmarshal(raw, &in.Title)
-		case '{':
-			in, err = topic.ReadInput(raw)
-		default:
-			err = errors.New("want an object such as {\"id\": \"1\", \"title\": \"...\"}, or a string for a title")
-		}
-		if err := emit(classifyInput(c, in, err, fmt.Sprintf("item %d", n))); err != nil {
-			return err
-		}
-	}
-	if _, err := dec.Token(); err != nil { // the "]"
-		return fmt.Errorf("read stdin: the JSON array is not closed: %w", err)
 	}
 	return nil
 }
@@ -137,11 +92,4 @@ func classifyInput(c aggregate.Classifier, in topic.Input, err error, where stri
 	}
 	v, lang := aggregate.ClassifyText(c, in.Title, in.Summary, in.Content)
 	return classifyOut{ID: in.ID, Match: v.Match, Score: v.Score, Reasons: v.Reasons, Facets: v.Facets, Lang: lang, Near: v.Near}
-}
-
-// startsArray reports whether the input's first character past white space is "[".
-func startsArray(br *bufio.Reader) bool {
-	b, _ := br.Peek(4096) // what there is, up to that
-	rest := bytes.TrimLeft(b, " \t\r\n")
-	return len(rest) > 0 && rest[0] == '['
 }
