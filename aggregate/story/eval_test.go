@@ -148,18 +148,24 @@ func TestEvaluateCountsPairs(t *testing.T) {
 	if len(r.NearMerged) != 2 || r.NearMerged[0].B != "b1" || r.NearMerged[1].B != "b1" {
 		t.Errorf("near misses merged %+v, want a1-b1 and a2-b1", r.NearMerged)
 	}
-	var buf bytes.Buffer
-	if err := r.Write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{
+	reportHas(t, r,
 		"all pairs       precision 0.333  recall 0.333",
 		"same language   precision 0.333  recall 1.000",
 		"cross language  precision 1.000  recall 0.000",
 		"near misses merged: 2\nnear-merge    1.000  a1 [a]",
 		"false-merge   1.000  a1 [a]",
 		"miss        x ",
-	} {
+	)
+}
+
+// reportHas checks that r's written report contains every one of wants.
+func reportHas(t *testing.T, r Report, wants ...string) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := r.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range wants {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, buf.String())
 		}
@@ -189,20 +195,12 @@ func TestEvaluateCurated(t *testing.T) {
 	if c.Kept != 3 || c.Mates != 1 || c.Items != 3 || c.TruePairs != 3 || c.CorrectPairs != 3 || c.PredictedPairs != 3 || len(c.NearMerged) != 0 {
 		t.Errorf("curated %+v, want a1, a2 and the mate a4, grouped", c)
 	}
-	var buf bytes.Buffer
-	if err := r.Write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{
+	reportHas(t, r,
 		"in the curated feed: 3 of 6 items (2 kept by the topic filter, 1 story mates)",
 		"  3 of the 6 pairs of one story have both items there",
 		"  same language   precision 1.000  recall 1.000  (true 3, predicted 3, correct 3)",
 		"  near misses merged: 0",
-	} {
-		if !strings.Contains(buf.String(), want) {
-			t.Errorf("report lacks %q:\n%s", want, buf.String())
-		}
-	}
+	)
 }
 
 func TestReadLabeled(t *testing.T) {

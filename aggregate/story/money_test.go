@@ -9,8 +9,12 @@ import (
 // whatever the day's rate within its decade's span; different sums, sums without a currency
 // and words that only begin like a currency (원장, 엔비디아) share none.
 func TestMoneyAcrossCurrencies(t *testing.T) {
+	money := func(s string) []uint64 {
+		_, m := appendAmounts(nil, nil, s)
+		return m
+	}
 	shares := func(a, b string) bool {
-		x, y := appendMoney(nil, a), appendMoney(nil, b)
+		x, y := money(a), money(b)
 		return slices.ContainsFunc(x, func(h uint64) bool { return slices.Contains(y, h) })
 	}
 	for _, c := range []struct {
@@ -31,7 +35,7 @@ func TestMoneyAcrossCurrencies(t *testing.T) {
 	} {
 		if got := shares(c.a, c.b); got != c.want {
 			t.Errorf("%q and %q share a money feature: %v, want %v (%v, %v)", c.a, c.b, got, c.want,
-				appendMoney(nil, c.a), appendMoney(nil, c.b))
+				money(c.a), money(c.b))
 		}
 	}
 	for _, c := range []struct{ text, want string }{

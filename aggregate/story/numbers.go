@@ -33,10 +33,15 @@ var enScales = map[string]float64{
 	"trillion": 1e12, "tn": 1e12, "trn": 1e12, "t": 1e12,
 }
 
-// appendNumbers appends the value of every number in s, as read by readNumber, to out.
-func appendNumbers(out []float64, s string) []float64 {
-	eachNumber(s, func(v float64, _, _ int) { out = append(out, v) })
-	return out
+// appendAmounts appends the value of every number in s, as read by readNumber, to nums, and
+// the money features of those that are sums in a currency (see usdRange) to money, in one
+// pass.
+func appendAmounts(nums []float64, money []uint64, s string) ([]float64, []uint64) {
+	eachNumber(s, func(v float64, start, end int) {
+		nums = append(nums, v)
+		money = appendSum(money, s, v, start, end)
+	})
+	return nums, money
 }
 
 // eachNumber calls f with the value of every number in s, as read by readNumber, and the
@@ -78,12 +83,6 @@ var usdRange = map[string][2]float64{
 
 // moneyMin is the least sum, in dollars, that counts: prices and small fines say little.
 const moneyMin = 1e6
-
-// appendMoney appends the money features of the sums in s (see usdRange).
-func appendMoney(out []uint64, s string) []uint64 {
-	eachNumber(s, func(v float64, start, end int) { out = appendSum(out, s, v, start, end) })
-	return out
-}
 
 // appendSum appends the money features of the number v at s[start:end], if it is a sum in a
 // currency of usdRange.
@@ -129,8 +128,8 @@ func currencyAround(s string, start, end int) string {
 			continue
 		}
 		// The word must end there: 원 of 원장 or 원전 is not won, 엔 of 엔비디아 not yen.
-		next, _ := utf8.DecodeRuneInString(after[len(c.word):])
-		if next == utf8.RuneError && len(after) == len(c.word) || !isDense(next) && !('a' <= next && next <= 'z') {
+		next, _ := utf8.DecodeRuneInString(after[len(c.word):]) // utf8.RuneError at the end
+		if !isDense(next) && !('a' <= next && next <= 'z') {
 			return c.cur
 		}
 		if c.cur == "KRW" && c.word == "원" && strings.ContainsRune("을이은의에과로대씩가", next) {

@@ -26,7 +26,7 @@ const (
 	kindWord    = 'w' // stemmed word or number
 	kindNumber  = 'n' // a number's value (see numbers.go)
 	kindConcept = 'c' // a concept of the lexicon (see concepts.go)
-	kindMoney   = 'm' // a sum of money on a scale of dollars (see appendMoney)
+	kindMoney   = 'm' // a sum of money on a scale of dollars (see appendSum)
 )
 
 // Boilerplate that outlets add around the same story. Each pattern runs on NFKC text, so
@@ -295,12 +295,7 @@ func (sh *shingler) field(s string, flags uint8) {
 			}
 		})
 	}
-	// One pass reads the numbers and the sums of money among them.
-	sh.money = sh.money[:0]
-	eachNumber(s, func(v float64, start, end int) {
-		sh.nums = append(sh.nums, v)
-		sh.money = appendSum(sh.money, s, v, start, end)
-	})
+	sh.nums, sh.money = appendAmounts(sh.nums, sh.money[:0], s)
 	for _, v := range sh.nums {
 		sh.anchor(numberFeature(v))
 	}

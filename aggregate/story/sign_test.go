@@ -80,8 +80,8 @@ func TestNumbersAcrossNotations(t *testing.T) {
 		{"H20 and B200 chips, 5 m away", []float64{5}},
 	}
 	for _, tt := range tests {
-		if got := appendNumbers(nil, tt.in); fmt.Sprint(got) != fmt.Sprint(tt.want) {
-			t.Errorf("appendNumbers(%q) = %v, want %v", tt.in, got, tt.want)
+		if got, _ := appendAmounts(nil, nil, tt.in); fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("appendAmounts(%q) = %v, want %v", tt.in, got, tt.want)
 		}
 	}
 }
