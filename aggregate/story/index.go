@@ -207,7 +207,7 @@ func (ix *Index) FindSig(sig Signature, published time.Time) (Match, bool) {
 	for _, pos := range cands {
 		ix.compared++
 		m := &ix.slots[pos]
-		r, sim := ix.pair(&pr, m)
+		r, sim, _ := ix.pair(&pr, m)
 		if r >= 1 {
 			pulls = append(pulls, pull{m.storyID, pos, r, sim})
 		}
@@ -292,10 +292,10 @@ func (ix *Index) candidates(sig *Signature) []int32 {
 	return cands
 }
 
-// storyScore is the mean score of pr against the story's listed members within the
-// window, each counted up to 2 so that one copy cannot carry a story, and how many were
-// compared; ok is false when none of them is in the window. Where members in pr's own
-// language are in the window, the mean is over those alone: two reports in one language
+// storyScore is the mean score of pr against the story's listed members published close
+// enough to it to group (see timeWeight), each counted up to 2 so that one copy cannot
+// carry a story, and how many were compared; ok is false when there are none. Where
+// members in pr's own language are close enough, the mean is over those alone: two reports in one language
 // share all their words, a Korean and an English report only names and numbers, so the
 // other language's members would only dilute the evidence (on real-dev, same-language
 // recall 0.756 -> 0.761 and Korean-English 0.619 -> 0.631, with no pair more merged
@@ -310,10 +310,10 @@ func (ix *Index) storyScore(pr *probe, story int64) (mean float64, n int, ok boo
 	for _, list := range [2][]int32{s.first, s.recent} {
 		for _, pos := range list {
 			m := &ix.slots[pos]
-			if gap := m.published - pr.at; gap > int64(ix.cfg.Window) || -gap > int64(ix.cfg.Window) {
+			r, _, in := ix.pair(pr, m)
+			if !in {
 				continue
 			}
-			r, _ := ix.pair(pr, m)
 			k := 0
 			if m.vec.dense == pr.vec.dense {
 				k = 1

@@ -85,26 +85,58 @@ func TestFindJoinsRewrite(t *testing.T) {
 func TestWindow(t *testing.T) {
 	c := DefaultConfig()
 	ix := NewIndex(c)
-	ix.Add(item(1, t0, decreeTitle, decreeSummary), 1)
+	// A text that names no day of its event.
+	undated := strings.Replace(decreeSummary, "15일 ", "", 1)
+	if undated == decreeSummary {
+		t.Fatal("decreeSummary no longer names the 15th")
+	}
+	ix.Add(item(1, t0, decreeTitle, undated), 1)
 
 	// Even an identical text stops grouping once the time discount takes its score below the
 	// threshold, at (1-Threshold)*Window, and never groups outside the window.
 	edge := time.Duration((1 - c.Threshold) * float64(c.Window))
 	for _, d := range []time.Duration{edge - time.Minute, -edge + time.Minute} {
-		if _, ok := ix.Find(item(2, t0.Add(d), decreeTitle, decreeSummary)); !ok {
+		if _, ok := ix.Find(item(2, t0.Add(d), decreeTitle, undated)); !ok {
 			t.Errorf("identical item %s away: not found, want found", d)
 		}
 	}
 	for _, d := range []time.Duration{edge + time.Minute, c.Window + time.Second, -c.Window - time.Second} {
-		if m, ok := ix.Find(item(3, t0.Add(d), decreeTitle, decreeSummary)); ok {
+		if m, ok := ix.Find(item(3, t0.Add(d), decreeTitle, undated)); ok {
 			t.Errorf("identical item %s away: Find = %+v, want no match", d, m)
 		}
 	}
+
+	// Two reports that name the same day of their event (the 15th) reach further: the
+	// evidence falls to nothing over sameDayReach windows, from sameDayWeight.
+	dated := NewIndex(c)
+	dated.Add(item(1, t0, decreeTitle, decreeSummary), 1)
+	reach := sameDayReach * c.Window
+	dedge := time.Duration((1 - c.Threshold/sameDayWeight) * float64(reach))
+	for _, d := range []time.Duration{c.Window + time.Hour, dedge - time.Minute} {
+		if _, ok := dated.Find(item(2, t0.Add(d), decreeTitle, decreeSummary)); !ok {
+			t.Errorf("identical dated item %s away: not found, want found", d)
+		}
+		// The same report naming no day stays outside the window.
+		if m, ok := dated.Find(item(2, t0.Add(d), decreeTitle, undated)); ok {
+			t.Errorf("identical undated item %s away: Find = %+v, want no match", d, m)
+		}
+	}
+	for _, d := range []time.Duration{dedge + time.Minute, reach + time.Second} {
+		if m, ok := dated.Find(item(3, t0.Add(d), decreeTitle, decreeSummary)); ok {
+			t.Errorf("identical dated item %s away: Find = %+v, want no match", d, m)
+		}
+	}
+	// Naming another day (the 16th) keeps the window.
+	other := strings.Replace(decreeSummary, "15일", "16일", 1)
+	if m, ok := dated.Find(item(4, t0.Add(c.Window+time.Hour), decreeTitle, other)); ok {
+		t.Errorf("item naming another day %s away: Find = %+v, want no match", c.Window+time.Hour, m)
+	}
+
 	// The score falls with the time between the items.
 	sig := ix.Sign(item(4, t0, decreeTitle, decreeSummary))
 	p1, p2 := newProbe(&sig.vec, t0.Add(time.Hour)), newProbe(&sig.vec, t0.Add(24*time.Hour))
-	r1, _ := ix.pair(&p1, &ix.slots[0])
-	r2, _ := ix.pair(&p2, &ix.slots[0])
+	r1, _, _ := ix.pair(&p1, &ix.slots[0])
+	r2, _, _ := ix.pair(&p2, &ix.slots[0])
 	if !(r1 > r2 && r2 > 0) {
 		t.Errorf("score 1h later %.3f, 24h later %.3f; want it lower a day later", r1, r2)
 	}

@@ -161,36 +161,64 @@ func (t *featTable) sharedDot(m *vector) float64 {
 
 // pair scores the item pr against the member m: the cosine similarity of their features
 // (of their shared features, for reports in two languages) over the threshold for that kind
-// of pair, discounted linearly by the time between them to nothing at Window, and by the days of their events when they name different ones (dayWeight). A
-// score of 1 or more makes the pair alike enough. sim is the cosine.
-func (ix *Index) pair(pr *probe, m *member) (r, sim float64) {
-	w := ix.timeWeight(m.published - pr.at)
+// of pair, discounted by the time between them (timeWeight) and by the days of their
+// events when they name different ones (dayWeight). A score of 1 or more makes the pair
+// alike enough. sim is the cosine; in is false when the two were published too far apart
+// to group at all, and then r and sim are 0.
+func (ix *Index) pair(pr *probe, m *member) (r, sim float64, in bool) {
+	w := ix.timeWeight(pr, m)
 	if w == 0 {
-		return 0, 0
+		return 0, 0, false
 	}
 	w *= dayWeight(&pr.days, &m.days)
 	if pr.vec.dense == m.vec.dense {
 		sim = pr.similarity(&m.vec, true)
-		return w * sim / ix.cfg.Threshold, sim
+		return w * sim / ix.cfg.Threshold, sim, true
 	}
 	sim = pr.similarity(&m.vec, false)
-	return w * sim / ix.cfg.CrossThreshold, sim
+	return w * sim / ix.cfg.CrossThreshold, sim, true
 }
 
+// Two reports that name the same day of their event may be published up to sameDayReach
+// windows apart and still group: their evidence never falls below sameDayWeight of a
+// linear fall to nothing over that span. A court's ruling or a signing written up three
+// days later names the day it happened, as the first reports did, where a follow-up (the
+// vote after the committee's, the reaction to a draft) names a day of its own. Within
+// the first hours the window's own fall is the larger, so reports of one day's two
+// announcements (an action plan and the orders signed with it) stay as far apart as
+// before. Chosen on real-dev: same-language recall 0.773 -> 0.792, Korean-English 0.644 ->
+// 0.662, no pair more merged wrongly; a weight of 1 merged two announcements of one day
+// in the own-written set, and a reach of 4 a near miss.
+const (
+	sameDayReach  = 3
+	sameDayWeight = 0.9
+)
+
 // timeWeight discounts evidence by the time between two items: linearly from full weight
-// at the same instant to nothing at the edge of the window. Reports of one event come out
-// within hours; a similar item a day or two later is more often a follow-up (the vote after
-// the committee's, the industry's reaction to a draft decree), which shares the background
+// at the same instant to nothing at the edge of the window, or, for two reports that name
+// the same day of their event, as above. Reports of one event come out within hours; a
+// similar item a day or two later is more often a follow-up (the vote after the
+// committee's, the industry's reaction to a draft decree), which shares the background
 // and must stay apart.
-func (ix *Index) timeWeight(gap int64) float64 {
+func (ix *Index) timeWeight(pr *probe, m *member) float64 {
+	gap := m.published - pr.at
 	if gap < 0 {
 		gap = -gap
 	}
 	win := int64(ix.cfg.Window)
-	if gap >= win {
+	w := linearFall(gap, win)
+	if g, ok := pr.days.gap(&m.days); ok && g == 0 {
+		w = max(w, sameDayWeight*linearFall(gap, sameDayReach*win))
+	}
+	return w
+}
+
+// linearFall is 1 at a gap of 0, falling linearly to 0 at span and beyond.
+func linearFall(gap, span int64) float64 {
+	if gap >= span {
 		return 0
 	}
-	return 1 - float64(gap)/float64(win)
+	return 1 - float64(gap)/float64(span)
 }
 
 // Two reports that name days of their event a day apart weigh nextDayWeight of their

@@ -165,7 +165,7 @@ func TestNoChaining(t *testing.T) {
 	sig := ix.Sign(follow)
 	pr := newProbe(&sig.vec, follow.Published)
 	pos := ix.byItem[2]
-	r, _ := ix.pair(&pr, &ix.slots[pos])
+	r, _, _ := ix.pair(&pr, &ix.slots[pos])
 	mean, _, _ := ix.storyScore(&pr, ix.slots[pos].storyID)
 	if r < 1 || mean >= storyShare {
 		t.Fatalf("score against b %.2f, against the story %.2f: the test needs a follow-up like b and unlike the story", r, mean)
