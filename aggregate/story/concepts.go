@@ -96,6 +96,9 @@ type lexicon struct {
 	pairs    [1024]uint64            // bit per hash of the first two runes (see pairBit): the same for dense
 	words    map[uint64][]wordName   // by the first word's hash
 	concepts int
+	// places maps the concept of each place of the built-in table to the concept of the
+	// country it lies within, or to itself (see builtinPlaces).
+	places map[uint64]uint64
 }
 
 type denseName struct {
@@ -119,14 +122,17 @@ type wordTok struct {
 // concept's feature depends on that name only, so the same concept keeps its feature when
 // other entries change.
 func compileLexicon(groups ...[][]string) *lexicon {
-	lx := &lexicon{dense: map[[2]rune][]denseName{}, denseOne: map[rune]uint64{}, words: map[uint64][]wordName{}}
+	lx := &lexicon{dense: map[[2]rune][]denseName{}, denseOne: map[rune]uint64{}, words: map[uint64][]wordName{}, places: map[uint64]uint64{}}
+	for place, within := range builtinPlaces(builtinAliases) {
+		lx.places[conceptOf(place)] = conceptOf(within)
+	}
 	var sh shingler
 	for _, gs := range groups {
 		for _, g := range gs {
 			if len(g) == 0 {
 				continue
 			}
-			concept := hashBytes(kindConcept, []byte(strings.ToLower(norm.NFKC.String(g[0]))))
+			concept := conceptOf(g[0])
 			lx.concepts++
 			for _, name := range g {
 				lx.add(&sh, name, concept)
@@ -134,6 +140,45 @@ func compileLexicon(groups ...[][]string) *lexicon {
 		}
 	}
 	return lx
+}
+
+// conceptOf is the feature of the concept whose first name is name.
+func conceptOf(name string) uint64 {
+	return hashBytes(kindConcept, []byte(strings.ToLower(norm.NFKC.String(name))))
+}
+
+// builtinPlaces reads the places of a lexicon's text form: the lines under a heading
+// "# Places ...", up to the next heading. It maps each place's first name to the first name
+// of the place it lies within: X under a heading "# Places in X", else itself.
+func builtinPlaces(text string) map[string]string {
+	places := map[string]string{}
+	in, within := false, ""
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if head, ok := strings.CutPrefix(line, "#"); ok {
+			head = strings.TrimSpace(head)
+			if head == "" {
+				continue
+			}
+			rest, ok := strings.CutPrefix(head, "Places")
+			in, within = ok, ""
+			if x, ok := strings.CutPrefix(rest, " in "); in && ok {
+				within = strings.TrimSpace(x)
+			}
+			continue
+		}
+		if !in || line == "" {
+			continue
+		}
+		first, _, _ := strings.Cut(line, "|")
+		first = strings.TrimSpace(first)
+		if within != "" {
+			places[first] = within
+		} else {
+			places[first] = first
+		}
+	}
+	return places
 }
 
 func (lx *lexicon) add(sh *shingler, name string, concept uint64) {

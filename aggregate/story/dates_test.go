@@ -156,3 +156,46 @@ func TestNextDaysEvent(t *testing.T) {
 		t.Errorf("the next day's deal joined %+v", m)
 	}
 }
+
+func TestPlaces(t *testing.T) {
+	places := builtinPlaces(builtinAliases)
+	for place, within := range map[string]string{"대한민국": "대한민국", "대만": "대만", "서울": "대한민국", "텍사스": "미국", "네덜란드": "네덜란드"} {
+		if got := places[place]; got != within {
+			t.Errorf("place %s lies within %q, want %q", place, got, within)
+		}
+	}
+	for _, notPlace := range []string{"과학기술정보통신부", "엔비디아"} {
+		if got, ok := places[notPlace]; ok {
+			t.Errorf("%s is a place within %q; want no place", notPlace, got)
+		}
+	}
+
+	sign := func(title string) *vector {
+		sig := Sign(Doc{Title: title, Summary: "The ban covers government-issued devices, officials said on Friday."})
+		return &sig.vec
+	}
+	texas, taiwan := sign("Texas bans DeepSeek from government devices"), sign("Taiwan bans DeepSeek from government devices")
+	seoul, korea := sign("Seoul bans DeepSeek from government devices"), sign("대한민국 정부, 딥시크 사용 금지")
+	korean := sign("대만 정부, 공공기관 딥시크 사용 금지")
+	none := sign("Government bans DeepSeek from its devices")
+	for _, c := range []struct {
+		name string
+		a, b *vector
+		want float64
+	}{
+		{"Texas and Taiwan", texas, taiwan, placeClashWeight},
+		{"Taiwan in two languages", taiwan, korean, 1},
+		{"Seoul within Korea", seoul, korea, 1},
+		{"Texas and Korea", texas, korea, placeClashWeight},
+		{"no place named", texas, none, 1},
+	} {
+		if got := placeWeight(&c.a.places, &c.b.places); got != c.want {
+			t.Errorf("%s: placeWeight = %v, want %v (places %v, %v)", c.name, got, c.want, c.a.places, c.b.places)
+		}
+	}
+	// Only the headline's places count.
+	lead := Sign(Doc{Title: "Government bans DeepSeek", Summary: "Taiwan and Texas acted the same week."})
+	if lead.vec.places.n != 0 {
+		t.Errorf("places of the lead were noted: %v", lead.vec.places)
+	}
+}

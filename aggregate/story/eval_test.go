@@ -60,8 +60,12 @@ func readSet(t testing.TB, name string) []Labeled {
 // US guidance on Huawei's Ascend chips was the same announcement as real-dev's rescinded
 // AI diffusion rule (BIS, 13 May 2025) and was relabelled as that event.
 var floors = map[string]struct{ same, cross pairFloor }{
-	"real-dev.jsonl":     {same: pairFloor{0.97, 0.74}, cross: pairFloor{0.95, 0.60}},
-	"real-holdout.jsonl": {same: pairFloor{0.90, 0.80}, cross: pairFloor{0.94, 0.62}},
+	// The seventh collection (stories-6 and -7: reports of one event by several outlets
+	// in one language, and governments acting on one app the same week) joined both sets
+	// with harder near misses: real-dev's Korean-English precision went from 0.987 to
+	// 0.947 (0.935 before the place check), so its floor is 0.94 where it was 0.95.
+	"real-dev.jsonl":     {same: pairFloor{0.97, 0.80}, cross: pairFloor{0.94, 0.62}},
+	"real-holdout.jsonl": {same: pairFloor{0.92, 0.82}, cross: pairFloor{0.94, 0.62}},
 	"dev.jsonl":          {same: pairFloor{0.95, 0.97}},
 	"holdout.jsonl":      {same: pairFloor{0.72, 0.93}},
 	"fresh.jsonl":        {same: pairFloor{0.87, 0.97}},

@@ -37,6 +37,7 @@ func signWith(lx *lexicon, d Doc) Signature {
 	var sig Signature
 	sig.vec, sig.keys = newVector(sh.out, sh.anchors, sh.letters.dense*3 >= sh.letters.latin)
 	sig.vec.dates = sh.dates
+	sig.vec.places = sh.places
 	shinglers.Put(sh)
 	return sig
 }

@@ -170,7 +170,7 @@ func (ix *Index) pair(pr *probe, m *member) (r, sim float64, in bool) {
 	if w == 0 {
 		return 0, 0, false
 	}
-	w *= dayWeight(&pr.days, &m.days)
+	w *= dayWeight(&pr.days, &m.days) * placeWeight(&pr.vec.places, &m.vec.places)
 	if pr.vec.dense == m.vec.dense {
 		sim = pr.similarity(&m.vec, true)
 		return w * sim / ix.cfg.Threshold, sim, true
@@ -243,4 +243,44 @@ func dayWeight(a, b *eventDays) float64 {
 		return nextDayWeight
 	}
 	return otherDayWeight
+}
+
+// placeSet holds the places a headline names (see builtinPlaces), each as the concept of
+// the country it lies within.
+type placeSet struct {
+	p [maxEventDays]uint64
+	n uint8
+}
+
+func (s *placeSet) add(c uint64) { addOnce(&s.p, &s.n, c) }
+
+// placeClashWeight is the weight of the evidence of two reports whose headlines name
+// places and none in common: a government's ban of an app and another government's ban of
+// it the same week share every other word ("Texas bans DeepSeek", "Taiwan bans DeepSeek").
+// Chosen on real-dev, with the places added to the table with it: same-language precision
+// 0.966 -> 0.984 and Korean-English 0.934 -> 0.947, near misses merged 24 -> 18, with the
+// same-language recall and one Korean-English pair fewer; 0.5 lost two same-language
+// pairs, 0.85 kept four wrong ones.
+const placeClashWeight = 0.7
+
+// placeWeight is the weight of the evidence of two reports by the places their headlines
+// name: placeClashWeight when both name some and neither names the other's first place,
+// else 1. The first place is most often the actor's ("Italy blocks ...", "Dutch watchdog
+// ..."); a later one is often the nationality of its target ("... the Chinese AI
+// application DeepSeek", "... China's DeepSeek"), which two governments' acts on one app
+// share.
+func placeWeight(a, b *placeSet) float64 {
+	if a.n == 0 || b.n == 0 || b.has(a.p[0]) || a.has(b.p[0]) {
+		return 1
+	}
+	return placeClashWeight
+}
+
+func (s *placeSet) has(c uint64) bool {
+	for _, x := range s.p[:s.n] {
+		if x == c {
+			return true
+		}
+	}
+	return false
 }

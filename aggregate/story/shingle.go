@@ -241,6 +241,7 @@ type shingler struct {
 	money   []uint64
 	letters struct{ dense, latin int }
 	dates   dateRefs
+	places  placeSet // the places the headline names
 	names   []uint64 // text features within the entries the lexicon found
 	scratch []feat
 }
@@ -251,6 +252,7 @@ func (sh *shingler) reset() {
 	sh.dense, sh.word = sh.dense[:0], sh.word[:0]
 	sh.letters.dense, sh.letters.latin = 0, 0
 	sh.dates = dateRefs{}
+	sh.places = placeSet{}
 	sh.names = sh.names[:0]
 }
 
@@ -280,12 +282,14 @@ func (sh *shingler) field(s string, flags uint8) {
 	if sh.lex != nil {
 		sh.lex.matchWords(sh.words, func(c uint64, start, end int) {
 			sh.anchor(c)
+			sh.place(c)
 			for _, w := range sh.words[start:end] {
 				sh.names = append(sh.names, w.h)
 			}
 		})
 		sh.lex.matchDense(sh.sq, func(c uint64, start, end int) {
 			sh.anchor(c)
+			sh.place(c)
 			rs := sh.sq[start:end]
 			for k, r := range rs {
 				sh.names = append(sh.names, mix2(kindDense, uint64(r)))
@@ -308,6 +312,16 @@ func (sh *shingler) field(s string, flags uint8) {
 func numberFeature(v float64) uint64 {
 	var buf [32]byte
 	return hashBytes(kindNumber, strconv.AppendFloat(buf[:0], v, 'g', -1, 64))
+}
+
+// place notes the concept c when it is a place named in the headline.
+func (sh *shingler) place(c uint64) {
+	if sh.flags&inTitle == 0 {
+		return
+	}
+	if within, ok := sh.lex.places[c]; ok {
+		sh.places.add(within)
+	}
 }
 
 func (sh *shingler) anchor(h uint64) {

@@ -22,6 +22,7 @@ type vector struct {
 	snorm  float32  // of the shared weights
 	dense  bool     // written in a dense script (Korean)
 	dates  dateRefs // the dates it names, as written
+	places placeSet // the places its headline names, by the country they lie within
 }
 
 // titleWeight is how much more a feature of the headline weighs than one of the lead only.

@@ -49,9 +49,9 @@ func TestTrainTopicFromFiles(t *testing.T) {
 // TestCuratedStoryFloors guards story grouping as readers of the curated feed meet it: the
 // real sets' items that the built-in topic filter keeps, and the near ones that join their
 // stories as mates, grouped alone as the daemon groups them. Measured (aggregate/story
-// floors hold the whole sets): real-dev same language 1.000/0.789, Korean-English
-// 0.985/0.563 (441 of 572 items in the feed); real-holdout 0.982/0.829 and 1.000/0.608
-// (258 of 347), never used to choose anything. The fourth collection, scored before it
+// floors hold the whole sets): real-dev same language 0.974/0.835, Korean-English
+// 0.916/0.553 (612 of 756 items in the feed); real-holdout 0.980/0.841 and 1.000/0.605
+// (296 of 394), never used to choose anything. The fourth collection, scored before it
 // joined either set, gave 0.952/0.728 and 1.000/0.419 in the feed (111 of its 124
 // reports); the fifth 1.000/0.753 and 1.000/0.629 (135 of 141); the sixth 1.000/0.840
 // and 1.000/0.154 (115 of 117: its Korean and English reports of one event, mostly
@@ -59,7 +59,11 @@ func TestTrainTopicFromFiles(t *testing.T) {
 // With the fifth, and the topic model retrained on the seventh topic collection,
 // real-dev's cross-language recall fell from 0.633 to 0.552 and its floor from 0.60 to
 // 0.53; with the sixth, real-holdout's fell from 0.677 to 0.608 and its floor from 0.64
-// to 0.58.
+// to 0.58. The seventh gave 0.940/0.891 and 0.830/0.830 before it joined (206 of 233);
+// its Korean announcements of the first US-China AI talks and the English reports of
+// the talks held the next day are labelled two events, and merge (8 pairs), so
+// real-dev's Korean-English precision fell from 0.985 to 0.916 and its floor from 0.94
+// to 0.91.
 func TestCuratedStoryFloors(t *testing.T) {
 	c, err := topic.Compile(topic.Default())
 	if err != nil {
@@ -70,8 +74,8 @@ func TestCuratedStoryFloors(t *testing.T) {
 		kept        int // at least
 		same, cross floor
 	}{
-		"real-dev.jsonl":     {420, floor{0.97, 0.75}, floor{0.94, 0.53}},
-		"real-holdout.jsonl": {240, floor{0.95, 0.82}, floor{0.95, 0.58}},
+		"real-dev.jsonl":     {590, floor{0.97, 0.80}, floor{0.91, 0.53}},
+		"real-holdout.jsonl": {280, floor{0.95, 0.82}, floor{0.95, 0.58}},
 	} {
 		items, err := ReadStoryLabeled(filepath.Join("..", "..", "testdata", "stories", name))
 		if err != nil {
