@@ -254,6 +254,9 @@ type SaveStats struct {
 	// reports pulled into their stories as mates (see Puller). A save counts them on the
 	// stats of its first poll.
 	Pulled int
+	// Merged counts the stories this save merged into a story of the other language's
+	// reports of their event (see Bridger), on the stats of its first poll.
+	Merged int
 }
 
 // StoryNeed is a curated item about to be saved without a story. The store fills Item
@@ -285,6 +288,25 @@ type Puller interface {
 	Pulls(needs []StoryNeed) []Pull
 	Pulled(saved bool)
 }
+
+// Bridger is a Grouper that also merges stories found to report one event, a story of
+// one language and one with reports in the other (story.Index.Bridges). After a poll's
+// save and its Added, the store calls Bridges for the merges the save's items call for,
+// merges what it returns in a transaction of its own (MergeStories), and calls Merged
+// with the merges it made, which may be none (on an error, or when Bridges found none),
+// every time. A Bridger may hold a lock from Bridges to Merged.
+type Bridger interface {
+	Grouper
+	Bridges() []story.Merge
+	Merged(merges []story.Merge)
+}
+
+// MergeError is what Save returns when merging stories (see Bridger) failed after the
+// save itself was committed: the save stands, only the merge did not happen.
+type MergeError struct{ Err error }
+
+func (e *MergeError) Error() string { return "merge stories: " + e.Err.Error() }
+func (e *MergeError) Unwrap() error { return e.Err }
 
 // Grouper decides which story each curated item joins among recent stories of other
 // outlets (near-duplicates). The store calls it outside its write transaction: Assign

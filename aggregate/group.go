@@ -299,6 +299,22 @@ func (g *StoryGrouper) Added(needs []StoryNeed) {
 	g.prune()
 }
 
+// Bridges returns the merges the last save's items call for (story.Index.Bridges), and
+// holds the grouper until Merged, so that no save joins a story being merged.
+func (g *StoryGrouper) Bridges() []story.Merge {
+	g.saving.Lock()
+	g.ready()
+	return g.ix.Bridges()
+}
+
+// Merged applies the merges the store made to the index and releases the grouper.
+func (g *StoryGrouper) Merged(merges []story.Merge) {
+	defer g.saving.Unlock()
+	for _, m := range merges {
+		g.ix.MergeStories(m.Keep, m.Drop)
+	}
+}
+
 // Len is the number of indexed items.
 func (g *StoryGrouper) Len() int {
 	g.ready()

@@ -202,6 +202,7 @@ type Report struct {
 	Kept        int
 	Mates       int // of Kept, story mates
 	Pulled      int // near reports saved earlier that this poll's save pulled into stories as mates
+	Merged      int // stories this poll's save merged into another language's story of their event
 	Err         error
 	Kind        string // the error's kind (fetch.Kind, "save"), "" without one
 }
@@ -212,6 +213,7 @@ type RoundStats struct {
 	Seen, New, Kept                  int
 	Mates                            int // of Kept, story mates
 	Pulled                           int // near reports saved in earlier rounds, pulled into stories as mates
+	Merged                           int // stories merged into another language's story of their event
 	Duration                         time.Duration
 	Finished                         time.Time
 }
@@ -276,6 +278,7 @@ func (p *Poller) round(ctx context.Context, due []*polled) []Report {
 		rs.Kept += r.Kept
 		rs.Mates += r.Mates
 		rs.Pulled += r.Pulled
+		rs.Merged += r.Merged
 	}
 	p.rounds.Add(1)
 	sortReports(reports)
@@ -288,7 +291,7 @@ func (p *Poller) round(ctx context.Context, due []*polled) []Report {
 		}
 		p.log.Log(context.WithoutCancel(ctx), level, "poll round", append(attrs, "sources", rs.Sources, "ok", rs.OK,
 			"not_modified", rs.NotModified, "errors", rs.Errors, "items_seen", rs.Seen, "items_new", rs.New,
-			"items_kept", rs.Kept, "story_mates", rs.Mates, "mates_pulled", rs.Pulled, "duration", rs.Duration.Round(time.Millisecond))...)
+			"items_kept", rs.Kept, "story_mates", rs.Mates, "mates_pulled", rs.Pulled, "stories_merged", rs.Merged, "duration", rs.Duration.Round(time.Millisecond))...)
 	}
 	if p.opt.Observer != nil {
 		p.opt.Observer.ObserveRound(rs)
@@ -376,6 +379,12 @@ func (p *Poller) save(ctx context.Context, batch []outcome, changed *bool) []Rep
 	}
 	g := p.grouper.Load().(groupBox).g
 	stats, ch, err := p.store.Save(context.WithoutCancel(ctx), fs, g)
+	if me := (*MergeError)(nil); errors.As(err, &me) {
+		// The save was committed; only merging stories failed, and the next save
+		// that touches them tries again.
+		p.log.Warn("save: merging stories failed", "error", me.Err)
+		err = nil
+	}
 	if ch {
 		*changed = true
 	}
@@ -396,7 +405,7 @@ func (p *Poller) save(ctx context.Context, batch []outcome, changed *bool) []Rep
 			st.NextFetch = now.Add(fetch.Backoff(st.ConsecutiveErrors, time.Minute, p.opt.MaxBackoff, rand.Float64))
 			o.ps.state = st
 		} else {
-			r.New, r.Kept, r.Mates, r.Pulled = stats[i].New, stats[i].Kept, stats[i].Mates, stats[i].Pulled
+			r.New, r.Kept, r.Mates, r.Pulled, r.Merged = stats[i].New, stats[i].Kept, stats[i].Mates, stats[i].Pulled, stats[i].Merged
 			o.ps.state = o.fetched.State
 			o.ps.minGap = o.minGap
 		}

@@ -170,6 +170,7 @@ type fakeStore struct {
 	calls   int
 	stories int // calls of Story
 	queries []aggregate.Query
+	merged  map[int64]int64 // story id -> the story it was merged into
 }
 
 func (s *fakeStore) Curated(ctx context.Context, q aggregate.Query) ([]aggregate.Entry, error) {
@@ -229,6 +230,9 @@ func (s *fakeStore) Story(ctx context.Context, id int64) (aggregate.Story, bool,
 	s.stories++
 	if s.err != nil {
 		return aggregate.Story{}, false, s.err
+	}
+	if to, ok := s.merged[id]; ok {
+		id = to
 	}
 	for _, e := range s.entries {
 		if e.Item.StoryID != id || id == 0 {

@@ -536,6 +536,25 @@ func TestServeDuringRefresh(t *testing.T) {
 // TestStoryPages serves the page of a story of 25 reports in both forms, chosen
 // by path or by Accept, with the caching headers of the feeds, and reads the
 // store again only after a Refresh that may have changed the story.
+// TestStoryPageOfMergedStory: the page of a story merged into another (a Korean and an
+// English story of one event) redirects to that story's page, in the form asked for, by a
+// reference relative to the request (/story/40 to 12 is /story/12).
+func TestStoryPageOfMergedStory(t *testing.T) {
+	h, st := newTestHandler(t, fixtureOptions(), fixtureEntries())
+	st.mu.Lock()
+	st.merged = map[int64]int64{40: 12}
+	st.mu.Unlock()
+	for path, want := range map[string]string{"/story/40": "12", "/story/40.json": "12.json"} {
+		r := get(t, h, "GET", path)
+		if r.StatusCode != http.StatusMovedPermanently || r.Header.Get("Location") != want {
+			t.Errorf("%s: %d to %q, want 301 to %s", path, r.StatusCode, r.Header.Get("Location"), want)
+		}
+	}
+	if r := get(t, h, "GET", "/story/41"); r.StatusCode != http.StatusNotFound {
+		t.Errorf("/story/41: %d, want 404", r.StatusCode)
+	}
+}
+
 func TestStoryPages(t *testing.T) {
 	h, st := newTestHandler(t, fixtureOptions(), fixtureEntries())
 	calls := func() int { st.mu.Lock(); defer st.mu.Unlock(); return st.stories }

@@ -157,6 +157,9 @@ func (h *Handler) storyDocument(ctx context.Context, id int64, f int) (*doc, err
 	if !ok {
 		return nil, errNoStory
 	}
+	if st.ID != id {
+		return nil, movedStory(st.ID)
+	}
 	v := buildStory(o, &st)
 	next := &storyDocs{gen: gen}
 	for _, m := range st.Members {
@@ -214,6 +217,11 @@ func (h *Handler) keepStory(id int64, sd *storyDocs) {
 	h.storyBytes += sd.size
 }
 
+// movedStory is the story a requested one was merged into.
+type movedStory int64
+
+func (m movedStory) Error() string { return "story merged into " + strconv.FormatInt(int64(m), 10) }
+
 // storyPath reads /story/ID and /story/ID.json.
 func storyPath(p string) (id int64, json, ok bool) {
 	rest, ok := strings.CutPrefix(p, "/story/")
@@ -247,7 +255,17 @@ func (h *Handler) serveStory(w http.ResponseWriter, r *http.Request) {
 		f = storyJSON
 	}
 	d, err := h.storyDocument(r.Context(), id, f)
+	var moved movedStory
 	switch {
+	case errors.As(err, &moved):
+		// Merged into another story (two languages' reports of one event): its page,
+		// by a reference relative to this one, right behind a proxy's path prefix too.
+		to := strconv.FormatInt(int64(moved), 10)
+		if asJSON {
+			to += ".json"
+		}
+		w.Header().Set("Location", to)
+		w.WriteHeader(http.StatusMovedPermanently)
 	case errors.Is(err, errNoStory):
 		http.Error(w, "no such story in the curated feed", http.StatusNotFound)
 	case err != nil:

@@ -224,10 +224,20 @@ const storyMembersListQuery = `SELECT i.id, i.title, i.url, i.lang, i.published,
 const storyQuery = `SELECT id, entry_id, visible, updated, lead_item_id, members, langs FROM stories WHERE id = ?`
 
 // Story returns visible story id with every member, earliest published first;
-// ok is false when there is no such story.
+// ok is false when there is no such story. For a story merged into another
+// (MergeStories) it returns that one, whose ID differs from id.
 func (s *Store) Story(ctx context.Context, id int64) (st aggregate.Story, ok bool, err error) {
 	var lead int64
 	err = s.scanStory(s.r.QueryRowContext(ctx, storyQuery, id), &st, &lead)
+	if errors.Is(err, sql.ErrNoRows) {
+		var into int64
+		switch err := s.r.QueryRowContext(ctx, `SELECT into_id FROM story_merges WHERE id = ?`, id).Scan(&into); {
+		case err == nil && into != id:
+			return s.Story(ctx, into)
+		case err != nil && !errors.Is(err, sql.ErrNoRows):
+			return st, false, fmt.Errorf("store: story %d: %w", id, err)
+		}
+	}
 	if errors.Is(err, sql.ErrNoRows) || err == nil && !st.Visible {
 		return aggregate.Story{}, false, nil
 	}

@@ -94,7 +94,26 @@ func (s *Store) Save(ctx context.Context, batch []aggregate.Fetched, g aggregate
 	if err != nil {
 		return nil, false, err
 	}
+	if b, ok := g.(aggregate.Bridger); ok && len(p.needs) > 0 {
+		merged, err := s.bridge(ctx, b)
+		if err != nil {
+			return stats, changed, &aggregate.MergeError{Err: err}
+		}
+		if merged > 0 && len(stats) > 0 {
+			stats[0].Merged = merged
+			changed = true
+		}
+	}
 	return stats, changed, nil
+}
+
+// bridge asks b which stories the save's items call for merging with a story of the
+// other language, merges them, and tells b which it merged. It returns how many it
+// merged.
+func (s *Store) bridge(ctx context.Context, b aggregate.Bridger) (int, error) {
+	done, err := s.MergeStories(ctx, b.Bridges())
+	b.Merged(done)
+	return len(done), err
 }
 
 // decide lets g decide the stories of needs before a write transaction, and

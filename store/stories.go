@@ -194,7 +194,9 @@ func (t *storyTx) recompute(ctx context.Context, id int64, revised time.Time) er
 // starts the story is written, with its story.
 func (t *storyTx) reserve(ctx context.Context) (int64, error) {
 	if t.next == 0 {
-		if err := t.tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) + 1 FROM stories").Scan(&t.next); err != nil {
+		// A merged story's id stays taken (see MergeStories).
+		if err := t.tx.QueryRowContext(ctx, `SELECT max(coalesce((SELECT max(id) FROM stories), 0),
+			coalesce((SELECT max(id) FROM story_merges), 0)) + 1`).Scan(&t.next); err != nil {
 			return 0, err
 		}
 	}
@@ -336,4 +338,70 @@ func recomputeStory(ctx context.Context, tx *sql.Tx, id int64) error {
 		return err
 	}
 	return t.finish(ctx)
+}
+
+// MergeStories merges stories found to report one event (aggregate.Bridger): the
+// members of each Drop join its Keep, which is brought up to date from all of
+// them, and Drop's row goes; Drop's id is recorded as merged into Keep, so that
+// its story page redirects there and no new story takes it. A merge whose Keep
+// or Drop is no longer stored (retention, an earlier merge of this batch that
+// moved it) follows Keep's own merge, or is skipped. All in one transaction. It
+// returns the merges it made.
+func (s *Store) MergeStories(ctx context.Context, merges []story.Merge) ([]story.Merge, error) {
+	if len(merges) == 0 {
+		return nil, nil
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("store: merge stories: %w", err)
+	}
+	defer tx.Rollback()
+	now := unix(time.Now())
+	into := map[int64]int64{} // merged in this batch
+	var done []story.Merge
+	for _, m := range merges {
+		keep, drop := m.Keep, m.Drop
+		for into[keep] != 0 {
+			keep = into[keep]
+		}
+		for into[drop] != 0 {
+			drop = into[drop]
+		}
+		if keep == drop {
+			continue
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM stories WHERE id IN (?, ?)`, keep, drop).Scan(&n); err != nil {
+			return nil, fmt.Errorf("store: merge stories: %w", err)
+		}
+		if n != 2 {
+			continue
+		}
+		for _, q := range []struct {
+			query string
+			args  []any
+		}{
+			// story_id != 0 lets SQLite use the partial index items_story.
+			{`UPDATE items SET story_id = ? WHERE story_id = ? AND story_id != 0`, []any{keep, drop}},
+			{`UPDATE story_merges SET into_id = ? WHERE into_id = ?`, []any{keep, drop}},
+			{`INSERT INTO story_merges (id, into_id, merged_at) VALUES (?, ?, ?)
+				ON CONFLICT (id) DO UPDATE SET into_id = excluded.into_id, merged_at = excluded.merged_at`, []any{drop, keep, now}},
+		} {
+			if _, err := tx.ExecContext(ctx, q.query, q.args...); err != nil {
+				return nil, fmt.Errorf("store: merge story %d into %d: %w", drop, keep, err)
+			}
+		}
+		// Drop has no member left and goes; Keep is recomputed from all of them.
+		for _, id := range []int64{drop, keep} {
+			if err := recomputeStory(ctx, tx, id); err != nil {
+				return nil, fmt.Errorf("store: merge story %d into %d: %w", drop, keep, err)
+			}
+		}
+		into[drop] = keep
+		done = append(done, story.Merge{Keep: keep, Drop: drop})
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("store: merge stories: commit: %w", err)
+	}
+	return done, nil
 }

@@ -26,6 +26,9 @@ type Pending struct {
 // dropped first. The choices are returned in the order of ps.
 func (ix *Index) Assign(ps []Pending) []Choice {
 	ix.dropPending()
+	ix.mu.Lock()
+	ix.hints = ix.hints[:0]
+	ix.mu.Unlock()
 	choices := make([]Choice, len(ps))
 	byURL := make(map[string]Choice)
 	groups := 0
@@ -39,8 +42,12 @@ func (ix *Index) Assign(ps []Pending) []Choice {
 			var m Match
 			found := false
 			sameURL, dup := byURL[p.URL]
+			var cross []int32
 			if p.URLStory == 0 && !dup {
 				m, found = ix.FindSig(p.Sig, p.Published)
+				ix.mu.Lock()
+				cross = append(cross, ix.crossPulls...)
+				ix.mu.Unlock()
 			}
 			if joinOnly && p.URLStory == 0 && !dup && !found {
 				continue // no story of kept reports: not a mate
@@ -57,6 +64,9 @@ func (ix *Index) Assign(ps []Pending) []Choice {
 			ix.AddSig(p.Sig, id, StoryGroup(c), p.Published)
 			ix.mu.Lock()
 			ix.pending = append(ix.pending, id)
+			for _, o := range cross {
+				ix.hints = append(ix.hints, [2]int32{ix.byItem[id], o})
+			}
 			ix.mu.Unlock()
 		}
 	}

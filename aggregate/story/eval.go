@@ -222,6 +222,15 @@ func evaluate(c Config, items []Labeled, background []Doc, joinOnly []bool) (Rep
 		}
 	}
 	ix.Saved(ids, stories)
+	// Then the bridges between stories of the two languages, as the store merges them.
+	for _, m := range ix.Bridges() {
+		for i := range stories {
+			if stories[i] == m.Drop {
+				stories[i] = m.Keep
+			}
+		}
+		ix.MergeStories(m.Keep, m.Drop)
+	}
 	story := stories[:len(items)]
 	order := sortByPublished(items, func(l *Labeled) time.Time { return l.Published })
 	order = slices.DeleteFunc(order, func(i int) bool { return story[i] == 0 })

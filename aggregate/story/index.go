@@ -77,6 +77,11 @@ type Index struct {
 	compared uint64          // members compared by Find so far, for benchmarks
 	scanned  uint64          // bucket entries read by Find so far, for benchmarks
 	capped   uint64          // lookups that had more than maxCandidates candidates
+	// crossPulls are the members of the other language that the last FindSig found
+	// alike enough on their own (see Bridges); hints pairs the slots of the last
+	// Assign's items with those, for Bridges.
+	crossPulls []int32
+	hints      [][2]int32
 
 	// last caches the signature of the most recent Doc signed, because production calls
 	// Add with the same Doc right after Find and signing is most of the cost of either.
@@ -205,12 +210,16 @@ func (ix *Index) FindSig(sig Signature, published time.Time) (Match, bool) {
 		sim   float64
 	}
 	var pulls []pull
+	ix.crossPulls = ix.crossPulls[:0]
 	for _, pos := range cands {
 		ix.compared++
 		m := &ix.slots[pos]
 		r, sim, _ := ix.pair(&pr, m)
 		if r >= 1 {
 			pulls = append(pulls, pull{m.storyID, pos, r, sim})
+			if m.vec.dense != sig.vec.dense {
+				ix.crossPulls = append(ix.crossPulls, pos)
+			}
 		}
 	}
 	var best Match

@@ -29,6 +29,7 @@ type metrics struct {
 	itemsKept     prometheus.Counter
 	storyMates    prometheus.Counter
 	matesPulled   prometheus.Counter
+	storiesMerged prometheus.Counter
 	lastRound     prometheus.Gauge
 	lastSuccess   prometheus.Gauge
 	requests      *prometheus.CounterVec // format, code
@@ -60,6 +61,7 @@ func newMetrics(version string) *metrics {
 	m.itemsNew = prometheus.NewCounter(prometheus.CounterOpts(f("items_new_total", "Items stored for the first time.")))
 	m.itemsKept = prometheus.NewCounter(prometheus.CounterOpts(f("items_kept_total", "New items the topic filter kept.")))
 	m.storyMates = prometheus.NewCounter(prometheus.CounterOpts(f("story_mates_total", "Of the new items kept, those kept as story mates: scored just under the threshold, they joined a story of kept reports.")))
+	m.storiesMerged = prometheus.NewCounter(prometheus.CounterOpts(f("stories_merged_total", "Stories merged into the story of the same event's reports in the other language (Korean and English).")))
 	m.matesPulled = prometheus.NewCounter(prometheus.CounterOpts(f("story_mates_pulled_total", "Near reports saved in earlier rounds that a kept report of their event pulled into its story as mates.")))
 	m.lastRound = prometheus.NewGauge(prometheus.GaugeOpts(f("last_poll_round_timestamp_seconds", "When the last poll round finished (Unix time).")))
 	m.lastSuccess = prometheus.NewGauge(prometheus.GaugeOpts(f("last_successful_poll_timestamp_seconds",
@@ -77,7 +79,7 @@ func newMetrics(version string) *metrics {
 	m.retentionDeleted = prometheus.NewCounter(prometheus.CounterOpts(f("retention_deleted_items_total", "Items deleted by retention.")))
 	m.reloadOK.Set(1)
 	m.reloadOKTime.SetToCurrentTime()
-	m.reg.MustRegister(m.fetches, m.fetchDuration, m.rounds, m.roundDuration, m.itemsSeen, m.itemsNew, m.itemsKept, m.storyMates, m.matesPulled,
+	m.reg.MustRegister(m.fetches, m.fetchDuration, m.rounds, m.roundDuration, m.itemsSeen, m.itemsNew, m.itemsKept, m.storyMates, m.matesPulled, m.storiesMerged,
 		m.lastRound, m.lastSuccess, m.requests, m.reloads, m.reloadErrors, m.reloadOK, m.reloadOKTime,
 		m.retentionRuns, m.retentionErrors, m.retentionDeleted,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -103,6 +105,7 @@ func (m *metrics) ObserveRound(r aggregate.RoundStats) {
 	m.itemsKept.Add(float64(r.Kept))
 	m.storyMates.Add(float64(r.Mates))
 	m.matesPulled.Add(float64(r.Pulled))
+	m.storiesMerged.Add(float64(r.Merged))
 	m.lastRound.Set(float64(r.Finished.UnixNano()) / 1e9)
 	if r.OK+r.NotModified > 0 {
 		m.lastSuccess.Set(float64(r.Finished.UnixNano()) / 1e9)

@@ -49,8 +49,8 @@ func TestTrainTopicFromFiles(t *testing.T) {
 // TestCuratedStoryFloors guards story grouping as readers of the curated feed meet it: the
 // real sets' items that the built-in topic filter keeps, and the near ones that join their
 // stories as mates, grouped alone as the daemon groups them. Measured (aggregate/story
-// floors hold the whole sets): real-dev same language 0.974/0.835, Korean-English
-// 0.916/0.553 (612 of 756 items in the feed); real-holdout 0.980/0.841 and 1.000/0.605
+// floors hold the whole sets): real-dev same language 0.952/0.843, Korean-English
+// 0.891/0.652 (612 of 756 items in the feed); real-holdout 0.981/0.854 and 1.000/0.700
 // (296 of 394), never used to choose anything. The fourth collection, scored before it
 // joined either set, gave 0.952/0.728 and 1.000/0.419 in the feed (111 of its 124
 // reports); the fifth 1.000/0.753 and 1.000/0.629 (135 of 141); the sixth 1.000/0.840
@@ -63,7 +63,11 @@ func TestTrainTopicFromFiles(t *testing.T) {
 // its Korean announcements of the first US-China AI talks and the English reports of
 // the talks held the next day are labelled two events, and merge (8 pairs), so
 // real-dev's Korean-English precision fell from 0.985 to 0.916 and its floor from 0.94
-// to 0.91.
+// to 0.91. Bridging a story of one language to the same event's story with reports in
+// the other (story.Index.Bridges) then took real-dev to 0.952/0.843 and 0.891/0.652
+// (Korean-English recall +0.10; the talks announced and held, two events by their
+// labels, now merge whole: 32 pairs) and real-holdout, measured once, to 0.981/0.854 and
+// 1.000/0.700; the precision floors fell to 0.94 and 0.87, the recall floors rose.
 func TestCuratedStoryFloors(t *testing.T) {
 	c, err := topic.Compile(topic.Default())
 	if err != nil {
@@ -74,8 +78,8 @@ func TestCuratedStoryFloors(t *testing.T) {
 		kept        int // at least
 		same, cross floor
 	}{
-		"real-dev.jsonl":     {590, floor{0.97, 0.80}, floor{0.91, 0.53}},
-		"real-holdout.jsonl": {280, floor{0.95, 0.82}, floor{0.95, 0.58}},
+		"real-dev.jsonl":     {590, floor{0.94, 0.82}, floor{0.87, 0.62}},
+		"real-holdout.jsonl": {280, floor{0.95, 0.84}, floor{0.95, 0.66}},
 	} {
 		items, err := ReadStoryLabeled(filepath.Join("..", "..", "testdata", "stories", name))
 		if err != nil {

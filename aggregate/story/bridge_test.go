@@ -1,0 +1,89 @@
+package story
+
+import (
+	"testing"
+	"time"
+)
+
+// save runs docs through the index as one save of the store would: Assign, then Saved with
+// the ids the store gives (a new story takes its first item's id).
+func save(ix *Index, docs ...Doc) map[int64]int64 {
+	ps := make([]Pending, len(docs))
+	for i, d := range docs {
+		ps[i] = Pending{Sig: ix.Sign(d), Published: d.Published}
+	}
+	choices := ix.Assign(ps)
+	ids, stories := make([]int64, len(docs)), make([]int64, len(docs))
+	byGroup := map[int]int64{}
+	out := map[int64]int64{}
+	for _, i := range sortByPublished(docs, func(d *Doc) time.Time { return d.Published }) {
+		ids[i] = docs[i].ID
+		switch c := choices[i]; {
+		case c.Story != 0:
+			stories[i] = c.Story
+		case byGroup[c.Group] != 0:
+			stories[i] = byGroup[c.Group]
+		default:
+			stories[i], byGroup[c.Group] = docs[i].ID, docs[i].ID
+		}
+		out[docs[i].ID] = stories[i]
+	}
+	ix.Saved(ids, stories)
+	return out
+}
+
+// TestBridges: four real reports of one event (Japan's request to OpenAI over Sora 2, from
+// real-dev), saved in two saves, split into a story with a Korean and an English report
+// and a story of two Korean ones; Bridges after the second save merges the later story
+// into the earlier, MergeStories moves its members, and nothing is left to bridge. A
+// Korean story saved alone, like nothing else, is not bridged.
+func TestBridges(t *testing.T) {
+	at := func(s string) time.Time {
+		p, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	ix := NewIndex(DefaultConfig())
+	first := save(ix,
+		Doc{ID: 1, Title: "“우리 피카츄 돌려내!” 뿔난 일본 정부, OpenAI에 전쟁 선포", Summary: "일본 정부가 OpenAI에 공식적으로 강력한 경고를 날렸습니다.",
+			Published: at("2025-10-15T23:53:00+09:00")},
+		Doc{ID: 2, Title: "Japan Asks OpenAI To Stop Sora 2 From Infringing on 'Irreplaceable Treasures' Anime and Manga",
+			Summary:   "The Japanese government has made a formal request asking OpenAI to refrain from copyright infringement. The request came after Sora 2 began generating videos featuring copyrighted characters from anime and video games.",
+			Published: at("2025-10-15T17:22:00-04:00")})
+	if len(ix.Bridges()) != 0 || first[1] != first[2] {
+		t.Fatalf("first save: stories %v, want one; or bridges", first)
+	}
+	second := save(ix,
+		Doc{ID: 3, Title: "일본 정부, 오픈AI에 만화·애니메이션 표절 중단 요구",
+			Summary:   "일본 정부가 오픈AI가 '소라 2(Sora 2)'를 통해 애니메이션과 게임 캐릭터 등 자국 저작물을 무단으로 활용하고 있다며, 도용 행위를 중단하라는 요청서를 정식으로 전달했다.",
+			Published: at("2025-10-16T09:00:00+09:00")},
+		Doc{ID: 4, Title: "일본 정부, OpenAI에 저작권 침해 자제 요구... '게임·만화·애니메이션은 일본의 보물'",
+			Summary:   "지난 10월 15일, 일본 정부가 화제의 AI 영상 생성 도구 '소라 2'를 개발한 OpenAI를 향해 강력한 메시지를 전달했다. 게임, 만화, 애니메이션 캐릭터들은 '일본이 세계에 자랑하는 대체 불가능한 보물'이라며, 저작권 침해를 삼가달라고 공식 요청한 것이다.",
+			Published: at("2025-10-16T09:00:00+09:00")})
+	keep, drop := first[1], second[3]
+	if second[3] != second[4] || drop == keep {
+		t.Fatalf("second save: stories %v, first %v; want the two Korean reports in a story of their own", second, first)
+	}
+	got := ix.Bridges()
+	if len(got) != 1 || got[0] != (Merge{Keep: keep, Drop: drop}) {
+		t.Fatalf("Bridges = %v, want story %d into the earlier story %d", got, drop, keep)
+	}
+	ix.MergeStories(keep, drop)
+	if s := ix.stories[drop]; s != nil {
+		t.Errorf("story %d still has %d members", drop, s.count)
+	}
+	if s := ix.stories[keep]; s == nil || s.count != 4 {
+		t.Fatalf("story %d after the merge: %+v, want 4 members", keep, s)
+	}
+	if got := ix.Bridges(); len(got) != 0 {
+		t.Errorf("Bridges again = %v, want none", got)
+	}
+	// A Korean report of another event starts a story that stays alone.
+	third := save(ix, Doc{ID: 5, Title: "과기정통부, 국가AI컴퓨팅센터 사업자 선정", Summary: "과학기술정보통신부는 국가AI컴퓨팅센터 구축 사업자를 선정했다고 17일 밝혔다.",
+		Published: at("2025-10-17T09:00:00+09:00")})
+	if got := ix.Bridges(); len(got) != 0 || third[5] == keep {
+		t.Errorf("an unrelated Korean story: Bridges = %v, story %d", got, third[5])
+	}
+}

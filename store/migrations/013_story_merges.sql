@@ -1,0 +1,10 @@
+-- Stories merged into another: a Korean story and an English story found to
+-- report one event (aggregate/story Bridges). The merged story's members moved
+-- to into_id, and its row is gone; its id keeps answering with the story it
+-- joined (/story/ID redirects there), and is never given to a new story.
+CREATE TABLE story_merges (
+    id        INTEGER PRIMARY KEY,
+    into_id   INTEGER NOT NULL,
+    merged_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX story_merges_into ON story_merges(into_id);
