@@ -46,8 +46,9 @@ type groupOnly struct{ aggregate.Grouper }
 // TestStoryBridges saves, with the daemon's grouper, an event's reports in two saves in
 // which they split into a story with Korean and English reports and a Korean one; the
 // second save merges the later story into the first: every report in one story, the
-// merged story's id recorded, its page answered by the story it joined, and the id never
-// given to a new story. Without Bridges the two stories stay apart.
+// merged story's id recorded, its page answered by the story it joined, its entry id
+// still naming its lead for a label, and the id never given to a new story. Without
+// Bridges the two stories stay apart.
 func TestStoryBridges(t *testing.T) {
 	ctx := context.Background()
 	for _, bridge := range []bool{false, true} {
@@ -106,6 +107,15 @@ func TestStoryBridges(t *testing.T) {
 		if err != nil || !ok || st.ID != keep || len(st.Members) != 4 || st.Reports != 4 {
 			t.Errorf("Story(%d), merged into %d: id %d, ok %v, %d members, %d reports, %v; want the story it joined, of 4",
 				drop, keep, st.ID, ok, len(st.Members), st.Reports, err)
+		}
+		// A label naming the merged story's entry finds the item that entry showed.
+		var entry string
+		var lead int64
+		if err := s.r.QueryRowContext(ctx, "SELECT entry_id, lead_item_id FROM story_merges WHERE id = ?", drop).Scan(&entry, &lead); err != nil || entry == "" || lead == 0 {
+			t.Fatalf("the merged story's entry and lead: %q, %d, %v", entry, lead, err)
+		}
+		if ids, err := s.FindItems(ctx, entry); err != nil || len(ids) == 0 || ids[0] != lead {
+			t.Errorf("FindItems(%q) = %v, %v; want the merged entry's lead %d first", entry, ids, err, lead)
 		}
 		// A new story takes neither id.
 		later := item("new", "https://new.example/1", "Unrelated: a council votes on parking fees", true, clock())

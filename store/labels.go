@@ -22,7 +22,8 @@ import (
 //
 //   - an entry id of the curated feed: the item that leads that entry (an entry
 //     no longer published, because its only item was labelled out, names that
-//     item again), with the other sources' items of the same link;
+//     item again; the entry of a story merged into another names the item it
+//     showed), with the other sources' items of the same link;
 //   - an item's link, as its feed gave it or canonical (aggregate.CanonicalURL):
 //     every item with that link, from every source, since they are one article;
 //   - an item's own id when it is a URI (its GUID), which is its entry id.
@@ -58,6 +59,15 @@ func (s *Store) findItems(ctx context.Context, ref string) ([]int64, error) {
 	err := s.r.QueryRowContext(ctx, `SELECT lead_item_id, visible FROM stories WHERE entry_id = ?`, ref).Scan(&lead, &visible)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		// The entry of a story since merged into another (MergeStories): the item it
+		// showed.
+		err := s.r.QueryRowContext(ctx, `SELECT lead_item_id FROM story_merges WHERE entry_id = ? ORDER BY merged_at DESC LIMIT 1`, ref).Scan(&lead)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, err
+		}
+		visible = lead != 0
 	}
 	if !visible {
 		var labelled int64

@@ -377,6 +377,11 @@ func (s *Store) MergeStories(ctx context.Context, merges []story.Merge) ([]story
 		if n != 2 {
 			continue
 		}
+		var entry string
+		var lead int64
+		if err := tx.QueryRowContext(ctx, `SELECT entry_id, lead_item_id FROM stories WHERE id = ?`, drop).Scan(&entry, &lead); err != nil {
+			return nil, fmt.Errorf("store: merge stories: %w", err)
+		}
 		for _, q := range []struct {
 			query string
 			args  []any
@@ -384,8 +389,8 @@ func (s *Store) MergeStories(ctx context.Context, merges []story.Merge) ([]story
 			// story_id != 0 lets SQLite use the partial index items_story.
 			{`UPDATE items SET story_id = ? WHERE story_id = ? AND story_id != 0`, []any{keep, drop}},
 			{`UPDATE story_merges SET into_id = ? WHERE into_id = ?`, []any{keep, drop}},
-			{`INSERT INTO story_merges (id, into_id, merged_at) VALUES (?, ?, ?)
-				ON CONFLICT (id) DO UPDATE SET into_id = excluded.into_id, merged_at = excluded.merged_at`, []any{drop, keep, now}},
+			{`INSERT INTO story_merges (id, into_id, merged_at, entry_id, lead_item_id) VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT (id) DO UPDATE SET into_id = excluded.into_id, merged_at = excluded.merged_at`, []any{drop, keep, now, entry, lead}},
 		} {
 			if _, err := tx.ExecContext(ctx, q.query, q.args...); err != nil {
 				return nil, fmt.Errorf("store: merge story %d into %d: %w", drop, keep, err)
