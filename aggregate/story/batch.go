@@ -44,10 +44,7 @@ func (ix *Index) Assign(ps []Pending) []Choice {
 			sameURL, dup := byURL[p.URL]
 			var cross []int32
 			if p.URLStory == 0 && !dup {
-				m, found = ix.FindSig(p.Sig, p.Published)
-				ix.mu.Lock()
-				cross = append(cross, ix.crossPulls...)
-				ix.mu.Unlock()
+				m, found = ix.findSig(p.Sig, p.Published, &cross)
 			}
 			if joinOnly && p.URLStory == 0 && !dup && !found {
 				continue // no story of kept reports: not a mate

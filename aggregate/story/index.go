@@ -77,11 +77,9 @@ type Index struct {
 	compared uint64          // members compared by Find so far, for benchmarks
 	scanned  uint64          // bucket entries read by Find so far, for benchmarks
 	capped   uint64          // lookups that had more than maxCandidates candidates
-	// crossPulls are the members of the other language that the last FindSig found
-	// alike enough on their own (see Bridges); hints pairs the slots of the last
-	// Assign's items with those, for Bridges.
-	crossPulls []int32
-	hints      [][2]int32
+	// hints pairs the slots of the last Assign's items with the members of the other
+	// language each one's lookup found alike enough on its own, for Bridges.
+	hints [][2]int32
 
 	// last caches the signature of the most recent Doc signed, because production calls
 	// Add with the same Doc right after Find and signing is most of the cost of either.
@@ -195,6 +193,12 @@ func (ix *Index) Find(d Doc) (Match, bool) {
 // by chaining, one member like the last and unlike the first. Its work is bounded whatever
 // the size of the index or of a story.
 func (ix *Index) FindSig(sig Signature, published time.Time) (Match, bool) {
+	return ix.findSig(sig, published, nil)
+}
+
+// findSig is FindSig, appending to cross, when not nil, the members of the other
+// language alike enough to sig on their own.
+func (ix *Index) findSig(sig Signature, published time.Time, cross *[]int32) (Match, bool) {
 	pr := newProbe(&sig.vec, published)
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -210,15 +214,14 @@ func (ix *Index) FindSig(sig Signature, published time.Time) (Match, bool) {
 		sim   float64
 	}
 	var pulls []pull
-	ix.crossPulls = ix.crossPulls[:0]
 	for _, pos := range cands {
 		ix.compared++
 		m := &ix.slots[pos]
 		r, sim, _ := ix.pair(&pr, m)
 		if r >= 1 {
 			pulls = append(pulls, pull{m.storyID, pos, r, sim})
-			if m.vec.dense != sig.vec.dense {
-				ix.crossPulls = append(ix.crossPulls, pos)
+			if cross != nil && m.vec.dense != sig.vec.dense {
+				*cross = append(*cross, pos)
 			}
 		}
 	}
