@@ -178,6 +178,9 @@ func TestPlaces(t *testing.T) {
 	seoul, korea := sign("Seoul bans DeepSeek from government devices"), sign("대한민국 정부, 딥시크 사용 금지")
 	korean := sign("대만 정부, 공공기관 딥시크 사용 금지")
 	none := sign("Government bans DeepSeek from its devices")
+	// A place that does not start the headline is not its subject: one statement
+	// written from either side.
+	reserve, from := sign("Trump says US will reserve Nvidia's most advanced AI chips"), sign("Trump locks down Nvidia's AI crown jewels from China")
 	for _, c := range []struct {
 		name string
 		a, b *vector
@@ -188,6 +191,8 @@ func TestPlaces(t *testing.T) {
 		{"Seoul within Korea", seoul, korea, 1},
 		{"Texas and Korea", texas, korea, placeClashWeight},
 		{"no place named", texas, none, 1},
+		{"places that start neither headline", reserve, from, 1},
+		{"a place that starts one headline only", texas, from, 1},
 	} {
 		if got := placeWeight(&c.a.places, &c.b.places); got != c.want {
 			t.Errorf("%s: placeWeight = %v, want %v (places %v, %v)", c.name, got, c.want, c.a.places, c.b.places)

@@ -246,10 +246,11 @@ func dayWeight(a, b *eventDays) float64 {
 }
 
 // placeSet holds the places a headline names (see builtinPlaces), each as the concept of
-// the country it lies within.
+// the country it lies within, and the one it starts with, if any (lead).
 type placeSet struct {
-	p [maxEventDays]uint64
-	n uint8
+	p    [maxEventDays]uint64
+	n    uint8
+	lead uint64
 }
 
 func (s *placeSet) add(c uint64) { addOnce(&s.p, &s.n, c) }
@@ -264,13 +265,14 @@ func (s *placeSet) add(c uint64) { addOnce(&s.p, &s.n, c) }
 const placeClashWeight = 0.7
 
 // placeWeight is the weight of the evidence of two reports by the places their headlines
-// name: placeClashWeight when both name some and neither names the other's first place,
-// else 1. The first place is most often the actor's ("Italy blocks ...", "Dutch watchdog
-// ..."); a later one is often the nationality of its target ("... the Chinese AI
-// application DeepSeek", "... China's DeepSeek"), which two governments' acts on one app
-// share.
+// name: placeClashWeight when both start with a place and neither names the other's,
+// else 1. A place a headline starts with is its actor's ("Italy blocks ...", "Dutch
+// watchdog ...", "日정부, …"); a later one is often the nationality of the target
+// ("... the Chinese AI application DeepSeek"), which two governments' acts on one app
+// share, or one side of a bilateral event ("Trump says US will reserve Nvidia's chips",
+// "Trump locks down Nvidia's chips from China": one statement).
 func placeWeight(a, b *placeSet) float64 {
-	if a.n == 0 || b.n == 0 || b.has(a.p[0]) || a.has(b.p[0]) {
+	if a.lead == 0 || b.lead == 0 || b.has(a.lead) || a.has(b.lead) {
 		return 1
 	}
 	return placeClashWeight
