@@ -42,9 +42,9 @@ func (ix *Index) Assign(ps []Pending) []Choice {
 			var m Match
 			found := false
 			sameURL, dup := byURL[p.URL]
-			var cross []int32
+			var pulled []int32
 			if p.URLStory == 0 && !dup {
-				m, found = ix.findSig(p.Sig, p.Published, &cross)
+				m, found = ix.findSig(p.Sig, p.Published, &pulled)
 			}
 			if joinOnly && p.URLStory == 0 && !dup && !found {
 				continue // no story of kept reports: not a mate
@@ -61,8 +61,10 @@ func (ix *Index) Assign(ps []Pending) []Choice {
 			ix.AddSig(p.Sig, id, StoryGroup(c), p.Published)
 			ix.mu.Lock()
 			ix.pending = append(ix.pending, id)
-			for _, o := range cross {
-				ix.hints = append(ix.hints, [2]int32{ix.byItem[id], o})
+			for _, o := range pulled {
+				if ix.slots[o].storyID != StoryGroup(c) {
+					ix.hints = append(ix.hints, [2]int32{ix.byItem[id], o})
+				}
 			}
 			ix.mu.Unlock()
 		}

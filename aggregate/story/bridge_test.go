@@ -87,3 +87,35 @@ func TestBridges(t *testing.T) {
 		t.Errorf("an unrelated Korean story: Bridges = %v, story %d", got, third[5])
 	}
 }
+
+// TestBridgesOneLanguage: three English reports of one regulator's probe (real-dev), saved
+// together, split into two stories at join time (the terse "Guarantor, investigation into
+// the OpenAI video algorithm." does not draw the third in); Bridges merges them.
+func TestBridgesOneLanguage(t *testing.T) {
+	at := func(s string) time.Time {
+		p, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	ix := NewIndex(DefaultConfig())
+	got := save(ix,
+		Doc{ID: 1, Title: "Italian Data Protection Authority investigates new OpenAI model Sora",
+			Summary:   "An investigation against the US company OpenAI and its new AI model, ‘Sora’, has been opened by the Italian Data Protection Authority over personal data concerns.",
+			Published: at("2024-03-08T09:00:00+00:00")},
+		Doc{ID: 2, Title: "Guarantor, investigation into the OpenAI video algorithm.",
+			Summary:   "The Privacy Guarantor has started an investigation against OpenAI, the US company that in recent weeks announced the launch of a new artificial intelligence model, called 'Sora', capable, as announced, of creating dynamic, realistic and imaginative scenes, starting from a few textual instructions.",
+			Published: at("2024-03-08T09:00:00+01:00")},
+		Doc{ID: 3, Title: "08/03/2024 - Italy's Privacy Authority Investigates OpenAI's \"Sora\"",
+			Summary:   "The Italian Data Protection Authority has launched an inquiry into OpenAI's \"Sora,\" focusing on data processing and user privacy within the EU. OpenAI must clarify \"Sora's\" availability, data handling, and regulatory compliance, underlining the critical intersection of AI innovation and privacy laws.",
+			Published: at("2024-03-08T09:00:00+01:00")})
+	stories := map[int64]bool{got[1]: true, got[2]: true, got[3]: true}
+	if len(stories) != 2 {
+		t.Fatalf("stories %v: want the split into two this test is about", got)
+	}
+	merges := ix.Bridges()
+	if len(merges) != 1 || !stories[merges[0].Keep] || !stories[merges[0].Drop] {
+		t.Fatalf("Bridges = %v, want the two stories %v merged", merges, got)
+	}
+}

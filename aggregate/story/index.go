@@ -77,8 +77,8 @@ type Index struct {
 	compared uint64          // members compared by Find so far, for benchmarks
 	scanned  uint64          // bucket entries read by Find so far, for benchmarks
 	capped   uint64          // lookups that had more than maxCandidates candidates
-	// hints pairs the slots of the last Assign's items with the members of the other
-	// language each one's lookup found alike enough on its own, for Bridges.
+	// hints pairs the slots of the last Assign's items with the members of other stories
+	// that each one's lookup found alike enough on its own, for Bridges.
 	hints [][2]int32
 
 	// last caches the signature of the most recent Doc signed, because production calls
@@ -196,9 +196,9 @@ func (ix *Index) FindSig(sig Signature, published time.Time) (Match, bool) {
 	return ix.findSig(sig, published, nil)
 }
 
-// findSig is FindSig, appending to cross, when not nil, the members of the other
-// language alike enough to sig on their own.
-func (ix *Index) findSig(sig Signature, published time.Time, cross *[]int32) (Match, bool) {
+// findSig is FindSig, appending to pulled, when not nil, the members alike enough to sig
+// on their own.
+func (ix *Index) findSig(sig Signature, published time.Time, pulled *[]int32) (Match, bool) {
 	pr := newProbe(&sig.vec, published)
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -220,8 +220,8 @@ func (ix *Index) findSig(sig Signature, published time.Time, cross *[]int32) (Ma
 		r, sim, _ := ix.pair(&pr, m)
 		if r >= 1 {
 			pulls = append(pulls, pull{m.storyID, pos, r, sim})
-			if cross != nil && m.vec.dense != sig.vec.dense {
-				*cross = append(*cross, pos)
+			if pulled != nil {
+				*pulled = append(*pulled, pos)
 			}
 		}
 	}
