@@ -32,19 +32,23 @@ func save(ix *Index, docs ...Doc) map[int64]int64 {
 	return out
 }
 
+// rfc3339 parses an RFC 3339 time or fails the test.
+func rfc3339(t *testing.T, s string) time.Time {
+	t.Helper()
+	p, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // TestBridges: four real reports of one event (Japan's request to OpenAI over Sora 2, from
 // real-dev), saved in two saves, split into a story with a Korean and an English report
 // and a story of two Korean ones; Bridges after the second save merges the later story
 // into the earlier, MergeStories moves its members, and nothing is left to bridge. A
 // Korean story saved alone, like nothing else, is not bridged.
 func TestBridges(t *testing.T) {
-	at := func(s string) time.Time {
-		p, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	at := func(s string) time.Time { return rfc3339(t, s) }
 	ix := NewIndex(DefaultConfig())
 	first := save(ix,
 		Doc{ID: 1, Title: "“우리 피카츄 돌려내!” 뿔난 일본 정부, OpenAI에 전쟁 선포", Summary: "일본 정부가 OpenAI에 공식적으로 강력한 경고를 날렸습니다.",
@@ -92,13 +96,7 @@ func TestBridges(t *testing.T) {
 // together, split into two stories at join time (the terse "Guarantor, investigation into
 // the OpenAI video algorithm." does not draw the third in); Bridges merges them.
 func TestBridgesOneLanguage(t *testing.T) {
-	at := func(s string) time.Time {
-		p, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	at := func(s string) time.Time { return rfc3339(t, s) }
 	ix := NewIndex(DefaultConfig())
 	got := save(ix,
 		Doc{ID: 1, Title: "Italian Data Protection Authority investigates new OpenAI model Sora",
