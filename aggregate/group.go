@@ -299,6 +299,12 @@ func (g *StoryGrouper) Added(needs []StoryNeed) {
 	g.prune()
 }
 
+// The daemon's grouper pulls story mates and merges stories (the store checks for both).
+var (
+	_ Puller  = (*StoryGrouper)(nil)
+	_ Bridger = (*StoryGrouper)(nil)
+)
+
 // Bridges returns the merges the last save's items call for (story.Index.Bridges), and
 // holds the grouper until Merged, so that no save joins a story being merged.
 func (g *StoryGrouper) Bridges() []story.Merge {
