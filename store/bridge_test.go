@@ -108,6 +108,10 @@ func TestStoryBridges(t *testing.T) {
 			t.Errorf("Story(%d), merged into %d: id %d, ok %v, %d members, %d reports, %v; want the story it joined, of 4",
 				drop, keep, st.ID, ok, len(st.Members), st.Reports, err)
 		}
+		// A merge of a story no longer stored, or of the merged one again, does nothing.
+		if done, err := s.MergeStories(ctx, []story.Merge{{Keep: keep, Drop: 99999}, {Keep: keep, Drop: drop}}); err != nil || len(done) != 0 {
+			t.Errorf("MergeStories of gone stories = %v, %v; want none", done, err)
+		}
 		// A label naming the merged story's entry finds the item that entry showed.
 		var entry string
 		var lead int64

@@ -370,16 +370,14 @@ func (s *Store) MergeStories(ctx context.Context, merges []story.Merge) ([]story
 		if keep == drop {
 			continue
 		}
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM stories WHERE id IN (?, ?)`, keep, drop).Scan(&n); err != nil {
-			return nil, fmt.Errorf("store: merge stories: %w", err)
-		}
-		if n != 2 {
-			continue
-		}
+		// Drop's entry and lead, when both stories are still stored.
 		var entry string
 		var lead int64
-		if err := tx.QueryRowContext(ctx, `SELECT entry_id, lead_item_id FROM stories WHERE id = ?`, drop).Scan(&entry, &lead); err != nil {
+		switch err := tx.QueryRowContext(ctx, `SELECT d.entry_id, d.lead_item_id FROM stories d JOIN stories k ON k.id = ?
+			WHERE d.id = ?`, keep, drop).Scan(&entry, &lead); {
+		case errors.Is(err, sql.ErrNoRows):
+			continue
+		case err != nil:
 			return nil, fmt.Errorf("store: merge stories: %w", err)
 		}
 		for _, q := range []struct {

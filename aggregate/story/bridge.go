@@ -37,9 +37,8 @@ const bridgeMaxMembers = 2 * maxStoryCompare
 // each such pair of members now in two stories, one of them of one language with at most
 // bridgeMaxMembers members, the stories' pairs are weighed (bridgeMean), and the story of
 // one language is merged into the story that scores the highest mean of at least
-// bridgeScore. The story published
-// first is kept. Bridges does not change the index; MergeStories does, once the store
-// has merged them.
+// bridgeScore. The story published first is kept. Bridges does not change the index;
+// MergeStories does, once the store has merged them.
 func (ix *Index) Bridges() []Merge {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -88,7 +87,8 @@ func (ix *Index) Bridges() []Merge {
 }
 
 // bridgeMean is the mean score of the pairs of story sid's listed members, all in one
-// language, with story oid's listed members: with all of them when oid too is of that
+// language (judged by the listed members, as all the rest of the index weighs a
+// story), with story oid's listed members: with all of them when oid too is of that
 // one language and has at most bridgeMaxMembers members, else with those in the other
 // language (each up to 2, pairs published too far apart left out). ok is false when sid
 // is not of one language with at most bridgeMaxMembers members, or there is no such pair.
@@ -168,7 +168,7 @@ func (ix *Index) oneLanguage(listed []int32) (dense, ok bool) {
 	return dense, len(listed) > 0
 }
 
-// firstPublished is the earliest publication time among the story's listed first members.
+// firstPublished is the earliest publication time among the story's listed members.
 func (ix *Index) firstPublished(sid int64) int64 {
 	s := ix.stories[sid]
 	if s == nil {

@@ -308,9 +308,9 @@ func (ix *Index) candidates(sig *Signature) []int32 {
 // storyScore is the mean score of pr against the story's listed members published close
 // enough to it to group (see timeWeight), each counted up to 2 so that one copy cannot
 // carry a story, and how many were compared; ok is false when there are none. Where
-// members in pr's own language are close enough, the mean is over those alone: two reports in one language
-// share all their words, a Korean and an English report only names and numbers, so the
-// other language's members would only dilute the evidence (on real-dev, same-language
+// members in pr's own language are close enough, the mean is over those alone: two
+// reports in one language share all their words, a Korean and an English report only
+// names and numbers, so the other language's members would only dilute the evidence (on real-dev, same-language
 // recall 0.756 -> 0.761 and Korean-English 0.619 -> 0.631, with no pair more merged
 // wrongly). A story of the other language alone is compared on what the two can share.
 func (ix *Index) storyScore(pr *probe, story int64) (mean float64, n int, ok bool) {
