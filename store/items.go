@@ -360,6 +360,7 @@ type writer struct {
 	insert  *sql.Stmt
 	update  *sql.Stmt
 	rehash  *sql.Stmt
+	search  *sql.Stmt // queues a new curated item for the search index (migration 014)
 	setItem *sql.Stmt // story of a stored item
 	byURL   *sql.Stmt
 	state   *sql.Stmt // a source's fetch state
@@ -400,6 +401,7 @@ func newWriter(ctx context.Context, tx *sql.Tx, p *plan) (*writer, error) {
 			WHERE id = ?1`),
 		// The silent update of a row hashed the old way whose text is the same.
 		prepare(&w.rehash, `UPDATE items SET body_hash = ?2, content = ?3, hash_v = `+strconv.Itoa(bodyHashVersion)+` WHERE id = ?1`),
+		prepare(&w.search, `INSERT INTO item_search_queue(op, item_id, title, summary) VALUES ('insert', ?1, ?2, substr(?3, 1, 100))`),
 		prepare(&w.setItem, `UPDATE items SET story_id = ?, similarity = ? WHERE id = ?`),
 		prepare(&w.byURL, byURLQuery),
 		prepare(&w.state, saveStateQuery),
@@ -487,6 +489,11 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 			return err
 		}
 		w.nextID++
+		if it.StoryID != 0 {
+			if _, err := w.search.ExecContext(ctx, it.ID, it.Title, it.Summary); err != nil {
+				return err
+			}
+		}
 		// The same key listed twice in one poll is the same item.
 		known[kh] = stored{id: it.ID, bodyHash: bh, hashV: bodyHashVersion, storyID: it.StoryID, firstSeen: unix(it.FirstSeen), fresh: it.Fresh}
 		st.New++
