@@ -132,6 +132,25 @@ func TestWindow(t *testing.T) {
 		t.Errorf("item naming another day %s away: Find = %+v, want no match", c.Window+time.Hour, m)
 	}
 
+	// A Korean and an English report that name no day fall over crossWindows windows.
+	cross := NewIndex(c)
+	cross.Add(item(1, t0, "Italy's privacy watchdog opens probe into OpenAI's Sora", "The authority asked OpenAI to explain how the model is trained."), 1)
+	cross.Add(item(2, t0, "伊 개인정보 당국, 오픈AI 소라 조사 착수", "이탈리아 개인정보보호 당국이 오픈AI에 설명을 요구했다."), 2)
+	en, ko := &cross.slots[0], &cross.slots[1]
+	if en.vec.dense || !ko.vec.dense {
+		t.Fatal("the two reports are not one of each language")
+	}
+	for _, d := range []time.Duration{time.Hour, c.Window + 12*time.Hour, crossWindows*c.Window - time.Hour, crossWindows*c.Window + time.Second} {
+		pko, pen := newProbe(&ko.vec, t0.Add(d)), newProbe(&en.vec, t0.Add(d))
+		want := linearFall(int64(d), int64(crossWindows*c.Window))
+		if got := cross.timeWeight(&pko, en); got != want {
+			t.Errorf("Korean report %s after the English: weight %.3f, want %.3f", d, got, want)
+		}
+		if got, same := cross.timeWeight(&pen, en), linearFall(int64(d), int64(c.Window)); got != same {
+			t.Errorf("English report %s after the English: weight %.3f, want %.3f", d, got, same)
+		}
+	}
+
 	// The score falls with the time between the items.
 	sig := ix.Sign(item(4, t0, decreeTitle, decreeSummary))
 	p1, p2 := newProbe(&sig.vec, t0.Add(time.Hour)), newProbe(&sig.vec, t0.Add(24*time.Hour))

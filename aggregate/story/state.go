@@ -193,11 +193,12 @@ func Revised(st State, at time.Time) State {
 }
 
 // Horizon is how far back, from now, stored items can still group with a new one: an
-// item is at most sameDayReach windows from a report it groups with (see timeWeight),
+// item is at most sameDayReach windows (more than crossWindows) from a report it groups
+// with (see timeWeight),
 // and a day of slack keeps the partners of reports that arrive late. Older items need not
 // be indexed.
 func (c Config) Horizon(now time.Time) time.Time {
-	return now.Add(-sameDayReach*c.Window - 24*time.Hour)
+	return now.Add(-max(sameDayReach, crossWindows)*c.Window - 24*time.Hour)
 }
 
 // Languages orders a story's languages as its entry shows them: the lead's first, then the
