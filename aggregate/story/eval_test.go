@@ -65,9 +65,14 @@ var floors = map[string]struct{ same, cross pairFloor }{
 	// with harder near misses: real-dev's Korean-English precision went from 0.987 to
 	// 0.947 (0.935 before the place check), so its floor is 0.94 where it was 0.95. The
 	// eighth (stories-8 and -9: one event's reports in both languages) took real-holdout's
-	// Korean-English recall from 0.688 to 0.628, and its floor from 0.65 to 0.61.
-	"real-dev.jsonl":     {same: pairFloor{0.97, 0.82}, cross: pairFloor{0.94, 0.66}},
-	"real-holdout.jsonl": {same: pairFloor{0.92, 0.85}, cross: pairFloor{0.94, 0.63}},
+	// Korean-English recall from 0.688 to 0.628, and its floor from 0.65 to 0.61. The
+	// ninth (stories-10 and -11: events in both languages, with the sub-events of one
+	// trip or summit as near misses) took real-dev's precision from 0.978 to 0.949 (same
+	// language) and from 0.953 to 0.908 (Korean-English): Xi's proposal at APEC and APEC's
+	// declaration, a dinner announced and held, two governments barring DeepSeek the same
+	// week where one headline names no country. Their floors fell to 0.94 and 0.90.
+	"real-dev.jsonl":     {same: pairFloor{0.94, 0.84}, cross: pairFloor{0.90, 0.70}},
+	"real-holdout.jsonl": {same: pairFloor{0.93, 0.88}, cross: pairFloor{0.94, 0.70}},
 	"dev.jsonl":          {same: pairFloor{0.95, 0.97}},
 	"holdout.jsonl":      {same: pairFloor{0.72, 0.93}},
 	"fresh.jsonl":        {same: pairFloor{0.87, 0.97}},

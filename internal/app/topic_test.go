@@ -71,7 +71,14 @@ func TestTrainTopicFromFiles(t *testing.T) {
 // The eighth collection (168 reports of 28 events, each in both languages) scored
 // 0.985/0.865 and 0.962/0.560 before it joined; with it real-dev is 0.953/0.845 and
 // 0.896/0.652 (671 of 859), real-holdout 0.984/0.855 and 1.000/0.656 (346 of 459), and
-// real-holdout's Korean-English recall floor 0.63.
+// real-holdout's Korean-English recall floor 0.63. A Korean and an English report
+// falling over two windows (story.crossWindows) took real-dev to 0.949/0.854 and
+// 0.895/0.699. The ninth collection (176 reports of 26 events, each in both languages)
+// scored 0.987/0.862 and 0.987/0.608 before it joined (1.000/0.859 and 0.986/0.577 the
+// commit before); with it real-dev is 0.942/0.854 and 0.876/0.676 (791 of 1003): its
+// sub-events of one trip or summit (Xi's proposal at APEC and APEC's declaration; a
+// dinner announced and held) are labelled apart and merge. real-holdout is 0.985/0.891
+// and 0.984/0.690 (376 of 491).
 func TestCuratedStoryFloors(t *testing.T) {
 	c, err := topic.Compile(topic.Default())
 	if err != nil {
@@ -82,8 +89,8 @@ func TestCuratedStoryFloors(t *testing.T) {
 		kept        int // at least
 		same, cross floor
 	}{
-		"real-dev.jsonl":     {590, floor{0.94, 0.83}, floor{0.87, 0.64}},
-		"real-holdout.jsonl": {330, floor{0.95, 0.86}, floor{0.95, 0.63}},
+		"real-dev.jsonl":     {740, floor{0.93, 0.84}, floor{0.86, 0.66}},
+		"real-holdout.jsonl": {360, floor{0.97, 0.87}, floor{0.97, 0.67}},
 	} {
 		items, err := ReadStoryLabeled(filepath.Join("..", "..", "testdata", "stories", name))
 		if err != nil {
