@@ -198,9 +198,19 @@ func TestPlaces(t *testing.T) {
 			t.Errorf("%s: placeWeight = %v, want %v (places %v, %v)", c.name, got, c.want, c.a.places, c.b.places)
 		}
 	}
-	// Only the headline's places count.
-	lead := Sign(Doc{Title: "Government bans DeepSeek", Summary: "Taiwan and Texas acted the same week."})
-	if lead.vec.places.n != 0 {
-		t.Errorf("places of the lead were noted: %v", lead.vec.places)
+	// A headline that names no place takes the place its lead starts with, and only that.
+	lead := Sign(Doc{Title: "Finance Ministry asks employees to avoid DeepSeek", Summary: "India's finance ministry has asked its employees to avoid AI tools such as DeepSeek, citing Taiwan and Texas."})
+	if lead.vec.places.n != 1 || placeWeight(&lead.vec.places, &taiwan.places) != placeClashWeight || placeWeight(&lead.vec.places, &texas.places) != placeClashWeight {
+		t.Errorf("lead starting with India: places %v; want India alone, clashing with Taiwan and Texas", lead.vec.places)
+	}
+	// A lead's later places, and any place of the lead of a headline that names one, do not.
+	for _, d := range []Doc{
+		{Title: "Government bans DeepSeek", Summary: "The ban, officials said on Friday, follows Taiwan and Texas."},
+		{Title: "Texas bans DeepSeek", Summary: "Taiwan acted the same week."},
+	} {
+		sig := Sign(d)
+		if p := sig.vec.places; p.n > 1 || p.n == 1 && placeWeight(&p, &texas.places) != 1 {
+			t.Errorf("%q / %q: places %v; want the headline's alone", d.Title, d.Summary, p)
+		}
 	}
 }

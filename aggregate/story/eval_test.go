@@ -70,8 +70,10 @@ var floors = map[string]struct{ same, cross pairFloor }{
 	// trip or summit as near misses) took real-dev's precision from 0.978 to 0.949 (same
 	// language) and from 0.953 to 0.908 (Korean-English): Xi's proposal at APEC and APEC's
 	// declaration, a dinner announced and held, two governments barring DeepSeek the same
-	// week where one headline names no country. Their floors fell to 0.94 and 0.90.
-	"real-dev.jsonl":     {same: pairFloor{0.94, 0.84}, cross: pairFloor{0.90, 0.70}},
+	// week where one headline names no country. Their floors fell to 0.94 and 0.90; the
+	// place a lead starts with, for a headline that names none, took them to 0.957 and
+	// 0.923, and the floors to 0.95 and 0.92.
+	"real-dev.jsonl":     {same: pairFloor{0.95, 0.84}, cross: pairFloor{0.92, 0.70}},
 	"real-holdout.jsonl": {same: pairFloor{0.93, 0.88}, cross: pairFloor{0.94, 0.70}},
 	"dev.jsonl":          {same: pairFloor{0.95, 0.97}},
 	"holdout.jsonl":      {same: pairFloor{0.72, 0.93}},

@@ -262,7 +262,8 @@ func dayWeight(a, b *eventDays) float64 {
 }
 
 // placeSet holds the places a headline names (see builtinPlaces), each as the concept of
-// the country it lies within, and the one it starts with, if any (lead).
+// the country it lies within, and the one it starts with, if any (lead); for a headline
+// that names none, the place its lead starts with (see shingler.place).
 type placeSet struct {
 	p    [maxEventDays]uint64
 	n    uint8

@@ -229,21 +229,22 @@ type feat struct {
 // shingler turns text into features. It keeps its buffers so that one Doc costs few
 // allocations; Sign takes one from a pool.
 type shingler struct {
-	lex     *lexicon
-	out     []feat // text features, at most maxFeatures
-	anchors []feat // concepts and numbers, at most maxAnchors
-	flags   uint8  // of the field being read
-	dense   []rune
-	word    []byte
-	words   []wordTok // the field's words, for the lexicon
-	sq      []rune    // the field's squashed text, for the lexicon
-	nums    []float64
-	money   []uint64
-	letters struct{ dense, latin int }
-	dates   dateRefs
-	places  placeSet // the places the headline names
-	names   []uint64 // text features within the entries the lexicon found
-	scratch []feat
+	lex         *lexicon
+	out         []feat // text features, at most maxFeatures
+	anchors     []feat // concepts and numbers, at most maxAnchors
+	flags       uint8  // of the field being read
+	dense       []rune
+	word        []byte
+	words       []wordTok // the field's words, for the lexicon
+	sq          []rune    // the field's squashed text, for the lexicon
+	nums        []float64
+	money       []uint64
+	letters     struct{ dense, latin int }
+	dates       dateRefs
+	places      placeSet // the places the headline names, or else the one its lead starts with
+	titlePlaces bool     // the headline named a place
+	names       []uint64 // text features within the entries the lexicon found
+	scratch     []feat
 }
 
 // reset empties the shingler for the next Doc, keeping its buffers.
@@ -319,17 +320,31 @@ func numberFeature(v float64) uint64 {
 	return hashBytes(kindNumber, strconv.AppendFloat(buf[:0], v, 'g', -1, 64))
 }
 
-// place notes the concept c when it is a place named in the headline.
+// place notes the concept c when it is a place named in the headline, or, for a headline
+// that names none, the place its lead starts with (lead: within the same first words as a
+// headline's). A headline without its actor's place ("Finance Ministry Asks Employees to
+// Avoid AI Tools Like ChatGPT, DeepSeek") has it at the start of the lead ("India's
+// finance ministry ..."): two governments barring one app the same week then clash as
+// their headlines would. On real-dev this parted the Indian ministry's ban from
+// Australia's and Japan's, and Ofcom's probe of X from Indonesia's and Malaysia's blocks
+// of Grok: precision 0.949 -> 0.957 in one language and 0.908 -> 0.923 across the two, at
+// the same recall; counting a place up to the lead's fifth word lost 3 pairs.
 func (sh *shingler) place(c uint64, lead bool) {
-	if sh.flags&inTitle == 0 {
+	within, ok := sh.lex.places[c]
+	if !ok {
 		return
 	}
-	if within, ok := sh.lex.places[c]; ok {
-		if lead && sh.places.n == 0 {
+	if sh.flags&inTitle == 0 {
+		if lead && !sh.titlePlaces && sh.places.n == 0 {
 			sh.places.lead = within
+			sh.places.add(within)
 		}
-		sh.places.add(within)
+		return
 	}
+	if lead && sh.places.n == 0 {
+		sh.places.lead = within
+	}
+	sh.places.add(within)
 }
 
 // A place is the headline's subject when its name starts at one of the headline's first
@@ -477,6 +492,7 @@ func (sh *shingler) shingle(d Doc) {
 	sh.reset()
 	title, summary := cleanTitle(d.Title), cleanSummary(d.Summary)
 	sh.field(title, inTitle)
+	sh.titlePlaces = sh.places.n > 0
 	sh.field(summary, 0)
 	readDates(&sh.dates, title)
 	readDates(&sh.dates, textcut.Prefix(summary, leadBytes))

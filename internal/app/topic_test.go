@@ -78,7 +78,9 @@ func TestTrainTopicFromFiles(t *testing.T) {
 // commit before); with it real-dev is 0.942/0.854 and 0.876/0.676 (791 of 1003): its
 // sub-events of one trip or summit (Xi's proposal at APEC and APEC's declaration; a
 // dinner announced and held) are labelled apart and merge. real-holdout is 0.985/0.891
-// and 0.984/0.690 (376 of 491).
+// and 0.984/0.690 (376 of 491). The place a lead starts with, for a headline that names
+// none (story.shingler.place), took real-dev to 0.948/0.854 and 0.890/0.676 and left
+// real-holdout as it was.
 func TestCuratedStoryFloors(t *testing.T) {
 	c, err := topic.Compile(topic.Default())
 	if err != nil {
@@ -89,7 +91,7 @@ func TestCuratedStoryFloors(t *testing.T) {
 		kept        int // at least
 		same, cross floor
 	}{
-		"real-dev.jsonl":     {740, floor{0.93, 0.84}, floor{0.86, 0.66}},
+		"real-dev.jsonl":     {740, floor{0.94, 0.84}, floor{0.88, 0.66}},
 		"real-holdout.jsonl": {360, floor{0.97, 0.87}, floor{0.97, 0.67}},
 	} {
 		items, err := ReadStoryLabeled(filepath.Join("..", "..", "testdata", "stories", name))
