@@ -266,3 +266,34 @@ func BenchmarkColdRound(b *testing.B) {
 	b.ReportMetric(float64(compared)/float64(b.N*len(docs)), "compared/item")
 	b.ReportMetric(perMember, "B/member")
 }
+
+// BenchmarkFarmRound is BenchmarkColdRound on the one-big-story farm (feeds.NewFarm): its
+// 10,000 first AI-policy reports are all of one event, so that every lookup finds
+// candidates by the dozen in one story of thousands of members. It reports the stories
+// formed, which should stay one per language.
+func BenchmarkFarmRound(b *testing.B) {
+	docs, _ := farmDocs(10_000)
+	sigs := make([]Signature, len(docs))
+	for i, d := range docs {
+		sigs[i] = Sign(d)
+	}
+	var compared uint64
+	stories := map[int64]bool{}
+	cpu0 := processCPU()
+	for b.Loop() {
+		ix := NewIndex(DefaultConfig())
+		clear(stories)
+		for i, d := range docs {
+			sid := d.ID
+			if m, ok := ix.FindSig(sigs[i], d.Published); ok {
+				sid = m.StoryID
+			}
+			ix.AddSig(sigs[i], d.ID, sid, d.Published)
+			stories[sid] = true
+		}
+		compared += ix.compared
+	}
+	b.ReportMetric(float64(processCPU()-cpu0)/float64(b.N*len(docs)), "cpu-ns/item")
+	b.ReportMetric(float64(compared)/float64(b.N*len(docs)), "compared/item")
+	b.ReportMetric(float64(len(stories)), "stories")
+}

@@ -75,8 +75,17 @@ func labeledTrace(items []Labeled, background []Doc) []byte {
 // production would see them, in the order they are listed feed by feed: the title, and the
 // lead or the article's text as the summary.
 func feedDocs(n int) ([]Doc, []string) {
+	return corpusDocs(feeds.New(1000, time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC)), n)
+}
+
+// farmDocs is feedDocs of the one-big-story farm (feeds.NewFarm), where every AI-policy
+// report is of one event.
+func farmDocs(n int) ([]Doc, []string) {
+	return corpusDocs(feeds.NewFarm(1000, time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC)), n)
+}
+
+func corpusDocs(c *feeds.Corpus, n int) ([]Doc, []string) {
 	tag := regexp.MustCompile(`<[^>]*>`)
-	c := feeds.New(1000, time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC))
 	var docs []Doc
 	var names []string
 	for i := range c.Len() {

@@ -292,3 +292,20 @@ func TestStoryScoreInOwnLanguage(t *testing.T) {
 		t.Errorf("mean with the English members %.3f, with the Korean member alone %.3f (%v)", m.Score, m2.Score, ok2)
 	}
 }
+
+// TestCandidatesPerStory: a lookup compares at most maxStoryCandidates members of one story,
+// however many share its keys, and still finds the story.
+func TestCandidatesPerStory(t *testing.T) {
+	ix := NewIndex(DefaultConfig())
+	for i := int64(1); i <= 40; i++ {
+		ix.Add(item(i, t0.Add(time.Duration(i)*time.Minute), decreeTitle, decreeSummary), 1)
+	}
+	before := ix.compared
+	m, ok := ix.Find(item(100, t0.Add(time.Hour), decreeTitle, decreeSummary))
+	if !ok || m.StoryID != 1 {
+		t.Fatalf("Find = %+v, %v; want story 1", m, ok)
+	}
+	if got := ix.compared - before; got != maxStoryCandidates {
+		t.Errorf("compared %d members of the one story, want %d", got, maxStoryCandidates)
+	}
+}
