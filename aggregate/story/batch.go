@@ -42,7 +42,7 @@ func (ix *Index) Assign(ps []Pending) []Choice {
 			var m Match
 			found := false
 			sameURL, dup := byURL[p.URL]
-			var pulled []int32
+			var pulled []pull
 			if p.URLStory == 0 && !dup {
 				m, found = ix.findSig(p.Sig, p.Published, &pulled)
 			}
@@ -62,8 +62,8 @@ func (ix *Index) Assign(ps []Pending) []Choice {
 			ix.mu.Lock()
 			ix.pending = append(ix.pending, id)
 			for _, o := range pulled {
-				if ix.slots[o].storyID != StoryGroup(c) {
-					ix.hints = append(ix.hints, [2]int32{ix.byItem[id], o})
+				if ix.slots[o.pos].storyID != StoryGroup(c) {
+					ix.hints = append(ix.hints, hint{ix.byItem[id], o.pos, o.r})
 				}
 			}
 			ix.mu.Unlock()

@@ -89,7 +89,7 @@ type Index struct {
 	capped   uint64                     // lookups that had more than maxCandidates candidates
 	// hints pairs the slots of the last Assign's items with the members of other stories
 	// that each one's lookup found alike enough on its own, for Bridges.
-	hints [][2]int32
+	hints []hint
 
 	// last caches the signature of the most recent Doc signed, because production calls
 	// Add with the same Doc right after Find and signing is most of the cost of either.
@@ -206,9 +206,17 @@ func (ix *Index) FindSig(sig Signature, published time.Time) (Match, bool) {
 	return ix.findSig(sig, published, nil)
 }
 
+// pull is a member close enough to a lookup's item to pull it in (r >= 1), with its story.
+type pull struct {
+	story int64
+	pos   int32
+	r     float64
+	sim   float64
+}
+
 // findSig is FindSig, appending to pulled, when not nil, the members alike enough to sig
 // on their own.
-func (ix *Index) findSig(sig Signature, published time.Time, pulled *[]int32) (Match, bool) {
+func (ix *Index) findSig(sig Signature, published time.Time, pulled *[]pull) (Match, bool) {
 	pr := newProbe(&sig.vec, published)
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -217,21 +225,16 @@ func (ix *Index) findSig(sig Signature, published time.Time, pulled *[]int32) (M
 	cands := ix.candidates(&sig)
 
 	// The members close enough to pull the item in, by story.
-	type pull struct {
-		story int64
-		pos   int32
-		r     float64
-		sim   float64
-	}
 	var pulls []pull
 	for _, pos := range cands {
 		ix.compared++
 		m := &ix.slots[pos]
 		r, sim, _ := ix.pair(&pr, m)
 		if r >= 1 {
-			pulls = append(pulls, pull{m.storyID, pos, r, sim})
+			p := pull{m.storyID, pos, r, sim}
+			pulls = append(pulls, p)
 			if pulled != nil {
-				*pulled = append(*pulled, pos)
+				*pulled = append(*pulled, p)
 			}
 		}
 	}
