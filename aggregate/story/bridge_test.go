@@ -160,3 +160,45 @@ func TestBridgeCandidatesStrongestFirst(t *testing.T) {
 		t.Errorf("Bridges = %v, want story %d into story %d among them", got, drop, keep)
 	}
 }
+
+// TestBridgesMixed: six real reports of the UK regulator clearing Microsoft's OpenAI deal
+// (real-dev), put by hand (Move) in a story of two Korean and three English reports and a
+// story of the first Korean report alone, whose lookup noted a Korean member of the other
+// (as the split happened on real-dev). Weighed on all their pairs, the two are merged;
+// weighed on the English members alone, as a story of one language is against one of
+// two, they were not.
+func TestBridgesMixed(t *testing.T) {
+	at := func(s string) time.Time { return rfc3339(t, s) }
+	ix := NewIndex(DefaultConfig())
+	save(ix,
+		Doc{ID: 1, Title: "英, MS-오픈AI 130억달러 파트너십 승인…심사 14개월만",
+			Summary:   "영국 규제당국이 마이크로소프트(MS)와 오픈AI의 파트너십에 승인 결정을 내렸다. 5일(현지시간) 블룸버그에 따르면 영국 경쟁시장청(CMA)은 지난 2023년 체결된 MS와 오픈AI의 계약이 인수합병 규정에 따른 전면 조사의 필요성이 없다고 밝혔다.",
+			Published: at("2025-03-06T09:00:00+09:00")},
+		Doc{ID: 2, Title: "영국 경쟁시장청, MS·오픈AI 파트너십 조사 종료… “문제 없어”",
+			Summary:   "영국 경쟁시장청(CMA)은 5일(현지시각) 마이크로소프트와 오픈AI의 파트너십에 대해 인수합병 규정에 따른 전면 조사의 대상이 되지 않는다고 발표했다. 이번 발표는 2023년 12월 조사가 시작된 이후 14개월만이다.",
+			Published: at("2025-03-06T12:00:00+09:00")},
+		Doc{ID: 3, Title: "英 경쟁당국, “마이크로소프트-오픈AI 파트너십은 합병 조사 대상 아니다” 결론",
+			Summary:   "영국의 경쟁시장청(Competition and Markets Authority, CMA)이 마이크로소프트(Microsoft)와 오픈AI(OpenAI) 간의 파트너십은 영국 기업법 합병 조항에 따른 조사 대상이 아니라고 판단했다.",
+			Published: at("2025-03-06T09:00:00+09:00")},
+		Doc{ID: 4, Title: "U.K.’s competition authority says Microsoft’s OpenAI partnership doesn’t qualify for investigation",
+			Summary:   "The U.K.'s Competition and Markets Authority (CMA) has concluded that Microsoft's substantial investments in OpenAI do not create the criteria for an investigation under the merger provisions of the Enterprise Act 2002.",
+			Published: at("2025-03-05T18:00:00+00:00")},
+		Doc{ID: 5, Title: "UK watchdog drops competition review of Microsoft's OpenAI deal",
+			Summary:   "Britain’s competition watchdog said Wednesday it has dropped its review of Microsoft’s partnership with OpenAI, saying it’s satisfied that the deal doesn’t need a closer investigation under the country’s merger rules.",
+			Published: at("2025-03-05T09:00:00-08:00")},
+		Doc{ID: 6, Title: "UK drops antitrust probe into Microsoft and OpenAI tie-up",
+			Summary:   "Britain dropped its probe into Microsoft’s partnership with ChatGPT maker OpenAI on Wednesday, saying the software giant did not have the level of control over the AI company that would warrant further investigation.",
+			Published: at("2025-03-05T12:00:00+00:00")})
+	for id := int64(2); id <= 6; id++ {
+		ix.Move(id, id, 100)
+	}
+	ix.Move(1, 1, 200)
+	if mean, ok := ix.bridgeMean(200, 100); ok && mean >= bridgeScore {
+		t.Fatalf("the Korean report against the English members alone: mean %.2f; the test shows nothing", mean)
+	}
+	ix.hints = append(ix.hints[:0], hint{ix.byItem[1], ix.byItem[2], 1.2})
+	got := ix.Bridges()
+	if len(got) != 1 || got[0] != (Merge{Keep: 100, Drop: 200}) {
+		t.Errorf("Bridges = %v, want story 200 into story 100, published first", got)
+	}
+}

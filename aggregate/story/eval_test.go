@@ -72,9 +72,10 @@ var floors = map[string]struct{ same, cross pairFloor }{
 	// declaration, a dinner announced and held, two governments barring DeepSeek the same
 	// week where one headline names no country. Their floors fell to 0.94 and 0.90; the
 	// place a lead starts with, for a headline that names none, took them to 0.957 and
-	// 0.923, and the floors to 0.95 and 0.92.
-	"real-dev.jsonl":     {same: pairFloor{0.95, 0.84}, cross: pairFloor{0.92, 0.70}},
-	"real-holdout.jsonl": {same: pairFloor{0.93, 0.88}, cross: pairFloor{0.94, 0.70}},
+	// 0.923, and the floors to 0.95 and 0.92. Bridging two small stories, one of both
+	// languages, on all their pairs raised recall in both sets, and its floors.
+	"real-dev.jsonl":     {same: pairFloor{0.95, 0.85}, cross: pairFloor{0.92, 0.71}},
+	"real-holdout.jsonl": {same: pairFloor{0.93, 0.89}, cross: pairFloor{0.94, 0.73}},
 	"dev.jsonl":          {same: pairFloor{0.95, 0.97}},
 	"holdout.jsonl":      {same: pairFloor{0.72, 0.93}},
 	"fresh.jsonl":        {same: pairFloor{0.87, 0.97}},

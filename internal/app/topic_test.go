@@ -80,7 +80,9 @@ func TestTrainTopicFromFiles(t *testing.T) {
 // dinner announced and held) are labelled apart and merge. real-holdout is 0.985/0.891
 // and 0.984/0.690 (376 of 491). The place a lead starts with, for a headline that names
 // none (story.shingler.place), took real-dev to 0.948/0.854 and 0.890/0.676 and left
-// real-holdout as it was.
+// real-holdout as it was. Bridging two small stories, one of both languages, on all
+// their pairs took real-dev to 0.948/0.861 and 0.892/0.689, and real-holdout, measured
+// once, to 0.986/0.901 and 0.985/0.719.
 func TestCuratedStoryFloors(t *testing.T) {
 	c, err := topic.Compile(topic.Default())
 	if err != nil {
@@ -91,8 +93,8 @@ func TestCuratedStoryFloors(t *testing.T) {
 		kept        int // at least
 		same, cross floor
 	}{
-		"real-dev.jsonl":     {740, floor{0.94, 0.84}, floor{0.88, 0.66}},
-		"real-holdout.jsonl": {360, floor{0.97, 0.87}, floor{0.97, 0.67}},
+		"real-dev.jsonl":     {740, floor{0.94, 0.85}, floor{0.88, 0.68}},
+		"real-holdout.jsonl": {360, floor{0.97, 0.89}, floor{0.97, 0.71}},
 	} {
 		items, err := ReadStoryLabeled(filepath.Join("..", "..", "testdata", "stories", name))
 		if err != nil {
