@@ -167,4 +167,10 @@ func TestUpgradeKeepsItemsAndStories(t *testing.T) {
 			t.Errorf("story %d after a join: %q, recomputed %q", id, got[id], w)
 		}
 	}
+	// The upgraded file has a search index (migrations 012 and 014), and the writer
+	// queues the new report for it.
+	checkSearchIndex(t, s)
+	if found := searchTitles(t, s, aggregate.Query{Match: "late report"}); !slices.Contains(found, late.Title) {
+		t.Errorf("search for the report saved after the upgrade: %q", found)
+	}
 }
