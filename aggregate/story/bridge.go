@@ -59,12 +59,13 @@ const bridgeMaxMembers = 2 * maxStoryCompare
 // noted the members of other stories it was alike enough to on its own (FindSig); for
 // each such pair of members now in two stories, one of them with at most bridgeMaxMembers
 // members, the stories' pairs are weighed (bridgeMean), and that story is merged into the
-// story that scores the highest mean of at least bridgeScore. The story published first is kept. Bridges does not change the index;
-// MergeStories does, once the store has merged them.
+// story that scores the highest mean of at least bridgeScore. The story published first
+// is kept. Bridges does not change the index; MergeStories does, once the store has
+// merged them.
 func (ix *Index) Bridges() []Merge {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	type cand struct{ one, other int64 } // a story of one language, and another story
+	type cand struct{ one, other int64 } // a story that may be merged, and another story
 	var cands []cand
 	pulls := map[cand]float64{} // the strongest pull between the two
 	for _, h := range ix.hints {

@@ -198,7 +198,7 @@ const (
 // rather than one. Outlets of one language write up an event within hours of each other;
 // the other language's press follows the next morning of its own time zone, or when the
 // wires have translated it (on real-dev, the median gap between two reports of one event
-// is 5 h in one language and 11 h across the two; 12% of the Korean-English pairs are 24
+// is 5 h in one language and 11 h across the two; 11% of the Korean-English pairs are 24
 // to 48 h apart). And a Korean and an English report share only names, numbers and the
 // bilingual table's concepts, so a discount that one language's reports bear leaves a
 // cross pair below its threshold. Chosen on real-dev: Korean-English recall 0.680 ->
