@@ -417,8 +417,10 @@ func (c *Classifier) nearPair(hits []hit, text []byte, field uint8) (int32, int3
 		}
 		for j := range hits {
 			b := &hits[j]
-			bg := &c.groups[c.terms[b.term].group]
-			if b.field != field || b.state != hitLive || !c.prox.with[bg.kind] || bg.weak {
+			if b.field != field || b.state != hitLive {
+				continue // a context term of a disambiguation has no group
+			}
+			if bg := &c.groups[c.terms[b.term].group]; !c.prox.with[bg.kind] || bg.weak {
 				continue
 			}
 			lo, hi := a.end, b.start

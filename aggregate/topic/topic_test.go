@@ -706,3 +706,35 @@ func TestDetectLangMatchesRuneLoop(t *testing.T) {
 		}
 	}
 }
+
+// TestDisambiguationContextBesideAI: a profile's disambiguation whose context words stand
+// in an item beside live AI terms and terms of the proximity kinds (here the built-in
+// profile with one more rule, as a user might add) classifies without fault, and drops
+// what it names.
+func TestDisambiguationContextBesideAI(t *testing.T) {
+	p := Default()
+	p.Disambiguate = append(p.Disambiguate, Disambiguation{Name: "scale", When: []string{"large scale"}, Drop: []string{"Scale AI"}})
+	c, err := Compile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := c.Classify(Doc{
+		Title:   "Government asks AI labs to pause large-scale AI experiments",
+		Summary: "The ministry called on AI labs to pause development of large-scale AI systems, citing risks.",
+	})
+	dropped := false
+	for _, r := range res.Reasons {
+		switch {
+		case strings.Contains(r, `"Scale AI" dropped by scale`):
+			dropped = true
+		case strings.Contains(r, "Scale AI"):
+			t.Errorf("reason %q: the dropped company is still read", r)
+		}
+	}
+	if !dropped {
+		t.Errorf("no reason says the company was dropped: %v", res.Reasons)
+	}
+	if !res.Match {
+		t.Errorf("a ministry's call to AI labs is not kept: %v", res.Reasons)
+	}
+}
