@@ -713,26 +713,26 @@ func TestDetectLangMatchesRuneLoop(t *testing.T) {
 // what it names.
 func TestDisambiguationContextBesideAI(t *testing.T) {
 	p := Default()
-	p.Disambiguate = append(p.Disambiguate, Disambiguation{Name: "scale", When: []string{"large scale"}, Drop: []string{"Scale AI"}})
+	p.Disambiguate = append(p.Disambiguate, Disambiguation{Name: "letter", When: []string{"open letter"}, Drop: []string{"call for"}})
 	c, err := Compile(p)
 	if err != nil {
 		t.Fatal(err)
 	}
 	res := c.Classify(Doc{
-		Title:   "Government asks AI labs to pause large-scale AI experiments",
-		Summary: "The ministry called on AI labs to pause development of large-scale AI systems, citing risks.",
+		Title:   "Ministry asks AI labs to pause AI experiments",
+		Summary: "In an open letter, the ministry joined the call for AI labs to pause the development of AI systems, citing risks.",
 	})
 	dropped := false
 	for _, r := range res.Reasons {
 		switch {
-		case strings.Contains(r, `"Scale AI" dropped by scale`):
+		case strings.Contains(r, `"call for" dropped by letter`):
 			dropped = true
-		case strings.Contains(r, "Scale AI"):
-			t.Errorf("reason %q: the dropped company is still read", r)
+		case strings.Contains(r, "call for"):
+			t.Errorf("reason %q: the dropped term is still read", r)
 		}
 	}
 	if !dropped {
-		t.Errorf("no reason says the company was dropped: %v", res.Reasons)
+		t.Errorf("no reason says the term was dropped: %v", res.Reasons)
 	}
 	if !res.Match {
 		t.Errorf("a ministry's call to AI labs is not kept: %v", res.Reasons)
