@@ -254,8 +254,8 @@ type SaveStats struct {
 	// reports pulled into their stories as mates (see Puller). A save counts them on the
 	// stats of its first poll.
 	Pulled int
-	// Merged counts the stories this save merged into a story of the other language's
-	// reports of their event (see Bridger), on the stats of its first poll.
+	// Merged counts the stories this save merged into another story of their event (see
+	// Bridger), on the stats of its first poll.
 	Merged int
 }
 
@@ -289,8 +289,8 @@ type Puller interface {
 	Pulled(saved bool)
 }
 
-// Bridger is a Grouper that also merges stories found to report one event, a story of
-// one language and one with reports in the other (story.Index.Bridges). After a poll's
+// Bridger is a Grouper that also merges stories found to report one event (see
+// story.Index.Bridges). After a poll's
 // save and its Added, the store calls Bridges for the merges the save's items call for,
 // merges what it returns in a transaction of its own (MergeStories), and calls Merged
 // with the merges it made, which may be none (on an error, or when Bridges found none),

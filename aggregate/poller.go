@@ -202,7 +202,7 @@ type Report struct {
 	Kept        int
 	Mates       int // of Kept, story mates
 	Pulled      int // near reports saved earlier that this poll's save pulled into stories as mates
-	Merged      int // stories this poll's save merged into another language's story of their event
+	Merged      int // stories this poll's save merged into another story of their event
 	Err         error
 	Kind        string // the error's kind (fetch.Kind, "save"), "" without one
 }
@@ -213,7 +213,7 @@ type RoundStats struct {
 	Seen, New, Kept                  int
 	Mates                            int // of Kept, story mates
 	Pulled                           int // near reports saved in earlier rounds, pulled into stories as mates
-	Merged                           int // stories merged into another language's story of their event
+	Merged                           int // stories merged into another story of their event
 	Duration                         time.Duration
 	Finished                         time.Time
 }

@@ -258,7 +258,7 @@ func (h *Handler) serveStory(w http.ResponseWriter, r *http.Request) {
 	var moved movedStory
 	switch {
 	case errors.As(err, &moved):
-		// Merged into another story (two languages' reports of one event): its page,
+		// Merged into another story of the same event: its page,
 		// by a reference relative to this one, right behind a proxy's path prefix too.
 		to := strconv.FormatInt(int64(moved), 10)
 		if asJSON {

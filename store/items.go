@@ -107,8 +107,8 @@ func (s *Store) Save(ctx context.Context, batch []aggregate.Fetched, g aggregate
 	return stats, changed, nil
 }
 
-// bridge asks b which stories the save's items call for merging with a story of the
-// other language, merges them, and tells b which it merged. It returns how many it
+// bridge asks b which stories the save's items call for merging with another story of
+// their event, merges them, and tells b which it merged. It returns how many it
 // merged.
 func (s *Store) bridge(ctx context.Context, b aggregate.Bridger) (int, error) {
 	done, err := s.MergeStories(ctx, b.Bridges())

@@ -222,7 +222,7 @@ func evaluate(c Config, items []Labeled, background []Doc, joinOnly []bool) (Rep
 		}
 	}
 	ix.Saved(ids, stories)
-	// Then the bridges between stories of the two languages, as the store merges them.
+	// Then the merges of stories of one event (Bridges), as the store makes them.
 	for _, m := range ix.Bridges() {
 		for i := range stories {
 			if stories[i] == m.Drop {

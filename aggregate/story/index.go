@@ -51,8 +51,8 @@ func signWith(lx *lexicon, d Doc) Signature {
 // The bound per story matters where one story has thousands of members (the benchmark's
 // one-big-story farm): all 64 candidates were its members, and comparing the 16 that share
 // the most keys decides as comparing 64 did. On the farm's 10,000 reports a lookup and add
-// took 29-31 us of CPU before and 14-15 us after (BenchmarkFarmRound), with the same
-// two stories; on the benchmark corpus no report joins another story (the members that
+// took 28-31 us of CPU before and 13-19 us after (BenchmarkFarmRound, on a shared
+// host), with the same two stories; on the benchmark corpus no report joins another story (the members that
 // explain some joins differ); the real sets' stories are far smaller than 16.
 const (
 	maxCandidates      = 64

@@ -229,22 +229,21 @@ type feat struct {
 // shingler turns text into features. It keeps its buffers so that one Doc costs few
 // allocations; Sign takes one from a pool.
 type shingler struct {
-	lex         *lexicon
-	out         []feat // text features, at most maxFeatures
-	anchors     []feat // concepts and numbers, at most maxAnchors
-	flags       uint8  // of the field being read
-	dense       []rune
-	word        []byte
-	words       []wordTok // the field's words, for the lexicon
-	sq          []rune    // the field's squashed text, for the lexicon
-	nums        []float64
-	money       []uint64
-	letters     struct{ dense, latin int }
-	dates       dateRefs
-	places      placeSet // the places the headline names, or else the one its lead starts with
-	titlePlaces bool     // the headline named a place
-	names       []uint64 // text features within the entries the lexicon found
-	scratch     []feat
+	lex     *lexicon
+	out     []feat // text features, at most maxFeatures
+	anchors []feat // concepts and numbers, at most maxAnchors
+	flags   uint8  // of the field being read
+	dense   []rune
+	word    []byte
+	words   []wordTok // the field's words, for the lexicon
+	sq      []rune    // the field's squashed text, for the lexicon
+	nums    []float64
+	money   []uint64
+	letters struct{ dense, latin int }
+	dates   dateRefs
+	places  placeSet // the places the headline names, or else the one its lead starts with
+	names   []uint64 // text features within the entries the lexicon found
+	scratch []feat
 }
 
 // reset empties the shingler for the next Doc, keeping its buffers.
@@ -335,7 +334,7 @@ func (sh *shingler) place(c uint64, lead bool) {
 		return
 	}
 	if sh.flags&inTitle == 0 {
-		if lead && !sh.titlePlaces && sh.places.n == 0 {
+		if lead && sh.places.n == 0 { // the headline named none, nor has the lead yet
 			sh.places.lead = within
 			sh.places.add(within)
 		}
@@ -492,7 +491,6 @@ func (sh *shingler) shingle(d Doc) {
 	sh.reset()
 	title, summary := cleanTitle(d.Title), cleanSummary(d.Summary)
 	sh.field(title, inTitle)
-	sh.titlePlaces = sh.places.n > 0
 	sh.field(summary, 0)
 	readDates(&sh.dates, title)
 	readDates(&sh.dates, textcut.Prefix(summary, leadBytes))

@@ -193,10 +193,9 @@ func Revised(st State, at time.Time) State {
 }
 
 // Horizon is how far back, from now, stored items can still group with a new one: an
-// item is at most sameDayReach windows (more than crossWindows) from a report it groups
-// with (see timeWeight),
-// and a day of slack keeps the partners of reports that arrive late. Older items need not
-// be indexed.
+// item is at most sameDayReach or crossWindows windows, whichever is more, from a report
+// it groups with (see timeWeight), and a day of slack keeps the partners of reports that
+// arrive late. Older items need not be indexed.
 func (c Config) Horizon(now time.Time) time.Time {
 	return now.Add(-max(sameDayReach, crossWindows)*c.Window - 24*time.Hour)
 }

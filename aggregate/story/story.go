@@ -38,8 +38,9 @@ const (
 type Config struct {
 	// Window bounds how far apart two items' publication times may be and still group:
 	// outlets report an event within hours, while a story on the same subject days later is
-	// news of its own. The evidence falls linearly to nothing at Window; two reports that
-	// name the same day of their event reach sameDayReach times as far (see timeWeight).
+	// news of its own. The evidence falls linearly to nothing at Window (at crossWindows
+	// times Window for a Korean and an English report); two reports that name the same day
+	// of their event reach sameDayReach times as far (see timeWeight).
 	Window time.Duration
 	// Threshold is the cosine similarity, in (0,1], two reports in one language need to be
 	// alike (see FindSig), before the time discount.

@@ -61,7 +61,7 @@ func newMetrics(version string) *metrics {
 	m.itemsNew = prometheus.NewCounter(prometheus.CounterOpts(f("items_new_total", "Items stored for the first time.")))
 	m.itemsKept = prometheus.NewCounter(prometheus.CounterOpts(f("items_kept_total", "New items the topic filter kept.")))
 	m.storyMates = prometheus.NewCounter(prometheus.CounterOpts(f("story_mates_total", "Of the new items kept, those kept as story mates: scored just under the threshold, they joined a story of kept reports.")))
-	m.storiesMerged = prometheus.NewCounter(prometheus.CounterOpts(f("stories_merged_total", "Stories merged into the story of the same event's reports in the other language (Korean and English).")))
+	m.storiesMerged = prometheus.NewCounter(prometheus.CounterOpts(f("stories_merged_total", "Stories merged into another story of the same event (a split at join time, mended after the save).")))
 	m.matesPulled = prometheus.NewCounter(prometheus.CounterOpts(f("story_mates_pulled_total", "Near reports saved in earlier rounds that a kept report of their event pulled into its story as mates.")))
 	m.lastRound = prometheus.NewGauge(prometheus.GaugeOpts(f("last_poll_round_timestamp_seconds", "When the last poll round finished (Unix time).")))
 	m.lastSuccess = prometheus.NewGauge(prometheus.GaugeOpts(f("last_successful_poll_timestamp_seconds",

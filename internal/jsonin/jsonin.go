@@ -22,7 +22,7 @@ func Each(r io.Reader, maxLine int, f func(data []byte, where string, array bool
 	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xef\xbb\xbf")) {
 		br.Discard(3)
 	}
-	if b, _ := br.Peek(4096); len(bytes.TrimLeft(b, " \t\r\n")) > 0 && bytes.TrimLeft(b, " \t\r\n")[0] == '[' {
+	if b, _ := br.Peek(4096); bytes.HasPrefix(bytes.TrimLeft(b, " \t\r\n"), []byte("[")) {
 		return eachElement(br, f)
 	}
 	sc := bufio.NewScanner(br)
