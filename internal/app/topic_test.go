@@ -85,7 +85,11 @@ func TestTrainTopicFromFiles(t *testing.T) {
 // once, to 0.986/0.901 and 0.985/0.719. The tenth collection (108 reports of 14 events,
 // each in both languages) scored 1.000/0.854 and 1.000/0.635 before it joined (1.000/0.850
 // and 1.000/0.625 at the session's first commit); with it real-dev is 0.950/0.855 and
-// 0.898/0.679, real-holdout 0.986/0.900 and 0.986/0.717.
+// 0.898/0.679, real-holdout 0.986/0.900 and 0.986/0.717. The eleventh (97 reports,
+// stories-14 and -15, most of them Korean events) scored 1.000/0.861 and 0.846/0.767
+// before it joined (creators opposing the AI action plan and the strategy committee's
+// copyright roundtable merge); with it real-dev is 0.952/0.854 and 0.884/0.683,
+// real-holdout 0.980/0.901 and 0.987/0.718.
 func TestCuratedStoryFloors(t *testing.T) {
 	c, err := topic.Compile(topic.Default())
 	if err != nil {
@@ -96,8 +100,8 @@ func TestCuratedStoryFloors(t *testing.T) {
 		kept        int // at least
 		same, cross floor
 	}{
-		"real-dev.jsonl":     {790, floor{0.94, 0.85}, floor{0.88, 0.67}},
-		"real-holdout.jsonl": {380, floor{0.97, 0.89}, floor{0.97, 0.71}},
+		"real-dev.jsonl":     {880, floor{0.94, 0.85}, floor{0.88, 0.67}},
+		"real-holdout.jsonl": {410, floor{0.97, 0.89}, floor{0.97, 0.71}},
 	} {
 		items, err := ReadStoryLabeled(filepath.Join("..", "..", "testdata", "stories", name))
 		if err != nil {
