@@ -2,9 +2,7 @@ package story
 
 import (
 	"bufio"
-	"bytes"
 	"cmp"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -37,28 +35,20 @@ type Labeled struct {
 
 // ReadLabeled reads JSON lines of Labeled items, or one JSON array of them (input whose
 // first character is "["), after a byte-order mark if there is one. Blank lines are
-// skipped; unknown fields, a missing id, group or published time, and a repeated id are
-// errors naming the line (or the item of the array).
+// skipped. A set made by another tool reads as it is: its fields may carry other common
+// names (labeledAliases: headline, lead, link, date, story ...), an id or group may be a
+// number, published may be any date form a feed writes (dates.Parse; one without a zone is
+// in the item's language's zone, Korean in KST) or Unix seconds, a missing lang is
+// detected from the text, and other fields are ignored. A missing id, group, text or
+// published time, a date that cannot be read, and a repeated id are errors naming the
+// line (or the item of the array), and the fields that were not read.
 func ReadLabeled(r io.Reader) ([]Labeled, error) {
 	var items []Labeled
 	ids := make(map[string]string)
 	add := func(data []byte, where string) error {
-		var it Labeled
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&it); err != nil {
+		it, err := readLabeledItem(data)
+		if err != nil {
 			return fmt.Errorf("%s: %w", where, err)
-		}
-		if dec.More() {
-			return fmt.Errorf("%s: more than one JSON value", where)
-		}
-		switch {
-		case it.ID == "":
-			return fmt.Errorf("%s: missing id", where)
-		case it.Group == "":
-			return fmt.Errorf("%s: id %q: missing group", where, it.ID)
-		case it.Published.IsZero():
-			return fmt.Errorf("%s: id %q: missing published", where, it.ID)
 		}
 		if prev, dup := ids[it.ID]; dup {
 			return fmt.Errorf("%s: id %q already used on %s", where, it.ID, prev)

@@ -242,11 +242,35 @@ func TestReadLabeled(t *testing.T) {
 		t.Errorf("as a JSON array: %+v, %v; want %+v", arr, err, items)
 	}
 
+	// Another tool's names and forms: headline, lead, link, outlet, a date without a time
+	// or zone (in the language's zone), RFC 1123, Unix seconds, numeric ids and groups, no
+	// lang, and fields gleaner does not use.
+	other := `{"guid":7,"story":3,"headline":"정부, AI 기본법 시행령 발표","lead":"과기정통부는 10일...","outlet":"연합뉴스","link":"https://example.org/a","date":"2025-03-10","kind":"x"}
+{"id":"e1","cluster":3,"language":"en","title":"Korea issues AI act decree","description":"The science ministry...","pubDate":"Mon, 10 Mar 2025 10:00:00 +0900"}
+{"id":"e2","event_id":"3","lang":"en","title":"t","published":1741568400}
+`
+	got, err := ReadLabeled(strings.NewReader(other))
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2025, 3, 10, 0, 0, 0, 0, time.FixedZone("", 9*3600))
+	if len(got) != 3 || got[0].ID != "7" || got[0].Group != "3" || got[0].Lang != "ko" || got[0].Title != "정부, AI 기본법 시행령 발표" ||
+		got[0].Summary != "과기정통부는 10일..." || got[0].Source != "연합뉴스" || got[0].URL != "https://example.org/a" || !got[0].Published.Equal(day) ||
+		got[1].Group != "3" || got[1].Summary != "The science ministry..." || !got[1].Published.Equal(day.Add(10*time.Hour)) ||
+		got[2].Group != "3" || !got[2].Published.Equal(day.Add(10*time.Hour)) {
+		t.Errorf("items = %+v", got)
+	}
+
 	line := func(s string) string { return s + "\n" }
 	ok := line(`{"id":"x1","group":"g","title":"t","published":"2025-03-10T10:00:00Z"}`)
 	tests := []struct{ name, in, want string }{
 		{"bad json", ok + line(`{"id":`), "line 2:"},
-		{"unknown field", ok + line(`{"id":"x2","group":"g","titel":"t","published":"2025-03-10T10:00:00Z"}`), `line 2: json: unknown field "titel"`},
+		{"misspelled field", ok + line(`{"id":"x2","group":"g","titel":"t","published":"2025-03-10T10:00:00Z"}`), `line 2: id "x2": no title or summary; fields not read: "titel"`},
+		{"misspelled group", line(`{"id":"x2","grup":"g","title":"t","published":"2025-03-10T10:00:00Z"}`), `line 1: id "x2": missing group; fields not read: "grup"`},
+		{"unreadable date", line(`{"id":"x2","group":"g","title":"t","date":"soon"}`), `line 1: id "x2": field "date": "soon" is not a date gleaner reads`},
+		{"bad number date", line(`{"id":"x2","group":"g","title":"t","published":-5}`), `line 1: id "x2": field "published": -5 is not a Unix time`},
+		{"group not text", line(`{"id":"x2","group":["g"],"title":"t","published":"2025-03-10T10:00:00Z"}`), `line 1: field "group": want a string or a number`},
+		{"not an object", line(`"x"`), "line 1: not a JSON object"},
 		{"bad time", line(`{"id":"x2","group":"g","published":"10 March"}`), "line 1:"},
 		{"missing id", ok + ok[:0] + line(`{"group":"g","published":"2025-03-10T10:00:00Z"}`), "line 2: missing id"},
 		{"missing group", line(`{"id":"x2","published":"2025-03-10T10:00:00Z"}`), `line 1: id "x2": missing group`},

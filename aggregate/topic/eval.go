@@ -29,7 +29,10 @@ type Labeled struct {
 // ReadLabeled reads JSON lines of Labeled items. Blank lines are skipped; keys
 // other than Labeled's are ignored (a set may carry urls or sources), but for
 // the other names of the text's parts that ReadInput reads; an item
-// without a language gets DetectLang of its text. Errors name the line.
+// without a language gets DetectLang of its text. A label is true or false, 1
+// or 0, or a word for either (readLabel: "in" and "out" as gleaner label
+// writes them); an item without one is an error, not an item out of the topic.
+// Errors name the line.
 func ReadLabeled(r io.Reader) ([]Labeled, error) {
 	var items []Labeled
 	err := jsonin.Each(r, 16*1024*1024, func(data []byte, where string, _ bool) error {
@@ -48,10 +51,16 @@ func ReadLabeled(r io.Reader) ([]Labeled, error) {
 
 // readLabeledItem reads one labelled item, a JSON object.
 func readLabeledItem(data []byte) (Labeled, error) {
-	var it Labeled
-	if err := json.Unmarshal(data, &it); err != nil {
-		return it, err
+	// The label is read apart: true or false, and the words other tools (and gleaner
+	// label) use for them.
+	var aux struct {
+		Labeled
+		Label json.RawMessage `json:"label"`
 	}
+	if err := json.Unmarshal(data, &aux); err != nil {
+		return aux.Labeled, err
+	}
+	it := aux.Labeled
 	if it.Title == "" || it.Summary == "" || it.Content == "" {
 		// A part under another tool's name (headline, lead, ...), as
 		// gleaner classify reads it.
@@ -71,7 +80,39 @@ func readLabeledItem(data []byte) (Labeled, error) {
 	if it.Lang == "" {
 		it.Lang = DetectLang(it.Title + " " + it.Summary + " " + it.Content)
 	}
+	if len(aux.Label) == 0 || string(aux.Label) == "null" {
+		return it, errors.New(`missing label: true or "in" for an item of the topic, false or "out" for one that is not`)
+	}
+	label, ok := readLabel(aux.Label)
+	if !ok {
+		return it, fmt.Errorf(`label %s: want true or "in" for an item of the topic, false or "out" for one that is not`, aux.Label)
+	}
+	it.Label = label
 	return it, nil
+}
+
+// readLabel reads a label: a JSON boolean, 1 or 0, or a word for either ("in", "out",
+// "yes", "no", "true", "false", "relevant", "irrelevant", any case).
+func readLabel(raw json.RawMessage) (label, ok bool) {
+	var b bool
+	if json.Unmarshal(raw, &b) == nil {
+		return b, true
+	}
+	var n float64
+	if json.Unmarshal(raw, &n) == nil {
+		return n == 1, n == 0 || n == 1
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return false, false
+	}
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "in", "yes", "true", "1", "relevant", "keep", "kept":
+		return true, true
+	case "out", "no", "false", "0", "irrelevant", "drop", "dropped":
+		return false, true
+	}
+	return false, false
 }
 
 // Report is the outcome of Evaluate: one LangReport per language, sorted by

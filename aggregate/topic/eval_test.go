@@ -197,13 +197,35 @@ func TestReadLabeled(t *testing.T) {
 	if err != nil || !reflect.DeepEqual(bom, items) {
 		t.Fatalf("after a byte-order mark: %+v, %v", bom, err)
 	}
+	// Labels as other tools (and gleaner label) write them.
+	words, err := ReadLabeled(strings.NewReader(`{"id":"a","title":"x","label":"in"}
+{"id":"b","title":"x","label":"OUT"}
+{"id":"c","title":"x","label":1}
+{"id":"d","title":"x","label":0}
+{"id":"e","title":"x","label":"yes"}
+{"id":"f","title":"x","label":"irrelevant"}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []bool
+	for _, it := range words {
+		got = append(got, it.Label)
+	}
+	if want := []bool{true, false, true, false, true, false}; !reflect.DeepEqual(got, want) {
+		t.Errorf("labels read %v, want %v", got, want)
+	}
+	ok := "{\"id\":\"a\",\"title\":\"x\",\"label\":true}"
 	for _, tc := range []struct{ in, want string }{
-		{"{\"id\":\"a\",\"title\":\"x\"}\n{\"id\":\"b\",\"title\":", "line 2"},
-		{"{\"id\":\"a\",\"title\":\"x\"}\n\n{\"id\":\"b\"}", "line 3"},
+		{ok + "\n{\"id\":\"b\",\"title\":", "line 2"},
+		{ok + "\n\n{\"id\":\"b\"}", "line 3"},
 		{"{\"id\":\"a\",\"titel\":\"x\"}", "line 1"},
-		{"{\"id\":\"a\",\"title\":\"x\"}\n{\"id\":\"b\",\"title\":\"y\",\"lead\":3}", `line 2: field "lead": want a string`},
-		{"[{\"id\":\"a\",\"title\":\"x\"},\n {\"id\":\"b\"}]", "item 2 of the JSON array: no title"},
-		{"[{\"id\":\"a\",\"title\":\"x\"}", "not closed"},
+		{ok + "\n{\"id\":\"b\",\"title\":\"y\",\"lead\":3}", `line 2: field "lead": want a string`},
+		{"[" + ok + ",\n {\"id\":\"b\"}]", "item 2 of the JSON array: no title"},
+		{"[" + ok, "not closed"},
+		{ok + "\n{\"id\":\"b\",\"title\":\"y\"}", `line 2: missing label: true or "in"`},
+		{ok + "\n{\"id\":\"b\",\"title\":\"y\",\"label\":\"maybe\"}", `line 2: label "maybe": want true or "in"`},
+		{ok + "\n{\"id\":\"b\",\"title\":\"y\",\"label\":2}", `line 2: label 2: want`},
 	} {
 		_, err := ReadLabeled(strings.NewReader(tc.in))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

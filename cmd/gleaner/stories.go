@@ -52,7 +52,7 @@ func cmdStories(e *env, args []string) error {
 }
 
 func cmdEvalStories(e *env, args []string) error {
-	f := e.newFlags("eval-stories", "[-config F] FILE.jsonl", "Measure story grouping on a labeled file: JSON lines {\"id\",\"group\",\"lang\",\"source\",\n\"title\",\"summary\",\"published\"} (optionally \"url\", \"near\": the group this one is a near miss\nof, \"date_guess\"). Prints pairwise precision and recall over all pairs, same-language pairs\nand Korean-English pairs; the same for the items the topic filter keeps, grouped alone as\nthe daemon groups them (what the curated feed shows); the near-miss pairs it merged, and\nthe pairs it got wrong. Uses the config's [stories] settings and topic profile when\n-config names a file.", true)
+	f := e.newFlags("eval-stories", "[-config F] FILE.jsonl", "Measure story grouping on a labeled file: JSON lines {\"id\",\"group\",\"lang\",\"source\",\n\"title\",\"summary\",\"published\"} (optionally \"url\", \"near\": the group this one is a near miss\nof, \"date_guess\"); other tools' names for them (headline, lead, link, date, story, ...)\nand any date form a feed writes are read too. Prints pairwise precision and recall over\nall pairs, same-language pairs and Korean-English pairs; the same for the items the topic\nfilter keeps, grouped alone as the daemon groups them (what the curated feed shows); the\nnear-miss pairs it merged, and the pairs it got wrong. Uses the config's [stories]\nsettings and topic profile when -config names a file.", true)
 	explicit := hasFlag(args, "config")
 	if err := f.Parse(args); err != nil {
 		return usageErr(err)
