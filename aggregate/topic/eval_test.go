@@ -64,7 +64,12 @@ func mustDefault(t testing.TB) *Classifier {
 // floor back to 0.84. An eighth collection (260 items, the natural mix of an AI news
 // feed, about a third in) scored 0.696/0.941 in English and 0.830/0.951 in Korean before
 // it joined; with its held-out third real-en-holdout is 0.840/0.879, and the floor
-// 0.82.
+// 0.82. A tenth collection (394 English items, 336 Korean: the natural mix again, hard
+// borderline cases, and officials' remarks and public bodies using AI with the measures
+// that look like them) scored 0.698/0.835 and 0.799/0.804 before it joined; with it, and
+// the model retrained, real-en-dev is 0.861/0.919 and real-en-holdout 0.814/0.883 (the
+// items held out before it: 0.831/0.890, against 0.835/0.883 with the model before), so
+// their floors are 0.85 and 0.80.
 var floors = []struct {
 	set   string
 	floor float64
@@ -74,9 +79,9 @@ var floors = []struct {
 	{"fresh.jsonl", 0.82},
 	{"fresh2.jsonl", 0.82},
 	{"fresh3.jsonl", 0.82},
-	{"real-en-dev.jsonl", 0.88},
+	{"real-en-dev.jsonl", 0.85},
 	{"real-ko-dev.jsonl", 0.90},
-	{"real-en-holdout.jsonl", 0.82},
+	{"real-en-holdout.jsonl", 0.80},
 	{"real-ko-holdout.jsonl", 0.83},
 }
 
