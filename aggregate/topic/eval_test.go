@@ -69,7 +69,9 @@ func mustDefault(t testing.TB) *Classifier {
 // that look like them) scored 0.698/0.835 and 0.799/0.804 before it joined; with it, and
 // the model retrained, real-en-dev is 0.861/0.919 and real-en-holdout 0.814/0.883 (the
 // items held out before it: 0.831/0.890, against 0.835/0.883 with the model before), so
-// their floors are 0.85 and 0.80.
+// their floors are 0.85 and 0.80. Words chosen on its cross-validation errors then took
+// real-en-dev to 0.879/0.929 and real-en-holdout to 0.817/0.888 (real-ko-holdout
+// 0.872/0.872), and the floors to 0.87, 0.81 and 0.85.
 var floors = []struct {
 	set   string
 	floor float64
@@ -79,10 +81,10 @@ var floors = []struct {
 	{"fresh.jsonl", 0.82},
 	{"fresh2.jsonl", 0.82},
 	{"fresh3.jsonl", 0.82},
-	{"real-en-dev.jsonl", 0.85},
+	{"real-en-dev.jsonl", 0.87},
 	{"real-ko-dev.jsonl", 0.90},
-	{"real-en-holdout.jsonl", 0.80},
-	{"real-ko-holdout.jsonl", 0.83},
+	{"real-en-holdout.jsonl", 0.81},
+	{"real-ko-holdout.jsonl", 0.85},
 }
 
 // belowFloor lists the languages of r whose precision or recall is under floor.
