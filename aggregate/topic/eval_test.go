@@ -74,6 +74,15 @@ func mustDefault(t testing.TB) *Classifier {
 // 0.872/0.872), and the floors to 0.87, 0.81 and 0.85. An eleventh collection (253 items,
 // the natural mix) scored 0.850/0.829 and 0.719/0.885 before it joined; with it the sets
 // are 0.879/0.925 and 0.907/0.950 (development), 0.818/0.889 and 0.865/0.865 (held out).
+// A twelfth collection is the reports of testdata/stories, labelled by TOPIC.md where the
+// labeller was sure (1147 of 1467 new items; on the 232 already in these sets the labels
+// agreed with 229): policy events, four in five of them in. Before it joined it scored
+// 0.989/0.952 in English and 0.993/0.906 in Korean. The story-holdout reports and a third
+// of the story-dev events (by a hash of the event) joined the held-out sets, so that no
+// event is on both sides. With it, and headline-only copies in training (see
+// TestHeadlineOnlyFloors), the sets are 0.908/0.931 and 0.928/0.943 (development),
+// 0.886/0.926 and 0.919/0.905 (held out; the items held out before it 0.828/0.905 and
+// 0.863/0.884), and the floors rose with the easier items: 0.90, 0.92, 0.88, 0.90.
 var floors = []struct {
 	set   string
 	floor float64
@@ -83,10 +92,10 @@ var floors = []struct {
 	{"fresh.jsonl", 0.82},
 	{"fresh2.jsonl", 0.82},
 	{"fresh3.jsonl", 0.82},
-	{"real-en-dev.jsonl", 0.87},
-	{"real-ko-dev.jsonl", 0.90},
-	{"real-en-holdout.jsonl", 0.81},
-	{"real-ko-holdout.jsonl", 0.85},
+	{"real-en-dev.jsonl", 0.90},
+	{"real-ko-dev.jsonl", 0.92},
+	{"real-en-holdout.jsonl", 0.88},
+	{"real-ko-holdout.jsonl", 0.90},
 }
 
 // belowFloor lists the languages of r whose precision or recall is under floor.
@@ -357,4 +366,51 @@ func rawLines(t *testing.T, name string) []string {
 		}
 	}
 	return out
+}
+
+// headlineOnly is items stripped to their headlines, as a feed that sends no
+// description gives them.
+func headlineOnly(items []Labeled) []Labeled {
+	out := make([]Labeled, len(items))
+	for i, it := range items {
+		out[i] = Labeled{ID: it.ID, Lang: it.Lang, Title: it.Title, Label: it.Label, Kind: it.Kind}
+	}
+	return out
+}
+
+// headlineOnlyFloor is the least precision and recall the built-in model keeps on the
+// real held-out items stripped to their headlines. Trained on items with leads only, it
+// kept 0.950 / 0.660 in English and 0.944 / 0.545 in Korean of them; trained also on
+// headline-only copies (TrainOptions.HeadlineOnly 0.5), 0.866 / 0.855 and 0.880 / 0.797,
+// with the full items unchanged or better (F1 0.899 -> 0.905 and 0.909 -> 0.912).
+const headlineOnlyFloor = 0.78
+
+func TestHeadlineOnlyFloors(t *testing.T) {
+	var items []Labeled
+	for _, name := range []string{"real-en-holdout.jsonl", "real-ko-holdout.jsonl"} {
+		items = append(items, headlineOnly(loadSet(t, name))...)
+	}
+	r := Evaluate(mustDefault(t), items)
+	if len(r.Langs) != 2 {
+		t.Fatalf("want 2 language reports, got %d", len(r.Langs))
+	}
+	for _, l := range r.Langs {
+		t.Logf("headlines only, %s: P %.3f R %.3f F1 %.3f (tp %d fp %d fn %d tn %d)", l.Lang, l.Precision, l.Recall, l.F1, l.TP, l.FP, l.FN, l.TN)
+	}
+	for _, msg := range belowFloor(r, headlineOnlyFloor) {
+		t.Errorf("held-out headlines only: %s", msg)
+	}
+	if testing.Short() {
+		return
+	}
+	// The floor bites: the same training without headline-only copies falls under it.
+	o := DefaultTrainOptions()
+	o.HeadlineOnly = 0
+	without := Evaluate(trainedClassifier(t, trainingSet(t), o), items)
+	for _, l := range without.Langs {
+		t.Logf("trained without the copies, %s: P %.3f R %.3f", l.Lang, l.Precision, l.Recall)
+	}
+	if len(belowFloor(without, headlineOnlyFloor)) != 2 {
+		t.Errorf("a model trained without headline-only copies keeps the floor in some language: %+v", without.Langs)
+	}
 }

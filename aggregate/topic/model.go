@@ -36,6 +36,7 @@ import (
 //	ai.lead-only      AI evidence only outside the headline
 //	title.quote       the headline quotes someone
 //	title.question    the headline is a question
+//	lead.none         the item has no lead: only a headline (many feeds send no description)
 type Model struct {
 	Bias    float64            `toml:"bias"`
 	Weights map[string]float64 `toml:"weights"`
@@ -58,6 +59,7 @@ var slotNames = [slotsPerGroup]string{"title", "lead", "head", "near", "leadhead
 var structFeatures = []string{
 	"ai+actor", "ai+instrument", "title.ai+actor", "title.ai+instrument",
 	"proximity", "ai.listed", "ai.lead-only", "title.quote", "title.question", "lang.ko",
+	"lead.none",
 }
 
 const (
@@ -71,6 +73,7 @@ const (
 	fTitleQuote
 	fTitleQuestion
 	fLangKo
+	fLeadNone
 	numStruct
 )
 
@@ -405,6 +408,7 @@ func (c *Classifier) features(v *fvec, hits []hit, texts *[numFields][]byte, nea
 	v.set(s+fTitleQuote, b(hasQuote(title)))
 	v.set(s+fTitleQuestion, b(bytes.HasSuffix(bytes.TrimRight(title, " "), []byte("?"))))
 	v.set(s+fLangKo, b(hasHangul(title)))
+	v.set(s+fLeadNone, b(len(bytes.TrimSpace(lead)) == 0 && len(bytes.TrimSpace(texts[fieldContent])) == 0))
 	// A strong phrase ("AI Act") is AI evidence of its own.
 	ai = ai || strong
 	return ai

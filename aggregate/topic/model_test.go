@@ -353,16 +353,7 @@ func TestCrossValidate(t *testing.T) {
 				train = append(train, it)
 			}
 		}
-		p := Default()
-		m, _, err := Train(p, train, DefaultTrainOptions())
-		if err != nil {
-			t.Fatal(err)
-		}
-		p.Model = m
-		c, err := Compile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := trainedClassifier(t, train, DefaultTrainOptions())
 		for _, it := range test {
 			r := c.Classify(Doc{Title: it.Title, Summary: it.Summary, Content: it.Content})
 			cn := by[it.Lang]
@@ -427,4 +418,20 @@ func TestWithinRunes(t *testing.T) {
 			}
 		}
 	}
+}
+
+// trainedClassifier is the built-in profile with a model trained on items with o.
+func trainedClassifier(t *testing.T, items []Labeled, o TrainOptions) *Classifier {
+	t.Helper()
+	p := Default()
+	m, _, err := Train(p, items, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Model = m
+	c, err := Compile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

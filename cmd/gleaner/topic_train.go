@@ -17,6 +17,7 @@ func cmdTopicTrain(e *env, args []string) error {
 	f.Float64Var(&o.L2, "l2", o.L2, "penalty on the weights of groups and structural features")
 	f.Float64Var(&o.TermL2, "term-l2", o.TermL2, "penalty on the weights of single terms")
 	f.Float64Var(&o.Offset, "offset", o.Offset, "added to the fitted bias: above 0 keeps more items")
+	f.Float64Var(&o.HeadlineOnly, "headline-only", o.HeadlineOnly, "also train on each item stripped to its headline, weighing this much of it (0: not), for feeds that send no description")
 	if err := f.Parse(args); err != nil {
 		return usageErr(err)
 	}
