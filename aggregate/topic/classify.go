@@ -95,6 +95,11 @@ func (c *Classifier) Classify(d Doc) Result {
 func (c *Classifier) find(s *scratch, d Doc) ([]hit, []int32) {
 	s.hits = s.hits[:0]
 	texts := [numFields]string{d.Title, d.Summary, d.Content}
+	for _, f := range []int{fieldSummary, fieldContent} {
+		if repeatsTitle(d.Title, texts[f]) {
+			texts[f] = "" // no lead of its own, as in Google News' feeds: a headline-only item
+		}
+	}
 	if c.model != nil {
 		// The model was trained on headlines and leads of a few sentences:
 		// what it reads of a summary is a lead's length, and of a body its
@@ -784,3 +789,50 @@ const (
 	modelSummaryBytes = 1200
 	modelContentBytes = 600
 )
+
+// repeatsTitleTail is how many letters a summary may add after repeating the
+// headline and still say nothing of its own: an outlet's name, a byline.
+const repeatsTitleTail = 40
+
+// repeatsTitle reports whether summary, read as letters and digits only, is the
+// title, the title with a short tail (Google News sends "Headline - Outlet" with the
+// description "Headline  Outlet"), a cut of the title, or nothing (an image, a
+// dash). Such an item has no lead.
+func repeatsTitle(title, summary string) bool {
+	if summary == "" || title == "" {
+		return false
+	}
+	next := func(s string, i int) (rune, int) {
+		for i < len(s) {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			i += n
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				return unicode.ToLower(r), i
+			}
+		}
+		return -1, i
+	}
+	i, j, matched := 0, 0, 0
+	for {
+		var a, b rune
+		a, i = next(title, i)
+		b, j = next(summary, j)
+		switch {
+		case b < 0: // the summary is the title, or a cut of it, or has no letters
+			return true
+		case a < 0: // the title ran out: count the summary's tail
+			tail := 1
+			for {
+				if b, j = next(summary, j); b < 0 {
+					return matched > 0
+				}
+				if tail++; tail > repeatsTitleTail {
+					return false
+				}
+			}
+		case a != b:
+			return false
+		}
+		matched++
+	}
+}

@@ -49,3 +49,32 @@ func TestReadInput(t *testing.T) {
 		}
 	}
 }
+
+func TestRepeatsTitle(t *testing.T) {
+	for _, tc := range []struct {
+		title, summary string
+		want           bool
+	}{
+		{"EU AI Act enters into force - Reuters", "EU AI Act enters into force\u00a0\u00a0Reuters", true},
+		{"과기정통부, AI 반도체 지원 - 연합뉴스", "과기정통부, AI 반도체 지원  연합뉴스", true},
+		{"EU AI Act enters into force", "EU AI Act enters into force. By Jane Doe, Brussels bureau", true},
+		{"EU AI Act enters into force", "EU AI Act enters", true},
+		{"EU AI Act enters into force", "—", true},
+		{"EU AI Act enters into force", "EU AI Act enters into force. The law's first rules apply from February, and the Commission will name the AI Office's head.", false},
+		{"EU AI Act enters into force", "The European Union's AI Act entered into force on Thursday.", false},
+		{"EU AI Act enters into force", "", false},
+		{"", "The European Union's AI Act entered into force on Thursday.", false},
+	} {
+		if got := repeatsTitle(tc.title, tc.summary); got != tc.want {
+			t.Errorf("repeatsTitle(%q, %q) = %v, want %v", tc.title, tc.summary, got, tc.want)
+		}
+	}
+	// An item whose description repeats its headline is decided as the headline alone.
+	c := mustDefault(t)
+	const title = "국회, 인공지능 기본법 본회의 통과"
+	alone := c.Classify(Doc{Title: title})
+	repeated := c.Classify(Doc{Title: title, Summary: title + "  연합뉴스"})
+	if alone.Score != repeated.Score || alone.Match != repeated.Match {
+		t.Errorf("headline alone %.3f %v, with a description repeating it %.3f %v", alone.Score, alone.Match, repeated.Score, repeated.Match)
+	}
+}
