@@ -127,11 +127,10 @@ func Train(p *Profile, items []Labeled, o TrainOptions) (*Model, TrainStats, err
 	sw := make([]float64, len(xs))
 	for i := range xs {
 		k := key{langs[i], ys[i] == 1}
-		if count[key{k.lang, !k.pos}] == 0 || count[k] == 0 {
-			sw[i] = 1
-			continue
+		sw[i] = 1
+		if count[key{k.lang, !k.pos}] > 0 && count[k] > 0 {
+			sw[i] = float64(nLang[k.lang]) / (2 * float64(count[k]))
 		}
-		sw[i] = float64(nLang[k.lang]) / (2 * float64(count[k]))
 		if headlineOnly[i] {
 			sw[i] *= o.HeadlineOnly
 		}
