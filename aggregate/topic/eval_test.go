@@ -83,6 +83,12 @@ func mustDefault(t testing.TB) *Classifier {
 // TestHeadlineOnlyFloors), the sets are 0.908/0.931 and 0.928/0.943 (development),
 // 0.886/0.926 and 0.919/0.905 (held out; the items held out before it 0.828/0.905 and
 // 0.863/0.884), and the floors rose with the easier items: 0.90, 0.92, 0.88, 0.90.
+// A thirteenth collection (130 English, 130 Korean: the natural mix by new words of the
+// day) scored 0.618/0.568 and 0.750/0.750 before it joined (0.629/0.595 and 0.743/0.722
+// with the model of the session before): public bodies using AI (7 of 8 English ones
+// kept) and policy older than the sets (a 2017 ruling on DeepMind's NHS trial). Its
+// held-out third (48 English items, 0.41 precision) took real-en-holdout to 0.875/0.919
+// and its floor to 0.87; the items held out before it stayed at 0.829/0.899.
 var floors = []struct {
 	set   string
 	floor float64
@@ -94,7 +100,7 @@ var floors = []struct {
 	{"fresh3.jsonl", 0.82},
 	{"real-en-dev.jsonl", 0.90},
 	{"real-ko-dev.jsonl", 0.92},
-	{"real-en-holdout.jsonl", 0.88},
+	{"real-en-holdout.jsonl", 0.87},
 	{"real-ko-holdout.jsonl", 0.90},
 }
 
