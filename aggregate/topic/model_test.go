@@ -246,6 +246,19 @@ func TestTrainLearns(t *testing.T) {
 	if _, _, err := Train(modelProfile(nil), items[:1], DefaultTrainOptions()); err == nil {
 		t.Error("training on positives only succeeded")
 	}
+	// An option out of range is named, and nothing is trained.
+	for name, edit := range map[string]func(*TrainOptions){
+		"l2":            func(o *TrainOptions) { o.L2 = -1 },
+		"term-l2":       func(o *TrainOptions) { o.TermL2 = math.NaN() },
+		"headline-only": func(o *TrainOptions) { o.HeadlineOnly = -0.5 },
+		"offset":        func(o *TrainOptions) { o.Offset = math.Inf(1) },
+	} {
+		o := DefaultTrainOptions()
+		edit(&o)
+		if m, _, err := Train(modelProfile(nil), items, o); err == nil || m != nil || !strings.Contains(err.Error(), name+" must be") {
+			t.Errorf("%s out of range: model %v, error %v", name, m, err)
+		}
+	}
 }
 
 func TestSolveSPD(t *testing.T) {

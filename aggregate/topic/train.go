@@ -37,6 +37,23 @@ type TrainOptions struct {
 	Offset float64
 }
 
+// check reports the first option out of its range: a negative penalty would
+// reward large weights, and a negative or not finite one has no meaning.
+func (o TrainOptions) check() error {
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"l2", o.L2}, {"term-l2", o.TermL2}, {"prior", o.Prior}, {"headline-only", o.HeadlineOnly}} {
+		if f.v < 0 || math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+			return fmt.Errorf("topic: train: %s must be a finite number of at least 0, got %v", f.name, f.v)
+		}
+	}
+	if math.IsNaN(o.Offset) || math.IsInf(o.Offset, 0) {
+		return fmt.Errorf("topic: train: offset must be finite, got %v", o.Offset)
+	}
+	return nil
+}
+
 // DefaultTrainOptions are the options the built-in model was trained with.
 func DefaultTrainOptions() TrainOptions {
 	return TrainOptions{L2: 2, TermL2: 8, Prior: untrainedScale, Iterations: 50, Offset: 0.25, HeadlineOnly: 0.5}
@@ -58,6 +75,9 @@ type TrainStats struct {
 // negatives weigh as much as each other, so neither class nor language
 // dominates. p's own model, if any, is ignored.
 func Train(p *Profile, items []Labeled, o TrainOptions) (*Model, TrainStats, error) {
+	if err := o.check(); err != nil {
+		return nil, TrainStats{}, err
+	}
 	q := *p
 	q.Model = &Model{}
 	c, err := Compile(&q)
