@@ -181,6 +181,9 @@ func TestPlaces(t *testing.T) {
 	// A place that does not start the headline is not its subject: one statement
 	// written from either side.
 	reserve, from := sign("Trump says US will reserve Nvidia's most advanced AI chips"), sign("Trump locks down Nvidia's AI crown jewels from China")
+	// A head of government who starts a headline speaks for the country.
+	albanese, japan := sign("Albanese government bans DeepSeek from official devices"), sign("日정부, 中딥시크 이용 주의 당부")
+	lee := sign("李대통령, 딥시크 사용 제한 지시")
 	for _, c := range []struct {
 		name string
 		a, b *vector
@@ -193,6 +196,9 @@ func TestPlaces(t *testing.T) {
 		{"no place named", texas, none, 1},
 		{"places that start neither headline", reserve, from, 1},
 		{"a place that starts one headline only", texas, from, 1},
+		{"Australia's prime minister and Japan's government", albanese, japan, placeClashWeight},
+		{"Korea's president and Seoul", lee, seoul, 1},
+		{"Australia's prime minister and Korea's president", albanese, lee, placeClashWeight},
 	} {
 		if got := placeWeight(&c.a.places, &c.b.places); got != c.want {
 			t.Errorf("%s: placeWeight = %v, want %v (places %v, %v)", c.name, got, c.want, c.a.places, c.b.places)
