@@ -97,8 +97,13 @@ type Item struct {
 	// Content is the feed's HTML body as received (capped at maxStoredHTML), kept
 	// only for items the filter kept. It is third-party markup: publish sanitises
 	// it on every rendering (sanitize.HTML), the one place it leaves gleaner.
-	Content   string
-	Author    string
+	Content string
+	Author  string
+	// Origin is the outlet an aggregator's item names as its own (Google News's
+	// <source>, an Atom entry's <source>), when that is not the feed's own
+	// outlet; OriginURL is that outlet's link. Both "" for most feeds.
+	Origin    string
+	OriginURL string
 	Lang      string // "ko" or "en"
 	Published time.Time
 	Updated   time.Time
@@ -119,6 +124,10 @@ type Outlet struct {
 	Title   string // the feed's own title
 	Link    string // the feed's site link
 	FeedID  string // the feed's own id, if any
+	// The outlet an aggregator's item names (Item.Origin, Item.OriginURL): shown
+	// as the report's outlet in place of the aggregator's name.
+	Origin     string
+	OriginLink string
 }
 
 // Related is an outlet's report of a story.

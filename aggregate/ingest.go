@@ -58,6 +58,7 @@ func (p *Poller) ingest(resp *fetch.Response, src Source, st *FetchState, now ti
 			continue
 		}
 		n := normalize(fi, base, loc, now)
+		applyOrigin(&n, fi, base, src.Name, st.FeedTitle)
 		if n.Title == "" && n.Summary == "" {
 			continue
 		}

@@ -4,11 +4,13 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
 
 	"github.com/gleaner/gleaner/aggregate/dates"
+	"github.com/gleaner/gleaner/aggregate/fetch"
 	"github.com/gleaner/gleaner/aggregate/sanitize"
 	"github.com/gleaner/gleaner/aggregate/topic"
 	"github.com/gleaner/gleaner/internal/textcut"
@@ -276,4 +278,69 @@ func ClassifyText(c Classifier, title, summary, content string) (Verdict, string
 	content = leadText(content, maxContentRunes)
 	r := c.Classify(topic.Doc{Title: title, Summary: summary, Content: content})
 	return verdict(r), topic.DetectLang(title + " " + summary)
+}
+
+// maxOriginRunes caps the name of the outlet an item names as its original.
+const maxOriginRunes = 120
+
+// applyOrigin notes the outlet an aggregator's item names as its original
+// (fetch.Origin: Google News's <source>, an Atom entry's <source>) and takes
+// that name off the end of the title, where aggregators repeat it ("Headline -
+// Reuters"), so that the classifier and the story grouper read the headline
+// alone. An origin that is the feed's own outlet is not kept: The Washington
+// Post's feeds name "The Washington Post" in every item, and own lists the
+// source's configured name and the feed's title. A description that only links
+// the headline and names the outlet (Google News's) is dropped: readers get the
+// headline once, and the classifier reads such an item as having no lead either
+// way (topic's repeatsTitle).
+func applyOrigin(n *normalized, fi *gofeed.Item, base *url.URL, own ...string) {
+	it := &n.Item
+	name, link := fetch.Origin(fi)
+	name = truncateRunes(sanitize.Text(name), maxOriginRunes)
+	if name == "" {
+		return
+	}
+	it.Title = trimOutletSuffix(it.Title, name)
+	key := foldName(name)
+	if key == "" {
+		return
+	}
+	if t, sum := foldName(it.Title), foldName(it.Summary); t != "" && (sum == t || sum == t+key) && foldName(n.BodyText) == "" {
+		it.Summary, n.bodyHTML = "", ""
+	}
+	for _, o := range own {
+		if strings.Contains(foldName(o), key) {
+			return
+		}
+	}
+	it.Origin = name
+	if u := CanonicalURL(resolve(base, strings.TrimSpace(link))); len(u) <= MaxURLLen {
+		it.OriginURL = u
+	}
+}
+
+// trimOutletSuffix removes " - name" (or " – ", " — ", " | ") from the end of
+// title, when something is left before it.
+func trimOutletSuffix(title, name string) string {
+	for _, sep := range []string{" - ", " – ", " — ", " | "} {
+		tail := sep + name
+		if len(title) > len(tail) && strings.EqualFold(title[len(title)-len(tail):], tail) {
+			if rest := strings.TrimSpace(title[:len(title)-len(tail)]); rest != "" {
+				return rest
+			}
+		}
+	}
+	return title
+}
+
+// foldName is a name reduced to its lower-case letters and digits, for
+// comparing outlets' names written with different spacing and punctuation.
+func foldName(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

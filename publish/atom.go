@@ -116,7 +116,7 @@ func atomEntryOf(e *entryView) *atomEntry {
 	if !e.Published.IsZero() {
 		a.Published = rfc3339(e.Published)
 	}
-	a.Author = &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: e.Author, Uri: e.Outlet.Link}}
+	a.Author = &feeds.AtomAuthor{AtomPerson: feeds.AtomPerson{Name: e.Author, Uri: e.Outlet.Author}}
 	if e.Byline != "" {
 		a.Contributor = &feeds.AtomContributor{AtomPerson: feeds.AtomPerson{Name: e.Byline}}
 	}

@@ -94,7 +94,7 @@ func jsonItemOf(e *entryView) *jsonItem {
 	}
 	u := e.Updated
 	it.ModifiedDate = &u
-	it.Author = &feeds.JSONAuthor{Name: e.Author, Url: e.Outlet.Link}
+	it.Author = &feeds.JSONAuthor{Name: e.Author, Url: e.Outlet.Author}
 	it.Authors = []*feeds.JSONAuthor{it.Author}
 	if e.Byline != "" {
 		it.Authors = append(it.Authors, &feeds.JSONAuthor{Name: e.Byline})

@@ -67,10 +67,12 @@ type entryView struct {
 }
 
 type outletView struct {
-	Name     string // configured name, else the feed's title, else its host
-	Title    string // the feed's own title, else Name
+	Name     string // the item's origin, else the configured name, else the feed's title, else its host
+	Via      string // when Name is the origin an aggregator's item names: the aggregator's name
+	Title    string // the feed's own title, else its name
 	FeedURL  string
-	Link     string
+	Link     string // the feed's site
+	Author   string // the outlet's page for the entry's author: the origin's link, else Link
 	SourceID string // the feed's Atom id, else its feed URL (RFC 4287 section 4.2.11)
 }
 
@@ -338,6 +340,13 @@ func outletOf(o aggregate.Outlet) outletView {
 	v.SourceID = redact.Scrub(redact.URL(strings.TrimSpace(o.FeedID)), secrets)
 	if v.SourceID == "" || len(v.SourceID) > aggregate.MaxURLLen || strings.ContainsAny(v.SourceID, " \t\r\n<>\"") {
 		v.SourceID = v.FeedURL
+	}
+	v.Author = v.Link
+	// An aggregator's item (Google News) is the report of the outlet it names;
+	// the feed it came through stays the entry's source.
+	if origin := sanitize.Text(o.Origin); origin != "" {
+		v.Via, v.Name = v.Name, origin
+		v.Author = redact.Scrub(redact.URL(httpURL(o.OriginLink)), secrets)
 	}
 	return v
 }

@@ -16,6 +16,14 @@ import (
 	"github.com/gleaner/gleaner/aggregate/topic"
 )
 
+// outletColumns are a report's outlet (aggregate.Outlet): its source's, and the
+// outlet an aggregator's item names (items.origin, migration 015).
+const outletColumns = `src.url, src.name, src.feed_title, src.feed_link, src.feed_id, i.origin, i.origin_url`
+
+func scanOutlet(dst []any, o *aggregate.Outlet) []any {
+	return append(dst, &o.FeedURL, &o.Name, &o.Title, &o.Link, &o.FeedID, &o.Origin, &o.OriginLink)
+}
+
 const itemColumns = `i.id, i.source_id, i.guid, i.url, i.title, i.summary, i.content, i.author, i.lang, i.published,
 	i.updated, i.first_seen, i.match, i.fresh, i.score, i.reasons, i.facets, i.story_id`
 
@@ -61,7 +69,7 @@ func (s *Store) Curated(ctx context.Context, q aggregate.Query) ([]aggregate.Ent
 		var updated, published int64
 		var langs string
 		dst := scanItem([]any{&e.Cursor.StoryID, &published, &e.ID, &updated, &e.Reports, &langs}, &e.Item, &tmp)
-		dst = append(dst, &e.Outlet.FeedURL, &e.Outlet.Name, &e.Outlet.Title, &e.Outlet.Link, &e.Outlet.FeedID)
+		dst = scanOutlet(dst, &e.Outlet)
 		if err := rows.Scan(dst...); err != nil {
 			return nil, fmt.Errorf("store: curated: %w", err)
 		}
@@ -119,7 +127,7 @@ func curatedQuery(q aggregate.Query) (string, []any) {
 		args = append(args, margs...)
 	}
 	return `SELECT st.id, st.published, st.entry_id, st.updated, st.members, st.langs, ` + itemColumns + `,
-		src.url, src.name, src.feed_title, src.feed_link, src.feed_id
+		` + outletColumns + `
 		FROM ` + from + `
 		JOIN items i ON i.id = st.lead_item_id
 		JOIN sources src ON src.id = st.source_id
@@ -160,7 +168,7 @@ func (s *Store) addRelated(ctx context.Context, entries []aggregate.Entry, max i
 // story_id != 0 so that the partial index items_story serves it, a seek per
 // language (TestQueriesUseIndexes).
 const firstMembersQuery = `SELECT st.id, i.id, i.title, i.url, i.lang, i.published, i.similarity,
-		src.url, src.name, src.feed_title, src.feed_link, src.feed_id
+		` + outletColumns + `
 	FROM json_each(?1) k CROSS JOIN stories st ON st.id = k.value CROSS JOIN json_each(st.langs) l
 		CROSS JOIN items i JOIN sources src ON src.id = i.source_id
 	WHERE i.id IN (SELECT m.id FROM items m WHERE m.story_id = st.id AND m.story_id != 0 AND m.lang = l.value
@@ -196,8 +204,7 @@ func (s *Store) firstMembers(ctx context.Context, ids []int64, n int) (map[int64
 func scanMember(rows *sql.Rows, dst ...any) (aggregate.StoryMember, error) {
 	var m aggregate.StoryMember
 	var published int64
-	err := rows.Scan(append(dst, &m.ItemID, &m.Title, &m.URL, &m.Lang, &published, &m.Similarity,
-		&m.Outlet.FeedURL, &m.Outlet.Name, &m.Outlet.Title, &m.Outlet.Link, &m.Outlet.FeedID)...)
+	err := rows.Scan(scanOutlet(append(dst, &m.ItemID, &m.Title, &m.URL, &m.Lang, &published, &m.Similarity), &m.Outlet)...)
 	m.Published = fromUnix(published)
 	return m, err
 }
@@ -216,7 +223,7 @@ func sortMembers(ms []aggregate.StoryMember) {
 // storyMembersListQuery lists every member of a story, as its page shows them;
 // story_id != 0 as in firstMembersQuery.
 const storyMembersListQuery = `SELECT i.id, i.title, i.url, i.lang, i.published, i.similarity,
-		src.url, src.name, src.feed_title, src.feed_link, src.feed_id
+		` + outletColumns + `
 	FROM items i JOIN sources src ON src.id = i.source_id
 	WHERE i.story_id = ? AND i.story_id != 0 ORDER BY i.published, i.id`
 

@@ -391,13 +391,14 @@ func newWriter(ctx context.Context, tx *sql.Tx, p *plan) (*writer, error) {
 		// since the plan's look-up is left as it is.
 		prepare(&w.insert, `INSERT INTO items(id, source_id, key_hash, url_hash, body_hash, guid, url, title,
 			summary, content, author, lang, published, updated, first_seen, match, fresh, score, reasons, facets, body_text,
-			story_id, similarity, hash_v)
-			VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, `+
+			story_id, similarity, origin, origin_url, hash_v)
+			VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, `+
 			strconv.Itoa(bodyHashVersion)+`) ON CONFLICT(source_id, key_hash) DO NOTHING`),
 		// A revised item keeps its identity, first-seen time and freshness.
 		prepare(&w.update, `UPDATE items SET url_hash = ?2, body_hash = ?3, guid = ?4, url = ?5, title = ?6,
 			summary = ?7, content = ?8, author = ?9, lang = ?10, published = ?11, updated = ?12,
-			match = ?13, score = ?14, reasons = ?15, facets = ?16, body_text = ?17, hash_v = `+strconv.Itoa(bodyHashVersion)+`
+			match = ?13, score = ?14, reasons = ?15, facets = ?16, body_text = ?17, origin = ?18, origin_url = ?19,
+			hash_v = `+strconv.Itoa(bodyHashVersion)+`
 			WHERE id = ?1`),
 		// The silent update of a row hashed the old way whose text is the same.
 		prepare(&w.rehash, `UPDATE items SET body_hash = ?2, content = ?3, hash_v = `+strconv.Itoa(bodyHashVersion)+` WHERE id = ?1`),
@@ -480,7 +481,7 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 		}
 		res, err := w.insert.ExecContext(ctx, it.ID, it.SourceID, kh, uh, bh, it.GUID, it.URL, it.Title, it.Summary, it.Content,
 			it.Author, it.Lang, unix(it.Published), unix(it.Updated), unix(it.FirstSeen), b2i(it.Verdict.Match), b2i(it.Fresh),
-			it.Verdict.Score, string(reasons), facets, it.BodyText, it.StoryID, place.similarity)
+			it.Verdict.Score, string(reasons), facets, it.BodyText, it.StoryID, place.similarity, it.Origin, it.OriginURL)
 		if err != nil {
 			return err
 		}
@@ -512,7 +513,7 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 	it.ID = old.id
 	res, err := w.update.ExecContext(ctx, it.ID, uh, bh, it.GUID, it.URL, it.Title, it.Summary, it.Content,
 		it.Author, it.Lang, unix(it.Published), unix(it.Updated), b2i(it.Verdict.Match), it.Verdict.Score,
-		string(reasons), facets, it.BodyText)
+		string(reasons), facets, it.BodyText, it.Origin, it.OriginURL)
 	if err != nil {
 		return err
 	}

@@ -134,9 +134,11 @@ func New(hc *http.Client, o Options) *Client {
 // HTML for a first image (an HTML parse of each description and content, a
 // quarter of the parse time of a news feed): gleaner does not use Item.Image.
 // An image given as itunes:image, media:content or an enclosure is still read.
+// Its translators keep the outlet an aggregator's item names (see Origin).
 func newParser() *gofeed.Parser {
 	p := gofeed.NewParser()
-	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	p.RSSTranslator = &originRSS{gofeed.DefaultRSSTranslator{DisableContentImageScan: true}}
+	p.AtomTranslator = &originAtom{}
 	return p
 }
 

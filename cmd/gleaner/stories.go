@@ -42,7 +42,11 @@ func cmdStories(e *env, args []string) error {
 			if m.Lead {
 				role = "lead"
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", role, m.Outlet.Name, m.Lang, m.Published.Format("2006-01-02 15:04"), m.Title)
+			outlet := m.Outlet.Name
+			if m.Outlet.Origin != "" {
+				outlet = m.Outlet.Origin + " via " + outlet
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", role, outlet, m.Lang, m.Published.Format("2006-01-02 15:04"), m.Title)
 		}
 		if more := s.Reports - len(s.Members); more > 0 {
 			fmt.Fprintf(tw, "  … and %d more\n", more)
