@@ -518,6 +518,7 @@ func (m *cmodel) score(v *fvec) float64 {
 type contribution struct {
 	feature int
 	value   float64
+	mag     float64 // |value|, the order of the reasons
 }
 
 // appendModelReasons writes the model's reasons: each contributing feature,
@@ -528,13 +529,20 @@ func (c *Classifier) appendModelReasons(buf []byte, cuts []int, s *scratch, hits
 	for _, i := range s.fv.nz {
 		// Contributions that round to nothing explain nothing.
 		if cv := m.w[i] * s.fv.x[i]; math.Abs(cv) >= 0.05 {
-			cs = append(cs, contribution{int(i), cv})
+			cs = append(cs, contribution{int(i), cv, math.Abs(cv)})
 		}
 	}
 	s.contrib = cs
-	slices.SortStableFunc(cs, func(a, b contribution) int {
-		return cmp.Compare(math.Abs(b.value), math.Abs(a.value))
-	})
+	// Largest first, ties in feature order: a stable insertion sort, since an
+	// item has a few dozen contributions (slices.SortStableFunc with its
+	// comparator was a tenth of Classify).
+	for i := 1; i < len(cs); i++ {
+		x, j := cs[i], i
+		for ; j > 0 && cs[j-1].mag < x.mag; j-- {
+			cs[j] = cs[j-1]
+		}
+		cs[j] = x
+	}
 	ng := len(c.groups)
 	for _, ct := range cs {
 		i := ct.feature
