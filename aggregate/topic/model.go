@@ -352,7 +352,7 @@ func (c *Classifier) features(v *fvec, hits []hit, texts *[numFields][]byte, nea
 		switch h.field {
 		case fieldTitle:
 			v.add(base+slotTitle, h.factor, featureCap)
-			if g.headKind() && (headStart < 0 || h.start < headStart) {
+			if g.headKind() && (headStart < 0 || h.start < headStart) && !possessive(title, h.end) {
 				headStart, head = h.start, gi
 			}
 		case fieldSummary:
@@ -702,4 +702,11 @@ func (c *Classifier) firstTerm(hits []hit, gi int) string {
 		}
 	}
 	return ""
+}
+
+// possessive reports whether the word ending at end is followed by 's or ’s:
+// "China's AI start-ups" names China as an owner, not as an actor.
+func possessive(text []byte, end int32) bool {
+	rest := text[end:]
+	return bytes.HasPrefix(rest, []byte("'s")) || bytes.HasPrefix(rest, []byte("’s"))
 }

@@ -448,3 +448,26 @@ func trainedClassifier(t *testing.T, items []Labeled, o TrainOptions) *Classifie
 	}
 	return c
 }
+
+// TestPossessiveIsNoSubject: a country that owns something in the headline
+// ("China's AI ambitions") is not the headline's subject; a country that acts
+// ("China bans ...") is.
+func TestPossessiveIsNoSubject(t *testing.T) {
+	c := mustDefault(t)
+	subject := func(title string) bool {
+		for _, r := range c.Classify(Doc{Title: title}).Reasons {
+			if strings.HasPrefix(r, "headline subject:") {
+				return true
+			}
+		}
+		return false
+	}
+	for _, title := range []string{"China's AI ambitions grow as data centres spread", "China’s AI ambitions grow as data centres spread"} {
+		if subject(title) {
+			t.Errorf("%q: the possessive country was read as the headline's subject", title)
+		}
+	}
+	if !subject("China bans AI start-ups from exporting data") {
+		t.Error("a country that acts was not read as the headline's subject")
+	}
+}
