@@ -35,6 +35,7 @@ type storyView struct {
 
 type storyMemberView struct {
 	Outlet     string     `json:"outlet"`
+	Via        string     `json:"via,omitempty"` // the aggregator's feed an outlet's report came through
 	FeedURL    string     `json:"feed_url,omitempty"`
 	Title      string     `json:"title"`
 	URL        string     `json:"url,omitempty"`
@@ -51,6 +52,7 @@ func buildStory(o Options, st *aggregate.Story) *storyView {
 		out := outletOf(m.Outlet)
 		mv := storyMemberView{
 			Outlet:     out.Name,
+			Via:        out.Via,
 			FeedURL:    out.FeedURL,
 			Title:      sanitize.Text(m.Title),
 			URL:        relatedURL(m.Related),

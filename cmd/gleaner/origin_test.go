@@ -24,7 +24,7 @@ func googleNewsItem(id, headline, outlet, site string, pub time.Time) string {
 // TestAggregatorItemsNameTheirOutlets runs the real binary over a Google News
 // search feed that carries two outlets' reports of one vote: each report is
 // the named outlet's (the entry's author, the story's "also reported by", the
-// page's "Reuters via Google News"), its title loses the outlet's suffix, and the
+// page's and the story page's "Reuters via Google News"), its title loses the outlet's suffix, and the
 // Atom entry's source stays the feed gleaner polled.
 func TestAggregatorItemsNameTheirOutlets(t *testing.T) {
 	at := time.Now().UTC().Add(-3 * time.Hour)
@@ -79,6 +79,13 @@ func TestAggregatorItemsNameTheirOutlets(t *testing.T) {
 	}
 	if js := read("feed.json"); !strings.Contains(js, `"name": "Reuters"`) && !strings.Contains(js, `"name":"Reuters"`) {
 		t.Errorf("feed.json's author is not the outlet:\n%s", js)
+	}
+	storyPage, storyJSON := read(filepath.Join("story", "1", "index.html")), read(filepath.Join("story", "1.json"))
+	if !strings.Contains(storyPage, `<span class="outlet">The Associated Press</span> via Google News`) {
+		t.Errorf("the story page does not name each report's outlet and feed:\n%s", storyPage)
+	}
+	if !strings.Contains(storyJSON, `"outlet": "Reuters"`) || !strings.Contains(storyJSON, `"via": "Google News"`) {
+		t.Errorf("the story's JSON does not name the outlet and the feed:\n%s", storyJSON)
 	}
 	code, stories, stderr := runBinary(t, "", "stories", "-config", cfg)
 	if code != 0 || !strings.Contains(stories, "Reuters via Google News") || !strings.Contains(stories, "The Associated Press via Google News") {
