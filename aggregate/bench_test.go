@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"net/url"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -87,4 +89,51 @@ func BenchmarkParseItems(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(items), "ns/item")
+}
+
+// BenchmarkClassifyRealFeeds classifies the items of the shared corpus's real English and
+// Korean feeds (../shared/corpus/real: general news, blogs, a weather feed), normalised as
+// the poller does, per item: the mix a daemon sees, in which most items name no AI term.
+func BenchmarkClassifyRealFeeds(b *testing.B) {
+	files, _ := filepath.Glob(filepath.Join("..", "..", "shared", "corpus", "real", "[ek][no]-*.xml"))
+	if len(files) == 0 {
+		b.Skip("../shared/corpus/real not found: no real feeds to classify")
+	}
+	fc := fetch.New(nil, fetch.Options{})
+	base, _ := url.Parse("https://news.example/")
+	now := time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC)
+	var docs []topic.Doc
+	for _, f := range files {
+		body, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		feed, err := fc.Parse(body, "", "https://news.example/")
+		if err != nil {
+			continue
+		}
+		for _, fi := range feed.Items {
+			n := normalize(fi, base, time.UTC, now)
+			docs = append(docs, topic.Doc{Title: n.Title, Summary: n.Summary, Content: n.BodyText})
+		}
+	}
+	c, err := topic.Compile(topic.Default())
+	if err != nil {
+		b.Fatal(err)
+	}
+	kept := 0
+	for _, d := range docs {
+		if c.Classify(d).Match {
+			kept++
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, d := range docs {
+			c.Classify(d)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(docs)), "ns/item")
+	b.ReportMetric(float64(len(docs)), "items")
+	b.ReportMetric(float64(kept), "kept")
 }

@@ -83,16 +83,50 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 func (c *Classifier) Classify(d Doc) Result {
 	s := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(s)
-	hits, triggerHit := c.find(s, d)
+	c.scanDoc(s, d)
+	if c.model != nil && !c.anyAI(s.hits) {
+		// Most polled items name no AI term at all, and the model keeps
+		// none of those (see features): skip the rest.
+		return Result{Score: round2(c.model.bias), Reasons: []string{noAIReason}}
+	}
+	hits, triggerHit := c.resolveHits(s)
 	if c.model != nil {
 		return c.classifyModel(s, hits, triggerHit)
 	}
 	return c.classifyRules(s, hits, triggerHit)
 }
 
+// noAIReason is the whole explanation for an item in which no term of an AI or
+// strong group occurs; its score is the model's bias, that of no evidence.
+const noAIReason = "model: no AI term, no AI evidence -> no match"
+
+// anyAI reports whether hits, as scanned and before they are resolved, include
+// a term of an AI or strong group: without one, features finds no AI evidence,
+// since resolving only sets hits aside.
+func (c *Classifier) anyAI(hits []hit) bool {
+	for i := range hits {
+		if hits[i].state != hitLive {
+			continue
+		}
+		if g := c.terms[hits[i].term].group; g >= 0 {
+			if k := c.groups[g].kind; k == kindAI || k == kindStrong {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // find scans d's fields into s and resolves the hits: sorted by field and
 // position, with masks, disambiguations, repeats and list discounts applied.
 func (c *Classifier) find(s *scratch, d Doc) ([]hit, []int32) {
+	c.scanDoc(s, d)
+	return c.resolveHits(s)
+}
+
+// scanDoc normalises d's fields into s and records their hits, unsorted and
+// unresolved.
+func (c *Classifier) scanDoc(s *scratch, d Doc) {
 	s.hits = s.hits[:0]
 	texts := [numFields]string{d.Title, d.Summary, d.Content}
 	for _, f := range []int{fieldSummary, fieldContent} {
@@ -118,6 +152,11 @@ func (c *Classifier) find(s *scratch, d Doc) ([]hit, []int32) {
 		s.cased, s.text[f] = normalizeBoth(s.cased[:0], s.text[f], t)
 		c.scan(s.text[f], s.cased, uint8(f), s)
 	}
+}
+
+// resolveHits sorts the hits scanDoc recorded by field and position and
+// resolves them (see resolve).
+func (c *Classifier) resolveHits(s *scratch) ([]hit, []int32) {
 	hits := s.hits
 	slices.SortFunc(hits, func(a, b hit) int {
 		if a.field != b.field {

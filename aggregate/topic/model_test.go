@@ -136,7 +136,8 @@ func TestModelDecides(t *testing.T) {
 		{"korean subject", Doc{Title: "정부, 인공지능 지원"}, true, 1.25, "kept: government (정부) · AI (인공지능)"},
 		{"company leads", Doc{Title: "Startup says government likes its AI"}, false, -1.25, "headline subject: company"},
 		{"business lead", Doc{Title: "Government AI", Summary: "A funding round closed."}, false, -1.75, "lead: money"},
-		{"no AI evidence", Doc{Title: "Government backs plan"}, false, 0.5, "title: gov"},
+		{"no AI evidence", Doc{Title: "Government backs plan"}, false, -1, "model: no AI term"},
+		{"AI only in the lead", Doc{Title: "Government backs plan", Summary: "An AI plan."}, true, 0.75, "kept: government"},
 		{"masked actor", Doc{Title: "AI government cheese"}, false, -0.5, "title: ai"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -161,6 +162,40 @@ func TestModelDecides(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestNoAIShortcut checks Classify's shortcut for items that name no AI term
+// against the whole path (find, then the model) on every labelled set: the
+// same decision and nearness for every item, and the shortcut taken only where
+// the whole path finds no AI evidence.
+func TestNoAIShortcut(t *testing.T) {
+	c := sharedDefault(t)
+	var short, all int
+	for _, set := range []string{"dev.jsonl", "holdout.jsonl", "fresh.jsonl", "fresh2.jsonl", "fresh3.jsonl",
+		"real-en-dev.jsonl", "real-ko-dev.jsonl", "real-en-holdout.jsonl", "real-ko-holdout.jsonl", "real-en-slug.jsonl"} {
+		for _, it := range loadSet(t, set) {
+			d := Doc{Title: it.Title, Summary: it.Summary, Content: it.Content}
+			got := c.Classify(d)
+			s := new(scratch)
+			hits, trig := c.find(s, d)
+			want := c.classifyModel(s, hits, trig)
+			all++
+			shortcut := len(got.Reasons) == 1 && got.Reasons[0] == noAIReason
+			if shortcut {
+				short++
+				if !strings.Contains(strings.Join(want.Reasons, "; "), "no AI evidence") {
+					t.Errorf("%s %s: shortcut taken, but the model path found AI evidence: %q", set, it.ID, want.Reasons)
+				}
+			}
+			if got.Match != want.Match || got.Near != want.Near {
+				t.Errorf("%s %s: shortcut says match %v near %v, the model path %v %v", set, it.ID, got.Match, got.Near, want.Match, want.Near)
+			}
+		}
+	}
+	if short == 0 || short == all {
+		t.Errorf("shortcut taken for %d of %d items: the sets should exercise both paths", short, all)
+	}
+	t.Logf("shortcut taken for %d of %d labelled items", short, all)
 }
 
 func TestModelCompileErrors(t *testing.T) {
