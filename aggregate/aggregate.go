@@ -226,7 +226,7 @@ type Query struct {
 	Lang         string // "ko", "en", or "" for every language
 	Facet        string // a topic facet such as "regulation", or "" for all
 	Limit        int    // at most this many entries
-	MaxPerSource int    // at most this many entries led by one source; 0 means no cap
+	MaxPerSource int    // at most this many entries led by one source (by outlet, for an aggregator's); 0 means no cap
 	MaxRelated   int    // at most this many other reports named per entry (Entry.Also)
 	Before       Cursor // only entries after this place (older); zero: from the newest
 	// Match keeps the stories one of whose reports has every word of it (a

@@ -200,10 +200,11 @@ func (s *fakeStore) Curated(ctx context.Context, q aggregate.Query) ([]aggregate
 		if q.Match != "" && !matchesAll(e.Item.Title+" "+e.Item.Summary, q.Match) {
 			continue
 		}
-		if q.MaxPerSource > 0 && per[e.Outlet.FeedURL] >= q.MaxPerSource {
+		outlet := e.Outlet.FeedURL + "\x00" + strings.ToLower(e.Outlet.Origin) // as the store counts
+		if q.MaxPerSource > 0 && per[outlet] >= q.MaxPerSource {
 			continue
 		}
-		per[e.Outlet.FeedURL]++
+		per[outlet]++
 		out = append(out, e)
 		if q.Limit > 0 && len(out) == q.Limit {
 			break

@@ -62,7 +62,7 @@ func (s *Store) Curated(ctx context.Context, q aggregate.Query) ([]aggregate.Ent
 	}
 	defer rows.Close()
 	entries := []aggregate.Entry{}
-	perSource := map[int64]int{}
+	perSource := map[outletKey]int{}
 	for rows.Next() && len(entries) < q.Limit {
 		var e aggregate.Entry
 		var tmp itemScan
@@ -81,10 +81,11 @@ func (s *Store) Curated(ctx context.Context, q aggregate.Query) ([]aggregate.Ent
 			return nil, fmt.Errorf("store: curated: languages of story %d: %w", e.Item.StoryID, err)
 		}
 		if q.MaxPerSource > 0 {
-			if perSource[e.Item.SourceID] >= q.MaxPerSource {
+			k := keyOfOutlet(&e)
+			if perSource[k] >= q.MaxPerSource {
 				continue
 			}
-			perSource[e.Item.SourceID]++
+			perSource[k]++
 		}
 		entries = append(entries, e)
 	}
@@ -96,6 +97,18 @@ func (s *Store) Curated(ctx context.Context, q aggregate.Query) ([]aggregate.Ent
 		return nil, err
 	}
 	return entries, nil
+}
+
+// outletKey is what [feed] max_per_source counts entries by: the source polled and,
+// for an aggregator's item, the outlet it names (Origin), so that a Google News search
+// is capped per outlet, as the outlets' own feeds would be, not as one source.
+type outletKey struct {
+	source int64
+	origin string
+}
+
+func keyOfOutlet(e *aggregate.Entry) outletKey {
+	return outletKey{e.Item.SourceID, strings.ToLower(e.Outlet.Origin)}
 }
 
 // curatedQuery is the statement that lists the curated entries q asks for,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -181,6 +182,43 @@ func TestQueryFilters(t *testing.T) {
 				t.Errorf("%+v: not newest first", tt.q)
 			}
 		}
+	}
+}
+
+// TestMaxPerSourceCountsOutlets checks that [feed] max_per_source caps an
+// aggregator's feed per outlet it names, and a plain feed as one outlet.
+func TestMaxPerSourceCountsOutlets(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	src := sync(t, s, "https://news.google.example/rss", "https://b.example/feed")
+	var agg []aggregate.Item
+	for i, origin := range []string{"Reuters", "Reuters", "reuters", "AP", ""} {
+		it := item(fmt.Sprint("g", i), fmt.Sprint("https://news.google.example/a/", i), fmt.Sprint("AI law ", i), true, t0.Add(time.Duration(-i)*time.Hour))
+		it.Origin = origin
+		agg = append(agg, it)
+	}
+	var plain []aggregate.Item
+	for i := range 3 {
+		plain = append(plain, item(fmt.Sprint("b", i), fmt.Sprint("https://b.example/", i), fmt.Sprint("AI rule ", i), true, t0.Add(time.Duration(-i)*time.Hour-time.Minute)))
+	}
+	_, _, err := s.Save(ctx, []aggregate.Fetched{{State: aggregate.FetchState{SourceID: src[0].ID}, Items: agg},
+		{State: aggregate.FetchState{SourceID: src[1].ID}, Items: plain}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Curated(ctx, aggregate.Query{Limit: 100, MaxPerSource: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range got {
+		names = append(names, fmt.Sprintf("%d/%s", e.Item.SourceID, e.Outlet.Origin))
+	}
+	// One Reuters (of three, one spelled in lower case), one AP, one item naming no
+	// outlet from the aggregator; one of the plain feed's three.
+	want := []string{fmt.Sprintf("%d/Reuters", src[0].ID), fmt.Sprintf("%d/", src[1].ID), fmt.Sprintf("%d/AP", src[0].ID), fmt.Sprintf("%d/", src[0].ID)}
+	if !slices.Equal(names, want) {
+		t.Errorf("max_per_source 1 kept %q, want %q", names, want)
 	}
 }
 
