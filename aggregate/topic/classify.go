@@ -21,6 +21,8 @@ type Doc struct {
 // Result is a classification with its explanation.
 type Result struct {
 	Match bool
+	// Score is the model's linear score (without a model, the rules' total); for an item
+	// that names no AI term under a model, the model's bias (see noAIReason).
 	Score float64
 	// Reasons say which term, in which field, added what, and which rule
 	// decided, e.g. `title: "인공지능 기본법" strong +4.0` and
