@@ -535,7 +535,7 @@ func countItems(text []byte, start, end, maxWords int) (items int, closed bool, 
 	// Rightwards.
 	i, words := end, 1
 	for {
-		j := skipSpaces(text, i)
+		j := skipGloss(text, skipSpaces(text, i))
 		if n := sepAt(text, j); n > 0 {
 			items++
 			seps++
@@ -562,6 +562,10 @@ func countItems(text []byte, start, end, maxWords int) (items int, closed bool, 
 	}
 	// Leftwards.
 	i, words = start, 1
+	if start > 0 && text[start-1] == '(' {
+		// The item is a gloss, "AI" in "인공지능(AI)·로봇": its list is the glossed word's.
+		i = skipTokenBack(text, start-1)
+	}
 	for {
 		j := skipSpacesBack(text, i)
 		if n := sepBefore(text, j); n > 0 {
@@ -640,6 +644,32 @@ func conjBefore(text []byte, i int) int {
 		}
 	}
 	return 0
+}
+
+// maxGloss bounds a parenthetical gloss that skipGloss steps over.
+const maxGloss = 40
+
+// skipGloss moves past a gloss that ends a list item, as Korean news writes
+// them ("인공지능(AI)·로봇·바이오 등"): a parenthesis of at most maxGloss bytes
+// that opens at i, or the one closing at i around an item found inside it.
+func skipGloss(text []byte, i int) int {
+	if i >= len(text) {
+		return i
+	}
+	switch text[i] {
+	case ')':
+		return i + 1
+	case '(':
+		for k := i + 1; k < len(text) && k <= i+maxGloss; k++ {
+			switch text[k] {
+			case ')':
+				return k + 1
+			case '(':
+				return i
+			}
+		}
+	}
+	return i
 }
 
 func hasPrefixAt(text []byte, i int, p string) bool {

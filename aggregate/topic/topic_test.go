@@ -739,3 +739,28 @@ func TestDisambiguationContextBesideAI(t *testing.T) {
 		t.Errorf("a ministry's call to AI labs is not kept: %v", res.Reasons)
 	}
 }
+
+// TestListItemsStepOverGlosses checks that a parenthetical gloss, as Korean news
+// writes "인공지능(AI)", neither ends a list nor hides the list around the word
+// it glosses; and that a parenthesis that is no gloss does not make a list.
+func TestListItemsStepOverGlosses(t *testing.T) {
+	for _, tc := range []struct {
+		text, term string
+		want       int
+	}{
+		{"인공지능(ai)·로봇·모빌리티 등 신산업", "인공지능", 4},
+		{"인공지능(ai)·로봇·모빌리티 등 신산업", "ai", 4},
+		{"로봇·인공지능(ai)·바이오 등", "ai", 4},
+		{"드론·ai·바이오 포함", "ai", 3},
+		{"정부가 인공지능(ai) 산업을 지원한다", "인공지능", 1},
+		{"정부가 인공지능(ai) 산업을 지원한다", "ai", 1},
+		{"ai (a very long parenthesis that runs on past any gloss)·x·y", "ai", 1},
+	} {
+		text := []byte(tc.text)
+		start := strings.Index(tc.text, tc.term)
+		got := listItems(text, start, start+len(tc.term), 3)
+		if got != tc.want {
+			t.Errorf("listItems(%q, %q) = %d, want %d", tc.text, tc.term, got, tc.want)
+		}
+	}
+}
