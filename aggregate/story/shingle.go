@@ -67,11 +67,13 @@ var (
 		{[]string{"@"}, regexp.MustCompile(`[\w.+-]+@[\w-]+(?:\.[\w-]+)+`)},
 	}
 
-	// Web addresses, and the labels of the descriptions that aggregators write from them
-	// (Hacker News via hnrss: "Article URL: … Comments URL: … Points: 12 # Comments: 3"):
-	// every item of such a feed has them, so they made unrelated items alike.
+	// Web addresses, and the labels of the descriptions that aggregators write around
+	// them: Hacker News via hnrss ("Article URL: … Comments URL: … Points: 12 # Comments:
+	// 3"), Reddit ("submitted by /u/name [link] [comments]"), arXiv ("arXiv:2401.12345v1
+	// Announce Type: new Abstract: …"). Every item of such a feed has them, so they made
+	// unrelated items alike.
 	summaryURL    = regexp.MustCompile(`(?i)(?:https?://|www\.)\S+`)
-	summaryLabels = regexp.MustCompile(`(?i)(?:article url|comments url|points|#\s*comments)\s*:\s*\d*`)
+	summaryLabels = regexp.MustCompile(`(?i)(?:article url|comments url|points|#\s*comments)\s*:\s*\d*|submitted by\s+/?u/\S+|\[(?:link|comments)\]|arxiv:\S+\s+announce type:\s*\S+\s+abstract:`)
 )
 
 // minSummaryWords is the fewest words a summary in Latin script needs to be compared: one
@@ -187,7 +189,8 @@ func cleanSummary(s string) string {
 	if strings.Contains(s, "http") || strings.Contains(s, "www.") {
 		s = summaryURL.ReplaceAllString(s, " ")
 	}
-	if strings.Contains(s, "URL:") || strings.Contains(s, "omments:") || strings.Contains(s, "oints:") {
+	if strings.Contains(s, "URL:") || strings.Contains(s, "omments:") || strings.Contains(s, "oints:") ||
+		strings.Contains(s, "/u/") || strings.Contains(s, "[link]") || strings.Contains(s, "nnounce Type:") {
 		s = summaryLabels.ReplaceAllString(s, " ")
 	}
 	s = strings.TrimSpace(s)
