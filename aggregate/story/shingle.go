@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/gleaner/gleaner/internal/boilerplate"
 	"github.com/gleaner/gleaner/internal/textcut"
 )
 
@@ -66,20 +67,7 @@ var (
 		{[]string{"reporting by", "writing by", "editing by"}, regexp.MustCompile(`(?i)\(\s*(?:reporting|writing|editing) by[^)]*\)`)},
 		{[]string{"@"}, regexp.MustCompile(`[\w.+-]+@[\w-]+(?:\.[\w-]+)+`)},
 	}
-
-	// Web addresses, and the labels of the descriptions that aggregators write around
-	// them: Hacker News via hnrss ("Article URL: … Comments URL: … Points: 12 # Comments:
-	// 3"), Reddit ("submitted by /u/name [link] [comments]"), arXiv ("arXiv:2401.12345v1
-	// Announce Type: new Abstract: …"). Every item of such a feed has them, so they made
-	// unrelated items alike.
-	summaryURL    = regexp.MustCompile(`(?i)(?:https?://|www\.)\S+`)
-	summaryLabels = regexp.MustCompile(`(?i)(?:article url|comments url|points|#\s*comments)\s*:\s*\d*|submitted by\s+/?u/\S+|\[(?:link|comments)\]|arxiv:\S+\s+announce type:\s*\S+\s+abstract:`)
 )
-
-// minSummaryWords is the fewest words a summary in Latin script needs to be compared: one
-// or two ("Comments", the whole description of Hacker News's own feed; "Read more") say
-// nothing of the event. Two Korean words can ("정부가 발표했다").
-const minSummaryWords = 3
 
 // cleanTitle removes outlet tags and suffixes so that two outlets' titles of one story are
 // compared on their words, not on their branding.
@@ -185,19 +173,9 @@ func cleanSummary(s string) string {
 			}
 		}
 	}
-	s = s[:cut] + tail
-	if strings.Contains(s, "http") || strings.Contains(s, "www.") {
-		s = summaryURL.ReplaceAllString(s, " ")
-	}
-	if strings.Contains(s, "URL:") || strings.Contains(s, "omments:") || strings.Contains(s, "oints:") ||
-		strings.Contains(s, "/u/") || strings.Contains(s, "[link]") || strings.Contains(s, "nnounce Type:") {
-		s = summaryLabels.ReplaceAllString(s, " ")
-	}
-	s = strings.TrimSpace(s)
-	if len(s) < 64 && isASCII(s) && len(strings.Fields(s)) < minSummaryWords {
-		return ""
-	}
-	return s
+	// What aggregators write instead of a lead (web addresses, Hacker News's and Reddit's
+	// labels, a lone "Comments") made unrelated items of one such feed alike.
+	return boilerplate.Strip(s[:cut] + tail)
 }
 
 // lowerASCII lower-cases the ASCII letters of s, enough for the trailers' needles, which
@@ -719,12 +697,3 @@ func Similarity(a, b Doc) float64 {
 // leadBytes is how much of the summary is read for the dates of the event (readDates): the
 // lead's first sentences say when it happened, later ones name days of background.
 const leadBytes = 600
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}

@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/gleaner/gleaner/internal/boilerplate"
 	"github.com/gleaner/gleaner/internal/textcut"
 )
 
@@ -132,8 +133,10 @@ func (c *Classifier) scanDoc(s *scratch, d Doc) {
 	s.hits = s.hits[:0]
 	texts := [numFields]string{d.Title, d.Summary, d.Content}
 	for _, f := range []int{fieldSummary, fieldContent} {
-		if repeatsTitle(d.Title, texts[f]) {
-			texts[f] = "" // no lead of its own, as in Google News' feeds: a headline-only item
+		if repeatsTitle(d.Title, texts[f]) || boilerplate.IsEmpty(texts[f]) {
+			// No lead of its own: Google News's description repeats the headline; Hacker
+			// News's and Reddit's are links and labels. A headline-only item.
+			texts[f] = ""
 		}
 	}
 	if c.model != nil {

@@ -506,3 +506,27 @@ func TestPossessiveIsNoSubject(t *testing.T) {
 		t.Error("a country that acts was not read as the headline's subject")
 	}
 }
+
+// TestAggregatorDescriptionIsNoLead: an item whose description is only what Hacker News or
+// Reddit write for every item is judged as a headline-only one (lead.none), as Google
+// News's description that repeats the headline is.
+func TestAggregatorDescriptionIsNoLead(t *testing.T) {
+	c := sharedDefault(t)
+	title := "Senate panel advances bill to curb AI chip exports to China"
+	alone := c.Classify(Doc{Title: title})
+	for _, summary := range []string{
+		"Article URL: https://example.com/chips Comments URL: https://news.ycombinator.com/item?id=41234567 Points: 12 # Comments: 3",
+		"Comments",
+		"submitted by /u/someone [link] [comments]",
+	} {
+		got := c.Classify(Doc{Title: title, Summary: summary})
+		if got.Score != alone.Score || got.Match != alone.Match {
+			t.Errorf("description %q: score %v match %v, want the headline alone's %v %v; reasons %q",
+				summary, got.Score, got.Match, alone.Score, alone.Match, got.Reasons)
+		}
+	}
+	withLead := c.Classify(Doc{Title: title, Summary: "The Senate Banking Committee voted 18-5 on Tuesday to advance the bill."})
+	if withLead.Score == alone.Score {
+		t.Errorf("a real lead scores as the headline alone (%v): the test cannot tell them apart", alone.Score)
+	}
+}
