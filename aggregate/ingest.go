@@ -103,18 +103,27 @@ func dropTemplateSummaries(all []normalized) {
 	if len(all) < templateItems {
 		return
 	}
+	keys := make([]string, len(all))
 	count := make(map[string]int, len(all))
 	for i := range all {
-		if k := templateKey(all[i].Summary); k != "" {
-			count[k]++
+		if s := all[i].Summary; s != "" && len(s) <= maxTemplateBytes {
+			// An aggregator's items that name different outlets are their copies of a
+			// wire story, not the feed's template.
+			keys[i] = strings.ToLower(all[i].Origin) + "\x00" + templateKey(s)
+			count[keys[i]]++
 		}
 	}
 	for i := range all {
-		if k := templateKey(all[i].Summary); k != "" && count[k] >= templateItems {
+		if keys[i] != "" && count[keys[i]] >= templateItems {
 			all[i].Summary = ""
 		}
 	}
 }
+
+// maxTemplateBytes bounds the descriptions dropTemplateSummaries considers: a template is a
+// line or two, while outlets that carry one wire story verbatim share a lead of several
+// sentences, which is evidence that they are one story.
+const maxTemplateBytes = 200
 
 // templateKey is what two descriptions must share to be one template: their first 200
 // bytes, ASCII letters folded, digits (dates, numbers) and spaces left out.

@@ -79,4 +79,27 @@ func TestTemplateKey(t *testing.T) {
 	if two[0].Summary == "" {
 		t.Errorf("two items sharing a description made it a template")
 	}
+	three := func(summary string, origins ...string) []normalized {
+		var out []normalized
+		for i := range 3 {
+			n := normalized{Item: Item{Summary: summary}}
+			if len(origins) > 0 {
+				n.Origin = origins[i]
+			}
+			out = append(out, n)
+		}
+		dropTemplateSummaries(out)
+		return out
+	}
+	if got := three("Press release from the Ministry."); got[2].Summary != "" {
+		t.Errorf("three items sharing a short description kept it")
+	}
+	// Three outlets' verbatim copies of a wire lead, through an aggregator or in one feed.
+	if got := three("Press release from the Ministry.", "Reuters", "AP", "AFP"); got[0].Summary == "" {
+		t.Errorf("three outlets' items lost the description they share")
+	}
+	wire := "The Senate voted 99-1 on Tuesday to strip a proposed ten-year moratorium on state rules for artificial intelligence from the budget bill, after a deal on the provision's terms fell apart over the weekend."
+	if got := three(wire); got[1].Summary == "" {
+		t.Errorf("three copies of a wire lead of %d bytes lost it", len(wire))
+	}
 }
