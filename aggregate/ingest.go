@@ -125,14 +125,11 @@ func dropTemplateSummaries(all []normalized) {
 // sentences, which is evidence that they are one story.
 const maxTemplateBytes = 200
 
-// templateKey is what two descriptions must share to be one template: their first 200
-// bytes, ASCII letters folded, digits (dates, numbers) and spaces left out.
+// templateKey is what two descriptions must share to be one template: their bytes, ASCII
+// letters folded, digits (dates, numbers) and spaces left out.
 func templateKey(s string) string {
-	if s == "" {
-		return ""
-	}
 	var b strings.Builder
-	for i := 0; i < len(s) && b.Len() < 200; i++ {
+	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case c >= '0' && c <= '9', c == ' ', c == '\t', c == '\n':

@@ -31,19 +31,15 @@ type originRSS struct{ gofeed.DefaultRSSTranslator }
 
 func (t *originRSS) Translate(feed any) (*gofeed.Feed, error) {
 	f, err := t.DefaultRSSTranslator.Translate(feed)
-	if err != nil {
-		return f, err
+	if src, _ := feed.(*rss.Feed); err == nil && src != nil {
+		setOrigins(f, len(src.Items), func(i int) (string, string) {
+			if it := src.Items[i]; it != nil && it.Source != nil {
+				return it.Source.Title, it.Source.URL
+			}
+			return "", ""
+		})
 	}
-	src, _ := feed.(*rss.Feed)
-	if src == nil || len(src.Items) != len(f.Items) {
-		return f, nil
-	}
-	for i, it := range src.Items {
-		if it != nil && it.Source != nil {
-			setOrigin(f.Items[i], it.Source.Title, it.Source.URL)
-		}
-	}
-	return f, nil
+	return f, err
 }
 
 // originAtom is gofeed's Atom translation, keeping each entry's <source>.
@@ -51,20 +47,27 @@ type originAtom struct{ gofeed.DefaultAtomTranslator }
 
 func (t *originAtom) Translate(feed any) (*gofeed.Feed, error) {
 	f, err := t.DefaultAtomTranslator.Translate(feed)
-	if err != nil {
-		return f, err
+	if src, _ := feed.(*atom.Feed); err == nil && src != nil {
+		setOrigins(f, len(src.Entries), func(i int) (string, string) {
+			if e := src.Entries[i]; e != nil && e.Source != nil {
+				return e.Source.Title, atomSourceLink(e.Source)
+			}
+			return "", ""
+		})
 	}
-	src, _ := feed.(*atom.Feed)
-	if src == nil || len(src.Entries) != len(f.Items) {
-		return f, nil
+	return f, err
+}
+
+// setOrigins sets the origin of each of f's n items from source(i), the format's item
+// i; it does nothing when the translation did not keep one item per source item.
+func setOrigins(f *gofeed.Feed, n int, source func(i int) (name, link string)) {
+	if f == nil || len(f.Items) != n {
+		return
 	}
-	for i, e := range src.Entries {
-		if e == nil || e.Source == nil {
-			continue
-		}
-		setOrigin(f.Items[i], e.Source.Title, atomSourceLink(e.Source))
+	for i := range n {
+		name, link := source(i)
+		setOrigin(f.Items[i], name, link)
 	}
-	return f, nil
 }
 
 // atomSourceLink is the original feed's site (its alternate link), else the
