@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"net/url"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -95,23 +93,14 @@ func BenchmarkParseItems(b *testing.B) {
 // Korean feeds (../shared/corpus/real: general news, blogs, a weather feed), normalised as
 // the poller does, per item: the mix a daemon sees, in which most items name no AI term.
 func BenchmarkClassifyRealFeeds(b *testing.B) {
-	files, _ := filepath.Glob(filepath.Join("..", "..", "shared", "corpus", "real", "[ek][no]-*.xml"))
-	if len(files) == 0 {
+	feeds := realFeeds(b, "[ek][no]-*.xml")
+	if len(feeds) == 0 {
 		b.Skip("../shared/corpus/real not found: no real feeds to classify")
 	}
-	fc := fetch.New(nil, fetch.Options{})
 	base, _ := url.Parse("https://news.example/")
 	now := time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC)
 	var docs []topic.Doc
-	for _, f := range files {
-		body, err := os.ReadFile(f)
-		if err != nil {
-			b.Fatal(err)
-		}
-		feed, err := fc.Parse(body, "", "https://news.example/")
-		if err != nil {
-			continue
-		}
+	for _, feed := range feeds {
 		for _, fi := range feed.Items {
 			n := normalize(fi, base, time.UTC, now)
 			docs = append(docs, topic.Doc{Title: n.Title, Summary: n.Summary, Content: n.BodyText})
