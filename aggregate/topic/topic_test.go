@@ -234,6 +234,8 @@ var decisionCases = []struct {
 	{"english strong", "EU lawmakers approve AI Act", "", true, "rule: strong phrase"},
 	{"avian influenza", "고병원성 AI 확산…정부, 일시이동중지 명령", "농식품부는 조류인플루엔자 위기경보를 상향했다.", false, "dropped by avian-influenza"},
 	{"airline code", "에어인디아 AI171편 추락…정부, 사고조사위 구성", "인도 정부는 Air India AI 171 편 사고 조사에 착수했다.", false, "dropped by air-india"},
+	{"congress as a trade show", "AI Congress 2025 opens in London with 5,000 attendees", "The congress brought together vendors and buyers of enterprise AI.", false, "dropped by trade-show"},
+	{"congress as a legislature", "Congress passes AI chip export bill", "The House voted for the measure after the Senate did.", true, "rule: ai+actor"},
 	{"ai without bird flu context", "정부, AI 확산 대책 발표", "과기정통부는 인공지능 산업 지원 방안을 내놨다.", true, "rule: ai+actor"},
 	{"insurance policy", "AI insurance policy pricing", "Insurers use artificial intelligence to price each insurance policy.", false, `"policy" ignored inside "insurance policy"`},
 	{"company-internal rules", "Samsung bans staff use of generative AI after leak", "Employees uploaded code to ChatGPT, so the company restricted such tools on company devices.", false, `"staff use" internal`},
