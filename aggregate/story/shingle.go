@@ -54,19 +54,6 @@ var (
 	// "(Bloomberg) -- ".
 	enDateline = regexp.MustCompile(`^\s*[^()\n]{0,60}\([A-Za-z][A-Za-z .&]{0,24}\)\s*(?:--?|—|–)\s*`)
 	enByline   = regexp.MustCompile(`^\s*By\s+[A-Z][\w.'-]+\s+[A-Z][\w.'-]+(?:\s+and\s+[A-Z][\w.'-]+\s+[A-Z][\w.'-]+)?\s+`)
-	// Trailers, each with a cheap test that must pass before its pattern runs: copyright
-	// notices, Newsis's sign-off, WordPress's "The post ... appeared first on", wire credit
-	// lines, reporters' e-mail addresses.
-	trailers = []struct {
-		needles []string // lower case; one must occur in the tail
-		re      *regexp.Regexp
-	}{
-		{[]string{"저작권", "copyright", "©", "all rights", "무단"}, regexp.MustCompile(`(?i)\s*<?\s*(?:저작권자|copyright\s*(?:©|\(c\)|\d{4})|©\s*\d{4}|all rights reserved|무단\s*전재).*$`)},
-		{[]string{"◎"}, regexp.MustCompile(`\s*◎공감언론.*$`)},
-		{[]string{"the post"}, regexp.MustCompile(`(?i)\s*the post .{0,300}? appeared first on .*$`)},
-		{[]string{"reporting by", "writing by", "editing by"}, regexp.MustCompile(`(?i)\(\s*(?:reporting|writing|editing) by[^)]*\)`)},
-		{[]string{"@"}, regexp.MustCompile(`[\w.+-]+@[\w-]+(?:\.[\w-]+)+`)},
-	}
 )
 
 // cleanTitle removes outlet tags and suffixes so that two outlets' titles of one story are
@@ -132,15 +119,13 @@ func mayHaveWireSlug(s string) bool {
 // and regular expressions over a full article would cost more than all the rest.
 const maxSummaryBytes = 2000
 
-// trailerBytes is how much of the end of a summary can hold a trailer (copyright notice,
-// credit line, e-mail). Searching only there keeps the end-anchored patterns from scanning
-// the whole text.
-const trailerBytes = 400
-
-// cleanSummary removes datelines, bylines and trailers: every outlet has its own, so they
-// only add noise, and for short summaries a shared wire dateline would add false similarity.
+// cleanSummary removes datelines, bylines and trailers (boilerplate.StripTrailers): every
+// outlet has its own, so they only add noise, and for short summaries a shared wire
+// dateline would add false similarity.
 func cleanSummary(s string) string {
 	s = textcut.Prefix(s, maxSummaryBytes)
+	// Before NFKC, which reads "ⓒ" as "c".
+	s = boilerplate.StripTrailers(s)
 	s = norm.NFKC.String(s)
 	// The leading patterns are anchored at the start; each runs only when its first
 	// character, or a word it needs near the start, is there.
@@ -157,41 +142,9 @@ func cleanSummary(s string) string {
 	if strings.HasPrefix(strings.TrimLeft(s, " \t\n"), "By ") {
 		s = enByline.ReplaceAllString(s, "")
 	}
-	cut := len(s) - trailerBytes
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	cut = max(cut, 0)
-	tail := s[cut:]
-	lower := lowerASCII(tail)
-	for _, t := range trailers {
-		for _, n := range t.needles {
-			if strings.Contains(lower, n) {
-				tail = t.re.ReplaceAllString(tail, "")
-				lower = lowerASCII(tail)
-				break
-			}
-		}
-	}
 	// What aggregators write instead of a lead (web addresses, Hacker News's and Reddit's
 	// labels, a lone "Comments") made unrelated items of one such feed alike.
-	return boilerplate.Strip(s[:cut] + tail)
-}
-
-// lowerASCII lower-cases the ASCII letters of s, enough for the trailers' needles, which
-// are in lower-case ASCII or in characters without case.
-func lowerASCII(s string) string {
-	i := strings.IndexFunc(s, func(r rune) bool { return 'A' <= r && r <= 'Z' })
-	if i < 0 {
-		return s
-	}
-	b := []byte(s)
-	for ; i < len(b); i++ {
-		if 'A' <= b[i] && b[i] <= 'Z' {
-			b[i] += 'a' - 'A'
-		}
-	}
-	return string(b)
+	return boilerplate.Strip(s)
 }
 
 // isDense reports scripts that are shingled by characters rather than words. Korean does

@@ -47,6 +47,9 @@ func TestCleanSummary(t *testing.T) {
 		{"정부가 발표했다. josm@yna.co.kr", "정부가 발표했다."},
 		{"정부가 발표했다. <저작권자(c) 연합뉴스, 무단 전재-재배포 금지>", "정부가 발표했다."},
 		{"OpenAI will sign. The post OpenAI to sign appeared first on Euractiv.", "OpenAI will sign."},
+		{"정부가 발표했다. ⓒ 한경닷컴, 무단전재 및 재배포 금지", "정부가 발표했다."},
+		// A lead about copyright holders is no notice: it was cut at "저작권자" before.
+		{"김영호 의원은 AI 기업이 저작권자에게 보상하도록 하는 법안을 발의했다.", "김영호 의원은 AI 기업이 저작권자에게 보상하도록 하는 법안을 발의했다."},
 		{"A judge delayed approval. (Reporting by Blake Brittain; Editing by Chizu Nomiyama)", "A judge delayed approval."},
 		// "copyright" as a word of the story is content, not a notice.
 		{"The draft streamlines copyright and transparency commitments.", "The draft streamlines copyright and transparency commitments."},

@@ -133,6 +133,12 @@ func (c *Classifier) scanDoc(s *scratch, d Doc) {
 	s.hits = s.hits[:0]
 	texts := [numFields]string{d.Title, d.Summary, d.Content}
 	for _, f := range []int{fieldSummary, fieldContent} {
+		// An outlet's copyright notice ("무단전재 및 재배포 금지": a ban) and WordPress's "The
+		// post <headline> appeared first on <site>" are no words of the item's.
+		if c.model == nil || len(texts[f]) <= readBytes[f] {
+			// (Past what the model reads, a trailer would be cut anyway.)
+			texts[f] = boilerplate.StripTrailers(texts[f])
+		}
 		if repeatsTitle(d.Title, texts[f]) || boilerplate.IsEmpty(texts[f]) {
 			// No lead of its own: Google News's description repeats the headline; Hacker
 			// News's and Reddit's are links and labels. A headline-only item.
@@ -863,6 +869,9 @@ const (
 	modelSummaryBytes = 1200
 	modelContentBytes = 600
 )
+
+// readBytes is what a model reads of each field (see modelSummaryBytes), by field.
+var readBytes = [numFields]int{fieldSummary: modelSummaryBytes, fieldContent: modelContentBytes}
 
 // repeatsTitleTail is how many letters a summary may add after repeating the
 // headline and still say nothing of its own: an outlet's name, a byline.

@@ -530,3 +530,26 @@ func TestAggregatorDescriptionIsNoLead(t *testing.T) {
 		t.Errorf("a real lead scores as the headline alone (%v): the test cannot tell them apart", alone.Score)
 	}
 }
+
+// TestTrailersAreNoLead: what an outlet or its feed software appends to every description
+// (a copyright notice, WordPress's "The post … appeared first on …", "Continue reading")
+// changes no score: the notice's "금지" (a ban) raised an AI product launch by 2.2.
+func TestTrailersAreNoLead(t *testing.T) {
+	c := sharedDefault(t)
+	for _, tc := range []struct{ title, lead, trailer string }{
+		{"삼성전자, 새 AI 스마트폰 공개", "삼성전자가 생성형 AI 기능을 넣은 새 스마트폰을 공개했다.", " <저작권자 © 전자신문, 무단 전재 및 재배포 금지>"},
+		{"삼성전자, 새 AI 스마트폰 공개", "삼성전자가 생성형 AI 기능을 넣은 새 스마트폰을 공개했다.", " ⓒ 한경닷컴, 무단전재 및 재배포 금지"},
+		{"과기정통부, AI 반도체 지원사업 공고", "과학기술정보통신부는 AI 반도체 실증 지원사업을 공고했다.", " <저작권자(c) 연합뉴스, 무단 전재-재배포 금지>"},
+		{"Regulators review the AI Act's code of practice", "The European Commission opened a consultation on the code.",
+			" The post Regulators review the AI Act's code of practice appeared first on Policy Tech Review."},
+		{"OpenAI launches a new model for coders", "OpenAI released a coding model on Tuesday.",
+			" Continue reading OpenAI launches a new model for coders →"},
+	} {
+		want := c.Classify(Doc{Title: tc.title, Summary: tc.lead})
+		got := c.Classify(Doc{Title: tc.title, Summary: tc.lead + tc.trailer})
+		if got.Score != want.Score || got.Match != want.Match {
+			t.Errorf("%q with trailer %q: score %v match %v, want the lead alone's %v %v; reasons %q",
+				tc.title, tc.trailer, got.Score, got.Match, want.Score, want.Match, got.Reasons)
+		}
+	}
+}

@@ -1,6 +1,9 @@
 package boilerplate
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestStrip(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
@@ -35,6 +38,40 @@ func TestIsEmpty(t *testing.T) {
 	} {
 		if got := IsEmpty(tc.in); got != tc.want {
 			t.Errorf("IsEmpty(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestStripTrailers(t *testing.T) {
+	long := strings.Repeat("과학기술정보통신부는 인공지능 계획을 발표했다. ", 20)
+	for _, tc := range []struct{ in, want string }{
+		{"정부가 발표했다. <저작권자 © 아이뉴스24 무단전재 및 재배포 금지>", "정부가 발표했다."},
+		{"정부가 발표했다. <저작권자(c) 연합뉴스, 무단 전재-재배포 금지>", "정부가 발표했다."},
+		{"정부가 발표했다. ⓒ 한경닷컴, 무단전재 및 재배포 금지", "정부가 발표했다."},
+		{"정부가 발표했다. 무단전재 및 재배포 금지", "정부가 발표했다."},
+		{"The Senate voted. Copyright © 2025 Example News. All rights reserved.", "The Senate voted."},
+		{"The Senate voted. © 2025 Example News", "The Senate voted."},
+		{"The Senate voted. Copyright 2025 Example News. ALL RIGHTS RESERVED.", "The Senate voted."},
+		{"정부가 발표했다. ◎공감언론 뉴시스 kim@newsis.com", "정부가 발표했다."},
+		{"OpenAI will sign. The post OpenAI to sign the code appeared first on Euractiv.", "OpenAI will sign."},
+		{"The ministry set out the plan. Continue reading Ministry sets out AI plan →", "The ministry set out the plan."},
+		{"The ministry set out the plan. Continue reading...", "The ministry set out the plan."},
+		{"The ministry set out the plan. Read more »", "The ministry set out the plan."},
+		{"The ministry set out the plan. Read more at Example News.", "The ministry set out the plan."},
+		{"A judge delayed approval. (Reporting by Blake Brittain; Editing by Chizu Nomiyama)", "A judge delayed approval."},
+		{"정부가 발표했다. josm@yna.co.kr", "정부가 발표했다."},
+		{long + "<저작권자 © 전자신문 무단전재 및 재배포 금지>", strings.TrimSpace(long)},
+		// Words of a lead that look like a trailer's stay.
+		{"문화체육관광부는 생성형 AI 사업자가 저작권자에게 적정 대가를 지불하도록 권고했다.", "문화체육관광부는 생성형 AI 사업자가 저작권자에게 적정 대가를 지불하도록 권고했다."},
+		{"The draft streamlines copyright and transparency commitments.", "The draft streamlines copyright and transparency commitments."},
+		{"Options (a), (b) and (c) were put to the committee.", "Options (a), (b) and (c) were put to the committee."},
+		{"Readers who read more news on phones trust it less, the survey found.", "Readers who read more news on phones trust it less, the survey found."},
+		{"무단으로 저작물을 학습한 AI에 대해 정부가 조사에 나섰다.", "무단으로 저작물을 학습한 AI에 대해 정부가 조사에 나섰다."},
+		// A trailer before the last TrailerBytes bytes is the text's own business.
+		{"© 2025 " + long, "© 2025 " + long},
+	} {
+		if got := StripTrailers(tc.in); got != tc.want {
+			t.Errorf("StripTrailers(%q)\n got %q\nwant %q", tc.in, got, tc.want)
 		}
 	}
 }
