@@ -66,6 +66,9 @@ func TestStripTrailers(t *testing.T) {
 		{"The draft streamlines copyright and transparency commitments.", "The draft streamlines copyright and transparency commitments."},
 		{"Options (a), (b) and (c) were put to the committee.", "Options (a), (b) and (c) were put to the committee."},
 		{"Readers who read more news on phones trust it less, the survey found.", "Readers who read more news on phones trust it less, the survey found."},
+		{"Officials will continue reading the submissions until March.", "Officials will continue reading the submissions until March."},
+		{"The excerpt ends here [&#8230;] Continue reading →", "The excerpt ends here [&#8230;]"},
+		{"Readers who read more.", "Readers who read more."},
 		{"무단으로 저작물을 학습한 AI에 대해 정부가 조사에 나섰다.", "무단으로 저작물을 학습한 AI에 대해 정부가 조사에 나섰다."},
 		// A trailer before the last TrailerBytes bytes is the text's own business.
 		{"© 2025 " + long, "© 2025 " + long},

@@ -27,8 +27,10 @@ var trailers = []struct {
 	{200, []string{"◎"}, regexp.MustCompile(`\s*◎공감언론.*$`)},
 	{TrailerBytes, []string{"he post"}, regexp.MustCompile(`(?i)\s*the post .{0,300}? appeared first on .*$`)},
 	// WordPress's "Continue reading <headline> →" and a link's "Read more »", at the end.
-	{TrailerBytes, []string{"ontinue reading"}, regexp.MustCompile(`(?i)\s*continue reading\b.{0,300}$`)},
-	{120, []string{"ead more"}, regexp.MustCompile(`(?i)\s*read more(?:\s*(?:at|on|here|about this|:)[^.!?]{0,80})?\s*[.…»→>\]]*\s*$`)},
+	// Capitalised, after the end of a sentence or an excerpt's "[…]": "officials will continue
+	// reading the submissions" is a lead's.
+	{TrailerBytes, []string{"Continue reading", "CONTINUE READING"}, regexp.MustCompile(`(^|[.!?…\]»"”'’)])\s*(?:Continue reading|CONTINUE READING)\b.{0,300}$`)},
+	{120, []string{"Read more", "READ MORE"}, regexp.MustCompile(`(^|[.!?…\]»"”'’)])\s*(?:Read more|READ MORE)(?:\s*(?:at|on|here|about this|:)[^.!?]{0,80})?\s*[.…»→>\]]*\s*$`)},
 	{200, []string{"ing by"}, regexp.MustCompile(`(?i)\(\s*(?:reporting|writing|editing) by[^)]*\)`)},
 	{120, []string{"@"}, regexp.MustCompile(`[\w.+-]+@[\w-]+(?:\.[\w-]+)+`)},
 }
@@ -64,7 +66,8 @@ func StripTrailers(s string) string {
 		for from > 0 && !utf8.RuneStart(tail[from]) {
 			from--
 		}
-		if u := t.re.ReplaceAllString(tail[from:], ""); u != tail[from:] {
+		// A pattern's first group, if it has one, is what stands before the trailer and stays.
+		if u := t.re.ReplaceAllString(tail[from:], "$1"); u != tail[from:] {
 			tail, changed = tail[:from]+u, true
 		}
 	}
