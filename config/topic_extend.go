@@ -25,11 +25,12 @@ type TopicTable struct {
 // disambiguations are found by name, so the changes keep applying to the
 // built-in profile of later versions.
 type TopicExtension struct {
-	// Fields, Proximity and Enumeration: the keys written replace the
-	// profile's, the others stay.
+	// Fields, Proximity, Enumeration and Newsletter: the keys written replace
+	// the profile's, the others stay.
 	Fields      *topic.Fields      `toml:"fields"`
 	Proximity   *topic.Proximity   `toml:"proximity"`
 	Enumeration *topic.Enumeration `toml:"enumeration"`
+	Newsletter  *topic.Newsletter  `toml:"newsletter"`
 	// RemoveGroups, RemoveRules and RemoveDisambiguations drop those of the
 	// profile by name, before the changes below apply.
 	RemoveGroups          []string               `toml:"remove_groups"`
@@ -219,6 +220,7 @@ func (m *topicMerge) extend(x *TopicExtension, src topicSource) {
 	p := m.p
 	for name, pair := range map[string][2]any{
 		"fields": {&p.Fields, x.Fields}, "proximity": {&p.Proximity, x.Proximity}, "enumeration": {&p.Enumeration, x.Enumeration},
+		"newsletter": {&p.Newsletter, x.Newsletter},
 	} {
 		if !reflect.ValueOf(pair[1]).IsNil() {
 			m.overlay(pair[0], pair[1], src, ek+"."+name, "topic."+name, nil)
@@ -235,6 +237,8 @@ func (m *topicMerge) extend(x *TopicExtension, src topicSource) {
 			p.Model = p.Model.WithoutGroup(g)
 		}
 	}
+	// And so does its part in naming newsletters.
+	p.Newsletter.Groups = slices.DeleteFunc(slices.Clone(p.Newsletter.Groups), func(g string) bool { return slices.Contains(x.RemoveGroups, g) })
 	m.counts["rules removed"] = removeNamed(&p.Rules, &m.rules, ruleName, x.RemoveRules, src, ek+".remove_rules", "rule")
 	m.counts["disambiguations removed"] = removeNamed(&p.Disambiguate, &m.disamb, disambName, x.RemoveDisambiguations, src, ek+".remove_disambiguations", "disambiguation")
 	groupNames := func() []string { return names(p.Groups, groupName) }
@@ -382,6 +386,12 @@ func (m *topicMerge) report(s topicSource, pe *topic.ProfileError) {
 func (m *topicMerge) where(path string) origin {
 	if o, ok := m.written[path]; ok {
 		return o
+	}
+	// An element of a list key [topic.extend] wrote ([topic.extend.enumeration] kinds).
+	if i := strings.LastIndexByte(path, '['); i > 0 && strings.HasSuffix(path, "]") {
+		if o, ok := m.written[path[:i]]; ok {
+			return origin{o.file, o.key + path[i:]}
+		}
 	}
 	if sm := listPathRE.FindStringSubmatch(path); sm != nil {
 		i, _ := strconv.Atoi(sm[2])

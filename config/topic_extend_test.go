@@ -102,6 +102,36 @@ func TestTopicExtend(t *testing.T) {
 	}
 }
 
+// TestTopicExtendNewsletter: the groups that name a newsletter are replaced by
+// [topic.extend.newsletter], and a group removed leaves them with it rather than
+// leaving a rule that names a group no longer there.
+func TestTopicExtendNewsletter(t *testing.T) {
+	if got := topic.Default().Newsletter.Groups; !slices.Equal(got, []string{"roundup"}) {
+		t.Fatalf("built-in newsletter groups %v", got)
+	}
+	c, err := Parse("g.toml", []byte(minimal+"[topic.extend]\nremove_groups = [\"roundup\"]\n"))
+	if err != nil {
+		t.Fatalf("removing the roundup group: %v", err)
+	}
+	if len(c.Topic.Newsletter.Groups) != 0 {
+		t.Errorf("newsletter groups after removing roundup: %v", c.Topic.Newsletter.Groups)
+	}
+	if !slices.Equal(topic.Default().Newsletter.Groups, []string{"roundup"}) {
+		t.Error("the built-in profile changed")
+	}
+	c, err = Parse("g.toml", []byte(minimal+"[topic.extend.newsletter]\ngroups = [\"roundup\", \"commentary\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(c.Topic.Newsletter.Groups, []string{"roundup", "commentary"}) {
+		t.Errorf("newsletter groups: %v", c.Topic.Newsletter.Groups)
+	}
+	_, err = Parse("g.toml", []byte(minimal+"[topic.extend.newsletter]\ngroups = [\"roundups\"]\n"))
+	if err == nil || !strings.Contains(err.Error(), `g.toml:5:11: topic.extend.newsletter.groups 1: unknown group "roundups"`) {
+		t.Errorf("unknown newsletter group: %v", err)
+	}
+}
+
 // TestTopicExtendErrors: problems of [topic.extend] are placed where they were
 // written, with the nearest name when one is misspelled.
 func TestTopicExtendErrors(t *testing.T) {

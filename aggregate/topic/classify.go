@@ -56,12 +56,13 @@ type hit struct {
 type hitState uint8
 
 const (
-	hitLive      hitState = iota
-	hitContext            // a disambiguation context term: never scored
-	hitMasked             // inside a match of an "ignore" group
-	hitDropped            // dropped by a disambiguation
-	hitContained          // inside a longer match of the same group
-	hitRepeat             // the same term again in the same field
+	hitLive       hitState = iota
+	hitContext             // a disambiguation context term: never scored
+	hitMasked              // inside a match of an "ignore" group
+	hitDropped             // dropped by a disambiguation
+	hitContained           // inside a longer match of the same group
+	hitRepeat              // the same term again in the same field
+	hitLaterStory          // in a newsletter's headline, past its first story
 )
 
 // scratch is the per-call working memory, pooled so that Classify allocates
@@ -459,8 +460,62 @@ func (c *Classifier) resolve(hits []hit, texts *[numFields][]byte) []int32 {
 			}
 		}
 	}
+	if cut := c.newsletterCut(hits, texts[fieldTitle]); cut >= 0 {
+		for i := range hits {
+			if h := &hits[i]; h.field == fieldTitle && h.state == hitLive && int(h.start) >= cut {
+				h.state = hitLaterStory
+			}
+		}
+	}
 	return triggerHit
 }
+
+// newsletterCut returns where a newsletter's headline ("The Download: OpenAI's new model,
+// and the EU AI Act") passes its first story, or -1 when title is no such headline or
+// names one story: see Newsletter. A newsletter or roundup whose title story is business
+// is out even when it names a policy story after it (TOPIC.md), as one whose title story
+// is policy is in.
+func (c *Classifier) newsletterCut(hits []hit, title []byte) int {
+	if c.newsletter == nil {
+		return -1
+	}
+	open := bytes.IndexAny(title, ":]")
+	if open < 0 || open > maxNewsletterName {
+		return -1
+	}
+	named := false
+	for i := range hits {
+		h := &hits[i]
+		if h.field == fieldTitle && h.state == hitLive && int(h.end) <= open+1 && c.newsletter[c.terms[h.term].group] {
+			named = true
+			break
+		}
+	}
+	if !named {
+		return -1
+	}
+	body := title[open+1:]
+	cut := -1
+	for _, sep := range storySeps {
+		if i := bytes.Index(body, []byte(sep)); i >= 0 && (cut < 0 || i < cut) {
+			cut = i
+		}
+	}
+	if i := bytes.Index(body, []byte(", ")); i >= 0 && bytes.Count(body, []byte(", ")) >= 2 && (cut < 0 || i < cut) {
+		cut = i
+	}
+	if cut < 0 {
+		return -1
+	}
+	return open + 1 + cut
+}
+
+// maxNewsletterName bounds the bytes before the colon or bracket that closes a
+// newsletter's name ("The Download", "[AI 주간 브리핑]").
+const maxNewsletterName = 48
+
+// storySeps separate the stories a newsletter's headline names.
+var storySeps = []string{", and ", "; ", " | ", " / ", " · "}
 
 // nearPair finds, in one field, a live AI hit and a live hit of a
 // proximity kind at most window runes apart.
@@ -782,6 +837,9 @@ func (c *Classifier) appendSetAside(buf []byte, cuts []int, hits []hit, i int, t
 		buf = appendHitHead(buf, h, t)
 		buf = append(buf, " ignored inside "...)
 		buf = appendQuoted(buf, c.terms[hits[h.by].term].text)
+	case hitLaterStory:
+		buf = appendHitHead(buf, h, t)
+		buf = append(buf, " set aside: a newsletter's later story"...)
 	case hitDropped:
 		buf = appendHitHead(buf, h, t)
 		buf = append(buf, " dropped by "...)

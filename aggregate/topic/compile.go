@@ -69,6 +69,7 @@ type Classifier struct {
 		minItems int
 		factor   float64
 	}
+	newsletter []bool // by group: its terms open a newsletter's headline
 
 	model *cmodel // nil: the rules decide
 
@@ -339,6 +340,17 @@ func Compile(p *Profile) (*Classifier, error) {
 		}
 	}
 	c.enum.minItems, c.enum.factor = e.MinItems, e.Factor
+	for i, name := range p.Newsletter.Groups {
+		gi, ok := names[name]
+		if !ok {
+			bad(fmt.Sprintf("topic.newsletter.groups[%d]", i), "unknown group %q", name)
+			continue
+		}
+		if c.newsletter == nil {
+			c.newsletter = make([]bool, len(p.Groups))
+		}
+		c.newsletter[gi] = true
+	}
 
 	// Rules, or the model that replaces them.
 	if len(p.Rules) == 0 && p.Model == nil {

@@ -21,6 +21,9 @@ type Profile struct {
 	// Enumeration discounts an AI term that is one item of a list
 	// ("드론·AI·바이오", "housing, energy, AI and banking").
 	Enumeration Enumeration `toml:"enumeration"`
+	// Newsletter keeps only the first story of a newsletter's headline ("The Download:
+	// OpenAI's new model, and the EU AI Act").
+	Newsletter Newsletter `toml:"newsletter"`
 	// Groups are the weighted concept lists.
 	Groups []Group `toml:"group"`
 	// Rules decide: an item matches when any rule holds.
@@ -55,6 +58,14 @@ type Enumeration struct {
 	Kinds    []string `toml:"kinds"`
 	MinItems int      `toml:"min_items"`
 	Factor   float64  `toml:"factor"`
+}
+
+// Newsletter: a headline that opens with a term of one of Groups before a colon or a
+// closing bracket ("The Download: …", "[AI 주간 브리핑] …") lists a newsletter's stories, and
+// only its first story counts: the terms after the first separator between stories (", and",
+// ";", "|", "/", or the first comma of a list of three or more) are set aside.
+type Newsletter struct {
+	Groups []string `toml:"groups"`
 }
 
 // Group is a named list of terms of one kind with one weight.

@@ -236,6 +236,8 @@ var decisionCases = []struct {
 	{"airline code", "에어인디아 AI171편 추락…정부, 사고조사위 구성", "인도 정부는 Air India AI 171 편 사고 조사에 착수했다.", false, "dropped by air-india"},
 	{"congress as a trade show", "AI Congress 2025 opens in London with 5,000 attendees", "The congress brought together vendors and buyers of enterprise AI.", false, "dropped by trade-show"},
 	{"congress as a legislature", "Congress passes AI chip export bill", "The House voted for the measure after the Senate did.", true, "rule: ai+actor"},
+	{"newsletter whose title story is business", "The Download: OpenAI's new model, and the EU AI Act", "This is today's edition of The Download, our weekday newsletter that provides a daily dose of what's going on in the world of technology.", false, `"AI Act" set aside: a newsletter's later story`},
+	{"newsletter whose title story is policy", "The Download: the EU AI Act takes effect, and OpenAI's new model", "This is today's edition of The Download, our weekday newsletter that provides a daily dose of what's going on in the world of technology.", true, "rule: strong phrase"},
 	{"ai without bird flu context", "정부, AI 확산 대책 발표", "과기정통부는 인공지능 산업 지원 방안을 내놨다.", true, "rule: ai+actor"},
 	{"insurance policy", "AI insurance policy pricing", "Insurers use artificial intelligence to price each insurance policy.", false, `"policy" ignored inside "insurance policy"`},
 	{"company-internal rules", "Samsung bans staff use of generative AI after leak", "Employees uploaded code to ChatGPT, so the company restricted such tools on company devices.", false, `"staff use" internal`},
@@ -509,6 +511,7 @@ func TestCompileErrors(t *testing.T) {
 		{"empty context", func(p *Profile) { p.Disambiguate[0].When = []string{""} }, []string{"topic.disambiguate[0].when[0]"}},
 		{"proximity kind", func(p *Profile) { p.Proximity = Proximity{Window: 10, Bonus: 1, With: []string{"actors"}} }, []string{"topic.proximity.with[0]"}},
 		{"enumeration factor", func(p *Profile) { p.Enumeration = Enumeration{Kinds: []string{"ai"}, MinItems: 3, Factor: 2} }, []string{"topic.enumeration.factor"}},
+		{"newsletter group", func(p *Profile) { p.Newsletter.Groups = []string{"roundups"} }, []string{"topic.newsletter.groups[0]"}},
 		{"several at once", func(p *Profile) {
 			p.Groups[0].Terms[1] = ""
 			p.Rules[0].Name = ""
