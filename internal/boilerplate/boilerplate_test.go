@@ -3,6 +3,7 @@ package boilerplate
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestStrip(t *testing.T) {
@@ -77,4 +78,30 @@ func TestStripTrailers(t *testing.T) {
 			t.Errorf("StripTrailers(%q)\n got %q\nwant %q", tc.in, got, tc.want)
 		}
 	}
+}
+
+// FuzzStripTrailers: whatever the text, StripTrailers returns no more than it was given,
+// keeps valid UTF-8 valid and leaves the text before its last TrailerBytes bytes alone.
+func FuzzStripTrailers(f *testing.F) {
+	for _, s := range []string{
+		"정부가 발표했다. <저작권자 © 아이뉴스24 무단전재 및 재배포 금지>",
+		"OpenAI will sign. The post OpenAI to sign appeared first on Euractiv.",
+		"The plan. Continue reading Ministry sets out AI plan →",
+		"A judge delayed approval. (Reporting by Blake Brittain; Editing by Chizu Nomiyama) kim@yna.co.kr",
+		"ⓒ\xffⓒ©", strings.Repeat("가", 200) + "©",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := StripTrailers(s)
+		if len(got) > len(s) {
+			t.Fatalf("StripTrailers(%q) = %q: longer", s, got)
+		}
+		if utf8.ValidString(s) && !utf8.ValidString(got) {
+			t.Fatalf("StripTrailers(%q) = %q: invalid UTF-8", s, got)
+		}
+		if keep := len(s) - TrailerBytes - utf8.UTFMax; keep > 0 && got != s && !strings.HasPrefix(got, strings.TrimSpace(s[:keep])) {
+			t.Fatalf("StripTrailers changed the text before its end: %q -> %q", s, got)
+		}
+	})
 }
