@@ -79,8 +79,14 @@ var floors = map[string]struct{ same, cross pairFloor }{
 	// 0.959/0.851 to 0.958/0.844 (same language) and from 0.927/0.710 to 0.910/0.702
 	// (Korean-English): creators opposing the AI action plan and the strategy committee's
 	// copyright roundtable that answered them merge. The floors fell to 0.84 and 0.90/0.70.
-	"real-dev.jsonl":     {same: pairFloor{0.95, 0.84}, cross: pairFloor{0.90, 0.70}},
-	"real-holdout.jsonl": {same: pairFloor{0.93, 0.89}, cross: pairFloor{0.94, 0.73}},
+	// Merging split stories at a mean of 0.9 (bridgeScore) raised real-holdout to
+	// 0.942/0.902 and 0.942/0.754, and its recall floors to 0.90 and 0.75. The twelfth
+	// (stories-16 and -17: 73 reports of 12 events and 6 near misses, late reports days after the event, and
+	// meetings whose outlets each headline another item of the agenda) scored 1.000/0.645
+	// and 1.000/0.393 before it joined, and took real-dev from 0.962/0.856 and 0.921/0.744
+	// to 0.964/0.838 and 0.923/0.712; its same-language recall floor fell to 0.83.
+	"real-dev.jsonl":     {same: pairFloor{0.95, 0.83}, cross: pairFloor{0.90, 0.70}},
+	"real-holdout.jsonl": {same: pairFloor{0.93, 0.90}, cross: pairFloor{0.94, 0.75}},
 	"dev.jsonl":          {same: pairFloor{0.95, 0.97}},
 	"holdout.jsonl":      {same: pairFloor{0.72, 0.93}},
 	"fresh.jsonl":        {same: pairFloor{0.87, 0.97}},

@@ -105,7 +105,11 @@ func TestTrainTopicFromFiles(t *testing.T) {
 // 0.980/0.902 and 0.987/0.733 with the collection alone). With the thirteenth topic
 // collection and words for facial recognition and DeepMind: real-dev 0.966/0.855 and
 // 0.892/0.668, real-holdout 0.980/0.899 and 0.987/0.715. Heads of government in the
-// place check: real-dev 0.969/0.855 and 0.899/0.668, real-holdout as it was.
+// place check: real-dev 0.969/0.855 and 0.899/0.668, real-holdout as it was. Merging
+// split stories at a mean of 0.9: real-dev 0.977/0.862 and 0.917/0.724, real-holdout
+// 0.980/0.911 and 0.988/0.757 (recall floors 0.90 and 0.75). The twelfth story collection
+// (73 reports, 48 of them kept, scoring 1.000/0.512 and 1.000/0.333 here before it joined)
+// took real-dev to 0.977/0.840 and 0.919/0.700, and its same-language recall floor to 0.83.
 func TestCuratedStoryFloors(t *testing.T) {
 	c, err := topic.Compile(topic.Default())
 	if err != nil {
@@ -116,8 +120,8 @@ func TestCuratedStoryFloors(t *testing.T) {
 		kept        int // at least
 		same, cross floor
 	}{
-		"real-dev.jsonl":     {880, floor{0.94, 0.85}, floor{0.85, 0.65}},
-		"real-holdout.jsonl": {410, floor{0.97, 0.89}, floor{0.97, 0.71}},
+		"real-dev.jsonl":     {930, floor{0.94, 0.83}, floor{0.85, 0.65}},
+		"real-holdout.jsonl": {410, floor{0.97, 0.90}, floor{0.97, 0.75}},
 	} {
 		items, err := ReadStoryLabeled(filepath.Join("..", "..", "testdata", "stories", name))
 		if err != nil {
