@@ -24,13 +24,15 @@ type Pending struct {
 // its own; one that finds none is tried again after all the others, so that a mate finds
 // its story whichever report came first (as the daemon's pulls of near reports do across
 // polls). A JoinOnly item that finds no story then gets the zero Choice and is not
-// indexed. Deciding every mate after all the kept reports, as Assign did before, split
-// stories a mate had joined: on real-dev, through the curated feed, same-language recall
-// 0.835 -> 0.844 and Korean-English 0.698 -> 0.720 (precision 0.978 and 0.920 -> 0.922);
-// on real-holdout, measured once, 0.911 -> 0.908 and 0.757 -> 0.748 (one kept Korean
-// report of the Stargate announcement now stands apart from its event's story: 4 pairs). Each other is indexed as it is decided, under a provisional id, until Saved
-// gives it the one the store chose; provisional members left by a save that failed are
-// dropped first. The choices are returned in the order of ps.
+// indexed; every other item is indexed as it is decided, under a provisional id, until
+// Saved gives it the one the store chose. Provisional members left by a save that failed
+// are dropped first. The choices are returned in the order of ps.
+//
+// Deciding every mate after all the kept reports, as Assign did before, split stories a
+// mate had joined: on real-dev, through the curated feed, same-language recall 0.835 ->
+// 0.844 and Korean-English 0.698 -> 0.720 (precision 0.978 and 0.920 -> 0.922); on
+// real-holdout, measured once, 0.911 -> 0.908 and 0.757 -> 0.748 (one kept Korean report
+// of the Stargate announcement now stands apart from its event's story: 4 pairs).
 func (ix *Index) Assign(ps []Pending) []Choice {
 	ix.dropPending()
 	ix.mu.Lock()
