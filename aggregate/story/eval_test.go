@@ -88,9 +88,14 @@ var floors = map[string]struct{ same, cross pairFloor }{
 	// floor fell to 0.83. The thirteenth (stories-18: 14 reports of 3 events, each in both
 	// languages) scored 1.000/0.900 and 1.000/0.917 before it joined; real-dev 0.964/0.839
 	// and 0.924/0.715 with it. The fourteenth (stories-19: 16 Korean reports of 4 events and
-	// a near miss) found all of its 18 pairs and none wrong before it joined.
+	// a near miss) found all of its 18 pairs and none wrong before it joined. 88 more names
+	// in the bilingual table took real-holdout, measured once, to 0.942/0.905 and
+	// 0.944/0.770 (real-dev as it was), and its Korean-English recall floor to 0.76. The
+	// fifteenth (stories-20a and -20b: 108 reports, 20 events and 20 near-miss groups, 80
+	// dated by day only) scored 0.941/0.821 and 0.816/0.563 before it joined; real-dev
+	// 0.963/0.840 and 0.917/0.703 with it.
 	"real-dev.jsonl":     {same: pairFloor{0.95, 0.83}, cross: pairFloor{0.90, 0.70}},
-	"real-holdout.jsonl": {same: pairFloor{0.93, 0.90}, cross: pairFloor{0.94, 0.75}},
+	"real-holdout.jsonl": {same: pairFloor{0.93, 0.90}, cross: pairFloor{0.94, 0.76}},
 	"dev.jsonl":          {same: pairFloor{0.95, 0.97}},
 	"holdout.jsonl":      {same: pairFloor{0.72, 0.93}},
 	"fresh.jsonl":        {same: pairFloor{0.87, 0.97}},

@@ -116,7 +116,13 @@ func TestTrainTopicFromFiles(t *testing.T) {
 // four): real-dev 0.978/0.835 and 0.920/0.698. Mates decided in their turn (story.Assign):
 // real-dev 0.978/0.844 and 0.922/0.720, real-holdout 0.980/0.908 and 0.988/0.748 (its
 // Korean-English recall floor back to 0.74). With the fourteenth (16 Korean reports, all
-// their pairs found): real-dev 0.978/0.847 and 0.922/0.720.
+// their pairs found): real-dev 0.978/0.847 and 0.922/0.720. 88 more names in the
+// bilingual table (bodies, people, companies and laws of any week's news): real-dev as it
+// was, real-holdout, measured once, 0.980/0.914 and 0.988/0.776 (recall floors 0.91 and
+// 0.77). The fifteenth collection (108 reports, 88 kept; 0.964/0.806 and 0.800/0.444 here
+// before it joined, its misses China's companion-AI rules written up over five days in
+// words that share little, its wrong merges previews with the event they announce):
+// real-dev 0.977/0.843 and 0.916/0.700 (1,113 of 1,361 kept).
 func TestCuratedStoryFloors(t *testing.T) {
 	c, err := topic.Compile(topic.Default())
 	if err != nil {
@@ -127,8 +133,8 @@ func TestCuratedStoryFloors(t *testing.T) {
 		kept        int // at least
 		same, cross floor
 	}{
-		"real-dev.jsonl":     {930, floor{0.94, 0.83}, floor{0.85, 0.65}},
-		"real-holdout.jsonl": {410, floor{0.97, 0.90}, floor{0.97, 0.74}},
+		"real-dev.jsonl":     {1040, floor{0.94, 0.83}, floor{0.85, 0.65}},
+		"real-holdout.jsonl": {410, floor{0.97, 0.91}, floor{0.97, 0.77}},
 	} {
 		items, err := ReadStoryLabeled(filepath.Join("..", "..", "testdata", "stories", name))
 		if err != nil {
