@@ -159,7 +159,7 @@ func TestNextDaysEvent(t *testing.T) {
 
 func TestPlaces(t *testing.T) {
 	places := builtinPlaces(builtinAliases)
-	for place, within := range map[string]string{"대한민국": "대한민국", "대만": "대만", "서울": "대한민국", "텍사스": "미국", "네덜란드": "네덜란드"} {
+	for place, within := range map[string]string{"대한민국": "대한민국", "대만": "대만", "서울": "대한민국", "텍사스": "미국", "네덜란드": "네덜란드", "멕시코": "멕시코", "경기도": "대한민국", "푸틴": "러시아"} {
 		if got := places[place]; got != within {
 			t.Errorf("place %s lies within %q, want %q", place, got, within)
 		}

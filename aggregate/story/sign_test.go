@@ -114,6 +114,14 @@ func TestConcepts(t *testing.T) {
 		{"SK하이닉스와 삼성SDS", []string{"SK하이닉스", "삼성SDS"}, []string{"삼성전자", "SK그룹"}},
 		{"US and U.S. officials", []string{"미국"}, nil},
 		{"tell us about it", nil, []string{"미국"}},
+		// Names of any week's news, not chosen from a set's errors.
+		{"美 펜타곤, 팔란티어·코어위브와 계약", []string{"펜타곤", "팔란티어", "코어위브"}, nil},
+		{"The Pentagon signed with Palantir and CoreWeave", []string{"펜타곤", "팔란티어", "코어위브"}, nil},
+		{"멕시코 정부와 튀르키예", []string{"멕시코", "튀르키예"}, nil},
+		{"Mexico and Turkey", []string{"멕시코", "튀르키예"}, nil},
+		// Hangul names match inside words, so those that other words contain are not in
+		// the table: 대전 (대전환), 용인 (채용인원), 한은 (대한은행권).
+		{"AI 대전환을 위한 채용인원 확대", nil, []string{"대전", "용인"}},
 	}
 	for _, tt := range tests {
 		got := concepts(tt.text)
