@@ -65,6 +65,8 @@ func TestStripTrailers(t *testing.T) {
 		{"The Senate voted. COPYRIGHT 2025 EXAMPLE NEWS", "The Senate voted."},
 		{"OpenAI will sign. THE POST OPENAI TO SIGN APPEARED FIRST ON EURACTIV.", "OpenAI will sign."},
 		{"A judge delayed approval. (REPORTING BY BLAKE BRITTAIN; EDITING BY CHIZU NOMIYAMA)", "A judge delayed approval."},
+		{"A judge delayed approval. (Reporting By Blake Brittain)", "A judge delayed approval."},
+		{"OpenAI will sign. The Post OpenAI To Sign Appeared First On Euractiv.", "OpenAI will sign."},
 		{long + "<저작권자 © 전자신문 무단전재 및 재배포 금지>", strings.TrimSpace(long)},
 		// Words of a lead that look like a trailer's stay.
 		{"문화체육관광부는 생성형 AI 사업자가 저작권자에게 적정 대가를 지불하도록 권고했다.", "문화체육관광부는 생성형 AI 사업자가 저작권자에게 적정 대가를 지불하도록 권고했다."},

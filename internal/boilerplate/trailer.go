@@ -14,7 +14,8 @@ import (
 // it, so it says nothing of the item, and its words read as the item's: "금지" (a ban) in a
 // copyright notice, the headline a second time in WordPress's. Each pattern runs only when
 // one of its needles, matched as written, is near the end; a pattern that ignores case has
-// its needles in capitals too ("COPYRIGHT 2025", "(REPORTING BY …)").
+// its needles in title case and capitals too ("The Post … Appeared First On", "(Reporting
+// By …)", "COPYRIGHT 2025", "(REPORTING BY …)").
 var trailers = []struct {
 	reach   int // how far from the end its first needle may be, in bytes
 	needles []string
@@ -26,13 +27,13 @@ var trailers = []struct {
 	{200, []string{"©", "ⓒ", "opyright", "OPYRIGHT", "무단"},
 		regexp.MustCompile(`(?i)\s*[<\[(【]?\s*(?:저작권자\s*(?:[©ⓒ]|\(c\))|copyright\s*(?:[©ⓒ]|\(c\)|\d{4})|[©ⓒ]|\(c\)\s*\d{4}|all rights reserved|무단\s*전재).*$`)},
 	{200, []string{"◎"}, regexp.MustCompile(`\s*◎공감언론.*$`)},
-	{TrailerBytes, []string{"he post", "HE POST"}, regexp.MustCompile(`(?i)\s*the post .{0,300}? appeared first on .*$`)},
+	{TrailerBytes, []string{"he post", "he Post", "HE POST"}, regexp.MustCompile(`(?i)\s*the post .{0,300}? appeared first on .*$`)},
 	// WordPress's "Continue reading <headline> →" and a link's "Read more »", at the end.
 	// Capitalised, after the end of a sentence or an excerpt's "[…]": "officials will continue
 	// reading the submissions" is a lead's.
 	{TrailerBytes, []string{"Continue reading", "CONTINUE READING"}, regexp.MustCompile(`(^|[.!?…\]»"”'’)])\s*(?:Continue reading|CONTINUE READING)\b.{0,300}$`)},
 	{120, []string{"Read more", "READ MORE"}, regexp.MustCompile(`(^|[.!?…\]»"”'’)])\s*(?:Read more|READ MORE)(?:\s*(?:at|on|here|about this|:)[^.!?]{0,80})?\s*[.…»→>\]]*\s*$`)},
-	{200, []string{"ing by", "ING BY"}, regexp.MustCompile(`(?i)\(\s*(?:reporting|writing|editing) by[^)]*\)`)},
+	{200, []string{"ing by", "ing By", "ING BY"}, regexp.MustCompile(`(?i)\(\s*(?:reporting|writing|editing) by[^)]*\)`)},
 	{120, []string{"@"}, regexp.MustCompile(`[\w.+-]+@[\w-]+(?:\.[\w-]+)+`)},
 }
 
