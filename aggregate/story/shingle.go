@@ -123,9 +123,12 @@ const maxSummaryBytes = 2000
 // outlet has its own, so they only add noise, and for short summaries a shared wire
 // dateline would add false similarity.
 func cleanSummary(s string) string {
+	// Before NFKC, which reads "ⓒ" as "c"; and only of a whole summary, as the topic filter
+	// does: the end of a cut one is the middle of the text.
+	if len(s) <= maxSummaryBytes {
+		s = boilerplate.StripTrailers(s)
+	}
 	s = textcut.Prefix(s, maxSummaryBytes)
-	// Before NFKC, which reads "ⓒ" as "c".
-	s = boilerplate.StripTrailers(s)
 	s = norm.NFKC.String(s)
 	// The leading patterns are anchored at the start; each runs only when its first
 	// character, or a word it needs near the start, is there.

@@ -68,6 +68,17 @@ func TestCleanSummary(t *testing.T) {
 	}
 }
 
+// TestCleanSummaryCutKeepsTrailerWords: a summary longer than what is read is cut, and the
+// end of the cut is the middle of the text, where a credit line or an address is the
+// story's own words (a contact named in an article), not its outlet's trailer.
+func TestCleanSummaryCutKeepsTrailerWords(t *testing.T) {
+	body := strings.Repeat("The ministry set out the plan. ", 70)[:maxSummaryBytes-40]
+	s := body + "Write to press@ministry.example for the draft. " + strings.Repeat("More text. ", 20)
+	if got := cleanSummary(s); !strings.Contains(got, "press@ministry.example") {
+		t.Errorf("cleanSummary of a cut summary dropped the address before the cut: ends %q", got[max(len(got)-80, 0):])
+	}
+}
+
 func doc(title, summary string) Doc {
 	return Doc{ID: 1, Title: title, Summary: summary, Published: time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)}
 }
