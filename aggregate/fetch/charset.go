@@ -47,7 +47,7 @@ import (
 // the spellings feeds use that WHATWG lacks ("cp949", "x-windows-949", "euc_kr",
 // "ks_c_5601"), then as IANA names.
 func Decode(body []byte, contentType string) ([]byte, error) {
-	enc, skip := chooseEncoding(body, contentType)
+	enc, skip, valid := chooseEncoding(body, contentType)
 	out := body[skip:]
 	if enc != nil {
 		var err error
@@ -55,7 +55,7 @@ func Decode(body []byte, contentType string) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("decode %s: %w", encodingName(enc), err)
 		}
-	} else if !utf8.Valid(out) {
+	} else if !valid && !utf8.Valid(out) {
 		// UTF-8 with stray invalid bytes: keep the text, mark the damage.
 		out = bytes.ToValidUTF8(out, []byte("\uFFFD"))
 	}
@@ -64,42 +64,43 @@ func Decode(body []byte, contentType string) ([]byte, error) {
 }
 
 // chooseEncoding returns the encoding of body (nil for UTF-8) and the length of
-// its byte order mark.
-func chooseEncoding(body []byte, contentType string) (encoding.Encoding, int) {
+// its byte order mark; valid is true when it found the whole body valid UTF-8
+// (so that Decode need not check again: the check reads every byte).
+func chooseEncoding(body []byte, contentType string) (enc encoding.Encoding, bom int, valid bool) {
 	if enc, n, ok := unicodeByBytes(body); ok {
-		return enc, n
+		return enc, n, false
 	}
 	labels := []string{charsetParam(contentType)}
 	if !isJSON(body) {
 		labels = append(labels, xmlDeclEncoding(body))
 	}
-	valid := utf8.Valid(body)
+	valid = utf8.Valid(body)
 	for _, label := range labels {
 		if label == "" {
 			continue
 		}
-		enc := lookupLabel(label)
+		enc = lookupLabel(label)
 		switch {
 		case enc == nil, isWide(enc):
 			continue
 		case enc == unicode.UTF8:
 			if valid || mostlyUTF8(body) {
-				return nil, 0
+				return nil, 0, valid
 			}
 			continue
 		case valid && !isASCII(body):
-			return nil, 0
+			return nil, 0, valid
 		default:
-			return enc, 0
+			return enc, 0, false
 		}
 	}
 	switch {
 	case valid || mostlyUTF8(body) || isJSON(body):
-		return nil, 0
+		return nil, 0, valid
 	case readsAsKorean(body):
-		return korean.EUCKR, 0
+		return korean.EUCKR, 0, false
 	default:
-		return charmap.Windows1252, 0
+		return charmap.Windows1252, 0, false
 	}
 }
 
