@@ -99,9 +99,15 @@ var floors = map[string]struct{ same, cross pairFloor }{
 	// 0.921/0.786 with it. Its wrong merges are near misses that answer the event (a
 	// senator's probe of the report it cites; Microsoft's brief in Anthropic's suit), so
 	// real-holdout's Korean-English precision floor fell to 0.92, and its recall floors
-	// rose to 0.91 and 0.78.
+	// rose to 0.91 and 0.78. The seventeenth (stories-22a and -22b: 146 reports of 34
+	// events and 26 near-miss groups, 106 dated by day only, gathered after the session's
+	// last change to the grouping) scored 0.982/0.667 and 1.000/0.587 and joined
+	// real-holdout: 0.955/0.879 and 0.928/0.760 with it. Its misses are reports days apart
+	// (opinion pieces and law-firm notes a week after a hearing or a vote) and Korean and
+	// English reports that share no name ("AI프라이버시 전담팀" against "AI privacy team"),
+	// so real-holdout's recall floors fell to 0.86 and 0.74.
 	"real-dev.jsonl":     {same: pairFloor{0.95, 0.83}, cross: pairFloor{0.90, 0.70}},
-	"real-holdout.jsonl": {same: pairFloor{0.93, 0.91}, cross: pairFloor{0.92, 0.78}},
+	"real-holdout.jsonl": {same: pairFloor{0.93, 0.86}, cross: pairFloor{0.92, 0.74}},
 	"dev.jsonl":          {same: pairFloor{0.95, 0.97}},
 	"holdout.jsonl":      {same: pairFloor{0.72, 0.93}},
 	"fresh.jsonl":        {same: pairFloor{0.87, 0.97}},

@@ -124,7 +124,11 @@ func TestTrainTopicFromFiles(t *testing.T) {
 // words that share little, its wrong merges previews with the event they announce):
 // real-dev 0.977/0.843 and 0.916/0.700 (1,113 of 1,361 kept). The sixteenth (99 reports,
 // 77 kept; 1.000/1.000 and 0.815/0.917 here) joined real-holdout: 0.983/0.926 and
-// 0.964/0.786 (511 of 648 kept), its Korean-English precision floor 0.96.
+// 0.964/0.786 (511 of 648 kept), its Korean-English precision floor 0.96. The seventeenth
+// (146 reports, 116 kept; 0.974/0.607 and 1.000/0.511 here before it joined, its misses
+// reports days apart and Korean and English reports that share no name) joined
+// real-holdout: 0.982/0.882 and 0.967/0.754 (627 of 794 kept), its recall floors 0.87
+// and 0.74.
 func TestCuratedStoryFloors(t *testing.T) {
 	c, err := topic.Compile(topic.Default())
 	if err != nil {
@@ -136,7 +140,7 @@ func TestCuratedStoryFloors(t *testing.T) {
 		same, cross floor
 	}{
 		"real-dev.jsonl":     {1040, floor{0.94, 0.83}, floor{0.85, 0.65}},
-		"real-holdout.jsonl": {480, floor{0.97, 0.92}, floor{0.96, 0.78}},
+		"real-holdout.jsonl": {600, floor{0.97, 0.87}, floor{0.96, 0.74}},
 	} {
 		items, err := ReadStoryLabeled(filepath.Join("..", "..", "testdata", "stories", name))
 		if err != nil {
