@@ -108,7 +108,11 @@ type Item struct {
 	Published time.Time
 	Updated   time.Time
 	FirstSeen time.Time
-	Fresh     bool // new enough when first seen to be published (see feed.max_age)
+	// Undated marks an item whose feed gave no usable date, or one in the future:
+	// its Published is the time it was seen. A later poll of it is no revision for
+	// that, and keeps the time first stored (see normalize).
+	Undated bool
+	Fresh   bool // new enough when first seen to be published (see feed.max_age)
 	Verdict   Verdict
 	StoryID   int64
 

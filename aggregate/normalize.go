@@ -96,7 +96,7 @@ func normalize(fi *gofeed.Item, base *url.URL, loc *time.Location, now time.Time
 	// No usable date, or one in the future: the time gleaner first saw it is the
 	// honest answer, and it keeps a wrong clock from pinning an item to the top.
 	if it.Published.IsZero() || it.Published.After(now) {
-		it.Published = now
+		it.Published, it.Undated = now, true
 	}
 	if it.Updated.IsZero() || it.Updated.After(now) || it.Updated.Before(it.Published) {
 		it.Updated = it.Published

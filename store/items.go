@@ -62,7 +62,13 @@ func bodyHash(it *aggregate.Item) int64 {
 		d.Write(n[:])
 		d.WriteString(f)
 	}
-	binary.LittleEndian.PutUint64(n[:], uint64(it.Published.Unix()))
+	// An undated item's Published is the time of the poll: hashing it would make
+	// every poll a revision, moving the item to the top of the feed each time.
+	var pub int64
+	if !it.Undated {
+		pub = it.Published.Unix()
+	}
+	binary.LittleEndian.PutUint64(n[:], uint64(pub))
 	d.Write(n[:])
 	return int64(d.Sum64())
 }
@@ -349,7 +355,7 @@ func sameText(ctx context.Context, q *sql.Stmt, id int64, it *aggregate.Item) (b
 		return false, fmt.Errorf("text of item %d: %w", id, err)
 	}
 	return url == it.URL && title == it.Title && summary == it.Summary && bodyText == it.BodyText &&
-		author == it.Author && published == unix(it.Published), nil
+		author == it.Author && (it.Undated || published == unix(it.Published)), nil
 }
 
 // writer holds the statements one Save prepares once and runs per item.
@@ -396,7 +402,8 @@ func newWriter(ctx context.Context, tx *sql.Tx, p *plan) (*writer, error) {
 			strconv.Itoa(bodyHashVersion)+`) ON CONFLICT(source_id, key_hash) DO NOTHING`),
 		// A revised item keeps its identity, first-seen time and freshness.
 		prepare(&w.update, `UPDATE items SET url_hash = ?2, body_hash = ?3, guid = ?4, url = ?5, title = ?6,
-			summary = ?7, content = ?8, author = ?9, lang = ?10, published = ?11, updated = ?12,
+			summary = ?7, content = ?8, author = ?9, lang = ?10,
+			published = CASE WHEN ?20 THEN published ELSE ?11 END, updated = ?12,
 			match = ?13, score = ?14, reasons = ?15, facets = ?16, body_text = ?17, origin = ?18, origin_url = ?19,
 			hash_v = `+strconv.Itoa(bodyHashVersion)+`
 			WHERE id = ?1`),
@@ -513,7 +520,7 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 	it.ID = old.id
 	res, err := w.update.ExecContext(ctx, it.ID, uh, bh, it.GUID, it.URL, it.Title, it.Summary, it.Content,
 		it.Author, it.Lang, unix(it.Published), unix(it.Updated), b2i(it.Verdict.Match), it.Verdict.Score,
-		string(reasons), facets, it.BodyText, it.Origin, it.OriginURL)
+		string(reasons), facets, it.BodyText, it.Origin, it.OriginURL, it.Undated)
 	if err != nil {
 		return err
 	}
