@@ -439,11 +439,20 @@ func (p *Poller) poll(ctx context.Context, ps *polled) outcome {
 	if resp != nil {
 		st.Status = resp.Status
 		o.report.Status = resp.Status
+	}
+	// A server's max-age is a lower bound on the interval, but not one that can
+	// stop polling for a year; and only the feed's own answers set it. An error
+	// page's (a CDN caching a 503 for a day) says nothing of the feed, and a feed
+	// that stops sending one is polled at its interval again. A 304 without one
+	// keeps the hint of the document it confirms.
+	switch {
+	case err != nil:
+	case resp.NotModified:
 		if resp.MaxAge > 0 {
-			// A server's max-age is a lower bound on the interval, but not one that
-			// can stop polling for a year.
 			o.minGap = min(resp.MaxAge, p.opt.MaxBackoff)
 		}
+	default:
+		o.minGap = min(resp.MaxAge, p.opt.MaxBackoff) // 0 without one; ingest adds the feed's <ttl>
 	}
 	var items []Item
 	if err == nil && !resp.NotModified {
