@@ -113,8 +113,8 @@ type Item struct {
 	// that, and keeps the time first stored (see normalize).
 	Undated bool
 	Fresh   bool // new enough when first seen to be published (see feed.max_age)
-	Verdict   Verdict
-	StoryID   int64
+	Verdict Verdict
+	StoryID int64
 
 	// storySig is the near-duplicate signature, computed on a poll worker so that
 	// the single writer only looks it up (see StoryGrouper.Prepare). Not stored.
