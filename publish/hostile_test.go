@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/xml"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -241,6 +243,34 @@ func TestSourceSecretsAreNotPublished(t *testing.T) {
 			if strings.Contains(string(b), s) {
 				t.Errorf("exported %s carries %q", name, s)
 			}
+		}
+	}
+}
+
+// TestControlCharactersKeepFeedsWellFormed: a body holding characters XML cannot
+// carry (a control character as a reference, a stray byte) leaves every XML
+// format well-formed. RSS puts the body in CDATA, where nothing is escaped.
+func TestControlCharactersKeepFeedsWellFormed(t *testing.T) {
+	entries := fixtureEntries()
+	entries[0].Item.Content = "<p>budget&#1;line &#12; x \x02 and a stray \xff byte</p>"
+	h, _ := newTestHandler(t, fixtureOptions(), entries)
+	for _, path := range []string{"/feed.rss", "/feed.atom"} {
+		resp := get(t, h, "GET", path)
+		mustStatus(t, resp, 200)
+		b := body(t, resp)
+		d := xml.NewDecoder(bytes.NewReader(b))
+		for {
+			_, err := d.Token()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Errorf("%s is not well-formed XML: %v", path, err)
+				break
+			}
+		}
+		if !bytes.Contains(b, []byte("budgetline")) {
+			t.Errorf("%s lost the body's text", path)
 		}
 	}
 }

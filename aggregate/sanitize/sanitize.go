@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/microcosm-cc/bluemonday"
 	"golang.org/x/net/html"
@@ -87,7 +88,7 @@ func HTML(s, baseURL string) string {
 	nodes, err := html.ParseFragment(strings.NewReader(s), body)
 	if err != nil {
 		// ParseFragment only fails on reader errors; fall back to escaping all of it.
-		return html.EscapeString(s)
+		return xmlChars(html.EscapeString(s))
 	}
 	for _, n := range nodes {
 		body.AppendChild(n)
@@ -96,10 +97,40 @@ func HTML(s, baseURL string) string {
 	var buf bytes.Buffer
 	for n := body.FirstChild; n != nil; n = n.NextSibling {
 		if err := html.Render(&buf, n); err != nil {
-			return html.EscapeString(s)
+			return xmlChars(html.EscapeString(s))
 		}
 	}
-	return strings.TrimSpace(policy.Sanitize(buf.String()))
+	return xmlChars(strings.TrimSpace(policy.Sanitize(buf.String())))
+}
+
+// xmlChars drops what XML 1.0 cannot carry, C0 controls other than tab, newline
+// and carriage return, and U+FFFE and U+FFFF, and replaces invalid UTF-8 with
+// U+FFFD. A feed's body can hold them as characters or as references (&#1;,
+// which the parser turns into the character), and RSS readers get the body in
+// CDATA, where nothing is escaped: one of them made the whole RSS feed
+// ill-formed XML.
+func xmlChars(s string) string {
+	clean := true
+	for i := 0; i < len(s) && clean; {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			clean = c >= 0x20 || c == '\t' || c == '\n' || c == '\r'
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		clean = !(r == utf8.RuneError && n == 1) && r != 0xFFFE && r != 0xFFFF
+		i += n
+	}
+	if clean {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
 }
 
 // rewrite resolves URLs and marks links in the tree under n. It only ever removes

@@ -193,3 +193,21 @@ func TestLine(t *testing.T) {
 		}
 	}
 }
+
+// TestHTMLDropsWhatXMLCannotCarry: control characters, as characters or as
+// references, U+FFFE and U+FFFF leave the body; invalid UTF-8 becomes U+FFFD.
+// RSS readers get the body in CDATA, where one of them makes the feed ill-formed.
+func TestHTMLDropsWhatXMLCannotCarry(t *testing.T) {
+	for in, want := range map[string]string{
+		"<p>budget&#1;line &#12; x</p>": "<p>budgetline  x</p>",
+		"<p>a\x01b\x0cc\x1fd</p>":       "<p>abcd</p>",
+		"<p>keep\ttab\nand newline</p>": "<p>keep\ttab\nand newline</p>",
+		"<p>a&#xFFFE;b\uffffc</p>":      "<p>abc</p>",
+		"<p>bad \xff byte</p>":          "<p>bad \ufffd byte</p>",
+		"<p>정부, AI 반도체 지원 &amp; 규제</p>": "<p>정부, AI 반도체 지원 &amp; 규제</p>",
+	} {
+		if got := sanitize.HTML(in, ""); got != want {
+			t.Errorf("HTML(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
