@@ -274,3 +274,18 @@ func TestControlCharactersKeepFeedsWellFormed(t *testing.T) {
 		}
 	}
 }
+
+// TestRSSItemWithoutLink: an item whose original has no link gets no <link>
+// element, rather than an empty one that readers resolve to the feed itself.
+func TestRSSItemWithoutLink(t *testing.T) {
+	entries := fixtureEntries()
+	entries[0].Item.URL = ""
+	h, _ := newTestHandler(t, fixtureOptions(), entries)
+	b := body(t, get(t, h, "GET", "/feed.rss"))
+	if bytes.Contains(b, []byte("<link></link>")) || bytes.Contains(b, []byte("<link/>")) {
+		t.Errorf("/feed.rss has an empty link:\n%s", b)
+	}
+	if n := bytes.Count(b, []byte("<link>")); n != len(entries) {
+		t.Errorf("/feed.rss has %d links, want %d (the channel's and every item's but one)", n, len(entries))
+	}
+}

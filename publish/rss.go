@@ -39,7 +39,11 @@ type rssAtomLink struct {
 
 type rssItem struct {
 	feeds.RssItem
-	XMLName     xml.Name   `xml:"item"`
+	XMLName xml.Name `xml:"item"`
+	// Link shadows RssItem's, which is written even when empty: an item whose
+	// original has no link gets none, not an empty <link> a reader resolves to
+	// the feed itself.
+	Link        string     `xml:"link,omitempty"`
 	Source      *rssSource `xml:"source"`
 	Categories  []string   `xml:"category"`
 	Creator     string     `xml:"dc:creator"`
@@ -94,9 +98,9 @@ func renderRSS(v *feedView, o Options) ([]byte, error) {
 
 func rssItemOf(e *entryView) *rssItem {
 	it := &rssItem{
+		Link: e.URL,
 		RssItem: feeds.RssItem{
 			Title: e.Title,
-			Link:  e.URL,
 			// RSS readers treat description as HTML, so the plain summary is
 			// escaped once as HTML (and once more as XML by the encoder).
 			Description: html.EscapeString(e.Summary),
