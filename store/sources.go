@@ -10,22 +10,29 @@ import (
 
 // SyncSources makes the stored source list match the config: sources are keyed by
 // URL, new ones are added, names and ranks updated, and sources no longer
-// configured are marked inactive (their items and fetch state stay). It returns
-// the sources with their ids, in the order given, and each one's fetch state.
+// configured are marked inactive (their items and fetch state stay). A source
+// that answered 410 Gone is polled again once it is configured after a config
+// without it: taking it out and putting it back is how a user says it is back.
+// It returns the sources with their ids, in the order given, and each one's
+// fetch state.
 func (s *Store) SyncSources(ctx context.Context, src []aggregate.Source) ([]aggregate.Source, []aggregate.FetchState, error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: sync sources: %w", err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, "UPDATE sources SET active = 0"); err != nil {
+	// Within the transaction, active = 2 marks the sources active before it, so
+	// that the upsert can tell a source put back from one that stayed.
+	if _, err := tx.ExecContext(ctx, "UPDATE sources SET active = CASE active WHEN 0 THEN 0 ELSE 2 END"); err != nil {
 		return nil, nil, fmt.Errorf("store: sync sources: %w", err)
 	}
 	out := make([]aggregate.Source, len(src))
 	states := make([]aggregate.FetchState, len(src))
 	// Prepared once: a config lists up to thousands of sources.
 	upsert, err := tx.PrepareContext(ctx, `INSERT INTO sources(url, name, rank, active) VALUES (?, ?, ?, 1)
-			ON CONFLICT(url) DO UPDATE SET name = excluded.name, rank = excluded.rank, active = 1
+			ON CONFLICT(url) DO UPDATE SET name = excluded.name, rank = excluded.rank, active = 1,
+				next_fetch = CASE WHEN sources.active = 0 AND sources.gone != 0 THEN 0 ELSE sources.next_fetch END,
+				gone = CASE WHEN sources.active = 0 THEN 0 ELSE sources.gone END
 			RETURNING `+stateColumns)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: sync sources: %w", err)
@@ -39,6 +46,9 @@ func (s *Store) SyncSources(ctx context.Context, src []aggregate.Source) ([]aggr
 		}
 		so.ID = st.SourceID
 		out[i], states[i] = so, st
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE sources SET active = 0 WHERE active = 2"); err != nil {
+		return nil, nil, fmt.Errorf("store: sync sources: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, nil, fmt.Errorf("store: sync sources: %w", err)

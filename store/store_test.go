@@ -398,3 +398,48 @@ func TestStoriesGrowWithStableIDs(t *testing.T) {
 		t.Errorf("members: %+v", stories[0].Members)
 	}
 }
+
+// TestGoneSourceComesBackWhenPutBack: a source that answered 410 Gone stays gone
+// while it stays in the config; taken out and put back, it is polled again.
+func TestGoneSourceComesBackWhenPutBack(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	a := aggregate.Source{Name: "A", URL: "https://a.example/feed"}
+	b := aggregate.Source{Name: "B", URL: "https://b.example/feed"}
+	src, _, err := s.SyncSources(ctx, []aggregate.Source{a, b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Save(ctx, []aggregate.Fetched{{State: aggregate.FetchState{SourceID: src[0].ID, Gone: true, Status: 410, ConsecutiveErrors: 1}}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, states, err := s.SyncSources(ctx, []aggregate.Source{a, b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !states[0].Gone {
+		t.Fatal("a gone source kept in the config came back")
+	}
+	if _, states, err = s.SyncSources(ctx, []aggregate.Source{b}); err != nil || states[0].Gone {
+		t.Fatalf("taking A out: %v %+v", err, states)
+	}
+	if _, states, err = s.SyncSources(ctx, []aggregate.Source{a, b}); err != nil {
+		t.Fatal(err)
+	}
+	if states[0].Gone || !states[0].NextFetch.IsZero() {
+		t.Errorf("put back: gone %v, next fetch %v; want polled again now", states[0].Gone, states[0].NextFetch)
+	}
+	if states[0].SourceID != src[0].ID || states[1].SourceID != src[1].ID {
+		t.Errorf("ids changed: %v -> %v, %v", src, states[0].SourceID, states[1].SourceID)
+	}
+	var active int
+	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM sources WHERE active = 1").Scan(&active); err != nil || active != 2 {
+		t.Errorf("active sources: %d (%v), want 2", active, err)
+	}
+	if _, _, err = s.SyncSources(ctx, []aggregate.Source{b}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM sources WHERE active != 0").Scan(&active); err != nil || active != 1 {
+		t.Errorf("after taking A out again: %d sources not inactive (%v), want 1", active, err)
+	}
+}

@@ -242,6 +242,12 @@ func (c *Client) Fetch(ctx context.Context, r Request) (*Response, error) {
 			err := c.finish(parent, resp, r, res)
 			release()
 			res.Duration = c.now().Sub(start)
+			if fe, ok := err.(*Error); ok && fe.Kind == KindGone && !permanent {
+				// Gone for good is the feed's own address saying so, or one it moved
+				// to for good: a 410 behind a temporary redirect (a maintenance page)
+				// says nothing lasting about the feed.
+				fe.Kind = KindHTTP4xx
+			}
 			if permanent && hop > 0 && (err == nil || res.NotModified) {
 				res.PermanentURL = res.FinalURL
 			}

@@ -461,6 +461,11 @@ func TestFetchRedirects(t *testing.T) {
 	redirect("/file", "file:///etc/passwd", 302)
 	redirect("/to-404", "/missing", 301)
 	redirect("/to-304", "/unchanged", 308)
+	// 410 behind a temporary redirect (a maintenance page) is an error like any
+	// 4xx; behind a permanent one, the feed is gone.
+	mux.HandleFunc("/gone", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusGone) })
+	redirect("/t302-gone", "/gone", 302)
+	redirect("/p301-gone", "/gone", 301)
 	mux.HandleFunc("/unchanged", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNotModified) })
 	mux.HandleFunc("/no-location", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(301) })
 	for i := range 6 {
@@ -492,6 +497,9 @@ func TestFetchRedirects(t *testing.T) {
 		{"/no-location", KindRedirect, "", "", "redirect without a Location"},
 		{"/to-404", KindNotFound, "/missing", "", "404 Not Found"}, // not recorded: the chain ends in an error
 		{"/to-304", "", "/unchanged", "/unchanged", ""},
+		{"/gone", KindGone, "/gone", "", "410 Gone"},
+		{"/p301-gone", KindGone, "/gone", "", "410 Gone"},
+		{"/t302-gone", KindHTTP4xx, "/gone", "", "410 Gone"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
