@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -287,5 +288,32 @@ func TestRSSItemWithoutLink(t *testing.T) {
 	}
 	if n := bytes.Count(b, []byte("<link>")); n != len(entries) {
 		t.Errorf("/feed.rss has %d links, want %d (the channel's and every item's but one)", n, len(entries))
+	}
+}
+
+// TestRerenderedVariantMovesLastModified: a query variant rendered again with
+// other bytes (its relative times went stale) gets a later Last-Modified, so a
+// client asking If-Modified-Since with the old date gets the new page, not 304.
+func TestRerenderedVariantMovesLastModified(t *testing.T) {
+	h, _ := newTestHandler(t, fixtureOptions(), fixtureEntries())
+	now := t0
+	h.now = func() time.Time { return now }
+	r1 := get(t, h, "GET", "/?lang=ko")
+	mustStatus(t, r1, 200)
+	b1, lm1 := body(t, r1), r1.Header.Get("Last-Modified")
+	now = t0.Add(3 * time.Hour)
+	r2 := get(t, h, "GET", "/?lang=ko")
+	mustStatus(t, r2, 200)
+	b2, lm2 := body(t, r2), r2.Header.Get("Last-Modified")
+	if bytes.Equal(b1, b2) {
+		t.Fatal("the page did not change in three hours: the test needs relative times that move")
+	}
+	d1, err1 := http.ParseTime(lm1)
+	d2, err2 := http.ParseTime(lm2)
+	if err1 != nil || err2 != nil || !d2.After(d1) {
+		t.Errorf("Last-Modified %q then %q for other bytes; want a later one", lm1, lm2)
+	}
+	if r := get(t, h, "GET", "/?lang=ko", "If-Modified-Since", lm1); r.StatusCode != 200 {
+		t.Errorf("If-Modified-Since the old date: %d, want 200", r.StatusCode)
 	}
 }

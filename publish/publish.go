@@ -658,9 +658,25 @@ func (h *Handler) staleSlot(s *slot) bool {
 
 // removeLocked forgets variant k's slot s and the bytes it held.
 func (h *Handler) removeLocked(k variantKey, s *slot) {
+	// Its validator stays, so that a rendering of k with other bytes gets a later
+	// Last-Modified: a client asking If-Modified-Since with the old one must not
+	// get a 304 for the new.
+	select {
+	case <-s.ready:
+		if s.doc != nil {
+			h.prev[k] = s.doc.validator()
+		}
+	default:
+	}
 	delete(h.variants, k)
 	h.cached -= s.size
 	s.size = 0
+	for k := range h.prev {
+		if len(h.prev) <= 2*maxVariants {
+			break
+		}
+		delete(h.prev, k)
+	}
 }
 
 // evictLocked removes the least recently used rendered variant, and reports
@@ -678,7 +694,6 @@ func (h *Handler) evictLocked() bool {
 	if oldS == nil {
 		return false
 	}
-	h.prev[oldK] = oldS.doc.validator()
 	h.removeLocked(oldK, oldS)
 	return true
 }
