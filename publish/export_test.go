@@ -3,8 +3,10 @@ package publish
 import (
 	"bytes"
 	"encoding/json"
+	"html"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -167,5 +169,46 @@ func TestConcurrentExports(t *testing.T) {
 	slices.Sort(stories)
 	if want := []string{"story/11.json", "story/11/index.html", "story/12.json", "story/12/index.html"}; !slices.Equal(stories, want) {
 		t.Errorf("story files %q, want %q", stories, want)
+	}
+}
+
+// TestExportedPageLinksExist: every link of the exported index.html to the site
+// itself names a file the export wrote; a static host serves no status page and
+// ignores a query string, so the language and category links are left out.
+func TestExportedPageLinksExist(t *testing.T) {
+	o := fixtureOptions()
+	h, _ := newTestHandler(t, o, fixtureEntries())
+	dir := t.TempDir()
+	if err := h.Export(t.Context(), dir); err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(filepath.Join(dir, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hrefs := regexp.MustCompile(`href="([^"]*)"`).FindAllSubmatch(page, -1)
+	own := 0
+	for _, m := range hrefs {
+		href := html.UnescapeString(string(m[1]))
+		if !strings.HasPrefix(href, o.BaseURL) {
+			continue
+		}
+		own++
+		rel := strings.TrimPrefix(href, o.BaseURL)
+		if strings.Contains(rel, "?") {
+			t.Errorf("exported link %q has a query a static host ignores", href)
+			continue
+		}
+		if rel == "" {
+			rel = "index.html"
+		}
+		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(rel))); err != nil {
+			if _, err2 := os.Stat(filepath.Join(dir, filepath.FromSlash(rel)+".html")); err2 != nil {
+				t.Errorf("exported link %q names no exported file", href)
+			}
+		}
+	}
+	if own == 0 {
+		t.Fatalf("no link to the site itself in the exported page:\n%s", page)
 	}
 }
