@@ -138,6 +138,10 @@ func searchText(raw string) (string, error) {
 // day (2026-05-03: the stories published before it began, in loc).
 func parseCursor(s string, loc *time.Location) (aggregate.Cursor, error) {
 	if day, err := time.ParseInLocation("2006-01-02", s, loc); err == nil {
+		if day.Unix() <= 0 {
+			// A place before 1970 could not be written back into the page's own links.
+			return aggregate.Cursor{}, badQuery("before must be a day from 1970-01-02 on (2026-05-03) or a place the page gave (1777777777-123)")
+		}
 		return aggregate.Cursor{Published: day}, nil
 	}
 	secs, id, _ := strings.Cut(s, "-")

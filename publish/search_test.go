@@ -72,8 +72,9 @@ func TestPagingBack(t *testing.T) {
 	if !strings.Contains(string(page), "No stories published before 2025-03-01 00:00 KST.") {
 		t.Errorf("an empty page back does not say so:\n%s", page)
 	}
-	for _, bad := range []string{"yesterday", "0", "12-0", "99999999999999", "1741593600-x"} {
+	for _, bad := range []string{"yesterday", "0", "12-0", "99999999999999", "1741593600-x", "1969-12-31", "0001-01-01"} {
 		mustStatus(t, get(t, h, "GET", "/?before="+bad), 400)
+		mustStatus(t, get(t, h, "GET", "/feed.atom?before="+bad), 400)
 	}
 }
 
