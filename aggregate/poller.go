@@ -189,7 +189,7 @@ func (p *Poller) due(now time.Time, all bool) []*polled {
 		}
 	}
 	sortByRank(out)
-	return out
+	return interleaveHosts(out)
 }
 
 // Report is what one poll of one source did.
