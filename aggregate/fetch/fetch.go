@@ -222,9 +222,16 @@ func (c *Client) Fetch(ctx context.Context, r Request) (*Response, error) {
 	seen := map[string]bool{cur.String(): true}
 	var start time.Time
 	for hop := 0; ; hop++ {
-		release, err := c.hosts.acquire(ctx, hostKey(cur))
+		key := hostKey(cur)
+		release, err := c.hosts.acquire(ctx, key)
 		if err != nil {
 			return nil, transportError(parent, cur.String(), fmt.Errorf("wait for a free slot on %s: %w", cur.Host, err))
+		}
+		if until, held := c.hosts.heldUntil(key, c.now()); held {
+			// Another of the host's feeds was told to wait: this request is not sent.
+			release()
+			return nil, &Error{Kind: KindRateLimited, URL: r.URL, RetryAfter: until.Sub(c.now()),
+				Err: fmt.Errorf("not sent: %s asked to be left alone until %s", cur.Host, until.UTC().Format(time.RFC3339))}
 		}
 		if hop == 0 {
 			start = c.now()
@@ -240,6 +247,10 @@ func (c *Client) Fetch(ctx context.Context, r Request) (*Response, error) {
 		res.Status, res.FinalURL = resp.StatusCode, cur.String()
 		if !isRedirect(resp.StatusCode) {
 			err := c.finish(parent, resp, r, res)
+			if fe, ok := err.(*Error); ok && fe.RetryAfter > 0 && (fe.Kind == KindRateLimited || fe.Kind == KindUnavailable) {
+				// Before the slot is released: the host's next request waits for it.
+				c.hosts.hold(key, c.now().Add(fe.RetryAfter))
+			}
 			release()
 			res.Duration = c.now().Sub(start)
 			if fe, ok := err.(*Error); ok && fe.Kind == KindGone && !permanent {

@@ -3,6 +3,7 @@ package fetch
 import (
 	"context"
 	"sync"
+	"time"
 )
 
 // hostLimiter bounds the requests in flight to each host:port, so that twenty
@@ -13,6 +14,9 @@ type hostLimiter struct {
 
 	mu    sync.Mutex
 	hosts map[string]*hostSlots // only hosts with a request in flight or waiting
+	// holds is when each host that answered 429 or 503 with Retry-After may be
+	// asked again: the wait is the host's, whichever of its feeds was asked.
+	holds map[string]time.Time
 }
 
 type hostSlots struct {
@@ -21,7 +25,30 @@ type hostSlots struct {
 }
 
 func newHostLimiter(limit int) *hostLimiter {
-	return &hostLimiter{limit: limit, hosts: make(map[string]*hostSlots)}
+	return &hostLimiter{limit: limit, hosts: make(map[string]*hostSlots), holds: make(map[string]time.Time)}
+}
+
+// hold records that key may not be asked again before until.
+func (l *hostLimiter) hold(key string, until time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if until.After(l.holds[key]) {
+		l.holds[key] = until
+	}
+}
+
+// heldUntil returns the time key asked to be left alone until, if that is
+// after now; it forgets the holds that have ended.
+func (l *hostLimiter) heldUntil(key string, now time.Time) (time.Time, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for k, t := range l.holds {
+		if !t.After(now) {
+			delete(l.holds, k)
+		}
+	}
+	t, ok := l.holds[key]
+	return t, ok
 }
 
 // acquire waits for a slot on key, or for ctx to end. The returned release must
