@@ -23,6 +23,7 @@ const (
 	maxSummaryRunes = 1000
 	maxContentRunes = 2000
 	maxTitleRunes   = 500
+	maxAuthorRunes  = 200 // a byline; a feed's whole author list, or junk, is cut
 	// maxStoredHTML caps a kept item's HTML body: whole articles are tens of KB;
 	// a feed that inlines megabytes in one item gets its first 512 KB republished.
 	maxStoredHTML = 512 << 10
@@ -86,7 +87,7 @@ func normalize(fi *gofeed.Item, base *url.URL, loc *time.Location, now time.Time
 	}
 	n.bodyHTML = body
 	if len(fi.Authors) > 0 && fi.Authors[0] != nil {
-		it.Author = sanitize.Text(firstNonEmpty(fi.Authors[0].Name, fi.Authors[0].Email))
+		it.Author = truncateRunes(sanitize.Text(firstNonEmpty(fi.Authors[0].Name, fi.Authors[0].Email)), maxAuthorRunes)
 	}
 	it.Published = itemDate(fi.Published, fi.PublishedParsed, loc)
 	it.Updated = itemDate(fi.Updated, fi.UpdatedParsed, loc)

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
 
@@ -86,4 +88,18 @@ func realFeeds(tb testing.TB, pattern string) []*gofeed.Feed {
 		}
 	}
 	return out
+}
+
+// TestAuthorIsCapped: a feed's author is a byline; one that sends a book of them
+// (or junk) has it cut, as titles and summaries are.
+func TestAuthorIsCapped(t *testing.T) {
+	fi := &gofeed.Item{Title: "t", Link: "https://example.org/a",
+		Authors: []*gofeed.Person{{Name: strings.Repeat("김기자, ", 10_000)}}}
+	n := normalize(fi, nil, nil, time.Now())
+	if r := utf8.RuneCountInString(n.Author); r > maxAuthorRunes+1 {
+		t.Errorf("author of %d runes stored, want at most %d", r, maxAuthorRunes+1)
+	}
+	if !strings.HasPrefix(n.Author, "김기자, 김기자") {
+		t.Errorf("author %q lost its start", n.Author[:40])
+	}
 }
