@@ -171,9 +171,16 @@ type fakeStore struct {
 	stories int // calls of Story
 	queries []aggregate.Query
 	merged  map[int64]int64 // story id -> the story it was merged into
+	block   chan struct{}   // when set, Curated waits for it to close
 }
 
 func (s *fakeStore) Curated(ctx context.Context, q aggregate.Query) ([]aggregate.Entry, error) {
+	s.mu.Lock()
+	block := s.block
+	s.mu.Unlock()
+	if block != nil {
+		<-block
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls++

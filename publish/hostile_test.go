@@ -317,3 +317,45 @@ func TestRerenderedVariantMovesLastModified(t *testing.T) {
 		t.Errorf("If-Modified-Since the old date: %d, want 200", r.StatusCode)
 	}
 }
+
+// TestManyQueriesAtOnceAreTurnedAway: more different queries at once than the
+// variant cache holds, while the store is slow, are answered 503 with
+// Retry-After at once instead of each waiting for a render slot.
+func TestManyQueriesAtOnceAreTurnedAway(t *testing.T) {
+	h, st := newTestHandler(t, fixtureOptions(), fixtureEntries())
+	block := make(chan struct{})
+	st.mu.Lock()
+	st.block = block
+	st.mu.Unlock()
+	const n = maxVariants + 40
+	codes := make(chan int, n)
+	retry := make(chan string, n)
+	for i := range n {
+		go func() {
+			resp := get(t, h, "GET", fmt.Sprintf("/feed.atom?before=%d", 1741593600-i))
+			codes <- resp.StatusCode
+			retry <- resp.Header.Get("Retry-After")
+		}()
+	}
+	busy := 0
+	deadline := time.After(5 * time.Second)
+	for busy < n-maxVariants {
+		select {
+		case c := <-codes:
+			if r := <-retry; c != http.StatusServiceUnavailable || r == "" {
+				t.Fatalf("while %d renderings wait: %d (Retry-After %q), want 503 with Retry-After", maxVariants, c, r)
+			}
+			busy++
+		case <-deadline:
+			close(block)
+			t.Fatalf("after 5 s only %d of %d requests past the %d renderings under way were turned away", busy, n-maxVariants, maxVariants)
+		}
+	}
+	close(block)
+	for range maxVariants {
+		if c := <-codes; c != 200 {
+			t.Errorf("a waiting rendering ended with %d, want 200", c)
+		}
+		<-retry
+	}
+}

@@ -158,6 +158,9 @@ const renderSlots = 2
 // runs detached from that request, since others may be waiting for the same result.
 const variantTimeout = 30 * time.Second
 
+// errBusy is a variant's answer when maxVariants renderings are already under way.
+var errBusy = errors.New("publish: too many renderings under way")
+
 // Handler serves the curated feed in every format from memory. It is safe for
 // concurrent use: requests read an immutable snapshot, and Refresh swaps it.
 type Handler struct {
@@ -566,6 +569,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
+		if errors.Is(err, errBusy) {
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "too many different queries at once; try again in a moment", http.StatusServiceUnavailable)
+			return
+		}
 		h.log.Error("render curated feed", "path", r.URL.Path, "query", r.URL.RawQuery, "error", err)
 		http.Error(w, "the curated feed is unavailable right now; try again later", http.StatusServiceUnavailable)
 		return
@@ -617,6 +625,13 @@ func (h *Handler) variant(ctx context.Context, k variantKey) (*doc, error) {
 		h.removeLocked(k, s)
 	}
 	for len(h.variants) >= maxVariants && h.evictLocked() {
+	}
+	if len(h.variants) >= maxVariants {
+		// Every slot is a rendering still under way: many clients asking for
+		// different queries at once get turned away rather than queued for the
+		// render slots (each would wait up to variantTimeout, after its client left).
+		h.mu.Unlock()
+		return nil, errBusy
 	}
 	s = &slot{gen: h.gen, ready: make(chan struct{}), used: h.tick}
 	h.variants[k] = s
