@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/net/http/httpguts"
 	"golang.org/x/net/idna"
 
 	"github.com/gleaner/gleaner/aggregate/story"
@@ -56,6 +57,10 @@ func (c *Config) validate(pos positions, skip map[string]bool) Errors {
 	}
 	if c.Poll.MaxItems < 1 {
 		add("poll.max_items", "must be at least 1, got %d", c.Poll.MaxItems)
+	}
+	if ua := c.Poll.UserAgent; ua != "" && (!httpguts.ValidHeaderFieldValue(ua) || strings.TrimSpace(ua) == "") {
+		// A line break or control character would make every request fail.
+		add("poll.user_agent", "%q cannot be sent as an HTTP header: use printable text on one line", ua)
 	}
 	if strings.TrimSpace(c.Feed.Title) == "" {
 		add("feed.title", "must not be empty")
