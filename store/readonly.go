@@ -18,8 +18,8 @@ import (
 // applies them).
 // Methods that write fail on such a Store.
 func OpenReadOnly(ctx context.Context, file string) (*Store, error) {
-	if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("store: open %s: no such database (gleaner run or gleaner fetch creates it)", file)
+	if err := mustExist(file); err != nil {
+		return nil, err
 	}
 	q := url.Values{}
 	q.Add("mode", "ro")
@@ -73,4 +73,22 @@ func (s *Store) DataVersion(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("store: data version: %w", err)
 	}
 	return v, nil
+}
+
+// OpenExisting is Open for commands that work on what gleaner stored (gleaner
+// label, reclassify, export, stories): it fails when the database file does not
+// exist, rather than creating an empty one (an export of it would overwrite a
+// site with an empty feed after a mistyped -config).
+func OpenExisting(ctx context.Context, file string) (*Store, error) {
+	if err := mustExist(file); err != nil {
+		return nil, err
+	}
+	return Open(ctx, file)
+}
+
+func mustExist(file string) error {
+	if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("store: open %s: no such database (gleaner run or gleaner fetch creates it)", file)
+	}
+	return nil
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"os"
+
+	"github.com/gleaner/gleaner/internal/app"
 )
 
 func cmdExport(e *env, args []string) error {
@@ -19,7 +21,7 @@ func cmdExport(e *env, args []string) error {
 	prog := e.newProgress("export", 3, "")
 	defer prog.Stop()
 	prog.Next("opening the database")
-	a, ctx, closeApp, err := f.openApp(e, nil)
+	a, ctx, closeApp, err := f.openApp(e, func(o *app.Options) { o.Existing = true })
 	if err != nil {
 		return err
 	}

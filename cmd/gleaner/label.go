@@ -37,7 +37,7 @@ func cmdLabel(e *env, args []string) error {
 		ids, err = app.FindItems(ctx, cfg, ref)
 		return err
 	}
-	a, ctx, closeApp, err := f.openAppAfter(e, find, nil)
+	a, ctx, closeApp, err := f.openAppAfter(e, find, func(o *app.Options) { o.Existing = true })
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/gleaner/gleaner/internal/app"
 	"github.com/gleaner/gleaner/internal/term"
 )
 
@@ -13,7 +14,7 @@ func cmdReclassify(e *env, args []string) error {
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	a, ctx, closeApp, err := f.openApp(e, nil)
+	a, ctx, closeApp, err := f.openApp(e, func(o *app.Options) { o.Existing = true })
 	if err != nil {
 		return err
 	}

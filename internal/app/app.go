@@ -69,6 +69,10 @@ type Options struct {
 	// New takes the database's lock for it, and refuses with ErrDatabaseInUse,
 	// naming the holder, when another gleaner holds it.
 	Lock string
+	// Existing makes New fail when the database does not exist yet, rather than
+	// create it: for commands that work on what was stored (export, reclassify,
+	// label).
+	Existing bool
 }
 
 // New opens the store and builds the poller and the publisher for cfg. Close
@@ -88,7 +92,11 @@ func New(ctx context.Context, cfg *Config, o Options) (*App, error) {
 			return nil, err
 		}
 	}
-	st, err := store.Open(ctx, cfg.Database)
+	open := store.Open
+	if o.Existing {
+		open = store.OpenExisting
+	}
+	st, err := open(ctx, cfg.Database)
 	if err != nil {
 		lock.release()
 		return nil, err

@@ -53,7 +53,7 @@ func PreviewReclassify(ctx context.Context, path string, c aggregate.Classifier,
 // their feed gave it, or canonical) or published entry id is ref
 // (store.FindItems), and changes nothing.
 func FindItems(ctx context.Context, cfg *Config, ref string) ([]int64, error) {
-	st, err := store.Open(ctx, cfg.Database)
+	st, err := store.OpenExisting(ctx, cfg.Database)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +99,7 @@ func ReadStore(ctx context.Context, path string) (*store.Store, error) {
 
 // OpenStore opens the database of the config file at path.
 func OpenStore(ctx context.Context, path string) (*store.Store, error) {
-	return openStore(ctx, path, store.Open)
+	return openStore(ctx, path, store.OpenExisting)
 }
 
 func openStore(ctx context.Context, path string, open func(context.Context, string) (*store.Store, error)) (*store.Store, error) {
