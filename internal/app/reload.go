@@ -179,7 +179,14 @@ func keepRestartOnly(old, cfg *config.Config) []string {
 			restore()
 		}
 	}
-	keep("listen", old.Listen != cfg.Listen, func() { cfg.Listen = old.Listen })
+	keep("listen", old.Listen != cfg.Listen, func() {
+		// A base URL derived from the new address would send readers where
+		// nothing listens until the restart: it follows the address kept.
+		if cfg.Feed.BaseURL == "http://"+cfg.Listen+"/" {
+			cfg.Feed.BaseURL = "http://" + old.Listen + "/"
+		}
+		cfg.Listen = old.Listen
+	})
 	keep("database", old.Database != cfg.Database, func() { cfg.Database = old.Database })
 	keep("poll.timeout", old.Poll.Timeout.D() != cfg.Poll.Timeout.D(), func() { cfg.Poll.Timeout = old.Poll.Timeout })
 	keep("poll.concurrency", old.Poll.Concurrency != cfg.Poll.Concurrency, func() { cfg.Poll.Concurrency = old.Poll.Concurrency })

@@ -31,6 +31,15 @@ func TestKeepRestartOnly(t *testing.T) {
 		moved.Poll.MaxBody.N() != old.Poll.MaxBody.N() || moved.Feed.MaxAge.D() != old.Feed.MaxAge.D() {
 		t.Errorf("restart-only values not kept: %+v", moved)
 	}
+	// The feed's links follow the address kept, unless the config gives them.
+	if moved.Feed.BaseURL != "http://127.0.0.1:1/" {
+		t.Errorf("base URL %q after a new listen address was kept back, want the kept address's", moved.Feed.BaseURL)
+	}
+	given := parse("listen = \"127.0.0.1:2\"\n[feed]\nbase_url = \"https://news.example/ai/\"\n")
+	keepRestartOnly(old, given)
+	if given.Feed.BaseURL != "https://news.example/ai/" {
+		t.Errorf("base URL %q, want the one the config gives", given.Feed.BaseURL)
+	}
 }
 
 // TestDiffSources names the sources a reload adds and removes, comparing URLs as
