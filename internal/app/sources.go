@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -45,11 +46,21 @@ func (f *SourcesFile) Fetcher(version string) *fetch.Client {
 	return NewFetcher(f.Config, NewHTTPClient(f.Config), version)
 }
 
-// write validates the edited file and replaces the old one with it.
+// ErrConfigChanged is the error of an edit whose file changed on disk after it
+// was read (another gleaner sources command, or a hand edit, meanwhile).
+var ErrConfigChanged = errors.New("the config file changed while this command ran (another edit meanwhile), so it was not written; run the command again")
+
+// write validates the edited file and replaces the old one with it, unless the
+// file on disk is no longer the one read: writing would lose the other edit.
 func (f *SourcesFile) write(data []byte) (*config.Config, error) {
 	cfg, err := config.Parse(f.Config.Path, data)
 	if err != nil {
 		return nil, fmt.Errorf("the edited config would not be valid, so it was not written:\n%w", err)
+	}
+	if now, err := config.ReadFile(f.Config.Path); err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	} else if !bytes.Equal(now, f.data) {
+		return nil, ErrConfigChanged
 	}
 	if err := config.WriteFile(f.Config.Path, data); err != nil {
 		return nil, err

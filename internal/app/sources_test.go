@@ -100,3 +100,40 @@ func TestAddAndRemoveWithoutCheck(t *testing.T) {
 		t.Errorf("remove: %+v %d %v", src, n, err)
 	}
 }
+
+// TestEditRefusedWhenTheFileChanged: an add, a removal or an import whose
+// config file changed after it was read (a hand edit, another gleaner sources
+// meanwhile) writes nothing, so that the other edit is not lost.
+func TestEditRefusedWhenTheFileChanged(t *testing.T) {
+	ctx := context.Background()
+	for name, edit := range map[string]func(f *SourcesFile) error{
+		"add": func(f *SourcesFile) error {
+			_, err := f.Add(ctx, config.Source{URL: "https://c.example/feed"}, nil)
+			return err
+		},
+		"remove": func(f *SourcesFile) error {
+			_, _, err := f.Remove("https://b.example/feed")
+			return err
+		},
+	} {
+		f := sourcesFile(t)
+		if _, err := f.Add(ctx, config.Source{URL: "https://b.example/feed"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		f, err := OpenSourcesFile(f.Config.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		meanwhile := "\n# added by hand meanwhile\n[[source]]\nurl = \"https://d.example/feed\"\n"
+		before, _ := os.ReadFile(f.Config.Path)
+		if err := os.WriteFile(f.Config.Path, append(before, meanwhile...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := edit(f); !errors.Is(err, ErrConfigChanged) {
+			t.Errorf("%s over a changed file: %v, want ErrConfigChanged", name, err)
+		}
+		if after, _ := os.ReadFile(f.Config.Path); string(after) != string(before)+meanwhile {
+			t.Errorf("%s over a changed file rewrote it:\n%s", name, after)
+		}
+	}
+}
