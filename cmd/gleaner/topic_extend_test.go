@@ -91,3 +91,38 @@ func TestReloadFollowsTopicFile(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestReloadFollowsTopicFileAddedLater: a topic_file that a reload adds to the
+// config is watched from then on, as one named at the start would be.
+func TestReloadFollowsTopicFileAddedLater(t *testing.T) {
+	site := newFeedSite(t, 6)
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "gleaner.toml")
+	topicFile := filepath.Join(dir, "topic.toml")
+	addr := listenAddr(t)
+	base := fmt.Sprintf("listen = %q\ndatabase = \"g.db\"\n%s[poll]\ninterval = \"1h\"\n[[source]]\nname = \"one\"\nurl = %q\n", addr, "%s", site.url(1))
+	writeConfigFile(t, cfgPath, fmt.Sprintf(base, ""))
+	clk := &fakeClock{t: time.Now()}
+	p, stop := inProcess(t, cfgPath, clk)
+	feed := func() string { _, b := httpGet("http://" + addr + "/feed.json"); return b }
+	eventually(t, p, 30*time.Second, "curated items", func() bool {
+		clk.Add(5 * time.Second)
+		return strings.Contains(feed(), "export controls")
+	})
+	writeConfigFile(t, topicFile, "[topic.extend]\n")
+	reloads := strings.Count(p.log.String(), "config reloaded")
+	writeConfigFile(t, cfgPath, fmt.Sprintf(base, "topic_file = \"topic.toml\"\n"))
+	eventually(t, p, 30*time.Second, "the reload that names the topic file", func() bool {
+		return strings.Count(p.log.String(), "config reloaded") > reloads
+	})
+	if strings.Contains(feed(), "Local bakery") {
+		t.Fatal("bakery items curated before the topic file says so")
+	}
+	writeConfigFile(t, topicFile, "[[topic.extend.group]]\nname = \"bread\"\nkind = \"strong\"\nweight = 5.0\nterms = [\"bakery\"]\n")
+	eventually(t, p, 30*time.Second, "the bakery items curated after the topic file alone changed", func() bool {
+		return strings.Contains(feed(), "Local bakery")
+	})
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+}

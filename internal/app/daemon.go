@@ -138,6 +138,7 @@ func (d *Daemon) Run(ctx context.Context, hup <-chan os.Signal) {
 		}
 	})
 	changed := make(chan struct{}, 1)
+	watched := map[string]bool{d.Config().TopicFile: true}
 	watcher, err := newConfigWatcher(d.path, d.o.Debounce, log, d.Config().TopicFile)
 	if err != nil {
 		// SIGHUP still reloads.
@@ -157,6 +158,13 @@ func (d *Daemon) Run(ctx context.Context, hup <-chan os.Signal) {
 				d.r.reload(ctx, "SIGHUP", true)
 			case <-changed:
 				d.r.reload(ctx, "file changed", false)
+			}
+			// A topic_file a reload named is watched from now on, as at a start.
+			if tf := d.Config().TopicFile; watcher != nil && tf != "" && !watched[tf] {
+				if err := watcher.add(tf); err != nil {
+					log.Warn("topic file changes will not be noticed; send SIGHUP to reload", "topic_file", tf, "error", err)
+				}
+				watched[tf] = true
 			}
 		}
 	})

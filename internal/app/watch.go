@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
@@ -18,9 +19,11 @@ import (
 // chmod, rename) are folded into one signal after a quiet period.
 type configWatcher struct {
 	w        *fsnotify.Watcher
-	names    map[string]bool // base names that concern the config
 	debounce time.Duration
 	log      *slog.Logger
+
+	mu    sync.Mutex
+	names map[string]bool // base names that concern the config
 }
 
 // newConfigWatcher watches the directory of path, and that of its target when
@@ -32,8 +35,21 @@ func newConfigWatcher(path string, debounce time.Duration, log *slog.Logger, als
 		return nil, fmt.Errorf("watch config: %w", err)
 	}
 	cw := &configWatcher{w: w, names: map[string]bool{}, debounce: debounce, log: log}
+	// Kubernetes mounts a ConfigMap as symbolic links through "..data", which it
+	// swaps atomically: the file's own name sees no event then.
+	cw.names["..data"] = true
+	if err := cw.add(append([]string{path}, also...)...); err != nil {
+		w.Close()
+		return nil, err
+	}
+	return cw, nil
+}
+
+// add watches more files (and the targets of those that are symbolic links), as
+// newConfigWatcher does: a topic_file a reload named.
+func (cw *configWatcher) add(files ...string) error {
 	var paths []string
-	for _, p := range append([]string{path}, also...) {
+	for _, p := range files {
 		if p == "" {
 			continue
 		}
@@ -43,25 +59,30 @@ func newConfigWatcher(path string, debounce time.Duration, log *slog.Logger, als
 		}
 	}
 	dirs := map[string]bool{}
+	cw.mu.Lock()
 	for _, p := range paths {
 		abs, err := filepath.Abs(p)
 		if err != nil {
-			w.Close()
-			return nil, fmt.Errorf("watch config: %w", err)
+			cw.mu.Unlock()
+			return fmt.Errorf("watch config: %w", err)
 		}
 		cw.names[filepath.Base(abs)] = true
 		dirs[filepath.Dir(abs)] = true
 	}
-	// Kubernetes mounts a ConfigMap as symbolic links through "..data", which it
-	// swaps atomically: the file's own name sees no event then.
-	cw.names["..data"] = true
+	cw.mu.Unlock()
 	for d := range dirs {
-		if err := w.Add(d); err != nil {
-			w.Close()
-			return nil, fmt.Errorf("watch config directory %s: %w", d, err)
+		if err := cw.w.Add(d); err != nil {
+			return fmt.Errorf("watch config directory %s: %w", d, err)
 		}
 	}
-	return cw, nil
+	return nil
+}
+
+// concerns reports whether an event about file concerns the config.
+func (cw *configWatcher) concerns(file string) bool {
+	cw.mu.Lock()
+	defer cw.mu.Unlock()
+	return cw.names[filepath.Base(file)]
 }
 
 // run sends on changed after each burst of events about the config, until ctx
@@ -79,7 +100,7 @@ func (cw *configWatcher) run(ctx context.Context, changed chan<- struct{}) {
 			if !ok {
 				return
 			}
-			if !cw.names[filepath.Base(ev.Name)] {
+			if !cw.concerns(ev.Name) {
 				continue
 			}
 			cw.log.Debug("config file event", "event", ev.Op.String(), "file", ev.Name)
