@@ -443,3 +443,44 @@ func TestGoneSourceComesBackWhenPutBack(t *testing.T) {
 		t.Errorf("after taking A out again: %d sources not inactive (%v), want 1", active, err)
 	}
 }
+
+// TestDeletedStoryIDIsNotGivenAgain: when the newest story is deleted (its only
+// report labelled out), the next new story gets a new id: the deleted one's
+// /story/ID page and the links to it stay its own.
+func TestDeletedStoryIDIsNotGivenAgain(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	src := sync(t, s, "https://a.example/feed")
+	save := func(it aggregate.Item) {
+		t.Helper()
+		if _, _, err := s.Save(ctx, []aggregate.Fetched{{State: aggregate.FetchState{SourceID: src[0].ID}, Items: []aggregate.Item{it}}}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	storyOf := func(url string) int64 {
+		t.Helper()
+		var id int64
+		if err := s.r.QueryRowContext(ctx, "SELECT story_id FROM items WHERE url = ?", url).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	save(item("a", "https://a.example/1", "EU adopts AI Act", true, t0))
+	save(item("b", "https://a.example/2", "Korea funds GPU centre", true, t0.Add(time.Hour)))
+	gone := storyOf("https://a.example/2")
+	ids, err := s.FindItems(ctx, "https://a.example/2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetLabel(ctx, ids, aggregate.Label{Keep: false}, t0.Add(2*time.Hour), nil); err != nil {
+		t.Fatal(err)
+	}
+	var left int
+	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM stories WHERE id = ?", gone).Scan(&left); err != nil || left != 0 {
+		t.Fatalf("story %d still there (%d, %v): the test needs it deleted", gone, left, err)
+	}
+	save(item("c", "https://a.example/3", "UK regulator opens AI probe", true, t0.Add(3*time.Hour)))
+	if got := storyOf("https://a.example/3"); got == gone {
+		t.Errorf("the new story got the deleted story's id %d", got)
+	}
+}
