@@ -22,11 +22,21 @@ type announcer struct {
 	kick chan struct{}
 	stop chan struct{}
 	wg   sync.WaitGroup
+	// ctx ends a ping still under way when close has waited closeWait for it.
+	ctx    context.Context
+	cancel context.CancelFunc
 }
+
+// closeWait is how long close waits for a hub ping under way (or one announced
+// just before, as by gleaner fetch) before abandoning it: a hub that does not
+// answer must not hold up a shutdown (systemd's stop timeout is 30 s) or a
+// one-shot command for the ping's two minutes.
+var closeWait = 5 * time.Second
 
 func newAnnouncer(h *publish.Handler, exportDir string, hub *publish.Notifier, log *slog.Logger) *announcer {
 	a := &announcer{handler: h, exportDir: exportDir, notifier: hub, log: log,
 		kick: make(chan struct{}, 1), stop: make(chan struct{})}
+	a.ctx, a.cancel = context.WithCancel(context.Background())
 	if hub != nil {
 		a.wg.Add(1)
 		go a.pingLoop()
@@ -52,7 +62,7 @@ func (a *announcer) changed(ctx context.Context) {
 func (a *announcer) pingLoop() {
 	defer a.wg.Done()
 	ping := func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		ctx, cancel := context.WithTimeout(a.ctx, 2*time.Minute)
 		defer cancel()
 		if err := a.notifier.Notify(ctx); err != nil {
 			a.log.Warn("websub hub not notified", "error", err)
@@ -75,8 +85,17 @@ func (a *announcer) pingLoop() {
 	}
 }
 
-// close stops the ping loop after any pending ping.
+// close stops the ping loop after any pending ping, waiting closeWait at most.
 func (a *announcer) close() {
+	defer a.cancel()
 	close(a.stop)
-	a.wg.Wait()
+	done := make(chan struct{})
+	go func() { a.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(closeWait):
+		a.log.Warn("websub hub still not answering: ping abandoned", "waited", closeWait)
+		a.cancel()
+		<-done
+	}
 }
