@@ -14,7 +14,7 @@ const followEvery = 2 * time.Second
 // polls saved (store.IndexSearch) at the same pace: each time the store's data version moved, the story index is
 // rebuilt from the store (items another process took into or out of stories)
 // and the curated feed is refreshed, so that a curator's label shows within
-// seconds without a restart.
+// seconds without a restart. A refresh that failed is tried again at the same pace.
 func (d *Daemon) follow(ctx context.Context) {
 	log := d.Log
 	last, err := d.Store.DataVersion(ctx)
@@ -30,6 +30,12 @@ func (d *Daemon) follow(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+		if d.Publish.Ready() != nil {
+			// The last refresh failed (a timeout, a locked database): the feed is
+			// served as last rendered and /readyz says so until one succeeds. On
+			// quiet sources the next one could be hours away: try again now.
+			d.Refresh(ctx)
 		}
 		v, err := d.Store.DataVersion(ctx)
 		if err != nil {
