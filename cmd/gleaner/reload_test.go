@@ -85,6 +85,13 @@ func TestReloadByFileChangeAndSignal(t *testing.T) {
 	if v := metricValue(scrape(t, addr), "gleaner_config_last_reload_successful"); v != 1 {
 		t.Errorf("gleaner_config_last_reload_successful = %v after a good reload", v)
 	}
+	// The removed source's per-source series went with it.
+	if v := metricValue(scrape(t, addr), "gleaner_fetches_total", "source=A"); v != -1 {
+		t.Errorf("gleaner_fetches_total{source=\"A\"} = %v after A was removed, want no series", v)
+	}
+	if v := metricValue(scrape(t, addr), "gleaner_fetches_total", "source=C"); v < 1 {
+		t.Errorf("gleaner_fetches_total{source=\"C\"} = %v, want C's polls counted", v)
+	}
 
 	// SIGHUP reloads at once, before the watcher's quiet period ends, and
 	// tells systemd RELOADING=1 with the monotonic time, then READY=1.

@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/config"
 	"github.com/gleaner/gleaner/store"
 )
 
@@ -94,6 +95,21 @@ func newMetrics(version string) *metrics {
 func (m *metrics) ObserveFetch(source, result string, d time.Duration) {
 	m.fetches.WithLabelValues(source, result).Inc()
 	m.fetchDuration.Observe(d.Seconds())
+}
+
+// forgetSources drops the per-source series of the sources in old that are not
+// in cfg by name (removed or renamed), so that a config's edits over months do
+// not grow /metrics with series no source feeds any more.
+func (m *metrics) forgetSources(old, cfg []config.Source) {
+	keep := make(map[string]bool, len(cfg))
+	for _, s := range cfg {
+		keep[s.Name] = true
+	}
+	for _, s := range old {
+		if !keep[s.Name] {
+			m.fetches.DeletePartialMatch(prometheus.Labels{"source": s.Name})
+		}
+	}
 }
 
 // ObserveRound counts a finished poll round.

@@ -104,6 +104,9 @@ func (r *reloader) apply(ctx context.Context, cfg *Config) error {
 		return fmt.Errorf("apply sources: %w", err)
 	}
 	added, removed := diffSources(old.Config, cfg.Config)
+	if r.m != nil {
+		r.m.forgetSources(old.Sources, cfg.Sources)
+	}
 	var changed []string
 	if len(added) > 0 || len(removed) > 0 {
 		changed = append(changed, "source")
