@@ -111,6 +111,8 @@ func TestErrors(t *testing.T) {
 			`g.toml:6:17: stories.aliases 3: name 2: "--" has no letter or digit to match`,
 		}},
 		{"bad memory limit", "memory_limit = \"lots\"\n" + minimal, []string{`g.toml:1:1: memory_limit: "lots" is not a size`}},
+		{"source port out of range", "[[source]]\nurl = \"https://example.org:99999/feed\"\n", []string{`g.toml:2:1: source 1.url: "https://example.org:99999/feed": the port must be a number from 1 to 65535, got "99999"`}},
+		{"base url with a fragment", "[feed]\nbase_url = \"https://news.example/ai#top\"\n" + minimal, []string{`g.toml:2:1: feed.base_url: "https://news.example/ai#top" has a query or a fragment: the feed's addresses are made by adding paths to it`}},
 		{"user agent on two lines", "[poll]\nuser_agent = \"my bot\\r\\nX-Evil: 1\"\n" + minimal, []string{`g.toml:2:1: poll.user_agent: "my bot\r\nX-Evil: 1" cannot be sent as an HTTP header: use printable text on one line`}},
 		{"port out of range", "listen = \"127.0.0.1:99999\"\n" + minimal, []string{`g.toml:1:1: listen: "127.0.0.1:99999": the port must be a number from 0 (any free port) to 65535, got "99999"`}},
 		{"port not a number", "listen = \"localhost:http\"\n" + minimal, []string{`g.toml:1:1: listen: "localhost:http": the port must be a number`}},

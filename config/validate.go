@@ -68,6 +68,8 @@ func (c *Config) validate(pos positions, skip map[string]bool) Errors {
 	if c.Feed.BaseURL != "" {
 		if msg := checkHTTPURL(c.Feed.BaseURL); msg != "" {
 			add("feed.base_url", "%s", msg)
+		} else if u, _ := url.Parse(strings.TrimSpace(c.Feed.BaseURL)); u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
+			add("feed.base_url", "%q has a query or a fragment: the feed's addresses are made by adding paths to it", c.Feed.BaseURL)
 		}
 	}
 	if c.Feed.MaxItems < 1 || c.Feed.MaxItems > 10000 {
@@ -280,6 +282,11 @@ func checkHTTPURL(raw string) string {
 	}
 	if u.Host == "" {
 		return fmt.Sprintf("%q has no host", raw)
+	}
+	if port := u.Port(); port != "" {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return fmt.Sprintf("%q: the port must be a number from 1 to 65535, got %q", raw, port)
+		}
 	}
 	return ""
 }
