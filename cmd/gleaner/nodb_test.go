@@ -34,3 +34,27 @@ func TestCommandsOnStoredDataNeedADatabase(t *testing.T) {
 		t.Errorf("gleaner export wrote %s without a database", site)
 	}
 }
+
+// TestNonsenseCountsAreUsageErrors: a negative or zero -since or -n is a usage
+// error (exit 2, naming the flag), not a command that quietly does nothing.
+func TestNonsenseCountsAreUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "gleaner.toml")
+	writeConfigFile(t, cfg, "database = \"g.db\"\n[[source]]\nurl = \"https://example.org/feed\"\n")
+	topicFile := filepath.Join(dir, "topic.toml")
+	writeConfigFile(t, topicFile, "[topic.extend]\n")
+	for _, c := range []struct {
+		args []string
+		flag string
+	}{
+		{[]string{"reclassify", "-config", cfg, "-since", "-5h"}, "-since"},
+		{[]string{"topic", "diff", "-config", cfg, "-since", "0s", topicFile}, "-since"},
+		{[]string{"stories", "-config", cfg, "-n", "-5"}, "-n"},
+		{[]string{"stories", "-config", cfg, "-members", "0"}, "-members"},
+	} {
+		code, _, stderr := runBinary(t, "", c.args...)
+		if code != 2 || !strings.Contains(stderr, c.flag) {
+			t.Errorf("gleaner %s: exit %d, stderr %q; want 2 naming %s", strings.Join(c.args, " "), code, stderr, c.flag)
+		}
+	}
+}

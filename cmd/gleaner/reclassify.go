@@ -14,6 +14,11 @@ func cmdReclassify(e *env, args []string) error {
 	if err := f.parse(args); err != nil {
 		return err
 	}
+	if *since <= 0 {
+		fmt.Fprintf(e.stderr, "gleaner reclassify: -since %v: want a positive duration, such as 720h\n", *since)
+		f.Usage()
+		return errUsage
+	}
 	a, ctx, closeApp, err := f.openApp(e, func(o *app.Options) { o.Existing = true })
 	if err != nil {
 		return err

@@ -16,6 +16,11 @@ func cmdStories(e *env, args []string) error {
 	if err := f.parse(args); err != nil {
 		return err
 	}
+	if *n < 1 || *members < 1 {
+		fmt.Fprintf(e.stderr, "gleaner stories: -n %d -members %d: want at least 1 of each\n", *n, *members)
+		f.Usage()
+		return errUsage
+	}
 	ctx := context.Background()
 	st, err := app.OpenStore(ctx, f.config)
 	if err != nil {

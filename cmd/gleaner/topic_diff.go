@@ -24,6 +24,11 @@ func cmdTopicDiff(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if *since <= 0 {
+		fmt.Fprintf(e.stderr, "gleaner topic diff: -since %v: want a positive duration, such as 720h\n", *since)
+		f.Usage()
+		return errUsage
+	}
 	c, err := app.LoadTopic(pos[0])
 	var errs config.Errors
 	if errors.As(err, &errs) {
