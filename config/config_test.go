@@ -160,6 +160,7 @@ func TestWarnings(t *testing.T) {
 		{"loopback base_url on another port", "listen = \"127.0.0.1:9090\"\n[feed]\nbase_url = \"http://127.0.0.1:8080/\"\n",
 			`g.toml:3:1: feed.base_url: "http://127.0.0.1:8080/" is on port 8080 of this machine, but listen is "127.0.0.1:9090"`},
 		{"all interfaces without base_url", "listen = \"0.0.0.0:8080\"\n", "g.toml: feed.base_url: not set, so the feed's links say http://0.0.0.0:8080/"},
+		{"any free port without base_url", "listen = \"127.0.0.1:0\"\n", `g.toml: feed.base_url: not set, and listen "127.0.0.1:0" takes any free port: the feed's links would say port 0`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := Parse("g.toml", []byte(tc.src+minimal))

@@ -213,6 +213,11 @@ func (c *Config) warnings(pos positions) Errors {
 		return nil
 	}
 	if c.Feed.BaseURL == "" {
+		if listenPort == "0" {
+			out = append(out, pos.at(c.Path, "feed.base_url", fmt.Sprintf(
+				"not set, and listen %q takes any free port: the feed's links would say port 0; set base_url, or a fixed port", c.Listen)))
+			return out
+		}
 		if ip, err := netip.ParseAddr(listenHost); listenHost == "" || err == nil && ip.IsUnspecified() {
 			out = append(out, pos.at(c.Path, "feed.base_url", fmt.Sprintf(
 				"not set, so the feed's links say http://%s/, which readers elsewhere cannot open: set it to the address readers use", c.Listen)))
