@@ -359,3 +359,21 @@ func TestManyQueriesAtOnceAreTurnedAway(t *testing.T) {
 		<-retry
 	}
 }
+
+// TestEveryHTMLPageSetsItsPolicies: the status page and the empty feed's page,
+// rendered fresh, send the same Content-Security-Policy and Referrer-Policy as
+// the cached pages.
+func TestEveryHTMLPageSetsItsPolicies(t *testing.T) {
+	h, _ := newTestHandler(t, fixtureOptions(), fixtureEntries())
+	empty, _ := newTestHandler(t, fixtureOptions(), nil)
+	for _, c := range []struct {
+		h    http.Handler
+		path string
+	}{{h, "/"}, {h, "/status"}, {empty, "/"}} {
+		resp := get(t, c.h, "GET", c.path)
+		mustStatus(t, resp, 200)
+		if resp.Header.Get("Content-Security-Policy") == "" || resp.Header.Get("Referrer-Policy") != "strict-origin-when-cross-origin" {
+			t.Errorf("%s: CSP %q, Referrer-Policy %q", c.path, resp.Header.Get("Content-Security-Policy"), resp.Header.Get("Referrer-Policy"))
+		}
+	}
+}

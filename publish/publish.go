@@ -822,6 +822,7 @@ func serveFresh(w http.ResponseWriter, r *http.Request, b []byte, html bool) {
 	if html {
 		hdr.Set("Content-Type", "text/html; charset=utf-8")
 		hdr.Set("Content-Security-Policy", pageCSP)
+		hdr.Set("Referrer-Policy", "strict-origin-when-cross-origin") // as the cached pages
 	} else {
 		hdr.Set("Content-Type", "application/json; charset=utf-8")
 	}
