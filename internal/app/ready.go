@@ -25,9 +25,26 @@ type readiness struct {
 	// damaged is what the check at start found wrong with the database file,
 	// nil while it runs and when it found nothing.
 	damaged atomic.Pointer[string]
+
+	path       string                                  // the database's, for the log
+	quickCheck func(context.Context) ([]string, error) // Store.QuickCheck
+	retryEvery time.Duration                           // after a check that could not run
 }
 
-func newReadiness(a *App) *readiness { return &readiness{a: a} }
+// checkAttempts bounds the tries of the check at start that could not run.
+const checkAttempts = 5
+
+func newReadiness(a *App) *readiness {
+	return &readiness{a: a, path: a.Store.Path(), quickCheck: a.Store.QuickCheck, retryEvery: 30 * time.Second}
+}
+
+// isDamage tells an error that is the file's damage (SQLite's "database disk
+// image is malformed", "file is not a database") from one that only kept the
+// check from running ("database is locked", an I/O hiccup), which is retried.
+func isDamage(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "malformed") || strings.Contains(msg, "not a database") || strings.Contains(msg, "corrupt")
+}
 
 // notAnswered says why no source has answered yet ("" once one has): the
 // first poll is under way, or how the polls failed.
@@ -57,22 +74,38 @@ func (r *readiness) notAnswered(ctx context.Context) string {
 // mid-write) may otherwise hide until the query that reads it. The outcome is
 // logged; damage keeps /readyz at 503 until a restart on a sound file.
 func (r *readiness) checkDatabase(ctx context.Context, log *slog.Logger) {
-	start := time.Now()
-	problems, err := r.a.Store.QuickCheck(ctx)
-	took := time.Since(start).Round(time.Millisecond)
-	switch {
-	case ctx.Err() != nil:
-		return
-	case err != nil:
-		problems = []string{err.Error()}
-	case len(problems) == 0:
-		log.Info("database check: ok", "database", r.a.Store.Path(), "duration", took)
+	for attempt := 1; ; attempt++ {
+		start := time.Now()
+		problems, err := r.quickCheck(ctx)
+		took := time.Since(start).Round(time.Millisecond)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil && !isDamage(err):
+			// Not the file's fault: the check is tried again, the daemon ready meanwhile.
+			if attempt == checkAttempts {
+				log.Warn("database check could not run; given up", "database", r.path, "attempts", attempt, "error", err)
+				return
+			}
+			log.Warn("database check could not run; trying again", "database", r.path, "in", r.retryEvery, "error", err)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(r.retryEvery):
+			}
+			continue
+		case err != nil:
+			problems = []string{err.Error()}
+		case len(problems) == 0:
+			log.Info("database check: ok", "database", r.path, "duration", took)
+			return
+		}
+		msg := strings.Join(problems, "; ")
+		r.damaged.Store(&msg)
+		log.Error("database check: damaged", "database", r.path, "problems", problems, "duration", took,
+			"hint", "stop gleaner and restore the file from a backup, or recover it with the sqlite3 shell's .recover")
 		return
 	}
-	msg := strings.Join(problems, "; ")
-	r.damaged.Store(&msg)
-	log.Error("database check: damaged", "database", r.a.Store.Path(), "problems", problems, "duration", took,
-		"hint", "stop gleaner and restore the file from a backup, or recover it with the sqlite3 shell's .recover")
 }
 
 func (r *readiness) ServeHTTP(w http.ResponseWriter, req *http.Request) {
