@@ -81,6 +81,13 @@ func (s *Store) Retain(ctx context.Context, now time.Time, r Retention) (Retenti
 			break
 		}
 	}
+	// A merged story's id answers with the story it joined while that story is
+	// kept; once retention deleted it too, and as long as a tombstone, the row is
+	// forgotten (its id stays taken: migration 016).
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM story_merges WHERE merged_at < ? AND into_id NOT IN (SELECT id FROM stories)`,
+		unix(now.Add(-r.KeepTombstones))); err != nil {
+		return st, fmt.Errorf("store: retain: prune story merges: %w", err)
+	}
 	freed, err := s.vacuum(ctx)
 	st.FreedPages = freed
 	if err != nil {

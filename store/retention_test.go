@@ -200,3 +200,48 @@ func TestRetentionRejectsZeroKeep(t *testing.T) {
 		t.Errorf("err = %v, want ErrRetention", err)
 	}
 }
+
+// TestRetentionPrunesOldMerges: the record of a story merged into one that
+// retention has since deleted goes once it is as old as a tombstone may be; one
+// whose story is kept, or that is recent, stays.
+func TestRetentionPrunesOldMerges(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	src := sync(t, s, "https://a.example/feed")
+	if _, _, err := s.Save(ctx, []aggregate.Fetched{{State: aggregate.FetchState{SourceID: src[0].ID},
+		Items: []aggregate.Item{item("a", "https://a.example/1", "EU adopts AI Act", true, t0)}}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var kept int64
+	if err := s.r.QueryRowContext(ctx, "SELECT id FROM stories").Scan(&kept); err != nil {
+		t.Fatal(err)
+	}
+	now := t0.Add(10 * 24 * time.Hour)
+	old, recent := unix(now.Add(-48*time.Hour)), unix(now.Add(-time.Hour))
+	for _, m := range []struct {
+		id, into int64
+		at       int64
+	}{{100, 999, old}, {101, kept, old}, {102, 999, recent}} {
+		if _, err := s.w.ExecContext(ctx, `INSERT INTO story_merges (id, into_id, merged_at, entry_id, lead_item_id) VALUES (?, ?, ?, ?, 0)`,
+			m.id, m.into, m.at, fmt.Sprintf("tag:x,%d", m.id)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Retain(ctx, now, Retention{KeepUnmatched: 365 * 24 * time.Hour, KeepMatched: 365 * 24 * time.Hour, KeepTombstones: 24 * time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := s.r.QueryContext(ctx, "SELECT id FROM story_merges ORDER BY id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var left []int64
+	for rows.Next() {
+		var id int64
+		rows.Scan(&id)
+		left = append(left, id)
+	}
+	if fmt.Sprint(left) != "[101 102]" {
+		t.Errorf("merges left %v, want [101 102] (the old one into a deleted story pruned)", left)
+	}
+}
