@@ -429,6 +429,8 @@ func Parse(path string, data []byte) (*Config, error) {
 // ParsePartial is Parse that also returns the config when data has problems,
 // as LoadPartial does.
 func ParsePartial(path string, data []byte) (*Config, error) {
+	// A byte order mark, which some Windows editors write first, is no TOML.
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	pos, perr := indexPositions(data)
 	if perr != nil {
 		c := Defaults()

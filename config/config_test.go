@@ -258,3 +258,20 @@ func TestLines(t *testing.T) {
 		t.Error("Lines changed its arguments")
 	}
 }
+
+// TestByteOrderMarkIsAccepted: a config saved by an editor that writes a UTF-8
+// byte order mark first reads as the same config.
+func TestByteOrderMarkIsAccepted(t *testing.T) {
+	src := "listen = \"127.0.0.1:9090\"\n" + minimal
+	plain, err := Parse("g.toml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bom, err := Parse("g.toml", append([]byte("\ufeff"), src...))
+	if err != nil {
+		t.Fatalf("with a byte order mark: %v", err)
+	}
+	if bom.Listen != plain.Listen || len(bom.Sources) != len(plain.Sources) {
+		t.Errorf("with a byte order mark: %+v, want %+v", bom, plain)
+	}
+}
