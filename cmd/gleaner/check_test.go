@@ -200,3 +200,15 @@ func TestEvalWithoutFile(t *testing.T) {
 		t.Errorf("eval: exit %d\n%s", code, stderr)
 	}
 }
+
+// TestEvalTakesFlagsAfterTheFile: gleaner eval FILE -config F reads the config,
+// as gleaner label does with flags after its arguments.
+func TestEvalTakesFlagsAfterTheFile(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "gleaner.toml")
+	writeConfigFile(t, cfg, "[[source]]\nurl = \"https://example.org/feed\"\n")
+	code, stdout, stderr := runBinary(t, "", "eval", "../../testdata/topic/dev.jsonl", "-config", cfg)
+	if code != 0 || !strings.Contains(stdout, "precision") {
+		t.Errorf("eval FILE -config F: exit %d\n%s%s", code, stdout, stderr)
+	}
+}

@@ -10,13 +10,22 @@ import (
 func cmdEval(e *env, args []string) error {
 	f := e.newFlags("eval", "[-config F] FILE.jsonl", "Measure the topic filter on a labeled file: JSON lines of classify input plus \"lang\" and\n\"label\": true|false. Prints per language precision, recall, F1, the confusion counts and\nevery misclassified item with its reasons. Uses the config's [topic] profile when -config\nnames a file that has one, else the built-in profile.", true)
 	explicit := hasFlag(args, "config")
-	if err := f.Parse(args); err != nil {
-		return usageErr(err)
+	// Flags may follow the file too (gleaner eval FILE -config F), as gleaner label takes them.
+	var pos []string
+	for rest := args; ; {
+		if err := f.Parse(rest); err != nil {
+			return usageErr(err)
+		}
+		if f.NArg() == 0 {
+			break
+		}
+		pos = append(pos, f.Arg(0))
+		rest = f.Args()[1:]
 	}
-	if f.NArg() != 1 {
+	if len(pos) != 1 {
 		fmt.Fprintf(e.stderr, "gleaner eval: give one labeled file to measure the topic filter on (got %d): JSON lines\n"+
 			"such as {\"id\": \"1\", \"title\": \"...\", \"lang\": \"ko\", \"label\": true}; the repository has one:\n"+
-			"  gleaner eval testdata/topic/dev.jsonl\n\n", f.NArg())
+			"  gleaner eval testdata/topic/dev.jsonl\n\n", len(pos))
 		f.Usage()
 		return errUsage
 	}
@@ -24,7 +33,7 @@ func cmdEval(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	items, err := app.ReadLabeledFiles(f.Arg(0))
+	items, err := app.ReadLabeledFiles(pos[0])
 	if err != nil {
 		return err
 	}
