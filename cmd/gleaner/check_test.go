@@ -212,3 +212,16 @@ func TestEvalTakesFlagsAfterTheFile(t *testing.T) {
 		t.Errorf("eval FILE -config F: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
+
+// TestNoCommandIsAUsageError: bare gleaner prints its usage on stderr with exit
+// 2, as every other usage error; gleaner help prints it on stdout with exit 0.
+func TestNoCommandIsAUsageError(t *testing.T) {
+	code, stdout, stderr := runBinary(t, "")
+	if code != 2 || stdout != "" || !strings.Contains(stderr, "Usage:") {
+		t.Errorf("gleaner: exit %d, stdout %q, stderr %q; want 2 and the usage on stderr", code, stdout, stderr)
+	}
+	code, stdout, stderr = runBinary(t, "", "help")
+	if code != 0 || !strings.Contains(stdout, "Usage:") || stderr != "" {
+		t.Errorf("gleaner help: exit %d, stdout %q, stderr %q; want 0 and the usage on stdout", code, stdout, stderr)
+	}
+}

@@ -78,11 +78,13 @@ func main() {
 
 // main runs the command named by args[0] and returns the exit status.
 func (e *env) main(args []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
+		// No command: a usage error, reported as the others are, on stderr.
+		e.usage(e.stderr)
+		return 2
+	}
+	if args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
 		e.usage(e.stdout)
-		if len(args) == 0 {
-			return 2
-		}
 		return 0
 	}
 	for _, c := range commands() {
