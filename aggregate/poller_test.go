@@ -270,10 +270,12 @@ func TestRetryAfterAndGone(t *testing.T) {
 		w.Header().Set("Retry-After", "7200")
 		w.WriteHeader(http.StatusTooManyRequests)
 	})
-	s.handle("/gone", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusGone) })
+	// On a host of its own: the 429's Retry-After holds the whole busy host.
+	other := newSite(t)
+	other.handle("/gone", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusGone) })
 	h := newHarness(t, nil,
 		aggregate.Source{Name: "busy", URL: s.URL + "/busy", Interval: 10 * time.Minute, Rank: 0},
-		aggregate.Source{Name: "gone", URL: s.URL + "/gone", Interval: 10 * time.Minute, Rank: 1})
+		aggregate.Source{Name: "gone", URL: other.URL + "/gone", Interval: 10 * time.Minute, Rank: 1})
 	h.poller.PollAll(context.Background())
 	busy, gone := h.status(t, 0), h.status(t, 1)
 	if gap := busy.NextFetch.Sub(h.clock.Now()); gap < 2*time.Hour {
@@ -288,7 +290,7 @@ func TestRetryAfterAndGone(t *testing.T) {
 	if len(reports) != 1 || reports[0].Source.Name != "busy" {
 		t.Errorf("polled after 410: %+v", reports)
 	}
-	if n := len(s.requests("/gone")); n != 1 {
+	if n := len(other.requests("/gone")); n != 1 {
 		t.Errorf("gone source requested %d times", n)
 	}
 }
