@@ -429,10 +429,7 @@ func (p *Poller) poll(ctx context.Context, ps *polled) outcome {
 	st.SourceID = src.ID
 	before := st
 	st.LastAttempt = now
-	target := src.URL
-	if st.CurrentURL != "" {
-		target = st.CurrentURL
-	}
+	target := pollTarget(src, st)
 	o := outcome{ps: ps, minGap: minGap, report: Report{Source: src}}
 	begin := time.Now()
 	resp, err := p.fetcher.Fetch(ctx, fetch.Request{URL: target, ETag: st.ETag, LastModified: st.LastModified})

@@ -3,7 +3,8 @@ package aggregate
 import (
 	"net/url"
 	"sort"
-	"strings"
+
+	"github.com/gleaner/gleaner/aggregate/fetch"
 )
 
 func sortByRank(ps []*polled) {
@@ -46,15 +47,22 @@ func interleaveHosts(ps []*polled) []*polled {
 	return out
 }
 
-// pollHost is the host (and port) a poll of p goes to first.
-func pollHost(p *polled) string {
-	target := p.src.URL
-	if p.state.CurrentURL != "" {
-		target = p.state.CurrentURL
+// pollTarget is the address a poll of src asks first: where it moved for good,
+// else its configured URL.
+func pollTarget(src Source, st FetchState) string {
+	if st.CurrentURL != "" {
+		return st.CurrentURL
 	}
+	return src.URL
+}
+
+// pollHost is the host a poll of p goes to first, keyed as the fetch client's
+// per-host limit keys it.
+func pollHost(p *polled) string {
+	target := pollTarget(p.src, p.state)
 	u, err := url.Parse(target)
 	if err != nil {
 		return target
 	}
-	return strings.ToLower(u.Host)
+	return fetch.HostKey(u)
 }

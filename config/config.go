@@ -474,7 +474,7 @@ func (c *Config) resolve() {
 		c.TopicFile = filepath.Join(dir, c.TopicFile)
 	}
 	if c.Feed.BaseURL == "" {
-		c.Feed.BaseURL = "http://" + c.Listen + "/"
+		c.Feed.BaseURL = DefaultBaseURL(c.Listen)
 	}
 	if !strings.HasSuffix(c.Feed.BaseURL, "/") {
 		c.Feed.BaseURL += "/"
@@ -496,3 +496,7 @@ func hostOf(raw string) string {
 	}
 	return u.Host
 }
+
+// DefaultBaseURL is feed.base_url when the config leaves it out: the address
+// gleaner listens on.
+func DefaultBaseURL(listen string) string { return "http://" + listen + "/" }

@@ -34,6 +34,8 @@ var styleHash = func() string {
 var (
 	metaCSP = "default-src 'none'; style-src " + styleHash + "; base-uri 'none'; form-action 'self'"
 	pageCSP = metaCSP + "; frame-ancestors 'none'"
+	// pageReferrerPolicy is sent with every HTML page, beside pageCSP.
+	pageReferrerPolicy = "strict-origin-when-cross-origin"
 )
 
 // templateFuncs are the functions every template may call. date, ago, due and zone

@@ -474,7 +474,7 @@ func docHeaders(o Options, f format) http.Header {
 		// Its relative times ("5 min ago") are a minute fine.
 		h["Cache-Control"] = []string{"public, max-age=" + strconv.Itoa(int(min(o.CacheMaxAge, pageRefresh)/time.Second))}
 		h["Content-Security-Policy"] = []string{pageCSP}
-		h["Referrer-Policy"] = []string{"strict-origin-when-cross-origin"}
+		h["Referrer-Policy"] = []string{pageReferrerPolicy}
 	}
 	return h
 }
@@ -822,7 +822,7 @@ func serveFresh(w http.ResponseWriter, r *http.Request, b []byte, html bool) {
 	if html {
 		hdr.Set("Content-Type", "text/html; charset=utf-8")
 		hdr.Set("Content-Security-Policy", pageCSP)
-		hdr.Set("Referrer-Policy", "strict-origin-when-cross-origin") // as the cached pages
+		hdr.Set("Referrer-Policy", pageReferrerPolicy)
 	} else {
 		hdr.Set("Content-Type", "application/json; charset=utf-8")
 	}

@@ -222,7 +222,7 @@ func (c *Client) Fetch(ctx context.Context, r Request) (*Response, error) {
 	seen := map[string]bool{cur.String(): true}
 	var start time.Time
 	for hop := 0; ; hop++ {
-		key := hostKey(cur)
+		key := HostKey(cur)
 		release, err := c.hosts.acquire(ctx, key)
 		if err != nil {
 			return nil, transportError(parent, cur.String(), fmt.Errorf("wait for a free slot on %s: %w", cur.Host, err))
@@ -506,9 +506,9 @@ func parseHTTPURL(s string) (*url.URL, error) {
 	return u, nil
 }
 
-// hostKey is the per-host limit's key: host and port, the port made explicit so
+// HostKey is the per-host limit's key: host and port, the port made explicit so
 // that http://x and http://x:80 share a slot.
-func hostKey(u *url.URL) string {
+func HostKey(u *url.URL) string {
 	port := u.Port()
 	if port == "" {
 		port = "80"

@@ -185,8 +185,8 @@ func keepRestartOnly(old, cfg *config.Config) []string {
 	keep("listen", old.Listen != cfg.Listen, func() {
 		// A base URL derived from the new address would send readers where
 		// nothing listens until the restart: it follows the address kept.
-		if cfg.Feed.BaseURL == "http://"+cfg.Listen+"/" {
-			cfg.Feed.BaseURL = "http://" + old.Listen + "/"
+		if cfg.Feed.BaseURL == config.DefaultBaseURL(cfg.Listen) {
+			cfg.Feed.BaseURL = config.DefaultBaseURL(old.Listen)
 		}
 		cfg.Listen = old.Listen
 	})
