@@ -8,7 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
+	"github.com/gleaner/gleaner/internal/nfkc"
 )
 
 // Concepts carry a report across languages. A Korean and an English report of one event
@@ -144,7 +144,7 @@ func compileLexicon(groups ...[][]string) *lexicon {
 
 // conceptOf is the feature of the concept whose first name is name.
 func conceptOf(name string) uint64 {
-	return hashBytes(kindConcept, []byte(strings.ToLower(norm.NFKC.String(name))))
+	return hashBytes(kindConcept, []byte(strings.ToLower(nfkc.String(name))))
 }
 
 // builtinPlaces reads the places of a lexicon's text form: the lines under a heading
@@ -182,7 +182,7 @@ func builtinPlaces(text string) map[string]string {
 }
 
 func (lx *lexicon) add(sh *shingler, name string, concept uint64) {
-	name = norm.NFKC.String(name)
+	name = nfkc.String(name)
 	if strings.ContainsFunc(name, isDense) {
 		rs := squash(nil, name)
 		switch {

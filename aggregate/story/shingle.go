@@ -8,7 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
+	"github.com/gleaner/gleaner/internal/nfkc"
 
 	"github.com/gleaner/gleaner/internal/boilerplate"
 	"github.com/gleaner/gleaner/internal/textcut"
@@ -63,7 +63,7 @@ var (
 // start or end, a separator, a dash or colon near the start): most titles have none of them,
 // and the regular expressions were a fifth of the cost of signing an item.
 func cleanTitle(s string) string {
-	s = norm.NFKC.String(s)
+	s = nfkc.String(s)
 	for {
 		t := s
 		if mayHaveWireSlug(t) {
@@ -129,7 +129,7 @@ func cleanSummary(s string) string {
 		s = boilerplate.StripTrailers(s)
 	}
 	s = textcut.Prefix(s, maxSummaryBytes)
-	s = norm.NFKC.String(s)
+	s = nfkc.String(s)
 	// The leading patterns are anchored at the start; each runs only when its first
 	// character, or a word it needs near the start, is there.
 	if opensWithBracket(s) {

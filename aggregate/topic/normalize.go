@@ -1,6 +1,7 @@
 package topic
 
 import (
+	"github.com/gleaner/gleaner/internal/nfkc"
 	"unicode"
 	"unicode/utf8"
 
@@ -118,18 +119,10 @@ again:
 }
 
 // nfkcStableRune reports, cheaply, that NFKC leaves r alone and does not
-// compose it with a neighbour: precomposed Hangul and common punctuation.
-// "…", NBSP and the ideographic space are not NFKC-stable but normalizeBoth
-// maps them itself exactly as NFKC would.
+// compose it with a neighbour (nfkc.Stable). "…", NBSP and the ideographic space
+// are not NFKC-stable but normalizeBoth maps them itself exactly as NFKC would.
 func nfkcStableRune(r rune) bool {
-	switch {
-	case r >= 0xAC00 && r <= 0xD7A3:
-		return true
-	case r == '·', r == '‘', r == '’', r == '“', r == '”', r == '–', r == '—', r == '•', r == '→',
-		r == '…', r == '\u00a0', r == '\u3000':
-		return true
-	}
-	return false
+	return nfkc.Stable(r) || r == '…' || r == '\u00a0' || r == '\u3000'
 }
 
 // appendLower appends text lower-cased to dst, replacing a rune only by one
