@@ -22,7 +22,8 @@ import (
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 //go:embed migrations/*.sql
@@ -166,6 +167,23 @@ func checkSchema(ctx context.Context, r *sql.DB, file string) error {
 			"nothing was written to it: run that gleaner, or restore a copy made before it", ErrNewerSchema, file, applied, known)
 	}
 	return nil
+}
+
+// IsDamage reports whether err, from any Store method, is the database file's
+// damage (SQLite's SQLITE_CORRUPT, "database disk image is malformed", or
+// SQLITE_NOTADB, "file is not a database"), as against an error that only kept
+// the statement from running ("database is locked", an I/O hiccup, a cancelled
+// context), which may succeed when tried again.
+func IsDamage(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code() & 0xff { // the primary code, without an extended code's high bits
+	case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
+		return true
+	}
+	return false
 }
 
 // QuickCheck runs SQLite's quick_check over the whole file (a read of every

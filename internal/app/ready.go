@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/store"
 )
 
 // readiness answers /readyz: 200 when the database answers and passed its
@@ -36,14 +37,6 @@ const checkAttempts = 5
 
 func newReadiness(a *App) *readiness {
 	return &readiness{a: a, path: a.Store.Path(), quickCheck: a.Store.QuickCheck, retryEvery: 30 * time.Second}
-}
-
-// isDamage tells an error that is the file's damage (SQLite's "database disk
-// image is malformed", "file is not a database") from one that only kept the
-// check from running ("database is locked", an I/O hiccup), which is retried.
-func isDamage(err error) bool {
-	msg := err.Error()
-	return strings.Contains(msg, "malformed") || strings.Contains(msg, "not a database") || strings.Contains(msg, "corrupt")
 }
 
 // notAnswered says why no source has answered yet ("" once one has): the
@@ -81,7 +74,7 @@ func (r *readiness) checkDatabase(ctx context.Context, log *slog.Logger) {
 		switch {
 		case ctx.Err() != nil:
 			return
-		case err != nil && !isDamage(err):
+		case err != nil && !store.IsDamage(err):
 			// Not the file's fault: the check is tried again, the daemon ready meanwhile.
 			if attempt == checkAttempts {
 				log.Warn("database check could not run; given up", "database", r.path, "attempts", attempt, "error", err)
