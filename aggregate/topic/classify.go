@@ -78,6 +78,29 @@ type scratch struct {
 	cuts    []int
 	fv      fvec           // the model's features
 	contrib []contribution // the model's reasons
+	// firstLive[term] is the term's first live hit in the field resolve is at,
+	// when its epoch is the current one (see resolve).
+	firstLive []termHit
+	epoch     uint32
+}
+
+type termHit struct {
+	epoch uint32
+	at    int32
+}
+
+// nextEpoch starts a new set of firstLive entries for terms, forgetting the
+// old ones.
+func (s *scratch) nextEpoch(terms int) {
+	if len(s.firstLive) < terms {
+		s.firstLive = make([]termHit, terms)
+		s.epoch = 0
+	}
+	s.epoch++
+	if s.epoch == 0 { // wrapped: entries of an old epoch could read as current
+		clear(s.firstLive)
+		s.epoch = 1
+	}
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -182,7 +205,7 @@ func (c *Classifier) resolveHits(s *scratch) ([]hit, []int32) {
 		}
 		return int(a.term - b.term) // one order for reasons, whatever the automaton's
 	})
-	return hits, c.resolve(hits, &s.text)
+	return hits, c.resolve(hits, s)
 }
 
 // classifyRules decides with the profile's rules.
@@ -375,7 +398,8 @@ func (c *Classifier) record(m *matcher, pat int, text, cased []byte, start int, 
 // repeats and enumeration discounts to the hits, in place. It returns, for
 // each disambiguation, the hit that triggered it (-1 if none); nil when none
 // was triggered.
-func (c *Classifier) resolve(hits []hit, texts *[numFields][]byte) []int32 {
+func (c *Classifier) resolve(hits []hit, s *scratch) []int32 {
+	texts := &s.text
 	var triggered uint64
 	var triggerHit []int32
 	for i := range hits {
@@ -442,22 +466,32 @@ func (c *Classifier) resolve(hits []hit, texts *[numFields][]byte) []int32 {
 	}
 	// Enumeration discounts, then repeats: the same term twice in a field
 	// counts once, with its best factor.
+	// hits are in field order: each field starts a new epoch of firstLive.
+	field := -1
 	for i := range hits {
 		h := &hits[i]
+		if int(h.field) != field {
+			field = int(h.field)
+			s.nextEpoch(len(c.terms))
+		}
 		if h.state != hitLive {
 			continue
 		}
-		if c.enum.factor < 1 && c.enum.kinds[c.groups[c.terms[h.term].group].kind] &&
+		var first *hit // the term's first live occurrence in the field, if this is a repeat
+		if f := s.firstLive[h.term]; f.epoch == s.epoch {
+			first = &hits[f.at]
+		} else {
+			s.firstLive[h.term] = termHit{s.epoch, int32(i)}
+		}
+		// A list can only lower the factor: when the first occurrence's is already at
+		// least this one's, the list does not change the outcome and is not counted.
+		if (first == nil || first.factor < h.factor) && c.enum.factor < 1 && c.enum.kinds[c.groups[c.terms[h.term].group].kind] &&
 			listItems(texts[h.field], int(h.start), int(h.end), c.enum.minItems) >= c.enum.minItems {
 			h.factor = c.enum.factor
 		}
-		for j := range i {
-			o := &hits[j]
-			if o.state == hitLive && o.term == h.term && o.field == h.field {
-				o.factor = max(o.factor, h.factor)
-				h.state = hitRepeat
-				break
-			}
+		if first != nil {
+			first.factor = max(first.factor, h.factor)
+			h.state = hitRepeat
 		}
 	}
 	if cut := c.newsletterCut(hits, texts[fieldTitle]); cut >= 0 {
@@ -577,9 +611,8 @@ func listItems(text []byte, start, end, min int) int {
 func sepNear(text []byte, start, end int) bool {
 	const reach = (listItemWords - 1) * (24*4 + 4)
 	lo, hi := max(0, start-reach), min(len(text), end+reach)
-	w := text[lo:hi]
-	for _, s := range listSeps {
-		if bytes.Contains(w, []byte(s)) {
+	for i := lo; i < hi; i++ {
+		if sepFirst[text[i]] && sepAt(text[:hi], i) > 0 {
 			return true
 		}
 	}
