@@ -397,8 +397,8 @@ func newWriter(ctx context.Context, tx *sql.Tx, p *plan) (*writer, error) {
 		// since the plan's look-up is left as it is.
 		prepare(&w.insert, `INSERT INTO items(id, source_id, key_hash, url_hash, body_hash, guid, url, title,
 			summary, content, author, lang, published, updated, first_seen, match, fresh, score, reasons, facets, body_text,
-			story_id, similarity, origin, origin_url, hash_v)
-			VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, `+
+			story_id, similarity, origin, origin_url, item_key, hash_v)
+			VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, `+
 			strconv.Itoa(bodyHashVersion)+`) ON CONFLICT(source_id, key_hash) DO NOTHING`),
 		// A revised item keeps its identity, first-seen time and freshness.
 		prepare(&w.update, `UPDATE items SET url_hash = ?2, body_hash = ?3, guid = ?4, url = ?5, title = ?6,
@@ -488,7 +488,7 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 		}
 		res, err := w.insert.ExecContext(ctx, it.ID, it.SourceID, kh, uh, bh, it.GUID, it.URL, it.Title, it.Summary, it.Content,
 			it.Author, it.Lang, unix(it.Published), unix(it.Updated), unix(it.FirstSeen), b2i(it.Verdict.Match), b2i(it.Fresh),
-			it.Verdict.Score, string(reasons), facets, it.BodyText, it.StoryID, place.similarity, it.Origin, it.OriginURL)
+			it.Verdict.Score, string(reasons), facets, it.BodyText, it.StoryID, place.similarity, it.Origin, it.OriginURL, ownKey(it))
 		if err != nil {
 			return err
 		}

@@ -281,7 +281,7 @@ type labelItem struct {
 
 // labelItemsQuery reads items by id with what a label needs: the item, its key
 // hash and source URL (its own entry id) and its story's entry id.
-const labelItemsQuery = `SELECT ` + itemColumns + `, i.key_hash, src.url, coalesce(st.entry_id, '')
+const labelItemsQuery = `SELECT ` + itemColumns + `, i.key_hash, i.item_key, src.url, coalesce(st.entry_id, '')
 	FROM items i JOIN sources src ON src.id = i.source_id LEFT JOIN stories st ON st.id = i.story_id
 	WHERE i.id IN (%s) ORDER BY i.id`
 
@@ -302,15 +302,15 @@ func labelItems(ctx context.Context, q interface {
 		var li labelItem
 		var tmp itemScan
 		var keyHash int64
-		var srcURL string
-		if err := rows.Scan(append(scanItem(nil, &li.item, &tmp), &keyHash, &srcURL, &li.entryID)...); err != nil {
+		var itemKey, srcURL string
+		if err := rows.Scan(append(scanItem(nil, &li.item, &tmp), &keyHash, &itemKey, &srcURL, &li.entryID)...); err != nil {
 			return nil, err
 		}
 		if err := tmp.finish(&li.item); err != nil {
 			return nil, err
 		}
 		if li.entryID == "" {
-			li.entryID = ownEntryID(srcURL, li.item, keyHash)
+			li.entryID = ownEntryID(srcURL, li.item, keyHash, itemKey)
 		}
 		out = append(out, li)
 	}
@@ -318,17 +318,38 @@ func labelItems(ctx context.Context, q interface {
 }
 
 // ownEntryID is aggregate.EntryID of a stored item: the id the curated feed
-// gives it when it starts a story. Its key is stored only as a hash: it is the
-// GUID or the link when one of them hashes to it; otherwise (a key made from
-// the title and date) it is "".
-func ownEntryID(srcURL string, it aggregate.Item, keyHash int64) string {
+// gives it when it starts a story. Its key is stored as a hash, and in full
+// (itemKey) only when it is neither the GUID nor the link (see ownKey); "" when
+// the key cannot be told (a row stored before migration 017 whose key was made
+// from its title and date).
+func ownEntryID(srcURL string, it aggregate.Item, keyHash int64, itemKey string) string {
+	if it.Key = storedKey(it, keyHash, itemKey); it.Key == "" {
+		return ""
+	}
+	return aggregate.EntryID(srcURL, it)
+}
+
+// storedKey is the key of a stored item: its item_key when it has one, else
+// its GUID or its link, whichever hashes to its key_hash; "" when none does.
+func storedKey(it aggregate.Item, keyHash int64, itemKey string) string {
+	if itemKey != "" {
+		return itemKey
+	}
 	for _, k := range []string{it.GUID, it.URL} {
 		if k != "" && hash64(k) == keyHash {
-			it.Key = k
-			return aggregate.EntryID(srcURL, it)
+			return k
 		}
 	}
 	return ""
+}
+
+// ownKey is what items.item_key keeps of it: its key when that is neither its
+// GUID nor its link (which the row has), else "".
+func ownKey(it *aggregate.Item) string {
+	if it.Key == it.GUID || it.Key == it.URL {
+		return ""
+	}
+	return it.Key
 }
 
 // applyLabel makes the curator's label of stored item id, if it has one, win
@@ -383,7 +404,7 @@ type StoredLabel struct {
 // Labels lists every label, oldest first.
 func (s *Store) Labels(ctx context.Context) ([]StoredLabel, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT l.item_id, l.keep, l.note, l.labelled, l.entry_id,
-		i.guid, i.url, i.key_hash, i.title, i.summary, i.lang, src.name, src.url
+		i.guid, i.url, i.key_hash, i.item_key, i.title, i.summary, i.lang, src.name, src.url
 		FROM labels l JOIN items i ON i.id = l.item_id JOIN sources src ON src.id = i.source_id
 		ORDER BY l.labelled, l.item_id`)
 	if err != nil {
@@ -394,13 +415,13 @@ func (s *Store) Labels(ctx context.Context) ([]StoredLabel, error) {
 	for rows.Next() {
 		var sl StoredLabel
 		var at, keyHash int64
-		var guid, srcURL string
-		if err := rows.Scan(&sl.ItemID, &sl.Keep, &sl.Note, &at, &sl.EntryID, &guid, &sl.URL, &keyHash, &sl.Title, &sl.Summary,
+		var guid, itemKey, srcURL string
+		if err := rows.Scan(&sl.ItemID, &sl.Keep, &sl.Note, &at, &sl.EntryID, &guid, &sl.URL, &keyHash, &itemKey, &sl.Title, &sl.Summary,
 			&sl.Lang, &sl.Source, &srcURL); err != nil {
 			return nil, fmt.Errorf("store: labels: %w", err)
 		}
 		sl.At = fromUnix(at)
-		sl.OwnID = ownEntryID(srcURL, aggregate.Item{GUID: guid, URL: sl.URL}, keyHash)
+		sl.OwnID = ownEntryID(srcURL, aggregate.Item{GUID: guid, URL: sl.URL}, keyHash, itemKey)
 		out = append(out, sl)
 	}
 	if err := rows.Err(); err != nil {

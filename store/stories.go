@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -215,7 +216,10 @@ func (t *storyTx) start(ctx context.Context, id int64, it *aggregate.Item) (int6
 	if err != nil {
 		return 0, err
 	}
-	entryID := aggregate.EntryID(src.url, *it)
+	entryID, err := t.entryID(ctx, src.url, it)
+	if err != nil {
+		return 0, err
+	}
 	st := story.Start(m)
 	ins, err := t.stmt(ctx, storyInsertQuery)
 	if err != nil {
@@ -241,6 +245,32 @@ func (t *storyTx) start(ctx context.Context, id int64, it *aggregate.Item) (int6
 		return 0, fmt.Errorf("story of entry %s: %w", entryID, err)
 	}
 	return existing, t.join(ctx, existing, it)
+}
+
+// entryID is the entry id of the story saved item it starts: its own
+// (aggregate.EntryID). An item read back from the database (a curator's label,
+// reclassify) has no Key; its stored key is used, and for a row whose key cannot
+// be told (stored before migration 017, without GUID or link) an id of its
+// key's hash, which is at least its own: an empty key would give every such
+// item of the source one id, and so one story.
+func (t *storyTx) entryID(ctx context.Context, srcURL string, it *aggregate.Item) (string, error) {
+	if it.Key != "" {
+		return aggregate.EntryID(srcURL, *it), nil
+	}
+	q, err := t.stmt(ctx, `SELECT key_hash, item_key FROM items WHERE id = ?`)
+	if err != nil {
+		return "", err
+	}
+	var keyHash int64
+	var itemKey string
+	if err := q.QueryRowContext(ctx, it.ID).Scan(&keyHash, &itemKey); err != nil {
+		return "", fmt.Errorf("key of item %d: %w", it.ID, err)
+	}
+	own := *it
+	if own.Key = storedKey(own, keyHash, itemKey); own.Key == "" {
+		own.Key = "key-hash:" + strconv.FormatInt(keyHash, 16)
+	}
+	return aggregate.EntryID(srcURL, own), nil
 }
 
 // finish writes back every story this transaction touched, as the rules decide.
