@@ -20,12 +20,14 @@ import (
 
 // FindItems returns the ids of the stored items ref names, for a label:
 //
+//   - an item's link, as its feed gave it or canonical (aggregate.CanonicalURL):
+//     every item with that link, from every source, since they are one article;
+//     a link names its article even when it is also the entry id of a story that
+//     another report now leads (a story keeps the id of the item that started it);
 //   - an entry id of the curated feed: the item that leads that entry (an entry
 //     no longer published, because its only item was labelled out, names that
 //     item again; the entry of a story merged into another names the item it
 //     showed), with the other sources' items of the same link;
-//   - an item's link, as its feed gave it or canonical (aggregate.CanonicalURL):
-//     every item with that link, from every source, since they are one article;
 //   - an item's own id when it is a URI (its GUID), which is its entry id.
 //
 // An unknown ref is an error that wraps ErrNotFound and names it.
@@ -53,6 +55,10 @@ func (s *Store) findItems(ctx context.Context, ref string) ([]int64, error) {
 			ids = append(ids, id)
 		}
 	}
+	// An article's link: its items, whatever entry it is also the id of.
+	if err := s.itemsWithLink(ctx, add, linkForms(ref)); err != nil || len(ids) > 0 {
+		return ids, err
+	}
 	// An entry of the curated feed: its lead, or the item last labelled under it.
 	var lead int64
 	var visible bool
@@ -79,27 +85,13 @@ func (s *Store) findItems(ctx context.Context, ref string) ([]int64, error) {
 			lead = labelled
 		}
 	}
-	links := linkForms(ref)
 	if lead != 0 {
 		add(lead)
 		var link string
 		if err := s.r.QueryRowContext(ctx, `SELECT url FROM items WHERE id = ?`, lead).Scan(&link); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return nil, err
 		}
-		links = linkForms(link)
-	}
-	// Items with the link. Only curated items are indexed by link (items_url),
-	// so this reads the items table (about a second for a million items): a
-	// correction is rare, and reading beside a running daemon takes no lock.
-	if len(links) > 0 {
-		hashes, forms := make([]any, 0, len(links)), make([]any, 0, len(links))
-		for _, link := range links {
-			hashes, forms = append(hashes, urlHash(link)), append(forms, link)
-		}
-		marks := strings.TrimSuffix(strings.Repeat("?,", len(links)), ",")
-		err := s.collect(ctx, add, `SELECT id FROM items WHERE url_hash IN (`+marks+`) AND url IN (`+marks+`) ORDER BY id`,
-			append(hashes, forms...)...)
-		if err != nil {
+		if err := s.itemsWithLink(ctx, add, linkForms(link)); err != nil {
 			return nil, err
 		}
 	}
@@ -112,6 +104,23 @@ func (s *Store) findItems(ctx context.Context, ref string) ([]int64, error) {
 		}
 	}
 	return ids, nil
+}
+
+// itemsWithLink passes to add the items whose link is one of links. Only
+// curated items are indexed by link (items_url), so this reads the items table
+// (about a second for a million items): a correction is rare, and reading
+// beside a running daemon takes no lock.
+func (s *Store) itemsWithLink(ctx context.Context, add func(int64), links []string) error {
+	if len(links) == 0 {
+		return nil
+	}
+	hashes, forms := make([]any, 0, len(links)), make([]any, 0, len(links))
+	for _, link := range links {
+		hashes, forms = append(hashes, urlHash(link)), append(forms, link)
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?,", len(links)), ",")
+	return s.collect(ctx, add, `SELECT id FROM items WHERE url_hash IN (`+marks+`) AND url IN (`+marks+`) ORDER BY id`,
+		append(hashes, forms...)...)
 }
 
 // collect passes the ids a query returns to add.

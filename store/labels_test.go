@@ -459,3 +459,42 @@ func TestDataVersionSeesOtherProcesses(t *testing.T) {
 		t.Errorf("another connection's write left the version at %d", v)
 	}
 }
+
+// TestLabelByLinkThatIsAnEntryID: a story keeps the entry id of the item that
+// started it, which is that item's link when its GUID is the link; once an
+// earlier report leads the story, that link is both the first item's link and
+// the entry's id. Labelling by the link labels the article with that link, out
+// and back in, not the story's lead.
+func TestLabelByLinkThatIsAnEntryID(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	src := sync(t, s, "https://a.example/feed", "https://b.example/feed")
+	g := &fakeGrouper{by: map[string]int64{}}
+	first := item("https://a.example/2001", "https://a.example/2001", "decree: AI act decree final", true, t0.Add(-time.Hour))
+	earlier := item("b-77", "https://b.example/77", "decree: AI act decree, reported first", true, t0.Add(-3*time.Hour))
+	for i, it := range []aggregate.Item{first, earlier} {
+		if _, _, err := s.Save(ctx, []aggregate.Fetched{{State: aggregate.FetchState{SourceID: src[i].ID}, Items: []aggregate.Item{it}}}, g); err != nil {
+			t.Fatal(err)
+		}
+	}
+	entries, err := s.Curated(ctx, aggregate.Query{Limit: 10, MaxRelated: 10})
+	if err != nil || len(entries) != 1 || entries[0].ID != first.URL || entries[0].Item.Title != earlier.Title {
+		t.Fatalf("fixture: want one entry with id %s led by %q; got %v %+v", first.URL, earlier.Title, err, entries)
+	}
+	for _, step := range []struct {
+		keep bool
+		want string // the title labelled
+	}{{false, first.Title}, {true, first.Title}} {
+		ids, err := s.FindItems(ctx, first.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := s.SetLabel(ctx, ids, aggregate.Label{Keep: step.keep}, t0, g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(out) != 1 || out[0].Title != step.want || out[0].Now != step.keep {
+			t.Errorf("label %s keep=%v labelled %+v, want only %q", first.URL, step.keep, out, step.want)
+		}
+	}
+}
