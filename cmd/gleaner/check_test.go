@@ -213,6 +213,23 @@ func TestEvalTakesFlagsAfterTheFile(t *testing.T) {
 	}
 }
 
+// TestFlagsFollowTheFiles: eval-stories and topic train, like eval, read flags
+// that follow their files.
+func TestFlagsFollowTheFiles(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "gleaner.toml")
+	writeConfigFile(t, cfg, "[[source]]\nurl = \"https://example.org/feed\"\n")
+	code, stdout, stderr := runBinary(t, "", "eval-stories", "../../testdata/stories/dev.jsonl", "-config", cfg)
+	if code != 0 || !strings.Contains(stdout, "precision") {
+		t.Errorf("eval-stories FILE -config F: exit %d\n%s%s", code, stdout, stderr)
+	}
+	out := filepath.Join(dir, "model.toml")
+	code, stdout, stderr = runBinary(t, "", "topic", "train", "../../testdata/topic/dev.jsonl", "-out", out, "-config", cfg)
+	if model, err := os.ReadFile(out); code != 0 || err != nil || !strings.Contains(string(model), "[topic.model]") {
+		t.Errorf("topic train FILE -out F -config F: exit %d, model %v\n%s%s", code, err, stdout, stderr)
+	}
+}
+
 // TestNoCommandIsAUsageError: bare gleaner prints its usage on stderr with exit
 // 2, as every other usage error; gleaner help prints it on stdout with exit 0.
 func TestNoCommandIsAUsageError(t *testing.T) {

@@ -11,16 +11,9 @@ func cmdEval(e *env, args []string) error {
 	f := e.newFlags("eval", "[-config F] FILE.jsonl", "Measure the topic filter on a labeled file: JSON lines of classify input plus \"lang\" and\n\"label\": true|false. Prints per language precision, recall, F1, the confusion counts and\nevery misclassified item with its reasons. Uses the config's [topic] profile when -config\nnames a file that has one, else the built-in profile.", true)
 	explicit := hasFlag(args, "config")
 	// Flags may follow the file too (gleaner eval FILE -config F), as gleaner label takes them.
-	var pos []string
-	for rest := args; ; {
-		if err := f.Parse(rest); err != nil {
-			return usageErr(err)
-		}
-		if f.NArg() == 0 {
-			break
-		}
-		pos = append(pos, f.Arg(0))
-		rest = f.Args()[1:]
+	pos, err := f.parseInterleaved(args)
+	if err != nil {
+		return err
 	}
 	if len(pos) != 1 {
 		fmt.Fprintf(e.stderr, "gleaner eval: give one labeled file to measure the topic filter on (got %d): JSON lines\n"+

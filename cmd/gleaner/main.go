@@ -181,16 +181,9 @@ func hasFlag(args []string, name string) bool {
 // arguments ("label URL out -note N" reads as well as "label -note N URL out"),
 // and checks that exactly want positional arguments were given.
 func (f *flags) parseMixed(args []string, want int) ([]string, error) {
-	var pos []string
-	for {
-		if err := f.Parse(args); err != nil {
-			return nil, usageErr(err)
-		}
-		if f.NArg() == 0 {
-			break
-		}
-		pos = append(pos, f.Arg(0))
-		args = f.Args()[1:]
+	pos, err := f.parseInterleaved(args)
+	if err != nil {
+		return nil, err
 	}
 	if len(pos) != want {
 		fmt.Fprintf(f.Output(), "%s: want %d argument(s), got %d\n", f.Name(), want, len(pos))
@@ -198,6 +191,22 @@ func (f *flags) parseMixed(args []string, want int) ([]string, error) {
 		return nil, errUsage
 	}
 	return pos, nil
+}
+
+// parseInterleaved parses flags that may come before, between or after the
+// positional arguments, and returns those arguments, however many.
+func (f *flags) parseInterleaved(args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := f.Parse(args); err != nil {
+			return nil, usageErr(err)
+		}
+		if f.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, f.Arg(0))
+		args = f.Args()[1:]
+	}
 }
 
 // openApp is how the one-shot commands (fetch, export, reclassify) start: the

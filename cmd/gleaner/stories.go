@@ -63,12 +63,10 @@ func cmdStories(e *env, args []string) error {
 func cmdEvalStories(e *env, args []string) error {
 	f := e.newFlags("eval-stories", "[-config F] FILE.jsonl", "Measure story grouping on a labeled file: JSON lines {\"id\",\"group\",\"lang\",\"source\",\n\"title\",\"summary\",\"published\"} (optionally \"url\", \"near\": the group this one is a near miss\nof, \"date_guess\"); other tools' names for them (headline, lead, link, date, story, ...)\nand any date form a feed writes are read too. Prints pairwise precision and recall over\nall pairs, same-language pairs and Korean-English pairs; the same for the items the topic\nfilter keeps, grouped alone as the daemon groups them (what the curated feed shows); the\nnear-miss pairs it merged, and the pairs it got wrong. Uses the config's [stories]\nsettings and topic profile when -config names a file.", true)
 	explicit := hasFlag(args, "config")
-	if err := f.Parse(args); err != nil {
-		return usageErr(err)
-	}
-	if f.NArg() != 1 {
-		f.Usage()
-		return errUsage
+	// Flags may follow the file (gleaner eval-stories FILE -config F), as gleaner eval takes them.
+	pos, err := f.parseMixed(args, 1)
+	if err != nil {
+		return err
 	}
 	sc, err := app.LoadStoryConfig(f.config, explicit || e.getenv("GLEANER_CONFIG") != "")
 	if err != nil {
@@ -78,7 +76,7 @@ func cmdEvalStories(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	items, err := app.ReadStoryLabeled(f.Arg(0))
+	items, err := app.ReadStoryLabeled(pos[0])
 	if err != nil {
 		return err
 	}

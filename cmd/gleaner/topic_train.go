@@ -18,10 +18,11 @@ func cmdTopicTrain(e *env, args []string) error {
 	f.Float64Var(&o.TermL2, "term-l2", o.TermL2, "penalty on the weights of single terms")
 	f.Float64Var(&o.Offset, "offset", o.Offset, "added to the fitted bias: above 0 keeps more items")
 	f.Float64Var(&o.HeadlineOnly, "headline-only", o.HeadlineOnly, "also train on each item stripped to its headline, weighing this much of it (0: not), for feeds that send no description")
-	if err := f.Parse(args); err != nil {
-		return usageErr(err)
+	files, err := f.parseInterleaved(args) // flags may follow the files too
+	if err != nil {
+		return err
 	}
-	if f.NArg() == 0 {
+	if len(files) == 0 {
 		fmt.Fprintln(f.Output(), "gleaner topic train: name at least one labelled file (JSON lines with \"title\", \"summary\", \"lang\" and \"label\")")
 		f.Usage()
 		return errUsage
@@ -30,7 +31,7 @@ func cmdTopicTrain(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	items, err := app.ReadLabeledFiles(f.Args()...)
+	items, err := app.ReadLabeledFiles(files...)
 	if err != nil {
 		return err
 	}
