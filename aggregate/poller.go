@@ -113,14 +113,22 @@ func (p *Poller) SetSources(src []Source, states []FetchState) {
 	now := p.opt.Now()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for _, ps := range p.sources {
+	wasActive := make(map[int64]bool, len(p.sources))
+	for id, ps := range p.sources {
+		wasActive[id] = ps.active
 		ps.active = false
 	}
 	for i, s := range src {
 		ps, ok := p.sources[s.ID]
-		if !ok {
+		switch {
+		case !ok:
 			ps = &polled{state: states[i]}
 			p.sources[s.ID] = ps
+		case !wasActive[s.ID] && !ps.busy:
+			// Taken out of the config and put back: the store's state, which
+			// SyncSources reset (a gone source is polled again), not the one it
+			// had when it was taken out.
+			ps.state = states[i]
 		}
 		ps.src, ps.active = s, true
 		if ps.state.NextFetch.IsZero() && ps.state.LastAttempt.IsZero() && !ps.busy {

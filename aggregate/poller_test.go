@@ -624,3 +624,54 @@ func TestCancelledPollLeavesTheStateAsItWas(t *testing.T) {
 		t.Errorf("a cancelled first poll was recorded: %+v", fresh)
 	}
 }
+
+// TestGoneSourcePutBackIsPolledAgain: a running daemon's poller takes a source
+// that answered 410 Gone, was taken out of the config and put back, as one to
+// poll again (README: "take it out of the config and put it back to poll it
+// again"), not as the gone source it remembered.
+func TestGoneSourcePutBackIsPolledAgain(t *testing.T) {
+	s := newSite(t)
+	gone := true
+	var mu sync.Mutex
+	s.handle("/feed", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if gone {
+			http.Error(w, "gone", http.StatusGone)
+			return
+		}
+		feedWithETag(fmt.Sprintf(koreanRSS, s.URL), `"v1"`)(w, r)
+	})
+	src := aggregate.Source{Name: "back", URL: s.URL + "/feed", Interval: 15 * time.Minute}
+	other := aggregate.Source{Name: "other", URL: s.URL + "/other", Interval: 15 * time.Minute}
+	h := newHarness(t, nil, src, other)
+	ctx := context.Background()
+	h.poller.PollAll(ctx)
+	if st := h.status(t, 0); !st.Gone {
+		t.Fatalf("after a 410: %+v, want gone", st)
+	}
+	// A reload without it, then one with it again, as the daemon's reload does.
+	for _, list := range [][]aggregate.Source{{other}, {src, other}} {
+		stored, states, err := h.store.SyncSources(ctx, list)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.poller.SetSources(stored, states)
+	}
+	mu.Lock()
+	gone = false
+	mu.Unlock()
+	if _, due := h.poller.Schedule()[h.src[0].ID]; !due {
+		t.Fatalf("the source put back is not scheduled: %v", h.poller.Schedule())
+	}
+	h.clock.t = h.clock.t.Add(time.Minute)
+	var polled bool
+	for _, r := range h.poller.PollAll(ctx) {
+		if r.Source.ID == h.src[0].ID {
+			polled = r.Err == nil && r.New > 0
+		}
+	}
+	if !polled || h.status(t, 0).Gone {
+		t.Errorf("the source put back was not polled again: polled %v, state %+v", polled, h.status(t, 0))
+	}
+}
