@@ -178,8 +178,36 @@ func (p *Poller) Run(ctx context.Context) error {
 // PollAll polls every active source once now, whatever its schedule, and
 // returns what each poll did, in source order.
 func (p *Poller) PollAll(ctx context.Context) []Report {
-	due := p.due(p.opt.Now(), true)
+	now := p.opt.Now()
+	p.holdAskedHosts(now)
+	due := p.due(now, true)
 	return p.round(ctx, due)
+}
+
+// hostHolder is a Fetcher that can be told that a host asked to be left alone
+// (fetch.Client.Hold).
+type hostHolder interface {
+	Hold(target string, until time.Time)
+}
+
+// holdAskedHosts tells the fetcher which hosts asked to be left alone until a
+// time still to come: those of sources whose last answer was a 429 or 503
+// (rate_limited, unavailable) and that are not due yet. A round of every source
+// (gleaner fetch from cron, a new process each time) would otherwise ask them
+// again at once; the daemon's own rounds wait for each source's next fetch.
+func (p *Poller) holdAskedHosts(now time.Time) {
+	h, ok := p.fetcher.(hostHolder)
+	if !ok {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, ps := range p.sources {
+		kind := fetch.Kind(ps.state.ErrorKind)
+		if ps.active && (kind == fetch.KindRateLimited || kind == fetch.KindUnavailable) && ps.state.NextFetch.After(now) {
+			h.Hold(pollTarget(ps.src, ps.state), ps.state.NextFetch)
+		}
+	}
 }
 
 // due marks and returns the sources to poll now.

@@ -675,3 +675,56 @@ func TestGoneSourcePutBackIsPolledAgain(t *testing.T) {
 		t.Errorf("the source put back was not polled again: polled %v, state %+v", polled, h.status(t, 0))
 	}
 }
+
+// TestRetryAfterHoldsTheHostAcrossProcesses: gleaner fetch from cron is a new
+// process each run, without the fetch client's holds. A host that answered 429
+// with Retry-After is not asked again, for any of its feeds, before that time:
+// the next process learns the hold from the stored states.
+func TestRetryAfterHoldsTheHostAcrossProcesses(t *testing.T) {
+	s := newSite(t)
+	s.handle("/busy", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "7200")
+		w.WriteHeader(http.StatusTooManyRequests)
+	})
+	s.handle("/feed", feedWithETag(fmt.Sprintf(koreanRSS, s.URL), `"v1"`))
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "g.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c, err := topic.Compile(topic.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources := []aggregate.Source{
+		{Name: "busy", URL: s.URL + "/busy", Interval: 10 * time.Minute, Rank: 0},
+		{Name: "feed", URL: s.URL + "/feed", Interval: 10 * time.Minute, Rank: 1},
+	}
+	run := func() []aggregate.Report { // one gleaner fetch: a new poller and fetch client on the stored states
+		p := aggregate.NewPoller(st, fetch.New(nil, fetch.Options{Timeout: 5 * time.Second}), c,
+			aggregate.PollerOptions{Concurrency: 4, MaxBackoff: 12 * time.Hour, MaxAge: 14 * 24 * time.Hour, Now: time.Now})
+		stored, states, err := st.SyncSources(context.Background(), sources)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.SetSources(stored, states)
+		return p.PollAll(context.Background())
+	}
+	run()
+	busy, feed := len(s.requests("/busy")), len(s.requests("/feed"))
+	if busy != 1 {
+		t.Fatalf("first run: /busy asked %d times, want 1", busy)
+	}
+	reports := run()
+	if n := len(s.requests("/busy")); n != busy {
+		t.Errorf("second run asked /busy again (%d requests) within its Retry-After", n)
+	}
+	if n := len(s.requests("/feed")); n != feed {
+		t.Errorf("second run asked the busy host's other feed (%d requests, %d before) within the Retry-After", n, feed)
+	}
+	for _, r := range reports {
+		if r.Kind != string(fetch.KindRateLimited) {
+			t.Errorf("second run, %s: kind %q (%v), want rate_limited (not sent)", r.Source.Name, r.Kind, r.Err)
+		}
+	}
+}

@@ -506,6 +506,18 @@ func parseHTTPURL(s string) (*url.URL, error) {
 	return u, nil
 }
 
+// Hold records that the host of target asked to be left alone until until, as a
+// 429 or 503 with Retry-After does: no request to that host is sent before then
+// (Fetch answers KindRateLimited). A process that starts anew (gleaner fetch from
+// cron) learns the holds of the one before from the sources' stored states.
+func (c *Client) Hold(target string, until time.Time) {
+	u, err := url.Parse(target)
+	if err != nil || u.Host == "" {
+		return
+	}
+	c.hosts.hold(HostKey(u), until)
+}
+
 // HostKey is the per-host limit's key: host and port, the port made explicit so
 // that http://x and http://x:80 share a slot.
 func HostKey(u *url.URL) string {
