@@ -88,6 +88,11 @@ func NewDaemon(ctx context.Context, path string, log *slog.Logger, o DaemonOptio
 		return nil, err
 	}
 	m.watchApp(a, log)
+	if status, err := a.Store.SourceStatus(ctx); err == nil {
+		m.seedPolls(status)
+	} else {
+		log.Warn("last poll times unread: the gauges start at 0", "error", err)
+	}
 	a.Refresh(ctx)
 	d := &Daemon{App: a, path: path, o: o, m: m, mux: http.NewServeMux(), rdy: newReadiness(a),
 		r: &reloader{a: a, path: path, log: log, m: m, n: o.Notifier, now: o.Now, lastSeen: configSum(data, cfg.Config)}}

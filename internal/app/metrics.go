@@ -128,6 +128,31 @@ func (m *metrics) ObserveRound(r aggregate.RoundStats) {
 	}
 }
 
+// seedPolls sets the last-round gauges from the sources' stored states, so
+// that a restart does not read as "never polled" until its first round, hours
+// away on a database polled minutes ago: the last attempt of any source, and
+// its last success.
+func (m *metrics) seedPolls(status []aggregate.SourceStatus) {
+	var attempt, success time.Time
+	for _, s := range status {
+		attempt = latest(attempt, s.State.LastAttempt)
+		success = latest(success, s.State.LastSuccess)
+	}
+	if !attempt.IsZero() {
+		m.lastRound.Set(float64(attempt.UnixNano()) / 1e9)
+	}
+	if !success.IsZero() {
+		m.lastSuccess.Set(float64(success.UnixNano()) / 1e9)
+	}
+}
+
+func latest(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
 // watchApp registers the gauges read from the app when scraped: database size,
 // stored rows, sources by state, the curated feed's size.
 func (m *metrics) watchApp(a *App, log *slog.Logger) {

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -191,4 +192,35 @@ func TestReadyzUntilASourceAnswers(t *testing.T) {
 	if code != 503 || !strings.Contains(body, "no source has answered yet: "+why) {
 		t.Errorf("/readyz: %d %q, want 503 saying %q", code, body, why)
 	}
+}
+
+// TestRestartKeepsLastPollGauges: a daemon restarted on a database polled a
+// moment before reports that poll's time in its last-poll gauges at once, not 0
+// until its first round (README's alert on them would fire after every restart).
+func TestRestartKeepsLastPollGauges(t *testing.T) {
+	before := time.Now()
+	cfg, _ := polledConfig(t)
+	_, do := startDaemon(t, cfg)
+	_, body, _ := do("GET", "/metrics")
+	for _, name := range []string{"gleaner_last_poll_round_timestamp_seconds", "gleaner_last_successful_poll_timestamp_seconds"} {
+		var v float64
+		found := false
+		for _, line := range strings.Split(body, "\n") {
+			if rest, ok := strings.CutPrefix(line, name+" "); ok {
+				v, found = parseFloat(t, rest), true
+			}
+		}
+		if at := time.Unix(0, int64(v*1e9)); !found || at.Before(before.Add(-time.Second)) || at.After(time.Now()) {
+			t.Errorf("%s = %v (found %v) right after a restart, want the time of the poll before it (after %v)", name, v, found, before)
+		}
+	}
+}
+
+func parseFloat(t *testing.T, s string) float64 {
+	t.Helper()
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
