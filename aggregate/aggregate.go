@@ -262,6 +262,7 @@ type SaveStats struct {
 	New      int // items not stored before
 	Kept     int // new items the topic filter kept, story mates included
 	Mates    int // of those, story mates (see MateReason)
+	Old      int // of those, older than [feed] max_age when first seen: stored, not published
 	Changed  int // stored items whose text changed
 	// Pulled counts near reports saved earlier, by any source, that this save's kept
 	// reports pulled into their stories as mates (see Puller). A save counts them on the

@@ -237,6 +237,7 @@ type Report struct {
 	New         int
 	Kept        int
 	Mates       int // of Kept, story mates
+	Old         int // of Kept, older than max_age when first seen: stored, not published
 	Pulled      int // near reports saved earlier that this poll's save pulled into stories as mates
 	Merged      int // stories this poll's save merged into another story of their event
 	Err         error
@@ -248,6 +249,7 @@ type RoundStats struct {
 	Sources, OK, NotModified, Errors int
 	Seen, New, Kept                  int
 	Mates                            int // of Kept, story mates
+	Old                              int // of Kept, too old to publish (max_age)
 	Pulled                           int // near reports saved in earlier rounds, pulled into stories as mates
 	Merged                           int // stories merged into another story of their event
 	Duration                         time.Duration
@@ -313,6 +315,7 @@ func (p *Poller) round(ctx context.Context, due []*polled) []Report {
 		rs.New += r.New
 		rs.Kept += r.Kept
 		rs.Mates += r.Mates
+		rs.Old += r.Old
 		rs.Pulled += r.Pulled
 		rs.Merged += r.Merged
 	}
@@ -327,7 +330,7 @@ func (p *Poller) round(ctx context.Context, due []*polled) []Report {
 		}
 		p.log.Log(context.WithoutCancel(ctx), level, "poll round", append(attrs, "sources", rs.Sources, "ok", rs.OK,
 			"not_modified", rs.NotModified, "errors", rs.Errors, "items_seen", rs.Seen, "items_new", rs.New,
-			"items_kept", rs.Kept, "story_mates", rs.Mates, "mates_pulled", rs.Pulled, "stories_merged", rs.Merged, "duration", rs.Duration.Round(time.Millisecond))...)
+			"items_kept", rs.Kept, "items_too_old", rs.Old, "story_mates", rs.Mates, "mates_pulled", rs.Pulled, "stories_merged", rs.Merged, "duration", rs.Duration.Round(time.Millisecond))...)
 	}
 	if p.opt.Observer != nil {
 		p.opt.Observer.ObserveRound(rs)
@@ -441,7 +444,7 @@ func (p *Poller) save(ctx context.Context, batch []outcome, changed *bool) []Rep
 			st.NextFetch = now.Add(fetch.Backoff(st.ConsecutiveErrors, time.Minute, p.opt.MaxBackoff, rand.Float64))
 			o.ps.state = st
 		} else {
-			r.New, r.Kept, r.Mates, r.Pulled, r.Merged = stats[i].New, stats[i].Kept, stats[i].Mates, stats[i].Pulled, stats[i].Merged
+			r.New, r.Kept, r.Mates, r.Old, r.Pulled, r.Merged = stats[i].New, stats[i].Kept, stats[i].Mates, stats[i].Old, stats[i].Pulled, stats[i].Merged
 			o.ps.state = o.fetched.State
 			o.ps.minGap = o.minGap
 		}

@@ -14,6 +14,7 @@ type emptyState struct {
 	Polled   bool   // some source answered or failed
 	Answered int    // sources that answered
 	Summary  string // the outcomes in a sentence (aggregate.Outcomes)
+	Kept     int64  // items the topic filter kept from the active sources, none of them published now
 	Next     time.Time
 }
 
@@ -26,6 +27,9 @@ func emptyOf(list []aggregate.SourceStatus) *emptyState {
 	}
 	e := &emptyState{Sources: out.Sources, Polled: out.Answered+out.NumFailed() > 0, Answered: out.Answered, Summary: sentence(out.String())}
 	for _, s := range list {
+		if s.Active {
+			e.Kept += s.State.ItemsKept
+		}
 		if next := s.State.NextFetch; s.Active && !s.State.Gone && !next.IsZero() && (e.Next.IsZero() || next.Before(e.Next)) {
 			e.Next = next
 		}

@@ -48,6 +48,8 @@ func TestEmptyPageSaysWhy(t *testing.T) {
 		return aggregate.FetchState{LastAttempt: t0.Add(-time.Minute), ConsecutiveErrors: 1, ErrorKind: kind, NextFetch: t0.Add(14 * time.Minute)}
 	}
 	answered := aggregate.FetchState{LastAttempt: t0.Add(-time.Minute), LastSuccess: t0.Add(-time.Minute), NextFetch: t0.Add(9 * time.Minute)}
+	keptOld := answered
+	keptOld.ItemsSeen, keptOld.ItemsKept = 5, 5
 	cases := []struct {
 		name   string
 		states []aggregate.FetchState
@@ -59,6 +61,10 @@ func TestEmptyPageSaysWhy(t *testing.T) {
 			[]string{"No source has answered yet: 0 of 3 sources answered: 3 DNS errors — is this machine online?", "Next poll: ", ">in 14 min</time>", `title="2025-03-10 18:14 KST"`}},
 		{"nothing kept", []aggregate.FetchState{answered, answered, failed("not_found")},
 			[]string{"2 of 3 sources answered: 1 not found (404). No item they sent has passed the topic filter yet.", ">in 9 min</time>"}},
+		// Items the filter kept that are older than max_age are stored, not published:
+		// the page does not blame the filter.
+		{"kept but too old", []aggregate.FetchState{keptOld, answered, answered},
+			[]string{"3 of 3 sources answered. The topic filter has kept 5 of the items they sent, but none is published: an item older than the feed's max_age"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

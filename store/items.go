@@ -507,6 +507,9 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 		st.New++
 		if it.Verdict.Match {
 			st.Kept++
+			if !it.Fresh {
+				st.Old++
+			}
 			if aggregate.IsMate(it.Verdict) {
 				st.Mates++
 			}

@@ -123,9 +123,13 @@ func TestStaleItemsAreStoredButNotPublished(t *testing.T) {
 	src := sync(t, s, "https://a.example/feed")
 	old := item("old", "https://news.example/old", "AI act (old)", true, t0.AddDate(0, -2, 0))
 	old.Fresh = false
-	_, _, err := s.Save(ctx, []aggregate.Fetched{{State: aggregate.FetchState{SourceID: src[0].ID}, Items: []aggregate.Item{old}}}, nil)
+	stats, _, err := s.Save(ctx, []aggregate.Fetched{{State: aggregate.FetchState{SourceID: src[0].ID}, Items: []aggregate.Item{old}}}, nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The save says the kept item is too old to publish (gleaner fetch prints it).
+	if len(stats) != 1 || stats[0].Kept != 1 || stats[0].Old != 1 {
+		t.Errorf("save stats %+v, want 1 kept, 1 of them old", stats)
 	}
 	entries, _ := s.Curated(ctx, aggregate.Query{Limit: 10, MaxRelated: 10})
 	if len(entries) != 0 {

@@ -49,7 +49,11 @@ func cmdFetch(e *env, args []string) error {
 		case r.NotModified:
 			t.Row(r.Source.Name, "not modified")
 		default:
-			t.Row(r.Source.Name, "ok", fmt.Sprintf("seen %d, new %d, kept %d", r.Seen, r.New, r.Kept))
+			line := fmt.Sprintf("seen %d, new %d, kept %d", r.Seen, r.New, r.Kept)
+			if r.Old > 0 {
+				line += fmt.Sprintf(" (%d older than [feed] max_age: not published)", r.Old)
+			}
+			t.Row(r.Source.Name, "ok", line)
 		}
 	}
 	if err := t.Print(e.stdout); err != nil {

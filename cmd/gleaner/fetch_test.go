@@ -138,3 +138,16 @@ func TestProgressInRealTerminal(t *testing.T) {
 		t.Errorf("no progress line in a terminal:\n%q", out)
 	}
 }
+
+// TestFetchSaysWhatIsTooOld: items the topic filter keeps but that are older
+// than [feed] max_age are stored, not published; gleaner fetch says so in the
+// source's row instead of counting them as kept and nothing more.
+func TestFetchSaysWhatIsTooOld(t *testing.T) {
+	site := newFeedSite(t, 3) // items dated an hour ago and earlier
+	cfg := filepath.Join(t.TempDir(), "gleaner.toml")
+	writeConfigFile(t, cfg, fmt.Sprintf("database = \"g.db\"\n[feed]\nmax_age = \"30m\"\n[[source]]\nname = \"old\"\nurl = %q\n", site.url(1)))
+	code, out, stderr := runBinary(t, "", "fetch", "-config", cfg)
+	if code != 0 || !regexp.MustCompile(`old  ok  seen 3, new 3, kept 1 \(1 older than \[feed\] max_age: not published\)`).MatchString(out) {
+		t.Errorf("fetch: exit %d\n%s%s", code, out, stderr)
+	}
+}

@@ -25,6 +25,7 @@ type Demo struct {
 // until ctx ends, and writes the demo's config, with the curated feed on
 // listen, to a new temporary directory. Close removes the directory.
 func StartDemo(ctx context.Context, fsys fs.FS, listen string) (*Demo, error) {
+	saved := fsys != nil // a user's saved feeds, of any age
 	if fsys == nil {
 		fsys = samples.Demo()
 	}
@@ -37,7 +38,7 @@ func StartDemo(ctx context.Context, fsys fs.FS, listen string) (*Demo, error) {
 		return nil, err
 	}
 	d := &Demo{Config: filepath.Join(dir, "gleaner.toml"), Base: base, Feeds: len(s.Names()), dir: dir}
-	if err := os.WriteFile(d.Config, demoConfig(listen, s, base), 0o644); err != nil {
+	if err := os.WriteFile(d.Config, demoConfig(listen, s, base, saved), 0o644); err != nil {
 		d.Close()
 		return nil, err
 	}
@@ -50,9 +51,15 @@ func (d *Demo) Close() error { return os.RemoveAll(d.dir) }
 // demoConfig is the config of gleaner demo: the curated feed on listen, a
 // database beside the config, and one source per sample feed of s (served at
 // base), named by the feed's title as gleaner sources add names a source.
-func demoConfig(listen string, s *samples.Server, base string) []byte {
+// Saved feeds (anyAge) are often months or years old: their items are
+// published whatever their age, where the default max_age would store them
+// all without publishing any.
+func demoConfig(listen string, s *samples.Server, base string, anyAge bool) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "listen = %q\ndatabase = \"demo.db\"\n\n[poll]\ninterval = \"1m\"\n\n[feed]\ntitle = \"AI Industry Policy (demo)\"\n", listen)
+	if anyAge {
+		b.WriteString("max_age = \"876000h\" # saved feeds: publish items of any age\n")
+	}
 	for _, n := range s.Names() {
 		name := s.Title(n)
 		if name == "" {

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/gleaner/gleaner/aggregate"
 )
@@ -60,5 +61,35 @@ func TestDemoFeedsMakeStories(t *testing.T) {
 	}
 	if several < 3 || both < 2 {
 		t.Errorf("%d stories of three reports or more (want 3), %d in both languages (want 2)", several, both)
+	}
+}
+
+// TestDemoPublishesOldSavedFeeds: gleaner demo -feeds DIR serves a user's saved
+// feeds, often years old; their items are published, not stored as too old
+// for the default max_age, which left the demo's page empty.
+func TestDemoPublishesOldSavedFeeds(t *testing.T) {
+	ctx := t.Context()
+	old := `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Old policy news</title><link>https://old.example/</link>
+<item><title>Commerce Department tightens export controls on advanced AI chips</title><link>https://old.example/1</link>
+<pubDate>Mon, 07 Oct 2019 09:00:00 +0000</pubDate><description>The Commerce Department added AI chip makers to the entity list.</description></item>
+</channel></rss>`
+	d, err := StartDemo(ctx, fstest.MapFS{"old.xml": {Data: []byte(old)}}, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	cfg, err := LoadConfig(d.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := New(ctx, cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	a.Poller.PollAll(ctx)
+	entries, err := a.Store.Curated(ctx, aggregate.Query{Limit: 10, MaxRelated: 10})
+	if err != nil || len(entries) != 1 {
+		t.Errorf("curated: %d entries (%v), want the 2019 item", len(entries), err)
 	}
 }

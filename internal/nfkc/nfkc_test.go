@@ -73,4 +73,3 @@ func BenchmarkString(b *testing.B) {
 		_ = String(s)
 	}
 }
-
