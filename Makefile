@@ -69,7 +69,12 @@ UNITDIR    ?= $(PREFIX)/lib/systemd/system
 DATADIR    ?= $(PREFIX)/share
 SYSCONFDIR ?= /etc
 
-install: build
+# Installs what make build built, without building: under sudo, go is often not on
+# the PATH (secure_path), and a build would leave root-owned files in the tree.
+install:
+	@test -x $(BIN) || { echo "$(BIN) is missing: run make build first, as yourself" >&2; exit 1; }
+	@newer=$$(find cmd aggregate publish store config internal go.mod go.sum -type f -newer $(BIN) -print -quit 2>/dev/null); \
+	if [ -n "$$newer" ]; then echo "$(BIN) is older than $$newer: run make build first, as yourself" >&2; exit 1; fi
 	install -D -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/gleaner
 	install -d -m 0755 $(DESTDIR)$(UNITDIR)
 	sed 's|/usr/local/bin/gleaner|$(BINDIR)/gleaner|g' deploy/gleaner.service > $(DESTDIR)$(UNITDIR)/gleaner.service

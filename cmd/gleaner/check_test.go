@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -240,5 +242,45 @@ func TestNoCommandIsAUsageError(t *testing.T) {
 	code, stdout, stderr = runBinary(t, "", "help")
 	if code != 0 || !strings.Contains(stdout, "Usage:") || stderr != "" {
 		t.Errorf("gleaner help: exit %d, stdout %q, stderr %q; want 0 and the usage on stdout", code, stdout, stderr)
+	}
+}
+
+// TestReadmeClassifyExamples: the classify figures README quotes are the
+// built-in model's (they went stale when the model was retrained).
+func TestReadmeClassifyExamples(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.Join(strings.Fields(string(readme)), " ") // the sentences wrap
+	code, stdout, stderr := runBinary(t, `{"id": "1", "title": "국회, 인공지능 기본법 본회의 통과"}
+{"id": "2", "title": "네이버, 새 AI 모델 공개"}
+`, "classify")
+	if code != 0 {
+		t.Fatalf("classify: exit %d\n%s", code, stderr)
+	}
+	var got []struct {
+		Score   float64  `json:"score"`
+		Reasons []string `json:"reasons"`
+	}
+	for _, line := range strings.Split(strings.TrimSpace(stdout), "\n") {
+		var r struct {
+			Score   float64  `json:"score"`
+			Reasons []string `json:"reasons"`
+		}
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, r)
+	}
+	decision := got[0].Reasons[len(got[0].Reasons)-1]
+	for _, want := range []string{
+		fmt.Sprintf(`{"id": "1", "match": true, "score": %.2f,`, got[0].Score),
+		"`" + decision + "`",
+		"the largest after `lead.none` is `" + got[1].Reasons[1] + "`",
+	} {
+		if !strings.Contains(doc, strings.Join(strings.Fields(want), " ")) {
+			t.Errorf("README does not say %s", want)
+		}
 	}
 }

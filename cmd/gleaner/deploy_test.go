@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gleaner/gleaner/config"
 )
@@ -116,7 +117,7 @@ func TestMakeInstall(t *testing.T) {
 	bin := gleanerBinary(t)
 	dest := t.TempDir()
 	install := func() string {
-		cmd := exec.Command(makeBin, "-o", "build", "install", "BIN="+bin, "DESTDIR="+dest, "PREFIX=/usr")
+		cmd := exec.Command(makeBin, "install", "BIN="+bin, "DESTDIR="+dest, "PREFIX=/usr")
 		cmd.Dir = "../.."
 		out, err := cmd.CombinedOutput()
 		if err != nil {
@@ -152,6 +153,21 @@ func TestMakeInstall(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(mine); string(b) != "# edited\n" {
 		t.Errorf("make install overwrote an existing config")
+	}
+	// It installs what make build built, and refuses a binary older than the
+	// sources (a build under sudo may not find go, so it does not build).
+	old := filepath.Join(t.TempDir(), "gleaner")
+	if b, err := os.ReadFile(bin); err != nil || os.WriteFile(old, b, 0o755) != nil {
+		t.Fatal(err)
+	}
+	past := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
+	os.Chtimes(old, past, past)
+	for _, b := range []string{old, filepath.Join(t.TempDir(), "missing")} {
+		cmd := exec.Command(makeBin, "install", "BIN="+b, "DESTDIR="+t.TempDir(), "PREFIX=/usr")
+		cmd.Dir = "../.."
+		if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "run make build first") {
+			t.Errorf("make install BIN=%s: %v, want a refusal saying to run make build:\n%s", b, err, out)
+		}
 	}
 }
 

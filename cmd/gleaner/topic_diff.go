@@ -16,8 +16,8 @@ func cmdTopicDiff(e *env, args []string) error {
 	f := e.newFlags("topic diff", "NEW.toml [-since 720h] [-config F]", "Preview a change of the topic profile: list the stored items first seen within -since\n"+
 		"that would enter and leave the curated feed if NEW.toml's [topic] profile were applied\n"+
 		"(by gleaner reclassify, or by a reload with it), each with its reasons, and the counts.\n"+
-		"NEW.toml is a file with a [topic] table, such as gleaner.toml or what 'gleaner topic\n"+
-		"show' prints; it is validated as gleaner check validates it. Items the curator labelled\n"+
+		"NEW.toml is a file with a [topic] table, such as what 'gleaner topic show' prints (the\n"+
+		"example gleaner.toml has none: it uses the built-in profile); it is validated as gleaner check validates it. Items the curator labelled\n"+
 		"do not move. Reads the database only.", true)
 	since := f.Duration("since", 720*time.Hour, "items first seen within this long ago (a reload re-judges 720h)")
 	pos, err := f.parseMixed(args, 1)
