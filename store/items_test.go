@@ -226,7 +226,7 @@ func TestJoinedStoriesEqualRecomputed(t *testing.T) {
 	}
 	defer tx.Rollback()
 	for id := range got {
-		if err := recomputeStory(ctx, tx, id); err != nil {
+		if err := recomputeStory(ctx, tx, id, time.Time{}); err != nil {
 			t.Fatal(err)
 		}
 	}

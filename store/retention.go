@@ -153,7 +153,7 @@ func (s *Store) retainBatch(ctx context.Context, now time.Time, r Retention, st 
 		}
 	}
 	for id := range stories {
-		if err := recomputeStory(ctx, tx, id); err != nil {
+		if err := recomputeStory(ctx, tx, id, now); err != nil {
 			return 0, fmt.Errorf("store: retain: %w", err)
 		}
 	}

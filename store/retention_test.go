@@ -172,7 +172,8 @@ func TestRetentionRecomputesStories(t *testing.T) {
 	if err != nil || len(before) != 1 || before[0].Item.Title != "AI act passes" || len(before[0].Also) != 1 {
 		t.Fatalf("before: %+v, %v", before, err)
 	}
-	st, err := s.Retain(ctx, t0, Retention{KeepUnmatched: 24 * time.Hour, KeepMatched: 30 * 24 * time.Hour})
+	ran := t0.Add(time.Hour)
+	st, err := s.Retain(ctx, ran, Retention{KeepUnmatched: 24 * time.Hour, KeepMatched: 30 * 24 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,6 +186,10 @@ func TestRetentionRecomputesStories(t *testing.T) {
 	}
 	if after[0].Item.Title != "AI act passes (copy)" || len(after[0].Also) != 0 || after[0].ID != before[0].ID {
 		t.Errorf("story after its lead went: id %s (was %s), lead %q, %d others", after[0].ID, before[0].ID, after[0].Item.Title, len(after[0].Also))
+	}
+	// The entry's title and link changed: its updated time says so, for readers.
+	if !after[0].Updated.Equal(ran) {
+		t.Errorf("entry updated %v after its lead changed, want the retention run's %v (was %v)", after[0].Updated, ran, before[0].Updated)
 	}
 	// Re-listing the deleted lead does not bring it back into the story.
 	stats, _, err := s.Save(ctx, []aggregate.Fetched{{State: aggregate.FetchState{SourceID: src[0].ID}, Items: []aggregate.Item{early}}}, nil)

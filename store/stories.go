@@ -25,6 +25,11 @@ type storyTx struct {
 	work  map[int64]*storyWork
 	srcs  map[int64]source // source of an item: its URL (entry ids) and rank (leads)
 	next  int64            // id of the next new story; 0 until read
+	// leadMoved, when set, is the updated time of a story whose lead a full
+	// recompute changes without a revision of its own (retention deleted the
+	// lead, a merge brought an earlier report): the entry's title and link
+	// change, and readers go by its updated time to show that.
+	leadMoved time.Time
 }
 
 // storyWork is what one transaction does to a story.
@@ -307,6 +312,9 @@ func (t *storyTx) save(ctx context.Context, id int64, w *storyWork) error {
 			}
 			return err
 		}
+		if !t.leadMoved.IsZero() && w.found && st.Lead.ItemID != w.st.Lead.ItemID {
+			st = story.Revised(st, t.leadMoved)
+		}
 	} else {
 		var ties []story.Member
 		if w.st.Visible {
@@ -361,8 +369,9 @@ func stateArgs(st story.State) []any {
 
 // recomputeStory brings story id up to date from all its members, or deletes it
 // when none is left.
-func recomputeStory(ctx context.Context, tx *sql.Tx, id int64) error {
+func recomputeStory(ctx context.Context, tx *sql.Tx, id int64, now time.Time) error {
 	t := newStoryTx(tx)
+	t.leadMoved = now
 	defer t.close()
 	if err := t.recompute(ctx, id, time.Time{}); err != nil {
 		return err
@@ -426,7 +435,7 @@ func (s *Store) MergeStories(ctx context.Context, merges []story.Merge) ([]story
 		}
 		// Drop has no member left and goes; Keep is recomputed from all of them.
 		for _, id := range []int64{drop, keep} {
-			if err := recomputeStory(ctx, tx, id); err != nil {
+			if err := recomputeStory(ctx, tx, id, time.Unix(now, 0)); err != nil {
 				return nil, fmt.Errorf("store: merge story %d into %d: %w", drop, keep, err)
 			}
 		}

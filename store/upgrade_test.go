@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gleaner/gleaner/aggregate"
 )
@@ -155,7 +156,7 @@ func TestUpgradeKeepsItemsAndStories(t *testing.T) {
 		t.Fatal(err)
 	}
 	for id := range got {
-		if err := recomputeStory(ctx, tx, id); err != nil {
+		if err := recomputeStory(ctx, tx, id, time.Time{}); err != nil {
 			t.Fatal(err)
 		}
 	}
