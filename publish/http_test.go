@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -552,6 +553,47 @@ func TestStoryPageOfMergedStory(t *testing.T) {
 	}
 	if r := get(t, h, "GET", "/story/41"); r.StatusCode != http.StatusNotFound {
 		t.Errorf("/story/41: %d, want 404", r.StatusCode)
+	}
+}
+
+// TestStoryPageAfterSourceRenamed: a config reload that renames a source (the
+// store names its reports anew, SetSources follows, then a Refresh) shows the
+// new name on a story page rendered before, though its entry is unchanged.
+func TestStoryPageAfterSourceRenamed(t *testing.T) {
+	h, st := newTestHandler(t, fixtureOptions(), fixtureEntries())
+	calls := func() int { st.mu.Lock(); defer st.mu.Unlock(); return st.stories }
+	outlets := func() []string {
+		var v storyView
+		if err := json.Unmarshal(body(t, get(t, h, "GET", "/story/12.json")), &v); err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, m := range v.Members[:2] {
+			names = append(names, m.Outlet)
+		}
+		return names
+	}
+	if got := outlets(); !slices.Equal(got, []string{"Policy Wire", "Bare Outlet"}) {
+		t.Fatalf("outlets %q before the rename", got)
+	}
+	entries := fixtureEntries()
+	entries[1].Outlet.Name = "Policy Wire Renamed"
+	st.set(entries)
+	src := fixtureSources()
+	src[1].Name = "Policy Wire Renamed"
+	h.SetSources(src)
+	if _, err := h.Refresh(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if got := outlets(); !slices.Equal(got, []string{"Policy Wire Renamed", "Bare Outlet"}) {
+		t.Errorf("outlets %q after the rename, want the new name", got)
+	}
+	// Sources set again unchanged (a reload of anything else) keep the pages.
+	before := calls()
+	h.SetSources(src)
+	outlets()
+	if calls() != before {
+		t.Errorf("the story was read again after the same sources were set")
 	}
 }
 

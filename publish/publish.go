@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -260,19 +261,35 @@ func (h *Handler) SetOptions(o Options) {
 		h.opts = o
 		h.dirty = true
 		h.dropVariantsLocked()
-		clear(h.stories)
-		h.storyBytes = 0
+		h.dropStoriesLocked()
 	}
 	h.mu.Unlock()
 	h.renderOPML()
 }
 
-// SetSources replaces the source list that /sources.opml serves.
+// SetSources replaces the source list that /sources.opml serves. Story pages
+// rendered before are dropped when a source's name or URL changed: a page
+// shows its reports' outlets, which its version (see storyVersion) does not
+// cover, and the store already names them anew.
 func (h *Handler) SetSources(src []aggregate.Source) {
 	h.mu.Lock()
+	if !slices.EqualFunc(h.sources, src, sameOutlet) {
+		h.dropStoriesLocked()
+	}
 	h.sources = append([]aggregate.Source(nil), src...)
 	h.mu.Unlock()
 	h.renderOPML()
+}
+
+// sameOutlet reports whether a and b are shown alike on a story page.
+func sameOutlet(a, b aggregate.Source) bool {
+	return a.ID == b.ID && a.Name == b.Name && a.URL == b.URL
+}
+
+// dropStoriesLocked forgets every story page rendered.
+func (h *Handler) dropStoriesLocked() {
+	clear(h.stories)
+	h.storyBytes = 0
 }
 
 func (h *Handler) renderOPML() {
