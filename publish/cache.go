@@ -23,6 +23,12 @@ type doc struct {
 	hdr, hdrGz, hdr304, hdr304Gz http.Header
 }
 
+// etagOf is the strong ETag of body.
+func etagOf(body []byte) string {
+	sum := sha256.Sum256(body)
+	return `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
+}
+
 // size is the memory d's bytes take, both codings.
 func (d *doc) size() int64 { return int64(len(d.body) + len(d.gz)) }
 
@@ -47,9 +53,8 @@ func (d *doc) validator() *validator {
 // level is the gzip level: gzip.BestCompression for documents served until the
 // feed changes, less for query variants, which may be evicted soon.
 func newDoc(body []byte, contentType string, lastMod time.Time, prev *validator, now time.Time, extra http.Header, level int) *doc {
-	sum := sha256.Sum256(body)
-	tag := base64.RawURLEncoding.EncodeToString(sum[:18])
-	d := &doc{body: body, etag: `"` + tag + `"`, etagGz: `"` + tag + `-gz"`}
+	tag := etagOf(body)
+	d := &doc{body: body, etag: tag, etagGz: strings.TrimSuffix(tag, `"`) + `-gz"`}
 
 	lastMod = lastMod.UTC().Truncate(time.Second)
 	if prev != nil {

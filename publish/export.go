@@ -4,19 +4,23 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/gleaner/gleaner/aggregate/sanitize"
 	"github.com/gleaner/gleaner/internal/flock"
 )
 
 // Export writes feed.atom, feed.rss, feed.json, index.html and sources.opml of the
 // default rendering to dir, and the story page of each of its entries that links
 // to one (story/ID/index.html, served as /story/ID/, which static servers
-// redirect /story/ID to, and story/ID.json), each atomically: written to a temporary file in dir,
+// redirect /story/ID to, and story/ID.json; see exportStories for those of
+// stories merged or gone since), each atomically: written to a temporary file in dir,
 // synced, then renamed over the old one, so that a web server serving dir never
 // sends a half-written file. It renders first if nothing was rendered yet.
 //
@@ -88,47 +92,181 @@ func removeLeftovers(dir string, names []string) {
 // maxExported bounds what Export remembers of the story files it wrote.
 const maxExported = 4096
 
-// exportStories writes the story pages the default rendering links to. A page
-// written to dir before with the same bytes is not written again.
+// exportStories writes the story pages the default rendering links to, and
+// makes the story files an earlier export left for other stories follow the
+// store: the page of a story merged into another becomes a redirect to that
+// one's (exportMoved), and the files of a story that is gone are removed. A
+// page written to dir before with the same bytes is not written again.
 func (h *Handler) exportStories(ctx context.Context, dir string, set *defaultSet) error {
 	o := h.options()
+	done := map[int64]bool{}
 	for i := range set.entries {
 		e := &set.entries[i]
-		if entryOf(o, e).StoryURL == "" {
+		if entryOf(o, e).StoryURL == "" || done[e.Item.StoryID] {
 			continue
 		}
-		id := strconv.FormatInt(e.Item.StoryID, 10)
-		for form, name := range [nStoryForms]string{filepath.Join("story", id, "index.html"), filepath.Join("story", id+".json")} {
-			if err := ctx.Err(); err != nil {
-				return err
+		done[e.Item.StoryID] = true
+		if err := h.exportStory(ctx, dir, e.Item.StoryID); err != nil {
+			return err
+		}
+	}
+	earlier, err := exportedStories(filepath.Join(dir, "story"))
+	if err != nil {
+		return fmt.Errorf("publish: export story: %w", err)
+	}
+	for _, id := range earlier {
+		if done[id] {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		done[id] = true
+		// Not listed: its files stay as they are while the story does.
+		st, ok, err := h.lister.Story(ctx, id)
+		switch {
+		case err != nil:
+			return fmt.Errorf("publish: export story %d: %w", id, err)
+		case !ok:
+			err = h.removeStory(dir, id)
+		case st.ID != id:
+			err = h.exportMoved(ctx, dir, o, id, st.ID, done)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// exportStory writes both forms of story id's page; those of a story gone
+// since the feed was read are removed.
+func (h *Handler) exportStory(ctx context.Context, dir string, id int64) error {
+	for form := range nStoryForms {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		d, err := h.storyDocument(ctx, id, form)
+		if errors.Is(err, errNoStory) {
+			return h.removeStory(dir, id)
+		}
+		if err != nil {
+			return err
+		}
+		if err := h.writeStoryFile(dir, storyFiles(id)[form], d.body, d.etag); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// exportMoved writes the files of story id, merged into story to, as a static
+// server can answer for them what the daemon's 301 does: story/ID/index.html
+// is a page that sends the reader on to the other one's (and names it as
+// canonical), story/ID.json the other one's JSON, which gives its own id and
+// URL. The other story's page is written too, unless it was already.
+func (h *Handler) exportMoved(ctx context.Context, dir string, o Options, id, to int64, done map[int64]bool) error {
+	if !done[to] {
+		done[to] = true
+		if err := h.exportStory(ctx, dir, to); err != nil {
+			return err
+		}
+	}
+	js, err := h.storyDocument(ctx, to, storyJSON)
+	if errors.Is(err, errNoStory) {
+		return h.removeStory(dir, id) // the other one is gone too
+	}
+	if err != nil {
+		return err
+	}
+	d := struct {
+		ID        int64
+		URL, To   string
+		FeedTitle string
+	}{ID: id, URL: storyURL(o, to), To: "../" + strconv.FormatInt(to, 10) + "/", FeedTitle: sanitize.Text(o.Title)}
+	page, err := execute(movedTemplate, clock{loc: o.Location}, d, nil)
+	if err != nil {
+		return fmt.Errorf("publish: render story %d moved: %w", id, err)
+	}
+	files := storyFiles(id)
+	if err := h.writeStoryFile(dir, files[storyHTML], page, etagOf(page)); err != nil {
+		return err
+	}
+	return h.writeStoryFile(dir, files[storyJSON], js.body, js.etag)
+}
+
+var movedTemplate = parseTemplate("moved.html")
+
+// storyFiles are the files of story id's page in an export, by form.
+func storyFiles(id int64) [nStoryForms]string {
+	s := strconv.FormatInt(id, 10)
+	return [nStoryForms]string{filepath.Join("story", s, "index.html"), filepath.Join("story", s+".json")}
+}
+
+// exportedStories lists the stories an export wrote files for in storyDir:
+// story/ID/ and story/ID.json, ID as the daemon reads it in /story/ID; other
+// names are not gleaner's.
+func exportedStories(storyDir string) ([]int64, error) {
+	list, err := os.ReadDir(storyDir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for _, e := range list {
+		id, json, ok := storyPath("/story/" + e.Name())
+		if ok && (e.IsDir() && !json || e.Type().IsRegular() && json) {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids), nil
+}
+
+// writeStoryFile writes b, whose ETag is tag, to name in dir, unless this
+// Handler wrote the same bytes there before.
+func (h *Handler) writeStoryFile(dir, name string, b []byte, tag string) error {
+	key := filepath.Join(dir, name)
+	h.mu.Lock()
+	same := h.exported[key] == tag
+	h.mu.Unlock()
+	if same {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(key), 0o755); err != nil {
+		return fmt.Errorf("publish: export %s: %w", name, err)
+	}
+	removeLeftovers(filepath.Dir(key), []string{filepath.Base(key)})
+	if err := writeAtomic(filepath.Dir(key), filepath.Base(key), b); err != nil {
+		return fmt.Errorf("publish: export %s: %w", name, err)
+	}
+	h.mu.Lock()
+	if len(h.exported) >= maxExported {
+		clear(h.exported) // some pages are written again, once
+	}
+	h.exported[key] = tag
+	h.mu.Unlock()
+	return nil
+}
+
+// removeStory removes the files of story id's page from dir, and its
+// directory once that holds nothing else: only what an export writes.
+func (h *Handler) removeStory(dir string, id int64) error {
+	for _, name := range storyFiles(id) {
+		key := filepath.Join(dir, name)
+		h.mu.Lock()
+		delete(h.exported, key)
+		h.mu.Unlock()
+		removeLeftovers(filepath.Dir(key), []string{filepath.Base(key)})
+		switch err := os.Remove(key); {
+		case err == nil:
+			if filepath.Base(key) == "index.html" {
+				os.Remove(filepath.Dir(key)) // fails, as it should, when something else is there
 			}
-			d, err := h.storyDocument(ctx, e.Item.StoryID, form)
-			if errors.Is(err, errNoStory) {
-				break // gone since the feed was read
-			}
-			if err != nil {
-				return err
-			}
-			key := filepath.Join(dir, name)
-			h.mu.Lock()
-			same := h.exported[key] == d.etag
-			h.mu.Unlock()
-			if same {
-				continue
-			}
-			if err := os.MkdirAll(filepath.Dir(key), 0o755); err != nil {
-				return fmt.Errorf("publish: export %s: %w", name, err)
-			}
-			removeLeftovers(filepath.Dir(key), []string{filepath.Base(key)})
-			if err := writeAtomic(filepath.Dir(key), filepath.Base(key), d.body); err != nil {
-				return fmt.Errorf("publish: export %s: %w", name, err)
-			}
-			h.mu.Lock()
-			if len(h.exported) >= maxExported {
-				clear(h.exported) // some pages are written again, once
-			}
-			h.exported[key] = d.etag
-			h.mu.Unlock()
+		case !errors.Is(err, fs.ErrNotExist):
+			return fmt.Errorf("publish: export: remove %s: %w", name, err)
 		}
 	}
 	return nil

@@ -3,7 +3,9 @@ package publish
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"html"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -210,5 +212,77 @@ func TestExportedPageLinksExist(t *testing.T) {
 	}
 	if own == 0 {
 		t.Fatalf("no link to the site itself in the exported page:\n%s", page)
+	}
+}
+
+// TestExportFollowsMergedAndDeletedStories exports, then merges story 11 into
+// 12 and deletes story 15 (its items labelled out), and exports again, as the
+// daemon would and as a cron job's first export does: story 11's files answer
+// as the daemon's 301 does, story 15's are gone, and nothing else in story/ is
+// touched.
+func TestExportFollowsMergedAndDeletedStories(t *testing.T) {
+	entries := fixtureEntries()
+	entries[3].Item.StoryID, entries[3].Reports = 15, 2
+	h, st := newTestHandler(t, fixtureOptions(), entries)
+	dir := t.TempDir()
+	if err := h.Export(t.Context(), dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"story/11/index.html", "story/11.json", "story/15/index.html", "story/15.json"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Fatalf("first export: %v", err)
+		}
+	}
+	// What a user put beside the export's files, some named almost like them.
+	theirs := []string{"story/notes.txt", "story/015.json", "story/15.json.bak", "story/abc/index.html", "story/16/photo.jpg", "story/0/index.html"}
+	for _, name := range theirs {
+		f := filepath.Join(dir, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(f), 0o755)
+		if err := os.WriteFile(f, []byte("mine"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	st.mu.Lock()
+	st.entries = slices.Delete(slices.Clone(entries), 3, 4) // story 15: deleted
+	st.entries = slices.Delete(st.entries, 0, 1)            // story 11: merged into 12
+	st.merged = map[int64]int64{11: 12}
+	st.mu.Unlock()
+	if _, err := h.Refresh(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	cron := New(fixtureOptions(), st, st, testLogger(t)) // remembers no earlier export
+	cron.SetSources(fixtureSources())
+	for name, exporter := range map[string]*Handler{"daemon": h, "cron": cron} {
+		if err := exporter.Export(t.Context(), dir); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		page, err := os.ReadFile(filepath.Join(dir, "story", "11", "index.html"))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, want := range []string{`<meta http-equiv="refresh" content="0; url=../12/">`,
+			`<link rel="canonical" href="https://feeds.example.com/ai-policy/story/12">`, `<a href="../12/">`} {
+			if !bytes.Contains(page, []byte(want)) {
+				t.Errorf("%s: story/11/index.html lacks %s:\n%s", name, want, page)
+			}
+		}
+		js, _ := os.ReadFile(filepath.Join(dir, "story", "11.json"))
+		if want, _ := os.ReadFile(filepath.Join(dir, "story", "12.json")); len(want) == 0 || !bytes.Equal(js, want) {
+			t.Errorf("%s: story/11.json is not the JSON of story 12 it was merged into:\n%s", name, js)
+		}
+		for _, gone := range []string{"story/15/index.html", "story/15.json", "story/15"} {
+			if _, err := os.Stat(filepath.Join(dir, gone)); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("%s: %s of the deleted story is still there (%v)", name, gone, err)
+			}
+		}
+		for _, name := range theirs {
+			if b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name))); err != nil || string(b) != "mine" {
+				t.Errorf("%s, not the export's, was removed or changed: %v", name, err)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(dir, "story", "12", "index.html")); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
 }
