@@ -106,7 +106,7 @@ func (h *Handler) exportStories(ctx context.Context, dir string, set *defaultSet
 			continue
 		}
 		done[e.Item.StoryID] = true
-		if err := h.exportStory(ctx, dir, e.Item.StoryID); err != nil {
+		if err := h.exportStory(ctx, dir, o, e.Item.StoryID, done); err != nil {
 			return err
 		}
 	}
@@ -139,18 +139,23 @@ func (h *Handler) exportStories(ctx context.Context, dir string, set *defaultSet
 	return nil
 }
 
-// exportStory writes both forms of story id's page; those of a story gone
-// since the feed was read are removed.
-func (h *Handler) exportStory(ctx context.Context, dir string, id int64) error {
+// exportStory writes both forms of story id's page; those of a story merged
+// into another since the feed was read answer as the daemon does
+// (exportMoved), those of a story gone since are removed. done holds the
+// stories exported so far.
+func (h *Handler) exportStory(ctx context.Context, dir string, o Options, id int64, done map[int64]bool) error {
 	for form := range nStoryForms {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		d, err := h.storyDocument(ctx, id, form)
-		if errors.Is(err, errNoStory) {
+		var moved movedStory
+		switch {
+		case errors.As(err, &moved):
+			return h.exportMoved(ctx, dir, o, id, int64(moved), done)
+		case errors.Is(err, errNoStory):
 			return h.removeStory(dir, id)
-		}
-		if err != nil {
+		case err != nil:
 			return err
 		}
 		if err := h.writeStoryFile(dir, storyFiles(id)[form], d.body, d.etag); err != nil {
@@ -168,7 +173,7 @@ func (h *Handler) exportStory(ctx context.Context, dir string, id int64) error {
 func (h *Handler) exportMoved(ctx context.Context, dir string, o Options, id, to int64, done map[int64]bool) error {
 	if !done[to] {
 		done[to] = true
-		if err := h.exportStory(ctx, dir, to); err != nil {
+		if err := h.exportStory(ctx, dir, o, to, done); err != nil {
 			return err
 		}
 	}

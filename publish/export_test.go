@@ -286,3 +286,26 @@ func TestExportFollowsMergedAndDeletedStories(t *testing.T) {
 		}
 	}
 }
+
+// TestExportOfStoryMergedAfterRefresh: a story the feed lists was merged into
+// another after the feed was read (a cron export beside a running daemon).
+// The export does not stop there: it writes every file, that story's as the
+// redirect to the other one.
+func TestExportOfStoryMergedAfterRefresh(t *testing.T) {
+	h, st := newTestHandler(t, fixtureOptions(), fixtureEntries())
+	st.mu.Lock()
+	st.merged = map[int64]int64{11: 12}
+	st.mu.Unlock()
+	dir := t.TempDir()
+	if err := h.Export(t.Context(), dir); err != nil {
+		t.Fatalf("export with a listed story merged since the feed was read: %v", err)
+	}
+	page, err := os.ReadFile(filepath.Join(dir, "story", "11", "index.html"))
+	if err != nil || !bytes.Contains(page, []byte(`<meta http-equiv="refresh" content="0; url=../12/">`)) {
+		t.Errorf("story/11/index.html is no redirect to story 12 (%v):\n%s", err, page)
+	}
+	js, _ := os.ReadFile(filepath.Join(dir, "story", "11.json"))
+	if want, err := os.ReadFile(filepath.Join(dir, "story", "12.json")); err != nil || !bytes.Equal(js, want) {
+		t.Errorf("story/11.json is not the JSON of story 12 (%v)", err)
+	}
+}
