@@ -51,6 +51,9 @@ type Config struct {
 	// [topic.extend].
 	TopicFile string   `toml:"topic_file"`
 	Sources   []Source `toml:"source"`
+
+	// baseURLDerived: the file left feed.base_url out (see BaseURLDerived).
+	baseURLDerived bool
 }
 
 // Poll says how sources are polled.
@@ -474,7 +477,7 @@ func (c *Config) resolve() {
 		c.TopicFile = filepath.Join(dir, c.TopicFile)
 	}
 	if c.Feed.BaseURL == "" {
-		c.Feed.BaseURL = DefaultBaseURL(c.Listen)
+		c.Feed.BaseURL, c.baseURLDerived = DefaultBaseURL(c.Listen), true
 	}
 	if !strings.HasSuffix(c.Feed.BaseURL, "/") {
 		c.Feed.BaseURL += "/"
@@ -500,3 +503,8 @@ func hostOf(raw string) string {
 // DefaultBaseURL is feed.base_url when the config leaves it out: the address
 // gleaner listens on.
 func DefaultBaseURL(listen string) string { return "http://" + listen + "/" }
+
+// BaseURLDerived reports whether the file left feed.base_url out, so that the
+// feed's links name the listen address (DefaultBaseURL); one set to that same
+// address is not derived.
+func (c *Config) BaseURLDerived() bool { return c.baseURLDerived }

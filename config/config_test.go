@@ -174,6 +174,29 @@ func TestWarnings(t *testing.T) {
 	}
 }
 
+// TestBaseURLDerived tells a base_url left out, which is the listen address,
+// from one the file sets, even to that same address.
+func TestBaseURLDerived(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		want      bool
+	}{
+		{"left out", "listen = \"127.0.0.1:9090\"\n", true},
+		{"set to the listen address", "listen = \"127.0.0.1:9090\"\n[feed]\nbase_url = \"http://127.0.0.1:9090/\"\n", false},
+		{"set", "[feed]\nbase_url = \"https://news.example.com/ai\"\n", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Parse("g.toml", []byte(tc.src+minimal))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := c.BaseURLDerived(); got != tc.want {
+				t.Errorf("BaseURLDerived() = %v, want %v (base_url %q)", got, tc.want, c.Feed.BaseURL)
+			}
+		})
+	}
+}
+
 // TestParsePartial: a file with problems still yields what it says, for
 // commands that only need its database.
 func TestParsePartial(t *testing.T) {

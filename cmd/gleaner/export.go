@@ -26,6 +26,7 @@ func cmdExport(e *env, args []string) error {
 		return err
 	}
 	defer closeApp()
+	a.WarnExportLinks(*out)
 	prog.Next("rendering the curated feed")
 	if _, err := a.Publish.Refresh(ctx); err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -136,6 +137,33 @@ func TestProgressInRealTerminal(t *testing.T) {
 	}
 	if !bytes.Contains(out, []byte("fetch 3/3 sources")) {
 		t.Errorf("no progress line in a terminal:\n%q", out)
+	}
+}
+
+// TestExportWarnsOfLinksToListen: with feed.base_url left out, the exported
+// files link to the listen address, which readers of a static host cannot
+// open; gleaner export says so, and says nothing once base_url is set.
+func TestExportWarnsOfLinksToListen(t *testing.T) {
+	site := newFeedSite(t, 3)
+	cfg := koreanSources(t, site)
+	if code, _, stderr := runCLI(t, "", "fetch", "-config", cfg); code != 0 {
+		t.Fatalf("fetch: exit %d\n%s", code, stderr)
+	}
+	code, out, stderr := runCLI(t, "", "export", "-config", cfg, "-out", t.TempDir())
+	if code != 0 || !strings.Contains(out, "wrote feed.atom") {
+		t.Fatalf("export: exit %d\n%s%s", code, out, stderr)
+	}
+	if !strings.Contains(stderr, "feed.base_url is not set: the exported files link to the listen address") ||
+		!strings.Contains(stderr, "base_url=http://127.0.0.1:8080/") {
+		t.Errorf("export without base_url: no warning of links to the listen address:\n%s", stderr)
+	}
+	b, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeConfigFile(t, cfg, string(b)+"[feed]\nbase_url = \"https://feeds.example/ai/\"\n")
+	if code, _, stderr := runCLI(t, "", "export", "-config", cfg, "-out", t.TempDir()); code != 0 || strings.Contains(stderr, "base_url") {
+		t.Errorf("export with base_url set: exit %d\n%s", code, stderr)
 	}
 }
 

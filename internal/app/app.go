@@ -267,6 +267,16 @@ func (a *App) PollOnce(ctx context.Context) ([]aggregate.Report, error) {
 	return reports, nil
 }
 
+// WarnExportLinks logs, when the config leaves feed.base_url out, that the
+// files exported to dir link to the listen address: a static host's readers
+// cannot open those links, and nothing else would tell.
+func (a *App) WarnExportLinks(dir string) {
+	if cfg := a.Config(); cfg.BaseURLDerived() {
+		a.Log.Warn("feed.base_url is not set: the exported files link to the listen address; set it to the address they are served at",
+			"base_url", cfg.Feed.BaseURL, "dir", dir)
+	}
+}
+
 // Pollable counts the sources PollAll polls: the configured ones not gone.
 func (a *App) Pollable(ctx context.Context) (int, error) {
 	status, err := a.Store.SourceStatus(ctx)

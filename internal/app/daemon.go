@@ -93,6 +93,9 @@ func NewDaemon(ctx context.Context, path string, log *slog.Logger, o DaemonOptio
 	} else {
 		log.Warn("last poll times unread: the gauges start at 0", "error", err)
 	}
+	if dir := cfg.Publish.ExportDir; dir != "" {
+		a.WarnExportLinks(dir)
+	}
 	a.Refresh(ctx)
 	d := &Daemon{App: a, path: path, o: o, m: m, mux: http.NewServeMux(), rdy: newReadiness(a),
 		r: &reloader{a: a, path: path, log: log, m: m, n: o.Notifier, now: o.Now, lastSeen: configSum(data, cfg.Config)}}

@@ -224,3 +224,19 @@ func parseFloat(t *testing.T, s string) float64 {
 	}
 	return v
 }
+
+// TestDaemonWarnsOfExportLinksToListen: a daemon that exports ([publish]
+// export_dir) with feed.base_url left out says at start that the files link to
+// the listen address; with base_url set it does not.
+func TestDaemonWarnsOfExportLinksToListen(t *testing.T) {
+	const warning = "feed.base_url is not set: the exported files link to the listen address"
+	dir := t.TempDir()
+	log, _ := startDaemon(t, sampleConfig(t, "[publish]\nexport_dir = "+strconv.Quote(dir)+"\n"))
+	if !strings.Contains(log.String(), warning) {
+		t.Errorf("no warning of the exported files' links to the listen address:\n%s", log)
+	}
+	log, _ = startDaemon(t, sampleConfig(t, "[feed]\nbase_url = \"https://feeds.example/ai/\"\n[publish]\nexport_dir = "+strconv.Quote(dir)+"\n"))
+	if strings.Contains(log.String(), warning) {
+		t.Errorf("a warning of links to the listen address with base_url set:\n%s", log)
+	}
+}
