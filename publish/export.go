@@ -114,23 +114,23 @@ func (h *Handler) exportStories(ctx context.Context, dir string, set *defaultSet
 	if err != nil {
 		return fmt.Errorf("publish: export story: %w", err)
 	}
+	// Not listed: their files stay as they are while their stories do. One read
+	// for all of them: the files of every story that ever had a page pile up.
+	earlier = slices.DeleteFunc(earlier, func(id int64) bool { return done[id] })
+	fates, err := h.lister.StoryFates(ctx, earlier)
+	if err != nil {
+		return fmt.Errorf("publish: export story: %w", err)
+	}
 	for _, id := range earlier {
-		if done[id] {
-			continue
-		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		done[id] = true
-		// Not listed: its files stay as they are while the story does.
-		st, ok, err := h.lister.Story(ctx, id)
-		switch {
-		case err != nil:
-			return fmt.Errorf("publish: export story %d: %w", id, err)
+		switch to, ok := fates[id]; {
 		case !ok:
 			err = h.removeStory(dir, id)
-		case st.ID != id:
-			err = h.exportMoved(ctx, dir, o, id, st.ID, done)
+		case to != id:
+			err = h.exportMoved(ctx, dir, o, id, to, done)
 		}
 		if err != nil {
 			return err

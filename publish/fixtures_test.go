@@ -263,6 +263,28 @@ func (s *fakeStore) Story(ctx context.Context, id int64) (aggregate.Story, bool,
 	return aggregate.Story{}, false, nil
 }
 
+// StoryFates answers as Story does, for many ids at once.
+func (s *fakeStore) StoryFates(ctx context.Context, ids []int64) (map[int64]int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return nil, s.err
+	}
+	out := map[int64]int64{}
+	for _, id := range ids {
+		to := id
+		if m, ok := s.merged[id]; ok {
+			to = m
+		}
+		for _, e := range s.entries {
+			if e.Item.StoryID == to && to != 0 {
+				out[id] = to
+			}
+		}
+	}
+	return out, nil
+}
+
 func (s *fakeStore) SourceStatus(ctx context.Context) ([]aggregate.SourceStatus, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -111,6 +111,9 @@ func (o Options) query(f filter) aggregate.Query {
 type Lister interface {
 	Curated(ctx context.Context, q aggregate.Query) ([]aggregate.Entry, error)
 	Story(ctx context.Context, id int64) (st aggregate.Story, ok bool, err error)
+	// StoryFates says, for each of ids, the id of the published story it is now:
+	// itself, or the story it was merged into; an id gone or hidden is absent.
+	StoryFates(ctx context.Context, ids []int64) (map[int64]int64, error)
 }
 
 // StatusLister feeds /status and /status.json with every source's fetch state.

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -281,6 +282,74 @@ func (s *Store) Story(ctx context.Context, id int64) (st aggregate.Story, ok boo
 		return st, false, fmt.Errorf("store: story %d: %w", id, err)
 	}
 	return st, true, nil
+}
+
+// StoryFates says, for each of ids, the id of the published story it is now:
+// itself when it is stored and visible (what Story returns), else the story
+// its merges lead to when that one is; an id gone or hidden is absent. It
+// reads the stories and the merges of all ids at once (the static export asks
+// about every story page it ever wrote).
+func (s *Store) StoryFates(ctx context.Context, ids []int64) (map[int64]int64, error) {
+	out := make(map[int64]int64, len(ids))
+	into := map[int64]int64{}
+	const chunk = 500
+	for start := 0; start < len(ids); start += chunk {
+		part := ids[start:min(start+chunk, len(ids))]
+		list := make([]string, len(part))
+		for i, id := range part {
+			list[i] = strconv.FormatInt(id, 10)
+		}
+		in := strings.Join(list, ",")
+		if err := s.collectPairs(ctx, `SELECT id, id FROM stories WHERE visible = 1 AND id IN (`+in+`)`, out); err != nil {
+			return nil, fmt.Errorf("store: story fates: %w", err)
+		}
+		if err := s.collectPairs(ctx, `SELECT id, into_id FROM story_merges WHERE id IN (`+in+`)`, into); err != nil {
+			return nil, fmt.Errorf("store: story fates: %w", err)
+		}
+	}
+	for id, to := range into {
+		if _, ok := out[id]; ok {
+			continue
+		}
+		// A merge may lead to a story merged since: follow it, a few steps at most.
+		for range 16 {
+			var next int64
+			err := s.r.QueryRowContext(ctx, `SELECT into_id FROM story_merges WHERE id = ?`, to).Scan(&next)
+			if errors.Is(err, sql.ErrNoRows) || next == to {
+				break
+			}
+			if err != nil {
+				return nil, fmt.Errorf("store: story fates: %w", err)
+			}
+			to = next
+		}
+		var visible bool
+		err := s.r.QueryRowContext(ctx, `SELECT visible FROM stories WHERE id = ?`, to).Scan(&visible)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("store: story fates: %w", err)
+		}
+		if visible {
+			out[id] = to
+		}
+	}
+	return out, nil
+}
+
+// collectPairs puts the (key, value) rows of query in m.
+func (s *Store) collectPairs(ctx context.Context, query string, m map[int64]int64) error {
+	rows, err := s.r.QueryContext(ctx, query)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, v int64
+		if err := rows.Scan(&k, &v); err != nil {
+			return err
+		}
+		m[k] = v
+	}
+	return rows.Err()
 }
 
 func (s *Store) scanStory(row interface{ Scan(...any) error }, st *aggregate.Story, lead *int64) error {

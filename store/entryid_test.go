@@ -2,10 +2,12 @@ package store
 
 import (
 	"context"
+	"maps"
 	"testing"
 	"time"
 
 	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/aggregate/story"
 )
 
 // TestItemsTakenInKeepTheirOwnEntryIDs: items the filter left out and that
@@ -89,4 +91,46 @@ func TestItemsTakenInKeepTheirOwnEntryIDs(t *testing.T) {
 		}
 		check(t, s, src, items)
 	})
+}
+
+// TestStoryFates: the static export asks in one read what became of every story
+// it wrote a page for: a published story is itself; one merged into another,
+// even through a later merge, is the story it ends in; one deleted (its only
+// report labelled out) or never made is absent.
+func TestStoryFates(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	src := sync(t, s, "https://a.example/feed")[0]
+	g := &fakeGrouper{by: map[string]int64{}}
+	var items []aggregate.Item
+	for i, prefix := range []string{"one", "two", "three", "four"} {
+		items = append(items, item(prefix, "https://a.example/"+prefix, prefix+": AI act", true, t0.Add(-time.Duration(i)*time.Hour)))
+	}
+	if _, _, err := s.Save(ctx, []aggregate.Fetched{{State: aggregate.FetchState{SourceID: src.ID}, Items: items}}, g); err != nil {
+		t.Fatal(err)
+	}
+	ids, itemIDs := map[string]int64{}, map[string]int64{}
+	for _, key := range []string{"one", "two", "three", "four"} {
+		var storyID, itemID int64
+		if err := s.r.QueryRow(`SELECT story_id, id FROM items WHERE guid = ?`, key).Scan(&storyID, &itemID); err != nil {
+			t.Fatal(err)
+		}
+		ids[key], itemIDs[key] = storyID, itemID
+	}
+	for _, m := range []story.Merge{{Keep: ids["two"], Drop: ids["one"]}, {Keep: ids["three"], Drop: ids["two"]}} {
+		if done, err := s.MergeStories(ctx, []story.Merge{m}); err != nil || len(done) != 1 {
+			t.Fatalf("merge %+v: %v, %v", m, done, err)
+		}
+	}
+	if _, err := s.SetLabel(ctx, []int64{itemIDs["four"]}, aggregate.Label{Keep: false}, t0, g); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.StoryFates(ctx, []int64{ids["one"], ids["two"], ids["three"], ids["four"], 99999})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64]int64{ids["one"]: ids["three"], ids["two"]: ids["three"], ids["three"]: ids["three"]}
+	if !maps.Equal(got, want) {
+		t.Errorf("StoryFates = %v, want %v (stories %v)", got, want, ids)
+	}
 }

@@ -335,3 +335,7 @@ func (l countingLister) Curated(ctx context.Context, q aggregate.Query) ([]aggre
 func (l countingLister) Story(ctx context.Context, id int64) (aggregate.Story, bool, error) {
 	return l.st.Story(ctx, id)
 }
+
+func (l countingLister) StoryFates(ctx context.Context, ids []int64) (map[int64]int64, error) {
+	return l.st.StoryFates(ctx, ids)
+}
