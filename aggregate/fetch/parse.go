@@ -19,7 +19,8 @@ import (
 // KindDecode when the bytes cannot be decoded. A feed without items is not an
 // error. Items beyond Options.MaxItems are dropped, keeping the first in document
 // order. No input makes Parse panic: a panic inside gofeed becomes a KindParse
-// error.
+// error, and an XML document nested too deep for gofeed's recursion (a stack
+// overflow is no panic: it ends the process) is refused before it (guardXML).
 func (c *Client) Parse(body []byte, contentType, baseURL string) (feed *gofeed.Feed, err error) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -36,6 +37,9 @@ func (c *Client) Parse(body []byte, contentType, baseURL string) (feed *gofeed.F
 	}
 	if trimmed[0] == '<' {
 		text = dropForbiddenReferences(text)
+		if text, err = guardXML(text, c.o.MaxItems); err != nil {
+			return nil, parseErr(KindParse, baseURL, fmt.Errorf("not parsed: %w", err))
+		}
 	}
 	feed, err = c.parser.Parse(bytes.NewReader(text))
 	var typeErr *json.UnmarshalTypeError

@@ -1,0 +1,131 @@
+package fetch
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mmcdole/gofeed"
+)
+
+// TestHostileXMLShapes: documents shaped to exhaust gofeed are refused or cut
+// before it parses them. The first overflowed the goroutine stack (a fatal
+// error that ended the daemon, which no recover catches); the second took
+// 750 MB for a million empty items of which Parse keeps 500.
+func TestHostileXMLShapes(t *testing.T) {
+	c := New(nil, Options{})
+	head := `<?xml version="1.0"?><rss version="2.0" xmlns:x="urn:x"><channel><title>t</title><item><title>a</title>`
+	deep := head + strings.Repeat("<x:a>", 2_000_000)
+	if _, err := c.Parse([]byte(deep), "application/rss+xml", "https://h.example/feed"); err == nil ||
+		!strings.Contains(err.Error(), "nested more than 512 deep") {
+		t.Errorf("deeply nested feed: %v, want refused as nested too deep", err)
+	}
+	many := `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>` +
+		strings.Repeat(`<item><title>x</title></item>`, 300_000) + `</channel></rss>`
+	feed, err := c.Parse([]byte(many), "application/rss+xml", "https://h.example/feed")
+	if err != nil || len(feed.Items) != DefaultMaxItems || feed.Title != "t" {
+		t.Errorf("feed of 300,000 items: %v, %d items, want the first %d", err, itemsOf(feed), DefaultMaxItems)
+	}
+	long := `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item` + strings.Repeat(` a=""`, 40_000) + `><title>x</title></item></channel></rss>`
+	if _, err := c.Parse([]byte(long), "application/rss+xml", "https://h.example/feed"); err == nil || !strings.Contains(err.Error(), "a tag longer than") {
+		t.Errorf("a tag of 200 KB: %v, want refused", err)
+	}
+	wide := `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>x</title>` +
+		strings.Repeat(`<x:e/>`, 300_000) + `</item></channel></rss>`
+	if _, err := c.Parse([]byte(wide), "application/rss+xml", "https://h.example/feed"); err == nil || !strings.Contains(err.Error(), "more than 250000 elements") {
+		t.Errorf("an item of 300,000 elements: %v, want refused", err)
+	}
+	// An HTML page, however it nests, is still read as a page that links to its feed.
+	page := `<html><head><link rel="alternate" type="application/rss+xml" href="/rss.xml"></head><body>` + strings.Repeat("<div>", 1000) + `</body></html>`
+	if _, err := c.Parse([]byte(page), "text/html", "https://h.example/"); err == nil || !strings.Contains(err.Error(), "https://h.example/rss.xml") {
+		t.Errorf("deeply nested HTML page: %v, want not a feed, naming its feed", err)
+	}
+}
+
+func itemsOf(f *gofeed.Feed) int {
+	if f == nil {
+		return -1
+	}
+	return len(f.Items)
+}
+
+// TestGuardKeepsCorpus runs guardXML over every XML document of the shared
+// corpus: none is refused, and none is changed but those with more items than
+// Parse keeps, whose first items parse as before.
+func TestGuardKeepsCorpus(t *testing.T) {
+	dir := corpusDir(t)
+	p := gofeed.NewParser()
+	checked, cut := 0, 0
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		body, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		text, err := Decode(body, "")
+		if err != nil {
+			return nil
+		}
+		if trimmed := bytes.TrimSpace(text); len(trimmed) == 0 || trimmed[0] != '<' {
+			return nil
+		}
+		text = dropForbiddenReferences(text)
+		checked++
+		out, err := guardXML(text, 5) // few, so that many documents are cut
+		if err != nil {
+			t.Errorf("%s: refused: %v", path, err)
+			return nil
+		}
+		if bytes.Equal(out, text) {
+			return nil
+		}
+		cut++
+		whole, err := p.Parse(bytes.NewReader(text))
+		if err != nil {
+			t.Errorf("%s: cut though gofeed cannot parse it: %v", path, err)
+			return nil
+		}
+		part, err := p.Parse(bytes.NewReader(out))
+		if err != nil || len(whole.Items) <= 5 || len(part.Items) != 5 || part.Title != whole.Title {
+			t.Errorf("%s: cut to %d items (%v), title %q; whole: %d items, title %q", path, itemsOf(part), err, titleOf(part), len(whole.Items), whole.Title)
+			return nil
+		}
+		for i, it := range part.Items {
+			if it.Title != whole.Items[i].Title || it.Link != whole.Items[i].Link {
+				t.Errorf("%s: item %d is %q, was %q", path, i, it.Title, whole.Items[i].Title)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d XML documents, %d cut after 5 items", checked, cut)
+	if checked < 1000 || cut < 50 {
+		t.Errorf("only %d documents checked, %d cut: the corpus is not where it was?", checked, cut)
+	}
+}
+
+func titleOf(f *gofeed.Feed) string {
+	if f == nil {
+		return ""
+	}
+	return f.Title
+}
+
+// BenchmarkGuardXML is the guard's pass over the 70 KB Korean RSS document
+// of BenchmarkParse, the typical document of a poll.
+func BenchmarkGuardXML(b *testing.B) {
+	text := benchDocs(b)["utf8"]
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		if _, err := guardXML(text, DefaultMaxItems); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
