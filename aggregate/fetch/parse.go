@@ -40,6 +40,10 @@ func (c *Client) Parse(body []byte, contentType, baseURL string) (feed *gofeed.F
 		if text, err = guardXML(text, c.o.MaxItems); err != nil {
 			return nil, parseErr(KindParse, baseURL, fmt.Errorf("not parsed: %w", err))
 		}
+	} else if trimmed[0] == '{' {
+		if text, err = guardJSON(text, c.o.MaxItems); err != nil {
+			return nil, parseErr(KindParse, baseURL, fmt.Errorf("not parsed: %w", err))
+		}
 	}
 	feed, err = c.parser.Parse(bytes.NewReader(text))
 	var typeErr *json.UnmarshalTypeError

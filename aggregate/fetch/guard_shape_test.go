@@ -5,17 +5,18 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/mmcdole/gofeed"
 )
 
-// TestHostileXMLShapes: documents shaped to exhaust gofeed are refused or cut
+// TestHostileDocumentShapes: documents shaped to exhaust gofeed are refused or cut
 // before it parses them. The first overflowed the goroutine stack (a fatal
 // error that ended the daemon, which no recover catches); the second took
 // 750 MB for a million empty items of which Parse keeps 500.
-func TestHostileXMLShapes(t *testing.T) {
+func TestHostileDocumentShapes(t *testing.T) {
 	c := New(nil, Options{})
 	head := `<?xml version="1.0"?><rss version="2.0" xmlns:x="urn:x"><channel><title>t</title><item><title>a</title>`
 	deep := head + strings.Repeat("<x:a>", 2_000_000)
@@ -25,7 +26,11 @@ func TestHostileXMLShapes(t *testing.T) {
 	}
 	many := `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>` +
 		strings.Repeat(`<item><title>x</title></item>`, 300_000) + `</channel></rss>`
-	feed, err := c.Parse([]byte(many), "application/rss+xml", "https://h.example/feed")
+	var feed *gofeed.Feed
+	var err error
+	if mb := allocatedMB(func() { feed, err = c.Parse([]byte(many), "application/rss+xml", "https://h.example/feed") }); mb > 64 {
+		t.Errorf("feed of 300,000 items (9 MB): parsing allocated %d MB", mb)
+	}
 	if err != nil || len(feed.Items) != DefaultMaxItems || feed.Title != "t" {
 		t.Errorf("feed of 300,000 items: %v, %d items, want the first %d", err, itemsOf(feed), DefaultMaxItems)
 	}
@@ -38,11 +43,33 @@ func TestHostileXMLShapes(t *testing.T) {
 	if _, err := c.Parse([]byte(wide), "application/rss+xml", "https://h.example/feed"); err == nil || !strings.Contains(err.Error(), "more than 250000 elements") {
 		t.Errorf("an item of 300,000 elements: %v, want refused", err)
 	}
+	// A JSON Feed of 300,000 items keeps its first 500, and what follows the items.
+	js := `{"version":"https://jsonfeed.org/version/1.1","items":[` + strings.Repeat(`{"id":"i","title":"x, [y] \"}q"},`, 300_000) +
+		`{"id":"last"}],"title":"after the items"}`
+	if mb := allocatedMB(func() { feed, err = c.Parse([]byte(js), "application/feed+json", "https://h.example/feed.json") }); mb > 64 {
+		t.Errorf("JSON Feed of 300,000 items (10 MB): parsing allocated %d MB", mb)
+	}
+	if err != nil || len(feed.Items) != DefaultMaxItems || feed.Title != "after the items" || feed.Items[499].Title != `x, [y] "}q` {
+		t.Errorf("JSON Feed of 300,000 items: %v, %d items, title %q; want the first %d and the title after them", err, itemsOf(feed), titleOf(feed), DefaultMaxItems)
+	}
+	tags := `{"version":"https://jsonfeed.org/version/1.1","title":"t","items":[{"id":"1","tags":[` + strings.Repeat(`"a",`, 300_000) + `"b"]}]}`
+	if _, err := c.Parse([]byte(tags), "application/feed+json", "https://h.example/feed.json"); err == nil || !strings.Contains(err.Error(), "more than 250000 values") {
+		t.Errorf("a JSON item of 300,000 tags: %v, want refused", err)
+	}
 	// An HTML page, however it nests, is still read as a page that links to its feed.
 	page := `<html><head><link rel="alternate" type="application/rss+xml" href="/rss.xml"></head><body>` + strings.Repeat("<div>", 1000) + `</body></html>`
 	if _, err := c.Parse([]byte(page), "text/html", "https://h.example/"); err == nil || !strings.Contains(err.Error(), "https://h.example/rss.xml") {
 		t.Errorf("deeply nested HTML page: %v, want not a feed, naming its feed", err)
 	}
+}
+
+// allocatedMB is what f allocates, in MB.
+func allocatedMB(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return (after.TotalAlloc - before.TotalAlloc) >> 20
 }
 
 func itemsOf(f *gofeed.Feed) int {
@@ -52,8 +79,8 @@ func itemsOf(f *gofeed.Feed) int {
 	return len(f.Items)
 }
 
-// TestGuardKeepsCorpus runs guardXML over every XML document of the shared
-// corpus: none is refused, and none is changed but those with more items than
+// TestGuardKeepsCorpus runs guardXML and guardJSON over every XML and JSON
+// document of the shared corpus: none is refused, and none is changed but those with more items than
 // Parse keeps, whose first items parse as before.
 func TestGuardKeepsCorpus(t *testing.T) {
 	dir := corpusDir(t)
@@ -71,12 +98,16 @@ func TestGuardKeepsCorpus(t *testing.T) {
 		if err != nil {
 			return nil
 		}
-		if trimmed := bytes.TrimSpace(text); len(trimmed) == 0 || trimmed[0] != '<' {
+		trimmed := bytes.TrimSpace(text)
+		if len(trimmed) == 0 || trimmed[0] != '<' && trimmed[0] != '{' {
 			return nil
 		}
-		text = dropForbiddenReferences(text)
+		guard := guardJSON
+		if trimmed[0] == '<' {
+			text, guard = dropForbiddenReferences(text), guardXML
+		}
 		checked++
-		out, err := guardXML(text, 5) // few, so that many documents are cut
+		out, err := guard(text, 5) // few, so that many documents are cut
 		if err != nil {
 			t.Errorf("%s: refused: %v", path, err)
 			return nil
@@ -87,6 +118,9 @@ func TestGuardKeepsCorpus(t *testing.T) {
 		cut++
 		whole, err := p.Parse(bytes.NewReader(text))
 		if err != nil {
+			if trimmed[0] == '{' {
+				return nil // JSON that is no feed: Parse says so either way
+			}
 			t.Errorf("%s: cut though gofeed cannot parse it: %v", path, err)
 			return nil
 		}
@@ -105,7 +139,7 @@ func TestGuardKeepsCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("%d XML documents, %d cut after 5 items", checked, cut)
+	t.Logf("%d XML and JSON documents, %d cut after 5 items", checked, cut)
 	if checked < 1000 || cut < 50 {
 		t.Errorf("only %d documents checked, %d cut: the corpus is not where it was?", checked, cut)
 	}

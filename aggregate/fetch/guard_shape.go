@@ -201,3 +201,101 @@ func closeAt(text []byte, stack [][]byte) []byte {
 	}
 	return out
 }
+
+// guardJSON is guardXML for a JSON Feed: more than maxXMLElements values
+// (objects, arrays and the commas between values) are refused, and the
+// top-level "items" array keeps its first maxItems elements, the others cut
+// out with everything after them left as it is. Nesting needs no guard:
+// encoding/json stops at 10,000 levels with an error. A document the scan
+// cannot follow is returned as it is, for the parser to report.
+func guardJSON(text []byte, maxItems int) ([]byte, error) {
+	var (
+		stack     []byte // '{' or '[' of each open value
+		values    int
+		expectKey bool   // the next string of the object at depth 1 is a key
+		key       []byte // the last such key
+		inItems   int    // depth of the items array, 0 outside it
+		elements  int    // elements of the items array begun so far
+		cut       = -1   // where the items past maxItems begin (at their comma)
+	)
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch c {
+		case '"':
+			end := stringEnd(text, i)
+			if end < 0 {
+				return text, nil
+			}
+			if len(stack) == 1 && stack[0] == '{' && expectKey {
+				key, expectKey = text[i+1:end-1], false
+			} else if inItems > 0 && len(stack) == inItems {
+				elements++
+			}
+			i = end - 1
+			continue
+		case '{', '[':
+			if cut < 0 {
+				values++
+			}
+			if inItems > 0 && len(stack) == inItems {
+				elements++
+			}
+			if c == '[' && len(stack) == 1 && stack[0] == '{' && bytes.Equal(key, []byte("items")) && inItems == 0 {
+				inItems = 2
+			}
+			stack = append(stack, c)
+			expectKey = c == '{' && len(stack) == 1
+		case '}', ']':
+			if len(stack) == 0 {
+				return text, nil
+			}
+			if inItems > 0 && len(stack) == inItems && c == ']' {
+				if cut >= 0 {
+					out := make([]byte, 0, cut+len(text)-i)
+					out = append(out, text[:cut]...)
+					text = append(out, text[i:]...)
+					i = cut
+				}
+				inItems, cut = -1, -1 // one items array
+			}
+			stack = stack[:len(stack)-1]
+		case ',':
+			if cut < 0 {
+				values++
+			}
+			if len(stack) == 1 && stack[0] == '{' {
+				expectKey = true
+			}
+			if inItems > 0 && len(stack) == inItems && elements == maxItems && cut < 0 {
+				cut = i
+			}
+		case ' ', '\t', '\n', '\r', ':':
+		default: // a number, true, false or null
+			if inItems > 0 && len(stack) == inItems && (i == 0 || !isScalarByte(text[i-1])) {
+				elements++
+			}
+		}
+		if values > maxXMLElements {
+			return nil, fmt.Errorf("more than %d values", maxXMLElements)
+		}
+	}
+	return text, nil
+}
+
+// stringEnd returns the index just past the JSON string that starts at
+// text[i] ('"'), or -1 when it does not end.
+func stringEnd(text []byte, i int) int {
+	for k := i + 1; k < len(text); k++ {
+		switch text[k] {
+		case '\\':
+			k++
+		case '"':
+			return k + 1
+		}
+	}
+	return -1
+}
+
+func isScalarByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c == '-' || c == '+' || c == '.' || c == 'E'
+}
