@@ -191,11 +191,12 @@ func TestVariantRenderingsAreFewAtOnce(t *testing.T) {
 
 // TestSourceSecretsAreNotPublished serves sources whose URLs carry credentials
 // and secret query parameters, from a feed that echoes its token into its own
-// id, its site link and an item's link and id: no public output carries a
-// secret, in any format.
+// id, its site link, an item's link and id, and its text (title, summary,
+// author, the feed's title: "manage this alert at ...?token=..."): no public
+// output carries a secret, in any format.
 func TestSourceSecretsAreNotPublished(t *testing.T) {
 	secrets := []string{"s3cr3tpw", "tok_abcdef123", "KEY987654", "alice:"}
-	private := aggregate.Outlet{Name: "Private", Title: "Private feed",
+	private := aggregate.Outlet{Name: "Private", Title: "Private feed tok_abcdef123",
 		FeedURL: "https://alice:s3cr3tpw@feeds.example/private.xml?token=tok_abcdef123&lang=ko",
 		Link:    "https://feeds.example/?token=tok_abcdef123", FeedID: "https://feeds.example/private.xml?token=tok_abcdef123"}
 	keyed := aggregate.Outlet{Name: "Keyed", FeedURL: "https://api.example/v1/feed?api_key=KEY987654"}
@@ -204,13 +205,18 @@ func TestSourceSecretsAreNotPublished(t *testing.T) {
 	entries[0].ID = "https://feeds.example/a/1?token=tok_abcdef123"
 	entries[0].Item.URL = "https://feeds.example/a/1?token=tok_abcdef123"
 	entries[0].Item.Content += `<p><a href="https://feeds.example/a/2?token=tok_abcdef123">more</a></p>`
+	entries[0].Item.Title += " (your key tok_abcdef123)"
+	entries[0].Item.Summary += " Manage this alert at https://feeds.example/manage?token=tok_abcdef123"
+	entries[0].Item.Author = "alerts+tok_abcdef123@tracker.example"
+	entries[0].Also[0].Title += " KEY987654"
 	entries[0].Also[0].Outlet = keyed
 	entries[0].Also[0].URL = "https://api.example/v1/item/7?api_key=KEY987654"
 	entries[1].Outlet = keyed
 	entries[1].ID = ""
 	st := &fakeStore{entries: entries, status: []aggregate.SourceStatus{
 		{Source: aggregate.Source{ID: 1, Name: "Private", URL: private.FeedURL}, Active: true,
-			State: aggregate.FetchState{CurrentURL: "https://alice:s3cr3tpw@feeds.example/v2.xml?token=tok_abcdef123", LastSuccess: t0}},
+			State: aggregate.FetchState{CurrentURL: "https://alice:s3cr3tpw@feeds.example/v2.xml?token=tok_abcdef123", LastSuccess: t0,
+				FeedTitle: "Private feed tok_abcdef123"}},
 		{Source: aggregate.Source{ID: 2, Name: "", URL: keyed.FeedURL}, Active: true},
 	}}
 	h := New(fixtureOptions(), st, st, testLogger(t))
@@ -220,7 +226,7 @@ func TestSourceSecretsAreNotPublished(t *testing.T) {
 	}
 	story := fmt.Sprintf("/story/%d", entries[0].Item.StoryID)
 	for _, path := range []string{"/feed.atom", "/feed.rss", "/feed.json", "/", "/sources.opml", "/status", "/status.json",
-		"/feed.atom?lang=ko", "/feed.json?limit=3", story, story + ".json"} {
+		"/feed.atom?lang=ko", "/feed.json?limit=3", story, story + ".json", "/search?q=key"} {
 		resp := get(t, h, "GET", path)
 		mustStatus(t, resp, 200)
 		b := string(body(t, resp))

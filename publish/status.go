@@ -79,7 +79,7 @@ func buildStatus(o Options, list []aggregate.SourceStatus, entries []aggregate.E
 			Name:              sanitize.Text(s.Source.Name),
 			URL:               redact.URL(s.Source.URL),
 			CurrentURL:        redact.URL(s.Source.URL),
-			FeedTitle:         sanitize.Text(st.FeedTitle),
+			FeedTitle:         redact.Scrub(sanitize.Text(st.FeedTitle), redact.Secrets(s.Source.URL)),
 			Active:            s.Active,
 			Gone:              st.Gone,
 			HTTPStatus:        st.Status,
@@ -111,7 +111,7 @@ func buildStatus(o Options, list []aggregate.SourceStatus, entries []aggregate.E
 		s.Members = append(s.Members, storyMember{Outlet: e.Outlet.Name, Title: e.Title, URL: e.URL, Lang: e.Lang, Published: timePtr(e.Published), Similarity: 1})
 		for _, r := range en.Also {
 			s.Members = append(s.Members, storyMember{
-				Outlet: outletOf(r.Outlet).Name, Title: sanitize.Text(r.Title), URL: relatedURL(r), Lang: r.Lang,
+				Outlet: outletOf(r.Outlet).Name, Title: relatedTitle(r), URL: relatedURL(r), Lang: r.Lang,
 				Published: timePtr(r.Published), Similarity: r.Similarity,
 			})
 		}

@@ -54,7 +54,7 @@ func buildStory(o Options, st *aggregate.Story) *storyView {
 			Outlet:     out.Name,
 			Via:        out.Via,
 			FeedURL:    out.FeedURL,
-			Title:      sanitize.Text(m.Title),
+			Title:      relatedTitle(m.Related),
 			URL:        relatedURL(m.Related),
 			Language:   langTag(m.Lang),
 			Published:  timePtr(m.Published),

@@ -154,8 +154,10 @@ func entryOf(o Options, en *aggregate.Entry) entryView {
 		// rather than let a random one make readers show the entry again.
 		e.ID = aggregate.EntryID(en.Outlet.FeedURL, *it)
 	}
-	// A feed that is asked with a token may repeat it in its items' links and ids.
-	if secrets := redact.Secrets(en.Outlet.FeedURL); secrets != nil {
+	// A feed that is asked with a token may repeat it in its items: their links,
+	// ids, bodies, and text ("manage this alert at ...?token=..."), scrubbed below.
+	secrets := redact.Secrets(en.Outlet.FeedURL)
+	if secrets != nil {
 		e.ID, e.URL, e.Body = redact.Scrub(e.ID, secrets), redact.Scrub(e.URL, secrets), redact.Scrub(e.Body, secrets)
 	}
 	e.Summary = shorten(sanitize.Text(it.Summary), summaryRunes)
@@ -198,6 +200,10 @@ func entryOf(o Options, en *aggregate.Entry) entryView {
 		}
 	}
 	e.Why = why(it.Verdict.Reasons)
+	if secrets != nil {
+		e.Title, e.Summary, e.Byline, e.Why = redact.Scrub(e.Title, secrets), redact.Scrub(e.Summary, secrets),
+			redact.Scrub(e.Byline, secrets), redact.Scrub(e.Why, secrets)
+	}
 
 	seen := map[string]bool{e.URL: true}
 	for _, r := range en.Also {
@@ -208,7 +214,7 @@ func entryOf(o Options, en *aggregate.Entry) entryView {
 		seen[u] = true
 		a := relatedView{
 			Outlet:     outletOf(r.Outlet).Name,
-			Title:      sanitize.Text(r.Title),
+			Title:      relatedTitle(r),
 			URL:        u,
 			Lang:       langTag(r.Lang),
 			Published:  utc(r.Published),
@@ -312,6 +318,12 @@ func relatedURL(r aggregate.Related) string {
 	return redact.Scrub(httpURL(r.URL), redact.Secrets(r.Outlet.FeedURL))
 }
 
+// relatedTitle is the published title of another outlet's report, cleaned of
+// that outlet's secrets.
+func relatedTitle(r aggregate.Related) string {
+	return redact.Scrub(sanitize.Text(r.Title), redact.Secrets(r.Outlet.FeedURL))
+}
+
 // outletOf is an outlet as published. The feed URL is the configured one and
 // may carry credentials or an API key: only its redacted form is published, and
 // the feed's own id and site link, which some feeds build from the URL they
@@ -319,8 +331,8 @@ func relatedURL(r aggregate.Related) string {
 func outletOf(o aggregate.Outlet) outletView {
 	secrets := redact.Secrets(o.FeedURL)
 	v := outletView{
-		Name:    sanitize.Text(o.Name),
-		Title:   sanitize.Text(o.Title),
+		Name:    redact.Scrub(sanitize.Text(o.Name), secrets),
+		Title:   redact.Scrub(sanitize.Text(o.Title), secrets),
 		FeedURL: redact.URL(httpURL(o.FeedURL)),
 		Link:    redact.Scrub(redact.URL(httpURL(o.Link)), secrets),
 	}
@@ -344,7 +356,7 @@ func outletOf(o aggregate.Outlet) outletView {
 	v.Author = v.Link
 	// An aggregator's item (Google News) is the report of the outlet it names;
 	// the feed it came through stays the entry's source.
-	if origin := sanitize.Text(o.Origin); origin != "" {
+	if origin := redact.Scrub(sanitize.Text(o.Origin), secrets); origin != "" {
 		v.Via, v.Name = v.Name, origin
 		v.Author = redact.Scrub(redact.URL(httpURL(o.OriginLink)), secrets)
 	}
