@@ -269,12 +269,22 @@ var inline = map[atom.Atom]bool{
 // HTML and must be escaped wherever it is written.
 //
 // Feeds often escape HTML twice in titles ("&amp;lt;b&amp;gt;"), so stripping repeats
-// until nothing changes (three rounds at most). Only known HTML element names count
-// as tags: Korean headlines use angle brackets as quotation marks ("<AI 기본법> 통과"),
-// and those stay, unless they carry attribute values as a real tag would.
+// until nothing changes. Only known HTML element names count as tags: Korean
+// headlines use angle brackets as quotation marks ("<AI 기본법> 통과"), and those
+// stay, unless they carry attribute values as a real tag would.
+//
+// Text of its own result changes nothing: gleaner applies it when an item is
+// stored and again when it is published, and a title escaped more times than a
+// bounded number of rounds undoes came out as a live tag the second time
+// ("&amp;amp;amp;amp;amp;amp;lt;img onerror=…&gt;" after six rounds).
+// A text still changing after maxTextRounds rounds is hostile: it loses its
+// angle brackets.
 func Text(s string) string {
 	s = clean(s)
-	for range 3 {
+	for round := 0; ; round++ {
+		if round == maxTextRounds {
+			return strings.NewReplacer("<", "", ">", "").Replace(s)
+		}
 		// Without a tag or entity, stripping would return s itself (clean
 		// already dropped the NUL and CR the tokenizer rewrites), so the
 		// round is skipped.
@@ -295,6 +305,10 @@ func Text(s string) string {
 	}
 	return s
 }
+
+// maxTextRounds bounds the rounds of Text: each undoes one layer of escaping,
+// and real feeds need two at most.
+const maxTextRounds = 32
 
 func stripTags(s string) string {
 	var b strings.Builder

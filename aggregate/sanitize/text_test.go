@@ -64,14 +64,14 @@ func TestTextMatchesReference(t *testing.T) {
 
 func textRef(s string) string {
 	s = cleanRef(s)
-	for range 3 {
+	for range maxTextRounds { // rounds until nothing changes (three when first written)
 		t := cleanRef(stripTagsRef(s))
 		if t == s {
-			break
+			return s
 		}
 		s = t
 	}
-	return s
+	return strings.NewReplacer("<", "", ">", "").Replace(s)
 }
 
 func stripTagsRef(s string) string {
@@ -171,4 +171,29 @@ func cleanRef(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// TestTextOfTextIsTheSame: gleaner applies Text when an item is stored and again
+// when it is published. A title escaped more times than Text's rounds came out of
+// the second as a live tag ("<img src=x onerror=...>" from six layers of
+// "&amp;"); every layer count now gives text without a tag, the same both times.
+func TestTextOfTextIsTheSame(t *testing.T) {
+	for n := 0; n <= 40; n++ {
+		s := "Parliament adopts AI law &" + strings.Repeat("amp;", n) + "lt;img src=x onerror=alert(document.domain)&" +
+			strings.Repeat("amp;", n) + "gt; today"
+		once := Text(s)
+		twice := Text(once)
+		for _, out := range []string{once, twice} {
+			if strings.Contains(out, "<img") || strings.Contains(out, "onerror=alert") && strings.Contains(out, "<") {
+				t.Errorf("%d layers: %q", n, out)
+			}
+		}
+		if n <= maxTextRounds-2 && twice != once {
+			t.Errorf("%d layers: Text gives %q, Text of that %q", n, once, twice)
+		}
+	}
+	// The Korean angle-bracket quotes of a real headline stay.
+	if got := Text("<AI 기본법> 국회 통과"); got != "<AI 기본법> 국회 통과" {
+		t.Errorf("Korean quotes: %q", got)
+	}
 }
