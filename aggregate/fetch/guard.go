@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
+	"sync"
 	"syscall"
+	"time"
 )
 
 // AddressPolicy says which addresses gleaner's HTTP client may connect to. The
@@ -17,8 +20,11 @@ import (
 // metadata and credentials), the known metadata addresses outside that range,
 // unspecified, multicast and broadcast addresses are always refused: no feed
 // lives there. DenyPrivate also refuses loopback, private (RFC 1918, fc00::/7)
-// and shared (100.64.0.0/10) addresses; it is off by default because intranet
-// feeds are common.
+// and shared (100.64.0.0/10) addresses, the other special-purpose ranges that
+// are not globally reachable (benchmarking, documentation, reserved, IPv6
+// site-local), and this host's own addresses, whatever their range (a service
+// listening on all interfaces is reached through any of them); it is off by
+// default because intranet feeds are common.
 //
 // Through a proxy (HTTP_PROXY, HTTPS_PROXY), the address dialled is the
 // proxy's: the proxy resolves the feeds' names and must apply its own rules.
@@ -52,13 +58,54 @@ var (
 	sharedSpace = netip.MustParsePrefix("100.64.0.0/10") // carrier-grade NAT, also VPN overlays
 	thisNetwork = netip.MustParsePrefix("0.0.0.0/8")
 	nat64       = netip.MustParsePrefix("64:ff9b::/96") // IPv4 addresses seen through NAT64
+	v4compat    = netip.MustParsePrefix("::/96")        // deprecated IPv4-compatible IPv6 (::a.b.c.d)
 	broadcast   = netip.MustParseAddr("255.255.255.255")
+	// notGlobal are IANA's special-purpose ranges that are not globally
+	// reachable, besides those netip's predicates name.
+	notGlobal = []netip.Prefix{
+		netip.MustParsePrefix("192.0.0.0/24"),    // IETF protocol assignments
+		netip.MustParsePrefix("192.0.2.0/24"),    // documentation (TEST-NET-1)
+		netip.MustParsePrefix("198.18.0.0/15"),   // benchmarking
+		netip.MustParsePrefix("198.51.100.0/24"), // documentation (TEST-NET-2)
+		netip.MustParsePrefix("203.0.113.0/24"),  // documentation (TEST-NET-3)
+		netip.MustParsePrefix("240.0.0.0/4"),     // reserved
+		netip.MustParsePrefix("100::/64"),        // discard-only
+		netip.MustParsePrefix("64:ff9b:1::/48"),  // local-use NAT64
+		netip.MustParsePrefix("2001:db8::/32"),   // documentation
+		netip.MustParsePrefix("fec0::/10"),       // site-local (deprecated)
+	}
 )
+
+// ownAddrs are this host's interface addresses, read again after a minute
+// (an address may come and go with DHCP or a VPN).
+var ownAddrs = struct {
+	sync.Mutex
+	read  time.Time
+	addrs map[netip.Addr]bool
+}{}
+
+func isOwnAddr(addr netip.Addr) bool {
+	ownAddrs.Lock()
+	defer ownAddrs.Unlock()
+	if time.Since(ownAddrs.read) > time.Minute {
+		ownAddrs.read, ownAddrs.addrs = time.Now(), map[netip.Addr]bool{}
+		if list, err := net.InterfaceAddrs(); err == nil {
+			for _, a := range list {
+				if p, err := netip.ParsePrefix(a.String()); err == nil {
+					ownAddrs.addrs[p.Addr().Unmap()] = true
+				}
+			}
+		}
+	}
+	return ownAddrs.addrs[addr]
+}
 
 // Check returns a *DeniedError when the policy refuses addr, else nil.
 func (p AddressPolicy) Check(addr netip.Addr) error {
 	addr = addr.Unmap()
-	if nat64.Contains(addr) {
+	if nat64.Contains(addr) || v4compat.Contains(addr) && addr.As16()[12] != 0 {
+		// The IPv4 address inside: NAT64 (64:ff9b::a.b.c.d) and the deprecated
+		// IPv4-compatible form (::a.b.c.d; ::, ::1 and the like are not one).
 		b := addr.As16()
 		addr = netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]})
 	}
@@ -80,6 +127,10 @@ func (p AddressPolicy) Check(addr netip.Addr) error {
 		return deny("loopback address ([poll] deny_private = true)")
 	case addr.IsPrivate(), sharedSpace.Contains(addr):
 		return deny("private address ([poll] deny_private = true)")
+	case slices.ContainsFunc(notGlobal, func(p netip.Prefix) bool { return p.Contains(addr) }):
+		return deny("special-purpose address, not globally reachable ([poll] deny_private = true)")
+	case isOwnAddr(addr):
+		return deny("an address of this host ([poll] deny_private = true)")
 	}
 	return nil
 }

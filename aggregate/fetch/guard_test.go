@@ -3,8 +3,10 @@ package fetch
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -92,5 +94,49 @@ func TestDenyPrivate(t *testing.T) {
 	open := New(NewHTTPClient(3*time.Second, AddressPolicy{}), Options{Timeout: 3 * time.Second})
 	if _, err := open.Fetch(context.Background(), Request{URL: "http://localhost:" + port + "/feed"}); err != nil {
 		t.Errorf("default policy: %v", err)
+	}
+}
+
+// TestDenyPrivateCoversSpecialRangesAndOwnAddresses: with deny_private, the
+// special-purpose ranges that are not globally reachable and every address of
+// this host are refused too (a service listening on all interfaces is reached
+// through the host's public address as well); the IPv4-compatible spelling of a
+// metadata address is refused whatever the policy; public addresses pass.
+func TestDenyPrivateCoversSpecialRangesAndOwnAddresses(t *testing.T) {
+	strict, open := AddressPolicy{DenyPrivate: true}, AddressPolicy{}
+	for _, a := range []string{"198.18.0.1", "192.0.0.8", "192.0.2.2", "198.51.100.7", "203.0.113.9", "240.0.0.1",
+		"100::1", "64:ff9b:1::1", "2001:db8::1", "fec0::1"} {
+		if err := strict.Check(netip.MustParseAddr(a)); !errors.Is(err, ErrDenied) {
+			t.Errorf("deny_private, %s: %v, want refused", a, err)
+		}
+		if err := open.Check(netip.MustParseAddr(a)); err != nil {
+			t.Errorf("default policy, %s: %v, want allowed (intranets use odd ranges)", a, err)
+		}
+	}
+	if err := open.Check(netip.MustParseAddr("::a9fe:a9fe")); !errors.Is(err, ErrDenied) {
+		t.Errorf("::169.254.169.254: %v, want refused as link-local", err)
+	}
+	for _, a := range []string{"8.8.8.8", "2606:4700:4700::1111"} {
+		if err := strict.Check(netip.MustParseAddr(a)); err != nil {
+			t.Errorf("deny_private, public %s: %v", a, err)
+		}
+	}
+	list, err := net.InterfaceAddrs()
+	if err != nil {
+		t.Skip("no interface addresses:", err)
+	}
+	own := 0
+	for _, ia := range list {
+		p, err := netip.ParsePrefix(ia.String())
+		if err != nil {
+			continue
+		}
+		own++
+		if err := strict.Check(p.Addr()); !errors.Is(err, ErrDenied) {
+			t.Errorf("deny_private, this host's %s: %v, want refused", p.Addr(), err)
+		}
+	}
+	if own == 0 {
+		t.Skip("this host lists no interface address")
 	}
 }
