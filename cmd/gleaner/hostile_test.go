@@ -119,10 +119,80 @@ func TestCLIRedactsSourceSecrets(t *testing.T) {
 		if !strings.Contains(out, "REDACTED") {
 			t.Errorf("gleaner %s does not show the redacted URL:\n%s", strings.Join(args, " "), out)
 		}
+		// The credentials are marked as left out, not silently dropped (an
+		// exported OPML file would lose them without a sign).
+		if args[0] != "fetch" && !strings.Contains(out, "http://REDACTED@127.0.0.1:") {
+			t.Errorf("gleaner %s drops the credentials without a sign:\n%s", strings.Join(args, " "), out)
+		}
 		_, out, _ = run(append(args, "-config", cfg, "-show-secrets")...)
 		if !strings.Contains(out, "tok_abcdef123") {
 			t.Errorf("gleaner %s -show-secrets hides the token:\n%s", strings.Join(args, " "), out)
 		}
+	}
+}
+
+// TestSourcesEditsRedactSecrets adds, imports and removes sources whose URLs
+// carry a password or a token: the messages show them as REDACTED unless
+// -show-secrets, and a source is removed by its URL as gleaner sources shows
+// it, when only one source shows so.
+func TestSourcesEditsRedactSecrets(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "gleaner.toml")
+	base := "database = \"g.db\"\n[[source]]\nurl = \"https://plain.example/feed\"\n"
+	if err := os.WriteFile(cfg, []byte(base+"\n[[source]]\nurl = \"https://a.example/feed?token=SECRET123\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	noSecret := func(what, out string) {
+		t.Helper()
+		for _, secret := range []string{"SECRET123", "ZZZ999", "alice", "s3cr3tpw"} {
+			if strings.Contains(out, secret) {
+				t.Errorf("%s prints %q:\n%s", what, secret, out)
+			}
+		}
+	}
+	code, out, errs := run("sources", "add", "-no-check", "-config", cfg, "https://n.example/f.xml?api_key=ZZZ999")
+	if code != 0 || out != "added source 3 \"n.example\" https://n.example/f.xml?api_key=REDACTED to "+cfg+"\n" {
+		t.Errorf("add: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, errs = run("sources", "add", "-no-check", "-show-secrets", "-config", cfg, "https://alice:s3cr3tpw@u.example/f.xml")
+	if code != 0 || !strings.Contains(out, " https://alice:s3cr3tpw@u.example/f.xml ") {
+		t.Errorf("add -show-secrets: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, errs = run("sources", "add", "-no-check", "-config", cfg, "https://alice:s3cr3tpw@u.example/f.xml")
+	noSecret("add of a configured URL", out+errs)
+	if code != 1 || !strings.Contains(errs, "https://REDACTED@u.example/f.xml is source 4") {
+		t.Errorf("add again: exit %d\n%s%s", code, out, errs)
+	}
+
+	opmlPath := filepath.Join(dir, "subs.opml")
+	doc := `<?xml version="1.0"?><opml version="2.0"><body><outline text="Nope" xmlUrl="https://alice:s3cr3tpw@127.0.0.1:9/nope.xml?key=ZZZ999"/></body></opml>`
+	if err := os.WriteFile(opmlPath, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs = run("sources", "import", "-config", cfg, opmlPath)
+	noSecret("import", out+errs)
+	if code != 0 || !strings.HasPrefix(errs, `skipped "Nope" <https://REDACTED@127.0.0.1:9/nope.xml?key=REDACTED>: `) {
+		t.Errorf("import: exit %d\n%s%s", code, out, errs)
+	}
+
+	// By the URL as gleaner sources shows it.
+	for _, shown := range []string{"https://a.example/feed?token=REDACTED", "https://REDACTED@u.example/f.xml"} {
+		code, out, errs = run("sources", "remove", "-config", cfg, shown)
+		noSecret("remove", out+errs)
+		if code != 0 || !strings.HasPrefix(out, "removed source ") || !strings.Contains(out, " "+shown+" from ") {
+			t.Errorf("remove %s: exit %d\n%s%s", shown, code, out, errs)
+		}
+	}
+	code, out, errs = run("sources", "remove", "-config", cfg, "https://n.example/other.xml?api_key=REDACTED")
+	if code != 1 || !strings.Contains(errs, "no such source") || !strings.Contains(errs, "-show-secrets") {
+		t.Errorf("remove of an unknown redacted URL: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, errs = run("sources", "remove", "-config", cfg, "-show-secrets", "https://n.example/f.xml?api_key=ZZZ999")
+	if code != 0 || !strings.Contains(out, "api_key=ZZZ999") {
+		t.Errorf("remove -show-secrets: exit %d\n%s%s", code, out, errs)
+	}
+	if b, _ := os.ReadFile(cfg); string(b) != base {
+		t.Errorf("after removing every source but the first:\n%s", b)
 	}
 }
 

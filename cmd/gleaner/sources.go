@@ -27,7 +27,8 @@ const sourcesUsage = `Show each source's polling state, or edit the [[source]] b
       fetch URL (a feed, or a page that advertises one), then append a [[source]] block;
       with -no-check, append URL as it is without fetching it (offline)
   gleaner sources remove [-config F] URL|NAME
-      delete that source's [[source]] block
+      delete that source's [[source]] block; the URL may be given as gleaner sources
+      shows it, secrets REDACTED, when only one source shows so
   gleaner sources import [-config F] [-no-check] FILE.opml
       fetch the OPML file's feeds in parallel and append those that answer with a feed;
       every feed skipped is named with why (already configured, 404, not a feed, ...)
@@ -35,7 +36,8 @@ const sourcesUsage = `Show each source's polling state, or edit the [[source]] b
       write the configured sources as OPML 2.0 to standard output
 
 Credentials in source URLs (https://user:token@host/...) and secret query
-parameters (key, token, api_key, ...) are shown as REDACTED unless -show-secrets.
+parameters (key, token, api_key, ...) are shown as REDACTED unless -show-secrets,
+which every verb takes.
 
 Edits keep the rest of the file byte for byte (comments, order, layout), are
 validated before the file is replaced atomically, and are picked up by a
@@ -82,6 +84,7 @@ func sourcesAdd(e *env, args []string) error {
 	interval := f.String("interval", "", `polling interval, such as "30m" (default: [poll] interval)`)
 	tz := f.String("timezone", "", `IANA zone for dates written without one, e.g. "Asia/Seoul"`)
 	noCheck := f.Bool("no-check", false, "add the URL as it is, without fetching it (offline)")
+	show := showSecretsFlag(f)
 	pos, err := sourcesFlags(f, args, 1)
 	if err != nil {
 		return err
@@ -114,24 +117,25 @@ func sourcesAdd(e *env, args []string) error {
 	items := ""
 	if found := added.Found; found != nil {
 		if len(found.Advertised) > 0 {
-			fmt.Fprintf(e.stderr, "%s is a page that advertises %d feed(s): %s\n", added.Asked, len(found.Advertised), strings.Join(found.Advertised, ", "))
+			fmt.Fprintf(e.stderr, "%s is a page that advertises %d feed(s): %s\n", show.URL(added.Asked), len(found.Advertised), show.String(strings.Join(found.Advertised, ", ")))
 		} else if found.URL != "" && found.URL != added.Asked {
-			fmt.Fprintf(e.stderr, "%s moved permanently to %s: adding the new URL\n", added.Asked, found.URL)
+			fmt.Fprintf(e.stderr, "%s moved permanently to %s: adding the new URL\n", show.URL(added.Asked), show.URL(found.URL))
 		}
 		if found.URL == "" {
-			return fmt.Errorf("%w (-no-check adds it without fetching)", err)
+			return show.Error(fmt.Errorf("%w (-no-check adds it without fetching)", err))
 		}
 		items = fmt.Sprintf(" (%d items now)", found.Items)
 	}
 	if err != nil {
-		return err
+		return show.Error(err)
 	}
-	fmt.Fprintf(e.stdout, "added source %d %q %s%s to %s\n", added.Number, added.Source.Name, added.Source.URL, items, f.config)
+	fmt.Fprintf(e.stdout, "added source %d %q %s%s to %s\n", added.Number, added.Source.Name, show.URL(added.Source.URL), items, f.config)
 	return nil
 }
 
 func sourcesRemove(e *env, args []string) error {
 	f := e.newFlags("sources remove", "", "", true)
+	show := showSecretsFlag(f)
 	pos, err := sourcesFlags(f, args, 1)
 	if err != nil {
 		return err
@@ -142,15 +146,16 @@ func sourcesRemove(e *env, args []string) error {
 	}
 	src, n, err := sf.Remove(pos[0])
 	if err != nil {
-		return err
+		return show.Error(err)
 	}
-	fmt.Fprintf(e.stdout, "removed source %d %q %s from %s (its stored items stay until retention deletes them)\n", n, src.Name, src.URL, f.config)
+	fmt.Fprintf(e.stdout, "removed source %d %q %s from %s (its stored items stay until retention deletes them)\n", n, src.Name, show.URL(src.URL), f.config)
 	return nil
 }
 
 func sourcesImport(e *env, args []string) error {
 	f := e.newFlags("sources import", "", "", true)
 	noCheck := f.Bool("no-check", false, "add the feeds without fetching them (offline)")
+	show := showSecretsFlag(f)
 	pos, err := sourcesFlags(f, args, 1)
 	if err != nil {
 		return err
@@ -176,10 +181,10 @@ func sourcesImport(e *env, args []string) error {
 	add, skipped, err := imp.Write()
 	w := e.errOut()
 	for _, sk := range skipped {
-		fmt.Fprintf(w, "skipped %s: %s\n", sk.What, sk.Why)
+		fmt.Fprintf(w, "skipped %s: %s\n", show.String(sk.What), show.String(sk.Why))
 	}
 	if err != nil {
-		return err
+		return show.Error(err)
 	}
 	fmt.Fprintf(e.stdout, "imported %d source(s) into %s; skipped %d\n", len(add), f.config, len(skipped))
 	return nil

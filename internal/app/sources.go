@@ -152,14 +152,30 @@ func (f *SourcesFile) Remove(arg string) (config.Source, int, error) {
 }
 
 // MatchSource finds the one source of cfg whose URL or name is arg: the same
-// URL (config.SameURL), else the name as written, else the name in any case.
-// Several sources of that name are an error that lists their URLs.
+// URL (config.SameURL), else the URL as the CLI shows it with its secrets
+// redacted (redact.Marked) when only one source shows so, else the name as
+// written, else the name in any case. Several sources of that name are an
+// error that lists their URLs.
 func MatchSource(cfg *config.Config, arg string) (int, error) {
 	f := SourcesFile{Config: cfg}
 	if i := f.find(arg); i >= 0 {
 		return i, nil
 	}
+	redacted := strings.Contains(arg, redact.Placeholder)
 	var hits []int
+	if redacted {
+		for i, s := range cfg.Sources {
+			if config.SameURL(redact.Marked(s.URL), arg) {
+				hits = append(hits, i)
+			}
+		}
+		switch {
+		case len(hits) == 1:
+			return hits[0], nil
+		case len(hits) > 1:
+			return -1, fmt.Errorf("%d sources show as %s with their secrets redacted; remove one by name, or by its URL as gleaner sources -show-secrets shows it", len(hits), arg)
+		}
+	}
 	for i, s := range cfg.Sources {
 		if s.Name == arg {
 			hits = append(hits, i)
@@ -174,6 +190,9 @@ func MatchSource(cfg *config.Config, arg string) (int, error) {
 	}
 	switch len(hits) {
 	case 0:
+		if redacted {
+			return -1, fmt.Errorf("%w: no source in %s has the URL or name %q (URLs are shown with their secrets as %s; gleaner sources -show-secrets shows them as they are)", config.ErrNoSuchSource, cfg.Path, arg, redact.Placeholder)
+		}
 		return -1, fmt.Errorf("%w: no source in %s has the URL or name %q", config.ErrNoSuchSource, cfg.Path, arg)
 	case 1:
 		return hits[0], nil

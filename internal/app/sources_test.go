@@ -28,6 +28,30 @@ func TestMatchSource(t *testing.T) {
 	}
 }
 
+// TestMatchSourceRedacted: a URL as the CLI shows it, its secrets REDACTED,
+// names the one source that shows so; when several do, the error says how to
+// name one.
+func TestMatchSourceRedacted(t *testing.T) {
+	cfg := &config.Config{Path: "g.toml", Sources: []config.Source{
+		{Name: "A", URL: "https://a.example/feed?token=one"},
+		{Name: "B", URL: "https://b.example/feed?token=two"},
+		{Name: "B2", URL: "https://b.example/feed?token=three"},
+		{Name: "C", URL: "https://alice:pw@c.example/feed"},
+	}}
+	if i, err := MatchSource(cfg, "https://a.example/feed?token=REDACTED"); i != 0 || err != nil {
+		t.Errorf("redacted token: %d %v", i, err)
+	}
+	if i, err := MatchSource(cfg, "https://REDACTED@c.example/feed"); i != 3 || err != nil {
+		t.Errorf("redacted userinfo: %d %v", i, err)
+	}
+	if _, err := MatchSource(cfg, "https://b.example/feed?token=REDACTED"); err == nil || !strings.Contains(err.Error(), "2 sources show as") {
+		t.Errorf("two sources show so: %v", err)
+	}
+	if _, err := MatchSource(cfg, "https://d.example/feed?token=REDACTED"); !errors.Is(err, config.ErrNoSuchSource) || !strings.Contains(err.Error(), "-show-secrets") {
+		t.Errorf("unknown redacted URL: %v", err)
+	}
+}
+
 // sourcesFile writes a config with one source and opens it to edit.
 func sourcesFile(t *testing.T) *SourcesFile {
 	t.Helper()

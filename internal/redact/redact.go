@@ -24,8 +24,8 @@ func Logger(l *slog.Logger) *slog.Logger { return slog.New(handler{l.Handler()})
 const secretNames = `api[_-]?key|apikey|key|token|access[_-]?token|auth|secret|password|passwd|pwd|sig|signature|client[_-]?secret`
 
 var (
-	userinfoRE = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#@\s"']+@`)
-	secretRE   = regexp.MustCompile(`(?i)([?&;](?:` + secretNames + `)=)[^&#\s"']+`)
+	userinfoRE = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#@\s"'<>]+@`)
+	secretRE   = regexp.MustCompile(`(?i)([?&;](?:` + secretNames + `)=)[^&#\s"'<>]+`)
 	secretName = regexp.MustCompile(`(?i)^(?:` + secretNames + `)$`)
 )
 
@@ -42,13 +42,24 @@ func String(s string) string {
 // URL returns the public form of a URL: without its userinfo, and with the
 // value of each secret query parameter replaced by Placeholder. A URL with no
 // secret is returned as it is; one that does not parse goes through String.
-func URL(raw string) string {
+func URL(raw string) string { return redactURL(raw, false) }
+
+// Marked is URL that keeps a sign of the userinfo it removes: it shows
+// https://REDACTED@host/... where URL shows https://host/..., so that whoever
+// reads or copies it (an operator, an exported OPML file) sees that the source
+// needs credentials.
+func Marked(raw string) string { return redactURL(raw, true) }
+
+func redactURL(raw string, mark bool) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return String(raw)
 	}
 	changed := u.User != nil
 	u.User = nil
+	if changed && mark {
+		u.User = url.User(Placeholder)
+	}
 	if u.RawQuery != "" {
 		parts := strings.Split(u.RawQuery, "&")
 		for i, p := range parts {
@@ -71,12 +82,13 @@ func URL(raw string) string {
 // output ends up in terminals' scrollback, cron mails and bug reports.
 type Output struct{ Show bool }
 
-// URL is the source URL u as the output shows it.
+// URL is the source URL u as the output shows it: Marked, so that
+// credentials left out are seen to be missing.
 func (o *Output) URL(u string) string {
 	if o.Show {
 		return u
 	}
-	return URL(u)
+	return Marked(u)
 }
 
 // String is a message that may quote source URLs, as the output shows it.
@@ -86,6 +98,26 @@ func (o *Output) String(s string) string {
 	}
 	return String(s)
 }
+
+// Error is err as the output shows it: its message redacted as String
+// redacts, err itself still found by errors.Is and errors.As.
+func (o *Output) Error(err error) error {
+	if err == nil || o.Show {
+		return err
+	}
+	if msg := String(err.Error()); msg != err.Error() {
+		return redactedError{msg, err}
+	}
+	return err
+}
+
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e redactedError) Error() string { return e.msg }
+func (e redactedError) Unwrap() error { return e.err }
 
 // Secrets lists the secret values a URL carries: its userinfo's user and
 // password, and the values of its secret query parameters, each at least six

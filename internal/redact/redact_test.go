@@ -3,6 +3,7 @@ package redact
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
@@ -16,6 +17,7 @@ func TestRedact(t *testing.T) {
 		"https://a.example/feed?api_key=abc123&lang=ko":              "https://a.example/feed?api_key=REDACTED&lang=ko",
 		"https://a.example/feed?lang=ko&token=abc#top":               "https://a.example/feed?lang=ko&token=REDACTED#top",
 		"https://a.example/feed?Access_Token=xyz":                    "https://a.example/feed?Access_Token=REDACTED",
+		`"Nope" <https://a.example/feed?key=abc>: 404`:               `"Nope" <https://a.example/feed?key=REDACTED>: 404`,
 		"https://a.example/feed?monkey=banana&page=2":                "https://a.example/feed?monkey=banana&page=2",
 		"mailto:someone@example.com and user@host are not URLs here": "mailto:someone@example.com and user@host are not URLs here",
 	} {
@@ -73,11 +75,23 @@ func TestSecretsAndScrub(t *testing.T) {
 	}
 }
 
+var errTest = errors.New("redact: test")
+
 func TestOutput(t *testing.T) {
 	u := "https://user:token@a.example/feed?key=k1&x=1"
 	hidden := &Output{}
-	if got := hidden.URL(u); got != URL(u) || strings.Contains(got, "token") {
-		t.Errorf("URL: %q", got)
+	if got := hidden.URL(u); got != "https://REDACTED@a.example/feed?key=REDACTED&x=1" {
+		t.Errorf("URL: %q, want the userinfo marked REDACTED@, not dropped", got)
+	}
+	if got := hidden.URL("https://a.example/feed"); got != "https://a.example/feed" {
+		t.Errorf("URL without secrets: %q", got)
+	}
+	err := fmt.Errorf("add: %w", errors.Join(errTest, errors.New("fetch "+u+": 404")))
+	if got := hidden.Error(err); strings.Contains(got.Error(), "token") || strings.Contains(got.Error(), "k1") || !errors.Is(got, errTest) {
+		t.Errorf("Error: %q, errors.Is %v", got, errors.Is(got, errTest))
+	}
+	if got := (&Output{Show: true}).Error(err); got != err {
+		t.Errorf("-show-secrets Error: %v", got)
 	}
 	if got := hidden.String("fetch " + u + ": 404"); strings.Contains(got, "token") || strings.Contains(got, "k1") {
 		t.Errorf("String: %q", got)
