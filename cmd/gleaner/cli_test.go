@@ -46,6 +46,41 @@ func TestEveryCommandHasHelp(t *testing.T) {
 	}
 }
 
+// TestBadLogFlagsAreUsageErrors: every command refuses a bad -log-level or
+// -log-format as a usage error (exit 2) that names the flag, before it does
+// anything, also those that log little (check, version).
+func TestBadLogFlagsAreUsageErrors(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "absent.toml")
+	extra := map[string][]string{
+		"sources": {"sources", "sources add URL", "sources remove URL", "sources import F.opml", "sources export"},
+		"topic":   {"topic show", "topic diff NEW.toml", "topic train F.jsonl"},
+		"labels":  {"labels", "labels export"},
+		"eval":    {"eval F.jsonl"}, "eval-stories": {"eval-stories F.jsonl"}, "label": {"label URL in"},
+	}
+	for _, c := range commands() {
+		lines, ok := extra[c.name]
+		if !ok {
+			lines = []string{c.name}
+		}
+		for _, line := range lines {
+			for _, bad := range [][2]string{
+				{"-log-level", `-log-level "verbose": want debug, info, warn or error`},
+				{"-log-format", `-log-format "xml": want text or json`},
+			} {
+				value := map[string]string{"-log-level": "verbose", "-log-format": "xml"}[bad[0]]
+				args := append(strings.Fields(line), bad[0], value)
+				if c.name != "version" && c.name != "demo" {
+					args = append(args, "-config", cfg)
+				}
+				code, stdout, stderr := runCLI(t, "", args...)
+				if code != 2 || !strings.Contains(stderr, bad[1]) || stdout != "" {
+					t.Errorf("gleaner %s: exit %d, stdout %q, stderr:\n%s", strings.Join(args, " "), code, stdout, stderr)
+				}
+			}
+		}
+	}
+}
+
 func TestClassifyContract(t *testing.T) {
 	in := `{"id":"a","title":"국회, 인공지능 기본법 제정안 통과","summary":"국회는 본회의에서 인공지능 기본법을 의결했다."}
 {"id":"b","title":"Nvidia unveils faster AI chip","summary":"The company said the chip doubles performance."}

@@ -157,9 +157,23 @@ func (f *flags) parse(args []string) error {
 	if err := f.Parse(args); err != nil {
 		return usageErr(err)
 	}
+	if err := f.checkLog(); err != nil {
+		return err
+	}
 	if f.NArg() > 0 {
 		fmt.Fprintf(f.Output(), "unexpected argument %q\n", f.Arg(0))
 		f.Usage()
+		return errUsage
+	}
+	return nil
+}
+
+// checkLog refuses a bad -log-level or -log-format as a usage error, in every
+// command, also in those that log nothing unless something goes wrong: a
+// misspelled level would otherwise pass unseen until it mattered.
+func (f *flags) checkLog() error {
+	if _, err := app.NewLogger(io.Discard, f.logLevel, f.logFormat); err != nil {
+		fmt.Fprintf(f.Output(), "%s: %v\n", f.Name(), err)
 		return errUsage
 	}
 	return nil
@@ -202,7 +216,7 @@ func (f *flags) parseInterleaved(args []string) ([]string, error) {
 			return nil, usageErr(err)
 		}
 		if f.NArg() == 0 {
-			return pos, nil
+			return pos, f.checkLog()
 		}
 		pos = append(pos, f.Arg(0))
 		args = f.Args()[1:]
