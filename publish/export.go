@@ -22,7 +22,8 @@ import (
 // redirect /story/ID to, and story/ID.json; see exportStories for those of
 // stories merged or gone since), each atomically: written to a temporary file in dir,
 // synced, then renamed over the old one, so that a web server serving dir never
-// sends a half-written file. It renders first if nothing was rendered yet.
+// sends a half-written file. It renders first if nothing was rendered yet, and
+// creates dir (mode 0755, as a web server must read it) if it is missing.
 //
 // Exports to one directory take turns (a lock on the directory, which the
 // daemon's exports and a cron job's share), and each first removes the
@@ -34,6 +35,9 @@ func (h *Handler) Export(ctx context.Context, dir string) error {
 			return err
 		}
 		set = h.defaults.Load()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("publish: export: %w", err)
 	}
 	d, err := os.Open(dir)
 	if err != nil {

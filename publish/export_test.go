@@ -96,8 +96,10 @@ func TestExport(t *testing.T) {
 		t.Errorf("an unchanged story page was written again")
 	}
 
-	if err := h.Export(t.Context(), filepath.Join(dir, "missing", "dir")); err == nil {
-		t.Errorf("export to a missing directory succeeded")
+	// A missing directory is created (TestExportCreatesTheDirectory); one that
+	// cannot be, under a file, is an error.
+	if err := h.Export(t.Context(), filepath.Join(dir, "feed.atom", "dir")); err == nil {
+		t.Errorf("export under a file succeeded")
 	}
 }
 
@@ -110,6 +112,23 @@ func TestExportBeforeRefresh(t *testing.T) {
 	}
 	if b, err := os.ReadFile(filepath.Join(dir, "feed.rss")); err != nil || !bytes.Contains(b, []byte("입법예고")) {
 		t.Errorf("export before any Refresh: %v", err)
+	}
+}
+
+// TestExportCreatesTheDirectory: a missing export directory ([publish]
+// export_dir, gleaner export -out) is created.
+func TestExportCreatesTheDirectory(t *testing.T) {
+	h, _ := newTestHandler(t, fixtureOptions(), fixtureEntries())
+	dir := filepath.Join(t.TempDir(), "www", "feeds")
+	if err := h.Export(t.Context(), dir); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(dir)
+	if err != nil || !fi.IsDir() {
+		t.Fatalf("export directory: %v %v", fi, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "feed.atom")); err != nil {
+		t.Error(err)
 	}
 }
 

@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 
 	"github.com/gleaner/gleaner/config"
 	"github.com/gleaner/gleaner/internal/app"
@@ -34,6 +36,9 @@ func cmdCheck(e *env, args []string) error {
 	fmt.Fprintf(w, "%s: ok\n", cfg.Path)
 	fmt.Fprintf(w, "listen    %s (feed at %sfeed.atom)\n", cfg.Listen, cfg.Feed.BaseURL)
 	fmt.Fprintf(w, "database  %s\n", cfg.Database)
+	if dir := cfg.Publish.ExportDir; dir != "" {
+		fmt.Fprintf(w, "export    %s%s\n", dir, exportDirState(dir))
+	}
 	fmt.Fprintf(w, "poll      every %s, timeout %s, %d at once, %d per host\n", cfg.Poll.Interval, cfg.Poll.Timeout, cfg.Poll.Concurrency, cfg.Poll.PerHost)
 	fmt.Fprintf(w, "feed      %q, %d items, max age %s\n", cfg.Feed.Title, cfg.Feed.MaxItems, cfg.Feed.MaxAge)
 	fmt.Fprintf(w, "topic     %s\n", topicSummary(acfg))
@@ -48,6 +53,21 @@ func cmdCheck(e *env, args []string) error {
 		t.Row(fmt.Sprint(i+1), s.Name, show.URL(s.URL), "every "+s.Interval.String(), tz)
 	}
 	return t.Print(w)
+}
+
+// exportDirState is what gleaner check adds to the line of [publish]
+// export_dir: nothing for a directory, else what the first export will do.
+func exportDirState(dir string) string {
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return " (missing: created at the first export)"
+	case err != nil:
+		return fmt.Sprintf(" (%v)", err)
+	case !fi.IsDir():
+		return " (not a directory: exports will fail)"
+	}
+	return ""
 }
 
 // printProblems prints the problems and warnings of a config file in file

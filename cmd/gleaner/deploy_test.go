@@ -224,6 +224,15 @@ func TestDeployDocs(t *testing.T) {
 			t.Errorf("deploy/README.md has no %q section", h)
 		}
 	}
+	// The unit's ProtectSystem=strict makes an export_dir elsewhere than the
+	// state directory read-only: the page says what to add.
+	unit, err := os.ReadFile(filepath.Join(root, "deploy", "gleaner.service"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(unit), "\nProtectSystem=strict\n") && !regexp.MustCompile(`export_dir[^#]*ReadWritePaths=`).Match(doc) {
+		t.Error("deploy/README.md does not say that an export_dir outside the state directory needs ReadWritePaths=")
+	}
 	for _, m := range regexp.MustCompile(`\]\(([^)#:]+)\)`).FindAllStringSubmatch(string(doc), -1) {
 		if _, err := os.Stat(filepath.Join(root, "deploy", m[1])); err != nil {
 			t.Errorf("deploy/README.md links to %s: %v", m[1], err)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/gleaner/gleaner/internal/app"
 )
@@ -32,9 +31,6 @@ func cmdExport(e *env, args []string) error {
 		return err
 	}
 	prog.Next("writing the files")
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
 	if err := a.Publish.Export(ctx, *out); err != nil {
 		return err
 	}

@@ -60,7 +60,10 @@ func cmdFetch(e *env, args []string) error {
 		return err
 	}
 	if exportErr != nil {
-		return exportErr
+		// Said, but the exit status stays that of the polls, as README
+		// promises (1 only when every source failed): what was fetched is
+		// stored, and the next fetch or the daemon writes the files again.
+		fmt.Fprintf(e.errOut(), "gleaner fetch: the curated feed was not written to [publish] export_dir: %v\n", show.Error(exportErr))
 	}
 	if len(reports) > 0 && failed == len(reports) {
 		return exitError{1}

@@ -63,6 +63,55 @@ func TestFetchPrintsEachSourceOnce(t *testing.T) {
 	}
 }
 
+// TestFetchCreatesExportDir: gleaner check shows [publish] export_dir, and
+// gleaner fetch creates it when missing. When the export cannot be written,
+// fetch says so once, and its exit status is still that of the polls (1 only
+// when every source failed), as README promises.
+func TestFetchCreatesExportDir(t *testing.T) {
+	site := newFeedSite(t, 3)
+	cfg := koreanSources(t, site)
+	text, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withExport := func(dir string) {
+		writeConfigFile(t, cfg, strings.Replace(string(text), "database = \"g.db\"\n", "database = \"g.db\"\n[publish]\nexport_dir = \""+dir+"\"\n", 1))
+	}
+	withExport("pub")
+	pub := filepath.Join(filepath.Dir(cfg), "pub")
+	code, out, stderr := runBinary(t, "", "check", "-config", cfg)
+	if code != 0 || !strings.Contains(out, "\nexport    "+pub+" (missing: created at the first export)\n") {
+		t.Errorf("check: exit %d, no export_dir line:\n%s%s", code, out, stderr)
+	}
+	code, out, stderr = runBinary(t, "", "fetch", "-config", cfg)
+	if code != 0 || strings.Contains(stderr, "export") {
+		t.Errorf("fetch: exit %d\n%s%s", code, out, stderr)
+	}
+	for _, name := range []string{"feed.atom", "index.html", "sources.opml"} {
+		if _, err := os.Stat(filepath.Join(pub, name)); err != nil {
+			t.Errorf("fetch did not export: %v", err)
+		}
+	}
+	if code, out, _ := runBinary(t, "", "check", "-config", cfg); !strings.Contains(out, "\nexport    "+pub+"\n") {
+		t.Errorf("check, export_dir made: exit %d\n%s", code, out)
+	}
+
+	// A file where the directory's parent should be: the export fails.
+	if err := os.WriteFile(filepath.Join(filepath.Dir(cfg), "blocked"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	withExport("blocked/pub")
+	site.addItems(1, 2) // a change, which the daemon would export too
+	code, out, stderr = runBinary(t, "", "fetch", "-config", cfg)
+	if code != 0 || strings.Count(stderr, "not a directory") != 1 || !strings.Contains(stderr, "gleaner fetch: the curated feed was not written to [publish] export_dir: ") {
+		t.Errorf("fetch, export failing: exit %d, want 0 and the failure said once\n%s%s", code, out, stderr)
+	}
+	site.Close() // every source fails: exit 1
+	if code, out, stderr = runBinary(t, "", "fetch", "-config", cfg); code != 1 {
+		t.Errorf("fetch, every source failing: exit %d, want 1\n%s%s", code, out, stderr)
+	}
+}
+
 // TestReclassifyPrintsOnce: the result is printed, not logged besides.
 func TestReclassifyPrintsOnce(t *testing.T) {
 	site := newFeedSite(t, 3)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gleaner/gleaner/publish"
@@ -18,6 +19,9 @@ type announcer struct {
 	exportDir string
 	notifier  *publish.Notifier // nil without a hub
 	log       *slog.Logger
+	// holdExport, while set, leaves the export to whoever set it: PollOnce
+	// writes it once after all its polls, and says itself when that fails.
+	holdExport atomic.Bool
 
 	kick chan struct{}
 	stop chan struct{}
@@ -46,7 +50,7 @@ func newAnnouncer(h *publish.Handler, exportDir string, hub *publish.Notifier, l
 
 // changed runs after a refresh that changed the curated feed.
 func (a *announcer) changed(ctx context.Context) {
-	if a.exportDir != "" {
+	if a.exportDir != "" && !a.holdExport.Load() {
 		if err := a.handler.Export(ctx, a.exportDir); err != nil {
 			a.log.Error("export curated feed", "dir", a.exportDir, "error", err)
 		}

@@ -13,7 +13,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -252,16 +251,24 @@ func classifyFunc(c aggregate.Classifier, done func()) func(title, summary, body
 // PollOnce polls every source once now (gleaner fetch) and returns what each
 // poll did; then it brings the search index up to date and writes the static export, when [publish] export_dir names
 // one, even when nothing changed, so that a cron job's first run produces the
-// files. The error is the export's.
+// files. The export is written once, after every poll, not after each change
+// as the daemon writes it. The error is the export's.
 func (a *App) PollOnce(ctx context.Context) ([]aggregate.Report, error) {
+	an := a.announce.Load()
+	if an != nil {
+		an.holdExport.Store(true)
+	}
 	reports := a.Poller.PollAll(ctx)
+	if an != nil {
+		an.holdExport.Store(false)
+	}
 	// Leave the search index up to date, as a daemon keeps it.
 	if _, err := a.Store.IndexSearch(context.WithoutCancel(ctx)); err != nil {
 		a.Log.Warn("search index not brought up to date (the daemon will)", "error", err)
 	}
 	if dir := a.Config().Publish.ExportDir; dir != "" {
 		if err := a.Publish.Export(ctx, dir); err != nil {
-			return reports, fmt.Errorf("export: %w", err)
+			return reports, err
 		}
 	}
 	return reports, nil
