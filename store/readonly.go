@@ -21,6 +21,14 @@ func OpenReadOnly(ctx context.Context, file string) (*Store, error) {
 	if err := mustExist(file); err != nil {
 		return nil, err
 	}
+	s, err := openReadOnly(ctx, file)
+	if err != nil {
+		return nil, ExplainAccess(file, false, err)
+	}
+	return s, nil
+}
+
+func openReadOnly(ctx context.Context, file string) (*Store, error) {
 	q := url.Values{}
 	q.Add("mode", "ro")
 	q.Add("_pragma", "busy_timeout(10000)")

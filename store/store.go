@@ -45,12 +45,21 @@ type Store struct {
 }
 
 // Open opens (creating if missing) the database file at path and applies pending
-// migrations.
+// migrations. A file or directory this process's user may not use is said so
+// (ExplainAccess).
 func Open(ctx context.Context, file string) (*Store, error) {
 	if file == "" || file == ":memory:" {
 		// Each pooled connection would get its own empty in-memory database.
 		return nil, fmt.Errorf("store: open: a database file is required, got %q", file)
 	}
+	s, err := open(ctx, file)
+	if err != nil {
+		return nil, ExplainAccess(file, true, err)
+	}
+	return s, nil
+}
+
+func open(ctx context.Context, file string) (*Store, error) {
 	if err := create(ctx, file); err != nil {
 		return nil, err
 	}

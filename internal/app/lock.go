@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gleaner/gleaner/internal/flock"
+	"github.com/gleaner/gleaner/store"
 )
 
 // ErrDatabaseInUse is returned by New with Options.Lock set when another
@@ -34,7 +35,7 @@ func lockDatabase(db, command string) (*dbLock, error) {
 	path := db + ".lock"
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
-		return nil, fmt.Errorf("lock database: %w", err)
+		return nil, store.ExplainAccess(db, true, fmt.Errorf("lock database: %w", err))
 	}
 	switch err := flock.TryLock(f); {
 	case errors.Is(err, flock.ErrLocked):

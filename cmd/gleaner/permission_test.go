@@ -1,0 +1,80 @@
+//go:build unix
+
+package main
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// TestPermissionDeniedSaysWho runs gleaner sources, stories and fetch, as a
+// user who may not enter the state directory (mode 0): each says permission
+// denied, names the directory and its owner and what to do, instead of
+// SQLite's "unable to open database file (14)". Run as root, whom permissions
+// do not stop, the commands run as nobody (uid 65534).
+func TestPermissionDeniedSaysWho(t *testing.T) {
+	bin := gleanerBinary(t)
+	dir := t.TempDir()
+	var cred *syscall.Credential
+	if os.Geteuid() == 0 {
+		cred = &syscall.Credential{Uid: 65534, Gid: 65534}
+		// nobody must reach the binary and the config: open the test's
+		// directories (TempDir makes them 0700) and copy the binary in.
+		for d := dir; d != os.TempDir() && d != "/"; d = filepath.Dir(d) {
+			if err := os.Chmod(d, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+		own := filepath.Join(dir, "gleaner")
+		copyFile(t, bin, own, 0o755)
+		bin = own
+	}
+	state := filepath.Join(dir, "state")
+	cfg := filepath.Join(dir, "gleaner.toml")
+	writeConfigFile(t, cfg, "database = \"state/gleaner.db\"\n[[source]]\nurl = \"http://127.0.0.1:9/feed\"\n")
+	if err := os.Mkdir(state, 0); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(state, 0o755) })
+	for _, args := range [][]string{{"sources"}, {"stories"}, {"fetch"}} {
+		cmd := exec.Command(bin, append(args, "-config", cfg)...)
+		cmd.Env = append(os.Environ(), "GLEANER_CONFIG=")
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		if _, exited := err.(*exec.ExitError); err != nil && !exited && cred != nil {
+			t.Skipf("cannot run gleaner as nobody here: %v", err)
+		}
+		msg := stderr.String()
+		if err == nil || !strings.Contains(msg, "permission denied: "+state+" (d---------) is owned by ") ||
+			!strings.Contains(msg, "may not enter it; run gleaner as ") || !strings.Contains(msg, " or with sudo") {
+			t.Errorf("gleaner %s: %v\n%s", args[0], err, msg)
+		}
+	}
+}
+
+func copyFile(t *testing.T, from, to string, mode os.FileMode) {
+	t.Helper()
+	in, err := os.Open(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, mode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		t.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
