@@ -117,6 +117,55 @@ func quoteTOML(s string) string {
 	return b.String()
 }
 
+// CheckEditable returns an error that is ErrNotEditable when the sources of
+// the config file data (read from path) are not written as [[source]] blocks,
+// the only form AppendSources and RemoveSource edit: an inline array
+// (source = [{url = "..."}]) is said so, with its sources written as blocks to
+// put in its place.
+func CheckEditable(path string, data []byte) error {
+	_, sourceHeaders, err := tableHeaders(data)
+	if err != nil {
+		return err
+	}
+	var decoded struct {
+		Source []map[string]any `toml:"source"`
+	}
+	if err := toml.Unmarshal(data, &decoded); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	if len(sourceHeaders) == len(decoded.Source) {
+		return nil
+	}
+	return &notEditableError{path: path, sources: decoded.Source}
+}
+
+// notEditableError is CheckEditable's error.
+type notEditableError struct {
+	path    string
+	sources []map[string]any // as written
+}
+
+// shownBlocks bounds the sources notEditableError writes out as blocks.
+const shownBlocks = 3
+
+func (e *notEditableError) Error() string {
+	shown := e.sources[:min(len(e.sources), shownBlocks)]
+	blocks, err := toml.Marshal(map[string]any{"source": shown})
+	if err != nil {
+		blocks = []byte("[[source]]\nurl = \"...\"\n")
+	}
+	more := ""
+	if n := len(e.sources) - len(shown); n > 0 {
+		more = fmt.Sprintf("\n# ... and %d more, each a [[source]] block like these", n)
+	}
+	return fmt.Sprintf("%s writes its sources as an inline array (source = [...]), which gleaner sources add, "+
+		"remove and import cannot edit; they edit [[source]] blocks only. Replace the array with one block "+
+		"per source, then run the command again:\n\n%s%s",
+		e.path, strings.TrimRight(string(blocks), "\n"), more)
+}
+
+func (e *notEditableError) Is(target error) bool { return target == ErrNotEditable }
+
 // RemoveSource returns data without the lines of the i-th [[source]] block
 // (0-based, in file order, as Config.Sources is): from its header to its last
 // line that is not blank or a comment. Comments and blank lines after it are

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -144,6 +145,41 @@ func TestRemoveSourceErrors(t *testing.T) {
 	}
 	if _, err := RemoveSource([]byte("[[source]\nurl = 1"), 0); err == nil {
 		t.Errorf("syntax error: no error")
+	}
+}
+
+// TestCheckEditable: sources written as an inline array are not editable, and
+// the error gives the [[source]] blocks to put in the array's place, which
+// read back as the same sources; [[source]] blocks are editable.
+func TestCheckEditable(t *testing.T) {
+	if err := CheckEditable("g.toml", []byte(commented)); err != nil {
+		t.Errorf("[[source]] blocks: %v", err)
+	}
+	inline := "database = \"g.db\"\nsource = [{url = \"https://a.example/feed\", name = \"A's\", interval = \"30m\"}, {url = \"https://b.example/feed\"}]\n"
+	err := CheckEditable("g.toml", []byte(inline))
+	if !errors.Is(err, ErrNotEditable) {
+		t.Fatalf("inline array: %v, want ErrNotEditable", err)
+	}
+	msg := err.Error()
+	head, blocks, ok := strings.Cut(msg, "\n\n")
+	if !ok || !strings.HasPrefix(head, "g.toml writes its sources as an inline array (source = [...]), which gleaner sources add, remove and import cannot edit") {
+		t.Fatalf("message:\n%s", msg)
+	}
+	c, err := Parse("g.toml", []byte("database = \"g.db\"\n"+blocks+"\n"))
+	if err != nil {
+		t.Fatalf("the blocks do not read back: %v\n%s", err, blocks)
+	}
+	if len(c.Sources) != 2 || c.Sources[0].Name != "A's" || c.Sources[0].Interval.String() != "30m" || c.Sources[1].URL != "https://b.example/feed" {
+		t.Errorf("the blocks read back as %+v", c.Sources)
+	}
+	var many strings.Builder
+	many.WriteString("source = [")
+	for i := range 5 {
+		fmt.Fprintf(&many, "{url = \"https://%d.example/feed\"},", i)
+	}
+	many.WriteString("]\n")
+	if err := CheckEditable("g.toml", []byte(many.String())); err == nil || strings.Count(err.Error(), "[[source]]\n") != 3 || !strings.HasSuffix(err.Error(), "# ... and 2 more, each a [[source]] block like these") {
+		t.Errorf("five sources: %v", err)
 	}
 }
 

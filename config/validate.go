@@ -128,11 +128,10 @@ func (c *Config) validate(pos positions, skip map[string]bool) Errors {
 	seen := map[string]int{}
 	for i, s := range c.Sources {
 		key := fmt.Sprintf("source[%d]", i) // written "source 1" in messages
-		if strings.TrimSpace(s.URL) == "" {
-			add(key+".url", "missing: every [[source]] needs a url")
-		} else if msg := checkHTTPURL(s.URL); msg != "" {
-			add(key+".url", "%s", msg)
-		} else {
+		for _, p := range CheckSource(s) {
+			add(key+"."+p.Key, "%s", p.Msg)
+		}
+		if strings.TrimSpace(s.URL) != "" && checkHTTPURL(s.URL) == "" {
 			norm := normalURL(s.URL)
 			if j, dup := seen[norm]; dup {
 				add(key+".url", "duplicate source URL %q: source %d has it already", s.URL, j+1)
@@ -140,17 +139,40 @@ func (c *Config) validate(pos positions, skip map[string]bool) Errors {
 				seen[norm] = i
 			}
 		}
-		if s.Interval.set {
-			positive(key+".interval", s.Interval)
-		}
-		if s.Timezone != "" {
-			if _, err := time.LoadLocation(s.Timezone); err != nil {
-				add(key+".timezone", "unknown time zone %q (use an IANA name such as \"Asia/Seoul\")", s.Timezone)
-			}
-		}
 	}
 	c.validateTopic(pos, skip, &errs)
 	return errs
+}
+
+// SourceError is a problem of one field of a source: Key is the field's key in
+// [[source]] ("url", "interval", "timezone").
+type SourceError struct{ Key, Msg string }
+
+func (e *SourceError) Error() string { return e.Key + ": " + e.Msg }
+
+// CheckSource returns the problems of the fields of s, each as validation
+// reports it in a file (the checks across sources, such as duplicates, aside):
+// for a source not yet in a file, such as the flags of gleaner sources add.
+func CheckSource(s Source) []*SourceError {
+	var out []*SourceError
+	if strings.TrimSpace(s.URL) == "" {
+		out = append(out, &SourceError{"url", "missing: every [[source]] needs a url"})
+	} else if msg := checkHTTPURL(s.URL); msg != "" {
+		out = append(out, &SourceError{"url", msg})
+	}
+	if d := s.Interval; d.set {
+		if d.err != nil {
+			out = append(out, &SourceError{"interval", d.err.Error()})
+		} else if d.D() <= 0 {
+			out = append(out, &SourceError{"interval", fmt.Sprintf("must be a positive duration, got %s", d)})
+		}
+	}
+	if s.Timezone != "" {
+		if _, err := time.LoadLocation(s.Timezone); err != nil {
+			out = append(out, &SourceError{"timezone", fmt.Sprintf("unknown time zone %q (use an IANA name such as \"Asia/Seoul\")", s.Timezone)})
+		}
+	}
+	return out
 }
 
 // adder returns validate's add: it appends the problem at key to *errs,

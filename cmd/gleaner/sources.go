@@ -78,13 +78,14 @@ func sourcesFlags(f *flags, args []string, want int) ([]string, error) {
 	return f.parseMixed(args, want)
 }
 
-func sourcesAdd(e *env, args []string) error {
+func sourcesAdd(e *env, args []string) (err error) {
 	f := e.newFlags("sources add", "", "", true)
 	name := f.String("name", "", "the source's name (default: the feed's title; with -no-check, the URL's host)")
 	interval := f.String("interval", "", `polling interval, such as "30m" (default: [poll] interval)`)
 	tz := f.String("timezone", "", `IANA zone for dates written without one, e.g. "Asia/Seoul"`)
 	noCheck := f.Bool("no-check", false, "add the URL as it is, without fetching it (offline)")
 	show := showSecretsFlag(f)
+	defer func() { err = editError(show, err) }()
 	pos, err := sourcesFlags(f, args, 1)
 	if err != nil {
 		return err
@@ -122,20 +123,42 @@ func sourcesAdd(e *env, args []string) error {
 			fmt.Fprintf(e.stderr, "%s moved permanently to %s: adding the new URL\n", show.URL(added.Asked), show.URL(found.URL))
 		}
 		if found.URL == "" {
-			return show.Error(fmt.Errorf("%w (-no-check adds it without fetching)", err))
+			return fmt.Errorf("%w (-no-check adds it without fetching)", err)
 		}
 		items = fmt.Sprintf(" (%d items now)", found.Items)
 	}
+	var bad *config.SourceError
+	if errors.As(err, &bad) {
+		// The value of a flag, not a line of the file: the file was not written.
+		return fmt.Errorf("%s: %s", sourceFlags[bad.Key], bad.Msg)
+	}
 	if err != nil {
-		return show.Error(err)
+		return err
 	}
 	fmt.Fprintf(e.stdout, "added source %d %q %s%s to %s\n", added.Number, added.Source.Name, show.URL(added.Source.URL), items, f.config)
 	return nil
 }
 
-func sourcesRemove(e *env, args []string) error {
+// editError is err of gleaner sources add, remove or import as the output
+// shows it: errors may quote source URLs (the file's, the OPML file's, fetched
+// ones). The blocks that an inline array of sources is to be replaced with say
+// that they were redacted: pasted as they are, they would lose the secrets.
+func editError(show *redact.Output, err error) error {
+	red := show.Error(err)
+	if red != err && errors.Is(err, config.ErrNotEditable) {
+		return fmt.Errorf("%w\n(secrets in these URLs are shown as %s: -show-secrets shows them as they are)", red, redact.Placeholder)
+	}
+	return red
+}
+
+// sourceFlags names the argument of gleaner sources add that sets each key of
+// [[source]].
+var sourceFlags = map[string]string{"url": "URL", "name": "-name", "interval": "-interval", "timezone": "-timezone"}
+
+func sourcesRemove(e *env, args []string) (err error) {
 	f := e.newFlags("sources remove", "", "", true)
 	show := showSecretsFlag(f)
+	defer func() { err = editError(show, err) }()
 	pos, err := sourcesFlags(f, args, 1)
 	if err != nil {
 		return err
@@ -146,16 +169,17 @@ func sourcesRemove(e *env, args []string) error {
 	}
 	src, n, err := sf.Remove(pos[0])
 	if err != nil {
-		return show.Error(err)
+		return err
 	}
 	fmt.Fprintf(e.stdout, "removed source %d %q %s from %s (its stored items stay until retention deletes them)\n", n, src.Name, show.URL(src.URL), f.config)
 	return nil
 }
 
-func sourcesImport(e *env, args []string) error {
+func sourcesImport(e *env, args []string) (err error) {
 	f := e.newFlags("sources import", "", "", true)
 	noCheck := f.Bool("no-check", false, "add the feeds without fetching them (offline)")
 	show := showSecretsFlag(f)
+	defer func() { err = editError(show, err) }()
 	pos, err := sourcesFlags(f, args, 1)
 	if err != nil {
 		return err
@@ -184,7 +208,7 @@ func sourcesImport(e *env, args []string) error {
 		fmt.Fprintf(w, "skipped %s: %s\n", show.String(sk.What), show.String(sk.Why))
 	}
 	if err != nil {
-		return show.Error(err)
+		return err
 	}
 	fmt.Fprintf(e.stdout, "imported %d source(s) into %s; skipped %d\n", len(add), f.config, len(skipped))
 	return nil

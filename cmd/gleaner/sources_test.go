@@ -106,7 +106,7 @@ func TestSourcesAddAndRemove(t *testing.T) {
 		{[]string{site.URL + "/plain.html"}, "not a feed: an HTML page with no feed link"},
 		{[]string{site.URL + "/missing.xml"}, "404"},
 		{[]string{"ftp://x.example/feed"}, "not an http or https URL"},
-		{[]string{site.URL + "/feed2.xml", "-timezone", "Mars/Olympus"}, "source 3.timezone: unknown time zone"},
+		{[]string{site.URL + "/feed2.xml", "-timezone", "Mars/Olympus"}, "-timezone: unknown time zone \"Mars/Olympus\""},
 	} {
 		code, _, errs := run(append([]string{"sources", "add", "-config", cfgPath}, tc.args...)...)
 		if code != 1 || !strings.Contains(errs, tc.want) {

@@ -122,3 +122,53 @@ func TestSourcesStatusDespiteBadConfig(t *testing.T) {
 	assertAligned(t, rows, regexp.MustCompile(`  (STATE|ok|backoff)  `))
 	assertAligned(t, rows, regexp.MustCompile(`  (URL|https?://)`))
 }
+
+// TestSourcesAddNamesTheFlag: a bad flag value of sources add is said as the
+// flag's (-timezone), not as a line of the file it would have written; the
+// file is unchanged.
+func TestSourcesAddNamesTheFlag(t *testing.T) {
+	cfgPath := filepath.Join(t.TempDir(), "gleaner.toml")
+	writeConfigFile(t, cfgPath, sourcesConfig)
+	for _, args := range [][]string{
+		{"sources", "add", "-no-check", "https://example.org/x", "-timezone", "KST"},
+		{"sources", "add", "https://example.org/x", "-timezone", "KST"}, // refused before fetching
+	} {
+		code, out, stderr := runBinary(t, "", append(args, "-config", cfgPath)...)
+		want := "gleaner sources: -timezone: unknown time zone \"KST\" (use an IANA name such as \"Asia/Seoul\")\n"
+		if code != 1 || stderr != want || out != "" {
+			t.Errorf("%v: exit %d\n%s%s\nwant %s", args, code, out, stderr, want)
+		}
+	}
+	if got, _ := os.ReadFile(cfgPath); string(got) != sourcesConfig {
+		t.Errorf("a refused add changed the file:\n%s", got)
+	}
+}
+
+// TestSourcesInlineArray: a config whose sources are an inline array
+// (source = [{url = ...}]) is not edited by sources add, remove or import;
+// each says so plainly, with the [[source]] blocks to write instead.
+func TestSourcesInlineArray(t *testing.T) {
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "gleaner.toml")
+	text := "database = \"g.db\"\nsource = [{url = \"https://a.example/feed?token=SECRET123\", name = \"A\"}]\n"
+	writeConfigFile(t, cfgPath, text)
+	opmlPath := filepath.Join(dir, "subs.opml")
+	if err := os.WriteFile(opmlPath, []byte(`<?xml version="1.0"?><opml version="2.0"><body><outline text="B" xmlUrl="https://b.example/feed"/></body></opml>`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"sources", "add", "-no-check", "https://b.example/feed"},
+		{"sources", "remove", "A"},
+		{"sources", "import", "-no-check", opmlPath},
+	} {
+		code, out, stderr := runBinary(t, "", append(args, "-config", cfgPath)...)
+		want := "gleaner sources: " + cfgPath + " writes its sources as an inline array (source = [...]), which gleaner sources add, remove and import cannot edit"
+		if code != 1 || !strings.HasPrefix(stderr, want) || !strings.Contains(stderr, "\n\n[[source]]\nname = 'A'\nurl = 'https://a.example/feed?token=REDACTED'\n") ||
+			strings.Contains(stderr, "SECRET123") || strings.Contains(stderr, "already exists") {
+			t.Errorf("%v: exit %d\n%s%s", args[1], code, out, stderr)
+		}
+	}
+	if got, _ := os.ReadFile(cfgPath); string(got) != text {
+		t.Errorf("the file changed:\n%s", got)
+	}
+}

@@ -37,6 +37,9 @@ func OpenSourcesFile(path string) (*SourcesFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the config is not valid; fix it first:\n%w", err)
 	}
+	if err := config.CheckEditable(path, data); err != nil {
+		return nil, err
+	}
 	return &SourcesFile{Config: cfg, data: data}, nil
 }
 
@@ -101,16 +104,21 @@ type Added struct {
 // URL first and adds the feed it leads to (the URL itself, where it moved
 // permanently, or a feed that the page advertises), named by the feed's
 // title unless src has a name; without one (fc nil) it adds the URL as it is.
-// A URL configured already is refused with ErrSourceExists.
+// A URL configured already is refused with ErrSourceExists; a bad value of
+// another field of src, before anything is fetched, with the first
+// *config.SourceError, which names the field.
 func (f *SourcesFile) Add(ctx context.Context, src config.Source, fc *fetch.Client) (Added, error) {
 	a := Added{Asked: strings.TrimSpace(src.URL)}
 	if err := config.CheckSourceURL(a.Asked); err != nil {
 		return a, fmt.Errorf("%s: %w", a.Asked, err)
 	}
+	src.URL = a.Asked
+	if problems := config.CheckSource(src); len(problems) > 0 {
+		return a, problems[0]
+	}
 	if i := f.find(a.Asked); i >= 0 {
 		return a, f.exists(a.Asked, i)
 	}
-	src.URL = a.Asked
 	if fc != nil {
 		found, err := fc.FindFeed(ctx, a.Asked)
 		a.Found = &found
