@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -240,8 +241,28 @@ func storyPath(p string) (id int64, json, ok bool) {
 
 // wantsJSON reads an Accept header that asks for JSON rather than a page.
 func wantsJSON(accept []string) bool {
-	a := strings.Join(accept, ",")
-	return strings.Contains(a, "application/json") && !strings.Contains(a, "text/html")
+	var js, page float64 // the quality the client gives each
+	for _, h := range accept {
+		for _, part := range strings.Split(h, ",") {
+			mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+			if err != nil {
+				continue
+			}
+			q := 1.0
+			if v, ok := params["q"]; ok {
+				if q, err = strconv.ParseFloat(v, 64); err != nil || q < 0 || q > 1 {
+					continue
+				}
+			}
+			switch mt {
+			case "application/json":
+				js = max(js, q)
+			case "text/html":
+				page = max(page, q)
+			}
+		}
+	}
+	return js > 0 && js > page
 }
 
 // serveStory serves a story page: HTML, or JSON for /story/ID.json or an
