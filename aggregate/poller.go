@@ -184,6 +184,12 @@ func (p *Poller) PollAll(ctx context.Context) []Report {
 	return p.round(ctx, due)
 }
 
+// isNotSent reports a request held back for its host (fetch.Error.NotSent).
+func isNotSent(err error) bool {
+	var fe *fetch.Error
+	return errors.As(err, &fe) && fe.NotSent
+}
+
 // hostHolder is a Fetcher that can be told that a host asked to be left alone
 // (fetch.Client.Hold).
 type hostHolder interface {
@@ -192,7 +198,8 @@ type hostHolder interface {
 
 // holdAskedHosts tells the fetcher which hosts asked to be left alone until a
 // time still to come: those of sources whose last answer was a 429 or 503
-// (rate_limited, unavailable) and that are not due yet. A round of every source
+// (rate_limited, unavailable; a request held back is no answer) and that are
+// not due yet. A round of every source
 // (gleaner fetch from cron, a new process each time) would otherwise ask them
 // again at once; the daemon's own rounds wait for each source's next fetch.
 func (p *Poller) holdAskedHosts(now time.Time) {
@@ -203,8 +210,9 @@ func (p *Poller) holdAskedHosts(now time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, ps := range p.sources {
-		kind := fetch.Kind(ps.state.ErrorKind)
-		if ps.active && (kind == fetch.KindRateLimited || kind == fetch.KindUnavailable) && ps.state.NextFetch.After(now) {
+		kind, status := fetch.Kind(ps.state.ErrorKind), ps.state.Status
+		asked := (kind == fetch.KindRateLimited || kind == fetch.KindUnavailable) && (status == 429 || status == 503)
+		if ps.active && asked && ps.state.NextFetch.After(now) {
 			h.Hold(pollTarget(ps.src, ps.state), ps.state.NextFetch)
 		}
 	}
@@ -508,6 +516,17 @@ func (p *Poller) poll(ctx context.Context, ps *polled) outcome {
 		st, items = before, nil
 		result = "error_" + string(fetch.KindCanceled)
 		o.report.Err, o.report.Kind = err, string(fetch.KindCanceled)
+	case isNotSent(err):
+		// Held back for the host (another feed of it got a 429 or 503 with
+		// Retry-After): not an attempt, nor this feed's error. It is due again
+		// when the hold ends, with its state as it was: a held poll neither
+		// grows its backoff nor, from cron, renews the hold.
+		var fe *fetch.Error
+		errors.As(err, &fe)
+		st, items = before, nil
+		st.NextFetch = now.Add(fe.RetryAfter)
+		result = "error_" + string(fe.Kind)
+		o.report.Err, o.report.Kind = err, string(fe.Kind)
 	case err != nil:
 		result = p.failed(&st, src, err, now)
 		o.report.Err, o.report.Kind = err, st.ErrorKind

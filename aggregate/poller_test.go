@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -725,6 +726,78 @@ func TestRetryAfterHoldsTheHostAcrossProcesses(t *testing.T) {
 	for _, r := range reports {
 		if r.Kind != string(fetch.KindRateLimited) {
 			t.Errorf("second run, %s: kind %q (%v), want rate_limited (not sent)", r.Source.Name, r.Kind, r.Err)
+		}
+	}
+}
+
+// realClockHolds passes the poller's holds to the fetch client in its own
+// (real) time, for tests whose poller runs on a made-up clock.
+type realClockHolds struct {
+	*fetch.Client
+	now func() time.Time
+}
+
+func (r realClockHolds) Hold(target string, until time.Time) {
+	r.Client.Hold(target, time.Now().Add(until.Sub(r.now())))
+}
+
+// TestHeldPollsDoNotStarveTheHost: a day of gleaner fetch from cron every 15
+// minutes, after one 429 with Retry-After: 60 to one of a host's two feeds. A
+// poll held back for the host is no attempt and no error of its feed: it does
+// not grow the backoff nor renew the hold, so both feeds are asked again soon
+// after the hold ends (the host once held them for good, each run's hold
+// renewing the next).
+func TestHeldPollsDoNotStarveTheHost(t *testing.T) {
+	s := newSite(t)
+	var answered atomic.Int32
+	s.handle("/busy", func(w http.ResponseWriter, r *http.Request) {
+		if answered.Add(1) == 1 {
+			w.Header().Set("Retry-After", "60")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		feedWithETag(fmt.Sprintf(koreanRSS, s.URL), `"v1"`)(w, r)
+	})
+	s.handle("/other", feedWithETag(fmt.Sprintf(koreanRSS, s.URL), `"v2"`))
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "g.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c, err := topic.Compile(topic.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources := []aggregate.Source{
+		{Name: "busy", URL: s.URL + "/busy", Interval: time.Hour, Rank: 0},
+		{Name: "other", URL: s.URL + "/other", Interval: time.Hour, Rank: 1},
+	}
+	clk := &clock{t: time.Now()}
+	for range 96 { // cron every 15 minutes for a day
+		p := aggregate.NewPoller(st, realClockHolds{fetch.New(nil, fetch.Options{Timeout: 5 * time.Second}), clk.Now}, c,
+			aggregate.PollerOptions{Concurrency: 4, MaxBackoff: 12 * time.Hour, MaxAge: 14 * 24 * time.Hour, Now: clk.Now})
+		stored, states, err := st.SyncSources(context.Background(), sources)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.SetSources(stored, states)
+		p.PollAll(context.Background())
+		clk.Add(15 * time.Minute)
+	}
+	// The busy feed's backoff after one 429 is about its interval: an hour or two.
+	if n := len(s.requests("/busy")); n < 20 {
+		t.Errorf("the feed that got the 429 was asked %d times in a day of runs every 15 minutes", n)
+	}
+	if n := len(s.requests("/other")); n < 80 {
+		t.Errorf("the host's other feed was asked %d times in 96 runs", n)
+	}
+	status, err := st.SourceStatus(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range status {
+		if s.State.ConsecutiveErrors != 0 {
+			t.Errorf("%s: %d consecutive errors at the end of the day, state %+v", s.Source.Name, s.State.ConsecutiveErrors, s.State)
 		}
 	}
 }

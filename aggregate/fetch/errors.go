@@ -49,6 +49,10 @@ type Error struct {
 	RetryAfter time.Duration // from Retry-After on 429 and 503, capped; 0 if none
 	URL        string        // the URL polled, or the base URL of the parsed document
 	Err        error         // the underlying error, or a plain description
+	// NotSent: the request was not sent, because the host asked to be left
+	// alone until RetryAfter from now (a 429 or 503 to another of its feeds).
+	// It says nothing of this feed.
+	NotSent bool
 
 	parse bool // from Parse: the message then stands on its own
 }

@@ -230,7 +230,7 @@ func (c *Client) Fetch(ctx context.Context, r Request) (*Response, error) {
 		if until, held := c.hosts.heldUntil(key, c.now()); held {
 			// Another of the host's feeds was told to wait: this request is not sent.
 			release()
-			return nil, &Error{Kind: KindRateLimited, URL: r.URL, RetryAfter: until.Sub(c.now()),
+			return nil, &Error{Kind: KindRateLimited, URL: r.URL, RetryAfter: until.Sub(c.now()), NotSent: true,
 				Err: fmt.Errorf("not sent: %s asked to be left alone until %s", cur.Host, until.UTC().Format(time.RFC3339))}
 		}
 		if hop == 0 {
