@@ -5,93 +5,100 @@ import (
 	"fmt"
 )
 
-// Limits of the shape of an XML document that gofeed is given. gofeed's
+// Limits of the shape of a document that gofeed is given. gofeed's XML
 // parsers recurse once per level of nesting (an extension element inside an
 // item: internal/shared's parseExtensionElement) and build every item and
 // element before Parse keeps the first MaxItems: a 10 MiB document of nested
-// elements overflowed the goroutine stack, which no recover catches, and one of
-// a million empty <item/> took 750 MB. guardXML checks the shape first, in one
-// pass over the bytes.
+// elements overflowed the goroutine stack, which no recover catches, and one
+// of a million empty <item/> took 750 MB. guardXML and guardJSON check the
+// shape first, in one pass over the bytes.
 const (
 	maxXMLDepth    = 512     // elements open at once; real feeds nest a few dozen at most (XHTML content)
 	maxXMLElements = 250_000 // elements in the items kept; a full-text feed of 500 items has tens of thousands
-	maxXMLTag      = 64 << 10
+	maxXMLAttrs    = 1024    // attributes of one element (a long attribute is fine: an inline image)
 )
 
 // guardXML checks the XML document text before it is parsed: nested no deeper
-// than maxXMLDepth, no tag longer than maxXMLTag bytes and at most
-// maxXMLElements elements. It returns text cut after its first maxItems items
-// (<item> or <entry> elements near the root), closed with the end tags of the
-// elements still open, when the document has more: gofeed then builds only the
-// items Parse keeps. A document the scan cannot follow (not well formed) is
-// returned as it is, for gofeed to report; so is an HTML page, whatever its
-// shape, which Parse reports as not a feed.
+// than maxXMLDepth, no element with more than maxXMLAttrs attributes, at most
+// maxXMLElements elements in what is kept. The items past the first maxItems
+// (<item> children of the channel or of an RSS 1.0 root, <entry> children of
+// an Atom feed) are cut out, whatever follows them kept (a channel's title
+// after its items): gofeed then builds only the items Parse keeps.
+//
+// The scan follows the document as encoding/xml does with Strict false, as
+// gofeed reads it: an end tag closes the open elements up to the one of its
+// local name, or all of them. A construct left open at the end of the text
+// (a comment, a tag) ends the scan: nothing after it can open an element. An
+// HTML page is returned as it is, whatever its shape: Parse reports it as not
+// a feed.
 func guardXML(text []byte, maxItems int) ([]byte, error) {
+	type span struct{ from, to int }
 	var (
 		stack    [][]byte // names of the open elements
 		items    int
 		elements int
 		root     []byte
+		drops    []span // the items past maxItems
+		dropping = -1   // depth of the item being cut out; -1 when none
 	)
 	for i := 0; ; {
 		j := bytes.IndexByte(text[i:], '<')
 		if j < 0 {
-			return text, nil
+			break
 		}
 		i += j
 		rest := text[i:]
+		var skip int // a comment, CDATA, a processing instruction or a declaration
 		switch {
 		case bytes.HasPrefix(rest, []byte("<!--")):
-			k := bytes.Index(rest[4:], []byte("-->"))
-			if k < 0 {
-				return text, nil
+			if skip = bytes.Index(rest[4:], []byte("-->")); skip >= 0 {
+				skip += 4 + 3
 			}
-			i += 4 + k + 3
-			continue
 		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
-			k := bytes.Index(rest[9:], []byte("]]>"))
-			if k < 0 {
-				return text, nil
+			if skip = bytes.Index(rest[9:], []byte("]]>")); skip >= 0 {
+				skip += 9 + 3
 			}
-			i += 9 + k + 3
-			continue
 		case bytes.HasPrefix(rest, []byte("<?")):
-			k := bytes.Index(rest[2:], []byte("?>"))
-			if k < 0 {
-				return text, nil
+			if skip = bytes.Index(rest[2:], []byte("?>")); skip >= 0 {
+				skip += 2 + 2
 			}
-			i += 2 + k + 2
-			continue
 		case bytes.HasPrefix(rest, []byte("<!")):
-			k := declarationEnd(rest)
-			if k < 0 {
-				return text, nil
-			}
-			i += k
-			continue
+			skip = declarationEnd(rest)
+		default:
+			goto tag
 		}
-		end := tagEnd(rest)
+		if skip < 0 {
+			break // open to the end of the text
+		}
+		i += skip
+		continue
+	tag:
+		end, attrs := tagEnd(rest)
 		if end < 0 {
-			if len(rest) > maxXMLTag {
-				return nil, fmt.Errorf("a tag longer than %d KB", maxXMLTag>>10)
-			}
-			return text, nil // cut short: gofeed says so
+			break
 		}
-		if end > maxXMLTag {
-			return nil, fmt.Errorf("a tag longer than %d KB", maxXMLTag>>10)
+		if attrs > maxXMLAttrs {
+			return nil, fmt.Errorf("an element with more than %d attributes", maxXMLAttrs)
 		}
 		tag := rest[:end]
 		if len(tag) > 1 && tag[1] == '/' { // an end tag
-			if len(stack) == 0 || !bytes.Equal(stack[len(stack)-1], tagName(tag[2:])) {
-				return text, nil // not well formed
+			name := localName(tagName(tag[2:]))
+			k := len(stack) - 1
+			for k >= 0 && !bytes.Equal(localName(stack[k]), name) {
+				k--
 			}
-			stack = stack[:len(stack)-1]
+			stack = stack[:max(k, 0)]
+			if dropping >= 0 && len(stack) <= dropping {
+				drops[len(drops)-1].to = i + end
+				dropping = -1
+			}
 			i += end
 			continue
 		}
 		name := tagName(tag[1:])
 		if len(name) == 0 {
-			return text, nil
+			i++ // '<' as text ("a <3 b"): the decoder refuses it, the scan goes on
+			continue
 		}
 		if root == nil {
 			root = name
@@ -99,17 +106,27 @@ func guardXML(text []byte, maxItems int) ([]byte, error) {
 				return text, nil
 			}
 		}
-		if isItem(name) && len(stack) <= 2 {
-			items++
-			if items > maxItems {
-				return closeAt(text[:i], stack), nil
+		if dropping < 0 && isItemOf(name, stack) {
+			if items++; items > maxItems {
+				dropping = len(stack)
+				if n := len(drops); n > 0 && len(bytes.TrimSpace(text[drops[n-1].to:i])) == 0 {
+					drops[n-1].to = i // one cut for items that follow each other
+				} else {
+					drops = append(drops, span{i, i})
+				}
 			}
 		}
-		elements++
-		if elements > maxXMLElements {
-			return nil, fmt.Errorf("more than %d elements", maxXMLElements)
+		if dropping < 0 {
+			if elements++; elements > maxXMLElements {
+				return nil, fmt.Errorf("more than %d elements", maxXMLElements)
+			}
 		}
-		if !bytes.HasSuffix(tag, []byte("/>")) {
+		if bytes.HasSuffix(tag, []byte("/>")) {
+			if dropping == len(stack) { // an item of one empty tag
+				drops[len(drops)-1].to = i + end
+				dropping = -1
+			}
+		} else {
 			if len(stack) == maxXMLDepth {
 				return nil, fmt.Errorf("elements nested more than %d deep", maxXMLDepth)
 			}
@@ -117,13 +134,27 @@ func guardXML(text []byte, maxItems int) ([]byte, error) {
 		}
 		i += end
 	}
+	if len(drops) == 0 {
+		return text, nil
+	}
+	if dropping >= 0 { // the last item cut out runs to the end of the text
+		drops[len(drops)-1].to = len(text)
+	}
+	out := make([]byte, 0, len(text))
+	last := 0
+	for _, d := range drops {
+		out = append(out, text[last:d.from]...)
+		last = d.to
+	}
+	return append(out, text[last:]...), nil
 }
 
-// tagEnd returns the length of the tag rest starts with, through its '>', or
-// -1 when it does not end: a '>' inside a quoted attribute value does not end
-// it.
-func tagEnd(rest []byte) int {
+// tagEnd returns the length of the tag rest starts with, through its '>',
+// and how many attributes it has; -1 when it does not end: a '>' inside a
+// quoted attribute value does not end it.
+func tagEnd(rest []byte) (n, attrs int) {
 	var quote byte
+	space := false
 	for k := 1; k < len(rest); k++ {
 		c := rest[k]
 		switch {
@@ -134,14 +165,22 @@ func tagEnd(rest []byte) int {
 		case c == '"' || c == '\'':
 			quote = c
 		case c == '>':
-			return k + 1
+			return k + 1, attrs
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			space = true
+			continue
+		case space && c != '/' && c != '=':
+			attrs++ // a name after a space: an attribute begins
 		}
+		space = false
 	}
-	return -1
+	return -1, attrs
 }
 
 // declarationEnd returns the length of the declaration rest starts with
-// (<!DOCTYPE ...>, with an internal subset in brackets), or -1.
+// (<!DOCTYPE ...>, with an internal subset), or -1 when it does not end. It
+// reads it as encoding/xml does: quotes hide brackets, '<' and '>' nest, and
+// a comment inside is skipped.
 func declarationEnd(rest []byte) int {
 	depth := 0
 	var quote byte
@@ -154,12 +193,19 @@ func declarationEnd(rest []byte) int {
 			}
 		case c == '"' || c == '\'':
 			quote = c
-		case c == '[':
+		case c == '<' && bytes.HasPrefix(rest[k:], []byte("<!--")):
+			e := bytes.Index(rest[k+4:], []byte("-->"))
+			if e < 0 {
+				return -1
+			}
+			k += 4 + e + 2
+		case c == '<':
 			depth++
-		case c == ']':
+		case c == '>':
+			if depth == 0 {
+				return k + 1
+			}
 			depth--
-		case c == '>' && depth <= 0:
-			return k + 1
 		}
 	}
 	return -1
@@ -183,23 +229,20 @@ func localName(name []byte) []byte {
 	return name
 }
 
-// isItem reports an RSS or RDF <item> or an Atom <entry>.
-func isItem(name []byte) bool {
+// isItemOf reports whether an element name opened inside the open elements
+// stack is one of the feed's items: an <item> of an RSS channel or of an RSS
+// 1.0 (RDF) root, an <entry> of an Atom feed.
+func isItemOf(name []byte, stack [][]byte) bool {
 	l := localName(name)
-	return bytes.Equal(l, []byte("item")) || bytes.Equal(l, []byte("entry"))
-}
-
-// closeAt returns text followed by the end tags of the open elements, the
-// innermost first.
-func closeAt(text []byte, stack [][]byte) []byte {
-	out := make([]byte, 0, len(text)+16*len(stack))
-	out = append(out, text...)
-	for k := len(stack) - 1; k >= 0; k-- {
-		out = append(out, "</"...)
-		out = append(out, stack[k]...)
-		out = append(out, '>')
+	switch len(stack) {
+	case 1:
+		root := localName(stack[0])
+		return bytes.Equal(l, []byte("item")) && bytes.Equal(root, []byte("RDF")) ||
+			bytes.Equal(l, []byte("entry")) && bytes.Equal(root, []byte("feed"))
+	case 2:
+		return bytes.Equal(l, []byte("item")) && bytes.Equal(localName(stack[1]), []byte("channel"))
 	}
-	return out
+	return false
 }
 
 // guardJSON is guardXML for a JSON Feed: more than maxXMLElements values

@@ -34,9 +34,32 @@ func TestHostileDocumentShapes(t *testing.T) {
 	if err != nil || len(feed.Items) != DefaultMaxItems || feed.Title != "t" {
 		t.Errorf("feed of 300,000 items: %v, %d items, want the first %d", err, itemsOf(feed), DefaultMaxItems)
 	}
-	long := `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item` + strings.Repeat(` a=""`, 40_000) + `><title>x</title></item></channel></rss>`
-	if _, err := c.Parse([]byte(long), "application/rss+xml", "https://h.example/feed"); err == nil || !strings.Contains(err.Error(), "a tag longer than") {
-		t.Errorf("a tag of 200 KB: %v, want refused", err)
+	attrs := `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item` + strings.Repeat(` a=""`, 40_000) + `><title>x</title></item></channel></rss>`
+	if _, err := c.Parse([]byte(attrs), "application/rss+xml", "https://h.example/feed"); err == nil || !strings.Contains(err.Error(), "more than 1024 attributes") {
+		t.Errorf("an element of 40,000 attributes: %v, want refused", err)
+	}
+	// A long attribute is no attack: an inline image in XHTML content.
+	img := `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><title>x</title><id>urn:x:1</id>` +
+		`<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><img src="data:image/png;base64,` + strings.Repeat("QUJD", 50_000) +
+		`"/></div></content></entry><entry><title>y</title><id>urn:x:2</id></entry></feed>`
+	if feed, err := c.Parse([]byte(img), "application/atom+xml", "https://h.example/feed"); err != nil || len(feed.Items) != 2 {
+		t.Errorf("an entry with a 200 KB inline image: %v, %d entries", err, itemsOf(feed))
+	}
+	// What the decoder tolerates cannot hide the nesting: an end tag that closes
+	// another element, one that closes none, a quote in a comment in a DOCTYPE.
+	for name, prefix := range map[string]string{
+		"mismatched end tag": `<x:b><x:c></x:b>`,
+		"unknown end tag":    `<x:b></x:zzz>`,
+		"doctype comment":    ``,
+	} {
+		doc := `<?xml version="1.0"?>`
+		if name == "doctype comment" {
+			doc += `<!DOCTYPE rss [<!-- it's -->]>`
+		}
+		doc += `<rss version="2.0" xmlns:x="urn:x"><channel><title>t</title><item><title>a</title>` + prefix + strings.Repeat("<x:a>", 2_000_000)
+		if _, err := c.Parse([]byte(doc), "application/rss+xml", "https://h.example/feed"); err == nil || !strings.Contains(err.Error(), "nested more than 512 deep") {
+			t.Errorf("%s, then deep nesting: %v, want refused as nested too deep", name, err)
+		}
 	}
 	wide := `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>x</title>` +
 		strings.Repeat(`<x:e/>`, 300_000) + `</item></channel></rss>`
@@ -77,6 +100,31 @@ func itemsOf(f *gofeed.Feed) int {
 		return -1
 	}
 	return len(f.Items)
+}
+
+// TestGuardCutsOnlyItems: the items past max_items are cut out, and only they:
+// an item's own children named item or entry are not items of the feed, and
+// what the channel says after its items stays.
+func TestGuardCutsOnlyItems(t *testing.T) {
+	p := gofeed.NewParser()
+	for name, doc := range map[string]string{
+		"RDF items with x:item children": `<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:x="urn:x">` +
+			`<channel rdf:about="c"><title>Feed</title><link>https://h.example/</link></channel>` +
+			strings.Repeat(`<item rdf:about="i"><title>T</title><link>https://h.example/i</link><x:item>a</x:item><x:item>b</x:item></item>`, 4) + `</rdf:RDF>`,
+		"Atom entries with x:entry children": `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" xmlns:x="urn:x"><title>Feed</title>` +
+			strings.Repeat(`<entry><title>T</title><id>urn:e</id><x:entry>a</x:entry><x:entry>b</x:entry></entry>`, 4) + `</feed>`,
+		"channel title after the items": `<?xml version="1.0"?><rss version="2.0"><channel>` +
+			strings.Repeat(`<item><title>T</title></item>`, 5) + `<title>Feed</title><link>https://h.example/</link></channel></rss>`,
+	} {
+		out, err := guardXML([]byte(doc), 3)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		f, err := p.Parse(bytes.NewReader(out))
+		if err != nil || len(f.Items) != 3 || f.Title != "Feed" {
+			t.Errorf("%s: %v, %d items, title %q; want 3 items and the title\n%s", name, err, itemsOf(f), titleOf(f), out)
+		}
+	}
 }
 
 // TestGuardKeepsCorpus runs guardXML and guardJSON over every XML and JSON
