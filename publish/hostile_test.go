@@ -195,7 +195,7 @@ func TestVariantRenderingsAreFewAtOnce(t *testing.T) {
 // author, the feed's title: "manage this alert at ...?token=..."): no public
 // output carries a secret, in any format.
 func TestSourceSecretsAreNotPublished(t *testing.T) {
-	secrets := []string{"s3cr3tpw", "tok_abcdef123", "KEY987654", "alice:"}
+	secrets := []string{"s3cr3tpw", "tok_abcd", "KEY98765", "alice:"} // starts of secrets: a cut one counts
 	private := aggregate.Outlet{Name: "Private", Title: "Private feed tok_abcdef123",
 		FeedURL: "https://alice:s3cr3tpw@feeds.example/private.xml?token=tok_abcdef123&lang=ko",
 		Link:    "https://feeds.example/?token=tok_abcdef123", FeedID: "https://feeds.example/private.xml?token=tok_abcdef123"}
@@ -207,6 +207,7 @@ func TestSourceSecretsAreNotPublished(t *testing.T) {
 	entries[0].Item.Content += `<p><a href="https://feeds.example/a/2?token=tok_abcdef123">more</a></p>`
 	entries[0].Item.Title += " (your key tok_abcdef123)"
 	entries[0].Item.Summary += " Manage this alert at https://feeds.example/manage?token=tok_abcdef123"
+	entries[1].Item.Summary = "Reported at https://api.example/v1/item?api_key=KEY98765…" // cut where the store cut it
 	entries[0].Item.Author = "alerts+tok_abcdef123@tracker.example"
 	entries[0].Also[0].Title += " KEY987654"
 	entries[0].Also[0].Outlet = keyed

@@ -152,10 +152,29 @@ func Secrets(raw string) []string {
 }
 
 // Scrub replaces every occurrence of the given secrets in s by Placeholder.
+//
+// A secret cut short where the text was cut (a summary truncated at 400 runes,
+// "…?token=s3cr3tTOK…") is replaced too: text that ends, before its cut's mark,
+// with the first six bytes or more of a secret.
 func Scrub(s string, secrets []string) string {
 	for _, sec := range secrets {
 		if strings.Contains(s, sec) {
 			s = strings.ReplaceAll(s, sec, Placeholder)
+		}
+		s = scrubCutEnd(s, sec)
+	}
+	return s
+}
+
+// minCut is the shortest start of a secret that Scrub replaces at the end of a
+// text: as long as the shortest secret (see Secrets).
+const minCut = 6
+
+func scrubCutEnd(s, sec string) string {
+	body := strings.TrimRight(s, " .…")
+	for k := len(sec) - 1; k >= minCut; k-- {
+		if strings.HasSuffix(body, sec[:k]) {
+			return body[:len(body)-k] + Placeholder + s[len(body):]
 		}
 	}
 	return s

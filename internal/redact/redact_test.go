@@ -101,3 +101,22 @@ func TestOutput(t *testing.T) {
 		t.Errorf("-show-secrets: %q %q", shown.URL(u), shown.String(u))
 	}
 }
+
+// TestScrubCutSecret: a secret cut short where its text was cut is replaced,
+// with the cut's mark kept; the start of a secret in the middle of a text, or
+// fewer than six bytes of it, is left alone.
+func TestScrubCutSecret(t *testing.T) {
+	secrets := []string{"s3cr3tTOKENabcdef0123"}
+	for in, want := range map[string]string{
+		"manage at https://x.example/?token=s3cr3tTOKENabcdef0123":     "manage at https://x.example/?token=REDACTED",
+		"manage at https://x.example/?token=s3cr3tTOKENab…":            "manage at https://x.example/?token=REDACTED…",
+		"manage at https://x.example/?token=s3cr3tTOKENab...":          "manage at https://x.example/?token=REDACTED...",
+		"manage at https://x.example/?token=s3cr3t":                    "manage at https://x.example/?token=REDACTED",
+		"manage at https://x.example/?token=s3cr3":                     "manage at https://x.example/?token=s3cr3",
+		"the s3cr3tTOKEN word in the middle stays, it is not at a cut": "the s3cr3tTOKEN word in the middle stays, it is not at a cut",
+	} {
+		if got := Scrub(in, secrets); got != want {
+			t.Errorf("Scrub(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
