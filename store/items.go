@@ -405,7 +405,7 @@ func newWriter(ctx context.Context, tx *sql.Tx, p *plan) (*writer, error) {
 			summary = ?7, content = ?8, author = ?9, lang = ?10,
 			published = CASE WHEN ?20 THEN published ELSE ?11 END, updated = ?12,
 			match = ?13, score = ?14, reasons = ?15, facets = ?16, body_text = ?17, origin = ?18, origin_url = ?19,
-			hash_v = `+strconv.Itoa(bodyHashVersion)+`
+			item_key = ?21, hash_v = `+strconv.Itoa(bodyHashVersion)+`
 			WHERE id = ?1`),
 		// The silent update of a row hashed the old way whose text is the same.
 		prepare(&w.rehash, `UPDATE items SET body_hash = ?2, content = ?3, hash_v = `+strconv.Itoa(bodyHashVersion)+` WHERE id = ?1`),
@@ -523,7 +523,7 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 	it.ID = old.id
 	res, err := w.update.ExecContext(ctx, it.ID, uh, bh, it.GUID, it.URL, it.Title, it.Summary, it.Content,
 		it.Author, it.Lang, unix(it.Published), unix(it.Updated), b2i(it.Verdict.Match), it.Verdict.Score,
-		string(reasons), facets, it.BodyText, it.Origin, it.OriginURL, it.Undated)
+		string(reasons), facets, it.BodyText, it.Origin, it.OriginURL, it.Undated, ownKey(it))
 	if err != nil {
 		return err
 	}
