@@ -1,7 +1,9 @@
 package publish
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -265,6 +267,9 @@ func (h *Handler) writeStoryFile(dir, name string, b []byte, tag string) error {
 func (h *Handler) removeStory(dir string, id int64) error {
 	for _, name := range storyFiles(id) {
 		key := filepath.Join(dir, name)
+		if !wroteStoryFile(key) {
+			continue // someone else's file under story/ (story/2024/index.html): not ours to remove
+		}
 		h.mu.Lock()
 		delete(h.exported, key)
 		h.mu.Unlock()
@@ -279,6 +284,24 @@ func (h *Handler) removeStory(dir string, id int64) error {
 		}
 	}
 	return nil
+}
+
+// wroteStoryFile reports whether the file at path is a story file an export
+// wrote: a page that names gleaner as its generator, or a story's JSON (an
+// object with a number id and a story page url).
+func wroteStoryFile(path string) bool {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	if strings.HasSuffix(path, ".json") {
+		var st struct {
+			ID  *int64 `json:"id"`
+			URL string `json:"url"`
+		}
+		return json.Unmarshal(b, &st) == nil && st.ID != nil && strings.Contains(st.URL, "/story/")
+	}
+	return bytes.Contains(b, []byte(`<meta name="generator" content="gleaner">`))
 }
 
 func writeAtomic(dir, name string, b []byte) (err error) {

@@ -253,7 +253,9 @@ func TestExportFollowsMergedAndDeletedStories(t *testing.T) {
 		}
 	}
 	// What a user put beside the export's files, some named almost like them.
-	theirs := []string{"story/notes.txt", "story/015.json", "story/15.json.bak", "story/abc/index.html", "story/16/photo.jpg", "story/0/index.html"}
+	// story/2024/ is named as a story's would be, but it is no page of one.
+	theirs := []string{"story/notes.txt", "story/015.json", "story/15.json.bak", "story/abc/index.html", "story/16/photo.jpg", "story/0/index.html",
+		"story/2024/index.html", "story/2024.json"}
 	for _, name := range theirs {
 		f := filepath.Join(dir, filepath.FromSlash(name))
 		os.MkdirAll(filepath.Dir(f), 0o755)
