@@ -48,6 +48,9 @@ type FetchState struct {
 	LastError         string // the last error's message, for the operator: it may quote a remote answer
 	ErrorKind         string // the last error's kind ("timeout", "not_feed", "denied", "save", ...), fit to publish
 	Gone              bool   // 410: polling stopped
+	// HoldUntil is when the source's host may be asked again after it answered
+	// 429 or 503 with Retry-After; zero when it did not, or answered since.
+	HoldUntil time.Time
 	ItemsSeen         int64
 	ItemsKept         int64
 	FeedTitle         string // the feed's own title, for <source> in republished entries

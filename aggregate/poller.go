@@ -197,9 +197,9 @@ type hostHolder interface {
 }
 
 // holdAskedHosts tells the fetcher which hosts asked to be left alone until a
-// time still to come: those of sources whose last answer was a 429 or 503
-// (rate_limited, unavailable; a request held back is no answer) and that are
-// not due yet. A round of every source
+// time still to come: those of sources whose last answer was a 429 or 503 with
+// Retry-After (FetchState.HoldUntil; a request held back is no answer and
+// keeps it), until the time it named. A round of every source
 // (gleaner fetch from cron, a new process each time) would otherwise ask them
 // again at once; the daemon's own rounds wait for each source's next fetch.
 func (p *Poller) holdAskedHosts(now time.Time) {
@@ -210,10 +210,8 @@ func (p *Poller) holdAskedHosts(now time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, ps := range p.sources {
-		kind, status := fetch.Kind(ps.state.ErrorKind), ps.state.Status
-		asked := (kind == fetch.KindRateLimited || kind == fetch.KindUnavailable) && (status == 429 || status == 503)
-		if ps.active && asked && ps.state.NextFetch.After(now) {
-			h.Hold(pollTarget(ps.src, ps.state), ps.state.NextFetch)
+		if ps.active && ps.state.HoldUntil.After(now) {
+			h.Hold(pollTarget(ps.src, ps.state), ps.state.HoldUntil)
 		}
 	}
 }
@@ -540,6 +538,7 @@ func (p *Poller) poll(ctx context.Context, ps *polled) outcome {
 		st.LastSuccess = now
 		st.ConsecutiveErrors = 0
 		st.LastError, st.ErrorKind = "", ""
+		st.HoldUntil = time.Time{}
 		gap := max(src.Interval, o.minGap)
 		// A little jitter keeps sources that started together from staying in step.
 		st.NextFetch = now.Add(gap + time.Duration(rand.Float64()*0.05*float64(gap)))
@@ -557,6 +556,7 @@ func (p *Poller) poll(ctx context.Context, ps *polled) outcome {
 func (p *Poller) failed(st *FetchState, src Source, err error, now time.Time) string {
 	st.ConsecutiveErrors++
 	st.LastError = err.Error()
+	st.HoldUntil = time.Time{} // an answer: set again below if it asks for a hold
 	kind := "other"
 	var fe *fetch.Error
 	wait := fetch.Backoff(st.ConsecutiveErrors, src.Interval, p.opt.MaxBackoff, rand.Float64)
@@ -570,6 +570,9 @@ func (p *Poller) failed(st *FetchState, src Source, err error, now time.Time) st
 		}
 		if fe.RetryAfter > wait {
 			wait = fe.RetryAfter
+		}
+		if fe.RetryAfter > 0 && (fe.Kind == fetch.KindRateLimited || fe.Kind == fetch.KindUnavailable) {
+			st.HoldUntil = now.Add(fe.RetryAfter)
 		}
 	}
 	p.log.Debug("poll failed", "source", src.Name, "url", src.URL, "kind", kind, "consecutive_errors", st.ConsecutiveErrors,

@@ -801,3 +801,65 @@ func TestHeldPollsDoNotStarveTheHost(t *testing.T) {
 		}
 	}
 }
+
+// TestCronHoldsTheHostForItsRetryAfter: from cron, a host that answered 429
+// with Retry-After: 600 is left alone for those ten minutes, its other feed
+// included, and no longer: both are asked at the next run after them (the hold
+// once lasted until the busy feed's own next poll, its backoff of an hour). A
+// 503 without Retry-After holds no host.
+func TestCronHoldsTheHostForItsRetryAfter(t *testing.T) {
+	s := newSite(t)
+	var busy atomic.Int32
+	s.handle("/busy", func(w http.ResponseWriter, r *http.Request) {
+		if busy.Add(1) == 1 {
+			w.Header().Set("Retry-After", "600")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		feedWithETag(fmt.Sprintf(koreanRSS, s.URL), `"v2"`)(w, r)
+	})
+	s.handle("/other", feedWithETag(fmt.Sprintf(koreanRSS, s.URL), `"v1"`))
+	down := newSite(t) // a host whose feed answers 503 without Retry-After
+	down.handle("/down", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) })
+	down.handle("/up", feedWithETag(fmt.Sprintf(koreanRSS, down.URL), `"v1"`))
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "g.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c, err := topic.Compile(topic.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources := []aggregate.Source{
+		{Name: "busy", URL: s.URL + "/busy", Interval: time.Hour, Rank: 0},
+		{Name: "other", URL: s.URL + "/other", Interval: time.Minute, Rank: 1},
+		{Name: "down", URL: down.URL + "/down", Interval: time.Hour, Rank: 2},
+		{Name: "up", URL: down.URL + "/up", Interval: time.Minute, Rank: 3},
+	}
+	clk := &clock{t: time.Now()}
+	run := func() {
+		p := aggregate.NewPoller(st, realClockHolds{fetch.New(nil, fetch.Options{Timeout: 5 * time.Second}), clk.Now}, c,
+			aggregate.PollerOptions{Concurrency: 1, MaxBackoff: 12 * time.Hour, MaxAge: 14 * 24 * time.Hour, Now: clk.Now})
+		stored, states, err := st.SyncSources(context.Background(), sources)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.SetSources(stored, states)
+		p.PollAll(context.Background())
+	}
+	run()                    // busy: 429; other: not sent; down: 503; up: asked
+	clk.Add(5 * time.Minute) // within the Retry-After
+	run()
+	if n := len(s.requests("/other")); n != 0 {
+		t.Errorf("within the Retry-After, the host's other feed was asked %d times", n)
+	}
+	if n := len(down.requests("/up")); n != 2 {
+		t.Errorf("the feed beside a 503 without Retry-After was asked %d times in two runs, want 2", n)
+	}
+	clk.Add(10 * time.Minute) // past the Retry-After, within busy's own backoff
+	run()
+	if n, m := len(s.requests("/busy")), len(s.requests("/other")); n != 2 || m != 1 {
+		t.Errorf("after the Retry-After, the host's feeds were asked %d and %d times, want 2 and 1", n, m)
+	}
+}

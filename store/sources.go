@@ -57,17 +57,20 @@ func (s *Store) SyncSources(ctx context.Context, src []aggregate.Source) ([]aggr
 }
 
 const stateColumns = `id, current_url, etag, last_modified, last_attempt, last_success, next_fetch, status,
-	consecutive_errors, last_error, error_kind, gone, items_seen, items_kept, feed_title, feed_link, feed_id`
+	consecutive_errors, last_error, error_kind, gone, items_seen, items_kept, feed_title, feed_link, feed_id, hold_until`
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanState(r scanner) (aggregate.FetchState, error) {
+// scanState reads stateColumns from r, after the destinations lead of the
+// columns selected before them.
+func scanState(r scanner, lead ...any) (aggregate.FetchState, error) {
 	var st aggregate.FetchState
-	var attempt, success, next int64
+	var attempt, success, next, hold int64
 	var gone int
-	err := r.Scan(&st.SourceID, &st.CurrentURL, &st.ETag, &st.LastModified, &attempt, &success, &next, &st.Status,
-		&st.ConsecutiveErrors, &st.LastError, &st.ErrorKind, &gone, &st.ItemsSeen, &st.ItemsKept, &st.FeedTitle, &st.FeedLink, &st.FeedID)
+	err := r.Scan(append(lead, &st.SourceID, &st.CurrentURL, &st.ETag, &st.LastModified, &attempt, &success, &next, &st.Status,
+		&st.ConsecutiveErrors, &st.LastError, &st.ErrorKind, &gone, &st.ItemsSeen, &st.ItemsKept, &st.FeedTitle, &st.FeedLink, &st.FeedID, &hold)...)
 	st.LastAttempt, st.LastSuccess, st.NextFetch, st.Gone = fromUnix(attempt), fromUnix(success), fromUnix(next), gone != 0
+	st.HoldUntil = fromUnix(hold)
 	return st, err
 }
 
@@ -83,15 +86,10 @@ func (s *Store) SourceStatus(ctx context.Context) ([]aggregate.SourceStatus, err
 	for rows.Next() {
 		var ss aggregate.SourceStatus
 		var active int
-		var st aggregate.FetchState
-		var attempt, success, next int64
-		var gone int
-		if err := rows.Scan(&ss.Source.URL, &ss.Source.Name, &ss.Source.Rank, &active,
-			&st.SourceID, &st.CurrentURL, &st.ETag, &st.LastModified, &attempt, &success, &next, &st.Status,
-			&st.ConsecutiveErrors, &st.LastError, &st.ErrorKind, &gone, &st.ItemsSeen, &st.ItemsKept, &st.FeedTitle, &st.FeedLink, &st.FeedID); err != nil {
+		st, err := scanState(rows, &ss.Source.URL, &ss.Source.Name, &ss.Source.Rank, &active)
+		if err != nil {
 			return nil, fmt.Errorf("store: source status: %w", err)
 		}
-		st.LastAttempt, st.LastSuccess, st.NextFetch, st.Gone = fromUnix(attempt), fromUnix(success), fromUnix(next), gone != 0
 		ss.Source.ID = st.SourceID
 		ss.State = st
 		ss.Active = active != 0
@@ -108,7 +106,7 @@ func (s *Store) SourceStatus(ctx context.Context) ([]aggregate.SourceStatus, err
 // saveStateQuery is prepared once per Save (writer.state): a round saves the
 // state of every source it polled.
 const saveStateQuery = `UPDATE sources SET current_url = ?, etag = ?, last_modified = ?, last_attempt = ?,
-		last_success = ?, next_fetch = ?, status = ?, consecutive_errors = ?, last_error = ?, error_kind = ?, gone = ?,
+		last_success = ?, next_fetch = ?, status = ?, consecutive_errors = ?, last_error = ?, error_kind = ?, gone = ?, hold_until = ?,
 		items_seen = items_seen + ?, items_kept = items_kept + ?,
 		feed_title = CASE WHEN ? != '' THEN ? ELSE feed_title END,
 		feed_link = CASE WHEN ? != '' THEN ? ELSE feed_link END,
@@ -122,7 +120,7 @@ func saveState(ctx context.Context, stmt *sql.Stmt, st aggregate.FetchState, see
 	}
 	res, err := stmt.ExecContext(ctx,
 		st.CurrentURL, st.ETag, st.LastModified, unix(st.LastAttempt), unix(st.LastSuccess), unix(st.NextFetch),
-		st.Status, st.ConsecutiveErrors, st.LastError, st.ErrorKind, gone, seen, kept,
+		st.Status, st.ConsecutiveErrors, st.LastError, st.ErrorKind, gone, unix(st.HoldUntil), seen, kept,
 		st.FeedTitle, st.FeedTitle, st.FeedLink, st.FeedLink, st.FeedID, st.FeedID, st.SourceID)
 	if err != nil {
 		return fmt.Errorf("save state of source %d: %w", st.SourceID, err)
