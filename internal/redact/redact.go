@@ -154,8 +154,10 @@ func Secrets(raw string) []string {
 // Scrub replaces every occurrence of the given secrets in s by Placeholder.
 //
 // A secret cut short where the text was cut (a summary truncated at 400 runes,
-// "…?token=s3cr3tTOK…") is replaced too: text that ends, before its cut's mark,
-// with the first six bytes or more of a secret.
+// "…?token=s3cr3tTOK…") is replaced too: text that ends with a cut's mark (an
+// ellipsis) after the first six bytes or more of a secret, where a URL puts one
+// (after '=', ':', '/' or '@'). Text that merely ends like a secret's start
+// ("AI policy" beside a source user "policywatch") is left alone.
 func Scrub(s string, secrets []string) string {
 	for _, sec := range secrets {
 		if strings.Contains(s, sec) {
@@ -172,9 +174,15 @@ const minCut = 6
 
 func scrubCutEnd(s, sec string) string {
 	body := strings.TrimRight(s, " .…")
+	if mark := s[len(body):]; !strings.Contains(mark, "…") && !strings.Contains(mark, "...") {
+		return s // not cut
+	}
 	for k := len(sec) - 1; k >= minCut; k-- {
 		if strings.HasSuffix(body, sec[:k]) {
-			return body[:len(body)-k] + Placeholder + s[len(body):]
+			if at := len(body) - k; at > 0 && strings.IndexByte("=:/@", body[at-1]) >= 0 {
+				return body[:at] + Placeholder + s[len(body):]
+			}
+			return s
 		}
 	}
 	return s
