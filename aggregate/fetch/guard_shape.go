@@ -231,8 +231,15 @@ func localName(name []byte) []byte {
 
 // isItemOf reports whether an element name opened inside the open elements
 // stack is one of the feed's items: an <item> of an RSS channel or of an RSS
-// 1.0 (RDF) root, an <entry> of an Atom feed.
+// 1.0 (RDF) root, an <entry> of an Atom feed. An item is named without a
+// prefix, or with the prefix feeds give their own format ("rss:item",
+// "atom:entry"); gofeed reads another prefix's <dc:item> as an extension.
 func isItemOf(name []byte, stack [][]byte) bool {
+	if k := bytes.IndexByte(name, ':'); k >= 0 {
+		if p := name[:k]; !bytes.Equal(p, []byte("rss")) && !bytes.Equal(p, []byte("atom")) {
+			return false
+		}
+	}
 	l := localName(name)
 	switch len(stack) {
 	case 1:

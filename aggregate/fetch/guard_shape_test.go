@@ -115,6 +115,8 @@ func TestGuardCutsOnlyItems(t *testing.T) {
 			strings.Repeat(`<entry><title>T</title><id>urn:e</id><x:entry>a</x:entry><x:entry>b</x:entry></entry>`, 4) + `</feed>`,
 		"channel title after the items": `<?xml version="1.0"?><rss version="2.0"><channel>` +
 			strings.Repeat(`<item><title>T</title></item>`, 5) + `<title>Feed</title><link>https://h.example/</link></channel></rss>`,
+		"an extension's item in the channel": `<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>` +
+			`<dc:item>x</dc:item><dc:item>y</dc:item><title>Feed</title>` + strings.Repeat(`<item><title>T</title></item>`, 4) + `</channel></rss>`,
 	} {
 		out, err := guardXML([]byte(doc), 3)
 		if err != nil {
