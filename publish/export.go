@@ -267,7 +267,7 @@ func (h *Handler) writeStoryFile(dir, name string, b []byte, tag string) error {
 func (h *Handler) removeStory(dir string, id int64) error {
 	for _, name := range storyFiles(id) {
 		key := filepath.Join(dir, name)
-		if !wroteStoryFile(key) {
+		if !wroteStoryFile(key, id) {
 			continue // someone else's file under story/ (story/2024/index.html): not ours to remove
 		}
 		h.mu.Lock()
@@ -286,10 +286,11 @@ func (h *Handler) removeStory(dir string, id int64) error {
 	return nil
 }
 
-// wroteStoryFile reports whether the file at path is a story file an export
-// wrote: a page that names gleaner as its generator, or a story's JSON (an
-// object with a number id and a story page url).
-func wroteStoryFile(path string) bool {
+// wroteStoryFile reports whether the file at path is a file of story id an
+// export wrote: a page that names gleaner as its generator, or, as pages did
+// before they named it, links to the story's JSON and says it was made by
+// gleaner; or a story's JSON (an object with a number id and a story page url).
+func wroteStoryFile(path string, id int64) bool {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return false
@@ -301,7 +302,12 @@ func wroteStoryFile(path string) bool {
 		}
 		return json.Unmarshal(b, &st) == nil && st.ID != nil && strings.Contains(st.URL, "/story/")
 	}
-	return bytes.Contains(b, []byte(`<meta name="generator" content="gleaner">`))
+	if bytes.Contains(b, []byte(`<meta name="generator" content="gleaner">`)) {
+		return true
+	}
+	json := []byte("/story/" + strconv.FormatInt(id, 10) + `.json">`)
+	return bytes.Contains(b, []byte(`<link rel="alternate" type="application/json" href="`)) && bytes.Contains(b, json) &&
+		bytes.Contains(b, []byte("made by gleaner</footer>"))
 }
 
 func writeAtomic(dir, name string, b []byte) (err error) {

@@ -252,6 +252,15 @@ func TestExportFollowsMergedAndDeletedStories(t *testing.T) {
 			t.Fatalf("first export: %v", err)
 		}
 	}
+	// Story 15's page as an export before pages named their generator wrote it.
+	old := filepath.Join(dir, "story", "15", "index.html")
+	page, err := os.ReadFile(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(old, bytes.Replace(page, []byte(`<meta name="generator" content="gleaner">`+"\n"), nil, 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	// What a user put beside the export's files, some named almost like them.
 	// story/2024/ is named as a story's would be, but it is no page of one.
 	theirs := []string{"story/notes.txt", "story/015.json", "story/15.json.bak", "story/abc/index.html", "story/16/photo.jpg", "story/0/index.html",
