@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,7 +42,7 @@ func ExplainAccess(file string, write bool, err error) error {
 }
 
 func explainAccess(file string, write bool, err error, sys system) error {
-	if err == nil || sys.access == nil {
+	if err == nil || sys.access == nil || !mayBeAccess(err) {
 		return err
 	}
 	path, what := deniedPath(file, write, sys.access)
@@ -125,6 +127,26 @@ func resolve(abs string) string {
 		parts, i, cur = rest, -1, string(filepath.Separator)
 	}
 	return cur
+}
+
+// mayBeAccess reports whether err can be a refusal of access: a refusal
+// itself, or SQLite's "unable to open database file" (CANTOPEN), "attempt to
+// write a readonly database" (READONLY) or "access permission denied" (PERM),
+// which is what it says of a file it may not use. Another failure (a file
+// that is not a database) is not explained as one, whatever the permissions.
+func mayBeAccess(err error) bool {
+	if errors.Is(err, fs.ErrPermission) {
+		return true
+	}
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM:
+		return true
+	}
+	return false
 }
 
 // denied reports whether err is a refusal (EACCES, EPERM), not a missing file.

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -34,7 +36,17 @@ func TestExplainAccess(t *testing.T) {
 	dir := t.TempDir()
 	state := filepath.Join(dir, "state")
 	file := filepath.Join(state, "gleaner.db")
-	sqliteErr := errors.New("store: " + file + ": read the schema version: unable to open database file (14)")
+	// SQLite's own error for a file it may not open (CANTOPEN), as Open wraps it.
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "missing", "x.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cantOpen := db.Ping()
+	if cantOpen == nil || !strings.Contains(cantOpen.Error(), "(14)") {
+		t.Fatalf("no CANTOPEN from a file in a missing directory: %v", cantOpen)
+	}
+	sqliteErr := fmt.Errorf("store: %s: read the schema version: %w", file, cantOpen)
 	for _, c := range []struct {
 		name  string
 		deny  map[string]uint32
@@ -63,6 +75,12 @@ func TestExplainAccess(t *testing.T) {
 			}
 		})
 	}
+	// A failure that is no refusal (a file that is not a database) is not
+	// explained as one, whatever the permissions.
+	notADB := errors.New("store: " + file + ": read the schema version: file is not a database (26)")
+	if err := explainAccess(file, true, notADB, fakeSystem(map[string]uint32{state: accessWrite})); err != notADB {
+		t.Errorf("a file that is not a database, in a read-only directory: %v, want the error as it is", err)
+	}
 	// A state directory that is a link into a directory only root may enter
 	// (systemd's DynamicUser=: /var/lib/gleaner -> private/gleaner): the
 	// directory that refuses is named.
@@ -74,7 +92,7 @@ func TestExplainAccess(t *testing.T) {
 	if err := os.Symlink(filepath.Join("private", "gleaner"), linked); err != nil {
 		t.Fatal(err)
 	}
-	err := explainAccess(filepath.Join(linked, "gleaner.db"), true, sqliteErr, fakeSystem(map[string]uint32{private: accessSearch}))
+	err = explainAccess(filepath.Join(linked, "gleaner.db"), true, sqliteErr, fakeSystem(map[string]uint32{private: accessSearch}))
 	if !strings.Contains(err.Error(), "permission denied: "+private+" (drwx------) is owned by gleaner (uid 998), and alice (uid 1000) may not enter it") {
 		t.Errorf("through a link: %v", err)
 	}

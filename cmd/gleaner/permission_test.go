@@ -58,6 +58,28 @@ func TestPermissionDeniedSaysWho(t *testing.T) {
 			t.Errorf("gleaner %s: %v\n%s", args[0], err, msg)
 		}
 	}
+
+	// A lock file another user left (gleaner fetch run once with sudo) in a
+	// directory this user may write: the lock file is named.
+	if cred == nil {
+		return // only root can leave a file this user may not open
+	}
+	if err := os.Chmod(state, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	lock := filepath.Join(state, "gleaner.db.lock")
+	if err := os.WriteFile(lock, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "fetch", "-config", cfg)
+	cmd.Env = append(os.Environ(), "GLEANER_CONFIG=")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	if msg := stderr.String(); err == nil || !strings.Contains(msg, "permission denied: "+lock+" (-rw-r--r--) is owned by ") {
+		t.Errorf("gleaner fetch beside root's lock file: %v\n%s", err, msg)
+	}
 }
 
 func copyFile(t *testing.T, from, to string, mode os.FileMode) {

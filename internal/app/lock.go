@@ -35,7 +35,7 @@ func lockDatabase(db, command string) (*dbLock, error) {
 	path := db + ".lock"
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
-		return nil, store.ExplainAccess(db, true, fmt.Errorf("lock database: %w", err))
+		return nil, store.ExplainAccess(path, true, fmt.Errorf("lock database: %w", err))
 	}
 	switch err := flock.TryLock(f); {
 	case errors.Is(err, flock.ErrLocked):
