@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -45,7 +47,31 @@ func CheckSourceURL(raw string) error {
 	if msg := checkHTTPURL(raw); msg != "" {
 		return errors.New(msg)
 	}
+	if redactedURL(raw) {
+		return errors.New("REDACTED stands where a secret was (a list written without -show-secrets): give the URL with its secret")
+	}
 	return nil
+}
+
+// redactedURL reports whether raw carries REDACTED in place of its user
+// information or of a query value, as gleaner's own listings print URLs
+// without -show-secrets.
+func redactedURL(raw string) bool {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return false
+	}
+	if u.User != nil {
+		if p, _ := u.User.Password(); u.User.Username() == "REDACTED" || p == "REDACTED" {
+			return true
+		}
+	}
+	for _, vs := range u.Query() {
+		if slices.Contains(vs, "REDACTED") {
+			return true
+		}
+	}
+	return false
 }
 
 // AppendSources returns data with one [[source]] block per element of src

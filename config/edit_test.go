@@ -256,6 +256,18 @@ func TestSameURLAndCheckSourceURL(t *testing.T) {
 	if CheckSourceURL("ftp://x/") == nil || CheckSourceURL("") == nil || CheckSourceURL("https://x/feed") != nil {
 		t.Errorf("CheckSourceURL accepts or rejects wrongly")
 	}
+	// What gleaner's listings print in place of a secret (sources export without
+	// -show-secrets) is no URL to add: imported again, it was written into the
+	// config as a credential beside the real source.
+	for _, u := range []string{"https://REDACTED@feeds.example.com/rss", "https://alice:REDACTED@feeds.example.com/rss",
+		"https://api.example.com/feed?token=REDACTED&lang=ko"} {
+		if err := CheckSourceURL(u); err == nil || !strings.Contains(err.Error(), "REDACTED stands where a secret was") {
+			t.Errorf("CheckSourceURL(%q) = %v, want refused", u, err)
+		}
+	}
+	if err := CheckSourceURL("https://example.com/redacted?q=REDACTEDNESS"); err != nil {
+		t.Errorf("an ordinary URL: %v", err)
+	}
 }
 
 func TestSameURL(t *testing.T) {
