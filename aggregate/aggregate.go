@@ -51,11 +51,11 @@ type FetchState struct {
 	// HoldUntil is when the source's host may be asked again after it answered
 	// 429 or 503 with Retry-After; zero when it did not, or answered since.
 	HoldUntil time.Time
-	ItemsSeen         int64
-	ItemsKept         int64
-	FeedTitle         string // the feed's own title, for <source> in republished entries
-	FeedLink          string // the feed's own site link
-	FeedID            string // the feed's own id (Atom id), if any
+	ItemsSeen int64
+	ItemsKept int64
+	FeedTitle string // the feed's own title, for <source> in republished entries
+	FeedLink  string // the feed's own site link
+	FeedID    string // the feed's own id (Atom id), if any
 }
 
 // Verdict is the topic filter's decision about an item, with its explanation.

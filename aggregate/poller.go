@@ -242,10 +242,11 @@ type Report struct {
 	Seen        int
 	New         int
 	Kept        int
-	Mates       int // of Kept, story mates
-	Old         int // of Kept, older than max_age when first seen: stored, not published
-	Pulled      int // near reports saved earlier that this poll's save pulled into stories as mates
-	Merged      int // stories this poll's save merged into another story of their event
+	Held        bool // not sent: its host asked to be left alone (Err says until when); no error of the feed
+	Mates       int  // of Kept, story mates
+	Old         int  // of Kept, older than max_age when first seen: stored, not published
+	Pulled      int  // near reports saved earlier that this poll's save pulled into stories as mates
+	Merged      int  // stories this poll's save merged into another story of their event
 	Err         error
 	Kind        string // the error's kind (fetch.Kind, "save"), "" without one
 }
@@ -253,6 +254,7 @@ type Report struct {
 // RoundStats summarises a round of polls.
 type RoundStats struct {
 	Sources, OK, NotModified, Errors int
+	Held                             int // requests held back for their hosts (not counted in Errors)
 	Seen, New, Kept                  int
 	Mates                            int // of Kept, story mates
 	Old                              int // of Kept, too old to publish (max_age)
@@ -310,6 +312,8 @@ func (p *Poller) round(ctx context.Context, due []*polled) []Report {
 	for _, r := range reports {
 		out.Add(r.Err == nil, r.Kind)
 		switch {
+		case r.Held:
+			rs.Held++
 		case r.Err != nil:
 			rs.Errors++
 		case r.NotModified:
@@ -335,7 +339,7 @@ func (p *Poller) round(ctx context.Context, due []*polled) []Report {
 			level, attrs = slog.LevelWarn, append(attrs, "failed", failedSources(reports))
 		}
 		p.log.Log(context.WithoutCancel(ctx), level, "poll round", append(attrs, "sources", rs.Sources, "ok", rs.OK,
-			"not_modified", rs.NotModified, "errors", rs.Errors, "items_seen", rs.Seen, "items_new", rs.New,
+			"not_modified", rs.NotModified, "errors", rs.Errors, "held", rs.Held, "items_seen", rs.Seen, "items_new", rs.New,
 			"items_kept", rs.Kept, "items_too_old", rs.Old, "story_mates", rs.Mates, "mates_pulled", rs.Pulled, "stories_merged", rs.Merged, "duration", rs.Duration.Round(time.Millisecond))...)
 	}
 	if p.opt.Observer != nil {
@@ -524,7 +528,7 @@ func (p *Poller) poll(ctx context.Context, ps *polled) outcome {
 		st, items = before, nil
 		st.NextFetch = now.Add(fe.RetryAfter)
 		result = "error_" + string(fe.Kind)
-		o.report.Err, o.report.Kind = err, string(fe.Kind)
+		o.report.Err, o.report.Kind, o.report.Held = err, string(fe.Kind), true
 	case err != nil:
 		result = p.failed(&st, src, err, now)
 		o.report.Err, o.report.Kind = err, st.ErrorKind

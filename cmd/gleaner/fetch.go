@@ -40,9 +40,13 @@ func cmdFetch(e *env, args []string) error {
 	reports, exportErr := a.PollOnce(ctx)
 	obs.p.Stop()
 	t := term.NewTable("", 2)
-	failed := 0
+	failed, held := 0, 0
 	for _, r := range reports {
 		switch {
+		case r.Held:
+			// Not asked: its host said when to come back. No failure of the source.
+			held++
+			t.Row(r.Source.Name, "held", term.OneLine(show.String(r.Err.Error())))
 		case r.Err != nil:
 			failed++
 			t.Row(r.Source.Name, "error", term.OneLine(show.String(r.Err.Error())))
@@ -65,7 +69,7 @@ func cmdFetch(e *env, args []string) error {
 		// stored, and the next fetch or the daemon writes the files again.
 		fmt.Fprintf(e.errOut(), "gleaner fetch: the curated feed was not written to [publish] export_dir: %v\n", show.Error(exportErr))
 	}
-	if len(reports) > 0 && failed == len(reports) {
+	if failed > 0 && failed+held == len(reports) { // none answered, and not only because they were held
 		return exitError{1}
 	}
 	return nil

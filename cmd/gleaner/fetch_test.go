@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -226,5 +229,28 @@ func TestFetchSaysWhatIsTooOld(t *testing.T) {
 	code, out, stderr := runBinary(t, "", "fetch", "-config", cfg)
 	if code != 0 || !regexp.MustCompile(`old  ok  seen 3, new 3, kept 1 \(1 older than \[feed\] max_age: not published\)`).MatchString(out) {
 		t.Errorf("fetch: exit %d\n%s%s", code, out, stderr)
+	}
+}
+
+// TestFetchHeldIsNoFailure: the run after a 429 with Retry-After asks nothing of
+// the host; its feeds are "held", which is no failure: the run exits 0.
+func TestFetchHeldIsNoFailure(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Retry-After", "3600")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	t.Cleanup(srv.Close)
+	cfg := filepath.Join(t.TempDir(), "gleaner.toml")
+	writeConfigFile(t, cfg, fmt.Sprintf("database = \"g.db\"\n[[source]]\nname = \"busy\"\nurl = %q\n[[source]]\nname = \"sibling\"\nurl = %q\n",
+		srv.URL+"/a.xml", srv.URL+"/b.xml"))
+	if code, out, stderr := runBinary(t, "", "fetch", "-config", cfg); code != 1 || !strings.Contains(out, "429") {
+		t.Fatalf("first fetch: exit %d, want 1 (every source failed or was held after the 429)\n%s%s", code, out, stderr)
+	}
+	before := hits.Load()
+	code, out, stderr := runBinary(t, "", "fetch", "-config", cfg)
+	if code != 0 || strings.Count(out, "  held  ") != 2 || hits.Load() != before {
+		t.Errorf("second fetch: exit %d, %d requests more; want 0, none, both held\n%s%s", code, hits.Load()-before, out, stderr)
 	}
 }
