@@ -619,7 +619,10 @@ func TestStoryPages(t *testing.T) {
 	if n := bytes.Count(b, []byte("</li>")); n != 25 {
 		t.Errorf("the page lists %d reports, want 25", n)
 	}
-	for _, want := range []string{"Commerce Department tightens AI chip export rule", "Policy Wire", "연합뉴스", "25 reports in English and Korean"} {
+	// The headline carries its own language (the page's chrome is English), as
+	// each report's title does, so that Korean words wrap as Korean.
+	for _, want := range []string{"Commerce Department tightens AI chip export rule", "Policy Wire", "연합뉴스", "25 reports in English and Korean",
+		`<h1 lang="en">Commerce Department`, `rel="nofollow noopener noreferrer" lang="ko">`} {
 		if !bytes.Contains(b, []byte(want)) {
 			t.Errorf("the page lacks %q", want)
 		}

@@ -47,6 +47,7 @@ var templateFuncs = template.FuncMap{
 	"due":      func(any) string { return "" },
 	"zone":     func() string { return "" },
 	"facetURL": func(string) string { return "" },
+	"unset":    func(v any) bool { return timeOf(v).IsZero() }, // a time that never happened (nil or zero)
 	"iso": func(v any) string {
 		if t := timeOf(v); !t.IsZero() {
 			return rfc3339(t)
@@ -124,8 +125,11 @@ func renderHTML(v *feedView, o Options) ([]byte, error) {
 		HasEntries: len(v.Entries) > 0,
 		Filtered:   f.Lang != "" || f.Facet != "" || f.Text != "" || !f.Before.Published.IsZero(),
 		ClearAll:   o.BaseURL,
-		SearchURL:  o.BaseURL + "search",
-		Query:      f.Text,
+		// Relative: the form must post to the page's own origin (form-action
+		// 'self'), which is not base_url's when the page is opened by another
+		// name (localhost, a LAN address, a proxy).
+		SearchURL: "search",
+		Query:     f.Text,
 	}
 	if !v.Static {
 		if len(v.Entries) >= f.Limit && !v.Older.Published.IsZero() {
@@ -138,9 +142,6 @@ func renderHTML(v *feedView, o Options) ([]byte, error) {
 			g.Before = aggregate.Cursor{}
 			d.NewestURL = g.page(o)
 		}
-	}
-	if v.Lang == "ko" && f.Lang == "ko" {
-		d.PageLang = "ko"
 	}
 	var label []string
 	for _, l := range []struct{ lang, label string }{{"", "All"}, {"ko", "한국어"}, {"en", "English"}} {

@@ -28,6 +28,7 @@ type storyView struct {
 	URL       string            `json:"url"`
 	EntryID   string            `json:"entry_id"`
 	Title     string            `json:"title"`
+	TitleLang string            `json:"-"` // the lead's language, for the page's heading
 	Updated   time.Time         `json:"updated"`
 	Languages []string          `json:"languages"`
 	Reports   int               `json:"reports"`
@@ -66,7 +67,7 @@ func buildStory(o Options, st *aggregate.Story) *storyView {
 			mv.Title = mv.Outlet
 		}
 		if m.Lead || v.Title == "" {
-			v.Title = mv.Title
+			v.Title, v.TitleLang = mv.Title, mv.Language
 		}
 		if m.Lead {
 			v.EntryID = redact.Scrub(v.EntryID, redact.Secrets(m.Outlet.FeedURL))
