@@ -329,12 +329,19 @@ func (p *Poller) round(ctx context.Context, due []*polled) []Report {
 		rs.Pulled += r.Pulled
 		rs.Merged += r.Merged
 	}
-	p.rounds.Add(1)
+	first := p.rounds.Add(1) == 1
 	sortReports(reports)
 	if len(reports) > 0 {
 		// One line a round, whatever failed: each failure's own line is at
-		// debug level, and the sources' states are on /status.
+		// debug level, and the sources' states are on /status. A round that
+		// brought nothing (every source unchanged or without new items, none
+		// failed), after the process's first, is at debug level too: sources
+		// fall due apart, and a quiet day of such rounds was a line every few
+		// seconds with nothing to say.
 		level, attrs := slog.LevelInfo, []any{"summary", out.String()}
+		if !first && rs.Errors == 0 && rs.Held == 0 && rs.New == 0 && rs.Pulled == 0 && rs.Merged == 0 {
+			level = slog.LevelDebug
+		}
 		if rs.Errors > 0 {
 			level, attrs = slog.LevelWarn, append(attrs, "failed", failedSources(reports))
 		}

@@ -1,9 +1,11 @@
 package aggregate_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -862,4 +864,73 @@ func TestCronHoldsTheHostForItsRetryAfter(t *testing.T) {
 	if n, m := len(s.requests("/busy")), len(s.requests("/other")); n != 2 || m != 1 {
 		t.Errorf("after the Retry-After, the host's feeds were asked %d and %d times, want 2 and 1", n, m)
 	}
+}
+
+// TestQuietRoundsLogAtDebug: the process's first round logs its line at info;
+// a later round that brought nothing (every source unchanged, none failed) logs
+// it at debug, and one with new items at info again.
+func TestQuietRoundsLogAtDebug(t *testing.T) {
+	s := newSite(t)
+	var extra atomic.Bool
+	s.handle("/feed", func(w http.ResponseWriter, r *http.Request) {
+		body := fmt.Sprintf(koreanRSS, s.URL)
+		etag := `"v1"`
+		if extra.Load() {
+			body = strings.Replace(body, "<item>", `<item><title>정부, AI 반도체 지원 확대</title><link>/news/9</link><pubDate>Tue, 03 Mar 2026 11:00:00 KST</pubDate></item><item>`, 1)
+			etag = `"v2"`
+		}
+		feedWithETag(body, etag)(w, r)
+	})
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "g.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c, err := topic.Compile(topic.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs lockedBuffer
+	clk := &clock{t: time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC)}
+	p := aggregate.NewPoller(st, fetch.New(nil, fetch.Options{Timeout: 5 * time.Second}), c,
+		aggregate.PollerOptions{Concurrency: 1, MaxAge: 14 * 24 * time.Hour, Now: clk.Now, Log: slog.New(slog.NewTextHandler(&logs, nil))})
+	stored, states, err := st.SyncSources(context.Background(), []aggregate.Source{{Name: "x", URL: s.URL + "/feed", Interval: 10 * time.Minute}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.SetSources(stored, states)
+	rounds := func() int { return strings.Count(logs.String(), `msg="poll round"`) }
+	p.PollAll(context.Background())
+	if rounds() != 1 {
+		t.Fatalf("first round: %d info lines\n%s", rounds(), logs.String())
+	}
+	clk.Add(time.Hour)
+	p.PollAll(context.Background()) // 304
+	if rounds() != 1 {
+		t.Errorf("a round that brought nothing logged at info:\n%s", logs.String())
+	}
+	extra.Store(true)
+	clk.Add(time.Hour)
+	p.PollAll(context.Background())
+	if rounds() != 2 {
+		t.Errorf("a round with a new item: %d info lines in all, want 2\n%s", rounds(), logs.String())
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for a logger's concurrent writes.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
