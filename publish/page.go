@@ -132,7 +132,7 @@ func renderHTML(v *feedView, o Options) ([]byte, error) {
 		Query:     f.Text,
 	}
 	if !v.Static {
-		if len(v.Entries) >= f.Limit && !v.Older.Published.IsZero() {
+		if len(v.Entries) >= f.Limit && !v.Older.Published.IsZero() && !v.NoneOlder {
 			g := f
 			g.Before = v.Older
 			d.OlderURL = g.page(o)

@@ -750,11 +750,21 @@ func (h *Handler) renderVariant(ctx context.Context, o Options, k variantKey, pr
 		return nil, err
 	}
 	defer release()
-	entries, err := h.lister.Curated(ctx, o.query(k.filter))
+	q := o.query(k.filter)
+	isPage := k.f == fmtHTML && q.Limit > 0
+	if isPage {
+		q.Limit++ // one more tells whether a full page has an older one to link to
+	}
+	entries, err := h.lister.Curated(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("publish: list curated entries: %w", err)
 	}
+	more := len(entries) > k.filter.Limit
+	if isPage && more {
+		entries = entries[:k.filter.Limit]
+	}
 	v := buildView(o, k.filter, entries)
+	v.NoneOlder = isPage && !more
 	now := h.now()
 	v.Now = now
 	b, err := renderers[k.f](v, o)

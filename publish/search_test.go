@@ -2,6 +2,7 @@ package publish
 
 import (
 	"bytes"
+	"fmt"
 	"html"
 	"net/url"
 	"os"
@@ -62,6 +63,14 @@ func TestPagingBack(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("paged through\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// A page that holds the last stories links to no older page, which would be
+	// empty; one that leaves a story out does.
+	for limit, want := range map[int]bool{5: false, 6: false, 4: true} {
+		page := body(t, get(t, h, "GET", fmt.Sprintf("/?limit=%d", limit)))
+		if got := olderLink.Match(page); got != want {
+			t.Errorf("/?limit=%d of 5 stories: a link to older stories %v, want %v", limit, got, want)
+		}
 	}
 	// A day: the stories published before it began, in the display zone.
 	page := body(t, get(t, h, "GET", "/?before=2025-03-10&limit=10"))

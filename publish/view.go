@@ -38,6 +38,9 @@ type feedView struct {
 	// Older is the place of the last entry, from which the page links to
 	// older stories.
 	Older aggregate.Cursor
+	// NoneOlder: the page's query looked one entry further and found none, so
+	// a full page has no older one to link to (unknown for the default set).
+	NoneOlder bool
 	// Static: a page for a static file host (gleaner export), which has no
 	// search and no pages back.
 	Static bool
