@@ -291,7 +291,7 @@ func TestExportFollowsMergedAndDeletedStories(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		for _, want := range []string{`<meta http-equiv="refresh" content="0; url=../12/">`,
+		for _, want := range []string{`<meta http-equiv="refresh" content="0; url=../12/">`, `<meta name="viewport" content="width=device-width, initial-scale=1">`,
 			`<link rel="canonical" href="https://feeds.example.com/ai-policy/story/12">`, `<a href="../12/">`} {
 			if !bytes.Contains(page, []byte(want)) {
 				t.Errorf("%s: story/11/index.html lacks %s:\n%s", name, want, page)
