@@ -3,6 +3,7 @@ package fetch
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 )
 
 // Limits of the shape of a document that gofeed is given. gofeed's XML
@@ -40,6 +41,7 @@ func guardXML(text []byte, maxItems int) ([]byte, error) {
 		root     []byte
 		drops    []span // the items past maxItems
 		dropping = -1   // depth of the item being cut out; -1 when none
+		others   map[string]bool
 	)
 	for i := 0; ; {
 		j := bytes.IndexByte(text[i:], '<')
@@ -105,8 +107,9 @@ func guardXML(text []byte, maxItems int) ([]byte, error) {
 			if bytes.EqualFold(localName(name), []byte("html")) {
 				return text, nil
 			}
+			others = otherNamespaces(tag)
 		}
-		if dropping < 0 && isItemOf(name, stack) {
+		if dropping < 0 && isItemOf(name, stack, others) {
 			if items++; items > maxItems {
 				dropping = len(stack)
 				if n := len(drops); n > 0 && len(bytes.TrimSpace(text[drops[n-1].to:i])) == 0 {
@@ -229,16 +232,37 @@ func localName(name []byte) []byte {
 	return name
 }
 
+// feedNamespaces are the namespaces of the feed formats' own elements.
+var feedNamespaces = map[string]bool{
+	"http://www.w3.org/2005/Atom":                 true,
+	"http://purl.org/rss/1.0/":                    true,
+	"http://my.netscape.com/rdf/simple/0.9/":      true,
+	"http://www.w3.org/1999/02/22-rdf-syntax-ns#": true,
+	"http://backend.userland.com/rss2":            true,
+}
+
+// otherNamespaces returns the prefixes the root tag binds to namespaces that
+// are not a feed format's own ("dc" for Dublin Core).
+func otherNamespaces(tag []byte) map[string]bool {
+	out := map[string]bool{}
+	for _, m := range xmlnsAttr.FindAllSubmatch(tag, -1) {
+		if !feedNamespaces[string(m[2])] {
+			out[string(m[1])] = true
+		}
+	}
+	return out
+}
+
+var xmlnsAttr = regexp.MustCompile(`xmlns:([\w.-]+)\s*=\s*["']([^"']*)["']`)
+
 // isItemOf reports whether an element name opened inside the open elements
 // stack is one of the feed's items: an <item> of an RSS channel or of an RSS
-// 1.0 (RDF) root, an <entry> of an Atom feed. An item is named without a
-// prefix, or with the prefix feeds give their own format ("rss:item",
-// "atom:entry"); gofeed reads another prefix's <dc:item> as an extension.
-func isItemOf(name []byte, stack [][]byte) bool {
-	if k := bytes.IndexByte(name, ':'); k >= 0 {
-		if p := name[:k]; !bytes.Equal(p, []byte("rss")) && !bytes.Equal(p, []byte("atom")) {
-			return false
-		}
+// 1.0 (RDF) root, an <entry> of an Atom feed. A prefixed name counts unless the
+// root binds its prefix to another namespace: gofeed reads a <dc:item> as an
+// extension, an <a:entry> of the Atom namespace as an entry.
+func isItemOf(name []byte, stack [][]byte, others map[string]bool) bool {
+	if k := bytes.IndexByte(name, ':'); k >= 0 && others[string(name[:k])] {
+		return false
 	}
 	l := localName(name)
 	switch len(stack) {

@@ -115,6 +115,8 @@ func TestGuardCutsOnlyItems(t *testing.T) {
 			strings.Repeat(`<entry><title>T</title><id>urn:e</id><x:entry>a</x:entry><x:entry>b</x:entry></entry>`, 4) + `</feed>`,
 		"channel title after the items": `<?xml version="1.0"?><rss version="2.0"><channel>` +
 			strings.Repeat(`<item><title>T</title></item>`, 5) + `<title>Feed</title><link>https://h.example/</link></channel></rss>`,
+		"Atom entries under another prefix": `<?xml version="1.0"?><a:feed xmlns:a="http://www.w3.org/2005/Atom"><a:title>Feed</a:title>` +
+			strings.Repeat(`<a:entry><a:title>T</a:title><a:id>urn:e</a:id></a:entry>`, 4) + `</a:feed>`,
 		"an extension's item in the channel": `<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>` +
 			`<dc:item>x</dc:item><dc:item>y</dc:item><title>Feed</title>` + strings.Repeat(`<item><title>T</title></item>`, 4) + `</channel></rss>`,
 	} {
