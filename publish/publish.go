@@ -750,21 +750,22 @@ func (h *Handler) renderVariant(ctx context.Context, o Options, k variantKey, pr
 		return nil, err
 	}
 	defer release()
-	q := o.query(k.filter)
-	isPage := k.f == fmtHTML && q.Limit > 0
-	if isPage {
-		q.Limit++ // one more tells whether a full page has an older one to link to
-	}
-	entries, err := h.lister.Curated(ctx, q)
+	entries, err := h.lister.Curated(ctx, o.query(k.filter))
 	if err != nil {
 		return nil, fmt.Errorf("publish: list curated entries: %w", err)
 	}
-	more := len(entries) > k.filter.Limit
-	if isPage && more {
-		entries = entries[:k.filter.Limit]
-	}
 	v := buildView(o, k.filter, entries)
-	v.NoneOlder = isPage && !more
+	if k.f == fmtHTML && k.filter.Limit > 0 && len(entries) >= k.filter.Limit && !v.Older.Published.IsZero() {
+		// A full page links to older stories only when the older page would
+		// list one: asked as that page asks (its per-source caps start anew).
+		g := k.filter
+		g.Before, g.Limit = v.Older, 1
+		older, err := h.lister.Curated(ctx, o.query(g))
+		if err != nil {
+			return nil, fmt.Errorf("publish: list curated entries: %w", err)
+		}
+		v.NoneOlder = len(older) == 0
+	}
 	now := h.now()
 	v.Now = now
 	b, err := renderers[k.f](v, o)

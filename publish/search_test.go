@@ -205,3 +205,21 @@ func TestSearchChanged(t *testing.T) {
 		t.Errorf("the default page was rendered again: %d queries", n-calls)
 	}
 }
+
+// TestOlderLinkWithPerSourceCap: with max_per_source, the older page counts
+// each outlet's stories anew; a full page links to it when that page would
+// list a story, though every older story is of an outlet this page has filled.
+func TestOlderLinkWithPerSourceCap(t *testing.T) {
+	o := fixtureOptions()
+	o.MaxPerSource = 1
+	h, _ := newTestHandler(t, o, fixtureEntries()[:4])
+	page := body(t, get(t, h, "GET", "/?limit=3"))
+	m := olderLink.FindSubmatch(page)
+	if m == nil {
+		t.Fatalf("a full page of 3 with older stories left has no link to them:\n%s", page)
+	}
+	older := body(t, get(t, h, "GET", strings.TrimPrefix(html.UnescapeString(string(m[1])), o.BaseURL[:len(o.BaseURL)-1])))
+	if titles := articleTitles(t, older); len(titles) == 0 {
+		t.Errorf("the older page lists nothing")
+	}
+}
