@@ -364,8 +364,8 @@ func failedSources(reports []Report) string {
 	var names []string
 	n := 0
 	for _, r := range reports {
-		if r.Err == nil {
-			continue
+		if r.Err == nil || r.Held {
+			continue // a source held back for its host did not fail
 		}
 		if n++; n <= failedNamed {
 			names = append(names, r.Source.Name+" ("+r.Kind+")")
