@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"github.com/gleaner/gleaner/internal/redact"
 	"sort"
 	"strings"
 	"sync"
@@ -68,10 +69,34 @@ func (im *Import) skip(n int, fd opml.Feed, format string, args ...any) {
 	im.skipped = append(im.skipped, Skipped{n, describe(fd), fmt.Sprintf(format, args...)})
 }
 
+// redactedMatch is the configured source whose URL, with its secrets redacted
+// as gleaner's listings print it (redact.Marked), is u; -1 when u shows no
+// redacted secret or not exactly one source matches.
+func redactedMatch(cfg *config.Config, u string) int {
+	if !strings.Contains(u, redact.Placeholder) {
+		return -1
+	}
+	hit := -1
+	for i, s := range cfg.Sources {
+		if config.SameURL(redact.Marked(s.URL), u) {
+			if hit >= 0 {
+				return -1
+			}
+			hit = i
+		}
+	}
+	return hit
+}
+
 func (im *Import) screen(feeds []opml.Feed) {
 	listed := make(map[string]*candidate, len(feeds))
 	for i, fd := range feeds {
 		n := i + 1
+		if j := redactedMatch(im.f.Config, fd.URL); j >= 0 {
+			// gleaner's own export, secrets shown as REDACTED: the source is there.
+			im.skip(n, fd, "already configured as source %d (%s)", j+1, im.f.Config.Sources[j].Name)
+			continue
+		}
 		if err := config.CheckSourceURL(fd.URL); err != nil {
 			im.skip(n, fd, "not a usable URL: %v", err)
 			continue

@@ -161,3 +161,25 @@ func TestEditRefusedWhenTheFileChanged(t *testing.T) {
 		}
 	}
 }
+
+// TestImportOfOwnRedactedExport: gleaner's own export, secrets shown as
+// REDACTED, imported into the same config: its sources are already
+// configured, said so, not refused as unusable URLs.
+func TestImportOfOwnRedactedExport(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "gleaner.toml")
+	if err := os.WriteFile(path, []byte("database = \"g.db\"\n\n[[source]]\nname = \"Private\"\nurl = \"https://alice:pw123456@a.example/feed?token=tok_abcdef\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := OpenSourcesFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	im := f.Import([]opml.Feed{{Name: "Private", URL: "https://REDACTED@a.example/feed?token=REDACTED"}})
+	add, skipped, err := im.Write()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(add) != 0 || len(skipped) != 1 || !strings.Contains(skipped[0].Why, "already configured as source 1 (Private)") {
+		t.Errorf("added %+v, skipped %+v; want it skipped as already configured", add, skipped)
+	}
+}
