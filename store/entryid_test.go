@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"maps"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -157,5 +158,49 @@ func TestRevisionFillsItemKey(t *testing.T) {
 	var key string
 	if err := s.r.QueryRow(`SELECT item_key FROM items`).Scan(&key); err != nil || key != bare.Key {
 		t.Errorf("item_key after a revision: %q (%v), want %q", key, err, bare.Key)
+	}
+}
+
+// TestMigration018KeepsCurrentHolds: a source holding its host when migration
+// 018 runs (its last answer a 429 with its next poll to come) keeps the hold,
+// so that the first cron run after the upgrade does not ask the host again.
+func TestMigration018KeepsCurrentHolds(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "g.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := sync(t, s, "https://busy.example/feed", "https://fine.example/feed")
+	next := t0.Add(10 * time.Minute)
+	for _, st := range []aggregate.FetchState{
+		{SourceID: src[0].ID, Status: 429, ErrorKind: "rate_limited", ConsecutiveErrors: 1, NextFetch: next, LastAttempt: t0},
+		{SourceID: src[1].ID, Status: 200, NextFetch: next, LastAttempt: t0, LastSuccess: t0},
+	} {
+		if _, _, err := s.Save(ctx, []aggregate.Fetched{{State: st}}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The database as before 018.
+	for _, q := range []string{`ALTER TABLE sources DROP COLUMN hold_until`, `DELETE FROM schema_migrations WHERE version = 18`} {
+		if _, err := s.w.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	s, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	status, err := s.SourceStatus(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := status[0].State.HoldUntil; !got.Equal(next) {
+		t.Errorf("the 429 source's hold after the migration: %v, want its next poll %v", got, next)
+	}
+	if got := status[1].State.HoldUntil; !got.IsZero() {
+		t.Errorf("the answering source's hold: %v, want none", got)
 	}
 }
