@@ -184,10 +184,14 @@ func (p *Poller) PollAll(ctx context.Context) []Report {
 	return p.round(ctx, due)
 }
 
-// isNotSent reports a request held back for its host (fetch.Error.NotSent).
-func isNotSent(err error) bool {
+// notSent is err's *fetch.Error when the request was held back for its host
+// (fetch.Error.NotSent), else nil.
+func notSent(err error) *fetch.Error {
 	var fe *fetch.Error
-	return errors.As(err, &fe) && fe.NotSent
+	if errors.As(err, &fe) && fe.NotSent {
+		return fe
+	}
+	return nil
 }
 
 // hostHolder is a Fetcher that can be told that a host asked to be left alone
@@ -518,6 +522,7 @@ func (p *Poller) poll(ctx context.Context, ps *polled) outcome {
 		st.CurrentURL = resp.PermanentURL
 	}
 	result := "ok"
+	held := notSent(err)
 	switch {
 	case err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled):
 		// Shutdown, not the source's fault: nothing is recorded, and the
@@ -525,17 +530,15 @@ func (p *Poller) poll(ctx context.Context, ps *polled) outcome {
 		st, items = before, nil
 		result = "error_" + string(fetch.KindCanceled)
 		o.report.Err, o.report.Kind = err, string(fetch.KindCanceled)
-	case isNotSent(err):
+	case held != nil:
 		// Held back for the host (another feed of it got a 429 or 503 with
 		// Retry-After): not an attempt, nor this feed's error. It is due again
 		// when the hold ends, with its state as it was: a held poll neither
 		// grows its backoff nor, from cron, renews the hold.
-		var fe *fetch.Error
-		errors.As(err, &fe)
 		st, items = before, nil
-		st.NextFetch = now.Add(fe.RetryAfter)
-		result = "error_" + string(fe.Kind)
-		o.report.Err, o.report.Kind, o.report.Held = err, string(fe.Kind), true
+		st.NextFetch = now.Add(held.RetryAfter)
+		result = "error_" + string(held.Kind)
+		o.report.Err, o.report.Kind, o.report.Held = err, string(held.Kind), true
 	case err != nil:
 		result = p.failed(&st, src, err, now)
 		o.report.Err, o.report.Kind = err, st.ErrorKind

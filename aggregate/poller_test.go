@@ -690,29 +690,12 @@ func TestRetryAfterHoldsTheHostAcrossProcesses(t *testing.T) {
 		w.WriteHeader(http.StatusTooManyRequests)
 	})
 	s.handle("/feed", feedWithETag(fmt.Sprintf(koreanRSS, s.URL), `"v1"`))
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "g.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	c, err := topic.Compile(topic.Default())
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, c := storeAndClassifier(t)
 	sources := []aggregate.Source{
 		{Name: "busy", URL: s.URL + "/busy", Interval: 10 * time.Minute, Rank: 0},
 		{Name: "feed", URL: s.URL + "/feed", Interval: 10 * time.Minute, Rank: 1},
 	}
-	run := func() []aggregate.Report { // one gleaner fetch: a new poller and fetch client on the stored states
-		p := aggregate.NewPoller(st, fetch.New(nil, fetch.Options{Timeout: 5 * time.Second}), c,
-			aggregate.PollerOptions{Concurrency: 4, MaxBackoff: 12 * time.Hour, MaxAge: 14 * 24 * time.Hour, Now: time.Now})
-		stored, states, err := st.SyncSources(context.Background(), sources)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p.SetSources(stored, states)
-		return p.PollAll(context.Background())
-	}
+	run := func() []aggregate.Report { return cronRun(t, st, c, sources, time.Now, 4) }
 	run()
 	busy, feed := len(s.requests("/busy")), len(s.requests("/feed"))
 	if busy != 1 {
@@ -743,6 +726,36 @@ func (r realClockHolds) Hold(target string, until time.Time) {
 	r.Client.Hold(target, time.Now().Add(until.Sub(r.now())))
 }
 
+// storeAndClassifier opens a store in a temporary directory, closed when the
+// test ends, and compiles the built-in topic profile.
+func storeAndClassifier(t *testing.T) (*store.Store, *topic.Classifier) {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "g.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	c, err := topic.Compile(topic.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, c
+}
+
+// cronRun is one gleaner fetch from cron at now: a new poller and fetch client
+// (holds in real time, see realClockHolds) over st's stored states.
+func cronRun(t *testing.T, st *store.Store, c *topic.Classifier, sources []aggregate.Source, now func() time.Time, concurrency int) []aggregate.Report {
+	t.Helper()
+	p := aggregate.NewPoller(st, realClockHolds{fetch.New(nil, fetch.Options{Timeout: 5 * time.Second}), now}, c,
+		aggregate.PollerOptions{Concurrency: concurrency, MaxBackoff: 12 * time.Hour, MaxAge: 14 * 24 * time.Hour, Now: now})
+	stored, states, err := st.SyncSources(context.Background(), sources)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.SetSources(stored, states)
+	return p.PollAll(context.Background())
+}
+
 // TestHeldPollsDoNotStarveTheHost: a day of gleaner fetch from cron every 15
 // minutes, after one 429 with Retry-After: 60 to one of a host's two feeds. A
 // poll held back for the host is no attempt and no error of its feed: it does
@@ -761,29 +774,14 @@ func TestHeldPollsDoNotStarveTheHost(t *testing.T) {
 		feedWithETag(fmt.Sprintf(koreanRSS, s.URL), `"v1"`)(w, r)
 	})
 	s.handle("/other", feedWithETag(fmt.Sprintf(koreanRSS, s.URL), `"v2"`))
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "g.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	c, err := topic.Compile(topic.Default())
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, c := storeAndClassifier(t)
 	sources := []aggregate.Source{
 		{Name: "busy", URL: s.URL + "/busy", Interval: time.Hour, Rank: 0},
 		{Name: "other", URL: s.URL + "/other", Interval: time.Hour, Rank: 1},
 	}
 	clk := &clock{t: time.Now()}
 	for range 96 { // cron every 15 minutes for a day
-		p := aggregate.NewPoller(st, realClockHolds{fetch.New(nil, fetch.Options{Timeout: 5 * time.Second}), clk.Now}, c,
-			aggregate.PollerOptions{Concurrency: 4, MaxBackoff: 12 * time.Hour, MaxAge: 14 * 24 * time.Hour, Now: clk.Now})
-		stored, states, err := st.SyncSources(context.Background(), sources)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p.SetSources(stored, states)
-		p.PollAll(context.Background())
+		cronRun(t, st, c, sources, clk.Now, 4)
 		clk.Add(15 * time.Minute)
 	}
 	// The busy feed's backoff after one 429 is about its interval: an hour or two.
@@ -824,15 +822,7 @@ func TestCronHoldsTheHostForItsRetryAfter(t *testing.T) {
 	down := newSite(t) // a host whose feed answers 503 without Retry-After
 	down.handle("/down", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) })
 	down.handle("/up", feedWithETag(fmt.Sprintf(koreanRSS, down.URL), `"v1"`))
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "g.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	c, err := topic.Compile(topic.Default())
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, c := storeAndClassifier(t)
 	sources := []aggregate.Source{
 		{Name: "busy", URL: s.URL + "/busy", Interval: time.Hour, Rank: 0},
 		{Name: "other", URL: s.URL + "/other", Interval: time.Minute, Rank: 1},
@@ -840,16 +830,7 @@ func TestCronHoldsTheHostForItsRetryAfter(t *testing.T) {
 		{Name: "up", URL: down.URL + "/up", Interval: time.Minute, Rank: 3},
 	}
 	clk := &clock{t: time.Now()}
-	run := func() {
-		p := aggregate.NewPoller(st, realClockHolds{fetch.New(nil, fetch.Options{Timeout: 5 * time.Second}), clk.Now}, c,
-			aggregate.PollerOptions{Concurrency: 1, MaxBackoff: 12 * time.Hour, MaxAge: 14 * 24 * time.Hour, Now: clk.Now})
-		stored, states, err := st.SyncSources(context.Background(), sources)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p.SetSources(stored, states)
-		p.PollAll(context.Background())
-	}
+	run := func() { cronRun(t, st, c, sources, clk.Now, 1) }
 	run()                    // busy: 429; other: not sent; down: 503; up: asked
 	clk.Add(5 * time.Minute) // within the Retry-After
 	run()
@@ -881,15 +862,7 @@ func TestQuietRoundsLogAtDebug(t *testing.T) {
 		}
 		feedWithETag(body, etag)(w, r)
 	})
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "g.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	c, err := topic.Compile(topic.Default())
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, c := storeAndClassifier(t)
 	var logs lockedBuffer
 	clk := &clock{t: time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC)}
 	p := aggregate.NewPoller(st, fetch.New(nil, fetch.Options{Timeout: 5 * time.Second}), c,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/gleaner/gleaner/internal/redact"
 	"io/fs"
 	"net/url"
 	"os"
@@ -53,7 +54,7 @@ func CheckSourceURL(raw string) error {
 	return nil
 }
 
-// redactedURL reports whether raw carries REDACTED in place of its user
+// redactedURL reports whether raw carries redact.Placeholder in place of its user
 // information or of a query value, as gleaner's own listings print URLs
 // without -show-secrets.
 func redactedURL(raw string) bool {
@@ -62,12 +63,12 @@ func redactedURL(raw string) bool {
 		return false
 	}
 	if u.User != nil {
-		if p, _ := u.User.Password(); u.User.Username() == "REDACTED" || p == "REDACTED" {
+		if p, _ := u.User.Password(); u.User.Username() == redact.Placeholder || p == redact.Placeholder {
 			return true
 		}
 	}
 	for _, vs := range u.Query() {
-		if slices.Contains(vs, "REDACTED") {
+		if slices.Contains(vs, redact.Placeholder) {
 			return true
 		}
 	}

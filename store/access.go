@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 	"os"
 	"path/filepath"
@@ -138,11 +137,7 @@ func mayBeAccess(err error) bool {
 	if errors.Is(err, fs.ErrPermission) {
 		return true
 	}
-	var se *sqlite.Error
-	if !errors.As(err, &se) {
-		return false
-	}
-	switch se.Code() & 0xff {
+	switch sqliteCode(err) {
 	case sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM:
 		return true
 	}

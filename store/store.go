@@ -184,15 +184,18 @@ func checkSchema(ctx context.Context, r *sql.DB, file string) error {
 // the statement from running ("database is locked", an I/O hiccup, a cancelled
 // context), which may succeed when tried again.
 func IsDamage(err error) bool {
+	code := sqliteCode(err)
+	return code == sqlite3.SQLITE_CORRUPT || code == sqlite3.SQLITE_NOTADB
+}
+
+// sqliteCode is the primary result code (without an extended code's high bits)
+// of the SQLite error in err's chain, 0 when there is none.
+func sqliteCode(err error) int {
 	var se *sqlite.Error
 	if !errors.As(err, &se) {
-		return false
+		return 0
 	}
-	switch se.Code() & 0xff { // the primary code, without an extended code's high bits
-	case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
-		return true
-	}
-	return false
+	return se.Code() & 0xff
 }
 
 // QuickCheck runs SQLite's quick_check over the whole file (a read of every

@@ -11,7 +11,7 @@ import (
 )
 
 func cmdFetch(e *env, args []string) error {
-	f := e.newFlags("fetch", "[-config F] [-show-secrets]", "Poll every source once now, store what they yield, print one line per source\n(items seen, new, kept, or the error) and exit. Exit status 1 when every source failed.\nOn a terminal, a progress line counts the sources polled.", true)
+	f := e.newFlags("fetch", "[-config F] [-show-secrets]", "Poll every source once now, store what they yield, print one line per source\n(items seen, new, kept, held, or the error) and exit. Exit status 1 when no source\nanswered and at least one failed (a source held for its host's Retry-After is no failure).\nOn a terminal, a progress line counts the sources polled.", true)
 	show := showSecretsFlag(f)
 	if err := f.parse(args); err != nil {
 		return err

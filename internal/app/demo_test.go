@@ -1,6 +1,7 @@
 package app
 
 import (
+	"io/fs"
 	"slices"
 	"strings"
 	"testing"
@@ -15,20 +16,7 @@ import (
 // feeds' titles; the news that is not about AI policy stays out.
 func TestDemoFeedsMakeStories(t *testing.T) {
 	ctx := t.Context()
-	d, err := StartDemo(ctx, nil, "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	cfg, err := LoadConfig(d.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := New(ctx, cfg, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
+	a := demoApp(t, nil)
 	for _, r := range a.Poller.PollAll(ctx) {
 		if r.Err != nil {
 			t.Errorf("%s: %v", r.Source.Name, r.Err)
@@ -73,23 +61,31 @@ func TestDemoPublishesOldSavedFeeds(t *testing.T) {
 <item><title>Commerce Department tightens export controls on advanced AI chips</title><link>https://old.example/1</link>
 <pubDate>Mon, 07 Oct 2019 09:00:00 +0000</pubDate><description>The Commerce Department added AI chip makers to the entity list.</description></item>
 </channel></rss>`
-	d, err := StartDemo(ctx, fstest.MapFS{"old.xml": {Data: []byte(old)}}, "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	cfg, err := LoadConfig(d.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := New(ctx, cfg, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
+	a := demoApp(t, fstest.MapFS{"old.xml": {Data: []byte(old)}})
 	a.Poller.PollAll(ctx)
 	entries, err := a.Store.Curated(ctx, aggregate.Query{Limit: 10, MaxRelated: 10})
 	if err != nil || len(entries) != 1 {
 		t.Errorf("curated: %d entries (%v), want the 2019 item", len(entries), err)
 	}
+}
+
+// demoApp is the app of the config gleaner demo writes for fsys (nil: the
+// built-in sample feeds), closed with its demo when the test ends.
+func demoApp(t *testing.T, fsys fs.FS) *App {
+	t.Helper()
+	d, err := StartDemo(t.Context(), fsys, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	cfg, err := LoadConfig(d.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := New(t.Context(), cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return a
 }

@@ -172,11 +172,7 @@ func MatchSource(cfg *config.Config, arg string) (int, error) {
 	redacted := strings.Contains(arg, redact.Placeholder)
 	var hits []int
 	if redacted {
-		for i, s := range cfg.Sources {
-			if config.SameURL(redact.Marked(s.URL), arg) {
-				hits = append(hits, i)
-			}
-		}
+		hits = redactedMatches(cfg, arg)
 		switch {
 		case len(hits) == 1:
 			return hits[0], nil
@@ -210,6 +206,18 @@ func MatchSource(cfg *config.Config, arg string) (int, error) {
 		urls = append(urls, cfg.Sources[i].URL)
 	}
 	return -1, fmt.Errorf("%d sources are named %q; remove one by URL: %s", len(hits), arg, strings.Join(urls, ", "))
+}
+
+// redactedMatches are the configured sources whose URL, with its secrets
+// redacted as gleaner's listings print it (redact.Marked), is u.
+func redactedMatches(cfg *config.Config, u string) []int {
+	var hits []int
+	for i, s := range cfg.Sources {
+		if config.SameURL(redact.Marked(s.URL), u) {
+			hits = append(hits, i)
+		}
+	}
+	return hits
 }
 
 // SourceStatus returns the polling state of every source the database of cfg

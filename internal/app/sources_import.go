@@ -76,16 +76,10 @@ func redactedMatch(cfg *config.Config, u string) int {
 	if !strings.Contains(u, redact.Placeholder) {
 		return -1
 	}
-	hit := -1
-	for i, s := range cfg.Sources {
-		if config.SameURL(redact.Marked(s.URL), u) {
-			if hit >= 0 {
-				return -1
-			}
-			hit = i
-		}
+	if hits := redactedMatches(cfg, u); len(hits) == 1 {
+		return hits[0]
 	}
-	return hit
+	return -1
 }
 
 func (im *Import) screen(feeds []opml.Feed) {
