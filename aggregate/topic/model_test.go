@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"math"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -370,7 +371,10 @@ func TestModelUntrainedGroup(t *testing.T) {
 	}
 }
 
-var crossValidate = flag.Bool("topic.cv", false, "cross-validate the model on the real development sets (5 folds) and print precision and recall per language")
+var (
+	crossValidate = flag.Bool("topic.cv", false, "cross-validate the model on the real development sets (5 folds) and print precision and recall per language")
+	cvErrors      = flag.String("topic.cv.errors", "", "with -topic.cv: write each cross-validated error (kind, language, score, text, reasons) to this file")
+)
 
 // TestCrossValidate estimates, without the held-out sets, how the model
 // does on items it was not trained on: the real development items in five
@@ -391,6 +395,7 @@ func TestCrossValidate(t *testing.T) {
 	const k = 5
 	type counts struct{ tp, fp, fn int }
 	by := map[string]*counts{}
+	var errs strings.Builder
 	for fold := range k {
 		train := append([]Labeled(nil), fixed...)
 		var test []Labeled
@@ -417,6 +422,15 @@ func TestCrossValidate(t *testing.T) {
 			case it.Label:
 				cn.fn++
 			}
+			if r.Match != it.Label {
+				kind := map[bool]string{true: "FP", false: "FN"}[r.Match]
+				fmt.Fprintf(&errs, "%s %s %.2f %s\n   %s\n   %s\n   %s\n", kind, it.Lang, r.Score, it.Kind, it.Title, it.Summary, strings.Join(r.Reasons, " | "))
+			}
+		}
+	}
+	if *cvErrors != "" {
+		if err := os.WriteFile(*cvErrors, []byte(errs.String()), 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
 	for _, lang := range []string{"en", "ko"} {
