@@ -120,6 +120,14 @@ func TestErrors(t *testing.T) {
 		{"misspelled key", "[poll]\nintervall = \"5m\"\n" + minimal, []string{"g.toml:2:1: poll.intervall: unknown key; did you mean `interval`?"}},
 		{"transposed letters", "[feed]\nmax_itmes = 5\n" + minimal, []string{"g.toml:2:1: feed.max_itmes: unknown key; did you mean `max_items`?"}},
 		{"key in the wrong table", "interval = \"5m\"\n" + minimal, []string{"g.toml:1:1: interval: unknown key; `interval` belongs in [[source]] or [poll]"}},
+		// go-toml matches keys without regard to case: a [[Source]] list replaced the
+		// [[source]] blocks before it, and the editor counted only the lower-case ones.
+		{"table in other case", minimal + "[[Source]]\nurl = \"https://b.example/feed\"\n[[Source]]\nurl = \"https://c.example/feed\"\n",
+			[]string{"g.toml:4:3: Source: unknown key; did you mean `source`? (keys are case-sensitive)"}},
+		{"key in other case", minimal + "URL = \"https://b.example/feed\"\n[Poll]\ninterval = \"1h\"\n", []string{
+			"g.toml:4:1: source 1.URL: unknown key; did you mean `url`? (keys are case-sensitive)",
+			"g.toml:5:2: Poll: unknown key; did you mean `poll`? (keys are case-sensitive)",
+		}},
 		{"nothing close", "[poll]\nfrobnicate = 1\n" + minimal, []string{"g.toml:2:1: poll.frobnicate: unknown key"}},
 		{"table of the wrong type", "[[feed]]\ntitle = \"x\"\n[poll]\nconcurrency = 0\n" + minimal, []string{"g.toml:1:3: feed: one table, not an array of tables: write [feed], not [[feed]]", "g.toml:4:1: poll.concurrency: must be at least 1"}},
 		{"no double report of a wrong type", "[[source]]\nurl = 5\n", []string{"g.toml:2:7: source 1.url: wrong type: expected a string, got a TOML integer"}},

@@ -18,7 +18,7 @@ import (
 // keys come last, once the rest decodes. bad holds the keys reported, so that
 // validation does not report them a second time.
 func decode(path string, data []byte, pos positions) (c *Config, errs Errors, bad map[string]bool) {
-	bad = map[string]bool{}
+	errs, bad = caseErrors(path, pos)
 	exprs := expressionLines(data)
 	doc := data
 	for attempt := 0; ; attempt++ {

@@ -151,3 +151,52 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(rb)]
 }
+
+// caseErrors reports the keys of a document that name a known key in other
+// letter case ("[[Source]]", "URL = ..."). go-toml matches a struct's keys
+// without regard to case, so such a key would decode, silently: a second
+// "[[Source]]" list replacing the "[[source]]" blocks before it, "URL" the
+// "url" above it. TOML keys are case-sensitive, and so is gleaner: each is
+// an unknown key, with the known spelling as its hint. One error per key, at
+// its first place; what lies under it is not checked again.
+func caseErrors(file string, pos positions) (errs Errors, bad map[string]bool) {
+	s := knownKeys()
+	bad = map[string]bool{}
+	for path := range pos {
+		table := ""
+		prefixEnd := 0
+		for seg := range strings.SplitSeq(path, ".") {
+			prefixEnd += len(seg)
+			name, _, _ := strings.Cut(seg, "[")
+			known, ok := s.keys[table]
+			if !ok || slices.Contains(known, name) {
+				if !ok {
+					break // a map's own keys (topic.model weights): anything goes
+				}
+				table = joinKey(table, name)
+				prefixEnd++ // the dot
+				continue
+			}
+			i := slices.IndexFunc(known, func(k string) bool { return strings.EqualFold(k, name) })
+			if i >= 0 {
+				// source[2].URL keeps its element's index; every [[Source]] is one key.
+				key := path[:prefixEnd-len(seg)] + name
+				if !bad[key] {
+					bad[key] = true
+					errs = append(errs, &Error{File: file, Key: key, Msg: fmt.Sprintf("unknown key; did you mean `%s`? (keys are case-sensitive)", known[i])})
+				}
+			}
+			break // unknown: go-toml reports it, if it does not match
+		}
+	}
+	for _, e := range errs {
+		// The first place the key stands: its own, or that of the first key under it.
+		for path, p := range pos {
+			if (path == e.Key || strings.HasPrefix(path, e.Key+".") || strings.HasPrefix(path, e.Key+"[")) &&
+				(e.Line == 0 || p.Line < e.Line || p.Line == e.Line && p.Column < e.Column) {
+				e.Line, e.Column = p.Line, p.Column
+			}
+		}
+	}
+	return errs, bad
+}
