@@ -483,6 +483,10 @@ func (c *Config) resolve() {
 		c.Feed.BaseURL += "/"
 	}
 	for i := range c.Sources {
+		// Spaces around a URL or a name are no part of it (a URL with a
+		// leading space was stored, and named, as written).
+		c.Sources[i].URL = strings.TrimSpace(c.Sources[i].URL)
+		c.Sources[i].Name = strings.TrimSpace(c.Sources[i].Name)
 		if !c.Sources[i].Interval.set {
 			c.Sources[i].Interval = c.Poll.Interval
 		}

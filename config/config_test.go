@@ -306,3 +306,15 @@ func TestByteOrderMarkIsAccepted(t *testing.T) {
 		t.Errorf("with a byte order mark: %+v, want %+v", bom, plain)
 	}
 }
+
+// TestSpacesAroundURLAndName: spaces around a source's URL or name are no part
+// of it; a blank name is no name (the host is).
+func TestSpacesAroundURLAndName(t *testing.T) {
+	c, err := Parse("g.toml", []byte("[[source]]\nurl = \"  https://news.example/feed \"\nname = \"   \"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := c.Sources[0]; s.URL != "https://news.example/feed" || s.Name != "news.example" {
+		t.Errorf("url %q, name %q; want the URL trimmed and the host as name", s.URL, s.Name)
+	}
+}

@@ -130,3 +130,65 @@ func saveState(ctx context.Context, stmt *sql.Stmt, st aggregate.FetchState, see
 	}
 	return nil
 }
+
+// RespellSources gives a stored source the spelling its URL has in urls when
+// key says the two are one address (config.URLKey: the letter case of the
+// scheme and host, a default port, a fragment, a trailing slash, spaces around
+// it), so that SyncSources, which matches URLs exactly, finds it: a source whose
+// URL a user re-spelt keeps its items, stories and fetch state, where it became
+// a new source that stored every item again, each one a second report of its
+// own story. A URL stored exactly as written is left alone; of several stored
+// spellings of one address, the configured one (active) wins, then the oldest.
+// It returns the old and new spellings of the sources it changed.
+func (s *Store) RespellSources(ctx context.Context, urls []string, key func(string) string) ([][2]string, error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("store: respell sources: %w", err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, "SELECT id, url FROM sources ORDER BY active = 0, id")
+	if err != nil {
+		return nil, fmt.Errorf("store: respell sources: %w", err)
+	}
+	type stored struct {
+		id  int64
+		url string
+	}
+	exact := map[string]bool{}
+	byKey := map[string]stored{}
+	for rows.Next() {
+		var st stored
+		if err := rows.Scan(&st.id, &st.url); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: respell sources: %w", err)
+		}
+		exact[st.url] = true
+		if k := key(st.url); byKey[k].id == 0 {
+			byKey[k] = st
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return nil, fmt.Errorf("store: respell sources: %w", err)
+	}
+	var changed [][2]string
+	for _, u := range urls {
+		if exact[u] {
+			continue
+		}
+		k := key(u)
+		old, ok := byKey[k]
+		if !ok {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE sources SET url = ? WHERE id = ?", u, old.id); err != nil {
+			return nil, fmt.Errorf("store: respell source %d: %w", old.id, err)
+		}
+		delete(byKey, k) // one stored source per configured spelling
+		exact[u] = true
+		changed = append(changed, [2]string{old.url, u})
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("store: respell sources: %w", err)
+	}
+	return changed, nil
+}

@@ -488,3 +488,24 @@ func TestDeletedStoryIDIsNotGivenAgain(t *testing.T) {
 		t.Errorf("the new story got the deleted story's id %d", got)
 	}
 }
+
+// TestRespellSourcesPrefersTheConfiguredTwin: where an address is stored under
+// two spellings (as re-spelling made before), the configured one takes the new
+// spelling; one stored exactly as configured is left alone.
+func TestRespellSourcesPrefersTheConfiguredTwin(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	old := sync(t, s, "https://a.example/feed", "https://b.example/feed")
+	active := sync(t, s, "https://A.example/feed", "https://b.example/feed") // the first is removed now
+	changed, err := s.RespellSources(ctx, []string{"https://a.EXAMPLE/feed", "https://b.example/feed"}, strings.ToLower)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := [][2]string{{"https://A.example/feed", "https://a.EXAMPLE/feed"}}; !slices.Equal(changed, want) {
+		t.Errorf("changed %q, want %q", changed, want)
+	}
+	now := sync(t, s, "https://a.EXAMPLE/feed", "https://b.example/feed")
+	if now[0].ID != active[0].ID || now[0].ID == old[0].ID || now[1].ID != old[1].ID {
+		t.Errorf("ids: first %d, then %d, now %d; b %d -> %d", old[0].ID, active[0].ID, now[0].ID, old[1].ID, now[1].ID)
+	}
+}

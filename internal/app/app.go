@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/config"
 	"github.com/gleaner/gleaner/internal/gctune"
 	"github.com/gleaner/gleaner/publish"
 	"github.com/gleaner/gleaner/store"
@@ -195,7 +196,19 @@ func (a *App) grouperFor(cfg *Config) *aggregate.StoryGrouper {
 // sources: new ones are polled soon, removed ones stop (their items and fetch
 // state stay in the store).
 func (a *App) SyncSources(ctx context.Context, cfg *Config) error {
-	src, states, err := a.Store.SyncSources(ctx, Sources(cfg.Config))
+	sources := Sources(cfg.Config)
+	urls := make([]string, len(sources))
+	for i, s := range sources {
+		urls[i] = s.URL
+	}
+	respelt, err := a.Store.RespellSources(ctx, urls, config.URLKey)
+	if err != nil {
+		return err
+	}
+	for _, r := range respelt {
+		a.Log.Info("source URL re-spelt: the same source, its items kept", "from", r[0], "to", r[1])
+	}
+	src, states, err := a.Store.SyncSources(ctx, sources)
 	if err != nil {
 		return err
 	}
