@@ -100,7 +100,7 @@ func TestErrors(t *testing.T) {
 		{"bad listen", "listen = \"8080\"\n" + minimal, []string{`g.toml:1:1: listen: "8080" is not a host:port address`}},
 		{"syntax", "listen = \n" + minimal, []string{"g.toml:1:10: syntax error:"}},
 		{"several at once", "[poll]\nconcurrency = 0\n[feed]\nmax_items = 0\n" + minimal + "interval = \"-1m\"\n",
-			[]string{"g.toml:2:1: poll.concurrency: must be at least 1, got 0", "g.toml:4:1: feed.max_items: must be between 1 and 10000, got 0", "g.toml:8:1: source 1.interval: must be a positive duration, got -1m"}},
+			[]string{"g.toml:2:1: poll.concurrency: must be between 1 and 1024, got 0", "g.toml:4:1: feed.max_items: must be between 1 and 10000, got 0", "g.toml:8:1: source 1.interval: must be a positive duration, got -1m"}},
 		{"bad size", "[poll]\nmax_body = \"ten megs\"\n" + minimal, []string{`g.toml:2:1: poll.max_body: "ten megs" is not a size`}},
 		{"bad hub", "[publish]\nhub = \"not a url\"\n" + minimal, []string{`g.toml:2:1: publish.hub: "not a url" is not an http or https URL`}},
 		{"memory limit too small", "memory_limit = \"1MiB\"\n" + minimal, []string{"g.toml:1:1: memory_limit: must be 0 (Go's defaults) or at least 32MiB, got 1048576 bytes"}},
@@ -128,8 +128,17 @@ func TestErrors(t *testing.T) {
 			"g.toml:4:1: source 1.URL: unknown key; did you mean `url`? (keys are case-sensitive)",
 			"g.toml:5:2: Poll: unknown key; did you mean `poll`? (keys are case-sensitive)",
 		}},
+		{"concurrency out of range", "[poll]\nconcurrency = 100000000\nper_host = 2000\n" + minimal, []string{
+			"g.toml:2:1: poll.concurrency: must be between 1 and 1024, got 100000000",
+			"g.toml:3:1: poll.per_host: must be between 1 and 1024, got 2000",
+		}},
+		{"backoff below a minute", "[poll]\nmax_backoff = \"1ns\"\n" + minimal, []string{"g.toml:2:1: poll.max_backoff: must be at least 1m, got 1ns"}},
+		{"threshold not a number", "[stories]\nthreshold = nan\ncross_threshold = -inf\n" + minimal, []string{
+			"g.toml:2:1: stories.threshold: must be between 0 and 1, got NaN",
+			"g.toml:3:1: stories.cross_threshold: must be between 0 and 1, got -Inf",
+		}},
 		{"nothing close", "[poll]\nfrobnicate = 1\n" + minimal, []string{"g.toml:2:1: poll.frobnicate: unknown key"}},
-		{"table of the wrong type", "[[feed]]\ntitle = \"x\"\n[poll]\nconcurrency = 0\n" + minimal, []string{"g.toml:1:3: feed: one table, not an array of tables: write [feed], not [[feed]]", "g.toml:4:1: poll.concurrency: must be at least 1"}},
+		{"table of the wrong type", "[[feed]]\ntitle = \"x\"\n[poll]\nconcurrency = 0\n" + minimal, []string{"g.toml:1:3: feed: one table, not an array of tables: write [feed], not [[feed]]", "g.toml:4:1: poll.concurrency: must be between 1 and 1024, got 0"}},
 		{"no double report of a wrong type", "[[source]]\nurl = 5\n", []string{"g.toml:2:7: source 1.url: wrong type: expected a string, got a TOML integer"}},
 		// One wrong type hides nothing else; unknown keys hide no bad value.
 		{"every problem at once", "listen = 8080\nbogus = true\n[poll]\nconcurrency = \"eight\"\nintervall = \"5m\"\ntimeout = \"soon\"\n[feed]\nmax_items = [1]\nbase_url = \"ftp://x\"\n" + minimal + "interval = 5.5\ntimezone = \"Mars/Base\"\n",

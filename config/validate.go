@@ -43,12 +43,20 @@ func (c *Config) validate(pos positions, skip map[string]bool) Errors {
 	}
 	positive("poll.interval", c.Poll.Interval)
 	positive("poll.timeout", c.Poll.Timeout)
-	positive("poll.max_backoff", c.Poll.MaxBackoff)
-	if c.Poll.Concurrency < 1 {
-		add("poll.concurrency", "must be at least 1, got %d", c.Poll.Concurrency)
+	if b := c.Poll.MaxBackoff; b.err == nil && b.D() > 0 && b.D() < time.Minute {
+		// The backoff starts at a minute: below that a failing source was
+		// fetched again at once, every round.
+		add("poll.max_backoff", "must be at least 1m, got %s", b)
+	} else {
+		positive("poll.max_backoff", b)
 	}
-	if c.Poll.PerHost < 1 {
-		add("poll.per_host", "must be at least 1, got %d", c.Poll.PerHost)
+	// Each fetch in flight holds a response and its parsed feed; past a
+	// thousand, a value is a slip (100000000 ran the daemon out of memory).
+	if c.Poll.Concurrency < 1 || c.Poll.Concurrency > maxConcurrency {
+		add("poll.concurrency", "must be between 1 and %d, got %d", maxConcurrency, c.Poll.Concurrency)
+	}
+	if c.Poll.PerHost < 1 || c.Poll.PerHost > maxConcurrency {
+		add("poll.per_host", "must be between 1 and %d, got %d", maxConcurrency, c.Poll.PerHost)
 	}
 	if c.Poll.MaxBody.err != nil {
 		add("poll.max_body", "%v", c.Poll.MaxBody.err)
@@ -97,13 +105,13 @@ func (c *Config) validate(pos positions, skip map[string]bool) Errors {
 	positive("store.keep_unmatched", c.Store.KeepUnmatched)
 	positive("store.keep_matched", c.Store.KeepMatched)
 	positive("stories.window", c.Stories.Window)
-	if c.Stories.Threshold < 0 || c.Stories.Threshold > 1 {
+	if !(c.Stories.Threshold >= 0 && c.Stories.Threshold <= 1) { // NaN too
 		add("stories.threshold", "must be between 0 and 1, got %g", c.Stories.Threshold)
 	}
 	if c.Stories.MaxRelated < 0 || c.Stories.MaxRelated > 1000 {
 		add("stories.max_related", "must be between 0 and 1000, got %d", c.Stories.MaxRelated)
 	}
-	if c.Stories.CrossThreshold < 0 || c.Stories.CrossThreshold > 1 {
+	if !(c.Stories.CrossThreshold >= 0 && c.Stories.CrossThreshold <= 1) {
 		add("stories.cross_threshold", "must be between 0 and 1, got %g", c.Stories.CrossThreshold)
 	}
 	for i, names := range c.Stories.Aliases {
@@ -330,6 +338,9 @@ func unwrapURLError(err error) error {
 // and host are case-insensitive, an internationalised host equals its
 // punycode, a default port, a trailing slash, a fragment and escapes of
 // characters that need none change nothing.
+// maxConcurrency bounds poll.concurrency and poll.per_host.
+const maxConcurrency = 1024
+
 func normalURL(raw string) string {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
