@@ -131,7 +131,7 @@ func (c *Config) validate(pos positions, skip map[string]bool) Errors {
 	}
 
 	if len(c.Sources) == 0 && !skip["source"] {
-		errs = append(errs, &Error{File: c.Path, Key: "source", Msg: "no sources: add at least one [[source]] block with a url"})
+		errs = append(errs, &Error{File: c.Path, Key: "source", Msg: noSourcesMsg})
 	}
 	seen := map[string]int{}
 	for i, s := range c.Sources {
@@ -338,6 +338,15 @@ func unwrapURLError(err error) error {
 // and host are case-insensitive, an internationalised host equals its
 // punycode, a default port, a trailing slash, a fragment and escapes of
 // characters that need none change nothing.
+const noSourcesMsg = "no sources: add at least one [[source]] block with a url"
+
+// OnlyNoSources reports whether err, from Parse, says no more than that the
+// file has no source: a file that gleaner sources add or import may fill.
+func OnlyNoSources(err error) bool {
+	var es Errors
+	return errors.As(err, &es) && len(es) == 1 && es[0].Key == "source" && es[0].Msg == noSourcesMsg
+}
+
 // maxConcurrency bounds poll.concurrency and poll.per_host.
 const maxConcurrency = 1024
 

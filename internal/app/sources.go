@@ -24,23 +24,28 @@ import (
 // by a running gleaner's reload.
 type SourcesFile struct {
 	Config *config.Config // the file as it was read
-	data   []byte
+	disk   []byte         // the file's bytes, to tell whether it changed meanwhile
+	data   []byte         // what is edited: the same without a byte order mark
 }
 
-// OpenSourcesFile reads and validates the config file at path, to edit.
+// OpenSourcesFile reads and validates the config file at path, to edit. A file
+// valid but for having no source yet may be edited: adding is what it needs.
 func OpenSourcesFile(path string) (*SourcesFile, error) {
-	data, err := config.ReadFile(path)
+	disk, err := config.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
-	cfg, err := config.Parse(path, data)
-	if err != nil {
+	// A byte order mark, which some editors write first, is no TOML: Parse
+	// passes over it, and so does the editor (the file is written without it).
+	data := bytes.TrimPrefix(disk, []byte("\ufeff"))
+	cfg, err := config.ParsePartial(path, data)
+	if err != nil && !config.OnlyNoSources(err) {
 		return nil, fmt.Errorf("the config is not valid; fix it first:\n%w", err)
 	}
 	if err := config.CheckEditable(path, data); err != nil {
 		return nil, err
 	}
-	return &SourcesFile{Config: cfg, data: data}, nil
+	return &SourcesFile{Config: cfg, disk: disk, data: data}, nil
 }
 
 // Fetcher is the fetch client of the file's [poll] settings, to check feeds
@@ -62,7 +67,7 @@ func (f *SourcesFile) write(data []byte) (*config.Config, error) {
 	}
 	if now, err := config.ReadFile(f.Config.Path); err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
-	} else if !bytes.Equal(now, f.data) {
+	} else if !bytes.Equal(now, f.disk) {
 		return nil, ErrConfigChanged
 	}
 	if err := config.WriteFile(f.Config.Path, data); err != nil {

@@ -183,3 +183,49 @@ func TestImportOfOwnRedactedExport(t *testing.T) {
 		t.Errorf("added %+v, skipped %+v; want it skipped as already configured", add, skipped)
 	}
 }
+
+// TestAddToAFileWithoutSources: a config valid but for having no source is
+// one add away from valid, and add fills it; another problem still refuses.
+func TestAddToAFileWithoutSources(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "gleaner.toml")
+	if err := os.WriteFile(path, []byte("listen = \"127.0.0.1:8080\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := OpenSourcesFile(path)
+	if err != nil {
+		t.Fatalf("open a file without sources: %v", err)
+	}
+	if added, err := f.Add(context.Background(), config.Source{URL: "https://a.example/feed"}, nil); err != nil || added.Number != 1 {
+		t.Fatalf("add: %+v %v", added, err)
+	}
+	if cfg, err := config.Load(path); err != nil || len(cfg.Sources) != 1 {
+		t.Fatalf("after the add: %v", err)
+	}
+	if err := os.WriteFile(path, []byte("listen = \"8080\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenSourcesFile(path); err == nil || !strings.Contains(err.Error(), "listen") {
+		t.Errorf("a file with no source and a bad listen: %v, want the listen problem", err)
+	}
+}
+
+// TestEditAFileWithAByteOrderMark: check and run pass over a byte order mark;
+// so do add and remove.
+func TestEditAFileWithAByteOrderMark(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "gleaner.toml")
+	data := "\ufeff[[source]]\nname = \"A\"\nurl = \"https://a.example/feed\"\n[[source]]\nname = \"B\"\nurl = \"https://b.example/feed\"\n"
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := OpenSourcesFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if src, n, err := f.Remove("B"); err != nil || n != 2 || src.Name != "B" {
+		t.Fatalf("remove B: %+v %d %v", src, n, err)
+	}
+	cfg, err := config.Load(path)
+	if err != nil || len(cfg.Sources) != 1 || cfg.Sources[0].Name != "A" {
+		t.Fatalf("after removing B: %v %+v", err, cfg)
+	}
+}
