@@ -74,7 +74,7 @@ func exportDirState(dir string) string {
 // order, then how many there were.
 func printProblems(e *env, path string, errs, warnings config.Errors) {
 	for _, l := range config.Lines(errs, warnings) {
-		fmt.Fprintln(e.stderr, l)
+		fmt.Fprintln(e.stderr, e.redacted(l))
 	}
 	switch {
 	case len(errs) > 0 && len(warnings) > 0:

@@ -272,3 +272,31 @@ func TestConfigIsReadWithASizeLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigProblemsRedactSecrets: a config problem that quotes a source URL
+// (a duplicate, a scheme gleaner cannot poll) shows its secrets as REDACTED in
+// check, fetch and sources, as everything else they print does, unless
+// -show-secrets.
+func TestConfigProblemsRedactSecrets(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "gleaner.toml")
+	data := "database = \"g.db\"\n[[source]]\nurl = \"https://user:hunter2@a.example/feed?token=SECRET1\"\n" +
+		"[[source]]\nurl = \"https://user:hunter2@a.example/feed?token=SECRET1\"\n[[source]]\nurl = \"ftp://bob:pw2@c.example/feed?api_key=SECRET2\"\n"
+	if err := os.WriteFile(cfg, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"check"}, {"fetch"}, {"sources"}} {
+		code, out, errs := run(append(args, "-config", cfg)...)
+		// (gleaner sources lists what is stored whatever the file's problems.)
+		if code != map[bool]int{true: 0, false: 1}[args[0] == "sources"] || !strings.Contains(errs, "duplicate source URL \"https://REDACTED@a.example/feed?token=REDACTED\"") {
+			t.Errorf("%s: exit %d, stderr:\n%s", args[0], code, errs)
+		}
+		for _, secret := range []string{"hunter2", "SECRET1", "pw2", "SECRET2"} {
+			if strings.Contains(out+errs, secret) {
+				t.Errorf("%s prints %q:\n%s%s", args[0], secret, out, errs)
+			}
+		}
+	}
+	if code, _, errs := run("check", "-show-secrets", "-config", cfg); code != 1 || !strings.Contains(errs, "ftp://bob:pw2@c.example/feed?api_key=SECRET2") {
+		t.Errorf("check -show-secrets: exit %d, stderr:\n%s", code, errs)
+	}
+}

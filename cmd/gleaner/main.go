@@ -20,6 +20,7 @@ import (
 	"syscall"
 
 	"github.com/gleaner/gleaner/internal/app"
+	"github.com/gleaner/gleaner/internal/redact"
 	"github.com/gleaner/gleaner/internal/term"
 )
 
@@ -35,6 +36,20 @@ type env struct {
 
 	statusOnce sync.Once
 	statusLn   *term.StatusLine // see status
+
+	// secrets is the command's -show-secrets, if it has one: what it prints,
+	// its errors and config problems included, shows source URLs' secrets
+	// only when asked to.
+	secrets *redact.Output
+}
+
+// redacted is s as the command may print it: secrets of URLs in it redacted
+// unless -show-secrets asked for them.
+func (e *env) redacted(s string) string {
+	if e.secrets != nil && e.secrets.Show {
+		return s
+	}
+	return redact.String(s)
 }
 
 // command is one subcommand.
@@ -101,7 +116,7 @@ func (e *env) main(args []string) int {
 			case errors.As(err, &ee):
 				return ee.code
 			}
-			fmt.Fprintf(e.stderr, "gleaner %s: %v\n", c.name, err)
+			fmt.Fprintf(e.stderr, "gleaner %s: %s\n", c.name, e.redacted(err.Error()))
 			return 1
 		}
 	}
@@ -121,13 +136,14 @@ func (e *env) usage(w io.Writer) {
 // flags is the flag set every command starts from.
 type flags struct {
 	*flag.FlagSet
+	env       *env
 	config    string
 	logLevel  string
 	logFormat string
 }
 
 func (e *env) newFlags(name, args, summary string, withConfig bool) *flags {
-	f := &flags{FlagSet: flag.NewFlagSet("gleaner "+name, flag.ContinueOnError)}
+	f := &flags{FlagSet: flag.NewFlagSet("gleaner "+name, flag.ContinueOnError), env: e}
 	f.SetOutput(e.stderr)
 	if withConfig {
 		def := e.getenv("GLEANER_CONFIG")

@@ -271,6 +271,7 @@ func sourcesStatus(e *env, args []string) error {
 func showSecretsFlag(f *flags) *redact.Output {
 	o := &redact.Output{}
 	f.BoolVar(&o.Show, "show-secrets", false, "show credentials and secret parameters of source URLs (default: REDACTED)")
+	f.env.secrets = o
 	return o
 }
 
