@@ -152,7 +152,12 @@ func (c *Config) readTopicFile(cs topicSource) (*TopicTable, topicSource, bool) 
 	*cs.errs = append(*cs.errs, terrs...)
 	src := topicSource{file: path, pos: pos, skip: bad, errs: cs.errs}
 	for k := range pos {
-		if k != "topic" && !strings.HasPrefix(k, "topic.") && !bad[k] && !strings.Contains(k, ".") && !strings.Contains(k, "[") {
+		if k == "topic" || strings.HasPrefix(k, "topic.") || bad[k] || strings.Contains(k, ".") {
+			continue
+		}
+		// A top-level key or table, or a block of an array of tables
+		// ([[source]] as source[0]: its sources would be ignored, silently).
+		if base, _, array := strings.Cut(k, "["); !array || strings.Count(k, "[") == 1 && strings.HasSuffix(k, "]") && !hasKey(pos, base) {
 			src.add(k, "a topic_file holds the [topic] table only")
 		}
 	}
@@ -161,6 +166,11 @@ func (c *Config) readTopicFile(cs topicSource) (*TopicTable, topicSource, bool) 
 		return nil, cs, false
 	}
 	return tc.TopicTable, src, true
+}
+
+func hasKey(pos positions, k string) bool {
+	_, ok := pos[k]
+	return ok
 }
 
 // profileWritten reports whether the file writes any key of a profile itself

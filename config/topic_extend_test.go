@@ -187,6 +187,9 @@ func TestTopicFile(t *testing.T) {
 		{"", "[[topic.extend.group]]\nname = \"ai\"\nterms = [\"인공지능\"]\n", extra + `:3:10: topic.extend.group 1.terms 1: duplicate term "인공지능"`},
 		{"", "[[topic.extend.group]]\nname = \"ai\"\nterms = 5\n", extra + ":3:9: topic.extend.group 1.terms: wrong type: expected an array, got a TOML integer"},
 		{"", "listen = \"x\"\n[topic.extend]\n", extra + ":1:1: listen: a topic_file holds the [topic] table only"},
+		// A source block there was ignored, silently.
+		{"", "[[source]]\nurl = \"https://x.example/feed\"\n[topic.extend]\n", extra + ":1:3: source 1: a topic_file holds the [topic] table only"},
+		{"", "source = [{url = \"https://x.example/feed\"}]\n[topic.extend]\n", extra + ":1:1: source: a topic_file holds the [topic] table only"},
 		{"", "# nothing\n", cfgPath + ":1:1: topic_file: " + extra + " has no [topic] table"},
 		{"[topic.extend]\n", "[topic.extend]\n", cfgPath + ":1:1: topic_file: gleaner.toml has a [topic] table too"},
 		{"", "", ""},
