@@ -46,7 +46,8 @@ func (d *doc) validator() *validator {
 	return &validator{etag: d.etag, lastMod: d.lastMod}
 }
 
-// newDoc wraps body for serving. lastMod is the newest entry's first sighting;
+// newDoc wraps body for serving. lastMod is the newest entry's first sighting
+// (no earlier than Handler.since when there is no prev: see lastModFloor);
 // prev, when given, is the previous rendering of the same URL: unchanged bytes keep
 // its date, and changed bytes never get an older or equal one (an entry dropping out
 // changes the feed without a newer item), so If-Modified-Since stays truthful.

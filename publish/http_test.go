@@ -91,9 +91,10 @@ func TestConditionalRequests(t *testing.T) {
 	first := get(t, h, "GET", "/feed.atom")
 	etag := first.Header.Get("ETag")
 	lm := first.Header.Get("Last-Modified")
-	// The newest change among the entries: the story that gained outlets 5 minutes
-	// before t0 (its lead was first seen 20 minutes before).
-	if want := t0.Add(-5 * time.Minute).Format(http.TimeFormat); lm != want {
+	// Not the newest change among the entries (the story that gained outlets 5
+	// minutes before t0), but the process's first rendering, at t0: what a
+	// process before it served may have differed (TestLastModifiedAfterRestart).
+	if want := t0.Format(http.TimeFormat); lm != want {
 		t.Errorf("Last-Modified %q, want %q", lm, want)
 	}
 	tests := []struct {
@@ -126,6 +127,38 @@ func TestConditionalRequests(t *testing.T) {
 	}
 	// A 304 for HEAD too.
 	mustStatus(t, get(t, h, "HEAD", "/feed.atom", "If-None-Match", etag), 304)
+}
+
+// TestLastModifiedAfterRestart: a process started after an entry left the feed
+// (a label took it out while the daemon was stopped) dates its feed after the
+// date the process before it served, so that a client asking If-Modified-Since
+// with that date gets the changed feed, not 304: the newest entry left is
+// older than what it saw.
+func TestLastModifiedAfterRestart(t *testing.T) {
+	entries := fixtureEntries()
+	before, _ := newTestHandler(t, fixtureOptions(), entries)
+	seen := get(t, before, "GET", "/feed.atom").Header.Get("Last-Modified")
+	newest := 0
+	for i := range entries {
+		if entries[i].Updated.After(entries[newest].Updated) {
+			newest = i
+		}
+	}
+	rest := slices.Delete(slices.Clone(entries), newest, newest+1)
+	st := &fakeStore{entries: rest}
+	after := New(fixtureOptions(), st, st, testLogger(t))
+	after.now = func() time.Time { return t0.Add(time.Minute) } // started later
+	after.SetSources(fixtureSources())
+	if _, err := after.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/feed.atom", "/feed.json", "/?lang=en", "/feed.rss?lang=en"} {
+		resp := get(t, after, "GET", path, "If-Modified-Since", seen)
+		mustStatus(t, resp, 200)
+		if lm, _ := http.ParseTime(resp.Header.Get("Last-Modified")); !lm.After(t0) {
+			t.Errorf("%s: Last-Modified %s, want after the %s served before the restart", path, resp.Header.Get("Last-Modified"), seen)
+		}
+	}
 }
 
 func TestGzipIsPrecomputed(t *testing.T) {

@@ -195,8 +195,15 @@ type Handler struct {
 	// after which a page is read again unless its entry shows it unchanged.
 	stories    map[int64]*storyDocs
 	storyBytes int
-	storyGen   uint64
-	exported   map[string]string // story files written by Export, by path: their ETag
+	// since is when the renderings this process serves may first differ
+	// from what it, or a process before it, served: its first rendering, or
+	// the last change of options or outlets. A rendering with no previous one
+	// to compare (the first after a restart, a story page dropped) is dated
+	// no earlier, so that an If-Modified-Since of a copy served before is
+	// not answered 304 when it changed meanwhile (see lastModFloor).
+	since    time.Time
+	storyGen uint64
+	exported map[string]string // story files written by Export, by path: their ETag
 }
 
 // defaultSet is the default rendering (no query) in every format, and the entries
@@ -264,7 +271,7 @@ func (h *Handler) SetOptions(o Options) {
 		h.opts = o
 		h.dirty = true
 		h.dropVariantsLocked()
-		h.dropStoriesLocked()
+		h.dropStoriesLocked() // and since: every rendering may differ
 	}
 	h.mu.Unlock()
 	h.renderOPML()
@@ -289,10 +296,30 @@ func sameOutlet(a, b aggregate.Source) bool {
 	return a.ID == b.ID && a.Name == b.Name && a.URL == b.URL
 }
 
-// dropStoriesLocked forgets every story page rendered.
+// dropStoriesLocked forgets every story page rendered, and so their dates.
 func (h *Handler) dropStoriesLocked() {
 	clear(h.stories)
 	h.storyBytes = 0
+	h.since = h.now().UTC().Truncate(time.Second)
+}
+
+// lastModFloor is the Last-Modified of a rendering whose newest content is
+// dated lastMod: that date, unless there is no previous rendering of the URL
+// (prev) to keep the dates moving forward (newDoc), in which case it is no
+// earlier than since. After a restart, a label taking an entry out or a new
+// feed title left the newest entry's date where it was, and a client asking
+// If-Modified-Since with the date the process before served got 304 for a
+// feed that had changed.
+func (h *Handler) lastModFloor(lastMod time.Time, prev *validator) time.Time {
+	if prev != nil {
+		return lastMod
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.since.IsZero() {
+		h.since = h.now().UTC().Truncate(time.Second)
+	}
+	return latest(lastMod, h.since)
 }
 
 func (h *Handler) renderOPML() {
@@ -401,7 +428,7 @@ func (h *Handler) Refresh(ctx context.Context) (changed bool, err error) {
 				errs[i] = fmt.Errorf("publish: render %s: %w", formatName(i), err)
 				return
 			}
-			set.docs[i] = newDoc(b, contentTypes[i], lastSeen(entries), prev, now, docHeaders(o, i), gzip.BestCompression)
+			set.docs[i] = newDoc(b, contentTypes[i], h.lastModFloor(lastSeen(entries), prev), prev, now, docHeaders(o, i), gzip.BestCompression)
 		})
 	}
 	wg.Wait()
@@ -777,7 +804,7 @@ func (h *Handler) renderVariant(ctx context.Context, o Options, k variantKey, pr
 		// Search results are for readers; the stories are on the page.
 		hdr["X-Robots-Tag"] = []string{"noindex"}
 	}
-	d := newDoc(b, contentTypes[k.f], lastSeen(entries), prev, now, hdr, gzip.DefaultCompression)
+	d := newDoc(b, contentTypes[k.f], h.lastModFloor(lastSeen(entries), prev), prev, now, hdr, gzip.DefaultCompression)
 	if k.f == fmtHTML {
 		d.asOf = now
 	}

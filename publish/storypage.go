@@ -192,7 +192,7 @@ func (h *Handler) storyDocument(ctx context.Context, id int64, f int) (*doc, err
 		if form == storyHTML {
 			extra = withHeaders(hdr, "Content-Security-Policy", pageCSP, "Referrer-Policy", pageReferrerPolicy)
 		}
-		next.docs[form] = newDoc(b, storyTypes[form], st.Updated, prev, h.now(), extra, gzip.DefaultCompression)
+		next.docs[form] = newDoc(b, storyTypes[form], h.lastModFloor(st.Updated, prev), prev, h.now(), extra, gzip.DefaultCompression)
 		next.size += len(next.docs[form].body) + len(next.docs[form].gz)
 	}
 	h.keepStory(id, next)
