@@ -717,3 +717,41 @@ func TestStoryPages(t *testing.T) {
 		t.Errorf("Last-Modified did not move: %s", r.Header.Get("Last-Modified"))
 	}
 }
+
+// TestFeedUpdatedDoesNotGoBack: when the newest entry leaves the feed (a label
+// takes it out), the feed's updated (Atom) and lastBuildDate (RSS) move to the
+// time of the change, not back to the newest entry left.
+func TestFeedUpdatedDoesNotGoBack(t *testing.T) {
+	entries := fixtureEntries()
+	h, st := newTestHandler(t, fixtureOptions(), entries)
+	feedUpdated := func() (time.Time, string) {
+		t.Helper()
+		atom := string(body(t, get(t, h, "GET", "/feed.atom")))
+		i := strings.Index(atom, "<updated>")
+		u, err := time.Parse(time.RFC3339, atom[i+len("<updated>"):i+len("<updated>")+len("2006-01-02T15:04:05Z")])
+		if err != nil {
+			t.Fatal(err)
+		}
+		rss := string(body(t, get(t, h, "GET", "/feed.rss")))
+		j := strings.Index(rss, "<lastBuildDate>")
+		return u, rss[j+len("<lastBuildDate>") : strings.Index(rss, "</lastBuildDate>")]
+	}
+	before, _ := feedUpdated()
+	newest := 0
+	for i := range entries {
+		if entries[i].Updated.After(entries[newest].Updated) {
+			newest = i
+		}
+	}
+	st.mu.Lock()
+	st.entries = slices.Delete(slices.Clone(entries), newest, newest+1)
+	st.mu.Unlock()
+	h.now = func() time.Time { return t0.Add(time.Minute) }
+	if changed, err := h.Refresh(context.Background()); err != nil || !changed {
+		t.Fatalf("refresh: %v %v", changed, err)
+	}
+	after, lastBuild := feedUpdated()
+	if want := t0.Add(time.Minute); !after.Equal(want) || lastBuild != want.Format(time.RFC1123Z) {
+		t.Errorf("updated %s -> %s, lastBuildDate %s; want %s", before, after, lastBuild, want)
+	}
+}

@@ -303,6 +303,14 @@ func (h *Handler) dropStoriesLocked() {
 	h.since = h.now().UTC().Truncate(time.Second)
 }
 
+// dateEmpty dates a feed without entries (a filter that matches none) by the
+// process's first rendering (see since), not 1970.
+func (h *Handler) dateEmpty(v *feedView) {
+	if len(v.Entries) == 0 {
+		v.Updated = h.lastModFloor(time.Time{}, nil)
+	}
+}
+
 // lastModFloor is the Last-Modified of a rendering whose newest content is
 // dated lastMod: that date, unless there is no previous rendering of the URL
 // (prev) to keep the dates moving forward (newDoc), in which case it is no
@@ -411,6 +419,12 @@ func (h *Handler) Refresh(ctx context.Context) (changed bool, err error) {
 	}
 	now := h.now()
 	v := buildView(o, f, entries)
+	if old != nil && v.Updated.Before(old.view.Updated) {
+		// An entry left (a label, retention): the feed's updated, its newest
+		// entry's date, would go back in time; the change is now.
+		v.Updated = latest(now.UTC().Truncate(time.Second), old.view.Updated)
+	}
+	h.dateEmpty(v)
 	set.view = v
 	v.Now = now
 	// The formats are rendered and compressed side by side: the view is only
@@ -782,6 +796,7 @@ func (h *Handler) renderVariant(ctx context.Context, o Options, k variantKey, pr
 		return nil, fmt.Errorf("publish: list curated entries: %w", err)
 	}
 	v := buildView(o, k.filter, entries)
+	h.dateEmpty(v)
 	if k.f == fmtHTML && k.filter.Limit > 0 && len(entries) >= k.filter.Limit && !v.Older.Published.IsZero() {
 		// A full page links to older stories only when the older page would
 		// list one: asked as that page asks (its per-source caps start anew).
