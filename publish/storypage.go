@@ -50,7 +50,13 @@ type storyMemberView struct {
 func buildStory(o Options, st *aggregate.Story) *storyView {
 	v := &storyView{ID: st.ID, URL: storyURL(o, st.ID), EntryID: st.EntryID, Updated: utc(st.Updated),
 		Reports: max(st.Reports, len(st.Members)), Members: make([]storyMemberView, 0, len(st.Members)), Languages: []string{}}
+	seen := map[string]bool{}
 	for _, m := range st.Members {
+		if u := relatedURL(m.Related); u != "" && seen[u] && !m.Lead {
+			v.Reports-- // the same article from a second feed: one report
+			continue
+		}
+		seen[relatedURL(m.Related)] = true
 		out := outletOf(m.Outlet)
 		mv := storyMemberView{
 			Outlet:     out.Name,

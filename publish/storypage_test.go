@@ -1,6 +1,10 @@
 package publish
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/gleaner/gleaner/aggregate"
+)
 
 // TestWantsJSON reads Accept headers as clients send them, quality values
 // included: application/json;q=0 refuses JSON, and JSON preferred to HTML by
@@ -25,5 +29,34 @@ func TestWantsJSON(t *testing.T) {
 		if got := wantsJSON(c.accept); got != c.want {
 			t.Errorf("wantsJSON(%q) = %v, want %v", c.accept, got, c.want)
 		}
+	}
+}
+
+// TestOneArticleFromTwoFeedsIsOneReport: a publisher's article that two of the
+// sources carry (its feed of everything and a section's feed) is one report,
+// on the entry ("2 reports", "and 1 more report" before) and on the story page
+// (its link listed twice before); a second article is still a second report.
+func TestOneArticleFromTwoFeedsIsOneReport(t *testing.T) {
+	lead := aggregate.Related{Outlet: aggregate.Outlet{Name: "정책브리핑 정책뉴스"}, Title: "AI 기본법 시행", URL: "https://www.korea.kr/news/1", Lang: "ko", Published: t0}
+	copyOf := lead
+	copyOf.Outlet.Name = "정책브리핑 과기정통부"
+	other := aggregate.Related{Outlet: aggregate.Outlet{Name: "연합뉴스"}, Title: "AI 기본법 오늘 시행", URL: "https://yna.example/2", Lang: "ko", Published: t0}
+	entry := func(also ...aggregate.Related) aggregate.Entry {
+		return aggregate.Entry{ID: "urn:x:1", Outlet: lead.Outlet, Updated: t0, Reports: 1 + len(also), Also: also,
+			Item: aggregate.Item{ID: 1, StoryID: 7, Title: lead.Title, URL: lead.URL, Lang: "ko", Published: t0,
+				Verdict: aggregate.Verdict{Match: true}}}
+	}
+	e := buildView(fixtureOptions(), filter{}, []aggregate.Entry{entry(copyOf)}).Entries[0]
+	if e.Reports != 1 || e.More != 0 || len(e.Also) != 0 || e.StoryURL != "" {
+		t.Errorf("one article, two feeds: %d reports, %d more, %d also, story %q; want one report", e.Reports, e.More, len(e.Also), e.StoryURL)
+	}
+	e = buildView(fixtureOptions(), filter{}, []aggregate.Entry{entry(copyOf, other)}).Entries[0]
+	if e.Reports != 2 || e.More != 0 || len(e.Also) != 1 || e.StoryURL == "" {
+		t.Errorf("and another article: %d reports, %d more, %d also, story %q; want two", e.Reports, e.More, len(e.Also), e.StoryURL)
+	}
+	st := &aggregate.Story{ID: 7, Reports: 3, Members: []aggregate.StoryMember{{Related: lead, Lead: true}, {Related: copyOf}, {Related: other}}}
+	v := buildStory(fixtureOptions(), st)
+	if v.Reports != 2 || len(v.Members) != 2 || v.Members[1].URL != other.URL {
+		t.Errorf("story page: %d reports, members %+v; want the lead and the other article", v.Reports, v.Members)
 	}
 }

@@ -209,8 +209,12 @@ func entryOf(o Options, en *aggregate.Entry) entryView {
 	}
 
 	seen := map[string]bool{e.URL: true}
+	copies := 0 // reports of an article already named: one article, two feeds
 	for _, r := range en.Also {
 		u := relatedURL(r)
+		if u != "" && seen[u] {
+			copies++
+		}
 		if u == "" || seen[u] {
 			continue
 		}
@@ -232,7 +236,10 @@ func entryOf(o Options, en *aggregate.Entry) entryView {
 		e.Groups[g].Items = append(e.Groups[g].Items, a)
 	}
 	// Stories listed before the store counted reports, or fixtures, may not say.
-	e.Reports = max(en.Reports, 1+len(en.Also))
+	// An article two of the sources carry (a publisher's feed of everything and
+	// its feed of one section) is one report: it was counted twice, and "and
+	// 1 more report" led to the story page listing the lead's own link again.
+	e.Reports = max(en.Reports, 1+len(en.Also)) - copies
 	e.More = max(0, e.Reports-1-len(e.Also))
 	for _, l := range story.Languages(it.Lang, en.Langs) {
 		if l = langTag(l); l != "" && !slices.Contains(e.Langs, l) {
