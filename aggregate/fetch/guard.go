@@ -82,22 +82,32 @@ var ownAddrs = struct {
 	sync.Mutex
 	read  time.Time
 	addrs map[netip.Addr]bool
+	err   error
 }{}
 
-func isOwnAddr(addr netip.Addr) bool {
+// interfaceAddrs is net.InterfaceAddrs; tests replace it.
+var interfaceAddrs = net.InterfaceAddrs
+
+// isOwnAddr reports whether addr is one of this host's, or why it cannot tell:
+// reading the addresses needs a netlink socket on Linux, which a service
+// sandbox may forbid (RestrictAddressFamilies without AF_NETLINK), and a check
+// that cannot be made must refuse, not let every address of the host through.
+func isOwnAddr(addr netip.Addr) (bool, error) {
 	ownAddrs.Lock()
 	defer ownAddrs.Unlock()
 	if time.Since(ownAddrs.read) > time.Minute {
-		ownAddrs.read, ownAddrs.addrs = time.Now(), map[netip.Addr]bool{}
-		if list, err := net.InterfaceAddrs(); err == nil {
-			for _, a := range list {
-				if p, err := netip.ParsePrefix(a.String()); err == nil {
-					ownAddrs.addrs[p.Addr().Unmap()] = true
-				}
+		ownAddrs.read, ownAddrs.addrs, ownAddrs.err = time.Now(), map[netip.Addr]bool{}, nil
+		list, err := interfaceAddrs()
+		if err != nil {
+			ownAddrs.err = err
+		}
+		for _, a := range list {
+			if p, err := netip.ParsePrefix(a.String()); err == nil {
+				ownAddrs.addrs[p.Addr().Unmap()] = true
 			}
 		}
 	}
-	return ownAddrs.addrs[addr]
+	return ownAddrs.addrs[addr], ownAddrs.err
 }
 
 // Check returns a *DeniedError when the policy refuses addr, else nil.
@@ -129,7 +139,11 @@ func (p AddressPolicy) Check(addr netip.Addr) error {
 		return deny("private address ([poll] deny_private = true)")
 	case slices.ContainsFunc(notGlobal, func(p netip.Prefix) bool { return p.Contains(addr) }):
 		return deny("special-purpose address, not globally reachable ([poll] deny_private = true)")
-	case isOwnAddr(addr):
+	}
+	switch own, err := isOwnAddr(addr); {
+	case err != nil:
+		return deny(fmt.Sprintf("this host's own addresses cannot be read to refuse them (%v); under systemd, allow AF_NETLINK in RestrictAddressFamilies ([poll] deny_private = true)", err))
+	case own:
 		return deny("an address of this host ([poll] deny_private = true)")
 	}
 	return nil

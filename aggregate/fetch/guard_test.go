@@ -140,3 +140,30 @@ func TestDenyPrivateCoversSpecialRangesAndOwnAddresses(t *testing.T) {
 		t.Skip("this host lists no interface address")
 	}
 }
+
+// TestDenyPrivateRefusesWhenOwnAddressesAreUnknown: a sandbox that forbids the
+// netlink socket Linux needs to list the host's addresses (systemd's
+// RestrictAddressFamilies without AF_NETLINK) made the check let every address
+// of the host through; with deny_private it now refuses, and says why.
+func TestDenyPrivateRefusesWhenOwnAddressesAreUnknown(t *testing.T) {
+	restore := interfaceAddrs
+	t.Cleanup(func() {
+		interfaceAddrs = restore
+		ownAddrs.Lock()
+		ownAddrs.read = time.Time{}
+		ownAddrs.Unlock()
+	})
+	interfaceAddrs = func() ([]net.Addr, error) {
+		return nil, errors.New("netlinkrib: address family not supported by protocol")
+	}
+	ownAddrs.Lock()
+	ownAddrs.read = time.Time{}
+	ownAddrs.Unlock()
+	err := AddressPolicy{DenyPrivate: true}.Check(netip.MustParseAddr("8.8.8.8"))
+	if !errors.Is(err, ErrDenied) || !strings.Contains(err.Error(), "AF_NETLINK") {
+		t.Errorf("deny_private without the host's addresses: %v, want refused, naming AF_NETLINK", err)
+	}
+	if err := (AddressPolicy{}).Check(netip.MustParseAddr("8.8.8.8")); err != nil {
+		t.Errorf("default policy: %v, want allowed (it does not ask for the host's addresses)", err)
+	}
+}

@@ -58,7 +58,7 @@ func TestSystemdUnit(t *testing.T) {
 		"NoNewPrivileges":         "yes",
 		"PrivateTmp":              "yes",
 		"PrivateDevices":          "yes",
-		"RestrictAddressFamilies": "AF_INET AF_INET6 AF_UNIX",
+		"RestrictAddressFamilies": "AF_INET AF_INET6 AF_UNIX AF_NETLINK",
 		"SystemCallFilter":        "@system-service",
 		"CapabilityBoundingSet":   "",
 		"LockPersonality":         "yes",
