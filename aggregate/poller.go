@@ -63,7 +63,20 @@ type Poller struct {
 	sources map[int64]*polled
 	wake    chan struct{}
 	rounds  atomic.Int64
+
+	saveFail atomic.Pointer[SaveFailure] // nil while saves succeed
 }
+
+// SaveFailure is what the poller's last save failed with, and since when
+// every save has: polls that fetch but cannot store (a locked, damaged or full
+// database) keep the daemon alive and serving, but not ready.
+type SaveFailure struct {
+	Err   string
+	Since time.Time
+}
+
+// SaveFailing returns the failure of the last save, nil if it succeeded.
+func (p *Poller) SaveFailing() *SaveFailure { return p.saveFail.Load() }
 
 type groupBox struct{ g Grouper }
 
@@ -475,6 +488,13 @@ func (p *Poller) save(ctx context.Context, batch []outcome, changed *bool) []Rep
 	if err != nil {
 		p.log.Error("save poll results: their sources keep their old validators and are polled again after a backoff",
 			"sources", len(batch), "error", err)
+		since := now
+		if f := p.saveFail.Load(); f != nil {
+			since = f.Since
+		}
+		p.saveFail.Store(&SaveFailure{Err: err.Error(), Since: since})
+	} else {
+		p.saveFail.Store(nil)
 	}
 	return reports
 }

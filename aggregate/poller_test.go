@@ -307,14 +307,27 @@ func TestFailedSaveKeepsOldValidators(t *testing.T) {
 	if r.Err == nil || !strings.Contains(r.Err.Error(), "database is locked") {
 		t.Fatalf("report: %+v", r)
 	}
+	// /readyz reads this: a daemon whose saves fail is alive but not ready.
+	failedAt := h.clock.Now()
+	if f := h.poller.SaveFailing(); f == nil || !strings.Contains(f.Err, "database is locked") || !f.Since.Equal(failedAt) {
+		t.Errorf("after a failed save: SaveFailing %+v, want the error since %s", f, failedAt)
+	}
+	h.clock.Add(time.Hour)
+	h.poller.PollAll(context.Background())
+	if f := h.poller.SaveFailing(); f == nil || !f.Since.Equal(failedAt) {
+		t.Errorf("after a second failed save: SaveFailing %+v, want it failing since the first", f)
+	}
 	sv.fail = false
 	h.clock.Add(time.Hour)
 	r = h.poller.PollAll(context.Background())[0]
 	if r.Err != nil || r.NotModified || r.New != 4 {
 		t.Fatalf("after the failed save the items must be fetched again: %+v", r)
 	}
+	if f := h.poller.SaveFailing(); f != nil {
+		t.Errorf("after a save that worked: SaveFailing %+v, want nil", f)
+	}
 	reqs := s.requests("/feed")
-	if got := reqs[1].Header.Get("If-None-Match"); got != "" {
+	if got := reqs[2].Header.Get("If-None-Match"); got != "" {
 		t.Errorf("second request sent If-None-Match %q: the validator of an unsaved response was kept", got)
 	}
 }

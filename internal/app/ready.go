@@ -113,6 +113,10 @@ func (r *readiness) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if p := r.damaged.Load(); p != nil {
 		why = append(why, "database damaged: "+*p)
 	}
+	if f := r.a.Poller.SaveFailing(); f != nil {
+		// Ping reads; a locked, damaged or full file fails the writes only.
+		why = append(why, fmt.Sprintf("saving poll results fails since %s: %s", f.Since.UTC().Format(time.RFC3339), f.Err))
+	}
 	if r.a.Config() == nil {
 		why = append(why, "no config loaded")
 	}
