@@ -147,11 +147,23 @@ func (p *Poller) SetSources(src []Source, states []FetchState) {
 		if ps.state.NextFetch.IsZero() && ps.state.LastAttempt.IsZero() && !ps.busy {
 			ps.state.NextFetch = now.Add(time.Duration(rand.Float64() * float64(p.opt.FirstSpread)))
 		}
+		// A poll stored further ahead than any wait gleaner sets (a clock that
+		// ran fast, then was set right) would leave the source unpolled for
+		// as long, without a word: it is due at the longest wait from now.
+		if limit := now.Add(p.longestWait(s)); ps.state.NextFetch.After(limit) && !ps.busy {
+			ps.state.NextFetch = limit
+		}
 	}
 	select {
 	case p.wake <- struct{}{}:
 	default:
 	}
+}
+
+// longestWait is the longest gleaner waits between two polls of src: its
+// interval, the backoff's cap, or a day (the longest Retry-After it honours).
+func (p *Poller) longestWait(src Source) time.Duration {
+	return max(src.Interval, p.opt.MaxBackoff, 24*time.Hour)
 }
 
 // Schedule returns when each active source is next due, by source id.
@@ -176,6 +188,9 @@ func (p *Poller) Run(ctx context.Context) error {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for {
+		if ctx.Err() != nil {
+			return nil // no new round once shutdown began (the select picks at random)
+		}
 		if due := p.due(p.opt.Now(), false); len(due) > 0 {
 			p.round(ctx, due)
 		}
@@ -287,6 +302,10 @@ type outcome struct {
 	fetched Fetched
 	report  Report
 	minGap  time.Duration
+	// cancelled: cut short by shutdown, the poll records nothing, so it is
+	// not saved (a save waits up to the busy timeout on a locked database,
+	// and a stop must not wait for saves of nothing).
+	cancelled bool
 }
 
 // round polls the given sources with at most Concurrency in flight, and saves
@@ -427,6 +446,13 @@ func (p *Poller) write(ctx context.Context, results <-chan outcome) []Report {
 				}
 				return reports
 			}
+			if o.cancelled {
+				p.mu.Lock()
+				o.ps.busy = false
+				p.mu.Unlock()
+				reports = append(reports, o.report)
+				continue
+			}
 			if len(pending) == 0 {
 				timer.Reset(batchDelay)
 			}
@@ -513,6 +539,10 @@ func (p *Poller) poll(ctx context.Context, ps *polled) outcome {
 	o := outcome{ps: ps, minGap: minGap, report: Report{Source: src}}
 	begin := time.Now()
 	resp, err := p.fetcher.Fetch(ctx, fetch.Request{URL: target, ETag: st.ETag, LastModified: st.LastModified})
+	// The next poll is timed from when this one ended: a fetch may first wait
+	// for its host's turn (per_host), and timed from before that wait, a retry
+	// fell due at once, the host getting request after request.
+	done := p.opt.Now()
 	if resp != nil {
 		st.Status = resp.Status
 		o.report.Status = resp.Status
@@ -550,17 +580,18 @@ func (p *Poller) poll(ctx context.Context, ps *polled) outcome {
 		st, items = before, nil
 		result = "error_" + string(fetch.KindCanceled)
 		o.report.Err, o.report.Kind = err, string(fetch.KindCanceled)
+		o.cancelled = true
 	case held != nil:
 		// Held back for the host (another feed of it got a 429 or 503 with
 		// Retry-After): not an attempt, nor this feed's error. It is due again
 		// when the hold ends, with its state as it was: a held poll neither
 		// grows its backoff nor, from cron, renews the hold.
 		st, items = before, nil
-		st.NextFetch = now.Add(held.RetryAfter)
+		st.NextFetch = done.Add(held.RetryAfter)
 		result = "error_" + string(held.Kind)
 		o.report.Err, o.report.Kind, o.report.Held = err, string(held.Kind), true
 	case err != nil:
-		result = p.failed(&st, src, err, now)
+		result = p.failed(&st, src, err, done)
 		o.report.Err, o.report.Kind = err, st.ErrorKind
 	default:
 		if resp.NotModified {
@@ -575,7 +606,7 @@ func (p *Poller) poll(ctx context.Context, ps *polled) outcome {
 		st.HoldUntil = time.Time{}
 		gap := max(src.Interval, o.minGap)
 		// A little jitter keeps sources that started together from staying in step.
-		st.NextFetch = now.Add(gap + time.Duration(rand.Float64()*0.05*float64(gap)))
+		st.NextFetch = done.Add(gap + time.Duration(rand.Float64()*0.05*float64(gap)))
 	}
 	if p.opt.Observer != nil {
 		p.opt.Observer.ObserveFetch(src.Name, result, time.Since(begin))
@@ -593,7 +624,9 @@ func (p *Poller) failed(st *FetchState, src Source, err error, now time.Time) st
 	st.HoldUntil = time.Time{} // an answer: set again below if it asks for a hold
 	kind := "other"
 	var fe *fetch.Error
-	wait := fetch.Backoff(st.ConsecutiveErrors, src.Interval, p.opt.MaxBackoff, rand.Float64)
+	// Capped at the interval at least: with max_backoff below it, a failing
+	// source was polled more often than a healthy one.
+	wait := fetch.Backoff(st.ConsecutiveErrors, src.Interval, max(p.opt.MaxBackoff, src.Interval), rand.Float64)
 	if errors.As(err, &fe) {
 		kind = string(fe.Kind)
 		if fe.Kind == fetch.KindGone {

@@ -1,0 +1,141 @@
+package aggregate_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+
+	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/aggregate/fetch"
+	"github.com/gleaner/gleaner/aggregate/topic"
+	"github.com/gleaner/gleaner/store"
+)
+
+// stallFetcher answers every fetch with a server error after the clock moved
+// on by took (a fetch that waited for its host's turn), or, with block, only
+// when the context ends.
+type stallFetcher struct {
+	clock   *clock
+	took    time.Duration
+	block   bool
+	fetches atomic.Int32
+}
+
+func (f *stallFetcher) Fetch(ctx context.Context, r fetch.Request) (*fetch.Response, error) {
+	f.fetches.Add(1)
+	if f.block {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	f.clock.Add(f.took)
+	return &fetch.Response{Status: 500}, &fetch.Error{Kind: fetch.KindHTTP5xx, Status: 500, Err: errors.New("500 Internal Server Error")}
+}
+
+func (f *stallFetcher) Parse(body []byte, contentType, baseURL string) (*gofeed.Feed, error) {
+	return nil, errors.New("not used")
+}
+
+// countingSaver counts the saves that reach the store.
+type countingSaver struct {
+	*store.Store
+	saves atomic.Int32
+}
+
+func (s *countingSaver) Save(ctx context.Context, b []aggregate.Fetched, g aggregate.Grouper) ([]aggregate.SaveStats, bool, error) {
+	s.saves.Add(1)
+	return s.Store.Save(ctx, b, g)
+}
+
+func opsPoller(t *testing.T, f *stallFetcher, maxBackoff time.Duration, src aggregate.Source, state func(*aggregate.FetchState)) (*aggregate.Poller, *countingSaver, int64) {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "g.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	c, err := topic.Compile(topic.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv := &countingSaver{Store: st}
+	p := aggregate.NewPoller(sv, f, c, aggregate.PollerOptions{Concurrency: 2, MaxBackoff: maxBackoff, Now: f.clock.Now})
+	srcs, states, err := st.SyncSources(context.Background(), []aggregate.Source{src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if state != nil {
+		state(&states[0])
+	}
+	p.SetSources(srcs, states)
+	return p, sv, srcs[0].ID
+}
+
+// TestRetryIsTimedFromTheEndOfTheFetch: a fetch that first waited its host's
+// turn was timed from before the wait, so its retry fell due at once and the
+// host got request after request; and a failing source whose interval is
+// longer than max_backoff was polled more often than a healthy one.
+func TestRetryIsTimedFromTheEndOfTheFetch(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC)}
+	f := &stallFetcher{clock: clk, took: 30 * time.Second}
+	p, _, id := opsPoller(t, f, 5*time.Second, aggregate.Source{Name: "x", URL: "https://x.example/feed", Interval: time.Hour}, nil)
+	p.PollAll(context.Background())
+	ended := clk.Now()
+	next := p.Schedule()[id]
+	if gap := next.Sub(ended); gap < 48*time.Minute {
+		t.Errorf("a failed poll of a source polled hourly, max_backoff 5s: next fetch %v after the fetch ended, want about the interval", gap)
+	}
+}
+
+// TestFarFutureScheduleIsBrought: a next poll stored further ahead than any
+// wait gleaner sets (a clock that ran 30 days fast) is brought to the longest
+// wait from now, not kept, leaving the source unpolled for a month.
+func TestFarFutureScheduleIsBrought(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC)}
+	f := &stallFetcher{clock: clk}
+	p, _, id := opsPoller(t, f, 12*time.Hour, aggregate.Source{Name: "x", URL: "https://x.example/feed", Interval: 15 * time.Minute},
+		func(st *aggregate.FetchState) {
+			st.LastAttempt, st.NextFetch = clk.Now().Add(30*24*time.Hour), clk.Now().Add(30*24*time.Hour+15*time.Minute)
+		})
+	if next := p.Schedule()[id]; next.After(clk.Now().Add(24 * time.Hour)) {
+		t.Errorf("next fetch %v from now, want at most a day", next.Sub(clk.Now()))
+	}
+}
+
+// TestShutdownStartsNoRoundAndSavesNothingCancelled: once its context ends, Run
+// starts no round, and polls cut short by it are not saved (a save of nothing
+// could wait the busy timeout on a locked database, holding up the stop).
+func TestShutdownStartsNoRoundAndSavesNothingCancelled(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC)}
+	f := &stallFetcher{clock: clk, block: true}
+	p, sv, _ := opsPoller(t, f, 12*time.Hour, aggregate.Source{Name: "x", URL: "https://x.example/feed", Interval: 15 * time.Minute},
+		func(st *aggregate.FetchState) {
+			st.LastAttempt, st.NextFetch = clk.Now().Add(-time.Hour), clk.Now().Add(-time.Minute)
+		})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for range 20 {
+		p.Run(ctx) // the source is due: a round started after all would fetch it
+	}
+	if n := f.fetches.Load(); n != 0 {
+		t.Errorf("Run after shutdown fetched %d times, want no round", n)
+	}
+	ctx, cancel = context.WithCancel(context.Background())
+	go func() {
+		for f.fetches.Load() == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	r := p.PollAll(ctx)
+	if len(r) != 1 || r[0].Kind != string(fetch.KindCanceled) {
+		t.Fatalf("reports %+v, want one cancelled poll", r)
+	}
+	if n := sv.saves.Load(); n != 0 {
+		t.Errorf("%d saves of a cancelled poll, want none", n)
+	}
+}
