@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -284,7 +286,26 @@ func TestJoinAfterRanksChangedRecomputesTies(t *testing.T) {
 }
 
 func TestNewFileHasLargePagesAndIncrementalVacuum(t *testing.T) {
-	s := openTest(t)
+	t.Run("no file", func(t *testing.T) { checkNewFile(t, openTest(t)) })
+	// An empty file (touch, or a crash before the first write) is a new
+	// database: it got 4 KiB pages and no auto-vacuum, retention never
+	// shrinking it.
+	t.Run("empty file", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "g.db")
+		if err := os.WriteFile(path, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s, err := Open(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		checkNewFile(t, s)
+	})
+}
+
+func checkNewFile(t *testing.T, s *Store) {
+	t.Helper()
 	var page, vacuum int
 	var mode string
 	if err := s.w.QueryRow("PRAGMA page_size").Scan(&page); err != nil {

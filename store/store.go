@@ -102,9 +102,12 @@ const pageSize = 16384
 // create makes a new database file with the page size and auto-vacuum mode,
 // which a file takes only before its first table and before WAL (the
 // connection string's pragmas run in name order, journal_mode before
-// page_size). An existing file is left as it is.
+// page_size). An existing file is left as it is, but for an empty one (made
+// by touch, or by a crash before the first write), which SQLite reads as a new
+// database: left as it was, it got 4 KiB pages and no auto-vacuum, so that
+// retention could never shrink it.
 func create(ctx context.Context, file string) error {
-	if _, err := os.Stat(file); !errors.Is(err, fs.ErrNotExist) {
+	if fi, err := os.Stat(file); err == nil && fi.Size() > 0 || err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
 	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: file}).EscapedPath())

@@ -146,3 +146,37 @@ func TestPublishOptions(t *testing.T) {
 		t.Errorf("zone %v, want Asia/Seoul, the same on every call", got.Location)
 	}
 }
+
+// TestLockFollowsSymbolicLinks: one database reached through a link, to the
+// file or to its directory, has one lock: a second poller started on it by the
+// other path was let in, and both polled every source.
+func TestLockFollowsSymbolicLinks(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "real", "g.db")
+	if err := os.MkdirAll(filepath.Dir(db), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	first, err := lockDatabase(db, "run")
+	if err != nil || first == nil {
+		t.Fatalf("first lock: %v", err)
+	}
+	defer first.f.Close()
+	if err := os.Symlink(filepath.Join(dir, "real"), filepath.Join(dir, "linkdir")); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	if err := os.WriteFile(db, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(db, filepath.Join(dir, "link.db")); err != nil {
+		t.Fatal(err)
+	}
+	for _, other := range []string{filepath.Join(dir, "linkdir", "g.db"), filepath.Join(dir, "link.db")} {
+		l, err := lockDatabase(other, "fetch")
+		if !errors.Is(err, ErrDatabaseInUse) {
+			if l != nil {
+				l.f.Close()
+			}
+			t.Errorf("lock of %s while %s is locked: %v, want ErrDatabaseInUse", other, db, err)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -29,10 +30,24 @@ type dbLock struct {
 	started time.Time
 }
 
+// realPath is path with its symbolic links resolved (the file's, else its
+// directory's, when the file does not exist yet), so that one database reached
+// by two paths has one lock: a second daemon started on it through a link polled
+// beside the first.
+func realPath(path string) string {
+	if p, err := filepath.EvalSymlinks(path); err == nil {
+		return p
+	}
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(path)); err == nil {
+		return filepath.Join(dir, filepath.Base(path))
+	}
+	return path
+}
+
 // lockDatabase takes the lock of database db for command ("run", "fetch"), or
 // says who holds it. Where flock is not available, it takes nothing.
 func lockDatabase(db, command string) (*dbLock, error) {
-	path := db + ".lock"
+	path := realPath(db) + ".lock"
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, store.ExplainAccess(path, true, fmt.Errorf("lock database: %w", err))
