@@ -346,7 +346,11 @@ func (p *Poller) round(ctx context.Context, due []*polled) []Report {
 	rs := RoundStats{Sources: len(reports), Duration: time.Since(start), Finished: p.opt.Now()}
 	var out Outcomes
 	for _, r := range reports {
-		out.Add(r.Err == nil, r.Kind)
+		kind := r.Kind
+		if r.Held {
+			kind = "held" // not asked: its host asked to wait, or another of its feeds timed out
+		}
+		out.Add(r.Err == nil, kind)
 		switch {
 		case r.Held:
 			rs.Held++

@@ -3,6 +3,9 @@ package aggregate_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
@@ -137,5 +140,67 @@ func TestShutdownStartsNoRoundAndSavesNothingCancelled(t *testing.T) {
 	}
 	if n := sv.saves.Load(); n != 0 {
 		t.Errorf("%d saves of a cancelled poll, want none", n)
+	}
+}
+
+// TestHungHostIsAskedOncePerRound: a host that lets a request time out is not
+// asked for its other feeds in the same round (they are held, not failed), so
+// that one hung host costs a round one timeout, not one per feed, each waiting
+// for its turn (per_host), while every source due meanwhile waited too.
+func TestHungHostIsAskedOncePerRound(t *testing.T) {
+	var hung atomic.Int32
+	stop := make(chan struct{})
+	hungSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hung.Add(1)
+		select { // no answer until the client gives up
+		case <-r.Context().Done():
+		case <-stop:
+		}
+	}))
+	defer hungSrv.Close()
+	defer close(stop)
+	fine := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprint(w, `<rss version="2.0"><channel><title>t</title><item><title>x</title><link>https://fine.example/1</link></item></channel></rss>`)
+	}))
+	defer fine.Close()
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "g.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c, err := topic.Compile(topic.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc := fetch.New(nil, fetch.Options{Timeout: 300 * time.Millisecond, PerHost: 1})
+	p := aggregate.NewPoller(st, fc, c, aggregate.PollerOptions{Concurrency: 4, MaxBackoff: time.Hour})
+	var src []aggregate.Source
+	for i := range 5 {
+		src = append(src, aggregate.Source{Name: fmt.Sprint("hung", i), URL: fmt.Sprintf("%s/f%d", hungSrv.URL, i), Interval: time.Hour, Rank: i})
+	}
+	src = append(src, aggregate.Source{Name: "fine", URL: fine.URL + "/f", Interval: time.Hour, Rank: 5})
+	srcs, states, err := st.SyncSources(context.Background(), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.SetSources(srcs, states)
+	timeouts, held := 0, 0
+	for _, r := range p.PollAll(context.Background()) {
+		switch {
+		case r.Source.Name == "fine":
+			if r.Err != nil {
+				t.Errorf("fine: %v", r.Err)
+			}
+		case r.Held && r.Kind == string(fetch.KindTimeout):
+			held++
+		case r.Kind == string(fetch.KindTimeout):
+			timeouts++
+		default:
+			t.Errorf("%s: %+v", r.Source.Name, r)
+		}
+	}
+	if n := hung.Load(); n != 1 || timeouts != 1 || held != 4 {
+		t.Errorf("the hung host got %d requests; %d timeouts, %d held; want 1 request, 1 timeout, 4 held", n, timeouts, held)
 	}
 }

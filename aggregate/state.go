@@ -161,6 +161,8 @@ func failureWords(kind string, n int) string {
 		one, many = "denied address", "denied addresses"
 	case "canceled":
 		one, many = "cancelled", "cancelled"
+	case "held":
+		one, many = "held for its host", "held for their hosts"
 	}
 	if n == 1 {
 		return "1 " + one

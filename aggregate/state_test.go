@@ -46,6 +46,8 @@ func TestOutcomesString(t *testing.T) {
 		{"not a network failure", many(2, src{kind: "not_feed"}), "0 of 2 sources answered: 2 not feeds"},
 		{"some not polled yet", append(many(2, src{kind: "dns"}), src{}), "0 of 3 sources answered: 2 DNS errors; 1 not polled yet — is this machine online?"},
 		{"unknown kind", many(2, src{kind: "quantum"}), "0 of 2 sources answered: 2 quantum errors"},
+		{"held for a hung host", append(append(many(4, src{kind: "held"}), src{kind: "timeout"}), src{answered: true}),
+			"1 of 6 sources answered: 4 held for their hosts, 1 timeout"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

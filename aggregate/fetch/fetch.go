@@ -227,11 +227,16 @@ func (c *Client) Fetch(ctx context.Context, r Request) (*Response, error) {
 		if err != nil {
 			return nil, transportError(parent, cur.String(), fmt.Errorf("wait for a free slot on %s: %w", cur.Host, err))
 		}
-		if until, held := c.hosts.heldUntil(key, c.now()); held {
-			// Another of the host's feeds was told to wait: this request is not sent.
+		if h, held := c.hosts.held(key, c.now()); held {
+			// Another of the host's feeds was told to wait, or got no answer in
+			// time: this request is not sent.
 			release()
-			return nil, &Error{Kind: KindRateLimited, URL: r.URL, RetryAfter: until.Sub(c.now()), NotSent: true,
-				Err: fmt.Errorf("not sent: %s asked to be left alone until %s", cur.Host, until.UTC().Format(time.RFC3339))}
+			why := "asked to be left alone"
+			if h.kind == KindTimeout {
+				why = "did not answer another of its feeds in time; asked again"
+			}
+			return nil, &Error{Kind: h.kind, URL: r.URL, RetryAfter: h.until.Sub(c.now()), NotSent: true,
+				Err: fmt.Errorf("not sent: %s %s until %s", cur.Host, why, h.until.UTC().Format(time.RFC3339))}
 		}
 		if hop == 0 {
 			start = c.now()
@@ -241,15 +246,19 @@ func (c *Client) Fetch(ctx context.Context, r Request) (*Response, error) {
 		}
 		resp, err := c.send(ctx, cur, r)
 		if err != nil {
+			fe := transportError(parent, cur.String(), err)
+			c.holdSilent(key, fe)
 			release()
-			return nil, transportError(parent, cur.String(), err)
+			return nil, fe
 		}
 		res.Status, res.FinalURL = resp.StatusCode, cur.String()
 		if !isRedirect(resp.StatusCode) {
 			err := c.finish(parent, resp, r, res)
 			if fe, ok := err.(*Error); ok && fe.RetryAfter > 0 && (fe.Kind == KindRateLimited || fe.Kind == KindUnavailable) {
 				// Before the slot is released: the host's next request waits for it.
-				c.hosts.hold(key, c.now().Add(fe.RetryAfter))
+				c.hosts.hold(key, c.now().Add(fe.RetryAfter), fe.Kind)
+			} else if ok {
+				c.holdSilent(key, fe) // a body that trickled in past the timeout
 			}
 			release()
 			res.Duration = c.now().Sub(start)
@@ -515,7 +524,18 @@ func (c *Client) Hold(target string, until time.Time) {
 	if err != nil || u.Host == "" {
 		return
 	}
-	c.hosts.hold(HostKey(u), until)
+	c.hosts.hold(HostKey(u), until, KindRateLimited)
+}
+
+// holdSilent holds a host that let a request time out (no answer, or one that
+// trickled in too slowly) for the rest of the round: its other feeds, waiting
+// for its slot one at a time (per_host), each waited the whole timeout, and one
+// hung host held up a round, and every source due meanwhile, for minutes.
+// Before the slot is released, so that the host's next request sees it.
+func (c *Client) holdSilent(key string, fe *Error) {
+	if fe != nil && fe.Kind == KindTimeout {
+		c.hosts.hold(key, c.now().Add(max(time.Minute, c.o.Timeout)), KindTimeout)
+	}
 }
 
 // HostKey is the per-host limit's key: host and port, the port made explicit so

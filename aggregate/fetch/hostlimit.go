@@ -14,9 +14,17 @@ type hostLimiter struct {
 
 	mu    sync.Mutex
 	hosts map[string]*hostSlots // only hosts with a request in flight or waiting
-	// holds is when each host that answered 429 or 503 with Retry-After may be
-	// asked again: the wait is the host's, whichever of its feeds was asked.
-	holds map[string]time.Time
+	// holds is when each host that answered 429 or 503 with Retry-After, or
+	// did not answer in time, may be asked again: the wait is the host's,
+	// whichever of its feeds was asked.
+	holds map[string]hostHold
+}
+
+// hostHold is one host's hold: until when, and why (the kind of the answer,
+// or of the silence, that set it).
+type hostHold struct {
+	until time.Time
+	kind  Kind
 }
 
 type hostSlots struct {
@@ -25,30 +33,31 @@ type hostSlots struct {
 }
 
 func newHostLimiter(limit int) *hostLimiter {
-	return &hostLimiter{limit: limit, hosts: make(map[string]*hostSlots), holds: make(map[string]time.Time)}
+	return &hostLimiter{limit: limit, hosts: make(map[string]*hostSlots), holds: make(map[string]hostHold)}
 }
 
-// hold records that key may not be asked again before until.
-func (l *hostLimiter) hold(key string, until time.Time) {
+// hold records that key may not be asked again before until, for the reason
+// kind.
+func (l *hostLimiter) hold(key string, until time.Time, kind Kind) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if until.After(l.holds[key]) {
-		l.holds[key] = until
+	if until.After(l.holds[key].until) {
+		l.holds[key] = hostHold{until, kind}
 	}
 }
 
-// heldUntil returns the time key asked to be left alone until, if that is
-// after now; it forgets the holds that have ended.
-func (l *hostLimiter) heldUntil(key string, now time.Time) (time.Time, bool) {
+// held returns key's hold, if it ends after now; it forgets the holds that
+// have ended.
+func (l *hostLimiter) held(key string, now time.Time) (hostHold, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for k, t := range l.holds {
-		if !t.After(now) {
+	for k, h := range l.holds {
+		if !h.until.After(now) {
 			delete(l.holds, k)
 		}
 	}
-	t, ok := l.holds[key]
-	return t, ok
+	h, ok := l.holds[key]
+	return h, ok
 }
 
 // acquire waits for a slot on key, or for ctx to end. The returned release must
