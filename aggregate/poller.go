@@ -592,7 +592,7 @@ func (p *Poller) poll(ctx context.Context, ps *polled) outcome {
 		// grows its backoff nor, from cron, renews the hold.
 		st, items = before, nil
 		st.NextFetch = done.Add(held.RetryAfter)
-		result = "error_" + string(held.Kind)
+		result = "held" // not asked: no error of this feed's (nor of the error-rate alert's)
 		o.report.Err, o.report.Kind, o.report.Held = err, string(held.Kind), true
 	case err != nil:
 		result = p.failed(&st, src, err, done)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -174,7 +175,8 @@ func TestHungHostIsAskedOncePerRound(t *testing.T) {
 		t.Fatal(err)
 	}
 	fc := fetch.New(nil, fetch.Options{Timeout: 300 * time.Millisecond, PerHost: 1})
-	p := aggregate.NewPoller(st, fc, c, aggregate.PollerOptions{Concurrency: 4, MaxBackoff: time.Hour})
+	obs := &resultObserver{}
+	p := aggregate.NewPoller(st, fc, c, aggregate.PollerOptions{Concurrency: 4, MaxBackoff: time.Hour, Observer: obs})
 	var src []aggregate.Source
 	for i := range 5 {
 		src = append(src, aggregate.Source{Name: fmt.Sprint("hung", i), URL: fmt.Sprintf("%s/f%d", hungSrv.URL, i), Interval: time.Hour, Rank: i})
@@ -203,4 +205,27 @@ func TestHungHostIsAskedOncePerRound(t *testing.T) {
 	if n := hung.Load(); n != 1 || timeouts != 1 || held != 4 {
 		t.Errorf("the hung host got %d requests; %d timeouts, %d held; want 1 request, 1 timeout, 4 held", n, timeouts, held)
 	}
+	// Held polls are no errors in the metrics (an error-rate alert counts those).
+	obs.mu.Lock()
+	defer obs.mu.Unlock()
+	if obs.results["held"] != 4 || obs.results["error_timeout"] != 1 {
+		t.Errorf("fetch results observed: %v, want 4 held and 1 error_timeout", obs.results)
+	}
 }
+
+// resultObserver counts the fetch results the poller reports to metrics.
+type resultObserver struct {
+	mu      sync.Mutex
+	results map[string]int
+}
+
+func (o *resultObserver) ObserveFetch(source, result string, d time.Duration) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.results == nil {
+		o.results = map[string]int{}
+	}
+	o.results[result]++
+}
+
+func (o *resultObserver) ObserveRound(aggregate.RoundStats) {}
