@@ -139,6 +139,7 @@ func newParser() *gofeed.Parser {
 	p := gofeed.NewParser()
 	p.RSSTranslator = &originRSS{gofeed.DefaultRSSTranslator{DisableContentImageScan: true}}
 	p.AtomTranslator = &originAtom{}
+	p.JSONTranslator = &plainJSON{}
 	return p
 }
 

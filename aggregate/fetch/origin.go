@@ -48,6 +48,7 @@ type originAtom struct{ gofeed.DefaultAtomTranslator }
 func (t *originAtom) Translate(feed any) (*gofeed.Feed, error) {
 	f, err := t.DefaultAtomTranslator.Translate(feed)
 	if src, _ := feed.(*atom.Feed); err == nil && src != nil {
+		plainAtomContent(f, src)
 		setOrigins(f, len(src.Entries), func(i int) (string, string) {
 			if e := src.Entries[i]; e != nil && e.Source != nil {
 				return e.Source.Title, atomSourceLink(e.Source)
