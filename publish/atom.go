@@ -73,7 +73,7 @@ func renderAtom(v *feedView, o Options) ([]byte, error) {
 	f := &atomFeed{
 		AtomFeed: feeds.AtomFeed{
 			Xmlns:    "http://www.w3.org/2005/Atom",
-			Title:    v.Title,
+			Title:    v.feedTitle(),
 			Subtitle: v.Description,
 			// The feed's id is its own address, not the site link: each filtered
 			// rendering is a feed of its own.

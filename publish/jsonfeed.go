@@ -51,7 +51,7 @@ func renderJSON(v *feedView, o Options) ([]byte, error) {
 	f := &jsonFeed{
 		JSONFeed: feeds.JSONFeed{
 			Version:     jsonFeedVersion,
-			Title:       v.Title,
+			Title:       v.feedTitle(),
 			Description: v.Description,
 			HomePageUrl: v.Filter.url(o, ""),
 			FeedUrl:     v.Filter.url(o, "feed.json"),

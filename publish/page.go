@@ -5,7 +5,6 @@ import (
 	"embed"
 	"encoding/base64"
 	"html/template"
-	"strings"
 
 	"github.com/gleaner/gleaner/aggregate"
 )
@@ -143,25 +142,17 @@ func renderHTML(v *feedView, o Options) ([]byte, error) {
 			d.NewestURL = g.page(o)
 		}
 	}
-	var label []string
-	for _, l := range []struct{ lang, label string }{{"", "All"}, {"ko", "한국어"}, {"en", "English"}} {
+	for _, l := range langLabels {
 		g := f
 		g.Lang = l.lang
 		d.LangLinks = append(d.LangLinks, navLink{Label: l.label, Href: g.page(o), Current: f.Lang == l.lang})
-		if l.lang != "" && f.Lang == l.lang {
-			label = append(label, l.label)
-		}
 	}
 	if f.Facet != "" {
 		g := f
 		g.Facet = ""
 		d.ClearFacet = g.page(o)
-		label = append(label, f.Facet)
 	}
-	if f.Text != "" {
-		label = append(label, "“"+f.Text+"”")
-	}
-	d.FilterLabel = strings.Join(label, " · ")
+	d.FilterLabel = f.label()
 	before := clock{loc: o.Location}.date(f.Before.Published)
 	switch {
 	case d.FilterLabel == "":

@@ -208,6 +208,28 @@ func (f filter) defaultLimit(o Options) int {
 }
 
 // page is the URL of the web page that shows f: the search page for a search.
+// langLabels are the languages a reader may filter by, as the page names them
+// ("" is all of them).
+var langLabels = []struct{ lang, label string }{{"", "All"}, {"ko", "한국어"}, {"en", "English"}}
+
+// label says what f selects, for the page's heading and a filtered feed's
+// title ("한국어 · regulation · “반도체”"); "" for the whole feed.
+func (f filter) label() string {
+	var label []string
+	for _, l := range langLabels {
+		if l.lang != "" && f.Lang == l.lang {
+			label = append(label, l.label)
+		}
+	}
+	if f.Facet != "" {
+		label = append(label, f.Facet)
+	}
+	if f.Text != "" {
+		label = append(label, "“"+f.Text+"”")
+	}
+	return strings.Join(label, " · ")
+}
+
 func (f filter) page(o Options) string {
 	if f.Text != "" {
 		return f.url(o, "search")

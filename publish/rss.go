@@ -63,7 +63,7 @@ func renderRSS(v *feedView, o Options) ([]byte, error) {
 	}
 	ch := &rssChannel{
 		RssFeed: feeds.RssFeed{
-			Title:       v.Title,
+			Title:       v.feedTitle(),
 			Link:        v.Filter.url(o, ""),
 			Description: desc,
 			Language:    v.Lang,

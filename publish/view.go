@@ -107,6 +107,16 @@ const (
 	whyReasons   = 3
 )
 
+// feedTitle is the feed's title, with what a filtered feed selects after it
+// ("AI policy · 한국어", "AI policy · “Senate”"), so that a reader subscribed to
+// several can tell them apart.
+func (v *feedView) feedTitle() string {
+	if l := v.Filter.label(); l != "" {
+		return v.Title + " · " + l
+	}
+	return v.Title
+}
+
 func buildView(o Options, f filter, entries []aggregate.Entry) *feedView {
 	o = o.withDefaults()
 	v := &feedView{
