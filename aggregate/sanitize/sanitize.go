@@ -376,7 +376,7 @@ func stripTags(s string) string {
 // literalTag reports whether an unknown tag reads as bracketed text rather than
 // markup: no attribute with a value, no event-handler name, no custom-element name.
 func literalTag(z *html.Tokenizer, tag []byte, more bool) bool {
-	if bytes.ContainsAny(tag, "-:") {
+	if bytes.ContainsAny(tag, "-:") || foreignTags[string(tag)] {
 		return false
 	}
 	for more {
@@ -387,6 +387,22 @@ func literalTag(z *html.Tokenizer, tag []byte, more bool) bool {
 		}
 	}
 	return true
+}
+
+// foreignTags are SVG and MathML elements that golang.org/x/net/html's atom
+// table does not name: markup, not bracketed text ("<svg><text>Greece</text>"
+// left "<text>Greece</text>" in a headline). Names that prose might bracket
+// ("<Stop>", "<Line>", "<Mask>") are left out.
+var foreignTags = map[string]bool{
+	"text": true, "tspan": true, "textpath": true, "g": true, "path": true, "rect": true, "circle": true,
+	"ellipse": true, "polyline": true, "polygon": true, "defs": true, "lineargradient": true,
+	"radialgradient": true, "clippath": true, "animate": true, "animatemotion": true, "animatetransform": true,
+	"mpath": true, "feblend": true, "fecolormatrix": true, "fecomposite": true, "fegaussianblur": true,
+	"feoffset": true, "feflood": true, "femerge": true, "femergenode": true, "feturbulence": true,
+	"fedisplacementmap": true, "femorphology": true, "fedropshadow": true,
+	"mrow": true, "mfrac": true, "msup": true, "msub": true, "msubsup": true, "msqrt": true, "mroot": true,
+	"mstyle": true, "mspace": true, "mtable": true, "mtr": true, "mtd": true, "munder": true, "mover": true,
+	"munderover": true, "mpadded": true, "mphantom": true, "menclose": true, "semantics": true, "annotation": true,
 }
 
 // Line is s as one line of plain text, safe on a terminal and in any text

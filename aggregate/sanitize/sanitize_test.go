@@ -69,6 +69,11 @@ func TestText(t *testing.T) {
 		{"bad \xff utf8", "bad \uFFFD utf8"},
 		{"<x onclick=alert(1)>custom</x>", "custom"},
 		{"<AI 기본법> and </AI>", "<AI 기본법> and </AI>"},
+		// SVG and MathML elements the html package's table does not name are
+		// markup, not bracketed words.
+		{"<svg><text>Greece</text></svg> parliament adopts AI law <custom-el>x</custom-el>", "Greece parliament adopts AI law x"},
+		{"<svg viewBox=0><g><Path d=M0></path><tspan>svg</tspan></g></svg>lead", "svg lead"},
+		{"<math><mrow><mi>x</mi><mfrac>1</mfrac></mrow></math> = 2", "x 1 = 2"},
 		{"", ""},
 	}
 	for _, tt := range tests {

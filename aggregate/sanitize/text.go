@@ -564,7 +564,8 @@ func (x *stripper) selfClosing(s string, t tag) bool {
 // unless its name is a custom element's or an attribute has a value, an
 // event-handler name or a quote, '=' or '/' in its name.
 func (x *stripper) literalTag(s, name string) bool {
-	if strings.ContainsAny(name, "-:") {
+	var lb [32]byte
+	if strings.ContainsAny(name, "-:") || foreignTags[string(lowerASCII(lb[:0], name))] {
 		return false
 	}
 	for i, a := range x.attrs {

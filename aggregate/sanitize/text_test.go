@@ -134,7 +134,7 @@ func stripTagsRef(s string) string {
 // literalTagRef reports whether an unknown tag reads as bracketed text rather than
 // markup: no attribute with a value, no event-handler name, no custom-element name.
 func literalTagRef(z *html.Tokenizer, tag string, more bool) bool {
-	if strings.ContainsAny(tag, "-:") {
+	if strings.ContainsAny(tag, "-:") || foreignTags[tag] {
 		return false
 	}
 	for more {
