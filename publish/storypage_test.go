@@ -60,3 +60,19 @@ func TestOneArticleFromTwoFeedsIsOneReport(t *testing.T) {
 		t.Errorf("story page: %d reports, members %+v; want the lead and the other article", v.Reports, v.Members)
 	}
 }
+
+// TestLinksAreURIs: a source's link with bytes no URI or IRI may hold (a raw
+// "<" in its query, a space) is published percent-encoded in every format, as
+// the page already wrote it; letters of other scripts and escapes stay.
+func TestLinksAreURIs(t *testing.T) {
+	for in, want := range map[string]string{
+		`http://x.example/a b/c"d?x=<y>&z=1`: "http://x.example/a%20b/c%22d?x=%3Cy%3E&z=1",
+		"https://x.example/뉴스?q=인공지능":        "https://x.example/뉴스?q=인공지능",
+		"https://x.example/a%20b?x=%3C":      "https://x.example/a%20b?x=%3C",
+		"javascript:alert(1)":                "",
+	} {
+		if got := httpURL(in); got != want {
+			t.Errorf("httpURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

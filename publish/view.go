@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"fmt"
 	"html"
 	"net/url"
 	"slices"
@@ -484,9 +485,28 @@ func httpURL(s string) string {
 	}
 	switch strings.ToLower(u.Scheme) {
 	case "http", "https":
-		return s
+		return escapeNonURI(s)
 	}
 	return ""
+}
+
+// escapeNonURI percent-encodes the ASCII bytes no URI or IRI may hold (RFC 3986,
+// 3987): spaces, controls, and " < > \ ^ ` { | }, which a source's link may carry
+// in its query ("?x=<y>") and Atom and RSS would publish as they are.
+func escapeNonURI(s string) string {
+	bad := func(c byte) bool { return c <= ' ' || c == 0x7f || strings.IndexByte("\"<>\\^`{|}", c) >= 0 }
+	if !strings.ContainsFunc(s, func(r rune) bool { return r < utf8.RuneSelf && bad(byte(r)) }) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; bad(c) {
+			fmt.Fprintf(&b, "%%%02X", c)
+		} else {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
 
 func langTag(s string) string {
