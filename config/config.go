@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -149,12 +150,23 @@ func ParseDuration(s string) (Duration, error) {
 	return d, d.err
 }
 
+// durationForm is how a Go duration is written ("1h30m", "1.5s").
+var durationForm = regexp.MustCompile(`^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$`)
+
 // UnmarshalText parses a Go duration.
 func (d *Duration) UnmarshalText(b []byte) error {
 	d.set, d.text = true, string(b)
 	v, err := time.ParseDuration(string(b))
 	if err != nil {
-		d.err = fmt.Errorf("%q is not a duration: write a string with a unit, such as \"90s\", \"15m\" or \"12h\"", b)
+		msg := "write a string with a unit, such as \"90s\", \"15m\" or \"12h\""
+		switch t := strings.TrimSpace(string(b)); {
+		case strings.Contains(err.Error(), "unknown unit"):
+			// "1d", "2w": Go's durations stop at hours.
+			msg = "the units are ns, us, ms, s, m and h (a day is \"24h\")"
+		case durationForm.MatchString(t):
+			msg = "too long: at most about 2540400h (290 years)" // well formed, so it overflowed
+		}
+		d.err = fmt.Errorf("%q is not a duration: %s", b, msg)
 		return nil
 	}
 	d.d, d.err = v, nil
@@ -447,10 +459,42 @@ func ParsePartial(path string, data []byte) (*Config, error) {
 	sortErrors(errs)
 	c.Warnings = c.warnings(pos)
 	c.resolve()
+	if !bad["database"] {
+		// A directory where the file should be is an error; a directory to put
+		// it in that is missing may be made before gleaner runs (a config
+		// written for another machine), so it is a warning.
+		if msg, fatal := databasePathProblem(c.Database); fatal {
+			errs = append(errs, pos.at(path, "database", msg))
+			sortErrors(errs)
+		} else if msg != "" {
+			c.Warnings = append(c.Warnings, pos.at(path, "database", msg))
+		}
+	}
 	if len(errs) > 0 {
 		return c, errs
 	}
 	return c, nil
+}
+
+// databasePathProblem says what is wrong with the database path on this
+// machine, resolved against the config file's directory: a directory where the
+// file should be, or a directory to put it in that does not exist (run then
+// failed with "unable to open database file (14)" or "no such file or
+// directory" of its lock file); "" if nothing is.
+func databasePathProblem(db string) (msg string, fatal bool) {
+	if strings.TrimSpace(db) == "" {
+		return "", false // validate says so
+	}
+	if fi, err := os.Stat(db); err == nil && fi.IsDir() {
+		return fmt.Sprintf("%s is a directory: name the database file in it, such as %q", db, filepath.Join(db, "gleaner.db")), true
+	}
+	dir := filepath.Dir(db)
+	if fi, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return fmt.Sprintf("the directory %s does not exist here: gleaner will not start until it does", dir), false
+	} else if err == nil && !fi.IsDir() {
+		return fmt.Sprintf("%s is not a directory, so %s cannot be made in it", dir, filepath.Base(db)), true
+	}
+	return "", false
 }
 
 // sortErrors puts problems in file order.

@@ -101,6 +101,9 @@ func TestErrors(t *testing.T) {
 		{"syntax", "listen = \n" + minimal, []string{"g.toml:1:10: syntax error:"}},
 		{"several at once", "[poll]\nconcurrency = 0\n[feed]\nmax_items = 0\n" + minimal + "interval = \"-1m\"\n",
 			[]string{"g.toml:2:1: poll.concurrency: must be between 1 and 1024, got 0", "g.toml:4:1: feed.max_items: must be between 1 and 10000, got 0", "g.toml:8:1: source 1.interval: must be a positive duration, got -1m"}},
+		{"duration in days", "[poll]\ninterval = \"1d\"\n" + minimal, []string{`g.toml:2:1: poll.interval: "1d" is not a duration: the units are ns, us, ms, s, m and h (a day is "24h")`}},
+		{"duration too long", "[poll]\ninterval = \"10000000h\"\n" + minimal, []string{`g.toml:2:1: poll.interval: "10000000h" is not a duration: too long`}},
+		{"date for a duration", "[poll]\ninterval = 1979-05-27\n" + minimal, []string{`g.toml:2:12: poll.interval: wrong type: expected a duration string such as "15m", got a TOML local date`}},
 		{"bad size", "[poll]\nmax_body = \"ten megs\"\n" + minimal, []string{`g.toml:2:1: poll.max_body: "ten megs" is not a size`}},
 		{"bad hub", "[publish]\nhub = \"not a url\"\n" + minimal, []string{`g.toml:2:1: publish.hub: "not a url" is not an http or https URL`}},
 		{"memory limit too small", "memory_limit = \"1MiB\"\n" + minimal, []string{"g.toml:1:1: memory_limit: must be 0 (Go's defaults) or at least 32MiB, got 1048576 bytes"}},
@@ -325,5 +328,26 @@ func TestSpacesAroundURLAndName(t *testing.T) {
 	}
 	if s := c.Sources[0]; s.URL != "https://news.example/feed" || s.Name != "news.example" {
 		t.Errorf("url %q, name %q; want the URL trimmed and the host as name", s.URL, s.Name)
+	}
+}
+
+// TestDatabasePath: a directory where the database file should be is a
+// problem (run failed with "unable to open database file (14)"); a directory
+// to put it in that does not exist here is a warning, as a config may be
+// written for the machine that will have it.
+func TestDatabasePath(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "g.toml")
+	if err := os.Mkdir(filepath.Join(dir, "data"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Parse(path, []byte("database = \"data\"\n"+minimal))
+	assertErrorLines(t, err, []string{path + ":1:1: database: " + filepath.Join(dir, "data") + " is a directory: name the database file in it"})
+	c, err := Parse(path, []byte("database = \"nodir/g.db\"\n"+minimal))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0].Error(), "the directory "+filepath.Join(dir, "nodir")+" does not exist here") {
+		t.Errorf("warnings %v, want one saying the directory does not exist", c.Warnings)
 	}
 }

@@ -205,7 +205,7 @@ func stripIndexes(s string) string {
 	return b.String()
 }
 
-var typeErrRE = regexp.MustCompile(`^cannot decode TOML (\w+) into (?:struct field \S+ of type |a Go value of type )?(\S+)`)
+var typeErrRE = regexp.MustCompile(`^cannot decode TOML (\w+(?: \w+)?) into (?:struct field \S+ of type |a Go value of type )?(\S+)`)
 
 // friendlyTypeError rewrites go-toml's type errors, which name Go types, into the
 // TOML types a user writes.
