@@ -91,6 +91,11 @@ func suggestKey(key toml.Key) string {
 	if best := nearest(name, s.keys[table]); best != "" {
 		return fmt.Sprintf("did you mean `%s`?", best)
 	}
+	if best := synonyms[table][strings.ToLower(name)]; best != "" {
+		// "feed = ..." in a [[source]] was told it belongs in the top level,
+		// where feed is the [feed] table.
+		return fmt.Sprintf("did you mean `%s`?", best)
+	}
 	var homes []string
 	for t, names := range s.keys {
 		if t != table && slices.Contains(names, name) {
@@ -102,6 +107,12 @@ func suggestKey(key toml.Key) string {
 	}
 	slices.Sort(homes)
 	return fmt.Sprintf("`%s` belongs in %s", name, strings.Join(homes, " or "))
+}
+
+// synonyms are other tools' names for a table's keys, by table.
+var synonyms = map[string]map[string]string{
+	"source": {"feed": "url", "link": "url", "href": "url", "uri": "url", "address": "url", "rss": "url",
+		"atom": "url", "xmlurl": "url", "feed_url": "url", "feedurl": "url", "title": "name", "label": "name"},
 }
 
 // nearest returns the candidate closest to word, if it is close enough to be

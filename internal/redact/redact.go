@@ -25,7 +25,10 @@ const secretNames = `api[_-]?key|apikey|key|token|access[_-]?token|auth|secret|p
 
 var (
 	userinfoRE = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#@\s"'<>]+@`)
-	secretRE   = regexp.MustCompile(`(?i)([?&;](?:` + secretNames + `)=)[^&#\s"'<>]+`)
+	// A value ends before the punctuation that follows a URL in prose
+	// ("...?token=X, and", "...?api_key=X: already configured"), which was
+	// taken into the value and redacted with it.
+	secretRE   = regexp.MustCompile(`(?i)([?&;](?:` + secretNames + `)=)[^&#\s"'<>]*[^&#\s"'<>.,;:!?)\]}]`)
 	secretName = regexp.MustCompile(`(?i)^(?:` + secretNames + `)$`)
 )
 

@@ -20,6 +20,10 @@ func TestRedact(t *testing.T) {
 		`"Nope" <https://a.example/feed?key=abc>: 404`:               `"Nope" <https://a.example/feed?key=REDACTED>: 404`,
 		"https://a.example/feed?monkey=banana&page=2":                "https://a.example/feed?monkey=banana&page=2",
 		"mailto:someone@example.com and user@host are not URLs here": "mailto:someone@example.com and user@host are not URLs here",
+		// The punctuation after a URL in prose is no part of its secret.
+		"https://a.example/f?token=S1, https://b.example/g?key=K2 both": "https://a.example/f?token=REDACTED, https://b.example/g?key=REDACTED both",
+		"add https://a.example/feed?api_key=XYZ: already configured":    "add https://a.example/feed?api_key=REDACTED: already configured",
+		"(see https://a.example/feed?token=a.b.c).":                     "(see https://a.example/feed?token=REDACTED).",
 	} {
 		if got := String(in); got != want {
 			t.Errorf("String(%q) = %q, want %q", in, got, want)
