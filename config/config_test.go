@@ -141,6 +141,9 @@ func TestErrors(t *testing.T) {
 			"g.toml:3:1: stories.cross_threshold: must be between 0 and 1, got -Inf",
 		}},
 		{"another tool's name for url", "[[source]]\nfeed = \"https://a.example/feed\"\nurl = \"https://b.example/feed\"\n", []string{"g.toml:2:1: source 1.feed: unknown key; did you mean `url`?"}},
+		// go-toml decoded [source] as the array's one element: check said ok, and
+		// gleaner sources add called the file an inline array.
+		{"one table for an array of tables", "[source]\nurl = \"https://a.example/feed\"\n", []string{"g.toml:1:2: source: an array of tables: write [[source]], not [source]"}},
 		{"nothing close", "[poll]\nfrobnicate = 1\n" + minimal, []string{"g.toml:2:1: poll.frobnicate: unknown key"}},
 		{"table of the wrong type", "[[feed]]\ntitle = \"x\"\n[poll]\nconcurrency = 0\n" + minimal, []string{"g.toml:1:3: feed: one table, not an array of tables: write [feed], not [[feed]]", "g.toml:4:1: poll.concurrency: must be between 1 and 1024, got 0"}},
 		{"no double report of a wrong type", "[[source]]\nurl = 5\n", []string{"g.toml:2:7: source 1.url: wrong type: expected a string, got a TOML integer"}},

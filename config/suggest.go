@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/pelletier/go-toml/v2"
+	"github.com/pelletier/go-toml/v2/unstable"
 )
 
 // schema is every key a config file may hold, read from the toml tags of
@@ -161,6 +162,44 @@ func editDistance(a, b string) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(rb)]
+}
+
+// tableErrors reports a table header naming an array of tables ("[source]"
+// for "[[source]]"): go-toml decodes it as the array's one element, so it
+// passed, but the file's other source blocks, if any, and gleaner sources'
+// editing, which counts [[source]] headers, read it otherwise.
+func tableErrors(file string, data []byte) Errors {
+	s := knownKeys()
+	var errs Errors
+	var p unstable.Parser
+	p.Reset(data)
+	lines := newLineIndex(data)
+	arrays := map[string]bool{} // written as [[path]] before: go-toml says so itself
+	for p.NextExpression() {
+		e := p.Expression()
+		if e.Kind != unstable.Table && e.Kind != unstable.ArrayTable {
+			continue
+		}
+		var parts []string
+		var first *unstable.Node
+		for it := e.Key(); it.Next(); {
+			if first == nil {
+				first = it.Node()
+			}
+			parts = append(parts, string(it.Node().Data))
+		}
+		path := strings.Join(parts, ".")
+		if e.Kind == unstable.ArrayTable {
+			arrays[path] = true
+			continue
+		}
+		if s.arrays[path] && !arrays[path] && first != nil {
+			at := lines.at(first.Raw)
+			errs = append(errs, &Error{File: file, Line: at.Line, Column: at.Column, Key: path,
+				Msg: fmt.Sprintf("an array of tables: write [[%s]], not [%s]", path, path)})
+		}
+	}
+	return errs
 }
 
 // caseErrors reports the keys of a document that name a known key in other
