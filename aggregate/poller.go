@@ -345,7 +345,11 @@ func (p *Poller) round(ctx context.Context, due []*polled) []Report {
 	reports := p.write(ctx, results)
 	rs := RoundStats{Sources: len(reports), Duration: time.Since(start), Finished: p.opt.Now()}
 	var out Outcomes
+	cancelled := 0
 	for _, r := range reports {
+		if r.Kind == string(fetch.KindCanceled) {
+			cancelled++
+		}
 		kind := r.Kind
 		if r.Held {
 			kind = "held" // not asked: its host asked to wait, or another of its feeds timed out
@@ -382,7 +386,8 @@ func (p *Poller) round(ctx context.Context, due []*polled) []Report {
 		if !first && rs.Errors == 0 && rs.Held == 0 && rs.New == 0 && rs.Pulled == 0 && rs.Merged == 0 {
 			level = slog.LevelDebug
 		}
-		if rs.Errors > 0 {
+		if rs.Errors > cancelled {
+			// (A round cut short by shutdown failed no source: it is told at info.)
 			level, attrs = slog.LevelWarn, append(attrs, "failed", failedSources(reports))
 		}
 		p.log.Log(context.WithoutCancel(ctx), level, "poll round", append(attrs, "sources", rs.Sources, "ok", rs.OK,

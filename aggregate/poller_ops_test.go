@@ -1,12 +1,15 @@
 package aggregate_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -55,7 +58,7 @@ func (s *countingSaver) Save(ctx context.Context, b []aggregate.Fetched, g aggre
 	return s.Store.Save(ctx, b, g)
 }
 
-func opsPoller(t *testing.T, f *stallFetcher, maxBackoff time.Duration, src aggregate.Source, state func(*aggregate.FetchState)) (*aggregate.Poller, *countingSaver, int64) {
+func opsPoller(t *testing.T, f *stallFetcher, maxBackoff time.Duration, src aggregate.Source, state func(*aggregate.FetchState), log ...*slog.Logger) (*aggregate.Poller, *countingSaver, int64) {
 	t.Helper()
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "g.db"))
 	if err != nil {
@@ -67,7 +70,11 @@ func opsPoller(t *testing.T, f *stallFetcher, maxBackoff time.Duration, src aggr
 		t.Fatal(err)
 	}
 	sv := &countingSaver{Store: st}
-	p := aggregate.NewPoller(sv, f, c, aggregate.PollerOptions{Concurrency: 2, MaxBackoff: maxBackoff, Now: f.clock.Now})
+	opt := aggregate.PollerOptions{Concurrency: 2, MaxBackoff: maxBackoff, Now: f.clock.Now}
+	if len(log) > 0 {
+		opt.Log = log[0]
+	}
+	p := aggregate.NewPoller(sv, f, c, opt)
 	srcs, states, err := st.SyncSources(context.Background(), []aggregate.Source{src})
 	if err != nil {
 		t.Fatal(err)
@@ -116,10 +123,11 @@ func TestFarFutureScheduleIsBrought(t *testing.T) {
 func TestShutdownStartsNoRoundAndSavesNothingCancelled(t *testing.T) {
 	clk := &clock{t: time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC)}
 	f := &stallFetcher{clock: clk, block: true}
+	var logged bytes.Buffer
 	p, sv, _ := opsPoller(t, f, 12*time.Hour, aggregate.Source{Name: "x", URL: "https://x.example/feed", Interval: 15 * time.Minute},
 		func(st *aggregate.FetchState) {
 			st.LastAttempt, st.NextFetch = clk.Now().Add(-time.Hour), clk.Now().Add(-time.Minute)
-		})
+		}, slog.New(slog.NewTextHandler(&logged, nil)))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	for range 20 {
@@ -141,6 +149,10 @@ func TestShutdownStartsNoRoundAndSavesNothingCancelled(t *testing.T) {
 	}
 	if n := sv.saves.Load(); n != 0 {
 		t.Errorf("%d saves of a cancelled poll, want none", n)
+	}
+	// A round cut short by shutdown failed no source: no warning, no "failed" list.
+	if out := logged.String(); !strings.Contains(out, `level=INFO msg="poll round"`) || strings.Contains(out, "failed=") {
+		t.Errorf("the cut-short round's line:\n%s", out)
 	}
 }
 
