@@ -1,6 +1,8 @@
 package publish
 
 import (
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/gleaner/gleaner/aggregate"
@@ -71,8 +73,28 @@ func TestLinksAreURIs(t *testing.T) {
 		"https://x.example/a%20b?x=%3C":      "https://x.example/a%20b?x=%3C",
 		"javascript:alert(1)":                "",
 	} {
-		if got := httpURL(in); got != want {
-			t.Errorf("httpURL(%q) = %q, want %q", in, got, want)
+		if got := escapeNonURI(httpURL(in)); got != want {
+			t.Errorf("escapeNonURI(httpURL(%q)) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestSecretsScrubbedBeforeLinksAreEscaped: a feed asked with a token that has
+// a space or a '|' may repeat it in its items' links; the scrub finds it as
+// written, so the link is escaped only after it (escaped first, "my%20secret"
+// matched neither the token nor its query-escaped form and was published).
+func TestSecretsScrubbedBeforeLinksAreEscaped(t *testing.T) {
+	for _, secret := range []string{"my secret1", "ab|cd/ef9"} {
+		feed := "https://feeds.example/rss?token=" + url.QueryEscape(secret)
+		link := "https://news.example/a?id=1&token=" + secret
+		en := aggregate.Entry{ID: "urn:x:1", Outlet: aggregate.Outlet{Name: "F", FeedURL: feed}, Updated: t0, Reports: 2,
+			Also: []aggregate.Related{{Outlet: aggregate.Outlet{Name: "F", FeedURL: feed}, Title: "b", URL: link + "&b=2", Lang: "en", Published: t0}},
+			Item: aggregate.Item{ID: 1, StoryID: 7, Title: "a", URL: link, Lang: "en", Published: t0, Verdict: aggregate.Verdict{Match: true}}}
+		e := buildView(fixtureOptions(), filter{}, []aggregate.Entry{en}).Entries[0]
+		for _, u := range []string{e.URL, e.Also[0].URL} {
+			if strings.Contains(u, "secret1") || strings.Contains(u, "ef9") || !strings.Contains(u, "news.example") {
+				t.Errorf("token %q: published link %q", secret, u)
+			}
 		}
 	}
 }

@@ -174,6 +174,7 @@ func entryOf(o Options, en *aggregate.Entry) entryView {
 	if secrets != nil {
 		e.ID, e.URL, e.Body = redact.Scrub(e.ID, secrets), redact.Scrub(e.URL, secrets), redact.Scrub(e.Body, secrets)
 	}
+	e.URL = escapeNonURI(e.URL) // after the scrub, which finds secrets as written
 	e.Summary = shorten(sanitize.Text(it.Summary), summaryRunes)
 	if e.Summary == "" {
 		e.Summary = shorten(sanitize.Text(e.Body), summaryRunes)
@@ -336,7 +337,7 @@ func storyURL(o Options, id int64) string {
 // relatedURL is the published link of another outlet's report, cleaned of
 // that outlet's secrets (see outletOf).
 func relatedURL(r aggregate.Related) string {
-	return redact.Scrub(httpURL(r.URL), redact.Secrets(r.Outlet.FeedURL))
+	return escapeNonURI(redact.Scrub(httpURL(r.URL), redact.Secrets(r.Outlet.FeedURL)))
 }
 
 // relatedTitle is the published title of another outlet's report, cleaned of
@@ -354,8 +355,8 @@ func outletOf(o aggregate.Outlet) outletView {
 	v := outletView{
 		Name:    redact.Scrub(sanitize.Text(o.Name), secrets),
 		Title:   redact.Scrub(sanitize.Text(o.Title), secrets),
-		FeedURL: redact.URL(httpURL(o.FeedURL)),
-		Link:    redact.Scrub(redact.URL(httpURL(o.Link)), secrets),
+		FeedURL: escapeNonURI(redact.URL(httpURL(o.FeedURL))),
+		Link:    escapeNonURI(redact.Scrub(redact.URL(httpURL(o.Link)), secrets)),
 	}
 	if v.Name == "" {
 		v.Name = v.Title
@@ -379,7 +380,7 @@ func outletOf(o aggregate.Outlet) outletView {
 	// the feed it came through stays the entry's source.
 	if origin := redact.Scrub(sanitize.Text(o.Origin), secrets); origin != "" {
 		v.Via, v.Name = v.Name, origin
-		v.Author = redact.Scrub(redact.URL(httpURL(o.OriginLink)), secrets)
+		v.Author = escapeNonURI(redact.Scrub(redact.URL(httpURL(o.OriginLink)), secrets))
 	}
 	return v
 }
@@ -485,7 +486,7 @@ func httpURL(s string) string {
 	}
 	switch strings.ToLower(u.Scheme) {
 	case "http", "https":
-		return escapeNonURI(s)
+		return s // as written, for the scrub of secrets; escapeNonURI after it
 	}
 	return ""
 }
