@@ -34,6 +34,12 @@ type Options struct {
 	PerHost       int           // requests in flight per host:port (default 1), on top of the caller's global limit
 	MaxRedirects  int           // redirects followed (default 5; negative follows none)
 	MaxRetryAfter time.Duration // cap on Retry-After (default 24h)
+	// HoldAfterTimeout holds a host that let a request time out for a
+	// minute (or Timeout), so that its other feeds, queued for its slot, are
+	// not each made to wait the whole timeout (holdSilent). For a daemon,
+	// which asks them again a minute later; a one-shot command (cron's
+	// fetch, an import) has no later, and would never ask them.
+	HoldAfterTimeout bool
 }
 
 // Defaults for Options.
@@ -534,7 +540,7 @@ func (c *Client) Hold(target string, until time.Time) {
 // hung host held up a round, and every source due meanwhile, for minutes.
 // Before the slot is released, so that the host's next request sees it.
 func (c *Client) holdSilent(key string, fe *Error) {
-	if fe != nil && fe.Kind == KindTimeout {
+	if c.o.HoldAfterTimeout && fe != nil && fe.Kind == KindTimeout {
 		c.hosts.hold(key, c.now().Add(max(time.Minute, c.o.Timeout)), KindTimeout)
 	}
 }

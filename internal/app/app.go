@@ -109,7 +109,7 @@ func New(ctx context.Context, cfg *Config, o Options) (*App, error) {
 	if o.Saver != nil {
 		saver = o.Saver(st)
 	}
-	a.Poller = aggregate.NewPoller(saver, NewFetcher(cfg.Config, a.Client, o.Version), cfg.Classifier, aggregate.PollerOptions{
+	a.Poller = aggregate.NewPoller(saver, newFetcher(cfg.Config, a.Client, o.Version, o.Lock == "run"), cfg.Classifier, aggregate.PollerOptions{
 		Concurrency: cfg.Poll.Concurrency,
 		MaxBackoff:  cfg.Poll.MaxBackoff.D(),
 		MaxAge:      cfg.Feed.MaxAge.D(),

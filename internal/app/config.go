@@ -165,15 +165,22 @@ func NewHTTPClient(cfg *config.Config) *http.Client {
 
 // NewFetcher returns the fetch client of cfg's [poll] settings over hc.
 func NewFetcher(cfg *config.Config, hc *http.Client, version string) *fetch.Client {
+	return newFetcher(cfg, hc, version, false)
+}
+
+// newFetcher is NewFetcher; daemon holds a host after a timeout (see
+// fetch.Options.HoldAfterTimeout), which only gleaner run asks again soon.
+func newFetcher(cfg *config.Config, hc *http.Client, version string, daemon bool) *fetch.Client {
 	ua := cfg.Poll.UserAgent
 	if ua == "" {
 		ua = UserAgent(version)
 	}
 	return fetch.New(hc, fetch.Options{
-		UserAgent: ua,
-		Timeout:   cfg.Poll.Timeout.D(),
-		MaxBody:   cfg.Poll.MaxBody.N(),
-		MaxItems:  cfg.Poll.MaxItems,
-		PerHost:   cfg.Poll.PerHost,
+		UserAgent:        ua,
+		Timeout:          cfg.Poll.Timeout.D(),
+		MaxBody:          cfg.Poll.MaxBody.N(),
+		MaxItems:         cfg.Poll.MaxItems,
+		PerHost:          cfg.Poll.PerHost,
+		HoldAfterTimeout: daemon,
 	})
 }
