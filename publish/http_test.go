@@ -734,6 +734,9 @@ func TestFeedUpdatedDoesNotGoBack(t *testing.T) {
 		}
 		rss := string(body(t, get(t, h, "GET", "/feed.rss")))
 		j := strings.Index(rss, "<lastBuildDate>")
+		if j < 0 {
+			return u, ""
+		}
 		return u, rss[j+len("<lastBuildDate>") : strings.Index(rss, "</lastBuildDate>")]
 	}
 	before, _ := feedUpdated()
@@ -753,5 +756,16 @@ func TestFeedUpdatedDoesNotGoBack(t *testing.T) {
 	after, lastBuild := feedUpdated()
 	if want := t0.Add(time.Minute); !after.Equal(want) || lastBuild != want.Format(time.RFC1123Z) {
 		t.Errorf("updated %s -> %s, lastBuildDate %s; want %s", before, after, lastBuild, want)
+	}
+	// Every entry left: not back to the process's first rendering either.
+	st.mu.Lock()
+	st.entries = nil
+	st.mu.Unlock()
+	h.now = func() time.Time { return t0.Add(2 * time.Minute) }
+	if changed, err := h.Refresh(context.Background()); err != nil || !changed {
+		t.Fatalf("refresh: %v %v", changed, err)
+	}
+	if empty, _ := feedUpdated(); !empty.Equal(t0.Add(2 * time.Minute)) {
+		t.Errorf("emptied feed: updated %s, want the change, %s", empty, t0.Add(2*time.Minute))
 	}
 }

@@ -419,12 +419,13 @@ func (h *Handler) Refresh(ctx context.Context) (changed bool, err error) {
 	}
 	now := h.now()
 	v := buildView(o, f, entries)
+	h.dateEmpty(v)
 	if old != nil && v.Updated.Before(old.view.Updated) {
-		// An entry left (a label, retention): the feed's updated, its newest
-		// entry's date, would go back in time; the change is now.
+		// An entry left (a label, retention), or all of them: the feed's
+		// updated, its newest entry's date, would go back in time; the change
+		// is now.
 		v.Updated = latest(now.UTC().Truncate(time.Second), old.view.Updated)
 	}
-	h.dateEmpty(v)
 	set.view = v
 	v.Now = now
 	// The formats are rendered and compressed side by side: the view is only
