@@ -25,10 +25,7 @@ const secretNames = `api[_-]?key|apikey|key|token|access[_-]?token|auth|secret|p
 
 var (
 	userinfoRE = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#@\s"'<>]+@`)
-	// A value ends before the punctuation that follows a URL in prose
-	// ("...?token=X, and", "...?api_key=X: already configured"), which was
-	// taken into the value and redacted with it.
-	secretRE   = regexp.MustCompile(`(?i)([?&;](?:` + secretNames + `)=)[^&#\s"'<>]*[^&#\s"'<>.,;:!?)\]}]`)
+	secretRE   = regexp.MustCompile(`(?i)([?&;](?:` + secretNames + `)=)[^&#\s"'<>]+`)
 	secretName = regexp.MustCompile(`(?i)^(?:` + secretNames + `)$`)
 )
 
@@ -39,7 +36,31 @@ const Placeholder = "REDACTED"
 // as a log message or an error.
 func String(s string) string {
 	s = userinfoRE.ReplaceAllString(s, "${1}"+Placeholder+"@")
-	return secretRE.ReplaceAllString(s, "${1}"+Placeholder)
+	m := secretRE.FindAllStringSubmatchIndex(s, -1)
+	if m == nil {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, x := range m {
+		end := x[1]
+		// The punctuation that ends a sentence or a clause after a URL in prose
+		// ("...?token=X, and", "...?api_key=X: already configured") is no part of
+		// the value when a space, a quote or the end follows it (it was redacted
+		// with the value); the value keeps at least a character, so that a secret
+		// of punctuation is still redacted.
+		if end == len(s) || strings.IndexByte(" \t\r\n\"'<>", s[end]) >= 0 {
+			for end-1 > x[3] && strings.IndexByte(".,;:", s[end-1]) >= 0 {
+				end--
+			}
+		}
+		b.WriteString(s[last:x[3]])
+		b.WriteString(Placeholder)
+		b.WriteString(s[end:x[1]])
+		last = x[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // URL returns the public form of a URL: without its userinfo, and with the
