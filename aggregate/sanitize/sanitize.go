@@ -317,6 +317,10 @@ func stripTags(s string) string {
 	skip := ""
 	var kept map[string]int // unknown tags kept as text, so that only their end tags are
 	var raw []byte
+	// foreign counts the svg and math elements open: inside one, an unknown tag
+	// (SVG's <text>, <g>, <path>, MathML's <mrow> ...) is markup, not bracketed
+	// text ("<svg><text>Greece</text></svg>" left "<text>Greece</text>").
+	foreign := 0
 	for {
 		tt := z.Next()
 		switch tt {
@@ -339,6 +343,9 @@ func stripTags(s string) string {
 					continue
 				}
 				if a := atom.Lookup(name); a != 0 {
+					if (a == atom.Svg || a == atom.Math) && foreign > 0 {
+						foreign--
+					}
 					if !inline[a] {
 						b.WriteByte(' ')
 					}
@@ -355,12 +362,15 @@ func stripTags(s string) string {
 				if tt == html.StartTagToken && rawSkip[string(name)] {
 					skip = string(name)
 				}
+				if tt == html.StartTagToken && (a == atom.Svg || a == atom.Math) {
+					foreign++
+				}
 				if !inline[a] {
 					b.WriteByte(' ')
 				}
 				continue
 			}
-			if literalTag(z, name, hasAttr) {
+			if foreign == 0 && literalTag(z, name, hasAttr) {
 				if tt == html.StartTagToken {
 					if kept == nil {
 						kept = map[string]int{}
@@ -376,7 +386,7 @@ func stripTags(s string) string {
 // literalTag reports whether an unknown tag reads as bracketed text rather than
 // markup: no attribute with a value, no event-handler name, no custom-element name.
 func literalTag(z *html.Tokenizer, tag []byte, more bool) bool {
-	if bytes.ContainsAny(tag, "-:") || foreignTags[string(tag)] {
+	if bytes.ContainsAny(tag, "-:") {
 		return false
 	}
 	for more {
@@ -387,22 +397,6 @@ func literalTag(z *html.Tokenizer, tag []byte, more bool) bool {
 		}
 	}
 	return true
-}
-
-// foreignTags are SVG and MathML elements that golang.org/x/net/html's atom
-// table does not name: markup, not bracketed text ("<svg><text>Greece</text>"
-// left "<text>Greece</text>" in a headline). Names that prose might bracket
-// ("<Stop>", "<Line>", "<Mask>") are left out.
-var foreignTags = map[string]bool{
-	"text": true, "tspan": true, "textpath": true, "g": true, "path": true, "rect": true, "circle": true,
-	"ellipse": true, "polyline": true, "polygon": true, "defs": true, "lineargradient": true,
-	"radialgradient": true, "clippath": true, "animate": true, "animatemotion": true, "animatetransform": true,
-	"mpath": true, "feblend": true, "fecolormatrix": true, "fecomposite": true, "fegaussianblur": true,
-	"feoffset": true, "feflood": true, "femerge": true, "femergenode": true, "feturbulence": true,
-	"fedisplacementmap": true, "femorphology": true, "fedropshadow": true,
-	"mrow": true, "mfrac": true, "msup": true, "msub": true, "msubsup": true, "msqrt": true, "mroot": true,
-	"mstyle": true, "mspace": true, "mtable": true, "mtr": true, "mtd": true, "munder": true, "mover": true,
-	"munderover": true, "mpadded": true, "mphantom": true, "menclose": true, "semantics": true, "annotation": true,
 }
 
 // Line is s as one line of plain text, safe on a terminal and in any text

@@ -74,6 +74,10 @@ func TestText(t *testing.T) {
 		{"<svg><text>Greece</text></svg> parliament adopts AI law <custom-el>x</custom-el>", "Greece parliament adopts AI law x"},
 		{"<svg viewBox=0><g><Path d=M0></path><tspan>svg</tspan></g></svg>lead", "svg lead"},
 		{"<math><mrow><mi>x</mi><mfrac>1</mfrac></mrow></math> = 2", "x 1 = 2"},
+		// Outside svg and math, those names are words prose brackets.
+		{"Replace <text> with your name", "Replace <text> with your name"},
+		{"편집 도구 <Text> 출시, <path> 옵션", "편집 도구 <Text> 출시, <path> 옵션"},
+		{"<svg><text>a</text></svg> then <text>b</text>", "a then <text>b</text>"},
 		{"", ""},
 	}
 	for _, tt := range tests {

@@ -348,6 +348,12 @@ func (x *stripper) startTag(s string, p int) (int, bool) {
 	var lb [32]byte
 	lname := lowerASCII(lb[:0], t.name)
 	if a := atom.Lookup(lname); a != 0 {
+		if a == atom.Svg || a == atom.Math {
+			// Inside, unknown tags are markup (stripTags counts them open):
+			// rare enough in feed text to leave to the tokenizer path.
+			x.unsure = true
+			return 0, false
+		}
 		if !isInline(a) {
 			x.w.space = true // the space stripTags writes, as clean would take it
 		}
@@ -564,8 +570,7 @@ func (x *stripper) selfClosing(s string, t tag) bool {
 // unless its name is a custom element's or an attribute has a value, an
 // event-handler name or a quote, '=' or '/' in its name.
 func (x *stripper) literalTag(s, name string) bool {
-	var lb [32]byte
-	if strings.ContainsAny(name, "-:") || foreignTags[string(lowerASCII(lb[:0], name))] {
+	if strings.ContainsAny(name, "-:") {
 		return false
 	}
 	for i, a := range x.attrs {

@@ -79,6 +79,7 @@ func stripTagsRef(s string) string {
 	z := html.NewTokenizer(strings.NewReader(s))
 	skip := ""
 	kept := map[string]int{} // unknown tags kept as text, so that only their end tags are
+	foreign := 0             // svg and math elements open: unknown tags in them are markup
 	for {
 		tt := z.Next()
 		switch tt {
@@ -100,6 +101,9 @@ func stripTagsRef(s string) string {
 					continue
 				}
 				if a := atom.Lookup(name); a != 0 {
+					if (tag == "svg" || tag == "math") && foreign > 0 {
+						foreign--
+					}
 					if !inline[a] {
 						b.WriteByte(' ')
 					}
@@ -116,12 +120,15 @@ func stripTagsRef(s string) string {
 				if tt == html.StartTagToken && rawSkip[tag] {
 					skip = tag
 				}
+				if tt == html.StartTagToken && (tag == "svg" || tag == "math") {
+					foreign++
+				}
 				if !inline[a] {
 					b.WriteByte(' ')
 				}
 				continue
 			}
-			if literalTagRef(z, tag, hasAttr) {
+			if foreign == 0 && literalTagRef(z, tag, hasAttr) {
 				if tt == html.StartTagToken {
 					kept[tag]++
 				}
@@ -134,7 +141,7 @@ func stripTagsRef(s string) string {
 // literalTagRef reports whether an unknown tag reads as bracketed text rather than
 // markup: no attribute with a value, no event-handler name, no custom-element name.
 func literalTagRef(z *html.Tokenizer, tag string, more bool) bool {
-	if strings.ContainsAny(tag, "-:") || foreignTags[tag] {
+	if strings.ContainsAny(tag, "-:") {
 		return false
 	}
 	for more {
