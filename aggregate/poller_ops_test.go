@@ -92,7 +92,9 @@ func opsPoller(t *testing.T, f *stallFetcher, maxBackoff time.Duration, src aggr
 // longer than max_backoff was polled more often than a healthy one.
 func TestRetryIsTimedFromTheEndOfTheFetch(t *testing.T) {
 	clk := &clock{t: time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC)}
-	f := &stallFetcher{clock: clk, took: 30 * time.Second}
+	// A long wait for the host's slot: timed from before it, the retry's
+	// [48m, 60m] (the backoff's spread) would be 18-30 minutes after the end.
+	f := &stallFetcher{clock: clk, took: 30 * time.Minute}
 	p, _, id := opsPoller(t, f, 5*time.Second, aggregate.Source{Name: "x", URL: "https://x.example/feed", Interval: time.Hour}, nil)
 	p.PollAll(context.Background())
 	ended := clk.Now()
