@@ -769,3 +769,27 @@ func TestFeedUpdatedDoesNotGoBack(t *testing.T) {
 		t.Errorf("emptied feed: updated %s, want the change, %s", empty, t0.Add(2*time.Minute))
 	}
 }
+
+// TestStoryPageWithACopyIsKept: a story one of whose reports is the lead's
+// article from a second feed keeps its page across Refreshes that leave it
+// unchanged (the page counted the copy once, the entry's version twice, and the
+// two never matched: every Refresh read and rendered it again).
+func TestStoryPageWithACopyIsKept(t *testing.T) {
+	entries := fixtureEntries()
+	e := &entries[1] // story 12
+	cp := aggregate.Related{Outlet: aggregate.Outlet{Name: "Second feed", FeedURL: "https://second.example/feed"},
+		Title: e.Item.Title, URL: e.Item.URL, Lang: e.Item.Lang, Published: e.Item.Published}
+	e.Also = append([]aggregate.Related{cp}, e.Also...)
+	e.Reports++
+	h, st := newTestHandler(t, fixtureOptions(), entries)
+	calls := func() int { st.mu.Lock(); defer st.mu.Unlock(); return st.stories }
+	mustStatus(t, get(t, h, "GET", "/story/12"), 200)
+	before := calls()
+	for range 3 {
+		h.Refresh(t.Context())
+		get(t, h, "GET", "/story/12")
+	}
+	if n := calls() - before; n != 0 {
+		t.Errorf("an unchanged story with a copy was read %d more times after 3 Refreshes, want 0", n)
+	}
+}

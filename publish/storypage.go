@@ -174,7 +174,9 @@ func (h *Handler) storyDocument(ctx context.Context, id int64, f int) (*doc, err
 	next := &storyDocs{gen: gen}
 	for _, m := range st.Members {
 		if m.Lead {
-			next.version = storyVersion(m.ItemID, v.Reports, st.Updated)
+			// The store's count, as the feed's entry gives it (Refresh), not the
+			// page's, which counts an article two feeds carried once.
+			next.version = storyVersion(m.ItemID, max(st.Reports, len(st.Members)), st.Updated)
 		}
 	}
 	hdr := feedHeaders(o)
