@@ -89,6 +89,9 @@ type polled struct {
 	minGap time.Duration // lower bound on the interval from the feed's <ttl> or Cache-Control
 }
 
+// MinBackoff is the least cap on the error backoff (PollerOptions.MaxBackoff).
+const MinBackoff = time.Minute
+
 // NewPoller returns a Poller; call SetSources before Run.
 func NewPoller(s Saver, f Fetcher, c Classifier, opt PollerOptions) *Poller {
 	if opt.Concurrency < 1 {
@@ -97,6 +100,9 @@ func NewPoller(s Saver, f Fetcher, c Classifier, opt PollerOptions) *Poller {
 	if opt.MaxBackoff <= 0 {
 		opt.MaxBackoff = 12 * time.Hour
 	}
+	// The backoff starts at a minute: a shorter cap had a failing save, or a
+	// source failing every poll, retried at once, round after round.
+	opt.MaxBackoff = max(opt.MaxBackoff, MinBackoff)
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}

@@ -255,3 +255,34 @@ func (o *resultObserver) ObserveFetch(source, result string, d time.Duration) {
 }
 
 func (o *resultObserver) ObserveRound(aggregate.RoundStats) {}
+
+// TestBackoffCapIsAtLeastAMinute: a max_backoff below a minute (once refused,
+// now read as 1m) had a source whose saves failed retried at once, round after
+// round.
+func TestBackoffCapIsAtLeastAMinute(t *testing.T) {
+	s := newSite(t)
+	s.handle("/feed", feedWithETag(fmt.Sprintf(koreanRSS, s.URL), `"v2"`))
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "g.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c, err := topic.Compile(topic.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := &clock{t: time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC)}
+	p := aggregate.NewPoller(&saver{Store: st, fail: true}, fetch.New(nil, fetch.Options{}), c,
+		aggregate.PollerOptions{Concurrency: 1, MaxBackoff: time.Nanosecond, Now: clk.Now})
+	srcs, states, err := st.SyncSources(context.Background(), []aggregate.Source{{Name: "x", URL: s.URL + "/feed", Interval: time.Hour}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.SetSources(srcs, states)
+	if r := p.PollAll(context.Background())[0]; r.Err == nil {
+		t.Fatalf("the save did not fail: %+v", r)
+	}
+	if gap := p.Schedule()[srcs[0].ID].Sub(clk.Now()); gap < 48*time.Second {
+		t.Errorf("after a failed save with max_backoff 1ns: next poll in %v, want about a minute", gap)
+	}
+}

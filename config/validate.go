@@ -43,13 +43,7 @@ func (c *Config) validate(pos positions, skip map[string]bool) Errors {
 	}
 	positive("poll.interval", c.Poll.Interval)
 	positive("poll.timeout", c.Poll.Timeout)
-	if b := c.Poll.MaxBackoff; b.err == nil && b.D() > 0 && b.D() < time.Minute {
-		// The backoff starts at a minute: below that a failing source was
-		// fetched again at once, every round.
-		add("poll.max_backoff", "must be at least 1m, got %s", b)
-	} else {
-		positive("poll.max_backoff", b)
-	}
+	positive("poll.max_backoff", c.Poll.MaxBackoff) // below a minute: a warning, read as 1m
 	// Each fetch in flight holds a response and its parsed feed; past a
 	// thousand, a value is a slip (100000000 ran the daemon out of memory).
 	if c.Poll.Concurrency < 1 || c.Poll.Concurrency > maxConcurrency {
@@ -238,9 +232,12 @@ func validHost(h string) bool {
 // warnings returns what is valid but probably not what the user meant.
 func (c *Config) warnings(pos positions) Errors {
 	var out Errors
+	if b := c.Poll.MaxBackoff; b.err == nil && b.D() > 0 && b.D() < time.Minute {
+		out = append(out, pos.at(c.Path, "poll.max_backoff", fmt.Sprintf("%s is read as 1m: the backoff after an error starts at a minute", b)))
+	}
 	listenHost, listenPort, err := net.SplitHostPort(c.Listen)
 	if err != nil {
-		return nil
+		return out
 	}
 	if c.Feed.BaseURL == "" {
 		if listenPort == "0" {
