@@ -144,6 +144,10 @@ func TestErrors(t *testing.T) {
 		// go-toml decoded [source] as the array's one element: check said ok, and
 		// gleaner sources add called the file an inline array.
 		{"one table for an array of tables", "[source]\nurl = \"https://a.example/feed\"\n", []string{"g.toml:1:2: source: an array of tables: write [[source]], not [source]"}},
+		{"key defined twice", minimal + "name = \"x\"\nname = \"y\"\n[poll]\ninterval = \"1h\"\ninterval = \"2h\"\n", []string{
+			"g.toml:5:1: source 1.name: key name is already defined",
+			"g.toml:8:1: poll.interval: key interval is already defined",
+		}},
 		{"nothing close", "[poll]\nfrobnicate = 1\n" + minimal, []string{"g.toml:2:1: poll.frobnicate: unknown key"}},
 		{"table of the wrong type", "[[feed]]\ntitle = \"x\"\n[poll]\nconcurrency = 0\n" + minimal, []string{"g.toml:1:3: feed: one table, not an array of tables: write [feed], not [[feed]]", "g.toml:4:1: poll.concurrency: must be between 1 and 1024, got 0"}},
 		{"no double report of a wrong type", "[[source]]\nurl = 5\n", []string{"g.toml:2:7: source 1.url: wrong type: expected a string, got a TOML integer"}},

@@ -186,6 +186,16 @@ func keyString(k toml.Key, pos positions, line, col int) string {
 	if best != "" {
 		return best
 	}
+	// A key defined twice is reported by its last part alone ("name" for a
+	// [[source]]'s name): the path recorded at that line that ends with it.
+	for path, p := range pos {
+		if p.Line == line && (best == "" || len(path) > len(best)) && strings.HasSuffix(stripIndexes(path), "."+want) && !strings.HasSuffix(path, "]") {
+			best = path
+		}
+	}
+	if best != "" {
+		return best
+	}
 	return want
 }
 
