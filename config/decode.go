@@ -33,11 +33,13 @@ func decode(path string, data []byte, pos positions) (c *Config, errs Errors, ba
 			for i := range sm.Errors {
 				de := &sm.Errors[i]
 				line, col := de.Position()
+				key := keyString(de.Key(), pos, line, col)
 				msg := "unknown key"
-				if hint := suggestKey(de.Key()); hint != "" {
+				// By its whole path: in an inline table go-toml gives the last part alone.
+				if hint := suggestKey(strings.Split(stripIndexes(key), ".")); hint != "" {
 					msg += "; " + hint
 				}
-				errs = append(errs, &Error{File: path, Line: line, Column: col, Key: keyString(de.Key(), pos, line, col), Msg: msg})
+				errs = append(errs, &Error{File: path, Line: line, Column: col, Key: key, Msg: msg})
 			}
 			return &cfg, errs, bad
 		}
