@@ -459,7 +459,8 @@ func ParsePartial(path string, data []byte) (*Config, error) {
 	c.Path = path
 	errs = append(errs, c.validate(pos, bad)...)
 	sortErrors(errs)
-	c.Warnings = c.warnings(pos)
+	c.Warnings = append(c.warnings(pos), tableWarnings(path, data)...)
+	sortErrors(c.Warnings)
 	c.resolve()
 	if !bad["database"] {
 		// A directory where the file should be is an error; a directory to put

@@ -141,9 +141,6 @@ func TestErrors(t *testing.T) {
 			"g.toml:3:1: stories.cross_threshold: must be between 0 and 1, got -Inf",
 		}},
 		{"another tool's name for url", "[[source]]\nfeed = \"https://a.example/feed\"\nurl = \"https://b.example/feed\"\n", []string{"g.toml:2:1: source 1.feed: unknown key; did you mean `url`?"}},
-		// go-toml decoded [source] as the array's one element: check said ok, and
-		// gleaner sources add called the file an inline array.
-		{"one table for an array of tables", "[source]\nurl = \"https://a.example/feed\"\n", []string{"g.toml:1:2: source: an array of tables: write [[source]], not [source]"}},
 		{"key defined twice", minimal + "name = \"x\"\nname = \"y\"\n[poll]\ninterval = \"1h\"\ninterval = \"2h\"\n", []string{
 			"g.toml:5:1: source 1.name: key name is already defined",
 			"g.toml:8:1: poll.interval: key interval is already defined",
@@ -203,6 +200,27 @@ func TestWarnings(t *testing.T) {
 				t.Errorf("warnings %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestOneBlockWrittenAsATable: go-toml reads [source], or source.url = ..., as
+// the array's one element, so such a file works, but gleaner sources cannot
+// edit it (it said the file wrote an inline array) and a [[source]] block
+// cannot follow: a warning, not a problem (it was refused for a while, and a
+// file that had it must load after an upgrade).
+func TestOneBlockWrittenAsATable(t *testing.T) {
+	for src, want := range map[string]string{
+		"[source]\nurl = \"https://a.example/feed\"\n":                                   "g.toml:1:2: source: source is one [[source]] block written as a table ([source])",
+		"source.url = \"https://a.example/feed\"\n":                                      "g.toml:1:1: source: source is one [[source]] block written as dotted keys (source.url = ...)",
+		"[topic.extend]\n[topic.extend.rule]\nname = \"x\"\nmin_score = 1.0\n" + minimal: "g.toml:2:2: topic.extend.rule: topic.extend.rule is one [[topic.extend.rule]] block written as a table",
+	} {
+		c, err := ParsePartial("g.toml", []byte(src))
+		if c == nil || len(c.Warnings) != 1 || !strings.HasPrefix(c.Warnings[0].Error(), want) {
+			t.Errorf("%q: warnings %v (problems %v), want one starting %q", src, c.Warnings, err, want)
+		}
+		if err != nil && !strings.Contains(src, "topic.extend") {
+			t.Errorf("%q: %v, want it to load", src, err)
+		}
 	}
 }
 

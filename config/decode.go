@@ -19,7 +19,6 @@ import (
 // validation does not report them a second time.
 func decode(path string, data []byte, pos positions) (c *Config, errs Errors, bad map[string]bool) {
 	errs, bad = caseErrors(path, pos)
-	errs = append(errs, tableErrors(path, data)...)
 	exprs := expressionLines(data)
 	doc := data
 	for attempt := 0; ; attempt++ {

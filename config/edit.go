@@ -185,9 +185,9 @@ func (e *notEditableError) Error() string {
 	if n := len(e.sources) - len(shown); n > 0 {
 		more = fmt.Sprintf("\n# ... and %d more, each a [[source]] block like these", n)
 	}
-	return fmt.Sprintf("%s writes its sources as an inline array (source = [...]), which gleaner sources add, "+
-		"remove and import cannot edit; they edit [[source]] blocks only. Replace the array with one block "+
-		"per source, then run the command again:\n\n%s%s",
+	return fmt.Sprintf("%s writes its sources otherwise than as [[source]] blocks (an inline array source = [...], "+
+		"a [source] table or source.url keys), which gleaner sources add, remove and import cannot edit; they edit "+
+		"[[source]] blocks only. Write one block per source instead, then run the command again:\n\n%s%s",
 		e.path, strings.TrimRight(string(blocks), "\n"), more)
 }
 

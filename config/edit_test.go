@@ -162,7 +162,7 @@ func TestCheckEditable(t *testing.T) {
 	}
 	msg := err.Error()
 	head, blocks, ok := strings.Cut(msg, "\n\n")
-	if !ok || !strings.HasPrefix(head, "g.toml writes its sources as an inline array (source = [...]), which gleaner sources add, remove and import cannot edit") {
+	if !ok || !strings.HasPrefix(head, "g.toml writes its sources otherwise than as [[source]] blocks (an inline array source = [...], a [source] table or source.url keys), which gleaner sources add, remove and import cannot edit") {
 		t.Fatalf("message:\n%s", msg)
 	}
 	c, err := Parse("g.toml", []byte("database = \"g.db\"\n"+blocks+"\n"))

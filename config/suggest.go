@@ -164,22 +164,31 @@ func editDistance(a, b string) int {
 	return prev[len(rb)]
 }
 
-// tableErrors reports a table header naming an array of tables ("[source]"
-// for "[[source]]"): go-toml decodes it as the array's one element, so it
-// passed, but the file's other source blocks, if any, and gleaner sources'
-// editing, which counts [[source]] headers, read it otherwise.
-func tableErrors(file string, data []byte) Errors {
+// tableWarnings warns of an array of tables written as one table ("[source]",
+// or dotted keys "source.url = ..." for "[[source]]"): go-toml decodes it as
+// the array's one element, so it works, but gleaner sources cannot edit it and
+// a second source cannot follow it as a [[source]] block. (Refused for a while:
+// a file that had it must load after an upgrade.)
+func tableWarnings(file string, data []byte) Errors {
 	s := knownKeys()
-	var errs Errors
+	var out Errors
 	var p unstable.Parser
 	p.Reset(data)
 	lines := newLineIndex(data)
-	arrays := map[string]bool{} // written as [[path]] before: go-toml says so itself
+	arrays := map[string]bool{} // written as [[path]]: go-toml reports a clash itself
+	warned := map[string]bool{}
+	warn := func(path, form string, n *unstable.Node) {
+		if arrays[path] || warned[path] || n == nil {
+			return
+		}
+		warned[path] = true
+		at := lines.at(n.Raw)
+		out = append(out, &Error{File: file, Line: at.Line, Column: at.Column, Key: path,
+			Msg: fmt.Sprintf("%s is one [[%s]] block written as %s: write it as [[%s]], which gleaner sources can edit and other blocks can follow", path, path, form, path)})
+	}
+	table := ""
 	for p.NextExpression() {
 		e := p.Expression()
-		if e.Kind != unstable.Table && e.Kind != unstable.ArrayTable {
-			continue
-		}
 		var parts []string
 		var first *unstable.Node
 		for it := e.Key(); it.Next(); {
@@ -188,18 +197,28 @@ func tableErrors(file string, data []byte) Errors {
 			}
 			parts = append(parts, string(it.Node().Data))
 		}
-		path := strings.Join(parts, ".")
-		if e.Kind == unstable.ArrayTable {
-			arrays[path] = true
-			continue
-		}
-		if s.arrays[path] && !arrays[path] && first != nil {
-			at := lines.at(first.Raw)
-			errs = append(errs, &Error{File: file, Line: at.Line, Column: at.Column, Key: path,
-				Msg: fmt.Sprintf("an array of tables: write [[%s]], not [%s]", path, path)})
+		switch e.Kind {
+		case unstable.ArrayTable:
+			table = strings.Join(parts, ".")
+			arrays[table] = true
+		case unstable.Table:
+			table = strings.Join(parts, ".")
+			if s.arrays[table] {
+				warn(table, "a table (["+table+"])", first)
+			}
+		case unstable.KeyValue:
+			// Dotted keys: a prefix of table + key that names an array of tables.
+			path := table
+			for _, k := range parts[:max(len(parts)-1, 0)] {
+				path = joinKey(path, k)
+				if s.arrays[path] {
+					warn(path, "dotted keys ("+strings.Join(parts, ".")+" = ...)", first)
+					break
+				}
+			}
 		}
 	}
-	return errs
+	return out
 }
 
 // caseErrors reports the keys of a document that name a known key in other

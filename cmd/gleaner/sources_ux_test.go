@@ -162,7 +162,7 @@ func TestSourcesInlineArray(t *testing.T) {
 		{"sources", "import", "-no-check", opmlPath},
 	} {
 		code, out, stderr := runBinary(t, "", append(args, "-config", cfgPath)...)
-		want := "gleaner sources: " + cfgPath + " writes its sources as an inline array (source = [...]), which gleaner sources add, remove and import cannot edit"
+		want := "gleaner sources: " + cfgPath + " writes its sources otherwise than as [[source]] blocks (an inline array source = [...], a [source] table or source.url keys), which gleaner sources add, remove and import cannot edit"
 		if code != 1 || !strings.HasPrefix(stderr, want) || !strings.Contains(stderr, "\n\n[[source]]\nname = 'A'\nurl = 'https://a.example/feed?token=REDACTED'\n") ||
 			strings.Contains(stderr, "SECRET123") || strings.Contains(stderr, "already exists") {
 			t.Errorf("%v: exit %d\n%s%s", args[1], code, out, stderr)
