@@ -84,9 +84,15 @@ func TestLinksAreURIs(t *testing.T) {
 // written, so the link is escaped only after it (escaped first, "my%20secret"
 // matched neither the token nor its query-escaped form and was published).
 func TestSecretsScrubbedBeforeLinksAreEscaped(t *testing.T) {
-	for _, secret := range []string{"my secret1", "ab|cd/ef9"} {
+	// The link repeats the token as written, or escaped as the feed's URL has it
+	// or otherwise ("%20" for the "+" of the configured URL, "%7c" for "%7C").
+	for _, c := range []struct{ secret, inLink string }{
+		{"my secret1", "my secret1"}, {"ab|cd/ef9", "ab|cd/ef9"}, {"my secret1", "my%20secret1"},
+		{"my secret1", "my+secret1"}, {"ab|cd/ef9", "ab%7Ccd/ef9"}, {"ab|cd/ef9", "ab%7ccd/ef9"},
+	} {
+		secret := c.secret
 		feed := "https://feeds.example/rss?token=" + url.QueryEscape(secret)
-		link := "https://news.example/a?id=1&token=" + secret
+		link := "https://news.example/a?id=1&token=" + c.inLink
 		en := aggregate.Entry{ID: "urn:x:1", Outlet: aggregate.Outlet{Name: "F", FeedURL: feed}, Updated: t0, Reports: 2,
 			Also: []aggregate.Related{{Outlet: aggregate.Outlet{Name: "F", FeedURL: feed}, Title: "b", URL: link + "&b=2", Lang: "en", Published: t0}},
 			Item: aggregate.Item{ID: 1, StoryID: 7, Title: "a", URL: link, Lang: "en", Published: t0, Verdict: aggregate.Verdict{Match: true}}}
