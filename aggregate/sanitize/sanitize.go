@@ -321,6 +321,9 @@ func stripTags(s string) string {
 	// (SVG's <text>, <g>, <path>, MathML's <mrow> ...) is markup, not bracketed
 	// text ("<svg><text>Greece</text></svg>" left "<text>Greece</text>").
 	foreign := 0
+	// An element that is never closed is a word in brackets ("<math> scores"),
+	// not a drawing: only one whose end tag the text has opens it.
+	closes := map[atom.Atom]bool{atom.Svg: hasEndTag(s, "svg"), atom.Math: hasEndTag(s, "math")}
 	for {
 		tt := z.Next()
 		switch tt {
@@ -362,7 +365,7 @@ func stripTags(s string) string {
 				if tt == html.StartTagToken && rawSkip[string(name)] {
 					skip = string(name)
 				}
-				if tt == html.StartTagToken && (a == atom.Svg || a == atom.Math) {
+				if tt == html.StartTagToken && (a == atom.Svg || a == atom.Math) && closes[a] {
 					foreign++
 				}
 				if !inline[a] {
@@ -381,6 +384,21 @@ func stripTags(s string) string {
 			}
 		}
 	}
+}
+
+// hasEndTag reports whether s holds an end tag of name, in any letter case.
+func hasEndTag(s, name string) bool {
+	for i := strings.Index(s, "</"); i >= 0; {
+		if rest := s[i+2:]; len(rest) >= len(name) && strings.EqualFold(rest[:len(name)], name) {
+			return true
+		}
+		j := strings.Index(s[i+2:], "</")
+		if j < 0 {
+			break
+		}
+		i += 2 + j
+	}
+	return false
 }
 
 // literalTag reports whether an unknown tag reads as bracketed text rather than

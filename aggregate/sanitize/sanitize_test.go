@@ -78,6 +78,8 @@ func TestText(t *testing.T) {
 		{"Replace <text> with your name", "Replace <text> with your name"},
 		{"편집 도구 <Text> 출시, <path> 옵션", "편집 도구 <Text> 출시, <path> 옵션"},
 		{"<svg><text>a</text></svg> then <text>b</text>", "a then <text>b</text>"},
+		// An svg or math never closed is no drawing: later brackets stay.
+		{"Students' <math> scores; replace <yourname> here", "Students' scores; replace <yourname> here"},
 		{"", ""},
 	}
 	for _, tt := range tests {

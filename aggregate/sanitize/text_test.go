@@ -120,7 +120,7 @@ func stripTagsRef(s string) string {
 				if tt == html.StartTagToken && rawSkip[tag] {
 					skip = tag
 				}
-				if tt == html.StartTagToken && (tag == "svg" || tag == "math") {
+				if tt == html.StartTagToken && (tag == "svg" || tag == "math") && hasEndTag(s, tag) {
 					foreign++
 				}
 				if !inline[a] {
