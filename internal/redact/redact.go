@@ -51,7 +51,13 @@ func String(s string) string {
 		// with the value); the value keeps at least a character, so that a secret
 		// of punctuation is still redacted.
 		if end == len(s) || strings.IndexByte(" \t\r\n\"'<>", s[end]) >= 0 {
-			for end-1 > x[3] && strings.IndexByte(".,;:", s[end-1]) >= 0 {
+			for end-1 > x[3] {
+				c := s[end-1]
+				// A closing bracket is the prose's when the value opened none
+				// ("(see ...?token=X)"), the secret's when it did ("(secret)").
+				if strings.IndexByte(".,;:", c) < 0 && !(strings.IndexByte(")]}", c) >= 0 && !strings.ContainsAny(s[x[3]:end-1], "([{")) {
+					break
+				}
 				end--
 			}
 		}
