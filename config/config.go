@@ -127,8 +127,6 @@ type Source struct {
 	URL      string   `toml:"url"`
 	Interval Duration `toml:"interval"` // 0 means [poll].interval
 	Timezone string   `toml:"timezone"` // IANA zone for dates written without one; default UTC
-
-	defaultName bool // Name was left out: resolve made it
 }
 
 // Duration is a Go duration written as a string ("15m", "12h"). A bad value is
@@ -539,23 +537,6 @@ func (c *Config) resolve() {
 		}
 		if c.Sources[i].Name == "" {
 			c.Sources[i].Name = hostOf(c.Sources[i].URL)
-			c.Sources[i].defaultName = true
-		}
-	}
-	// Unnamed sources of one host would share its name, and with it their
-	// metrics and log lines ("127.0.0.1:9107 (http_5xx)" of which feed?): they
-	// are named by host and path instead.
-	hosts := map[string]int{}
-	for _, s := range c.Sources {
-		if s.defaultName {
-			hosts[s.Name]++
-		}
-	}
-	for i := range c.Sources {
-		if s := &c.Sources[i]; s.defaultName && hosts[s.Name] > 1 {
-			if u, err := url.Parse(s.URL); err == nil && strings.Trim(u.Path, "/") != "" {
-				s.Name = u.Host + "/" + strings.Trim(u.Path, "/")
-			}
 		}
 	}
 }

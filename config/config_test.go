@@ -4,7 +4,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -379,23 +378,5 @@ func TestDatabasePath(t *testing.T) {
 	}
 	if len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0].Error(), "the directory "+filepath.Join(dir, "nodir")+" does not exist here") {
 		t.Errorf("warnings %v, want one saying the directory does not exist", c.Warnings)
-	}
-}
-
-// TestUnnamedSourcesOfOneHost: sources left unnamed are named by their host,
-// unless two share it: then by host and path, so that their metrics and log
-// lines (by name) tell them apart.
-func TestUnnamedSourcesOfOneHost(t *testing.T) {
-	c, err := Parse("g.toml", []byte("[[source]]\nurl = \"https://a.example/rss/ai.xml\"\n[[source]]\nurl = \"https://a.example/rss/policy/\"\n"+
-		"[[source]]\nurl = \"https://b.example/feed\"\n[[source]]\nname = \"A\"\nurl = \"https://a.example/other\"\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, s := range c.Sources {
-		names = append(names, s.Name)
-	}
-	if want := []string{"a.example/rss/ai.xml", "a.example/rss/policy", "b.example", "A"}; !slices.Equal(names, want) {
-		t.Errorf("names %q, want %q", names, want)
 	}
 }
