@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -199,6 +200,27 @@ func TestWarnings(t *testing.T) {
 				t.Errorf("warnings %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestUnnamedSourcesOfOneHost: sources left unnamed are named by their host;
+// two on one host would share the name (metrics, log lines), which a warning
+// says, naming the first.
+func TestUnnamedSourcesOfOneHost(t *testing.T) {
+	c, err := Parse("g.toml", []byte("[[source]]\nurl = \"https://a.example/rss/ai.xml\"\n[[source]]\nurl = \"https://a.example/rss/policy/\"\n"+
+		"[[source]]\nurl = \"https://b.example/feed\"\n[[source]]\nname = \"A\"\nurl = \"https://a.example/other\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, s := range c.Sources {
+		names = append(names, s.Name)
+	}
+	if want := []string{"a.example", "a.example", "b.example", "A"}; !slices.Equal(names, want) {
+		t.Errorf("names %q, want %q", names, want)
+	}
+	if len(c.Warnings) != 1 || c.Warnings[0].Error() != `g.toml:3:3: source 2: unnamed, so named "a.example" as source 1 is: give each a name, or their metrics and log lines cannot be told apart` {
+		t.Errorf("warnings %v", c.Warnings)
 	}
 }
 

@@ -232,6 +232,25 @@ func validHost(h string) bool {
 // warnings returns what is valid but probably not what the user meant.
 func (c *Config) warnings(pos positions) Errors {
 	var out Errors
+	// Unnamed sources are named by their host: two on one host share a name,
+	// and with it their metrics series and log lines. Named after the host by
+	// default so that an outlet keeps its name; the user chooses better ones.
+	byHost := map[string][]int{}
+	for i, s := range c.Sources {
+		if strings.TrimSpace(s.Name) == "" {
+			if h := hostOf(strings.TrimSpace(s.URL)); h != "" {
+				byHost[h] = append(byHost[h], i)
+			}
+		}
+	}
+	for h, idx := range byHost {
+		if len(idx) > 1 {
+			for _, i := range idx[1:] {
+				out = append(out, pos.at(c.Path, fmt.Sprintf("source[%d]", i), fmt.Sprintf(
+					"unnamed, so named %q as source %d is: give each a name, or their metrics and log lines cannot be told apart", h, idx[0]+1)))
+			}
+		}
+	}
 	if b := c.Poll.MaxBackoff; b.err == nil && b.D() > 0 && b.D() < time.Minute {
 		out = append(out, pos.at(c.Path, "poll.max_backoff", fmt.Sprintf("%s is read as 1m: the backoff after an error starts at a minute", b)))
 	}
