@@ -18,6 +18,7 @@ type doc struct {
 	body, gz     []byte
 	etag, etagGz string
 	lastMod      time.Time // zero when the document has no date (OPML)
+	updated      time.Time // the feed-level updated it says, kept so the next never says earlier
 	asOf         time.Time // when its relative times were written; zero when it has none
 
 	hdr, hdrGz, hdr304, hdr304Gz http.Header
@@ -37,13 +38,14 @@ func (d *doc) size() int64 { return int64(len(d.body) + len(d.gz)) }
 type validator struct {
 	etag    string
 	lastMod time.Time
+	updated time.Time // the feed-level updated the document said (Atom, RSS), zero if none
 }
 
 func (d *doc) validator() *validator {
 	if d == nil {
 		return nil
 	}
-	return &validator{etag: d.etag, lastMod: d.lastMod}
+	return &validator{etag: d.etag, lastMod: d.lastMod, updated: d.updated}
 }
 
 // newDoc wraps body for serving. lastMod is the newest entry's first sighting

@@ -793,3 +793,37 @@ func TestStoryPageWithACopyIsKept(t *testing.T) {
 		t.Errorf("an unchanged story with a copy was read %d more times after 3 Refreshes, want 0", n)
 	}
 }
+
+// TestFilteredFeedUpdatedDoesNotGoBack: as the whole feed's, a filtered feed's
+// updated moves to the time of the change when its newest entry leaves.
+func TestFilteredFeedUpdatedDoesNotGoBack(t *testing.T) {
+	entries := fixtureEntries()
+	h, st := newTestHandler(t, fixtureOptions(), entries)
+	updated := func() time.Time {
+		t.Helper()
+		atom := string(body(t, get(t, h, "GET", "/feed.atom?lang=en")))
+		i := strings.Index(atom, "<updated>") + len("<updated>")
+		u, err := time.Parse(time.RFC3339, atom[i:i+len("2006-01-02T15:04:05Z")])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	before := updated()
+	newest := -1
+	for i := range entries {
+		if entries[i].Item.Lang == "en" && (newest < 0 || entries[i].Updated.After(entries[newest].Updated)) {
+			newest = i
+		}
+	}
+	st.mu.Lock()
+	st.entries = slices.Delete(slices.Clone(entries), newest, newest+1)
+	st.mu.Unlock()
+	h.now = func() time.Time { return t0.Add(time.Minute) }
+	if _, err := h.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if after := updated(); after.Before(before) {
+		t.Errorf("?lang=en updated went back: %s -> %s", before, after)
+	}
+}

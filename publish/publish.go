@@ -798,6 +798,10 @@ func (h *Handler) renderVariant(ctx context.Context, o Options, k variantKey, pr
 	}
 	v := buildView(o, k.filter, entries)
 	h.dateEmpty(v)
+	if prev != nil && v.Updated.Before(prev.updated) {
+		// As for the default rendering: an entry left this filter's feed.
+		v.Updated = latest(h.now().UTC().Truncate(time.Second), prev.updated)
+	}
 	if k.f == fmtHTML && k.filter.Limit > 0 && len(entries) >= k.filter.Limit && !v.Older.Published.IsZero() {
 		// A full page links to older stories only when the older page would
 		// list one: asked as that page asks (its per-source caps start anew).
@@ -821,6 +825,7 @@ func (h *Handler) renderVariant(ctx context.Context, o Options, k variantKey, pr
 		hdr["X-Robots-Tag"] = []string{"noindex"}
 	}
 	d := newDoc(b, contentTypes[k.f], h.lastModFloor(lastSeen(entries), prev), prev, now, hdr, gzip.DefaultCompression)
+	d.updated = v.Updated
 	if k.f == fmtHTML {
 		d.asOf = now
 	}
