@@ -89,6 +89,8 @@ func TestSecretsScrubbedBeforeLinksAreEscaped(t *testing.T) {
 	for _, c := range []struct{ secret, inLink string }{
 		{"my secret1", "my secret1"}, {"ab|cd/ef9", "ab|cd/ef9"}, {"my secret1", "my%20secret1"},
 		{"my secret1", "my+secret1"}, {"ab|cd/ef9", "ab%7Ccd/ef9"}, {"ab|cd/ef9", "ab%7ccd/ef9"},
+		// Other encoders: Python's quote (keeps '/'), encodeURIComponent, mixed hex.
+		{"abc+def/ghi=", "abc%2Bdef/ghi%3D"}, {"my secret:1", "my%20secret%3A1"}, {"ab|cd/ef9", "ab%7Ccd%2fef9"},
 	} {
 		secret := c.secret
 		feed := "https://feeds.example/rss?token=" + url.QueryEscape(secret)
@@ -98,7 +100,7 @@ func TestSecretsScrubbedBeforeLinksAreEscaped(t *testing.T) {
 			Item: aggregate.Item{ID: 1, StoryID: 7, Title: "a", URL: link, Lang: "en", Published: t0, Verdict: aggregate.Verdict{Match: true}}}
 		e := buildView(fixtureOptions(), filter{}, []aggregate.Entry{en}).Entries[0]
 		for _, u := range []string{e.URL, e.Also[0].URL} {
-			if strings.Contains(u, "secret1") || strings.Contains(u, "ef9") || !strings.Contains(u, "news.example") {
+			if strings.Contains(u, c.inLink) || strings.Contains(u, "ef9") || strings.Contains(u, "ghi") || strings.Contains(u, "secret") || !strings.Contains(u, "news.example") {
 				t.Errorf("token %q: published link %q", secret, u)
 			}
 		}

@@ -12,6 +12,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
+	"unicode/utf8"
 )
 
 // handler rewrites every string, error and Stringer value, and the message,
@@ -237,9 +239,46 @@ func Scrub(s string, secrets []string) string {
 		if strings.Contains(s, sec) {
 			s = strings.ReplaceAll(s, sec, Placeholder)
 		}
+		if strings.ContainsAny(s, "%+") && !strings.Contains(sec, "%") {
+			// Escaped otherwise than the spellings Secrets lists (Python's
+			// quote keeps '/', JavaScript's encodeURIComponent writes a space
+			// as %20 and '+' as %2B, hex in either case): any byte of the
+			// secret as itself or as %XX, a space also as '+'.
+			s = spelled(sec).ReplaceAllString(s, Placeholder)
+		}
 		s = scrubCutEnd(s, sec)
 	}
 	return s
+}
+
+var spellings sync.Map // secret -> *regexp.Regexp
+
+// spelled is the pattern of sec written with any of its characters
+// percent-encoded (a character of several bytes as the escapes of all of them).
+func spelled(sec string) *regexp.Regexp {
+	if re, ok := spellings.Load(sec); ok {
+		return re.(*regexp.Regexp)
+	}
+	var b strings.Builder
+	for _, r := range sec {
+		if r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			b.WriteRune(r)
+			continue
+		}
+		b.WriteString("(?:")
+		b.WriteString(regexp.QuoteMeta(string(r)))
+		b.WriteString("|")
+		for _, c := range []byte(string(r)) {
+			fmt.Fprintf(&b, "%%(?i:%02x)", c)
+		}
+		if r == ' ' {
+			b.WriteString(`|\+`)
+		}
+		b.WriteString(")")
+	}
+	re := regexp.MustCompile(b.String())
+	spellings.Store(sec, re)
+	return re
 }
 
 // minCut is the shortest start of a secret that Scrub replaces at the end of a
