@@ -147,6 +147,10 @@ func TestErrors(t *testing.T) {
 		}},
 		{"misspelt key in an inline source", "source = [\n  {url = \"https://a.example/f\"},\n  {url = \"https://b.example/f\", nmae = \"x\"},\n]\n",
 			[]string{"g.toml:3:33: source 2.nmae: unknown key; did you mean `name`?"}},
+		{"misspelt key in two sources on one line", "source = [{url = \"https://a.example/f\", nmae = \"x\"}, {url = \"https://b.example/f\", nmae = \"y\"}]\n", []string{
+			"g.toml:1:41: source 1.nmae: unknown key; did you mean `name`?",
+			"g.toml:1:84: source 2.nmae: unknown key; did you mean `name`?",
+		}},
 		{"nothing close", "[poll]\nfrobnicate = 1\n" + minimal, []string{"g.toml:2:1: poll.frobnicate: unknown key"}},
 		{"table of the wrong type", "[[feed]]\ntitle = \"x\"\n[poll]\nconcurrency = 0\n" + minimal, []string{"g.toml:1:3: feed: one table, not an array of tables: write [feed], not [[feed]]", "g.toml:4:1: poll.concurrency: must be between 1 and 1024, got 0"}},
 		{"no double report of a wrong type", "[[source]]\nurl = 5\n", []string{"g.toml:2:7: source 1.url: wrong type: expected a string, got a TOML integer"}},

@@ -186,11 +186,17 @@ func keyString(k toml.Key, pos positions, line, col int) string {
 	if best != "" {
 		return best
 	}
-	// A key defined twice is reported by its last part alone ("name" for a
-	// [[source]]'s name): the path recorded at that line that ends with it.
+	// A key defined twice, or unknown in an inline table, is reported by its
+	// last part alone ("name" for a [[source]]'s name): the path recorded at
+	// that line that ends with it, at the error's column or the nearest before
+	// it (an inline array of sources may hold it once per element on one line).
+	bestCol := -1
 	for path, p := range pos {
-		if p.Line == line && (best == "" || len(path) > len(best)) && strings.HasSuffix(stripIndexes(path), "."+want) && !strings.HasSuffix(path, "]") {
-			best = path
+		if p.Line != line || !strings.HasSuffix(stripIndexes(path), "."+want) || strings.HasSuffix(path, "]") || p.Column > col {
+			continue
+		}
+		if p.Column > bestCol || p.Column == bestCol && path < best {
+			best, bestCol = path, p.Column
 		}
 	}
 	if best != "" {
