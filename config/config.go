@@ -460,6 +460,12 @@ func ParsePartial(path string, data []byte) (*Config, error) {
 	c.Warnings = append(c.warnings(pos), tableWarnings(path, data)...)
 	sortErrors(c.Warnings)
 	c.resolve()
+	if c.TopicFile != "" {
+		// The topic_file's own tables ([topic.extend.rule] for [[...]]).
+		if td, err := ReadFile(c.TopicFile); err == nil {
+			c.Warnings = append(c.Warnings, tableWarnings(c.TopicFile, bytes.TrimPrefix(td, []byte("\ufeff")))...)
+		}
+	}
 	if !bad["database"] {
 		// A directory where the file should be is an error; a directory to put
 		// it in that is missing may be made before gleaner runs (a config

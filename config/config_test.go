@@ -237,7 +237,7 @@ func TestOneBlockWrittenAsATable(t *testing.T) {
 	for src, want := range map[string]string{
 		"[source]\nurl = \"https://a.example/feed\"\n":                                   "g.toml:1:2: source: source is one [[source]] block written as a table ([source])",
 		"source.url = \"https://a.example/feed\"\n":                                      "g.toml:1:1: source: source is one [[source]] block written as dotted keys (source.url = ...)",
-		"[topic.extend]\n[topic.extend.rule]\nname = \"x\"\nmin_score = 1.0\n" + minimal: "g.toml:2:2: topic.extend.rule: topic.extend.rule is one [[topic.extend.rule]] block written as a table",
+		"[topic.extend]\n[topic.extend.rule]\nname = \"x\"\nmin_score = 1.0\n" + minimal: "g.toml:2:2: topic.extend.rule: topic.extend.rule is one [[topic.extend.rule]] block written as a table ([topic.extend.rule]): write it as [[topic.extend.rule]], which other blocks can follow",
 	} {
 		c, err := ParsePartial("g.toml", []byte(src))
 		if c == nil || len(c.Warnings) != 1 || !strings.HasPrefix(c.Warnings[0].Error(), want) {
@@ -246,6 +246,19 @@ func TestOneBlockWrittenAsATable(t *testing.T) {
 		if err != nil && !strings.Contains(src, "topic.extend") {
 			t.Errorf("%q: %v, want it to load", src, err)
 		}
+	}
+}
+
+// TestTopicFileTableWarning: a topic_file's [topic.extend.rule] for
+// [[topic.extend.rule]] gets the warning the main file's would.
+func TestTopicFileTableWarning(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "te.toml"), []byte("[topic.extend]\n[topic.extend.rule]\nname = \"ai+actor\"\nmin_score = 5.0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := ParsePartial(filepath.Join(dir, "g.toml"), []byte("topic_file = \"te.toml\"\n"+minimal))
+	if c == nil || len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0].Error(), "te.toml:2:2: topic.extend.rule: topic.extend.rule is one [[topic.extend.rule]] block") {
+		t.Errorf("warnings %v (problems %v)", c.Warnings, err)
 	}
 }
 

@@ -183,8 +183,12 @@ func tableWarnings(file string, data []byte) Errors {
 		}
 		warned[path] = true
 		at := lines.at(n.Raw)
+		why := "which other blocks can follow"
+		if path == "source" {
+			why = "which gleaner sources can edit and other blocks can follow"
+		}
 		out = append(out, &Error{File: file, Line: at.Line, Column: at.Column, Key: path,
-			Msg: fmt.Sprintf("%s is one [[%s]] block written as %s: write it as [[%s]], which gleaner sources can edit and other blocks can follow", path, path, form, path)})
+			Msg: fmt.Sprintf("%s is one [[%s]] block written as %s: write it as [[%s]], %s", path, path, form, path, why)})
 	}
 	table := ""
 	for p.NextExpression() {
