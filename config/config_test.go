@@ -226,6 +226,14 @@ func TestUnnamedSourcesOfOneHost(t *testing.T) {
 	if len(c.Warnings) != 1 || c.Warnings[0].Error() != `g.toml:3:3: source 2: unnamed, so named "a.example" as source 1 is: give each a name, or their metrics and log lines cannot be told apart` {
 		t.Errorf("warnings %v", c.Warnings)
 	}
+	// A source named as an unnamed one's host shares the name too.
+	c, err = Parse("g.toml", []byte("[[source]]\nname = \"a.example\"\nurl = \"https://a.example/x\"\n[[source]]\nurl = \"https://a.example/y\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Warnings) != 1 || !strings.HasPrefix(c.Warnings[0].Error(), `g.toml:4:3: source 2: unnamed, so named "a.example" as source 1 is`) {
+		t.Errorf("named as the host: warnings %v", c.Warnings)
+	}
 }
 
 // TestOneBlockWrittenAsATable: go-toml reads [source], or source.url = ..., as

@@ -236,19 +236,24 @@ func (c *Config) warnings(pos positions) Errors {
 	// and with it their metrics series and log lines. Named after the host by
 	// default so that an outlet keeps its name; the user chooses better ones.
 	byHost := map[string][]int{}
+	named := map[string]int{} // an explicit name -> its source
 	for i, s := range c.Sources {
-		if strings.TrimSpace(s.Name) == "" {
-			if h := hostOf(strings.TrimSpace(s.URL)); h != "" {
-				byHost[h] = append(byHost[h], i)
+		if n := strings.TrimSpace(s.Name); n != "" {
+			if _, ok := named[n]; !ok {
+				named[n] = i
 			}
+		} else if h := hostOf(strings.TrimSpace(s.URL)); h != "" {
+			byHost[h] = append(byHost[h], i)
 		}
 	}
 	for h, idx := range byHost {
-		if len(idx) > 1 {
-			for _, i := range idx[1:] {
-				out = append(out, pos.at(c.Path, fmt.Sprintf("source[%d]", i), fmt.Sprintf(
-					"unnamed, so named %q as source %d is: give each a name, or their metrics and log lines cannot be told apart", h, idx[0]+1)))
-			}
+		first, rest := idx[0], idx[1:]
+		if j, ok := named[h]; ok {
+			first, rest = j, idx // a source named as the host is: all of them share it
+		}
+		for _, i := range rest {
+			out = append(out, pos.at(c.Path, fmt.Sprintf("source[%d]", i), fmt.Sprintf(
+				"unnamed, so named %q as source %d is: give each a name, or their metrics and log lines cannot be told apart", h, first+1)))
 		}
 	}
 	if b := c.Poll.MaxBackoff; b.err == nil && b.D() > 0 && b.D() < time.Minute {
