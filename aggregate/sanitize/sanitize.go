@@ -321,11 +321,10 @@ func stripTags(s string) string {
 	// (SVG's <text>, <g>, <path>, MathML's <mrow> ...) is markup, not bracketed
 	// text ("<svg><text>Greece</text></svg>" left "<text>Greece</text>").
 	foreign := 0
-	// An element that is never closed is a word in brackets ("<math> scores"),
-	// not a drawing: only one whose end tag the text has opens it.
-	closes := map[atom.Atom]bool{atom.Svg: hasEndTag(s, "svg"), atom.Math: hasEndTag(s, "math")}
+	off := 0 // bytes of s read: an element opens only if its end tag follows
 	for {
 		tt := z.Next()
+		off += len(z.Raw())
 		switch tt {
 		case html.ErrorToken:
 			return b.String()
@@ -365,7 +364,9 @@ func stripTags(s string) string {
 				if tt == html.StartTagToken && rawSkip[string(name)] {
 					skip = string(name)
 				}
-				if tt == html.StartTagToken && (a == atom.Svg || a == atom.Math) && closes[a] {
+				// An element that is never closed is a word in brackets
+				// ("<math> scores"), not a drawing.
+				if tt == html.StartTagToken && (a == atom.Svg || a == atom.Math) && hasEndTag(s[off:], string(name)) {
 					foreign++
 				}
 				if !inline[a] {
@@ -386,10 +387,11 @@ func stripTags(s string) string {
 	}
 }
 
-// hasEndTag reports whether s holds an end tag of name, in any letter case.
+// hasEndTag reports whether s holds an end tag of name ("</math>", "</MATH "),
+// in any letter case; "</mathematics>" is none.
 func hasEndTag(s, name string) bool {
 	for i := strings.Index(s, "</"); i >= 0; {
-		if rest := s[i+2:]; len(rest) >= len(name) && strings.EqualFold(rest[:len(name)], name) {
+		if rest := s[i+2:]; len(rest) > len(name) && strings.EqualFold(rest[:len(name)], name) && strings.IndexByte(">/ \t\n\f\r", rest[len(name)]) >= 0 {
 			return true
 		}
 		j := strings.Index(s[i+2:], "</")

@@ -80,6 +80,9 @@ func TestText(t *testing.T) {
 		{"<svg><text>a</text></svg> then <text>b</text>", "a then <text>b</text>"},
 		// An svg or math never closed is no drawing: later brackets stay.
 		{"Students' <math> scores; replace <yourname> here", "Students' scores; replace <yourname> here"},
+		{"<math>x</math> then Students' <math> scores; replace <yourname> here", "x then Students' scores; replace <yourname> here"},
+		{"</math> closes nothing; <math> scores; replace <yourname> here", "closes nothing; scores; replace <yourname> here"},
+		{"<math> scores </mathematics> replace <yourname> here", "scores replace <yourname> here"},
 		{"", ""},
 	}
 	for _, tt := range tests {

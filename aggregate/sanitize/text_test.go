@@ -80,8 +80,10 @@ func stripTagsRef(s string) string {
 	skip := ""
 	kept := map[string]int{} // unknown tags kept as text, so that only their end tags are
 	foreign := 0             // svg and math elements open: unknown tags in them are markup
+	off := 0                 // bytes read
 	for {
 		tt := z.Next()
+		off += len(z.Raw())
 		switch tt {
 		case html.ErrorToken:
 			return b.String()
@@ -120,7 +122,7 @@ func stripTagsRef(s string) string {
 				if tt == html.StartTagToken && rawSkip[tag] {
 					skip = tag
 				}
-				if tt == html.StartTagToken && (tag == "svg" || tag == "math") && hasEndTag(s, tag) {
+				if tt == html.StartTagToken && (tag == "svg" || tag == "math") && hasEndTag(s[off:], tag) {
 					foreign++
 				}
 				if !inline[a] {
