@@ -55,9 +55,12 @@ func String(s string) string {
 		if end == len(s) || strings.IndexByte(" \t\r\n\"'<>", s[end]) >= 0 {
 			for end-1 > x[3] {
 				c := s[end-1]
-				// A closing bracket is the prose's when the value opened none
-				// ("(see ...?token=X)"), the secret's when it did ("(secret)").
-				if strings.IndexByte(".,;:", c) < 0 && !(strings.IndexByte(")]}", c) >= 0 && !strings.ContainsAny(s[x[3]:end-1], "([{")) {
+				// A closing bracket is the prose's when the value opened none of
+				// its kind ("(see ...?token=X)"), the secret's when it did
+				// ("(secret)"). (A secret ending in an unopened bracket shows
+				// that one character: the prose reading is the likelier.)
+				open := map[byte]string{')': "(", ']': "[", '}': "{"}[c]
+				if strings.IndexByte(".,;:", c) < 0 && (open == "" || strings.Contains(s[x[3]:end-1], open)) {
 					break
 				}
 				end--

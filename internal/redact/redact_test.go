@@ -24,13 +24,14 @@ func TestRedact(t *testing.T) {
 		"https://a.example/f?token=S1, https://b.example/g?key=K2 both": "https://a.example/f?token=REDACTED, https://b.example/g?key=REDACTED both",
 		"add https://a.example/feed?api_key=XYZ: already configured":    "add https://a.example/feed?api_key=REDACTED: already configured",
 		"(see https://a.example/feed?token=a.b.c), then":                "(see https://a.example/feed?token=REDACTED), then",
-		// ... but a secret's own punctuation is the secret's (a bracket after
-		// one is taken with it: safer than leaving a character of it).
+		// ... but a secret's own punctuation is the secret's (a closing
+		// bracket only when the secret opened one of its kind).
 		"https://a.example/f?password=!!!: 401":      "https://a.example/f?password=REDACTED: 401",
 		"https://a.example/f?key=p@ss! failed":       "https://a.example/f?key=REDACTED failed",
 		"https://a.example/f?auth=(secret) failed":   "https://a.example/f?auth=REDACTED failed",
 		"https://a.example/f?token=abc.def&lang=ko.": "https://a.example/f?token=REDACTED&lang=ko.",
 		"[see https://a.example/f?token=abc123] now": "[see https://a.example/f?token=REDACTED] now",
+		"[see https://a.example/f?token=a(b)c] now":  "[see https://a.example/f?token=REDACTED] now",
 	} {
 		if got := String(in); got != want {
 			t.Errorf("String(%q) = %q, want %q", in, got, want)
