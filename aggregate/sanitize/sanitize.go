@@ -322,6 +322,9 @@ func stripTags(s string) string {
 	// text ("<svg><text>Greece</text></svg>" left "<text>Greece</text>").
 	foreign := 0
 	off := 0 // bytes of s read: an element opens only if its end tag follows
+	// Where the last end tag of each is, found once (a scan at every start tag
+	// made a text of many "<math>" quadratic).
+	lastEnd := map[string]int{"svg": lastEndTag(s, "svg"), "math": lastEndTag(s, "math")}
 	for {
 		tt := z.Next()
 		off += len(z.Raw())
@@ -366,7 +369,7 @@ func stripTags(s string) string {
 				}
 				// An element that is never closed is a word in brackets
 				// ("<math> scores"), not a drawing.
-				if tt == html.StartTagToken && (a == atom.Svg || a == atom.Math) && hasEndTag(s[off:], string(name)) {
+				if tt == html.StartTagToken && (a == atom.Svg || a == atom.Math) && lastEnd[string(name)] >= off {
 					foreign++
 				}
 				if !inline[a] {
@@ -387,20 +390,19 @@ func stripTags(s string) string {
 	}
 }
 
-// hasEndTag reports whether s holds an end tag of name ("</math>", "</MATH "),
-// in any letter case; "</mathematics>" is none.
-func hasEndTag(s, name string) bool {
-	for i := strings.Index(s, "</"); i >= 0; {
-		if rest := s[i+2:]; len(rest) > len(name) && strings.EqualFold(rest[:len(name)], name) && strings.IndexByte(">/ \t\n\f\r", rest[len(name)]) >= 0 {
-			return true
-		}
-		j := strings.Index(s[i+2:], "</")
+// lastEndTag is where the last end tag of name in s starts ("</math>",
+// "</MATH "; "</mathematics>" is none), in any letter case; -1 if there is none.
+func lastEndTag(s, name string) int {
+	for i := len(s); ; {
+		j := strings.LastIndex(s[:i], "</")
 		if j < 0 {
-			break
+			return -1
 		}
-		i += 2 + j
+		if rest := s[j+2:]; len(rest) > len(name) && strings.EqualFold(rest[:len(name)], name) && strings.IndexByte(">/ \t\n\f\r", rest[len(name)]) >= 0 {
+			return j
+		}
+		i = j
 	}
-	return false
 }
 
 // literalTag reports whether an unknown tag reads as bracketed text rather than

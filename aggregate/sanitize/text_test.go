@@ -122,7 +122,7 @@ func stripTagsRef(s string) string {
 				if tt == html.StartTagToken && rawSkip[tag] {
 					skip = tag
 				}
-				if tt == html.StartTagToken && (tag == "svg" || tag == "math") && hasEndTag(s[off:], tag) {
+				if tt == html.StartTagToken && (tag == "svg" || tag == "math") && lastEndTag(s, tag) >= off {
 					foreign++
 				}
 				if !inline[a] {
