@@ -242,7 +242,7 @@ func Scrub(s string, secrets []string) string {
 		if strings.Contains(s, sec) {
 			s = strings.ReplaceAll(s, sec, Placeholder)
 		}
-		if strings.ContainsAny(s, "%+") && !strings.Contains(sec, "%") {
+		if strings.ContainsAny(s, "%+") {
 			// Escaped otherwise than the spellings Secrets lists (Python's
 			// quote keeps '/', JavaScript's encodeURIComponent writes a space
 			// as %20 and '+' as %2B, hex in either case): any byte of the
@@ -257,27 +257,29 @@ func Scrub(s string, secrets []string) string {
 var spellings sync.Map // secret -> *regexp.Regexp
 
 // spelled is the pattern of sec written with any of its characters
-// percent-encoded (a character of several bytes as the escapes of all of them).
+// percent-encoded, in either case of hex (a character of several bytes as the
+// escapes of all of them; a byte that is no UTF-8 only as its escape, as text
+// cannot hold it; a space also as '+').
 func spelled(sec string) *regexp.Regexp {
 	if re, ok := spellings.Load(sec); ok {
 		return re.(*regexp.Regexp)
 	}
 	var b strings.Builder
-	for _, r := range sec {
-		if r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
-			b.WriteRune(r)
-			continue
-		}
+	for i := 0; i < len(sec); {
+		r, n := utf8.DecodeRuneInString(sec[i:])
 		b.WriteString("(?:")
-		b.WriteString(regexp.QuoteMeta(string(r)))
-		b.WriteString("|")
-		for _, c := range []byte(string(r)) {
+		if r != utf8.RuneError || n > 1 {
+			b.WriteString(regexp.QuoteMeta(sec[i : i+n]))
+			b.WriteString("|")
+		}
+		for _, c := range []byte(sec[i : i+n]) {
 			fmt.Fprintf(&b, "%%(?i:%02x)", c)
 		}
 		if r == ' ' {
 			b.WriteString(`|\+`)
 		}
 		b.WriteString(")")
+		i += n
 	}
 	re := regexp.MustCompile(b.String())
 	spellings.Store(sec, re)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -139,5 +140,32 @@ func TestScrubCutSecret(t *testing.T) {
 		if got := Scrub(in, user); got != in {
 			t.Errorf("Scrub(%q) = %q: ordinary text changed", in, got)
 		}
+	}
+}
+
+// TestScrubAnySpelling: a feed's secret is scrubbed from text that repeats it
+// with any of its characters percent-encoded, hex in either case: a secret
+// holding '%', bytes that are no UTF-8, letters written as escapes.
+func TestScrubAnySpelling(t *testing.T) {
+	for _, c := range []struct{ feed, text string }{
+		{"https://f.example/rss?token=" + url.QueryEscape("pa%ss/wd:12"), "link ?token=pa%25ss/wd%3A12 end"},
+		{"https://f.example/rss?token=ab%FFcd%2Fef12", "x ab%ffcd%2Fef12 y"},
+		{"https://f.example/rss?token=ab%FFcd%2Fef12", "x ab%FFcd%2fef12 y"},
+		{"https://f.example/rss?token=" + url.QueryEscape("pässwörd/1"), "x pä%73sw%C3%B6rd%2F1 y"},
+		{"https://f.example/rss?token=" + url.QueryEscape("my secret1"), "x my+secret1 and my%20secret1 y"},
+	} {
+		got := Scrub(c.text, Secrets(c.feed))
+		if !strings.Contains(got, Placeholder) || strings.Contains(got, "12") && strings.Contains(c.text, "12") && !strings.Contains(got, Placeholder) {
+			t.Errorf("Scrub(%q) for %s = %q", c.text, c.feed, got)
+		}
+		for _, part := range []string{"wd", "ef12", "rd", "secret1"} {
+			if strings.Contains(c.text, part) && strings.Contains(got, part) {
+				t.Errorf("Scrub(%q) for %s = %q: %q left", c.text, c.feed, got, part)
+			}
+		}
+	}
+	// Only the secret: text that shares its letters stays.
+	if got := Scrub("the password was not pa-ss/wd:13", Secrets("https://f.example/rss?token="+url.QueryEscape("pa%ss/wd:12"))); got != "the password was not pa-ss/wd:13" {
+		t.Errorf("unrelated text scrubbed: %q", got)
 	}
 }
