@@ -19,6 +19,7 @@ type doc struct {
 	etag, etagGz string
 	lastMod      time.Time // zero when the document has no date (OPML)
 	updated      time.Time // the feed-level updated it says, kept so the next never says earlier
+	newest       time.Time // its entries' newest date
 	asOf         time.Time // when its relative times were written; zero when it has none
 
 	hdr, hdrGz, hdr304, hdr304Gz http.Header
@@ -39,13 +40,14 @@ type validator struct {
 	etag    string
 	lastMod time.Time
 	updated time.Time // the feed-level updated the document said (Atom, RSS), zero if none
+	newest  time.Time // its entries' newest date, from which updated was made
 }
 
 func (d *doc) validator() *validator {
 	if d == nil {
 		return nil
 	}
-	return &validator{etag: d.etag, lastMod: d.lastMod, updated: d.updated}
+	return &validator{etag: d.etag, lastMod: d.lastMod, updated: d.updated, newest: d.newest}
 }
 
 // newDoc wraps body for serving. lastMod is the newest entry's first sighting

@@ -823,7 +823,26 @@ func TestFilteredFeedUpdatedDoesNotGoBack(t *testing.T) {
 	if _, err := h.Refresh(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if after := updated(); after.Before(before) {
+	after := updated()
+	if after.Before(before) {
 		t.Errorf("?lang=en updated went back: %s -> %s", before, after)
+	}
+	// Changes to other entries leave this feed's updated (and bytes) alone.
+	etag := get(t, h, "GET", "/feed.atom?lang=en").Header.Get("ETag")
+	for i, at := range []time.Duration{2 * time.Hour, 3 * time.Hour} {
+		st.mu.Lock()
+		others := slices.DeleteFunc(slices.Clone(st.entries), func(e aggregate.Entry) bool { return e.Item.Lang != "en" && i == 0 })
+		st.entries = others
+		st.mu.Unlock()
+		h.now = func() time.Time { return t0.Add(at) }
+		if _, err := h.Refresh(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if u := updated(); !u.Equal(after) {
+			t.Errorf("after a change to other entries: ?lang=en updated %s, want %s still", u, after)
+		}
+		if e := get(t, h, "GET", "/feed.atom?lang=en").Header.Get("ETag"); e != etag {
+			t.Errorf("after a change to other entries: ?lang=en ETag %s, want %s still", e, etag)
+		}
 	}
 }

@@ -798,9 +798,17 @@ func (h *Handler) renderVariant(ctx context.Context, o Options, k variantKey, pr
 	}
 	v := buildView(o, k.filter, entries)
 	h.dateEmpty(v)
-	if prev != nil && v.Updated.Before(prev.updated) {
-		// As for the default rendering: an entry left this filter's feed.
+	newest := v.Updated
+	switch {
+	case prev == nil:
+	case newest.Before(prev.newest):
+		// As for the default rendering: this filter's newest entry left; the
+		// change is now.
 		v.Updated = latest(h.now().UTC().Truncate(time.Second), prev.updated)
+	default:
+		// The same newest entry, or a newer one: never earlier than before
+		// (a date set by a change is kept while nothing changes again).
+		v.Updated = latest(newest, prev.updated)
 	}
 	if k.f == fmtHTML && k.filter.Limit > 0 && len(entries) >= k.filter.Limit && !v.Older.Published.IsZero() {
 		// A full page links to older stories only when the older page would
@@ -825,7 +833,7 @@ func (h *Handler) renderVariant(ctx context.Context, o Options, k variantKey, pr
 		hdr["X-Robots-Tag"] = []string{"noindex"}
 	}
 	d := newDoc(b, contentTypes[k.f], h.lastModFloor(lastSeen(entries), prev), prev, now, hdr, gzip.DefaultCompression)
-	d.updated = v.Updated
+	d.updated, d.newest = v.Updated, newest
 	if k.f == fmtHTML {
 		d.asOf = now
 	}
