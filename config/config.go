@@ -463,7 +463,13 @@ func ParsePartial(path string, data []byte) (*Config, error) {
 	if c.TopicFile != "" {
 		// The topic_file's own tables ([topic.extend.rule] for [[...]]).
 		if td, err := ReadFile(c.TopicFile); err == nil {
-			c.Warnings = append(c.Warnings, tableWarnings(c.TopicFile, bytes.TrimPrefix(td, []byte("\ufeff")))...)
+			for _, w := range tableWarnings(c.TopicFile, bytes.TrimPrefix(td, []byte("\ufeff"))) {
+				// Anything else there is a problem already (a topic_file holds
+				// the [topic] table only), not one to write otherwise.
+				if w.Key == "topic" || strings.HasPrefix(w.Key, "topic.") {
+					c.Warnings = append(c.Warnings, w)
+				}
+			}
 		}
 	}
 	if !bad["database"] {

@@ -268,6 +268,15 @@ func TestTopicFileTableWarning(t *testing.T) {
 	if c == nil || len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0].Error(), "te.toml:2:2: topic.extend.rule: topic.extend.rule is one [[topic.extend.rule]] block") {
 		t.Errorf("warnings %v (problems %v)", c.Warnings, err)
 	}
+	// A [source] there is a problem (no sources in a topic_file), not a block
+	// to write as [[source]].
+	if err := os.WriteFile(filepath.Join(dir, "te.toml"), []byte("[topic.extend]\n[source]\nurl = \"https://x.example/f\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err = ParsePartial(filepath.Join(dir, "g.toml"), []byte("topic_file = \"te.toml\"\n"+minimal))
+	if c == nil || len(c.Warnings) != 0 || err == nil || !strings.Contains(err.Error(), "a topic_file holds the [topic] table only") {
+		t.Errorf("[source] in a topic_file: warnings %v, problems %v", c.Warnings, err)
+	}
 }
 
 // TestBaseURLDerived tells a base_url left out, which is the listen address,
