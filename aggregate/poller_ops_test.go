@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,7 +18,6 @@ import (
 
 	"github.com/gleaner/gleaner/aggregate"
 	"github.com/gleaner/gleaner/aggregate/fetch"
-	"github.com/gleaner/gleaner/aggregate/topic"
 	"github.com/gleaner/gleaner/store"
 )
 
@@ -60,15 +58,7 @@ func (s *countingSaver) Save(ctx context.Context, b []aggregate.Fetched, g aggre
 
 func opsPoller(t *testing.T, f *stallFetcher, maxBackoff time.Duration, src aggregate.Source, state func(*aggregate.FetchState), log ...*slog.Logger) (*aggregate.Poller, *countingSaver, int64) {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "g.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	c, err := topic.Compile(topic.Default())
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, c := storeAndClassifier(t)
 	sv := &countingSaver{Store: st}
 	opt := aggregate.PollerOptions{Concurrency: 2, MaxBackoff: maxBackoff, Now: f.clock.Now}
 	if len(log) > 0 {
@@ -187,15 +177,7 @@ func hungHostRound(t *testing.T, daemon bool) {
 		fmt.Fprint(w, `<rss version="2.0"><channel><title>t</title><item><title>x</title><link>https://fine.example/1</link></item></channel></rss>`)
 	}))
 	defer fine.Close()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "g.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	c, err := topic.Compile(topic.Default())
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, c := storeAndClassifier(t)
 	fc := fetch.New(nil, fetch.Options{Timeout: 300 * time.Millisecond, PerHost: 1, HoldAfterTimeout: daemon})
 	obs := &resultObserver{}
 	p := aggregate.NewPoller(st, fc, c, aggregate.PollerOptions{Concurrency: 4, MaxBackoff: time.Hour, Observer: obs})
@@ -262,15 +244,7 @@ func (o *resultObserver) ObserveRound(aggregate.RoundStats) {}
 func TestBackoffCapIsAtLeastAMinute(t *testing.T) {
 	s := newSite(t)
 	s.handle("/feed", feedWithETag(fmt.Sprintf(koreanRSS, s.URL), `"v2"`))
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "g.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	c, err := topic.Compile(topic.Default())
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, c := storeAndClassifier(t)
 	clk := &clock{t: time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC)}
 	p := aggregate.NewPoller(&saver{Store: st, fail: true}, fetch.New(nil, fetch.Options{}), c,
 		aggregate.PollerOptions{Concurrency: 1, MaxBackoff: time.Nanosecond, Now: clk.Now})

@@ -1,7 +1,6 @@
 package aggregate_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -19,6 +18,7 @@ import (
 	"github.com/gleaner/gleaner/aggregate/fetch"
 	"github.com/gleaner/gleaner/aggregate/story"
 	"github.com/gleaner/gleaner/aggregate/topic"
+	"github.com/gleaner/gleaner/internal/syncbuf"
 	"github.com/gleaner/gleaner/store"
 )
 
@@ -876,7 +876,7 @@ func TestQuietRoundsLogAtDebug(t *testing.T) {
 		feedWithETag(body, etag)(w, r)
 	})
 	st, c := storeAndClassifier(t)
-	var logs lockedBuffer
+	var logs syncbuf.Buffer
 	clk := &clock{t: time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC)}
 	p := aggregate.NewPoller(st, fetch.New(nil, fetch.Options{Timeout: 5 * time.Second}), c,
 		aggregate.PollerOptions{Concurrency: 1, MaxAge: 14 * 24 * time.Hour, Now: clk.Now, Log: slog.New(slog.NewTextHandler(&logs, nil))})
@@ -901,22 +901,4 @@ func TestQuietRoundsLogAtDebug(t *testing.T) {
 	if rounds() != 2 {
 		t.Errorf("a round with a new item: %d info lines in all, want 2\n%s", rounds(), logs.String())
 	}
-}
-
-// lockedBuffer is a bytes.Buffer safe for a logger's concurrent writes.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

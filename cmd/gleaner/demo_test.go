@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/gleaner/gleaner/internal/syncbuf"
+
 	"encoding/json"
 	"net"
 	"os/exec"
@@ -19,7 +21,7 @@ import (
 func TestDemo(t *testing.T) {
 	bin := gleanerBinary(t)
 	addr := listenAddr(t)
-	p := &proc{log: &syncBuffer{}, done: make(chan struct{})}
+	p := &proc{log: &syncbuf.Buffer{}, done: make(chan struct{})}
 	p.cmd = exec.Command(bin, "demo", "-listen", addr)
 	p.cmd.Dir = t.TempDir()
 	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log

@@ -21,6 +21,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/gleaner/gleaner/internal/samples"
+	"github.com/gleaner/gleaner/internal/syncbuf"
 )
 
 // buildBinary compiles gleaner once per test binary run.
@@ -52,13 +53,13 @@ func freePort(t *testing.T) string {
 type daemon struct {
 	cmd    *exec.Cmd
 	addr   string
-	stderr *syncBuffer // os/exec writes it from a goroutine of its own while a test reads it
+	stderr *syncbuf.Buffer // os/exec writes it from a goroutine of its own while a test reads it
 	done   chan error
 }
 
 func startDaemon(t *testing.T, bin, cfg, addr string) *daemon {
 	t.Helper()
-	d := &daemon{addr: addr, stderr: &syncBuffer{}, done: make(chan error, 1)}
+	d := &daemon{addr: addr, stderr: &syncbuf.Buffer{}, done: make(chan error, 1)}
 	d.cmd = exec.Command(bin, "run", "-config", cfg)
 	d.cmd.Stderr = d.stderr
 	d.cmd.Stdout = d.stderr

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gleaner/gleaner/internal/app"
 	"github.com/gleaner/gleaner/internal/sdnotify"
+	"github.com/gleaner/gleaner/internal/syncbuf"
 )
 
 // fakeClock is the daemon's clock in in-process tests: schedules move only
@@ -39,7 +40,7 @@ func inProcess(t *testing.T, cfgPath string, clk *fakeClock, tune ...func(*app.D
 	if testing.Short() {
 		t.Skip("runs the daemon for several seconds; skipped with -short")
 	}
-	p = &proc{log: &syncBuffer{}, done: make(chan struct{})}
+	p = &proc{log: &syncbuf.Buffer{}, done: make(chan struct{})}
 	log := slog.New(slog.NewTextHandler(p.log, nil))
 	ctx, cancel := context.WithCancel(context.Background())
 	o := app.DaemonOptions{Now: clk.Now, Notifier: quietNotifier()}

@@ -21,6 +21,8 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+
+	"github.com/gleaner/gleaner/internal/syncbuf"
 )
 
 // The service tests share one build of the binary: building it per test costs
@@ -63,28 +65,10 @@ func gleanerBinary(t *testing.T) string {
 	return binPath
 }
 
-// syncBuffer is a bytes.Buffer that a process writes while a test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // proc is a running `gleaner run`.
 type proc struct {
 	cmd  *exec.Cmd
-	log  *syncBuffer
+	log  *syncbuf.Buffer
 	done chan struct{}
 	err  error
 }
@@ -92,7 +76,7 @@ type proc struct {
 // startGleaner starts `gleaner run -config cfg` with extra environment.
 func startGleaner(t *testing.T, bin, cfg string, env ...string) *proc {
 	t.Helper()
-	p := &proc{log: &syncBuffer{}, done: make(chan struct{})}
+	p := &proc{log: &syncbuf.Buffer{}, done: make(chan struct{})}
 	p.cmd = exec.Command(bin, "run", "-config", cfg)
 	p.cmd.Env = append(os.Environ(), env...)
 	p.cmd.Stdout, p.cmd.Stderr = p.log, p.log

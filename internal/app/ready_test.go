@@ -11,25 +11,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/internal/syncbuf"
 )
-
-// syncBuffer is a log destination safe for the daemon's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // polledConfig is a sample config whose database has been polled once, with
 // the curated entries that round left.
@@ -52,9 +39,9 @@ func polledConfig(t *testing.T) (*Config, []aggregate.Entry) {
 
 // startDaemon runs the daemon of cfg in the background until the test ends and
 // waits for its database check; do sends a request to its handler.
-func startDaemon(t *testing.T, cfg *Config) (log *syncBuffer, do func(method, path string) (code int, body, allow string)) {
+func startDaemon(t *testing.T, cfg *Config) (log *syncbuf.Buffer, do func(method, path string) (code int, body, allow string)) {
 	t.Helper()
-	log = &syncBuffer{}
+	log = &syncbuf.Buffer{}
 	ctx, stop := context.WithCancel(context.Background())
 	d, err := NewDaemon(ctx, cfg.Path, slog.New(slog.NewTextHandler(log, nil)), DaemonOptions{})
 	if err != nil {
