@@ -166,68 +166,35 @@ func Secrets(raw string) []string {
 		return nil
 	}
 	var out []string
-	// A feed that repeats its secret writes it as it likes: as the value
-	// decodes, query-escaped (a space as "+"), path-escaped ("%20"), or as the
-	// configured URL spells it ("%7C" or "%7c").
+	// A feed that repeats its secret writes it as it likes. Listed are the
+	// value as it decodes, as the configured URL spells it and query-escaped;
+	// Scrub matches each of them with any character percent-encoded too
+	// (spelled), which covers other encoders and either case of hex.
 	add := func(forms ...string) {
 		if len(forms[0]) < 6 {
 			return
 		}
 		for _, f := range forms {
-			for _, g := range []string{f, escapesCase(f, false), escapesCase(f, true)} {
-				if !slices.Contains(out, g) {
-					out = append(out, g)
-				}
+			if !slices.Contains(out, f) {
+				out = append(out, f)
 			}
 		}
 	}
 	if u.User != nil {
-		add(u.User.Username(), url.QueryEscape(u.User.Username()), url.PathEscape(u.User.Username()), minimalEscape(u.User.Username()))
+		add(u.User.Username(), url.QueryEscape(u.User.Username()))
 		if p, ok := u.User.Password(); ok {
-			add(p, url.QueryEscape(p), url.PathEscape(p), minimalEscape(p))
+			add(p, url.QueryEscape(p))
 		}
 	}
 	for _, kv := range strings.Split(u.RawQuery, "&") {
 		name, raw, _ := strings.Cut(kv, "=")
 		if n, err := url.QueryUnescape(name); err == nil && secretName.MatchString(n) {
 			if v, err := url.QueryUnescape(raw); err == nil {
-				add(v, raw, url.QueryEscape(v), url.PathEscape(v), minimalEscape(v))
+				add(v, raw, url.QueryEscape(v))
 			}
 		}
 	}
 	return out
-}
-
-// minimalEscape percent-encodes only the bytes no URI may hold (spaces,
-// controls, " < > \ ^ ` { | } and non-ASCII), as a server or a publisher that
-// re-encodes a link does ("ab%7Ccd/ef9").
-func minimalEscape(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c <= ' ' || c >= 0x7f || strings.IndexByte("\"<>\\^`{|}", c) >= 0 {
-			fmt.Fprintf(&b, "%%%02X", c)
-		} else {
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
-}
-
-// escapesCase is s with the hex digits of its %XX escapes in lower or upper case.
-func escapesCase(s string, upper bool) string {
-	b := []byte(s)
-	for i := 0; i+2 < len(b); i++ {
-		if b[i] == '%' {
-			for j := i + 1; j <= i+2; j++ {
-				if upper && b[j] >= 'a' && b[j] <= 'f' {
-					b[j] -= 'a' - 'A'
-				} else if !upper && b[j] >= 'A' && b[j] <= 'F' {
-					b[j] += 'a' - 'A'
-				}
-			}
-		}
-	}
-	return string(b)
 }
 
 // Scrub replaces every occurrence of the given secrets in s by Placeholder.
