@@ -55,6 +55,8 @@ type Config struct {
 
 	// baseURLDerived: the file left feed.base_url out (see BaseURLDerived).
 	baseURLDerived bool
+	// topicWarnings are the topic_file's warnings, found where validate reads it.
+	topicWarnings Errors
 }
 
 // Poll says how sources are polled.
@@ -460,18 +462,7 @@ func ParsePartial(path string, data []byte) (*Config, error) {
 	c.Warnings = append(c.warnings(pos), tableWarnings(path, data)...)
 	sortErrors(c.Warnings)
 	c.resolve()
-	if c.TopicFile != "" {
-		// The topic_file's own tables ([topic.extend.rule] for [[...]]).
-		if td, err := ReadFile(c.TopicFile); err == nil {
-			for _, w := range tableWarnings(c.TopicFile, bytes.TrimPrefix(td, []byte("\ufeff"))) {
-				// Anything else there is a problem already (a topic_file holds
-				// the [topic] table only), not one to write otherwise.
-				if w.Key == "topic" || strings.HasPrefix(w.Key, "topic.") {
-					c.Warnings = append(c.Warnings, w)
-				}
-			}
-		}
-	}
+	c.Warnings = append(c.Warnings, c.topicWarnings...)
 	if !bad["database"] {
 		// A directory where the file should be is an error; a directory to put
 		// it in that is missing may be made before gleaner runs (a config

@@ -148,6 +148,13 @@ func (c *Config) readTopicFile(cs topicSource) (*TopicTable, topicSource, bool) 
 		*cs.errs = append(*cs.errs, syntaxError(path, data, perr))
 		return nil, cs, false
 	}
+	for _, w := range tableWarnings(path, data) {
+		// Its topic tables' only: anything else there is a problem already (a
+		// topic_file holds the [topic] table only), not one to write otherwise.
+		if w.Key == "topic" || strings.HasPrefix(w.Key, "topic.") {
+			c.topicWarnings = append(c.topicWarnings, w)
+		}
+	}
 	tc, terrs, bad := decode(path, data, pos)
 	*cs.errs = append(*cs.errs, terrs...)
 	src := topicSource{file: path, pos: pos, skip: bad, errs: cs.errs}
