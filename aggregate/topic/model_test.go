@@ -374,6 +374,7 @@ func TestModelUntrainedGroup(t *testing.T) {
 var (
 	crossValidate = flag.Bool("topic.cv", false, "cross-validate the model on the real development sets (5 folds) and print precision and recall per language")
 	cvErrors      = flag.String("topic.cv.errors", "", "with -topic.cv: write each cross-validated error (kind, language, score, text, reasons) to this file")
+	cvScores      = flag.String("topic.cv.scores", "", "with -topic.cv: write every cross-validated item's language, label, kind and score to this file, one per line, tab-separated")
 )
 
 // TestCrossValidate estimates, without the held-out sets, how the model
@@ -395,7 +396,7 @@ func TestCrossValidate(t *testing.T) {
 	const k = 5
 	type counts struct{ tp, fp, fn int }
 	by := map[string]*counts{}
-	var errs strings.Builder
+	var errs, scores strings.Builder
 	for fold := range k {
 		train := append([]Labeled(nil), fixed...)
 		var test []Labeled
@@ -422,15 +423,21 @@ func TestCrossValidate(t *testing.T) {
 			case it.Label:
 				cn.fn++
 			}
+			fmt.Fprintf(&scores, "%s\t%t\t%s\t%.4f\n", it.Lang, it.Label, it.Kind, r.Score)
 			if r.Match != it.Label {
 				kind := map[bool]string{true: "FP", false: "FN"}[r.Match]
 				fmt.Fprintf(&errs, "%s %s %.2f %s\n   %s\n   %s\n   %s\n", kind, it.Lang, r.Score, it.Kind, it.Title, it.Summary, strings.Join(r.Reasons, " | "))
 			}
 		}
 	}
-	if *cvErrors != "" {
-		if err := os.WriteFile(*cvErrors, []byte(errs.String()), 0o644); err != nil {
-			t.Fatal(err)
+	for _, out := range []struct {
+		file string
+		text *strings.Builder
+	}{{*cvErrors, &errs}, {*cvScores, &scores}} {
+		if out.file != "" {
+			if err := os.WriteFile(out.file, []byte(out.text.String()), 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	for _, lang := range []string{"en", "ko"} {
