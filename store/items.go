@@ -371,6 +371,9 @@ type writer struct {
 	byURL   *sql.Stmt
 	state   *sql.Stmt // a source's fetch state
 	label   *sql.Stmt // an item's label, prepared on first use (labels.go)
+	// linkLabels are the curator's labels by the link of the item they are on,
+	// read on first use (labels.go).
+	linkLabels map[string]linkLabel
 	reasons []byte    // stringsJSON buffer, reused for every item
 	stories *storyTx
 	groups  map[int]int64 // the story each new-story group of the plan started
@@ -473,6 +476,13 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 		// A near report that joins a story of kept reports: kept as a mate.
 		it.Verdict = aggregate.KeptAsMate(it.Verdict)
 	}
+	var linked *linkLabel
+	if !found {
+		var err error
+		if linked, err = w.linkLabel(ctx, it); err != nil {
+			return err
+		}
+	}
 	w.reasons = stringsJSON(w.reasons[:0], it.Verdict.Reasons)
 	reasons := w.reasons
 	uh, facets := urlHash(it.URL), joinFacets(it.Verdict.Facets)
@@ -497,6 +507,11 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 			return err
 		}
 		w.nextID++
+		if linked != nil {
+			if err := w.copyLabel(ctx, it.ID, linked); err != nil {
+				return err
+			}
+		}
 		if it.StoryID != 0 {
 			if _, err := w.search.ExecContext(ctx, it.ID, it.Title, it.Summary); err != nil {
 				return err

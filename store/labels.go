@@ -384,6 +384,63 @@ func (w *writer) applyLabel(ctx context.Context, id int64, it *aggregate.Item) e
 	return nil
 }
 
+// linkLabel is a curator's label as a later copy of its link takes it.
+type linkLabel struct {
+	aggregate.Label
+	at      int64
+	entryID string
+}
+
+// linkLabel gives new item it the curator's label of another source's copy of
+// its link, if one has a label, and returns that label (nil for none): every
+// copy of a link is one article (see FindItems), so a copy first polled after
+// the label was set is labelled as the copies before it were.
+func (w *writer) linkLabel(ctx context.Context, it *aggregate.Item) (*linkLabel, error) {
+	if it.URL == "" {
+		return nil, nil
+	}
+	if w.linkLabels == nil {
+		// Labels are few: all of them, read once per save.
+		rows, err := w.tx.QueryContext(ctx, `SELECT i.url, l.keep, l.note, l.labelled, l.entry_id
+			FROM labels l JOIN items i ON i.id = l.item_id WHERE i.url != '' ORDER BY l.labelled, l.item_id`)
+		if err != nil {
+			return nil, fmt.Errorf("labels of links: %w", err)
+		}
+		defer rows.Close()
+		w.linkLabels = map[string]linkLabel{}
+		for rows.Next() {
+			var link string
+			var l linkLabel
+			if err := rows.Scan(&link, &l.Keep, &l.Note, &l.at, &l.entryID); err != nil {
+				return nil, fmt.Errorf("labels of links: %w", err)
+			}
+			w.linkLabels[link] = l // the newest label of a link wins
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("labels of links: %w", err)
+		}
+	}
+	l, ok := w.linkLabels[it.URL]
+	if !ok {
+		return nil, nil
+	}
+	it.Verdict = l.Apply(it.Verdict)
+	if l.Keep {
+		it.Fresh = true // as SetLabel takes an item in
+	}
+	return &l, nil
+}
+
+// copyLabel records label l, which linkLabel gave it, on stored item id.
+func (w *writer) copyLabel(ctx context.Context, id int64, l *linkLabel) error {
+	_, err := w.tx.ExecContext(ctx, `INSERT INTO labels(item_id, keep, note, labelled, entry_id) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT(item_id) DO NOTHING`, id, b2i(l.Keep), l.Note, l.at, l.entryID)
+	if err != nil {
+		return fmt.Errorf("label of item %d: %w", id, err)
+	}
+	return nil
+}
+
 // labelStateSQL is an item's label as one value, "" for none, as labelState
 // writes it: Reclassify updates an item only when its label is still what it
 // read, so that a label set meanwhile is not overwritten.

@@ -498,3 +498,53 @@ func TestLabelByLinkThatIsAnEntryID(t *testing.T) {
 		}
 	}
 }
+
+// TestLabelGoesToLaterCopiesOfItsLink: every source's copy of a link is one
+// article, so a copy first polled after the curator labelled the link takes the
+// label, out or in, and is listed with it.
+func TestLabelGoesToLaterCopiesOfItsLink(t *testing.T) {
+	f := newLabelFixture(t)
+	ctx := context.Background()
+	f.label(t, "https://news.example/1", false, "not policy")
+	f.label(t, "https://news.example/4", true, "")
+	more := sync(t, f.s, "https://a.example/feed", "https://b.example/feed", "https://c.example/feed")
+	c1 := item("c-1", "https://news.example/1", "act: AI act passes, says C", true, t0.Add(-time.Hour))
+	c4 := item("c-4", "https://news.example/4", "chips: a company's new chip, says C", false, t0.Add(-time.Hour))
+	fe := aggregate.Fetched{State: aggregate.FetchState{SourceID: more[2].ID}, Items: []aggregate.Item{c1, c4}}
+	if _, _, err := f.s.Save(ctx, []aggregate.Fetched{fe}, f.g); err != nil {
+		t.Fatal(err)
+	}
+	feed := f.feed(t)
+	for _, e := range feed {
+		if strings.Contains(e, "AI act passes") {
+			t.Errorf("a later copy of a link labelled out is published: %q", feed)
+		}
+	}
+	if !slices.ContainsFunc(feed, func(e string) bool { return strings.Contains(e, "a company's new chip") }) {
+		t.Errorf("a later copy of a link labelled in is not published: %q", feed)
+	}
+	var ids []int64
+	if err := f.s.collect(ctx, func(id int64) { ids = append(ids, id) }, `SELECT id FROM items WHERE guid IN ('c-1', 'c-4') ORDER BY guid`); err != nil || len(ids) != 2 {
+		t.Fatalf("copies stored: %v, %v", ids, err)
+	}
+	match, _, reasons, story := f.stored(t, ids[0])
+	if match || story != 0 || !strings.HasPrefix(reasons, `["dropped by the curator: not policy"`) {
+		t.Errorf("c-1 stored as match=%v story=%d reasons=%s", match, story, reasons)
+	}
+	if match, fresh, reasons, _ := f.stored(t, ids[1]); !match || !fresh || !strings.HasPrefix(reasons, `["kept by the curator"`) {
+		t.Errorf("c-4 stored as match=%v fresh=%v reasons=%s", match, fresh, reasons)
+	}
+	labels, err := f.s.Labels(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed int
+	for _, l := range labels {
+		if l.Source == more[2].Name {
+			listed++
+		}
+	}
+	if listed != 2 {
+		t.Errorf("%d labels of source c's copies listed, want 2: %+v", listed, labels)
+	}
+}
