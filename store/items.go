@@ -374,12 +374,12 @@ type writer struct {
 	// linkLabels are the curator's labels by the link of the item they are on,
 	// read on first use (labels.go).
 	linkLabels map[string]linkLabel
-	reasons []byte    // stringsJSON buffer, reused for every item
-	stories *storyTx
-	groups  map[int]int64 // the story each new-story group of the plan started
-	nextID  int64         // id of the next new item
-	now     time.Time     // when stored items were revised
-	changed bool
+	reasons    []byte // stringsJSON buffer, reused for every item
+	stories    *storyTx
+	groups     map[int]int64 // the story each new-story group of the plan started
+	nextID     int64         // id of the next new item
+	now        time.Time     // when stored items were revised
+	changed    bool
 }
 
 func newWriter(ctx context.Context, tx *sql.Tx, p *plan) (*writer, error) {
