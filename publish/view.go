@@ -392,16 +392,16 @@ func outletOf(o aggregate.Outlet) outletView {
 // more there were.
 func why(reasons []string) string {
 	if len(reasons) > 0 && aggregate.IsCuratorReason(reasons[0]) {
-		return shorten(sanitize.Text(reasons[0]), whyRunes)
+		return shorten(sanitize.Line(reasons[0]), whyRunes)
 	}
 	if len(reasons) > 0 {
 		if plain, ok := strings.CutPrefix(reasons[0], keptPrefix); ok {
-			return shorten(sanitize.Text(plain), whyRunes)
+			return shorten(sanitize.Line(plain), whyRunes)
 		}
 	}
 	var parts []string
 	for _, r := range reasons {
-		if r = sanitize.Text(r); r != "" {
+		if r = sanitize.Line(r); r != "" {
 			parts = append(parts, r)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/aggregate/sanitize"
 	"github.com/gleaner/gleaner/internal/app"
 )
 
@@ -31,7 +32,9 @@ func cmdLabel(e *env, args []string) error {
 		f.Usage()
 		return errUsage
 	}
-	l.Note = *note
+	// One line of plain text: no control or bidi characters reach the
+	// database, the feeds or a terminal.
+	l.Note = sanitize.Line(*note)
 	var ids []int64
 	find := func(ctx context.Context, cfg *app.Config) (err error) {
 		ids, err = app.FindItems(ctx, cfg, ref)

@@ -110,8 +110,10 @@ func TestLabelsEndToEnd(t *testing.T) {
 
 	// Out, by the link as the feed gave it (tracking parameters and all).
 	raw := site + "/ko/etnews/article/1001?utm_source=rss&utm_medium=feed"
-	code, out, stderr := label(raw, "out", "-note", "a plan already reported")
-	if code != 0 || !strings.Contains(out, "dropped by the curator: a plan already reported") || !strings.Contains(out, "in  -> out") {
+	// The note is one line of text: no escape sequence reaches the terminal.
+	code, out, stderr := label(raw, "out", "-note", "a plan \x1b[1malready\u202e reported")
+	if code != 0 || !strings.Contains(out, "dropped by the curator: a plan [1malready reported") || !strings.Contains(out, "in  -> out") ||
+		strings.ContainsAny(out, "\x1b\u202e") {
 		t.Fatalf("label out: %d\n%s\n%s", code, out, stderr)
 	}
 	delete(want, site+"/ko/etnews/article/1001")
