@@ -3,10 +3,78 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
+
+	"modernc.org/sqlite"
 )
+
+func init() {
+	// gleaner_word(text, word): whether word is in text as a search reads it
+	// (see hasWord); NULL text has no words.
+	sqlite.MustRegisterDeterministicScalarFunction("gleaner_word", 2, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		text, _ := args[0].(string)
+		word, _ := args[1].(string)
+		return hasWord(text, word), nil
+	})
+}
+
+// hasWord reports whether word occurs in text, case aside, as a word: where the
+// word begins or ends with a Latin letter or digit, the text must not go on
+// with one there ("AI" is not in "rail", "bill" is not in "billion"), but for
+// an English plural or possessive ("AI" is in "AIs" and "AI's"); Hangul and
+// other scripts match inside words, since Korean particles attach ("국회" is in
+// "국회의"). The same edges as the topic filter's terms.
+func hasWord(text, word string) bool {
+	if word == "" {
+		return true
+	}
+	text, word = strings.ToLower(text), strings.ToLower(word)
+	first, _ := utf8.DecodeRuneInString(word)
+	last, _ := utf8.DecodeLastRuneInString(word)
+	for from := 0; from <= len(text)-len(word); {
+		i := strings.Index(text[from:], word)
+		if i < 0 {
+			return false
+		}
+		start, end := from+i, from+i+len(word)
+		from = start + 1
+		if latin(first) {
+			if r, _ := utf8.DecodeLastRuneInString(text[:start]); start > 0 && latin(r) {
+				continue
+			}
+		}
+		if latin(last) && !wordEnds(text[end:]) {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// wordEnds reports whether a word ends where rest begins: at its end, before a
+// character that is no Latin letter or digit, or after a plural or possessive
+// ending that does.
+func wordEnds(rest string) bool {
+	for _, suffix := range []string{"", "s", "es", "'s", "’s"} {
+		if strings.HasPrefix(rest, suffix) {
+			r, _ := utf8.DecodeRuneInString(rest[len(suffix):])
+			if len(rest) == len(suffix) || !latin(r) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// latin reports whether r is a Latin letter or a digit: a character that
+// continues an English word.
+func latin(r rune) bool {
+	return r < 0x250 && (unicode.IsLetter(r) || unicode.IsDigit(r))
+}
 
 // syncSearchQuery applies the queued changes of curated items to the search
 // index, in the order they were made, in one statement (see migration 012).
@@ -62,39 +130,38 @@ func (s *Store) IndexSearch(ctx context.Context) (int, error) {
 // story by story, newest first, so that a page of a common word ("AI",
 // "정부") is read from the first few stories rather than from all of them.
 func searchWhere(text string) (where string, args []any, indexed bool) {
-	var long, short []string
+	var long, quoted, short []string
 	for _, w := range strings.Fields(text) {
 		if utf8.RuneCountInString(w) >= 3 {
-			long = append(long, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
+			long = append(long, w)
+			quoted = append(quoted, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
 		} else {
 			short = append(short, w)
 		}
 	}
 	if len(long) == 0 {
-		cond, args := likeAll(short, "m.title", "substr(m.summary, 1, 100)")
+		cond, args := wordsAll(short, "m.title", "substr(m.summary, 1, 100)")
 		return "EXISTS (SELECT 1 FROM items m WHERE m.story_id = st.id AND m.story_id != 0 AND " + cond + ")", args, false
 	}
 	where = "st.id IN (SELECT i.story_id FROM item_search JOIN items i ON i.id = item_search.rowid WHERE item_search MATCH ?"
-	args = []any{strings.Join(long, " ")}
-	if len(short) > 0 {
-		cond, more := likeAll(short, "item_search.title", "item_search.summary")
-		where += " AND " + cond
-		args = append(args, more...)
-	}
-	return where + " AND i.story_id != 0)", args, true
+	args = []any{strings.Join(quoted, " ")}
+	// The trigram index finds the words inside others too: each is checked.
+	cond, more := wordsAll(append(long, short...), "item_search.title", "item_search.summary")
+	return where + " AND " + cond + " AND i.story_id != 0)", append(args, more...), true
 }
 
-// likeAll is the condition that each word is in one of cols, as LIKE reads
-// it (ASCII case aside), with its arguments.
-func likeAll(words []string, cols ...string) (string, []any) {
+// wordsAll is the condition that each word is in one of cols as a word (see
+// hasWord), with its arguments: LIKE, which reads it anywhere (ASCII case
+// aside), first, then gleaner_word on what LIKE let through.
+func wordsAll(words []string, cols ...string) (string, []any) {
 	var conds []string
 	var args []any
 	for _, w := range words {
 		like := "%" + likeEscaper.Replace(w) + "%"
 		var ors []string
 		for _, c := range cols {
-			ors = append(ors, c+` LIKE ? ESCAPE '\'`)
-			args = append(args, like)
+			ors = append(ors, "("+c+` LIKE ? ESCAPE '\' AND gleaner_word(`+c+", ?))")
+			args = append(args, like, w)
 		}
 		conds = append(conds, "("+strings.Join(ors, " OR ")+")")
 	}

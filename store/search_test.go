@@ -72,6 +72,8 @@ func TestSearch(t *testing.T) {
 		item("e1", "https://en.example/1", "EU AI Act: code of practice for general-purpose AI", true, t0.Add(-5*time.Hour)),
 		item("e2", "https://en.example/2", "US tightens AI chip export controls", true, t0.Add(-6*time.Hour)),
 		item("e3", "https://en.example/3", "Bakery wins award for 100% rye", true, t0.Add(-7*time.Hour)),
+		item("e4", "https://en.example/4", "Senate passes rail bill after train strike; impact of billions", true, t0.Add(-8*time.Hour)),
+		item("e5", "https://en.example/5", "Lawmakers weigh the AIs' rights", true, t0.Add(-9*time.Hour)),
 	}
 	save(t, s, src[0], items...)
 	checkSearchIndex(t, s)
@@ -90,7 +92,13 @@ func TestSearch(t *testing.T) {
 		{aggregate.Query{Match: "%"}, []string{"Bakery wins award for 100% rye"}}, // a wildcard is a character
 		{aggregate.Query{Match: `"rye" OR bakery`}, nil},                          // no query syntax: three words
 		{aggregate.Query{Match: "기본법", Lang: "en"}, nil},
-		{aggregate.Query{Match: "AI", Lang: "en"}, []string{"EU AI Act: code of practice for general-purpose AI", "US tightens AI chip export controls"}},
+		// Words, not strings: "AI" is not in "rail" or "train", but "AIs'" is a plural.
+		{aggregate.Query{Match: "AI", Lang: "en"}, []string{"EU AI Act: code of practice for general-purpose AI", "US tightens AI chip export controls", "Lawmakers weigh the AIs' rights"}},
+		{aggregate.Query{Match: "act"}, []string{"EU AI Act: code of practice for general-purpose AI"}}, // not "impact"
+		{aggregate.Query{Match: "bill"}, []string{"Senate passes rail bill after train strike; impact of billions"}},
+		{aggregate.Query{Match: "billion"}, []string{"Senate passes rail bill after train strike; impact of billions"}},
+		{aggregate.Query{Match: "bil"}, nil},
+		{aggregate.Query{Match: "인공"}, []string{"국회, 인공지능 기본법 통과", "인공지능 기본법 시행령 입법예고"}}, // Hangul: inside words
 		{aggregate.Query{Match: "기본법", Before: aggregate.Cursor{Published: t0.Add(-1 * time.Hour)}}, []string{"인공지능 기본법 시행령 입법예고"}},
 	}
 	for _, c := range cases {
