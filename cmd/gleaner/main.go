@@ -18,6 +18,10 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	// The zone database, for sources' timezone = "Asia/Seoul" on hosts that have
+	// none (minimal images, a static binary copied elsewhere); the host's own
+	// is read first.
+	_ "time/tzdata"
 
 	"github.com/gleaner/gleaner/internal/app"
 	"github.com/gleaner/gleaner/internal/redact"
