@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"log/slog"
 	"time"
@@ -41,23 +42,36 @@ func cmdFetch(e *env, args []string) error {
 	obs.p.Stop()
 	t := term.NewTable("", 2)
 	failed, held := 0, 0
+	var outcomes aggregate.Outcomes
+	names := map[string]int{}
 	for _, r := range reports {
+		names[r.Source.Name]++
+	}
+	for _, r := range reports {
+		// Unnamed sources of one host share its name: their URLs tell them apart.
+		name := r.Source.Name
+		if names[name] > 1 {
+			name = show.String(r.Source.URL)
+		}
 		switch {
 		case r.Held:
 			// Not asked: its host said when to come back. No failure of the source.
 			held++
-			t.Row(r.Source.Name, "held", term.OneLine(show.String(r.Err.Error())))
+			t.Row(name, "held", term.OneLine(show.String(r.Err.Error())))
 		case r.Err != nil:
 			failed++
-			t.Row(r.Source.Name, "error", term.OneLine(show.String(r.Err.Error())))
+			outcomes.Add(false, cmp.Or(r.Kind, "other"))
+			t.Row(name, "error", term.OneLine(show.String(r.Err.Error())))
 		case r.NotModified:
-			t.Row(r.Source.Name, "not modified")
+			outcomes.Add(true, "")
+			t.Row(name, "not modified")
 		default:
+			outcomes.Add(true, "")
 			line := fmt.Sprintf("seen %d, new %d, kept %d", r.Seen, r.New, r.Kept)
 			if r.Old > 0 {
 				line += fmt.Sprintf(" (%d older than [feed] max_age: not published)", r.Old)
 			}
-			t.Row(r.Source.Name, "ok", line)
+			t.Row(name, "ok", line)
 		}
 	}
 	if err := t.Print(e.stdout); err != nil {
@@ -68,6 +82,15 @@ func cmdFetch(e *env, args []string) error {
 		// promises (1 only when every source failed): what was fetched is
 		// stored, and the next fetch or the daemon writes the files again.
 		fmt.Fprintf(e.errOut(), "gleaner fetch: the curated feed was not written to [publish] export_dir: %v\n", show.Error(exportErr))
+	}
+	if failed > 0 && f.logLevel != "error" {
+		// The table may go to /dev/null (cron): failures are said where
+		// warnings go, in one line.
+		line := outcomes.String()
+		if held > 0 {
+			line += fmt.Sprintf("; %d held for their hosts", held)
+		}
+		fmt.Fprintf(e.errOut(), "gleaner fetch: %s\n", line)
 	}
 	if failed > 0 && failed+held == len(reports) { // none answered, and not only because they were held
 		return exitError{1}

@@ -58,6 +58,11 @@ func TestFetchPrintsEachSourceOnce(t *testing.T) {
 	if strings.ContainsAny(stderr, "\r\x1b") {
 		t.Errorf("progress drawn on a pipe: %q", stderr)
 	}
+	// Where warnings go (cron sends the table to /dev/null), one line sums the
+	// failures up.
+	if !strings.Contains(stderr, "gleaner fetch: 2 of 3 sources answered: 1 not found (404)\n") {
+		t.Errorf("no summary of the failure on stderr:\n%s", stderr)
+	}
 
 	// -log-level debug shows the poller's own lines again.
 	_, _, stderr = runBinary(t, "", "fetch", "-config", cfg, "-log-level", "debug")
@@ -252,5 +257,30 @@ func TestFetchHeldIsNoFailure(t *testing.T) {
 	code, out, stderr := runBinary(t, "", "fetch", "-config", cfg)
 	if code != 0 || strings.Count(out, "  held  ") != 2 || hits.Load() != before {
 		t.Errorf("second fetch: exit %d, %d requests more; want 0, none, both held\n%s%s", code, hits.Load()-before, out, stderr)
+	}
+}
+
+// TestFetchFailuresReachCron: README's cron line sends fetch's table to
+// /dev/null at -log-level warn; when every source fails, standard error (cron's
+// mail) still says so. Unnamed sources of one host, which share its name, are
+// told apart by their URLs in the table.
+func TestFetchFailuresReachCron(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "gone", http.StatusNotFound)
+	}))
+	t.Cleanup(srv.Close)
+	cfg := filepath.Join(t.TempDir(), "gleaner.toml")
+	writeConfigFile(t, cfg, fmt.Sprintf("database = \"g.db\"\n[[source]]\nurl = %q\n[[source]]\nurl = %q\n", srv.URL+"/a.xml", srv.URL+"/b.xml"))
+	code, out, stderr := runBinary(t, "", "fetch", "-config", cfg, "-log-level", "warn")
+	if code != 1 || !strings.Contains(stderr, "gleaner fetch: 0 of 2 sources answered: 2 not found (404)") {
+		t.Errorf("fetch with every source failing: exit %d, stderr %q; want 1 and a line saying so", code, stderr)
+	}
+	for _, u := range []string{srv.URL + "/a.xml", srv.URL + "/b.xml"} {
+		if !regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(u) + `  +error  `).MatchString(out) {
+			t.Errorf("no row names %s:\n%s", u, out)
+		}
+	}
+	if _, _, stderr := runBinary(t, "", "fetch", "-config", cfg, "-log-level", "error"); stderr != "" {
+		t.Errorf("-log-level error: stderr %q, want nothing", stderr)
 	}
 }
