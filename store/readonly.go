@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // OpenReadOnly opens the existing database file at path for reading only, for
@@ -23,7 +25,14 @@ func OpenReadOnly(ctx context.Context, file string) (*Store, error) {
 	}
 	s, err := openReadOnly(ctx, file)
 	if err != nil {
-		return nil, ExplainAccess(file, false, err)
+		explained := ExplainAccess(file, false, err)
+		if explained == err && sqliteCode(err) == sqlite3.SQLITE_READONLY {
+			// Readable, but a reader of a WAL database shares its index file
+			// (gleaner.db-shm), which it creates beside it when no process
+			// has it open: that takes write access.
+			explained = ExplainAccess(file, true, err)
+		}
+		return nil, explained
 	}
 	return s, nil
 }

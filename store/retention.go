@@ -169,9 +169,9 @@ func (s *Store) retainBatch(ctx context.Context, now time.Time, r Retention, st 
 	return len(deleted), nil
 }
 
-// vacuum returns the free pages to the file system. The writer connection opens
-// every database with auto_vacuum=INCREMENTAL, which only takes effect on a
-// database created that way; on others freelist pages are reused, not returned.
+// vacuum returns the free pages to the file system. A database gleaner created
+// has auto_vacuum=INCREMENTAL (see create); on others freelist pages are
+// reused, not returned.
 func (s *Store) vacuum(ctx context.Context) (int64, error) {
 	conn, err := s.w.Conn(ctx)
 	if err != nil {

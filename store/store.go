@@ -131,8 +131,10 @@ func dsn(file string, writer bool) string {
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "temp_store(MEMORY)")
 	if writer {
+		// No auto_vacuum here: create gives a new file its mode, the only time a
+		// file takes it, and setting it on an open file rewrites the header, which
+		// a daemon beside this process reads as a change (PRAGMA data_version).
 		q.Add("_txlock", "immediate")
-		q.Add("_pragma", "auto_vacuum(INCREMENTAL)")
 	} else {
 		q.Add("_pragma", "query_only(1)")
 	}

@@ -509,3 +509,34 @@ func TestRespellSourcesPrefersTheConfiguredTwin(t *testing.T) {
 		t.Errorf("ids: first %d, then %d, now %d; b %d -> %d", old[0].ID, active[0].ID, now[0].ID, old[1].ID, now[1].ID)
 	}
 }
+
+// TestOpeningChangesNothing: a command that opens the database beside a
+// running daemon (gleaner sources, stories, label's look-up) and writes
+// nothing leaves the file as it was: the daemon, which watches PRAGMA
+// data_version to follow other processes' changes, sees none, and does not
+// refresh its feeds and story index for it.
+func TestOpeningChangesNothing(t *testing.T) {
+	ctx := context.Background()
+	daemon := openTest(t)
+	src := sync(t, daemon, "https://a.example/feed")
+	save(t, daemon, src[0], item("a-1", "https://news.example/1", "AI act passes", true, t0))
+	before, err := daemon.DataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, open := range []func(context.Context, string) (*Store, error){Open, OpenExisting, OpenReadOnly} {
+		s, err := open(ctx, daemon.Path())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SourceStatus(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if after, err := daemon.DataVersion(ctx); err != nil || after != before {
+		t.Errorf("data_version %d -> %d (%v): opening the database changed it", before, after, err)
+	}
+}

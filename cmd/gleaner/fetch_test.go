@@ -156,21 +156,22 @@ func TestProgressOnTerminal(t *testing.T) {
 	for _, tc := range []struct {
 		args        []string
 		first, last string
+		after       string // said on stderr after the result
 	}{
-		{[]string{"fetch", "-config", cfg}, "fetch 0/3 sources", "fetch 3/3 sources"},
-		{[]string{"reclassify", "-config", cfg}, "reclassify 0/6 items", "reclassify 6/6 items"},
-		{[]string{"export", "-config", cfg, "-out", t.TempDir()}, "export 1/3: opening the database", "export 3/3: writing the files"},
-		{[]string{"sources", "import", opmlPath, "-config", cfg}, "import: checked 0/2 feeds", "import: checked 2/2 feeds"},
+		{[]string{"fetch", "-config", cfg}, "fetch 0/3 sources", "fetch 3/3 sources", "gleaner fetch: 2 of 3 sources answered: 1 not found (404)\n"},
+		{[]string{"reclassify", "-config", cfg}, "reclassify 0/6 items", "reclassify 6/6 items", ""},
+		{[]string{"export", "-config", cfg, "-out", t.TempDir()}, "export 1/3: opening the database", "export 3/3: writing the files", ""},
+		{[]string{"sources", "import", opmlPath, "-config", cfg}, "import: checked 0/2 feeds", "import: checked 2/2 feeds", ""},
 	} {
 		code, out, stderr := runTerm(tc.args...)
-		if code != 0 || !strings.HasPrefix(stderr, "\r\x1b[K"+tc.first) || !strings.Contains(stderr, "\r\x1b[K"+tc.last) || !strings.HasSuffix(stderr, "\r\x1b[K") {
+		if code != 0 || !strings.HasPrefix(stderr, "\r\x1b[K"+tc.first) || !strings.Contains(stderr, "\r\x1b[K"+tc.last) || !strings.HasSuffix(stderr, "\r\x1b[K"+tc.after) {
 			t.Errorf("%v: exit %d, stderr %q", tc.args, code, stderr)
 		}
 		if strings.ContainsAny(out, "\r\x1b") {
 			t.Errorf("%v: progress on standard output: %q", tc.args, out)
 		}
 		// The progress line is cleared before the result is printed.
-		if shown := screen.String(); !strings.HasSuffix(shown, "\r\x1b[K"+out) {
+		if shown := screen.String(); !strings.HasSuffix(shown, "\r\x1b[K"+out+tc.after) {
 			t.Errorf("%v: the screen does not end with the cleared line and the result: %q", tc.args, shown)
 		}
 	}

@@ -82,6 +82,47 @@ func TestPermissionDeniedSaysWho(t *testing.T) {
 	}
 }
 
+// TestReadOnlyCommandsSayWhatTheyNeed: the commands that only read the
+// database (sources, stories, labels) open it read-only, but a reader of a WAL
+// database creates its index file (gleaner.db-shm) beside it when no process
+// has it open: a user who may read the directory but not write it is told
+// that, not SQLite's "attempt to write a readonly database (1544)". Root
+// only: the database is root's, the commands run as nobody.
+func TestReadOnlyCommandsSayWhatTheyNeed(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to leave a database another user may read but not write beside")
+	}
+	bin := gleanerBinary(t)
+	dir := t.TempDir()
+	for d := dir; d != os.TempDir() && d != "/"; d = filepath.Dir(d) {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	own := filepath.Join(dir, "gleaner")
+	copyFile(t, bin, own, 0o755)
+	cfg := filepath.Join(dir, "gleaner.toml")
+	writeConfigFile(t, cfg, "database = \"gleaner.db\"\n[[source]]\nurl = \"http://127.0.0.1:9/feed\"\n")
+	if code, out, stderr := runBinary(t, "", "fetch", "-config", cfg); code > 1 {
+		t.Fatalf("fetch as root: %d\n%s%s", code, out, stderr)
+	}
+	for _, args := range [][]string{{"sources"}, {"stories"}, {"labels"}} {
+		cmd := exec.Command(own, append(args, "-config", cfg)...)
+		cmd.Env = append(os.Environ(), "GLEANER_CONFIG=")
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		if _, exited := err.(*exec.ExitError); err != nil && !exited {
+			t.Skipf("cannot run gleaner as nobody here: %v", err)
+		}
+		if msg := stderr.String(); err == nil || !strings.Contains(msg, "permission denied: "+dir+" (drwxr-xr-x) is owned by root") ||
+			!strings.Contains(msg, "may not write to it") {
+			t.Errorf("gleaner %s as nobody: %v\n%s", args[0], err, msg)
+		}
+	}
+}
+
 func copyFile(t *testing.T, from, to string, mode os.FileMode) {
 	t.Helper()
 	in, err := os.Open(from)
