@@ -171,6 +171,13 @@ func (d *Daemon) Run(ctx context.Context, hup <-chan os.Signal) {
 			if tf := d.Config().TopicFile; watcher != nil && tf != "" && !watched[tf] {
 				if err := watcher.add(tf); err != nil {
 					log.Warn("topic file changes will not be noticed; send SIGHUP to reload", "topic_file", tf, "error", err)
+				} else {
+					// An edit made after the reload read it, before the watch
+					// began, is caught now, as at a start.
+					select {
+					case changed <- struct{}{}:
+					default:
+					}
 				}
 				watched[tf] = true
 			}
