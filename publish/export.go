@@ -127,6 +127,10 @@ func (h *Handler) exportStories(ctx context.Context, dir string, set *defaultSet
 	if err != nil {
 		return fmt.Errorf("publish: export story: %w", err)
 	}
+	updated, err := h.lister.StoriesUpdated(ctx, earlier)
+	if err != nil {
+		return fmt.Errorf("publish: export story: %w", err)
+	}
 	for _, id := range earlier {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -137,12 +141,29 @@ func (h *Handler) exportStories(ctx context.Context, dir string, set *defaultSet
 			err = h.removeStory(dir, id)
 		case to != id:
 			err = h.exportMoved(ctx, dir, o, id, to, done)
+		case changedSince(dir, id, updated[id]):
+			// Changed since its files were written (a report labelled out,
+			// one that joined): written again.
+			err = h.exportStory(ctx, dir, o, id, done)
 		}
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// changedSince reports whether story id changed at updated or after its files
+// in dir were written (to the second, as the store keeps times), or whether
+// either file is missing.
+func changedSince(dir string, id int64, updated time.Time) bool {
+	for _, name := range storyFiles(id) {
+		fi, err := os.Stat(filepath.Join(dir, name))
+		if err != nil || !updated.Before(fi.ModTime().Truncate(time.Second)) {
+			return true
+		}
+	}
+	return false
 }
 
 // exportStory writes both forms of story id's page; those of a story merged

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestExport(t *testing.T) {
@@ -337,5 +338,59 @@ func TestExportOfStoryMergedAfterRefresh(t *testing.T) {
 	js, _ := os.ReadFile(filepath.Join(dir, "story", "11.json"))
 	if want, err := os.ReadFile(filepath.Join(dir, "story", "12.json")); err != nil || !bytes.Equal(js, want) {
 		t.Errorf("story/11.json is not the JSON of story 12 (%v)", err)
+	}
+}
+
+// TestExportRewritesChangedStoryPages: a story whose entry no longer links its
+// page (one of its two reports labelled out) keeps its files, but they follow
+// the store: written again when the story changed after them, left alone
+// when it did not.
+func TestExportRewritesChangedStoryPages(t *testing.T) {
+	entries := fixtureEntries()
+	entries[3].Item.StoryID, entries[3].Reports = 15, 2
+	h, st := newTestHandler(t, fixtureOptions(), entries)
+	dir := t.TempDir()
+	if err := h.Export(t.Context(), dir); err != nil {
+		t.Fatal(err)
+	}
+	js := filepath.Join(dir, "story", "15.json")
+	if b, err := os.ReadFile(js); err != nil || !bytes.Contains(b, []byte("Report 1")) {
+		t.Fatalf("first export's story/15.json lacks the second report: %v\n%s", err, b)
+	}
+	old := time.Now().Add(-time.Hour) // the files of an earlier export
+	for _, f := range []string{js, filepath.Join(dir, "story", "15", "index.html")} {
+		if err := os.Chtimes(f, old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.mu.Lock()
+	st.entries = slices.Clone(entries)
+	st.entries[3].Reports, st.entries[3].Updated = 1, time.Now() // its second report labelled out now
+	st.mu.Unlock()
+	if _, err := h.Refresh(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	cron := New(fixtureOptions(), st, st, testLogger(t)) // remembers no earlier export
+	cron.SetSources(fixtureSources())
+	for name, exporter := range map[string]*Handler{"daemon": h, "cron": cron} {
+		if err := exporter.Export(t.Context(), dir); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if b, err := os.ReadFile(js); err != nil || bytes.Contains(b, []byte("Report 1")) {
+			t.Errorf("%s: story/15.json still lists the report labelled out: %v\n%s", name, err, b)
+		}
+	}
+	// Unchanged since: not written again.
+	st.mu.Lock()
+	st.entries[3].Updated = old.Add(-time.Hour)
+	st.mu.Unlock()
+	if err := os.WriteFile(js, []byte("kept"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := cron.Export(t.Context(), dir); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(js); string(b) != "kept" {
+		t.Errorf("story/15.json of a story unchanged since it was written was written again")
 	}
 }

@@ -285,6 +285,24 @@ func (s *fakeStore) StoryFates(ctx context.Context, ids []int64) (map[int64]int6
 	return out, nil
 }
 
+// StoriesUpdated answers as Story does: the Updated of each story's entry.
+func (s *fakeStore) StoriesUpdated(ctx context.Context, ids []int64) (map[int64]time.Time, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return nil, s.err
+	}
+	out := map[int64]time.Time{}
+	for _, id := range ids {
+		for _, e := range s.entries {
+			if e.Item.StoryID == id && id != 0 {
+				out[id] = e.Updated
+			}
+		}
+	}
+	return out, nil
+}
+
 func (s *fakeStore) SourceStatus(ctx context.Context) ([]aggregate.SourceStatus, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

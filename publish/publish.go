@@ -114,6 +114,9 @@ type Lister interface {
 	// StoryFates says, for each of ids, the id of the published story it is now:
 	// itself, or the story it was merged into; an id gone or hidden is absent.
 	StoryFates(ctx context.Context, ids []int64) (map[int64]int64, error)
+	// StoriesUpdated says, for each of ids that is a published story, when it
+	// last changed (aggregate.Story's Updated).
+	StoriesUpdated(ctx context.Context, ids []int64) (map[int64]time.Time, error)
 }
 
 // StatusLister feeds /status and /status.json with every source's fetch state.

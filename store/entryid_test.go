@@ -134,6 +134,18 @@ func TestStoryFates(t *testing.T) {
 	if !maps.Equal(got, want) {
 		t.Errorf("StoryFates = %v, want %v (stories %v)", got, want, ids)
 	}
+	// Only published stories have a time, the one Story gives.
+	updated, err := s.StoriesUpdated(ctx, []int64{ids["one"], ids["three"], ids["four"], 99999})
+	if err != nil {
+		t.Fatal(err)
+	}
+	three, ok, err := s.Story(ctx, ids["three"])
+	if err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	if len(updated) != 1 || !updated[ids["three"]].Equal(three.Updated) || three.Updated.IsZero() {
+		t.Errorf("StoriesUpdated = %v, want story %d at %s alone", updated, ids["three"], three.Updated)
+	}
 }
 
 // TestRevisionFillsItemKey: a row stored before migration 017 has no item_key;

@@ -359,3 +359,7 @@ func (l countingLister) Story(ctx context.Context, id int64) (aggregate.Story, b
 func (l countingLister) StoryFates(ctx context.Context, ids []int64) (map[int64]int64, error) {
 	return l.st.StoryFates(ctx, ids)
 }
+
+func (l countingLister) StoriesUpdated(ctx context.Context, ids []int64) (map[int64]time.Time, error) {
+	return l.st.StoriesUpdated(ctx, ids)
+}
