@@ -103,7 +103,45 @@ func (s *Store) findItems(ctx context.Context, ref string) ([]int64, error) {
 			return nil, err
 		}
 	}
+	if len(ids) > 0 {
+		return ids, nil
+	}
+	// The ids gleaner labels and gleaner labels export give a labelled item: its
+	// own entry id (see ownEntryID), or ItemRef when it has none.
+	if n, ok := strings.CutPrefix(ref, itemRefPrefix); ok {
+		id, err := strconv.ParseInt(n, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, nil
+		}
+		return ids, s.collect(ctx, add, `SELECT id FROM items WHERE id = ?`, id)
+	}
+	labels, err := s.Labels(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range labels {
+		if l.OwnID == ref {
+			add(l.ItemID)
+		}
+	}
 	return ids, nil
+}
+
+// itemRefPrefix begins ItemRef's ids.
+const itemRefPrefix = "gleaner-item-"
+
+// ItemRef is an id gleaner label takes for stored item id, for an item that
+// has no link to be named by.
+func ItemRef(id int64) string { return itemRefPrefix + strconv.FormatInt(id, 10) }
+
+// Ref is an id gleaner label takes for the labelled item alone: its link, else
+// ItemRef (its own entry id may also be that of a story another item now
+// leads, which names the lead).
+func (l StoredLabel) Ref() string {
+	if l.URL != "" {
+		return l.URL
+	}
+	return ItemRef(l.ItemID)
 }
 
 // itemsWithLink passes to add the items whose link is one of links. Only

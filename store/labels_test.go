@@ -548,3 +548,43 @@ func TestLabelGoesToLaterCopiesOfItsLink(t *testing.T) {
 		t.Errorf("%d labels of source c's copies listed, want 2: %+v", listed, labels)
 	}
 }
+
+// TestLabelsNameLinklessItems: gleaner labels lists an item without a link by
+// an id gleaner label takes for that item alone, and gleaner label also takes
+// the id gleaner labels export writes for it; others are unknown.
+func TestLabelsNameLinklessItems(t *testing.T) {
+	f := newLabelFixture(t)
+	ctx := context.Background()
+	c := sync(t, f.s, "https://a.example/feed", "https://b.example/feed", "https://c.example/feed")[2]
+	// Two link-less reports of one event: the first leads their story.
+	one := item("c-1", "", "act: AI act passes, says C", true, t0.Add(-90*time.Minute))
+	two := item("c-2", "", "act: AI act passes, C's second report", true, t0.Add(-80*time.Minute))
+	if _, _, err := f.s.Save(ctx, []aggregate.Fetched{{State: aggregate.FetchState{SourceID: c.ID}, Items: []aggregate.Item{one, two}}}, f.g); err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	if err := f.s.r.QueryRow(`SELECT id FROM items WHERE guid = 'c-2'`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.SetLabel(ctx, []int64{id}, aggregate.Label{Keep: false, Note: "a repeat"}, t0, f.g); err != nil {
+		t.Fatal(err)
+	}
+	labels, err := f.s.Labels(ctx)
+	if err != nil || len(labels) != 1 {
+		t.Fatalf("labels %+v, %v", labels, err)
+	}
+	l := labels[0]
+	if l.Ref() != ItemRef(id) || l.OwnID == "" {
+		t.Fatalf("listed as %q (own id %q), want %q", l.Ref(), l.OwnID, ItemRef(id))
+	}
+	for _, ref := range []string{l.Ref(), l.OwnID} {
+		if got, err := f.s.FindItems(ctx, ref); err != nil || !slices.Equal(got, []int64{id}) {
+			t.Errorf("FindItems(%q) = %v, %v; want [%d]", ref, got, err, id)
+		}
+	}
+	for _, ref := range []string{ItemRef(99999), "gleaner-item-", "gleaner-item-x", "gleaner-item--3"} {
+		if got, err := f.s.FindItems(ctx, ref); !errors.Is(err, ErrNotFound) {
+			t.Errorf("FindItems(%q) = %v, %v; want not found", ref, got, err)
+		}
+	}
+}

@@ -40,11 +40,8 @@ func cmdLabels(e *env, args []string) error {
 	t := term.NewTable("", 2)
 	t.Row("WHEN", "LABEL", "ITEM", "TITLE", "NOTE")
 	for _, l := range labels {
-		item := l.URL
-		if item == "" {
-			item = l.EntryID
-		}
-		t.Row(l.At.Local().Format("2006-01-02 15:04"), inOut(l.Keep), item, l.Title, l.Note)
+		// What gleaner label takes to name this item again.
+		t.Row(l.At.Local().Format("2006-01-02 15:04"), inOut(l.Keep), l.Ref(), l.Title, l.Note)
 	}
 	return t.Print(e.stdout)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"strconv"
 	"time"
 
 	"github.com/gleaner/gleaner/aggregate"
@@ -82,7 +81,7 @@ func ExportLabels(w io.Writer, labels []store.StoredLabel) error {
 	for _, l := range labels {
 		id := l.OwnID
 		if id == "" {
-			id = "gleaner-item-" + strconv.FormatInt(l.ItemID, 10)
+			id = store.ItemRef(l.ItemID)
 		}
 		if err := enc.Encode(labelLine{ID: id, Lang: l.Lang, Title: l.Title, Summary: l.Summary, Label: l.Keep, URL: l.URL, Note: l.Note}); err != nil {
 			return err
