@@ -7,6 +7,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 )
@@ -16,18 +17,19 @@ import (
 // array, as written. where names the record for messages ("line 3", "item 2 of the JSON
 // array"); array tells the form. An error from f stops the reading and is returned as it
 // is; so are a line longer than maxLine and an array that is broken or not closed, with
-// their place.
+// their place. An element of the array longer than maxLine is refused as a line is.
 func Each(r io.Reader, maxLine int, f func(data []byte, where string, array bool) error) error {
 	br := bufio.NewReaderSize(r, 64*1024)
 	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xef\xbb\xbf")) {
 		br.Discard(3)
 	}
 	if b, _ := br.Peek(4096); bytes.HasPrefix(bytes.TrimLeft(b, " \t\r\n"), []byte("[")) {
-		return eachElement(br, f)
+		return eachElement(br, maxLine, f)
 	}
 	sc := bufio.NewScanner(br)
 	sc.Buffer(make([]byte, 0, 64*1024), maxLine)
-	for n := 1; sc.Scan(); n++ {
+	n := 1
+	for ; sc.Scan(); n++ {
 		line := bytes.TrimSpace(sc.Bytes())
 		if len(line) == 0 {
 			continue
@@ -36,21 +38,58 @@ func Each(r io.Reader, maxLine int, f func(data []byte, where string, array bool
 			return err
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("read: %w", err)
+	if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) {
+		return fmt.Errorf("line %d: %s", n, tooLong(maxLine))
+	} else if err != nil {
+		return fmt.Errorf("read: line %d: %w", n, err)
 	}
 	return nil
 }
 
-func eachElement(r io.Reader, f func(data []byte, where string, array bool) error) error {
-	dec := json.NewDecoder(r)
+// tooLong says that a record is longer than max bytes.
+func tooLong(max int) string {
+	if max >= 1<<20 && max%(1<<20) == 0 {
+		return fmt.Sprintf("longer than %d MiB, the most a record may be", max>>20)
+	}
+	return fmt.Sprintf("longer than %d bytes, the most a record may be", max)
+}
+
+// errTooLong is what boundedReader returns past its limit.
+var errTooLong = errors.New("record too long")
+
+// boundedReader reads from r, failing once more than limit bytes were read
+// since the last mark: what the JSON decoder reads for one element of an array
+// (and what it reads ahead, a buffer's worth at most).
+type boundedReader struct {
+	r        io.Reader
+	n, limit int
+}
+
+func (b *boundedReader) Read(p []byte) (int, error) {
+	if b.n > b.limit {
+		return 0, errTooLong
+	}
+	n, err := b.r.Read(p)
+	b.n += n
+	return n, err
+}
+
+func eachElement(r io.Reader, maxLine int, f func(data []byte, where string, array bool) error) error {
+	// Room for the decoder's read-ahead beyond the element itself.
+	br := &boundedReader{r: r, limit: maxLine + 64*1024}
+	dec := json.NewDecoder(br)
 	if _, err := dec.Token(); err != nil { // the "["
 		return fmt.Errorf("read: %w", err)
 	}
 	for n := 1; dec.More(); n++ {
 		where := fmt.Sprintf("item %d of the JSON array", n)
+		br.n = 0
 		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
+		err := dec.Decode(&raw)
+		if errors.Is(err, errTooLong) || err == nil && len(raw) > maxLine {
+			return fmt.Errorf("%s: %s", where, tooLong(maxLine))
+		}
+		if err != nil {
 			return fmt.Errorf("%s: %w", where, err)
 		}
 		if err := f(raw, where, true); err != nil {
