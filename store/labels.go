@@ -5,13 +5,16 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gleaner/gleaner/aggregate"
 	"github.com/gleaner/gleaner/aggregate/story"
+	"golang.org/x/net/idna"
 )
 
 // A curator's labels (migration 010) win over the topic filter: SetLabel applies
@@ -178,17 +181,43 @@ func (s *Store) collect(ctx context.Context, add func(int64), query string, args
 	return rows.Err()
 }
 
-// linkForms are the stored forms an article link ref may take: ref itself and
-// its canonical form, when ref is an http(s) URL.
+// linkForms are the stored forms an article link ref may take, when ref is an
+// http(s) URL: ref itself and its canonical form, and those of its other
+// spellings that name the same page: an internationalised host in Unicode or
+// punycode (a browser shows the one, a feed may give the other), a path with
+// or without escapes of characters that need none ("/%34" for "/4", "/뉴스"
+// for "/%EB%89%B4%EC%8A%A4"), an empty query ("?").
 func linkForms(ref string) []string {
 	u, err := url.Parse(ref)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil
 	}
 	forms := []string{ref}
-	if c := aggregate.CanonicalURL(ref); c != ref {
-		forms = append(forms, c)
+	add := func(s string) {
+		if !slices.Contains(forms, s) {
+			forms = append(forms, s)
+		}
 	}
+	hosts := []string{u.Host}
+	if name, port := u.Hostname(), u.Port(); name != "" {
+		for _, convert := range []func(string) (string, error){idna.Lookup.ToASCII, idna.Lookup.ToUnicode} {
+			if h, err := convert(name); err == nil && h != name {
+				if port != "" {
+					h = net.JoinHostPort(h, port)
+				}
+				hosts = append(hosts, h)
+			}
+		}
+	}
+	for _, host := range hosts {
+		for _, rawPath := range []string{u.RawPath, ""} {
+			v := *u
+			v.Host, v.RawPath, v.ForceQuery = host, rawPath, false
+			add(v.String())
+			add(aggregate.CanonicalURL(v.String()))
+		}
+	}
+	add(aggregate.CanonicalURL(ref))
 	return forms
 }
 

@@ -588,3 +588,37 @@ func TestLabelsNameLinklessItems(t *testing.T) {
 		}
 	}
 }
+
+// TestLabelFindsOtherSpellingsOfALink: a link is found by the spellings that
+// name the same page: its host in Unicode or punycode, escapes of characters
+// that need none, an empty query.
+func TestLabelFindsOtherSpellingsOfALink(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	src := sync(t, s, "https://a.example/feed")[0]
+	idn := item("k-1", aggregate.CanonicalURL("http://한국.example/뉴스/1"), "국회, 인공지능 기본법 통과", true, t0)
+	plain := item("k-2", aggregate.CanonicalURL("http://example.org/news/4"), "AI act passes", true, t0)
+	save(t, s, src, idn, plain)
+	for ref, want := range map[string]string{
+		"http://한국.example/뉴스/1":                                  "k-1",
+		"http://xn--3e0b707e.example/뉴스/1":                        "k-1",
+		"http://xn--3e0b707e.example/%EB%89%B4%EC%8A%A4/1":        "k-1",
+		"HTTP://XN--3E0B707E.EXAMPLE:80/%eb%89%b4%ec%8a%a4/1#top": "k-1",
+		"http://example.org/news/4?":                              "k-2",
+		"http://example.org/news/%34":                             "k-2",
+		"http://example.org/news/4?utm_source=rss":                "k-2",
+	} {
+		ids, err := s.FindItems(ctx, ref)
+		if err != nil || len(ids) != 1 {
+			t.Errorf("FindItems(%q) = %v, %v", ref, ids, err)
+			continue
+		}
+		var guid string
+		if err := s.r.QueryRow(`SELECT guid FROM items WHERE id = ?`, ids[0]).Scan(&guid); err != nil || guid != want {
+			t.Errorf("FindItems(%q) found %q, want %q", ref, guid, want)
+		}
+	}
+	if ids, err := s.FindItems(ctx, "http://example.org/news/5"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("another page: %v, %v", ids, err)
+	}
+}
