@@ -81,6 +81,25 @@ func TestBadLogFlagsAreUsageErrors(t *testing.T) {
 	}
 }
 
+// TestBadDurationFlagsSayWhy: a -since that is no duration gets the config's
+// message, which says what is wrong, not the flag package's "parse error".
+func TestBadDurationFlagsSayWhy(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "absent.toml")
+	for _, line := range []string{"reclassify", "topic diff NEW.toml"} {
+		for value, want := range map[string]string{
+			"30d":       `"30d" is not a duration: the units are ns, us, ms, s, m and h (a day is "24h")`,
+			"99999999h": `"99999999h" is not a duration: too long`,
+			"soon":      `"soon" is not a duration: write a string with a unit`,
+		} {
+			args := append(strings.Fields(line), "-since", value, "-config", cfg)
+			code, stdout, stderr := runCLI(t, "", args...)
+			if code != 2 || !strings.Contains(stderr, `invalid value "`+value+`" for flag -since: `+want) || stdout != "" {
+				t.Errorf("gleaner %s: exit %d, stdout %q, stderr:\n%s", strings.Join(args, " "), code, stdout, stderr)
+			}
+		}
+	}
+}
+
 func TestClassifyContract(t *testing.T) {
 	in := `{"id":"a","title":"국회, 인공지능 기본법 제정안 통과","summary":"국회는 본회의에서 인공지능 기본법을 의결했다."}
 {"id":"b","title":"Nvidia unveils faster AI chip","summary":"The company said the chip doubles performance."}

@@ -10,7 +10,7 @@ import (
 
 func cmdReclassify(e *env, args []string) error {
 	f := e.newFlags("reclassify", "[-config F] [-since 720h]", "Re-apply the current topic profile to stored items first seen within -since, update\nthe curated feed, and report how many items entered and left it. A running daemon shows\nthe change at its next refresh.", true)
-	since := f.Duration("since", 720*time.Hour, "re-judge items first seen within this long ago")
+	since := f.Duration("since", 720*time.Hour, "re-judge items first seen within this `duration` before now")
 	if err := f.parse(args); err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ func cmdTopicDiff(e *env, args []string) error {
 		"NEW.toml is a file with a [topic] table, such as what 'gleaner topic show' prints (the\n"+
 		"example gleaner.toml has none: it uses the built-in profile); it is validated as gleaner check validates it. Items the curator labelled\n"+
 		"do not move. Reads the database only.", true)
-	since := f.Duration("since", 720*time.Hour, "items first seen within this long ago (a reload re-judges 720h)")
+	since := f.Duration("since", 720*time.Hour, "items first seen within this `duration` before now (a reload re-judges 720h)")
 	pos, err := f.parseMixed(args, 1)
 	if err != nil {
 		return err
