@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +24,14 @@ func TestUnknownCategoryNamesTheKnownOnes(t *testing.T) {
 		if want := `unknown category "export-controls": the categories are competition, copyright, export-control, regulation`; !strings.Contains(b, want) {
 			t.Errorf("%s: %q, want it to say %q", path, b, want)
 		}
-		mustStatus(t, get(t, h, "GET", path+"?category=regulation"), 200)
+		ok := get(t, h, "GET", path+"?category=regulation")
+		mustStatus(t, ok, 200)
+		// Case aside, as lang=KO is ko.
+		other := get(t, h, "GET", path+"?category=Regulation")
+		mustStatus(t, other, 200)
+		if a, b := body(t, ok), body(t, other); !bytes.Equal(a, b) {
+			t.Errorf("%s?category=Regulation differs from ?category=regulation:\n%s\n%s", path, b, a)
+		}
 	}
 	resp := get(t, h, "GET", "/?category=competition&lang=ko")
 	mustStatus(t, resp, 200)

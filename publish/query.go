@@ -82,8 +82,13 @@ func parseFilter(raw string, o Options) (filter, error) {
 		if !facetPattern.MatchString(facet) {
 			return f, badQuery("category must be a facet name: letters, digits, '-', '_' or '.', at most 64")
 		}
-		if o.Facets != nil && !slices.Contains(o.Facets, facet) {
-			return f, badQuery(fmt.Sprintf("unknown category %q: the categories are %s", facet, strings.Join(o.Facets, ", ")))
+		if o.Facets != nil {
+			// Case aside, as lang: ?category=Regulation is regulation.
+			i := slices.IndexFunc(o.Facets, func(name string) bool { return strings.EqualFold(name, facet) })
+			if i < 0 {
+				return f, badQuery(fmt.Sprintf("unknown category %q: the categories are %s", facet, strings.Join(o.Facets, ", ")))
+			}
+			facet = o.Facets[i]
 		}
 		f.Facet = facet // as the topic profile spells it; the store compares exactly
 	}

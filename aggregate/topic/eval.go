@@ -225,8 +225,17 @@ func ratio(n, d int) float64 {
 func (r Report) Write(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	for _, l := range r.Langs {
-		fmt.Fprintf(bw, "%s: precision %.3f  recall %.3f  F1 %.3f  (tp %d  fp %d  fn %d  tn %d; %d items)\n",
-			l.Lang, l.Precision, l.Recall, l.F1, l.TP, l.FP, l.FN, l.TN, l.TP+l.FP+l.FN+l.TN)
+		// A rate of nothing is no figure: precision without a match, recall
+		// without an item labelled in.
+		p, rc, f1 := fmt.Sprintf("%.3f", l.Precision), fmt.Sprintf("%.3f", l.Recall), fmt.Sprintf("%.3f", l.F1)
+		if l.TP+l.FP == 0 {
+			p, f1 = "-", "-"
+		}
+		if l.TP+l.FN == 0 {
+			rc, f1 = "-", "-"
+		}
+		fmt.Fprintf(bw, "%s: precision %s  recall %s  F1 %s  (tp %d  fp %d  fn %d  tn %d; %d items)\n",
+			l.Lang, p, rc, f1, l.TP, l.FP, l.FN, l.TN, l.TP+l.FP+l.FN+l.TN)
 	}
 	for _, l := range r.Langs {
 		if len(l.Kinds) == 0 {

@@ -219,10 +219,19 @@ func TestEvaluateCounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := b.String()
-	for _, want := range []string{"en: precision 0.500  recall 1.000", "fp 1", "- 3 false positive", "- 4 false negative", "model: ", "en false positives by kind of item labelled out:  business 0/1  commentary 1/1"} {
+	for _, want := range []string{"en: precision 0.500  recall 1.000", "fp 1", "- 3 false positive", "- 4 false negative", "model: ", "en false positives by kind of item labelled out:  business 0/1  commentary 1/1",
+		"ko: precision -  recall 0.000  F1 -  (tp 0  fp 0  fn 1  tn 0; 1 items)"} { // no match: no precision
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}
+	}
+	// No item labelled in: no recall.
+	b.Reset()
+	if err := Evaluate(c, items[2:3]).Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	if want := "en: precision 0.000  recall -  F1 -  (tp 0  fp 1  fn 0  tn 0; 1 items)"; !strings.Contains(b.String(), want) {
+		t.Errorf("report lacks %q:\n%s", want, b.String())
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -278,6 +279,22 @@ func TestClassifyMarksNear(t *testing.T) {
 		}
 		if _, ok := o["near"]; !want && ok {
 			t.Errorf("line %d names near though it is not: %s", i+1, lines[i])
+		}
+	}
+}
+
+// TestEmptyLabelledFiles: eval, eval-stories and topic train of a file with no
+// record (gleaner labels export before any label) say so and fail, rather than
+// print nothing and succeed.
+func TestEmptyLabelledFiles(t *testing.T) {
+	empty := filepath.Join(t.TempDir(), "empty.jsonl")
+	if err := os.WriteFile(empty, []byte("\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"eval", empty}, {"eval-stories", empty}, {"topic", "train", empty}} {
+		code, stdout, stderr := runCLI(t, "", args...)
+		if code != 1 || !regexp.MustCompile(regexp.QuoteMeta(empty)+`: (story: )?no label+ed items`).MatchString(stderr) || stdout != "" {
+			t.Errorf("gleaner %s: exit %d, stdout %q, stderr %q", strings.Join(args, " "), code, stdout, stderr)
 		}
 	}
 }

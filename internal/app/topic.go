@@ -74,6 +74,11 @@ func ReadLabeledFiles(names ...string) ([]topic.Labeled, error) {
 		if err != nil {
 			return nil, err
 		}
+		if len(got) == 0 {
+			// Nothing to measure or learn from (gleaner labels export with no labels
+			// yet): said, not a silent success.
+			return nil, fmt.Errorf("%s: no labelled items in it", name)
+		}
 		items = append(items, got...)
 	}
 	return items, nil
