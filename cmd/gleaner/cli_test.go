@@ -25,15 +25,12 @@ func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stder
 func TestEveryCommandHasHelp(t *testing.T) {
 	for _, c := range commands() {
 		args := []string{c.name, "-h"}
-		if c.name == "topic" {
-			args = []string{"topic", "show", "-h"}
-		}
 		code, stdout, stderr := runCLI(t, "", args...)
 		if code != 0 || !strings.Contains(stdout+stderr, "gleaner "+c.name) || !strings.Contains(stdout+stderr, "-config") && c.name != "version" && c.name != "demo" {
 			t.Errorf("%s -h: exit %d, output:\n%s", c.name, code, stderr)
 		}
 	}
-	for _, args := range [][]string{{"topic", "diff", "-h"}, {"labels", "export", "-h"}} {
+	for _, args := range [][]string{{"topic", "show", "-h"}, {"topic", "train", "-h"}, {"topic", "diff", "-h"}, {"labels", "export", "-h"}} {
 		code, stdout, stderr := runCLI(t, "", args...)
 		if code != 0 || !strings.Contains(stdout+stderr, "gleaner "+args[0]) || !strings.Contains(stdout+stderr, "-config") {
 			t.Errorf("%v: exit %d, output:\n%s", args, code, stderr)
@@ -44,6 +41,9 @@ func TestEveryCommandHasHelp(t *testing.T) {
 	}
 	if code, _, stderr := runCLI(t, "", "frobnicate"); code != 2 || !strings.Contains(stderr, `unknown command "frobnicate"`) {
 		t.Errorf("unknown command: %d %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "", "topic", "bogus"); code != 2 || !strings.Contains(stderr, `unknown verb "bogus": want show, train or diff`) {
+		t.Errorf("topic bogus: %d %s", code, stderr)
 	}
 }
 
