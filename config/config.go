@@ -383,6 +383,16 @@ func Load(path string) (*Config, error) {
 // 10 MiB, and a path such as /dev/zero must not make gleaner read gigabytes.
 const MaxFileSize = 64 << 20
 
+// ReadError is err, from reading the config file, as commands say it: a
+// missing file also says how to name another and where to start one.
+func ReadError(err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("read config: %w (name the config file with -config FILE or GLEANER_CONFIG; "+
+			"the example config, deploy/gleaner.example.toml, is installed as share/gleaner/gleaner.example.toml)", err)
+	}
+	return fmt.Errorf("read config: %w", err)
+}
+
 // ReadFile reads the config file at path, refusing one larger than MaxFileSize. A
 // regular file is refused by its size before anything is read; anything else (a pipe, a
 // device such as /dev/zero) is read in chunks that grow to 4 MiB, so that refusing it
@@ -429,7 +439,7 @@ func ReadFile(path string) ([]byte, error) {
 func LoadPartial(path string) (*Config, error) {
 	data, err := ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read config: %w", err)
+		return nil, ReadError(err)
 	}
 	return ParsePartial(path, data)
 }

@@ -298,3 +298,18 @@ func TestEmptyLabelledFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestMissingConfigSaysHowToNameOne: a config file that is not there, or one
+// given as an argument, gets a hint of how to name it.
+func TestMissingConfigSaysHowToNameOne(t *testing.T) {
+	absent := filepath.Join(t.TempDir(), "gleaner.toml")
+	for _, cmd := range []string{"check", "fetch", "sources", "run"} {
+		code, _, stderr := runCLI(t, "", cmd, "-config", absent)
+		if code != 1 || !strings.Contains(stderr, "no such file or directory (name the config file with -config FILE or GLEANER_CONFIG; the example config") {
+			t.Errorf("gleaner %s -config %s: exit %d, stderr %q", cmd, absent, code, stderr)
+		}
+	}
+	if code, _, stderr := runCLI(t, "", "check", absent); code != 2 || !strings.Contains(stderr, "(a config file is named with -config "+absent+")") {
+		t.Errorf("gleaner check FILE: exit %d, stderr %q", code, stderr)
+	}
+}

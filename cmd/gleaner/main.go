@@ -182,6 +182,9 @@ func (f *flags) parse(args []string) error {
 	}
 	if f.NArg() > 0 {
 		fmt.Fprintf(f.Output(), "unexpected argument %q\n", f.Arg(0))
+		if strings.HasSuffix(f.Arg(0), ".toml") && f.Lookup("config") != nil {
+			fmt.Fprintf(f.Output(), "(a config file is named with -config %s)\n", f.Arg(0))
+		}
 		f.Usage()
 		return errUsage
 	}

@@ -75,7 +75,7 @@ func NewDaemon(ctx context.Context, path string, log *slog.Logger, o DaemonOptio
 	// The bytes loaded are the ones later reloads compare against.
 	data, err := config.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read config: %w", err)
+		return nil, config.ReadError(err)
 	}
 	cfg, err := ParseConfig(path, data)
 	if err != nil {

@@ -33,7 +33,7 @@ type SourcesFile struct {
 func OpenSourcesFile(path string) (*SourcesFile, error) {
 	disk, err := config.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read config: %w", err)
+		return nil, config.ReadError(err)
 	}
 	// A byte order mark, which some editors write first, is no TOML: Parse
 	// passes over it, and so does the editor (the file is written without it).
@@ -66,7 +66,7 @@ func (f *SourcesFile) write(data []byte) (*config.Config, error) {
 		return nil, fmt.Errorf("the edited config would not be valid, so it was not written:\n%w", err)
 	}
 	if now, err := config.ReadFile(f.Config.Path); err != nil {
-		return nil, fmt.Errorf("read config: %w", err)
+		return nil, config.ReadError(err)
 	} else if !bytes.Equal(now, f.disk) {
 		return nil, ErrConfigChanged
 	}
