@@ -194,6 +194,10 @@ func TestWarnings(t *testing.T) {
 		{"any free port without base_url", "listen = \"127.0.0.1:0\"\n", `g.toml: feed.base_url: not set, and listen "127.0.0.1:0" takes any free port: the feed's links would say port 0`},
 		// Refused for a while; a file that set it must still load after an upgrade.
 		{"backoff below a minute", "[poll]\nmax_backoff = \"30s\"\n", "g.toml:2:1: poll.max_backoff: 30s is read as 1m"},
+		// Impolite polling, and below a second what the daemon does instead.
+		{"interval below a minute", "[poll]\ninterval = \"30s\"\n", "g.toml:2:1: poll.interval: 30s polls a site more often than once a minute"},
+		{"interval below a second", "[poll]\ninterval = \"1ms\"\n", "g.toml:2:1: poll.interval: 1ms polls a site more often than once a minute, which sites may take for abuse; fine for a feed of your own (gleaner looks for due sources once a second: it polls every second)"},
+		{"a minute", "[poll]\ninterval = \"1m\"\n", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := Parse("g.toml", []byte(tc.src+minimal))

@@ -256,6 +256,21 @@ func (c *Config) warnings(pos positions) Errors {
 				"unnamed, so named %q as source %d is: give each a name, or their metrics and log lines cannot be told apart", h, first+1)))
 		}
 	}
+	// Polite polling: the sites polled may take more than once a minute for abuse.
+	// (Tests and a feed of one's own are where shorter intervals are meant.)
+	impolite := func(key string, d Duration) {
+		if d.err == nil && d.D() > 0 && d.D() < time.Minute {
+			msg := fmt.Sprintf("%s polls a site more often than once a minute, which sites may take for abuse; fine for a feed of your own", d)
+			if d.D() < time.Second {
+				msg += " (gleaner looks for due sources once a second: it polls every second)"
+			}
+			out = append(out, pos.at(c.Path, key, msg))
+		}
+	}
+	impolite("poll.interval", c.Poll.Interval)
+	for i, s := range c.Sources {
+		impolite(fmt.Sprintf("source[%d].interval", i), s.Interval)
+	}
 	if b := c.Poll.MaxBackoff; b.err == nil && b.D() > 0 && b.D() < time.Minute {
 		out = append(out, pos.at(c.Path, "poll.max_backoff", fmt.Sprintf("%s is read as 1m: the backoff after an error starts at a minute", b)))
 	}
