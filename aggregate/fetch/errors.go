@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strconv"
@@ -101,6 +102,24 @@ func statusError(url string, status int) *Error {
 	}
 	return e
 }
+
+// sayTimeout says a timeout of the whole exchange (Options.Timeout) in words,
+// rather than as Go's `Get "URL": context deadline exceeded`.
+func (c *Client) sayTimeout(e *Error) *Error {
+	if e.Kind == KindTimeout && errors.Is(e.Err, context.DeadlineExceeded) {
+		e.Err = deadlineError{c.o.Timeout}
+	}
+	return e
+}
+
+// deadlineError is a request that did not finish within after.
+type deadlineError struct{ after time.Duration }
+
+func (e deadlineError) Error() string {
+	return fmt.Sprintf("no complete answer within %s (the poll timeout)", e.after)
+}
+
+func (e deadlineError) Is(target error) bool { return target == context.DeadlineExceeded }
 
 // transportError classifies an error from sending the request or reading the
 // body. parent is the caller's context: its cancellation is not a timeout.

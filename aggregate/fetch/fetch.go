@@ -253,7 +253,7 @@ func (c *Client) Fetch(ctx context.Context, r Request) (*Response, error) {
 		}
 		resp, err := c.send(ctx, cur, r)
 		if err != nil {
-			fe := transportError(parent, cur.String(), err)
+			fe := c.sayTimeout(transportError(parent, cur.String(), err))
 			c.holdSilent(key, fe)
 			release()
 			return nil, fe
@@ -360,7 +360,7 @@ func (c *Client) finish(parent context.Context, resp *http.Response, r Request, 
 			fe.Status = resp.StatusCode
 			return fe
 		}
-		e := transportError(parent, res.FinalURL, fmt.Errorf("read body: %w", err))
+		e := c.sayTimeout(transportError(parent, res.FinalURL, fmt.Errorf("read body: %w", err)))
 		e.Status = resp.StatusCode
 		return e
 	}

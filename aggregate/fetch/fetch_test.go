@@ -606,6 +606,11 @@ func TestFetchTimeout(t *testing.T) {
 			if fe := asError(t, err); fe.Kind != KindTimeout {
 				t.Errorf("kind %s; want timeout (%v)", fe.Kind, err)
 			}
+			// Said in words, with the deadline; still a deadline for errors.Is.
+			if msg := err.Error(); !strings.Contains(msg, "no complete answer within 300ms (the poll timeout)") ||
+				strings.Contains(msg, "context deadline exceeded") || !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("error %q", msg)
+			}
 		})
 	}
 }
