@@ -65,6 +65,8 @@ func TestEmptyPageSaysWhy(t *testing.T) {
 	}{
 		{"first poll under way", []aggregate.FetchState{{}, {}, {}},
 			[]string{"gleaner polls 3 sources, and their first poll is under way"}},
+		{"first poll of one source", []aggregate.FetchState{{}},
+			[]string{"gleaner polls 1 source, and its first poll is under way"}},
 		{"offline", []aggregate.FetchState{failed("dns"), failed("dns"), failed("dns")},
 			[]string{"No source has answered yet: 0 of 3 sources answered: 3 DNS errors — is this machine online?", "Next poll: ", ">in 14 min</time>", `title="2025-03-10 18:14 KST"`}},
 		{"nothing kept", []aggregate.FetchState{answered, answered, failed("not_found")},
@@ -72,14 +74,15 @@ func TestEmptyPageSaysWhy(t *testing.T) {
 		// Items the filter kept that are older than max_age are stored, not published:
 		// the page does not blame the filter.
 		{"kept but too old", []aggregate.FetchState{keptOld, answered, answered},
-			[]string{"3 of 3 sources answered. The topic filter has kept 5 of the items they sent, but none is published: an item older than the feed's max_age"}},
+			[]string{"3 of 3 sources answered. The topic filter has kept 5 of the items they sent, but none is published: an item older than the feed's max_age",
+				"(raising max_age does not change that: gleaner label URL in publishes one)"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			h, st := newTestHandler(t, fixtureOptions(), nil)
 			st.mu.Lock()
-			for i, s := range src {
-				st.status = append(st.status, aggregate.SourceStatus{Source: s, Active: true, State: c.states[i]})
+			for i, state := range c.states {
+				st.status = append(st.status, aggregate.SourceStatus{Source: src[i], Active: true, State: state})
 			}
 			st.mu.Unlock()
 			resp := get(t, h, "GET", "/")
