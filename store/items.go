@@ -169,7 +169,8 @@ func (s *Store) write(ctx context.Context, batch []aggregate.Fetched, p *plan) (
 				return nil, false, fmt.Errorf("store: save item %q of source %d: %w", it.Key, it.SourceID, err)
 			}
 		}
-		if err := saveState(ctx, w.state, f.State, st.Seen, st.Kept); err != nil {
+		// Seen and kept count the items first stored from the source, each once.
+		if err := saveState(ctx, w.state, f.State, st.New, st.Kept); err != nil {
 			return nil, false, fmt.Errorf("store: %w", err)
 		}
 		stats[i] = st

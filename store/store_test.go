@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -90,8 +91,39 @@ func TestSaveIsIdempotentAndDeduplicatesURLs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st[0].State.ETag != `"a1"` || st[0].State.ItemsSeen != 6 || st[0].State.ItemsKept != 2 {
+	// Seen and kept count each item once, however often its feed lists it.
+	if st[0].State.ETag != `"a1"` || st[0].State.ItemsSeen != 3 || st[0].State.ItemsKept != 2 {
 		t.Errorf("state: %+v", st[0].State)
+	}
+}
+
+// TestMigrationCountsItemsSeenOnce: migration 019 turns the old count of every
+// item of every poll into the items stored, never below those kept.
+func TestMigrationCountsItemsSeenOnce(t *testing.T) {
+	s := openTest(t)
+	src := sync(t, s, "https://a.example/feed", "https://b.example/feed")
+	save(t, s, src[0], item("a-1", "https://news.example/1", "AI act passes", true, t0), item("a-2", "https://news.example/2", "Bakery", false, t0))
+	// As an old gleaner counted them: 3 polls of 2 items; b's items deleted by retention.
+	if _, err := s.w.Exec(`UPDATE sources SET items_seen = CASE id WHEN ? THEN 6 ELSE 9 END, items_kept = CASE id WHEN ? THEN 1 ELSE 4 END`, src[0].ID, src[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	body, err := migrations.ReadFile("migrations/019_items_seen_distinct.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.w.Exec(string(body)); err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.SourceStatus(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][2]int64{}
+	for _, ss := range st {
+		got[ss.Source.URL] = [2]int64{ss.State.ItemsSeen, ss.State.ItemsKept}
+	}
+	if want := map[string][2]int64{"https://a.example/feed": {2, 1}, "https://b.example/feed": {4, 4}}; !maps.Equal(got, want) {
+		t.Errorf("seen, kept after the migration: %v, want %v", got, want)
 	}
 }
 

@@ -22,7 +22,7 @@ const sourcesUsage = `Show each source's polling state, or edit the [[source]] b
 
   gleaner sources [-config F] [-show-secrets]
       per source: state, last attempt, last success, HTTP status, consecutive errors,
-      next fetch, items seen and kept, current URL after permanent redirects, last error
+      next fetch, items seen and kept (each once), current URL after permanent redirects, last error
   gleaner sources add [-config F] [-name N] [-interval D] [-timezone TZ] [-no-check] URL
       fetch URL (a feed, or a page that advertises one), then append a [[source]] block;
       with -no-check, append URL as it is without fetching it (offline)
