@@ -21,7 +21,7 @@ import (
 func runBinary(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	cmd := exec.Command(gleanerBinary(t), args...)
-	cmd.Env = append(os.Environ(), "GLEANER_CONFIG=")
+	cmd.Env = append(os.Environ(), "GLEANER_CONFIG=", "MAKELEVEL=") // as typed, not from make test
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb

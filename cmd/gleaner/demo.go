@@ -23,7 +23,7 @@ func cmdDemo(e *env, args []string) error {
 	// A busy port is said before anything starts, with a free one to use.
 	ln, err := app.Listen(*listen)
 	if err != nil {
-		return demoHint(err)
+		return demoHint(e, err)
 	}
 	ln.Close()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -38,14 +38,18 @@ func cmdDemo(e *env, args []string) error {
 	}
 	defer d.Close()
 	fmt.Fprintf(e.stderr, "demo: %d sample feeds at %s\ndemo: curated feed at http://%s/ (Atom: /feed.atom, RSS: /feed.rss, JSON: /feed.json); Ctrl-C stops\n", d.Feeds, d.Base, *listen)
-	return demoHint(cmdRun(e, []string{"-config", d.Config, "-log-level", f.logLevel, "-log-format", f.logFormat}))
+	return demoHint(e, cmdRun(e, []string{"-config", d.Config, "-log-level", f.logLevel, "-log-format", f.logFormat}))
 }
 
-// demoHint gives a busy port's error the demo's way around it.
-func demoHint(err error) error {
+// demoHint gives a busy port's error the demo's way around it, as the user
+// started it: make demo (make sets MAKELEVEL) takes the address as LISTEN=.
+func demoHint(e *env, err error) error {
 	var busy *app.BusyPortError
 	if errors.As(err, &busy) && busy.Free != "" {
 		busy.Hint = "try gleaner demo -listen " + busy.Free
+		if e.getenv("MAKELEVEL") != "" {
+			busy.Hint = "try make demo LISTEN=" + busy.Free
+		}
 	}
 	return err
 }

@@ -1,10 +1,9 @@
 package main
 
 import (
-	"github.com/gleaner/gleaner/internal/syncbuf"
-
 	"encoding/json"
 	"net"
+	"os"
 	"os/exec"
 	"regexp"
 	"slices"
@@ -12,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gleaner/gleaner/internal/syncbuf"
 )
 
 // TestDemo runs the installed-style binary's `gleaner demo` from a directory
@@ -108,6 +109,13 @@ func TestDemoOnABusyPort(t *testing.T) {
 		t.Errorf("the port suggested is not free: %v", err)
 	} else {
 		free.Close()
+	}
+	// Started by make demo: the hint is make's.
+	cmd := exec.Command(gleanerBinary(t), "demo", "-listen", addr)
+	cmd.Env = append(os.Environ(), "GLEANER_CONFIG=", "MAKELEVEL=1")
+	out, _ := cmd.CombinedOutput()
+	if !regexp.MustCompile(`; try make demo LISTEN=127\.0\.0\.1:\d+\n$`).Match(out) {
+		t.Errorf("under make: %q", out)
 	}
 }
 
