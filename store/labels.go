@@ -116,7 +116,8 @@ func (s *Store) findItems(ctx context.Context, ref string) ([]int64, error) {
 		if err != nil || id <= 0 {
 			return nil, nil
 		}
-		return ids, s.collect(ctx, add, `SELECT id FROM items WHERE id = ?`, id)
+		err = s.collect(ctx, add, `SELECT id FROM items WHERE id = ?`, id)
+		return ids, err
 	}
 	labels, err := s.Labels(ctx)
 	if err != nil {
@@ -209,8 +210,12 @@ func linkForms(ref string) []string {
 			}
 		}
 	}
+	rawPaths := []string{u.RawPath}
+	if !reservedEscapes(u.RawPath) {
+		rawPaths = append(rawPaths, "") // the decoded path, escaped where it must be
+	}
 	for _, host := range hosts {
-		for _, rawPath := range []string{u.RawPath, ""} {
+		for _, rawPath := range rawPaths {
 			v := *u
 			v.Host, v.RawPath, v.ForceQuery = host, rawPath, false
 			add(v.String())
@@ -219,6 +224,36 @@ func linkForms(ref string) []string {
 	}
 	add(aggregate.CanonicalURL(ref))
 	return forms
+}
+
+// reservedEscapes reports whether a raw path escapes a character that means
+// something there ("/", "?", "#"): "/a%2Fb" is not "/a/b".
+func reservedEscapes(rawPath string) bool {
+	l := strings.ToLower(rawPath)
+	return strings.Contains(l, "%2f") || strings.Contains(l, "%3f") || strings.Contains(l, "%23")
+}
+
+// linkKey is one spelling of every link that names the page link names (see
+// linkForms): canonical, its host in punycode, its path without needless
+// escapes, no empty query. "" when link is no http(s) URL.
+func linkKey(link string) string {
+	u, err := url.Parse(link)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	if name, port := u.Hostname(), u.Port(); name != "" {
+		if h, err := idna.Lookup.ToASCII(name); err == nil {
+			if port != "" {
+				h = net.JoinHostPort(h, port)
+			}
+			u.Host = h
+		}
+	}
+	if !reservedEscapes(u.RawPath) {
+		u.RawPath = ""
+	}
+	u.ForceQuery = false
+	return aggregate.CanonicalURL(u.String())
 }
 
 // Labelled is an item SetLabel labelled, as it was and is now.
@@ -481,13 +516,18 @@ func (w *writer) linkLabel(ctx context.Context, it *aggregate.Item) (*linkLabel,
 			if err := rows.Scan(&link, &l.Keep, &l.Note, &l.at, &l.entryID); err != nil {
 				return nil, fmt.Errorf("labels of links: %w", err)
 			}
-			w.linkLabels[link] = l // the newest label of a link wins
+			if key := linkKey(link); key != "" {
+				w.linkLabels[key] = l // the newest label of a link wins
+			}
 		}
 		if err := rows.Err(); err != nil {
 			return nil, fmt.Errorf("labels of links: %w", err)
 		}
 	}
-	l, ok := w.linkLabels[it.URL]
+	if len(w.linkLabels) == 0 {
+		return nil, nil // as in most saves: no spelling to work out
+	}
+	l, ok := w.linkLabels[linkKey(it.URL)]
 	if !ok {
 		return nil, nil
 	}

@@ -622,3 +622,39 @@ func TestLabelFindsOtherSpellingsOfALink(t *testing.T) {
 		t.Errorf("another page: %v, %v", ids, err)
 	}
 }
+
+// TestLabelKeysAndForms: a later copy of a labelled link spelled another way
+// (punycode for Unicode, needless escapes) takes its label; an escaped "/" is
+// another page, in look-ups and labels alike.
+func TestLabelKeysAndForms(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	src := sync(t, s, "https://a.example/feed", "https://b.example/feed")
+	idn := item("k-1", aggregate.CanonicalURL("http://한국.example/뉴스/1"), "국회, 인공지능 기본법 통과", true, t0)
+	slash := item("k-2", "https://news.example/a/b", "AI act passes", true, t0)
+	save(t, s, src[0], idn, slash)
+	if ids, err := s.FindItems(ctx, "https://news.example/a%2Fb"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("an escaped slash found %v, %v: another page", ids, err)
+	}
+	ids, err := s.FindItems(ctx, "http://한국.example/뉴스/1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, err := s.FindItems(ctx, "https://news.example/a/b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetLabel(ctx, append(ids, more...), aggregate.Label{Keep: false}, t0, nil); err != nil {
+		t.Fatal(err)
+	}
+	later := item("k-3", "http://xn--3e0b707e.example/%EB%89%B4%EC%8A%A4/1", "국회, 인공지능 기본법 통과 (B)", true, t0.Add(time.Minute))
+	other := item("k-4", "https://news.example/a%2Fb", "AI act passes (B)", true, t0.Add(time.Minute))
+	save(t, s, src[1], later, other)
+	var match bool
+	if err := s.r.QueryRow(`SELECT match FROM items WHERE guid = 'k-3'`).Scan(&match); err != nil || match {
+		t.Errorf("a later copy spelled in punycode: match %v (%v), want the label's out", match, err)
+	}
+	if err := s.r.QueryRow(`SELECT match FROM items WHERE guid = 'k-4'`).Scan(&match); err != nil || !match {
+		t.Errorf("another page (escaped slash): match %v (%v), want the filter's verdict", match, err)
+	}
+}

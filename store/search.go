@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -59,7 +60,7 @@ func hasWord(text, word string) bool {
 // character that is no Latin letter or digit, or after a plural or possessive
 // ending that does.
 func wordEnds(rest string) bool {
-	for _, suffix := range []string{"", "s", "es", "'s", "’s"} {
+	for _, suffix := range wordSuffixes {
 		if strings.HasPrefix(rest, suffix) {
 			r, _ := utf8.DecodeRuneInString(rest[len(suffix):])
 			if len(rest) == len(suffix) || !latin(r) {
@@ -140,32 +141,91 @@ func searchWhere(text string) (where string, args []any, indexed bool) {
 		}
 	}
 	if len(long) == 0 {
-		cond, args := wordsAll(short, "m.title", "substr(m.summary, 1, 100)")
+		cond, args := wordsAll(short, nil, "m.title", "substr(m.summary, 1, 100)")
 		return "EXISTS (SELECT 1 FROM items m WHERE m.story_id = st.id AND m.story_id != 0 AND " + cond + ")", args, false
 	}
 	where = "st.id IN (SELECT i.story_id FROM item_search JOIN items i ON i.id = item_search.rowid WHERE item_search MATCH ?"
 	args = []any{strings.Join(quoted, " ")}
-	// The trigram index finds the words inside others too: each is checked.
-	cond, more := wordsAll(append(long, short...), "item_search.title", "item_search.summary")
+	// The trigram index finds the words inside others too: those with a Latin
+	// edge are checked, and the short ones, which no trigram holds.
+	cond, more := wordsAll(append(long, short...), long, "item_search.title", "item_search.summary")
 	return where + " AND " + cond + " AND i.story_id != 0)", append(args, more...), true
 }
 
-// wordsAll is the condition that each word is in one of cols as a word (see
-// hasWord), with its arguments: LIKE, which reads it anywhere (ASCII case
-// aside), first, then gleaner_word on what LIKE let through.
-func wordsAll(words []string, cols ...string) (string, []any) {
-	var conds []string
+// wordsAll is the condition that each of words is in one of cols as a word
+// (see hasWord), with its arguments; the words of matched are found by the
+// search index already, case aside in every script, so that only their edges
+// are checked.
+func wordsAll(words, matched []string, cols ...string) (string, []any) {
+	conds := []string{"1"}
 	var args []any
 	for _, w := range words {
-		like := "%" + likeEscaper.Replace(w) + "%"
+		first, _ := utf8.DecodeRuneInString(w)
+		last, _ := utf8.DecodeLastRuneInString(w)
+		if !latin(first) && !latin(last) && slices.Contains(matched, w) {
+			continue // inside words, as the index found it
+		}
 		var ors []string
 		for _, c := range cols {
-			ors = append(ors, "("+c+` LIKE ? ESCAPE '\' AND gleaner_word(`+c+", ?))")
-			args = append(args, like, w)
+			cond, more := wordCond(c, w, latin(first), latin(last))
+			ors = append(ors, cond)
+			args = append(args, more...)
 		}
 		conds = append(conds, "("+strings.Join(ors, " OR ")+")")
 	}
 	return strings.Join(conds, " AND "), args
+}
+
+// wordCond is the condition that w is in col as hasWord reads it, with its
+// arguments. A word of ASCII letters, digits and punctuation is looked for with
+// LIKE (ASCII case aside: the cheap test that rejects most rows), then its
+// edges with GLOB on the column's lower case, padded with spaces so that its
+// start and end are edges: SQLite's own code, no Go function per row. Any
+// other word, by gleaner_word, which folds every script's case.
+func wordCond(col, w string, firstEdge, lastEdge bool) (string, []any) {
+	lw := strings.ToLower(w)
+	if !firstEdge && !lastEdge && lw == strings.ToUpper(w) {
+		// No case to fold (Hangul, digits) and no edge to find: LIKE is exact.
+		return col + ` LIKE ? ESCAPE '\'`, []any{"%" + likeEscaper.Replace(w) + "%"}
+	}
+	if !globSafe(lw) {
+		return "gleaner_word(" + col + ", ?)", []any{w}
+	}
+	like := col + ` LIKE ? ESCAPE '\'`
+	args := []any{"%" + likeEscaper.Replace(lw) + "%"}
+	if !firstEdge && !lastEdge {
+		return like, args
+	}
+	padded := "(' ' || lower(" + col + ") || ' ') GLOB ?"
+	pre := "*"
+	if firstEdge {
+		pre = "*[^a-z0-9]"
+	}
+	if !lastEdge {
+		return "(" + like + " AND " + padded + ")", append(args, pre+lw+"*")
+	}
+	var ors []string
+	for _, suffix := range wordSuffixes {
+		ors = append(ors, padded)
+		args = append(args, pre+lw+suffix+"[^a-z0-9]*")
+	}
+	return "(" + like + " AND (" + strings.Join(ors, " OR ") + "))", args
+}
+
+// wordSuffixes are the endings an English word may take and still be the
+// word searched for: plural and possessive (see wordEnds).
+var wordSuffixes = []string{"", "s", "es", "'s", "\u2019s"}
+
+// globSafe reports whether w can stand in a GLOB pattern as it is, and is
+// lowered by SQLite's lower() as by strings.ToLower: ASCII, without GLOB's
+// special characters.
+func globSafe(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c >= 0x80 || c == '*' || c == '?' || c == '[' || c == ']' {
+			return false
+		}
+	}
+	return true
 }
 
 // likeEscaper escapes LIKE's wildcards and its escape character.

@@ -74,6 +74,7 @@ func TestSearch(t *testing.T) {
 		item("e3", "https://en.example/3", "Bakery wins award for 100% rye", true, t0.Add(-7*time.Hour)),
 		item("e4", "https://en.example/4", "Senate passes rail bill after train strike; impact of billions", true, t0.Add(-8*time.Hour)),
 		item("e5", "https://en.example/5", "Lawmakers weigh the AIs' rights", true, t0.Add(-9*time.Hour)),
+		item("e6", "https://en.example/6", "État de l'IA: Über-regulation fears in Brussels", true, t0.Add(-10*time.Hour)),
 	}
 	save(t, s, src[0], items...)
 	checkSearchIndex(t, s)
@@ -99,6 +100,12 @@ func TestSearch(t *testing.T) {
 		{aggregate.Query{Match: "billion"}, []string{"Senate passes rail bill after train strike; impact of billions"}},
 		{aggregate.Query{Match: "bil"}, nil},
 		{aggregate.Query{Match: "인공"}, []string{"국회, 인공지능 기본법 통과", "인공지능 기본법 시행령 입법예고"}}, // Hangul: inside words
+		// Case aside beyond ASCII, as the index reads it.
+		{aggregate.Query{Match: "état"}, []string{"État de l'IA: Über-regulation fears in Brussels"}},
+		{aggregate.Query{Match: "über-regulation brussels"}, []string{"État de l'IA: Über-regulation fears in Brussels"}},
+		{aggregate.Query{Match: "IA"}, []string{"État de l'IA: Über-regulation fears in Brussels"}},
+		{aggregate.Query{Match: "AI 기본법"}, nil},
+		{aggregate.Query{Match: "GPU 확보"}, []string{"과기정통부, GPU 1만장 확보"}},
 		{aggregate.Query{Match: "기본법", Before: aggregate.Cursor{Published: t0.Add(-1 * time.Hour)}}, []string{"인공지능 기본법 시행령 입법예고"}},
 	}
 	for _, c := range cases {
