@@ -143,8 +143,12 @@ func (h *Handler) exportStories(ctx context.Context, dir string, set *defaultSet
 			err = h.exportMoved(ctx, dir, o, id, to, done)
 		case changedSince(dir, id, updated[id]):
 			// Changed since its files were written (a report labelled out,
-			// one that joined): written again.
-			err = h.exportStory(ctx, dir, o, id, done)
+			// one that joined): written again, and dated now even when its
+			// bytes were the same (written already by this process), so that
+			// the next export does not find it changed again.
+			if err = h.exportStory(ctx, dir, o, id, done); err == nil {
+				touchStory(dir, id)
+			}
 		}
 		if err != nil {
 			return err
@@ -164,6 +168,14 @@ func changedSince(dir string, id int64, updated time.Time) bool {
 		}
 	}
 	return false
+}
+
+// touchStory dates the files of story id's page now, where they exist.
+func touchStory(dir string, id int64) {
+	now := time.Now()
+	for _, name := range storyFiles(id) {
+		os.Chtimes(filepath.Join(dir, name), now, now) // a file removed meanwhile is no matter
+	}
 }
 
 // exportStory writes both forms of story id's page; those of a story merged

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gleaner/gleaner/aggregate"
 )
 
 func TestExport(t *testing.T) {
@@ -392,5 +394,57 @@ func TestExportRewritesChangedStoryPages(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(js); string(b) != "kept" {
 		t.Errorf("story/15.json of a story unchanged since it was written was written again")
+	}
+}
+
+// TestExportSettlesAfterRewritingAStoryPage: a story that changed in the
+// second its page was written, and then left the feed (newer stories pushed
+// it out), has its page read and written again once, not at every later
+// export (a file written with the same bytes keeps its time: it is dated now).
+func TestExportSettlesAfterRewritingAStoryPage(t *testing.T) {
+	o := fixtureOptions()
+	o.MaxItems = 4
+	entries := fixtureEntries()[:4]
+	entries[3].Item.StoryID, entries[3].Reports = 15, 2
+	h, st := newTestHandler(t, o, entries)
+	dir := t.TempDir()
+	if err := h.Export(t.Context(), dir); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(filepath.Join(dir, "story", "15.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	newer := entries[0]
+	newer.ID, newer.Item.ID, newer.Item.StoryID = "urn:uuid:newer", 999, 99
+	newer.Item.URL, newer.Item.GUID = "https://news.example/newer", "https://news.example/newer"
+	newer.Item.Published = newer.Item.Published.Add(time.Hour)
+	st.mu.Lock()
+	st.entries = append([]aggregate.Entry{newer}, slices.Clone(entries)...)
+	st.entries[4].Updated = fi.ModTime() // changed in the second its files were written
+	st.mu.Unlock()
+	// As the daemon does: a refresh, then an export, after each round; the
+	// store keeps times to the second, so the page settles once its files are
+	// dated after the change's second.
+	var calls []int
+	for i := range 3 {
+		if i == 1 {
+			time.Sleep(time.Until(fi.ModTime().Truncate(time.Second).Add(time.Second + 10*time.Millisecond)))
+		}
+		if _, err := h.Refresh(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		st.mu.Lock()
+		before := st.stories
+		st.mu.Unlock()
+		if err := h.Export(t.Context(), dir); err != nil {
+			t.Fatal(err)
+		}
+		st.mu.Lock()
+		calls = append(calls, st.stories-before)
+		st.mu.Unlock()
+	}
+	if calls[0] == 0 || calls[2] != 0 {
+		t.Errorf("story reads per export %v: want the changed page read, then no more", calls)
 	}
 }

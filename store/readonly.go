@@ -61,11 +61,23 @@ func openReadOnly(ctx context.Context, file string) (*Store, error) {
 	return s, nil
 }
 
+// ErrNotMigrated is OpenReadOnly's error for a file that lacks a migration of
+// this gleaner (one a newer binary brought, or an empty file): opening it with
+// Open applies them.
+var ErrNotMigrated = errors.New("the database lacks migrations of this gleaner")
+
 // checkMigrated fails unless every embedded migration was applied to the file.
 func (s *Store) checkMigrated(ctx context.Context) error {
 	list, err := migrationList()
 	if err != nil {
 		return err
+	}
+	var tables int
+	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").Scan(&tables); err != nil {
+		return fmt.Errorf("store: open %s: %w", s.path, err)
+	}
+	if tables == 0 {
+		return fmt.Errorf("store: open %s: %w: it has no schema yet; run gleaner (run or fetch) once to make it", s.path, ErrNotMigrated)
 	}
 	for _, m := range list {
 		var n int
@@ -74,7 +86,7 @@ func (s *Store) checkMigrated(ctx context.Context) error {
 			return fmt.Errorf("store: open %s: %w", s.path, err)
 		}
 		if n == 0 {
-			return fmt.Errorf("store: open %s: its schema lacks migration %s; run gleaner (run or fetch) once to apply it", s.path, m.name)
+			return fmt.Errorf("store: open %s: %w: its schema lacks migration %s; run gleaner (run or fetch) once to apply it", s.path, ErrNotMigrated, m.name)
 		}
 	}
 	return nil

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"database/sql"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/gleaner/gleaner/aggregate"
 	"github.com/gleaner/gleaner/aggregate/topic"
+	"github.com/gleaner/gleaner/store"
 )
 
 // runCLI runs a gleaner command in-process.
@@ -311,5 +313,51 @@ func TestMissingConfigSaysHowToNameOne(t *testing.T) {
 	}
 	if code, _, stderr := runCLI(t, "", "check", absent); code != 2 || !strings.Contains(stderr, "(a config file is named with -config "+absent+")") {
 		t.Errorf("gleaner check FILE: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestReadersAfterAnUpgrade: gleaner sources and stories read the database
+// read-only, but a file that lacks a migration of this binary (installed, the
+// daemon not restarted yet), or an empty one, gets its migrations as it did
+// before, rather than an error.
+func TestReadersAfterAnUpgrade(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "gleaner.toml")
+	writeConfigFile(t, cfg, "database = \"g.db\"\n[[source]]\nurl = \"https://a.example/feed\"\n")
+	db := filepath.Join(dir, "g.db")
+	for _, setup := range []struct {
+		name string
+		make func()
+	}{
+		{"a migration missing", func() {
+			st, err := store.Open(t.Context(), db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st.Close()
+			conn, err := sql.Open("sqlite", db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			if _, err := conn.Exec(`DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)`); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"an empty file", func() {
+			if err := os.WriteFile(db, nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		for _, cmd := range []string{"sources", "stories"} {
+			os.Remove(db)
+			os.Remove(db + "-wal")
+			os.Remove(db + "-shm")
+			setup.make()
+			if code, _, stderr := runCLI(t, "", cmd, "-config", cfg); code != 0 {
+				t.Errorf("%s: gleaner %s: exit %d, %s", setup.name, cmd, code, stderr)
+			}
+		}
 	}
 }

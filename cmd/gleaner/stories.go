@@ -22,7 +22,7 @@ func cmdStories(e *env, args []string) error {
 		return errUsage
 	}
 	ctx := context.Background()
-	st, err := app.ReadStore(ctx, f.config)
+	st, err := app.ReadStoreOrMigrate(ctx, f.config)
 	if err != nil {
 		return err
 	}

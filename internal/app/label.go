@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"time"
 
@@ -94,6 +95,20 @@ func ExportLabels(w io.Writer, labels []store.StoredLabel) error {
 // commands that only read it.
 func ReadStore(ctx context.Context, path string) (*store.Store, error) {
 	return openStore(ctx, path, store.OpenReadOnly)
+}
+
+// ReadStoreOrMigrate is ReadStore for the commands that read the database but
+// opened it for writing before (gleaner stories): a file that lacks a
+// migration of this gleaner (a new binary, the daemon not restarted yet) gets
+// it, as it used to.
+func ReadStoreOrMigrate(ctx context.Context, path string) (*store.Store, error) {
+	return openStore(ctx, path, func(ctx context.Context, file string) (*store.Store, error) {
+		st, err := store.OpenReadOnly(ctx, file)
+		if errors.Is(err, store.ErrNotMigrated) {
+			return store.OpenExisting(ctx, file)
+		}
+		return st, err
+	})
 }
 
 // OpenStore opens the database of the config file at path.

@@ -233,6 +233,11 @@ func SourceStatus(ctx context.Context, cfg *config.Config, withConfigured bool) 
 	if _, err := os.Stat(cfg.Database); !errors.Is(err, fs.ErrNotExist) {
 		found = true
 		st, err := store.OpenReadOnly(ctx, cfg.Database)
+		if errors.Is(err, store.ErrNotMigrated) {
+			// Installed, and the daemon not restarted yet: as before reading
+			// only, the migrations are applied.
+			st, err = store.Open(ctx, cfg.Database)
+		}
 		if err != nil {
 			return nil, true, err
 		}
