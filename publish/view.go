@@ -159,7 +159,7 @@ func entryOf(o Options, en *aggregate.Entry) entryView {
 		Title:  sanitize.Text(it.Title),
 		URL:    httpURL(it.URL),
 		Lang:   langTag(it.Lang),
-		Body:   sanitize.HTML(it.Content, it.URL),
+		Body:   bodies.body(it.Content, it.URL),
 		Score:  it.Verdict.Score,
 		Outlet: outletOf(en.Outlet),
 	}
