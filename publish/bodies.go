@@ -33,7 +33,7 @@ type bodyKey struct {
 // and a few bodies are sanitised again.
 const (
 	maxCachedBodies    = 4096
-	maxCachedBodyBytes = 32 << 20
+	maxCachedBodyBytes = 16 << 20
 )
 
 var bodies = &bodyCache{seed: maphash.MakeSeed(), m: map[bodyKey]string{}}

@@ -23,8 +23,14 @@ type handler struct{ h slog.Handler }
 // Logger returns a logger that writes what l writes, secrets removed.
 func Logger(l *slog.Logger) *slog.Logger { return slog.New(handler{l.Handler()}) }
 
-// secretNames are the query parameters whose values are credentials.
-const secretNames = `api[_-]?key|apikey|key|token|access[_-]?token|auth|secret|password|passwd|pwd|sig|signature|client[_-]?secret`
+// secretNames are the query parameters whose values are credentials: those
+// named for one, alone or as the last word after '_', '-' or '.' (token,
+// feed_token, private_token, key, access_key, secret, client_secret,
+// X-Amz-Signature, X-Amz-Credential, password), a few written as one word
+// (apikey, passkey, authtoken), and short ones. Not a word that merely ends so
+// (monkey).
+const secretNames = `(?:[a-z0-9_.-]*[_.-])?(?:token|key|secret|signature|credential|credentials|password|passwd)` +
+	`|apikey|passkey|accesskey|secretkey|authkey|authtoken|apitoken|accesstoken|privatetoken|feedtoken|auth|pwd|sig`
 
 var (
 	userinfoRE = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#@\s"'<>]+@`)
@@ -97,20 +103,39 @@ func redactURL(raw string, mark bool) string {
 		u.User = url.User(Placeholder)
 	}
 	if u.RawQuery != "" {
-		parts := strings.Split(u.RawQuery, "&")
+		// Split at ';' too, as String's pattern and some servers read it.
+		parts := querySplit(u.RawQuery)
 		for i, p := range parts {
+			sep := ""
+			if i > 0 {
+				sep, p = p[:1], p[1:]
+			}
 			name, _, ok := strings.Cut(p, "=")
 			if n, err := url.QueryUnescape(name); err == nil && ok && secretName.MatchString(n) {
-				parts[i] = name + "=" + Placeholder
+				parts[i] = sep + name + "=" + Placeholder
 				changed = true
 			}
 		}
-		u.RawQuery = strings.Join(parts, "&")
+		u.RawQuery = strings.Join(parts, "")
 	}
 	if !changed {
 		return raw
 	}
 	return u.String()
+}
+
+// querySplit cuts a raw query into its parameters, each but the first with
+// the '&' or ';' before it, so that joining them gives the query back.
+func querySplit(q string) []string {
+	var parts []string
+	start := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '&' || q[i] == ';' {
+			parts = append(parts, q[start:i])
+			start = i
+		}
+	}
+	return append(parts, q[start:])
 }
 
 // Output is how a command's output shows source URLs: with their secrets
@@ -186,7 +211,7 @@ func Secrets(raw string) []string {
 			add(p, url.QueryEscape(p))
 		}
 	}
-	for _, kv := range strings.Split(u.RawQuery, "&") {
+	for _, kv := range strings.FieldsFunc(u.RawQuery, func(r rune) bool { return r == '&' || r == ';' }) {
 		name, raw, _ := strings.Cut(kv, "=")
 		if n, err := url.QueryUnescape(name); err == nil && secretName.MatchString(n) {
 			if v, err := url.QueryUnescape(raw); err == nil {

@@ -60,8 +60,14 @@ func TestURL(t *testing.T) {
 		"https://example.org/feed?api_key=abc&lang=ko":                  "https://example.org/feed?api_key=REDACTED&lang=ko",
 		"https://example.org/feed?lang=ko&Token=abc&sig=x&Access-Token": "https://example.org/feed?lang=ko&Token=REDACTED&sig=REDACTED&Access-Token",
 		"https://example.org/feed?access%5Ftoken=abc":                   "https://example.org/feed?access%5Ftoken=REDACTED",
-		"tag:example.org,2024:feed":                                     "tag:example.org,2024:feed",
-		"":                                                              "",
+		// Names services give their feeds' credentials (GitLab, trackers, S3), and ';'.
+		"https://gitlab.example/a.atom?feed_token=glft-abc":                      "https://gitlab.example/a.atom?feed_token=REDACTED",
+		"https://t.example/rss?passkey=abc&cat=1":                                "https://t.example/rss?passkey=REDACTED&cat=1",
+		"https://s3.example/f.xml?X-Amz-Credential=c&X-Amz-Signature=s&x-id=Get": "https://s3.example/f.xml?X-Amz-Credential=REDACTED&X-Amz-Signature=REDACTED&x-id=Get",
+		"https://example.org/feed?private_token=a&secret_key=b&monkey=banana":    "https://example.org/feed?private_token=REDACTED&secret_key=REDACTED&monkey=banana",
+		"https://example.org/feed?a=1;token=abc;b=2":                             "https://example.org/feed?a=1;token=REDACTED;b=2",
+		"tag:example.org,2024:feed":                                              "tag:example.org,2024:feed",
+		"":                                                                       "",
 	} {
 		if got := URL(in); got != want {
 			t.Errorf("URL(%q) = %q, want %q", in, got, want)
@@ -85,6 +91,16 @@ func TestSecretsAndScrub(t *testing.T) {
 	text := `<a href="https://example.org/a/1?t=tok_abcdef">x</a> s3cr3t%2Bpw`
 	if out := Scrub(text, got); strings.Contains(out, "tok_abcdef") || strings.Contains(out, "s3cr3t") {
 		t.Errorf("Scrub left a secret: %q", out)
+	}
+	// After ';', and under the names services give them.
+	for raw, want := range map[string]string{
+		"https://example.org/feed?a=1;token=tok_semicolon":        "tok_semicolon",
+		"https://gitlab.example/a.atom?feed_token=glft-abcdef123": "glft-abcdef123",
+		"https://t.example/rss?passkey=pk_abcdef123":              "pk_abcdef123",
+	} {
+		if got := Secrets(raw); !slices.Contains(got, want) {
+			t.Errorf("Secrets(%q) = %q, lacks %q", raw, got, want)
+		}
 	}
 }
 
