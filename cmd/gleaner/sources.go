@@ -12,6 +12,7 @@ import (
 
 	"github.com/gleaner/gleaner/aggregate"
 	"github.com/gleaner/gleaner/aggregate/fetch"
+	"github.com/gleaner/gleaner/aggregate/sanitize"
 	"github.com/gleaner/gleaner/config"
 	"github.com/gleaner/gleaner/internal/app"
 	"github.com/gleaner/gleaner/internal/redact"
@@ -205,7 +206,9 @@ func sourcesImport(e *env, args []string) (err error) {
 	add, skipped, err := imp.Write()
 	w := e.errOut()
 	for _, sk := range skipped {
-		fmt.Fprintf(w, "skipped %s: %s\n", show.String(sk.What), show.String(sk.Why))
+		// Names and URLs from the file: one line each, without control or
+		// bidi-override characters.
+		fmt.Fprintf(w, "skipped %s: %s\n", sanitize.Line(show.String(sk.What)), sanitize.Line(show.String(sk.Why)))
 	}
 	if err != nil {
 		return err
