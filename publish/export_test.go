@@ -243,13 +243,7 @@ func TestExportedPageLinksExist(t *testing.T) {
 // as the daemon's 301 does, story 15's are gone, and nothing else in story/ is
 // touched.
 func TestExportFollowsMergedAndDeletedStories(t *testing.T) {
-	entries := fixtureEntries()
-	entries[3].Item.StoryID, entries[3].Reports = 15, 2
-	h, st := newTestHandler(t, fixtureOptions(), entries)
-	dir := t.TempDir()
-	if err := h.Export(t.Context(), dir); err != nil {
-		t.Fatal(err)
-	}
+	entries, h, st, dir := exportWithStory15(t)
 	for _, name := range []string{"story/11/index.html", "story/11.json", "story/15/index.html", "story/15.json"} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
 			t.Fatalf("first export: %v", err)
@@ -281,12 +275,7 @@ func TestExportFollowsMergedAndDeletedStories(t *testing.T) {
 	st.entries = slices.Delete(st.entries, 0, 1)            // story 11: merged into 12
 	st.merged = map[int64]int64{11: 12}
 	st.mu.Unlock()
-	if _, err := h.Refresh(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	cron := New(fixtureOptions(), st, st, testLogger(t)) // remembers no earlier export
-	cron.SetSources(fixtureSources())
-	for name, exporter := range map[string]*Handler{"daemon": h, "cron": cron} {
+	for name, exporter := range daemonAndCron(t, h, st) {
 		if err := exporter.Export(t.Context(), dir); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -320,6 +309,33 @@ func TestExportFollowsMergedAndDeletedStories(t *testing.T) {
 	}
 }
 
+// exportWithStory15 exports the fixture's entries, the fourth made story 15 of
+// two reports, to a new directory.
+func exportWithStory15(t *testing.T) ([]aggregate.Entry, *Handler, *fakeStore, string) {
+	t.Helper()
+	entries := fixtureEntries()
+	entries[3].Item.StoryID, entries[3].Reports = 15, 2
+	h, st := newTestHandler(t, fixtureOptions(), entries)
+	dir := t.TempDir()
+	if err := h.Export(t.Context(), dir); err != nil {
+		t.Fatal(err)
+	}
+	return entries, h, st, dir
+}
+
+// daemonAndCron refreshes the daemon's handler h on st and returns it with a
+// handler of a new process on st (gleaner export from cron), which remembers no
+// earlier export, to export by each.
+func daemonAndCron(t *testing.T, h *Handler, st *fakeStore) map[string]*Handler {
+	t.Helper()
+	if _, err := h.Refresh(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	cron := New(fixtureOptions(), st, st, testLogger(t))
+	cron.SetSources(fixtureSources())
+	return map[string]*Handler{"daemon": h, "cron": cron}
+}
+
 // TestExportOfStoryMergedAfterRefresh: a story the feed lists was merged into
 // another after the feed was read (a cron export beside a running daemon).
 // The export does not stop there: it writes every file, that story's as the
@@ -348,13 +364,7 @@ func TestExportOfStoryMergedAfterRefresh(t *testing.T) {
 // the store: written again when the story changed after them, left alone
 // when it did not.
 func TestExportRewritesChangedStoryPages(t *testing.T) {
-	entries := fixtureEntries()
-	entries[3].Item.StoryID, entries[3].Reports = 15, 2
-	h, st := newTestHandler(t, fixtureOptions(), entries)
-	dir := t.TempDir()
-	if err := h.Export(t.Context(), dir); err != nil {
-		t.Fatal(err)
-	}
+	entries, h, st, dir := exportWithStory15(t)
 	js := filepath.Join(dir, "story", "15.json")
 	if b, err := os.ReadFile(js); err != nil || !bytes.Contains(b, []byte("Report 1")) {
 		t.Fatalf("first export's story/15.json lacks the second report: %v\n%s", err, b)
@@ -369,12 +379,7 @@ func TestExportRewritesChangedStoryPages(t *testing.T) {
 	st.entries = slices.Clone(entries)
 	st.entries[3].Reports, st.entries[3].Updated = 1, time.Now() // its second report labelled out now
 	st.mu.Unlock()
-	if _, err := h.Refresh(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	cron := New(fixtureOptions(), st, st, testLogger(t)) // remembers no earlier export
-	cron.SetSources(fixtureSources())
-	for name, exporter := range map[string]*Handler{"daemon": h, "cron": cron} {
+	for name, exporter := range daemonAndCron(t, h, st) {
 		if err := exporter.Export(t.Context(), dir); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -389,7 +394,7 @@ func TestExportRewritesChangedStoryPages(t *testing.T) {
 	if err := os.WriteFile(js, []byte("kept"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := cron.Export(t.Context(), dir); err != nil {
+	if err := daemonAndCron(t, h, st)["cron"].Export(t.Context(), dir); err != nil {
 		t.Fatal(err)
 	}
 	if b, _ := os.ReadFile(js); string(b) != "kept" {

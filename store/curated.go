@@ -292,14 +292,7 @@ func (s *Store) Story(ctx context.Context, id int64) (st aggregate.Story, ok boo
 func (s *Store) StoryFates(ctx context.Context, ids []int64) (map[int64]int64, error) {
 	out := make(map[int64]int64, len(ids))
 	into := map[int64]int64{}
-	const chunk = 500
-	for start := 0; start < len(ids); start += chunk {
-		part := ids[start:min(start+chunk, len(ids))]
-		list := make([]string, len(part))
-		for i, id := range part {
-			list[i] = strconv.FormatInt(id, 10)
-		}
-		in := strings.Join(list, ",")
+	for _, in := range idLists(ids) {
 		if err := s.collectPairs(ctx, `SELECT id, id FROM stories WHERE visible = 1 AND id IN (`+in+`)`, out); err != nil {
 			return nil, fmt.Errorf("store: story fates: %w", err)
 		}
@@ -339,14 +332,8 @@ func (s *Store) StoryFates(ctx context.Context, ids []int64) (map[int64]int64, e
 // changed (the Updated that Story returns), in one read per 500 ids.
 func (s *Store) StoriesUpdated(ctx context.Context, ids []int64) (map[int64]time.Time, error) {
 	at := map[int64]int64{}
-	const chunk = 500
-	for start := 0; start < len(ids); start += chunk {
-		part := ids[start:min(start+chunk, len(ids))]
-		list := make([]string, len(part))
-		for i, id := range part {
-			list[i] = strconv.FormatInt(id, 10)
-		}
-		if err := s.collectPairs(ctx, `SELECT id, updated FROM stories WHERE visible = 1 AND id IN (`+strings.Join(list, ",")+`)`, at); err != nil {
+	for _, in := range idLists(ids) {
+		if err := s.collectPairs(ctx, `SELECT id, updated FROM stories WHERE visible = 1 AND id IN (`+in+`)`, at); err != nil {
 			return nil, fmt.Errorf("store: stories updated: %w", err)
 		}
 	}
@@ -355,6 +342,21 @@ func (s *Store) StoriesUpdated(ctx context.Context, ids []int64) (map[int64]time
 		out[id] = fromUnix(u)
 	}
 	return out, nil
+}
+
+// idLists writes ids as SQL lists of at most 500, for "IN (...)".
+func idLists(ids []int64) []string {
+	const chunk = 500
+	var lists []string
+	for start := 0; start < len(ids); start += chunk {
+		part := ids[start:min(start+chunk, len(ids))]
+		list := make([]string, len(part))
+		for i, id := range part {
+			list[i] = strconv.FormatInt(id, 10)
+		}
+		lists = append(lists, strings.Join(list, ","))
+	}
+	return lists
 }
 
 // collectPairs puts the (key, value) rows of query in m.
