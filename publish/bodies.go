@@ -22,6 +22,7 @@ type bodyCache struct {
 	seed  maphash.Seed
 	m     map[bodyKey]string
 	bytes int
+	made  int // bodies sanitised, for tests
 }
 
 type bodyKey struct {
@@ -61,6 +62,7 @@ func (c *bodyCache) body(content, base string) string {
 		out = ""
 	}
 	c.mu.Lock()
+	c.made++
 	if len(c.m) >= maxCachedBodies || c.bytes+len(out) > maxCachedBodyBytes {
 		clear(c.m)
 		c.bytes = 0

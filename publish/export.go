@@ -146,6 +146,11 @@ func (h *Handler) exportStories(ctx context.Context, dir string, set *defaultSet
 			// one that joined): written again, and dated now even when its
 			// bytes were the same (written already by this process), so that
 			// the next export does not find it changed again.
+			// Rendered from the store: a page cached at this refresh may
+			// be from before the change.
+			h.mu.Lock()
+			delete(h.stories, id)
+			h.mu.Unlock()
 			if err = h.exportStory(ctx, dir, o, id, done); err == nil {
 				touchStory(dir, id)
 			}

@@ -323,6 +323,31 @@ func exportWithStory15(t *testing.T) ([]aggregate.Entry, *Handler, *fakeStore, s
 	return entries, h, st, dir
 }
 
+// exportStory15OfFour exports a feed of four entries at most, the fourth made
+// story 15 of two reports, to a new directory.
+func exportStory15OfFour(t *testing.T) ([]aggregate.Entry, *Handler, *fakeStore, string) {
+	t.Helper()
+	o := fixtureOptions()
+	o.MaxItems = 4
+	entries := fixtureEntries()[:4]
+	entries[3].Item.StoryID, entries[3].Reports = 15, 2
+	h, st := newTestHandler(t, o, entries)
+	dir := t.TempDir()
+	if err := h.Export(t.Context(), dir); err != nil {
+		t.Fatal(err)
+	}
+	return entries, h, st, dir
+}
+
+// newerEntry is a story of its own, an hour newer than e, to push the oldest
+// entry out of a full feed.
+func newerEntry(e aggregate.Entry) aggregate.Entry {
+	e.ID, e.Item.ID, e.Item.StoryID = "urn:uuid:newer", 999, 99
+	e.Item.URL, e.Item.GUID = "https://news.example/newer", "https://news.example/newer"
+	e.Item.Published = e.Item.Published.Add(time.Hour)
+	return e
+}
+
 // daemonAndCron refreshes the daemon's handler h on st and returns it with a
 // handler of a new process on st (gleaner export from cron), which remembers no
 // earlier export, to export by each.
@@ -407,23 +432,12 @@ func TestExportRewritesChangedStoryPages(t *testing.T) {
 // it out), has its page read and written again once, not at every later
 // export (a file written with the same bytes keeps its time: it is dated now).
 func TestExportSettlesAfterRewritingAStoryPage(t *testing.T) {
-	o := fixtureOptions()
-	o.MaxItems = 4
-	entries := fixtureEntries()[:4]
-	entries[3].Item.StoryID, entries[3].Reports = 15, 2
-	h, st := newTestHandler(t, o, entries)
-	dir := t.TempDir()
-	if err := h.Export(t.Context(), dir); err != nil {
-		t.Fatal(err)
-	}
+	entries, h, st, dir := exportStory15OfFour(t)
 	fi, err := os.Stat(filepath.Join(dir, "story", "15.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	newer := entries[0]
-	newer.ID, newer.Item.ID, newer.Item.StoryID = "urn:uuid:newer", 999, 99
-	newer.Item.URL, newer.Item.GUID = "https://news.example/newer", "https://news.example/newer"
-	newer.Item.Published = newer.Item.Published.Add(time.Hour)
+	newer := newerEntry(entries[0])
 	st.mu.Lock()
 	st.entries = append([]aggregate.Entry{newer}, slices.Clone(entries)...)
 	st.entries[4].Updated = fi.ModTime() // changed in the second its files were written
@@ -451,5 +465,41 @@ func TestExportSettlesAfterRewritingAStoryPage(t *testing.T) {
 	}
 	if calls[0] == 0 || calls[2] != 0 {
 		t.Errorf("story reads per export %v: want the changed page read, then no more", calls)
+	}
+}
+
+// TestExportRewritesFromTheStore: an off-feed story page found changed is
+// rendered from the store, not from the page the daemon cached at this
+// refresh (a reader asked /story/ID before the change), whose bytes the files
+// already have: else the stale page would be dated after the change and kept.
+func TestExportRewritesFromTheStore(t *testing.T) {
+	entries, h, st, dir := exportStory15OfFour(t)
+	newer := newerEntry(entries[0])
+	st.mu.Lock()
+	st.entries = append([]aggregate.Entry{newer}, slices.Clone(entries)...) // story 15 leaves the feed
+	st.mu.Unlock()
+	if _, err := h.Refresh(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	mustStatus(t, get(t, h, "GET", "/story/15.json"), 200) // cached at this refresh
+	if err := h.Export(t.Context(), dir); err != nil {
+		t.Fatal(err)
+	}
+	st.mu.Lock()
+	st.entries[4].Reports, st.entries[4].Updated = 1, time.Now() // its second report labelled out
+	st.mu.Unlock()
+	time.Sleep(1100 * time.Millisecond)
+	if err := h.Export(t.Context(), dir); err != nil { // before the daemon's next refresh
+		t.Fatal(err)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	if _, err := h.Refresh(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Export(t.Context(), dir); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "story", "15.json")); err != nil || bytes.Contains(b, []byte("Report 1")) {
+		t.Errorf("story/15.json still lists the report labelled out (%v):\n%s", err, b)
 	}
 }

@@ -72,12 +72,16 @@ func (s *Store) checkMigrated(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	var tables int
-	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").Scan(&tables); err != nil {
+	var ours, tables int
+	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE name = 'schema_migrations'), count(*) FROM sqlite_master WHERE type = 'table'").Scan(&ours, &tables); err != nil {
 		return fmt.Errorf("store: open %s: %w", s.path, err)
 	}
-	if tables == 0 {
+	switch {
+	case tables == 0:
 		return fmt.Errorf("store: open %s: %w: it has no schema yet; run gleaner (run or fetch) once to make it", s.path, ErrNotMigrated)
+	case ours == 0:
+		// Someone else's database: nothing of gleaner's is written into it.
+		return fmt.Errorf("store: open %s: not a gleaner database: it has tables of its own and none of gleaner's; set database to another file", s.path)
 	}
 	for _, m := range list {
 		var n int

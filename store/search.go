@@ -199,7 +199,7 @@ func wordCond(col, w string, firstEdge, lastEdge bool) (string, []any) {
 	padded := "(' ' || lower(" + col + ") || ' ') GLOB ?"
 	pre := "*"
 	if firstEdge {
-		pre = "*[^a-z0-9]"
+		pre = "*" + notLatin
 	}
 	if !lastEdge {
 		return "(" + like + " AND " + padded + ")", append(args, pre+lw+"*")
@@ -207,10 +207,15 @@ func wordCond(col, w string, firstEdge, lastEdge bool) (string, []any) {
 	var ors []string
 	for _, suffix := range wordSuffixes {
 		ors = append(ors, padded)
-		args = append(args, pre+lw+suffix+"[^a-z0-9]*")
+		args = append(args, pre+lw+suffix+notLatin+"*")
 	}
 	return "(" + like + " AND (" + strings.Join(ors, " OR ") + "))", args
 }
+
+// notLatin is a GLOB set of one character that latin refuses: not an ASCII
+// letter or digit, nor a letter of Latin-1 or Latin Extended (é, ß, ñ, ő),
+// which lower() leaves as they are, in either case.
+const notLatin = "[^a-zA-Z0-9ªµºÀ-ÖØ-öø-ɏ]"
 
 // wordSuffixes are the endings an English word may take and still be the
 // word searched for: plural and possessive (see wordEnds).

@@ -75,6 +75,7 @@ func TestSearch(t *testing.T) {
 		item("e4", "https://en.example/4", "Senate passes rail bill after train strike; impact of billions", true, t0.Add(-8*time.Hour)),
 		item("e5", "https://en.example/5", "Lawmakers weigh the AIs' rights", true, t0.Add(-9*time.Hour)),
 		item("e6", "https://en.example/6", "État de l'IA: Über-regulation fears in Brussels", true, t0.Add(-10*time.Hour)),
+		item("e7", "https://en.example/7", "Café owners and naïve regulators", true, t0.Add(-11*time.Hour)),
 	}
 	save(t, s, src[0], items...)
 	checkSearchIndex(t, s)
@@ -104,6 +105,12 @@ func TestSearch(t *testing.T) {
 		{aggregate.Query{Match: "état"}, []string{"État de l'IA: Über-regulation fears in Brussels"}},
 		{aggregate.Query{Match: "über-regulation brussels"}, []string{"État de l'IA: Über-regulation fears in Brussels"}},
 		{aggregate.Query{Match: "IA"}, []string{"État de l'IA: Über-regulation fears in Brussels"}},
+		// A Latin letter beyond ASCII goes on with the word: "caf" is not in "Café".
+		{aggregate.Query{Match: "caf"}, nil},
+		{aggregate.Query{Match: "na"}, nil},
+		{aggregate.Query{Match: "ber"}, nil},
+		{aggregate.Query{Match: "café"}, []string{"Café owners and naïve regulators"}},
+		{aggregate.Query{Match: "regulators"}, []string{"Café owners and naïve regulators"}},
 		{aggregate.Query{Match: "AI 기본법"}, nil},
 		{aggregate.Query{Match: "GPU 확보"}, []string{"과기정통부, GPU 1만장 확보"}},
 		{aggregate.Query{Match: "기본법", Before: aggregate.Cursor{Published: t0.Add(-1 * time.Hour)}}, []string{"인공지능 기본법 시행령 입법예고"}},

@@ -360,4 +360,23 @@ func TestReadersAfterAnUpgrade(t *testing.T) {
 			}
 		}
 	}
+	// Someone else's database is no gleaner database to migrate: refused, untouched.
+	for _, cmd := range []string{"sources", "stories"} {
+		os.Remove(db)
+		conn, err := sql.Open("sqlite", db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.Exec(`CREATE TABLE bookmarks(url TEXT)`); err != nil {
+			t.Fatal(err)
+		}
+		if code, _, stderr := runCLI(t, "", cmd, "-config", cfg); code != 1 || !strings.Contains(stderr, "not a gleaner database") {
+			t.Errorf("someone else's database: gleaner %s: exit %d, %s", cmd, code, stderr)
+		}
+		var n int
+		if err := conn.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'table'`).Scan(&n); err != nil || n != 1 {
+			t.Errorf("someone else's database: gleaner %s left %d tables (%v), want its one", cmd, n, err)
+		}
+		conn.Close()
+	}
 }

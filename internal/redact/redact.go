@@ -23,14 +23,17 @@ type handler struct{ h slog.Handler }
 // Logger returns a logger that writes what l writes, secrets removed.
 func Logger(l *slog.Logger) *slog.Logger { return slog.New(handler{l.Handler()}) }
 
-// secretNames are the query parameters whose values are credentials: those
-// named for one, alone or as the last word after '_', '-' or '.' (token,
-// feed_token, private_token, key, access_key, secret, client_secret,
-// X-Amz-Signature, X-Amz-Credential, password), a few written as one word
-// (apikey, passkey, authtoken), and short ones. Not a word that merely ends so
-// (monkey).
-const secretNames = `(?:[a-z0-9_.-]*[_.-])?(?:token|key|secret|signature|credential|credentials|password|passwd)` +
-	`|apikey|passkey|accesskey|secretkey|authkey|authtoken|apitoken|accesstoken|privatetoken|feedtoken|auth|pwd|sig`
+// secretNames are the query parameters whose values are credentials: the
+// words for one alone (token, key, secret, signature, password), with the
+// words services put before them (api_key, access_token, feed_token as GitLab
+// names it, private_token, client_secret; written with '_', '-', '.' or
+// nothing), passkey (trackers), S3's and Google's signed URLs
+// (X-Amz-Signature, X-Amz-Credential, X-Goog-Signature), and short ones. Not
+// any word before "_key" or "_token" (sort_key, page_token name no secret),
+// nor one that merely ends so (monkey).
+const secretNames = `token|key|secret|signature|password|passwd|pwd|auth|sig|passkey` +
+	`|(?:api|access|auth|feed|private|client|session|refresh|bearer|app|user|secret|oauth)[_.-]?(?:token|key|secret)` +
+	`|x-(?:amz|goog)-(?:signature|credential|security-token)`
 
 var (
 	userinfoRE = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#@\s"'<>]+@`)
@@ -103,39 +106,28 @@ func redactURL(raw string, mark bool) string {
 		u.User = url.User(Placeholder)
 	}
 	if u.RawQuery != "" {
-		// Split at ';' too, as String's pattern and some servers read it.
-		parts := querySplit(u.RawQuery)
+		parts := strings.Split(u.RawQuery, "&")
 		for i, p := range parts {
-			sep := ""
-			if i > 0 {
-				sep, p = p[:1], p[1:]
+			// A secret's value runs to the next '&', ';' in it included; a
+			// parameter of another name may hold more after ';' (a=1;token=...),
+			// as String's pattern and some servers read it.
+			subs := strings.Split(p, ";")
+			for j, sp := range subs {
+				name, _, ok := strings.Cut(sp, "=")
+				if n, err := url.QueryUnescape(name); err == nil && ok && secretName.MatchString(n) {
+					subs = append(subs[:j], name+"="+Placeholder)
+					changed = true
+					break
+				}
 			}
-			name, _, ok := strings.Cut(p, "=")
-			if n, err := url.QueryUnescape(name); err == nil && ok && secretName.MatchString(n) {
-				parts[i] = sep + name + "=" + Placeholder
-				changed = true
-			}
+			parts[i] = strings.Join(subs, ";")
 		}
-		u.RawQuery = strings.Join(parts, "")
+		u.RawQuery = strings.Join(parts, "&")
 	}
 	if !changed {
 		return raw
 	}
 	return u.String()
-}
-
-// querySplit cuts a raw query into its parameters, each but the first with
-// the '&' or ';' before it, so that joining them gives the query back.
-func querySplit(q string) []string {
-	var parts []string
-	start := 0
-	for i := 0; i < len(q); i++ {
-		if q[i] == '&' || q[i] == ';' {
-			parts = append(parts, q[start:i])
-			start = i
-		}
-	}
-	return append(parts, q[start:])
 }
 
 // Output is how a command's output shows source URLs: with their secrets
@@ -211,12 +203,18 @@ func Secrets(raw string) []string {
 			add(p, url.QueryEscape(p))
 		}
 	}
-	for _, kv := range strings.FieldsFunc(u.RawQuery, func(r rune) bool { return r == '&' || r == ';' }) {
-		name, raw, _ := strings.Cut(kv, "=")
-		if n, err := url.QueryUnescape(name); err == nil && secretName.MatchString(n) {
-			if v, err := url.QueryUnescape(raw); err == nil {
-				add(v, raw, url.QueryEscape(v))
+	for _, kv := range strings.Split(u.RawQuery, "&") {
+		// As redactURL reads it: the value to the next '&', or, after a
+		// parameter of another name and ';', to the end of the '&' part.
+		for sp := kv; sp != ""; {
+			name, raw, _ := strings.Cut(sp, "=")
+			if n, err := url.QueryUnescape(name); err == nil && secretName.MatchString(n) {
+				if v, err := url.QueryUnescape(raw); err == nil {
+					add(v, raw, url.QueryEscape(v))
+				}
+				break
 			}
+			_, sp, _ = strings.Cut(sp, ";")
 		}
 	}
 	return out

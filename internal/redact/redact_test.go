@@ -65,7 +65,9 @@ func TestURL(t *testing.T) {
 		"https://t.example/rss?passkey=abc&cat=1":                                "https://t.example/rss?passkey=REDACTED&cat=1",
 		"https://s3.example/f.xml?X-Amz-Credential=c&X-Amz-Signature=s&x-id=Get": "https://s3.example/f.xml?X-Amz-Credential=REDACTED&X-Amz-Signature=REDACTED&x-id=Get",
 		"https://example.org/feed?private_token=a&secret_key=b&monkey=banana":    "https://example.org/feed?private_token=REDACTED&secret_key=REDACTED&monkey=banana",
-		"https://example.org/feed?a=1;token=abc;b=2":                             "https://example.org/feed?a=1;token=REDACTED;b=2",
+		"https://example.org/feed?a=1;token=abc;b=2":                             "https://example.org/feed?a=1;token=REDACTED", // to the '&'
+		"https://example.org/feed?a=1&token=abc;defghi":                          "https://example.org/feed?a=1&token=REDACTED",
+		"https://example.org/feed?sort_key=policy&page_token=p2&keyword=AI":      "https://example.org/feed?sort_key=policy&page_token=p2&keyword=AI",
 		"tag:example.org,2024:feed":                                              "tag:example.org,2024:feed",
 		"":                                                                       "",
 	} {
@@ -92,8 +94,9 @@ func TestSecretsAndScrub(t *testing.T) {
 	if out := Scrub(text, got); strings.Contains(out, "tok_abcdef") || strings.Contains(out, "s3cr3t") {
 		t.Errorf("Scrub left a secret: %q", out)
 	}
-	// After ';', and under the names services give them.
+	// After ';', and under the names services give them; a value with ';' whole.
 	for raw, want := range map[string]string{
+		"https://example.org/feed?a=1&token=abc;defghi":           "abc;defghi",
 		"https://example.org/feed?a=1;token=tok_semicolon":        "tok_semicolon",
 		"https://gitlab.example/a.atom?feed_token=glft-abcdef123": "glft-abcdef123",
 		"https://t.example/rss?passkey=pk_abcdef123":              "pk_abcdef123",
@@ -101,6 +104,10 @@ func TestSecretsAndScrub(t *testing.T) {
 		if got := Secrets(raw); !slices.Contains(got, want) {
 			t.Errorf("Secrets(%q) = %q, lacks %q", raw, got, want)
 		}
+	}
+	// Parameters named like secrets that are none: their values stay in the text.
+	if got := Secrets("https://news.example/rss?sort_key=policy&category_key=regulation&page_token=abcdef"); len(got) != 0 {
+		t.Errorf("ordinary parameters taken for secrets: %q", got)
 	}
 }
 
