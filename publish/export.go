@@ -149,7 +149,10 @@ func (h *Handler) exportStories(ctx context.Context, dir string, set *defaultSet
 			// Rendered from the store: a page cached at this refresh may
 			// be from before the change.
 			h.mu.Lock()
-			delete(h.stories, id)
+			if old := h.stories[id]; old != nil {
+				h.storyBytes -= old.size
+				delete(h.stories, id)
+			}
 			h.mu.Unlock()
 			if err = h.exportStory(ctx, dir, o, id, done); err == nil {
 				touchStory(dir, id)

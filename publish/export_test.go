@@ -503,3 +503,32 @@ func TestExportRewritesFromTheStore(t *testing.T) {
 		t.Errorf("story/15.json still lists the report labelled out (%v):\n%s", err, b)
 	}
 }
+
+// TestExportKeepsTheStoryCacheCount: rewriting an off-feed story page drops its
+// cached page and that page's bytes from the cache's count, which would else
+// grow at each rewrite until the cache emptied itself for nothing.
+func TestExportKeepsTheStoryCacheCount(t *testing.T) {
+	entries, h, st, dir := exportStory15OfFour(t)
+	st.mu.Lock()
+	st.entries = append([]aggregate.Entry{newerEntry(entries[0])}, slices.Clone(entries)...)
+	st.entries[4].Updated = time.Now().Add(time.Hour) // found changed at every export
+	st.mu.Unlock()
+	if _, err := h.Refresh(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		mustStatus(t, get(t, h, "GET", "/story/15.json"), 200) // cached
+		if err := h.Export(t.Context(), dir); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	sum := 0
+	for _, sd := range h.stories {
+		sum += sd.size
+	}
+	if h.storyBytes != sum {
+		t.Errorf("the story cache counts %d bytes, holds %d", h.storyBytes, sum)
+	}
+}

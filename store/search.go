@@ -72,9 +72,14 @@ func wordEnds(rest string) bool {
 }
 
 // latin reports whether r is a Latin letter or a digit: a character that
-// continues an English word.
+// continues an English word. A letter counts in either case when one of its
+// cases is below U+0250 (Ə and ə, ẞ and ß), since SQLite's lower() leaves
+// such letters as they are while strings.ToLower folds them.
 func latin(r rune) bool {
-	return r < 0x250 && (unicode.IsLetter(r) || unicode.IsDigit(r))
+	if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+		return false
+	}
+	return r < 0x250 || unicode.ToLower(r) < 0x250 || unicode.ToUpper(r) < 0x250
 }
 
 // syncSearchQuery applies the queued changes of curated items to the search
@@ -188,7 +193,8 @@ func wordCond(col, w string, firstEdge, lastEdge bool) (string, []any) {
 		// No case to fold (Hangul, digits) and no edge to find: LIKE is exact.
 		return col + ` LIKE ? ESCAPE '\'`, []any{"%" + likeEscaper.Replace(w) + "%"}
 	}
-	if !globSafe(lw) {
+	if !globSafe(w) || !globSafe(lw) {
+		// (İ lowers to ASCII in Go, not in SQLite.)
 		return "gleaner_word(" + col + ", ?)", []any{w}
 	}
 	like := col + ` LIKE ? ESCAPE '\'`
@@ -213,9 +219,28 @@ func wordCond(col, w string, firstEdge, lastEdge bool) (string, []any) {
 }
 
 // notLatin is a GLOB set of one character that latin refuses: not an ASCII
-// letter or digit, nor a letter of Latin-1 or Latin Extended (é, ß, ñ, ő),
-// which lower() leaves as they are, in either case.
-const notLatin = "[^a-zA-Z0-9ªµºÀ-ÖØ-öø-ɏ]"
+// letter or digit, nor a Latin letter (é, ß, ñ, ő, Ə), in either case, since
+// lower() leaves those as they are.
+var notLatin = func() string {
+	var b strings.Builder
+	b.WriteString("[^")
+	for r := rune(0); r <= 0xFFFF; r++ { // no letter beyond has a case below U+0250
+		if !latin(r) {
+			continue
+		}
+		start := r
+		for r+1 <= 0xFFFF && latin(r+1) {
+			r++
+		}
+		b.WriteRune(start)
+		if r > start {
+			b.WriteByte('-')
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte(']')
+	return b.String()
+}()
 
 // wordSuffixes are the endings an English word may take and still be the
 // word searched for: plural and possessive (see wordEnds).

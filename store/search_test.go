@@ -76,6 +76,7 @@ func TestSearch(t *testing.T) {
 		item("e5", "https://en.example/5", "Lawmakers weigh the AIs' rights", true, t0.Add(-9*time.Hour)),
 		item("e6", "https://en.example/6", "État de l'IA: Über-regulation fears in Brussels", true, t0.Add(-10*time.Hour)),
 		item("e7", "https://en.example/7", "Café owners and naïve regulators", true, t0.Add(-11*time.Hour)),
+		item("e8", "https://en.example/8", "İstanbul'da yapay zekâ: Əliyev signs AI decree", true, t0.Add(-12*time.Hour)),
 	}
 	save(t, s, src[0], items...)
 	checkSearchIndex(t, s)
@@ -95,7 +96,7 @@ func TestSearch(t *testing.T) {
 		{aggregate.Query{Match: `"rye" OR bakery`}, nil},                          // no query syntax: three words
 		{aggregate.Query{Match: "기본법", Lang: "en"}, nil},
 		// Words, not strings: "AI" is not in "rail" or "train", but "AIs'" is a plural.
-		{aggregate.Query{Match: "AI", Lang: "en"}, []string{"EU AI Act: code of practice for general-purpose AI", "US tightens AI chip export controls", "Lawmakers weigh the AIs' rights"}},
+		{aggregate.Query{Match: "AI", Lang: "en"}, []string{"EU AI Act: code of practice for general-purpose AI", "US tightens AI chip export controls", "Lawmakers weigh the AIs' rights", "İstanbul'da yapay zekâ: Əliyev signs AI decree"}},
 		{aggregate.Query{Match: "act"}, []string{"EU AI Act: code of practice for general-purpose AI"}}, // not "impact"
 		{aggregate.Query{Match: "bill"}, []string{"Senate passes rail bill after train strike; impact of billions"}},
 		{aggregate.Query{Match: "billion"}, []string{"Senate passes rail bill after train strike; impact of billions"}},
@@ -110,6 +111,10 @@ func TestSearch(t *testing.T) {
 		{aggregate.Query{Match: "na"}, nil},
 		{aggregate.Query{Match: "ber"}, nil},
 		{aggregate.Query{Match: "café"}, []string{"Café owners and naïve regulators"}},
+		// İ lowers to ASCII in Go, not in SQLite; Ə is a Latin letter in either case.
+		{aggregate.Query{Match: "İstanbul"}, []string{"İstanbul'da yapay zekâ: Əliyev signs AI decree"}},
+		{aggregate.Query{Match: "liyev"}, nil},
+		{aggregate.Query{Match: "əliyev"}, []string{"İstanbul'da yapay zekâ: Əliyev signs AI decree"}},
 		{aggregate.Query{Match: "regulators"}, []string{"Café owners and naïve regulators"}},
 		{aggregate.Query{Match: "AI 기본법"}, nil},
 		{aggregate.Query{Match: "GPU 확보"}, []string{"과기정통부, GPU 1만장 확보"}},

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -23,17 +24,17 @@ type handler struct{ h slog.Handler }
 // Logger returns a logger that writes what l writes, secrets removed.
 func Logger(l *slog.Logger) *slog.Logger { return slog.New(handler{l.Handler()}) }
 
-// secretNames are the query parameters whose values are credentials: the
-// words for one alone (token, key, secret, signature, password), with the
-// words services put before them (api_key, access_token, feed_token as GitLab
-// names it, private_token, client_secret; written with '_', '-', '.' or
-// nothing), passkey (trackers), S3's and Google's signed URLs
-// (X-Amz-Signature, X-Amz-Credential, X-Goog-Signature), and short ones. Not
-// any word before "_key" or "_token" (sort_key, page_token name no secret),
-// nor one that merely ends so (monkey).
-const secretNames = `token|key|secret|signature|password|passwd|pwd|auth|sig|passkey` +
-	`|(?:api|access|auth|feed|private|client|session|refresh|bearer|app|user|secret|oauth)[_.-]?(?:token|key|secret)` +
-	`|x-(?:amz|goog)-(?:signature|credential|security-token)`
+// secretNames are the query parameters whose values are credentials: a
+// password, secret, credential or signature whatever words come before it
+// (os_password, consumer_secret, X-Amz-Signature, X-Amz-Credential); a token
+// or key alone or after the words services put before them (api_key,
+// access_token, feed_token as GitLab names it, rss_token,
+// personal_access_token, subscription-key; with '_', '-', '.' or nothing),
+// but not after any word (sort_key, page_token name no secret); passkey
+// (trackers), and short ones. Not a word that merely ends so (monkey).
+const secretNames = `(?:[a-z0-9_.-]*[_.-])?(?:password|passwd|secret|credential|credentials|signature)` +
+	`|token|key|pwd|auth|sig|passkey` +
+	`|(?:api|access|auth|feed|private|client|session|refresh|bearer|app|user|secret|oauth|rss|personal[_.-]?access|subscription|consumer|security|x-amz-security)[_.-]?(?:token|key)`
 
 var (
 	userinfoRE = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#@\s"'<>]+@`)
@@ -188,7 +189,7 @@ func Secrets(raw string) []string {
 	// Scrub matches each of them with any character percent-encoded too
 	// (spelled), which covers other encoders and either case of hex.
 	add := func(forms ...string) {
-		if len(forms[0]) < 6 {
+		if len(forms[0]) < 6 || plainWord(forms[0]) {
 			return
 		}
 		for _, f := range forms {
@@ -212,12 +213,33 @@ func Secrets(raw string) []string {
 				if v, err := url.QueryUnescape(raw); err == nil {
 					add(v, raw, url.QueryEscape(v))
 				}
+				// A server that reads ';' as '&' takes the value to it.
+				if head, _, ok := strings.Cut(raw, ";"); ok {
+					if v, err := url.QueryUnescape(head); err == nil {
+						add(v, head, url.QueryEscape(v))
+					}
+				}
 				break
 			}
 			_, sp, _ = strings.Cut(sp, ";")
 		}
 	}
 	return out
+}
+
+// plainWord reports whether s is a word of letters alone shorter than 12
+// (legislation, policy): a value Scrub would take out of prose, where a
+// credential of that shape would be guessed anyway.
+func plainWord(s string) bool {
+	if len(s) >= 12 {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // Scrub replaces every occurrence of the given secrets in s by Placeholder.

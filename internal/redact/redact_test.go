@@ -94,20 +94,30 @@ func TestSecretsAndScrub(t *testing.T) {
 	if out := Scrub(text, got); strings.Contains(out, "tok_abcdef") || strings.Contains(out, "s3cr3t") {
 		t.Errorf("Scrub left a secret: %q", out)
 	}
-	// After ';', and under the names services give them; a value with ';' whole.
+	// Parameters named like secrets that are none, and plain words under a secret's
+	// name: their values stay in the text.
+	if got := Secrets("https://news.example/rss?sort_key=policy&category_key=regulation&page_token=abcdef&key=legislation"); len(got) != 0 {
+		t.Errorf("ordinary parameters or words taken for secrets: %q", got)
+	}
+	// After ';', and under the names services give them (any word before password,
+	// secret, credential); a value with ';' whole, and to the ';' too.
 	for raw, want := range map[string]string{
-		"https://example.org/feed?a=1&token=abc;defghi":           "abc;defghi",
-		"https://example.org/feed?a=1;token=tok_semicolon":        "tok_semicolon",
-		"https://gitlab.example/a.atom?feed_token=glft-abcdef123": "glft-abcdef123",
-		"https://t.example/rss?passkey=pk_abcdef123":              "pk_abcdef123",
+		"https://example.org/feed?a=1&token=abc;defghi":                            "abc;defghi",
+		"https://example.org/feed?a=1;token=tok_semicolon":                         "tok_semicolon",
+		"https://gitlab.example/a.atom?feed_token=glft-abcdef123":                  "glft-abcdef123",
+		"https://t.example/rss?passkey=pk_abcdef123":                               "pk_abcdef123",
+		"https://jira.example/sr.xml?os_username=alice&os_password=hunter2hunter2": "hunter2hunter2",
+		"https://example.org/feed?consumer_secret=cs_0123456789":                   "cs_0123456789",
+		"https://example.org/feed?credential=cred_0123456789":                      "cred_0123456789",
+		"https://example.org/feed?rss_token=rt_0123456789":                         "rt_0123456789",
+		"https://example.org/feed?a=1;token=SECRET123;b=2":                         "SECRET123",
 	} {
 		if got := Secrets(raw); !slices.Contains(got, want) {
 			t.Errorf("Secrets(%q) = %q, lacks %q", raw, got, want)
 		}
-	}
-	// Parameters named like secrets that are none: their values stay in the text.
-	if got := Secrets("https://news.example/rss?sort_key=policy&category_key=regulation&page_token=abcdef"); len(got) != 0 {
-		t.Errorf("ordinary parameters taken for secrets: %q", got)
+		if got := URL(raw); strings.Contains(got, want) {
+			t.Errorf("URL(%q) = %q", raw, got)
+		}
 	}
 }
 
