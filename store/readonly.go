@@ -72,18 +72,18 @@ func (s *Store) checkMigrated(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// gleaner's: its migrations table, as gleaner makes it, and its first
-	// migration's tables (other tools name a table schema_migrations too).
+	// gleaner's: its migrations table, as gleaner makes it (checkSchema has
+	// refused another tool's); a file with tables but none of that is not.
 	var ours, tables int
-	err = s.r.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE name IN ('sources', 'items', 'stories')
-		OR name = 'schema_migrations' AND sql LIKE '%applied_at%'), count(*) FROM sqlite_master WHERE type = 'table'`).Scan(&ours, &tables)
+	err = s.r.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE name = 'schema_migrations'), count(*)
+		FROM sqlite_master WHERE type = 'table'`).Scan(&ours, &tables)
 	if err != nil {
 		return fmt.Errorf("store: open %s: %w", s.path, err)
 	}
 	switch {
 	case tables == 0:
 		return fmt.Errorf("store: open %s: %w: it has no schema yet; run gleaner (run or fetch) once to make it", s.path, ErrNotMigrated)
-	case ours < 4:
+	case ours == 0:
 		// Someone else's database: nothing of gleaner's is written into it.
 		return fmt.Errorf("store: open %s: not a gleaner database: it has tables of its own and none of gleaner's; set database to another file", s.path)
 	}

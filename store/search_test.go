@@ -77,6 +77,7 @@ func TestSearch(t *testing.T) {
 		item("e6", "https://en.example/6", "État de l'IA: Über-regulation fears in Brussels", true, t0.Add(-10*time.Hour)),
 		item("e7", "https://en.example/7", "Café owners and naïve regulators", true, t0.Add(-11*time.Hour)),
 		item("e8", "https://en.example/8", "İstanbul'da yapay zekâ: Əliyev signs AI decree", true, t0.Add(-12*time.Hour)),
+		item("e9", "https://en.example/9", "STRAẞE gesperrt", true, t0.Add(-13*time.Hour)),
 	}
 	save(t, s, src[0], items...)
 	checkSearchIndex(t, s)
@@ -115,6 +116,7 @@ func TestSearch(t *testing.T) {
 		{aggregate.Query{Match: "İstanbul"}, []string{"İstanbul'da yapay zekâ: Əliyev signs AI decree"}},
 		{aggregate.Query{Match: "liyev"}, nil},
 		{aggregate.Query{Match: "əliyev"}, []string{"İstanbul'da yapay zekâ: Əliyev signs AI decree"}},
+		{aggregate.Query{Match: "stra"}, nil}, // ẞ is ß in capitals: a letter of the word
 		{aggregate.Query{Match: "regulators"}, []string{"Café owners and naïve regulators"}},
 		{aggregate.Query{Match: "AI 기본법"}, nil},
 		{aggregate.Query{Match: "GPU 확보"}, []string{"과기정통부, GPU 1만장 확보"}},

@@ -165,12 +165,18 @@ func checkSchema(ctx context.Context, r *sql.DB, file string) error {
 		return err
 	}
 	known := list[len(list)-1].version
-	var tables int
-	if err := r.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").Scan(&tables); err != nil {
+	var tables, ours int
+	err = r.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE sql LIKE '%applied_at%')
+		FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&tables, &ours)
+	if err != nil {
 		return fmt.Errorf("store: %s: read the schema version: %w", file, err)
 	}
 	if tables == 0 {
 		return nil
+	}
+	if ours == 0 {
+		// Another tool's (golang-migrate's, Rails'): its versions are not gleaner's.
+		return fmt.Errorf("store: %s: not a gleaner database: its schema_migrations table is another tool's; set database to another file", file)
 	}
 	var applied int
 	if err := r.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM schema_migrations").Scan(&applied); err != nil {

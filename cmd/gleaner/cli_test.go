@@ -349,6 +349,18 @@ func TestReadersAfterAnUpgrade(t *testing.T) {
 				t.Fatal(err)
 			}
 		}},
+		// A first start killed after gleaner's migrations table was made, before
+		// its first migration.
+		{"gleaner's migrations table alone", func() {
+			conn, err := sql.Open("sqlite", db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			if _, err := conn.Exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT`); err != nil {
+				t.Fatal(err)
+			}
+		}},
 	} {
 		for _, cmd := range []string{"sources", "stories"} {
 			os.Remove(db)
@@ -360,16 +372,18 @@ func TestReadersAfterAnUpgrade(t *testing.T) {
 			}
 		}
 	}
-	// Someone else's database is no gleaner database to migrate: refused, untouched.
-	for _, cmd := range []string{"sources", "stories"} {
+	// Someone else's database is no gleaner database to migrate: refused, untouched,
+	// whatever its schema_migrations holds (golang-migrate numbers by time too).
+	for i, cmd := range []string{"sources", "stories", "sources"} {
 		os.Remove(db)
 		conn, err := sql.Open("sqlite", db)
 		if err != nil {
 			t.Fatal(err)
 		}
 		// golang-migrate's table has gleaner's name, not its shape.
+		version := []int64{3, 3, 20240101120000}[i]
 		if _, err := conn.Exec(`CREATE TABLE bookmarks(url TEXT); CREATE TABLE schema_migrations(version INTEGER, dirty BOOLEAN);
-			INSERT INTO schema_migrations VALUES (3, 0)`); err != nil {
+			INSERT INTO schema_migrations VALUES (?, 0)`, version); err != nil {
 			t.Fatal(err)
 		}
 		if code, _, stderr := runCLI(t, "", cmd, "-config", cfg); code != 1 || !strings.Contains(stderr, "not a gleaner database") {

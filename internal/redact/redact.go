@@ -34,7 +34,7 @@ func Logger(l *slog.Logger) *slog.Logger { return slog.New(handler{l.Handler()})
 // (trackers), and short ones. Not a word that merely ends so (monkey).
 const secretNames = `(?:[a-z0-9_.-]*[_.-])?(?:password|passwd|secret|credential|credentials|signature)` +
 	`|token|key|pwd|auth|sig|passkey` +
-	`|(?:api|access|auth|feed|private|client|session|refresh|bearer|app|user|secret|oauth|rss|personal[_.-]?access|subscription|consumer|security|x-amz-security)[_.-]?(?:token|key)`
+	`|(?:api|access|auth|feed|private|client|session|refresh|bearer|app|user|secret|oauth|rss|personal[_.-]?access|subscription|consumer|security|x-amz-security|x-goog-security)[_.-]?(?:token|key)`
 
 var (
 	userinfoRE = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#@\s"'<>]+@`)
@@ -189,7 +189,7 @@ func Secrets(raw string) []string {
 	// Scrub matches each of them with any character percent-encoded too
 	// (spelled), which covers other encoders and either case of hex.
 	add := func(forms ...string) {
-		if len(forms[0]) < 6 || plainWord(forms[0]) {
+		if len(forms[0]) < 6 {
 			return
 		}
 		for _, f := range forms {
@@ -210,7 +210,7 @@ func Secrets(raw string) []string {
 		for sp := kv; sp != ""; {
 			name, raw, _ := strings.Cut(sp, "=")
 			if n, err := url.QueryUnescape(name); err == nil && secretName.MatchString(n) {
-				if v, err := url.QueryUnescape(raw); err == nil {
+				if v, err := url.QueryUnescape(raw); err == nil && !plainWord(v) {
 					add(v, raw, url.QueryEscape(v))
 				}
 				// A server that reads ';' as '&' takes the value to it.
@@ -227,15 +227,16 @@ func Secrets(raw string) []string {
 	return out
 }
 
-// plainWord reports whether s is a word of letters alone shorter than 12
-// (legislation, policy): a value Scrub would take out of prose, where a
-// credential of that shape would be guessed anyway.
+// plainWord reports whether a query value s is written as a word is, letters
+// alone, shorter than 12, in lower case or capitalised (legislation, Policy):
+// a value Scrub would take out of prose, where a credential of that shape
+// would be guessed anyway. QmXpRtZkLw is no word.
 func plainWord(s string) bool {
 	if len(s) >= 12 {
 		return false
 	}
-	for _, r := range s {
-		if !unicode.IsLetter(r) {
+	for i, r := range s {
+		if !unicode.IsLetter(r) || i > 0 && unicode.IsUpper(r) {
 			return false
 		}
 	}

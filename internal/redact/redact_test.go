@@ -103,6 +103,9 @@ func TestSecretsAndScrub(t *testing.T) {
 	// secret, credential); a value with ';' whole, and to the ';' too.
 	for raw, want := range map[string]string{
 		"https://example.org/feed?a=1&token=abc;defghi":                            "abc;defghi",
+		"https://example.org/feed?api_key=QmXpRtZkLw":                              "QmXpRtZkLw", // letters, but no word
+		"https://alice:Xkcdqwerty@example.org/feed":                                "Xkcdqwerty",
+		"https://gcs.example/f.xml?X-Goog-Security-Token=tokABCDEF123":             "tokABCDEF123",
 		"https://example.org/feed?a=1;token=tok_semicolon":                         "tok_semicolon",
 		"https://gitlab.example/a.atom?feed_token=glft-abcdef123":                  "glft-abcdef123",
 		"https://t.example/rss?passkey=pk_abcdef123":                               "pk_abcdef123",
