@@ -200,14 +200,9 @@ func linkForms(ref string) []string {
 		}
 	}
 	hosts := []string{u.Host}
-	if name, port := u.Hostname(), u.Port(); name != "" {
-		for _, convert := range []func(string) (string, error){idna.Lookup.ToASCII, idna.Lookup.ToUnicode} {
-			if h, err := convert(name); err == nil && h != name {
-				if port != "" {
-					h = net.JoinHostPort(h, port)
-				}
-				hosts = append(hosts, h)
-			}
+	for _, convert := range []func(string) (string, error){idna.Lookup.ToASCII, idna.Lookup.ToUnicode} {
+		if h := convertHost(u, convert); h != u.Host {
+			hosts = append(hosts, h)
 		}
 	}
 	rawPaths := []string{u.RawPath}
@@ -226,6 +221,20 @@ func linkForms(ref string) []string {
 	return forms
 }
 
+// convertHost is u's host with its name converted (to punycode or Unicode),
+// its port kept; u.Host itself when the name does not convert.
+func convertHost(u *url.URL, convert func(string) (string, error)) string {
+	name, port := u.Hostname(), u.Port()
+	h, err := convert(name)
+	if name == "" || err != nil || h == name {
+		return u.Host // also an IP address, which keeps its brackets
+	}
+	if port != "" {
+		h = net.JoinHostPort(h, port)
+	}
+	return h
+}
+
 // reservedEscapes reports whether a raw path escapes a character that means
 // something there ("/", "?", "#"): "/a%2Fb" is not "/a/b".
 func reservedEscapes(rawPath string) bool {
@@ -241,14 +250,7 @@ func linkKey(link string) string {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return ""
 	}
-	if name, port := u.Hostname(), u.Port(); name != "" {
-		if h, err := idna.Lookup.ToASCII(name); err == nil {
-			if port != "" {
-				h = net.JoinHostPort(h, port)
-			}
-			u.Host = h
-		}
-	}
+	u.Host = convertHost(u, idna.Lookup.ToASCII)
 	if !reservedEscapes(u.RawPath) {
 		u.RawPath = ""
 	}

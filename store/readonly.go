@@ -66,6 +66,18 @@ func openReadOnly(ctx context.Context, file string) (*Store, error) {
 // Open applies them.
 var ErrNotMigrated = errors.New("the database lacks migrations of this gleaner")
 
+// OpenForReading is OpenReadOnly for the commands that only read the database
+// but opened it for writing before (gleaner sources, stories): a gleaner file
+// that lacks a migration of this binary (installed, the daemon not restarted
+// yet), or an empty one, is opened with OpenExisting, which applies them.
+func OpenForReading(ctx context.Context, file string) (*Store, error) {
+	s, err := OpenReadOnly(ctx, file)
+	if errors.Is(err, ErrNotMigrated) {
+		return OpenExisting(ctx, file)
+	}
+	return s, err
+}
+
 // checkMigrated fails unless every embedded migration was applied to the file.
 func (s *Store) checkMigrated(ctx context.Context) error {
 	list, err := migrationList()

@@ -193,8 +193,8 @@ func wordCond(col, w string, firstEdge, lastEdge bool) (string, []any) {
 		// No case to fold (Hangul, digits) and no edge to find: LIKE is exact.
 		return col + ` LIKE ? ESCAPE '\'`, []any{"%" + likeEscaper.Replace(w) + "%"}
 	}
-	if !globSafe(w) || !globSafe(lw) {
-		// (İ lowers to ASCII in Go, not in SQLite.)
+	if !globSafe(w) {
+		// Checked before lowering: İ lowers to ASCII in Go, not in SQLite.
 		return "gleaner_word(" + col + ", ?)", []any{w}
 	}
 	like := col + ` LIKE ? ESCAPE '\'`

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"time"
 
@@ -97,18 +96,10 @@ func ReadStore(ctx context.Context, path string) (*store.Store, error) {
 	return openStore(ctx, path, store.OpenReadOnly)
 }
 
-// ReadStoreOrMigrate is ReadStore for the commands that read the database but
-// opened it for writing before (gleaner stories): a file that lacks a
-// migration of this gleaner (a new binary, the daemon not restarted yet) gets
-// it, as it used to.
+// ReadStoreOrMigrate opens the database of the config file at path with
+// store.OpenForReading (gleaner stories).
 func ReadStoreOrMigrate(ctx context.Context, path string) (*store.Store, error) {
-	return openStore(ctx, path, func(ctx context.Context, file string) (*store.Store, error) {
-		st, err := store.OpenReadOnly(ctx, file)
-		if errors.Is(err, store.ErrNotMigrated) {
-			return store.OpenExisting(ctx, file)
-		}
-		return st, err
-	})
+	return openStore(ctx, path, store.OpenForReading)
 }
 
 // OpenStore opens the database of the config file at path.

@@ -232,12 +232,7 @@ func redactedMatches(cfg *config.Config, u string) []int {
 func SourceStatus(ctx context.Context, cfg *config.Config, withConfigured bool) (status []aggregate.SourceStatus, found bool, err error) {
 	if _, err := os.Stat(cfg.Database); !errors.Is(err, fs.ErrNotExist) {
 		found = true
-		st, err := store.OpenReadOnly(ctx, cfg.Database)
-		if errors.Is(err, store.ErrNotMigrated) {
-			// Installed, and the daemon not restarted yet: as before reading
-			// only, the migrations are applied.
-			st, err = store.Open(ctx, cfg.Database)
-		}
+		st, err := store.OpenForReading(ctx, cfg.Database)
 		if err != nil {
 			return nil, true, err
 		}

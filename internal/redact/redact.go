@@ -215,7 +215,7 @@ func Secrets(raw string) []string {
 				}
 				// A server that reads ';' as '&' takes the value to it.
 				if head, _, ok := strings.Cut(raw, ";"); ok {
-					if v, err := url.QueryUnescape(head); err == nil {
+					if v, err := url.QueryUnescape(head); err == nil && !plainWord(v) {
 						add(v, head, url.QueryEscape(v))
 					}
 				}
