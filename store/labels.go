@@ -495,6 +495,12 @@ type linkLabel struct {
 	entryID string
 }
 
+// linkLabelsQuery reads every label with its item's link. CROSS JOIN keeps
+// labels the outer loop: with a plain JOIN the planner walked every item with a
+// link (items_url) and looked its label up, a scan of the items per save.
+const linkLabelsQuery = `SELECT i.url, l.keep, l.note, l.labelled, l.entry_id
+	FROM labels l CROSS JOIN items i ON i.id = l.item_id WHERE i.url != '' ORDER BY l.labelled, l.item_id`
+
 // linkLabel gives new item it the curator's label of another source's copy of
 // its link, if one has a label, and returns that label (nil for none): every
 // copy of a link is one article (see FindItems), so a copy first polled after
@@ -505,8 +511,7 @@ func (w *writer) linkLabel(ctx context.Context, it *aggregate.Item) (*linkLabel,
 	}
 	if w.linkLabels == nil {
 		// Labels are few: all of them, read once per save.
-		rows, err := w.tx.QueryContext(ctx, `SELECT i.url, l.keep, l.note, l.labelled, l.entry_id
-			FROM labels l JOIN items i ON i.id = l.item_id WHERE i.url != '' ORDER BY l.labelled, l.item_id`)
+		rows, err := w.tx.QueryContext(ctx, linkLabelsQuery)
 		if err != nil {
 			return nil, fmt.Errorf("labels of links: %w", err)
 		}

@@ -61,9 +61,15 @@ func TestQueriesUseIndexes(t *testing.T) {
 			}
 		})
 	}
+	// The labels of links a save reads walk the labels, which are few, not the
+	// items with a link.
+	plan := queryPlan(t, s, linkLabelsQuery)
+	if all := strings.Join(plan, "\n"); !strings.Contains(all, "SCAN l") || strings.Contains(all, "SCAN i") {
+		t.Errorf("the labels of links are not read label by label:\n%s", all)
+	}
 	// A search of short words walks the stories newest first, in the index's
 	// order (no sort), looking each one's items up through items_story.
-	plan := queryPlan(t, s, short, shortArgs...)
+	plan = queryPlan(t, s, short, shortArgs...)
 	all := strings.Join(plan, "\n")
 	if !strings.Contains(all, "SCAN st USING INDEX stories_curated") || !strings.Contains(all, "INDEX items_story ") || strings.Contains(all, "TEMP B-TREE") {
 		t.Errorf("a search of short words does not walk stories_curated in order, looking up items_story:\n%s", all)
