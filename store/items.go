@@ -402,7 +402,7 @@ func newWriter(ctx context.Context, tx *sql.Tx, p *plan) (*writer, error) {
 		prepare(&w.insert, `INSERT INTO items(id, source_id, key_hash, url_hash, body_hash, guid, url, title,
 			summary, content, author, lang, published, updated, first_seen, match, fresh, score, reasons, facets, body_text,
 			story_id, similarity, origin, origin_url, item_key, hash_v)
-			VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, `+
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, `+
 			strconv.Itoa(bodyHashVersion)+`) ON CONFLICT(source_id, key_hash) DO NOTHING`),
 		// A revised item keeps its identity, first-seen time and freshness.
 		prepare(&w.update, `UPDATE items SET url_hash = ?2, body_hash = ?3, guid = ?4, url = ?5, title = ?6,
@@ -413,7 +413,7 @@ func newWriter(ctx context.Context, tx *sql.Tx, p *plan) (*writer, error) {
 			WHERE id = ?1`),
 		// The silent update of a row hashed the old way whose text is the same.
 		prepare(&w.rehash, `UPDATE items SET body_hash = ?2, content = ?3, hash_v = `+strconv.Itoa(bodyHashVersion)+` WHERE id = ?1`),
-		prepare(&w.search, `INSERT INTO item_search_queue(op, item_id, title, summary) VALUES ('insert', ?1, ?2, substr(?3, 1, 100))`),
+		prepare(&w.search, `INSERT INTO item_search_queue(op, item_id, title, summary) VALUES ('insert', ?, ?, substr(?, 1, 100))`),
 		prepare(&w.setItem, `UPDATE items SET story_id = ?, similarity = ? WHERE id = ?`),
 		prepare(&w.byURL, byURLQuery),
 		prepare(&w.state, saveStateQuery),
