@@ -81,6 +81,11 @@ func (s *Store) Curated(ctx context.Context, q aggregate.Query) ([]aggregate.Ent
 		if err := json.Unmarshal([]byte(langs), &e.Langs); err != nil {
 			return nil, fmt.Errorf("store: curated: languages of story %d: %w", e.Item.StoryID, err)
 		}
+		if q.Lang != "" && e.Item.Lang != q.Lang {
+			if err := s.leadIn(ctx, &e, q.Lang); err != nil {
+				return nil, fmt.Errorf("store: curated: %w", err)
+			}
+		}
 		if q.MaxPerSource > 0 {
 			k := keyOfOutlet(&e)
 			if perSource[k] >= q.MaxPerSource {
@@ -98,6 +103,34 @@ func (s *Store) Curated(ctx context.Context, q aggregate.Query) ([]aggregate.Ent
 		return nil, err
 	}
 	return entries, nil
+}
+
+// leadInQuery is the first report in language ?2 of story ?1, earliest published
+// first, as addRelated names each language's reports; items_story serves it.
+const leadInQuery = `SELECT ` + itemColumns + `, ` + outletColumns + `
+	FROM items i JOIN sources src ON src.id = i.source_id
+	WHERE i.story_id = ?1 AND i.story_id != 0 AND i.lang = ?2 ORDER BY i.published, i.id LIMIT 1`
+
+// leadIn makes the entry of a story led by a report in another language lead
+// with its first report in lang, for a feed of that language: its title, link
+// and outlet are that report's, the story's id, time and reports stay, and the
+// former lead is among the others named.
+func (s *Store) leadIn(ctx context.Context, e *aggregate.Entry, lang string) error {
+	var it aggregate.Item
+	var tmp itemScan
+	var o aggregate.Outlet
+	dst := scanOutlet(scanItem(nil, &it, &tmp), &o)
+	switch err := s.r.QueryRowContext(ctx, leadInQuery, e.Item.StoryID, lang).Scan(dst...); {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil // its report in lang left the story since the list was read
+	case err != nil:
+		return fmt.Errorf("report in %s of story %d: %w", lang, e.Item.StoryID, err)
+	}
+	if err := tmp.finish(&it); err != nil {
+		return err
+	}
+	e.Item, e.Outlet = it, o
+	return nil
 }
 
 // outletKey is what [feed] max_per_source counts entries by: the source polled and,
@@ -118,8 +151,10 @@ func curatedQuery(q aggregate.Query) (string, []any) {
 	where := "st.visible = 1"
 	var args []any
 	if q.Lang != "" {
-		where += " AND st.lang = ?"
-		args = append(args, q.Lang)
+		// Every story a report in the language is part of, not only those it
+		// leads: st.langs is the JSON array of the members' languages.
+		where += " AND instr(st.langs, ?) > 0"
+		args = append(args, string(appendJSONString(nil, q.Lang)))
 	}
 	if q.Facet != "" {
 		where += " AND st.facets LIKE ?"

@@ -449,6 +449,58 @@ func TestBoundedEntryAndStoryPage(t *testing.T) {
 	}
 }
 
+// A feed of one language lists every story a report in that language is part
+// of, led by its first such report, not only the stories such a report leads;
+// the story's own lead is among the others it names. Search with a language
+// likewise. A story with no report in the language stays out.
+func TestLanguageFeedTakesEveryStoryItReported(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	src := sync(t, s, "https://en1.example/feed", "https://ko1.example/feed", "https://ko2.example/feed", "https://en2.example/feed")
+	g := &fakeGrouper{by: map[string]int64{}}
+	summit := func(i int, lang, title string) aggregate.Fetched {
+		it := item(fmt.Sprint("s", i), fmt.Sprintf("https://news%d.example/a", i), "summit: "+title, true, t0.Add(time.Duration(i)*time.Minute))
+		it.Lang = lang
+		return aggregate.Fetched{State: aggregate.FetchState{SourceID: src[i].ID}, Items: []aggregate.Item{it}}
+	}
+	other := item("o", "https://en2.example/other", "chips: export rule", true, t0.Add(time.Hour))
+	batch := []aggregate.Fetched{summit(0, "en", "leaders meet"), summit(1, "ko", "정상회의 개막"), summit(2, "ko", "정상회의 합의문"),
+		{State: aggregate.FetchState{SourceID: src[3].ID}, Items: []aggregate.Item{other}}}
+	if _, _, err := s.Save(ctx, batch, g); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.IndexSearch(ctx); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.Curated(ctx, aggregate.Query{Limit: 10, MaxRelated: 5})
+	if err != nil || len(all) != 2 || all[1].Item.Lang != "en" || all[1].Reports != 3 {
+		t.Fatalf("curated: %v, %+v", err, all)
+	}
+	for _, q := range []aggregate.Query{{Limit: 10, MaxRelated: 5, Lang: "ko"}, {Limit: 10, MaxRelated: 5, Lang: "ko", Match: "summit"}} {
+		ko, err := s.Curated(ctx, q)
+		if err != nil || len(ko) != 1 {
+			t.Fatalf("%+v: %v, %d entries, want the summit's", q, err, len(ko))
+		}
+		e := ko[0]
+		if e.Item.Lang != "ko" || e.Item.URL != "https://news1.example/a" || e.Outlet.FeedURL != "https://ko1.example/feed" ||
+			e.ID != all[1].ID || e.Item.StoryID != all[1].Item.StoryID || e.Reports != 3 || e.Cursor != all[1].Cursor {
+			t.Errorf("%+v: entry led by %s %s (%s), id %q, story %d, %d reports; want the first Korean report, the story's id %q",
+				q, e.Item.Lang, e.Item.URL, e.Outlet.FeedURL, e.ID, e.Item.StoryID, e.Reports, all[1].ID)
+		}
+		var also []string
+		for _, r := range e.Also {
+			also = append(also, r.URL)
+		}
+		if !slices.Contains(also, "https://news0.example/a") || !slices.Contains(also, "https://news2.example/a") || len(also) != 2 {
+			t.Errorf("%+v: also reported by %q, want the English lead and the other Korean report", q, also)
+		}
+	}
+	en, err := s.Curated(ctx, aggregate.Query{Limit: 10, Lang: "en"})
+	if err != nil || len(en) != 2 || en[1].Item.URL != "https://news0.example/a" {
+		t.Errorf("English feed: %v, %+v", err, en)
+	}
+}
+
 // A report of an article another source already carries joins its story, with
 // the grouper too, whatever the grouper would say of its text.
 func TestSameURLJoinsWithGrouper(t *testing.T) {

@@ -34,6 +34,7 @@ func TestQueriesUseIndexes(t *testing.T) {
 	older, olderArgs := curatedQuery(aggregate.Query{Limit: 100, Before: aggregate.Cursor{Published: t0, StoryID: 5}})
 	search, searchArgs := curatedQuery(aggregate.Query{Limit: 50, Match: "title 1 pol"})
 	short, shortArgs := curatedQuery(aggregate.Query{Limit: 50, Match: "AI 1"})
+	langPage, langArgs := curatedQuery(aggregate.Query{Limit: 50, Lang: "ko"})
 	for _, tc := range []struct {
 		name, query, index string
 		args               []any
@@ -44,6 +45,7 @@ func TestQueriesUseIndexes(t *testing.T) {
 		{"story ties", storyTiesQuery, "items_story", []any{1, `["en","ko"]`, 0}},
 		{"first members", firstMembersQuery, "items_story", []any{"[1,2,3]", 11}},
 		{"story page", storyMembersListQuery, "items_story", []any{1}},
+		{"first report in a language", leadInQuery, "items_story", []any{1, "ko"}},
 		{"older page", older, "stories_curated", olderArgs},
 		{"search", search, "item_search", searchArgs},
 		{"near reports waiting for a story", nearItemsQuery, "items_first_seen", []any{0, -2}},
@@ -61,9 +63,15 @@ func TestQueriesUseIndexes(t *testing.T) {
 			}
 		})
 	}
+	// A language's page walks the curated stories newest first, as the whole
+	// feed's does: no sort.
+	plan := queryPlan(t, s, langPage, langArgs...)
+	if all := strings.Join(plan, "\n"); !strings.Contains(all, "SCAN st USING INDEX stories_curated") || strings.Contains(all, "TEMP B-TREE") {
+		t.Errorf("a language's page does not walk stories_curated in order:\n%s", all)
+	}
 	// The labels of links a save reads walk the labels, which are few, not the
 	// items with a link.
-	plan := queryPlan(t, s, linkLabelsQuery)
+	plan = queryPlan(t, s, linkLabelsQuery)
 	if all := strings.Join(plan, "\n"); !strings.Contains(all, "SCAN l") || strings.Contains(all, "SCAN i") {
 		t.Errorf("the labels of links are not read label by label:\n%s", all)
 	}
