@@ -169,8 +169,10 @@ func (d *doc) notModified(r *http.Request) bool {
 	if ims == "" || d.lastMod.IsZero() {
 		return false
 	}
+	// A date later than the clock is not one this server sent (RFC 9110
+	// 13.1.3): a reader that sends its own skewed clock gets the document.
 	t, err := http.ParseTime(ims)
-	return err == nil && !d.lastMod.After(t)
+	return err == nil && !t.After(time.Now()) && !d.lastMod.After(t)
 }
 
 // acceptsGzip reads Accept-Encoding: gzip (or x-gzip, or *) with a non-zero

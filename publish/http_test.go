@@ -110,6 +110,7 @@ func TestConditionalRequests(t *testing.T) {
 		{"same date", []string{"If-Modified-Since", lm}, 304},
 		{"later date", []string{"If-Modified-Since", t0.Add(time.Hour).Format(http.TimeFormat)}, 304},
 		{"earlier date", []string{"If-Modified-Since", t0.Add(-time.Hour).Format(http.TimeFormat)}, 200},
+		{"date past the clock", []string{"If-Modified-Since", time.Now().Add(48 * time.Hour).UTC().Format(http.TimeFormat)}, 200},
 		{"bad date", []string{"If-Modified-Since", "yesterday"}, 200},
 		{"etag wins over date", []string{"If-None-Match", `"other"`, "If-Modified-Since", lm}, 200},
 	}
@@ -255,6 +256,8 @@ func TestQueryParameters(t *testing.T) {
 		{"category=no-such-facet", 200, 0},
 		{"limit=2", 200, 2},
 		{"limit=1000", 200, 4}, // capped at MaxLimit
+		{"limit=99999999999999999999", 200, 4},
+		{"limit=-99999999999999999999", 400, 0},
 		{"lang=", 200, 3},      // empty means not given
 		{"_=1712345", 200, 3},  // cache busters are ignored
 		{"lang=fr", 400, 0},
@@ -273,6 +276,14 @@ func TestQueryParameters(t *testing.T) {
 				resp := get(t, h, "GET", path+"?"+tt.query)
 				mustStatus(t, resp, tt.status)
 				b := body(t, resp)
+				if tt.status == 400 && path == "/" {
+					// A browser gets the page's look, the message and a way back.
+					if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") || !bytes.Contains(b, []byte(`<section class="empty"><h2>This page cannot be shown</h2>`)) ||
+						!bytes.Contains(b, []byte(`>Show all stories</a>`)) || resp.Header.Get("Content-Security-Policy") == "" {
+						t.Errorf("%s: 400 as %q: %q", path, ct, b)
+					}
+					continue
+				}
 				if tt.status == 400 {
 					if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") || len(b) == 0 || len(b) > 200 {
 						t.Errorf("%s: 400 as %q: %q", path, ct, b)
@@ -692,9 +703,19 @@ func TestStoryPages(t *testing.T) {
 		t.Errorf("POST: %d, want 405", r.StatusCode)
 	}
 	for _, p := range []string{"/story/13", "/story/999", "/story/abc", "/story/012", "/story/12/", "/story/", "/story/-1", "/story/99999999999999999999"} {
-		if r := get(t, h, "GET", p); r.StatusCode != http.StatusNotFound {
-			t.Errorf("%s: %d, want 404", p, r.StatusCode)
+		// A browser gets the page's look and a way back; JSON asked for gets text.
+		r := get(t, h, "GET", p)
+		b := body(t, r)
+		if r.StatusCode != http.StatusNotFound || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") ||
+			!bytes.Contains(b, []byte(`<h2>Not found</h2>`)) || !bytes.Contains(b, []byte(`>Show all stories</a>`)) {
+			t.Errorf("%s: %d %q: %s", p, r.StatusCode, r.Header.Get("Content-Type"), b)
 		}
+		if r := get(t, h, "GET", p, "Accept", "application/json"); r.StatusCode != http.StatusNotFound || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/plain") {
+			t.Errorf("%s as JSON: %d %q", p, r.StatusCode, r.Header.Get("Content-Type"))
+		}
+	}
+	if b := body(t, get(t, h, "GET", "/story/999")); !bytes.Contains(b, []byte("Story 999 is not in the curated feed")) {
+		t.Errorf("/story/999 does not say which story is missing: %s", b)
 	}
 
 	// A Refresh whose entries show the story unchanged keeps the page.

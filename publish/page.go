@@ -1,12 +1,17 @@
 package publish
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"embed"
 	"encoding/base64"
 	"html/template"
+	"net/http"
+	"strconv"
+	"unicode"
 
 	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/internal/textcut"
 )
 
 //go:embed templates
@@ -62,14 +67,70 @@ var templateFuncs = template.FuncMap{
 		}
 		return s
 	},
+	"koreanName":  koreanName,
 	"moreLine":    moreLine,
 	"reportsLine": reportsLine,
+}
+
+// koreanName tells a name written mostly in Hangul (디지털정책신문), which the
+// English page marks lang="ko" so that a screen reader reads it in Korean.
+func koreanName(s string) bool {
+	var hangul, letters int
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			letters++
+			if unicode.Is(unicode.Hangul, r) {
+				hangul++
+			}
+		}
+	}
+	return hangul > 0 && 2*hangul >= letters
 }
 
 var (
 	pageTemplate   = parseTemplate("page.html")
 	statusTemplate = parseTemplate("status.html")
+	errorTemplate  = template.Must(template.New("error.html").ParseFS(templateFS, "templates/error.html"))
 )
+
+// errorPage is what a reader's browser gets for a page it asked wrongly or that
+// is not there: the message in the page's own look, a way back to every story
+// and, after a search it could not take, the search box with the words given.
+type errorPage struct {
+	CSS                              template.CSS
+	MetaCSP                          string
+	FeedTitle, Heading, Message, Home string
+	Search                           bool
+	Query                            string
+}
+
+// renderError writes the error page for status with msg to w.
+func renderError(w http.ResponseWriter, r *http.Request, o Options, status int, msg string) {
+	heading := "Not found"
+	if status == http.StatusBadRequest {
+		heading = "This page cannot be shown"
+	}
+	p := errorPage{CSS: template.CSS(pageCSS), MetaCSP: metaCSP, FeedTitle: o.Title, Heading: heading, Message: msg, Home: o.BaseURL}
+	if r.URL.Path == "/search" {
+		p.Search, p.Query = true, textcut.Prefix(r.URL.Query().Get("q"), 400)
+	}
+	var b bytes.Buffer
+	if err := errorTemplate.Execute(&b, p); err != nil {
+		http.Error(w, msg, status)
+		return
+	}
+	hdr := w.Header()
+	hdr.Set("Content-Type", "text/html; charset=utf-8")
+	hdr.Set("Content-Security-Policy", pageCSP)
+	hdr.Set("Referrer-Policy", pageReferrerPolicy)
+	hdr.Set("Content-Length", strconv.Itoa(b.Len()))
+	hdr.Set("Cache-Control", "no-cache")
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		w.Write(b.Bytes())
+	}
+}
 
 // parseTemplate parses templates/name with the shared definitions of
 // templates/common.html.

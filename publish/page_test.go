@@ -2,6 +2,7 @@ package publish
 
 import (
 	"bytes"
+	"html"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +22,9 @@ func TestUnknownCategoryNamesTheKnownOnes(t *testing.T) {
 		resp := get(t, h, "GET", path+"?category=export-controls")
 		mustStatus(t, resp, 400)
 		b := string(body(t, resp))
+		if path == "/" {
+			b = html.UnescapeString(b)
+		}
 		if want := `unknown category "export-controls": the categories are competition, copyright, export-control, regulation`; !strings.Contains(b, want) {
 			t.Errorf("%s: %q, want it to say %q", path, b, want)
 		}

@@ -631,6 +631,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	d, err := h.document(r.Context(), f, r.URL.RawQuery)
 	if err != nil {
 		if errors.Is(err, errBadQuery) {
+			if f == fmtHTML {
+				renderError(w, r, h.options(), http.StatusBadRequest, err.Error())
+				return
+			}
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}

@@ -98,6 +98,9 @@ func parseFilter(raw string, o Options) (filter, error) {
 	}
 	if limit != "" {
 		n, err := strconv.Atoi(limit)
+		if errors.Is(err, strconv.ErrRange) && limit[0] != '-' {
+			n, err = o.MaxLimit, nil // a whole number past any cap is the cap
+		}
 		if err != nil || n < 1 {
 			return f, badQuery("limit must be a whole number of at least 1")
 		}

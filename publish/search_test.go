@@ -139,6 +139,37 @@ func TestSearchPage(t *testing.T) {
 	for _, bad := range []string{"q=" + strings.Repeat("가", maxQueryRunes+1), "q=" + strings.Repeat("a+", maxQueryWords+1), "q=a&q=b"} {
 		mustStatus(t, get(t, h, "GET", "/search?"+bad), 400)
 	}
+	// A headline pasted into the box is too many words: the page says so, in
+	// its own look, with the box holding the words to shorten and a way back.
+	resp = get(t, h, "GET", "/search?q="+url.QueryEscape("Commerce Department widens AI chip export curbs to close <third-country> loophole"))
+	mustStatus(t, resp, 400)
+	page = body(t, resp)
+	for _, want := range []string{"q must be at most 8 words", `name="q" value="Commerce Department widens AI chip export curbs to close &lt;third-country&gt; loophole"`,
+		`<h1><a href="https://feeds.example.com/ai-policy/">`, ">Show all stories</a>"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("the page for a search of too many words lacks %s:\n%s", want, page)
+		}
+	}
+	if ct := resp.Header.Get("Content-Type"); ct != "text/html; charset=utf-8" || resp.Header.Get("Content-Security-Policy") == "" {
+		t.Errorf("the page for a search of too many words: %q, CSP %q", ct, resp.Header.Get("Content-Security-Policy"))
+	}
+	// The last of several pages of results says its count is this page's.
+	next := regexp.MustCompile(`<a href="https://feeds.example.com/ai-policy/([^"]*)" rel="next">`)
+	path, pages := "search?q=AI&limit=1", 0
+	for {
+		page = body(t, get(t, h, "GET", "/"+html.UnescapeString(path)))
+		if pages++; !strings.Contains(string(page), "on this page.</p>") {
+			t.Errorf("page %d of a search (%s) does not say its count is the page's:\n%s", pages, path, page)
+		}
+		m := next.FindSubmatch(page)
+		if m == nil || pages > 10 {
+			break
+		}
+		path = string(m[1])
+	}
+	if pages < 2 {
+		t.Errorf("a search of AI by one story a page had %d pages", pages)
+	}
 }
 
 // TestExportHasNoSearch: a static host answers no query, so the exported

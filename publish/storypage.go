@@ -278,13 +278,17 @@ func wantsJSON(accept []string) bool {
 // Accept header that asks for JSON.
 func (h *Handler) serveStory(w http.ResponseWriter, r *http.Request) {
 	id, asJSON, ok := storyPath(r.URL.Path)
-	if !ok {
-		http.NotFound(w, r)
-		return
-	}
 	f := storyHTML
 	if asJSON || wantsJSON(r.Header["Accept"]) {
 		f = storyJSON
+	}
+	if !ok {
+		if f == storyHTML {
+			renderError(w, r, h.options(), http.StatusNotFound, "There is no story page at this address: story pages are /story/ followed by a number.")
+			return
+		}
+		http.NotFound(w, r)
+		return
 	}
 	d, err := h.storyDocument(r.Context(), id, f)
 	var moved movedStory
@@ -298,6 +302,9 @@ func (h *Handler) serveStory(w http.ResponseWriter, r *http.Request) {
 		}
 		w.Header().Set("Location", to)
 		w.WriteHeader(http.StatusMovedPermanently)
+	case errors.Is(err, errNoStory) && f == storyHTML:
+		renderError(w, r, h.options(), http.StatusNotFound,
+			fmt.Sprintf("Story %d is not in the curated feed: it may have left it, or the address is wrong.", id))
 	case errors.Is(err, errNoStory):
 		http.Error(w, "no such story in the curated feed", http.StatusNotFound)
 	case err != nil:
