@@ -258,8 +258,8 @@ func TestQueryParameters(t *testing.T) {
 		{"limit=1000", 200, 4}, // capped at MaxLimit
 		{"limit=99999999999999999999", 200, 4},
 		{"limit=-99999999999999999999", 400, 0},
-		{"lang=", 200, 3},      // empty means not given
-		{"_=1712345", 200, 3},  // cache busters are ignored
+		{"lang=", 200, 3},     // empty means not given
+		{"_=1712345", 200, 3}, // cache busters are ignored
 		{"lang=fr", 400, 0},
 		{"lang=ko&lang=en", 400, 0},
 		{"limit=0", 400, 0},

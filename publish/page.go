@@ -97,11 +97,11 @@ var (
 // is not there: the message in the page's own look, a way back to every story
 // and, after a search it could not take, the search box with the words given.
 type errorPage struct {
-	CSS                              template.CSS
-	MetaCSP                          string
+	CSS                               template.CSS
+	MetaCSP                           string
 	FeedTitle, Heading, Message, Home string
-	Search                           bool
-	Query                            string
+	Search                            bool
+	Query                             string
 }
 
 // renderError writes the error page for status with msg to w.
