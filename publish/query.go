@@ -13,6 +13,7 @@ import (
 
 	"github.com/gleaner/gleaner/aggregate"
 	"github.com/gleaner/gleaner/aggregate/sanitize"
+	"github.com/gleaner/gleaner/internal/nfkc"
 )
 
 // filter is a feed's query: which entries a rendering holds. The zero Lang,
@@ -134,7 +135,9 @@ func searchText(raw string) (string, error) {
 	if utf8.RuneCountInString(raw) > maxQueryRunes {
 		return "", badQuery(fmt.Sprintf("q must be at most %d characters", maxQueryRunes))
 	}
-	words := strings.Fields(sanitize.Line(raw))
+	// NFKC: letters typed in an input method's full-width mode (ＡＩ) are the
+	// ASCII ones the stored text has.
+	words := strings.Fields(nfkc.String(sanitize.Line(raw)))
 	if len(words) > maxQueryWords {
 		return "", badQuery(fmt.Sprintf("q must be at most %d words", maxQueryWords))
 	}
