@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,8 +51,14 @@ func lockDatabase(db, command string) (*dbLock, error) {
 	path := realPath(db) + ".lock"
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
-		return nil, store.ExplainAccess(path, true, fmt.Errorf("lock database: %w", err))
+		err = store.ExplainAccess(path, true, fmt.Errorf("lock database: %w", err))
+		if errors.Is(err, fs.ErrPermission) {
+			// Left by a gleaner run as another user (a sudo gleaner fetch).
+			err = fmt.Errorf("%w\n(%s holds no data: removing it while no gleaner runs on this database, or giving it to the database's owner, fixes this)", err, path)
+		}
+		return nil, err
 	}
+	giveToOwner(f, realPath(db), filepath.Dir(realPath(db)))
 	switch err := flock.TryLock(f); {
 	case errors.Is(err, flock.ErrLocked):
 		holder, _ := io.ReadAll(f)
