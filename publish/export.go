@@ -21,7 +21,7 @@ import (
 // Export writes feed.atom, feed.rss, feed.json, index.html and sources.opml of the
 // default rendering to dir, and the story page of each of its entries that links
 // to one (story/ID/index.html, served as /story/ID/, which static servers
-// redirect /story/ID to, and story/ID.json; see exportStories for those of
+// redirect /story/ID to, and story/ID.json; see exportEarlier for those of
 // stories merged or gone since), each atomically: written to a temporary file in dir,
 // synced, then renamed over the old one, so that a web server serving dir never
 // sends a half-written file. It renders first if nothing was rendered yet, and
@@ -59,6 +59,13 @@ func (h *Handler) Export(ctx context.Context, dir string) error {
 	if err != nil {
 		return fmt.Errorf("publish: export index.html: %w", err)
 	}
+	// The story pages the new feeds link to first, the feeds then, the pages of
+	// stories they no longer link to last: an export that fails midway (a full
+	// disk) leaves feeds whose every story page is there.
+	done := map[int64]bool{}
+	if err := h.exportLinked(ctx, dir, set, done); err != nil {
+		return err
+	}
 	bodies := [len(exportNames)][]byte{set.docs[fmtAtom].body, set.docs[fmtRSS].body, set.docs[fmtJSON].body, page, h.opml.Load().body}
 	for i, name := range exportNames {
 		if err := ctx.Err(); err != nil {
@@ -68,7 +75,7 @@ func (h *Handler) Export(ctx context.Context, dir string) error {
 			return fmt.Errorf("publish: export %s: %w", name, err)
 		}
 	}
-	if err := h.exportStories(ctx, dir, set); err != nil {
+	if err := h.exportEarlier(ctx, dir, done); err != nil {
 		return err
 	}
 	// The renames are durable only once the directory itself is synced.
@@ -98,14 +105,11 @@ func removeLeftovers(dir string, names []string) {
 // maxExported bounds what Export remembers of the story files it wrote.
 const maxExported = 4096
 
-// exportStories writes the story pages the default rendering links to, and
-// makes the story files an earlier export left for other stories follow the
-// store: the page of a story merged into another becomes a redirect to that
-// one's (exportMoved), and the files of a story that is gone are removed. A
-// page written to dir before with the same bytes is not written again.
-func (h *Handler) exportStories(ctx context.Context, dir string, set *defaultSet) error {
+// exportLinked writes the story pages the default rendering links to, noting
+// each story in done. A page written to dir before with the same bytes is not
+// written again.
+func (h *Handler) exportLinked(ctx context.Context, dir string, set *defaultSet, done map[int64]bool) error {
 	o := h.options()
-	done := map[int64]bool{}
 	for i := range set.entries {
 		e := &set.entries[i]
 		if entryOf(o, e).StoryURL == "" || done[e.Item.StoryID] {
@@ -116,6 +120,15 @@ func (h *Handler) exportStories(ctx context.Context, dir string, set *defaultSet
 			return err
 		}
 	}
+	return nil
+}
+
+// exportEarlier makes the story files an earlier export left for stories not
+// in done follow the store: the page of a story merged into another becomes a
+// redirect to that one's (exportMoved), one that changed is written again, and
+// the files of a story that is gone are removed.
+func (h *Handler) exportEarlier(ctx context.Context, dir string, done map[int64]bool) error {
+	o := h.options()
 	earlier, err := exportedStories(filepath.Join(dir, "story"))
 	if err != nil {
 		return fmt.Errorf("publish: export story: %w", err)

@@ -532,3 +532,36 @@ func TestExportKeepsTheStoryCacheCount(t *testing.T) {
 		t.Errorf("the story cache counts %d bytes, holds %d", h.storyBytes, sum)
 	}
 }
+
+// TestFailedExportKeepsFeedsWithTheirPages: an export that cannot write a story
+// page (a full disk, here a file where its directory goes) fails before it
+// replaces the feeds, so that no feed links to a page that is not there; the
+// next export that can writes both.
+func TestFailedExportKeepsFeedsWithTheirPages(t *testing.T) {
+	h, _ := newTestHandler(t, fixtureOptions(), fixtureEntries())
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "story"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	blocker := filepath.Join(dir, "story", "12")
+	if err := os.WriteFile(blocker, []byte("in the way"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Export(t.Context(), dir); err == nil {
+		t.Fatal("export succeeded with story/12 blocked")
+	}
+	for _, name := range exportNames {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			t.Errorf("%s was written though a story page it links to could not be", name)
+		}
+	}
+	os.Remove(blocker)
+	if err := h.Export(t.Context(), dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"feed.atom", "story/12/index.html", "story/12.json"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("after the blocker went: %v", err)
+		}
+	}
+}
