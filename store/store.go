@@ -245,12 +245,46 @@ func (s *Store) migrate(ctx context.Context) error {
 		version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT`); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
+	// The versions applied, read without the write lock: a database that is
+	// up to date opens beside another process's long write (a backup, a
+	// sqlite3 shell), which a transaction per migration would wait for.
+	applied := map[int]bool{}
+	rows, err := s.w.QueryContext(ctx, "SELECT version FROM schema_migrations")
+	if err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return fmt.Errorf("store: migrate: %w", err)
+		}
+		applied[v] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
 	for _, m := range list {
+		if applied[m.version] {
+			continue
+		}
 		if err := s.applyMigration(ctx, m.version, m.name); err != nil {
+			if busy(err) {
+				return fmt.Errorf("store: another process held the database's write lock for over 10 s, and migration %s needs it: "+
+					"stop that process (a sqlite3 shell, a backup) or try again: %w", path.Base(m.name), err)
+			}
 			return err
 		}
 	}
 	return nil
+}
+
+// busy reports whether err is SQLite's SQLITE_BUSY ("database is locked"),
+// what busy_timeout gives up with.
+func busy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 type migration struct {
