@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // The modes of access(2), the same on every Unix.
@@ -46,6 +47,13 @@ func explainAccess(file string, write bool, err error, sys system) error {
 	}
 	path, what := deniedPath(file, write, sys.access)
 	if path == "" {
+		if dir := readOnlyDir(file, sys.access); dir != "" {
+			// No user may write there: SQLite creates the database, its -wal
+			// and, to read a WAL database no process has open, its -shm file.
+			return fmt.Errorf("store: %s: %s is on a read-only file system, and SQLite must create files beside the database "+
+				"(to read one in WAL mode too, when no gleaner has it open): mount it read-write, or copy the database "+
+				"with its -wal file to a writable place (%w)", file, dir, err)
+		}
 		return err
 	}
 	own, mode := sys.owner(path)
@@ -94,6 +102,19 @@ func deniedPath(file string, write bool, access func(path string, mode uint32) e
 		return abs, "read"
 	}
 	return "", ""
+}
+
+// readOnlyDir is file's directory when the file system holding it is mounted
+// read-only (access(2) says EROFS), else "".
+func readOnlyDir(file string, access func(path string, mode uint32) error) string {
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return ""
+	}
+	if dir := filepath.Dir(resolve(abs)); errors.Is(access(dir, accessWrite), syscall.EROFS) {
+		return dir
+	}
+	return ""
 }
 
 // resolve follows the symbolic links of the absolute path abs as far as they

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -74,6 +75,21 @@ func TestExplainAccess(t *testing.T) {
 				t.Errorf("got  %v\nwant %s (and errors.Is fs.ErrPermission and the cause)", err, c.want)
 			}
 		})
+	}
+	// A directory on a read-only file system, reading or writing: no user may
+	// write there, which is said instead of an owner.
+	roFS := fakeSystem(nil)
+	roFS.access = func(path string, mode uint32) error {
+		if path == state && mode&accessWrite != 0 {
+			return syscall.EROFS
+		}
+		return nil
+	}
+	for _, write := range []bool{false, true} {
+		err := explainAccess(file, write, sqliteErr, roFS)
+		if want := "store: " + file + ": " + state + " is on a read-only file system"; !strings.Contains(err.Error(), want) || !errors.Is(err, sqliteErr) {
+			t.Errorf("read-only file system (write %v): got %v, want %s", write, err, want)
+		}
 	}
 	// A failure that is no refusal (a file that is not a database) is not
 	// explained as one, whatever the permissions.
