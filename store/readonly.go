@@ -78,6 +78,21 @@ func OpenForReading(ctx context.Context, file string) (*Store, error) {
 	return s, err
 }
 
+// LacksMigrations reports whether the gleaner database file exists and lacks
+// a migration of this gleaner, which opening it for writing would apply. Any
+// other failure to read it is left for that open to report.
+func LacksMigrations(ctx context.Context, file string) bool {
+	if _, err := os.Stat(file); err != nil {
+		return false
+	}
+	s, err := openReadOnly(ctx, file)
+	if err == nil {
+		s.Close()
+		return false
+	}
+	return errors.Is(err, ErrNotMigrated)
+}
+
 // checkMigrated fails unless every embedded migration was applied to the file.
 func (s *Store) checkMigrated(ctx context.Context) error {
 	list, err := migrationList()

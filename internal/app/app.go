@@ -96,7 +96,13 @@ func New(ctx context.Context, cfg *Config, o Options) (*App, error) {
 	if o.Existing {
 		open = store.OpenExisting
 	}
-	st, err := open(ctx, cfg.Database)
+	var st *store.Store
+	var err error
+	if lock != nil {
+		st, err = open(ctx, cfg.Database)
+	} else {
+		st, err = openMigrating(ctx, cfg.Database, open)
+	}
 	if err != nil {
 		lock.release()
 		return nil, err

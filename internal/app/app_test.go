@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gleaner/gleaner/internal/samples"
+	"github.com/gleaner/gleaner/store"
 )
 
 // sampleConfig writes a config polling the sample feeds and parses it.
@@ -179,4 +181,48 @@ func TestLockFollowsSymbolicLinks(t *testing.T) {
 			t.Errorf("lock of %s while %s is locked: %v, want ErrDatabaseInUse", other, db, err)
 		}
 	}
+}
+
+// TestNoMigrationUnderAnOlderDaemon: a command that would migrate a database
+// lacking a migration of this gleaner (gleaner sources, stories, label ...)
+// refuses while another gleaner polls it, and migrates nothing: that daemon is
+// older, and could not start again on the migrated file. Without one, the
+// command takes the lock while it migrates.
+func TestNoMigrationUnderAnOlderDaemon(t *testing.T) {
+	cfg := sampleConfig(t, "")
+	ctx := context.Background()
+	st, err := store.Open(ctx, cfg.Database)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	// What an older gleaner left: the newest migration not applied.
+	raw, err := sql.Open("sqlite", cfg.Database)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var newest int
+	if err := raw.QueryRow("SELECT max(version) FROM schema_migrations").Scan(&newest); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec("DELETE FROM schema_migrations WHERE version = ?", newest); err != nil {
+		t.Fatal(err)
+	}
+	daemon, err := lockDatabase(cfg.Database, "run")
+	if err != nil || daemon == nil {
+		t.Fatalf("lock: %v", err)
+	}
+	_, _, err = SourceStatus(ctx, cfg.Config, false)
+	if !errors.Is(err, ErrDatabaseInUse) || !strings.Contains(err.Error(), "lacks migrations of this gleaner, and an older gleaner polls it") {
+		t.Errorf("sources beside an older daemon: %v", err)
+	}
+	if _, err := ReadStoreOrMigrate(ctx, cfg.Path); !errors.Is(err, ErrDatabaseInUse) {
+		t.Errorf("stories beside an older daemon: %v", err)
+	}
+	var n int
+	if err := raw.QueryRow("SELECT count(*) FROM schema_migrations WHERE version = ?", newest).Scan(&n); err != nil || n != 0 {
+		t.Errorf("migration %d applied under the daemon (%v)", newest, err)
+	}
+	daemon.release()
 }

@@ -52,7 +52,7 @@ func PreviewReclassify(ctx context.Context, path string, c aggregate.Classifier,
 // their feed gave it, or canonical) or published entry id is ref
 // (store.FindItems), and changes nothing.
 func FindItems(ctx context.Context, cfg *Config, ref string) ([]int64, error) {
-	st, err := store.OpenExisting(ctx, cfg.Database)
+	st, err := openMigrating(ctx, cfg.Database, store.OpenExisting)
 	if err != nil {
 		return nil, err
 	}
@@ -112,5 +112,5 @@ func openStore(ctx context.Context, path string, open func(context.Context, stri
 	if err != nil {
 		return nil, err
 	}
-	return open(ctx, cfg.Database)
+	return openMigrating(ctx, cfg.Database, open)
 }

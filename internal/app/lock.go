@@ -3,6 +3,7 @@ package app
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -101,6 +102,29 @@ func (l *dbLock) setAddress(addr string) error {
 		return nil
 	}
 	return l.write(addr)
+}
+
+// openMigrating opens database db with open, which migrates a database that
+// lacks migrations of this gleaner: while it does, the command holds the lock
+// a daemon holds, and it refuses when one does. That daemon is an older
+// gleaner (it would have migrated the database when it started): a listing
+// by a newly built binary migrated the database under it, which went on
+// writing a schema it did not know and then could not start again.
+func openMigrating(ctx context.Context, db string, open func(context.Context, string) (*store.Store, error)) (*store.Store, error) {
+	if !store.LacksMigrations(ctx, db) {
+		return open(ctx, db)
+	}
+	l, err := lockDatabase(db, "migrate")
+	if errors.Is(err, ErrDatabaseInUse) {
+		return nil, fmt.Errorf("%s lacks migrations of this gleaner, and an older gleaner polls it: this command would migrate it "+
+			"under that one, which could then not start again; restart the daemon with this version first (it migrates the "+
+			"database), or run this command with the daemon's own binary\n(%w)", db, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer l.release()
+	return open(ctx, db)
 }
 
 // release gives the lock up. The file stays: removing it could remove the one

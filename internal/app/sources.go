@@ -232,7 +232,7 @@ func redactedMatches(cfg *config.Config, u string) []int {
 func SourceStatus(ctx context.Context, cfg *config.Config, withConfigured bool) (status []aggregate.SourceStatus, found bool, err error) {
 	if _, err := os.Stat(cfg.Database); !errors.Is(err, fs.ErrNotExist) {
 		found = true
-		st, err := store.OpenForReading(ctx, cfg.Database)
+		st, err := openMigrating(ctx, cfg.Database, store.OpenForReading)
 		if err != nil {
 			return nil, true, err
 		}
