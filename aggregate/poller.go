@@ -132,6 +132,7 @@ func (p *Poller) SetSources(src []Source, states []FetchState) {
 	now := p.opt.Now()
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	clockSet, clockAhead := 0, time.Duration(0)
 	wasActive := make(map[int64]bool, len(p.sources))
 	for id, ps := range p.sources {
 		wasActive[id] = ps.active
@@ -159,12 +160,32 @@ func (p *Poller) SetSources(src []Source, states []FetchState) {
 		if limit := now.Add(p.longestWait(s)); ps.state.NextFetch.After(limit) && !ps.busy {
 			ps.state.NextFetch = limit
 		}
+		// Last attempted later than now: the schedule was made by a clock that
+		// ran fast and has been set back since, and its waits (a minute's
+		// interval kept for hours) are counted from a time still to come. The
+		// source is due now.
+		if ps.state.LastAttempt.After(now.Add(clockSlack)) && !ps.busy && !ps.state.Gone {
+			if ahead := ps.state.LastAttempt.Sub(now); ahead > clockAhead {
+				clockAhead = ahead
+			}
+			clockSet++
+			ps.state.NextFetch = now
+		}
+	}
+	if clockSet > 0 {
+		p.log.Warn("sources last polled later than now: the clock was set back; polling them now", "sources", clockSet,
+			"furthest_ahead", clockAhead.Round(time.Second).String())
 	}
 	select {
 	case p.wake <- struct{}{}:
 	default:
 	}
 }
+
+// clockSlack is how far in the future a source's last attempt may be before
+// gleaner takes the clock to have been set back: clocks of machines that share
+// a database disagree by seconds.
+const clockSlack = time.Minute
 
 // longestWait is the longest gleaner waits between two polls of src: its
 // interval, the backoff's cap, or a day (the longest Retry-After it honours).

@@ -109,6 +109,33 @@ func TestFarFutureScheduleIsBrought(t *testing.T) {
 	}
 }
 
+// TestClockSetBackMakesSourcesDue: a source last polled six hours from now (a
+// clock that ran fast, set right since) is due now, not in six hours and a
+// minute, and the log says why; one polled a few seconds ahead (another
+// machine's clock) keeps its schedule.
+func TestClockSetBackMakesSourcesDue(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC)}
+	f := &stallFetcher{clock: clk}
+	var logged bytes.Buffer
+	p, _, id := opsPoller(t, f, 12*time.Hour, aggregate.Source{Name: "x", URL: "https://x.example/feed", Interval: time.Minute},
+		func(st *aggregate.FetchState) {
+			st.LastAttempt, st.NextFetch = clk.Now().Add(6*time.Hour-time.Minute), clk.Now().Add(6*time.Hour)
+		}, slog.New(slog.NewTextHandler(&logged, nil)))
+	if next := p.Schedule()[id]; next.After(clk.Now()) {
+		t.Errorf("next fetch %v from now, want now", next.Sub(clk.Now()))
+	}
+	if out := logged.String(); !strings.Contains(out, `msg="sources last polled later than now: the clock was set back; polling them now" sources=1 furthest_ahead=5h59m0s`) {
+		t.Errorf("log:\n%s", out)
+	}
+	p, _, id = opsPoller(t, f, 12*time.Hour, aggregate.Source{Name: "x", URL: "https://x.example/feed", Interval: time.Minute},
+		func(st *aggregate.FetchState) {
+			st.LastAttempt, st.NextFetch = clk.Now().Add(5*time.Second), clk.Now().Add(65*time.Second)
+		})
+	if next := p.Schedule()[id]; !next.Equal(clk.Now().Add(65 * time.Second)) {
+		t.Errorf("a few seconds' skew: next fetch %v from now, want 65s", next.Sub(clk.Now()))
+	}
+}
+
 // TestShutdownStartsNoRoundAndSavesNothingCancelled: once its context ends, Run
 // starts no round, and polls cut short by it are not saved (a save of nothing
 // could wait the busy timeout on a locked database, holding up the stop).
