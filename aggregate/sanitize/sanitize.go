@@ -365,6 +365,17 @@ func stripTags(s string) string {
 			}
 			if a := atom.Lookup(name); a != 0 {
 				if tt == html.StartTagToken && rawSkip[string(name)] {
+					if lastEndTag(s, string(name)) < off {
+						// Never closed: a word in brackets ("the <style> of
+						// regulation"), and the text after it is the headline's,
+						// read as text, not as the element's raw content.
+						z.NextIsNotRawText()
+						if !inline[a] {
+							b.WriteByte(' ')
+						}
+						b.Write(raw)
+						continue
+					}
 					skip = string(name)
 				}
 				// An element that is never closed is a word in brackets

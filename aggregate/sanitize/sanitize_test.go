@@ -64,6 +64,11 @@ func TestText(t *testing.T) {
 		{"line<br>break<p>para</p>", "line break para"},
 		{"<script>alert(1)</script>제목", "제목"},
 		{"<style>p{}</style>Title", "Title"},
+		// Never closed, such a tag is a word in brackets, and the headline goes on
+		// (it used to end at it); a title that is plain text names them so.
+		{"Parliament's AI vote: the <style> of AI regulation debate", "Parliament's AI vote: the <style> of AI regulation debate"},
+		{"Senators weigh a <script> ban &amp; AI rules", "Senators weigh a <script> ban & AI rules"},
+		{"&lt;script&gt;alert(1)&lt;/script&gt;Title", "Title"},
 		{"ctl\x00\x07\x1b[31m\u0085x", "ctl[31m x"},
 		{"bidi \u202egnp.exe\u202c ok", "bidi gnp.exe ok"},
 		{"tab\tand\nnewline\u00a0nbsp", "tab and newline nbsp"},

@@ -359,8 +359,14 @@ func (x *stripper) startTag(s string, p int) (int, bool) {
 		}
 		if isRawText(a) {
 			// Even self-closing, these make the tokenizer read what follows as
-			// one text token; stripTags skips it only after a start tag.
-			return x.rawText(s, t.end, a, rawSkip[string(lname)] && !x.selfClosing(s, t)), true
+			// one text token; stripTags skips it only after a start tag, and
+			// one never closed is text, the tag included.
+			skip := rawSkip[string(lname)] && !x.selfClosing(s, t)
+			if skip && rawEnd(s, t.end, a.String()) == len(s) {
+				x.w.str(s[p:t.end])
+				return t.end, true // what follows is read as text
+			}
+			return x.rawText(s, t.end, a, skip), true
 		}
 		return t.end, true
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode"
@@ -120,6 +121,15 @@ func stripTagsRef(s string) string {
 			}
 			if a := atom.Lookup(name); a != 0 {
 				if tt == html.StartTagToken && rawSkip[tag] {
+					if !regexp.MustCompile(`(?i)</` + tag + `[ \n\r\t\f/>]`).MatchString(s[off:]) {
+						// Never closed: text, the tag included, and what follows.
+						z.NextIsNotRawText()
+						if !inline[a] {
+							b.WriteByte(' ')
+						}
+						b.WriteString(raw)
+						continue
+					}
 					skip = tag
 				}
 				if tt == html.StartTagToken && (tag == "svg" || tag == "math") && lastEndTag(s, tag) >= off {
