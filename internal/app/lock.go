@@ -50,16 +50,15 @@ func realPath(path string) string {
 // says who holds it. Where flock is not available, it takes nothing.
 func lockDatabase(db, command string) (*dbLock, error) {
 	path := realPath(db) + ".lock"
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := openLockFile(path)
 	if err != nil {
 		err = store.ExplainAccess(path, true, fmt.Errorf("lock database: %w", err))
-		if errors.Is(err, fs.ErrPermission) {
+		if _, lerr := os.Lstat(path); lerr == nil && errors.Is(err, fs.ErrPermission) {
 			// Left by a gleaner run as another user (a sudo gleaner fetch).
 			err = fmt.Errorf("%w\n(%s holds no data: removing it while no gleaner runs on this database, or giving it to the database's owner, fixes this)", err, path)
 		}
 		return nil, err
 	}
-	giveToOwner(f, realPath(db), filepath.Dir(realPath(db)))
 	switch err := flock.TryLock(f); {
 	case errors.Is(err, flock.ErrLocked):
 		holder, _ := io.ReadAll(f)
@@ -74,6 +73,7 @@ func lockDatabase(db, command string) (*dbLock, error) {
 		f.Close()
 		return nil, fmt.Errorf("lock database: %w", err)
 	}
+	giveToOwner(f, realPath(db), filepath.Dir(realPath(db)))
 	l := &dbLock{f: f, command: command, started: time.Now()}
 	if err := l.write(""); err != nil {
 		f.Close()

@@ -66,6 +66,20 @@ func TestLockFileBelongsToTheDatabasesOwner(t *testing.T) {
 	if !strings.Contains(string(out), "g.db.lock (-rw-r--r--) is owned by root") || !strings.Contains(string(out), "holds no data: removing it while no gleaner runs on this database") {
 		t.Errorf("a lock file left to root, as the database's owner:\n%s", out)
 	}
+	// No lock file, in a directory the user may not write to: that is the
+	// problem, and no lock file is to be removed.
+	if err := os.Remove(db + ".lock"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(data, 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	cmd = exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", os.Args[0], "-test.v", "-test.run=TestLockAsAnotherUser$")
+	cmd.Env = append(os.Environ(), "GLEANER_TEST_LOCK_DB="+db)
+	out, _ = cmd.CombinedOutput()
+	if !strings.Contains(string(out), "may not write to it") || strings.Contains(string(out), "holds no data") {
+		t.Errorf("no lock file, a directory the user may not write to:\n%s", out)
+	}
 }
 
 // TestLockAsAnotherUser is TestLockFileBelongsToTheDatabasesOwner's child: it
@@ -79,5 +93,41 @@ func TestLockAsAnotherUser(t *testing.T) {
 		t.Log(err)
 	} else if l != nil {
 		l.f.Close()
+	}
+}
+
+// TestLockFileFollowsNoLink: the lock file planted as a link to another file
+// (by whoever may write to the database's directory) is refused, and the file
+// it points to keeps its owner and content: gleaner run as root used to write
+// the lock's text into it and give it to the database's owner.
+func TestLockFileFollowsNoLink(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "g.db")
+	if err := os.WriteFile(db, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	victim := filepath.Join(dir, "victim")
+	if err := os.WriteFile(victim, []byte("secret"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if os.Geteuid() == 0 {
+		if err := os.Chown(db, 65534, 65534); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, plant := range map[string]func(string, string) error{"symbolic link": os.Symlink, "hard link": os.Link} {
+		os.Remove(db + ".lock")
+		if err := plant(victim, db+".lock"); err != nil {
+			t.Fatal(err)
+		}
+		l, err := lockDatabase(db, "fetch")
+		if err == nil {
+			l.release()
+			t.Errorf("%s: the lock was taken through it", name)
+		}
+		fi, _ := os.Stat(victim)
+		if b, _ := os.ReadFile(victim); string(b) != "secret" || fi.Sys().(*syscall.Stat_t).Uid != uint32(os.Geteuid()) {
+			t.Errorf("%s: the file it points to now holds %q, owned by %d", name, b, fi.Sys().(*syscall.Stat_t).Uid)
+		}
 	}
 }
