@@ -217,8 +217,12 @@ func TestNoMigrationUnderAnOlderDaemon(t *testing.T) {
 	if !errors.Is(err, ErrDatabaseInUse) || !strings.Contains(err.Error(), "lacks migrations of this gleaner, and an older gleaner polls it") {
 		t.Errorf("sources beside an older daemon: %v", err)
 	}
-	if _, err := ReadStoreOrMigrate(ctx, cfg.Path); !errors.Is(err, ErrDatabaseInUse) {
+	if _, err := ReadStoreOrMigrate(ctx, cfg.Path); !errors.Is(err, ErrDatabaseInUse) || strings.Contains(err.Error(), "stop that one first") {
 		t.Errorf("stories beside an older daemon: %v", err)
+	}
+	// A command that only reads migrates nothing: it says what the file lacks.
+	if _, err := ReadStore(ctx, cfg.Path); !errors.Is(err, store.ErrNotMigrated) {
+		t.Errorf("labels beside an older daemon: %v", err)
 	}
 	var n int
 	if err := raw.QueryRow("SELECT count(*) FROM schema_migrations WHERE version = ?", newest).Scan(&n); err != nil || n != 0 {

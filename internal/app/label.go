@@ -93,7 +93,11 @@ func ExportLabels(w io.Writer, labels []store.StoredLabel) error {
 // ReadStore opens the database of the config file at path read-only, for the
 // commands that only read it.
 func ReadStore(ctx context.Context, path string) (*store.Store, error) {
-	return openStore(ctx, path, store.OpenReadOnly)
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	return store.OpenReadOnly(ctx, cfg.Database) // migrates nothing: no lock to take
 }
 
 // ReadStoreOrMigrate opens the database of the config file at path with

@@ -63,9 +63,7 @@ func lockDatabase(db, command string) (*dbLock, error) {
 	case errors.Is(err, flock.ErrLocked):
 		holder, _ := io.ReadAll(f)
 		f.Close()
-		return nil, fmt.Errorf("%w: %s is in use by %s; one gleaner polls a database at a time "+
-			"(gleaner sources, stories and export work beside it): stop that one first, or give this one another database",
-			ErrDatabaseInUse, db, describeHolder(holder))
+		return nil, &inUseError{db: db, holder: describeHolder(holder)}
 	case errors.Is(err, flock.ErrUnsupported):
 		f.Close()
 		return nil, nil
@@ -104,6 +102,17 @@ func (l *dbLock) setAddress(addr string) error {
 	return l.write(addr)
 }
 
+// inUseError is lockDatabase's refusal: another gleaner holds the lock.
+type inUseError struct{ db, holder string }
+
+func (e *inUseError) Error() string {
+	return fmt.Sprintf("%v: %s is in use by %s; one gleaner polls a database at a time "+
+		"(gleaner sources, stories and export work beside it): stop that one first, or give this one another database",
+		ErrDatabaseInUse, e.db, e.holder)
+}
+
+func (e *inUseError) Unwrap() error { return ErrDatabaseInUse }
+
 // openMigrating opens database db with open, which migrates a database that
 // lacks migrations of this gleaner: while it does, the command holds the lock
 // a daemon holds, and it refuses when one does. That daemon is an older
@@ -115,10 +124,10 @@ func openMigrating(ctx context.Context, db string, open func(context.Context, st
 		return open(ctx, db)
 	}
 	l, err := lockDatabase(db, "migrate")
-	if errors.Is(err, ErrDatabaseInUse) {
-		return nil, fmt.Errorf("%s lacks migrations of this gleaner, and an older gleaner polls it: this command would migrate it "+
-			"under that one, which could then not start again; restart the daemon with this version first (it migrates the "+
-			"database), or run this command with the daemon's own binary\n(%w)", db, err)
+	if inUse := (*inUseError)(nil); errors.As(err, &inUse) {
+		return nil, fmt.Errorf("%w: %s lacks migrations of this gleaner, and an older gleaner polls it (%s): this command would "+
+			"migrate it under that one, which could then not start again; restart the daemon with this version first (it "+
+			"migrates the database), or run this command with the daemon's own binary", ErrDatabaseInUse, db, inUse.holder)
 	}
 	if err != nil {
 		return nil, err
