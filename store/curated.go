@@ -105,16 +105,20 @@ func (s *Store) Curated(ctx context.Context, q aggregate.Query) ([]aggregate.Ent
 	return entries, nil
 }
 
-// leadInQuery is the first report in language ?2 of story ?1, earliest published
-// first, as addRelated names each language's reports; items_story serves it.
+// leadInQuery is the first curated report (kept, fresh: what may lead a story)
+// in a language of a story, earliest published first, as addRelated names each
+// language's reports; items_story serves it. Its parameters: the story's id,
+// then the language.
 const leadInQuery = `SELECT ` + itemColumns + `, ` + outletColumns + `
 	FROM items i JOIN sources src ON src.id = i.source_id
-	WHERE i.story_id = ?1 AND i.story_id != 0 AND i.lang = ?2 ORDER BY i.published, i.id LIMIT 1`
+	WHERE i.story_id = ? AND i.story_id != 0 AND i.lang = ? AND i.match != 0 AND i.fresh != 0
+	ORDER BY i.published, i.id LIMIT 1`
 
 // leadIn makes the entry of a story led by a report in another language lead
-// with its first report in lang, for a feed of that language: its title, link
-// and outlet are that report's, the story's id, time and reports stay, and the
-// former lead is among the others named.
+// with its first curated report in lang, for a feed of that language: its
+// title, link, summary and outlet are that report's; the story's id, reports
+// and time stay (the entry is dated by the story, as the feed is ordered and
+// paged by it), and the former lead is among the others named.
 func (s *Store) leadIn(ctx context.Context, e *aggregate.Entry, lang string) error {
 	var it aggregate.Item
 	var tmp itemScan
@@ -129,6 +133,7 @@ func (s *Store) leadIn(ctx context.Context, e *aggregate.Entry, lang string) err
 	if err := tmp.finish(&it); err != nil {
 		return err
 	}
+	it.Published = e.Cursor.Published
 	e.Item, e.Outlet = it, o
 	return nil
 }
@@ -151,10 +156,11 @@ func curatedQuery(q aggregate.Query) (string, []any) {
 	where := "st.visible = 1"
 	var args []any
 	if q.Lang != "" {
-		// Every story a report in the language is part of, not only those it
-		// leads: st.langs is the JSON array of the members' languages.
-		where += " AND instr(st.langs, ?) > 0"
-		args = append(args, string(appendJSONString(nil, q.Lang)))
+		// Every story a curated report in the language is part of, not only
+		// those it leads (a seek of items_story per story).
+		where += ` AND EXISTS (SELECT 1 FROM items m WHERE m.story_id = st.id AND m.story_id != 0 AND m.lang = ?
+			AND m.match != 0 AND m.fresh != 0)`
+		args = append(args, q.Lang)
 	}
 	if q.Facet != "" {
 		where += " AND st.facets LIKE ?"

@@ -499,6 +499,55 @@ func TestLanguageFeedTakesEveryStoryItReported(t *testing.T) {
 	if err != nil || len(en) != 2 || en[1].Item.URL != "https://news0.example/a" {
 		t.Errorf("English feed: %v, %+v", err, en)
 	}
+
+	// Revised so that the filter no longer keeps them, the Korean reports stay
+	// in the story but may not lead it, and with none kept it is not Korean news.
+	revised := func(i int, title string, match bool) aggregate.Fetched {
+		f := summit(i, "ko", title)
+		f.Items[0].Verdict.Match = match
+		return f
+	}
+	if _, _, err := s.Save(ctx, []aggregate.Fetched{revised(1, "정상회의 개막 (광고)", false)}, g); err != nil {
+		t.Fatal(err)
+	}
+	ko, err := s.Curated(ctx, aggregate.Query{Limit: 10, Lang: "ko"})
+	if err != nil || len(ko) != 1 || ko[0].Item.URL != "https://news2.example/a" {
+		t.Errorf("Korean feed, its first report no longer kept: %v, %+v", err, ko)
+	}
+	if _, _, err := s.Save(ctx, []aggregate.Fetched{revised(2, "정상회의 합의문 (광고)", false)}, g); err != nil {
+		t.Fatal(err)
+	}
+	if ko, err := s.Curated(ctx, aggregate.Query{Limit: 10, Lang: "ko"}); err != nil || len(ko) != 0 {
+		t.Errorf("Korean feed, no Korean report kept: %v, %+v", err, ko)
+	}
+}
+
+// A language's feed stays newest first: an entry led by a later report in the
+// language is dated by its story, as the feed orders and pages it.
+func TestLanguageFeedStaysInOrder(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	src := sync(t, s, "https://en.example/feed", "https://ko1.example/feed", "https://ko2.example/feed")
+	g := &fakeGrouper{by: map[string]int64{}}
+	at := func(i int, key, lang, title string, h time.Duration) aggregate.Fetched {
+		it := item(key, "https://x.example/"+key, title, true, t0.Add(h))
+		it.Lang = lang
+		return aggregate.Fetched{State: aggregate.FetchState{SourceID: src[i].ID}, Items: []aggregate.Item{it}}
+	}
+	batch := []aggregate.Fetched{at(0, "e", "en", "summit: leaders meet", 0), at(1, "k", "ko", "summit: 정상회의", 5*time.Hour),
+		at(2, "o", "ko", "chips: 반도체 지원", 2*time.Hour)}
+	if _, _, err := s.Save(ctx, batch, g); err != nil {
+		t.Fatal(err)
+	}
+	ko, err := s.Curated(ctx, aggregate.Query{Limit: 10, Lang: "ko"})
+	if err != nil || len(ko) != 2 {
+		t.Fatalf("Korean feed: %v, %+v", err, ko)
+	}
+	for i, e := range ko {
+		if !e.Item.Published.Equal(e.Cursor.Published) || i > 0 && e.Item.Published.After(ko[i-1].Item.Published) {
+			t.Errorf("entry %d (%s) dated %v, its place %v; the feed must read newest first", i, e.Item.Title, e.Item.Published, e.Cursor.Published)
+		}
+	}
 }
 
 // A report of an article another source already carries joins its story, with
