@@ -13,7 +13,6 @@ import (
 
 	"github.com/gleaner/gleaner/aggregate"
 	"github.com/gleaner/gleaner/aggregate/sanitize"
-	"github.com/gleaner/gleaner/internal/nfkc"
 )
 
 // filter is a feed's query: which entries a rendering holds. The zero Lang,
@@ -135,9 +134,7 @@ func searchText(raw string) (string, error) {
 	if utf8.RuneCountInString(raw) > maxQueryRunes {
 		return "", badQuery(fmt.Sprintf("q must be at most %d characters", maxQueryRunes))
 	}
-	// NFKC: letters typed in an input method's full-width mode (ＡＩ) are the
-	// ASCII ones the stored text has.
-	words := strings.Fields(nfkc.String(sanitize.Line(raw)))
+	words := strings.Fields(sanitize.Line(raw))
 	if len(words) > maxQueryWords {
 		return "", badQuery(fmt.Sprintf("q must be at most %d words", maxQueryWords))
 	}

@@ -10,6 +10,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/gleaner/gleaner/internal/nfkc"
+
 	"modernc.org/sqlite"
 )
 
@@ -136,45 +138,78 @@ func (s *Store) IndexSearch(ctx context.Context) (int, error) {
 // story by story, newest first, so that a page of a common word ("AI",
 // "정부") is read from the first few stories rather than from all of them.
 func searchWhere(text string) (where string, args []any, indexed bool) {
-	var long, quoted, short []string
+	var long, short [][]string // each word of text, in the forms it is looked for in
+	var quoted []string
 	for _, w := range strings.Fields(text) {
+		forms := wordForms(w)
 		if utf8.RuneCountInString(w) >= 3 {
-			long = append(long, w)
-			quoted = append(quoted, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
+			long = append(long, forms)
+			var q []string
+			for _, f := range forms {
+				q = append(q, `"`+strings.ReplaceAll(f, `"`, `""`)+`"`)
+			}
+			if len(q) == 1 {
+				quoted = append(quoted, q[0])
+			} else {
+				quoted = append(quoted, "("+strings.Join(q, " OR ")+")")
+			}
 		} else {
-			short = append(short, w)
+			short = append(short, forms)
 		}
 	}
 	if len(long) == 0 {
-		cond, args := wordsAll(short, nil, "m.title", "substr(m.summary, 1, 100)")
+		cond, args := wordsAll(short, false, "m.title", "substr(m.summary, 1, 100)")
 		return "EXISTS (SELECT 1 FROM items m WHERE m.story_id = st.id AND m.story_id != 0 AND " + cond + ")", args, false
 	}
 	where = "st.id IN (SELECT i.story_id FROM item_search JOIN items i ON i.id = item_search.rowid WHERE item_search MATCH ?"
-	args = []any{strings.Join(quoted, " ")}
+	args = []any{strings.Join(quoted, " AND ")}
 	// The trigram index finds the words inside others too: those with a Latin
 	// edge are checked, and the short ones, which no trigram holds.
-	cond, more := wordsAll(append(long, short...), long, "item_search.title", "item_search.summary")
+	cond, more := wordsAll(long, true, "item_search.title", "item_search.summary")
+	if len(short) > 0 {
+		c, m := wordsAll(short, false, "item_search.title", "item_search.summary")
+		cond, more = cond+" AND "+c, append(more, m...)
+	}
 	return where + " AND " + cond + " AND i.story_id != 0)", append(args, more...), true
 }
 
-// wordsAll is the condition that each of words is in one of cols as a word
-// (see hasWord), with its arguments; the words of matched are found by the
-// search index already, case aside in every script, so that only their edges
-// are checked.
-func wordsAll(words, matched []string, cols ...string) (string, []any) {
+// wordForms are the forms a word of a search is looked for in: as typed and,
+// when it differs, its NFKC form, so that letters typed in an input method's
+// full-width mode (ＡＩ) find the ASCII ones, while stored text that has such
+// letters is still found by them. A form that would be looked up otherwise
+// (three characters or more, or fewer) than the word is left out.
+func wordForms(w string) []string {
+	n := nfkc.String(w)
+	if n == w || strings.ContainsFunc(n, unicode.IsSpace) || (utf8.RuneCountInString(n) >= 3) != (utf8.RuneCountInString(w) >= 3) {
+		return []string{w}
+	}
+	return []string{w, n}
+}
+
+// wordsAll is the condition that each of words (each in the forms any of which
+// will do) is in one of cols as a word (see hasWord), with its arguments; when
+// indexed, the search index found the words already, case aside in every
+// script, so that only their edges are checked.
+func wordsAll(words [][]string, indexed bool, cols ...string) (string, []any) {
 	conds := []string{"1"}
 	var args []any
-	for _, w := range words {
+	edges := func(w string) (bool, bool) {
 		first, _ := utf8.DecodeRuneInString(w)
 		last, _ := utf8.DecodeLastRuneInString(w)
-		if !latin(first) && !latin(last) && slices.Contains(matched, w) {
+		return latin(first), latin(last)
+	}
+	for _, forms := range words {
+		if indexed && !slices.ContainsFunc(forms, func(w string) bool { f, l := edges(w); return f || l }) {
 			continue // inside words, as the index found it
 		}
 		var ors []string
-		for _, c := range cols {
-			cond, more := wordCond(c, w, latin(first), latin(last))
-			ors = append(ors, cond)
-			args = append(args, more...)
+		for _, w := range forms {
+			first, last := edges(w)
+			for _, c := range cols {
+				cond, more := wordCond(c, w, first, last)
+				ors = append(ors, cond)
+				args = append(args, more...)
+			}
 		}
 		conds = append(conds, "("+strings.Join(ors, " OR ")+")")
 	}

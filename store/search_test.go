@@ -78,6 +78,7 @@ func TestSearch(t *testing.T) {
 		item("e7", "https://en.example/7", "Café owners and naïve regulators", true, t0.Add(-11*time.Hour)),
 		item("e8", "https://en.example/8", "İstanbul'da yapay zekâ: Əliyev signs AI decree", true, t0.Add(-12*time.Hour)),
 		item("e9", "https://en.example/9", "STRAẞE gesperrt", true, t0.Add(-13*time.Hour)),
+		koItem("k5", "ＡＩ 반도체 지원법 통과", true, t0.Add(-14*time.Hour)),
 	}
 	save(t, s, src[0], items...)
 	checkSearchIndex(t, s)
@@ -90,7 +91,7 @@ func TestSearch(t *testing.T) {
 		{aggregate.Query{Match: "국회"}, []string{"국회, 인공지능 기본법 통과"}},         // two characters: LIKE
 		{aggregate.Query{Match: "ai act"}, []string{"EU AI Act: code of practice for general-purpose AI"}},
 		{aggregate.Query{Match: "EXPORT"}, []string{"US tightens AI chip export controls"}},
-		{aggregate.Query{Match: "관한 기사"}, []string{"국회, 인공지능 기본법 통과", "과기정통부, GPU 1만장 확보", "인공지능 기본법 시행령 입법예고"}}, // the summary
+		{aggregate.Query{Match: "관한 기사"}, []string{"국회, 인공지능 기본법 통과", "과기정통부, GPU 1만장 확보", "인공지능 기본법 시행령 입법예고", "ＡＩ 반도체 지원법 통과"}}, // the summary
 		{aggregate.Query{Match: "프로야구"}, nil},                                                                    // not curated
 		{aggregate.Query{Match: "100%"}, []string{"Bakery wins award for 100% rye"}},
 		{aggregate.Query{Match: "%"}, []string{"Bakery wins award for 100% rye"}}, // a wildcard is a character
@@ -107,6 +108,11 @@ func TestSearch(t *testing.T) {
 		{aggregate.Query{Match: "état"}, []string{"État de l'IA: Über-regulation fears in Brussels"}},
 		{aggregate.Query{Match: "über-regulation brussels"}, []string{"État de l'IA: Über-regulation fears in Brussels"}},
 		{aggregate.Query{Match: "IA"}, []string{"État de l'IA: Über-regulation fears in Brussels"}},
+		// Letters typed full-width (an input method's mode) find the ASCII ones,
+		// and stored full-width ones still; ASCII does not look for full-width.
+		{aggregate.Query{Match: "ＡＩ", Lang: "en"}, []string{"EU AI Act: code of practice for general-purpose AI", "US tightens AI chip export controls", "Lawmakers weigh the AIs' rights", "İstanbul'da yapay zekâ: Əliyev signs AI decree"}},
+		{aggregate.Query{Match: "ＡＩ 반도체"}, []string{"ＡＩ 반도체 지원법 통과"}},
+		{aggregate.Query{Match: "ＥＸＰＯＲＴ"}, []string{"US tightens AI chip export controls"}},
 		// A Latin letter beyond ASCII goes on with the word: "caf" is not in "Café".
 		{aggregate.Query{Match: "caf"}, nil},
 		{aggregate.Query{Match: "na"}, nil},
