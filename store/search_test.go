@@ -92,7 +92,7 @@ func TestSearch(t *testing.T) {
 		{aggregate.Query{Match: "ai act"}, []string{"EU AI Act: code of practice for general-purpose AI"}},
 		{aggregate.Query{Match: "EXPORT"}, []string{"US tightens AI chip export controls"}},
 		{aggregate.Query{Match: "관한 기사"}, []string{"국회, 인공지능 기본법 통과", "과기정통부, GPU 1만장 확보", "인공지능 기본법 시행령 입법예고", "ＡＩ 반도체 지원법 통과"}}, // the summary
-		{aggregate.Query{Match: "프로야구"}, nil},                                                                    // not curated
+		{aggregate.Query{Match: "프로야구"}, nil}, // not curated
 		{aggregate.Query{Match: "100%"}, []string{"Bakery wins award for 100% rye"}},
 		{aggregate.Query{Match: "%"}, []string{"Bakery wins award for 100% rye"}}, // a wildcard is a character
 		{aggregate.Query{Match: `"rye" OR bakery`}, nil},                          // no query syntax: three words
