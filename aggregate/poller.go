@@ -154,26 +154,31 @@ func (p *Poller) SetSources(src []Source, states []FetchState) {
 		if ps.state.NextFetch.IsZero() && ps.state.LastAttempt.IsZero() && !ps.busy {
 			ps.state.NextFetch = now.Add(time.Duration(rand.Float64() * float64(p.opt.FirstSpread)))
 		}
+		// Last attempted later than now: the schedule was made by a clock that
+		// ran fast and has been set back since, and its waits (a minute's
+		// interval kept for hours) are counted from a time still to come. They
+		// are moved back by as much, so that the source waits what it still
+		// owes from its last poll, a host's Retry-After included.
+		if ahead := ps.state.LastAttempt.Sub(now); ahead > clockSlack && !ps.busy && !ps.state.Gone {
+			clockAhead = max(clockAhead, ahead)
+			clockSet++
+			st := &ps.state
+			st.LastAttempt = st.LastAttempt.Add(-ahead)
+			for _, t := range []*time.Time{&st.NextFetch, &st.HoldUntil, &st.LastSuccess} {
+				if !t.IsZero() && t.After(now) {
+					*t = t.Add(-ahead)
+				}
+			}
+		}
 		// A poll stored further ahead than any wait gleaner sets (a clock that
 		// ran fast, then was set right) would leave the source unpolled for
 		// as long, without a word: it is due at the longest wait from now.
 		if limit := now.Add(p.longestWait(s)); ps.state.NextFetch.After(limit) && !ps.busy {
 			ps.state.NextFetch = limit
 		}
-		// Last attempted later than now: the schedule was made by a clock that
-		// ran fast and has been set back since, and its waits (a minute's
-		// interval kept for hours) are counted from a time still to come. The
-		// source is due now.
-		if ps.state.LastAttempt.After(now.Add(clockSlack)) && !ps.busy && !ps.state.Gone {
-			if ahead := ps.state.LastAttempt.Sub(now); ahead > clockAhead {
-				clockAhead = ahead
-			}
-			clockSet++
-			ps.state.NextFetch = now
-		}
 	}
 	if clockSet > 0 {
-		p.log.Warn("sources last polled later than now: the clock was set back; polling them now", "sources", clockSet,
+		p.log.Warn("sources last polled later than now: the clock was set back; their schedule is moved back as far", "sources", clockSet,
 			"furthest_ahead", clockAhead.Round(time.Second).String())
 	}
 	select {

@@ -109,23 +109,33 @@ func TestFarFutureScheduleIsBrought(t *testing.T) {
 	}
 }
 
-// TestClockSetBackMakesSourcesDue: a source last polled six hours from now (a
-// clock that ran fast, set right since) is due now, not in six hours and a
-// minute, and the log says why; one polled a few seconds ahead (another
-// machine's clock) keeps its schedule.
-func TestClockSetBackMakesSourcesDue(t *testing.T) {
+// TestClockSetBackMovesTheScheduleBack: a source last polled six hours from now
+// (a clock that ran fast, set right since) is due a minute after its last poll
+// as the corrected clock reads it, not in six hours and a minute, and the log
+// says why; a host's Retry-After is still owed in full; a source polled a few
+// seconds ahead (another machine's clock) keeps its schedule.
+func TestClockSetBackMovesTheScheduleBack(t *testing.T) {
 	clk := &clock{t: time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC)}
 	f := &stallFetcher{clock: clk}
 	var logged bytes.Buffer
+	ahead := 6*time.Hour - time.Minute
 	p, _, id := opsPoller(t, f, 12*time.Hour, aggregate.Source{Name: "x", URL: "https://x.example/feed", Interval: time.Minute},
 		func(st *aggregate.FetchState) {
-			st.LastAttempt, st.NextFetch = clk.Now().Add(6*time.Hour-time.Minute), clk.Now().Add(6*time.Hour)
+			st.LastAttempt, st.NextFetch = clk.Now().Add(ahead), clk.Now().Add(ahead+time.Minute)
 		}, slog.New(slog.NewTextHandler(&logged, nil)))
-	if next := p.Schedule()[id]; next.After(clk.Now()) {
-		t.Errorf("next fetch %v from now, want now", next.Sub(clk.Now()))
+	if next := p.Schedule()[id]; !next.Equal(clk.Now().Add(time.Minute)) {
+		t.Errorf("next fetch %v from now, want the interval's minute", next.Sub(clk.Now()))
 	}
-	if out := logged.String(); !strings.Contains(out, `msg="sources last polled later than now: the clock was set back; polling them now" sources=1 furthest_ahead=5h59m0s`) {
+	if out := logged.String(); !strings.Contains(out, `msg="sources last polled later than now: the clock was set back; their schedule is moved back as far" sources=1 furthest_ahead=5h59m0s`) {
 		t.Errorf("log:\n%s", out)
+	}
+	p, _, id = opsPoller(t, f, 12*time.Hour, aggregate.Source{Name: "x", URL: "https://x.example/feed", Interval: time.Minute},
+		func(st *aggregate.FetchState) {
+			st.LastAttempt, st.NextFetch, st.HoldUntil = clk.Now().Add(ahead), clk.Now().Add(ahead+2*time.Hour), clk.Now().Add(ahead+2*time.Hour)
+			st.ErrorKind, st.ConsecutiveErrors = string(fetch.KindRateLimited), 1
+		})
+	if next := p.Schedule()[id]; !next.Equal(clk.Now().Add(2 * time.Hour)) {
+		t.Errorf("Retry-After of 2h: next fetch %v from now, want 2h", next.Sub(clk.Now()))
 	}
 	p, _, id = opsPoller(t, f, 12*time.Hour, aggregate.Source{Name: "x", URL: "https://x.example/feed", Interval: time.Minute},
 		func(st *aggregate.FetchState) {
