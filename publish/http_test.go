@@ -710,9 +710,21 @@ func TestStoryPages(t *testing.T) {
 			!bytes.Contains(b, []byte(`<h2>Not found</h2>`)) || !bytes.Contains(b, []byte(`>Show all stories</a>`)) {
 			t.Errorf("%s: %d %q: %s", p, r.StatusCode, r.Header.Get("Content-Type"), b)
 		}
-		if r := get(t, h, "GET", p, "Accept", "application/json"); r.StatusCode != http.StatusNotFound || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/plain") {
-			t.Errorf("%s as JSON: %d %q", p, r.StatusCode, r.Header.Get("Content-Type"))
+		if r := get(t, h, "GET", p, "Accept", "application/json"); r.StatusCode != http.StatusNotFound || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/plain") ||
+			r.Header.Get("Vary") != "Accept" {
+			t.Errorf("%s as JSON: %d %q, Vary %q", p, r.StatusCode, r.Header.Get("Content-Type"), r.Header.Get("Vary"))
 		}
+		if r := get(t, h, "GET", p+".json"); r.StatusCode != http.StatusNotFound || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/plain") {
+			t.Errorf("%s.json: %d %q", p, r.StatusCode, r.Header.Get("Content-Type"))
+		}
+	}
+	// Another address: a browser gets the page's look, a program plain text.
+	if r := get(t, h, "GET", "/nope", "Accept", "text/html,application/xhtml+xml,*/*;q=0.8"); r.StatusCode != 404 ||
+		!strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") || !bytes.Contains(body(t, r), []byte(">Show all stories</a>")) {
+		t.Errorf("/nope from a browser: %d %q", r.StatusCode, r.Header.Get("Content-Type"))
+	}
+	if r := get(t, h, "GET", "/nope"); r.StatusCode != 404 || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/plain") {
+		t.Errorf("/nope: %d %q", r.StatusCode, r.Header.Get("Content-Type"))
 	}
 	if b := body(t, get(t, h, "GET", "/story/999")); !bytes.Contains(b, []byte("Story 999 is not in the curated feed")) {
 		t.Errorf("/story/999 does not say which story is missing: %s", b)

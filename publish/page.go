@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
+	"strings"
 	"unicode"
 
 	"github.com/gleaner/gleaner/aggregate"
@@ -101,7 +102,7 @@ type errorPage struct {
 	MetaCSP                           string
 	FeedTitle, Heading, Message, Home string
 	Search                            bool
-	Query                             string
+	Query, Lang, Facet                string // the search box's words and the filters it keeps
 }
 
 // renderError writes the error page for status with msg to w.
@@ -112,7 +113,24 @@ func renderError(w http.ResponseWriter, r *http.Request, o Options, status int, 
 	}
 	p := errorPage{CSS: template.CSS(pageCSS), MetaCSP: metaCSP, FeedTitle: o.Title, Heading: heading, Message: msg, Home: o.BaseURL}
 	if r.URL.Path == "/search" {
-		p.Search, p.Query = true, textcut.Prefix(r.URL.Query().Get("q"), 400)
+		// The words as given, and the filters the box keeps (as the page's
+		// does) where they are ones the page knows.
+		q := r.URL.Query()
+		p.Search, p.Query = true, textcut.Prefix(q.Get("q"), 400)
+		if l := strings.ToLower(q.Get("lang")); l == "ko" || l == "en" {
+			p.Lang = l
+		}
+		if c := q.Get("category"); facetPattern.MatchString(c) {
+			p.Facet = c // as parseFilter takes it: any name where the profile's are not known
+			if o.Facets != nil {
+				p.Facet = ""
+				for _, f := range o.Facets {
+					if strings.EqualFold(f, c) {
+						p.Facet = f
+					}
+				}
+			}
+		}
 	}
 	var b bytes.Buffer
 	if err := errorTemplate.Execute(&b, p); err != nil {

@@ -592,6 +592,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f = nFormats
 	default:
 		if !story {
+			if wantsPage(r.Header["Accept"]) {
+				renderError(w, r, h.options(), http.StatusNotFound, "There is no page at this address.")
+				return
+			}
 			http.NotFound(w, r)
 			return
 		}

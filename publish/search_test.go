@@ -141,11 +141,12 @@ func TestSearchPage(t *testing.T) {
 	}
 	// A headline pasted into the box is too many words: the page says so, in
 	// its own look, with the box holding the words to shorten and a way back.
-	resp = get(t, h, "GET", "/search?q="+url.QueryEscape("Commerce Department widens AI chip export curbs to close <third-country> loophole"))
+	resp = get(t, h, "GET", "/search?q="+url.QueryEscape("Commerce Department widens AI chip export curbs to close <third-country> loophole")+"&lang=EN&category=regulation")
 	mustStatus(t, resp, 400)
 	page = body(t, resp)
 	for _, want := range []string{"q must be at most 8 words", `name="q" value="Commerce Department widens AI chip export curbs to close &lt;third-country&gt; loophole"`,
-		`<h1><a href="https://feeds.example.com/ai-policy/">`, ">Show all stories</a>"} {
+		`<h1><a href="https://feeds.example.com/ai-policy/">`, ">Show all stories</a>",
+		`<input type="hidden" name="lang" value="en">`, `<input type="hidden" name="category" value="regulation">`} {
 		if !strings.Contains(string(page), want) {
 			t.Errorf("the page for a search of too many words lacks %s:\n%s", want, page)
 		}

@@ -274,14 +274,29 @@ func wantsJSON(accept []string) bool {
 	return js > 0 && js > page
 }
 
+// wantsPage reports whether a client's Accept header asks for an HTML page
+// (a browser's does), rather than anything else or nothing.
+func wantsPage(accept []string) bool {
+	for _, h := range accept {
+		for _, part := range strings.Split(h, ",") {
+			if mt, params, err := mime.ParseMediaType(strings.TrimSpace(part)); err == nil && mt == "text/html" && params["q"] != "0" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // serveStory serves a story page: HTML, or JSON for /story/ID.json or an
 // Accept header that asks for JSON.
 func (h *Handler) serveStory(w http.ResponseWriter, r *http.Request) {
 	id, asJSON, ok := storyPath(r.URL.Path)
 	f := storyHTML
-	if asJSON || wantsJSON(r.Header["Accept"]) {
+	if asJSON || strings.HasSuffix(r.URL.Path, ".json") || wantsJSON(r.Header["Accept"]) {
 		f = storyJSON
 	}
+	// Whether it is a page or JSON turns on Accept, found or not.
+	w.Header().Add("Vary", "Accept")
 	if !ok {
 		if f == storyHTML {
 			renderError(w, r, h.options(), http.StatusNotFound, "There is no story page at this address: story pages are /story/ followed by a number.")
