@@ -496,8 +496,8 @@ type linkLabel struct {
 }
 
 // linkLabelsQuery reads every label with its item's link. CROSS JOIN keeps
-// labels the outer loop: with a plain JOIN the planner walked every item with a
-// link (items_url) and looked its label up, a scan of the items per save.
+// labels the outer loop: with a plain JOIN the planner scanned the items and
+// looked each one's label up, a scan of the items per save.
 const linkLabelsQuery = `SELECT i.url, l.keep, l.note, l.labelled, l.entry_id
 	FROM labels l CROSS JOIN items i ON i.id = l.item_id WHERE i.url != '' ORDER BY l.labelled, l.item_id`
 
