@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"html/template"
 	"net/http"
-	"strconv"
 	"strings"
 	"unicode"
 
@@ -137,17 +136,7 @@ func renderError(w http.ResponseWriter, r *http.Request, o Options, status int, 
 		http.Error(w, msg, status)
 		return
 	}
-	hdr := w.Header()
-	hdr.Set("Content-Type", "text/html; charset=utf-8")
-	hdr.Set("Content-Security-Policy", pageCSP)
-	hdr.Set("Referrer-Policy", pageReferrerPolicy)
-	hdr.Set("Content-Length", strconv.Itoa(b.Len()))
-	hdr.Set("Cache-Control", "no-cache")
-	hdr.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	if r.Method != http.MethodHead {
-		w.Write(b.Bytes())
-	}
+	serveFreshStatus(w, r, status, b.Bytes(), true)
 }
 
 // parseTemplate parses templates/name with the shared definitions of

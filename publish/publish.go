@@ -916,6 +916,11 @@ func (h *Handler) serveEmpty(w http.ResponseWriter, r *http.Request, set *defaul
 // serveFresh serves b, rendered for this request: never cached, HTML with
 // the pages' Content-Security-Policy, else JSON.
 func serveFresh(w http.ResponseWriter, r *http.Request, b []byte, html bool) {
+	serveFreshStatus(w, r, http.StatusOK, b, html)
+}
+
+// serveFreshStatus is serveFresh with another status (an error page).
+func serveFreshStatus(w http.ResponseWriter, r *http.Request, status int, b []byte, html bool) {
 	hdr := w.Header()
 	if html {
 		hdr.Set("Content-Type", "text/html; charset=utf-8")
@@ -927,7 +932,7 @@ func serveFresh(w http.ResponseWriter, r *http.Request, b []byte, html bool) {
 	hdr.Set("Content-Length", strconv.Itoa(len(b)))
 	hdr.Set("Cache-Control", "no-cache")
 	hdr.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(http.StatusOK)
+	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		w.Write(b)
 	}
