@@ -323,7 +323,8 @@ func stripTags(s string) string {
 	foreign := 0
 	off := 0 // bytes of s read: an element opens only if its end tag follows
 	// Where the last end tag of each is, found once (a scan at every start tag
-	// made a text of many "<math>" quadratic).
+	// made a text of many "<math>" quadratic); those of raw-text elements when
+	// first met.
 	lastEnd := map[string]int{"svg": lastEndTag(s, "svg"), "math": lastEndTag(s, "math")}
 	for {
 		tt := z.Next()
@@ -365,15 +366,23 @@ func stripTags(s string) string {
 			}
 			if a := atom.Lookup(name); a != 0 {
 				if tt == html.StartTagToken && rawSkip[string(name)] {
-					if lastEndTag(s, string(name)) < off {
-						// Never closed: a word in brackets ("the <style> of
-						// regulation"), and the text after it is the headline's,
-						// read as text, not as the element's raw content.
+					end, ok := lastEnd[string(name)]
+					if !ok {
+						end = lastEndTag(s, string(name))
+						lastEnd[string(name)] = end
+					}
+					if end < off {
+						// Never closed: the text after it is the headline's,
+						// read as text, not as the element's raw content; a
+						// bare name is a word in brackets ("the <style> of
+						// regulation"), one with attributes markup, dropped.
 						z.NextIsNotRawText()
 						if !inline[a] {
 							b.WriteByte(' ')
 						}
-						b.Write(raw)
+						if !hasAttr {
+							b.Write(raw)
+						}
 						continue
 					}
 					skip = string(name)

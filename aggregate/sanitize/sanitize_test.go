@@ -69,6 +69,12 @@ func TestText(t *testing.T) {
 		{"Parliament's AI vote: the <style> of AI regulation debate", "Parliament's AI vote: the <style> of AI regulation debate"},
 		{"Senators weigh a <script> ban &amp; AI rules", "Senators weigh a <script> ban & AI rules"},
 		{"&lt;script&gt;alert(1)&lt;/script&gt;Title", "Title"},
+		// With attributes it is markup, dropped; the headline still goes on.
+		{"Breaking <iframe src=https://evil.example/x onload=alert(1)> news", "Breaking news"},
+		{"x &lt;iframe src=javascript:alert(1)&gt; y", "x y"},
+		{"Embed <script async src=https://x.example/w.js> AI law", "Embed AI law"},
+		// End tags are found by ASCII case only, as the tokenizer reads them.
+		{"a <style> b </ſtyle> c", "a <style> b c"},
 		{"ctl\x00\x07\x1b[31m\u0085x", "ctl[31m x"},
 		{"bidi \u202egnp.exe\u202c ok", "bidi gnp.exe ok"},
 		{"tab\tand\nnewline\u00a0nbsp", "tab and newline nbsp"},
@@ -229,6 +235,22 @@ func TestHTMLDropsWhatXMLCannotCarry(t *testing.T) {
 		if got := sanitize.HTML(in, ""); got != want {
 			t.Errorf("HTML(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// BenchmarkTextManyUnclosed is a hostile title of many "<style>" tags never
+// closed (each is text) and end tags of others, 110 KB and 440 KB: its time
+// should grow as its size does (a scan for the end tag at every one made it
+// quadratic: 55 KB took 0.3 s, 220 KB 5 s).
+func BenchmarkTextManyUnclosed(b *testing.B) {
+	for _, n := range []int{10000, 40000} {
+		s := "Title " + strings.Repeat("<style></b>", n)
+		b.Run(fmt.Sprintf("%dKB", len(s)/1000), func(b *testing.B) {
+			b.SetBytes(int64(len(s)))
+			for b.Loop() {
+				sanitize.Text(s)
+			}
+		})
 	}
 }
 

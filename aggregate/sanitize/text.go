@@ -196,9 +196,10 @@ func classify(r rune) (keep, isSpace bool) {
 // since Text runs for every title, summary and body of every item.
 type stripper struct {
 	w      textWriter
-	attrs  []attrSpan // the current tag's attributes with a non-empty key
-	kept   []keptTag  // stripTags' kept map: unknown start tags written as text
-	unsure bool       // s needs a path stripClean does not take
+	attrs  []attrSpan     // the current tag's attributes with a non-empty key
+	kept   []keptTag      // stripTags' kept map: unknown start tags written as text
+	ends   map[string]int // where the last end tag of each raw-text element is (lastEndTag), found once
+	unsure bool           // s needs a path stripClean does not take
 }
 
 // attrSpan is an attribute's key and value as offsets into the text; the value
@@ -223,6 +224,7 @@ func getStripper() *stripper {
 	x := stripperPool.Get().(*stripper)
 	x.w.buf, x.w.space, x.w.bad = x.w.buf[:0], false, false
 	x.attrs, x.kept, x.unsure = x.attrs[:0], x.kept[:0], false
+	clear(x.ends)
 	return x
 }
 
@@ -362,9 +364,13 @@ func (x *stripper) startTag(s string, p int) (int, bool) {
 			// one text token; stripTags skips it only after a start tag, and
 			// one never closed is text, the tag included.
 			skip := rawSkip[string(lname)] && !x.selfClosing(s, t)
-			if skip && rawEnd(s, t.end, a.String()) == len(s) {
-				x.w.str(s[p:t.end])
-				return t.end, true // what follows is read as text
+			if skip && x.lastEnd(s, string(lname)) < t.end {
+				// Never closed: what follows is read as text, and the tag is
+				// text too when it is a bare name ("the <style> of").
+				if len(x.attrs) == 0 {
+					x.w.str(s[p:t.end])
+				}
+				return t.end, true
 			}
 			return x.rawText(s, t.end, a, skip), true
 		}
@@ -431,6 +437,20 @@ func (x *stripper) rawText(s string, p int, a atom.Atom, skip bool) int {
 		x.w.str(s[p:end])
 	}
 	return end
+}
+
+// lastEnd is lastEndTag(s, name), found once per name and string: a text of
+// many unclosed tags would otherwise be read to its end at each.
+func (x *stripper) lastEnd(s, name string) int {
+	if i, ok := x.ends[name]; ok {
+		return i
+	}
+	if x.ends == nil {
+		x.ends = map[string]int{}
+	}
+	i := lastEndTag(s, name)
+	x.ends[name] = i
+	return i
 }
 
 // rawEnd returns where the first "</name" followed by white space, '/' or '>'

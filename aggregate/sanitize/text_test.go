@@ -82,6 +82,8 @@ func stripTagsRef(s string) string {
 	kept := map[string]int{} // unknown tags kept as text, so that only their end tags are
 	foreign := 0             // svg and math elements open: unknown tags in them are markup
 	off := 0                 // bytes read
+	lower := ""              // s, ASCII letters lowered, once an unclosed raw-text tag is looked at
+	closes := map[string]*regexp.Regexp{}
 	for {
 		tt := z.Next()
 		off += len(z.Raw())
@@ -121,13 +123,31 @@ func stripTagsRef(s string) string {
 			}
 			if a := atom.Lookup(name); a != 0 {
 				if tt == html.StartTagToken && rawSkip[tag] {
-					if !regexp.MustCompile(`(?i)</` + tag + `[ \n\r\t\f/>]`).MatchString(s[off:]) {
-						// Never closed: text, the tag included, and what follows.
+					// ASCII case aside only, as the tokenizer reads end tags.
+					if lower == "" {
+						lb := []byte(s)
+						for i, c := range lb {
+							if 'A' <= c && c <= 'Z' {
+								lb[i] = c + 'a' - 'A'
+							}
+						}
+						lower = string(lb)
+					}
+					closed, seen := closes[tag]
+					if !seen {
+						closed = regexp.MustCompile(`</` + tag + `[ \n\r\t\f/>]`)
+						closes[tag] = closed
+					}
+					if !closed.MatchString(lower[off:]) {
+						// Never closed: what follows is text, and the tag too
+						// when it has no attribute.
 						z.NextIsNotRawText()
 						if !inline[a] {
 							b.WriteByte(' ')
 						}
-						b.WriteString(raw)
+						if !hasAttr {
+							b.WriteString(raw)
+						}
 						continue
 					}
 					skip = tag
