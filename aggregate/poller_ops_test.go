@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -29,6 +30,17 @@ type stallFetcher struct {
 	took    time.Duration
 	block   bool
 	fetches atomic.Int32
+	mu      sync.Mutex
+	holds   map[string]time.Time // what the poller told it of hosts' Retry-After
+}
+
+func (f *stallFetcher) Hold(target string, until time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.holds == nil {
+		f.holds = map[string]time.Time{}
+	}
+	f.holds[target] = until
 }
 
 func (f *stallFetcher) Fetch(ctx context.Context, r fetch.Request) (*fetch.Response, error) {
@@ -136,6 +148,18 @@ func TestClockSetBackMovesTheScheduleBack(t *testing.T) {
 		})
 	if next := p.Schedule()[id]; !next.Equal(clk.Now().Add(2 * time.Hour)) {
 		t.Errorf("Retry-After of 2h: next fetch %v from now, want 2h", next.Sub(clk.Now()))
+	}
+	p.PollAll(context.Background()) // tells the fetcher of the hosts held (gleaner fetch's path)
+	f.mu.Lock()
+	holds := maps.Clone(f.holds)
+	f.mu.Unlock()
+	if len(holds) != 1 {
+		t.Errorf("holds %v, want the host's", holds)
+	}
+	for host, until := range holds {
+		if !until.Equal(clk.Now().Add(2 * time.Hour)) {
+			t.Errorf("%s held for %v, want the 2h it still asks", host, until.Sub(clk.Now()))
+		}
 	}
 	p, _, id = opsPoller(t, f, 12*time.Hour, aggregate.Source{Name: "x", URL: "https://x.example/feed", Interval: time.Minute},
 		func(st *aggregate.FetchState) {

@@ -723,8 +723,11 @@ func TestStoryPages(t *testing.T) {
 		!strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") || !bytes.Contains(body(t, r), []byte(">Show all stories</a>")) {
 		t.Errorf("/nope from a browser: %d %q", r.StatusCode, r.Header.Get("Content-Type"))
 	}
-	if r := get(t, h, "GET", "/nope"); r.StatusCode != 404 || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/plain") {
-		t.Errorf("/nope: %d %q", r.StatusCode, r.Header.Get("Content-Type"))
+	for _, accept := range []string{"", "text/html;q=0.0", "application/json, text/html;q=0.5"} {
+		if r := get(t, h, "GET", "/nope", "Accept", accept); r.StatusCode != 404 || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/plain") ||
+			r.Header.Get("Vary") != "Accept" {
+			t.Errorf("/nope, Accept %q: %d %q, Vary %q", accept, r.StatusCode, r.Header.Get("Content-Type"), r.Header.Get("Vary"))
+		}
 	}
 	if b := body(t, get(t, h, "GET", "/story/999")); !bytes.Contains(b, []byte("Story 999 is not in the curated feed")) {
 		t.Errorf("/story/999 does not say which story is missing: %s", b)

@@ -592,6 +592,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f = nFormats
 	default:
 		if !story {
+			w.Header().Add("Vary", "Accept") // a page for a browser, text for the rest
 			if wantsPage(r.Header["Accept"]) {
 				renderError(w, r, h.options(), http.StatusNotFound, "There is no page at this address.")
 				return

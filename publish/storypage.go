@@ -250,7 +250,12 @@ func storyPath(p string) (id int64, json, ok bool) {
 
 // wantsJSON reads an Accept header that asks for JSON rather than a page.
 func wantsJSON(accept []string) bool {
-	var js, page float64 // the quality the client gives each
+	page, js := acceptQualities(accept)
+	return js > 0 && js > page
+}
+
+// acceptQualities reads the quality an Accept header gives an HTML page and JSON.
+func acceptQualities(accept []string) (page, js float64) {
 	for _, h := range accept {
 		for _, part := range strings.Split(h, ",") {
 			mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
@@ -271,20 +276,14 @@ func wantsJSON(accept []string) bool {
 			}
 		}
 	}
-	return js > 0 && js > page
+	return page, js
 }
 
 // wantsPage reports whether a client's Accept header asks for an HTML page
-// (a browser's does), rather than anything else or nothing.
+// (a browser's does) before JSON, rather than anything else or nothing.
 func wantsPage(accept []string) bool {
-	for _, h := range accept {
-		for _, part := range strings.Split(h, ",") {
-			if mt, params, err := mime.ParseMediaType(strings.TrimSpace(part)); err == nil && mt == "text/html" && params["q"] != "0" {
-				return true
-			}
-		}
-	}
-	return false
+	page, js := acceptQualities(accept)
+	return page > 0 && page >= js
 }
 
 // serveStory serves a story page: HTML, or JSON for /story/ID.json or an

@@ -214,14 +214,15 @@ func TestNoMigrationUnderAnOlderDaemon(t *testing.T) {
 		t.Fatalf("lock: %v", err)
 	}
 	_, _, err = SourceStatus(ctx, cfg.Config, false)
-	if !errors.Is(err, ErrDatabaseInUse) || !strings.Contains(err.Error(), "lacks migrations of this gleaner, and an older gleaner polls it") {
+	if !errors.Is(err, ErrDatabaseInUse) || !strings.Contains(err.Error(), "lacks migrations of this gleaner, and another gleaner polls it (gleaner run") {
 		t.Errorf("sources beside an older daemon: %v", err)
 	}
 	if _, err := ReadStoreOrMigrate(ctx, cfg.Path); !errors.Is(err, ErrDatabaseInUse) || strings.Contains(err.Error(), "stop that one first") {
 		t.Errorf("stories beside an older daemon: %v", err)
 	}
-	// A command that only reads migrates nothing: it says what the file lacks.
-	if _, err := ReadStore(ctx, cfg.Path); !errors.Is(err, store.ErrNotMigrated) {
+	// A command that only reads migrates nothing: it says what the file lacks,
+	// and that the daemon beside it is in the way of the usual fix.
+	if _, err := ReadStore(ctx, cfg.Path); !errors.Is(err, store.ErrNotMigrated) || !strings.Contains(err.Error(), "restart the daemon with this version first") {
 		t.Errorf("labels beside an older daemon: %v", err)
 	}
 	var n int
@@ -229,4 +230,13 @@ func TestNoMigrationUnderAnOlderDaemon(t *testing.T) {
 		t.Errorf("migration %d applied under the daemon (%v)", newest, err)
 	}
 	daemon.release()
+	// Another command migrating it: try again.
+	other, err := lockDatabase(cfg.Database, "migrate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadStoreOrMigrate(ctx, cfg.Path); !errors.Is(err, ErrDatabaseInUse) || !strings.Contains(err.Error(), "another command is migrating it") {
+		t.Errorf("stories beside a migration: %v", err)
+	}
+	other.release()
 }

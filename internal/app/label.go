@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"time"
 
@@ -97,7 +99,14 @@ func ReadStore(ctx context.Context, path string) (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return store.OpenReadOnly(ctx, cfg.Database) // migrates nothing: no lock to take
+	st, err := store.OpenReadOnly(ctx, cfg.Database) // migrates nothing: no lock to take
+	if errors.Is(err, store.ErrNotMigrated) {
+		// "Run gleaner once" cannot be done beside the daemon that holds it.
+		if holder := lockHolder(cfg.Database); holder != "" {
+			return nil, fmt.Errorf("%w\n(%s)", err, notMigratedBeside(cfg.Database, holder))
+		}
+	}
+	return st, err
 }
 
 // ReadStoreOrMigrate opens the database of the config file at path with

@@ -125,15 +125,39 @@ func openMigrating(ctx context.Context, db string, open func(context.Context, st
 	}
 	l, err := lockDatabase(db, "migrate")
 	if inUse := (*inUseError)(nil); errors.As(err, &inUse) {
-		return nil, fmt.Errorf("%w: %s lacks migrations of this gleaner, and an older gleaner polls it (%s): this command would "+
-			"migrate it under that one, which could then not start again; restart the daemon with this version first (it "+
-			"migrates the database), or run this command with the daemon's own binary", ErrDatabaseInUse, db, inUse.holder)
+		return nil, fmt.Errorf("%w: %s", ErrDatabaseInUse, notMigratedBeside(db, inUse.holder))
 	}
 	if err != nil {
 		return nil, err
 	}
 	defer l.release()
 	return open(ctx, db)
+}
+
+// notMigratedBeside says that database db lacks migrations of this gleaner
+// while holder, another gleaner, holds its lock, and what to do.
+func notMigratedBeside(db, holder string) string {
+	if strings.HasPrefix(holder, "gleaner migrate") {
+		return fmt.Sprintf("%s lacks migrations of this gleaner, and another command is migrating it (%s): try again in a moment", db, holder)
+	}
+	return fmt.Sprintf("%s lacks migrations of this gleaner, and another gleaner polls it (%s): if that is an older version, "+
+		"migrating the database under it would leave it unable to start again; restart the daemon with this version first "+
+		"(it migrates the database), or run this command with the daemon's own binary; if it is starting, try again in a moment", db, holder)
+}
+
+// lockHolder describes who holds database db's lock, "" when nobody does (or
+// there is no lock file): it takes the lock for an instant, creating nothing.
+func lockHolder(db string) string {
+	f, err := os.OpenFile(realPath(db)+".lock", os.O_RDONLY, 0)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	if err := flock.TryLock(f); !errors.Is(err, flock.ErrLocked) {
+		return ""
+	}
+	content, _ := io.ReadAll(f)
+	return describeHolder(content)
 }
 
 // release gives the lock up. The file stays: removing it could remove the one
