@@ -720,10 +720,11 @@ func TestStoryPages(t *testing.T) {
 	}
 	// Another address: a browser gets the page's look, a program plain text.
 	if r := get(t, h, "GET", "/nope", "Accept", "text/html,application/xhtml+xml,*/*;q=0.8"); r.StatusCode != 404 ||
-		!strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") || !bytes.Contains(body(t, r), []byte(">Show all stories</a>")) {
-		t.Errorf("/nope from a browser: %d %q", r.StatusCode, r.Header.Get("Content-Type"))
+		!strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") || !bytes.Contains(body(t, r), []byte(">Show all stories</a>")) ||
+		r.Header.Get("Vary") != "Accept" {
+		t.Errorf("/nope from a browser: %d %q, Vary %q", r.StatusCode, r.Header.Get("Content-Type"), r.Header.Get("Vary"))
 	}
-	for _, accept := range []string{"", "text/html;q=0.0", "application/json, text/html;q=0.5"} {
+	for _, accept := range []string{"", "text/html;q=0.0", "application/json, text/html;q=0.5", "text/plain, text/html;q=0.1"} {
 		if r := get(t, h, "GET", "/nope", "Accept", accept); r.StatusCode != 404 || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/plain") ||
 			r.Header.Get("Vary") != "Accept" {
 			t.Errorf("/nope, Accept %q: %d %q, Vary %q", accept, r.StatusCode, r.Header.Get("Content-Type"), r.Header.Get("Vary"))

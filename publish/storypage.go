@@ -250,12 +250,13 @@ func storyPath(p string) (id int64, json, ok bool) {
 
 // wantsJSON reads an Accept header that asks for JSON rather than a page.
 func wantsJSON(accept []string) bool {
-	page, js := acceptQualities(accept)
+	page, js, _ := acceptQualities(accept)
 	return js > 0 && js > page
 }
 
-// acceptQualities reads the quality an Accept header gives an HTML page and JSON.
-func acceptQualities(accept []string) (page, js float64) {
+// acceptQualities reads the quality an Accept header gives an HTML page, JSON
+// and plain text.
+func acceptQualities(accept []string) (page, js, text float64) {
 	for _, h := range accept {
 		for _, part := range strings.Split(h, ",") {
 			mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
@@ -273,17 +274,20 @@ func acceptQualities(accept []string) (page, js float64) {
 				js = max(js, q)
 			case "text/html":
 				page = max(page, q)
+			case "text/plain":
+				text = max(text, q)
 			}
 		}
 	}
-	return page, js
+	return page, js, text
 }
 
 // wantsPage reports whether a client's Accept header asks for an HTML page
-// (a browser's does) before JSON, rather than anything else or nothing.
+// (a browser's does) before JSON and plain text, rather than anything else or
+// nothing.
 func wantsPage(accept []string) bool {
-	page, js := acceptQualities(accept)
-	return page > 0 && page >= js
+	page, js, text := acceptQualities(accept)
+	return page > 0 && page >= js && page >= text
 }
 
 // serveStory serves a story page: HTML, or JSON for /story/ID.json or an

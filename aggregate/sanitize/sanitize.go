@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -410,9 +411,14 @@ func stripTags(s string) string {
 	}
 }
 
+// lastEndScans counts the calls of lastEndTag, each a scan of its text, for
+// the test that holds Text to one scan per element name.
+var lastEndScans atomic.Int64
+
 // lastEndTag is where the last end tag of name in s starts ("</math>",
 // "</MATH "; "</mathematics>" is none), in any letter case; -1 if there is none.
 func lastEndTag(s, name string) int {
+	lastEndScans.Add(1)
 	for i := len(s); ; {
 		j := strings.LastIndex(s[:i], "</")
 		if j < 0 {

@@ -361,8 +361,8 @@ func (x *stripper) startTag(s string, p int) (int, bool) {
 		}
 		if isRawText(a) {
 			// Even self-closing, these make the tokenizer read what follows as
-			// one text token; stripTags skips it only after a start tag, and
-			// one never closed is text, the tag included.
+			// one text token; stripTags skips it only after a start tag that
+			// is closed later.
 			skip := rawSkip[string(lname)] && !x.selfClosing(s, t)
 			if skip && x.lastEnd(s, string(lname)) < t.end {
 				// Never closed: what follows is read as text, and the tag is

@@ -236,3 +236,22 @@ func TestTextOfTextIsTheSame(t *testing.T) {
 		t.Errorf("Korean quotes: %q", got)
 	}
 }
+
+// TestTextScansEndTagsOncePerName: Text looks for an element's last end tag
+// once per name and round, however many of its start tags the text has: a
+// hostile title of many unclosed <style> tags (each text) made it scan the
+// rest at each, quadratic time. The scans are counted, for several names and
+// for both paths (an <svg> sends the text to the tokenizer's).
+func TestTextScansEndTagsOncePerName(t *testing.T) {
+	for _, unit := range []string{"<style></b>", "<script>x<iframe>y<noscript></i>", "<svg><style><math>z</b>", "<xmp a=1><noembed></p>"} {
+		scans := func(n int) int64 {
+			s := "Title " + strings.Repeat(unit, n)
+			before := lastEndScans.Load()
+			Text(s)
+			return lastEndScans.Load() - before
+		}
+		if few, many := scans(50), scans(500); few != many || many > 40 {
+			t.Errorf("%q repeated: %d end-tag scans for 50, %d for 500; want the same few", unit, few, many)
+		}
+	}
+}

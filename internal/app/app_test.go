@@ -239,4 +239,20 @@ func TestNoMigrationUnderAnOlderDaemon(t *testing.T) {
 		t.Errorf("stories beside a migration: %v", err)
 	}
 	other.release()
+	// A cron job's gleaner fetch: wait for it, and upgrade what runs it.
+	fetch, err := lockDatabase(cfg.Database, "fetch")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadStoreOrMigrate(ctx, cfg.Path); !errors.Is(err, ErrDatabaseInUse) || !strings.Contains(err.Error(), "a gleaner fetch is polling it") {
+		t.Errorf("stories beside a fetch: %v", err)
+	}
+	fetch.release()
+	// A lock file left by a process that is gone names nobody.
+	if err := os.WriteFile(cfg.Database+".lock", []byte("pid=2147483646\ncommand=gleaner run\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadStore(ctx, cfg.Path); !errors.Is(err, store.ErrNotMigrated) || strings.Contains(err.Error(), "polls it") {
+		t.Errorf("labels beside a stale lock file: %v", err)
+	}
 }

@@ -103,7 +103,7 @@ func ReadStore(ctx context.Context, path string) (*store.Store, error) {
 	if errors.Is(err, store.ErrNotMigrated) {
 		// "Run gleaner once" cannot be done beside the daemon that holds it.
 		if holder := lockHolder(cfg.Database); holder != "" {
-			return nil, fmt.Errorf("%w\n(%s)", err, notMigratedBeside(cfg.Database, holder))
+			return nil, fmt.Errorf("%w\n(but %s)", err, besideHolder(holder))
 		}
 	}
 	return st, err

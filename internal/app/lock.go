@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -137,27 +138,40 @@ func openMigrating(ctx context.Context, db string, open func(context.Context, st
 // notMigratedBeside says that database db lacks migrations of this gleaner
 // while holder, another gleaner, holds its lock, and what to do.
 func notMigratedBeside(db, holder string) string {
-	if strings.HasPrefix(holder, "gleaner migrate") {
-		return fmt.Sprintf("%s lacks migrations of this gleaner, and another command is migrating it (%s): try again in a moment", db, holder)
-	}
-	return fmt.Sprintf("%s lacks migrations of this gleaner, and another gleaner polls it (%s): if that is an older version, "+
-		"migrating the database under it would leave it unable to start again; restart the daemon with this version first "+
-		"(it migrates the database), or run this command with the daemon's own binary; if it is starting, try again in a moment", db, holder)
+	return fmt.Sprintf("%s lacks migrations of this gleaner, and %s", db, besideHolder(holder))
 }
 
-// lockHolder describes who holds database db's lock, "" when nobody does (or
-// there is no lock file): it takes the lock for an instant, creating nothing.
+// besideHolder says what holder, the gleaner that holds the lock of a
+// database lacking migrations of this one, is doing there and what to do.
+func besideHolder(holder string) string {
+	switch {
+	case strings.HasPrefix(holder, "gleaner migrate"):
+		return fmt.Sprintf("another command is migrating it (%s): try again in a moment", holder)
+	case strings.HasPrefix(holder, "gleaner fetch"):
+		return fmt.Sprintf("a gleaner fetch is polling it (%s), an older version or one migrating it as it starts: "+
+			"try again once it ends, and give whatever runs gleaner fetch (cron) this version", holder)
+	}
+	return fmt.Sprintf("another gleaner polls it (%s): if that is an older version, migrating the database under it "+
+		"would leave it unable to start again; restart the daemon with this version first (it migrates the database), "+
+		"or run this command with the daemon's own binary; if it is starting, try again in a moment", holder)
+}
+
+// lockHolder describes the gleaner whose lock file beside database db names
+// a process still running, "" when none does. It takes no lock: a probe that
+// held it for an instant could make a daemon starting then refuse to start.
 func lockHolder(db string) string {
-	f, err := os.OpenFile(realPath(db)+".lock", os.O_RDONLY, 0)
+	content, err := os.ReadFile(realPath(db) + ".lock")
 	if err != nil {
 		return ""
 	}
-	defer f.Close()
-	if err := flock.TryLock(f); !errors.Is(err, flock.ErrLocked) {
-		return ""
+	for _, line := range strings.Split(string(content), "\n") {
+		if v, ok := strings.CutPrefix(line, "pid="); ok {
+			if pid, err := strconv.Atoi(v); err == nil && pid > 0 && processRuns(pid) {
+				return describeHolder(content)
+			}
+		}
 	}
-	content, _ := io.ReadAll(f)
-	return describeHolder(content)
+	return ""
 }
 
 // release gives the lock up. The file stays: removing it could remove the one

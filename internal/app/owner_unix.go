@@ -3,6 +3,7 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"syscall"
@@ -56,4 +57,10 @@ func giveToOwner(f *os.File, refs ...string) {
 		}
 		return
 	}
+}
+
+// processRuns reports whether a process of pid runs on this machine.
+func processRuns(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }
