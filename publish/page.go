@@ -166,6 +166,7 @@ type pageData struct {
 	// The search form: its address and the filters it keeps.
 	SearchURL string
 	Query     string
+	Limit     int // the page's limit=, which the search box keeps; 0 when it is the default
 	// OlderURL pages back from the last entry, when the page is full;
 	// NewestURL goes back to the newest, from a page back.
 	OlderURL, NewestURL string
@@ -197,6 +198,9 @@ func renderHTML(v *feedView, o Options) ([]byte, error) {
 		// name (localhost, a LAN address, a proxy).
 		SearchURL: "search",
 		Query:     f.Text,
+	}
+	if f.Limit != f.defaultLimit(o) {
+		d.Limit = f.Limit
 	}
 	if !v.Static {
 		if len(v.Entries) >= f.Limit && !v.Older.Published.IsZero() && !v.NoneOlder {

@@ -125,6 +125,13 @@ func TestSearchPage(t *testing.T) {
 			t.Errorf("the search form does not keep %s", want)
 		}
 	}
+	if strings.Contains(string(page), `name="limit"`) {
+		t.Errorf("the search form keeps a limit nobody chose")
+	}
+	// A limit the reader chose is kept too.
+	if page := body(t, get(t, h, "GET", "/?limit=2")); !strings.Contains(string(page), `<input type="hidden" name="limit" value="2">`) {
+		t.Errorf("the search form does not keep limit=2:\n%s", page)
+	}
 	// A query is text, shown escaped; nothing matching says so.
 	page = body(t, get(t, h, "GET", `/search?q=%3Cscript%3Ealert(1)%3C/script%3E`))
 	checkPage(t, page, 0)
