@@ -162,10 +162,7 @@ func (h *Handler) exportEarlier(ctx context.Context, dir string, done map[int64]
 			// Rendered from the store: a page cached at this refresh may
 			// be from before the change.
 			h.mu.Lock()
-			if old := h.stories[id]; old != nil {
-				h.storyBytes -= old.size
-				delete(h.stories, id)
-			}
+			h.dropStory(id)
 			h.mu.Unlock()
 			if err = h.exportStory(ctx, dir, o, id, done); err == nil {
 				touchStory(dir, id)

@@ -90,8 +90,18 @@ func koreanName(s string) bool {
 var (
 	pageTemplate   = parseTemplate("page.html")
 	statusTemplate = parseTemplate("status.html")
-	errorTemplate  = template.Must(template.New("error.html").ParseFS(templateFS, "templates/error.html"))
+	errorTemplate  = parseTemplate("error.html")
 )
+
+// searchBox is the search form's content (common.html's "searchbox"): the
+// words, and the filters and page size it keeps (0: the default). The form
+// posts to "search", relative: to the page's own origin (form-action 'self'),
+// which is not base_url's when the page is opened by another name (localhost,
+// a LAN address, a proxy).
+type searchBox struct {
+	Query, Lang, Facet string
+	Limit              int
+}
 
 // errorPage is what a reader's browser gets for a page it asked wrongly or that
 // is not there: the message in the page's own look, a way back to every story
@@ -100,8 +110,7 @@ type errorPage struct {
 	CSS                               template.CSS
 	MetaCSP                           string
 	FeedTitle, Heading, Message, Home string
-	Search                            bool
-	Query, Lang, Facet                string // the search box's words and the filters it keeps
+	Box                               *searchBox // after a search
 }
 
 // renderError writes the error page for status with msg to w.
@@ -115,21 +124,9 @@ func renderError(w http.ResponseWriter, r *http.Request, o Options, status int, 
 		// The words as given, and the filters the box keeps (as the page's
 		// does) where they are ones the page knows.
 		q := r.URL.Query()
-		p.Search, p.Query = true, textcut.Prefix(q.Get("q"), 400)
-		if l := strings.ToLower(q.Get("lang")); l == "ko" || l == "en" {
-			p.Lang = l
-		}
-		if c := q.Get("category"); facetPattern.MatchString(c) {
-			p.Facet = c // as parseFilter takes it: any name where the profile's are not known
-			if o.Facets != nil {
-				p.Facet = ""
-				for _, f := range o.Facets {
-					if strings.EqualFold(f, c) {
-						p.Facet = f
-					}
-				}
-			}
-		}
+		p.Box = &searchBox{Query: textcut.Prefix(q.Get("q"), 400)}
+		p.Box.Lang, _ = parseLang(strings.TrimSpace(q.Get("lang")))
+		p.Box.Facet, _ = parseFacet(strings.TrimSpace(q.Get("category")), o)
 	}
 	var b bytes.Buffer
 	if err := errorTemplate.Execute(&b, p); err != nil {
@@ -163,10 +160,8 @@ type pageData struct {
 	Filtered  bool
 	ClearAll  string
 	EmptyLine string
-	// The search form: its address and the filters it keeps.
-	SearchURL string
-	Query     string
-	Limit     int // the page's limit=, which the search box keeps; 0 when it is the default
+	Query     string    // the search shown
+	Box       searchBox // the search form
 	// OlderURL pages back from the last entry, when the page is full;
 	// NewestURL goes back to the newest, from a page back.
 	OlderURL, NewestURL string
@@ -193,14 +188,11 @@ func renderHTML(v *feedView, o Options) ([]byte, error) {
 		HasEntries: len(v.Entries) > 0,
 		Filtered:   f.Lang != "" || f.Facet != "" || f.Text != "" || !f.Before.Published.IsZero(),
 		ClearAll:   o.BaseURL,
-		// Relative: the form must post to the page's own origin (form-action
-		// 'self'), which is not base_url's when the page is opened by another
-		// name (localhost, a LAN address, a proxy).
-		SearchURL: "search",
-		Query:     f.Text,
+		Query:      f.Text,
+		Box:        searchBox{Query: f.Text, Lang: f.Lang, Facet: f.Facet},
 	}
 	if f.Limit != f.defaultLimit(o) {
-		d.Limit = f.Limit
+		d.Box.Limit = f.Limit
 	}
 	if !v.Static {
 		if len(v.Entries) >= f.Limit && !v.Older.Published.IsZero() && !v.NoneOlder {

@@ -68,29 +68,15 @@ func parseFilter(raw string, o Options) (filter, error) {
 	if err != nil {
 		return f, err
 	}
-	switch lang = strings.ToLower(lang); lang {
-	case "", "ko", "en":
-		f.Lang = lang
-	default:
-		return f, badQuery("lang must be ko or en")
+	if f.Lang, err = parseLang(lang); err != nil {
+		return f, err
 	}
 	facet, err := get("category")
 	if err != nil {
 		return f, err
 	}
-	if facet != "" {
-		if !facetPattern.MatchString(facet) {
-			return f, badQuery("category must be a facet name: letters, digits, '-', '_' or '.', at most 64")
-		}
-		if o.Facets != nil {
-			// Case aside, as lang: ?category=Regulation is regulation.
-			i := slices.IndexFunc(o.Facets, func(name string) bool { return strings.EqualFold(name, facet) })
-			if i < 0 {
-				return f, badQuery(fmt.Sprintf("unknown category %q: the categories are %s", facet, strings.Join(o.Facets, ", ")))
-			}
-			facet = o.Facets[i]
-		}
-		f.Facet = facet // as the topic profile spells it; the store compares exactly
+	if f.Facet, err = parseFacet(facet, o); err != nil {
+		return f, err
 	}
 	limit, err := get("limit")
 	if err != nil {
@@ -126,6 +112,35 @@ func parseFilter(raw string, o Options) (filter, error) {
 		}
 	}
 	return f, nil
+}
+
+// parseLang reads lang=: ko or en, case aside; "" for all.
+func parseLang(lang string) (string, error) {
+	switch lang = strings.ToLower(lang); lang {
+	case "", "ko", "en":
+		return lang, nil
+	}
+	return "", badQuery("lang must be ko or en")
+}
+
+// parseFacet reads category=: a facet of the topic profile, case aside (as lang:
+// ?category=Regulation is regulation), spelt as the profile spells it, since the
+// store compares exactly; any facet name where the profile's are not known.
+func parseFacet(facet string, o Options) (string, error) {
+	if facet == "" {
+		return "", nil
+	}
+	if !facetPattern.MatchString(facet) {
+		return "", badQuery("category must be a facet name: letters, digits, '-', '_' or '.', at most 64")
+	}
+	if o.Facets == nil {
+		return facet, nil
+	}
+	i := slices.IndexFunc(o.Facets, func(name string) bool { return strings.EqualFold(name, facet) })
+	if i < 0 {
+		return "", badQuery(fmt.Sprintf("unknown category %q: the categories are %s", facet, strings.Join(o.Facets, ", ")))
+	}
+	return o.Facets[i], nil
 }
 
 // searchText is a search as the store takes it: plain text, its words

@@ -211,10 +211,7 @@ func (h *Handler) storyDocument(ctx context.Context, id int64, f int) (*doc, err
 func (h *Handler) keepStory(id int64, sd *storyDocs) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if old := h.stories[id]; old != nil {
-		h.storyBytes -= old.size
-		delete(h.stories, id)
-	}
+	h.dropStory(id)
 	if sd.size > maxStoryBytes/4 {
 		return // served, not kept: it would crowd out every other page
 	}
@@ -227,6 +224,14 @@ func (h *Handler) keepStory(id int64, sd *storyDocs) {
 	}
 	h.stories[id] = sd
 	h.storyBytes += sd.size
+}
+
+// dropStory forgets the kept pages of story id. h.mu is held.
+func (h *Handler) dropStory(id int64) {
+	if old := h.stories[id]; old != nil {
+		h.storyBytes -= old.size
+		delete(h.stories, id)
+	}
 }
 
 // movedStory is the story a requested one was merged into.
@@ -295,7 +300,8 @@ func wantsPage(accept []string) bool {
 func (h *Handler) serveStory(w http.ResponseWriter, r *http.Request) {
 	id, asJSON, ok := storyPath(r.URL.Path)
 	f := storyHTML
-	if asJSON || strings.HasSuffix(r.URL.Path, ".json") || wantsJSON(r.Header["Accept"]) {
+	// By the name's ending, also where it names no story (/story/abc.json).
+	if strings.HasSuffix(r.URL.Path, ".json") || wantsJSON(r.Header["Accept"]) {
 		f = storyJSON
 	}
 	// Whether it is a page or JSON turns on Accept, found or not.

@@ -50,7 +50,8 @@ func realPath(path string) string {
 // lockDatabase takes the lock of database db for command ("run", "fetch"), or
 // says who holds it. Where flock is not available, it takes nothing.
 func lockDatabase(db, command string) (*dbLock, error) {
-	path := realPath(db) + ".lock"
+	real := realPath(db)
+	path := real + ".lock"
 	f, err := openLockFile(path)
 	if err != nil {
 		err = store.ExplainAccess(path, true, fmt.Errorf("lock database: %w", err))
@@ -72,7 +73,7 @@ func lockDatabase(db, command string) (*dbLock, error) {
 		f.Close()
 		return nil, fmt.Errorf("lock database: %w", err)
 	}
-	giveToOwner(f, realPath(db), filepath.Dir(realPath(db)))
+	giveToOwner(f, real, filepath.Dir(real))
 	l := &dbLock{f: f, command: command, started: time.Now()}
 	if err := l.write(""); err != nil {
 		f.Close()
@@ -164,14 +165,10 @@ func lockHolder(db string) string {
 	if err != nil {
 		return ""
 	}
-	for _, line := range strings.Split(string(content), "\n") {
-		if v, ok := strings.CutPrefix(line, "pid="); ok {
-			if pid, err := strconv.Atoi(v); err == nil && pid > 0 && processRuns(pid) {
-				return describeHolder(content)
-			}
-		}
+	if pid, err := strconv.Atoi(holderFields(content)["pid"]); err != nil || pid <= 0 || !processRuns(pid) {
+		return ""
 	}
-	return ""
+	return describeHolder(content)
 }
 
 // release gives the lock up. The file stays: removing it could remove the one
@@ -183,9 +180,8 @@ func (l *dbLock) release() error {
 	return l.f.Close()
 }
 
-// describeHolder reads a lock file's content: "gleaner run (pid 1234, serving
-// 127.0.0.1:8080, since 2026-03-03T10:00:00Z)".
-func describeHolder(content []byte) string {
+// holderFields reads a lock file's key=value lines (dbLock.write).
+func holderFields(content []byte) map[string]string {
 	kv := map[string]string{}
 	sc := bufio.NewScanner(bytes.NewReader(content))
 	for sc.Scan() {
@@ -193,6 +189,13 @@ func describeHolder(content []byte) string {
 			kv[k] = v
 		}
 	}
+	return kv
+}
+
+// describeHolder reads a lock file's content: "gleaner run (pid 1234, serving
+// 127.0.0.1:8080, since 2026-03-03T10:00:00Z)".
+func describeHolder(content []byte) string {
+	kv := holderFields(content)
 	if kv["pid"] == "" {
 		return "another gleaner (starting: it has not said who it is yet)"
 	}

@@ -44,19 +44,27 @@ func giveToOwner(f *os.File, refs ...string) {
 		return
 	}
 	for _, ref := range refs {
-		fi, err := os.Stat(ref)
-		if err != nil {
+		uid, gid, ok := ownerOf(os.Stat(ref))
+		if !ok {
 			continue
 		}
-		if st, ok := fi.Sys().(*syscall.Stat_t); ok && st.Uid != 0 {
-			if cur, err := f.Stat(); err == nil {
-				if cs, ok := cur.Sys().(*syscall.Stat_t); ok && (cs.Uid != st.Uid || cs.Gid != st.Gid) {
-					f.Chown(int(st.Uid), int(st.Gid)) // best effort: the lock works either way
-				}
-			}
+		if cuid, cgid, ok := ownerOf(f.Stat()); ok && uid != 0 && (cuid != uid || cgid != gid) {
+			f.Chown(uid, gid) // best effort: the lock works either way
 		}
 		return
 	}
+}
+
+// ownerOf is the owner of the file a Stat described, ok false on its error.
+func ownerOf(fi os.FileInfo, err error) (uid, gid int, ok bool) {
+	if err != nil {
+		return 0, 0, false
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return 0, 0, false
+	}
+	return int(st.Uid), int(st.Gid), true
 }
 
 // processRuns reports whether a process of pid runs on this machine.
