@@ -157,11 +157,14 @@ var durationForm = regexp.MustCompile(`^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|
 
 // UnmarshalText parses a Go duration.
 func (d *Duration) UnmarshalText(b []byte) error {
-	d.set, d.text = true, string(b)
-	v, err := time.ParseDuration(string(b))
+	// Spaces around or inside it ("15m ", "1h 30m") are a slip, not a
+	// different duration: Go's form has none.
+	t := strings.Join(strings.Fields(string(b)), "")
+	d.set, d.text = true, t
+	v, err := time.ParseDuration(t)
 	if err != nil {
 		msg := "write a string with a unit, such as \"90s\", \"15m\" or \"12h\""
-		switch t := strings.TrimSpace(string(b)); {
+		switch {
 		case strings.Contains(err.Error(), "unknown unit"):
 			// "1d", "2w": Go's durations stop at hours.
 			msg = "the units are ns, us, ms, s, m and h (a day is \"24h\")"

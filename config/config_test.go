@@ -92,6 +92,11 @@ func TestErrors(t *testing.T) {
 		{"zero duration", "[poll]\ninterval = \"0s\"\n" + minimal, []string{"g.toml:2:1: poll.interval: must be a positive duration, got 0s"}},
 		{"bad url", "[[source]]\nurl = \"ftp://example.org/x\"\n", []string{`g.toml:2:1: source 1.url: "ftp://example.org/x" is not an http or https URL`}},
 		{"url without host", "[[source]]\nurl = \"https:///x\"\n", []string{`g.toml:2:1: source 1.url: "https:///x" has no host`}},
+		{"comma in host", "[[source]]\nurl = \"https://example,com/rss\"\n", []string{`g.toml:2:1: source 1.url: "https://example,com/rss": "example,com" is not a host name`}},
+		{"empty label in host", "[[source]]\nurl = \"https://example..com/rss\"\n", []string{`g.toml:2:1: source 1.url: "https://example..com/rss": "example..com" is not a host name`}},
+		// gleaner's own listings print a URL's secret as REDACTED: pasted back, it is refused as sources add refuses it.
+		{"redacted query", "[[source]]\nurl = \"https://a.example/feed?token=REDACTED\"\n", []string{"g.toml:2:1: source 1.url: REDACTED stands where a secret was"}},
+		{"redacted user", "[[source]]\nurl = \"https://REDACTED@b.example/feed\"\n", []string{"g.toml:2:1: source 1.url: REDACTED stands where a secret was"}},
 		{"missing url", "[[source]]\nname = \"x\"\n", []string{"g.toml:1:3: source 1.url: missing: every [[source]] needs a url"}},
 		{"duplicate url", minimal + "\n[[source]]\nname = \"again\"\nurl = \"https://EXAMPLE.org:443/feed.xml\"\n",
 			[]string{`g.toml:7:1: source 2.url: duplicate source URL "https://EXAMPLE.org:443/feed.xml": source 1 has it already`}},
@@ -237,6 +242,40 @@ func TestUnnamedSourcesOfOneHost(t *testing.T) {
 	}
 	if len(c.Warnings) != 1 || !strings.HasPrefix(c.Warnings[0].Error(), `g.toml:4:3: source 2: unnamed, so named "a.example" as source 1 is`) {
 		t.Errorf("named as the host: warnings %v", c.Warnings)
+	}
+}
+
+// TestSourceHosts: hosts that real feeds have pass: internationalised names in
+// their letters or punycode, underscores, IP addresses, ports.
+func TestSourceHosts(t *testing.T) {
+	for _, u := range []string{"https://한국일보.kr/rss", "https://xn--3e0b707e.kr/rss", "https://my_blog.example.com/feed", "http://[::1]:8080/feed", "http://127.0.0.1:18150/a.xml", "https://news.example./feed"} {
+		if _, err := Parse("g.toml", []byte("[[source]]\nurl = \""+u+"\"\n")); err != nil {
+			t.Errorf("%s: %v", u, err)
+		}
+	}
+}
+
+// TestDuplicateNamesAndSchemes: two sources of one name, or one feed listed
+// over http and https, are valid but not what the user meant: warnings, naming
+// the other source (both were accepted without a word).
+func TestDuplicateNamesAndSchemes(t *testing.T) {
+	c, err := Parse("g.toml", []byte("[[source]]\nname = \"News\"\nurl = \"https://a.example/feed\"\n"+
+		"[[source]]\nname = \"News\"\nurl = \"https://b.example/feed\"\n"+
+		"[[source]]\nname = \"C\"\nurl = \"http://C.example/feed/\"\n"+
+		"[[source]]\nname = \"C2\"\nurl = \"https://c.example/feed\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`g.toml:5:1: source 2.name: "News" names source 1 too: give each its own name, or their metrics and log lines cannot be told apart`,
+		`g.toml:12:1: source 4.url: "https://c.example/feed" is source 3's address over the other scheme (http://C.example/feed/): the feed would be polled and stored twice; keep one, https if the site has it`,
+	}
+	var got []string
+	for _, w := range c.Warnings {
+		got = append(got, w.Error())
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 
@@ -417,6 +456,25 @@ func TestSpacesAroundURLAndName(t *testing.T) {
 	}
 	if s := c.Sources[0]; s.URL != "https://news.example/feed" || s.Name != "news.example" {
 		t.Errorf("url %q, name %q; want the URL trimmed and the host as name", s.URL, s.Name)
+	}
+}
+
+// TestSpacesInDurations: spaces around or inside a duration are a slip, not
+// another duration: " 15m" was "too long: at most about 2540400h", "15m " was
+// told the units as if m were not one.
+func TestSpacesInDurations(t *testing.T) {
+	for text, want := range map[string]time.Duration{" 15m": 15 * time.Minute, "15m ": 15 * time.Minute, "1h 30m": 90 * time.Minute, "\t2h\t": 2 * time.Hour} {
+		c, err := Parse("g.toml", []byte("[poll]\ninterval = \""+text+"\"\n"+minimal))
+		if err != nil {
+			t.Errorf("interval %q: %v", text, err)
+			continue
+		}
+		if c.Poll.Interval.D() != want || strings.ContainsAny(c.Poll.Interval.String(), " \t") {
+			t.Errorf("interval %q = %v (%q), want %v written without spaces", text, c.Poll.Interval.D(), c.Poll.Interval.String(), want)
+		}
+	}
+	if _, err := Parse("g.toml", []byte("[poll]\ninterval = \" 1 d\"\n"+minimal)); err == nil || !strings.Contains(err.Error(), "the units are") {
+		t.Errorf("\" 1 d\": %v, want the units named", err)
 	}
 }
 

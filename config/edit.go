@@ -49,10 +49,12 @@ func CheckSourceURL(raw string) error {
 		return errors.New(msg)
 	}
 	if redactedURL(raw) {
-		return errors.New("REDACTED stands where a secret was (a list written without -show-secrets): give the URL with its secret")
+		return errors.New(redactedMsg)
 	}
 	return nil
 }
+
+const redactedMsg = "REDACTED stands where a secret was (a list written without -show-secrets): give the URL with its secret"
 
 // redactedURL reports whether raw carries redact.Placeholder in place of its user
 // information or of a query value, as gleaner's own listings print URLs

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/net/http/httpguts"
 	"golang.org/x/net/idna"
@@ -161,6 +162,8 @@ func CheckSource(s Source) []*SourceError {
 		out = append(out, &SourceError{"url", "missing: every [[source]] needs a url"})
 	} else if msg := checkHTTPURL(s.URL); msg != "" {
 		out = append(out, &SourceError{"url", msg})
+	} else if redactedURL(s.URL) {
+		out = append(out, &SourceError{"url", redactedMsg})
 	}
 	if d := s.Interval; d.set {
 		if d.err != nil {
@@ -245,6 +248,43 @@ func (c *Config) warnings(pos positions) Errors {
 		} else if h := hostOf(strings.TrimSpace(s.URL)); h != "" {
 			byHost[h] = append(byHost[h], i)
 		}
+	}
+	// Two sources given one name share its metrics series and log lines too,
+	// and gleaner sources remove cannot name one of them.
+	firstNamed := map[string]int{}
+	for i, s := range c.Sources {
+		n := strings.TrimSpace(s.Name)
+		if n == "" {
+			continue
+		}
+		if j, ok := firstNamed[n]; ok {
+			out = append(out, pos.at(c.Path, fmt.Sprintf("source[%d].name", i), fmt.Sprintf(
+				"%q names source %d too: give each its own name, or their metrics and log lines cannot be told apart", n, j+1)))
+			continue
+		}
+		firstNamed[n] = i
+	}
+	// One feed listed over http and over https is polled and stored twice.
+	bySchemeless := map[string]int{}
+	for i, s := range c.Sources {
+		if strings.TrimSpace(s.URL) == "" || checkHTTPURL(s.URL) != "" {
+			continue
+		}
+		n := normalURL(s.URL)
+		rest, ok := strings.CutPrefix(n, "https://")
+		if !ok {
+			rest, ok = strings.CutPrefix(n, "http://")
+		}
+		if !ok {
+			continue
+		}
+		if j, dup := bySchemeless[rest]; dup && normalURL(c.Sources[j].URL) != n {
+			out = append(out, pos.at(c.Path, fmt.Sprintf("source[%d].url", i), fmt.Sprintf(
+				"%q is source %d's address over the other scheme (%s): the feed would be polled and stored twice; keep one, https if the site has it",
+				strings.TrimSpace(s.URL), j+1, strings.TrimSpace(c.Sources[j].URL))))
+			continue
+		}
+		bySchemeless[rest] = i
 	}
 	for h, idx := range byHost {
 		first, rest := idx[0], idx[1:]
@@ -354,12 +394,36 @@ func checkHTTPURL(raw string) string {
 	if u.Host == "" {
 		return fmt.Sprintf("%q has no host", raw)
 	}
+	if h := u.Hostname(); !validSourceHost(h) {
+		return fmt.Sprintf("%q: %q is not a host name", raw, h)
+	}
 	if port := u.Port(); port != "" {
 		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
 			return fmt.Sprintf("%q: the port must be a number from 1 to 65535, got %q", raw, port)
 		}
 	}
 	return ""
+}
+
+// validSourceHost reports whether h can name a host a feed is fetched from: an
+// IP address, or a name whose labels are letters, digits, hyphens and the
+// underscores some sites' names have, an internationalised name written in its
+// own letters included ("example,com" and "example..com" are slips).
+func validSourceHost(h string) bool {
+	if _, err := netip.ParseAddr(h); err == nil {
+		return true
+	}
+	for _, r := range h {
+		if r >= utf8.RuneSelf {
+			a, err := idna.Lookup.ToASCII(h)
+			if err != nil {
+				return false
+			}
+			h = a
+			break
+		}
+	}
+	return validHost(strings.ReplaceAll(h, "_", "-x-"))
 }
 
 func unwrapURLError(err error) error {
