@@ -18,6 +18,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pelletier/go-toml/v2"
+
 	"github.com/gleaner/gleaner/aggregate/topic"
 )
 
@@ -522,6 +524,22 @@ func sortErrors(errs Errors) {
 		}
 		return errs[i].Column < errs[j].Column
 	})
+}
+
+// TopicFileOf returns the topic_file data names, relative to path's directory,
+// or "" (none, or a file too broken to say): for a watcher that must notice the
+// file a refused reload named, as well as the one in effect.
+func TopicFileOf(path string, data []byte) string {
+	var v struct {
+		TopicFile string `toml:"topic_file"`
+	}
+	if toml.Unmarshal(bytes.TrimPrefix(data, []byte("\ufeff")), &v) != nil || v.TopicFile == "" {
+		return ""
+	}
+	if filepath.IsAbs(v.TopicFile) {
+		return v.TopicFile
+	}
+	return filepath.Join(filepath.Dir(path), v.TopicFile)
 }
 
 // resolve fills what is derived from other values: paths relative to the

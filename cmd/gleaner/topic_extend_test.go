@@ -126,3 +126,44 @@ func TestReloadFollowsTopicFileAddedLater(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestReloadFollowsTopicFileOfRefusedReload: a reload refused because the
+// topic_file it names is missing or broken keeps the old config; creating or
+// fixing that file then applies it (it was never watched: the daemon watched
+// the file of the config in effect, and a touch of gleaner.toml was skipped
+// as no change).
+func TestReloadFollowsTopicFileOfRefusedReload(t *testing.T) {
+	site := newFeedSite(t, 6)
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "gleaner.toml")
+	topicFile := filepath.Join(dir, "topic.toml")
+	addr := listenAddr(t)
+	base := fmt.Sprintf("listen = %q\ndatabase = \"g.db\"\n%s[poll]\ninterval = \"1h\"\n[[source]]\nname = \"one\"\nurl = %q\n", addr, "%s", site.url(1))
+	writeConfigFile(t, cfgPath, fmt.Sprintf(base, ""))
+	clk := &fakeClock{t: time.Now()}
+	p, stop := inProcess(t, cfgPath, clk)
+	feed := func() string { _, b := httpGet("http://" + addr + "/feed.json"); return b }
+	eventually(t, p, 30*time.Second, "curated items", func() bool {
+		clk.Add(5 * time.Second)
+		return strings.Contains(feed(), "export controls")
+	})
+	// Named before it exists: refused.
+	writeConfigFile(t, cfgPath, fmt.Sprintf(base, "topic_file = \"topic.toml\"\n"))
+	eventually(t, p, 30*time.Second, "the refusal", func() bool {
+		return strings.Contains(p.log.String(), "no such file or directory")
+	})
+	reloads := strings.Count(p.log.String(), "config reloaded")
+	// Created with a misspelt group: refused again, for the file's own problem.
+	writeConfigFile(t, topicFile, "[[topic.extend.group]]\nname = \"bread\"\nkind = \"strong\"\nweight = 5.0\nterms = [\"bakery\"]\n\n[[topic.extend.group]]\nname = \"goverment\"\nterms = [\"bakers' guild\"]\n")
+	eventually(t, p, 30*time.Second, "the topic file's problem reported", func() bool {
+		return strings.Contains(p.log.String(), `no group named \"goverment\"`) || strings.Contains(p.log.String(), `no group named "goverment"`)
+	})
+	// Fixed: applied without touching gleaner.toml.
+	writeConfigFile(t, topicFile, "[[topic.extend.group]]\nname = \"bread\"\nkind = \"strong\"\nweight = 5.0\nterms = [\"bakery\"]\n")
+	eventually(t, p, 30*time.Second, "the bakery items curated once the topic file is right", func() bool {
+		return strings.Count(p.log.String(), "config reloaded") > reloads && strings.Contains(feed(), "Local bakery")
+	})
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+}

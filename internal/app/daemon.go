@@ -98,7 +98,7 @@ func NewDaemon(ctx context.Context, path string, log *slog.Logger, o DaemonOptio
 	}
 	a.Refresh(ctx)
 	d := &Daemon{App: a, path: path, o: o, m: m, mux: http.NewServeMux(), rdy: newReadiness(a),
-		r: &reloader{a: a, path: path, log: log, m: m, n: o.Notifier, now: o.Now, lastSeen: configSum(data, cfg.Config)}}
+		r: &reloader{a: a, path: path, log: log, m: m, n: o.Notifier, now: o.Now, lastSeen: configSum(data, cfg.TopicFile)}}
 	d.mux.Handle("/healthz", getOnly(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
@@ -167,8 +167,9 @@ func (d *Daemon) Run(ctx context.Context, hup <-chan os.Signal) {
 			case <-changed:
 				d.r.reload(ctx, "file changed", false)
 			}
-			// A topic_file a reload named is watched from now on, as at a start.
-			if tf := d.Config().TopicFile; watcher != nil && tf != "" && !watched[tf] {
+			// A topic_file a reload named is watched from now on, as at a start,
+			// also when that reload was refused (for that file, most likely).
+			if tf := d.r.namedTopicFile(); watcher != nil && tf != "" && !watched[tf] {
 				if err := watcher.add(tf); err != nil {
 					log.Warn("topic file changes will not be noticed; send SIGHUP to reload", "topic_file", tf, "error", err)
 				} else {

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gleaner/gleaner/config"
@@ -34,6 +35,18 @@ type reloader struct {
 
 	mu       sync.Mutex // one reload at a time
 	lastSeen [sha256.Size]byte
+	// named is the topic_file the config file named when last read, whether
+	// or not that reload was refused: the one to watch, so that creating or
+	// fixing it is noticed.
+	named atomic.Pointer[string]
+}
+
+// namedTopicFile is the topic_file the config file named when last read, or "".
+func (r *reloader) namedTopicFile() string {
+	if p := r.named.Load(); p != nil {
+		return *p
+	}
+	return r.a.Config().TopicFile
 }
 
 // reload reloads the config. Unless force (SIGHUP), a file whose bytes did not
@@ -50,7 +63,12 @@ func (r *reloader) reload(ctx context.Context, why string, force bool) error {
 		r.failed(why, fmt.Errorf("read config: %w", err))
 		return err
 	}
-	sum := configSum(data, r.a.Config().Config)
+	// The topic file the new text names, not the one in effect: after a
+	// reload refused for a missing or broken topic file, fixing that file (and
+	// touching the config) must be seen as a change.
+	tf := config.TopicFileOf(r.path, data)
+	r.named.Store(&tf)
+	sum := configSum(data, tf)
 	if !force && sum == r.lastSeen {
 		return nil
 	}
@@ -253,12 +271,12 @@ func (r *reloader) statusLine() string {
 // configSum identifies what a reload reads: the config file's bytes and those
 // of the topic_file of the config in effect (an edit to gleaner.toml that
 // names another topic_file changes the first).
-func configSum(data []byte, cfg *config.Config) [sha256.Size]byte {
+func configSum(data []byte, topicFile string) [sha256.Size]byte {
 	h := sha256.New()
 	h.Write(data)
-	if cfg.TopicFile != "" {
+	if topicFile != "" {
 		h.Write([]byte{0})
-		if b, err := config.ReadFile(cfg.TopicFile); err == nil {
+		if b, err := config.ReadFile(topicFile); err == nil {
 			h.Write(b)
 		}
 	}
