@@ -150,6 +150,9 @@ func (p *Poller) SetSources(src []Source, states []FetchState) {
 			// had when it was taken out.
 			ps.state = states[i]
 		}
+		if ok && wasActive[s.ID] && !ps.busy {
+			ps.state = rescheduled(ps.state, ps.src, s, now)
+		}
 		ps.src, ps.active = s, true
 		if ps.state.NextFetch.IsZero() && ps.state.LastAttempt.IsZero() && !ps.busy {
 			ps.state.NextFetch = now.Add(time.Duration(rand.Float64() * float64(p.opt.FirstSpread)))
@@ -185,6 +188,36 @@ func (p *Poller) SetSources(src []Source, states []FetchState) {
 	case p.wake <- struct{}{}:
 	default:
 	}
+}
+
+// rescheduled is st after the config changed a polled source from was to now:
+//   - its URL re-spelt (the same source to gleaner, another address to the
+//     server): the old address's validators and redirect are dropped, and a
+//     source that failed there, or was gone, is polled again at once (a fixed
+//     typo waited out the old address's backoff, up to max_backoff);
+//   - its interval shortened: due at most the new interval after its last poll
+//     (the old, longer wait stood until then).
+//
+// A host's Retry-After hold stands either way.
+func rescheduled(st FetchState, was, now Source, at time.Time) FetchState {
+	if st.HoldUntil.After(at) {
+		return st
+	}
+	switch {
+	case was.URL != now.URL:
+		st.ETag, st.LastModified, st.CurrentURL = "", "", ""
+		if st.ConsecutiveErrors > 0 || st.Gone {
+			st.Gone, st.NextFetch = false, at
+		}
+	case now.Interval < was.Interval && st.ConsecutiveErrors == 0 && !st.Gone && !st.LastAttempt.IsZero():
+		if due := st.LastAttempt.Add(now.Interval); due.Before(st.NextFetch) {
+			st.NextFetch = due
+			if due.Before(at) {
+				st.NextFetch = at
+			}
+		}
+	}
+	return st
 }
 
 // clockSlack is how far in the future a source's last attempt may be before

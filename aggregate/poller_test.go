@@ -902,3 +902,71 @@ func TestQuietRoundsLogAtDebug(t *testing.T) {
 		t.Errorf("a round with a new item: %d info lines in all, want 2\n%s", rounds(), logs.String())
 	}
 }
+
+// TestRespeltURLIsPolledAtOnce: a source whose URL failed and is then fixed in
+// the config to a spelling gleaner counts as the same source (a trailing
+// slash) is polled at once at the fixed address, without the old address's
+// validators; it waited out the old address's backoff.
+func TestRespeltURLIsPolledAtOnce(t *testing.T) {
+	s := newSite(t)
+	s.handle("/feed/", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+	s.handle("/feed", feedWithETag(fmt.Sprintf(koreanRSS, s.URL), `"v1"`))
+	h := newHarness(t, nil, aggregate.Source{Name: "typo", URL: s.URL + "/feed/", Interval: 15 * time.Minute})
+	ctx := context.Background()
+	for i := range 4 {
+		if i > 0 {
+			h.clock.Add(h.poller.Schedule()[h.src[0].ID].Sub(h.clock.Now()) + time.Second)
+		}
+		h.poller.PollAll(ctx)
+	}
+	st := h.status(t, 0)
+	if st.ConsecutiveErrors < 3 {
+		t.Fatalf("after polls of a 404: %+v, want a backoff", st)
+	}
+	if wait := h.poller.Schedule()[h.src[0].ID].Sub(h.clock.Now()); wait < 2*time.Minute {
+		t.Fatalf("next poll in %v: want a backoff of minutes", wait)
+	}
+	fixed := h.src[0]
+	fixed.URL = s.URL + "/feed"
+	h.poller.SetSources([]aggregate.Source{fixed}, []aggregate.FetchState{{}})
+	if next := h.poller.Schedule()[fixed.ID]; next.After(h.clock.Now()) {
+		t.Errorf("the fixed URL is due in %v, want now", next.Sub(h.clock.Now()))
+	}
+	reports := h.poller.PollAll(ctx)
+	if len(reports) != 1 || reports[0].Err != nil || reports[0].New == 0 {
+		t.Fatalf("poll of the fixed URL: %+v", reports)
+	}
+	if got := s.requests("/feed"); len(got) != 1 || got[0].Header.Get("If-None-Match") != "" {
+		t.Errorf("requests of the fixed URL: %d, want one without the old address's validators", len(got))
+	}
+}
+
+// TestShorterIntervalBringsThePollForward: an interval shortened in the config
+// applies from the last poll, not from the next one the old interval set.
+func TestShorterIntervalBringsThePollForward(t *testing.T) {
+	s := newSite(t)
+	s.handle("/feed", feedWithETag(fmt.Sprintf(koreanRSS, s.URL), `"v1"`))
+	src := aggregate.Source{Name: "slow", URL: s.URL + "/feed", Interval: 10 * time.Hour}
+	h := newHarness(t, nil, src)
+	ctx := context.Background()
+	h.clock.Add(time.Hour) // past the first polls' spread
+	h.poller.PollAll(ctx)
+	polled := h.clock.Now()
+	if next := h.poller.Schedule()[h.src[0].ID]; next.Sub(polled) < 10*time.Hour {
+		t.Fatalf("next poll in %v, want the 10h interval", next.Sub(polled))
+	}
+	faster := h.src[0]
+	faster.Interval = 5 * time.Minute
+	h.clock.Add(time.Minute)
+	h.poller.SetSources([]aggregate.Source{faster}, []aggregate.FetchState{{}})
+	if next := h.poller.Schedule()[faster.ID]; !next.Equal(polled.Add(5 * time.Minute)) {
+		t.Errorf("after the interval became 5m: next poll %v after the last, want 5m", next.Sub(polled))
+	}
+	// Longer again: the next poll stays where it was (no earlier, no later).
+	slower := faster
+	slower.Interval = time.Hour
+	h.poller.SetSources([]aggregate.Source{slower}, []aggregate.FetchState{{}})
+	if next := h.poller.Schedule()[faster.ID]; !next.Equal(polled.Add(5 * time.Minute)) {
+		t.Errorf("after the interval became 1h: next poll %v after the last, want 5m still", next.Sub(polled))
+	}
+}
