@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -248,5 +249,59 @@ func TestRetentionPrunesOldMerges(t *testing.T) {
 	}
 	if fmt.Sprint(left) != "[101 102]" {
 		t.Errorf("merges left %v, want [101 102] (the old one into a deleted story pruned)", left)
+	}
+}
+
+// TestRemovedSourcesWithNothingStoredAreNotListed: a source taken out of the
+// config is listed while it has items or tombstones; one with neither is not,
+// or every source ever removed, a typo'd URL that never stored anything
+// included, stayed in gleaner sources, /status and the metrics. Put back, it
+// takes up its fetch state again.
+func TestRemovedSourcesWithNothingStoredAreNotListed(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	src := sync(t, s, "https://a.example/feed", "https://b.example/typo", "https://c.example/feed", "https://d.example/feed")
+	now := t0
+	var batch []aggregate.Fetched
+	for i, so := range []aggregate.Source{src[0], src[2]} {
+		batch = append(batch, aggregate.Fetched{State: aggregate.FetchState{SourceID: so.ID, LastSuccess: now}, Items: dayItems(i, 0, 5, now)})
+	}
+	batch = append(batch, aggregate.Fetched{State: aggregate.FetchState{SourceID: src[1].ID, ConsecutiveErrors: 3, Status: 404}})
+	if _, _, err := s.Save(ctx, batch, nil); err != nil {
+		t.Fatal(err)
+	}
+	r := Retention{KeepUnmatched: 10 * 24 * time.Hour, KeepMatched: 10 * 24 * time.Hour}
+	// c's items go by retention (their tombstones stay); a, b and c are removed
+	// from the config, d stays in it.
+	if _, err := s.Retain(ctx, now.Add(11*24*time.Hour), r); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Save(ctx, []aggregate.Fetched{{State: aggregate.FetchState{SourceID: src[0].ID}, Items: dayItems(0, 11, 5, now.Add(11*24*time.Hour))}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	sync(t, s, "https://d.example/feed")
+	listed := func() string {
+		status, err := s.SourceStatus(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var urls []string
+		for _, so := range status {
+			urls = append(urls, so.Source.URL)
+		}
+		slices.Sort(urls)
+		return strings.Join(urls, " ")
+	}
+	if got, want := listed(), "https://a.example/feed https://c.example/feed https://d.example/feed"; got != want {
+		t.Errorf("sources listed: %s, want %s", got, want)
+	}
+	// Put back, b is listed again with the state it had.
+	sync(t, s, "https://d.example/feed", "https://b.example/typo")
+	status, err := s.SourceStatus(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(status) != 4 || status[1].Source.URL != "https://b.example/typo" || status[1].State.ConsecutiveErrors != 3 {
+		t.Errorf("after b was put back: %+v", status)
 	}
 }

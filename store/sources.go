@@ -75,9 +75,17 @@ func scanState(r scanner, lead ...any) (aggregate.FetchState, error) {
 }
 
 // SourceStatus lists every stored source with its fetch state, configured ones
-// first in config order, then removed ones.
+// first in config order, then removed ones that still have items or
+// tombstones. A removed source of which nothing is stored (a typo'd URL that
+// never answered, one whose items retention deleted long ago) is not listed,
+// or gleaner sources, /status and the metrics would list every source ever
+// removed; its row stays, so that put back it takes up its fetch state again.
 func (s *Store) SourceStatus(ctx context.Context) ([]aggregate.SourceStatus, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT url, name, rank, active, `+stateColumns+` FROM sources ORDER BY active DESC, rank, id`)
+	rows, err := s.r.QueryContext(ctx, `SELECT url, name, rank, active, `+stateColumns+` FROM sources
+		WHERE active != 0
+			OR EXISTS (SELECT 1 FROM items WHERE items.source_id = sources.id)
+			OR EXISTS (SELECT 1 FROM tombstones WHERE tombstones.source_id = sources.id)
+		ORDER BY active DESC, rank, id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: source status: %w", err)
 	}
