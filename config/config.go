@@ -463,6 +463,12 @@ func Parse(path string, data []byte) (*Config, error) {
 func ParsePartial(path string, data []byte) (*Config, error) {
 	// A byte order mark, which some Windows editors write first, is no TOML.
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	if bytes.HasPrefix(data, []byte{0xff, 0xfe}) || bytes.HasPrefix(data, []byte{0xfe, 0xff}) {
+		c := Defaults()
+		c.Path = path
+		c.resolve()
+		return &c, Errors{{File: path, Msg: "the file is UTF-16 text (a byte order mark says so): gleaner reads UTF-8; save it as UTF-8"}}
+	}
 	pos, perr := indexPositions(data)
 	if perr != nil {
 		c := Defaults()
@@ -473,6 +479,14 @@ func ParsePartial(path string, data []byte) (*Config, error) {
 	c, errs, bad := decode(path, data, pos)
 	c.Path = path
 	errs = append(errs, c.validate(pos, bad)...)
+	if len(bytes.TrimSpace(data)) == 0 {
+		// A save cut short, or the wrong file: say so, not only what it lacks.
+		for _, e := range errs {
+			if e.Key == "source" && e.Msg == noSourcesMsg {
+				e.Msg += emptyFileNote
+			}
+		}
+	}
 	sortErrors(errs)
 	c.Warnings = append(c.warnings(pos), tableWarnings(path, data)...)
 	sortErrors(c.Warnings)

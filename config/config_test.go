@@ -92,6 +92,12 @@ func TestErrors(t *testing.T) {
 		{"zero duration", "[poll]\ninterval = \"0s\"\n" + minimal, []string{"g.toml:2:1: poll.interval: must be a positive duration, got 0s"}},
 		{"bad url", "[[source]]\nurl = \"ftp://example.org/x\"\n", []string{`g.toml:2:1: source 1.url: "ftp://example.org/x" is not an http or https URL`}},
 		{"url without host", "[[source]]\nurl = \"https:///x\"\n", []string{`g.toml:2:1: source 1.url: "https:///x" has no host`}},
+		// Slips people make often: go-toml's words, then what to write.
+		{"single brackets after double", minimal + "[source]\nurl = \"https://b.example/f\"\n", []string{"g.toml:4:2: source: table source already exists as an array of tables: each source is a block of its own headed [[source]], with double brackets"}},
+		{"unquoted url", "[[source]]\nurl = https://a.example/f\n", []string{`g.toml:2:7: syntax error: unexpected character U+0068 'h' at start of value: text is written in double quotes`}},
+		{"unclosed quote", "[[source]]\nurl = \"https://a.example/f\nname = \"x\"\n", []string{"g.toml:2:27: syntax error: basic strings cannot have new lines: a quote opened on this line is not closed"}},
+		{"utf-16", "\xff\xfe[\x00[\x00", []string{"g.toml: the file is UTF-16 text (a byte order mark says so): gleaner reads UTF-8; save it as UTF-8"}},
+		{"empty file", " \n", []string{"g.toml: source: no sources: add at least one [[source]] block with a url (the file is empty)"}},
 		{"comma in host", "[[source]]\nurl = \"https://example,com/rss\"\n", []string{`g.toml:2:1: source 1.url: "https://example,com/rss": "example,com" is not a host name`}},
 		{"empty label in host", "[[source]]\nurl = \"https://example..com/rss\"\n", []string{`g.toml:2:1: source 1.url: "https://example..com/rss": "example..com" is not a host name`}},
 		// gleaner's own listings print a URL's secret as REDACTED: pasted back, it is refused as sources add refuses it.

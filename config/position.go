@@ -163,7 +163,7 @@ func syntaxError(file string, data []byte, err error) *Error {
 	if derr := toml.Unmarshal(data, &scratch); derr != nil {
 		err = derr
 	}
-	e := &Error{File: file, Msg: "syntax error: " + strings.TrimPrefix(err.Error(), "toml: ")}
+	e := &Error{File: file, Msg: "syntax error: " + tomlHint(strings.TrimPrefix(err.Error(), "toml: "))}
 	var de *toml.DecodeError
 	if errors.As(err, &de) {
 		e.Line, e.Column = de.Position()
@@ -225,7 +225,22 @@ var typeErrRE = regexp.MustCompile(`^cannot decode TOML (\w+(?: \w+)?) into (?:s
 
 // friendlyTypeError rewrites go-toml's type errors, which name Go types, into the
 // TOML types a user writes.
+// tomlHint adds to go-toml's message for a slip people make often what to
+// write instead.
+func tomlHint(msg string) string {
+	switch {
+	case strings.Contains(msg, "already exists as an array of tables"):
+		return msg + ": each source is a block of its own headed [[source]], with double brackets"
+	case strings.Contains(msg, "at start of value"):
+		return msg + `: text is written in double quotes, such as url = "https://news.example/rss" or name = "News"`
+	case strings.Contains(msg, "basic strings cannot have new lines"):
+		return msg + ": a quote opened on this line is not closed"
+	}
+	return msg
+}
+
 func friendlyTypeError(msg, key string) string {
+	msg = tomlHint(msg)
 	if strings.HasPrefix(msg, "cannot store an array table") {
 		return fmt.Sprintf("one table, not an array of tables: write [%s], not [[%s]]", key, key)
 	}

@@ -440,11 +440,14 @@ func unwrapURLError(err error) error {
 // characters that need none change nothing.
 const noSourcesMsg = "no sources: add at least one [[source]] block with a url"
 
+// emptyFileNote follows noSourcesMsg for a file with nothing in it.
+const emptyFileNote = " (the file is empty)"
+
 // OnlyNoSources reports whether err, from Parse, says no more than that the
 // file has no source: a file that gleaner sources add or import may fill.
 func OnlyNoSources(err error) bool {
 	var es Errors
-	return errors.As(err, &es) && len(es) == 1 && es[0].Key == "source" && es[0].Msg == noSourcesMsg
+	return errors.As(err, &es) && len(es) == 1 && es[0].Key == "source" && (es[0].Msg == noSourcesMsg || es[0].Msg == noSourcesMsg+emptyFileNote)
 }
 
 // maxConcurrency bounds poll.concurrency and poll.per_host.
