@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -166,7 +167,7 @@ func (r *reloader) apply(ctx context.Context, cfg *Config) error {
 		old := r.a.announce.Swap(r.a.announcerFor(cfg))
 		go old.close()
 	}
-	r.log.Info("config reloaded", "config", r.path, "sources", len(cfg.Sources), "added", added, "removed", removed,
+	r.log.Info("config reloaded", "config", r.path, "sources", len(cfg.Sources), "added", fewNames(added), "removed", fewNames(removed),
 		"changed", changed)
 	if len(restart) > 0 {
 		r.log.Warn("config changes need a restart to apply; running with the old values", "keys", restart)
@@ -255,6 +256,18 @@ func diffSources(old, cfg *config.Config) (added, removed []string) {
 		}
 	}
 	return added, removed
+}
+
+// logNames is how many sources a log line names before "and N more": adding
+// or removing thousands at once made one line of megabytes.
+const logNames = 20
+
+// fewNames is names for a log line: the first logNames, then how many more.
+func fewNames(names []string) []string {
+	if len(names) <= logNames {
+		return names
+	}
+	return append(slices.Clip(names[:logNames]), fmt.Sprintf("and %d more", len(names)-logNames))
 }
 
 // statusLine is what `systemctl status` shows under the unit.

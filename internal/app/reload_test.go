@@ -59,3 +59,20 @@ func TestDiffSources(t *testing.T) {
 		t.Errorf("added %v, removed %v", added, removed)
 	}
 }
+
+// TestFewNames: a reload that adds or removes thousands of sources names the
+// first twenty in its log line, then how many more (the line was 35 KB for
+// 3,000).
+func TestFewNames(t *testing.T) {
+	var names []string
+	for i := range 3000 {
+		names = append(names, fmt.Sprintf("source %d", i))
+	}
+	got := fewNames(names)
+	if len(got) != logNames+1 || got[0] != "source 0" || got[logNames-1] != "source 19" || got[logNames] != "and 2980 more" || len(names) != 3000 || names[logNames] != "source 20" {
+		t.Errorf("fewNames of 3000: %d names, last %q", len(got), got[len(got)-1])
+	}
+	if got := fewNames(names[:3]); len(got) != 3 {
+		t.Errorf("fewNames of 3: %v", got)
+	}
+}
