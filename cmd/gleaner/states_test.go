@@ -30,8 +30,8 @@ func TestSourceStatesOneVocabulary(t *testing.T) {
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "g.db")
 	now := time.Now().Truncate(time.Second)
-	// One source per state, named after it; the removed one is stored but not
-	// in the config.
+	// One source per state, named after it; the removed one is stored, with an
+	// item, but not in the config.
 	want := map[string]string{}
 	var src []aggregate.Source
 	for i, state := range aggregate.SourceStates {
@@ -54,7 +54,10 @@ func TestSourceStatesOneVocabulary(t *testing.T) {
 			LastError: "503 Service Unavailable", ErrorKind: "unavailable", NextFetch: now.Add(time.Hour)}},
 		{State: aggregate.FetchState{SourceID: id(aggregate.StateGone), Status: 410, LastAttempt: now, ConsecutiveErrors: 1,
 			Gone: true, ErrorKind: "gone", LastError: "410 Gone"}},
-		{State: aggregate.FetchState{SourceID: id(aggregate.StateRemoved), Status: 200, LastAttempt: now, LastSuccess: now}},
+		// Listed while something of it is stored: an item.
+		{State: aggregate.FetchState{SourceID: id(aggregate.StateRemoved), Status: 200, LastAttempt: now, LastSuccess: now},
+			Items: []aggregate.Item{{Key: "removed-1", GUID: "removed-1", URL: "http://127.0.0.1:9/removed-1", Title: "An item of the removed source",
+				Lang: "en", Published: now, FirstSeen: now, Verdict: aggregate.Verdict{Reasons: []string{}}}}},
 	}
 	if _, _, err := st.Save(t.Context(), fetched, nil); err != nil {
 		t.Fatal(err)
