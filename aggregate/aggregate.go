@@ -198,7 +198,15 @@ func EntryID(sourceURL string, it Item) string {
 	if isURIID(it.GUID) {
 		return it.GUID
 	}
-	return "urn:uuid:" + uuid.NewSHA1(entryNamespace, []byte(sourceURL+"\x00"+it.Key)).String()
+	return SourceEntryID(sourceURL, it.Key)
+}
+
+// SourceEntryID is the name-based UUID URN of an item by its source's
+// configured URL and its key: EntryID of an item without a URI id, and the id
+// of a story an item starts when another source's article already has the
+// item's own id.
+func SourceEntryID(sourceURL, key string) string {
+	return "urn:uuid:" + uuid.NewSHA1(entryNamespace, []byte(sourceURL+"\x00"+key)).String()
 }
 
 func isURIID(s string) bool {

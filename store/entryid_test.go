@@ -216,3 +216,44 @@ func TestMigration018KeepsCurrentHolds(t *testing.T) {
 		t.Errorf("the answering source's hold: %v, want none", got)
 	}
 }
+
+// TestCopiedEntryIDDoesNotTakeOverAStory: every entry id is public in the
+// curated feed. A source that copies another outlet's URI id onto an item of
+// its own link, dated earlier, took over that outlet's entry (title and link,
+// which feed readers update in place) and pulled unrelated items into its
+// story. Such an item starts a story of its own; a copy with the same link is
+// the same article and joins.
+func TestCopiedEntryIDDoesNotTakeOverAStory(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	src := sync(t, s, "https://legit.example/feed", "https://evil.example/feed", "https://mirror.example/feed")
+	const id = "urn:uuid:19304ae8-640a-506c-8a85-40840301ebac"
+	real := item(id, "https://legit.example/news/eu-ai-act", "EU lawmakers approve the AI Act", true, t0.Add(-2*time.Hour))
+	fake := item(id, "https://evil.example/phish", "FAKE: EU withdraws the AI Act", true, t0.Add(-6*time.Hour))
+	copied := item(id, "https://legit.example/news/eu-ai-act", "EU lawmakers approve the AI Act (mirror)", true, t0.Add(-time.Hour))
+	for i, it := range []aggregate.Item{real, fake, copied} {
+		if _, _, err := s.Save(ctx, []aggregate.Fetched{{State: aggregate.FetchState{SourceID: src[i].ID}, Items: []aggregate.Item{it}}}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	entries, err := s.Curated(ctx, aggregate.Query{Limit: 10, MaxRelated: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]aggregate.Entry{}
+	for _, e := range entries {
+		byID[e.ID] = e
+	}
+	legit, ok := byID[id]
+	if len(entries) != 2 || !ok || legit.Item.URL != real.URL || legit.Reports != 2 {
+		for _, e := range entries {
+			t.Logf("entry %s: %q %s, %d reports", e.ID, e.Item.Title, e.Item.URL, e.Reports)
+		}
+		t.Fatalf("want the legit entry under its id with its link and the mirror's report, and the fake apart")
+	}
+	for eid, e := range byID {
+		if eid != id && (e.Item.URL != fake.URL || e.Reports != 1) {
+			t.Errorf("the other entry %s: %s, %d reports; want the fake alone", eid, e.Item.URL, e.Reports)
+		}
+	}
+}

@@ -210,8 +210,13 @@ func (t *storyTx) reserve(ctx context.Context) (int64, error) {
 }
 
 // start starts story id (reserved) led by the saved item it, and returns the
-// story it belongs to: another source carrying the same URI id publishes the
-// same article, so an existing story with its entry id is joined instead.
+// story it belongs to. Another source carrying the same URI id and the same
+// link publishes the same article, so the story with that entry id is joined
+// instead. An id alone is no proof: every entry id is public in the curated
+// feed, and a source that copied one with a link of its own took over the
+// entry (its title and link, read in place by feed readers) and pulled any
+// unrelated item into the story. Such an item starts a story of its own under
+// an id made from its source and key.
 func (t *storyTx) start(ctx context.Context, id int64, it *aggregate.Item) (int64, error) {
 	m, err := t.member(ctx, it)
 	if err != nil {
@@ -226,30 +231,66 @@ func (t *storyTx) start(ctx context.Context, id int64, it *aggregate.Item) (int6
 		return 0, err
 	}
 	st := story.Start(m)
+	for attempt := 0; ; attempt++ {
+		started, err := t.insertStory(ctx, id, entryID, st)
+		if err != nil || started {
+			return id, err
+		}
+		q, err := t.stmt(ctx, `SELECT id FROM stories WHERE entry_id = ?`)
+		if err != nil {
+			return 0, err
+		}
+		var existing int64
+		if err := q.QueryRowContext(ctx, entryID).Scan(&existing); err != nil {
+			return 0, fmt.Errorf("story of entry %s: %w", entryID, err)
+		}
+		same, err := t.hasLink(ctx, existing, it.URL)
+		if err != nil {
+			return 0, err
+		}
+		if same || attempt > 0 {
+			return existing, t.join(ctx, existing, it)
+		}
+		key, err := t.itemKey(ctx, it)
+		if err != nil {
+			return 0, err
+		}
+		entryID = aggregate.SourceEntryID(src.url, key)
+	}
+}
+
+// insertStory inserts story id under entryID with state st, and reports
+// whether it did: false when a story has that entry id already.
+func (t *storyTx) insertStory(ctx context.Context, id int64, entryID string, st story.State) (bool, error) {
 	ins, err := t.stmt(ctx, storyInsertQuery)
 	if err != nil {
-		return 0, err
+		return false, err
 	}
 	res, err := ins.ExecContext(ctx, append([]any{id, entryID}, stateArgs(st)...)...)
 	if err != nil {
-		return 0, err
+		return false, err
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return 0, err
-	} else if n == 1 {
-		t.next = id + 1
-		t.work[id] = &storyWork{st: st, found: true}
-		return id, nil
+	n, err := res.RowsAffected()
+	if err != nil || n == 0 {
+		return false, err
 	}
-	q, err := t.stmt(ctx, `SELECT id FROM stories WHERE entry_id = ?`)
+	t.next = id + 1
+	t.work[id] = &storyWork{st: st, found: true}
+	return true, nil
+}
+
+// hasLink reports whether story holds an item with link u.
+func (t *storyTx) hasLink(ctx context.Context, story int64, u string) (bool, error) {
+	if u == "" {
+		return false, nil
+	}
+	q, err := t.stmt(ctx, `SELECT EXISTS (SELECT 1 FROM items WHERE url_hash = ? AND story_id = ? AND url = ?)`)
 	if err != nil {
-		return 0, err
+		return false, err
 	}
-	var existing int64
-	if err := q.QueryRowContext(ctx, entryID).Scan(&existing); err != nil {
-		return 0, fmt.Errorf("story of entry %s: %w", entryID, err)
-	}
-	return existing, t.join(ctx, existing, it)
+	var found bool
+	err = q.QueryRowContext(ctx, urlHash(u), story, u).Scan(&found)
+	return found, err
 }
 
 // entryID is the entry id of the story saved item it starts: its own
@@ -259,8 +300,20 @@ func (t *storyTx) start(ctx context.Context, id int64, it *aggregate.Item) (int6
 // key's hash, which is at least its own: an empty key would give every such
 // item of the source one id, and so one story.
 func (t *storyTx) entryID(ctx context.Context, srcURL string, it *aggregate.Item) (string, error) {
+	key, err := t.itemKey(ctx, it)
+	if err != nil {
+		return "", err
+	}
+	own := *it
+	own.Key = key
+	return aggregate.EntryID(srcURL, own), nil
+}
+
+// itemKey is the key of the saved item it: its own, or for one read back from
+// the database its stored key, else a name of its key's hash.
+func (t *storyTx) itemKey(ctx context.Context, it *aggregate.Item) (string, error) {
 	if it.Key != "" {
-		return aggregate.EntryID(srcURL, *it), nil
+		return it.Key, nil
 	}
 	q, err := t.stmt(ctx, `SELECT key_hash, item_key FROM items WHERE id = ?`)
 	if err != nil {
@@ -271,11 +324,10 @@ func (t *storyTx) entryID(ctx context.Context, srcURL string, it *aggregate.Item
 	if err := q.QueryRowContext(ctx, it.ID).Scan(&keyHash, &itemKey); err != nil {
 		return "", fmt.Errorf("key of item %d: %w", it.ID, err)
 	}
-	own := *it
-	if own.Key = storedKey(own, keyHash, itemKey); own.Key == "" {
-		own.Key = "key-hash:" + strconv.FormatInt(keyHash, 16)
+	if key := storedKey(*it, keyHash, itemKey); key != "" {
+		return key, nil
 	}
-	return aggregate.EntryID(srcURL, own), nil
+	return "key-hash:" + strconv.FormatInt(keyHash, 16), nil
 }
 
 // finish writes back every story this transaction touched, as the rules decide.
