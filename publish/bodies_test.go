@@ -5,11 +5,13 @@ import (
 	"testing"
 )
 
-// TestHostileBodyIsLeftOut: a body the sanitiser would make many times larger
-// (the HTML parser reopens every open formatting element in each paragraph)
-// is left out of the documents, which show the entry's summary; an ordinary
-// body is kept. Each body is sanitised once for every rendering that shows it.
-func TestHostileBodyIsLeftOut(t *testing.T) {
+// TestHostileBodyIsBounded: a body the HTML parser would make many times
+// larger (it reopens every open formatting element in each paragraph) is
+// published without those elements, its text kept, at no more than its own
+// size (sanitize's budget; before it, such a body was left out, after the
+// work was done); an ordinary body is kept. Each body is sanitised once for
+// every rendering that shows it.
+func TestHostileBodyIsBounded(t *testing.T) {
 	entries := fixtureEntries()[:2]
 	bomb := strings.Repeat("<p><b><i><u><s>x", 100<<10/16)
 	entries[1].Item.Content = bomb
@@ -33,8 +35,8 @@ func TestHostileBodyIsLeftOut(t *testing.T) {
 	before := bodies.made
 	bodies.mu.Unlock()
 	for range 20 {
-		if got := bodies.body(bomb, entries[1].Item.URL); got != "" {
-			t.Fatalf("the hostile body was kept: %d bytes", len(got))
+		if got := bodies.body(bomb, entries[1].Item.URL); len(got) > len(bomb) || strings.Contains(got, "<b>") || strings.Count(got, "x") != strings.Count(bomb, "x") {
+			t.Fatalf("the hostile body: %d bytes from %d, %d <b>, %d of its %d x", len(got), len(bomb), strings.Count(got, "<b>"), strings.Count(got, "x"), strings.Count(bomb, "x"))
 		}
 	}
 	bodies.mu.Lock()
@@ -42,5 +44,29 @@ func TestHostileBodyIsLeftOut(t *testing.T) {
 	bodies.mu.Unlock()
 	if made != 0 {
 		t.Errorf("20 more look-ups sanitised the body %d times, want none: it was sanitised for the documents already", made)
+	}
+}
+
+// TestOriginIsNamedWithItsFeed: an item's <source> names the outlet whose
+// report it is (an aggregator's item), but any feed can write one: the feeds
+// name the feed it came through with it, as the page does ("via"), so that a
+// source cannot pass its items off as another outlet's in readers.
+func TestOriginIsNamedWithItsFeed(t *testing.T) {
+	entries := fixtureEntries()[:1]
+	entries[0].Outlet.Origin = "Yonhap News Agency"
+	entries[0].Outlet.OriginLink = "https://en.yna.co.kr/"
+	entries[0].Outlet.Name = "Other Wire"
+	entries[0].Item.Author = ""
+	h, _ := newTestHandler(t, fixtureOptions(), entries)
+	for path, want := range map[string]string{
+		"/feed.atom": "<name>Yonhap News Agency (via Other Wire)</name>",
+		"/feed.rss":  "<dc:creator>Yonhap News Agency (via Other Wire)</dc:creator>",
+		"/feed.json": `"name": "Yonhap News Agency (via Other Wire)"`,
+	} {
+		resp := get(t, h, "GET", path)
+		mustStatus(t, resp, 200)
+		if b := string(body(t, resp)); !strings.Contains(b, want) {
+			t.Errorf("%s: no %s in\n%.2000s", path, want, b)
+		}
 	}
 }

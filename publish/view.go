@@ -204,7 +204,13 @@ func entryOf(o Options, en *aggregate.Entry) entryView {
 	}
 
 	e.Author = e.Outlet.Name
-	if a := sanitize.Text(it.Author); a != e.Author {
+	if e.Outlet.Via != "" {
+		// The outlet an item's <source> names is the feed's word for it: the
+		// feed it came through is named with it, as on the page, so that a
+		// source cannot pass its items off as another outlet's in readers.
+		e.Author += " (via " + e.Outlet.Via + ")"
+	}
+	if a := sanitize.Text(it.Author); a != e.Outlet.Name && a != e.Author {
 		e.Byline = a
 	}
 	for _, f := range it.Verdict.Facets {

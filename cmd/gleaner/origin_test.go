@@ -23,8 +23,10 @@ func googleNewsItem(id, headline, outlet, site string, pub time.Time) string {
 
 // TestAggregatorItemsNameTheirOutlets runs the real binary over a Google News
 // search feed that carries two outlets' reports of one vote: each report is
-// the named outlet's (the entry's author, the story's "also reported by", the
-// page's and the story page's "Reuters via Google News"), its title loses the outlet's suffix, and the
+// the named outlet's (the entry's author "Reuters (via Google News)": any feed
+// can write a <source>, so the feed it came through is named with it; the
+// story's "also reported by", the page's and the story page's "Reuters via
+// Google News"), its title loses the outlet's suffix, and the
 // Atom entry's source stays the feed gleaner polled.
 func TestAggregatorItemsNameTheirOutlets(t *testing.T) {
 	at := time.Now().UTC().Add(-3 * time.Hour)
@@ -62,7 +64,7 @@ func TestAggregatorItemsNameTheirOutlets(t *testing.T) {
 	}
 	for _, want := range []string{
 		"<title>Senate passes AI safety bill setting federal rules for frontier AI models</title>",
-		"<name>Reuters</name>",
+		"<name>Reuters (via Google News)</name>",
 		"<uri>https://www.reuters.com/</uri>",
 		`title="The Associated Press: Senate`,            // the related link names its outlet
 		`<title>&#34;AI bill&#34; - Google News</title>`, // the entry's source: the feed polled
@@ -77,7 +79,7 @@ func TestAggregatorItemsNameTheirOutlets(t *testing.T) {
 	if page := read("index.html"); !strings.Contains(page, `<span class="outlet">Reuters</span> via Google News`) {
 		t.Errorf("the page does not say which outlet, via which feed:\n%s", page)
 	}
-	if js := read("feed.json"); !strings.Contains(js, `"name": "Reuters"`) && !strings.Contains(js, `"name":"Reuters"`) {
+	if js := read("feed.json"); !strings.Contains(js, `"name": "Reuters (via Google News)"`) && !strings.Contains(js, `"name":"Reuters (via Google News)"`) {
 		t.Errorf("feed.json's author is not the outlet:\n%s", js)
 	}
 	storyPage, storyJSON := read(filepath.Join("story", "1", "index.html")), read(filepath.Join("story", "1.json"))
