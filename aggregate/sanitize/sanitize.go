@@ -179,8 +179,8 @@ func boundFormatting(s string) string {
 }
 
 // xmlChars drops what XML 1.0 cannot carry, C0 controls other than tab, newline
-// and carriage return, and U+FFFE and U+FFFF, and replaces invalid UTF-8 with
-// U+FFFD. A feed's body can hold them as characters or as references (&#1;,
+// and carriage return, and U+FFFE and U+FFFF, and the bidi controls text loses
+// too, and replaces invalid UTF-8 with U+FFFD. A feed's body can hold them as characters or as references (&#1;,
 // which the parser turns into the character), and RSS readers get the body in
 // CDATA, where nothing is escaped: one of them made the whole RSS feed
 // ill-formed XML.
@@ -194,14 +194,17 @@ func xmlChars(s string) string {
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
-		clean = !(r == utf8.RuneError && n == 1) && r != 0xFFFE && r != 0xFFFF
+		clean = !(r == utf8.RuneError && n == 1) && r != 0xFFFE && r != 0xFFFF && !isBidiControl(r)
 		i += n
 	}
 	if clean {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
-		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF {
+		// Bidi embeddings, overrides and isolates go too, as from text: a
+		// link's words shown reversed ("\u202emoc.elgoog") spoof what it says;
+		// the dir attribute says what they would.
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF || isBidiControl(r) {
 			return -1
 		}
 		return r

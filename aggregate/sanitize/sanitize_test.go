@@ -40,6 +40,8 @@ func TestHTMLKeepsStructureAndResolvesURLs(t *testing.T) {
 		// Absolute in name only: browsers read them as paths of the reader's own site.
 		{"http link without a host is unwrapped", `<a href="https:/status">s</a> <a href="http:logout">l</a> <a href="https:javascript:alert(1)">j</a>`, base,
 			`s   l   j`},
+		{"bidi controls dropped", "<p><a href=\"https://good.example/\">\u202emoc.elgoog</a> \u2067x\u2069</p>", base,
+			`<p><a href="https://good.example/" rel="nofollow noopener noreferrer">moc.elgoog</a> x</p>`},
 		{"class, id and style removed", `<p class="x" id="main" style="color:red">t</p>`, base, `<p>t</p>`},
 	}
 	for _, tt := range tests {
