@@ -42,6 +42,10 @@ type Store struct {
 	path string
 	w    *sql.DB // the one writer connection
 	r    *sql.DB // readers
+	// opened is the file at path when it was opened: Ping tells a file
+	// deleted or replaced since (connections opened before write to the
+	// unlinked one; those opened after would read the new one).
+	opened os.FileInfo
 }
 
 // Open opens (creating if missing) the database file at path and applies pending
@@ -89,6 +93,7 @@ func open(ctx context.Context, file string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	s.opened, _ = os.Stat(file)
 	return s, nil
 }
 
@@ -154,6 +159,27 @@ func (s *Store) Ping(ctx context.Context) error {
 	var one int
 	if err := s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
 		return fmt.Errorf("store: ping: %w", err)
+	}
+	return s.stillThere()
+}
+
+// stillThere returns an error when the database file at the store's path is
+// no longer the one it opened: deleted (what gleaner stores goes to a file no
+// name reaches, lost at the next start), or replaced (a backup restored with
+// mv: gleaner goes on writing to the old one). The daemon then turns not
+// ready, and its watchdog, so that systemd restarts it on the file at path.
+func (s *Store) stillThere() error {
+	if s.opened == nil {
+		return nil
+	}
+	fi, err := os.Stat(s.path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("store: %s was deleted while gleaner had it open: what it stores now is lost at the next start; restart gleaner", s.path)
+	case err != nil:
+		return fmt.Errorf("store: %w", err)
+	case !os.SameFile(s.opened, fi):
+		return fmt.Errorf("store: %s was replaced while gleaner had it open (a backup restored?): gleaner still writes to the old file; restart gleaner to use the new one", s.path)
 	}
 	return nil
 }

@@ -187,6 +187,7 @@ func (d *Daemon) Run(ctx context.Context, hup <-chan os.Signal) {
 	ret := retention{a: d.App, m: d.m, now: d.o.Now, first: d.o.RetentionFirst, every: d.o.RetentionEvery}
 	wg.Go(func() { ret.run(ctx) })
 	wg.Go(func() { d.follow(ctx) })
+	wg.Go(func() { d.watchFile(ctx, time.Minute) })
 	wg.Go(func() { d.o.Notifier.Watchdog(ctx, d.Store.Ping) })
 	wg.Wait()
 }
@@ -209,5 +210,37 @@ func (r roundStatus) ObserveRound(rs aggregate.RoundStats) {
 func logWarnings(log *slog.Logger, cfg *Config) {
 	for _, w := range cfg.Warnings {
 		log.Warn("config", "warning", w.Error())
+	}
+}
+
+// watchFile logs, once each time it happens, that the database file was
+// deleted or replaced under the running daemon (store.Ping says so; /readyz
+// and the systemd watchdog follow Ping), and when it is right again.
+func (d *Daemon) watchFile(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	var last string
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		err := d.Store.Ping(pctx)
+		cancel()
+		msg := ""
+		if err != nil {
+			msg = err.Error()
+		}
+		switch {
+		case ctx.Err() != nil:
+			return
+		case msg != "" && msg != last:
+			d.Log.Error("database", "problem", msg)
+		case msg == "" && last != "":
+			d.Log.Info("database reachable again", "database", d.Config().Database)
+		}
+		last = msg
 	}
 }
