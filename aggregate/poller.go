@@ -252,6 +252,9 @@ func (p *Poller) Rounds() int64 { return p.rounds.Load() }
 func (p *Poller) Run(ctx context.Context) error {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
+	// A host that asked to be left alone before a restart is left alone for
+	// the rest of that time: its other feeds may be due before.
+	p.holdAskedHosts(p.opt.Now())
 	for {
 		if ctx.Err() != nil {
 			return nil // no new round once shutdown began (the select picks at random)
@@ -298,7 +301,7 @@ type hostHolder interface {
 // Retry-After (FetchState.HoldUntil; a request held back is no answer and
 // keeps it), until the time it named. A round of every source
 // (gleaner fetch from cron, a new process each time) would otherwise ask them
-// again at once; the daemon's own rounds wait for each source's next fetch.
+// again at once, and a restarted daemon the host's other feeds when due.
 func (p *Poller) holdAskedHosts(now time.Time) {
 	h, ok := p.fetcher.(hostHolder)
 	if !ok {

@@ -970,3 +970,49 @@ func TestShorterIntervalBringsThePollForward(t *testing.T) {
 		t.Errorf("after the interval became 1h: next poll %v after the last, want 5m still", next.Sub(polled))
 	}
 }
+
+// TestRetryAfterHoldsTheHostAfterARestart: a daemon restarted within a host's
+// Retry-After asked the host's other feeds as soon as they were due: the hold
+// lived in the fetch client of the process that got the 429.
+func TestRetryAfterHoldsTheHostAfterARestart(t *testing.T) {
+	s := newSite(t)
+	s.handle("/busy", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "7200")
+		w.WriteHeader(http.StatusTooManyRequests)
+	})
+	s.handle("/feed", feedWithETag(fmt.Sprintf(koreanRSS, s.URL), `"v1"`))
+	st, c := storeAndClassifier(t)
+	sources := []aggregate.Source{
+		{Name: "feed", URL: s.URL + "/feed", Interval: time.Minute, Rank: 0},
+		{Name: "busy", URL: s.URL + "/busy", Interval: time.Minute, Rank: 1},
+	}
+	cronRun(t, st, c, sources, time.Now, 1) // the feed first, then the 429
+	feed := len(s.requests("/feed"))
+	if feed != 1 {
+		t.Fatalf("first run asked the feed %d times, want once", feed)
+	}
+	// The restarted daemon, 40 minutes later by its clock: the other feed is
+	// due (its ttl is 30 minutes), the host's hold of two hours is not over.
+	later := func() time.Time { return time.Now().Add(40 * time.Minute) }
+	p := aggregate.NewPoller(st, realClockHolds{fetch.New(nil, fetch.Options{Timeout: 5 * time.Second}), later}, c,
+		aggregate.PollerOptions{Concurrency: 4, MaxBackoff: 12 * time.Hour, MaxAge: 14 * 24 * time.Hour, Now: later})
+	stored, states, err := st.SyncSources(context.Background(), sources)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.SetSources(stored, states)
+	if next := p.Schedule()[stored[0].ID]; next.After(later()) {
+		t.Fatalf("the other feed is not due after the restart: next %v", next.Sub(later()))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	if err := p.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(s.requests("/feed")); n != feed {
+		t.Errorf("the restarted daemon asked the busy host's other feed (%d requests, %d before) within its Retry-After", n, feed)
+	}
+	if n := len(s.requests("/busy")); n != 1 {
+		t.Errorf("/busy asked %d times, want once", n)
+	}
+}
