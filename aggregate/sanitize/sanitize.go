@@ -105,72 +105,126 @@ func HTML(s, baseURL string) string {
 }
 
 // formatting are the elements HTML's parser keeps on its list of active
-// formatting elements and clones into each new block while they are open
-// ("<p><b>x<p>y" puts a copy of b in the second p).
-var formatting = map[atom.Atom]bool{
-	atom.A: true, atom.B: true, atom.Big: true, atom.Code: true, atom.Em: true, atom.Font: true,
-	atom.I: true, atom.Nobr: true, atom.S: true, atom.Small: true, atom.Strike: true,
-	atom.Strong: true, atom.Tt: true, atom.U: true,
+// formatting elements and copies into each new block while they are open
+// ("<p><b>x<p>y" puts a copy of b in the second p), each with its index in a
+// scope's counts. <a> is counted apart: a new one closes the last.
+var formatting = map[atom.Atom]int{
+	atom.B: 0, atom.Big: 1, atom.Code: 2, atom.Em: 3, atom.Font: 4, atom.I: 5, atom.Nobr: 6,
+	atom.S: 7, atom.Small: 8, atom.Strike: 9, atom.Strong: 10, atom.Tt: 11, atom.U: 12,
 }
 
 // cloneBudget bounds the copies of formatting elements the parser may make
-// for one body: a real article makes a few hundred.
+// for one body: a real article makes a few thousand at most.
 const cloneBudget = 20_000
 
+// markers are the elements that start a new scope of the parser's list of
+// active formatting elements: the elements opened before one are neither
+// copied into it nor closed by end tags inside it.
+var markers = map[atom.Atom]bool{
+	atom.Applet: true, atom.Marquee: true, atom.Object: true, atom.Td: true, atom.Th: true,
+	atom.Caption: true, atom.Template: true,
+}
+
 // boundFormatting returns s, or s without its formatting elements' tags (their
-// text kept) when parsing it would copy them more than cloneBudget times. The
-// parser copies every open formatting element into each new block, and only
-// identical ones (same attributes) are limited to three: 500 unclosed
+// text kept) when parsing it could copy them more than cloneBudget times. The
+// parser copies every open formatting element into each new block, and keeps
+// only three identical ones (same tag and attributes): 500 unclosed
 // <b id=N> and 16,000 "<p>x" (69 KB) made 8 million elements, 1.5 GB and 11 s.
-// The copies are counted from above: each text or element that follows counts
-// every formatting element opened and not yet closed.
+//
+// The copies are counted from above, so that no reading of s the parser
+// makes can hide a tag from the count. Every text or element adds the
+// formatting elements that may be open in the current scope: of each tag, the
+// fewer of those opened and not closed, and of those opened at all with at
+// most three of one spelling (tag and attributes as written); and one <a>.
+// The tokenizer reads tags everywhere, raw-text elements' content included
+// (inside <svg> or <math> the parser does too); a self-closing tag opens; a
+// marker opens a scope that starts with the counts around it, which come
+// back as they were at its end tag.
 func boundFormatting(s string) string {
 	if !strings.Contains(s, "<") {
 		return s
 	}
-	z := html.NewTokenizer(strings.NewReader(s))
-	counts := map[atom.Atom]int{}
-	unclosed, copies := 0, 0
-	for {
-		tt := z.Next()
-		if tt == html.ErrorToken {
-			return s
+	type tagCount struct{ open, spelled int }
+	type scope struct {
+		tags   [13]tagCount
+		anchor int // open <a>
+		id     int // spellings are counted per scope, as the parser compares them
+	}
+	copies := func(sc *scope) int {
+		n := min(sc.anchor, 1)
+		for _, t := range sc.tags {
+			n += min(t.open, t.spelled)
 		}
+		return n
+	}
+	type spelling struct {
+		scope int
+		raw   string
+	}
+	spellings := map[spelling]int{} // start tags as written, opened at all, by scope
+	stack := []scope{{}}
+	scopes := 0
+	total := 0
+	z := html.NewTokenizer(strings.NewReader(s))
+	for total <= cloneBudget {
+		tt := z.Next()
+		z.NextIsNotRawText()
+		top := &stack[len(stack)-1]
 		switch tt {
-		case html.StartTagToken:
+		case html.ErrorToken:
+			return s
+		case html.StartTagToken, html.SelfClosingTagToken:
 			name, _ := z.TagName()
-			if a := atom.Lookup(name); formatting[a] {
-				counts[a]++
-				unclosed++
+			a := atom.Lookup(name)
+			if a == atom.A {
+				top.anchor++
 				continue
 			}
-			copies += unclosed
+			if i, ok := formatting[a]; ok {
+				top.tags[i].open++
+				if k := (spelling{top.id, string(z.Raw())}); spellings[k] < 3 {
+					spellings[k]++
+					top.tags[i].spelled++
+				}
+				continue
+			}
+			if markers[a] {
+				scopes++
+				inner := *top
+				inner.id = scopes
+				stack = append(stack, inner)
+			}
+			total += copies(&stack[len(stack)-1])
 		case html.EndTagToken:
 			name, _ := z.TagName()
-			if a := atom.Lookup(name); formatting[a] && counts[a] > 0 {
-				counts[a]--
-				unclosed--
+			a := atom.Lookup(name)
+			if a == atom.A {
+				top.anchor = max(top.anchor-1, 0)
+			} else if i, ok := formatting[a]; ok {
+				top.tags[i].open = max(top.tags[i].open-1, 0)
+			} else if markers[a] && len(stack) > 1 {
+				stack = stack[:len(stack)-1]
 			}
 		case html.TextToken:
-			copies += unclosed
-		}
-		if copies > cloneBudget {
-			break
+			total += copies(top)
 		}
 	}
-	// Over budget: the same text without the formatting elements' tags.
+	// Over budget: the same text without the formatting elements' tags (inline
+	// elements: nothing stands in their place, "un<b>believ</b>able" stays one word).
 	var b strings.Builder
 	b.Grow(len(s))
 	z = html.NewTokenizer(strings.NewReader(s))
 	for {
 		tt := z.Next()
+		z.NextIsNotRawText()
 		if tt == html.ErrorToken {
 			return b.String()
 		}
 		if tt == html.StartTagToken || tt == html.EndTagToken || tt == html.SelfClosingTagToken {
 			name, _ := z.TagName()
-			if formatting[atom.Lookup(name)] {
-				b.WriteByte(' ')
+			if a := atom.Lookup(name); a == atom.A {
+				continue
+			} else if _, ok := formatting[a]; ok {
 				continue
 			}
 		}
