@@ -257,3 +257,41 @@ func TestCopiedEntryIDDoesNotTakeOverAStory(t *testing.T) {
 		}
 	}
 }
+
+// TestSquattedEntryIDsDoNotCaptureAnItem: a source that takes an outlet's next
+// id first, and the id gleaner would fall back to (computable from the feed's
+// URL, which the curated feed publishes), does not pull the outlet's item into
+// its story: the item starts one of its own under a third id.
+func TestSquattedEntryIDsDoNotCaptureAnItem(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	src := sync(t, s, "https://evil.example/feed", "https://legit.example/feed")
+	const id = "tag:legit.example,2026:1001"
+	fallback := aggregate.SourceEntryID("https://legit.example/feed", id)
+	squat := item(id, "https://evil.example/phish", "FAKE: ministry withdraws AI bill", true, t0.Add(-6*time.Hour))
+	squat2 := item(fallback, "https://evil.example/phish2", "FAKE: AI bill delayed", true, t0.Add(-5*time.Hour))
+	real := item(id, "https://legit.example/news/1001", "Assembly passes AI basic act", true, t0.Add(-time.Hour))
+	for _, f := range []aggregate.Fetched{
+		{State: aggregate.FetchState{SourceID: src[0].ID}, Items: []aggregate.Item{squat, squat2}},
+		{State: aggregate.FetchState{SourceID: src[1].ID}, Items: []aggregate.Item{real}},
+	} {
+		if _, _, err := s.Save(ctx, []aggregate.Fetched{f}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	entries, err := s.Curated(ctx, aggregate.Query{Limit: 10, MaxRelated: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		t.Logf("%s %q %d", e.ID, e.Item.Title, e.Reports)
+	}
+	if len(entries) != 3 {
+		t.Fatalf("%d entries, want 3", len(entries))
+	}
+	for _, e := range entries {
+		if e.Reports != 1 {
+			t.Errorf("entry %s (%q) has %d reports, want its own alone", e.ID, e.Item.Title, e.Reports)
+		}
+	}
+}

@@ -40,6 +40,7 @@ func TestQueriesUseIndexes(t *testing.T) {
 		args               []any
 	}{
 		{"by URL", byURLQuery, "items_url", []any{1, 1}},
+		{"a story's link", hasLinkQuery, "items_url", []any{1, 1, "https://0.example/1"}},
 		{"by URLs", urlStoriesQuery, "items_url", []any{"[1,2,3,0]"}},
 		{"story members", storyMembersQuery, "items_story", []any{1}},
 		{"story ties", storyTiesQuery, "items_story", []any{1, `["en","ko"]`, 0}},

@@ -248,14 +248,19 @@ func (t *storyTx) start(ctx context.Context, id int64, it *aggregate.Item) (int6
 		if err != nil {
 			return 0, err
 		}
-		if same || attempt > 0 {
+		if same || attempt == 2 {
 			return existing, t.join(ctx, existing, it)
 		}
 		key, err := t.itemKey(ctx, it)
 		if err != nil {
 			return 0, err
 		}
+		// The id from its source and key; taken as well (it can be computed
+		// from what the feed publishes), one that adds the story's own number.
 		entryID = aggregate.SourceEntryID(src.url, key)
+		if attempt == 1 {
+			entryID = aggregate.SourceEntryID(src.url, key+"\x00story "+strconv.FormatInt(id, 10))
+		}
 	}
 }
 
@@ -279,18 +284,28 @@ func (t *storyTx) insertStory(ctx context.Context, id int64, entryID string, st 
 	return true, nil
 }
 
+// hasLinkQuery finds an item of a story by its link. items_url and
+// items_story are partial indexes (story_id != 0), which a bound story_id does
+// not imply: without the condition written out the query scans every item.
+const hasLinkQuery = `SELECT 1 FROM items WHERE url_hash = ? AND story_id = ? AND story_id != 0 AND url = ? LIMIT 1`
+
 // hasLink reports whether story holds an item with link u.
 func (t *storyTx) hasLink(ctx context.Context, story int64, u string) (bool, error) {
 	if u == "" {
 		return false, nil
 	}
-	q, err := t.stmt(ctx, `SELECT EXISTS (SELECT 1 FROM items WHERE url_hash = ? AND story_id = ? AND url = ?)`)
+	q, err := t.stmt(ctx, hasLinkQuery)
 	if err != nil {
 		return false, err
 	}
-	var found bool
-	err = q.QueryRowContext(ctx, urlHash(u), story, u).Scan(&found)
-	return found, err
+	var one int
+	switch err := q.QueryRowContext(ctx, urlHash(u), story, u).Scan(&one); {
+	case errors.Is(err, sql.ErrNoRows):
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	return true, nil
 }
 
 // entryID is the entry id of the story saved item it starts: its own
