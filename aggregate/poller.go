@@ -203,13 +203,13 @@ func rescheduled(st FetchState, was, now Source, at time.Time) FetchState {
 	if st.HoldUntil.After(at) {
 		return st
 	}
-	switch {
-	case was.URL != now.URL:
+	if was.URL != now.URL {
 		st.ETag, st.LastModified, st.CurrentURL = "", "", ""
 		if st.ConsecutiveErrors > 0 || st.Gone {
 			st.Gone, st.NextFetch = false, at
 		}
-	case now.Interval < was.Interval && st.ConsecutiveErrors == 0 && !st.Gone && !st.LastAttempt.IsZero():
+	}
+	if now.Interval < was.Interval && st.ConsecutiveErrors == 0 && !st.Gone && !st.LastAttempt.IsZero() {
 		if due := st.LastAttempt.Add(now.Interval); due.Before(st.NextFetch) {
 			st.NextFetch = due
 			if due.Before(at) {

@@ -159,9 +159,10 @@ var durationForm = regexp.MustCompile(`^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|
 
 // UnmarshalText parses a Go duration.
 func (d *Duration) UnmarshalText(b []byte) error {
-	// Spaces around or inside it ("15m ", "1h 30m") are a slip, not a
-	// different duration: Go's form has none.
-	t := strings.Join(strings.Fields(string(b)), "")
+	// Spaces around it ("15m "), or beside a unit ("1h 30m", "90 s"), are a
+	// slip, not another duration: Go's form has none. Between two numbers
+	// ("1 30m") they are a mistake to report, not to glue into "130m".
+	t := joinDurationFields(strings.Fields(string(b)))
 	d.set, d.text = true, t
 	v, err := time.ParseDuration(t)
 	if err != nil {
@@ -179,6 +180,24 @@ func (d *Duration) UnmarshalText(b []byte) error {
 	d.d, d.err = v, nil
 	return nil
 }
+
+// joinDurationFields joins the words of a duration, without the spaces that
+// stand beside a unit letter; a space between two numbers stays.
+func joinDurationFields(words []string) string {
+	var b strings.Builder
+	for i, w := range words {
+		if i > 0 {
+			prev := words[i-1]
+			if isDigitByte(prev[len(prev)-1]) && isDigitByte(w[0]) {
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteString(w)
+	}
+	return b.String()
+}
+
+func isDigitByte(c byte) bool { return c >= '0' && c <= '9' || c == '.' }
 
 // MarshalText writes the duration as String does.
 func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
@@ -463,11 +482,11 @@ func Parse(path string, data []byte) (*Config, error) {
 func ParsePartial(path string, data []byte) (*Config, error) {
 	// A byte order mark, which some Windows editors write first, is no TOML.
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	if bytes.HasPrefix(data, []byte{0xff, 0xfe}) || bytes.HasPrefix(data, []byte{0xfe, 0xff}) {
+	if enc := wideEncoding(data); enc != "" {
 		c := Defaults()
 		c.Path = path
 		c.resolve()
-		return &c, Errors{{File: path, Msg: "the file is UTF-16 text (a byte order mark says so): gleaner reads UTF-8; save it as UTF-8"}}
+		return &c, Errors{{File: path, Msg: "the file is " + enc + " text (a byte order mark says so): gleaner reads UTF-8; save it as UTF-8"}}
 	}
 	pos, perr := indexPositions(data)
 	if perr != nil {
@@ -538,6 +557,18 @@ func sortErrors(errs Errors) {
 		}
 		return errs[i].Column < errs[j].Column
 	})
+}
+
+// wideEncoding names the encoding a byte order mark at the start of data says,
+// when it is one of UTF-16 and UTF-32, else "".
+func wideEncoding(data []byte) string {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xff, 0xfe, 0, 0}), bytes.HasPrefix(data, []byte{0, 0, 0xfe, 0xff}):
+		return "UTF-32"
+	case bytes.HasPrefix(data, []byte{0xff, 0xfe}), bytes.HasPrefix(data, []byte{0xfe, 0xff}):
+		return "UTF-16"
+	}
+	return ""
 }
 
 // TopicFileOf returns the topic_file data names, relative to path's directory,

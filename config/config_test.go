@@ -93,11 +93,14 @@ func TestErrors(t *testing.T) {
 		{"bad url", "[[source]]\nurl = \"ftp://example.org/x\"\n", []string{`g.toml:2:1: source 1.url: "ftp://example.org/x" is not an http or https URL`}},
 		{"url without host", "[[source]]\nurl = \"https:///x\"\n", []string{`g.toml:2:1: source 1.url: "https:///x" has no host`}},
 		// Slips people make often: go-toml's words, then what to write.
-		{"single brackets after double", minimal + "[source]\nurl = \"https://b.example/f\"\n", []string{"g.toml:4:2: source: table source already exists as an array of tables: each source is a block of its own headed [[source]], with double brackets"}},
-		{"unquoted url", "[[source]]\nurl = https://a.example/f\n", []string{`g.toml:2:7: syntax error: unexpected character U+0068 'h' at start of value: text is written in double quotes`}},
+		{"single brackets after double", minimal + "[source]\nurl = \"https://b.example/f\"\n", []string{"g.toml:4:2: source: table source already exists as an array of tables: each source block is headed with double brackets, as the ones before it"}},
+		{"unquoted url", "[[source]]\nurl = https://a.example/f\n", []string{`g.toml:2:7: syntax error: unexpected character U+0068 'h' at start of value: text is written in double quotes (url = "https://news.example/rss"), yes and no as true and false`}},
 		{"unclosed quote", "[[source]]\nurl = \"https://a.example/f\nname = \"x\"\n", []string{"g.toml:2:27: syntax error: basic strings cannot have new lines: a quote opened on this line is not closed"}},
 		{"utf-16", "\xff\xfe[\x00[\x00", []string{"g.toml: the file is UTF-16 text (a byte order mark says so): gleaner reads UTF-8; save it as UTF-8"}},
+		{"utf-32", "\xff\xfe\x00\x00[\x00\x00\x00", []string{"g.toml: the file is UTF-32 text (a byte order mark says so): gleaner reads UTF-8; save it as UTF-8"}},
 		{"empty file", " \n", []string{"g.toml: source: no sources: add at least one [[source]] block with a url (the file is empty)"}},
+		{"single brackets after double, another table", "[[topic.extend.group]]\nname = \"g\"\nterms = [\"x\"]\n[topic.extend.group]\nname = \"h\"\n" + minimal,
+			[]string{"g.toml:4:2: topic.extend.group: table group already exists as an array of tables: each group block is headed with double brackets, as the ones before it"}},
 		{"comma in host", "[[source]]\nurl = \"https://example,com/rss\"\n", []string{`g.toml:2:1: source 1.url: "https://example,com/rss": "example,com" is not a host name`}},
 		{"empty label in host", "[[source]]\nurl = \"https://example..com/rss\"\n", []string{`g.toml:2:1: source 1.url: "https://example..com/rss": "example..com" is not a host name`}},
 		// gleaner's own listings print a URL's secret as REDACTED: pasted back, it is refused as sources add refuses it.
@@ -254,7 +257,7 @@ func TestUnnamedSourcesOfOneHost(t *testing.T) {
 // TestSourceHosts: hosts that real feeds have pass: internationalised names in
 // their letters or punycode, underscores, IP addresses, ports.
 func TestSourceHosts(t *testing.T) {
-	for _, u := range []string{"https://한국일보.kr/rss", "https://xn--3e0b707e.kr/rss", "https://my_blog.example.com/feed", "http://[::1]:8080/feed", "http://127.0.0.1:18150/a.xml", "https://news.example./feed"} {
+	for _, u := range []string{"https://한국일보.kr/rss", "https://my_블로그.kr/f", "https://xn--3e0b707e.kr/rss", "https://my_blog.example.com/feed", "http://[::1]:8080/feed", "http://127.0.0.1:18150/a.xml", "https://news.example./feed"} {
 		if _, err := Parse("g.toml", []byte("[[source]]\nurl = \""+u+"\"\n")); err != nil {
 			t.Errorf("%s: %v", u, err)
 		}
@@ -469,7 +472,7 @@ func TestSpacesAroundURLAndName(t *testing.T) {
 // another duration: " 15m" was "too long: at most about 2540400h", "15m " was
 // told the units as if m were not one.
 func TestSpacesInDurations(t *testing.T) {
-	for text, want := range map[string]time.Duration{" 15m": 15 * time.Minute, "15m ": 15 * time.Minute, "1h 30m": 90 * time.Minute, "\t2h\t": 2 * time.Hour} {
+	for text, want := range map[string]time.Duration{" 15m": 15 * time.Minute, "15m ": 15 * time.Minute, "1h 30m": 90 * time.Minute, "\t2h\t": 2 * time.Hour, "90 s": 90 * time.Second} {
 		c, err := Parse("g.toml", []byte("[poll]\ninterval = \""+text+"\"\n"+minimal))
 		if err != nil {
 			t.Errorf("interval %q: %v", text, err)
@@ -481,6 +484,10 @@ func TestSpacesInDurations(t *testing.T) {
 	}
 	if _, err := Parse("g.toml", []byte("[poll]\ninterval = \" 1 d\"\n"+minimal)); err == nil || !strings.Contains(err.Error(), "the units are") {
 		t.Errorf("\" 1 d\": %v, want the units named", err)
+	}
+	// Two numbers apart are a mistake, not 130m.
+	if _, err := Parse("g.toml", []byte("[poll]\ninterval = \"1 30m\"\n"+minimal)); err == nil || !strings.Contains(err.Error(), `"1 30m" is not a duration`) {
+		t.Errorf("\"1 30m\": %v, want it refused", err)
 	}
 }
 

@@ -230,9 +230,13 @@ var typeErrRE = regexp.MustCompile(`^cannot decode TOML (\w+(?: \w+)?) into (?:s
 func tomlHint(msg string) string {
 	switch {
 	case strings.Contains(msg, "already exists as an array of tables"):
-		return msg + ": each source is a block of its own headed [[source]], with double brackets"
+		// "table group already exists ...": the table's own name.
+		if name, _, ok := strings.Cut(strings.TrimPrefix(msg, "table "), " "); ok && strings.HasPrefix(msg, "table ") {
+			return msg + fmt.Sprintf(": each %s block is headed with double brackets, as the ones before it", name)
+		}
+		return msg + ": a table written [[...]] before is written with double brackets each time"
 	case strings.Contains(msg, "at start of value"):
-		return msg + `: text is written in double quotes, such as url = "https://news.example/rss" or name = "News"`
+		return msg + `: text is written in double quotes (url = "https://news.example/rss"), yes and no as true and false, a list in brackets`
 	case strings.Contains(msg, "basic strings cannot have new lines"):
 		return msg + ": a quote opened on this line is not closed"
 	}

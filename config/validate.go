@@ -413,6 +413,8 @@ func validSourceHost(h string) bool {
 	if _, err := netip.ParseAddr(h); err == nil {
 		return true
 	}
+	// Underscores are no letters to IDNA's rules: they are set aside first.
+	h = strings.ReplaceAll(h, "_", "-x-")
 	for _, r := range h {
 		if r >= utf8.RuneSelf {
 			a, err := idna.Lookup.ToASCII(h)
@@ -423,7 +425,7 @@ func validSourceHost(h string) bool {
 			break
 		}
 	}
-	return validHost(strings.ReplaceAll(h, "_", "-x-"))
+	return validHost(h)
 }
 
 func unwrapURLError(err error) error {

@@ -188,7 +188,12 @@ func (s *Store) RespellSources(ctx context.Context, urls []string, key func(stri
 		if !ok {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE sources SET url = ? WHERE id = ?", u, old.id); err != nil {
+		// Another address to the server: its validators and redirect are the
+		// old one's, and a source failing there (or gone) is due at once: a
+		// fixed typo waited out the old address's backoff after a restart.
+		if _, err := tx.ExecContext(ctx, `UPDATE sources SET url = ?, etag = '', last_modified = '', current_url = '',
+			next_fetch = CASE WHEN consecutive_errors > 0 OR gone != 0 THEN 0 ELSE next_fetch END,
+			gone = 0 WHERE id = ?`, u, old.id); err != nil {
 			return nil, fmt.Errorf("store: respell source %d: %w", old.id, err)
 		}
 		delete(byKey, k) // one stored source per configured spelling

@@ -606,3 +606,35 @@ func TestOpenBesideAWriteLock(t *testing.T) {
 	}
 	s.Close()
 }
+
+// TestRespeltFailingSourceIsDueAtOnce: a URL re-spelt in the config while the
+// daemon was stopped (or under gleaner fetch from cron) is another address to
+// the server: it is asked without the old one's validators and redirect, and
+// at once if the old one was failing or gone (it waited out the old address's
+// backoff, up to max_backoff).
+func TestRespeltFailingSourceIsDueAtOnce(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	src := sync(t, s, "https://a.example/feed/", "https://b.example/feed/")
+	_, _, err := s.Save(ctx, []aggregate.Fetched{
+		{State: aggregate.FetchState{SourceID: src[0].ID, Status: 404, ConsecutiveErrors: 4, ETag: `"x"`, CurrentURL: "https://a.example/moved", LastAttempt: t0, NextFetch: t0.Add(3 * time.Hour)}},
+		{State: aggregate.FetchState{SourceID: src[1].ID, Status: 200, ETag: `"y"`, LastAttempt: t0, LastSuccess: t0, NextFetch: t0.Add(time.Hour)}},
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := func(u string) string { return strings.TrimSuffix(u, "/") }
+	if _, err := s.RespellSources(ctx, []string{"https://a.example/feed", "https://b.example/feed"}, key); err != nil {
+		t.Fatal(err)
+	}
+	_, states, err := s.SyncSources(ctx, []aggregate.Source{{Name: "a", URL: "https://a.example/feed"}, {Name: "b", URL: "https://b.example/feed"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := states[0]; !a.NextFetch.IsZero() || a.ETag != "" || a.CurrentURL != "" {
+		t.Errorf("the failing source re-spelt: next %v, etag %q, current %q; want due now, no validators, no redirect", a.NextFetch, a.ETag, a.CurrentURL)
+	}
+	if b := states[1]; !b.NextFetch.Equal(t0.Add(time.Hour)) || b.ETag != "" {
+		t.Errorf("the healthy source re-spelt: next %v, etag %q; want its schedule, no validators", b.NextFetch, b.ETag)
+	}
+}

@@ -171,6 +171,7 @@ func (d *Daemon) Run(ctx context.Context, hup <-chan os.Signal) {
 			// also when that reload was refused (for that file, most likely).
 			if tf := d.r.namedTopicFile(); watcher != nil && tf != "" && !watched[tf] {
 				if err := watcher.add(tf); err != nil {
+					// Tried again after the next reload (its directory may be made).
 					log.Warn("topic file changes will not be noticed; send SIGHUP to reload", "topic_file", tf, "error", err)
 				} else {
 					// An edit made after the reload read it, before the watch
@@ -179,8 +180,8 @@ func (d *Daemon) Run(ctx context.Context, hup <-chan os.Signal) {
 					case changed <- struct{}{}:
 					default:
 					}
+					watched[tf] = true
 				}
-				watched[tf] = true
 			}
 		}
 	})
