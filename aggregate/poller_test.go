@@ -1016,3 +1016,21 @@ func TestRetryAfterHoldsTheHostAfterARestart(t *testing.T) {
 		t.Errorf("/busy asked %d times, want once", n)
 	}
 }
+
+// TestRespeltURLAndShorterIntervalAtOnce: a reload that re-spells a healthy
+// source's URL and shortens its interval applies both (it applied the first).
+func TestRespeltURLAndShorterIntervalAtOnce(t *testing.T) {
+	s := newSite(t)
+	s.handle("/feed", feedWithETag(strings.Replace(fmt.Sprintf(koreanRSS, s.URL), "<ttl>30</ttl>", "", 1), `"v1"`))
+	h := newHarness(t, nil, aggregate.Source{Name: "slow", URL: s.URL + "/feed", Interval: 10 * time.Hour})
+	ctx := context.Background()
+	h.clock.Add(time.Hour)
+	h.poller.PollAll(ctx)
+	polled := h.clock.Now()
+	changed := h.src[0]
+	changed.URL, changed.Interval = s.URL+"/feed#", 5*time.Minute
+	h.poller.SetSources([]aggregate.Source{changed}, []aggregate.FetchState{{}})
+	if next := h.poller.Schedule()[changed.ID]; !next.Equal(polled.Add(5 * time.Minute)) {
+		t.Errorf("next poll %v after the last, want 5m", next.Sub(polled))
+	}
+}
