@@ -57,16 +57,26 @@ func TestOriginIsNamedWithItsFeed(t *testing.T) {
 	entries[0].Outlet.OriginLink = "https://en.yna.co.kr/"
 	entries[0].Outlet.Name = "Other Wire"
 	entries[0].Item.Author = ""
+	// A related report claims an outlet too.
+	entries[0].Also[0].Outlet.Origin = "Reuters"
+	entries[0].Also[0].Outlet.Name = "Spoof Wire"
 	h, _ := newTestHandler(t, fixtureOptions(), entries)
 	for path, want := range map[string]string{
 		"/feed.atom": "<name>Yonhap News Agency (via Other Wire)</name>",
 		"/feed.rss":  "<dc:creator>Yonhap News Agency (via Other Wire)</dc:creator>",
 		"/feed.json": `"name": "Yonhap News Agency (via Other Wire)"`,
 	} {
+		want := []string{want, "Reuters (via Spoof Wire)"}
+		if path == "/feed.json" {
+			want = append(want, `"outlet": "Yonhap News Agency (via Other Wire)"`)
+		}
 		resp := get(t, h, "GET", path)
 		mustStatus(t, resp, 200)
-		if b := string(body(t, resp)); !strings.Contains(b, want) {
-			t.Errorf("%s: no %s in\n%.2000s", path, want, b)
+		b := string(body(t, resp))
+		for _, w := range want {
+			if !strings.Contains(b, w) {
+				t.Errorf("%s: no %s in\n%.3000s", path, w, b)
+			}
 		}
 	}
 }

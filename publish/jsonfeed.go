@@ -83,7 +83,7 @@ func jsonItemOf(e *entryView) *jsonItem {
 		Language: e.Lang,
 		Gleaner: &jsonGleaner{
 			About:   "https://github.com/gleaner/gleaner",
-			Outlet:  e.Outlet.Name,
+			Outlet:  e.Outlet.Credit(),
 			FeedURL: e.Outlet.FeedURL,
 			Why:     e.Why,
 		},

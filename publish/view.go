@@ -203,13 +203,7 @@ func entryOf(o Options, en *aggregate.Entry) entryView {
 		e.Published = e.Updated
 	}
 
-	e.Author = e.Outlet.Name
-	if e.Outlet.Via != "" {
-		// The outlet an item's <source> names is the feed's word for it: the
-		// feed it came through is named with it, as on the page, so that a
-		// source cannot pass its items off as another outlet's in readers.
-		e.Author += " (via " + e.Outlet.Via + ")"
-	}
+	e.Author = e.Outlet.Credit()
 	if a := sanitize.Text(it.Author); a != e.Outlet.Name && a != e.Author {
 		e.Byline = a
 	}
@@ -238,7 +232,7 @@ func entryOf(o Options, en *aggregate.Entry) entryView {
 		}
 		seen[u] = true
 		a := relatedView{
-			Outlet:     outletOf(r.Outlet).Name,
+			Outlet:     outletOf(r.Outlet).Credit(),
 			Title:      relatedTitle(r),
 			URL:        u,
 			Lang:       langTag(r.Lang),
@@ -356,6 +350,17 @@ func relatedTitle(r aggregate.Related) string {
 // may carry credentials or an API key: only its redacted form is published, and
 // the feed's own id and site link, which some feeds build from the URL they
 // were asked for, are cleaned of its secrets too.
+// Credit is the outlet's name as feeds give it: with the feed it came through
+// when the name is an item's <source>. That is the feed's word for it, so the
+// feed is named with it, as on the page ("via"), and a source cannot pass its
+// items off as another outlet's in readers.
+func (v outletView) Credit() string {
+	if v.Via == "" {
+		return v.Name
+	}
+	return v.Name + " (via " + v.Via + ")"
+}
+
 func outletOf(o aggregate.Outlet) outletView {
 	secrets := redact.Secrets(o.FeedURL)
 	v := outletView{

@@ -66,7 +66,7 @@ func TestAggregatorItemsNameTheirOutlets(t *testing.T) {
 		"<title>Senate passes AI safety bill setting federal rules for frontier AI models</title>",
 		"<name>Reuters (via Google News)</name>",
 		"<uri>https://www.reuters.com/</uri>",
-		`title="The Associated Press: Senate`,            // the related link names its outlet
+		`title="The Associated Press (via Google News): Senate`, // the related link names its outlet and feed
 		`<title>&#34;AI bill&#34; - Google News</title>`, // the entry's source: the feed polled
 	} {
 		if !strings.Contains(atom, want) {
