@@ -67,7 +67,7 @@ func TestAggregatorItemsNameTheirOutlets(t *testing.T) {
 		"<name>Reuters (via Google News)</name>",
 		"<uri>https://www.reuters.com/</uri>",
 		`title="The Associated Press (via Google News): Senate`, // the related link names its outlet and feed
-		`<title>&#34;AI bill&#34; - Google News</title>`, // the entry's source: the feed polled
+		`<title>&#34;AI bill&#34; - Google News</title>`,        // the entry's source: the feed polled
 	} {
 		if !strings.Contains(atom, want) {
 			t.Errorf("feed.atom lacks %s:\n%s", want, atom)
