@@ -360,6 +360,7 @@ type RoundStats struct {
 	Old                              int // of Kept, too old to publish (max_age)
 	Pulled                           int // near reports saved in earlier rounds, pulled into stories as mates
 	Merged                           int // stories merged into another story of their event
+	SaveErrors                       int // polls answered whose results could not be saved (of Errors)
 	Duration                         time.Duration
 	Finished                         time.Time
 }
@@ -428,6 +429,9 @@ func (p *Poller) round(ctx context.Context, due []*polled) []Report {
 			rs.Held++
 		case r.Err != nil:
 			rs.Errors++
+			if r.Kind == "save" {
+				rs.SaveErrors++
+			}
 		case r.NotModified:
 			rs.NotModified++
 		default:

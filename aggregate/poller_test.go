@@ -1034,3 +1034,42 @@ func TestRespeltURLAndShorterIntervalAtOnce(t *testing.T) {
 		t.Errorf("next poll %v after the last, want 5m", next.Sub(polled))
 	}
 }
+
+// roundRecorder keeps the rounds an Observer is told of.
+type roundRecorder struct {
+	mu     sync.Mutex
+	rounds []aggregate.RoundStats
+}
+
+func (r *roundRecorder) ObserveFetch(string, string, time.Duration) {}
+func (r *roundRecorder) ObserveRound(rs aggregate.RoundStats) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.rounds = append(r.rounds, rs)
+}
+
+// TestSaveErrorsAreCounted: a poll answered whose results could not be saved
+// (the database full or locked) was counted as an ok fetch and nothing else:
+// the round says how many, for gleaner_save_errors_total.
+func TestSaveErrorsAreCounted(t *testing.T) {
+	s := newSite(t)
+	s.handle("/feed", feedWithETag(fmt.Sprintf(koreanRSS, s.URL), `"v2"`))
+	st, c := storeAndClassifier(t)
+	rec := &roundRecorder{}
+	sv := &saver{Store: st, fail: true}
+	p := aggregate.NewPoller(sv, fetch.New(nil, fetch.Options{Timeout: 5 * time.Second}), c,
+		aggregate.PollerOptions{Concurrency: 2, MaxBackoff: time.Hour, MaxAge: 14 * 24 * time.Hour, Observer: rec})
+	stored, states, err := st.SyncSources(context.Background(), []aggregate.Source{{Name: "x", URL: s.URL + "/feed", Interval: 10 * time.Minute}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.SetSources(stored, states)
+	p.PollAll(context.Background())
+	sv.fail = false
+	p.PollAll(context.Background())
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if len(rec.rounds) != 2 || rec.rounds[0].SaveErrors != 1 || rec.rounds[1].SaveErrors != 0 {
+		t.Errorf("rounds %+v: want one save error in the first, none in the second", rec.rounds)
+	}
+}

@@ -209,6 +209,11 @@ func TestRetentionInDaemon(t *testing.T) {
 	if !strings.Contains(p.log.String(), `msg=retention deleted=4`) {
 		t.Errorf("no retention run logged:\n%s", p.log)
 	}
+	// Runs that deleted nothing (the first, at start, and those between) are
+	// at debug level: an INFO line an hour for nothing.
+	if strings.Contains(p.log.String(), `level=INFO msg=retention deleted=0 `) {
+		t.Errorf("a retention run that deleted nothing was logged at INFO:\n%s", p.log)
+	}
 	if err := stop(); err != nil {
 		t.Fatal(err)
 	}

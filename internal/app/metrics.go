@@ -24,6 +24,7 @@ type metrics struct {
 	fetches       *prometheus.CounterVec // source, result
 	fetchDuration prometheus.Histogram
 	rounds        prometheus.Counter
+	saveErrors    prometheus.Counter
 	roundDuration prometheus.Histogram
 	itemsSeen     prometheus.Counter
 	itemsNew      prometheus.Counter
@@ -56,6 +57,8 @@ func newMetrics(version string) *metrics {
 		Help:    "Time to fetch one source, from the request to the last byte, redirects included.",
 		Buckets: []float64{.05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60}})
 	m.rounds = prometheus.NewCounter(prometheus.CounterOpts(f("poll_rounds_total", "Poll rounds finished.")))
+	m.saveErrors = prometheus.NewCounter(prometheus.CounterOpts(f("save_errors_total",
+		"Polls whose answer could not be saved (a locked, full or damaged database): counted ok in fetches_total, polled again after a backoff.")))
 	m.roundDuration = prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "gleaner", Name: "poll_round_duration_seconds",
 		Help: "Time a poll round took, saving included.", Buckets: []float64{.1, .5, 1, 5, 10, 30, 60, 300, 900}})
 	m.itemsSeen = prometheus.NewCounter(prometheus.CounterOpts(f("items_seen_total", "Items read from polled documents.")))
@@ -80,7 +83,7 @@ func newMetrics(version string) *metrics {
 	m.retentionDeleted = prometheus.NewCounter(prometheus.CounterOpts(f("retention_deleted_items_total", "Items deleted by retention.")))
 	m.reloadOK.Set(1)
 	m.reloadOKTime.SetToCurrentTime()
-	m.reg.MustRegister(m.fetches, m.fetchDuration, m.rounds, m.roundDuration, m.itemsSeen, m.itemsNew, m.itemsKept, m.storyMates, m.matesPulled, m.storiesMerged,
+	m.reg.MustRegister(m.fetches, m.fetchDuration, m.rounds, m.saveErrors, m.roundDuration, m.itemsSeen, m.itemsNew, m.itemsKept, m.storyMates, m.matesPulled, m.storiesMerged,
 		m.lastRound, m.lastSuccess, m.requests, m.reloads, m.reloadErrors, m.reloadOK, m.reloadOKTime,
 		m.retentionRuns, m.retentionErrors, m.retentionDeleted,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -122,6 +125,7 @@ func (m *metrics) ObserveRound(r aggregate.RoundStats) {
 	m.storyMates.Add(float64(r.Mates))
 	m.matesPulled.Add(float64(r.Pulled))
 	m.storiesMerged.Add(float64(r.Merged))
+	m.saveErrors.Add(float64(r.SaveErrors))
 	m.lastRound.Set(float64(r.Finished.UnixNano()) / 1e9)
 	if r.OK+r.NotModified > 0 {
 		m.lastSuccess.Set(float64(r.Finished.UnixNano()) / 1e9)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"github.com/gleaner/gleaner/store"
@@ -50,7 +51,13 @@ func (r retention) once(ctx context.Context) (stopped bool) {
 	case err != nil:
 		log.Error("retention", "deleted", st.Deleted, "error", err)
 	default:
-		log.Info("retention", "deleted", st.Deleted, "deleted_matched", st.DeletedMatched, "stories", st.Stories,
+		// An hour that deleted nothing is no news: at debug level, or it was
+		// 24 lines a day for as long as gleaner runs.
+		level := slog.LevelInfo
+		if st.Deleted == 0 && st.TombstonesPruned == 0 && st.FreedPages == 0 {
+			level = slog.LevelDebug
+		}
+		log.Log(ctx, level, "retention", "deleted", st.Deleted, "deleted_matched", st.DeletedMatched, "stories", st.Stories,
 			"tombstones_pruned", st.TombstonesPruned, "freed_pages", st.FreedPages, "duration", time.Since(begin).Round(time.Millisecond))
 	}
 	if st.Stories > 0 {
