@@ -217,7 +217,9 @@ const acceptHeader = "application/rss+xml, application/atom+xml, application/fee
 //
 // The whole exchange, redirects and body included, must finish within
 // Options.Timeout, counted from the moment the first request may go out: time
-// spent waiting for the per-host limit does not count (ctx bounds that wait).
+// spent waiting for the per-host limit does not count, before the first
+// request or after a redirect (ctx bounds that wait): a redirect to a host
+// whose slot another feed held to its own timeout was charged that timeout.
 func (c *Client) Fetch(ctx context.Context, r Request) (*Response, error) {
 	cur, err := parseHTTPURL(r.URL)
 	if err != nil {
@@ -228,9 +230,10 @@ func (c *Client) Fetch(ctx context.Context, r Request) (*Response, error) {
 	permanent := true
 	seen := map[string]bool{cur.String(): true}
 	var start time.Time
+	var used time.Duration // by the hops before this one, not waiting for slots
 	for hop := 0; ; hop++ {
 		key := HostKey(cur)
-		release, err := c.hosts.acquire(ctx, key)
+		release, err := c.hosts.acquire(parent, key)
 		if err != nil {
 			return nil, transportError(parent, cur.String(), fmt.Errorf("wait for a free slot on %s: %w", cur.Host, err))
 		}
@@ -247,10 +250,10 @@ func (c *Client) Fetch(ctx context.Context, r Request) (*Response, error) {
 		}
 		if hop == 0 {
 			start = c.now()
-			var cancel context.CancelFunc
-			ctx, cancel = context.WithTimeout(parent, c.o.Timeout)
-			defer cancel()
 		}
+		hopStart := time.Now() // deadlines are in real time, whatever c.now says
+		ctx, cancel := context.WithTimeout(parent, c.o.Timeout-used)
+		defer cancel() // until Fetch returns: finish reads the body under it
 		resp, err := c.send(ctx, cur, r)
 		if err != nil {
 			fe := c.sayTimeout(transportError(parent, cur.String(), err))
@@ -283,6 +286,7 @@ func (c *Client) Fetch(ctx context.Context, r Request) (*Response, error) {
 		loc := resp.Header.Get("Location")
 		discard(resp.Body)
 		release()
+		used += time.Since(hopStart)
 		next, err := c.redirectTarget(cur, loc, resp.StatusCode)
 		if err != nil {
 			res.Duration = c.now().Sub(start)

@@ -727,3 +727,42 @@ func TestFetchThenParseKoreanHTTPCharset(t *testing.T) {
 		t.Errorf("title %q, items %d", feed.Title, len(feed.Items))
 	}
 }
+
+// TestRedirectWaitForASlotIsNotCharged: a feed redirected to its own host
+// waits for the host's slot after the redirect as before the first request,
+// without that wait counting against its timeout. Another feed of the host
+// that held the slot to its own timeout had the redirected feed charged a
+// timeout it never caused ("wait for a free slot ...: context deadline exceeded").
+func TestRedirectWaitForASlotIsNotCharged(t *testing.T) {
+	hangStarted := make(chan struct{})
+	var once sync.Once
+	mux := http.NewServeMux()
+	mux.HandleFunc("/moved", func(w http.ResponseWriter, r *http.Request) {
+		<-hangStarted // the other feed waits for the slot: it gets it next
+		http.Redirect(w, r, "/target", http.StatusMovedPermanently)
+	})
+	mux.HandleFunc("/target", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprint(w, `<rss version="2.0"><channel><title>t</title></channel></rss>`)
+	})
+	mux.HandleFunc("/hang", func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done()
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	c := New(srv.Client(), Options{PerHost: 1, Timeout: time.Second})
+	moved := make(chan error, 1)
+	go func() {
+		_, err := c.Fetch(context.Background(), Request{URL: srv.URL + "/moved"})
+		moved <- err
+	}()
+	// The hanging feed asks once /moved holds the slot, and waits for it.
+	time.Sleep(100 * time.Millisecond)
+	go func() {
+		go func() { time.Sleep(100 * time.Millisecond); once.Do(func() { close(hangStarted) }) }()
+		c.Fetch(context.Background(), Request{URL: srv.URL + "/hang"})
+	}()
+	if err := <-moved; err != nil {
+		t.Errorf("the redirected feed: %v", err)
+	}
+}
