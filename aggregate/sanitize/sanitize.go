@@ -104,132 +104,132 @@ func HTML(s, baseURL string) string {
 	return xmlChars(strings.TrimSpace(policy.Sanitize(buf.String())))
 }
 
-// formatting are the elements HTML's parser keeps on its list of active
+// formattingNames are the elements HTML's parser keeps on its list of active
 // formatting elements and copies into each new block while they are open
-// ("<p><b>x<p>y" puts a copy of b in the second p), each with its index in a
-// scope's counts. <a> is counted apart: a new one closes the last.
-var formatting = map[atom.Atom]int{
-	atom.B: 0, atom.Big: 1, atom.Code: 2, atom.Em: 3, atom.Font: 4, atom.I: 5, atom.Nobr: 6,
-	atom.S: 7, atom.Small: 8, atom.Strike: 9, atom.Strong: 10, atom.Tt: 11, atom.U: 12,
-}
+// ("<p><b>x<p>y" puts a copy of b in the second p); <a> aside, as a new one
+// closes the last.
+var formattingNames = []string{"b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u"}
 
 // cloneBudget bounds the copies of formatting elements the parser may make
-// for one body: a real article makes a few thousand at most.
-const cloneBudget = 20_000
+// for one body.
+const cloneBudget = 200_000
 
-// markers are the elements that start a new scope of the parser's list of
-// active formatting elements: the elements opened before one are neither
-// copied into it nor closed by end tags inside it.
-var markers = map[atom.Atom]bool{
-	atom.Applet: true, atom.Marquee: true, atom.Object: true, atom.Td: true, atom.Th: true,
-	atom.Caption: true, atom.Template: true,
-}
-
-// boundFormatting returns s, or s without its formatting elements' tags (their
-// text kept) when parsing it could copy them more than cloneBudget times. The
-// parser copies every open formatting element into each new block, and keeps
-// only three identical ones (same tag and attributes): 500 unclosed
-// <b id=N> and 16,000 "<p>x" (69 KB) made 8 million elements, 1.5 GB and 11 s.
+// boundFormatting returns s in a form the parser cannot spend more than about
+// cloneBudget copies of formatting elements on. The parser copies every open
+// formatting element into each new block and keeps at most three identical
+// ones (same tag and attributes) after the last marker; distinct attributes
+// escape that limit: 500 unclosed <b id=N> before 16,000 "<p>x" (69 KB) made 8
+// million elements, 1.5 GB and 11 s. No attempt is made to follow the
+// parser's reading of s (raw text, foreign content, tables, markers: each was
+// a way past such a count). Bytes alone decide, wherever they stand:
 //
-// The copies are counted from above, so that no reading of s the parser
-// makes can hide a tag from the count. Every text or element adds the
-// formatting elements that may be open in the current scope: of each tag, the
-// fewer of those opened and not closed, and of those opened at all with at
-// most three of one spelling (tag and attributes as written); and one <a>.
-// The tokenizer reads tags everywhere, raw-text elements' content included
-// (inside <svg> or <math> the parser does too); a self-closing tag opens; a
-// marker opens a scope that starts with the counts around it, which come
-// back as they were at its end tag.
+//   - a formatting start tag with anything after its name ("<b id=1>",
+//     "<b />", "<code class=go>") is renamed span, which is never copied: every
+//     formatting element the parser then makes has no attributes, so at most
+//     three of each of the 13 tags, and one <a>, are open after the last
+//     marker, whatever the parser does;
+//   - if even that many could be copied more than cloneBudget times (each '<'
+//     may start two tokens that each copy them all), every formatting tag but
+//     <a> becomes span, start and end.
+//
+// Renaming changes no other byte, so it cannot join text into a new tag. Bold
+// or code with attributes loses its look (the policy keeps no attributes on
+// them but dir, lang and title anyway).
 func boundFormatting(s string) string {
 	if !strings.Contains(s, "<") {
 		return s
 	}
-	type tagCount struct{ open, spelled int }
-	type scope struct {
-		tags   [13]tagCount
-		anchor int // open <a>
-		id     int // spellings are counted per scope, as the parser compares them
-	}
-	copies := func(sc *scope) int {
-		n := min(sc.anchor, 1)
-		for _, t := range sc.tags {
-			n += min(t.open, t.spelled)
+	s = renameFormatting(s, false)
+	var seen [14]bool // the names, and <a> last
+	kinds, open, copies, lts := 0, 0, 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != '<' {
+			continue
 		}
-		return n
-	}
-	type spelling struct {
-		scope int
-		raw   string
-	}
-	spellings := map[spelling]int{} // start tags as written, opened at all, by scope
-	stack := []scope{{}}
-	scopes := 0
-	total := 0
-	z := html.NewTokenizer(strings.NewReader(s))
-	for total <= cloneBudget {
-		tt := z.Next()
-		z.NextIsNotRawText()
-		top := &stack[len(stack)-1]
-		switch tt {
-		case html.ErrorToken:
-			return s
-		case html.StartTagToken, html.SelfClosingTagToken:
-			name, _ := z.TagName()
-			a := atom.Lookup(name)
-			if a == atom.A {
-				top.anchor++
-				continue
+		lts++
+		if k := formattingAt(s, i+1); k >= 0 {
+			open++
+			if !seen[k] {
+				seen[k] = true
+				kinds++
 			}
-			if i, ok := formatting[a]; ok {
-				top.tags[i].open++
-				if k := (spelling{top.id, string(z.Raw())}); spellings[k] < 3 {
-					spellings[k]++
-					top.tags[i].spelled++
-				}
-				continue
+		} else if tagNameIs(s, i+1, "a") {
+			open++
+			if !seen[13] {
+				seen[13] = true
+				kinds++
 			}
-			if markers[a] {
-				scopes++
-				inner := *top
-				inner.id = scopes
-				stack = append(stack, inner)
-			}
-			total += copies(&stack[len(stack)-1])
-		case html.EndTagToken:
-			name, _ := z.TagName()
-			a := atom.Lookup(name)
-			if a == atom.A {
-				top.anchor = max(top.anchor-1, 0)
-			} else if i, ok := formatting[a]; ok {
-				top.tags[i].open = max(top.tags[i].open-1, 0)
-			} else if markers[a] && len(stack) > 1 {
-				stack = stack[:len(stack)-1]
-			}
-		case html.TextToken:
-			total += copies(top)
+		}
+		active := min(open, 3*kinds)
+		copies += 2 * active
+		if copies > cloneBudget {
+			return renameFormatting(s, true)
 		}
 	}
-	// Over budget: the same text without the formatting elements' tags (inline
-	// elements: nothing stands in their place, "un<b>believ</b>able" stays one word).
+	return s
+}
+
+// formattingAt returns the index in formattingNames of the formatting tag
+// whose name starts s[i:] (case aside, followed by white space, '/', '>' or
+// the end), or -1.
+func formattingAt(s string, i int) int {
+	for k, name := range formattingNames {
+		if tagNameIs(s, i, name) {
+			return k
+		}
+	}
+	return -1
+}
+
+// tagNameIs reports whether s[i:] starts with name, in any case, followed by
+// what ends a tag name: white space, '/', '>' or the end of s.
+func tagNameIs(s string, i int, name string) bool {
+	if len(s)-i < len(name) || !strings.EqualFold(s[i:i+len(name)], name) {
+		return false
+	}
+	if j := i + len(name); j < len(s) {
+		switch s[j] {
+		case ' ', '\t', '\n', '\f', '\r', '/', '>':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// renameFormatting renames formatting start tags to span: those with anything
+// after the name, or with all, every one and its end tags too.
+func renameFormatting(s string, all bool) string {
 	var b strings.Builder
-	b.Grow(len(s))
-	z = html.NewTokenizer(strings.NewReader(s))
-	for {
-		tt := z.Next()
-		z.NextIsNotRawText()
-		if tt == html.ErrorToken {
-			return b.String()
+	last := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != '<' {
+			continue
 		}
-		if tt == html.StartTagToken || tt == html.EndTagToken || tt == html.SelfClosingTagToken {
-			name, _ := z.TagName()
-			if a := atom.Lookup(name); a == atom.A {
-				continue
-			} else if _, ok := formatting[a]; ok {
-				continue
-			}
+		at := i + 1
+		if all && at < len(s) && s[at] == '/' {
+			at++
 		}
-		b.Write(z.Raw())
+		k := formattingAt(s, at)
+		if k < 0 {
+			continue
+		}
+		end := at + len(formattingNames[k])
+		if !all && end < len(s) && s[end] == '>' {
+			continue // bare: identical to every other, three at most are kept
+		}
+		if b.Len() == 0 {
+			b.Grow(len(s) + 64)
+		}
+		b.WriteString(s[last:at])
+		b.WriteString("span")
+		last = end
 	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // xmlChars drops what XML 1.0 cannot carry, C0 controls other than tab, newline
