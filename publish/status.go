@@ -107,11 +107,11 @@ func buildStatus(o Options, list []aggregate.SourceStatus, entries []aggregate.E
 			continue
 		}
 		e := entryOf(o, en)
-		s := storyStatus{ID: e.ID, Title: e.Title, URL: e.URL, Outlet: e.Outlet.Name, Lang: e.Lang, Updated: e.Updated, Reports: e.Reports, StoryURL: e.StoryURL}
-		s.Members = append(s.Members, storyMember{Outlet: e.Outlet.Name, Title: e.Title, URL: e.URL, Lang: e.Lang, Published: timePtr(e.Published), Similarity: 1})
+		s := storyStatus{ID: e.ID, Title: e.Title, URL: e.URL, Outlet: e.Outlet.Credit(), Lang: e.Lang, Updated: e.Updated, Reports: e.Reports, StoryURL: e.StoryURL}
+		s.Members = append(s.Members, storyMember{Outlet: e.Outlet.Credit(), Title: e.Title, URL: e.URL, Lang: e.Lang, Published: timePtr(e.Published), Similarity: 1})
 		for _, r := range en.Also {
 			s.Members = append(s.Members, storyMember{
-				Outlet: outletOf(r.Outlet).Name, Title: relatedTitle(r), URL: relatedURL(r), Lang: r.Lang,
+				Outlet: outletOf(r.Outlet).Credit(), Title: relatedTitle(r), URL: relatedURL(r), Lang: r.Lang,
 				Published: timePtr(r.Published), Similarity: r.Similarity,
 			})
 		}

@@ -346,10 +346,6 @@ func relatedTitle(r aggregate.Related) string {
 	return redact.Scrub(sanitize.Text(r.Title), redact.Secrets(r.Outlet.FeedURL))
 }
 
-// outletOf is an outlet as published. The feed URL is the configured one and
-// may carry credentials or an API key: only its redacted form is published, and
-// the feed's own id and site link, which some feeds build from the URL they
-// were asked for, are cleaned of its secrets too.
 // Credit is the outlet's name as feeds give it: with the feed it came through
 // when the name is an item's <source>. That is the feed's word for it, so the
 // feed is named with it, as on the page ("via"), and a source cannot pass its
@@ -361,6 +357,10 @@ func (v outletView) Credit() string {
 	return v.Name + " (via " + v.Via + ")"
 }
 
+// outletOf is an outlet as published. The feed URL is the configured one and
+// may carry credentials or an API key: only its redacted form is published, and
+// the feed's own id and site link, which some feeds build from the URL they
+// were asked for, are cleaned of its secrets too.
 func outletOf(o aggregate.Outlet) outletView {
 	secrets := redact.Secrets(o.FeedURL)
 	v := outletView{

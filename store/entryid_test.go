@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -271,23 +273,30 @@ func TestSquattedEntryIDsDoNotCaptureAnItem(t *testing.T) {
 	squat := item(id, "https://evil.example/phish", "FAKE: ministry withdraws AI bill", true, t0.Add(-6*time.Hour))
 	squat2 := item(fallback, "https://evil.example/phish2", "FAKE: AI bill delayed", true, t0.Add(-5*time.Hour))
 	real := item(id, "https://legit.example/news/1001", "Assembly passes AI basic act", true, t0.Add(-time.Hour))
+	squats := []aggregate.Item{squat, squat2}
+	// And the ids a third try once made of the fallback and the next story
+	// numbers (sequential, and public in /story/ID).
+	for n := 40; n <= 80; n++ {
+		third := aggregate.SourceEntryID("https://legit.example/feed", id+"\x00story "+strconv.Itoa(n))
+		squats = append(squats, item(third, fmt.Sprintf("https://evil.example/phish-%d", n), fmt.Sprintf("FAKE %d: AI bill delayed", n), true, t0.Add(-4*time.Hour)))
+	}
 	for _, f := range []aggregate.Fetched{
-		{State: aggregate.FetchState{SourceID: src[0].ID}, Items: []aggregate.Item{squat, squat2}},
+		{State: aggregate.FetchState{SourceID: src[0].ID}, Items: squats},
 		{State: aggregate.FetchState{SourceID: src[1].ID}, Items: []aggregate.Item{real}},
 	} {
 		if _, _, err := s.Save(ctx, []aggregate.Fetched{f}, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
-	entries, err := s.Curated(ctx, aggregate.Query{Limit: 10, MaxRelated: 10})
+	entries, err := s.Curated(ctx, aggregate.Query{Limit: 100, MaxRelated: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
 		t.Logf("%s %q %d", e.ID, e.Item.Title, e.Reports)
 	}
-	if len(entries) != 3 {
-		t.Fatalf("%d entries, want 3", len(entries))
+	if len(entries) != 44 {
+		t.Fatalf("%d entries, want 44", len(entries))
 	}
 	for _, e := range entries {
 		if e.Reports != 1 {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -248,7 +249,7 @@ func (t *storyTx) start(ctx context.Context, id int64, it *aggregate.Item) (int6
 		if err != nil {
 			return 0, err
 		}
-		if same || attempt == 2 {
+		if same {
 			return existing, t.join(ctx, existing, it)
 		}
 		key, err := t.itemKey(ctx, it)
@@ -256,10 +257,10 @@ func (t *storyTx) start(ctx context.Context, id int64, it *aggregate.Item) (int6
 			return 0, err
 		}
 		// The id from its source and key; taken as well (it can be computed
-		// from what the feed publishes), one that adds the story's own number.
+		// from what the curated feed publishes), one nobody can compute.
 		entryID = aggregate.SourceEntryID(src.url, key)
-		if attempt == 1 {
-			entryID = aggregate.SourceEntryID(src.url, key+"\x00story "+strconv.FormatInt(id, 10))
+		if attempt > 0 {
+			entryID = aggregate.SourceEntryID(src.url, key+"\x00"+rand.Text())
 		}
 	}
 }

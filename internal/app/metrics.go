@@ -58,7 +58,7 @@ func newMetrics(version string) *metrics {
 		Buckets: []float64{.05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60}})
 	m.rounds = prometheus.NewCounter(prometheus.CounterOpts(f("poll_rounds_total", "Poll rounds finished.")))
 	m.saveErrors = prometheus.NewCounter(prometheus.CounterOpts(f("save_errors_total",
-		"Polls whose answer could not be saved (a locked, full or damaged database): counted ok in fetches_total, polled again after a backoff.")))
+		"Polls whose answer could not be saved (a locked, full or damaged database): counted ok or not_modified in fetches_total, polled again after a backoff.")))
 	m.roundDuration = prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "gleaner", Name: "poll_round_duration_seconds",
 		Help: "Time a poll round took, saving included.", Buckets: []float64{.1, .5, 1, 5, 10, 30, 60, 300, 900}})
 	m.itemsSeen = prometheus.NewCounter(prometheus.CounterOpts(f("items_seen_total", "Items read from polled documents.")))
