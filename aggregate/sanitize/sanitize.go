@@ -198,7 +198,9 @@ func tagNameIs(s string, i int, name string) bool {
 }
 
 // renameFormatting renames formatting start tags to span: those with anything
-// after the name, or with all, every one and its end tags too.
+// after the name. With all, the bare ones left ("<b>", "</b>") go too, without
+// a trace ("un<b>believ</b>able" stays one word), and any other spelling of
+// one is renamed.
 func renameFormatting(s string, all bool) string {
 	var b strings.Builder
 	last := 0
@@ -215,11 +217,23 @@ func renameFormatting(s string, all bool) string {
 			continue
 		}
 		end := at + len(formattingNames[k])
-		if !all && end < len(s) && s[end] == '>' {
-			continue // bare: identical to every other, three at most are kept
+		bare := end < len(s) && s[end] == '>'
+		if !all && bare {
+			continue // identical to every other bare one: three at most are kept
 		}
-		if b.Len() == 0 {
+		if b.Len() == 0 && last == 0 {
 			b.Grow(len(s) + 64)
+		}
+		if all && bare {
+			b.WriteString(s[last:i])
+			// What stood before and after must not meet as a new tag:
+			// "<" + "<b>" + "b id=1>" would make "<b id=1>".
+			if out := b.String(); len(out) > 0 && out[len(out)-1] == '<' {
+				b.WriteByte(' ')
+			}
+			last = end + 1
+			i = end
+			continue
 		}
 		b.WriteString(s[last:at])
 		b.WriteString("span")
