@@ -111,8 +111,16 @@ func HTML(s, baseURL string) string {
 var formattingNames = []string{"b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u"}
 
 // cloneBudget bounds the copies of formatting elements the parser may make
-// for one body.
-const cloneBudget = 200_000
+// for one body (about 75 MB of elements at most).
+const cloneBudget = 500_000
+
+// anchorName is what <a> is called while the parser reads a body: an element
+// it knows nothing of, which it neither copies into later blocks nor closes at
+// the next <a> (rewrite calls it a again). As <a>, with attributes the parser
+// keeps on every copy and an adoption agency that gives up after eight
+// steps, 6,000 attributes on one link or 480 links under nine blocks each
+// took 35-43 s and 3-5 GB.
+const anchorName = "gleaner-a"
 
 // boundFormatting returns s in a form the parser cannot spend more than about
 // cloneBudget copies of formatting elements on. The parser copies every open
@@ -121,47 +129,41 @@ const cloneBudget = 200_000
 // escape that limit: 500 unclosed <b id=N> before 16,000 "<p>x" (69 KB) made 8
 // million elements, 1.5 GB and 11 s. No attempt is made to follow the
 // parser's reading of s (raw text, foreign content, tables, markers: each was
-// a way past such a count). Bytes alone decide, wherever they stand:
+// a way past a count that tried). Bytes alone decide, wherever they stand:
 //
+//   - <a> and </a> are renamed anchorName;
 //   - a formatting start tag with anything after its name ("<b id=1>",
 //     "<b />", "<code class=go>") is renamed span, which is never copied: every
 //     formatting element the parser then makes has no attributes, so at most
-//     three of each of the 13 tags, and one <a>, are open after the last
-//     marker, whatever the parser does;
+//     three of each of the 13 tags are open after the last marker, whatever
+//     the parser does;
 //   - if even that many could be copied more than cloneBudget times (each '<'
-//     may start two tokens that each copy them all), every formatting tag but
-//     <a> becomes span, start and end.
+//     may start two tokens that each copy them all), every formatting tag left
+//     becomes an empty comment, which the policy drops ("un<b>believ</b>able"
+//     stays one word, and no bytes meet as a new tag: "<b" + "<!---->" + " id=1>"
+//     is no tag).
 //
-// Renaming changes no other byte, so it cannot join text into a new tag. Bold
-// or code with attributes loses its look (the policy keeps no attributes on
-// them but dir, lang and title anyway).
+// Renaming changes no other byte. Bold or code with attributes loses its look
+// (the policy keeps no attributes on them but dir, lang and title anyway).
 func boundFormatting(s string) string {
 	if !strings.Contains(s, "<") {
 		return s
 	}
 	s = renameFormatting(s, false)
-	var seen [14]bool // the names, and <a> last
-	kinds, open, copies, lts := 0, 0, 0, 0
+	var seen [13]bool
+	kinds, open, copies := 0, 0, 0
 	for i := 0; i < len(s); i++ {
 		if s[i] != '<' {
 			continue
 		}
-		lts++
 		if k := formattingAt(s, i+1); k >= 0 {
 			open++
 			if !seen[k] {
 				seen[k] = true
 				kinds++
 			}
-		} else if tagNameIs(s, i+1, "a") {
-			open++
-			if !seen[13] {
-				seen[13] = true
-				kinds++
-			}
 		}
-		active := min(open, 3*kinds)
-		copies += 2 * active
+		copies += 2 * min(open, 3*kinds)
 		if copies > cloneBudget {
 			return renameFormatting(s, true)
 		}
@@ -197,47 +199,54 @@ func tagNameIs(s string, i int, name string) bool {
 	return true
 }
 
-// renameFormatting renames formatting start tags to span: those with anything
-// after the name. With all, the bare ones left ("<b>", "</b>") go too, without
-// a trace ("un<b>believ</b>able" stays one word), and any other spelling of
-// one is renamed.
+// renameFormatting renames <a> and </a> anchorName, and formatting start tags
+// with anything after the name span. With all, the formatting tags left, bare
+// ("<b>", "</b>"), become empty comments, and any other spelling of an end
+// tag is renamed span.
 func renameFormatting(s string, all bool) string {
 	var b strings.Builder
 	last := 0
+	grow := func() {
+		if b.Len() == 0 && last == 0 {
+			b.Grow(len(s) + 64)
+		}
+	}
 	for i := 0; i < len(s); i++ {
 		if s[i] != '<' {
 			continue
 		}
 		at := i + 1
-		if all && at < len(s) && s[at] == '/' {
+		end := at < len(s) && s[at] == '/'
+		if end {
 			at++
 		}
-		k := formattingAt(s, at)
-		if k < 0 {
+		if !all && tagNameIs(s, at, "a") {
+			grow()
+			b.WriteString(s[last:at])
+			b.WriteString(anchorName)
+			last = at + 1
 			continue
 		}
-		end := at + len(formattingNames[k])
-		bare := end < len(s) && s[end] == '>'
+		k := formattingAt(s, at)
+		if k < 0 || end && !all {
+			continue
+		}
+		stop := at + len(formattingNames[k])
+		bare := stop < len(s) && s[stop] == '>'
 		if !all && bare {
 			continue // identical to every other bare one: three at most are kept
 		}
-		if b.Len() == 0 && last == 0 {
-			b.Grow(len(s) + 64)
-		}
+		grow()
 		if all && bare {
 			b.WriteString(s[last:i])
-			// What stood before and after must not meet as a new tag:
-			// "<" + "<b>" + "b id=1>" would make "<b id=1>".
-			if out := b.String(); len(out) > 0 && out[len(out)-1] == '<' {
-				b.WriteByte(' ')
-			}
-			last = end + 1
-			i = end
+			b.WriteString("<!---->")
+			last = stop + 1
+			i = stop
 			continue
 		}
 		b.WriteString(s[last:at])
 		b.WriteString("span")
-		last = end
+		last = stop
 	}
 	if last == 0 {
 		return s
@@ -282,6 +291,9 @@ func xmlChars(s string) string {
 // rewrite resolves URLs and marks links in the tree under n. It only ever removes
 // or normalises; deciding what is safe is left to the policy.
 func rewrite(n *html.Node, base *url.URL) {
+	if n.Type == html.ElementNode && n.Namespace == "" && n.Data == anchorName {
+		n.Data, n.DataAtom = "a", atom.A // renamed for the parser (boundFormatting)
+	}
 	for c := n.FirstChild; c != nil; {
 		next := c.NextSibling
 		if c.Type == html.ElementNode && c.DataAtom == atom.Img {
