@@ -62,9 +62,10 @@ func TestOriginIsNamedWithItsFeed(t *testing.T) {
 	entries[0].Also[0].Outlet.Name = "Spoof Wire"
 	h, _ := newTestHandler(t, fixtureOptions(), entries)
 	for path, want := range map[string]string{
-		"/feed.atom": "<name>Yonhap News Agency (via Other Wire)</name>",
-		"/feed.rss":  "<dc:creator>Yonhap News Agency (via Other Wire)</dc:creator>",
-		"/feed.json": `"name": "Yonhap News Agency (via Other Wire)"`,
+		"/status.json": `"outlet": "Yonhap News Agency (via Other Wire)"`,
+		"/feed.atom":   "<name>Yonhap News Agency (via Other Wire)</name>",
+		"/feed.rss":    "<dc:creator>Yonhap News Agency (via Other Wire)</dc:creator>",
+		"/feed.json":   `"name": "Yonhap News Agency (via Other Wire)"`,
 	} {
 		want := []string{want, "Reuters (via Spoof Wire)"}
 		if path == "/feed.json" {
