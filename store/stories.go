@@ -217,7 +217,7 @@ func (t *storyTx) reserve(ctx context.Context) (int64, error) {
 // feed, and a source that copied one with a link of its own took over the
 // entry (its title and link, read in place by feed readers) and pulled any
 // unrelated item into the story. Such an item starts a story of its own under
-// an id made from its source and key.
+// an id made from its source and key, or, that one taken too, a random one.
 func (t *storyTx) start(ctx context.Context, id int64, it *aggregate.Item) (int64, error) {
 	m, err := t.member(ctx, it)
 	if err != nil {
@@ -227,10 +227,15 @@ func (t *storyTx) start(ctx context.Context, id int64, it *aggregate.Item) (int6
 	if err != nil {
 		return 0, err
 	}
-	entryID, err := t.entryID(ctx, src.url, it)
+	// Its own entry id (aggregate.EntryID), from its key: for an item read
+	// back from the database (a curator's label, reclassify), its stored key.
+	key, err := t.itemKey(ctx, it)
 	if err != nil {
 		return 0, err
 	}
+	own := *it
+	own.Key = key
+	entryID := aggregate.EntryID(src.url, own)
 	st := story.Start(m)
 	for attempt := 0; ; attempt++ {
 		started, err := t.insertStory(ctx, id, entryID, st)
@@ -251,10 +256,6 @@ func (t *storyTx) start(ctx context.Context, id int64, it *aggregate.Item) (int6
 		}
 		if same {
 			return existing, t.join(ctx, existing, it)
-		}
-		key, err := t.itemKey(ctx, it)
-		if err != nil {
-			return 0, err
 		}
 		// The id from its source and key; taken as well (it can be computed
 		// from what the curated feed publishes), one nobody can compute.
@@ -309,24 +310,11 @@ func (t *storyTx) hasLink(ctx context.Context, story int64, u string) (bool, err
 	return true, nil
 }
 
-// entryID is the entry id of the story saved item it starts: its own
-// (aggregate.EntryID). An item read back from the database (a curator's label,
-// reclassify) has no Key; its stored key is used, and for a row whose key cannot
-// be told (stored before migration 017, without GUID or link) an id of its
-// key's hash, which is at least its own: an empty key would give every such
-// item of the source one id, and so one story.
-func (t *storyTx) entryID(ctx context.Context, srcURL string, it *aggregate.Item) (string, error) {
-	key, err := t.itemKey(ctx, it)
-	if err != nil {
-		return "", err
-	}
-	own := *it
-	own.Key = key
-	return aggregate.EntryID(srcURL, own), nil
-}
-
 // itemKey is the key of the saved item it: its own, or for one read back from
-// the database its stored key, else a name of its key's hash.
+// the database (a curator's label, reclassify) its stored key; for a row whose
+// key cannot be told (stored before migration 017, without GUID or link) a name
+// of its key's hash, which is at least its own: an empty key would give every
+// such item of the source one entry id, and so one story.
 func (t *storyTx) itemKey(ctx context.Context, it *aggregate.Item) (string, error) {
 	if it.Key != "" {
 		return it.Key, nil

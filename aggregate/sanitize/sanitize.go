@@ -106,8 +106,8 @@ func HTML(s, baseURL string) string {
 
 // formattingNames are the elements HTML's parser keeps on its list of active
 // formatting elements and copies into each new block while they are open
-// ("<p><b>x<p>y" puts a copy of b in the second p); <a> aside, as a new one
-// closes the last.
+// ("<p><b>x<p>y" puts a copy of b in the second p); <a>, the fourteenth, is
+// renamed for the parser instead (anchorName).
 var formattingNames = []string{"b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u"}
 
 // cloneBudget bounds the copies of formatting elements the parser may make
@@ -206,8 +206,8 @@ func tagNameIs(s string, i int, name string) bool {
 func renameFormatting(s string, all bool) string {
 	var b strings.Builder
 	last := 0
-	grow := func() {
-		if b.Len() == 0 && last == 0 {
+	grow := func() { // before the first write
+		if last == 0 {
 			b.Grow(len(s) + 64)
 		}
 	}
@@ -256,9 +256,10 @@ func renameFormatting(s string, all bool) string {
 }
 
 // xmlChars drops what XML 1.0 cannot carry, C0 controls other than tab, newline
-// and carriage return, and U+FFFE and U+FFFF, and the bidi controls text loses
-// too, and replaces invalid UTF-8 with U+FFFD. A feed's body can hold them as characters or as references (&#1;,
-// which the parser turns into the character), and RSS readers get the body in
+// and carriage return, U+FFFE and U+FFFF, and the bidi controls text loses
+// too, and replaces invalid UTF-8 with U+FFFD. A feed's body can hold them as
+// characters or as references (&#1;, which the parser turns into the
+// character), and RSS readers get the body in
 // CDATA, where nothing is escaped: one of them made the whole RSS feed
 // ill-formed XML.
 func xmlChars(s string) string {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -214,6 +215,45 @@ func TestRetentionInDaemon(t *testing.T) {
 	if strings.Contains(p.log.String(), `level=INFO msg=retention deleted=0 `) {
 		t.Errorf("a retention run that deleted nothing was logged at INFO:\n%s", p.log)
 	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestDatabaseFileDeletedUnderTheDaemon: the database file moved away (as
+// rm or a restore with mv leaves it) under the running daemon turns /readyz
+// to 503 with the reason and is logged once, not at every check; put back, it
+// is logged as reachable again.
+func TestDatabaseFileDeletedUnderTheDaemon(t *testing.T) {
+	site := newFeedSite(t, 2)
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "gleaner.toml")
+	addr := listenAddr(t)
+	writeConfigFile(t, cfgPath, fmt.Sprintf("listen = %q\ndatabase = \"g.db\"\n[poll]\ninterval = \"3h\"\n[[source]]\nname = \"one\"\nurl = %q\n", addr, site.url(1)))
+	clk := &fakeClock{t: time.Now()}
+	p, stop := inProcess(t, cfgPath, clk, func(o *app.DaemonOptions) { o.FileCheckEvery = 20 * time.Millisecond })
+	eventually(t, p, 30*time.Second, "ready", func() bool {
+		clk.Add(2 * time.Second)
+		code, _ := httpGet("http://" + addr + "/readyz")
+		return code == 200
+	})
+	db := filepath.Join(dir, "g.db")
+	if err := os.Rename(db, db+".aside"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, p, 30*time.Second, "/readyz 503 with the reason", func() bool {
+		code, body := httpGet("http://" + addr + "/readyz")
+		return code == 503 && strings.Contains(body, "was deleted while gleaner had it open")
+	})
+	eventually(t, p, 30*time.Second, "the problem logged", func() bool { return strings.Contains(p.log.String(), "was deleted while gleaner had it open") })
+	time.Sleep(200 * time.Millisecond) // about ten more checks
+	if n := strings.Count(p.log.String(), "level=ERROR msg=database "); n != 1 {
+		t.Errorf("the deleted file logged %d times, want once:\n%s", n, p.log)
+	}
+	if err := os.Rename(db+".aside", db); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, p, 30*time.Second, "logged reachable again", func() bool { return strings.Contains(p.log.String(), "database reachable again") })
 	if err := stop(); err != nil {
 		t.Fatal(err)
 	}

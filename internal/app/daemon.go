@@ -31,6 +31,7 @@ type DaemonOptions struct {
 	RetentionEvery time.Duration      // retention runs after the first
 	Notifier       *sdnotify.Notifier // nil: systemd's, from the environment
 	FollowEvery    time.Duration      // how often to check for other processes' writes
+	FileCheckEvery time.Duration      // how often to check the database file is still the one opened
 }
 
 func (o *DaemonOptions) defaults(log *slog.Logger) {
@@ -48,6 +49,9 @@ func (o *DaemonOptions) defaults(log *slog.Logger) {
 	}
 	if o.FollowEvery <= 0 {
 		o.FollowEvery = followEvery
+	}
+	if o.FileCheckEvery <= 0 {
+		o.FileCheckEvery = time.Minute
 	}
 	if o.Notifier == nil {
 		o.Notifier = sdnotify.New(log, nil)
@@ -188,7 +192,7 @@ func (d *Daemon) Run(ctx context.Context, hup <-chan os.Signal) {
 	ret := retention{a: d.App, m: d.m, now: d.o.Now, first: d.o.RetentionFirst, every: d.o.RetentionEvery}
 	wg.Go(func() { ret.run(ctx) })
 	wg.Go(func() { d.follow(ctx) })
-	wg.Go(func() { d.watchFile(ctx, time.Minute) })
+	wg.Go(func() { d.watchFile(ctx, d.o.FileCheckEvery) })
 	wg.Go(func() { d.o.Notifier.Watchdog(ctx, d.Store.Ping) })
 	wg.Wait()
 }
