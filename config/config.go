@@ -581,25 +581,23 @@ func TopicFileOf(path string, data []byte) string {
 	if toml.Unmarshal(bytes.TrimPrefix(data, []byte("\ufeff")), &v) != nil || v.TopicFile == "" {
 		return ""
 	}
-	if filepath.IsAbs(v.TopicFile) {
-		return v.TopicFile
+	return besideFile(path, v.TopicFile)
+}
+
+// besideFile is file, read relative to the directory of path unless absolute.
+func besideFile(path, file string) string {
+	if file == "" || filepath.IsAbs(file) {
+		return file
 	}
-	return filepath.Join(filepath.Dir(path), v.TopicFile)
+	return filepath.Join(filepath.Dir(path), file)
 }
 
 // resolve fills what is derived from other values: paths relative to the
 // file, the base URL from listen, each source's interval and name.
 func (c *Config) resolve() {
-	dir := filepath.Dir(c.Path)
-	if c.Database != "" && !filepath.IsAbs(c.Database) {
-		c.Database = filepath.Join(dir, c.Database)
-	}
-	if c.Publish.ExportDir != "" && !filepath.IsAbs(c.Publish.ExportDir) {
-		c.Publish.ExportDir = filepath.Join(dir, c.Publish.ExportDir)
-	}
-	if c.TopicFile != "" && !filepath.IsAbs(c.TopicFile) {
-		c.TopicFile = filepath.Join(dir, c.TopicFile)
-	}
+	c.Database = besideFile(c.Path, c.Database)
+	c.Publish.ExportDir = besideFile(c.Path, c.Publish.ExportDir)
+	c.TopicFile = besideFile(c.Path, c.TopicFile)
 	if c.Feed.BaseURL == "" {
 		c.Feed.BaseURL, c.baseURLDerived = DefaultBaseURL(c.Listen), true
 	}

@@ -271,13 +271,7 @@ func (c *Config) warnings(pos positions) Errors {
 			continue
 		}
 		n := normalURL(s.URL)
-		rest, ok := strings.CutPrefix(n, "https://")
-		if !ok {
-			rest, ok = strings.CutPrefix(n, "http://")
-		}
-		if !ok {
-			continue
-		}
+		_, rest, _ := strings.Cut(n, "://") // http or https (checkHTTPURL), in lower case
 		if j, dup := bySchemeless[rest]; dup && normalURL(c.Sources[j].URL) != n {
 			out = append(out, pos.at(c.Path, fmt.Sprintf("source[%d].url", i), fmt.Sprintf(
 				"%q is source %d's address over the other scheme (%s): the feed would be polled and stored twice; keep one, https if the site has it",
@@ -413,8 +407,8 @@ func validSourceHost(h string) bool {
 	if _, err := netip.ParseAddr(h); err == nil {
 		return true
 	}
-	// Underscores are no letters to IDNA's rules: they are set aside first.
-	h = strings.ReplaceAll(h, "_", "-x-")
+	// Underscores are no letters to IDNA's rules: they stand as letters here.
+	h = strings.ReplaceAll(h, "_", "x")
 	for _, r := range h {
 		if r >= utf8.RuneSelf {
 			a, err := idna.Lookup.ToASCII(h)
