@@ -202,6 +202,11 @@ type stored struct {
 	tombstone                        bool // deleted by retention, no row
 	sameText                         bool // hashed by an earlier version, and its text is unchanged
 	mate                             bool // kept as a story mate (aggregate.IsMate)
+	// rekey: stored under another key of the same source, found by its link,
+	// headline and lead (a feed that gives an article a new GUID on every
+	// poll); saving it moves the row to this key. listed: that row's own key
+	// is in the same poll too, so this is a second listing, not stored.
+	rekey, listed bool
 }
 
 // plan is what Save looks up before its write transaction.
@@ -273,6 +278,9 @@ func (s *Store) plan(ctx context.Context, batch []aggregate.Fetched, urls bool) 
 		if pp.known, err = known(ctx, lookup, f.State.SourceID, pp.hashes); err != nil {
 			return nil, fmt.Errorf("items of source %d: %w", f.State.SourceID, err)
 		}
+		if err := sameArticles(ctx, tx, f, pp); err != nil {
+			return nil, fmt.Errorf("items of source %d: %w", f.State.SourceID, err)
+		}
 		seen := make(map[int64]bool, n)
 		for j := range f.Items {
 			it, kh := &f.Items[j], pp.hashes[j]
@@ -283,7 +291,7 @@ func (s *Store) plan(ctx context.Context, batch []aggregate.Fetched, urls bool) 
 			old, found := pp.known[kh]
 			var needs bool
 			switch {
-			case old.tombstone:
+			case old.tombstone, old.listed:
 			case found && old.hashV == bodyHashVersion && old.bodyHash == pp.bodies[j]:
 			case found && old.hashV != bodyHashVersion:
 				if oldText == nil {
@@ -343,6 +351,83 @@ func known(ctx context.Context, lookup *sql.Stmt, source int64, hashes []int64) 
 	return out, rows.Err()
 }
 
+// sameArticlesQuery finds a source's stored story members by the hashes of links
+// (json_each's key is the index of the link in the list), through the partial
+// index items_url, link by link: CROSS JOIN keeps the links outside, and the unary
+// + keeps SQLite from walking all the source's items by items_identity instead.
+const sameArticlesQuery = `SELECT j.key, i.id, i.key_hash, i.title, i.summary, i.body_hash, i.hash_v, i.story_id,
+		i.first_seen, i.fresh, coalesce(` + mateColumn + `, 0)
+	FROM json_each(?2) j CROSS JOIN items i ON i.url_hash = j.value AND i.story_id != 0 AND +i.source_id = ?1`
+
+// sameArticles finds the poll's new items that the source already gave under another
+// key: a feed that makes a new GUID for each article on every poll (a session or a
+// time in it) would otherwise store the article again each time, and add it to its
+// story as one more report. An item is that article when its link, headline and lead
+// are the stored one's; the row is then known under the new key, marked to move to it
+// (rekey), or, when the row's own key is listed in the same poll, as a second listing
+// (listed). Only story members are looked for, through the index the story look-ups
+// use: those are what readers see counted; a new item the filter dropped is stored
+// anew, and left to retention.
+func sameArticles(ctx context.Context, tx *sql.Conn, f *aggregate.Fetched, pp *pollPlan) error {
+	var links []int64
+	var at []int
+	for j := range f.Items {
+		it := &f.Items[j]
+		if _, found := pp.known[pp.hashes[j]]; found || it.URL == "" || !(it.Verdict.Match || it.Verdict.Near) {
+			continue
+		}
+		links, at = append(links, urlHash(it.URL)), append(at, j)
+	}
+	if len(links) == 0 {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, sameArticlesQuery, f.State.SourceID, string(intsJSON(links)))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	type row struct {
+		k              int
+		key            int64
+		title, summary string
+		old            stored
+	}
+	var found []row
+	for rows.Next() {
+		var r row
+		var fresh int64
+		if err := rows.Scan(&r.k, &r.old.id, &r.key, &r.title, &r.summary, &r.old.bodyHash, &r.old.hashV, &r.old.storyID,
+			&r.old.firstSeen, &fresh, &r.old.mate); err != nil {
+			return err
+		}
+		r.old.fresh = fresh != 0
+		found = append(found, r)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	listed := make(map[int64]bool, len(pp.hashes))
+	for _, h := range pp.hashes {
+		listed[h] = true
+	}
+	claimed := map[int64]bool{}
+	for _, r := range found {
+		j := at[r.k]
+		it, kh := &f.Items[j], pp.hashes[j]
+		if _, done := pp.known[kh]; done || r.title != it.Title || r.summary != it.Summary || r.old.hashV != bodyHashVersion {
+			continue
+		}
+		old := r.old
+		if listed[r.key] || claimed[old.id] {
+			old.listed = true
+		} else {
+			old.rekey, claimed[old.id] = true, true
+		}
+		pp.known[kh] = old
+	}
+	return nil
+}
+
 // A row hashed by an earlier version: its text, to tell a revision from a new
 // hash of the same text.
 const oldTextQuery = `SELECT url, title, summary, body_text, author, published FROM items WHERE id = ?`
@@ -367,6 +452,7 @@ type writer struct {
 	insert  *sql.Stmt
 	update  *sql.Stmt
 	rehash  *sql.Stmt
+	rekey   *sql.Stmt // moves a row to the key its source gives it now (sameArticles)
 	search  *sql.Stmt // queues a new curated item for the search index (migration 014)
 	setItem *sql.Stmt // story of a stored item
 	byURL   *sql.Stmt
@@ -413,6 +499,7 @@ func newWriter(ctx context.Context, tx *sql.Tx, p *plan) (*writer, error) {
 			WHERE id = ?1`),
 		// The silent update of a row hashed the old way whose text is the same.
 		prepare(&w.rehash, `UPDATE items SET body_hash = ?2, content = ?3, hash_v = `+strconv.Itoa(bodyHashVersion)+` WHERE id = ?1`),
+		prepare(&w.rekey, `UPDATE OR IGNORE items SET key_hash = ?2, guid = ?3, item_key = ?4 WHERE id = ?1`),
 		prepare(&w.search, `INSERT INTO item_search_queue(op, item_id, title, summary) VALUES ('insert', ?, ?, substr(?, 1, 100))`),
 		prepare(&w.setItem, `UPDATE items SET story_id = ?, similarity = ? WHERE id = ?`),
 		prepare(&w.byURL, byURLQuery),
@@ -450,9 +537,17 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 	kh, bh := pp.hashes[j], pp.bodies[j]
 	known := pp.known
 	old, found := known[kh]
+	if old.rekey {
+		// The article the source gave under another key (sameArticles).
+		if _, err := w.rekey.ExecContext(ctx, old.id, kh, it.GUID, ownKey(it)); err != nil {
+			return err
+		}
+		old.rekey = false
+		known[kh] = old
+	}
 	switch {
-	case old.tombstone:
-		return nil // deleted by retention: not stored again
+	case old.tombstone, old.listed:
+		return nil // deleted by retention: not stored again; or listed twice
 	case found && old.hashV == bodyHashVersion && old.bodyHash == bh:
 		return nil // stored and unchanged
 	case found && old.sameText:
@@ -495,8 +590,8 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 			if place, err = w.place(ctx, it, w.choice(pp, j)); err != nil {
 				return err
 			}
-			it.StoryID = place.story
 		}
+		it.StoryID = place.story // 0 when not placed, whatever the caller's item said
 		res, err := w.insert.ExecContext(ctx, it.ID, it.SourceID, kh, uh, bh, it.GUID, it.URL, it.Title, it.Summary, it.Content,
 			it.Author, it.Lang, unix(it.Published), unix(it.Updated), unix(it.FirstSeen), b2i(it.Verdict.Match), b2i(it.Fresh),
 			it.Verdict.Score, string(reasons), facets, it.BodyText, it.StoryID, place.similarity, it.Origin, it.OriginURL, ownKey(it))

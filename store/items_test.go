@@ -615,3 +615,87 @@ func TestGrouperHearsOfEverySave(t *testing.T) {
 		t.Fatalf("after a save: %d Assign, Added with %v; want the item's story", g.assigned, g.added)
 	}
 }
+
+// A feed that gives its articles new GUIDs on every poll: the article is stored
+// once, under the key it has now, and its story counts it once. One with another
+// headline or lead under the same link is another item; one listed twice in a
+// poll, under its old and its new GUID, is stored once.
+func TestSaveArticleUnderANewGUIDIsTheSameItem(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	src := sync(t, s, "https://a.example/feed")
+	save := func(items ...aggregate.Item) aggregate.SaveStats {
+		t.Helper()
+		f := []aggregate.Fetched{{State: aggregate.FetchState{SourceID: src[0].ID}, Items: items}}
+		stats, _, err := s.Save(ctx, f, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return stats[0]
+	}
+	count := func() (items, members int) {
+		t.Helper()
+		if err := s.r.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(story_id != 0), 0) FROM items`).Scan(&items, &members); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	link := "https://news.example/ai-act"
+	first := item("guid-1", link, "AI act passes", true, t0.Add(-time.Hour))
+	if st := save(first); st.New != 1 {
+		t.Fatalf("first poll: %+v", st)
+	}
+	entries, err := s.Curated(ctx, aggregate.Query{Limit: 10, MaxRelated: 10})
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("curated: %v, %d entries", err, len(entries))
+	}
+	id := entries[0].Item.ID
+	for i, key := range []string{"guid-2", "guid-3"} {
+		again := first
+		again.Key, again.GUID = key, key
+		if st := save(again); st.New != 0 || st.Changed != 0 {
+			t.Errorf("poll %d, the article under %s: %+v, want nothing new", i+2, key, st)
+		}
+	}
+	if n, m := count(); n != 1 || m != 1 {
+		t.Errorf("after new GUIDs: %d items, %d story members; want 1, 1", n, m)
+	}
+	var key, guid string
+	if err := s.r.QueryRowContext(ctx, `SELECT item_key, guid FROM items WHERE id = ?`, id).Scan(&key, &guid); err != nil {
+		t.Fatal(err)
+	}
+	if guid != "guid-3" {
+		t.Errorf("stored GUID %q, want the latest, guid-3", guid)
+	}
+	// Under its latest key it is found directly; a revision under a new key is one.
+	latest := first
+	latest.Key, latest.GUID = "guid-3", "guid-3"
+	if st := save(latest); st.New != 0 || st.Changed != 0 {
+		t.Errorf("the latest key again: %+v", st)
+	}
+	revised := first
+	revised.Key, revised.GUID, revised.Published = "guid-4", "guid-4", t0.Add(-30*time.Minute)
+	if st := save(revised); st.New != 0 || st.Changed != 1 {
+		t.Errorf("a new date under a new GUID: %+v, want one revision", st)
+	}
+	// Listed twice in one poll: stored once.
+	twice := first
+	twice.Key, twice.GUID = "guid-5", "guid-5"
+	revised.Key, revised.GUID = "guid-4", "guid-4"
+	if st := save(revised, twice); st.New != 0 {
+		t.Errorf("listed under two GUIDs: %+v", st)
+	}
+	// Another headline, or another lead, under the same link: another item.
+	other := item("guid-6", link, "AI act passes: what changes", true, t0)
+	lead := first
+	lead.Key, lead.GUID, lead.Summary = "guid-7", "guid-7", "Tomorrow's briefing"
+	if st := save(other, lead); st.New != 2 {
+		t.Errorf("another headline and another lead under one link: %+v, want 2 new", st)
+	}
+	if n, _ := count(); n != 3 {
+		t.Errorf("%d items, want 3", n)
+	}
+	if e, err := s.Curated(ctx, aggregate.Query{Limit: 10, MaxRelated: 10}); err != nil || len(e) == 0 || e[0].Item.ID == 0 {
+		t.Fatalf("curated: %v, %+v", err, e)
+	}
+}

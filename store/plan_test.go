@@ -42,6 +42,7 @@ func TestQueriesUseIndexes(t *testing.T) {
 		{"by URL", byURLQuery, "items_url", []any{1, 1}},
 		{"a story's link", hasLinkQuery, "items_url", []any{1, 1, "https://0.example/1"}},
 		{"by URLs", urlStoriesQuery, "items_url", []any{"[1,2,3,0]"}},
+		{"a source's articles by link", sameArticlesQuery, "items_url", []any{1, "[1,2,3]"}},
 		{"story members", storyMembersQuery, "items_story", []any{1}},
 		{"story ties", storyTiesQuery, "items_story", []any{1, `["en","ko"]`, 0}},
 		{"first members", firstMembersQuery, "items_story", []any{"[1,2,3]", 11}},
