@@ -108,7 +108,9 @@ func TestReloadByFileChangeAndSignal(t *testing.T) {
 	if !notify.has("RELOADING=1", "MONOTONIC_USEC=") {
 		t.Errorf("no RELOADING=1 with MONOTONIC_USEC sent: %q", notify.messages())
 	}
-	eventually(t, p, 10*time.Second, "READY=1 after the last RELOADING=1", func() bool {
+	// The status after a reload still shows the last poll round (README's
+	// `systemctl status`), not only the address until the next round.
+	eventually(t, p, 10*time.Second, "READY=1 with the last poll round after the last RELOADING=1", func() bool {
 		msgs, reloading := notify.messages(), -1
 		for i, m := range msgs {
 			if strings.Contains(m, "RELOADING=1") {
@@ -116,7 +118,7 @@ func TestReloadByFileChangeAndSignal(t *testing.T) {
 			}
 		}
 		for _, m := range msgs[reloading+1:] {
-			if strings.Contains(m, "READY=1") {
+			if strings.Contains(m, "READY=1") && strings.Contains(m, "STATUS=last poll round") {
 				return true
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gleaner/gleaner/aggregate"
@@ -87,7 +88,8 @@ func NewDaemon(ctx context.Context, path string, log *slog.Logger, o DaemonOptio
 	}
 	logWarnings(log, cfg)
 	m := newMetrics(o.Version)
-	a, err := New(ctx, cfg, Options{Log: log, Version: o.Version, Observer: roundStatus{m, o.Notifier}, Now: o.Now, PreloadStories: true, Lock: "run"})
+	last := new(atomic.Pointer[string])
+	a, err := New(ctx, cfg, Options{Log: log, Version: o.Version, Observer: roundStatus{m, o.Notifier, last}, Now: o.Now, PreloadStories: true, Lock: "run"})
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +104,7 @@ func NewDaemon(ctx context.Context, path string, log *slog.Logger, o DaemonOptio
 	}
 	a.Refresh(ctx)
 	d := &Daemon{App: a, path: path, o: o, m: m, mux: http.NewServeMux(), rdy: newReadiness(a),
-		r: &reloader{a: a, path: path, log: log, m: m, n: o.Notifier, now: o.Now, lastSeen: configSum(data, cfg.TopicFile)}}
+		r: &reloader{a: a, path: path, log: log, m: m, n: o.Notifier, now: o.Now, lastSeen: configSum(data, cfg.TopicFile), lastRound: last}}
 	d.mux.Handle("/healthz", getOnly(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
@@ -198,16 +200,19 @@ func (d *Daemon) Run(ctx context.Context, hup <-chan os.Signal) {
 }
 
 // roundStatus counts each poll in the metrics and shows the last round in
-// `systemctl status`.
+// `systemctl status`; last keeps that line for the status sent after a reload.
 type roundStatus struct {
 	*metrics
-	n *sdnotify.Notifier
+	n    *sdnotify.Notifier
+	last *atomic.Pointer[string]
 }
 
 func (r roundStatus) ObserveRound(rs aggregate.RoundStats) {
 	r.metrics.ObserveRound(rs)
-	r.n.Status(fmt.Sprintf("last poll round %s: %d sources, %d errors, %d new items, %d kept",
-		rs.Finished.Format("15:04:05"), rs.Sources, rs.Errors, rs.New, rs.Kept))
+	line := fmt.Sprintf("last poll round %s: %d sources, %d errors, %d new items, %d kept",
+		rs.Finished.Format("15:04:05"), rs.Sources, rs.Errors, rs.New, rs.Kept)
+	r.last.Store(&line)
+	r.n.Status(line)
 }
 
 // logWarnings logs what in the config is valid but probably not meant (see

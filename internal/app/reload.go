@@ -33,6 +33,9 @@ type reloader struct {
 	n       *sdnotify.Notifier
 	now     func() time.Time
 	onApply func() // called after each successful reload (tests)
+	// lastRound is the status line of the last poll round (roundStatus), which
+	// the status sent after a reload keeps.
+	lastRound *atomic.Pointer[string]
 
 	mu       sync.Mutex // one reload at a time
 	lastSeen [sha256.Size]byte
@@ -270,8 +273,15 @@ func fewNames(names []string) []string {
 	return append(slices.Clip(names[:logNames]), fmt.Sprintf("and %d more", len(names)-logNames))
 }
 
-// statusLine is what `systemctl status` shows under the unit.
+// statusLine is what `systemctl status` shows under the unit: the last poll
+// round, once there was one (README's "Running it as a service" shows it), else
+// the address and sources.
 func (r *reloader) statusLine() string {
+	if r.lastRound != nil {
+		if p := r.lastRound.Load(); p != nil {
+			return *p
+		}
+	}
 	cfg := r.a.Config()
 	var b strings.Builder
 	fmt.Fprintf(&b, "serving %s; %d sources", cfg.Listen, len(cfg.Sources))
