@@ -41,7 +41,7 @@ func cmdLabels(e *env, args []string) error {
 	t.Row("WHEN", "LABEL", "ITEM", "TITLE", "NOTE")
 	for _, l := range labels {
 		// What gleaner label takes to name this item again.
-		t.Row(l.At.Local().Format("2006-01-02 15:04"), inOut(l.Keep), l.Ref(), l.Title, l.Note)
+		t.Row(l.At.Local().Format("2006-01-02 15:04 MST"), inOut(l.Keep), l.Ref(), l.Title, l.Note)
 	}
 	return t.Print(e.stdout)
 }

@@ -3,10 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
-	"text/tabwriter"
 	"time"
 
 	"github.com/gleaner/gleaner/internal/app"
+	"github.com/gleaner/gleaner/internal/term"
 )
 
 func cmdStories(e *env, args []string) error {
@@ -35,13 +35,16 @@ func cmdStories(e *env, args []string) error {
 		fmt.Fprintln(e.stdout, "no story has more than one outlet yet")
 		return nil
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	// Each story's members in columns measured as a terminal draws them
+	// (term.Table): Korean outlet names take two columns a syllable. Times are
+	// local, with their zone.
 	for _, s := range stories {
 		vis := ""
 		if !s.Visible {
 			vis = " (not published)"
 		}
-		fmt.Fprintf(tw, "story %d%s  %s  updated %s\n", s.ID, vis, s.EntryID, s.Updated.Format(time.RFC3339))
+		fmt.Fprintf(e.stdout, "story %d%s  %s  updated %s\n", s.ID, vis, s.EntryID, s.Updated.Local().Format(time.RFC3339))
+		t := term.NewTable("  ", 2)
 		for _, m := range s.Members {
 			role := fmt.Sprintf("%.2f", m.Similarity)
 			if m.Lead {
@@ -51,13 +54,16 @@ func cmdStories(e *env, args []string) error {
 			if m.Outlet.Origin != "" {
 				outlet = m.Outlet.Origin + " via " + outlet
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", role, outlet, m.Lang, m.Published.Format("2006-01-02 15:04"), m.Title)
+			t.Row(role, outlet, m.Lang, m.Published.Local().Format("2006-01-02 15:04 MST"), m.Title)
+		}
+		if err := t.Print(e.stdout); err != nil {
+			return err
 		}
 		if more := s.Reports - len(s.Members); more > 0 {
-			fmt.Fprintf(tw, "  … and %d more\n", more)
+			fmt.Fprintf(e.stdout, "  … and %d more\n", more)
 		}
 	}
-	return tw.Flush()
+	return nil
 }
 
 func cmdEvalStories(e *env, args []string) error {

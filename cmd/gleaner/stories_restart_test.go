@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/mattn/go-runewidth"
 )
 
 // TestStoriesJoinAcrossRuns runs gleaner fetch twice, as cron would: the second
@@ -41,6 +43,13 @@ func TestStoriesJoinAcrossRuns(t *testing.T) {
 	}))
 	defer srv.Close()
 	cfg := twoOutlets(t, srv.URL)
+	// One outlet named in Latin letters: its columns must line up with the
+	// Hangul one's, as a terminal draws them.
+	b, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeConfigFile(t, cfg, strings.Replace(string(b), "B신문", "Seoul Daily", 1))
 
 	if code, _, stderr := runCLI(t, "", "fetch", "-config", cfg); code != 0 {
 		t.Fatalf("first fetch: %d\n%s", code, stderr)
@@ -53,8 +62,18 @@ func TestStoriesJoinAcrossRuns(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("stories: %d\n%s", code, stderr)
 	}
-	if !strings.Contains(out, "A일보") || !strings.Contains(out, "B신문") {
+	if !strings.Contains(out, "A일보") || !strings.Contains(out, "Seoul Daily") {
 		t.Errorf("the second run's report did not join the first run's story:\n%s", out)
+	}
+	// The language column starts at one display column on both members' lines.
+	cols := map[int]bool{}
+	for _, line := range strings.Split(out, "\n") {
+		if i := strings.Index(line, "  ko  "); i > 0 && strings.HasPrefix(line, "  ") {
+			cols[runewidth.StringWidth(line[:i])] = true
+		}
+	}
+	if len(cols) != 1 {
+		t.Errorf("members' columns do not line up (language at display columns %v):\n%s", cols, out)
 	}
 }
 
