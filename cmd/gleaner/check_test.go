@@ -274,11 +274,23 @@ func TestReadmeClassifyExamples(t *testing.T) {
 		got = append(got, r)
 	}
 	decision := got[0].Reasons[len(got[0].Reasons)-1]
-	for _, want := range []string{
+	quoted := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+	wants := []string{
 		fmt.Sprintf(`{"id": "1", "match": true, "score": %.2f,`, got[0].Score),
+		// The JSON line's first reasons, in order.
+		`"reasons": [` + quoted(got[0].Reasons[0]) + ", " + quoted(got[0].Reasons[1]) + ", " + quoted(got[0].Reasons[2]) + ", ...,",
 		"`" + decision + "`",
 		"the largest after `lead.none` is `" + got[1].Reasons[1] + "`",
-	} {
+		// The published note's words.
+		"Why it was kept: " + strings.TrimPrefix(got[0].Reasons[0], "kept: "),
+	}
+	// Every weighed reason README quotes for the first example has its weight.
+	for _, r := range got[0].Reasons[1:] {
+		if name := r[:strings.LastIndexByte(r, ' ')]; strings.Contains(doc, "`"+name+" ") {
+			wants = append(wants, "`"+r+"`")
+		}
+	}
+	for _, want := range wants {
 		if !strings.Contains(doc, strings.Join(strings.Fields(want), " ")) {
 			t.Errorf("README does not say %s", want)
 		}
