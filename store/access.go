@@ -41,6 +41,30 @@ func ExplainAccess(file string, write bool, err error) error {
 	return explainAccess(file, write, err, osSystem)
 }
 
+// ExplainWrite returns err, the failure to replace file (a new file written
+// in its directory, renamed over it), explained as ExplainAccess explains it,
+// without the store's prefix: for the config file that gleaner sources edits.
+func ExplainWrite(file string, err error) error {
+	e := explainAccess(file, true, err, osSystem)
+	if e == err {
+		return err
+	}
+	// The explanation says it all: not the name of the temporary file.
+	msg := strings.TrimSuffix(strings.TrimPrefix(e.Error(), "store: "), " ("+err.Error()+")")
+	return &writeError{msg: msg, err: err}
+}
+
+type writeError struct {
+	msg string
+	err error
+}
+
+func (e *writeError) Error() string { return e.msg }
+func (e *writeError) Is(target error) bool {
+	return target == fs.ErrPermission || errors.Is(e.err, target)
+}
+func (e *writeError) Unwrap() error { return e.err }
+
 func explainAccess(file string, write bool, err error, sys system) error {
 	if err == nil || sys.access == nil || !mayBeAccess(err) {
 		return err

@@ -123,6 +123,46 @@ func TestReadOnlyCommandsSayWhatTheyNeed(t *testing.T) {
 	}
 }
 
+// TestSourcesAddWithoutPermissionSaysWho: gleaner sources add, run by a user who
+// may not write the config's directory (/etc/gleaner without sudo), names the
+// directory, its owner and what to do, not the temporary file it could not
+// create. Root only: the directory is root's, the command runs as nobody.
+func TestSourcesAddWithoutPermissionSaysWho(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to leave a config directory another user may read but not write")
+	}
+	bin := gleanerBinary(t)
+	dir := t.TempDir()
+	for d := dir; d != os.TempDir() && d != "/"; d = filepath.Dir(d) {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	own := filepath.Join(dir, "gleaner")
+	copyFile(t, bin, own, 0o755)
+	cfg := filepath.Join(dir, "gleaner.toml")
+	before := "database = \"gleaner.db\"\n[[source]]\nurl = \"http://127.0.0.1:9/feed\"\n"
+	writeConfigFile(t, cfg, before)
+	cmd := exec.Command(own, "sources", "add", "-no-check", "http://127.0.0.1:9/other", "-config", cfg)
+	cmd.Env = append(os.Environ(), "GLEANER_CONFIG=")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	if _, exited := err.(*exec.ExitError); err != nil && !exited {
+		t.Skipf("cannot run gleaner as nobody here: %v", err)
+	}
+	msg := stderr.String()
+	if err == nil || !strings.Contains(msg, cfg+": permission denied: "+dir+" (drwxr-xr-x) is owned by root") ||
+		!strings.Contains(msg, "may not write to it; run gleaner as root") || !strings.Contains(msg, "or with sudo") ||
+		strings.Contains(msg, ".tmp-") {
+		t.Errorf("gleaner sources add as nobody: %v\n%s", err, msg)
+	}
+	if b, _ := os.ReadFile(cfg); string(b) != before {
+		t.Errorf("the config changed:\n%s", b)
+	}
+}
+
 func copyFile(t *testing.T, from, to string, mode os.FileMode) {
 	t.Helper()
 	in, err := os.Open(from)

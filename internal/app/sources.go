@@ -71,7 +71,9 @@ func (f *SourcesFile) write(data []byte) (*config.Config, error) {
 		return nil, ErrConfigChanged
 	}
 	if err := config.WriteFile(f.Config.Path, data); err != nil {
-		return nil, err
+		// Which directory refuses, who owns it, and what to do (sudo): not
+		// only the temporary file's name.
+		return nil, store.ExplainWrite(f.Config.Path, err)
 	}
 	return cfg, nil
 }
