@@ -530,9 +530,10 @@ func ParsePartial(path string, data []byte) (*Config, error) {
 
 // databasePathProblem says what is wrong with the database path on this
 // machine, resolved against the config file's directory: a directory where the
-// file should be, or a directory to put it in that does not exist (run then
-// failed with "unable to open database file (14)" or "no such file or
-// directory" of its lock file); "" if nothing is.
+// file should be (run then failed with "unable to open database file (14)"),
+// or a file where its directory should be; "" if nothing is. A directory that
+// does not exist yet is none: gleaner run and fetch create it (as systemd's
+// StateDirectory= does for the service).
 func databasePathProblem(db string) (msg string, fatal bool) {
 	if strings.TrimSpace(db) == "" {
 		return "", false // validate says so
@@ -541,9 +542,7 @@ func databasePathProblem(db string) (msg string, fatal bool) {
 		return fmt.Sprintf("%s is a directory: name the database file in it, such as %q", db, filepath.Join(db, "gleaner.db")), true
 	}
 	dir := filepath.Dir(db)
-	if fi, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-		return fmt.Sprintf("the directory %s does not exist here: gleaner will not start until it does", dir), false
-	} else if err == nil && !fi.IsDir() {
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
 		return fmt.Sprintf("%s is not a directory, so %s cannot be made in it", dir, filepath.Base(db)), true
 	}
 	return "", false

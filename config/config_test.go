@@ -492,9 +492,9 @@ func TestSpacesInDurations(t *testing.T) {
 }
 
 // TestDatabasePath: a directory where the database file should be is a
-// problem (run failed with "unable to open database file (14)"); a directory
-// to put it in that does not exist here is a warning, as a config may be
-// written for the machine that will have it.
+// problem (run failed with "unable to open database file (14)"), and so is a
+// file where its directory should be; a directory that does not exist yet is
+// none: gleaner run and fetch create it.
 func TestDatabasePath(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "g.toml")
@@ -507,7 +507,12 @@ func TestDatabasePath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0].Error(), "the directory "+filepath.Join(dir, "nodir")+" does not exist here") {
-		t.Errorf("warnings %v, want one saying the directory does not exist", c.Warnings)
+	if len(c.Warnings) != 0 {
+		t.Errorf("warnings %v, want none: gleaner run and fetch create the directory", c.Warnings)
 	}
+	if err := os.WriteFile(filepath.Join(dir, "file"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Parse(path, []byte("database = \"file/g.db\"\n"+minimal))
+	assertErrorLines(t, err, []string{path + ":1:1: database: " + filepath.Join(dir, "file") + " is not a directory, so g.db cannot be made in it"})
 }

@@ -58,3 +58,32 @@ func TestNonsenseCountsAreUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestFetchMakesTheDatabaseDirectory: a database in a directory that does not
+// exist yet ("data/gleaner.db" in a fresh checkout) passes check without a
+// word, and gleaner fetch creates the directory (0750) and the database in it,
+// instead of failing on "open .../data/gleaner.db.lock: no such file or
+// directory" after check said ok.
+func TestFetchMakesTheDatabaseDirectory(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "gleaner.toml")
+	writeConfigFile(t, cfg, "database = \"data/state/gleaner.db\"\n[[source]]\nurl = \"http://127.0.0.1:9/feed\"\n")
+	code, out, stderr := runBinary(t, "", "check", "-config", cfg)
+	if code != 0 || strings.Contains(out+stderr, "warning") {
+		t.Errorf("check: exit %d\n%s%s", code, out, stderr)
+	}
+	code, out, stderr = runBinary(t, "", "fetch", "-config", cfg)
+	if code > 1 { // 1: the source (a closed port) failed
+		t.Fatalf("fetch: exit %d\n%s%s", code, out, stderr)
+	}
+	fi, err := os.Stat(filepath.Join(dir, "data", "state"))
+	if err != nil || fi.Mode().Perm()&0o007 != 0 { // 0750 less the umask: others get nothing
+		t.Fatalf("the database's directory: %v %v", fi, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data", "state", "gleaner.db")); err != nil {
+		t.Errorf("no database made: %v\n%s", err, stderr)
+	}
+	if !strings.Contains(stderr, "created the database's directory") {
+		t.Errorf("the new directory was not logged:\n%s", stderr)
+	}
+}

@@ -13,8 +13,12 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -87,6 +91,11 @@ func New(ctx context.Context, cfg *Config, o Options) (*App, error) {
 	gctune.Apply(cfg.MemoryLimit.N())
 	var lock *dbLock
 	if o.Lock != "" {
+		// A command that writes (run, fetch) makes the database's directory,
+		// as export makes its own and systemd's StateDirectory= the service's.
+		if err := makeDatabaseDir(cfg.Database, o.Log); err != nil {
+			return nil, err
+		}
 		var err error
 		if lock, err = lockDatabase(cfg.Database, o.Lock); err != nil {
 			return nil, err
@@ -368,4 +377,18 @@ func (l countingLister) StoryFates(ctx context.Context, ids []int64) (map[int64]
 
 func (l countingLister) StoriesUpdated(ctx context.Context, ids []int64) (map[int64]time.Time, error) {
 	return l.st.StoriesUpdated(ctx, ids)
+}
+
+// makeDatabaseDir creates the directory of the database file db, and those above
+// it, when it does not exist yet, readable by its owner and group only.
+func makeDatabaseDir(db string, log *slog.Logger) error {
+	dir := filepath.Dir(db)
+	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+		return nil // there (or unreadable: the lock says why)
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return store.ExplainAccess(dir, true, fmt.Errorf("create the database's directory: %w", err))
+	}
+	log.Info("created the database's directory", "directory", dir)
+	return nil
 }
