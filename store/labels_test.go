@@ -658,3 +658,46 @@ func TestLabelKeysAndForms(t *testing.T) {
 		t.Errorf("another page (escaped slash): match %v (%v), want the filter's verdict", match, err)
 	}
 }
+
+// TestClearLabelsHandsItemsBack: clearing a label removes it and its note, and
+// the item is judged again by the filter given: an item labelled out that the
+// filter keeps comes back to its story and the feed, one labelled in that the
+// filter drops leaves. Clearing an item without a label judges it again too.
+func TestClearLabelsHandsItemsBack(t *testing.T) {
+	f := newLabelFixture(t)
+	ctx := context.Background()
+	before := f.feed(t)
+	f.label(t, "https://news.example/3", false, "out")
+	f.label(t, "https://news.example/4", true, "in")
+	keepAsStored := func(title, summary, body string) aggregate.Verdict {
+		m := !strings.Contains(title, "company") && !strings.Contains(title, "old")
+		return aggregate.Verdict{Match: m, Score: 3, Reasons: []string{"title: AI"}, Facets: []string{"regulation"}}
+	}
+	ids := []int64{f.ids["a-3"], f.ids["tag:a.example,2026:4"]}
+	st, err := f.s.ClearLabels(ctx, ids, keepAsStored, f.g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Checked != 2 || st.Entered != 1 || st.Left != 1 {
+		t.Errorf("clear: %+v, want 2 checked, 1 entered, 1 left", st)
+	}
+	if labels, err := f.s.Labels(ctx); err != nil || len(labels) != 0 {
+		t.Errorf("labels after clear: %v %+v", err, labels)
+	}
+	if match, _, reasons, story := f.stored(t, f.ids["a-3"]); !match || story == 0 || reasons != `["title: AI"]` {
+		t.Errorf("a-3 after clear: match=%v story=%d reasons=%s", match, story, reasons)
+	}
+	if match, _, reasons, story := f.stored(t, f.ids["tag:a.example,2026:4"]); match || story != 0 || reasons != `["title: AI"]` {
+		t.Errorf("a-4 after clear: match=%v story=%d reasons=%s", match, story, reasons)
+	}
+	if feed := f.feed(t); !slices.Equal(feed, before) {
+		t.Errorf("feed after clear: %q, want it as before the labels: %q", feed, before)
+	}
+	// Again, with nothing to clear: nothing changes, no error.
+	if st, err := f.s.ClearLabels(ctx, ids, keepAsStored, f.g); err != nil || st.Changed != 0 {
+		t.Errorf("clear again: %+v %v", st, err)
+	}
+	if _, err := f.s.ClearLabels(ctx, []int64{9999}, keepAsStored, f.g); !errors.Is(err, ErrNotFound) {
+		t.Errorf("clear of a deleted item: %v, want ErrNotFound", err)
+	}
+}

@@ -26,7 +26,7 @@ func (s *Store) PreviewReclassify(ctx context.Context, since time.Time, classify
 	var moves []Move
 	var after int64
 	for {
-		items, _, labels, err := s.reclassifyItems(ctx, since, after)
+		items, _, labels, err := s.reclassifyItems(ctx, reclassifyQuery, unix(since), after, reclassifyBatch)
 		if err != nil {
 			return nil, st, fmt.Errorf("store: preview reclassify: %w", err)
 		}

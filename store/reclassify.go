@@ -42,10 +42,45 @@ func (s *Store) Reclassify(ctx context.Context, since time.Time, classify func(t
 }
 
 func (s *Store) reclassifyBatch(ctx context.Context, since time.Time, after int64, classify func(string, string, string) aggregate.Verdict, g aggregate.Grouper, st *ReclassifyStats) (int, int64, error) {
-	items, hashes, labels, err := s.reclassifyItems(ctx, since, after)
+	items, hashes, labels, err := s.reclassifyItems(ctx, reclassifyQuery, unix(since), after, reclassifyBatch)
 	if err != nil {
 		return 0, 0, fmt.Errorf("store: reclassify: %w", err)
 	}
+	return s.rejudgeItems(ctx, items, hashes, labels, classify, g, false, st)
+}
+
+// ClearLabels removes the curator's labels of the items ids and hands them back
+// to the topic filter: each is judged again by classify, as Reclassify judges
+// it, and joins or leaves its story by the verdict. An item without a label is
+// judged again too, so that clearing twice (or after a crash between the two
+// steps) finishes the work. Items deleted meanwhile are skipped.
+func (s *Store) ClearLabels(ctx context.Context, ids []int64, classify func(title, summary, body string) aggregate.Verdict, g aggregate.Grouper) (ReclassifyStats, error) {
+	var st ReclassifyStats
+	if len(ids) == 0 {
+		return st, fmt.Errorf("store: clear labels: %w", ErrNotFound)
+	}
+	list := string(intsJSON(ids))
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM labels WHERE item_id IN (SELECT value FROM json_each(?))`, list); err != nil {
+		return st, fmt.Errorf("store: clear labels: %w", err)
+	}
+	items, hashes, labels, err := s.reclassifyItems(ctx, clearQuery, list)
+	if err != nil {
+		return st, fmt.Errorf("store: clear labels: %w", err)
+	}
+	if len(items) == 0 {
+		return st, fmt.Errorf("store: clear labels: the items were deleted meanwhile: %w", ErrNotFound)
+	}
+	_, _, err = s.rejudgeItems(ctx, items, hashes, labels, classify, g, true, &st)
+	return st, err
+}
+
+// rejudgeItems judges items again and writes the verdicts that changed, with the
+// stories they join or leave; it returns how many items it read and the last one's id.
+// With leave, an item the filter no longer keeps leaves its story, as one labelled
+// out does (a label cleared: it was there by the curator's word); else it stays in
+// it as a member not curated (reclassify).
+func (s *Store) rejudgeItems(ctx context.Context, items []aggregate.Item, hashes []int64, labels []*aggregate.Label,
+	classify func(string, string, string) aggregate.Verdict, g aggregate.Grouper, leave bool, st *ReclassifyStats) (int, int64, error) {
 	// The new verdicts, and the stories of the items that now enter the curated
 	// feed, are decided before the write transaction.
 	type change struct {
@@ -109,6 +144,17 @@ func (s *Store) reclassifyBatch(ctx context.Context, since time.Time, after int6
 		}
 		st.count(it, old, c.v)
 		it.Verdict = c.v
+		if leave && !c.v.Match && it.StoryID != 0 {
+			if _, err := tx.ExecContext(ctx, "UPDATE items SET story_id = 0, similarity = 0 WHERE id = ?", it.ID); err != nil {
+				return 0, 0, fmt.Errorf("store: reclassify item %d: %w", it.ID, err)
+			}
+			err = w.stories.recompute(ctx, it.StoryID, time.Time{})
+			it.StoryID = 0
+			if err != nil {
+				return 0, 0, fmt.Errorf("store: reclassify item %d: %w", it.ID, err)
+			}
+			continue
+		}
 		switch {
 		case it.StoryID != 0:
 			err = w.stories.recompute(ctx, it.StoryID, time.Time{})
@@ -163,13 +209,20 @@ func (st *ReclassifyStats) count(it *aggregate.Item, old, v aggregate.Verdict) b
 	return true
 }
 
-// reclassifyItems reads up to reclassifyBatch items first seen at or after
-// since with ids above after, with the text the classifier read, the hash of
-// their text and their labels (nil for none).
-func (s *Store) reclassifyItems(ctx context.Context, since time.Time, after int64) ([]aggregate.Item, []int64, []*aggregate.Label, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+itemColumns+`, i.body_text, i.body_hash, l.keep, l.note FROM items i
-		LEFT JOIN labels l ON l.item_id = i.id
-		WHERE i.first_seen >= ? AND i.id > ? ORDER BY i.id LIMIT ?`, unix(since), after, reclassifyBatch)
+// The items to judge again, with the text the classifier read, the hash of
+// their text and their labels: up to a batch first seen at or after a time with
+// ids above one (reclassifyQuery), or those of a JSON list of ids (clearQuery).
+const (
+	rejudgeColumns = `SELECT ` + itemColumns + `, i.body_text, i.body_hash, l.keep, l.note FROM items i
+		LEFT JOIN labels l ON l.item_id = i.id `
+	reclassifyQuery = rejudgeColumns + `WHERE i.first_seen >= ? AND i.id > ? ORDER BY i.id LIMIT ?`
+	clearQuery      = rejudgeColumns + `WHERE i.id IN (SELECT value FROM json_each(?)) ORDER BY i.id`
+)
+
+// reclassifyItems reads the items query selects with args, with their labels
+// (nil for none).
+func (s *Store) reclassifyItems(ctx context.Context, query string, args ...any) ([]aggregate.Item, []int64, []*aggregate.Label, error) {
+	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -10,12 +10,13 @@ import (
 )
 
 func cmdLabel(e *env, args []string) error {
-	f := e.newFlags("label", "URL|ENTRY-ID in|out [-note TEXT] [-config F]", "Take a stored item into the curated feed (in) or out of it (out), whatever the topic\n"+
+	f := e.newFlags("label", "URL|ENTRY-ID in|out|clear [-note TEXT] [-config F]", "Take a stored item into the curated feed (in) or out of it (out), whatever the topic\n"+
 		"filter says. The item is named by its link (as its feed gave it, or canonical: every\n"+
 		"source's copy of the article is labelled) or by the entry id the curated feed publishes\n"+
 		"it under. The label wins over the filter, over reclassify and over a new [topic]\n"+
 		"profile, and shows as the entry's reason (\"kept by the curator: NOTE\"). A running\n"+
-		"daemon shows the change within seconds. An unknown link or id changes nothing.", true)
+		"daemon shows the change within seconds. An unknown link or id changes nothing.\n"+
+		"'clear' removes the label: the topic filter decides again, as it would have.", true)
 	note := f.String("note", "", "why, in your words: kept with the label and shown as the reason")
 	pos, err := f.parseMixed(args, 2)
 	if err != nil {
@@ -23,12 +24,20 @@ func cmdLabel(e *env, args []string) error {
 	}
 	ref := pos[0]
 	var l aggregate.Label
+	clear := false
 	switch pos[1] {
 	case "in":
 		l.Keep = true
 	case "out":
+	case "clear":
+		clear = true
+		if *note != "" {
+			fmt.Fprintln(f.Output(), "gleaner label: -note goes with in or out: clear removes the label and its note")
+			f.Usage()
+			return errUsage
+		}
 	default:
-		fmt.Fprintf(f.Output(), "gleaner label: %q: want in or out\n", pos[1])
+		fmt.Fprintf(f.Output(), "gleaner label: %q: want in, out or clear\n", pos[1])
 		f.Usage()
 		return errUsage
 	}
@@ -45,6 +54,15 @@ func cmdLabel(e *env, args []string) error {
 		return err
 	}
 	defer closeApp()
+	if clear {
+		st, err := a.ClearLabels(ctx, ids)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "label cleared on %s: the topic filter decides again (%d entered the curated feed, %d left it)\n",
+			plural(st.Checked, "item"), st.Entered, st.Left)
+		return nil
+	}
 	out, err := a.Label(ctx, ids, l)
 	if err != nil {
 		return err

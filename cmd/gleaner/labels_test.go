@@ -127,7 +127,7 @@ func TestLabelsEndToEnd(t *testing.T) {
 			t.Errorf("label %s: exit %d, stdout %q, stderr %q; want 1 and an error naming it", ref, code, out, stderr)
 		}
 	}
-	if code, _, stderr := label(site+"/x", "sideways"); code != 2 || !strings.Contains(stderr, "want in or out") {
+	if code, _, stderr := label(site+"/x", "sideways"); code != 2 || !strings.Contains(stderr, "want in, out or clear") {
 		t.Errorf("label X sideways: %d %s", code, stderr)
 	}
 
@@ -153,6 +153,23 @@ func TestLabelsEndToEnd(t *testing.T) {
 	}
 	delete(want, aisi)
 	shows("the item labelled out by its entry id to leave /feed.atom", nil)
+
+	// Clear: the label goes, the filter (which kept it) decides again, and the
+	// item is back with the filter's reasons; then out again, by its entry id.
+	if code, out, stderr := label(aisi, "clear"); code != 0 || !strings.Contains(out, "label cleared on 1 item") ||
+		!strings.Contains(out, "1 entered the curated feed") {
+		t.Fatalf("label clear: %d\n%s\n%s", code, out, stderr)
+	}
+	want[aisi] = true
+	shows("the item whose label was cleared to come back to /feed.atom", nil)
+	if code, _, stderr := label(id, "clear", "-note", "x"); code != 2 || !strings.Contains(stderr, "-note goes with in or out") {
+		t.Errorf("label clear -note: %d %s", code, stderr)
+	}
+	if code, _, stderr := label(id, "out"); code != 0 {
+		t.Fatalf("label out again by entry id: %d\n%s", code, stderr)
+	}
+	delete(want, aisi)
+	shows("the item labelled out again to leave /feed.atom", nil)
 
 	code, out, _ = runBinary(t, "", "labels", "-config", cfg)
 	if code != 0 || strings.Count(out, "\n") != 4 || !strings.Contains(out, "cited by the ministry") || !strings.Contains(out, openai) {

@@ -29,6 +29,19 @@ func (a *App) Label(ctx context.Context, ids []int64, l aggregate.Label) ([]stor
 	return out, nil
 }
 
+// ClearLabels removes the curator's labels of the stored items ids and hands
+// them back to the topic filter of the config in effect (store.ClearLabels),
+// then refreshes the curated feed.
+func (a *App) ClearLabels(ctx context.Context, ids []int64) (store.ReclassifyStats, error) {
+	st, err := a.Store.ClearLabels(ctx, ids, classifyFunc(a.Config().Classifier, nil), a.Grouper())
+	if err != nil {
+		return st, err
+	}
+	a.Log.Info("labels cleared", "items", len(ids), "entered", st.Entered, "left", st.Left)
+	a.Refresh(ctx)
+	return st, nil
+}
+
 // PreviewReclassify tells what Reclassify with c would change among the
 // items first seen since in the database of the config file at path, as
 // Reclassify judges them: the items that would enter the curated feed and
