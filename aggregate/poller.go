@@ -1,6 +1,7 @@
 package aggregate
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -40,11 +41,15 @@ type PollerOptions struct {
 	MaxBackoff  time.Duration // cap on error backoff
 	MaxAge      time.Duration // items older than this when first seen are not published
 	FirstSpread time.Duration // first polls of new sources are spread over this long
-	// OnChange runs after a round that may have changed the curated feed.
-	OnChange func(ctx context.Context)
-	Observer Observer
-	Log      *slog.Logger
-	Now      func() time.Time // for tests; time.Now by default
+	// OnChange runs after a round that may have changed the curated feed, and
+	// during a long one (a source that answers slowly holds the round to its
+	// timeout) at most every RefreshEvery (default 10 s), so that what the
+	// sources that answered brought is published meanwhile.
+	OnChange     func(ctx context.Context)
+	RefreshEvery time.Duration
+	Observer     Observer
+	Log          *slog.Logger
+	Now          func() time.Time // for tests; time.Now by default
 }
 
 // Poller polls sources on their schedules, classifies what they yield and saves
@@ -495,6 +500,9 @@ func failedSources(reports []Report) string {
 	return s
 }
 
+// defaultRefreshEvery is PollerOptions.RefreshEvery's default.
+const defaultRefreshEvery = 10 * time.Second
+
 // Batches are saved when this many items are pending, or after batchDelay.
 const (
 	batchItems = 2000
@@ -510,15 +518,32 @@ func (p *Poller) write(ctx context.Context, results <-chan outcome) []Report {
 	changed := false
 	timer := time.NewTimer(batchDelay)
 	timer.Stop()
+	// A change saved during the round is published RefreshEvery after the
+	// round started or was last published, if the round lasts that long.
+	every := cmp.Or(p.opt.RefreshEvery, defaultRefreshEvery)
+	published, armed := time.Now(), false
+	refresh := time.NewTimer(every)
+	refresh.Stop()
 	flush := func() {
 		if len(pending) == 0 {
 			return
 		}
 		reports = append(reports, p.save(ctx, pending, &changed)...)
 		pending, items = pending[:0], 0
+		if changed && !armed && p.opt.OnChange != nil {
+			refresh.Reset(max(every-time.Since(published), 0))
+			armed = true
+		}
 	}
+	defer refresh.Stop()
 	for {
 		select {
+		case <-refresh.C:
+			armed = false
+			if changed {
+				p.opt.OnChange(ctx)
+				changed, published = false, time.Now()
+			}
 		case o, ok := <-results:
 			if !ok {
 				flush()

@@ -1073,3 +1073,61 @@ func TestSaveErrorsAreCounted(t *testing.T) {
 		t.Errorf("rounds %+v: want one save error in the first, none in the second", rec.rounds)
 	}
 }
+
+// TestLongRoundPublishesAsItGoes: a source that answers slowly holds its round
+// to its timeout; what the sources that answered brought is published
+// meanwhile (OnChange every RefreshEvery), not only when the round ends.
+func TestLongRoundPublishesAsItGoes(t *testing.T) {
+	s, slow := newSite(t), newSite(t) // two hosts: one host's polls take turns
+	s.handle("/fast", feedWithETag(fmt.Sprintf(koreanRSS, s.URL), `"v1"`))
+	release := make(chan struct{})
+	slow.handle("/slow", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+		w.WriteHeader(http.StatusServiceUnavailable)
+	})
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "g.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c, err := topic.Compile(topic.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var calls atomic.Int32
+	published := make(chan int, 4) // curated entries at each OnChange
+	p := aggregate.NewPoller(st, fetch.New(nil, fetch.Options{Timeout: 20 * time.Second}), c, aggregate.PollerOptions{
+		Concurrency: 4, MaxBackoff: time.Hour, MaxAge: 14 * 24 * time.Hour, RefreshEvery: 100 * time.Millisecond,
+		OnChange: func(ctx context.Context) {
+			calls.Add(1)
+			entries, err := st.Curated(ctx, aggregate.Query{Limit: 10})
+			if err != nil {
+				t.Error(err)
+			}
+			published <- len(entries)
+		}})
+	src, states, err := st.SyncSources(context.Background(), []aggregate.Source{
+		{Name: "fast", URL: s.URL + "/fast", Interval: 15 * time.Minute}, {Name: "slow", URL: slow.URL + "/slow", Interval: 15 * time.Minute}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.SetSources(src, states)
+	done := make(chan []aggregate.Report)
+	go func() { done <- p.PollAll(context.Background()) }()
+	select {
+	case n := <-published:
+		if n == 0 {
+			t.Errorf("published during the round with no entry")
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("nothing published while the slow source held the round")
+	}
+	close(release)
+	<-done
+	if n := calls.Load(); n != 1 {
+		t.Errorf("OnChange ran %d times, want once: the slow source's failure changed nothing after it", n)
+	}
+}

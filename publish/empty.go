@@ -15,6 +15,7 @@ type emptyState struct {
 	Answered int    // sources that answered
 	Summary  string // the outcomes in a sentence (aggregate.Outcomes)
 	Kept     int64  // items the topic filter kept from the active sources, none of them published now
+	Waiting  int    // active sources not polled yet: the first poll is still under way
 	Next     time.Time
 }
 
@@ -25,7 +26,8 @@ func emptyOf(list []aggregate.SourceStatus) *emptyState {
 	if out.Sources == 0 {
 		return nil
 	}
-	e := &emptyState{Sources: out.Sources, Polled: out.Answered+out.NumFailed() > 0, Answered: out.Answered, Summary: sentence(out.String())}
+	e := &emptyState{Sources: out.Sources, Polled: out.Answered+out.NumFailed() > 0, Answered: out.Answered, Summary: sentence(out.String()),
+		Waiting: out.Waiting}
 	for _, s := range list {
 		if s.Active {
 			e.Kept += s.State.ItemsKept

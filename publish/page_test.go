@@ -75,6 +75,10 @@ func TestEmptyPageSaysWhy(t *testing.T) {
 			[]string{"No source has answered yet: 0 of 3 sources answered: 3 DNS errors — is this machine online?", "Next poll: ", ">in 14 min</time>", `title="2025-03-10 18:14 KST"`}},
 		{"nothing kept", []aggregate.FetchState{answered, answered, failed("not_found")},
 			[]string{"2 of 3 sources answered: 1 not found (404). No item they sent has passed the topic filter yet.", ">in 9 min</time>"}},
+		// Items kept while a source is still being polled for the first time: the
+		// round publishes them as it goes, not the max_age story below.
+		{"kept, first poll under way", []aggregate.FetchState{keptOld, {}},
+			[]string{"1 of 2 sources answered; 1 not polled yet. The topic filter has kept 5 of the items they sent so far; they are published as the first poll goes on"}},
 		// Items the filter kept that are older than max_age are stored, not published:
 		// the page does not blame the filter.
 		{"kept but too old", []aggregate.FetchState{keptOld, answered, answered},
