@@ -230,6 +230,26 @@ func TestFlagsFollowTheFiles(t *testing.T) {
 	if model, err := os.ReadFile(out); code != 0 || err != nil || !strings.Contains(string(model), "[topic.model]") {
 		t.Errorf("topic train FILE -out F -config F: exit %d, model %v\n%s%s", code, err, stdout, stderr)
 	}
+	// The file is a whole profile: a topic_file that check takes, under which
+	// eval scores the training items as train said it would.
+	trained := regexp.MustCompile(`on the training items, (\w+): precision ([0-9.]+) recall ([0-9.]+)`).FindAllStringSubmatch(stderr, -1)
+	if len(trained) == 0 {
+		t.Fatalf("topic train printed no scores:\n%s", stderr)
+	}
+	cfg2 := filepath.Join(dir, "trained.toml")
+	writeConfigFile(t, cfg2, "topic_file = \"model.toml\"\n[[source]]\nurl = \"https://example.org/feed\"\n")
+	if code, stdout, stderr := runBinary(t, "", "check", "-config", cfg2); code != 0 {
+		t.Fatalf("check with the trained file as topic_file: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runBinary(t, "", "eval", "../../testdata/topic/dev.jsonl", "-config", cfg2)
+	if code != 0 {
+		t.Fatalf("eval under the trained file: exit %d\n%s", code, stderr)
+	}
+	for _, m := range trained {
+		if want := fmt.Sprintf("%s: precision %s  recall %s", m[1], m[2], m[3]); !strings.Contains(stdout, want) {
+			t.Errorf("eval under the trained file does not say %q:\n%s", want, stdout)
+		}
+	}
 }
 
 // TestNoCommandIsAUsageError: bare gleaner prints its usage on stderr with exit
