@@ -148,6 +148,13 @@ func Compile(p *Profile) (*Classifier, error) {
 		errs = append(errs, &ProfileError{Path: path, Msg: fmt.Sprintf(format, args...)})
 	}
 	c := &Classifier{profile: p}
+	if p.Model != nil && len(p.Groups) == 0 && p.Fields == (Fields{}) {
+		// A [topic.model] table alone (what topic train once wrote): its weights
+		// name groups this file does not have; one error says what is missing.
+		return nil, &ProfileError{Path: "topic", Msg: "this profile has a [topic.model] and nothing else: a topic profile is a whole " +
+			"[topic] table, with its fields, groups and rules (gleaner topic show prints the one in effect; gleaner topic train " +
+			"writes one with its model)"}
+	}
 
 	c.fields = [numFields]float64{p.Fields.Title, p.Fields.Summary, p.Fields.Content}
 	allZero := true

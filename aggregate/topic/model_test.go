@@ -574,3 +574,21 @@ func TestTrailersAreNoLead(t *testing.T) {
 		}
 	}
 }
+
+// TestModelAloneIsOneClearError: a file with only a [topic.model] table (what
+// topic train once wrote) is one error saying a profile is a whole [topic]
+// table, not one per weight naming a feature the file has no group for.
+func TestModelAloneIsOneClearError(t *testing.T) {
+	p, err := DecodeTOML([]byte("[topic.model]\nbias = -2.5\n\n[topic.model.weights]\n\"title.ai\" = 0.3\n\"lead.none\" = 1.6\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Compile(p)
+	if err == nil {
+		t.Fatal("a lone [topic.model] compiled")
+	}
+	if msg := err.Error(); strings.Count(msg, "\n") != 0 || !strings.Contains(msg, "has a [topic.model] and nothing else") ||
+		!strings.Contains(msg, "gleaner topic show") {
+		t.Errorf("error: %s", msg)
+	}
+}
