@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/gleaner/gleaner/aggregate"
@@ -74,8 +75,34 @@ func cmdFetch(e *env, args []string) error {
 			t.Row(name, "ok", line)
 		}
 	}
+	// Sources that answered 410 Gone are not polled any more: listed, so that a
+	// cron job's mail keeps saying so until the config drops or fixes them.
+	var gone []string
+	polled := make(map[int64]bool, len(reports))
+	for _, r := range reports {
+		polled[r.Source.ID] = true // this run's answer, 410 included, is its row
+	}
+	if status, err := a.Store.SourceStatus(ctx); err == nil {
+		for _, s := range status {
+			if s.Active && s.State.Gone && !polled[s.Source.ID] {
+				gone = append(gone, s.Source.Name)
+				t.Row(s.Source.Name, "gone", "not polled: it answered 410 Gone; remove it from the config, or give its new URL")
+			}
+		}
+	}
 	if err := t.Print(e.stdout); err != nil {
 		return err
+	}
+	if len(gone) > 0 && f.logLevel != "error" {
+		what, names := "1 source is", gone
+		if len(gone) > 1 {
+			what = fmt.Sprintf("%d sources are", len(gone))
+		}
+		if len(names) > 5 {
+			names = append(names[:5:5], fmt.Sprintf("and %d more", len(gone)-5))
+		}
+		fmt.Fprintf(e.errOut(), "gleaner fetch: %s gone (410) and not polled: %s; remove from the config, or give the new URL\n",
+			what, show.String(strings.Join(names, ", ")))
 	}
 	if exportErr != nil {
 		// Said, but the exit status stays that of the polls, as README

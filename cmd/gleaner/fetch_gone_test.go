@@ -1,0 +1,44 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestFetchKeepsSayingASourceIsGone: a source that answered 410 Gone is not
+// polled again, but every later gleaner fetch lists it as gone and says so on
+// stderr (a cron job's mail), instead of leaving it out without a word.
+func TestFetchKeepsSayingASourceIsGone(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/old" {
+			http.Error(w, "gone", http.StatusGone)
+			return
+		}
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprint(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>https://x.example/</link></channel></rss>`)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "gleaner.toml")
+	writeConfigFile(t, cfg, fmt.Sprintf("database = \"g.db\"\n[[source]]\nname = \"Live\"\nurl = %q\n[[source]]\nname = \"Old Wire\"\nurl = %q\n",
+		srv.URL+"/live", srv.URL+"/old"))
+	if code, out, stderr := runBinary(t, "", "fetch", "-config", cfg); code != 0 || strings.Count(out, "Old Wire") != 1 {
+		t.Fatalf("first fetch: %d, want the 410 on one row\n%s%s", code, out, stderr)
+	}
+	for run := 2; run <= 3; run++ {
+		code, out, stderr := runBinary(t, "", "fetch", "-config", cfg)
+		if code != 0 {
+			t.Fatalf("fetch %d: %d\n%s%s", run, code, out, stderr)
+		}
+		if !strings.Contains(out, "Old Wire  gone  not polled: it answered 410 Gone") {
+			t.Errorf("fetch %d does not list the gone source:\n%s", run, out)
+		}
+		if !strings.Contains(stderr, "gleaner fetch: 1 source is gone (410) and not polled: Old Wire;") {
+			t.Errorf("fetch %d does not say the source is gone on stderr:\n%s", run, stderr)
+		}
+	}
+}
