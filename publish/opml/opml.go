@@ -8,6 +8,7 @@ package opml
 import (
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -95,6 +96,19 @@ func Read(r io.Reader) ([]Feed, error) {
 	dec := xml.NewDecoder(r)
 	dec.CharsetReader = charset.NewReaderLabel
 	if err := dec.Decode(&d); err != nil {
+		var root xml.UnmarshalError
+		switch {
+		case errors.Is(err, io.EOF):
+			// Text, TOML, an empty file: no element at all.
+			return nil, errors.New("not an OPML file: it has no XML element; a feed reader's export starts with <opml> (or <?xml ...?> and then <opml>)")
+		case errors.As(err, &root) && strings.HasPrefix(string(root), "expected element type <opml>"):
+			what := strings.TrimPrefix(string(root), "expected element type <opml> but have ")
+			hint := ""
+			if what == "<rss>" || what == "<feed>" || what == "<rdf>" {
+				hint = ": that is a feed; add it with gleaner sources add URL"
+			}
+			return nil, fmt.Errorf("not an OPML file: its root element is %s, not <opml>%s", what, hint)
+		}
 		return nil, fmt.Errorf("not an OPML file: %w", err)
 	}
 	var out []Feed

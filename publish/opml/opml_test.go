@@ -57,3 +57,20 @@ func TestMarshalReadsBack(t *testing.T) {
 		t.Errorf("empty list without a date:\n%s (%v)", b, err)
 	}
 }
+
+// TestReadSaysWhatItGot: a file that is not OPML is named for what it is, not
+// "EOF" or the XML decoder's words.
+func TestReadSaysWhatItGot(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"junk\n", "not an OPML file: it has no XML element"},
+		{"[[source]]\nurl = \"https://example.org/feed\"\n", "not an OPML file: it has no XML element"},
+		{"", "not an OPML file: it has no XML element"},
+		{`<?xml version="1.0"?><rss version="2.0"><channel/></rss>`, "not an OPML file: its root element is <rss>, not <opml>: that is a feed; add it with gleaner sources add URL"},
+		{`<html><body/></html>`, "not an OPML file: its root element is <html>, not <opml>"},
+	} {
+		_, err := Read(strings.NewReader(c.in))
+		if err == nil || err.Error() != c.want && !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("Read(%q): %v, want %q", c.in, err, c.want)
+		}
+	}
+}
