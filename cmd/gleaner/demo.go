@@ -30,6 +30,11 @@ func cmdDemo(e *env, args []string) error {
 	defer cancel()
 	var feeds fs.FS // the built-in ones
 	if *dir != "" {
+		if fi, err := os.Stat(*dir); err != nil {
+			return fmt.Errorf("-feeds %s: %w", *dir, err)
+		} else if !fi.IsDir() {
+			return fmt.Errorf("-feeds %s: not a directory: name the directory that holds the sample feeds (*.xml, *.json)", *dir)
+		}
 		feeds = os.DirFS(*dir)
 	}
 	d, err := app.StartDemo(ctx, feeds, *listen)
@@ -38,7 +43,7 @@ func cmdDemo(e *env, args []string) error {
 	}
 	defer d.Close()
 	fmt.Fprintf(e.stderr, "demo: %d sample feeds at %s\ndemo: curated feed at http://%s/ (Atom: /feed.atom, RSS: /feed.rss, JSON: /feed.json); Ctrl-C stops\n", d.Feeds, d.Base, *listen)
-	return demoHint(e, cmdRun(e, []string{"-config", d.Config, "-log-level", f.logLevel, "-log-format", f.logFormat}))
+	return demoHint(e, runAs(e, []string{"-config", d.Config, "-log-level", f.logLevel, "-log-format", f.logFormat}, "demo"))
 }
 
 // demoHint gives a busy port's error the demo's way around it, as the user

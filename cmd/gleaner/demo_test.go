@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -79,6 +80,24 @@ func TestDemo(t *testing.T) {
 	if code, body := httpGet("http://" + addr + "/readyz"); code != 200 {
 		t.Errorf("/readyz: %d %s", code, body)
 	}
+	// Its database's lock names it gleaner demo (another command refused
+	// beside it says who holds the database), found among its open files.
+	if fds, err := os.ReadDir("/proc/" + strconv.Itoa(p.cmd.Process.Pid) + "/fd"); err == nil {
+		found := false
+		for _, fd := range fds {
+			target, err := os.Readlink("/proc/" + strconv.Itoa(p.cmd.Process.Pid) + "/fd/" + fd.Name())
+			if err != nil || !strings.HasSuffix(target, ".db.lock") {
+				continue
+			}
+			found = true
+			if b, err := os.ReadFile(target); err != nil || !strings.Contains(string(b), "gleaner demo") {
+				t.Errorf("the demo's lock file %s says %q (%v), want it to name gleaner demo", target, b, err)
+			}
+		}
+		if !found {
+			t.Errorf("no database lock among the demo's open files")
+		}
+	}
 	p.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-p.done:
@@ -131,5 +150,22 @@ func TestMakeDemoListen(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 	if !slices.ContainsFunc(lines, func(l string) bool { return strings.HasSuffix(l, "demo -listen 127.0.0.1:8099") }) {
 		t.Errorf("make demo LISTEN=127.0.0.1:8099 runs:\n%s", out)
+	}
+}
+
+// TestDemoFeedsMustBeADirectory: -feeds naming nothing, or a file, says so,
+// not "no sample feeds in" it.
+func TestDemoFeedsMustBeADirectory(t *testing.T) {
+	dir := t.TempDir()
+	file := dir + "/feed.xml"
+	if err := os.WriteFile(file, []byte("<rss/>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{dir + "/none": "-feeds " + dir + "/none: stat " + dir + "/none: no such file or directory",
+		file: "-feeds " + file + ": not a directory"} {
+		code, _, stderr := runBinary(t, "", "demo", "-listen", listenAddr(t), "-feeds", path)
+		if code != 1 || !strings.Contains(stderr, want) {
+			t.Errorf("demo -feeds %s: exit %d, %q; want %q", path, code, stderr, want)
+		}
 	}
 }

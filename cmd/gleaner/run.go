@@ -18,7 +18,10 @@ import (
 // shutdownTimeout bounds how long in-flight requests get at shutdown.
 const shutdownTimeout = 5 * time.Second
 
-func cmdRun(e *env, args []string) error {
+func cmdRun(e *env, args []string) error { return runAs(e, args, "run") }
+
+// runAs is gleaner run, its lock naming command ("demo" runs it too).
+func runAs(e *env, args []string, command string) error {
 	f := e.newFlags("run", "[-config F]", "Run the daemon: poll every source at its interval and serve the curated feed\n"+
 		"(/feed.atom, /feed.rss, /feed.json, /, /sources.opml, /status), /metrics, /healthz and /readyz.\n"+
 		"SIGHUP, or saving the config file, reloads the config; SIGINT or SIGTERM stops it.", true)
@@ -37,7 +40,7 @@ func cmdRun(e *env, args []string) error {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	err = runDaemon(ctx, f.config, log, hup, app.DaemonOptions{})
+	err = runDaemon(ctx, f.config, log, hup, app.DaemonOptions{Command: command})
 	var busy *app.BusyPortError
 	if errors.As(err, &busy) && busy.Free != "" {
 		busy.Hint = fmt.Sprintf("set listen in %s to a free address, such as %q", f.config, busy.Free)

@@ -72,7 +72,8 @@ type Options struct {
 	// Lock, if set, is the command ("run", "fetch") that polls the database:
 	// New takes the database's lock for it, and refuses with ErrDatabaseInUse,
 	// naming the holder, when another gleaner holds it.
-	Lock string
+	Lock   string
+	Daemon bool // a long-running daemon (run, demo), not a one-shot fetch
 	// Existing makes New fail when the database does not exist yet, rather than
 	// create it: for commands that work on what was stored (export, reclassify,
 	// label).
@@ -124,7 +125,7 @@ func New(ctx context.Context, cfg *Config, o Options) (*App, error) {
 	if o.Saver != nil {
 		saver = o.Saver(st)
 	}
-	a.Poller = aggregate.NewPoller(saver, newFetcher(cfg.Config, a.Client, o.Version, o.Lock == "run"), cfg.Classifier, aggregate.PollerOptions{
+	a.Poller = aggregate.NewPoller(saver, newFetcher(cfg.Config, a.Client, o.Version, o.Daemon), cfg.Classifier, aggregate.PollerOptions{
 		Concurrency: cfg.Poll.Concurrency,
 		MaxBackoff:  cfg.Poll.MaxBackoff.D(),
 		MaxAge:      cfg.Feed.MaxAge.D(),

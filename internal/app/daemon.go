@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -33,6 +34,7 @@ type DaemonOptions struct {
 	Notifier       *sdnotify.Notifier // nil: systemd's, from the environment
 	FollowEvery    time.Duration      // how often to check for other processes' writes
 	FileCheckEvery time.Duration      // how often to check the database file is still the one opened
+	Command        string             // the command its lock names to others ("run" by default; "demo")
 }
 
 func (o *DaemonOptions) defaults(log *slog.Logger) {
@@ -89,7 +91,7 @@ func NewDaemon(ctx context.Context, path string, log *slog.Logger, o DaemonOptio
 	logWarnings(log, cfg)
 	m := newMetrics(o.Version)
 	last := new(atomic.Pointer[string])
-	a, err := New(ctx, cfg, Options{Log: log, Version: o.Version, Observer: roundStatus{m, o.Notifier, last}, Now: o.Now, PreloadStories: true, Lock: "run"})
+	a, err := New(ctx, cfg, Options{Log: log, Version: o.Version, Observer: roundStatus{m, o.Notifier, last}, Now: o.Now, PreloadStories: true, Lock: cmp.Or(o.Command, "run"), Daemon: true})
 	if err != nil {
 		return nil, err
 	}
