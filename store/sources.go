@@ -32,6 +32,8 @@ func (s *Store) SyncSources(ctx context.Context, src []aggregate.Source) ([]aggr
 	upsert, err := tx.PrepareContext(ctx, `INSERT INTO sources(url, name, rank, active) VALUES (?, ?, ?, 1)
 			ON CONFLICT(url) DO UPDATE SET name = excluded.name, rank = excluded.rank, active = 1,
 				next_fetch = CASE WHEN sources.active = 0 AND sources.gone != 0 THEN 0 ELSE sources.next_fetch END,
+				consecutive_errors = CASE WHEN sources.active = 0 AND sources.gone != 0 THEN 0 ELSE sources.consecutive_errors END,
+				error_kind = CASE WHEN sources.active = 0 AND sources.gone != 0 THEN '' ELSE sources.error_kind END,
 				gone = CASE WHEN sources.active = 0 THEN 0 ELSE sources.gone END
 			RETURNING `+stateColumns)
 	if err != nil {

@@ -447,7 +447,7 @@ func TestGoneSourceComesBackWhenPutBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.Save(ctx, []aggregate.Fetched{{State: aggregate.FetchState{SourceID: src[0].ID, Gone: true, Status: 410, ConsecutiveErrors: 1}}}, nil); err != nil {
+	if _, _, err := s.Save(ctx, []aggregate.Fetched{{State: aggregate.FetchState{SourceID: src[0].ID, Gone: true, Status: 410, ConsecutiveErrors: 2, ErrorKind: "gone"}}}, nil); err != nil {
 		t.Fatal(err)
 	}
 	_, states, err := s.SyncSources(ctx, []aggregate.Source{a, b})
@@ -463,8 +463,8 @@ func TestGoneSourceComesBackWhenPutBack(t *testing.T) {
 	if _, states, err = s.SyncSources(ctx, []aggregate.Source{a, b}); err != nil {
 		t.Fatal(err)
 	}
-	if states[0].Gone || !states[0].NextFetch.IsZero() {
-		t.Errorf("put back: gone %v, next fetch %v; want polled again now", states[0].Gone, states[0].NextFetch)
+	if states[0].Gone || !states[0].NextFetch.IsZero() || states[0].ConsecutiveErrors != 0 || states[0].ErrorKind != "" {
+		t.Errorf("put back: %+v; want polled again now, its error count from before it was gone cleared", states[0])
 	}
 	if states[0].SourceID != src[0].ID || states[1].SourceID != src[1].ID {
 		t.Errorf("ids changed: %v -> %v, %v", src, states[0].SourceID, states[1].SourceID)
