@@ -190,6 +190,7 @@ type Handler struct {
 	render   chan struct{}             // renderSlots tokens
 
 	defaults atomic.Pointer[defaultSet] // nil until the first Refresh
+	problems atomic.Pointer[func(context.Context) []string]
 	opml     atomic.Pointer[doc]
 	// refreshErr is the last Refresh's error, nil after a success.
 	refreshErr atomic.Pointer[error]
@@ -852,6 +853,11 @@ func (h *Handler) renderVariant(ctx context.Context, o Options, k variantKey, pr
 	return d, nil
 }
 
+// SetProblems gives the status pages what to say of the daemon's own problems,
+// which no source's row shows: f returns them in plain words (a public page:
+// no error's text, which may quote paths or a remote server), nil for none.
+func (h *Handler) SetProblems(f func(context.Context) []string) { h.problems.Store(&f) }
+
 // serveStatus renders the status pages on every request: they change with every
 // fetch, are read rarely, and must not be cached.
 func (h *Handler) serveStatus(w http.ResponseWriter, r *http.Request) {
@@ -874,6 +880,9 @@ func (h *Handler) serveStatus(w http.ResponseWriter, r *http.Request) {
 		entries = set.entries
 	}
 	d := buildStatus(o, list, entries)
+	if f := h.problems.Load(); f != nil {
+		d.Problems = (*f)(r.Context())
+	}
 	var b []byte
 	if r.URL.Path == "/status.json" {
 		b, err = renderStatusJSON(d)

@@ -15,9 +15,13 @@ import (
 // state, and the stories of the current curated feed that several outlets
 // reported, with their similarity, so that a user can see why items were grouped.
 type statusDoc struct {
-	Title   string         `json:"title"`
-	Sources []sourceStatus `json:"sources"`
-	Stories []storyStatus  `json:"stories"`
+	Title string `json:"title"`
+	// Problems of the daemon itself, which no source's row shows (its saves
+	// failing, the database file gone): the daemon's own words, never an
+	// error's text (see Handler.SetProblems).
+	Problems []string       `json:"problems,omitempty"`
+	Sources  []sourceStatus `json:"sources"`
+	Stories  []storyStatus  `json:"stories"`
 }
 
 type sourceStatus struct {

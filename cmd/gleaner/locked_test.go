@@ -138,6 +138,12 @@ func TestDatabaseLockedKeepsServing(t *testing.T) {
 	if code, body := feed(); code != 200 || body != before {
 		t.Errorf("after the failed save, /feed.json answered %d:\n%.300s", code, body)
 	}
+	// The source's row shows its state as last saved (ok): the status pages
+	// say above it that saving fails.
+	if code, body := httpGet("http://" + addr + "/status.json"); code != 200 || !strings.Contains(body, "Saving poll results has failed since") ||
+		strings.Contains(body, "database is locked") {
+		t.Errorf("/status.json while saves fail: %d\n%s", code, body)
+	}
 	if _, err := lock.ExecContext(context.Background(), "ROLLBACK"); err != nil {
 		t.Fatal(err)
 	}
@@ -145,6 +151,9 @@ func TestDatabaseLockedKeepsServing(t *testing.T) {
 
 	// The retry comes after a backoff of about a minute.
 	waitFeed("the new item after the retry", func(b string) bool { return strings.Contains(b, "rule 1-6") })
+	if _, body := httpGet("http://" + addr + "/status.json"); strings.Contains(body, "problems") {
+		t.Errorf("/status.json still lists problems after a save that worked:\n%s", body)
+	}
 	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
@@ -246,6 +255,14 @@ func TestDatabaseFileDeletedUnderTheDaemon(t *testing.T) {
 		return code == 503 && strings.Contains(body, "was deleted while gleaner had it open")
 	})
 	eventually(t, p, 30*time.Second, "the problem logged", func() bool { return strings.Contains(p.log.String(), "was deleted while gleaner had it open") })
+	// The status pages, whose rows show the sources as last saved, say it too,
+	// in their own words: no path or error text on a public page.
+	for _, path := range []string{"/status.json", "/status"} {
+		code, body := httpGet("http://" + addr + path)
+		if code != 200 || !strings.Contains(body, "The database file cannot be reached") || strings.Contains(body, db) {
+			t.Errorf("%s while the file is away: %d\n%s", path, code, body)
+		}
+	}
 	time.Sleep(200 * time.Millisecond) // about ten more checks
 	if n := strings.Count(p.log.String(), "level=ERROR msg=database "); n != 1 {
 		t.Errorf("the deleted file logged %d times, want once:\n%s", n, p.log)
@@ -254,6 +271,9 @@ func TestDatabaseFileDeletedUnderTheDaemon(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, p, 30*time.Second, "logged reachable again", func() bool { return strings.Contains(p.log.String(), "database reachable again") })
+	if _, body := httpGet("http://" + addr + "/status.json"); strings.Contains(body, "problems") {
+		t.Errorf("/status.json still lists problems with the file back:\n%s", body)
+	}
 	if err := stop(); err != nil {
 		t.Fatal(err)
 	}

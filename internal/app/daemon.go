@@ -107,6 +107,7 @@ func NewDaemon(ctx context.Context, path string, log *slog.Logger, o DaemonOptio
 	a.Refresh(ctx)
 	d := &Daemon{App: a, path: path, o: o, m: m, mux: http.NewServeMux(), rdy: newReadiness(a),
 		r: &reloader{a: a, path: path, log: log, m: m, n: o.Notifier, now: o.Now, lastSeen: configSum(data, cfg.TopicFile), lastRound: last}}
+	a.Publish.SetProblems(d.rdy.problems)
 	d.mux.Handle("/healthz", getOnly(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")

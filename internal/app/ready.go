@@ -101,6 +101,28 @@ func (r *readiness) checkDatabase(ctx context.Context, log *slog.Logger) {
 	}
 }
 
+// problems is what the public status pages say of the daemon's own problems
+// (publish.Handler.SetProblems): the database unreachable or damaged, its
+// saves failing. In plain words and times; the errors' texts stay with
+// /readyz and the log.
+func (r *readiness) problems(ctx context.Context) []string {
+	var out []string
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := r.a.Store.Ping(ctx); err != nil {
+		out = append(out, "The database file cannot be reached (deleted, replaced or unreadable under the running daemon): "+
+			"nothing is saved until it is back or the daemon restarts. The log and /readyz say why.")
+	}
+	if r.damaged.Load() != nil {
+		out = append(out, "The database check at start found damage in the file. The log and /readyz say what.")
+	}
+	if f := r.a.Poller.SaveFailing(); f != nil {
+		out = append(out, fmt.Sprintf("Saving poll results has failed since %s: the states below are as last saved, "+
+			"and new items wait for the next save. The log and /readyz say why.", f.Since.UTC().Format(time.RFC3339)))
+	}
+	return out
+}
+
 func (r *readiness) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
