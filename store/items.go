@@ -202,11 +202,9 @@ type stored struct {
 	tombstone                        bool // deleted by retention, no row
 	sameText                         bool // hashed by an earlier version, and its text is unchanged
 	mate                             bool // kept as a story mate (aggregate.IsMate)
-	// rekey: stored under another key of the same source, found by its link,
-	// headline and lead (a feed that gives an article a new GUID on every
-	// poll); saving it moves the row to this key. listed: that row's own key
-	// is in the same poll too, so this is a second listing, not stored.
-	rekey, listed bool
+	// alias: an article the source gave under another key, stored or earlier
+	// in the same poll (sameArticles): not stored, its key tombstoned.
+	alias bool
 }
 
 // plan is what Save looks up before its write transaction.
@@ -291,7 +289,7 @@ func (s *Store) plan(ctx context.Context, batch []aggregate.Fetched, urls bool) 
 			old, found := pp.known[kh]
 			var needs bool
 			switch {
-			case old.tombstone, old.listed:
+			case old.tombstone, old.alias:
 			case found && old.hashV == bodyHashVersion && old.bodyHash == pp.bodies[j]:
 			case found && old.hashV != bodyHashVersion:
 				if oldText == nil {
@@ -355,28 +353,41 @@ func known(ctx context.Context, lookup *sql.Stmt, source int64, hashes []int64) 
 // (json_each's key is the index of the link in the list), through the partial
 // index items_url, link by link: CROSS JOIN keeps the links outside, and the unary
 // + keeps SQLite from walking all the source's items by items_identity instead.
-const sameArticlesQuery = `SELECT j.key, i.id, i.key_hash, i.title, i.summary, i.body_hash, i.hash_v, i.story_id,
-		i.first_seen, i.fresh, coalesce(` + mateColumn + `, 0)
-	FROM json_each(?2) j CROSS JOIN items i ON i.url_hash = j.value AND i.story_id != 0 AND +i.source_id = ?1`
+var sameArticlesQuery = `SELECT j.key, i.body_hash
+	FROM json_each(?2) j CROSS JOIN items i ON i.url_hash = j.value AND i.story_id != 0 AND +i.source_id = ?1
+		AND i.hash_v = ` + strconv.Itoa(bodyHashVersion)
 
-// sameArticles finds the poll's new items that the source already gave under another
-// key: a feed that makes a new GUID for each article on every poll (a session or a
-// time in it) would otherwise store the article again each time, and add it to its
-// story as one more report. An item is that article when its link, headline and lead
-// are the stored one's; the row is then known under the new key, marked to move to it
-// (rekey), or, when the row's own key is listed in the same poll, as a second listing
-// (listed). Only story members are looked for, through the index the story look-ups
-// use: those are what readers see counted; a new item the filter dropped is stored
-// anew, and left to retention.
+// sameArticles finds the poll's new items that are an article the source already
+// gave under another key: a feed that makes a new GUID for each article on every poll
+// (a session or a time in it) would otherwise store the article again each time, and
+// add it to its story as one more report. An item is that article when its link and
+// its whole text and date (the body hash: headline, lead, body, author, date) are
+// those of a story member of the same source, or of an earlier new item of the same
+// poll; a weekly briefing under one link with the same headline but another body or
+// date is another item. Such an item is an alias: not stored, and its key is recorded
+// as a tombstone, so that the next polls skip it at once and, when retention deletes
+// the article, neither key brings it back. Only story members are looked for, through
+// the index the story look-ups use: those are what readers see counted; a new item the
+// filter dropped is stored anew, and left to retention.
 func sameArticles(ctx context.Context, tx *sql.Conn, f *aggregate.Fetched, pp *pollPlan) error {
+	type article struct{ link, body int64 }
 	var links []int64
 	var at []int
+	first := map[article]int{} // the poll's first new item of each article
 	for j := range f.Items {
 		it := &f.Items[j]
 		if _, found := pp.known[pp.hashes[j]]; found || it.URL == "" || !(it.Verdict.Match || it.Verdict.Near) {
 			continue
 		}
-		links, at = append(links, urlHash(it.URL)), append(at, j)
+		a := article{urlHash(it.URL), pp.bodies[j]}
+		if k, dup := first[a]; dup {
+			if pp.hashes[k] != pp.hashes[j] { // the same key twice is the same item (saveItem)
+				pp.known[pp.hashes[j]] = stored{alias: true}
+			}
+			continue
+		}
+		first[a] = j
+		links, at = append(links, a.link), append(at, j)
 	}
 	if len(links) == 0 {
 		return nil
@@ -386,46 +397,17 @@ func sameArticles(ctx context.Context, tx *sql.Conn, f *aggregate.Fetched, pp *p
 		return err
 	}
 	defer rows.Close()
-	type row struct {
-		k              int
-		key            int64
-		title, summary string
-		old            stored
-	}
-	var found []row
 	for rows.Next() {
-		var r row
-		var fresh int64
-		if err := rows.Scan(&r.k, &r.old.id, &r.key, &r.title, &r.summary, &r.old.bodyHash, &r.old.hashV, &r.old.storyID,
-			&r.old.firstSeen, &fresh, &r.old.mate); err != nil {
+		var k int
+		var body int64
+		if err := rows.Scan(&k, &body); err != nil {
 			return err
 		}
-		r.old.fresh = fresh != 0
-		found = append(found, r)
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	listed := make(map[int64]bool, len(pp.hashes))
-	for _, h := range pp.hashes {
-		listed[h] = true
-	}
-	claimed := map[int64]bool{}
-	for _, r := range found {
-		j := at[r.k]
-		it, kh := &f.Items[j], pp.hashes[j]
-		if _, done := pp.known[kh]; done || r.title != it.Title || r.summary != it.Summary || r.old.hashV != bodyHashVersion {
-			continue
+		if j := at[k]; body == pp.bodies[j] {
+			pp.known[pp.hashes[j]] = stored{alias: true}
 		}
-		old := r.old
-		if listed[r.key] || claimed[old.id] {
-			old.listed = true
-		} else {
-			old.rekey, claimed[old.id] = true, true
-		}
-		pp.known[kh] = old
 	}
-	return nil
+	return rows.Err()
 }
 
 // A row hashed by an earlier version: its text, to tell a revision from a new
@@ -452,7 +434,7 @@ type writer struct {
 	insert  *sql.Stmt
 	update  *sql.Stmt
 	rehash  *sql.Stmt
-	rekey   *sql.Stmt // moves a row to the key its source gives it now (sameArticles)
+	alias   *sql.Stmt // records the key of an alias (sameArticles) as a tombstone
 	search  *sql.Stmt // queues a new curated item for the search index (migration 014)
 	setItem *sql.Stmt // story of a stored item
 	byURL   *sql.Stmt
@@ -499,7 +481,7 @@ func newWriter(ctx context.Context, tx *sql.Tx, p *plan) (*writer, error) {
 			WHERE id = ?1`),
 		// The silent update of a row hashed the old way whose text is the same.
 		prepare(&w.rehash, `UPDATE items SET body_hash = ?2, content = ?3, hash_v = `+strconv.Itoa(bodyHashVersion)+` WHERE id = ?1`),
-		prepare(&w.rekey, `UPDATE OR IGNORE items SET key_hash = ?2, guid = ?3, item_key = ?4 WHERE id = ?1`),
+		prepare(&w.alias, `INSERT INTO tombstones(source_id, key_hash, deleted_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`),
 		prepare(&w.search, `INSERT INTO item_search_queue(op, item_id, title, summary) VALUES ('insert', ?, ?, substr(?, 1, 100))`),
 		prepare(&w.setItem, `UPDATE items SET story_id = ?, similarity = ? WHERE id = ?`),
 		prepare(&w.byURL, byURLQuery),
@@ -537,17 +519,14 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 	kh, bh := pp.hashes[j], pp.bodies[j]
 	known := pp.known
 	old, found := known[kh]
-	if old.rekey {
-		// The article the source gave under another key (sameArticles).
-		if _, err := w.rekey.ExecContext(ctx, old.id, kh, it.GUID, ownKey(it)); err != nil {
-			return err
-		}
-		old.rekey = false
-		known[kh] = old
+	if old.alias {
+		// Another key of an article stored (sameArticles): remembered, not stored.
+		_, err := w.alias.ExecContext(ctx, it.SourceID, kh, unix(w.now))
+		return err
 	}
 	switch {
-	case old.tombstone, old.listed:
-		return nil // deleted by retention: not stored again; or listed twice
+	case old.tombstone:
+		return nil // deleted by retention: not stored again
 	case found && old.hashV == bodyHashVersion && old.bodyHash == bh:
 		return nil // stored and unchanged
 	case found && old.sameText:

@@ -616,10 +616,12 @@ func TestGrouperHearsOfEverySave(t *testing.T) {
 	}
 }
 
-// A feed that gives its articles new GUIDs on every poll: the article is stored
-// once, under the key it has now, and its story counts it once. One with another
-// headline or lead under the same link is another item; one listed twice in a
-// poll, under its old and its new GUID, is stored once.
+// A feed that gives its articles new GUIDs on every poll: the article (same link,
+// text and date) is stored once, under its first key, and its story counts it once;
+// the other keys are remembered, so that neither brings it back once retention
+// deleted it. Under one link, an item with another date or body (a weekly briefing
+// with the same headline) is another item, listed beside it or alone; one article
+// under two GUIDs in one poll, stored or new, is stored once.
 func TestSaveArticleUnderANewGUIDIsTheSameItem(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
@@ -640,62 +642,60 @@ func TestSaveArticleUnderANewGUIDIsTheSameItem(t *testing.T) {
 		}
 		return
 	}
+	under := func(it aggregate.Item, key string) aggregate.Item {
+		it.Key, it.GUID = key, key
+		return it
+	}
 	link := "https://news.example/ai-act"
 	first := item("guid-1", link, "AI act passes", true, t0.Add(-time.Hour))
 	if st := save(first); st.New != 1 {
 		t.Fatalf("first poll: %+v", st)
 	}
-	entries, err := s.Curated(ctx, aggregate.Query{Limit: 10, MaxRelated: 10})
-	if err != nil || len(entries) != 1 {
-		t.Fatalf("curated: %v, %d entries", err, len(entries))
-	}
-	id := entries[0].Item.ID
-	for i, key := range []string{"guid-2", "guid-3"} {
-		again := first
-		again.Key, again.GUID = key, key
-		if st := save(again); st.New != 0 || st.Changed != 0 {
+	for i, key := range []string{"guid-2", "guid-3", "guid-2", "guid-1"} {
+		if st := save(under(first, key)); st.New != 0 || st.Changed != 0 {
 			t.Errorf("poll %d, the article under %s: %+v, want nothing new", i+2, key, st)
 		}
 	}
 	if n, m := count(); n != 1 || m != 1 {
 		t.Errorf("after new GUIDs: %d items, %d story members; want 1, 1", n, m)
 	}
-	var key, guid string
-	if err := s.r.QueryRowContext(ctx, `SELECT item_key, guid FROM items WHERE id = ?`, id).Scan(&key, &guid); err != nil {
-		t.Fatal(err)
-	}
-	if guid != "guid-3" {
-		t.Errorf("stored GUID %q, want the latest, guid-3", guid)
-	}
-	// Under its latest key it is found directly; a revision under a new key is one.
-	latest := first
-	latest.Key, latest.GUID = "guid-3", "guid-3"
-	if st := save(latest); st.New != 0 || st.Changed != 0 {
-		t.Errorf("the latest key again: %+v", st)
-	}
-	revised := first
-	revised.Key, revised.GUID, revised.Published = "guid-4", "guid-4", t0.Add(-30*time.Minute)
-	if st := save(revised); st.New != 0 || st.Changed != 1 {
-		t.Errorf("a new date under a new GUID: %+v, want one revision", st)
-	}
-	// Listed twice in one poll: stored once.
-	twice := first
-	twice.Key, twice.GUID = "guid-5", "guid-5"
-	revised.Key, revised.GUID = "guid-4", "guid-4"
-	if st := save(revised, twice); st.New != 0 {
+	// Listed twice in one poll, under its stored key and a new one: stored once.
+	if st := save(first, under(first, "guid-5")); st.New != 0 {
 		t.Errorf("listed under two GUIDs: %+v", st)
 	}
-	// Another headline, or another lead, under the same link: another item.
-	other := item("guid-6", link, "AI act passes: what changes", true, t0)
-	lead := first
-	lead.Key, lead.GUID, lead.Summary = "guid-7", "guid-7", "Tomorrow's briefing"
-	if st := save(other, lead); st.New != 2 {
-		t.Errorf("another headline and another lead under one link: %+v, want 2 new", st)
+	// Another week's briefing under the same link and headline, with another
+	// date (and body): another item, beside the first or alone.
+	week2 := under(first, "guid-w2")
+	week2.Published, week2.Content = t0.Add(6*24*time.Hour), "<p>week 2</p>"
+	week3 := under(first, "guid-w3")
+	week3.Published = t0.Add(13 * 24 * time.Hour)
+	if st := save(first, week2); st.New != 1 {
+		t.Errorf("next week's briefing beside the first: %+v, want it new", st)
+	}
+	if st := save(week3); st.New != 1 {
+		t.Errorf("a third week's briefing alone: %+v, want it new", st)
 	}
 	if n, _ := count(); n != 3 {
-		t.Errorf("%d items, want 3", n)
+		t.Errorf("%d items, want 3 (one a week)", n)
 	}
-	if e, err := s.Curated(ctx, aggregate.Query{Limit: 10, MaxRelated: 10}); err != nil || len(e) == 0 || e[0].Item.ID == 0 {
-		t.Fatalf("curated: %v, %+v", err, e)
+	// A new article under two GUIDs in its first poll: stored once.
+	other := item("guid-o1", "https://news.example/chips", "Chip export rule", true, t0)
+	if st := save(other, under(other, "guid-o2")); st.New != 1 {
+		t.Errorf("a new article under two GUIDs in one poll: %+v, want 1 new", st)
+	}
+	if n, _ := count(); n != 4 {
+		t.Errorf("%d items, want 4", n)
+	}
+	// Retention deletes the first article: none of its keys brings it back.
+	if _, err := s.w.ExecContext(ctx, `UPDATE items SET first_seen = ? WHERE url = ?`, unix(t0.Add(-400*24*time.Hour)), link); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Retain(ctx, t0, Retention{KeepUnmatched: time.Hour, KeepMatched: time.Hour, KeepTombstones: 1000 * time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"guid-1", "guid-2", "guid-3", "guid-5"} {
+		if st := save(under(first, key)); st.New != 0 {
+			t.Errorf("after retention, the article under %s came back: %+v", key, st)
+		}
 	}
 }
