@@ -674,7 +674,7 @@ func TestClearLabelsHandsItemsBack(t *testing.T) {
 		return aggregate.Verdict{Match: m, Score: 3, Reasons: []string{"title: AI"}, Facets: []string{"regulation"}}
 	}
 	ids := []int64{f.ids["a-3"], f.ids["tag:a.example,2026:4"]}
-	st, err := f.s.ClearLabels(ctx, ids, keepAsStored, f.g)
+	st, err := f.s.ClearLabels(ctx, ids, keepAsStored, 14*24*time.Hour, f.g)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -694,10 +694,62 @@ func TestClearLabelsHandsItemsBack(t *testing.T) {
 		t.Errorf("feed after clear: %q, want it as before the labels: %q", feed, before)
 	}
 	// Again, with nothing to clear: nothing changes, no error.
-	if st, err := f.s.ClearLabels(ctx, ids, keepAsStored, f.g); err != nil || st.Changed != 0 {
+	if st, err := f.s.ClearLabels(ctx, ids, keepAsStored, 14*24*time.Hour, f.g); err != nil || st.Changed != 0 {
 		t.Errorf("clear again: %+v %v", st, err)
 	}
-	if _, err := f.s.ClearLabels(ctx, []int64{9999}, keepAsStored, f.g); !errors.Is(err, ErrNotFound) {
+	if _, err := f.s.ClearLabels(ctx, []int64{9999}, keepAsStored, 14*24*time.Hour, f.g); !errors.Is(err, ErrNotFound) {
 		t.Errorf("clear of a deleted item: %v, want ErrNotFound", err)
+	}
+
+	// An item too old when first seen, labelled in (published so), then
+	// cleared: the filter keeps it, but it is as old as before, so it leaves.
+	f.label(t, "https://news.example/5", true, "in")
+	if feed := f.feed(t); slices.Equal(feed, before) {
+		t.Fatalf("the old item labelled in is not published: %q", feed)
+	}
+	old := []int64{f.ids["a-5"]}
+	keepAll := func(title, summary, body string) aggregate.Verdict {
+		return aggregate.Verdict{Match: true, Score: 3, Reasons: []string{"title: AI"}, Facets: []string{"regulation"}}
+	}
+	st, err = f.s.ClearLabels(ctx, old, keepAll, 14*24*time.Hour, f.g)
+	if err != nil || st.Left != 1 || st.Entered != 0 {
+		t.Errorf("clear of the old item: %+v %v, want it to leave", st, err)
+	}
+	if match, fresh, _, story := f.stored(t, f.ids["a-5"]); !match || fresh || story != 0 {
+		t.Errorf("the old item after clear: match=%v fresh=%v story=%d; want kept by the filter, not fresh, in no story", match, fresh, story)
+	}
+	if feed := f.feed(t); !slices.Equal(feed, before) {
+		t.Errorf("feed after clearing the old item's label: %q, want %q", feed, before)
+	}
+}
+
+// TestClearLabelsIsOneTransaction: a clear whose write fails (here a trigger
+// refuses the new verdict) leaves the label where it was, with its verdict, so
+// that the item is still named by its label's entry id and the clear can be
+// run again; it did delete the labels first, in a transaction of their own.
+func TestClearLabelsIsOneTransaction(t *testing.T) {
+	f := newLabelFixture(t)
+	ctx := context.Background()
+	f.label(t, "https://news.example/3", false, "out")
+	if _, err := f.s.w.ExecContext(ctx, `CREATE TEMP TRIGGER refuse BEFORE UPDATE OF match ON items BEGIN SELECT RAISE(ABORT, 'refused'); END`); err != nil {
+		t.Fatal(err)
+	}
+	keep := func(title, summary, body string) aggregate.Verdict {
+		return aggregate.Verdict{Match: true, Score: 3, Reasons: []string{"title: AI"}}
+	}
+	if _, err := f.s.ClearLabels(ctx, []int64{f.ids["a-3"]}, keep, 0, f.g); err == nil {
+		t.Fatal("the clear whose write was refused succeeded")
+	}
+	if labels, err := f.s.Labels(ctx); err != nil || len(labels) != 1 {
+		t.Errorf("labels after a failed clear: %v %+v, want the label kept", err, labels)
+	}
+	if match, _, reasons, _ := f.stored(t, f.ids["a-3"]); match || !strings.HasPrefix(reasons, `["dropped by the curator`) {
+		t.Errorf("a-3 after a failed clear: match=%v reasons=%s", match, reasons)
+	}
+	if _, err := f.s.w.ExecContext(ctx, `DROP TRIGGER refuse`); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := f.s.ClearLabels(ctx, []int64{f.ids["a-3"]}, keep, 0, f.g); err != nil || st.Entered != 1 {
+		t.Errorf("the clear run again: %+v %v", st, err)
 	}
 }

@@ -46,23 +46,22 @@ func (s *Store) reclassifyBatch(ctx context.Context, since time.Time, after int6
 	if err != nil {
 		return 0, 0, fmt.Errorf("store: reclassify: %w", err)
 	}
-	return s.rejudgeItems(ctx, items, hashes, labels, classify, g, false, st)
+	return s.rejudgeItems(ctx, items, hashes, labels, classify, g, nil, st)
 }
 
 // ClearLabels removes the curator's labels of the items ids and hands them back
-// to the topic filter: each is judged again by classify, as Reclassify judges
-// it, and joins or leaves its story by the verdict. An item without a label is
-// judged again too, so that clearing twice (or after a crash between the two
-// steps) finishes the work. Items deleted meanwhile are skipped.
-func (s *Store) ClearLabels(ctx context.Context, ids []int64, classify func(title, summary, body string) aggregate.Verdict, g aggregate.Grouper) (ReclassifyStats, error) {
+// to the topic filter: each is judged again by classify, as Reclassify judges it,
+// and its freshness again by maxAge (0: every item is fresh) from its date and
+// when it was first seen (a label in made it fresh), as a poll judges it; it
+// joins or leaves its story by the verdict. The labels go in the transaction
+// that writes the verdicts, so that a crash leaves both or neither. An item
+// without a label is judged again too. Items deleted meanwhile are skipped.
+func (s *Store) ClearLabels(ctx context.Context, ids []int64, classify func(title, summary, body string) aggregate.Verdict, maxAge time.Duration, g aggregate.Grouper) (ReclassifyStats, error) {
 	var st ReclassifyStats
 	if len(ids) == 0 {
 		return st, fmt.Errorf("store: clear labels: %w", ErrNotFound)
 	}
 	list := string(intsJSON(ids))
-	if _, err := s.w.ExecContext(ctx, `DELETE FROM labels WHERE item_id IN (SELECT value FROM json_each(?))`, list); err != nil {
-		return st, fmt.Errorf("store: clear labels: %w", err)
-	}
 	items, hashes, labels, err := s.reclassifyItems(ctx, clearQuery, list)
 	if err != nil {
 		return st, fmt.Errorf("store: clear labels: %w", err)
@@ -70,23 +69,36 @@ func (s *Store) ClearLabels(ctx context.Context, ids []int64, classify func(titl
 	if len(items) == 0 {
 		return st, fmt.Errorf("store: clear labels: the items were deleted meanwhile: %w", ErrNotFound)
 	}
-	_, _, err = s.rejudgeItems(ctx, items, hashes, labels, classify, g, true, &st)
+	c := &clearing{list: list, labels: labels, fresh: func(it *aggregate.Item) bool {
+		return maxAge <= 0 || !it.Published.Before(it.FirstSeen.Add(-maxAge))
+	}}
+	_, _, err = s.rejudgeItems(ctx, items, hashes, make([]*aggregate.Label, len(items)), classify, g, c, &st)
 	return st, err
+}
+
+// clearing is what rejudgeItems needs to clear labels: the JSON list of the items'
+// ids, their labels as read, and their freshness as a poll judges it.
+type clearing struct {
+	list   string
+	labels []*aggregate.Label
+	fresh  func(*aggregate.Item) bool
 }
 
 // rejudgeItems judges items again and writes the verdicts that changed, with the
 // stories they join or leave; it returns how many items it read and the last one's id.
-// With leave, an item the filter no longer keeps leaves its story, as one labelled
-// out does (a label cleared: it was there by the curator's word); else it stays in
-// it as a member not curated (reclassify).
+// With clear (labels cleared), the labels go in the same transaction, freshness is
+// judged again too, and an item no longer in the curated feed leaves its story, as
+// one labelled out does (it was there by the curator's word); else (reclassify) it
+// stays in it as a member not curated.
 func (s *Store) rejudgeItems(ctx context.Context, items []aggregate.Item, hashes []int64, labels []*aggregate.Label,
-	classify func(string, string, string) aggregate.Verdict, g aggregate.Grouper, leave bool, st *ReclassifyStats) (int, int64, error) {
+	classify func(string, string, string) aggregate.Verdict, g aggregate.Grouper, clear *clearing, st *ReclassifyStats) (int, int64, error) {
 	// The new verdicts, and the stories of the items that now enter the curated
 	// feed, are decided before the write transaction.
 	type change struct {
-		i    int
-		v    aggregate.Verdict
-		need int // 1 + index in needs, or 0
+		i     int
+		v     aggregate.Verdict
+		fresh bool
+		need  int // 1 + index in needs, or 0
 	}
 	var changes []change
 	p := &plan{}
@@ -96,11 +108,16 @@ func (s *Store) rejudgeItems(ctx context.Context, items []aggregate.Item, hashes
 		last = it.ID
 		st.Checked++
 		v, changed := rejudge(it, labels[i], classify)
+		fresh := it.Fresh
+		if clear != nil {
+			fresh = clear.fresh(it)
+			changed = changed || fresh != it.Fresh || clear.labels[i] != nil
+		}
 		if !changed {
 			continue
 		}
-		c := change{i: i, v: v}
-		if it.StoryID == 0 && v.Match && it.Fresh {
+		c := change{i: i, v: v, fresh: fresh}
+		if it.StoryID == 0 && v.Match && fresh {
 			p.needs = append(p.needs, aggregate.StoryNeed{Item: it})
 			c.need = len(p.needs)
 		}
@@ -125,14 +142,19 @@ func (s *Store) rejudgeItems(ctx context.Context, items []aggregate.Item, hashes
 		return 0, 0, fmt.Errorf("store: reclassify: %w", err)
 	}
 	defer w.close()
+	if clear != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM labels WHERE item_id IN (SELECT value FROM json_each(?))`, clear.list); err != nil {
+			return 0, 0, fmt.Errorf("store: clear labels: %w", err)
+		}
+	}
 	for _, c := range changes {
 		it := &items[c.i]
-		old := it.Verdict
+		old, wasIn := it.Verdict, it.Verdict.Match && it.Fresh
 		// An item revised (or deleted) since it was read keeps what its save gave
 		// it, and one labelled since, what its label gave it.
-		res, err := tx.ExecContext(ctx, "UPDATE items SET match = ?, score = ?, reasons = ?, facets = ? WHERE id = ? AND body_hash = ? AND "+
-			labelStateSQL+" = ?", b2i(c.v.Match), c.v.Score, string(stringsJSON(nil, c.v.Reasons)), joinFacets(c.v.Facets), it.ID, hashes[c.i],
-			labelState(labels[c.i]))
+		res, err := tx.ExecContext(ctx, "UPDATE items SET match = ?, score = ?, reasons = ?, facets = ?, fresh = ? WHERE id = ? AND body_hash = ? AND "+
+			labelStateSQL+" = ?", b2i(c.v.Match), c.v.Score, string(stringsJSON(nil, c.v.Reasons)), joinFacets(c.v.Facets), b2i(c.fresh),
+			it.ID, hashes[c.i], labelState(labels[c.i]))
 		if err != nil {
 			return 0, 0, fmt.Errorf("store: reclassify item %d: %w", it.ID, err)
 		}
@@ -142,9 +164,20 @@ func (s *Store) rejudgeItems(ctx context.Context, items []aggregate.Item, hashes
 			}
 			continue
 		}
-		st.count(it, old, c.v)
-		it.Verdict = c.v
-		if leave && !c.v.Match && it.StoryID != 0 {
+		if clear == nil {
+			st.count(it, old, c.v)
+		} else {
+			// In or out of the curated feed by verdict and freshness both.
+			st.Changed++
+			switch nowIn := c.v.Match && c.fresh; {
+			case nowIn && !wasIn:
+				st.Entered++
+			case wasIn && !nowIn:
+				st.Left++
+			}
+		}
+		it.Verdict, it.Fresh = c.v, c.fresh
+		if clear != nil && !(c.v.Match && c.fresh) && it.StoryID != 0 {
 			if _, err := tx.ExecContext(ctx, "UPDATE items SET story_id = 0, similarity = 0 WHERE id = ?", it.ID); err != nil {
 				return 0, 0, fmt.Errorf("store: reclassify item %d: %w", it.ID, err)
 			}

@@ -33,7 +33,8 @@ func (a *App) Label(ctx context.Context, ids []int64, l aggregate.Label) ([]stor
 // them back to the topic filter of the config in effect (store.ClearLabels),
 // then refreshes the curated feed.
 func (a *App) ClearLabels(ctx context.Context, ids []int64) (store.ReclassifyStats, error) {
-	st, err := a.Store.ClearLabels(ctx, ids, classifyFunc(a.Config().Classifier, nil), a.Grouper())
+	cfg := a.Config()
+	st, err := a.Store.ClearLabels(ctx, ids, classifyFunc(cfg.Classifier, nil), cfg.Feed.MaxAge.D(), a.Grouper())
 	if err != nil {
 		return st, err
 	}
