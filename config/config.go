@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/pelletier/go-toml/v2"
@@ -541,9 +542,22 @@ func databasePathProblem(db string) (msg string, fatal bool) {
 	if fi, err := os.Stat(db); err == nil && fi.IsDir() {
 		return fmt.Sprintf("%s is a directory: name the database file in it, such as %q", db, filepath.Join(db, "gleaner.db")), true
 	}
+	// The nearest path above the file that exists must be a directory: a file
+	// there (or higher up) would make creating the directories fail.
 	dir := filepath.Dir(db)
-	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
-		return fmt.Sprintf("%s is not a directory, so %s cannot be made in it", dir, filepath.Base(db)), true
+	for {
+		fi, err := os.Stat(dir)
+		if err == nil && !fi.IsDir() {
+			return fmt.Sprintf("%s is not a directory, so %s cannot be made in it", dir, strings.TrimPrefix(db, dir+string(filepath.Separator))), true
+		}
+		if err == nil || !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
+			break
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			break
+		}
+		dir = up
 	}
 	return "", false
 }

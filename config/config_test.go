@@ -515,4 +515,7 @@ func TestDatabasePath(t *testing.T) {
 	}
 	_, err = Parse(path, []byte("database = \"file/g.db\"\n"+minimal))
 	assertErrorLines(t, err, []string{path + ":1:1: database: " + filepath.Join(dir, "file") + " is not a directory, so g.db cannot be made in it"})
+	// Higher up: the directories to make would have to go through the file.
+	_, err = Parse(path, []byte("database = \"file/sub/g.db\"\n"+minimal))
+	assertErrorLines(t, err, []string{path + ":1:1: database: " + filepath.Join(dir, "file") + " is not a directory, so sub/g.db cannot be made in it"})
 }

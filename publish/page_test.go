@@ -78,7 +78,7 @@ func TestEmptyPageSaysWhy(t *testing.T) {
 		// Items kept while a source is still being polled for the first time: the
 		// round publishes them as it goes, not the max_age story below.
 		{"kept, first poll under way", []aggregate.FetchState{keptOld, {}},
-			[]string{"1 of 2 sources answered; 1 not polled yet. The topic filter has kept 5 of the items they sent so far; they are published as the first poll goes on"}},
+			[]string{"1 of 2 sources answered; 1 not polled yet. The topic filter has kept 5 of the items they sent so far, which are published as the poll goes on (unless they were older than the feed's max_age"}},
 		// Items the filter kept that are older than max_age are stored, not published:
 		// the page does not blame the filter.
 		{"kept but too old", []aggregate.FetchState{keptOld, answered, answered},

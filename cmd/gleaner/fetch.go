@@ -48,6 +48,25 @@ func cmdFetch(e *env, args []string) error {
 	for _, r := range reports {
 		names[r.Source.Name]++
 	}
+	// Sources that answered 410 Gone are not polled any more: listed after the
+	// others, so that a cron job's mail keeps saying so until the config drops
+	// or fixes them.
+	var gone []string
+	var goneSrc []aggregate.Source
+	polled := make(map[int64]bool, len(reports))
+	for _, r := range reports {
+		polled[r.Source.ID] = true // this run's answer, 410 included, is its row
+	}
+	if status, err := a.Store.SourceStatus(ctx); err != nil {
+		fmt.Fprintf(e.errOut(), "gleaner fetch: the sources' states were not read, so sources that are gone (410) are not listed: %v\n", show.Error(err))
+	} else {
+		for _, s := range status {
+			if s.Active && s.State.Gone && !polled[s.Source.ID] {
+				goneSrc = append(goneSrc, s.Source)
+				names[s.Source.Name]++
+			}
+		}
+	}
 	for _, r := range reports {
 		// Unnamed sources of one host share its name: their URLs tell them apart.
 		name := r.Source.Name
@@ -75,20 +94,13 @@ func cmdFetch(e *env, args []string) error {
 			t.Row(name, "ok", line)
 		}
 	}
-	// Sources that answered 410 Gone are not polled any more: listed, so that a
-	// cron job's mail keeps saying so until the config drops or fixes them.
-	var gone []string
-	polled := make(map[int64]bool, len(reports))
-	for _, r := range reports {
-		polled[r.Source.ID] = true // this run's answer, 410 included, is its row
-	}
-	if status, err := a.Store.SourceStatus(ctx); err == nil {
-		for _, s := range status {
-			if s.Active && s.State.Gone && !polled[s.Source.ID] {
-				gone = append(gone, s.Source.Name)
-				t.Row(s.Source.Name, "gone", "not polled: it answered 410 Gone; remove it from the config, or give its new URL")
-			}
+	for _, src := range goneSrc {
+		name := src.Name
+		if names[name] > 1 {
+			name = show.String(src.URL) // as above: unnamed sources of one host share its name
 		}
+		gone = append(gone, name)
+		t.Row(name, "gone", "not polled: it answered 410 Gone; remove it from the config, or give its new URL")
 	}
 	if err := t.Print(e.stdout); err != nil {
 		return err
@@ -120,6 +132,9 @@ func cmdFetch(e *env, args []string) error {
 		fmt.Fprintf(e.errOut(), "gleaner fetch: %s\n", line)
 	}
 	if failed > 0 && failed+held == len(reports) { // none answered, and not only because they were held
+		return exitError{1}
+	}
+	if len(reports) == 0 && len(gone) > 0 { // every source is gone: none can answer
 		return exitError{1}
 	}
 	return nil

@@ -42,3 +42,30 @@ func TestFetchKeepsSayingASourceIsGone(t *testing.T) {
 		}
 	}
 }
+
+// TestFetchWhenEverySourceIsGone: two sources without names on one host (named
+// by the host alike) that both answered 410: each is listed by its URL, and a
+// fetch with no source left to poll fails (exit 1), as one whose every source
+// failed does.
+func TestFetchWhenEverySourceIsGone(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "gone", http.StatusGone)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "gleaner.toml")
+	writeConfigFile(t, cfg, fmt.Sprintf("database = \"g.db\"\n[[source]]\nurl = %q\n[[source]]\nurl = %q\n", srv.URL+"/a", srv.URL+"/b"))
+	runBinary(t, "", "fetch", "-config", cfg)
+	code, out, stderr := runBinary(t, "", "fetch", "-config", cfg)
+	if code != 1 {
+		t.Errorf("fetch with every source gone: exit %d, want 1\n%s%s", code, out, stderr)
+	}
+	for _, u := range []string{srv.URL + "/a", srv.URL + "/b"} {
+		if !strings.Contains(out, u+"  gone") {
+			t.Errorf("the gone source %s is not listed by its URL:\n%s", u, out)
+		}
+	}
+	if !strings.Contains(stderr, "2 sources are gone (410)") {
+		t.Errorf("stderr: %s", stderr)
+	}
+}

@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/gleaner/gleaner/aggregate"
@@ -384,10 +385,11 @@ func (l countingLister) StoriesUpdated(ctx context.Context, ids []int64) (map[in
 // it, when it does not exist yet, readable by its owner and group only.
 func makeDatabaseDir(db string, log *slog.Logger) error {
 	dir := filepath.Dir(db)
-	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Stat(dir); err == nil || !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) {
 		return nil // there (or unreadable: the lock says why)
 	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
+		// A file in the way says "not a directory", with its path.
 		return store.ExplainAccess(dir, true, fmt.Errorf("create the database's directory: %w", err))
 	}
 	log.Info("created the database's directory", "directory", dir)

@@ -104,7 +104,7 @@ func Read(r io.Reader) ([]Feed, error) {
 		case errors.As(err, &root) && strings.HasPrefix(string(root), "expected element type <opml>"):
 			what := strings.TrimPrefix(string(root), "expected element type <opml> but have ")
 			hint := ""
-			if what == "<rss>" || what == "<feed>" || what == "<rdf>" {
+			if what == "<rss>" || what == "<feed>" || what == "<RDF>" { // RSS 1.0: rdf:RDF, by its local name
 				hint = ": that is a feed; add it with gleaner sources add URL"
 			}
 			return nil, fmt.Errorf("not an OPML file: its root element is %s, not <opml>%s", what, hint)
