@@ -92,15 +92,7 @@ func TestReadOnlyCommandsSayWhatTheyNeed(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to leave a database another user may read but not write beside")
 	}
-	bin := gleanerBinary(t)
-	dir := t.TempDir()
-	for d := dir; d != os.TempDir() && d != "/"; d = filepath.Dir(d) {
-		if err := os.Chmod(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	own := filepath.Join(dir, "gleaner")
-	copyFile(t, bin, own, 0o755)
+	dir, own := nobodysCopy(t)
 	cfg := filepath.Join(dir, "gleaner.toml")
 	writeConfigFile(t, cfg, "database = \"gleaner.db\"\n[[source]]\nurl = \"http://127.0.0.1:9/feed\"\n")
 	if code, out, stderr := runBinary(t, "", "fetch", "-config", cfg); code > 1 {
@@ -131,15 +123,7 @@ func TestSourcesAddWithoutPermissionSaysWho(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to leave a config directory another user may read but not write")
 	}
-	bin := gleanerBinary(t)
-	dir := t.TempDir()
-	for d := dir; d != os.TempDir() && d != "/"; d = filepath.Dir(d) {
-		if err := os.Chmod(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	own := filepath.Join(dir, "gleaner")
-	copyFile(t, bin, own, 0o755)
+	dir, own := nobodysCopy(t)
 	cfg := filepath.Join(dir, "gleaner.toml")
 	before := "database = \"gleaner.db\"\n[[source]]\nurl = \"http://127.0.0.1:9/feed\"\n"
 	writeConfigFile(t, cfg, before)
@@ -161,6 +145,22 @@ func TestSourcesAddWithoutPermissionSaysWho(t *testing.T) {
 	if b, _ := os.ReadFile(cfg); string(b) != before {
 		t.Errorf("the config changed:\n%s", b)
 	}
+}
+
+// nobodysCopy returns a new directory that another user (nobody) may enter and
+// read, with a copy of the gleaner binary in it: TempDir makes its directories
+// 0700.
+func nobodysCopy(t *testing.T) (dir, bin string) {
+	t.Helper()
+	dir = t.TempDir()
+	for d := dir; d != os.TempDir() && d != "/"; d = filepath.Dir(d) {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bin = filepath.Join(dir, "gleaner")
+	copyFile(t, gleanerBinary(t), bin, 0o755)
+	return dir, bin
 }
 
 func copyFile(t *testing.T, from, to string, mode os.FileMode) {
