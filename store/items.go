@@ -203,7 +203,7 @@ type stored struct {
 	sameText                         bool // hashed by an earlier version, and its text is unchanged
 	mate                             bool // kept as a story mate (aggregate.IsMate)
 	// alias: an article the source gave under another key, stored or earlier
-	// in the same poll (sameArticles): not stored, its key tombstoned.
+	// in the same poll (sameArticles): not stored.
 	alias bool
 }
 
@@ -364,11 +364,12 @@ var sameArticlesQuery = `SELECT j.key, i.body_hash
 // its whole text and date (the body hash: headline, lead, body, author, date) are
 // those of a story member of the same source, or of an earlier new item of the same
 // poll; a weekly briefing under one link with the same headline but another body or
-// date is another item. Such an item is an alias: not stored, and its key is recorded
-// as a tombstone, so that the next polls skip it at once and, when retention deletes
-// the article, neither key brings it back. Only story members are looked for, through
-// the index the story look-ups use: those are what readers see counted; a new item the
-// filter dropped is stored anew, and left to retention.
+// date is another item, and an undated item (whose hash has no date) is never matched.
+// Such an item is an alias, not stored: its key is not remembered (a tombstone would
+// outlive or undo nothing right: a correction under it is another text, stored as a new
+// item), so the next poll looks it up again. Only story members are looked for, through
+// the index the story look-ups use: those are what readers see counted; an item the
+// filter dropped, or a curator labelled out, is stored anew, and left to retention.
 func sameArticles(ctx context.Context, tx *sql.Conn, f *aggregate.Fetched, pp *pollPlan) error {
 	type article struct{ link, body int64 }
 	var links []int64
@@ -376,7 +377,7 @@ func sameArticles(ctx context.Context, tx *sql.Conn, f *aggregate.Fetched, pp *p
 	first := map[article]int{} // the poll's first new item of each article
 	for j := range f.Items {
 		it := &f.Items[j]
-		if _, found := pp.known[pp.hashes[j]]; found || it.URL == "" || !(it.Verdict.Match || it.Verdict.Near) {
+		if _, found := pp.known[pp.hashes[j]]; found || it.URL == "" || it.Undated || !(it.Verdict.Match || it.Verdict.Near) {
 			continue
 		}
 		a := article{urlHash(it.URL), pp.bodies[j]}
@@ -434,7 +435,6 @@ type writer struct {
 	insert  *sql.Stmt
 	update  *sql.Stmt
 	rehash  *sql.Stmt
-	alias   *sql.Stmt // records the key of an alias (sameArticles) as a tombstone
 	search  *sql.Stmt // queues a new curated item for the search index (migration 014)
 	setItem *sql.Stmt // story of a stored item
 	byURL   *sql.Stmt
@@ -481,7 +481,6 @@ func newWriter(ctx context.Context, tx *sql.Tx, p *plan) (*writer, error) {
 			WHERE id = ?1`),
 		// The silent update of a row hashed the old way whose text is the same.
 		prepare(&w.rehash, `UPDATE items SET body_hash = ?2, content = ?3, hash_v = `+strconv.Itoa(bodyHashVersion)+` WHERE id = ?1`),
-		prepare(&w.alias, `INSERT INTO tombstones(source_id, key_hash, deleted_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`),
 		prepare(&w.search, `INSERT INTO item_search_queue(op, item_id, title, summary) VALUES ('insert', ?, ?, substr(?, 1, 100))`),
 		prepare(&w.setItem, `UPDATE items SET story_id = ?, similarity = ? WHERE id = ?`),
 		prepare(&w.byURL, byURLQuery),
@@ -520,9 +519,7 @@ func (w *writer) saveItem(ctx context.Context, it *aggregate.Item, st *aggregate
 	known := pp.known
 	old, found := known[kh]
 	if old.alias {
-		// Another key of an article stored (sameArticles): remembered, not stored.
-		_, err := w.alias.ExecContext(ctx, it.SourceID, kh, unix(w.now))
-		return err
+		return nil // another key of an article stored (sameArticles)
 	}
 	switch {
 	case old.tombstone:

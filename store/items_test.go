@@ -617,11 +617,11 @@ func TestGrouperHearsOfEverySave(t *testing.T) {
 }
 
 // A feed that gives its articles new GUIDs on every poll: the article (same link,
-// text and date) is stored once, under its first key, and its story counts it once;
-// the other keys are remembered, so that neither brings it back once retention
-// deleted it. Under one link, an item with another date or body (a weekly briefing
-// with the same headline) is another item, listed beside it or alone; one article
-// under two GUIDs in one poll, stored or new, is stored once.
+// text and date) is stored once, under its first key, and its story counts it once.
+// Under one link, an item with another date or body (a weekly briefing with the same
+// headline) is another item, listed beside it or alone, and so is a correction under
+// a new GUID; two undated items are never taken for one. One article under two GUIDs
+// in one poll, stored or new, is stored once.
 func TestSaveArticleUnderANewGUIDIsTheSameItem(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
@@ -686,16 +686,20 @@ func TestSaveArticleUnderANewGUIDIsTheSameItem(t *testing.T) {
 	if n, _ := count(); n != 4 {
 		t.Errorf("%d items, want 4", n)
 	}
-	// Retention deletes the first article: none of its keys brings it back.
-	if _, err := s.w.ExecContext(ctx, `UPDATE items SET first_seen = ? WHERE url = ?`, unix(t0.Add(-400*24*time.Hour)), link); err != nil {
-		t.Fatal(err)
+	// A correction under yet another GUID: another text, stored (not lost).
+	fixed := under(first, "guid-fix")
+	fixed.Summary = "AI act passes, corrected"
+	if st := save(fixed); st.New != 1 {
+		t.Errorf("a correction under a new GUID: %+v, want it stored", st)
 	}
-	if _, err := s.Retain(ctx, t0, Retention{KeepUnmatched: time.Hour, KeepMatched: time.Hour, KeepTombstones: 1000 * time.Hour}); err != nil {
-		t.Fatal(err)
+	// Undated items (the poll's time is their date) under one link and headline:
+	// two items, whatever their GUIDs say.
+	undated := item("guid-u1", "https://news.example/briefing", "Weekly AI briefing", true, t0)
+	undated.Undated = true
+	if st := save(undated); st.New != 1 {
+		t.Fatalf("an undated briefing: %+v", st)
 	}
-	for _, key := range []string{"guid-1", "guid-2", "guid-3", "guid-5"} {
-		if st := save(under(first, key)); st.New != 0 {
-			t.Errorf("after retention, the article under %s came back: %+v", key, st)
-		}
+	if st := save(under(undated, "guid-u2")); st.New != 1 {
+		t.Errorf("next week's undated briefing: %+v, want it new", st)
 	}
 }
