@@ -1,8 +1,10 @@
 package publish
 
 import (
+	"context"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -230,4 +232,39 @@ func TestStatus(t *testing.T) {
 		}
 	}
 	checkPage(t, []byte(page), -1)
+}
+
+// TestStatusProblems: the daemon's own problems (SetProblems) head /status and
+// /status.json; when the sources' states cannot be read, the pages still say
+// them (503), rather than only "unavailable".
+func TestStatusProblems(t *testing.T) {
+	st := &fakeStore{entries: fixtureEntries(), status: []aggregate.SourceStatus{
+		{Source: fixtureSources()[0], Active: true, State: aggregate.FetchState{Status: 200, LastAttempt: t0, LastSuccess: t0}}}}
+	h := New(fixtureOptions(), st, st, testLogger(t))
+	h.Refresh(t.Context())
+	if b := string(body(t, get(t, h, "GET", "/status.json"))); strings.Contains(b, "problems") {
+		t.Errorf("/status.json lists problems before any is set:\n%s", b)
+	}
+	h.SetProblems(func(context.Context) []string {
+		return []string{"Saving poll results has failed since 2026-03-10T09:00:00Z."}
+	})
+	for _, path := range []string{"/status", "/status.json"} {
+		resp := get(t, h, "GET", path)
+		mustStatus(t, resp, 200)
+		if b := string(body(t, resp)); !strings.Contains(b, "Saving poll results has failed since 2026-03-10T09:00:00Z.") {
+			t.Errorf("%s lacks the problem:\n%s", path, b)
+		}
+	}
+	st.mu.Lock()
+	st.err = errors.New("database disk image is malformed")
+	st.mu.Unlock()
+	for _, path := range []string{"/status", "/status.json"} {
+		resp := get(t, h, "GET", path)
+		mustStatus(t, resp, 503)
+		b := string(body(t, resp))
+		if !strings.Contains(b, "Saving poll results has failed") || !strings.Contains(b, "The sources&#39; states cannot be read right now.") &&
+			!strings.Contains(b, "The sources' states cannot be read right now.") || strings.Contains(b, "malformed") {
+			t.Errorf("%s with the states unreadable:\n%s", path, b)
+		}
+	}
 }

@@ -867,12 +867,22 @@ func (h *Handler) serveStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	defer release()
 	o := h.options()
+	var problems []string
+	if f := h.problems.Load(); f != nil {
+		problems = (*f)(r.Context())
+	}
 	var list []aggregate.SourceStatus
+	code := http.StatusOK
 	if h.status != nil {
 		if list, err = h.status.SourceStatus(r.Context()); err != nil {
 			h.log.Error("list source status", "error", err)
-			http.Error(w, "source status is unavailable right now", http.StatusServiceUnavailable)
-			return
+			if len(problems) == 0 {
+				http.Error(w, "source status is unavailable right now", http.StatusServiceUnavailable)
+				return
+			}
+			// The daemon's problems are why: say them, without the sources.
+			code = http.StatusServiceUnavailable
+			problems = append(problems, "The sources' states cannot be read right now.")
 		}
 	}
 	var entries []aggregate.Entry
@@ -880,9 +890,7 @@ func (h *Handler) serveStatus(w http.ResponseWriter, r *http.Request) {
 		entries = set.entries
 	}
 	d := buildStatus(o, list, entries)
-	if f := h.problems.Load(); f != nil {
-		d.Problems = (*f)(r.Context())
-	}
+	d.Problems = problems
 	var b []byte
 	if r.URL.Path == "/status.json" {
 		b, err = renderStatusJSON(d)
@@ -894,7 +902,7 @@ func (h *Handler) serveStatus(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "source status is unavailable right now", http.StatusInternalServerError)
 		return
 	}
-	serveFresh(w, r, b, r.URL.Path != "/status.json")
+	serveFreshStatus(w, r, code, b, r.URL.Path != "/status.json")
 }
 
 // serveEmpty serves the page of an empty curated feed, rendered for each

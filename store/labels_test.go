@@ -753,3 +753,60 @@ func TestClearLabelsIsOneTransaction(t *testing.T) {
 		t.Errorf("the clear run again: %+v %v", st, err)
 	}
 }
+
+// TestClearLabelsRacingARevision: a poll revises the item between the clear's
+// read and its write: the label stays with the item (and its entry id names it
+// still), the clear says it left the item as it was, and a clear run again
+// finishes.
+func TestClearLabelsRacingARevision(t *testing.T) {
+	f := newLabelFixture(t)
+	ctx := context.Background()
+	f.label(t, "https://news.example/3", false, "out")
+	revised := false
+	keep := func(title, summary, body string) aggregate.Verdict {
+		if !revised {
+			revised = true
+			a3 := item("a-3", "https://news.example/3", "chips: export rule, reactions (updated)", true, t0.Add(-3*time.Hour))
+			if _, _, err := f.s.Save(ctx, []aggregate.Fetched{{State: aggregate.FetchState{SourceID: f.src[0].ID}, Items: []aggregate.Item{a3}}}, f.g); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return aggregate.Verdict{Match: true, Score: 3, Reasons: []string{"title: AI"}}
+	}
+	st, err := f.s.ClearLabels(ctx, []int64{f.ids["a-3"]}, keep, 0, f.g)
+	if err != nil || st.Stale != 1 || st.Changed != 0 {
+		t.Errorf("clear racing a revision: %+v %v, want the item left as it was (stale)", st, err)
+	}
+	if labels, err := f.s.Labels(ctx); err != nil || len(labels) != 1 {
+		t.Errorf("labels after the raced clear: %v %+v, want the label kept with its verdict", err, labels)
+	}
+	if st, err := f.s.ClearLabels(ctx, []int64{f.ids["a-3"]}, keep, 0, f.g); err != nil || st.Entered != 1 || st.Stale != 0 {
+		t.Errorf("the clear run again: %+v %v", st, err)
+	}
+	if labels, _ := f.s.Labels(ctx); len(labels) != 0 {
+		t.Errorf("labels after the second clear: %+v", labels)
+	}
+}
+
+// TestClearLabelOfAMate: an item the filter scores just under its threshold
+// (near), labelled in, joined a story; cleared, it stays in the story as a
+// mate, as a poll keeps a near report that joins one, not dropped from it.
+func TestClearLabelOfAMate(t *testing.T) {
+	f := newLabelFixture(t)
+	ctx := context.Background()
+	f.label(t, "https://news.example/4", true, "in")
+	_, _, _, story := f.stored(t, f.ids["tag:a.example,2026:4"])
+	if story == 0 {
+		t.Fatal("the item labelled in joined no story")
+	}
+	near := func(title, summary, body string) aggregate.Verdict {
+		return aggregate.Verdict{Match: false, Near: true, Score: -0.2, Reasons: []string{"title: AI"}}
+	}
+	if _, err := f.s.ClearLabels(ctx, []int64{f.ids["tag:a.example,2026:4"]}, near, 0, f.g); err != nil {
+		t.Fatal(err)
+	}
+	match, _, reasons, after := f.stored(t, f.ids["tag:a.example,2026:4"])
+	if !match || after != story || !strings.HasPrefix(reasons, `["`+aggregate.MateReason) {
+		t.Errorf("the near item after clear: match=%v story=%d (was %d) reasons=%s; want a mate of its story", match, after, story, reasons)
+	}
+}

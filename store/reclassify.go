@@ -16,6 +16,9 @@ type ReclassifyStats struct {
 	Changed int // items whose verdict changed
 	Entered int // items that now enter the curated feed
 	Left    int // items that leave it
+	// Stale counts the items a clear left as they were: revised by a poll or
+	// labelled again since they were read (gleaner label ... clear again).
+	Stale int
 }
 
 // reclassifyBatch is how many items one transaction re-judges, so that the
@@ -69,17 +72,17 @@ func (s *Store) ClearLabels(ctx context.Context, ids []int64, classify func(titl
 	if len(items) == 0 {
 		return st, fmt.Errorf("store: clear labels: the items were deleted meanwhile: %w", ErrNotFound)
 	}
-	c := &clearing{list: list, labels: labels, fresh: func(it *aggregate.Item) bool {
+	c := &clearing{labels: labels, fresh: func(it *aggregate.Item) bool {
 		return maxAge <= 0 || !it.Published.Before(it.FirstSeen.Add(-maxAge))
 	}}
 	_, _, err = s.rejudgeItems(ctx, items, hashes, make([]*aggregate.Label, len(items)), classify, g, c, &st)
 	return st, err
 }
 
-// clearing is what rejudgeItems needs to clear labels: the JSON list of the items'
-// ids, their labels as read, and their freshness as a poll judges it.
+// clearing is what rejudgeItems needs to clear labels: the items' labels as read
+// (each is deleted with its item's new verdict, if the item still has it), and
+// their freshness as a poll judges it.
 type clearing struct {
-	list   string
 	labels []*aggregate.Label
 	fresh  func(*aggregate.Item) bool
 }
@@ -110,6 +113,11 @@ func (s *Store) rejudgeItems(ctx context.Context, items []aggregate.Item, hashes
 		v, changed := rejudge(it, labels[i], classify)
 		fresh := it.Fresh
 		if clear != nil {
+			if !v.Match && v.Near && it.StoryID != 0 {
+				// Near, and in a story (a mate, or taken in by the label): a
+				// mate of its story, as a poll keeps a near report that joins one.
+				v = aggregate.KeptAsMate(v)
+			}
 			fresh = clear.fresh(it)
 			changed = changed || fresh != it.Fresh || clear.labels[i] != nil
 		}
@@ -142,19 +150,20 @@ func (s *Store) rejudgeItems(ctx context.Context, items []aggregate.Item, hashes
 		return 0, 0, fmt.Errorf("store: reclassify: %w", err)
 	}
 	defer w.close()
-	if clear != nil {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM labels WHERE item_id IN (SELECT value FROM json_each(?))`, clear.list); err != nil {
-			return 0, 0, fmt.Errorf("store: clear labels: %w", err)
-		}
-	}
 	for _, c := range changes {
 		it := &items[c.i]
 		old, wasIn := it.Verdict, it.Verdict.Match && it.Fresh
 		// An item revised (or deleted) since it was read keeps what its save gave
 		// it, and one labelled since, what its label gave it.
+		// A clear checks the label it read, and deletes it only with the new
+		// verdict: a label whose item changed meanwhile stays with it.
+		guard := labels[c.i]
+		if clear != nil {
+			guard = clear.labels[c.i]
+		}
 		res, err := tx.ExecContext(ctx, "UPDATE items SET match = ?, score = ?, reasons = ?, facets = ?, fresh = ? WHERE id = ? AND body_hash = ? AND "+
 			labelStateSQL+" = ?", b2i(c.v.Match), c.v.Score, string(stringsJSON(nil, c.v.Reasons)), joinFacets(c.v.Facets), b2i(c.fresh),
-			it.ID, hashes[c.i], labelState(labels[c.i]))
+			it.ID, hashes[c.i], labelState(guard))
 		if err != nil {
 			return 0, 0, fmt.Errorf("store: reclassify item %d: %w", it.ID, err)
 		}
@@ -162,7 +171,15 @@ func (s *Store) rejudgeItems(ctx context.Context, items []aggregate.Item, hashes
 			if err != nil {
 				return 0, 0, fmt.Errorf("store: reclassify item %d: %w", it.ID, err)
 			}
+			if clear != nil {
+				st.Stale++
+			}
 			continue
+		}
+		if clear != nil && guard != nil {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM labels WHERE item_id = ?`, it.ID); err != nil {
+				return 0, 0, fmt.Errorf("store: clear the label of item %d: %w", it.ID, err)
+			}
 		}
 		if clear == nil {
 			st.count(it, old, c.v)

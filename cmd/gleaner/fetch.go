@@ -13,7 +13,7 @@ import (
 )
 
 func cmdFetch(e *env, args []string) error {
-	f := e.newFlags("fetch", "[-config F] [-show-secrets]", "Poll every source once now, store what they yield, print one line per source\n(items seen, new, kept, held, or the error) and exit. Exit status 1 when no source\nanswered and at least one failed (a source held for its host's Retry-After is no failure).\nOn a terminal, a progress line counts the sources polled.", true)
+	f := e.newFlags("fetch", "[-config F] [-show-secrets]", "Poll every source once now, store what they yield, print one line per source\n(items seen, new, kept, held, or the error) and exit. Exit status 1 when no source\nanswered and at least one failed or is gone (410); a source held for its host's Retry-After\nis no failure.\nOn a terminal, a progress line counts the sources polled.", true)
 	show := showSecretsFlag(f)
 	if err := f.parse(args); err != nil {
 		return err
@@ -131,10 +131,9 @@ func cmdFetch(e *env, args []string) error {
 		}
 		fmt.Fprintf(e.errOut(), "gleaner fetch: %s\n", line)
 	}
-	if failed > 0 && failed+held == len(reports) { // none answered, and not only because they were held
-		return exitError{1}
-	}
-	if len(reports) == 0 && len(gone) > 0 { // every source is gone: none can answer
+	// None answered, and not only because they were held: some failed, or are
+	// gone (a gone source is a failure that is not asked again).
+	if answered := len(reports) - failed - held; answered == 0 && failed+len(gone) > 0 {
 		return exitError{1}
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -67,5 +68,20 @@ func TestFetchWhenEverySourceIsGone(t *testing.T) {
 	}
 	if !strings.Contains(stderr, "2 sources are gone (410)") {
 		t.Errorf("stderr: %s", stderr)
+	}
+
+	// One more, on another host, that asks to be left alone an hour: held, no
+	// failure; with the others gone, still no source answered.
+	busy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "3600")
+		http.Error(w, "slow down", http.StatusTooManyRequests)
+	}))
+	defer busy.Close()
+	writeConfigFile(t, cfg, fmt.Sprintf("database = \"g.db\"\n[[source]]\nurl = %q\n[[source]]\nurl = %q\n[[source]]\nname = \"Busy\"\nurl = %q\n",
+		srv.URL+"/a", srv.URL+"/b", strings.Replace(busy.URL, "127.0.0.1", "localhost", 1)+"/feed"))
+	runBinary(t, "", "fetch", "-config", cfg)
+	code, out, stderr = runBinary(t, "", "fetch", "-config", cfg)
+	if code != 1 || !regexp.MustCompile(`Busy +held`).MatchString(out) {
+		t.Errorf("fetch with two sources gone and one held: exit %d, want 1\n%s%s", code, out, stderr)
 	}
 }

@@ -60,7 +60,12 @@ func cmdLabel(e *env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "label cleared on %s: the topic filter decides again (%d entered the curated feed, %d left it)\n",
-			plural(st.Checked, "item"), st.Entered, st.Left)
+			plural(st.Checked-st.Stale, "item"), st.Entered, st.Left)
+		if st.Stale > 0 {
+			// A poll revised them (or a label was set) between the read and the write.
+			fmt.Fprintf(e.errOut(), "gleaner label: %s changed meanwhile and kept the label: run the same command again\n", plural(st.Stale, "item"))
+			return exitError{1}
+		}
 		return nil
 	}
 	out, err := a.Label(ctx, ids, l)
