@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"unicode/utf8"
@@ -335,9 +336,29 @@ func rewrite(n *html.Node, base *url.URL) {
 	}
 }
 
+// trackingPixel reports whether img n is a tracking pixel, which shows nothing and
+// tells its server who read the entry, in every reader that loads it: 1x1 (or 0
+// wide or high) by its attributes.
+func trackingPixel(n *html.Node) bool {
+	dim := func(key string) (int, bool) {
+		v, ok := attr(n, key)
+		if !ok {
+			return 0, false
+		}
+		d, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), "px"))
+		return d, err == nil
+	}
+	w, wok := dim("width")
+	h, hok := dim("height")
+	return wok && w == 0 || hok && h == 0 || wok && hok && w <= 1 && h <= 1
+}
+
 // fixImage resolves an img's source, preferring a lazy-loading attribute when src
 // is missing or a placeholder, and reports whether an http(s) source remains.
 func fixImage(n *html.Node, base *url.URL) bool {
+	if trackingPixel(n) {
+		return false
+	}
 	src, _ := attr(n, "src")
 	if s := strings.ToLower(strings.TrimSpace(src)); s == "" || strings.HasPrefix(s, "data:") {
 		for _, k := range []string{"data-src", "data-original", "data-lazy-src"} {

@@ -43,6 +43,11 @@ func TestHTMLKeepsStructureAndResolvesURLs(t *testing.T) {
 		{"bidi controls dropped", "<p><a href=\"https://good.example/\">\u202emoc.elgoog</a> \u2067x\u2069</p>", base,
 			`<p><a href="https://good.example/" rel="nofollow noopener noreferrer">moc.elgoog</a> x</p>`},
 		{"class, id and style removed", `<p class="x" id="main" style="color:red">t</p>`, base, `<p>t</p>`},
+		// A tracking pixel shows nothing and tells its server who read the entry.
+		{"tracking pixels removed", `<p>a<img src="https://t.example/p.gif" width="1" height="1">b<img src="https://t.example/q" width="0">` +
+			`c<img src="https://t.example/r" height="0px" width="600"></p>`, base, `<p>abc</p>`},
+		{"a real image with its size kept", `<img src="https://cdn.example.com/a.png" width="640" height="1">`, base,
+			`<img width="640" height="1" src="https://cdn.example.com/a.png"/>`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
