@@ -891,6 +891,9 @@ func (h *Handler) serveStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	d := buildStatus(o, list, entries)
 	d.Problems = problems
+	if code != http.StatusOK {
+		d.Unavailable, d.Sources = true, nil
+	}
 	var b []byte
 	if r.URL.Path == "/status.json" {
 		b, err = renderStatusJSON(d)

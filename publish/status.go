@@ -19,9 +19,11 @@ type statusDoc struct {
 	// Problems of the daemon itself, which no source's row shows (its saves
 	// failing, the database file gone): the daemon's own words, never an
 	// error's text (see Handler.SetProblems).
-	Problems []string       `json:"problems,omitempty"`
-	Sources  []sourceStatus `json:"sources"`
-	Stories  []storyStatus  `json:"stories"`
+	Problems []string `json:"problems,omitempty"`
+	// Unavailable: the sources' states could not be read (Sources is null).
+	Unavailable bool           `json:"sources_unavailable,omitempty"`
+	Sources     []sourceStatus `json:"sources"`
+	Stories     []storyStatus  `json:"stories"`
 }
 
 type sourceStatus struct {

@@ -374,7 +374,19 @@ func sameArticles(ctx context.Context, tx *sql.Conn, f *aggregate.Fetched, pp *p
 	type article struct{ link, body int64 }
 	var links []int64
 	var at []int
-	first := map[article]int{} // the poll's first new item of each article
+	first := map[article]int{} // the poll's first item of each article
+	// Items of the poll stored or deleted under their own keys come first: a feed
+	// that lists one article under two GUIDs on every poll has it stored under one
+	// and, once retention deleted it, tombstoned; the other stays an alias.
+	for j := range f.Items {
+		it := &f.Items[j]
+		if _, found := pp.known[pp.hashes[j]]; found && it.URL != "" && !it.Undated {
+			a := article{urlHash(it.URL), pp.bodies[j]}
+			if _, dup := first[a]; !dup {
+				first[a] = j
+			}
+		}
+	}
 	for j := range f.Items {
 		it := &f.Items[j]
 		if _, found := pp.known[pp.hashes[j]]; found || it.URL == "" || it.Undated || !(it.Verdict.Match || it.Verdict.Near) {

@@ -686,8 +686,9 @@ func TestSaveArticleUnderANewGUIDIsTheSameItem(t *testing.T) {
 	if n, _ := count(); n != 4 {
 		t.Errorf("%d items, want 4", n)
 	}
-	// A correction under yet another GUID: another text, stored (not lost).
-	fixed := under(first, "guid-fix")
+	// A correction under a GUID seen before as an alias: another text, stored
+	// (not lost).
+	fixed := under(first, "guid-2")
 	fixed.Summary = "AI act passes, corrected"
 	if st := save(fixed); st.New != 1 {
 		t.Errorf("a correction under a new GUID: %+v, want it stored", st)
@@ -701,5 +702,22 @@ func TestSaveArticleUnderANewGUIDIsTheSameItem(t *testing.T) {
 	}
 	if st := save(under(undated, "guid-u2")); st.New != 1 {
 		t.Errorf("next week's undated briefing: %+v, want it new", st)
+	}
+	// One article under two GUIDs on every poll: stored once; deleted by
+	// retention, neither GUID brings it back.
+	twice := item("guid-t1", "https://news.example/twice", "Chip subsidy bill", true, t0)
+	if st := save(twice, under(twice, "guid-t2")); st.New != 1 {
+		t.Errorf("an article under two GUIDs: %+v, want 1 new", st)
+	}
+	if _, err := s.w.ExecContext(ctx, `UPDATE items SET first_seen = ? WHERE url = ?`, unix(t0.Add(-400*24*time.Hour)), twice.URL); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Retain(ctx, t0, Retention{KeepUnmatched: time.Hour, KeepMatched: time.Hour, KeepTombstones: 1000 * time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	for poll := range 2 {
+		if st := save(twice, under(twice, "guid-t2")); st.New != 0 {
+			t.Errorf("poll %d after retention: %+v, want the article not back", poll+1, st)
+		}
 	}
 }

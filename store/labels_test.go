@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/aggregate/story"
 )
 
 // labelFixture is a store with two sources and items a curator may correct:
@@ -788,25 +789,110 @@ func TestClearLabelsRacingARevision(t *testing.T) {
 	}
 }
 
-// TestClearLabelOfAMate: an item the filter scores just under its threshold
-// (near), labelled in, joined a story; cleared, it stays in the story as a
-// mate, as a poll keeps a near report that joins one, not dropped from it.
+// TestClearLabelOfAMate: a near report that joined a story as a mate, then
+// labelled in, stays a mate of its story when its label is cleared and it is
+// still near; a near item that was no mate, taken into a story by its label,
+// leaves it (and its story, with no other report, goes), counted as left.
 func TestClearLabelOfAMate(t *testing.T) {
 	f := newLabelFixture(t)
 	ctx := context.Background()
-	f.label(t, "https://news.example/4", true, "in")
-	_, _, _, story := f.stored(t, f.ids["tag:a.example,2026:4"])
-	if story == 0 {
-		t.Fatal("the item labelled in joined no story")
+	mate := item("a-mate", "https://news.example/mate", "chips: a near report", false, t0.Add(-time.Hour))
+	mate.Verdict.Near = true
+	if _, _, err := f.s.Save(ctx, []aggregate.Fetched{{State: aggregate.FetchState{SourceID: f.src[0].ID}, Items: []aggregate.Item{mate}}}, f.g); err != nil {
+		t.Fatal(err)
 	}
+	var id int64
+	if err := f.s.r.QueryRowContext(ctx, `SELECT id FROM items WHERE url = ?`, mate.URL).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	match, _, reasons, story := f.stored(t, id)
+	if !match || story == 0 || !strings.HasPrefix(reasons, `["`+aggregate.MateReason) {
+		t.Fatalf("the near report did not join its story as a mate: match=%v story=%d reasons=%s", match, story, reasons)
+	}
+	f.label(t, mate.URL, true, "in")
 	near := func(title, summary, body string) aggregate.Verdict {
 		return aggregate.Verdict{Match: false, Near: true, Score: -0.2, Reasons: []string{"title: AI"}}
 	}
-	if _, err := f.s.ClearLabels(ctx, []int64{f.ids["tag:a.example,2026:4"]}, near, 0, f.g); err != nil {
+	if _, err := f.s.ClearLabels(ctx, []int64{id}, near, 0, f.g); err != nil {
 		t.Fatal(err)
 	}
-	match, _, reasons, after := f.stored(t, f.ids["tag:a.example,2026:4"])
+	match, _, reasons, after := f.stored(t, id)
 	if !match || after != story || !strings.HasPrefix(reasons, `["`+aggregate.MateReason) {
-		t.Errorf("the near item after clear: match=%v story=%d (was %d) reasons=%s; want a mate of its story", match, after, story, reasons)
+		t.Errorf("the mate after clear: match=%v story=%d (was %d) reasons=%s; want a mate of its story", match, after, story, reasons)
+	}
+
+	// The two copies of news/1, labelled in, then cleared as near: no mates
+	// before, they leave, and their story with them.
+	f.label(t, "https://news.example/1", true, "in")
+	ids, err := f.s.FindItems(ctx, "https://news.example/1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := f.s.ClearLabels(ctx, ids, near, 0, f.g)
+	if err != nil || st.Left != 2 || st.Cleared != 2 {
+		t.Errorf("clear of two near copies: %+v %v, want both left and cleared", st, err)
+	}
+	for _, e := range f.feed(t) {
+		if strings.HasPrefix(e, "act: AI act passes") {
+			t.Errorf("the cleared copies' entry is still in the feed: %q", f.feed(t))
+		}
+	}
+}
+
+// TestClearLabelsRacingAMerge: the item's story is merged into another (the
+// daemon's bridging) between the clear's read and its write: the item leaves
+// the story it is in now, whose count stays true; and a clear of an item with
+// no label that a poll revised meanwhile is no stale label.
+func TestClearLabelsRacingAMerge(t *testing.T) {
+	f := newLabelFixture(t)
+	ctx := context.Background()
+	f.label(t, "https://news.example/3", true, "in")
+	_, _, _, from := f.stored(t, f.ids["a-3"])
+	_, _, _, into := f.stored(t, f.ids["https://news.example/1"])
+	if from == 0 || into == 0 || from == into {
+		t.Fatalf("stories %d and %d", from, into)
+	}
+	merged := false
+	drop := func(title, summary, body string) aggregate.Verdict {
+		if !merged {
+			merged = true
+			if _, err := f.s.MergeStories(ctx, []story.Merge{{Keep: into, Drop: from}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return aggregate.Verdict{Match: false, Score: -3, Reasons: []string{"title: AI"}}
+	}
+	if _, err := f.s.ClearLabels(ctx, []int64{f.ids["a-3"]}, drop, 0, f.g); err != nil {
+		t.Fatal(err)
+	}
+	rows := storyRows(t, f.s)
+	tx, err := f.s.w.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := recomputeStory(ctx, tx, into, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if again := storyRows(t, f.s); again[into] != rows[into] {
+		t.Errorf("story %d after the raced clear: %q, recomputed %q", into, rows[into], again[into])
+	}
+
+	// An item with no label, revised by a poll during the clear: nothing stale.
+	revised := false
+	keep := func(title, summary, body string) aggregate.Verdict {
+		if !revised {
+			revised = true
+			a4 := item("tag:a.example,2026:4", "https://news.example/4", "chips: a company's new chip (updated)", false, t0.Add(-time.Hour))
+			if _, _, err := f.s.Save(ctx, []aggregate.Fetched{{State: aggregate.FetchState{SourceID: f.src[0].ID}, Items: []aggregate.Item{a4}}}, f.g); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return aggregate.Verdict{Match: true, Score: 3, Reasons: []string{"title: AI"}}
+	}
+	if st, err := f.s.ClearLabels(ctx, []int64{f.ids["tag:a.example,2026:4"]}, keep, 0, f.g); err != nil || st.Stale != 0 || st.Cleared != 0 {
+		t.Errorf("clear of an unlabelled item revised meanwhile: %+v %v, want nothing stale or cleared", st, err)
 	}
 }

@@ -19,6 +19,8 @@ type ReclassifyStats struct {
 	// Stale counts the items a clear left as they were: revised by a poll or
 	// labelled again since they were read (gleaner label ... clear again).
 	Stale int
+	// Cleared counts the labels a clear removed.
+	Cleared int
 }
 
 // reclassifyBatch is how many items one transaction re-judges, so that the
@@ -79,6 +81,15 @@ func (s *Store) ClearLabels(ctx context.Context, ids []int64, classify func(titl
 	return st, err
 }
 
+// wasMate reports whether v, a stored verdict, is a story mate's, or was one
+// before a curator's label put its reason first.
+func wasMate(v aggregate.Verdict) bool {
+	if len(v.Reasons) > 1 && aggregate.IsCuratorReason(v.Reasons[0]) {
+		return v.Reasons[1] == aggregate.MateReason
+	}
+	return aggregate.IsMate(v)
+}
+
 // clearing is what rejudgeItems needs to clear labels: the items' labels as read
 // (each is deleted with its item's new verdict, if the item still has it), and
 // their freshness as a poll judges it.
@@ -113,9 +124,9 @@ func (s *Store) rejudgeItems(ctx context.Context, items []aggregate.Item, hashes
 		v, changed := rejudge(it, labels[i], classify)
 		fresh := it.Fresh
 		if clear != nil {
-			if !v.Match && v.Near && it.StoryID != 0 {
-				// Near, and in a story (a mate, or taken in by the label): a
-				// mate of its story, as a poll keeps a near report that joins one.
+			if !v.Match && v.Near && it.StoryID != 0 && wasMate(it.Verdict) {
+				// A mate before its label, still near and in its story: a mate
+				// still, as Reclassify keeps one.
 				v = aggregate.KeptAsMate(v)
 			}
 			fresh = clear.fresh(it)
@@ -171,8 +182,16 @@ func (s *Store) rejudgeItems(ctx context.Context, items []aggregate.Item, hashes
 			if err != nil {
 				return 0, 0, fmt.Errorf("store: reclassify item %d: %w", it.ID, err)
 			}
-			if clear != nil {
-				st.Stale++
+			if clear != nil && guard != nil {
+				// Its label stays: stale if the item is still there (revised or
+				// labelled again meanwhile), else deleted by retention.
+				var there bool
+				if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM labels WHERE item_id = ?)`, it.ID).Scan(&there); err != nil {
+					return 0, 0, fmt.Errorf("store: reclassify item %d: %w", it.ID, err)
+				}
+				if there {
+					st.Stale++
+				}
 			}
 			continue
 		}
@@ -180,6 +199,11 @@ func (s *Store) rejudgeItems(ctx context.Context, items []aggregate.Item, hashes
 			if _, err := tx.ExecContext(ctx, `DELETE FROM labels WHERE item_id = ?`, it.ID); err != nil {
 				return 0, 0, fmt.Errorf("store: clear the label of item %d: %w", it.ID, err)
 			}
+			st.Cleared++
+		}
+		// Its story as it is now: a merge since the read may have moved it.
+		if err := tx.QueryRowContext(ctx, `SELECT story_id FROM items WHERE id = ?`, it.ID).Scan(&it.StoryID); err != nil {
+			return 0, 0, fmt.Errorf("store: reclassify item %d: %w", it.ID, err)
 		}
 		if clear == nil {
 			st.count(it, old, c.v)

@@ -16,7 +16,8 @@ func cmdLabel(e *env, args []string) error {
 		"it under. The label wins over the filter, over reclassify and over a new [topic]\n"+
 		"profile, and shows as the entry's reason (\"kept by the curator: NOTE\"). A running\n"+
 		"daemon shows the change within seconds. An unknown link or id changes nothing.\n"+
-		"'clear' removes the label: the topic filter decides again, as it would have.", true)
+		"'clear' removes the label: the topic filter decides again, as it would have; when a poll\n"+
+		"revised an item meanwhile, its label stays, and the command says so and exits 1: run it again.", true)
 	note := f.String("note", "", "why, in your words: kept with the label and shown as the reason")
 	pos, err := f.parseMixed(args, 2)
 	if err != nil {
@@ -59,8 +60,13 @@ func cmdLabel(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "label cleared on %s: the topic filter decides again (%d entered the curated feed, %d left it)\n",
-			plural(st.Checked-st.Stale, "item"), st.Entered, st.Left)
+		if st.Cleared == 0 && st.Stale == 0 {
+			fmt.Fprintf(e.stdout, "no label to clear on %s: the topic filter decides (%d entered the curated feed, %d left it)\n",
+				plural(st.Checked, "item"), st.Entered, st.Left)
+		} else {
+			fmt.Fprintf(e.stdout, "label cleared on %s: the topic filter decides again (%d entered the curated feed, %d left it)\n",
+				plural(st.Cleared, "item"), st.Entered, st.Left)
+		}
 		if st.Stale > 0 {
 			// A poll revised them (or a label was set) between the read and the write.
 			fmt.Fprintf(e.errOut(), "gleaner label: %s changed meanwhile and kept the label: run the same command again\n", plural(st.Stale, "item"))

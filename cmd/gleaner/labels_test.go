@@ -162,6 +162,10 @@ func TestLabelsEndToEnd(t *testing.T) {
 	}
 	want[aisi] = true
 	shows("the item whose label was cleared to come back to /feed.atom", nil)
+	// An item with no label: nothing cleared, and said so.
+	if code, out, stderr := label(site+"/en/govtech/eo-ai", "clear"); code != 0 || !strings.Contains(out, "no label to clear on 1 item") {
+		t.Errorf("label clear of an unlabelled item: %d\n%s%s", code, out, stderr)
+	}
 	if code, _, stderr := label(id, "clear", "-note", "x"); code != 2 || !strings.Contains(stderr, "-note goes with in or out") {
 		t.Errorf("label clear -note: %d %s", code, stderr)
 	}

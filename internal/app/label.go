@@ -38,7 +38,7 @@ func (a *App) ClearLabels(ctx context.Context, ids []int64) (store.ReclassifySta
 	if err != nil {
 		return st, err
 	}
-	a.Log.Info("labels cleared", "items", len(ids), "entered", st.Entered, "left", st.Left)
+	a.Log.Info("labels cleared", "labels", st.Cleared, "stale", st.Stale, "entered", st.Entered, "left", st.Left)
 	a.Refresh(ctx)
 	return st, nil
 }
