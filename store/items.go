@@ -248,7 +248,7 @@ func (s *Store) plan(ctx context.Context, batch []aggregate.Fetched, urls bool) 
 	// are already stored and unchanged. Tombstones keep items deleted by
 	// retention from coming back.
 	lookup, err := tx.PrepareContext(ctx, `SELECT j.value, t.key_hash IS NOT NULL, i.id, i.body_hash, i.hash_v, i.story_id, i.first_seen, i.fresh,
-			coalesce(`+mateColumn+`, 0)
+			coalesce(`+wasMateColumn+`, 0)
 			FROM json_each(?2) j
 			LEFT JOIN items i ON i.source_id = ?1 AND i.key_hash = j.value
 			LEFT JOIN tombstones t ON t.source_id = ?1 AND t.key_hash = j.value
@@ -367,9 +367,10 @@ var sameArticlesQuery = `SELECT j.key, i.body_hash
 // date is another item, and an undated item (whose hash has no date) is never matched.
 // Such an item is an alias, not stored: its key is not remembered (a tombstone would
 // outlive or undo nothing right: a correction under it is another text, stored as a new
-// item), so the next poll looks it up again. Only story members are looked for, through
-// the index the story look-ups use: those are what readers see counted; an item the
-// filter dropped, or a curator labelled out, is stored anew, and left to retention.
+// item), so the next poll looks it up again. In the database only story members are
+// looked for, through the index the story look-ups use: those are what readers see
+// counted; in the poll, any item stored or tombstoned under its own key counts (a feed
+// that lists one article under two GUIDs on every poll).
 func sameArticles(ctx context.Context, tx *sql.Conn, f *aggregate.Fetched, pp *pollPlan) error {
 	type article struct{ link, body int64 }
 	var links []int64

@@ -775,8 +775,23 @@ func TestClearLabelsRacingARevision(t *testing.T) {
 		return aggregate.Verdict{Match: true, Score: 3, Reasons: []string{"title: AI"}}
 	}
 	st, err := f.s.ClearLabels(ctx, []int64{f.ids["a-3"]}, keep, 0, f.g)
-	if err != nil || st.Stale != 1 || st.Changed != 0 {
+	if err != nil || st.Stale != 1 || st.Changed != 0 || st.Cleared != 0 || st.Gone != 0 {
 		t.Errorf("clear racing a revision: %+v %v, want the item left as it was (stale)", st, err)
+	}
+	// Deleted meanwhile (retention): gone, not stale.
+	f.label(t, "https://news.example/2", false, "out")
+	deleted := false
+	drop := func(title, summary, body string) aggregate.Verdict {
+		if !deleted {
+			deleted = true
+			if _, err := f.s.w.ExecContext(ctx, `DELETE FROM items WHERE id = ?`, f.ids["tag:a.example,2026:2"]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return aggregate.Verdict{Match: true, Score: 3, Reasons: []string{"title: AI"}}
+	}
+	if st, err := f.s.ClearLabels(ctx, []int64{f.ids["tag:a.example,2026:2"]}, drop, 0, f.g); err != nil || st.Gone != 1 || st.Stale != 0 {
+		t.Errorf("clear of an item deleted meanwhile: %+v %v, want it gone, not stale", st, err)
 	}
 	if labels, err := f.s.Labels(ctx); err != nil || len(labels) != 1 {
 		t.Errorf("labels after the raced clear: %v %+v, want the label kept with its verdict", err, labels)
@@ -812,6 +827,18 @@ func TestClearLabelOfAMate(t *testing.T) {
 	f.label(t, mate.URL, true, "in")
 	near := func(title, summary, body string) aggregate.Verdict {
 		return aggregate.Verdict{Match: false, Near: true, Score: -0.2, Reasons: []string{"title: AI"}}
+	}
+	// Revised by its feed and re-judged under its label: still a mate beneath it.
+	revised := mate
+	revised.Title = "chips: a near report (updated)"
+	if _, _, err := f.s.Save(ctx, []aggregate.Fetched{{State: aggregate.FetchState{SourceID: f.src[0].ID}, Items: []aggregate.Item{revised}}}, f.g); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.Reclassify(ctx, time.Time{}, near, f.g); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, reasons, _ := f.stored(t, id); !strings.Contains(reasons, `","`+aggregate.MateReason+`"`) {
+		t.Errorf("the labelled mate after a revision and reclassify: reasons %s, want the mate's beneath the curator's", reasons)
 	}
 	if _, err := f.s.ClearLabels(ctx, []int64{id}, near, 0, f.g); err != nil {
 		t.Fatal(err)

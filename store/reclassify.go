@@ -19,8 +19,9 @@ type ReclassifyStats struct {
 	// Stale counts the items a clear left as they were: revised by a poll or
 	// labelled again since they were read (gleaner label ... clear again).
 	Stale int
-	// Cleared counts the labels a clear removed.
-	Cleared int
+	// Cleared counts the labels a clear removed; Gone the items it found deleted
+	// (by retention) when it came to write.
+	Cleared, Gone int
 }
 
 // reclassifyBatch is how many items one transaction re-judges, so that the
@@ -124,11 +125,8 @@ func (s *Store) rejudgeItems(ctx context.Context, items []aggregate.Item, hashes
 		v, changed := rejudge(it, labels[i], classify)
 		fresh := it.Fresh
 		if clear != nil {
-			if !v.Match && v.Near && it.StoryID != 0 && wasMate(it.Verdict) {
-				// A mate before its label, still near and in its story: a mate
-				// still, as Reclassify keeps one.
-				v = aggregate.KeptAsMate(v)
-			}
+			// (rejudge keeps a mate before its label, still near and in its
+			// story, a mate: wasMate.)
 			fresh = clear.fresh(it)
 			changed = changed || fresh != it.Fresh || clear.labels[i] != nil
 		}
@@ -182,14 +180,18 @@ func (s *Store) rejudgeItems(ctx context.Context, items []aggregate.Item, hashes
 			if err != nil {
 				return 0, 0, fmt.Errorf("store: reclassify item %d: %w", it.ID, err)
 			}
-			if clear != nil && guard != nil {
-				// Its label stays: stale if the item is still there (revised or
-				// labelled again meanwhile), else deleted by retention.
-				var there bool
-				if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM labels WHERE item_id = ?)`, it.ID).Scan(&there); err != nil {
+			if clear != nil {
+				// Deleted by retention, or changed meanwhile: stale if it still
+				// has a label (revised, or labelled again).
+				var there, labelled bool
+				if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM items WHERE id = ?1), EXISTS (SELECT 1 FROM labels WHERE item_id = ?1)`,
+					it.ID).Scan(&there, &labelled); err != nil {
 					return 0, 0, fmt.Errorf("store: reclassify item %d: %w", it.ID, err)
 				}
-				if there {
+				switch {
+				case !there:
+					st.Gone++
+				case labelled:
 					st.Stale++
 				}
 			}
@@ -256,7 +258,7 @@ func (s *Store) rejudgeItems(ctx context.Context, items []aggregate.Item, hashes
 // for none) applied, and whether it differs from the stored verdict.
 func rejudge(it *aggregate.Item, l *aggregate.Label, classify func(title, summary, body string) aggregate.Verdict) (aggregate.Verdict, bool) {
 	v := classify(it.Title, it.Summary, it.BodyText)
-	if !v.Match && v.Near && it.StoryID != 0 && aggregate.IsMate(it.Verdict) {
+	if !v.Match && v.Near && it.StoryID != 0 && wasMate(it.Verdict) {
 		v = aggregate.KeptAsMate(v) // still near, still in its story: still a mate
 	}
 	if l != nil {

@@ -99,6 +99,13 @@ const (
 // that JSON escapes, nor a quote that SQL would.
 const mateColumn = `(i.match != 0 AND substr(i.reasons, 1, length('` + matePrefix + `')) = '` + matePrefix + `')`
 
+// wasMateColumn is mateColumn, or a mate's verdict under a curator's label (whose
+// reason comes first, the mate's second): what a revision or a clear of the label
+// keeps a mate by (see wasMate). Stories count a labelled item as the label says.
+const wasMateColumn = `(` + mateColumn + ` OR (substr(i.reasons, 1, length('["` + aggregate.ReasonCuratorKept + `')) = '["` +
+	aggregate.ReasonCuratorKept + `' OR substr(i.reasons, 1, length('["` + aggregate.ReasonCuratorDropped + `')) = '["` +
+	aggregate.ReasonCuratorDropped + `') AND json_extract(i.reasons, '$[1]') = '` + aggregate.MateReason + `')`
+
 // matePrefix is how a story mate's stored reasons start.
 const matePrefix = `["` + aggregate.MateReason + `"`
 

@@ -60,12 +60,16 @@ func cmdLabel(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		if st.Cleared == 0 && st.Stale == 0 {
-			fmt.Fprintf(e.stdout, "no label to clear on %s: the topic filter decides (%d entered the curated feed, %d left it)\n",
-				plural(st.Checked, "item"), st.Entered, st.Left)
-		} else {
+		switch {
+		case st.Cleared > 0:
 			fmt.Fprintf(e.stdout, "label cleared on %s: the topic filter decides again (%d entered the curated feed, %d left it)\n",
 				plural(st.Cleared, "item"), st.Entered, st.Left)
+		case st.Stale == 0 && st.Gone < st.Checked:
+			fmt.Fprintf(e.stdout, "no label to clear on %s: the topic filter decides (%d entered the curated feed, %d left it)\n",
+				plural(st.Checked-st.Gone, "item"), st.Entered, st.Left)
+		}
+		if st.Gone > 0 {
+			fmt.Fprintf(e.errOut(), "gleaner label: %s deleted by retention meanwhile (a label goes with its item)\n", plural(st.Gone, "item"))
 		}
 		if st.Stale > 0 {
 			// A poll revised them (or a label was set) between the read and the write.
