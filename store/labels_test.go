@@ -834,7 +834,13 @@ func TestClearLabelOfAMate(t *testing.T) {
 	if _, _, err := f.s.Save(ctx, []aggregate.Fetched{{State: aggregate.FetchState{SourceID: f.src[0].ID}, Items: []aggregate.Item{revised}}}, f.g); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.s.Reclassify(ctx, time.Time{}, near, f.g); err != nil {
+	nearMate := func(title, summary, body string) aggregate.Verdict { // the others kept
+		if strings.Contains(title, "near report") {
+			return near(title, summary, body)
+		}
+		return aggregate.Verdict{Match: true, Score: 3, Reasons: []string{"title: AI"}}
+	}
+	if _, err := f.s.Reclassify(ctx, time.Time{}, nearMate, f.g); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, reasons, _ := f.stored(t, id); !strings.Contains(reasons, `","`+aggregate.MateReason+`"`) {
@@ -848,6 +854,21 @@ func TestClearLabelOfAMate(t *testing.T) {
 		t.Errorf("the mate after clear: match=%v story=%d (was %d) reasons=%s; want a mate of its story", match, after, story, reasons)
 	}
 
+	// A former mate whose story has no other kept report (the curator took the
+	// others out): cleared, it is no mate of a story that would be hidden with
+	// it, but leaves it, counted as left.
+	f.label(t, mate.URL, true, "in")
+	for _, link := range []string{"https://news.example/2", "https://news.example/3", "https://news.example/4"} {
+		f.label(t, link, false, "out")
+	}
+	st, err := f.s.ClearLabels(ctx, []int64{id}, near, 0, f.g)
+	if err != nil || st.Left != 1 {
+		t.Errorf("clear of a mate alone in its story: %+v %v, want it left", st, err)
+	}
+	if match, _, _, story := f.stored(t, id); match || story != 0 {
+		t.Errorf("the lone mate after clear: match=%v story=%d, want out of any story", match, story)
+	}
+
 	// The two copies of news/1, labelled in, then cleared as near: no mates
 	// before, they leave, and their story with them.
 	f.label(t, "https://news.example/1", true, "in")
@@ -855,7 +876,7 @@ func TestClearLabelOfAMate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := f.s.ClearLabels(ctx, ids, near, 0, f.g)
+	st, err = f.s.ClearLabels(ctx, ids, near, 0, f.g)
 	if err != nil || st.Left != 2 || st.Cleared != 2 {
 		t.Errorf("clear of two near copies: %+v %v, want both left and cleared", st, err)
 	}
@@ -921,5 +942,32 @@ func TestClearLabelsRacingAMerge(t *testing.T) {
 	}
 	if st, err := f.s.ClearLabels(ctx, []int64{f.ids["tag:a.example,2026:4"]}, keep, 0, f.g); err != nil || st.Stale != 0 || st.Cleared != 0 {
 		t.Errorf("clear of an unlabelled item revised meanwhile: %+v %v, want nothing stale or cleared", st, err)
+	}
+}
+
+// TestWasMateColumnParsesOnlyLabelledRows: the column every poll's look-up reads
+// parses a row's reasons as JSON only when a curator's reason starts them, so a
+// row whose reasons are not JSON cannot fail a poll; and it agrees with wasMate.
+func TestWasMateColumnParsesOnlyLabelledRows(t *testing.T) {
+	s := openTest(t)
+	for _, c := range []struct {
+		reasons string
+		match   bool
+		want    bool
+	}{
+		{`not json at all`, true, false},
+		{`["` + aggregate.MateReason + `","title: AI"]`, true, true},
+		{`["kept by the curator: \"quoted\" note","` + aggregate.MateReason + `"]`, true, true},
+		{`["dropped by the curator","title: AI","` + aggregate.MateReason + `"]`, false, false},
+		{`["title: AI"]`, true, false},
+	} {
+		var got bool
+		if err := s.r.QueryRow(`SELECT coalesce(`+wasMateColumn+`, 0) FROM (SELECT ? AS reasons, ? AS match) i`, c.reasons, b2i(c.match)).Scan(&got); err != nil {
+			t.Errorf("%s: %v", c.reasons, err)
+			continue
+		}
+		if got != c.want {
+			t.Errorf("%s: %v, want %v", c.reasons, got, c.want)
+		}
 	}
 }

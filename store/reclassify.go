@@ -82,6 +82,15 @@ func (s *Store) ClearLabels(ctx context.Context, ids []int64, classify func(titl
 	return st, err
 }
 
+// keptElsewhere reports whether story id has a member other than item that the
+// filter or a curator kept (not a mate).
+func (s *Store) keptElsewhere(ctx context.Context, id, item int64) (bool, error) {
+	var kept bool
+	err := s.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM items i WHERE i.story_id = ? AND i.story_id != 0 AND i.id != ?
+		AND i.match != 0 AND NOT `+mateColumn+`)`, id, item).Scan(&kept)
+	return kept, err
+}
+
 // wasMate reports whether v, a stored verdict, is a story mate's, or was one
 // before a curator's label put its reason first.
 func wasMate(v aggregate.Verdict) bool {
@@ -125,8 +134,19 @@ func (s *Store) rejudgeItems(ctx context.Context, items []aggregate.Item, hashes
 		v, changed := rejudge(it, labels[i], classify)
 		fresh := it.Fresh
 		if clear != nil {
-			// (rejudge keeps a mate before its label, still near and in its
-			// story, a mate: wasMate.)
+			// rejudge keeps a mate before its label, still near and in its
+			// story, a mate (wasMate): only while its story has a report the
+			// filter or a curator kept, else the story would be hidden with
+			// it still counted in.
+			if aggregate.IsMate(v) {
+				kept, err := s.keptElsewhere(ctx, it.StoryID, it.ID)
+				if err != nil {
+					return 0, 0, fmt.Errorf("store: clear labels: %w", err)
+				}
+				if !kept {
+					v = classify(it.Title, it.Summary, it.BodyText)
+				}
+			}
 			fresh = clear.fresh(it)
 			changed = changed || fresh != it.Fresh || clear.labels[i] != nil
 		}
@@ -180,9 +200,10 @@ func (s *Store) rejudgeItems(ctx context.Context, items []aggregate.Item, hashes
 			if err != nil {
 				return 0, 0, fmt.Errorf("store: reclassify item %d: %w", it.ID, err)
 			}
-			if clear != nil {
+			if clear != nil && guard != nil {
 				// Deleted by retention, or changed meanwhile: stale if it still
-				// has a label (revised, or labelled again).
+				// has a label (revised, or labelled again). An item labelled
+				// only since it was read keeps that label, unmentioned.
 				var there, labelled bool
 				if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM items WHERE id = ?1), EXISTS (SELECT 1 FROM labels WHERE item_id = ?1)`,
 					it.ID).Scan(&there, &labelled); err != nil {

@@ -102,9 +102,11 @@ const mateColumn = `(i.match != 0 AND substr(i.reasons, 1, length('` + matePrefi
 // wasMateColumn is mateColumn, or a mate's verdict under a curator's label (whose
 // reason comes first, the mate's second): what a revision or a clear of the label
 // keeps a mate by (see wasMate). Stories count a labelled item as the label says.
-const wasMateColumn = `(` + mateColumn + ` OR (substr(i.reasons, 1, length('["` + aggregate.ReasonCuratorKept + `')) = '["` +
+// The JSON is parsed only for a labelled row (CASE): every poll's look-up reads this
+// column for each of its stored items.
+const wasMateColumn = `(` + mateColumn + ` OR CASE WHEN substr(i.reasons, 1, length('["` + aggregate.ReasonCuratorKept + `')) = '["` +
 	aggregate.ReasonCuratorKept + `' OR substr(i.reasons, 1, length('["` + aggregate.ReasonCuratorDropped + `')) = '["` +
-	aggregate.ReasonCuratorDropped + `') AND json_extract(i.reasons, '$[1]') = '` + aggregate.MateReason + `')`
+	aggregate.ReasonCuratorDropped + `' THEN json_extract(i.reasons, '$[1]') = '` + aggregate.MateReason + `' ELSE 0 END)`
 
 // matePrefix is how a story mate's stored reasons start.
 const matePrefix = `["` + aggregate.MateReason + `"`
