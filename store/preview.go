@@ -33,7 +33,7 @@ func (s *Store) PreviewReclassify(ctx context.Context, since time.Time, classify
 		for i := range items {
 			it := &items[i]
 			st.Checked++
-			v, changed := rejudge(it, labels[i], classify)
+			v, changed := rejudge(it, labels[i], classify, true)
 			if !changed {
 				continue
 			}

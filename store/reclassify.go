@@ -82,15 +82,6 @@ func (s *Store) ClearLabels(ctx context.Context, ids []int64, classify func(titl
 	return st, err
 }
 
-// keptElsewhere reports whether story id has a member other than item that the
-// filter or a curator kept (not a mate).
-func (s *Store) keptElsewhere(ctx context.Context, id, item int64) (bool, error) {
-	var kept bool
-	err := s.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM items i WHERE i.story_id = ? AND i.story_id != 0 AND i.id != ?
-		AND i.match != 0 AND NOT `+mateColumn+`)`, id, item).Scan(&kept)
-	return kept, err
-}
-
 // wasMate reports whether v, a stored verdict, is a story mate's, or was one
 // before a curator's label put its reason first.
 func wasMate(v aggregate.Verdict) bool {
@@ -131,22 +122,14 @@ func (s *Store) rejudgeItems(ctx context.Context, items []aggregate.Item, hashes
 		it := &items[i]
 		last = it.ID
 		st.Checked++
-		v, changed := rejudge(it, labels[i], classify)
+		// A clear keeps no mate: whether its story still has a kept report is
+		// known only in the write, and a near item the filter does not keep
+		// leaves its story, as one labelled out does (a later report of the
+		// story may pull it in again).
+		v, changed := rejudge(it, labels[i], classify, clear == nil)
 		fresh := it.Fresh
 		if clear != nil {
-			// rejudge keeps a mate before its label, still near and in its
-			// story, a mate (wasMate): only while its story has a report the
-			// filter or a curator kept, else the story would be hidden with
-			// it still counted in.
-			if aggregate.IsMate(v) {
-				kept, err := s.keptElsewhere(ctx, it.StoryID, it.ID)
-				if err != nil {
-					return 0, 0, fmt.Errorf("store: clear labels: %w", err)
-				}
-				if !kept {
-					v = classify(it.Title, it.Summary, it.BodyText)
-				}
-			}
+			changed = changed || aggregate.IsMate(it.Verdict)
 			fresh = clear.fresh(it)
 			changed = changed || fresh != it.Fresh || clear.labels[i] != nil
 		}
@@ -200,10 +183,10 @@ func (s *Store) rejudgeItems(ctx context.Context, items []aggregate.Item, hashes
 			if err != nil {
 				return 0, 0, fmt.Errorf("store: reclassify item %d: %w", it.ID, err)
 			}
-			if clear != nil && guard != nil {
-				// Deleted by retention, or changed meanwhile: stale if it still
-				// has a label (revised, or labelled again). An item labelled
-				// only since it was read keeps that label, unmentioned.
+			if clear != nil {
+				// Deleted by retention, or changed meanwhile: stale if the label
+				// read is still there (revised, or labelled again). An item
+				// labelled only since it was read keeps that label, unmentioned.
 				var there, labelled bool
 				if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM items WHERE id = ?1), EXISTS (SELECT 1 FROM labels WHERE item_id = ?1)`,
 					it.ID).Scan(&there, &labelled); err != nil {
@@ -212,7 +195,7 @@ func (s *Store) rejudgeItems(ctx context.Context, items []aggregate.Item, hashes
 				switch {
 				case !there:
 					st.Gone++
-				case labelled:
+				case labelled && guard != nil:
 					st.Stale++
 				}
 			}
@@ -277,9 +260,9 @@ func (s *Store) rejudgeItems(ctx context.Context, items []aggregate.Item, hashes
 
 // rejudge is the verdict classify gives stored item it, with its label l (nil
 // for none) applied, and whether it differs from the stored verdict.
-func rejudge(it *aggregate.Item, l *aggregate.Label, classify func(title, summary, body string) aggregate.Verdict) (aggregate.Verdict, bool) {
+func rejudge(it *aggregate.Item, l *aggregate.Label, classify func(title, summary, body string) aggregate.Verdict, mates bool) (aggregate.Verdict, bool) {
 	v := classify(it.Title, it.Summary, it.BodyText)
-	if !v.Match && v.Near && it.StoryID != 0 && wasMate(it.Verdict) {
+	if mates && !v.Match && v.Near && it.StoryID != 0 && wasMate(it.Verdict) {
 		v = aggregate.KeptAsMate(v) // still near, still in its story: still a mate
 	}
 	if l != nil {
