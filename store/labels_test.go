@@ -804,8 +804,8 @@ func TestClearLabelsRacingARevision(t *testing.T) {
 		}
 		return aggregate.Verdict{Match: false, Score: -3, Reasons: []string{"title: AI"}}
 	}
-	if st, err := f.s.ClearLabels(ctx, []int64{f.ids["https://news.example/1"]}, dropUnlabelled, 0, f.g); err != nil || st.Gone != 1 {
-		t.Errorf("clear of an unlabelled item deleted meanwhile: %+v %v, want it gone", st, err)
+	if st, err := f.s.ClearLabels(ctx, []int64{f.ids["https://news.example/1"]}, dropUnlabelled, 0, f.g); err != nil || st.Changed != 0 || st.Stale != 0 {
+		t.Errorf("clear of an unlabelled item: %+v %v, want nothing done", st, err)
 	}
 	if labels, err := f.s.Labels(ctx); err != nil || len(labels) != 1 {
 		t.Errorf("labels after the raced clear: %v %+v, want the label kept with its verdict", err, labels)
@@ -822,7 +822,8 @@ func TestClearLabelsRacingARevision(t *testing.T) {
 // revised and re-judged under its label (a mate still beneath the curator's reason),
 // then cleared while near: it leaves the story, counted as left, as a label out
 // takes it out (whether its story has a kept report left is not the clear's to
-// judge); and so do two copies a label took in, no mates.
+// judge); and so do two copies a label took in, no mates. A mate without a label
+// is left as it is.
 func TestClearLabelOfAMate(t *testing.T) {
 	f := newLabelFixture(t)
 	ctx := context.Background()
@@ -883,8 +884,11 @@ func TestClearLabelOfAMate(t *testing.T) {
 	if match, _, reasons, _ := f.stored(t, id2); !match || !strings.HasPrefix(reasons, `["`+aggregate.MateReason) {
 		t.Fatalf("the second near report is no mate: %s", reasons)
 	}
-	if st, err := f.s.ClearLabels(ctx, []int64{id2}, near, 0, f.g); err != nil || st.Left != 1 || st.Cleared != 0 {
-		t.Errorf("clear of an unlabelled mate: %+v %v, want it left", st, err)
+	if st, err := f.s.ClearLabels(ctx, []int64{id2}, near, 0, f.g); err != nil || st.Changed != 0 || st.Left != 0 || st.Cleared != 0 {
+		t.Errorf("clear of an unlabelled mate: %+v %v, want nothing changed", st, err)
+	}
+	if match, _, reasons, story := f.stored(t, id2); !match || story == 0 || !strings.HasPrefix(reasons, `["`+aggregate.MateReason) {
+		t.Errorf("the unlabelled mate after a clear: match=%v story=%d reasons=%s, want it as it was", match, story, reasons)
 	}
 
 	// The two copies of news/1, labelled in, then cleared as near: no mates

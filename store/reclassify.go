@@ -61,7 +61,7 @@ func (s *Store) reclassifyBatch(ctx context.Context, since time.Time, after int6
 // when it was first seen (a label in made it fresh), as a poll judges it; it
 // joins or leaves its story by the verdict. The labels go in the transaction
 // that writes the verdicts, so that a crash leaves both or neither. An item
-// without a label is judged again too. Items deleted meanwhile are skipped.
+// without a label is left as it is. Items deleted meanwhile are skipped.
 func (s *Store) ClearLabels(ctx context.Context, ids []int64, classify func(title, summary, body string) aggregate.Verdict, maxAge time.Duration, g aggregate.Grouper) (ReclassifyStats, error) {
 	var st ReclassifyStats
 	if len(ids) == 0 {
@@ -126,6 +126,9 @@ func (s *Store) rejudgeItems(ctx context.Context, items []aggregate.Item, hashes
 		// known only in the write, and a near item the filter does not keep
 		// leaves its story, as one labelled out does (a later report of the
 		// story may pull it in again).
+		if clear != nil && clear.labels[i] == nil {
+			continue // no label to clear: left as it is
+		}
 		v, changed := rejudge(it, labels[i], classify, clear == nil)
 		fresh := it.Fresh
 		if clear != nil {

@@ -16,8 +16,9 @@ func cmdLabel(e *env, args []string) error {
 		"it under. The label wins over the filter, over reclassify and over a new [topic]\n"+
 		"profile, and shows as the entry's reason (\"kept by the curator: NOTE\"). A running\n"+
 		"daemon shows the change within seconds. An unknown link or id changes nothing.\n"+
-		"'clear' removes the label: the topic filter decides again, as it would have; when a poll\n"+
-		"revised an item meanwhile, its label stays, and the command says so and exits 1: run it again.", true)
+		"'clear' removes the label and the topic filter decides again; an item it does not keep\n"+
+		"leaves its story (a near one too: a clear keeps no story mate). When a poll revised an\n"+
+		"item meanwhile, its label stays, and the command says so and exits 1: run it again.", true)
 	note := f.String("note", "", "why, in your words: kept with the label and shown as the reason")
 	pos, err := f.parseMixed(args, 2)
 	if err != nil {
@@ -65,8 +66,7 @@ func cmdLabel(e *env, args []string) error {
 			fmt.Fprintf(e.stdout, "label cleared on %s: the topic filter decides again (%d entered the curated feed, %d left it)\n",
 				plural(st.Cleared, "item"), st.Entered, st.Left)
 		case st.Stale == 0 && st.Gone < st.Checked:
-			fmt.Fprintf(e.stdout, "no label to clear on %s: the topic filter decides (%d entered the curated feed, %d left it)\n",
-				plural(st.Checked-st.Gone, "item"), st.Entered, st.Left)
+			fmt.Fprintf(e.stdout, "no label to clear on %s: nothing changed\n", plural(st.Checked-st.Gone, "item"))
 		}
 		if st.Gone > 0 {
 			fmt.Fprintf(e.errOut(), "gleaner label: %s deleted by retention meanwhile (a label goes with its item)\n", plural(st.Gone, "item"))
