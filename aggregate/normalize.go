@@ -70,8 +70,18 @@ func normalize(fi *gofeed.Item, base *url.URL, loc *time.Location, now time.Time
 	if len(it.GUID) > MaxURLLen {
 		overlongGUID, it.GUID = it.GUID, ""
 	}
-	if it.URL = CanonicalURL(resolve(base, firstLink(fi))); len(it.URL) > MaxURLLen {
-		it.URL = ""
+	// The item's identity keeps the link as the feed gives it (keyLink); the
+	// link stored and published is the article's own (origLink) when the feed
+	// gives one beside a click counter's.
+	keyLink := CanonicalURL(resolve(base, firstLink(fi)))
+	if len(keyLink) > MaxURLLen {
+		keyLink = ""
+	}
+	it.URL = keyLink
+	if l := origLink(fi); l != "" {
+		if l = CanonicalURL(l); len(l) <= MaxURLLen {
+			it.URL = l
+		}
 	}
 	it.Title = truncateRunes(sanitize.Text(fi.Title), maxTitleRunes)
 	summaryHTML, body := fi.Description, fi.Content
@@ -105,7 +115,7 @@ func normalize(fi *gofeed.Item, base *url.URL, loc *time.Location, now time.Time
 	if overlongGUID != "" {
 		it.Key = hashKey("guid\x00"+overlongGUID, time.Time{})
 	} else {
-		it.Key = itemKey(it.GUID, it.URL, it.Title, fi)
+		it.Key = itemKey(it.GUID, keyLink, it.Title, fi)
 	}
 	return n
 }
@@ -156,6 +166,28 @@ func firstLink(fi *gofeed.Item) string {
 	// An RSS guid that is a permalink is the item's link.
 	if strings.HasPrefix(fi.GUID, "http://") || strings.HasPrefix(fi.GUID, "https://") {
 		return fi.GUID
+	}
+	return ""
+}
+
+// origLink is the article's own address that FeedBurner (and feeds made like
+// its) give beside a redirect through their click counter: <feedburner:origLink>,
+// absolute http(s) only; "" when there is none. The redirect
+// (feedproxy.google.com/~r/..., a click.phdo?i=...) dies with the service, and
+// hides that two sources link one article.
+func origLink(fi *gofeed.Item) string {
+	for _, ns := range fi.Extensions {
+		for name, exts := range ns {
+			if !strings.EqualFold(name, "origLink") {
+				continue
+			}
+			for _, e := range exts {
+				v := strings.TrimSpace(e.Value)
+				if u, err := url.Parse(v); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+					return v
+				}
+			}
+		}
 	}
 	return ""
 }

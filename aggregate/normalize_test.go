@@ -103,3 +103,36 @@ func TestAuthorIsCapped(t *testing.T) {
 		t.Errorf("author %q lost its start", n.Author[:40])
 	}
 }
+
+// TestFeedBurnerOrigLink: an item whose link is a click counter's redirect and
+// that gives the article's own address as <feedburner:origLink> is stored with
+// the article's address; an origLink that is no http(s) address is ignored. On
+// the real TechCrunch feed (FeedBurner), every item's link is the article's.
+func TestFeedBurnerOrigLink(t *testing.T) {
+	const doc = `<?xml version="1.0"?><rss version="2.0" xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0"><channel><title>t</title>
+<item><title>AI act passes</title><link>http://feedproxy.google.com/~r/Example/~3/abc/</link>
+<feedburner:origLink>https://news.example.com/2026/ai-act-passes?utm_source=feedburner</feedburner:origLink></item>
+<item><title>Chip rule</title><link>http://feedproxy.google.com/~r/Example/~3/def/</link>
+<feedburner:origLink>javascript:alert(1)</feedburner:origLink></item>
+</channel></rss>`
+	f, err := gofeed.NewParser().ParseString(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := normalize(f.Items[0], nil, nil, time.Now()); n.URL != "https://news.example.com/2026/ai-act-passes" ||
+		n.Key != "http://feedproxy.google.com/~r/Example/~3/abc/" {
+		t.Errorf("link %q key %q, want the article's own link, tracking removed, and the key of the feed's link (stored items keep theirs)", n.URL, n.Key)
+	}
+	if got := normalize(f.Items[1], nil, nil, time.Now()).URL; got != "http://feedproxy.google.com/~r/Example/~3/def/" {
+		t.Errorf("link %q, want the item's link when origLink is no http(s) address", got)
+	}
+	feeds := realFeeds(t, "en-techcrunch.xml")
+	if len(feeds) == 0 {
+		t.Skip("../shared/corpus/real/en-techcrunch.xml is not here")
+	}
+	for _, fi := range feeds[0].Items {
+		if u := normalize(fi, nil, nil, time.Now()).URL; strings.Contains(u, "feedproxy") || !strings.Contains(u, "techcrunch.com/") {
+			t.Errorf("%q stored under %q, want techcrunch.com's address", fi.Title, u)
+		}
+	}
+}
