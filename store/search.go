@@ -140,7 +140,11 @@ func (s *Store) IndexSearch(ctx context.Context) (int, error) {
 func searchWhere(text string) (where string, args []any, indexed bool) {
 	var long, short [][]string // each word of text, in the forms it is looked for in
 	var quoted []string
-	for _, w := range strings.Fields(text) {
+	words := searchWords(text)
+	if len(words) == 0 {
+		words = strings.Fields(text) // only punctuation ("%"): looked for as it is
+	}
+	for _, w := range words {
 		forms := wordForms(w)
 		if utf8.RuneCountInString(w) >= 3 {
 			long = append(long, forms)
@@ -171,6 +175,16 @@ func searchWhere(text string) (where string, args []any, indexed bool) {
 		cond, more = cond+" AND "+c, append(more, m...)
 	}
 	return where + " AND " + cond + " AND i.story_id != 0)", append(args, more...), true
+}
+
+// searchWords splits a search into its words: at spaces and at punctuation
+// (quotes around a phrase, commas, a full stop, parentheses, hyphens: "AI Act",
+// code-of-practice, (AI)), which a query carries and a stored headline may not
+// have at that place; an apostrophe inside a word (AI's, 대통령's) stays.
+func searchWords(text string) []string {
+	return strings.FieldsFunc(text, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsPunct(r) && r != '\'' && r != '’'
+	})
 }
 
 // wordForms are the forms a word of a search is looked for in: as typed and,

@@ -96,6 +96,12 @@ func TestSearch(t *testing.T) {
 		{aggregate.Query{Match: "100%"}, []string{"Bakery wins award for 100% rye"}},
 		{aggregate.Query{Match: "%"}, []string{"Bakery wins award for 100% rye"}}, // a wildcard is a character
 		{aggregate.Query{Match: `"rye" OR bakery`}, nil},                          // no query syntax: three words
+		// Punctuation a query carries (quotes around a phrase, a hyphen, a full
+		// stop, parentheses) is no part of a word.
+		{aggregate.Query{Match: `"AI Act"`}, []string{"EU AI Act: code of practice for general-purpose AI"}},
+		{aggregate.Query{Match: "code-of-practice"}, []string{"EU AI Act: code of practice for general-purpose AI"}},
+		{aggregate.Query{Match: "(AI) Act."}, []string{"EU AI Act: code of practice for general-purpose AI"}},
+		{aggregate.Query{Match: `"기본법"`}, []string{"국회, 인공지능 기본법 통과", "인공지능 기본법 시행령 입법예고"}},
 		{aggregate.Query{Match: "기본법", Lang: "en"}, nil},
 		// Words, not strings: "AI" is not in "rail" or "train", but "AIs'" is a plural.
 		{aggregate.Query{Match: "AI", Lang: "en"}, []string{"EU AI Act: code of practice for general-purpose AI", "US tightens AI chip export controls", "Lawmakers weigh the AIs' rights", "İstanbul'da yapay zekâ: Əliyev signs AI decree"}},
