@@ -144,6 +144,10 @@ func searchWhere(text string) (where string, args []any, indexed bool) {
 	if len(words) == 0 {
 		words = strings.Fields(text) // only punctuation ("%"): looked for as it is
 	}
+	// The handler allows 8 words of 100 characters; hyphens could make many
+	// more: each costs a condition, so the count stays bounded (the last ones
+	// only narrow the search).
+	words = words[:min(len(words), maxSearchWords)]
 	for _, w := range words {
 		forms := wordForms(w)
 		if utf8.RuneCountInString(w) >= 3 {
@@ -176,6 +180,9 @@ func searchWhere(text string) (where string, args []any, indexed bool) {
 	}
 	return where + " AND " + cond + " AND i.story_id != 0)", append(args, more...), true
 }
+
+// maxSearchWords bounds the words of one search (see searchWhere).
+const maxSearchWords = 16
 
 // searchWords splits a search into its words: at spaces and at punctuation
 // (quotes around a phrase, commas, a full stop, parentheses, hyphens: "AI Act",
