@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"html"
 	"net"
 	"os"
 	"os/exec"
@@ -36,6 +37,7 @@ func TestDemo(t *testing.T) {
 	var feed struct {
 		Items []struct {
 			Title   string
+			URL     string
 			Authors []struct{ Name string }
 			Content string `json:"content_html"`
 		}
@@ -79,6 +81,13 @@ func TestDemo(t *testing.T) {
 	}
 	if code, body := httpGet("http://" + addr + "/readyz"); code != 200 {
 		t.Errorf("/readyz: %d %s", code, body)
+	}
+	// The entries' links lead to a page of the made-up article, not a 404.
+	for _, it := range feed.Items[:3] {
+		code, page := httpGet(it.URL)
+		if code != 200 || !strings.Contains(html.UnescapeString(page), it.Title) {
+			t.Errorf("the link of %q (%s): %d\n%.300s", it.Title, it.URL, code, page)
+		}
 	}
 	// Its database's lock names it gleaner demo (another command refused
 	// beside it says who holds the database), found among its open files.

@@ -12,9 +12,11 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path"
 	"regexp"
@@ -22,6 +24,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mmcdole/gofeed"
 	"golang.org/x/net/html/charset"
 )
 
@@ -44,10 +47,15 @@ func Demo() fs.FS {
 // {{rfc3339 -2h}}, {{kst -2h}}), so the samples are always recent, and stay the same
 // for as long as the server runs. {{host}} is the server's host:port.
 type Server struct {
-	base  time.Time
-	host  string
-	files map[string][]byte // name -> rendered body
+	base     time.Time
+	host     string
+	files    map[string][]byte  // name -> rendered body
+	articles map[string]article // path of an item's link on this host -> the item
 }
+
+// article is what the page at a sample item's link shows: the demo's outlets are
+// made up, but a reader who follows a link from the curated feed lands on a page.
+type article struct{ outlet, title, summary string }
 
 var placeholderRE = regexp.MustCompile(`\{\{(host|rfc822|rfc3339|kst)(?: ([-+]?\d+[hm]))?\}\}`)
 
@@ -95,6 +103,19 @@ func NewServerFS(fsys fs.FS, base time.Time, host string) (*Server, error) {
 		})
 		s.files[path.Base(n)] = out
 	}
+	s.articles = map[string]article{}
+	p := gofeed.NewParser()
+	for _, body := range s.files {
+		f, err := p.Parse(bytes.NewReader(body))
+		if err != nil {
+			continue
+		}
+		for _, it := range f.Items {
+			if u, err := url.Parse(it.Link); err == nil && u.Host == host {
+				s.articles[u.Path] = article{outlet: f.Title, title: it.Title, summary: it.Description}
+			}
+		}
+	}
 	return s, nil
 }
 
@@ -113,7 +134,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimPrefix(r.URL.Path, "/")
 	body, ok := s.files[name]
 	if !ok {
-		http.NotFound(w, r)
+		s.serveArticle(w, r)
 		return
 	}
 	sum := sha256.Sum256(body)
@@ -132,6 +153,41 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", ct)
 	w.Write(body)
+}
+
+// articlePage is the page at a sample item's link, and (404) at any other path.
+var articlePage = template.Must(template.New("a").Parse(`<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{{if .Title}}{{.Title}}{{else}}Not a sample article{{end}}</title></head>
+<body>{{if .Title}}<p>{{.Outlet}}</p><h1>{{.Title}}</h1><p>{{.Summary}}</p>
+<p><em>A made-up article of gleaner's demo: its outlets and their news are samples, served from this machine.</em></p>
+{{else}}<h1>Not a sample article</h1><p>gleaner's demo serves its sample feeds and the articles they link here; this address is none of them.</p>{{end}}
+</body></html>
+`))
+
+func (s *Server) serveArticle(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.articles[r.URL.Path]
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if !ok {
+		w.WriteHeader(http.StatusNotFound)
+	}
+	articlePage.Execute(w, struct{ Outlet, Title, Summary string }{a.outlet, a.title, stripTags(a.summary)})
+}
+
+// stripTags keeps the text of a sample item's HTML description.
+func stripTags(s string) string {
+	var b strings.Builder
+	in := false
+	for _, r := range s {
+		switch {
+		case r == '<':
+			in = true
+		case r == '>':
+			in = false
+		case !in:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // Title is the title a served feed gives itself (its channel's or feed's
