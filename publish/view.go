@@ -372,6 +372,14 @@ func outletOf(o aggregate.Outlet) outletView {
 	if v.Name == "" {
 		v.Name = v.Title
 	}
+	if v.Title != "" {
+		// A source the config does not name is named by its URL's host (see
+		// config): readers are shown the feed's own title, which tells outlets
+		// on one host apart.
+		if u, err := url.Parse(o.FeedURL); err == nil && u.Host != "" && strings.EqualFold(v.Name, u.Host) {
+			v.Name = v.Title
+		}
+	}
 	if v.Name == "" {
 		if u, err := url.Parse(o.FeedURL); err == nil && u.Host != "" {
 			v.Name = u.Host
