@@ -176,7 +176,10 @@ func firstLink(fi *gofeed.Item) string {
 // (feedproxy.google.com/~r/..., a click.phdo?i=...) dies with the service, and
 // hides that two sources link one article.
 func origLink(fi *gofeed.Item) string {
-	for _, ns := range fi.Extensions {
+	for prefix, ns := range fi.Extensions {
+		if !strings.EqualFold(prefix, "feedburner") {
+			continue // another namespace's origLink: not FeedBurner's (and one answer, not map order's)
+		}
 		for name, exts := range ns {
 			if !strings.EqualFold(name, "origLink") {
 				continue

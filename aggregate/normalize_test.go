@@ -113,7 +113,7 @@ func TestFeedBurnerOrigLink(t *testing.T) {
 <item><title>AI act passes</title><link>http://feedproxy.google.com/~r/Example/~3/abc/</link>
 <feedburner:origLink>https://news.example.com/2026/ai-act-passes?utm_source=feedburner</feedburner:origLink></item>
 <item><title>Chip rule</title><link>http://feedproxy.google.com/~r/Example/~3/def/</link>
-<feedburner:origLink>javascript:alert(1)</feedburner:origLink></item>
+<feedburner:origLink>javascript:alert(1)</feedburner:origLink><x:origLink xmlns:x="urn:x">https://other.example/x</x:origLink></item>
 </channel></rss>`
 	f, err := gofeed.NewParser().ParseString(doc)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/gleaner/gleaner/aggregate/sanitize"
 	"github.com/gleaner/gleaner/aggregate/story"
 	"github.com/gleaner/gleaner/internal/redact"
+	"github.com/gleaner/gleaner/internal/textcut"
 )
 
 // epoch stands in for a date when there is none (an empty feed still needs an
@@ -361,6 +362,10 @@ func (v outletView) Credit() string {
 // may carry credentials or an API key: only its redacted form is published, and
 // the feed's own id and site link, which some feeds build from the URL they
 // were asked for, are cleaned of its secrets too.
+// maxDefaultNameBytes bounds the feed title that names a source the config does
+// not name (outletOf): 80 Latin letters, about 26 Hangul syllables.
+const maxDefaultNameBytes = 80
+
 func outletOf(o aggregate.Outlet) outletView {
 	secrets := redact.Secrets(o.FeedURL)
 	v := outletView{
@@ -374,10 +379,11 @@ func outletOf(o aggregate.Outlet) outletView {
 	}
 	if v.Title != "" {
 		// A source the config does not name is named by its URL's host (see
-		// config): readers are shown the feed's own title, which tells outlets
-		// on one host apart.
+		// config): readers are shown the feed's own title too, which tells
+		// outlets on one host apart, with the host, which the feed cannot
+		// choose ("Reuters (evil.example)"); the title cut to a name's length.
 		if u, err := url.Parse(o.FeedURL); err == nil && u.Host != "" && strings.EqualFold(v.Name, u.Host) {
-			v.Name = v.Title
+			v.Name = strings.TrimSpace(textcut.Prefix(v.Title, maxDefaultNameBytes)) + " (" + v.Name + ")"
 		}
 	}
 	if v.Name == "" {

@@ -144,10 +144,7 @@ func searchWhere(text string) (where string, args []any, indexed bool) {
 	if len(words) == 0 {
 		words = strings.Fields(text) // only punctuation ("%"): looked for as it is
 	}
-	// The handler allows 8 words of 100 characters; hyphens could make many
-	// more: each costs a condition, so the count stays bounded (the last ones
-	// only narrow the search).
-	words = words[:min(len(words), maxSearchWords)]
+
 	for _, w := range words {
 		forms := wordForms(w)
 		if utf8.RuneCountInString(w) >= 3 {
@@ -181,17 +178,27 @@ func searchWhere(text string) (where string, args []any, indexed bool) {
 	return where + " AND " + cond + " AND i.story_id != 0)", append(args, more...), true
 }
 
-// maxSearchWords bounds the words of one search (see searchWhere).
-const maxSearchWords = 16
-
 // searchWords splits a search into its words: at spaces and at punctuation
 // (quotes around a phrase, commas, a full stop, parentheses, hyphens: "AI Act",
 // code-of-practice, (AI)), which a query carries and a stored headline may not
 // have at that place; an apostrophe inside a word (AI's, 대통령's) stays.
 func searchWords(text string) []string {
-	return strings.FieldsFunc(text, func(r rune) bool {
-		return unicode.IsSpace(r) || unicode.IsPunct(r) && r != '\'' && r != '’'
+	quote := func(r rune) bool { return r == '\'' || r == '’' }
+	fields := strings.FieldsFunc(text, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsPunct(r) && !quote(r) || unicode.IsSymbol(r)
 	})
+	// An apostrophe stays between letters only: 'AI Act' is AI and Act.
+	// (A query is at most 100 characters, so its words are few.)
+	words := fields[:0]
+	for _, f := range fields {
+		if f = strings.TrimLeftFunc(f, quote); f != "" && !strings.HasSuffix(strings.ToLower(f), "s'") {
+			f = strings.TrimRightFunc(f, quote)
+		}
+		if f != "" {
+			words = append(words, f)
+		}
+	}
+	return words
 }
 
 // wordForms are the forms a word of a search is looked for in: as typed and,

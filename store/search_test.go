@@ -102,6 +102,12 @@ func TestSearch(t *testing.T) {
 		{aggregate.Query{Match: "code-of-practice"}, []string{"EU AI Act: code of practice for general-purpose AI"}},
 		{aggregate.Query{Match: "(AI) Act."}, []string{"EU AI Act: code of practice for general-purpose AI"}},
 		{aggregate.Query{Match: `"기본법"`}, []string{"국회, 인공지능 기본법 통과", "인공지능 기본법 시행령 입법예고"}},
+		{aggregate.Query{Match: `'AI Act'`}, []string{"EU AI Act: code of practice for general-purpose AI"}},
+		{aggregate.Query{Match: `‘AI Act’`}, []string{"EU AI Act: code of practice for general-purpose AI"}},
+		{aggregate.Query{Match: `AI+Act`}, []string{"EU AI Act: code of practice for general-purpose AI"}},
+		{aggregate.Query{Match: `AIs'`}, []string{"Lawmakers weigh the AIs' rights"}},
+		// Every word counts, however many a hyphenated query makes.
+		{aggregate.Query{Match: "code-of-practice-for-general-purpose-AI-Act-EU-rules-alpha-beta-gamma-delta-epsilon-zeta-nomatchword"}, nil},
 		{aggregate.Query{Match: "기본법", Lang: "en"}, nil},
 		// Words, not strings: "AI" is not in "rail" or "train", but "AIs'" is a plural.
 		{aggregate.Query{Match: "AI", Lang: "en"}, []string{"EU AI Act: code of practice for general-purpose AI", "US tightens AI chip export controls", "Lawmakers weigh the AIs' rights", "İstanbul'da yapay zekâ: Əliyev signs AI decree"}},

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"html"
 	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"regexp"
@@ -82,11 +83,18 @@ func TestDemo(t *testing.T) {
 	if code, body := httpGet("http://" + addr + "/readyz"); code != 200 {
 		t.Errorf("/readyz: %d %s", code, body)
 	}
-	// The entries' links lead to a page of the made-up article, not a 404.
+	// The entries' links lead to a page of the made-up article, and the
+	// outlets' to a page of the outlet, not a 404.
 	for _, it := range feed.Items[:3] {
 		code, page := httpGet(it.URL)
 		if code != 200 || !strings.Contains(html.UnescapeString(page), it.Title) {
 			t.Errorf("the link of %q (%s): %d\n%.300s", it.Title, it.URL, code, page)
+		}
+		if u, err := url.Parse(it.URL); err == nil {
+			outlet := u.Scheme + "://" + u.Host + "/" + strings.Split(strings.TrimPrefix(u.Path, "/"), "/")[0]
+			if code, page := httpGet(outlet); code != 200 {
+				t.Errorf("the outlet page %s of %q: %d\n%.300s", outlet, it.Title, code, page)
+			}
 		}
 	}
 	// Its database's lock names it gleaner demo (another command refused

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"html"
 	"html/template"
 	"io/fs"
 	"net"
@@ -110,6 +111,11 @@ func NewServerFS(fsys fs.FS, base time.Time, host string) (*Server, error) {
 		if err != nil {
 			continue
 		}
+		// The outlet's own page (its feed's link, an entry's author link), then
+		// its items'.
+		if u, err := url.Parse(f.Link); err == nil && u.Host == host {
+			s.articles[strings.TrimSuffix(u.Path, "/")] = article{outlet: "gleaner demo", title: f.Title, summary: f.Description}
+		}
 		for _, it := range f.Items {
 			if u, err := url.Parse(it.Link); err == nil && u.Host == host {
 				s.articles[u.Path] = article{outlet: f.Title, title: it.Title, summary: it.Description}
@@ -166,6 +172,9 @@ var articlePage = template.Must(template.New("a").Parse(`<!DOCTYPE html>
 
 func (s *Server) serveArticle(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.articles[r.URL.Path]
+	if !ok && r.URL.Path != "/" {
+		a, ok = s.articles[strings.TrimSuffix(r.URL.Path, "/")]
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if !ok {
 		w.WriteHeader(http.StatusNotFound)
@@ -173,8 +182,13 @@ func (s *Server) serveArticle(w http.ResponseWriter, r *http.Request) {
 	articlePage.Execute(w, struct{ Outlet, Title, Summary string }{a.outlet, a.title, stripTags(a.summary)})
 }
 
-// stripTags keeps the text of a sample item's HTML description.
+// stripTags keeps the text of a sample item's HTML description, its
+// character references decoded (html/template escapes it again).
 func stripTags(s string) string {
+	return html.UnescapeString(tagless(s))
+}
+
+func tagless(s string) string {
 	var b strings.Builder
 	in := false
 	for _, r := range s {
