@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/gleaner/gleaner/aggregate"
@@ -205,7 +206,7 @@ func entryOf(o Options, en *aggregate.Entry) entryView {
 	}
 
 	e.Author = e.Outlet.Credit()
-	if a := sanitize.Text(it.Author); a != e.Outlet.Name && a != e.Author {
+	if a := sanitize.Text(it.Author); a != e.Outlet.Name && a != e.Author && a != e.Outlet.Title {
 		e.Byline = a
 	}
 	for _, f := range it.Verdict.Facets {
@@ -358,14 +359,14 @@ func (v outletView) Credit() string {
 	return v.Name + " (via " + v.Via + ")"
 }
 
-// outletOf is an outlet as published. The feed URL is the configured one and
-// may carry credentials or an API key: only its redacted form is published, and
-// the feed's own id and site link, which some feeds build from the URL they
-// were asked for, are cleaned of its secrets too.
 // maxDefaultNameBytes bounds the feed title that names a source the config does
 // not name (outletOf): 80 Latin letters, about 26 Hangul syllables.
 const maxDefaultNameBytes = 80
 
+// outletOf is an outlet as published. The feed URL is the configured one and
+// may carry credentials or an API key: only its redacted form is published, and
+// the feed's own id and site link, which some feeds build from the URL they
+// were asked for, are cleaned of its secrets too.
 func outletOf(o aggregate.Outlet) outletView {
 	secrets := redact.Secrets(o.FeedURL)
 	v := outletView{
@@ -382,8 +383,10 @@ func outletOf(o aggregate.Outlet) outletView {
 		// config): readers are shown the feed's own title too, which tells
 		// outlets on one host apart, with the host, which the feed cannot
 		// choose ("Reuters (evil.example)"); the title cut to a name's length.
-		if u, err := url.Parse(o.FeedURL); err == nil && u.Host != "" && strings.EqualFold(v.Name, u.Host) {
-			v.Name = strings.TrimSpace(textcut.Prefix(v.Title, maxDefaultNameBytes)) + " (" + v.Name + ")"
+		u, err := url.Parse(o.FeedURL)
+		if title := strings.TrimSpace(textcut.Prefix(v.Title, maxDefaultNameBytes)); err == nil && u.Host != "" &&
+			strings.EqualFold(v.Name, u.Host) && !strings.EqualFold(title, u.Host) && strings.IndexFunc(title, isLetterOrDigit) >= 0 {
+			v.Name = title + " (" + v.Name + ")"
 		}
 	}
 	if v.Name == "" {
@@ -561,3 +564,5 @@ func latest(ts ...time.Time) time.Time {
 	}
 	return m
 }
+
+func isLetterOrDigit(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

@@ -23,9 +23,22 @@ func TestUnnamedSourceIsCreditedByItsFeedTitle(t *testing.T) {
 		{aggregate.Outlet{Name: "evil.example", Title: strings.Repeat("x", 20000), FeedURL: "https://evil.example/feed"}, strings.Repeat("x", 80) + " (evil.example)"},
 		{aggregate.Outlet{Name: "news.example.com", FeedURL: "https://news.example.com/rss"}, "news.example.com"},
 		{aggregate.Outlet{Name: "Policy Wire", Title: "PW all stories", FeedURL: "https://news.example.com/rss"}, "Policy Wire"},
+		// A title that says nothing more than the host, or nothing visible.
+		{aggregate.Outlet{Name: "example.com", Title: "Example.com", FeedURL: "https://example.com/rss"}, "example.com"},
+		{aggregate.Outlet{Name: "example.com", Title: "\u200b", FeedURL: "https://example.com/rss"}, "example.com"},
 	} {
 		if got := outletOf(c.o).Name; got != c.want {
 			t.Errorf("outletOf(%+v).Name = %q, want %q", c.o, got, c.want)
 		}
+	}
+}
+
+// TestBylineThatIsTheFeedTitleIsHidden: an item whose author is its feed's own
+// title (a blog signing as itself) shows no byline beside the outlet credit.
+func TestBylineThatIsTheFeedTitleIsHidden(t *testing.T) {
+	en := aggregate.Entry{ID: "urn:x", Item: aggregate.Item{Title: "t", URL: "https://example.com/a", Author: "Example Blog"},
+		Outlet: aggregate.Outlet{Name: "example.com", Title: "Example Blog", FeedURL: "https://example.com/rss"}}
+	if e := entryOf(fixtureOptions(), &en); e.Byline != "" || e.Author != "Example Blog (example.com)" {
+		t.Errorf("author %q byline %q, want the credit alone", e.Author, e.Byline)
 	}
 }

@@ -185,17 +185,19 @@ func searchWhere(text string) (where string, args []any, indexed bool) {
 func searchWords(text string) []string {
 	quote := func(r rune) bool { return r == '\'' || r == '’' }
 	fields := strings.FieldsFunc(text, func(r rune) bool {
-		return unicode.IsSpace(r) || unicode.IsPunct(r) && !quote(r) || unicode.IsSymbol(r)
+		return unicode.IsSpace(r) || unicode.IsPunct(r) && !quote(r)
 	})
-	// An apostrophe stays between letters only: 'AI Act' is AI and Act.
-	// (A query is at most 100 characters, so its words are few.)
+	// An apostrophe stays inside a word, and at the end of a plural
+	// possessive (AIs'); quotes around words ('AI Act') go. (Symbols stay in
+	// words: C++, $1.2.)
 	words := fields[:0]
 	for _, f := range fields {
-		if f = strings.TrimLeftFunc(f, quote); f != "" && !strings.HasSuffix(strings.ToLower(f), "s'") {
-			f = strings.TrimRightFunc(f, quote)
+		trimmed := strings.TrimLeftFunc(f, quote)
+		if trimmed != f || !strings.HasSuffix(strings.ToLower(trimmed), "s'") {
+			trimmed = strings.TrimRightFunc(trimmed, quote)
 		}
-		if f != "" {
-			words = append(words, f)
+		if trimmed != "" {
+			words = append(words, trimmed)
 		}
 	}
 	return words

@@ -104,7 +104,8 @@ func TestSearch(t *testing.T) {
 		{aggregate.Query{Match: `"기본법"`}, []string{"국회, 인공지능 기본법 통과", "인공지능 기본법 시행령 입법예고"}},
 		{aggregate.Query{Match: `'AI Act'`}, []string{"EU AI Act: code of practice for general-purpose AI"}},
 		{aggregate.Query{Match: `‘AI Act’`}, []string{"EU AI Act: code of practice for general-purpose AI"}},
-		{aggregate.Query{Match: `AI+Act`}, []string{"EU AI Act: code of practice for general-purpose AI"}},
+		{aggregate.Query{Match: `'rights'`}, []string{"Lawmakers weigh the AIs' rights"}},
+		{aggregate.Query{Match: `'Lawmakers weigh'`}, []string{"Lawmakers weigh the AIs' rights"}},
 		{aggregate.Query{Match: `AIs'`}, []string{"Lawmakers weigh the AIs' rights"}},
 		// Every word counts, however many a hyphenated query makes.
 		{aggregate.Query{Match: "code-of-practice-for-general-purpose-AI-Act-EU-rules-alpha-beta-gamma-delta-epsilon-zeta-nomatchword"}, nil},
