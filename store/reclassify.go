@@ -122,19 +122,17 @@ func (s *Store) rejudgeItems(ctx context.Context, items []aggregate.Item, hashes
 		it := &items[i]
 		last = it.ID
 		st.Checked++
-		// A clear keeps no mate: whether its story still has a kept report is
-		// known only in the write, and a near item the filter does not keep
-		// leaves its story, as one labelled out does (a later report of the
-		// story may pull it in again).
 		if clear != nil && clear.labels[i] == nil {
 			continue // no label to clear: left as it is
 		}
+		// A clear keeps no mate: whether its story still has a kept report is
+		// known only in the write, and a near item the filter does not keep
+		// leaves its story, as one labelled out does. A labelled item always
+		// changes: its label's reason goes.
 		v, changed := rejudge(it, labels[i], classify, clear == nil)
 		fresh := it.Fresh
 		if clear != nil {
-			changed = changed || aggregate.IsMate(it.Verdict)
-			fresh = clear.fresh(it)
-			changed = changed || fresh != it.Fresh || clear.labels[i] != nil
+			fresh, changed = clear.fresh(it), true
 		}
 		if !changed {
 			continue
@@ -187,9 +185,8 @@ func (s *Store) rejudgeItems(ctx context.Context, items []aggregate.Item, hashes
 				return 0, 0, fmt.Errorf("store: reclassify item %d: %w", it.ID, err)
 			}
 			if clear != nil {
-				// Deleted by retention, or changed meanwhile: stale if the label
-				// read is still there (revised, or labelled again). An item
-				// labelled only since it was read keeps that label, unmentioned.
+				// Deleted by retention, or changed meanwhile: stale if it still
+				// has a label (revised, or labelled again).
 				var there, labelled bool
 				if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM items WHERE id = ?1), EXISTS (SELECT 1 FROM labels WHERE item_id = ?1)`,
 					it.ID).Scan(&there, &labelled); err != nil {
@@ -198,13 +195,13 @@ func (s *Store) rejudgeItems(ctx context.Context, items []aggregate.Item, hashes
 				switch {
 				case !there:
 					st.Gone++
-				case labelled && guard != nil:
+				case labelled:
 					st.Stale++
 				}
 			}
 			continue
 		}
-		if clear != nil && guard != nil {
+		if clear != nil {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM labels WHERE item_id = ?`, it.ID); err != nil {
 				return 0, 0, fmt.Errorf("store: clear the label of item %d: %w", it.ID, err)
 			}

@@ -100,8 +100,9 @@ const (
 const mateColumn = `(i.match != 0 AND substr(i.reasons, 1, length('` + matePrefix + `')) = '` + matePrefix + `')`
 
 // wasMateColumn is mateColumn, or a mate's verdict under a curator's label (whose
-// reason comes first, the mate's second): what a revision or a clear of the label
-// keeps a mate by (see wasMate). Stories count a labelled item as the label says.
+// reason comes first, the mate's second): what a poll's revision of a labelled
+// mate keeps it a mate beneath its label by (as Reclassify does with wasMate).
+// Stories count a labelled item as the label says.
 // The JSON is parsed only for a labelled row (CASE): every poll's look-up reads this
 // column for each of its stored items.
 const wasMateColumn = `(` + mateColumn + ` OR CASE WHEN substr(i.reasons, 1, length('["` + aggregate.ReasonCuratorKept + `')) = '["` +

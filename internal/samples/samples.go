@@ -12,7 +12,6 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
-	"html"
 	"html/template"
 	"io/fs"
 	"net"
@@ -25,6 +24,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gleaner/gleaner/aggregate/sanitize"
 	"github.com/mmcdole/gofeed"
 	"golang.org/x/net/html/charset"
 )
@@ -179,29 +179,7 @@ func (s *Server) serveArticle(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		w.WriteHeader(http.StatusNotFound)
 	}
-	articlePage.Execute(w, struct{ Outlet, Title, Summary string }{a.outlet, a.title, stripTags(a.summary)})
-}
-
-// stripTags keeps the text of a sample item's HTML description, its
-// character references decoded (html/template escapes it again).
-func stripTags(s string) string {
-	return html.UnescapeString(tagless(s))
-}
-
-func tagless(s string) string {
-	var b strings.Builder
-	in := false
-	for _, r := range s {
-		switch {
-		case r == '<':
-			in = true
-		case r == '>':
-			in = false
-		case !in:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
+	articlePage.Execute(w, struct{ Outlet, Title, Summary string }{a.outlet, a.title, sanitize.Text(a.summary)})
 }
 
 // Title is the title a served feed gives itself (its channel's or feed's
