@@ -144,7 +144,6 @@ func searchWhere(text string) (where string, args []any, indexed bool) {
 	if len(words) == 0 {
 		words = strings.Fields(text) // only punctuation ("%"): looked for as it is
 	}
-
 	for _, w := range words {
 		forms := wordForms(w)
 		if utf8.RuneCountInString(w) >= 3 {

@@ -106,15 +106,15 @@ func cmdFetch(e *env, args []string) error {
 		return err
 	}
 	if len(gone) > 0 && f.logLevel != "error" {
-		what, names := "1 source is", gone
+		what, listed := "1 source is", gone
 		if len(gone) > 1 {
 			what = fmt.Sprintf("%d sources are", len(gone))
 		}
-		if len(names) > 5 {
-			names = append(names[:5:5], fmt.Sprintf("and %d more", len(gone)-5))
+		if len(listed) > 5 {
+			listed = append(listed[:5:5], fmt.Sprintf("and %d more", len(gone)-5))
 		}
 		fmt.Fprintf(e.errOut(), "gleaner fetch: %s gone (410) and not polled: %s; remove from the config, or give the new URL\n",
-			what, show.String(strings.Join(names, ", ")))
+			what, show.String(strings.Join(listed, ", ")))
 	}
 	if exportErr != nil {
 		// Said, but the exit status stays that of the polls, as README

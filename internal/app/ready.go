@@ -101,24 +101,38 @@ func (r *readiness) checkDatabase(ctx context.Context, log *slog.Logger) {
 	}
 }
 
+// health is the daemon's own state, which /readyz and the status pages both
+// report, each in its own words.
+type health struct {
+	unreachable error                  // Store.Ping's
+	damaged     *string                // what the check at start found, nil if nothing
+	saving      *aggregate.SaveFailure // the failing saves, nil while they work
+}
+
+func (r *readiness) health(ctx context.Context) health {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	// Ping reads; a locked, damaged or full file fails the writes only (saving).
+	return health{unreachable: r.a.Store.Ping(ctx), damaged: r.damaged.Load(), saving: r.a.Poller.SaveFailing()}
+}
+
 // problems is what the public status pages say of the daemon's own problems
 // (publish.Handler.SetProblems): the database unreachable or damaged, its
 // saves failing. In plain words and times; the errors' texts stay with
 // /readyz and the log.
 func (r *readiness) problems(ctx context.Context) []string {
 	var out []string
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	if err := r.a.Store.Ping(ctx); err != nil {
+	h := r.health(ctx)
+	if h.unreachable != nil {
 		out = append(out, "The database file cannot be reached (deleted, replaced or unreadable under the running daemon): "+
 			"nothing is saved until it is back or the daemon restarts. The log and /readyz say why.")
 	}
-	if r.damaged.Load() != nil {
+	if h.damaged != nil {
 		out = append(out, "The database check at start found damage in the file. The log and /readyz say what.")
 	}
-	if f := r.a.Poller.SaveFailing(); f != nil {
+	if h.saving != nil {
 		out = append(out, fmt.Sprintf("Saving poll results has failed since %s: the states below are as last saved, "+
-			"and new items wait for the next save. The log and /readyz say why.", f.Since.UTC().Format(time.RFC3339)))
+			"and new items wait for the next save. The log and /readyz say why.", h.saving.Since.UTC().Format(time.RFC3339)))
 	}
 	return out
 }
@@ -129,15 +143,15 @@ func (r *readiness) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	var why []string
 	ctx, cancel := context.WithTimeout(req.Context(), 2*time.Second)
 	defer cancel()
-	if err := r.a.Store.Ping(ctx); err != nil {
-		why = append(why, "database not reachable: "+err.Error())
+	h := r.health(ctx)
+	if h.unreachable != nil {
+		why = append(why, "database not reachable: "+h.unreachable.Error())
 	}
-	if p := r.damaged.Load(); p != nil {
-		why = append(why, "database damaged: "+*p)
+	if h.damaged != nil {
+		why = append(why, "database damaged: "+*h.damaged)
 	}
-	if f := r.a.Poller.SaveFailing(); f != nil {
-		// Ping reads; a locked, damaged or full file fails the writes only.
-		why = append(why, fmt.Sprintf("saving poll results fails since %s: %s", f.Since.UTC().Format(time.RFC3339), f.Err))
+	if h.saving != nil {
+		why = append(why, fmt.Sprintf("saving poll results fails since %s: %s", h.saving.Since.UTC().Format(time.RFC3339), h.saving.Err))
 	}
 	if r.a.Config() == nil {
 		why = append(why, "no config loaded")
