@@ -23,7 +23,7 @@ func TestPermissionDeniedSaysWho(t *testing.T) {
 	dir := t.TempDir()
 	var cred *syscall.Credential
 	if os.Geteuid() == 0 {
-		cred = &syscall.Credential{Uid: 65534, Gid: 65534}
+		cred = nobody
 		// nobody must reach the binary and the config: open the test's
 		// directories (TempDir makes them 0700) and copy the binary in.
 		for d := dir; d != os.TempDir() && d != "/"; d = filepath.Dir(d) {
@@ -43,16 +43,7 @@ func TestPermissionDeniedSaysWho(t *testing.T) {
 	}
 	t.Cleanup(func() { os.Chmod(state, 0o755) })
 	for _, args := range [][]string{{"sources"}, {"stories"}, {"fetch"}} {
-		cmd := exec.Command(bin, append(args, "-config", cfg)...)
-		cmd.Env = append(os.Environ(), "GLEANER_CONFIG=")
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		err := cmd.Run()
-		if _, exited := err.(*exec.ExitError); err != nil && !exited && cred != nil {
-			t.Skipf("cannot run gleaner as nobody here: %v", err)
-		}
-		msg := stderr.String()
+		msg, err := runAsUser(t, cred, bin, append(args, "-config", cfg)...)
 		if err == nil || !strings.Contains(msg, "permission denied: "+state+" (d---------) is owned by ") ||
 			!strings.Contains(msg, "may not enter it; run gleaner as ") || !strings.Contains(msg, " or with sudo") {
 			t.Errorf("gleaner %s: %v\n%s", args[0], err, msg)
@@ -71,13 +62,7 @@ func TestPermissionDeniedSaysWho(t *testing.T) {
 	if err := os.WriteFile(lock, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "fetch", "-config", cfg)
-	cmd.Env = append(os.Environ(), "GLEANER_CONFIG=")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	err := cmd.Run()
-	if msg := stderr.String(); err == nil || !strings.Contains(msg, "permission denied: "+lock+" (-rw-r--r--) is owned by ") {
+	if msg, err := runAsUser(t, cred, bin, "fetch", "-config", cfg); err == nil || !strings.Contains(msg, "permission denied: "+lock+" (-rw-r--r--) is owned by ") {
 		t.Errorf("gleaner fetch beside root's lock file: %v\n%s", err, msg)
 	}
 }
@@ -99,16 +84,7 @@ func TestReadOnlyCommandsSayWhatTheyNeed(t *testing.T) {
 		t.Fatalf("fetch as root: %d\n%s%s", code, out, stderr)
 	}
 	for _, args := range [][]string{{"sources"}, {"stories"}, {"labels"}} {
-		cmd := exec.Command(own, append(args, "-config", cfg)...)
-		cmd.Env = append(os.Environ(), "GLEANER_CONFIG=")
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		err := cmd.Run()
-		if _, exited := err.(*exec.ExitError); err != nil && !exited {
-			t.Skipf("cannot run gleaner as nobody here: %v", err)
-		}
-		if msg := stderr.String(); err == nil || !strings.Contains(msg, "permission denied: "+dir+" (drwxr-xr-x) is owned by root") ||
+		if msg, err := runAsUser(t, nobody, own, append(args, "-config", cfg)...); err == nil || !strings.Contains(msg, "permission denied: "+dir+" (drwxr-xr-x) is owned by root") ||
 			!strings.Contains(msg, "may not write to it") {
 			t.Errorf("gleaner %s as nobody: %v\n%s", args[0], err, msg)
 		}
@@ -127,16 +103,7 @@ func TestSourcesAddWithoutPermissionSaysWho(t *testing.T) {
 	cfg := filepath.Join(dir, "gleaner.toml")
 	before := "database = \"gleaner.db\"\n[[source]]\nurl = \"http://127.0.0.1:9/feed\"\n"
 	writeConfigFile(t, cfg, before)
-	cmd := exec.Command(own, "sources", "add", "-no-check", "http://127.0.0.1:9/other", "-config", cfg)
-	cmd.Env = append(os.Environ(), "GLEANER_CONFIG=")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	err := cmd.Run()
-	if _, exited := err.(*exec.ExitError); err != nil && !exited {
-		t.Skipf("cannot run gleaner as nobody here: %v", err)
-	}
-	msg := stderr.String()
+	msg, err := runAsUser(t, nobody, own, "sources", "add", "-no-check", "http://127.0.0.1:9/other", "-config", cfg)
 	if err == nil || !strings.Contains(msg, cfg+": permission denied: "+dir+" (drwxr-xr-x) is owned by root") ||
 		!strings.Contains(msg, "may not write to it; run gleaner as root") || !strings.Contains(msg, "or with sudo") ||
 		strings.Contains(msg, ".tmp-") {
@@ -145,6 +112,26 @@ func TestSourcesAddWithoutPermissionSaysWho(t *testing.T) {
 	if b, _ := os.ReadFile(cfg); string(b) != before {
 		t.Errorf("the config changed:\n%s", b)
 	}
+}
+
+// nobody is the user the root-only tests run commands as.
+var nobody = &syscall.Credential{Uid: 65534, Gid: 65534}
+
+// runAsUser runs the gleaner binary bin with args as cred's user (nil: this
+// process's), and returns its standard error and how it ended; a test that
+// cannot start a process as that user here is skipped.
+func runAsUser(t *testing.T, cred *syscall.Credential, bin string, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), "GLEANER_CONFIG=")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	if _, exited := err.(*exec.ExitError); err != nil && !exited && cred != nil {
+		t.Skipf("cannot run gleaner as nobody here: %v", err)
+	}
+	return stderr.String(), err
 }
 
 // nobodysCopy returns a new directory that another user (nobody) may enter and
