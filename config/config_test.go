@@ -168,6 +168,8 @@ func TestErrors(t *testing.T) {
 		{"nothing close", "[poll]\nfrobnicate = 1\n" + minimal, []string{"g.toml:2:1: poll.frobnicate: unknown key"}},
 		{"table of the wrong type", "[[feed]]\ntitle = \"x\"\n[poll]\nconcurrency = 0\n" + minimal, []string{"g.toml:1:3: feed: one table, not an array of tables: write [feed], not [[feed]]", "g.toml:4:1: poll.concurrency: must be between 1 and 1024, got 0"}},
 		{"no double report of a wrong type", "[[source]]\nurl = 5\n", []string{"g.toml:2:7: source 1.url: wrong type: expected a string, got a TOML integer"}},
+		{"sources as a list of URLs", "source = [\"https://a.example/rss\", \"https://b.example/rss\"]\n", []string{`g.toml:1:11: source: wrong type: expected a table, got a TOML string: each source is a block of its own, a line [[source]] and under it url = "https://news.example/rss"`}},
+		{"one source as a URL", "source = \"https://a.example/rss\"\n", []string{`g.toml:1:10: source: wrong type: expected an array, got a TOML string: each source is a block of its own, a line [[source]] and under it url = "https://news.example/rss"`}},
 		// One wrong type hides nothing else; unknown keys hide no bad value.
 		{"every problem at once", "listen = 8080\nbogus = true\n[poll]\nconcurrency = \"eight\"\nintervall = \"5m\"\ntimeout = \"soon\"\n[feed]\nmax_items = [1]\nbase_url = \"ftp://x\"\n" + minimal + "interval = 5.5\ntimezone = \"Mars/Base\"\n",
 			[]string{

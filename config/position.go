@@ -223,8 +223,6 @@ func stripIndexes(s string) string {
 
 var typeErrRE = regexp.MustCompile(`^cannot decode TOML (\w+(?: \w+)?) into (?:struct field \S+ of type |a Go value of type )?(\S+)`)
 
-// friendlyTypeError rewrites go-toml's type errors, which name Go types, into the
-// TOML types a user writes.
 // tomlHint adds to go-toml's message for a slip people make often what to
 // write instead.
 func tomlHint(msg string) string {
@@ -243,6 +241,8 @@ func tomlHint(msg string) string {
 	return msg
 }
 
+// friendlyTypeError rewrites go-toml's type errors, which name Go types, into the
+// TOML types a user writes.
 func friendlyTypeError(msg, key string) string {
 	msg = tomlHint(msg)
 	if strings.HasPrefix(msg, "cannot store an array table") {
@@ -271,5 +271,10 @@ func friendlyTypeError(msg, key string) string {
 	default:
 		want = "a table"
 	}
-	return fmt.Sprintf("wrong type: expected %s, got a TOML %s", want, m[1])
+	msg = fmt.Sprintf("wrong type: expected %s, got a TOML %s", want, m[1])
+	if key == "source" && m[1] == "string" {
+		// source = ["https://…", …], as a list of URLs is written elsewhere.
+		msg += `: each source is a block of its own, a line [[source]] and under it url = "https://news.example/rss"`
+	}
+	return msg
 }
