@@ -99,6 +99,9 @@ type Publish struct {
 	Hub       string `toml:"hub"`
 }
 
+// MinKeep is the shortest keep time retention takes.
+const MinKeep = time.Hour
+
 // Store configures retention.
 type Store struct {
 	KeepUnmatched Duration `toml:"keep_unmatched"`

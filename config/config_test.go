@@ -168,6 +168,7 @@ func TestErrors(t *testing.T) {
 		{"nothing close", "[poll]\nfrobnicate = 1\n" + minimal, []string{"g.toml:2:1: poll.frobnicate: unknown key"}},
 		{"table of the wrong type", "[[feed]]\ntitle = \"x\"\n[poll]\nconcurrency = 0\n" + minimal, []string{"g.toml:1:3: feed: one table, not an array of tables: write [feed], not [[feed]]", "g.toml:4:1: poll.concurrency: must be between 1 and 1024, got 0"}},
 		{"no double report of a wrong type", "[[source]]\nurl = 5\n", []string{"g.toml:2:7: source 1.url: wrong type: expected a string, got a TOML integer"}},
+		{"keep time of minutes", "[store]\nkeep_matched = \"1m\"\nkeep_unmatched = \"1h\"\n" + minimal, []string{`g.toml:2:1: store.keep_matched: 1m would delete every item 1m after it is first seen, for good; keep times are at least 1h (there is no unit for days or months: 30 days is "720h")`}},
 		{"sources as a list of URLs", "source = [\"https://a.example/rss\", \"https://b.example/rss\"]\n", []string{`g.toml:1:11: source: wrong type: expected a table, got a TOML string: each source is a block of its own, a line [[source]] and under it url = "https://news.example/rss"`}},
 		{"one source as a URL", "source = \"https://a.example/rss\"\n", []string{`g.toml:1:10: source: wrong type: expected an array, got a TOML string: each source is a block of its own, a line [[source]] and under it url = "https://news.example/rss"`}},
 		// One wrong type hides nothing else; unknown keys hide no bad value.
@@ -214,6 +215,8 @@ func TestWarnings(t *testing.T) {
 		{"interval below a minute", "[poll]\ninterval = \"30s\"\n", "g.toml:2:1: poll.interval: 30s polls a site more often than once a minute"},
 		{"interval below a second", "[poll]\ninterval = \"1ms\"\n", "g.toml:2:1: poll.interval: 1ms polls a site more often than once a minute, which sites may take for abuse; fine for a feed of your own (gleaner looks for due sources once a second: it polls every second)"},
 		{"a minute", "[poll]\ninterval = \"1m\"\n", ""},
+		{"kept items deleted before they leave the feed", "[store]\nkeep_matched = \"48h\"\n", "g.toml:2:1: store.keep_matched: 48h is shorter than feed.max_age (336h): kept items are deleted before they would leave the feed"},
+		{"keep time as long as max_age", "[store]\nkeep_matched = \"336h\"\n", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := Parse("g.toml", []byte(tc.src+minimal))

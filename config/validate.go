@@ -97,8 +97,16 @@ func (c *Config) validate(pos positions, skip map[string]bool) Errors {
 			add("publish.hub", "%s", msg)
 		}
 	}
-	positive("store.keep_unmatched", c.Store.KeepUnmatched)
-	positive("store.keep_matched", c.Store.KeepMatched)
+	// Retention deletes for good (and remembers the deletion, so that the feeds
+	// do not bring the items back): a keep time of minutes is a slip for months.
+	keep := func(key string, d Duration) {
+		positive(key, d)
+		if d.err == nil && d.D() > 0 && d.D() < MinKeep {
+			add(key, "%s would delete every item %s after it is first seen, for good; keep times are at least %s (there is no unit for days or months: 30 days is \"720h\")", d, d, Dur(MinKeep))
+		}
+	}
+	keep("store.keep_unmatched", c.Store.KeepUnmatched)
+	keep("store.keep_matched", c.Store.KeepMatched)
 	positive("stories.window", c.Stories.Window)
 	if !(c.Stories.Threshold >= 0 && c.Stories.Threshold <= 1) { // NaN too
 		add("stories.threshold", "must be between 0 and 1, got %g", c.Stories.Threshold)
@@ -302,6 +310,11 @@ func (c *Config) warnings(pos positions) Errors {
 		}
 	}
 	impolite("poll.interval", c.Poll.Interval)
+	// Kept items deleted while the feed would still show them.
+	if km, ma := c.Store.KeepMatched, c.Feed.MaxAge; km.err == nil && ma.err == nil && km.D() >= MinKeep && km.D() < ma.D() {
+		out = append(out, pos.at(c.Path, "store.keep_matched", fmt.Sprintf(
+			"%s is shorter than feed.max_age (%s): kept items are deleted before they would leave the feed", km, ma)))
+	}
 	for i, s := range c.Sources {
 		impolite(fmt.Sprintf("source[%d].interval", i), s.Interval)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 
 	"github.com/gleaner/gleaner/config"
 	"github.com/gleaner/gleaner/internal/app"
@@ -35,13 +36,14 @@ func cmdCheck(e *env, args []string) error {
 	w := e.stdout
 	fmt.Fprintf(w, "%s: ok\n", cfg.Path)
 	fmt.Fprintf(w, "listen    %s (feed at %sfeed.atom)\n", cfg.Listen, cfg.Feed.BaseURL)
-	fmt.Fprintf(w, "database  %s\n", cfg.Database)
+	fmt.Fprintf(w, "database  %s%s\n", cfg.Database, databaseState(cfg.Database))
 	if dir := cfg.Publish.ExportDir; dir != "" {
 		fmt.Fprintf(w, "export    %s%s\n", dir, exportDirState(dir))
 	}
 	fmt.Fprintf(w, "poll      every %s, timeout %s, %d at once, %d per host\n", cfg.Poll.Interval, cfg.Poll.Timeout, cfg.Poll.Concurrency, cfg.Poll.PerHost)
 	fmt.Fprintf(w, "feed      %q, %d items, max age %s\n", cfg.Feed.Title, cfg.Feed.MaxItems, cfg.Feed.MaxAge)
 	fmt.Fprintf(w, "topic     %s\n", topicSummary(acfg))
+	fmt.Fprintf(w, "store     kept items for %s, the others for %s\n", cfg.Store.KeepMatched, cfg.Store.KeepUnmatched)
 	fmt.Fprintf(w, "stories   %s\n", storiesSummary(cfg.Stories))
 	fmt.Fprintf(w, "sources   %d\n", len(cfg.Sources))
 	t := term.NewTable("  ", 2)
@@ -53,6 +55,23 @@ func cmdCheck(e *env, args []string) error {
 		t.Row(fmt.Sprint(i+1), s.Name, show.URL(s.URL), "every "+s.Interval.String(), tz)
 	}
 	return t.Print(w)
+}
+
+// databaseState is what gleaner check adds to the database's line: nothing for
+// a file that is there, else what the first run will do, so that a mistyped
+// path does not start an empty database unnoticed.
+func databaseState(path string) string {
+	_, err := os.Stat(path)
+	switch {
+	case err == nil:
+		return ""
+	case !errors.Is(err, fs.ErrNotExist):
+		return fmt.Sprintf(" (%v)", err)
+	}
+	if _, err := os.Stat(filepath.Dir(path)); errors.Is(err, fs.ErrNotExist) {
+		return " (not there yet: gleaner run or fetch creates it, and its directory, empty)"
+	}
+	return " (not there yet: gleaner run or fetch creates it, empty)"
 }
 
 // exportDirState is what gleaner check adds to the line of [publish]

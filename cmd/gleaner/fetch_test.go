@@ -285,3 +285,27 @@ func TestFetchFailuresReachCron(t *testing.T) {
 		t.Errorf("-log-level error: stderr %q, want nothing", stderr)
 	}
 }
+
+// TestCheckSaysNewDatabase: a database path that names no file yet (a mistyped
+// one starts an empty feed) is said by check and logged by the command that
+// creates it; check's summary shows the retention times.
+func TestCheckSaysNewDatabase(t *testing.T) {
+	site := newFeedSite(t, 3)
+	cfg := koreanSources(t, site)
+	db := filepath.Join(filepath.Dir(cfg), "g.db")
+	code, out, stderr := runBinary(t, "", "check", "-config", cfg)
+	if code != 0 || !strings.Contains(out, "\ndatabase  "+db+" (not there yet: gleaner run or fetch creates it, empty)\n") ||
+		!strings.Contains(out, "\nstore     kept items for 8760h, the others for 720h\n") {
+		t.Errorf("check, no database yet: exit %d\n%s%s", code, out, stderr)
+	}
+	code, out, stderr = runBinary(t, "", "fetch", "-config", cfg)
+	if code != 0 || strings.Count(stderr, "created a new, empty database") != 1 {
+		t.Errorf("fetch, no database yet: exit %d\n%s%s", code, out, stderr)
+	}
+	if _, _, stderr = runBinary(t, "", "fetch", "-config", cfg); strings.Contains(stderr, "created a new") {
+		t.Errorf("second fetch says it created the database:\n%s", stderr)
+	}
+	if code, out, _ := runBinary(t, "", "check", "-config", cfg); code != 0 || !strings.Contains(out, "\ndatabase  "+db+"\n") {
+		t.Errorf("check, database there: exit %d\n%s", code, out)
+	}
+}

@@ -109,6 +109,7 @@ func New(ctx context.Context, cfg *Config, o Options) (*App, error) {
 	}
 	var st *store.Store
 	var err error
+	_, statErr := os.Stat(cfg.Database)
 	if lock != nil {
 		st, err = open(ctx, cfg.Database)
 	} else {
@@ -117,6 +118,10 @@ func New(ctx context.Context, cfg *Config, o Options) (*App, error) {
 	if err != nil {
 		lock.release()
 		return nil, err
+	}
+	if errors.Is(statErr, fs.ErrNotExist) {
+		// A mistyped path starts an empty feed: say where the new file is.
+		o.Log.Info("created a new, empty database", "path", cfg.Database)
 	}
 	a := &App{Log: o.Log, Store: st, o: o, cfg: cfg, lock: lock}
 	a.Client = NewHTTPClient(cfg.Config)
