@@ -92,6 +92,9 @@ type polled struct {
 	active bool
 	busy   bool
 	minGap time.Duration // lower bound on the interval from the feed's <ttl> or Cache-Control
+	// cancel stops the poll in flight, when the source is taken out of the
+	// config during it (nil between polls).
+	cancel context.CancelFunc
 }
 
 // MinBackoff is the least cap on the error backoff (PollerOptions.MaxBackoff).
@@ -183,6 +186,13 @@ func (p *Poller) SetSources(src []Source, states []FetchState) {
 		// as long, without a word: it is due at the longest wait from now.
 		if limit := now.Add(p.longestWait(s)); ps.state.NextFetch.After(limit) && !ps.busy {
 			ps.state.NextFetch = limit
+		}
+	}
+	// A source taken out while it is polled (a slow host's queue can hold a
+	// removed source for minutes) is not fetched or saved after all.
+	for _, ps := range p.sources {
+		if !ps.active && ps.cancel != nil {
+			ps.cancel()
 		}
 	}
 	if clockSet > 0 {
@@ -380,6 +390,9 @@ type outcome struct {
 	// not saved (a save waits up to the busy timeout on a locked database,
 	// and a stop must not wait for saves of nothing).
 	cancelled bool
+	// removed: the source was taken out of the config before or during its
+	// poll: nothing is saved or reported.
+	removed bool
 }
 
 // round polls the given sources with at most Concurrency in flight, and saves
@@ -552,10 +565,16 @@ func (p *Poller) write(ctx context.Context, results <-chan outcome) []Report {
 				}
 				return reports
 			}
-			if o.cancelled {
-				p.mu.Lock()
+			p.mu.Lock()
+			o.removed = o.removed || !o.ps.active
+			if o.cancelled || o.removed {
 				o.ps.busy = false
-				p.mu.Unlock()
+			}
+			p.mu.Unlock()
+			if o.removed {
+				continue // taken out of the config: nothing of it is saved
+			}
+			if o.cancelled {
 				reports = append(reports, o.report)
 				continue
 			}
@@ -635,8 +654,20 @@ func (p *Poller) save(ctx context.Context, batch []outcome, changed *bool) []Rep
 // fails: errors become the source's state and its report.
 func (p *Poller) poll(ctx context.Context, ps *polled) outcome {
 	p.mu.Lock()
+	if !ps.active {
+		p.mu.Unlock()
+		return outcome{ps: ps, removed: true}
+	}
 	src, st, minGap := ps.src, ps.state, ps.minGap
+	pctx, cancel := context.WithCancel(ctx)
+	ps.cancel = cancel
 	p.mu.Unlock()
+	defer func() {
+		p.mu.Lock()
+		ps.cancel = nil
+		p.mu.Unlock()
+		cancel()
+	}()
 	now := p.opt.Now()
 	st.SourceID = src.ID
 	before := st
@@ -644,7 +675,15 @@ func (p *Poller) poll(ctx context.Context, ps *polled) outcome {
 	target := pollTarget(src, st)
 	o := outcome{ps: ps, minGap: minGap, report: Report{Source: src}}
 	begin := time.Now()
-	resp, err := p.fetcher.Fetch(ctx, fetch.Request{URL: target, ETag: st.ETag, LastModified: st.LastModified})
+	resp, err := p.fetcher.Fetch(pctx, fetch.Request{URL: target, ETag: st.ETag, LastModified: st.LastModified})
+	if pctx.Err() != nil && ctx.Err() == nil {
+		// Taken out of the config meanwhile (and maybe put back): this poll
+		// records nothing; a source put back is polled as its state says.
+		if resp != nil {
+			resp.Release()
+		}
+		return outcome{ps: ps, removed: true}
+	}
 	// The next poll is timed from when this one ended: a fetch may first wait
 	// for its host's turn (per_host), and timed from before that wait, a retry
 	// fell due at once, the host getting request after request.

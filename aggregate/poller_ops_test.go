@@ -321,3 +321,89 @@ func TestBackoffCapIsAtLeastAMinute(t *testing.T) {
 		t.Errorf("after a failed save with max_backoff 1ns: next poll in %v, want about a minute", gap)
 	}
 }
+
+// gateFetcher blocks the fetches of one URL until their context ends, and
+// answers the others with a server error; it records every URL asked.
+type gateFetcher struct {
+	stallFetcher
+	gate    string
+	started chan struct{} // closed when the gated fetch has begun
+	mu2     sync.Mutex
+	asked   []string
+	gateErr error // the gated fetch's context's error when it ended
+}
+
+func (f *gateFetcher) Fetch(ctx context.Context, r fetch.Request) (*fetch.Response, error) {
+	f.mu2.Lock()
+	f.asked = append(f.asked, r.URL)
+	f.mu2.Unlock()
+	if r.URL == f.gate {
+		close(f.started)
+		<-ctx.Done()
+		f.mu2.Lock()
+		f.gateErr = ctx.Err()
+		f.mu2.Unlock()
+		return nil, ctx.Err()
+	}
+	return &fetch.Response{Status: 500}, &fetch.Error{Kind: fetch.KindHTTP5xx, Status: 500, Err: errors.New("500 Internal Server Error")}
+}
+
+// TestRemovedSourceIsNotPolled: sources taken out of the config during a round
+// (README: "removed ones stop being polled") were still fetched, and their
+// items stored, until the round ended: one in flight (a slow host) is stopped,
+// one still queued is not fetched, and neither is saved or reported; the
+// source that stays is polled.
+func TestRemovedSourceIsNotPolled(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC)}
+	st, c := storeAndClassifier(t)
+	sv := &countingSaver{Store: st}
+	f := &gateFetcher{stallFetcher: stallFetcher{clock: clk}, gate: "https://slow.example/a", started: make(chan struct{})}
+	p := aggregate.NewPoller(sv, f, c, aggregate.PollerOptions{Concurrency: 1, Now: clk.Now})
+	all := []aggregate.Source{
+		{Name: "a", URL: "https://slow.example/a", Interval: time.Hour},
+		{Name: "b", URL: "https://slow.example/b", Interval: time.Hour},
+		{Name: "c", URL: "https://c.example/feed", Interval: time.Hour},
+	}
+	srcs, states, err := st.SyncSources(context.Background(), all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.SetSources(srcs, states)
+	done := make(chan []aggregate.Report)
+	go func() { done <- p.PollAll(context.Background()) }()
+	<-f.started
+	p.SetSources(srcs[2:], states[2:]) // a and b taken out while a is fetched
+	var reports []aggregate.Report
+	select {
+	case reports = <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the round still fetches a source taken out of the config")
+	}
+	if f.gateErr == nil {
+		t.Error("the removed source's fetch was not cancelled")
+	}
+	for _, u := range f.asked {
+		if u == "https://slow.example/b" {
+			t.Error("a source taken out while queued was fetched")
+		}
+	}
+	if len(reports) != 1 || reports[0].Source.Name != "c" {
+		names := []string{}
+		for _, r := range reports {
+			names = append(names, r.Source.Name)
+		}
+		t.Errorf("reports for %v, want c's alone", names)
+	}
+	// The cancelled poll recorded nothing for a: put back, it is polled as
+	// its stored state says.
+	_, after, err := st.SyncSources(context.Background(), all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := after[0]; got.ConsecutiveErrors != 0 || !got.LastAttempt.IsZero() || got.LastError != "" {
+		t.Errorf("a's stored state after its removed poll: %d errors, last attempt %v, %q", got.ConsecutiveErrors, got.LastAttempt, got.LastError)
+	}
+	if after[2].ConsecutiveErrors != 1 {
+		t.Errorf("c's stored state: %d errors, want its 500 recorded", after[2].ConsecutiveErrors)
+	}
+}
