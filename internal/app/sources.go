@@ -7,12 +7,15 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/gleaner/gleaner/aggregate"
 	"github.com/gleaner/gleaner/aggregate/fetch"
 	"github.com/gleaner/gleaner/config"
+	"github.com/gleaner/gleaner/internal/flock"
 	"github.com/gleaner/gleaner/internal/redact"
 	"github.com/gleaner/gleaner/publish/opml"
 	"github.com/gleaner/gleaner/store"
@@ -26,6 +29,7 @@ type SourcesFile struct {
 	Config *config.Config // the file as it was read
 	disk   []byte         // the file's bytes, to tell whether it changed meanwhile
 	data   []byte         // what is edited: the same without a byte order mark
+	bom    []byte         // the byte order mark the file starts with, if any
 }
 
 // OpenSourcesFile reads and validates the config file at path, to edit. A file
@@ -36,7 +40,7 @@ func OpenSourcesFile(path string) (*SourcesFile, error) {
 		return nil, config.ReadError(err)
 	}
 	// A byte order mark, which some editors write first, is no TOML: Parse
-	// passes over it, and so does the editor (the file is written without it).
+	// passes over it, and so does the editor, which writes it back.
 	data := bytes.TrimPrefix(disk, []byte("\ufeff"))
 	cfg, err := config.ParsePartial(path, data)
 	if err != nil && !config.OnlyNoSources(err) {
@@ -45,7 +49,7 @@ func OpenSourcesFile(path string) (*SourcesFile, error) {
 	if err := config.CheckEditable(path, data); err != nil {
 		return nil, err
 	}
-	return &SourcesFile{Config: cfg, disk: disk, data: data}, nil
+	return &SourcesFile{Config: cfg, disk: disk, data: data, bom: disk[:len(disk)-len(data)]}, nil
 }
 
 // Fetcher is the fetch client of the file's [poll] settings, to check feeds
@@ -65,17 +69,45 @@ func (f *SourcesFile) write(data []byte) (*config.Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the edited config would not be valid, so it was not written:\n%w", err)
 	}
+	// The comparison and the replacement are one step for every gleaner
+	// sources command: two at once otherwise both found the file as they read
+	// it, and the second replacement lost the first's edit.
+	unlock, err := lockEdits(f.Config.Path)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	if now, err := config.ReadFile(f.Config.Path); err != nil {
 		return nil, config.ReadError(err)
 	} else if !bytes.Equal(now, f.disk) {
 		return nil, ErrConfigChanged
 	}
-	if err := config.WriteFile(f.Config.Path, data); err != nil {
+	if err := config.WriteFile(f.Config.Path, append(slices.Clip(f.bom), data...)); err != nil {
 		// Which directory refuses, who owns it, and what to do (sudo): not
 		// only the temporary file's name.
 		return nil, store.ExplainWrite(f.Config.Path, err)
 	}
 	return cfg, nil
+}
+
+// lockEdits takes the flock of the config file's directory (the file itself is
+// replaced by a rename, so a lock on it would not outlive an edit), waiting for
+// another edit's to end; unlock releases it. Where flock is not available, or
+// the directory cannot be opened (the write then says why), it takes nothing.
+func lockEdits(path string) (unlock func(), err error) {
+	dir, err := os.Open(filepath.Dir(path))
+	if err != nil {
+		return func() {}, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	switch err := flock.Lock(ctx, dir, 10*time.Millisecond); {
+	case errors.Is(err, flock.ErrUnsupported):
+	case err != nil:
+		dir.Close()
+		return nil, fmt.Errorf("wait for another edit of %s: %w", path, err)
+	}
+	return func() { dir.Close() }, nil
 }
 
 // ErrSourceExists is the error of adding a URL already configured.

@@ -3,9 +3,11 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gleaner/gleaner/config"
@@ -210,7 +212,7 @@ func TestAddToAFileWithoutSources(t *testing.T) {
 }
 
 // TestEditAFileWithAByteOrderMark: check and run pass over a byte order mark;
-// so do add and remove.
+// so do add and remove, which keep it (every byte but the edit stays).
 func TestEditAFileWithAByteOrderMark(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "gleaner.toml")
 	data := "\ufeff[[source]]\nname = \"A\"\nurl = \"https://a.example/feed\"\n[[source]]\nname = \"B\"\nurl = \"https://b.example/feed\"\n"
@@ -227,5 +229,57 @@ func TestEditAFileWithAByteOrderMark(t *testing.T) {
 	cfg, err := config.Load(path)
 	if err != nil || len(cfg.Sources) != 1 || cfg.Sources[0].Name != "A" {
 		t.Fatalf("after removing B: %v %+v", err, cfg)
+	}
+	if after, _ := os.ReadFile(path); !strings.HasPrefix(string(after), "\ufeff[[source]]\nname = \"A\"") {
+		t.Errorf("the byte order mark is gone: %q", after[:min(len(after), 20)])
+	}
+}
+
+// TestConcurrentEditsLoseNothing: gleaner sources add run several times at
+// once (a script's loop with &) each said "added" while the file kept only
+// some of them. Each add either lands or says the file changed meanwhile.
+func TestConcurrentEditsLoseNothing(t *testing.T) {
+	for round := range 5 {
+		f := sourcesFile(t)
+		const n = 12
+		files := make([]*SourcesFile, n)
+		for i := range files {
+			var err error
+			if files[i], err = OpenSourcesFile(f.Config.Path); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		errs := make([]error, n)
+		for i := range files {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				_, errs[i] = files[i].Add(context.Background(), config.Source{URL: fmt.Sprintf("https://e%d.example/feed", i)}, nil)
+			}()
+		}
+		close(start)
+		wg.Wait()
+		cfg, err := config.Load(f.Config.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		landed := map[string]bool{}
+		for _, s := range cfg.Sources {
+			landed[s.URL] = true
+		}
+		for i, err := range errs {
+			u := fmt.Sprintf("https://e%d.example/feed", i)
+			switch {
+			case err == nil && !landed[u]:
+				t.Errorf("round %d: add %d said it added %s; the file does not have it", round, i, u)
+			case err != nil && !errors.Is(err, ErrConfigChanged):
+				t.Errorf("round %d: add %d: %v", round, i, err)
+			case err != nil && landed[u]:
+				t.Errorf("round %d: add %d failed, yet the file has %s", round, i, u)
+			}
+		}
 	}
 }
