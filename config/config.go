@@ -496,6 +496,12 @@ func ParsePartial(path string, data []byte) (*Config, error) {
 	if perr != nil {
 		c := Defaults()
 		c.Path = path
+		// The database is still the one the file names, for the commands that
+		// read it while the daemon runs on its last good config (gleaner
+		// sources): not the default, another file, or none.
+		if db, ok := databaseLine(data); ok {
+			c.Database = db
+		}
 		c.resolve()
 		return &c, Errors{syntaxError(path, data, perr)}
 	}
@@ -650,3 +656,24 @@ func DefaultBaseURL(listen string) string { return "http://" + listen + "/" }
 // feed's links name the listen address (DefaultBaseURL); one set to that same
 // address is not derived.
 func (c *Config) BaseURLDerived() bool { return c.baseURLDerived }
+
+// databaseLine is the value of the top-level database key of a file that does
+// not parse as a whole: its own line read alone, above the first table header.
+func databaseLine(data []byte) (string, bool) {
+	for line := range bytes.Lines(data) {
+		t := bytes.TrimSpace(line)
+		if bytes.HasPrefix(t, []byte("[")) {
+			break
+		}
+		if !bytes.HasPrefix(t, []byte("database")) {
+			continue
+		}
+		var v struct {
+			Database string `toml:"database"`
+		}
+		if toml.Unmarshal(line, &v) == nil && v.Database != "" {
+			return v.Database, true
+		}
+	}
+	return "", false
+}

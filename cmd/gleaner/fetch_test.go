@@ -309,3 +309,24 @@ func TestCheckSaysNewDatabase(t *testing.T) {
 		t.Errorf("check, database there: exit %d\n%s", code, out)
 	}
 }
+
+// TestSourcesReadsItsDatabaseThroughASyntaxError: with a syntax error in the
+// file (a running daemon keeps its last good config), gleaner sources showed
+// the default database's nothing ("no database at gleaner.db yet") and exited
+// 0; it shows the database the file names.
+func TestSourcesReadsItsDatabaseThroughASyntaxError(t *testing.T) {
+	site := newFeedSite(t, 3)
+	cfg := koreanSources(t, site)
+	if code, out, stderr := runBinary(t, "", "fetch", "-config", cfg); code != 0 {
+		t.Fatalf("fetch: exit %d\n%s%s", code, out, stderr)
+	}
+	text, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeConfigFile(t, cfg, string(text)+"[[source]\nurl = \"https://x.example/feed\"\n")
+	code, out, stderr := runBinary(t, "", "sources", "-config", cfg)
+	if !strings.Contains(stderr, "has problems") || strings.Contains(stderr, "no database at") || !strings.Contains(out, "EFF") || !strings.Contains(out, "전자신문") {
+		t.Errorf("sources over a syntax error: exit %d\n%s%s", code, out, stderr)
+	}
+}
