@@ -40,6 +40,16 @@ func SameURL(a, b string) bool { return URLKey(a) == URLKey(b) }
 // same feed have the same key, so that a map finds duplicates among many.
 func URLKey(raw string) string { return normalURL(raw) }
 
+// FeedKey is URLKey without the scheme: one feed over http and over https
+// (check's warning) has one key, for the edits that add sources.
+func FeedKey(raw string) string {
+	k := URLKey(raw)
+	if _, rest, ok := strings.Cut(k, "://"); ok && (strings.HasPrefix(k, "http://") || strings.HasPrefix(k, "https://")) {
+		return rest
+	}
+	return k
+}
+
 // CheckSourceURL returns why raw cannot be a source's url, or nil.
 func CheckSourceURL(raw string) error {
 	if strings.TrimSpace(raw) == "" {

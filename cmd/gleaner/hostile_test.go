@@ -217,6 +217,14 @@ func TestCLIInputIsChecked(t *testing.T) {
 			t.Fatalf("a refused add changed the file:\n%s", b)
 		}
 	}
+	// Accepted with a warning check gives: add says it.
+	if code, _, errs := run("sources", "add", "-no-check", "-interval", "30s", "-config", cfg, "http://127.0.0.1:9/b"); code != 0 ||
+		!strings.Contains(errs, "source 2.interval: warning: 30s polls a site more often than once a minute") {
+		t.Errorf("sources add -interval 30s: exit %d, want check's warning:\n%s", code, errs)
+	}
+	if b, err := os.ReadFile(cfg); err == nil {
+		base = string(b) // the names checked below are those added after this
+	}
 	evil := "Evil\u202Egnp.exe\x1b]0;pwned\x07\x1b[31m red"
 	if code, _, errs := run("sources", "add", "-no-check", "-name", evil, "-config", cfg, "http://127.0.0.1:9/c"); code != 0 {
 		t.Fatalf("sources add: %d %s", code, errs)

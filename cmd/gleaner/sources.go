@@ -137,6 +137,7 @@ func sourcesAdd(e *env, args []string) (err error) {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "added source %d %q %s%s to %s\n", added.Number, added.Source.Name, show.URL(added.Source.URL), items, f.config)
+	printProblems(e, f.config, nil, added.Warnings)
 	return nil
 }
 

@@ -124,9 +124,28 @@ func (f *SourcesFile) find(url string) int {
 	return -1
 }
 
+// findFeed is find, but also finds the source that is url over the other
+// scheme (http or https): the same feed, polled and stored twice.
+func (f *SourcesFile) findFeed(url string) int {
+	if i := f.find(url); i >= 0 {
+		return i
+	}
+	for i, s := range f.Config.Sources {
+		if config.FeedKey(s.URL) == config.FeedKey(url) {
+			return i
+		}
+	}
+	return -1
+}
+
 // exists is the error of adding url when it is the i-th source.
 func (f *SourcesFile) exists(url string, i int) error {
-	return fmt.Errorf("%w: %s is source %d (%s) in %s", ErrSourceExists, url, i+1, f.Config.Sources[i].Name, f.Config.Path)
+	s := f.Config.Sources[i]
+	if !config.SameURL(s.URL, url) {
+		return fmt.Errorf("%w: %s is source %d (%s) over the other scheme, %s, in %s: the feed would be polled and stored twice",
+			ErrSourceExists, url, i+1, s.Name, s.URL, f.Config.Path)
+	}
+	return fmt.Errorf("%w: %s is source %d (%s) in %s", ErrSourceExists, url, i+1, s.Name, f.Config.Path)
 }
 
 // Added is what SourcesFile.Add did.
@@ -137,6 +156,9 @@ type Added struct {
 	Found  *fetch.Discovered
 	Number int           // the new source's number in the file, from 1
 	Source config.Source // as the edited file reads it
+	// Warnings are gleaner check's warnings about the new source (a name
+	// another source has, an interval under a minute).
+	Warnings config.Errors
 }
 
 // Add appends a [[source]] block for src. With a fetch client it fetches the
@@ -155,7 +177,7 @@ func (f *SourcesFile) Add(ctx context.Context, src config.Source, fc *fetch.Clie
 	if problems := config.CheckSource(src); len(problems) > 0 {
 		return a, problems[0]
 	}
-	if i := f.find(a.Asked); i >= 0 {
+	if i := f.findFeed(a.Asked); i >= 0 {
 		return a, f.exists(a.Asked, i)
 	}
 	if fc != nil {
@@ -164,7 +186,7 @@ func (f *SourcesFile) Add(ctx context.Context, src config.Source, fc *fetch.Clie
 		if err != nil {
 			return a, err
 		}
-		if i := f.find(found.URL); i >= 0 {
+		if i := f.findFeed(found.URL); i >= 0 {
 			return a, f.exists(found.URL, i)
 		}
 		src.URL = found.URL
@@ -178,6 +200,12 @@ func (f *SourcesFile) Add(ctx context.Context, src config.Source, fc *fetch.Clie
 	}
 	a.Number = len(out.Sources)
 	a.Source = out.Sources[a.Number-1]
+	key := fmt.Sprintf("source[%d]", a.Number-1)
+	for _, w := range out.Warnings {
+		if w.Key == key || strings.HasPrefix(w.Key, key+".") {
+			a.Warnings = append(a.Warnings, w)
+		}
+	}
 	return a, nil
 }
 

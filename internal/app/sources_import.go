@@ -45,7 +45,7 @@ type candidate struct {
 func (f *SourcesFile) Import(feeds []opml.Feed) *Import {
 	im := &Import{f: f, configured: make(map[string]int, len(f.Config.Sources))}
 	for i, s := range f.Config.Sources {
-		im.configured[config.URLKey(s.URL)] = i
+		im.configured[config.FeedKey(s.URL)] = i
 	}
 	im.screen(feeds)
 	return im
@@ -95,7 +95,7 @@ func (im *Import) screen(feeds []opml.Feed) {
 			im.skip(n, fd, "not a usable URL: %v", err)
 			continue
 		}
-		k := config.URLKey(fd.URL)
+		k := config.FeedKey(fd.URL)
 		if j, ok := im.configured[k]; ok {
 			im.skip(n, fd, "already configured as source %d (%s)", j+1, im.f.Config.Sources[j].Name)
 			continue
@@ -171,7 +171,7 @@ func (im *Import) decide() []config.Source {
 				src.Name = c.found.Title
 			}
 		}
-		k := config.URLKey(src.URL)
+		k := config.FeedKey(src.URL)
 		if j, ok := im.configured[k]; ok {
 			im.skip(c.n, c.feed, "leads to %s, already configured as source %d (%s)", src.URL, j+1, im.f.Config.Sources[j].Name)
 			continue

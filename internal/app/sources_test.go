@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gleaner/gleaner/config"
 	"github.com/gleaner/gleaner/publish/opml"
@@ -281,5 +282,38 @@ func TestConcurrentEditsLoseNothing(t *testing.T) {
 				t.Errorf("round %d: add %d failed, yet the file has %s", round, i, u)
 			}
 		}
+	}
+}
+
+// TestAddRefusesTheOtherScheme: a feed configured over https, added again over
+// http (or imported so), would be polled and stored twice: add refuses it and
+// import skips it, saying so; an add that passes with a problem check warns of
+// (a name another source has, an interval under a minute) says it.
+func TestAddRefusesTheOtherScheme(t *testing.T) {
+	f := sourcesFile(t)
+	ctx := context.Background()
+	_, err := f.Add(ctx, config.Source{URL: "http://A.example/feed/"}, nil)
+	if !errors.Is(err, ErrSourceExists) || !strings.Contains(err.Error(), "over the other scheme, https://a.example/feed") {
+		t.Errorf("add over http: %v", err)
+	}
+	im := f.Import([]opml.Feed{{Name: "A again", URL: "http://a.example/feed"}})
+	add, skipped, err := im.Write()
+	if err != nil || len(add) != 0 || len(skipped) != 1 || !strings.Contains(skipped[0].Why, "already configured as source 1") {
+		t.Errorf("import over http: added %+v, skipped %+v, %v", add, skipped, err)
+	}
+	f, err = OpenSourcesFile(f.Config.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	added, err := f.Add(ctx, config.Source{Name: "A", URL: "https://b.example/feed", Interval: config.Dur(10 * time.Second)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range added.Warnings {
+		got = append(got, w.Error())
+	}
+	if len(got) != 2 || !strings.Contains(got[0], "source 2.name: \"A\" names source 1 too") || !strings.Contains(got[1], "source 2.interval: 10s polls a site") {
+		t.Errorf("the add's warnings: %q", got)
 	}
 }
