@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/http/httpguts"
@@ -391,7 +392,15 @@ func profileErrors(err error) []*topic.ProfileError {
 
 // checkHTTPURL returns why raw is not an absolute http(s) URL, or "".
 func checkHTTPURL(raw string) string {
-	u, err := url.Parse(strings.TrimSpace(raw))
+	// A zero-width space or a direction mark, copied from a web page with the
+	// URL, looks like nothing and makes another address (percent-encoded).
+	trimmed := strings.TrimSpace(raw)
+	for i, r := range trimmed {
+		if unicode.Is(unicode.Cf, r) || unicode.IsControl(r) {
+			return fmt.Sprintf("%q has an invisible character, U+%04X, after %q: delete it, or type the URL again", raw, r, trimmed[:i])
+		}
+	}
+	u, err := url.Parse(trimmed)
 	if err != nil {
 		return fmt.Sprintf("%q is not a valid URL: %v", raw, unwrapURLError(err))
 	}
