@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -215,6 +216,16 @@ func sourcesImport(e *env, args []string) (err error) {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "imported %d source(s) into %s; skipped %d\n", len(add), f.config, len(skipped))
+	if len(add) > 0 {
+		return nil
+	}
+	// Nothing imported: a failure, unless every feed was there already.
+	switch {
+	case len(skipped) == 0:
+		return fmt.Errorf("%s lists no feeds (no outline with an xmlUrl)", pos[0])
+	case slices.ContainsFunc(skipped, func(s app.Skipped) bool { return !s.Dup }):
+		return errors.New("nothing imported: no outline gave a feed to add (see the lines above)")
+	}
 	return nil
 }
 

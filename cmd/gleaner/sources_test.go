@@ -208,6 +208,21 @@ func TestSourcesImportExport(t *testing.T) {
 	if strings.ContainsAny(errs, "\u202e\u009b\x1b") || !strings.Contains(errs, `skipped "dup" <https://deep.example/atom#exe.pdf31m>`) {
 		t.Errorf("skipped lines: %q", errs)
 	}
+
+	// Nothing imported for a problem is a failure (exit 1), each outline named;
+	// nothing imported because every feed is there already is not.
+	pageOnly := `<opml version="2.0"><head><title>Mine&nbsp;</title></head><body><outline type="rss" text="Page" htmlUrl="https://p.example/"/>` +
+		`<outline text="Again" xmlUrl="https://cafe.example/rss"/></body></opml>`
+	os.WriteFile(opmlPath, []byte(pageOnly), 0o644)
+	code, out, errs = run("sources", "import", "-no-check", opmlPath, "-config", b)
+	if code != 1 || !strings.Contains(errs, `skipped "Page": a feed's outline with no xmlUrl, only the htmlUrl of a web page (https://p.example/)`) ||
+		!strings.Contains(errs, "nothing imported") {
+		t.Errorf("import of a page's outline: exit %d\n%s%s", code, out, errs)
+	}
+	os.WriteFile(opmlPath, []byte(`<opml version="2.0"><body><outline text="Folder"/></body></opml>`), 0o644)
+	if code, out, errs = run("sources", "import", "-no-check", opmlPath, "-config", b); code != 1 || !strings.Contains(errs, "lists no feeds") {
+		t.Errorf("import of no feeds: exit %d\n%s%s", code, out, errs)
+	}
 }
 
 func TestSourcesStatus(t *testing.T) {

@@ -28,6 +28,9 @@ type Import struct {
 type Skipped struct {
 	n         int // 1-based outline number, for the order of the report
 	What, Why string
+	// Dup: skipped as a feed configured already or listed above, not for a
+	// problem.
+	Dup bool
 }
 
 // candidate is an outline that may be imported, with what fetching it found.
@@ -63,10 +66,21 @@ func (f *SourcesFile) ImportFile(name string) (*Import, error) {
 // ToCheck is how many outlines Check would fetch.
 func (im *Import) ToCheck() int { return len(im.cands) }
 
-func describe(fd opml.Feed) string { return fmt.Sprintf("%q <%s>", fd.Name, fd.URL) }
+func describe(fd opml.Feed) string {
+	if fd.URL == "" {
+		return fmt.Sprintf("%q", fd.Name)
+	}
+	return fmt.Sprintf("%q <%s>", fd.Name, fd.URL)
+}
 
 func (im *Import) skip(n int, fd opml.Feed, format string, args ...any) {
-	im.skipped = append(im.skipped, Skipped{n, describe(fd), fmt.Sprintf(format, args...)})
+	im.skipped = append(im.skipped, Skipped{n: n, What: describe(fd), Why: fmt.Sprintf(format, args...)})
+}
+
+// dup is skip of a feed that is there already.
+func (im *Import) dup(n int, fd opml.Feed, format string, args ...any) {
+	im.skip(n, fd, format, args...)
+	im.skipped[len(im.skipped)-1].Dup = true
 }
 
 // redactedMatch is the configured source whose URL, with its secrets redacted
@@ -86,9 +100,13 @@ func (im *Import) screen(feeds []opml.Feed) {
 	listed := make(map[string]*candidate, len(feeds))
 	for i, fd := range feeds {
 		n := i + 1
+		if fd.Problem != "" {
+			im.skip(n, fd, "%s", fd.Problem)
+			continue
+		}
 		if j := redactedMatch(im.f.Config, fd.URL); j >= 0 {
 			// gleaner's own export, secrets shown as REDACTED: the source is there.
-			im.skip(n, fd, "already configured as source %d (%s)", j+1, im.f.Config.Sources[j].Name)
+			im.dup(n, fd, "already configured as source %d (%s)", j+1, im.f.Config.Sources[j].Name)
 			continue
 		}
 		if err := config.CheckSourceURL(fd.URL); err != nil {
@@ -97,11 +115,11 @@ func (im *Import) screen(feeds []opml.Feed) {
 		}
 		k := config.FeedKey(fd.URL)
 		if j, ok := im.configured[k]; ok {
-			im.skip(n, fd, "already configured as source %d (%s)", j+1, im.f.Config.Sources[j].Name)
+			im.dup(n, fd, "already configured as source %d (%s)", j+1, im.f.Config.Sources[j].Name)
 			continue
 		}
 		if c, ok := listed[k]; ok {
-			im.skip(n, fd, "the same feed as outline %d (%q) above", c.n, c.feed.Name)
+			im.dup(n, fd, "the same feed as outline %d (%q) above", c.n, c.feed.Name)
 			continue
 		}
 		c := &candidate{n: n, feed: fd}
@@ -173,11 +191,11 @@ func (im *Import) decide() []config.Source {
 		}
 		k := config.FeedKey(src.URL)
 		if j, ok := im.configured[k]; ok {
-			im.skip(c.n, c.feed, "leads to %s, already configured as source %d (%s)", src.URL, j+1, im.f.Config.Sources[j].Name)
+			im.dup(c.n, c.feed, "leads to %s, already configured as source %d (%s)", src.URL, j+1, im.f.Config.Sources[j].Name)
 			continue
 		}
 		if o, ok := added[k]; ok {
-			im.skip(c.n, c.feed, "leads to %s, the feed of outline %d (%q)", src.URL, o.n, o.feed.Name)
+			im.dup(c.n, c.feed, "leads to %s, the feed of outline %d (%q)", src.URL, o.n, o.feed.Name)
 			continue
 		}
 		added[k] = c

@@ -18,7 +18,12 @@ import (
 )
 
 // Feed is one subscription of a list.
-type Feed struct{ Name, URL string }
+type Feed struct {
+	Name, URL string
+	// Problem says why an outline that is a feed's (type "rss") gives no
+	// address to poll; URL is then empty.
+	Problem string
+}
 
 type doc struct {
 	XMLName xml.Name `xml:"opml"`
@@ -95,6 +100,10 @@ func Read(r io.Reader) ([]Feed, error) {
 	}
 	dec := xml.NewDecoder(r)
 	dec.CharsetReader = charset.NewReaderLabel
+	// Feed readers read what their users' exports hold: HTML's entities
+	// (&nbsp; in a title), an entity no header declares, an & left bare.
+	dec.Strict = false
+	dec.Entity = xml.HTMLEntity
 	if err := dec.Decode(&d); err != nil {
 		var root xml.UnmarshalError
 		switch {
@@ -116,12 +125,23 @@ func Read(r io.Reader) ([]Feed, error) {
 	walk = func(os []anyOutline) {
 		for i := range os {
 			o := &os[i]
-			if u := o.attr("xmlUrl"); u != "" {
-				name := o.attr("title")
-				if name == "" {
-					name = o.attr("text")
-				}
+			name := o.attr("title")
+			if name == "" {
+				name = o.attr("text")
+			}
+			kind := strings.ToLower(o.attr("type"))
+			switch u := o.attr("xmlUrl"); {
+			case u != "":
 				out = append(out, Feed{Name: name, URL: u})
+			case kind != "rss" && kind != "atom":
+				// A folder, or a link to a page: nothing to poll.
+			case o.attr("url") != "":
+				// OPML's url attribute (of type "link"), written by some tools for feeds.
+				out = append(out, Feed{Name: name, URL: o.attr("url")})
+			case o.attr("htmlUrl") != "":
+				out = append(out, Feed{Name: name, Problem: fmt.Sprintf("a feed's outline with no xmlUrl, only the htmlUrl of a web page (%s): gleaner sources add finds the feed a page advertises", o.attr("htmlUrl"))})
+			default:
+				out = append(out, Feed{Name: name, Problem: "a feed's outline with no xmlUrl"})
 			}
 			walk(o.Outlines)
 		}
