@@ -163,7 +163,7 @@ func TestSourcesImportExport(t *testing.T) {
 	if err != nil {
 		t.Fatalf("exported OPML does not read back: %v\n%s", err, doc)
 	}
-	wantFeeds := []opml.Feed{{Name: "전자신문", URL: "https://rss.etnews.com/Section901.xml"}, {Name: "Policy <Wire> & Co", URL: "https://policy.example/feed?x=1&y=2"}}
+	wantFeeds := []opml.Feed{{Name: "전자신문", URL: "https://rss.etnews.com/Section901.xml", Timezone: "Asia/Seoul"}, {Name: "Policy <Wire> & Co", URL: "https://policy.example/feed?x=1&y=2"}}
 	if fmt.Sprint(feeds) != fmt.Sprint(wantFeeds) || !strings.Contains(doc, `<opml version="2.0">`) || !strings.Contains(doc, "<dateCreated>") {
 		t.Errorf("export:\n%s\nreads back as %v", doc, feeds)
 	}

@@ -324,7 +324,10 @@ func SourceStatus(ctx context.Context, cfg *config.Config, withConfigured bool) 
 func SourcesOPML(cfg *config.Config, out *redact.Output, now time.Time) (doc []byte, redacted int, err error) {
 	feeds := make([]opml.Feed, len(cfg.Sources))
 	for i, s := range cfg.Sources {
-		feeds[i] = opml.Feed{Name: s.Name, URL: out.URL(s.URL)}
+		feeds[i] = opml.Feed{Name: s.Name, URL: out.URL(s.URL), Timezone: s.Timezone}
+		if s.Interval.D() != cfg.Poll.Interval.D() {
+			feeds[i].Interval = s.Interval.String() // the source's own
+		}
 		if feeds[i].URL != s.URL {
 			redacted++
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/gleaner/gleaner/internal/redact"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -40,6 +41,20 @@ type candidate struct {
 	found fetch.Discovered
 	err   error
 	check bool // fetched: found and err are set
+}
+
+// source is the [[source]] block of the candidate's outline: its name, unless
+// that is its URL's host (an unnamed source of gleaner's export, named so
+// again by the config), and its own interval and time zone.
+func (c *candidate) source() config.Source {
+	src := config.Source{Name: c.feed.Name, URL: c.feed.URL, Timezone: c.feed.Timezone}
+	if u, err := url.Parse(c.feed.URL); err == nil && strings.EqualFold(src.Name, u.Host) {
+		src.Name = ""
+	}
+	if c.feed.Interval != "" {
+		src.Interval, _ = config.ParseDuration(c.feed.Interval) // a bad one is CheckSource's
+	}
+	return src
 }
 
 // Import starts the import of feeds, the outlines of an OPML file, keeping
@@ -113,6 +128,10 @@ func (im *Import) screen(feeds []opml.Feed) {
 			im.skip(n, fd, "not a usable URL: %v", err)
 			continue
 		}
+		if problems := config.CheckSource((&candidate{feed: fd}).source()); len(problems) > 0 {
+			im.skip(n, fd, "its %s", problems[0])
+			continue
+		}
 		k := config.FeedKey(fd.URL)
 		if j, ok := im.configured[k]; ok {
 			im.dup(n, fd, "already configured as source %d (%s)", j+1, im.f.Config.Sources[j].Name)
@@ -176,7 +195,7 @@ func (im *Import) decide() []config.Source {
 	var add []config.Source
 	added := map[string]*candidate{}
 	for _, c := range im.cands {
-		src := config.Source{Name: c.feed.Name, URL: c.feed.URL}
+		src := c.source()
 		if c.check {
 			if c.err != nil {
 				// The outline's URL is on the line already.

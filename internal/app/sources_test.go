@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gleaner/gleaner/config"
+	"github.com/gleaner/gleaner/internal/redact"
 	"github.com/gleaner/gleaner/publish/opml"
 )
 
@@ -315,5 +317,59 @@ func TestAddRefusesTheOtherScheme(t *testing.T) {
 	}
 	if len(got) != 2 || !strings.Contains(got[0], "source 2.name: \"A\" names source 1 too") || !strings.Contains(got[1], "source 2.interval: 10s polls a site") {
 		t.Errorf("the add's warnings: %q", got)
+	}
+}
+
+// TestExportImportKeepsSettings: an export imported into another config lost
+// each source's own interval and time zone (a Korean feed's dates then read as
+// UTC), and named an unnamed source by its host, which check then warned of.
+func TestExportImportKeepsSettings(t *testing.T) {
+	dir := t.TempDir()
+	from := filepath.Join(dir, "from.toml")
+	text := "[poll]\ninterval = \"20m\"\n[[source]]\nname = \"Seoul\"\nurl = \"https://kr.example/rss\"\ninterval = \"30m\"\ntimezone = \"Asia/Seoul\"\n" +
+		"[[source]]\nurl = \"https://plain.example/feed\"\n[[source]]\nname = \"Same as poll\"\nurl = \"https://p.example/feed\"\ninterval = \"20m\"\n"
+	if err := os.WriteFile(from, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, _, err := SourcesOPML(cfg, &redact.Output{}, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := filepath.Join(dir, "to.toml")
+	if err := os.WriteFile(to, []byte("[[source]]\nname = \"Other\"\nurl = \"https://other.example/feed\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	feeds, err := opml.Read(bytes.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := OpenSourcesFile(to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if add, skipped, err := f.Import(feeds).Write(); err != nil || len(add) != 3 || len(skipped) != 0 {
+		t.Fatalf("import: %+v %+v %v", add, skipped, err)
+	}
+	got, err := config.Load(to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Warnings) > 0 {
+		t.Errorf("the imported config warns: %v", got.Warnings)
+	}
+	// An interval the same as the exporting config's [poll] interval follows the new one's.
+	want := []string{"Other https://other.example/feed 15m ", "Seoul https://kr.example/rss 30m Asia/Seoul", "plain.example https://plain.example/feed 15m ", "Same as poll https://p.example/feed 15m "}
+	for i, s := range got.Sources {
+		if line := fmt.Sprintf("%s %s %s %s", s.Name, s.URL, s.Interval, s.Timezone); i >= len(want) || line != want[i] {
+			t.Errorf("source %d: %q", i+1, line)
+		}
+	}
+	written, _ := os.ReadFile(to)
+	if strings.Contains(string(written), "plain.example\"") {
+		t.Errorf("the unnamed source was written with a name:\n%s", written)
 	}
 }

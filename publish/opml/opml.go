@@ -20,6 +20,10 @@ import (
 // Feed is one subscription of a list.
 type Feed struct {
 	Name, URL string
+	// Interval and Timezone are a source's own settings ("30m",
+	// "Asia/Seoul"), written as outline attributes of the same names (OPML
+	// takes any attribute), so that an export imports as it was.
+	Interval, Timezone string
 	// Problem says why an outline that is a feed's (type "rss") gives no
 	// address to poll; URL is then empty.
 	Problem string
@@ -43,10 +47,12 @@ type body struct {
 }
 
 type outline struct {
-	Text   string `xml:"text,attr"`
-	Title  string `xml:"title,attr"`
-	Type   string `xml:"type,attr"`
-	XMLURL string `xml:"xmlUrl,attr"`
+	Text     string `xml:"text,attr"`
+	Title    string `xml:"title,attr"`
+	Type     string `xml:"type,attr"`
+	XMLURL   string `xml:"xmlUrl,attr"`
+	Interval string `xml:"interval,attr,omitempty"`
+	Timezone string `xml:"timezone,attr,omitempty"`
 }
 
 // Marshal renders an OPML 2.0 list titled title, with a dateCreated when
@@ -62,7 +68,7 @@ func Marshal(title string, created time.Time, feeds []Feed) ([]byte, error) {
 		d.Head.DateCreated = created.UTC().Format(time.RFC1123Z)
 	}
 	for _, f := range feeds {
-		d.Body.Outlines = append(d.Body.Outlines, outline{Text: f.Name, Title: f.Name, Type: "rss", XMLURL: f.URL})
+		d.Body.Outlines = append(d.Body.Outlines, outline{Text: f.Name, Title: f.Name, Type: "rss", XMLURL: f.URL, Interval: f.Interval, Timezone: f.Timezone})
 	}
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
@@ -132,7 +138,7 @@ func Read(r io.Reader) ([]Feed, error) {
 			kind := strings.ToLower(o.attr("type"))
 			switch u := o.attr("xmlUrl"); {
 			case u != "":
-				out = append(out, Feed{Name: name, URL: u})
+				out = append(out, Feed{Name: name, URL: u, Interval: o.attr("interval"), Timezone: o.attr("timezone")})
 			case kind != "rss" && kind != "atom":
 				// A folder, or a link to a page: nothing to poll.
 			case o.attr("url") != "":

@@ -14,7 +14,7 @@ func TestRead(t *testing.T) {
 				"<outline text=\"Folder\"><outline text=\"Caf\xe9 news\" type=\"rss\" xmlurl=\"https://cafe.example/rss\"/>" +
 				"<outline text=\"Deeper\"><outline title=\"Deep\" xmlUrl=\"https://deep.example/atom\"/></outline></outline>" +
 				"<outline text=\"bad\" xmlUrl=\"javascript:alert(1)\"/><outline text=\"dup\" xmlUrl=\" https://deep.example/atom \"/></body></opml>",
-			"[{Café news https://cafe.example/rss } {Deep https://deep.example/atom } {bad javascript:alert(1) } {dup https://deep.example/atom }]"},
+			"[{Café news https://cafe.example/rss   } {Deep https://deep.example/atom   } {bad javascript:alert(1)   } {dup https://deep.example/atom   }]"},
 		{"no feeds", `<opml version="2.0"><head/><body><outline text="empty folder"/></body></opml>`, "[]"},
 		// Readers' exports as they are: HTML entities, an & left bare, a feed
 		// given by url (not xmlUrl), and feeds' outlines that give no feed.
@@ -23,7 +23,7 @@ func TestRead(t *testing.T) {
 			`<outline type="RSS" text="Page only" htmlUrl="https://p.example/"/>` +
 			`<outline type="rss" text="Nothing"/>` +
 			`<outline type="link" text="A page" url="https://l.example/"/></body></opml>`,
-			"[{By url https://u.example/rss } {Page only  a feed's outline with no xmlUrl, only the htmlUrl of a web page (https://p.example/): gleaner sources add finds the feed a page advertises} {Nothing  a feed's outline with no xmlUrl}]"},
+			"[{By url https://u.example/rss   } {Page only    a feed's outline with no xmlUrl, only the htmlUrl of a web page (https://p.example/): gleaner sources add finds the feed a page advertises} {Nothing    a feed's outline with no xmlUrl}]"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			feeds, err := Read(strings.NewReader(tc.doc))
