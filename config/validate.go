@@ -82,7 +82,7 @@ func (c *Config) validate(pos positions, skip map[string]bool) Errors {
 	positive("feed.max_age", c.Feed.MaxAge)
 	if c.Feed.Timezone != "" {
 		if _, err := time.LoadLocation(c.Feed.Timezone); err != nil {
-			add("feed.timezone", "unknown time zone %q (use an IANA name such as \"Asia/Seoul\", or leave it out for this machine's)", c.Feed.Timezone)
+			add("feed.timezone", "unknown time zone %q%s", c.Feed.Timezone, zoneHint(c.Feed.Timezone, ", or leave it out for this machine's"))
 		}
 	}
 	if c.Feed.MaxPerSource < 0 {
@@ -183,7 +183,7 @@ func CheckSource(s Source) []*SourceError {
 	}
 	if s.Timezone != "" {
 		if _, err := time.LoadLocation(s.Timezone); err != nil {
-			out = append(out, &SourceError{"timezone", fmt.Sprintf("unknown time zone %q (use an IANA name such as \"Asia/Seoul\")", s.Timezone)})
+			out = append(out, &SourceError{"timezone", fmt.Sprintf("unknown time zone %q%s", s.Timezone, zoneHint(s.Timezone, ""))})
 		}
 	}
 	return out
@@ -500,4 +500,49 @@ func normalURL(raw string) string {
 	u.RawPath = strings.TrimSuffix(u.RawPath, "/")
 	u.Fragment, u.RawFragment = "", ""
 	return u.String()
+}
+
+// zoneHint is what an unknown time zone's message adds: the IANA name a slip
+// of case or a bare city stands for ("america/new_york", "Seoul"), when there
+// is one, else an example; and the alternative or, if any.
+func zoneHint(name, or string) string {
+	if z := suggestZone(name); z != "" {
+		if or != "" {
+			or = " (" + strings.TrimPrefix(or, ", ") + ")"
+		}
+		return fmt.Sprintf(": did you mean %q?%s", z, or)
+	}
+	return fmt.Sprintf(` (use an IANA name such as "Asia/Seoul"%s)`, or)
+}
+
+// zoneAreas are the IANA areas a city is tried under.
+var zoneAreas = []string{"Asia", "Europe", "America", "Africa", "Australia", "Pacific", "Atlantic", "Indian"}
+
+func suggestZone(name string) string {
+	name = strings.TrimSpace(name)
+	if name == "" || strings.ContainsAny(name, "\x00.") {
+		return ""
+	}
+	// Each word capitalised as IANA writes them: new_york -> New_York.
+	words := []byte(strings.ToLower(strings.ReplaceAll(name, " ", "_")))
+	for i := range words {
+		if i == 0 || words[i-1] == '/' || words[i-1] == '_' || words[i-1] == '-' {
+			words[i] = byte(unicode.ToUpper(rune(words[i])))
+		}
+	}
+	cands := []string{string(words)}
+	if !strings.Contains(name, "/") {
+		for _, a := range zoneAreas {
+			cands = append(cands, a+"/"+string(words))
+		}
+	}
+	for _, c := range cands {
+		if c == name {
+			continue
+		}
+		if _, err := time.LoadLocation(c); err == nil {
+			return c
+		}
+	}
+	return ""
 }
