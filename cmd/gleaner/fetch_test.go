@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/gleaner/gleaner/store"
 )
 
 // koreanSources writes a config of three sources with Korean and English
@@ -142,6 +144,12 @@ func TestReclassifyPrintsOnce(t *testing.T) {
 func TestProgressOnTerminal(t *testing.T) {
 	site := newFeedSite(t, 3)
 	cfg := koreanSources(t, site)
+	// The database made beforehand: fetch logs the making of a new one first.
+	st, err := store.Open(t.Context(), filepath.Join(filepath.Dir(cfg), "g.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
 	var screen bytes.Buffer // what a terminal shows: both outputs, in order
 	runTerm := func(args ...string) (int, string, string) {
 		var out, errb bytes.Buffer
