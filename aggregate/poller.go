@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -538,6 +539,15 @@ func (p *Poller) write(ctx context.Context, results <-chan outcome) []Report {
 	refresh := time.NewTimer(every)
 	refresh.Stop()
 	flush := func() {
+		// A source taken out while its outcome waited for the batch is not saved either.
+		p.mu.Lock()
+		pending = slices.DeleteFunc(pending, func(o outcome) bool {
+			if !o.ps.active {
+				o.ps.busy = false
+			}
+			return !o.ps.active
+		})
+		p.mu.Unlock()
 		if len(pending) == 0 {
 			return
 		}

@@ -328,6 +328,7 @@ type gateFetcher struct {
 	stallFetcher
 	gate    string
 	started chan struct{} // closed when the gated fetch has begun
+	release chan struct{} // if not nil, closing it ends the gated fetch with a 500
 	mu2     sync.Mutex
 	asked   []string
 	gateErr error // the gated fetch's context's error when it ended
@@ -339,7 +340,11 @@ func (f *gateFetcher) Fetch(ctx context.Context, r fetch.Request) (*fetch.Respon
 	f.mu2.Unlock()
 	if r.URL == f.gate {
 		close(f.started)
-		<-ctx.Done()
+		select {
+		case <-ctx.Done():
+		case <-f.release:
+			return &fetch.Response{Status: 500}, &fetch.Error{Kind: fetch.KindHTTP5xx, Status: 500, Err: errors.New("500 Internal Server Error")}
+		}
 		f.mu2.Lock()
 		f.gateErr = ctx.Err()
 		f.mu2.Unlock()
@@ -405,5 +410,48 @@ func TestRemovedSourceIsNotPolled(t *testing.T) {
 	}
 	if after[2].ConsecutiveErrors != 1 {
 		t.Errorf("c's stored state: %d errors, want its 500 recorded", after[2].ConsecutiveErrors)
+	}
+}
+
+// TestRemovedWhileBatchedIsNotSaved: a source taken out after its poll ended,
+// while its outcome waited in the writer's batch, was still saved and reported.
+func TestRemovedWhileBatchedIsNotSaved(t *testing.T) {
+	clk := &clock{t: time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC)}
+	st, c := storeAndClassifier(t)
+	f := &gateFetcher{stallFetcher: stallFetcher{clock: clk}, gate: "https://slow.example/a", started: make(chan struct{}), release: make(chan struct{})}
+	p := aggregate.NewPoller(st, f, c, aggregate.PollerOptions{Concurrency: 2, Now: clk.Now})
+	all := []aggregate.Source{{Name: "a", URL: "https://slow.example/a", Interval: time.Hour}, {Name: "b", URL: "https://b.example/feed", Interval: time.Hour}}
+	srcs, states, err := st.SyncSources(context.Background(), all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.SetSources(srcs, states)
+	done := make(chan []aggregate.Report)
+	go func() { done <- p.PollAll(context.Background()) }()
+	<-f.started
+	for { // b answered (its 500) and its outcome went to the writer's batch
+		f.mu2.Lock()
+		n := len(f.asked)
+		f.mu2.Unlock()
+		if n == 2 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond) // well inside the batch's wait
+	p.SetSources(srcs[:1], states[:1])
+	close(f.release)
+	reports := <-done
+	for _, r := range reports {
+		if r.Source.Name == "b" {
+			t.Errorf("a source taken out of the config was reported: %+v", r)
+		}
+	}
+	_, after, err := st.SyncSources(context.Background(), all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after[1].ConsecutiveErrors != 0 || after[0].ConsecutiveErrors != 1 {
+		t.Errorf("stored errors: a %d (want its 500), b %d (want none: taken out)", after[0].ConsecutiveErrors, after[1].ConsecutiveErrors)
 	}
 }

@@ -100,14 +100,11 @@ func (c *Config) validate(pos positions, skip map[string]bool) Errors {
 	}
 	// Retention deletes for good (and remembers the deletion, so that the feeds
 	// do not bring the items back): a keep time of minutes is a slip for months.
-	keep := func(key string, d Duration) {
-		positive(key, d)
-		if d.err == nil && d.D() > 0 && d.D() < MinKeep {
-			add(key, "%s would delete every item %s after it is first seen, for good; keep times are at least %s (there is no unit for days or months: 30 days is \"720h\")", d, d, Dur(MinKeep))
-		}
+	positive("store.keep_unmatched", c.Store.KeepUnmatched) // under an hour: a warning
+	positive("store.keep_matched", c.Store.KeepMatched)
+	if d := c.Store.KeepMatched; d.err == nil && d.D() > 0 && d.D() < MinKeep {
+		add("store.keep_matched", "%s would delete every kept item, what the feed shows, %s after it is first seen, for good; kept items are kept at least %s (there is no unit for days or months: 30 days is \"720h\")", d, d, Dur(MinKeep))
 	}
-	keep("store.keep_unmatched", c.Store.KeepUnmatched)
-	keep("store.keep_matched", c.Store.KeepMatched)
 	positive("stories.window", c.Stories.Window)
 	if !(c.Stories.Threshold >= 0 && c.Stories.Threshold <= 1) { // NaN too
 		add("stories.threshold", "must be between 0 and 1, got %g", c.Stories.Threshold)
@@ -311,6 +308,10 @@ func (c *Config) warnings(pos positions) Errors {
 		}
 	}
 	impolite("poll.interval", c.Poll.Interval)
+	if d := c.Store.KeepUnmatched; d.err == nil && d.D() > 0 && d.D() < MinKeep {
+		out = append(out, pos.at(c.Path, "store.keep_unmatched", fmt.Sprintf(
+			"%s deletes every item the filter left out %s after it is first seen, for good (reclassify and labels cannot take it in after that); if a month was meant, there is no unit for it: 30 days is \"720h\"", d, d)))
+	}
 	// Kept items deleted while the feed would still show them.
 	if km, ma := c.Store.KeepMatched, c.Feed.MaxAge; km.err == nil && ma.err == nil && km.D() >= MinKeep && km.D() < ma.D() {
 		out = append(out, pos.at(c.Path, "store.keep_matched", fmt.Sprintf(
@@ -396,7 +397,7 @@ func checkHTTPURL(raw string) string {
 	// URL, looks like nothing and makes another address (percent-encoded).
 	trimmed := strings.TrimSpace(raw)
 	for i, r := range trimmed {
-		if unicode.Is(unicode.Cf, r) || unicode.IsControl(r) {
+		if invisible(r) {
 			return fmt.Sprintf("%q has an invisible character, U+%04X, after %q: delete it, or type the URL again", raw, r, trimmed[:i])
 		}
 	}
@@ -545,4 +546,21 @@ func suggestZone(name string) string {
 		}
 	}
 	return ""
+}
+
+// invisible reports whether r is a character that shows as nothing where a URL
+// is pasted or read: control characters, zero-width spaces and joiners'
+// invisible kin, direction marks and overrides, the byte order mark and the
+// soft hyphen. (The zero-width non-joiner and joiner, U+200C and U+200D, are
+// parts of Persian and Indic words and of emoji, and stay allowed.)
+func invisible(r rune) bool {
+	switch {
+	case unicode.IsControl(r):
+		return true
+	case r == 0x00AD, r == 0x200B, r == 0x2060, r == 0xFEFF, r == 0x200E, r == 0x200F:
+		return true
+	case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
 }

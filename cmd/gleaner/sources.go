@@ -216,6 +216,7 @@ func sourcesImport(e *env, args []string) (err error) {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "imported %d source(s) into %s; skipped %d\n", len(add), f.config, len(skipped))
+	printProblems(e, f.config, nil, imp.Warnings)
 	if len(add) > 0 {
 		return nil
 	}

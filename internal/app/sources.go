@@ -90,22 +90,26 @@ func (f *SourcesFile) write(data []byte) (*config.Config, error) {
 	return cfg, nil
 }
 
-// lockEdits takes the flock of the config file's directory (the file itself is
-// replaced by a rename, so a lock on it would not outlive an edit), waiting for
-// another edit's to end; unlock releases it. Where flock is not available, or
-// the directory cannot be opened (the write then says why), it takes nothing.
+// lockEdits takes the flock of the directory the config file really is in
+// (the file itself is replaced by a rename, so a lock on it would not outlive
+// an edit; a link to it is followed, as the write follows it), waiting for
+// another edit's to end; unlock releases it. Where flock is not available or
+// fails (some network file systems), or the directory cannot be opened (the
+// write then says why), it takes nothing: the comparison still catches most.
 func lockEdits(path string) (unlock func(), err error) {
-	dir, err := os.Open(filepath.Dir(path))
+	dir, err := os.Open(filepath.Dir(realPath(path)))
 	if err != nil {
 		return func() {}, nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	switch err := flock.Lock(ctx, dir, 10*time.Millisecond); {
-	case errors.Is(err, flock.ErrUnsupported):
+	case errors.Is(err, context.DeadlineExceeded):
+		dir.Close()
+		return nil, fmt.Errorf("another edit of %s has held it for 10s: %w", path, ErrConfigChanged)
 	case err != nil:
 		dir.Close()
-		return nil, fmt.Errorf("wait for another edit of %s: %w", path, err)
+		return func() {}, nil
 	}
 	return func() { dir.Close() }, nil
 }
@@ -200,13 +204,22 @@ func (f *SourcesFile) Add(ctx context.Context, src config.Source, fc *fetch.Clie
 	}
 	a.Number = len(out.Sources)
 	a.Source = out.Sources[a.Number-1]
-	key := fmt.Sprintf("source[%d]", a.Number-1)
-	for _, w := range out.Warnings {
-		if w.Key == key || strings.HasPrefix(w.Key, key+".") {
-			a.Warnings = append(a.Warnings, w)
+	a.Warnings = sourceWarnings(out, a.Number-1, a.Number)
+	return a, nil
+}
+
+// sourceWarnings are cfg's warnings about its sources from (0-based) to before to.
+func sourceWarnings(cfg *config.Config, from, to int) config.Errors {
+	var out config.Errors
+	for _, w := range cfg.Warnings {
+		for i := from; i < to; i++ {
+			if key := fmt.Sprintf("source[%d]", i); w.Key == key || strings.HasPrefix(w.Key, key+".") {
+				out = append(out, w)
+				break
+			}
 		}
 	}
-	return a, nil
+	return out
 }
 
 // Remove deletes the [[source]] block of the one source whose URL or name is

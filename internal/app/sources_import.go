@@ -3,14 +3,15 @@ package app
 import (
 	"context"
 	"fmt"
-	"github.com/gleaner/gleaner/internal/redact"
 	"net/url"
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gleaner/gleaner/aggregate/fetch"
 	"github.com/gleaner/gleaner/config"
+	"github.com/gleaner/gleaner/internal/redact"
 	"github.com/gleaner/gleaner/publish/opml"
 )
 
@@ -23,6 +24,9 @@ type Import struct {
 	configured map[string]int // URL key -> index in the file's sources
 	cands      []*candidate
 	skipped    []Skipped
+	// Warnings, after Write, are gleaner check's warnings about the sources
+	// it added (a name in use, one feed over http and https).
+	Warnings config.Errors
 }
 
 // Skipped is an outline not imported, and why.
@@ -45,14 +49,22 @@ type candidate struct {
 
 // source is the [[source]] block of the candidate's outline: its name, unless
 // that is its URL's host (an unnamed source of gleaner's export, named so
-// again by the config), and its own interval and time zone.
+// again by the config), and its own interval and time zone where they are
+// good ones. A list from elsewhere is not trusted to set how often a site is
+// polled: an interval under a minute is not taken, nor one that does not
+// parse, nor a zone that does not load; the feed is imported without them.
 func (c *candidate) source() config.Source {
-	src := config.Source{Name: c.feed.Name, URL: c.feed.URL, Timezone: c.feed.Timezone}
+	src := config.Source{Name: c.feed.Name, URL: c.feed.URL}
 	if u, err := url.Parse(c.feed.URL); err == nil && strings.EqualFold(src.Name, u.Host) {
 		src.Name = ""
 	}
-	if c.feed.Interval != "" {
-		src.Interval, _ = config.ParseDuration(c.feed.Interval) // a bad one is CheckSource's
+	if d, err := config.ParseDuration(c.feed.Interval); c.feed.Interval != "" && err == nil && d.D() >= time.Minute {
+		src.Interval = d
+	}
+	if tz := c.feed.Timezone; tz != "" && !strings.Contains(tz, "..") {
+		if _, err := time.LoadLocation(tz); err == nil {
+			src.Timezone = tz
+		}
 	}
 	return src
 }
@@ -128,10 +140,6 @@ func (im *Import) screen(feeds []opml.Feed) {
 			im.skip(n, fd, "not a usable URL: %v", err)
 			continue
 		}
-		if problems := config.CheckSource((&candidate{feed: fd}).source()); len(problems) > 0 {
-			im.skip(n, fd, "its %s", problems[0])
-			continue
-		}
 		k := config.FeedKey(fd.URL)
 		if j, ok := im.configured[k]; ok {
 			im.dup(n, fd, "already configured as source %d (%s)", j+1, im.f.Config.Sources[j].Name)
@@ -182,9 +190,11 @@ func (im *Import) Check(ctx context.Context, fc *fetch.Client, done func()) {
 func (im *Import) Write() ([]config.Source, []Skipped, error) {
 	add := im.decide()
 	if len(add) > 0 {
-		if _, err := im.f.write(config.AppendSources(im.f.data, add)); err != nil {
+		out, err := im.f.write(config.AppendSources(im.f.data, add))
+		if err != nil {
 			return nil, im.skipped, err
 		}
+		im.Warnings = sourceWarnings(out, len(out.Sources)-len(add), len(out.Sources))
 	}
 	return add, im.skipped, nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -238,6 +239,46 @@ func TestEditAFileWithAByteOrderMark(t *testing.T) {
 	}
 }
 
+// TestConcurrentEditsThroughALink: the lock is the real directory's, so an
+// edit through a link to the file and one through its path are taken in turn.
+func TestConcurrentEditsThroughALink(t *testing.T) {
+	for round := range 10 {
+		f := sourcesFile(t)
+		link := filepath.Join(t.TempDir(), "linked.toml")
+		if err := os.Symlink(f.Config.Path, link); err != nil {
+			t.Skip(err)
+		}
+		viaLink, err := OpenSourcesFile(link)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		var errA, errB error
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			<-start
+			_, errA = f.Add(context.Background(), config.Source{URL: "https://x1.example/feed"}, nil)
+		}()
+		go func() {
+			defer wg.Done()
+			<-start
+			_, errB = viaLink.Add(context.Background(), config.Source{URL: "https://x2.example/feed"}, nil)
+		}()
+		close(start)
+		wg.Wait()
+		cfg, err := config.Load(f.Config.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		landed := len(cfg.Sources) - 1
+		if (errA == nil) == (errB == nil) || landed != 1 {
+			t.Fatalf("round %d: adds returned %v and %v; %d landed", round, errA, errB, landed)
+		}
+	}
+}
+
 // TestConcurrentEditsLoseNothing: gleaner sources add run several times at
 // once (a script's loop with &) each said "added" while the file kept only
 // some of them. Each add either lands or says the file changed meanwhile.
@@ -272,6 +313,10 @@ func TestConcurrentEditsLoseNothing(t *testing.T) {
 		landed := map[string]bool{}
 		for _, s := range cfg.Sources {
 			landed[s.URL] = true
+		}
+		// Every add read the same file: exactly one lands, the others find it changed.
+		if n := n - len(slices.DeleteFunc(slices.Clone(errs), func(err error) bool { return err == nil })); n != 1 {
+			t.Errorf("round %d: %d adds landed, want 1", round, n)
 		}
 		for i, err := range errs {
 			u := fmt.Sprintf("https://e%d.example/feed", i)
@@ -371,5 +416,36 @@ func TestExportImportKeepsSettings(t *testing.T) {
 	written, _ := os.ReadFile(to)
 	if strings.Contains(string(written), "plain.example\"") {
 		t.Errorf("the unnamed source was written with a name:\n%s", written)
+	}
+}
+
+// TestImportDoesNotTrustIntervals: a shared list's interval="1ns" was written
+// into the config as it was, and the daemon polled the site every second; a
+// bad interval or zone skipped the feed. They are not taken; the feed is; the
+// import says check's warnings about what it added.
+func TestImportDoesNotTrustIntervals(t *testing.T) {
+	f := sourcesFile(t)
+	im := f.Import([]opml.Feed{
+		{Name: "Fast", URL: "https://fast.example/rss", Interval: "1ns", Timezone: "Mars/Base"},
+		{Name: "Odd", URL: "https://odd.example/rss", Interval: "60", Timezone: "../../etc/passwd"},
+		{Name: "A", URL: "https://a2.example/rss", Interval: "2h", Timezone: "Asia/Seoul"},
+	})
+	add, skipped, err := im.Write()
+	if err != nil || len(add) != 3 || len(skipped) != 0 {
+		t.Fatalf("import: %+v %+v %v", add, skipped, err)
+	}
+	cfg, err := config.Load(f.Config.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range cfg.Sources[1:] {
+		got = append(got, fmt.Sprintf("%s %s %q", s.Name, s.Interval, s.Timezone))
+	}
+	if want := []string{`Fast 15m ""`, `Odd 15m ""`, `A 2h "Asia/Seoul"`}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("imported %q, want %q", got, want)
+	}
+	if len(im.Warnings) != 1 || !strings.Contains(im.Warnings[0].Error(), `source 4.name: "A" names source 1 too`) {
+		t.Errorf("the import's warnings: %v", im.Warnings)
 	}
 }

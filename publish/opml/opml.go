@@ -97,6 +97,17 @@ func (o *anyOutline) attr(name string) string {
 	return ""
 }
 
+// own is the value of gleaner's own attribute name: without a namespace, so
+// that another tool's (app:interval) is not taken for it.
+func (o *anyOutline) own(name string) string {
+	for _, a := range o.Attrs {
+		if a.Name.Space == "" && a.Name.Local == name {
+			return strings.TrimSpace(a.Value)
+		}
+	}
+	return ""
+}
+
 // Read lists the feeds of an OPML 1.0 or 2.0 file, folders flattened, in
 // document order. A feed is named by its outline's title, else its text.
 func Read(r io.Reader) ([]Feed, error) {
@@ -106,9 +117,9 @@ func Read(r io.Reader) ([]Feed, error) {
 	}
 	dec := xml.NewDecoder(r)
 	dec.CharsetReader = charset.NewReaderLabel
-	// Feed readers read what their users' exports hold: HTML's entities
-	// (&nbsp; in a title), an entity no header declares, an & left bare.
-	dec.Strict = false
+	// HTML's entities (&nbsp; in a title), which readers' exports hold, are
+	// read. The decoder stays strict: lenient, a stray end tag closed <body>
+	// and the outlines after it were dropped without a word.
 	dec.Entity = xml.HTMLEntity
 	if err := dec.Decode(&d); err != nil {
 		var root xml.UnmarshalError
@@ -138,12 +149,12 @@ func Read(r io.Reader) ([]Feed, error) {
 			kind := strings.ToLower(o.attr("type"))
 			switch u := o.attr("xmlUrl"); {
 			case u != "":
-				out = append(out, Feed{Name: name, URL: u, Interval: o.attr("interval"), Timezone: o.attr("timezone")})
+				out = append(out, Feed{Name: name, URL: u, Interval: o.own("interval"), Timezone: o.own("timezone")})
 			case kind != "rss" && kind != "atom":
 				// A folder, or a link to a page: nothing to poll.
 			case o.attr("url") != "":
 				// OPML's url attribute (of type "link"), written by some tools for feeds.
-				out = append(out, Feed{Name: name, URL: o.attr("url")})
+				out = append(out, Feed{Name: name, URL: o.attr("url"), Interval: o.own("interval"), Timezone: o.own("timezone")})
 			case o.attr("htmlUrl") != "":
 				out = append(out, Feed{Name: name, Problem: fmt.Sprintf("a feed's outline with no xmlUrl, only the htmlUrl of a web page (%s): gleaner sources add finds the feed a page advertises", o.attr("htmlUrl"))})
 			default:

@@ -18,7 +18,7 @@ func TestRead(t *testing.T) {
 		{"no feeds", `<opml version="2.0"><head/><body><outline text="empty folder"/></body></opml>`, "[]"},
 		// Readers' exports as they are: HTML entities, an & left bare, a feed
 		// given by url (not xmlUrl), and feeds' outlines that give no feed.
-		{"lenient", `<opml version="2.0"><head><title>My&nbsp;feeds &amp; more & less</title></head><body>` +
+		{"lenient", `<opml version="2.0"><head><title>My&nbsp;feeds &amp; more</title></head><body>` +
 			`<outline type="rss" text="By url" url="https://u.example/rss"/>` +
 			`<outline type="RSS" text="Page only" htmlUrl="https://p.example/"/>` +
 			`<outline type="rss" text="Nothing"/>` +
@@ -37,6 +37,17 @@ func TestRead(t *testing.T) {
 	}
 	if _, err := Read(strings.NewReader("<html></html>")); err == nil {
 		t.Errorf("Read accepted HTML")
+	}
+	// A stray end tag is an error with its line, not the end of the body:
+	// read leniently, the outlines after it were dropped without a word.
+	stray := "<opml version=\"2.0\"><body>\n<outline text=\"A\" xmlUrl=\"https://a.example/rss\"/></outline>\n<outline text=\"B\" xmlUrl=\"https://b.example/rss\"/></body></opml>"
+	if feeds, err := Read(strings.NewReader(stray)); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("a stray end tag: %v, %v; want an error on line 2", feeds, err)
+	}
+	// Another tool's namespaced attributes are not gleaner's.
+	other := `<opml version="2.0" xmlns:app="https://app.example/"><body><outline text="B" xmlUrl="https://b.example/rss" app:interval="60" app:timezone="+09:00" interval="30m"/></body></opml>`
+	if feeds, err := Read(strings.NewReader(other)); err != nil || len(feeds) != 1 || feeds[0].Interval != "30m" || feeds[0].Timezone != "" {
+		t.Errorf("namespaced attributes: %+v %v", feeds, err)
 	}
 }
 
