@@ -255,3 +255,25 @@ func BenchmarkDropForbiddenReferences(b *testing.B) {
 		dropForbiddenReferences(body)
 	}
 }
+
+// TestBrokenTagBeforeItemsIsAnError: a misspelt end tag in the channel made
+// gofeed return an empty feed, reported as "ok, 0 items" at every poll; it is a
+// parse error that says so. A feed that has no items is still fine.
+func TestBrokenTagBeforeItemsIsAnError(t *testing.T) {
+	c := New(nil, Options{})
+	for _, doc := range []string{
+		`<?xml version="1.0"?><rss version="2.0"><channel><title>Bad</titel><link>http://x/</link>` +
+			`<item><title>A</title><link>http://x/a</link></item><item><title>B</title><link>http://x/b</link></item></channel></rss>`,
+		`<feed xmlns="http://www.w3.org/2005/Atom"><title>Bad</ttle><entry><title>A</title><id>a</id></entry></feed>`,
+	} {
+		feed, err := c.Parse([]byte(doc), "application/xml", "http://x/feed")
+		var fe *Error
+		if !errors.As(err, &fe) || fe.Kind != KindParse || !strings.Contains(err.Error(), "none read") {
+			t.Errorf("%.60s: %v, %v; want a parse error", doc, feed, err)
+		}
+	}
+	empty := `<rss version="2.0"><channel><title>Quiet</title><link>http://x/</link><description>nothing &lt;item&gt; yet</description></channel></rss>`
+	if feed, err := c.Parse([]byte(empty), "application/xml", "http://x/feed"); err != nil || len(feed.Items) != 0 {
+		t.Errorf("a feed without items: %v %v", feed, err)
+	}
+}
