@@ -73,6 +73,9 @@ type Daemon struct {
 	r    *reloader
 	mux  *http.ServeMux
 	rdy  *readiness
+	// searchFailing: the last indexSearch failed (said once, not every few
+	// seconds while a disk is full or the database locked).
+	searchFailing bool
 }
 
 // NewDaemon loads the config file at path and builds the daemon around it,

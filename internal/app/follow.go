@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"log/slog"
 	"time"
 )
 
@@ -59,8 +60,18 @@ func (d *Daemon) indexSearch(ctx context.Context) {
 	n, err := d.Store.IndexSearch(ctx)
 	switch {
 	case err != nil && ctx.Err() == nil:
-		d.Log.Warn("search index not brought up to date (retried in a moment)", "error", err)
-	case n > 0:
+		level := slog.LevelWarn
+		if d.searchFailing {
+			level = slog.LevelDebug
+		}
+		d.Log.Log(ctx, level, "search index not brought up to date (retried every few seconds; said again when it is)", "error", err)
+		d.searchFailing = true
+		return
+	case err == nil && d.searchFailing:
+		d.searchFailing = false
+		d.Log.Info("search index up to date again", "changes", n)
+	}
+	if n > 0 {
 		d.Log.Debug("search index brought up to date", "changes", n)
 		// Search results rendered before it are stale now.
 		d.Publish.SearchChanged()
