@@ -3,12 +3,19 @@ package aggregate_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/gleaner/gleaner/aggregate"
+	"github.com/gleaner/gleaner/aggregate/fetch"
+	"github.com/gleaner/gleaner/aggregate/topic"
+	"github.com/gleaner/gleaner/internal/syncbuf"
+	"github.com/gleaner/gleaner/store"
 )
 
 // TestMaxAgeComesFromTheFeedsOwnAnswers: a Cache-Control max-age slows a source
@@ -61,5 +68,51 @@ func TestMaxAgeComesFromTheFeedsOwnAnswers(t *testing.T) {
 	}
 	if got := next(); got < 30*time.Minute || got > 32*time.Minute {
 		t.Errorf("once the feed sends no max-age: next poll in %v, want about 30m", got)
+	}
+}
+
+// TestLongerHintIsSaid: a feed whose Cache-Control or <ttl> made its source
+// wait hours between polls, its interval being minutes, did so without a word
+// (an operator saw news lag by half a day); it is logged as it comes and goes,
+// once each.
+func TestLongerHintIsSaid(t *testing.T) {
+	s := newSite(t)
+	var hint atomic.Bool
+	hint.Store(true)
+	s.handle("/feed", func(w http.ResponseWriter, r *http.Request) {
+		if hint.Load() {
+			w.Header().Set("Cache-Control", "max-age=86400")
+		}
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprint(w, strings.Replace(fmt.Sprintf(koreanRSS, s.URL), "<ttl>30</ttl>", "", 1))
+	})
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "g.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c, err := topic.Compile(topic.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged syncbuf.Buffer
+	p := aggregate.NewPoller(st, fetch.New(nil, fetch.Options{Timeout: 5 * time.Second}), c,
+		aggregate.PollerOptions{MaxBackoff: 12 * time.Hour, Log: slog.New(slog.NewTextHandler(&logged, nil))})
+	src, states, err := st.SyncSources(context.Background(), []aggregate.Source{{Name: "slowed", URL: s.URL + "/feed", Interval: 10 * time.Minute}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.SetSources(src, states)
+	ctx := context.Background()
+	p.PollAll(ctx)
+	p.PollAll(ctx)
+	if n := strings.Count(logged.String(), "asks to be polled less often than its interval"); n != 1 || !strings.Contains(logged.String(), "every=12h0m0s") {
+		t.Errorf("%d lines for two polls with a day's max-age, want one saying 12h:\n%s", n, logged.String())
+	}
+	hint.Store(false)
+	p.PollAll(ctx)
+	p.PollAll(ctx)
+	if n := strings.Count(logged.String(), "no longer asks"); n != 1 {
+		t.Errorf("%d lines once the hint is gone, want 1:\n%s", n, logged.String())
 	}
 }

@@ -641,6 +641,16 @@ func (p *Poller) save(ctx context.Context, batch []outcome, changed *bool) []Rep
 		} else {
 			r.New, r.Kept, r.Mates, r.Old, r.Pulled, r.Merged = stats[i].New, stats[i].Kept, stats[i].Mates, stats[i].Old, stats[i].Pulled, stats[i].Merged
 			o.ps.state = o.fetched.State
+			if iv := o.report.Source.Interval; max(o.minGap, iv) != max(o.ps.minGap, iv) {
+				// A feed's own hint that lengthens its polls is said, as it comes and goes:
+				// without a word, a source with a day's max-age looked polled every 15m.
+				if o.minGap > iv {
+					p.log.Info("the feed asks to be polled less often than its interval: polled at its pace (Cache-Control max-age or <ttl>, at most max_backoff)",
+						"source", o.report.Source.Name, "every", o.minGap.String(), "interval", iv.String())
+				} else {
+					p.log.Info("the feed no longer asks to be polled less often: polled at its interval", "source", o.report.Source.Name, "interval", iv.String())
+				}
+			}
 			o.ps.minGap = o.minGap
 		}
 		o.ps.busy = false
