@@ -6,9 +6,11 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strconv"
+	"syscall"
 	"time"
 )
 
@@ -20,7 +22,7 @@ type Kind string
 const (
 	KindTimeout     Kind = "timeout"      // the whole-request deadline passed, or a dial or read timed out
 	KindDNS         Kind = "dns"          // the host name did not resolve
-	KindConnect     Kind = "connect"      // the TCP connection was refused or reset
+	KindConnect     Kind = "connect"      // the connection was refused, reset, or closed before the answer ended
 	KindTLS         Kind = "tls"          // handshake or certificate failure
 	KindHTTP4xx     Kind = "http_4xx"     // a 4xx status without a kind of its own
 	KindHTTP5xx     Kind = "http_5xx"     // a 5xx status without a kind of its own
@@ -154,6 +156,10 @@ func transportError(parent context.Context, url string, err error) *Error {
 	case errors.As(err, &netErr) && netErr.Timeout():
 		e.Kind = KindTimeout
 	case errors.As(err, &opErr) && opErr.Op == "dial":
+		e.Kind = KindConnect
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		// Reset, or closed by the server before its answer or in its body:
+		// the log's one line a round named these "other".
 		e.Kind = KindConnect
 	case errors.Is(err, context.Canceled):
 		e.Kind = KindCanceled

@@ -627,12 +627,39 @@ func TestFetchTransportErrors(t *testing.T) {
 	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, sampleRSS) }))
 	defer tlsSrv.Close()
 
+	// Servers that close the connection at once, or in the middle of the body:
+	// "other" in the round's log line before, as if the cause were unknown.
+	raw := func(answer string) string {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { l.Close() })
+		go func() {
+			for {
+				conn, err := l.Accept()
+				if err != nil {
+					return
+				}
+				buf := make([]byte, 4096)
+				conn.Read(buf)
+				io.WriteString(conn, answer)
+				conn.Close()
+			}
+		}()
+		return "http://" + l.Addr().String() + "/feed"
+	}
+	closes := raw("")
+	cut := raw("HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: 5000\r\n\r\n<rss version=\"2.0\"><channel>")
+
 	c := New(NewHTTPClient(5*time.Second, AddressPolicy{}), Options{Timeout: 5 * time.Second})
 	tests := []struct {
 		url  string
 		kind Kind
 	}{
 		{"http://" + closedAddr + "/feed", KindConnect},
+		{closes, KindConnect},
+		{cut, KindConnect},
 		{tlsSrv.URL, KindTLS}, // self-signed: unknown authority
 		{"http://gleaner-test.invalid/feed", KindDNS},
 		{"ftp://example.org/feed", KindOther},
@@ -650,7 +677,7 @@ func TestFetchTransportErrors(t *testing.T) {
 			if fe.Kind != tt.kind {
 				t.Errorf("kind %s; want %s (%v)", fe.Kind, tt.kind, err)
 			}
-			if res != nil {
+			if res != nil && tt.url != cut { // the cut one's status and headers did arrive
 				t.Errorf("response %+v; want nil when nothing arrived", res)
 			}
 			if !strings.HasPrefix(err.Error(), "fetch ") {
