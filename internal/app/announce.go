@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -22,6 +23,10 @@ type announcer struct {
 	// holdExport, while set, leaves the export to whoever set it: PollOnce
 	// writes it once after all its polls, and says itself when that fails.
 	holdExport atomic.Bool
+
+	// exportFailing and hubFailing are when the export, or the hub's ping,
+	// started failing (nil while the last one worked): /status says so.
+	exportFailing, hubFailing atomic.Pointer[time.Time]
 
 	kick chan struct{}
 	stop chan struct{}
@@ -51,9 +56,11 @@ func newAnnouncer(h *publish.Handler, exportDir string, hub *publish.Notifier, l
 // changed runs after a refresh that changed the curated feed.
 func (a *announcer) changed(ctx context.Context) {
 	if a.exportDir != "" && !a.holdExport.Load() {
-		if err := a.handler.Export(ctx, a.exportDir); err != nil {
+		err := a.handler.Export(ctx, a.exportDir)
+		if err != nil {
 			a.log.Error("export curated feed", "dir", a.exportDir, "error", err)
 		}
+		noteFailure(&a.exportFailing, err)
 	}
 	if a.notifier != nil {
 		select {
@@ -68,8 +75,12 @@ func (a *announcer) pingLoop() {
 	ping := func() {
 		ctx, cancel := context.WithTimeout(a.ctx, 2*time.Minute)
 		defer cancel()
-		if err := a.notifier.Notify(ctx); err != nil {
+		err := a.notifier.Notify(ctx)
+		if err != nil {
 			a.log.Warn("websub hub not notified", "error", err)
+		}
+		if a.ctx.Err() == nil {
+			noteFailure(&a.hubFailing, err)
 		}
 	}
 	for {
@@ -87,6 +98,31 @@ func (a *announcer) pingLoop() {
 			return
 		}
 	}
+}
+
+// noteFailure keeps in since when failures began: kept through a run of
+// them, cleared by a success.
+func noteFailure(since *atomic.Pointer[time.Time], err error) {
+	if err == nil {
+		since.Store(nil)
+		return
+	}
+	now := time.Now()
+	since.CompareAndSwap(nil, &now)
+}
+
+// problems are what /status says of the export and the hub while they fail.
+func (a *announcer) problems() []string {
+	var out []string
+	if t := a.exportFailing.Load(); t != nil {
+		out = append(out, fmt.Sprintf("Writing the static export has failed since %s: the files in the export directory are as last written. The log says why.",
+			t.UTC().Format(time.RFC3339)))
+	}
+	if t := a.hubFailing.Load(); t != nil {
+		out = append(out, fmt.Sprintf("Notifying the WebSub hub has failed since %s: subscribers through the hub may not hear of new items. The log says why.",
+			t.UTC().Format(time.RFC3339)))
+	}
+	return out
 }
 
 // close stops the ping loop after any pending ping, waiting closeWait at most.

@@ -134,6 +134,9 @@ func (r *readiness) problems(ctx context.Context) []string {
 		out = append(out, fmt.Sprintf("Saving poll results has failed since %s: the states below are as last saved, "+
 			"and new items wait for the next save. The log and /readyz say why.", h.saving.Since.UTC().Format(time.RFC3339)))
 	}
+	if an := r.a.announce.Load(); an != nil {
+		out = append(out, an.problems()...)
+	}
 	return out
 }
 
