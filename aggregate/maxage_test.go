@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -13,9 +12,7 @@ import (
 
 	"github.com/gleaner/gleaner/aggregate"
 	"github.com/gleaner/gleaner/aggregate/fetch"
-	"github.com/gleaner/gleaner/aggregate/topic"
 	"github.com/gleaner/gleaner/internal/syncbuf"
-	"github.com/gleaner/gleaner/store"
 )
 
 // TestMaxAgeComesFromTheFeedsOwnAnswers: a Cache-Control max-age slows a source
@@ -86,15 +83,7 @@ func TestLongerHintIsSaid(t *testing.T) {
 		w.Header().Set("Content-Type", "application/rss+xml")
 		fmt.Fprint(w, strings.Replace(fmt.Sprintf(koreanRSS, s.URL), "<ttl>30</ttl>", "", 1))
 	})
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "g.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	c, err := topic.Compile(topic.Default())
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, c := storeAndClassifier(t)
 	var logged syncbuf.Buffer
 	p := aggregate.NewPoller(st, fetch.New(nil, fetch.Options{Timeout: 5 * time.Second}), c,
 		aggregate.PollerOptions{MaxBackoff: 12 * time.Hour, Log: slog.New(slog.NewTextHandler(&logged, nil))})

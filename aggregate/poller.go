@@ -575,19 +575,16 @@ func (p *Poller) write(ctx context.Context, results <-chan outcome) []Report {
 				}
 				return reports
 			}
-			p.mu.Lock()
-			o.removed = o.removed || !o.ps.active
 			if o.cancelled || o.removed {
+				p.mu.Lock()
 				o.ps.busy = false
-			}
-			p.mu.Unlock()
-			if o.removed {
-				continue // taken out of the config: nothing of it is saved
-			}
-			if o.cancelled {
-				reports = append(reports, o.report)
+				p.mu.Unlock()
+				if !o.removed { // taken out of the config: nothing of it is reported
+					reports = append(reports, o.report)
+				}
 				continue
 			}
+			// Taken out after its poll: flush drops it.
 			if len(pending) == 0 {
 				timer.Reset(batchDelay)
 			}

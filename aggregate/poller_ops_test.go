@@ -353,6 +353,22 @@ func (f *gateFetcher) Fetch(ctx context.Context, r fetch.Request) (*fetch.Respon
 	return &fetch.Response{Status: 500}, &fetch.Error{Kind: fetch.KindHTTP5xx, Status: 500, Err: errors.New("500 Internal Server Error")}
 }
 
+// startGatedRound gives p the sources all, starts a round of every one, and
+// returns once f's gated fetch has begun: the stored sources, their states, and
+// where the round's reports arrive.
+func startGatedRound(t *testing.T, p *aggregate.Poller, st *store.Store, f *gateFetcher, all []aggregate.Source) ([]aggregate.Source, []aggregate.FetchState, chan []aggregate.Report) {
+	t.Helper()
+	srcs, states, err := st.SyncSources(context.Background(), all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.SetSources(srcs, states)
+	done := make(chan []aggregate.Report)
+	go func() { done <- p.PollAll(context.Background()) }()
+	<-f.started
+	return srcs, states, done
+}
+
 // TestRemovedSourceIsNotPolled: sources taken out of the config during a round
 // (README: "removed ones stop being polled") were still fetched, and their
 // items stored, until the round ended: one in flight (a slow host) is stopped,
@@ -369,14 +385,7 @@ func TestRemovedSourceIsNotPolled(t *testing.T) {
 		{Name: "b", URL: "https://slow.example/b", Interval: time.Hour},
 		{Name: "c", URL: "https://c.example/feed", Interval: time.Hour},
 	}
-	srcs, states, err := st.SyncSources(context.Background(), all)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.SetSources(srcs, states)
-	done := make(chan []aggregate.Report)
-	go func() { done <- p.PollAll(context.Background()) }()
-	<-f.started
+	srcs, states, done := startGatedRound(t, p, st, f, all)
 	p.SetSources(srcs[2:], states[2:]) // a and b taken out while a is fetched
 	var reports []aggregate.Report
 	select {
@@ -421,14 +430,7 @@ func TestRemovedWhileBatchedIsNotSaved(t *testing.T) {
 	f := &gateFetcher{stallFetcher: stallFetcher{clock: clk}, gate: "https://slow.example/a", started: make(chan struct{}), release: make(chan struct{})}
 	p := aggregate.NewPoller(st, f, c, aggregate.PollerOptions{Concurrency: 2, Now: clk.Now})
 	all := []aggregate.Source{{Name: "a", URL: "https://slow.example/a", Interval: time.Hour}, {Name: "b", URL: "https://b.example/feed", Interval: time.Hour}}
-	srcs, states, err := st.SyncSources(context.Background(), all)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.SetSources(srcs, states)
-	done := make(chan []aggregate.Report)
-	go func() { done <- p.PollAll(context.Background()) }()
-	<-f.started
+	srcs, states, done := startGatedRound(t, p, st, f, all)
 	for { // b answered (its 500) and its outcome went to the writer's batch
 		f.mu2.Lock()
 		n := len(f.asked)

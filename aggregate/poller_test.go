@@ -1088,15 +1088,7 @@ func TestLongRoundPublishesAsItGoes(t *testing.T) {
 		}
 		w.WriteHeader(http.StatusServiceUnavailable)
 	})
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "g.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	c, err := topic.Compile(topic.Default())
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, c := storeAndClassifier(t)
 	var calls atomic.Int32
 	published := make(chan int, 4) // curated entries at each OnChange
 	p := aggregate.NewPoller(st, fetch.New(nil, fetch.Options{Timeout: 20 * time.Second}), c, aggregate.PollerOptions{

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"github.com/mmcdole/gofeed"
@@ -55,10 +56,12 @@ func (c *Client) Parse(body []byte, contentType, baseURL string) (feed *gofeed.F
 	if err != nil {
 		return nil, classifyParseError(body, trimmed, contentType, baseURL, err)
 	}
-	if n := itemElements(text); len(feed.Items) == 0 && n > 0 && trimmed[0] == '<' {
+	if len(feed.Items) == 0 && trimmed[0] == '<' {
 		// gofeed's lenient reading stops at a broken tag and returns what it
 		// has: an empty feed, which was "ok, 0 items" at every poll, forever.
-		return nil, parseErr(KindParse, baseURL, fmt.Errorf("malformed feed: %d item or entry elements in the document, none read (a misspelt or unclosed tag before them)", n))
+		if n := len(itemTagRE.FindAllIndex(text, -1)); n > 0 {
+			return nil, parseErr(KindParse, baseURL, fmt.Errorf("malformed feed: %d item or entry elements in the document, none read (a misspelt or unclosed tag before them)", n))
+		}
 	}
 	if feed.FeedType == "json" && !isJSONFeed(feed) {
 		return nil, parseErr(KindNotFeed, baseURL, errors.New("not a feed: JSON, but not a JSON Feed (no jsonfeed.org version, no items)"))
@@ -259,23 +262,6 @@ func hexDigit(c byte) byte {
 	return 16
 }
 
-// itemElements counts the <item> and <entry> start tags of an XML document,
-// prefixed or not (<atom:entry>), attributes or not.
-func itemElements(text []byte) int {
-	n := 0
-	for _, name := range []string{"item", "entry"} {
-		for rest := text; ; {
-			i := bytes.Index(rest, []byte(name))
-			if i < 0 {
-				break
-			}
-			before := i > 0 && (rest[i-1] == '<' || rest[i-1] == ':')
-			after := i+len(name) < len(rest) && (rest[i+len(name)] == '>' || rest[i+len(name)] == ' ' || rest[i+len(name)] == '\n' || rest[i+len(name)] == '\t' || rest[i+len(name)] == '\r')
-			if before && after && (rest[i-1] == '<' || bytes.LastIndexByte(rest[:i], '<') > bytes.LastIndexByte(rest[:i], '>')) {
-				n++
-			}
-			rest = rest[i+len(name):]
-		}
-	}
-	return n
-}
+// itemTagRE finds the <item> and <entry> start tags of an XML document,
+// prefixed or not (<atom:entry>), with attributes or not.
+var itemTagRE = regexp.MustCompile(`<(?:[\w.-]+:)?(?:item|entry)[\s/>]`)

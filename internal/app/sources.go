@@ -131,9 +131,6 @@ func (f *SourcesFile) find(url string) int {
 // findFeed is find, but also finds the source that is url over the other
 // scheme (http or https): the same feed, polled and stored twice.
 func (f *SourcesFile) findFeed(url string) int {
-	if i := f.find(url); i >= 0 {
-		return i
-	}
 	for i, s := range f.Config.Sources {
 		if config.FeedKey(s.URL) == config.FeedKey(url) {
 			return i

@@ -61,8 +61,8 @@ func (c *candidate) source() config.Source {
 	if d, err := config.ParseDuration(c.feed.Interval); c.feed.Interval != "" && err == nil && d.D() >= time.Minute {
 		src.Interval = d
 	}
-	if tz := c.feed.Timezone; tz != "" && !strings.Contains(tz, "..") {
-		if _, err := time.LoadLocation(tz); err == nil {
+	if tz := c.feed.Timezone; tz != "" {
+		if _, err := time.LoadLocation(tz); err == nil { // which refuses "..", as a path
 			src.Timezone = tz
 		}
 	}
