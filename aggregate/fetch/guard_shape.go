@@ -28,8 +28,11 @@ const (
 //
 // The scan follows the document as encoding/xml does with Strict false, as
 // gofeed reads it: an end tag closes the open elements up to the one of its
-// local name, or all of them. A construct left open at the end of the text
-// (a comment, a tag) ends the scan: nothing after it can open an element. An
+// local name, or all of them. A construct left open to the end of the text
+// (a comment, a tag) ends the scan, and the text is cut before it: the
+// decoder fails there either way, and if it read the construct otherwise
+// than the scan, what follows was never checked (`<!">`, a whole directive to
+// encoding/xml, once let a stack-overflowing nest through). An
 // HTML page is returned as it is, whatever its shape: Parse reports it as not
 // a feed.
 func guardXML(text []byte, maxItems int) ([]byte, error) {
@@ -70,13 +73,18 @@ func guardXML(text []byte, maxItems int) ([]byte, error) {
 			goto tag
 		}
 		if skip < 0 {
-			break // open to the end of the text
+			// Open to the end of the text: the decoder, reading it as the scan
+			// does, ends there with an error. Cut, so that where the two would
+			// read it otherwise nothing unchecked reaches the parser.
+			text = text[:i]
+			break
 		}
 		i += skip
 		continue
 	tag:
 		end, attrs := tagEnd(rest)
 		if end < 0 {
+			text = text[:i] // as above
 			break
 		}
 		if attrs > maxXMLAttrs {
@@ -183,11 +191,13 @@ func tagEnd(rest []byte) (n, attrs int) {
 // declarationEnd returns the length of the declaration rest starts with
 // (<!DOCTYPE ...>, with an internal subset), or -1 when it does not end. It
 // reads it as encoding/xml does: quotes hide brackets, '<' and '>' nest, and
-// a comment inside is skipped.
+// a comment inside is skipped. The byte after "<!" is taken as it is, neither
+// a quote nor a bracket: encoding/xml reads it before it looks for either
+// (`<!">` is a whole directive to it).
 func declarationEnd(rest []byte) int {
 	depth := 0
 	var quote byte
-	for k := 2; k < len(rest); k++ {
+	for k := 3; k < len(rest); k++ {
 		c := rest[k]
 		switch {
 		case quote != 0:
