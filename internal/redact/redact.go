@@ -25,19 +25,22 @@ type handler struct{ h slog.Handler }
 func Logger(l *slog.Logger) *slog.Logger { return slog.New(handler{l.Handler()}) }
 
 // secretNames are the query parameters whose values are credentials: a
-// password, secret, credential or signature whatever words come before it
-// (os_password, consumer_secret, X-Amz-Signature, X-Amz-Credential); a token
-// or key alone or after the words services put before them (api_key,
-// access_token, feed_token as GitLab names it, rss_token,
-// personal_access_token, subscription-key; with '_', '-', '.' or nothing),
-// but not after any word (sort_key, page_token name no secret); passkey
-// (trackers), and short ones. Not a word that merely ends so (monkey).
-const secretNames = `(?:[a-z0-9_.-]*[_.-])?(?:password|passwd|secret|credential|credentials|signature)` +
+// password, secret, credential or signature whatever words come before it,
+// joined or not (os_password, consumer_secret, clientSecret, userPassword,
+// X-Amz-Signature, X-Amz-Credential); a token or key alone or after the words
+// services put before them (api_key, access_token, feed_token as GitLab names
+// it, rss_token, personal_access_token, subscription-key, x-api-key; with
+// '_', '-', '.' or nothing), but not after any word (sort_key, page_token
+// name no secret); passkey (trackers), and short ones. Not a word that merely
+// ends in key (monkey).
+const secretNames = `[a-z0-9_.-]*(?:password|passwd|secret|credential|credentials|signature)` +
 	`|token|key|pwd|auth|sig|passkey` +
-	`|(?:api|access|auth|feed|private|client|session|refresh|bearer|app|user|secret|oauth|rss|personal[_.-]?access|subscription|consumer|security|x-amz-security|x-goog-security)[_.-]?(?:token|key)`
+	`|(?:x[_.-])?(?:api|access|auth|feed|private|client|session|refresh|bearer|app|user|secret|oauth|rss|personal[_.-]?access|subscription|consumer|security|x-amz-security|x-goog-security)[_.-]?(?:token|key)`
 
 var (
-	userinfoRE = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#@\s"'<>]+@`)
+	// Up to the last '@' before the path, as url.Parse splits: a user name may
+	// be an address of its own (me@corp.example:PASSWORD@host).
+	userinfoRE = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#\s"'<>]+@`)
 	secretRE   = regexp.MustCompile(`(?i)([?&;](?:` + secretNames + `)=)[^&#\s"'<>]+`)
 	secretName = regexp.MustCompile(`(?i)^(?:` + secretNames + `)$`)
 )

@@ -13,14 +13,21 @@ import (
 
 func TestRedact(t *testing.T) {
 	for in, want := range map[string]string{
-		"fetch https://user:pa55@news.example/feed: 401":             "fetch https://REDACTED@news.example/feed: 401",
-		"https://tok3n@api.example/rss?x=1":                          "https://REDACTED@api.example/rss?x=1",
-		"https://a.example/feed?api_key=abc123&lang=ko":              "https://a.example/feed?api_key=REDACTED&lang=ko",
-		"https://a.example/feed?lang=ko&token=abc#top":               "https://a.example/feed?lang=ko&token=REDACTED#top",
-		"https://a.example/feed?Access_Token=xyz":                    "https://a.example/feed?Access_Token=REDACTED",
-		`"Nope" <https://a.example/feed?key=abc>: 404`:               `"Nope" <https://a.example/feed?key=REDACTED>: 404`,
-		"https://a.example/feed?monkey=banana&page=2":                "https://a.example/feed?monkey=banana&page=2",
-		"mailto:someone@example.com and user@host are not URLs here": "mailto:someone@example.com and user@host are not URLs here",
+		"fetch https://user:pa55@news.example/feed: 401": "fetch https://REDACTED@news.example/feed: 401",
+		"https://tok3n@api.example/rss?x=1":              "https://REDACTED@api.example/rss?x=1",
+		"https://a.example/feed?api_key=abc123&lang=ko":  "https://a.example/feed?api_key=REDACTED&lang=ko",
+		"https://a.example/feed?lang=ko&token=abc#top":   "https://a.example/feed?lang=ko&token=REDACTED#top",
+		"https://a.example/feed?Access_Token=xyz":        "https://a.example/feed?Access_Token=REDACTED",
+		`"Nope" <https://a.example/feed?key=abc>: 404`:   `"Nope" <https://a.example/feed?key=REDACTED>: 404`,
+		"https://a.example/feed?monkey=banana&page=2":    "https://a.example/feed?monkey=banana&page=2",
+		// A user name that is an address: url.Parse splits at the last '@'.
+		"fetch http://me@corp.example:Sup3rPW@h.example:81/loop: redirect loop": "fetch http://REDACTED@h.example:81/loop: redirect loop",
+		"http://alice:Pa@SsW0rd@h.example/feed failed":                          "http://REDACTED@h.example/feed failed",
+		"https://medium.example/@someone/feed and me@x.example":                 "https://medium.example/@someone/feed and me@x.example",
+		// Words joined to password or secret, and x-api-key.
+		"https://a.example/f?clientSecret=C1&userPassword=U2&apiSecret=A3&lang=ko": "https://a.example/f?clientSecret=REDACTED&userPassword=REDACTED&apiSecret=REDACTED&lang=ko",
+		"https://a.example/f?X-Api-Key=K4&appsecret=S5":                            "https://a.example/f?X-Api-Key=REDACTED&appsecret=REDACTED",
+		"mailto:someone@example.com and user@host are not URLs here":               "mailto:someone@example.com and user@host are not URLs here",
 		// The punctuation after a URL in prose is no part of its secret.
 		"https://a.example/f?token=S1, https://b.example/g?key=K2 both": "https://a.example/f?token=REDACTED, https://b.example/g?key=REDACTED both",
 		"add https://a.example/feed?api_key=XYZ: already configured":    "add https://a.example/feed?api_key=REDACTED: already configured",
