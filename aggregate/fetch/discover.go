@@ -58,7 +58,7 @@ func (c *Client) FindFeed(ctx context.Context, raw string) (Discovered, error) {
 		return Discovered{}, fmt.Errorf("%s: %w", raw, err)
 	}
 	var errs []error
-	for _, l := range links {
+	for _, l := range links[:min(len(links), maxTried)] {
 		d, _, _, err := try(l)
 		if err == nil {
 			d.Advertised = links
@@ -66,8 +66,21 @@ func (c *Client) FindFeed(ctx context.Context, raw string) (Discovered, error) {
 		}
 		errs = append(errs, err)
 	}
+	if len(links) > maxTried {
+		return Discovered{Advertised: links}, fmt.Errorf("none of the first %d feeds %s advertises works (of %d; add one by its own URL): %w",
+			maxTried, raw, len(links), errors.Join(errs...))
+	}
 	return Discovered{Advertised: links}, fmt.Errorf("none of the feeds %s advertises works: %w", raw, errors.Join(errs...))
 }
+
+// Bounds on what FindFeed does with a page: real ones advertise a feed or a
+// few (the posts, the comments, a category), and each is tried in turn, up to
+// the client's timeout. A page of 3,000 links made `gleaner sources add` ask
+// 3,000 URLs, any host, for two minutes (ten hanging ones: ten timeouts).
+const (
+	maxAdvertised = 20 // links Discover lists
+	maxTried      = 5  // of those, the ones FindFeed fetches
+)
 
 // feedTypes are the link types that advertise a feed. application/json is left
 // out: pages use it for API endpoints (WordPress's wp-json) and oEmbed.
@@ -80,7 +93,7 @@ var feedTypes = map[string]bool{
 // Discover lists the feed URLs an HTML page advertises with
 // <link rel="alternate" type="application/rss+xml|atom+xml|feed+json" href="…">,
 // absolute (resolved against the page's <base href> and base), without
-// duplicates, in document order. The page's charset is read as browsers do
+// duplicates, in document order, the first maxAdvertised. The page's charset is read as browsers do
 // (BOM, <meta charset>, else UTF-8 or windows-1252).
 func Discover(page []byte, base string) []string {
 	return discoverPage(page, "text/html", base)
@@ -130,7 +143,9 @@ func discoverPage(page []byte, contentType, base string) []string {
 			case "link":
 				if u := feedLink(attrs, baseURL); u != "" && !seen[u] {
 					seen[u] = true
-					links = append(links, u)
+					if links = append(links, u); len(links) == maxAdvertised {
+						return links
+					}
 				}
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -72,7 +73,8 @@ func TestFindFeed(t *testing.T) {
 	serve("/plain.html", "text/html", page())
 	serve("/broken.html", "text/html", page("/missing.xml"))
 	mux.Handle("/moved", http.RedirectHandler("/feed.xml", http.StatusMovedPermanently))
-	site := httptest.NewServer(mux)
+	var requests atomic.Int64
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { requests.Add(1); mux.ServeHTTP(w, r) }))
 	defer site.Close()
 	c := New(NewHTTPClient(5*time.Second, AddressPolicy{}), Options{Timeout: 5 * time.Second})
 
@@ -96,6 +98,22 @@ func TestFindFeed(t *testing.T) {
 		if !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("FindFeed(%s) = %+v\nwant %+v", tc.url, got, tc.want)
 		}
+	}
+	// A page of 3,000 feed links: the first 20 are listed, the first 5 asked,
+	// and the error says so; the working 6th is not reached.
+	var many []string
+	for i := range 3000 {
+		many = append(many, fmt.Sprintf("/missing%d.xml", i))
+	}
+	many[5] = "/feed.xml"
+	serve("/many.html", "text/html", page(many...))
+	before := requests.Load()
+	got, err := c.FindFeed(context.Background(), site.URL+"/many.html")
+	if err == nil || !strings.Contains(err.Error(), "none of the first 5 feeds "+site.URL+"/many.html advertises works (of 20;") || len(got.Advertised) != 20 {
+		t.Errorf("a page of 3,000 feed links: %v, %d listed", err, len(got.Advertised))
+	}
+	if n := requests.Load() - before; n != 6 {
+		t.Errorf("a page of 3,000 feed links: %d requests, want the page and 5 of its feeds", n)
 	}
 	var fe *Error
 	if _, err := c.FindFeed(context.Background(), site.URL+"/plain.html"); !errors.As(err, &fe) || fe.Kind != KindNotFeed {
