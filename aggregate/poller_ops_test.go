@@ -381,9 +381,10 @@ func TestRemovedSourceIsNotPolled(t *testing.T) {
 	f := &gateFetcher{stallFetcher: stallFetcher{clock: clk}, gate: "https://slow.example/a", started: make(chan struct{})}
 	p := aggregate.NewPoller(sv, f, c, aggregate.PollerOptions{Concurrency: 1, Now: clk.Now})
 	all := []aggregate.Source{
-		{Name: "a", URL: "https://slow.example/a", Interval: time.Hour},
-		{Name: "b", URL: "https://slow.example/b", Interval: time.Hour},
-		{Name: "c", URL: "https://c.example/feed", Interval: time.Hour},
+		// Ranked, so that a is polled first (sources of one rank come in any order).
+		{Name: "a", URL: "https://slow.example/a", Interval: time.Hour, Rank: 0},
+		{Name: "b", URL: "https://slow.example/b", Interval: time.Hour, Rank: 1},
+		{Name: "c", URL: "https://c.example/feed", Interval: time.Hour, Rank: 2},
 	}
 	srcs, states, done := startGatedRound(t, p, st, f, all)
 	p.SetSources(srcs[2:], states[2:]) // a and b taken out while a is fetched
