@@ -217,8 +217,10 @@ var trackingParams = map[string]bool{"fbclid": true, "gclid": true, "dclid": tru
 	"mc_cid": true, "mc_eid": true, "igshid": true, "_ga": true, "ref_src": true}
 
 // CanonicalURL is the form in which article links are stored and compared:
-// tracking parameters (utm_*, fbclid, gclid, ...) and the fragment removed, scheme
-// and host lower-cased, default ports dropped.
+// tracking parameters (utm_*, fbclid, gclid, ...), the fragment and any user
+// name or password removed, scheme and host lower-cased, default ports dropped.
+// A link republished as https://trusted.example@evil.example/ reads as the
+// first host and goes to the second; an article needs no credentials.
 func CanonicalURL(raw string) string {
 	if raw == "" {
 		return ""
@@ -227,7 +229,7 @@ func CanonicalURL(raw string) string {
 	if err != nil {
 		return raw
 	}
-	u.Fragment = ""
+	u.Fragment, u.User = "", nil
 	u.Scheme = strings.ToLower(u.Scheme)
 	host := strings.ToLower(u.Host)
 	if (u.Scheme == "http" && strings.HasSuffix(host, ":80")) || (u.Scheme == "https" && strings.HasSuffix(host, ":443")) {
