@@ -123,9 +123,10 @@ func NewDaemon(ctx context.Context, path string, log *slog.Logger, o DaemonOptio
 
 // getOnly serves GET and HEAD with h, and answers other methods with 405: a
 // method pattern ("GET /healthz") would leave them to the catch-all "/", which
-// answers 404.
+// answers 404. Like every page of gleaner's, its answers are not to be sniffed.
 func getOnly(h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
 			http.Error(w, "method not allowed: use GET or HEAD", http.StatusMethodNotAllowed)
