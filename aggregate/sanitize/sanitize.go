@@ -338,8 +338,12 @@ func rewrite(n *html.Node, base *url.URL) {
 
 // trackingPixel reports whether img n is a tracking pixel, which shows nothing and
 // tells its server who read the entry, in every reader that loads it: 1x1 (or 0
-// wide or high) by its attributes.
+// wide or high) by its attributes, or hidden by its style (display: none,
+// visibility: hidden), which the sanitiser drops: kept, such an image showed.
 func trackingPixel(n *html.Node) bool {
+	if style, ok := attr(n, "style"); ok && hiddenStyle.MatchString(style) {
+		return true
+	}
 	dim := func(key string) (int, bool) {
 		v, ok := attr(n, key)
 		if !ok {
@@ -352,6 +356,9 @@ func trackingPixel(n *html.Node) bool {
 	h, hok := dim("height")
 	return wok && w == 0 || hok && h == 0 || wok && hok && w <= 1 && h <= 1
 }
+
+// hiddenStyle matches a style declaration that hides its element.
+var hiddenStyle = regexp.MustCompile(`(?i)(?:^|[;\s])(?:display\s*:\s*none|visibility\s*:\s*hidden)\b`)
 
 // fixImage resolves an img's source, preferring a lazy-loading attribute when src
 // is missing or a placeholder, and reports whether an http(s) source remains.

@@ -46,6 +46,9 @@ func TestHTMLKeepsStructureAndResolvesURLs(t *testing.T) {
 		// A tracking pixel shows nothing and tells its server who read the entry.
 		{"tracking pixels removed", `<p>a<img src="https://t.example/p.gif" width="1" height="1">b<img src="https://t.example/q" width="0">` +
 			`c<img src="https://t.example/r" height="0px" width="600"></p>`, base, `<p>abc</p>`},
+		// Hidden by its style, which the sanitiser drops: kept, it showed.
+		{"hidden images removed", `<p>a<img src="https://t.example/p.gif" style="display:none">b<img src="https://t.example/q" style="border:0; Visibility : hidden">` +
+			`c<img src="https://cdn.example.com/d.png" style="display:inline-block"></p>`, base, `<p>abc<img src="https://cdn.example.com/d.png"/></p>`},
 		{"a real image with its size kept", `<img src="https://cdn.example.com/a.png" width="640" height="1">`, base,
 			`<img width="640" height="1" src="https://cdn.example.com/a.png"/>`},
 	}
