@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/base64"
+	"github.com/gleaner/gleaner/aggregate/sanitize"
 	"html/template"
 	"net/http"
 	"strings"
@@ -119,7 +120,7 @@ func renderError(w http.ResponseWriter, r *http.Request, o Options, status int, 
 	if status == http.StatusBadRequest {
 		heading = "This page cannot be shown"
 	}
-	p := errorPage{CSS: template.CSS(pageCSS), MetaCSP: metaCSP, FeedTitle: o.Title, Heading: heading, Message: msg, Home: o.BaseURL}
+	p := errorPage{CSS: template.CSS(pageCSS), MetaCSP: metaCSP, FeedTitle: sanitize.Text(o.Title), Heading: heading, Message: msg, Home: o.BaseURL}
 	if r.URL.Path == "/search" {
 		// The words as given, and the filters the box keeps (as the page's
 		// does) where they are ones the page knows.

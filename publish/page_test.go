@@ -168,3 +168,17 @@ func TestClockAgo(t *testing.T) {
 		t.Errorf("without a moment of its own, ago gives the time: %q", got)
 	}
 }
+
+// TestErrorPageTitleIsPlainText: the feed's title is plain text on the error
+// page as on the others (it showed "Test <b>feed</b>", the markup escaped).
+func TestErrorPageTitleIsPlainText(t *testing.T) {
+	o := fixtureOptions()
+	o.Title = "Test <b>feed</b>"
+	h, _ := newTestHandler(t, o, fixtureEntries())
+	for _, path := range []string{"/", "/?category=nope", "/story/999999"} {
+		page := string(body(t, get(t, h, "GET", path)))
+		if !strings.Contains(page, "Test feed</") || strings.Contains(page, "&lt;b&gt;") {
+			t.Errorf("%s: the feed's title is not plain text:\n%s", path, page)
+		}
+	}
+}
