@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -673,7 +674,7 @@ func (c *Classifier) explain(buf []byte, s *scratch, hits []hit) []byte {
 		if slices.Contains(labels[:written], label) {
 			continue
 		}
-		term := c.firstTerm(hits, int(p.group))
+		term := c.firstTerm(s, hits, int(p.group))
 		if term == "" {
 			continue
 		}
@@ -682,7 +683,7 @@ func (c *Classifier) explain(buf []byte, s *scratch, hits []hit) []byte {
 		}
 		buf = append(buf, label...)
 		buf = append(buf, " ("...)
-		buf = append(buf, strings.TrimSuffix(term, "*")...)
+		buf = append(buf, term...)
 		buf = append(buf, ')')
 		labels[written] = label
 		written++
@@ -693,13 +694,33 @@ func (c *Classifier) explain(buf []byte, s *scratch, hits []hit) []byte {
 	return buf
 }
 
-// firstTerm is the first live term of group gi, headline first.
-func (c *Classifier) firstTerm(hits []hit, gi int) string {
+// firstTerm is the first live term of group gi, headline first, as a reader
+// reads it: a prefix term ("investigat*") as the word it matched
+// ("investigates"), not as the profile spells it.
+func (c *Classifier) firstTerm(s *scratch, hits []hit, gi int) string {
 	for i := range hits {
 		h := &hits[i]
-		if h.state == hitLive && c.terms[h.term].group == gi {
-			return c.terms[h.term].text
+		if h.state != hitLive || c.terms[h.term].group != gi {
+			continue
 		}
+		term := c.terms[h.term].text
+		stem, prefix := strings.CutSuffix(term, "*")
+		if !prefix {
+			return term
+		}
+		text := s.text[h.field]
+		if h.start < 0 || int(h.end) > len(text) || h.start >= h.end {
+			return stem
+		}
+		end := int(h.end)
+		for end < len(text) {
+			r, n := utf8.DecodeRune(text[end:])
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+				break
+			}
+			end += n
+		}
+		return string(text[h.start:end])
 	}
 	return ""
 }

@@ -592,3 +592,19 @@ func TestModelAloneIsOneClearError(t *testing.T) {
 		t.Errorf("error: %s", msg)
 	}
 }
+
+// TestKeptReasonNamesTheWordRead: the reader's note names a prefix term by the
+// word it matched ("investigates"), not by the profile's stem ("investigat").
+func TestKeptReasonNamesTheWordRead(t *testing.T) {
+	c, err := Compile(Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := c.Classify(Doc{Title: "EU investigates OpenAI over AI Act compliance"})
+	if !r.Match || len(r.Reasons) == 0 || !strings.Contains(r.Reasons[0], "(investigates)") {
+		t.Fatalf("reasons %q, want the kept note to name \"investigates\"", r.Reasons)
+	}
+	if strings.Contains(r.Reasons[0], "investigat)") {
+		t.Errorf("the kept note names the stem: %q", r.Reasons[0])
+	}
+}
