@@ -235,6 +235,20 @@ func TestExportedPageLinksExist(t *testing.T) {
 	if own == 0 {
 		t.Fatalf("no link to the site itself in the exported page:\n%s", page)
 	}
+	// Without links, the categories are still tags the stylesheet draws: bare
+	// in their list items they read as a line of the article.
+	lists := regexp.MustCompile(`<ul class="facets">(.*?)</ul>`).FindAllSubmatch(page, -1)
+	if len(lists) == 0 {
+		t.Fatalf("no categories in the exported page")
+	}
+	for _, l := range lists {
+		if !regexp.MustCompile(`^(<li><span>[^<]+</span></li>)+$`).Match(l[1]) {
+			t.Errorf("exported categories not drawn as tags: %s", l[1])
+		}
+	}
+	if !regexp.MustCompile(`\.facets span[,{]`).Match(page) {
+		t.Errorf("the exported page's stylesheet draws no .facets span")
+	}
 }
 
 // TestExportFollowsMergedAndDeletedStories exports, then merges story 11 into
