@@ -33,3 +33,20 @@ func TestFundingFacetIsNotASubsidiary(t *testing.T) {
 		}
 	}
 }
+
+// TestTalentFacetIsNotAConsumer: Hangul terms match inside words, and 비자
+// (visa) is inside 소비자 (consumer): consumer-protection news was filed under
+// talent, "talent visas (비자)" its reason. A visa is still one.
+func TestTalentFacetIsNotAConsumer(t *testing.T) {
+	c := mustDefault(t)
+	for title, want := range map[string]bool{
+		"국회, 인공지능 기본법 통과…소비자 단체 환영":        false,
+		"미 FTC, 오픈AI 제소…챗GPT 소비자 보호 위반 혐의": false,
+		"정부, AI 인재 유치 위해 전문인력 비자 발급 요건 완화": true,
+	} {
+		r := c.Classify(Doc{Title: title})
+		if got := slices.Contains(r.Facets, "talent"); got != want {
+			t.Errorf("%q: talent facet %v, want %v (%q)", title, got, want, r.Reasons)
+		}
+	}
+}
