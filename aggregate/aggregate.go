@@ -141,6 +141,7 @@ type Outlet struct {
 type Related struct {
 	Outlet     Outlet
 	Title      string
+	Summary    string // the report's lead, read only when it has no title: "" for one that has
 	URL        string
 	Lang       string
 	Published  time.Time

@@ -182,7 +182,7 @@ func entryOf(o Options, en *aggregate.Entry) entryView {
 		e.Summary = shorten(sanitize.Text(e.Body), summaryRunes)
 	}
 	if e.Title == "" {
-		e.Title = shorten(e.Summary, 80)
+		e.Title = untitled(e.Summary)
 	}
 	if e.Title == "" {
 		e.Title = e.Outlet.Name
@@ -345,8 +345,16 @@ func relatedURL(r aggregate.Related) string {
 // relatedTitle is the published title of another outlet's report, cleaned of
 // that outlet's secrets.
 func relatedTitle(r aggregate.Related) string {
-	return redact.Scrub(sanitize.Text(r.Title), redact.Secrets(r.Outlet.FeedURL))
+	t := sanitize.Text(r.Title)
+	if t == "" {
+		t = untitled(sanitize.Text(r.Summary)) // as its own entry is titled
+	}
+	return redact.Scrub(t, redact.Secrets(r.Outlet.FeedURL))
 }
+
+// untitled is the title of a report that has none, from its lead: the feeds,
+// the page and the story page name it alike.
+func untitled(lead string) string { return shorten(lead, 80) }
 
 // Credit is the outlet's name as feeds give it: with the feed it came through
 // when the name is an item's <source>. That is the feed's word for it, so the

@@ -222,7 +222,7 @@ func (s *Store) addRelated(ctx context.Context, entries []aggregate.Entry, max i
 // of the JSON array ?1, earliest published first within a language. It repeats
 // story_id != 0 so that the partial index items_story serves it, a seek per
 // language (TestQueriesUseIndexes).
-const firstMembersQuery = `SELECT st.id, i.id, i.title, i.url, i.lang, i.published, i.similarity,
+const firstMembersQuery = `SELECT st.id, i.id, i.title, iif(i.title = '', i.summary, ''), i.url, i.lang, i.published, i.similarity,
 		` + outletColumns + `
 	FROM json_each(?1) k CROSS JOIN stories st ON st.id = k.value CROSS JOIN json_each(st.langs) l
 		CROSS JOIN items i JOIN sources src ON src.id = i.source_id
@@ -255,11 +255,12 @@ func (s *Store) firstMembers(ctx context.Context, ids []int64, n int) (map[int64
 	return out, nil
 }
 
-// scanMember reads a row of memberRow's columns, after dst.
+// scanMember reads a row of a members query's columns, after dst: the lead
+// only of a report without a title (publish titles it by its lead).
 func scanMember(rows *sql.Rows, dst ...any) (aggregate.StoryMember, error) {
 	var m aggregate.StoryMember
 	var published int64
-	err := rows.Scan(scanOutlet(append(dst, &m.ItemID, &m.Title, &m.URL, &m.Lang, &published, &m.Similarity), &m.Outlet)...)
+	err := rows.Scan(scanOutlet(append(dst, &m.ItemID, &m.Title, &m.Summary, &m.URL, &m.Lang, &published, &m.Similarity), &m.Outlet)...)
 	m.Published = fromUnix(published)
 	return m, err
 }
@@ -277,7 +278,7 @@ func sortMembers(ms []aggregate.StoryMember) {
 
 // storyMembersListQuery lists every member of a story, as its page shows them;
 // story_id != 0 as in firstMembersQuery.
-const storyMembersListQuery = `SELECT i.id, i.title, i.url, i.lang, i.published, i.similarity,
+const storyMembersListQuery = `SELECT i.id, i.title, iif(i.title = '', i.summary, ''), i.url, i.lang, i.published, i.similarity,
 		` + outletColumns + `
 	FROM items i JOIN sources src ON src.id = i.source_id
 	WHERE i.story_id = ? AND i.story_id != 0 ORDER BY i.published, i.id`
