@@ -157,6 +157,7 @@ type Entry struct {
 	Also    []Related
 	Reports int       // the story's reports, the lead's among them: more than 1+len(Also) when Also is capped
 	Langs   []string  // the languages that reported it, sorted
+	Facets  []string  // the story's categories, of its curated reports, sorted: what ?category= finds it by
 	Updated time.Time // when the story last changed (gained outlets or was revised)
 	Cursor  Cursor    // its place in the curated feed, from which Query.Before pages on
 }

@@ -209,7 +209,11 @@ func entryOf(o Options, en *aggregate.Entry) entryView {
 	if a := sanitize.Text(it.Author); a != e.Outlet.Name && a != e.Author && a != e.Outlet.Title {
 		e.Byline = a
 	}
-	for _, f := range it.Verdict.Facets {
+	facets := en.Facets // the story's, by which ?category= finds it
+	if facets == nil {
+		facets = it.Verdict.Facets
+	}
+	for _, f := range facets {
 		// Facets are the topic profile's names; anything else would make a
 		// category a reader cannot ask for with ?category=.
 		if f = sanitize.Text(f); facetPattern.MatchString(f) && !slices.Contains(e.Facets, f) {

@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -40,5 +41,20 @@ func TestBylineThatIsTheFeedTitleIsHidden(t *testing.T) {
 		Outlet: aggregate.Outlet{Name: "example.com", Title: "Example Blog", FeedURL: "https://example.com/rss"}}
 	if e := entryOf(fixtureOptions(), &en); e.Byline != "" || e.Author != "Example Blog (example.com)" {
 		t.Errorf("author %q byline %q, want the credit alone", e.Author, e.Byline)
+	}
+}
+
+// TestEntryShowsItsStorysCategories: ?category= finds a story by its reports'
+// categories, so its entry shows them, not only its lead's: a governance feed
+// listed an entry that named no governance.
+func TestEntryShowsItsStorysCategories(t *testing.T) {
+	en := fixtureEntries()[0]
+	en.Facets = []string{"governance", "legislation", "regulation"}
+	if got := entryOf(fixtureOptions(), &en).Facets; !slices.Equal(got, en.Facets) {
+		t.Errorf("categories %q, want the story's %q", got, en.Facets)
+	}
+	en.Facets = nil // an entry of no story row: its lead's
+	if got := entryOf(fixtureOptions(), &en).Facets; !slices.Equal(got, []string{"legislation", "regulation"}) {
+		t.Errorf("categories %q, want the lead's", got)
 	}
 }

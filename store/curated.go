@@ -68,8 +68,8 @@ func (s *Store) Curated(ctx context.Context, q aggregate.Query) ([]aggregate.Ent
 		var e aggregate.Entry
 		var tmp itemScan
 		var updated, published int64
-		var langs string
-		dst := scanItem([]any{&e.Cursor.StoryID, &published, &e.ID, &updated, &e.Reports, &langs}, &e.Item, &tmp)
+		var langs, facets string
+		dst := scanItem([]any{&e.Cursor.StoryID, &published, &e.ID, &updated, &e.Reports, &langs, &facets}, &e.Item, &tmp)
 		dst = scanOutlet(dst, &e.Outlet)
 		if err := rows.Scan(dst...); err != nil {
 			return nil, fmt.Errorf("store: curated: %w", err)
@@ -77,7 +77,7 @@ func (s *Store) Curated(ctx context.Context, q aggregate.Query) ([]aggregate.Ent
 		if err := tmp.finish(&e.Item); err != nil {
 			return nil, fmt.Errorf("store: curated: %w", err)
 		}
-		e.Updated, e.Cursor.Published = fromUnix(updated), fromUnix(published)
+		e.Updated, e.Cursor.Published, e.Facets = fromUnix(updated), fromUnix(published), strings.Fields(facets)
 		if err := json.Unmarshal([]byte(langs), &e.Langs); err != nil {
 			return nil, fmt.Errorf("store: curated: languages of story %d: %w", e.Item.StoryID, err)
 		}
@@ -181,7 +181,7 @@ func curatedQuery(q aggregate.Query) (string, []any) {
 		where += " AND " + match
 		args = append(args, margs...)
 	}
-	return `SELECT st.id, st.published, st.entry_id, st.updated, st.members, st.langs, ` + itemColumns + `,
+	return `SELECT st.id, st.published, st.entry_id, st.updated, st.members, st.langs, st.facets, ` + itemColumns + `,
 		` + outletColumns + `
 		FROM ` + from + `
 		JOIN items i ON i.id = st.lead_item_id

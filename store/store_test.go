@@ -638,3 +638,26 @@ func TestRespeltFailingSourceIsDueAtOnce(t *testing.T) {
 		t.Errorf("the healthy source re-spelt: next %v, etag %q; want its schedule, no validators", b.NextFetch, b.ETag)
 	}
 }
+
+// TestCuratedEntryCarriesItsStorysCategories: ?category= finds a story by the
+// categories of its curated reports, so its entry carries them, not only its
+// lead's: the one a category feed lists shows that category.
+func TestCuratedEntryCarriesItsStorysCategories(t *testing.T) {
+	ctx := context.Background()
+	s, save := groupedStore(t)
+	lead := item("a1", "https://a/1", "code: EU publishes AI code of practice", true, t0.Add(-2*time.Hour))
+	lead.Verdict.Facets = []string{"copyright", "regulation"}
+	mate := item("b1", "https://b/1", "code: 유럽연합, AI 행동강령 발표", true, t0.Add(-time.Hour))
+	mate.Verdict.Facets = []string{"governance"}
+	save(0, lead)
+	save(1, mate)
+	for _, facet := range []string{"", "governance"} {
+		e, err := s.Curated(ctx, aggregate.Query{Limit: 10, Facet: facet})
+		if err != nil || len(e) != 1 {
+			t.Fatalf("category %q: %d entries, %v", facet, len(e), err)
+		}
+		if want := []string{"copyright", "governance", "regulation"}; !slices.Equal(e[0].Facets, want) || e[0].Item.URL != "https://a/1" {
+			t.Errorf("category %q: entry led by %s with categories %q, want %q", facet, e[0].Item.URL, e[0].Facets, want)
+		}
+	}
+}
