@@ -53,12 +53,14 @@ func (d *Demo) Close() error { return os.RemoveAll(d.dir) }
 // base), named by the feed's title as gleaner sources add names a source.
 // Saved feeds (anyAge) are often months or years old: their items are
 // published whatever their age, where the default max_age would store them
-// all without publishing any.
+// all without publishing any, and kept as long.
 func demoConfig(listen string, s *samples.Server, base string, anyAge bool) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "listen = %q\ndatabase = \"demo.db\"\n\n[poll]\ninterval = \"1m\"\n\n[feed]\ntitle = \"AI Industry Policy (demo)\"\n", listen)
 	if anyAge {
-		b.WriteString("max_age = \"876000h\" # saved feeds: publish items of any age\n")
+		// Kept as long, or check's warning that kept items are deleted before
+		// max_age says so of a config the user never wrote.
+		b.WriteString("max_age = \"876000h\" # saved feeds: publish items of any age\n\n[store]\nkeep_matched = \"876000h\"\n")
 	}
 	for _, n := range s.Names() {
 		name := s.Title(n)

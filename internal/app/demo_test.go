@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"io/fs"
 	"slices"
 	"strings"
@@ -62,6 +63,11 @@ func TestDemoPublishesOldSavedFeeds(t *testing.T) {
 <pubDate>Mon, 07 Oct 2019 09:00:00 +0000</pubDate><description>The Commerce Department added AI chip makers to the entity list.</description></item>
 </channel></rss>`
 	a := demoApp(t, fstest.MapFS{"old.xml": {Data: []byte(old)}})
+	// The config the demo wrote gets no warning of its retention: the user
+	// wrote none of it (the test's port 0 gets one of its own).
+	if w := a.Config().Warnings; strings.Contains(fmt.Sprint(w), "keep_matched") {
+		t.Errorf("the demo's own config has warnings: %v", w)
+	}
 	a.Poller.PollAll(ctx)
 	entries, err := a.Store.Curated(ctx, aggregate.Query{Limit: 10, MaxRelated: 10})
 	if err != nil || len(entries) != 1 {
