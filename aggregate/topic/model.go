@@ -674,16 +674,17 @@ func (c *Classifier) explain(buf []byte, s *scratch, hits []hit) []byte {
 		if slices.Contains(labels[:written], label) {
 			continue
 		}
-		term := c.firstTerm(s, hits, int(p.group))
-		if term == "" {
-			continue
-		}
+		mark := len(buf)
 		if written > 0 {
 			buf = append(buf, " · "...)
 		}
 		buf = append(buf, label...)
 		buf = append(buf, " ("...)
-		buf = append(buf, term...)
+		var ok bool
+		if buf, ok = c.appendFirstTerm(buf, s, hits, int(p.group)); !ok {
+			buf = buf[:mark]
+			continue
+		}
 		buf = append(buf, ')')
 		labels[written] = label
 		written++
@@ -694,10 +695,11 @@ func (c *Classifier) explain(buf []byte, s *scratch, hits []hit) []byte {
 	return buf
 }
 
-// firstTerm is the first live term of group gi, headline first, as a reader
-// reads it: a prefix term ("investigat*") as the word it matched
-// ("investigates"), not as the profile spells it.
-func (c *Classifier) firstTerm(s *scratch, hits []hit, gi int) string {
+// appendFirstTerm appends the first live term of group gi, headline first, as
+// a reader reads it: a prefix term ("investigat*") as the word it matched
+// ("investigates"), not as the profile spells it. ok is false when the group
+// has no live term.
+func (c *Classifier) appendFirstTerm(buf []byte, s *scratch, hits []hit, gi int) (_ []byte, ok bool) {
 	for i := range hits {
 		h := &hits[i]
 		if h.state != hitLive || c.terms[h.term].group != gi {
@@ -705,12 +707,9 @@ func (c *Classifier) firstTerm(s *scratch, hits []hit, gi int) string {
 		}
 		term := c.terms[h.term].text
 		stem, prefix := strings.CutSuffix(term, "*")
-		if !prefix {
-			return term
-		}
 		text := s.text[h.field]
-		if h.start < 0 || int(h.end) > len(text) || h.start >= h.end {
-			return stem
+		if !prefix || h.start < 0 || int(h.end) > len(text) || h.start >= h.end {
+			return append(buf, stem...), true
 		}
 		end := int(h.end)
 		for end < len(text) {
@@ -720,9 +719,9 @@ func (c *Classifier) firstTerm(s *scratch, hits []hit, gi int) string {
 			}
 			end += n
 		}
-		return string(text[h.start:end])
+		return append(buf, text[h.start:end]...), true
 	}
-	return ""
+	return buf, false
 }
 
 // possessive reports whether the word ending at end is followed by 's or ’s:
