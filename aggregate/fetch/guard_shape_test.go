@@ -70,6 +70,15 @@ func TestHostileDocumentShapes(t *testing.T) {
 			t.Errorf("%s, then deep nesting: %v, want refused as nested too deep", directive, err)
 		}
 	}
+	// gofeed drops control bytes before it decodes: `--\x01>` ends a comment
+	// to it, `]]\x01>` a CDATA section, `?\x01>` a PI. The guard read them
+	// open and let the nest after them through.
+	for _, open := range []string{"<!-- --\x01>", "<![CDATA[ ]]\x01>", "<?pi ?\x01>"} {
+		doc := head + open + strings.Repeat("<x:a>", 100_000) + "<!-- -->]]>?>"
+		if _, err := c.Parse([]byte(doc), "application/rss+xml", "https://h.example/feed"); err == nil || !strings.Contains(err.Error(), "nested more than 512 deep") {
+			t.Errorf("%q, then deep nesting: %v, want refused as nested too deep", open, err)
+		}
+	}
 	// Whatever the scan cannot read to its end is cut: the decoder fails
 	// there either way, and nothing the scan did not check reaches it.
 	for _, open := range []string{`<!-- x`, `<![CDATA[ x`, `<?pi x`, `<!DOCTYPE "x`, `<x:b a="x`} {

@@ -37,6 +37,9 @@ func (c *Client) Parse(body []byte, contentType, baseURL string) (feed *gofeed.F
 		return nil, parseErr(KindEmpty, baseURL, errors.New("empty document"))
 	}
 	if trimmed[0] == '<' {
+		// gofeed drops these before its decoder reads a byte: dropped first, the
+		// guard reads what the decoder reads (`--\x01>` ends a comment to it).
+		text = dropControlBytes(text)
 		text = dropForbiddenReferences(text)
 		if text, err = guardXML(text, c.o.MaxItems); err != nil {
 			return nil, parseErr(KindParse, baseURL, fmt.Errorf("not parsed: %w", err))
@@ -265,3 +268,20 @@ func hexDigit(c byte) byte {
 // itemTagRE finds the <item> and <entry> start tags of an XML document,
 // prefixed or not (<atom:entry>), with attributes or not.
 var itemTagRE = regexp.MustCompile(`<(?:[\w.-]+:)?(?:item|entry)[\s/>]`)
+
+// dropControlBytes removes the bytes below 0x20 other than tab, line feed and
+// carriage return, as gofeed's XML parsers do before they decode (a control
+// byte is not XML). Text without any is returned as it is.
+func dropControlBytes(text []byte) []byte {
+	i := bytes.IndexFunc(text, func(r rune) bool { return r < 0x20 && r != '\t' && r != '\n' && r != '\r' })
+	if i < 0 {
+		return text
+	}
+	out := append(make([]byte, 0, len(text)), text[:i]...)
+	for _, b := range text[i:] {
+		if b >= 0x20 || b == '\t' || b == '\n' || b == '\r' {
+			out = append(out, b)
+		}
+	}
+	return out
+}
