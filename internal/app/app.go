@@ -326,10 +326,9 @@ func (a *App) Pollable(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	same := aggregate.SameFeed(status, config.FeedKey) // polled as another source
 	n := 0
 	for _, s := range status {
-		if _, dup := same[s.Source.ID]; s.Active && !s.State.Gone && !dup {
+		if s.Active && !s.State.Gone {
 			n++
 		}
 	}
