@@ -51,9 +51,6 @@ type PollerOptions struct {
 	Observer     Observer
 	Log          *slog.Logger
 	Now          func() time.Time // for tests; time.Now by default
-	// FeedKey is how two addresses are one feed (config.FeedKey), for SameFeed;
-	// nil: the URL as written.
-	FeedKey func(string) string
 }
 
 // Poller polls sources on their schedules, classifies what they yield and saves
@@ -70,11 +67,8 @@ type Poller struct {
 
 	mu      sync.Mutex
 	sources map[int64]*polled
-	// same holds the sources not polled because another polls their feed
-	// (SameFeed), by id; kept up to date by SetSources and save.
-	same   map[int64]Source
-	wake   chan struct{}
-	rounds atomic.Int64
+	wake    chan struct{}
+	rounds  atomic.Int64
 
 	saveFail atomic.Pointer[SaveFailure] // nil while saves succeed
 }
@@ -98,7 +92,6 @@ type polled struct {
 	state  FetchState
 	active bool
 	busy   bool
-	order  int           // its place in the config
 	minGap time.Duration // lower bound on the interval from the feed's <ttl> or Cache-Control
 	// cancel stops the poll in flight, when the source is taken out of the
 	// config during it (nil between polls).
@@ -169,7 +162,7 @@ func (p *Poller) SetSources(src []Source, states []FetchState) {
 		if ok && wasActive[s.ID] && !ps.busy {
 			ps.state = rescheduled(ps.state, ps.src, s, now)
 		}
-		ps.src, ps.active, ps.order = s, true, i
+		ps.src, ps.active = s, true
 		if ps.state.NextFetch.IsZero() && ps.state.LastAttempt.IsZero() && !ps.busy {
 			ps.state.NextFetch = now.Add(time.Duration(rand.Float64() * float64(p.opt.FirstSpread)))
 		}
@@ -203,7 +196,6 @@ func (p *Poller) SetSources(src []Source, states []FetchState) {
 			ps.cancel()
 		}
 	}
-	p.findSameFeed()
 	if clockSet > 0 {
 		p.log.Warn("sources last polled later than now: the clock was set back; their schedule is moved back as far", "sources", clockSet,
 			"furthest_ahead", clockAhead.Round(time.Second).String())
@@ -348,9 +340,6 @@ func (p *Poller) due(now time.Time, all bool) []*polled {
 	for _, ps := range p.sources {
 		if !ps.active || ps.busy || ps.state.Gone {
 			continue
-		}
-		if _, ok := p.same[ps.src.ID]; ok {
-			continue // another source polls its feed
 		}
 		if all || !ps.state.NextFetch.After(now) {
 			ps.busy = true
@@ -634,7 +623,6 @@ func (p *Poller) save(ctx context.Context, batch []outcome, changed *bool) []Rep
 	reports := make([]Report, len(batch))
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	moved := false // a source's address moved, or it is gone: SameFeed may change
 	for i, o := range batch {
 		r := o.report
 		if err != nil {
@@ -649,9 +637,7 @@ func (p *Poller) save(ctx context.Context, batch []outcome, changed *bool) []Rep
 			o.ps.state = st
 		} else {
 			r.New, r.Kept, r.Mates, r.Old, r.Pulled, r.Merged = stats[i].New, stats[i].Kept, stats[i].Mates, stats[i].Old, stats[i].Pulled, stats[i].Merged
-			was := o.ps.state
 			o.ps.state = o.fetched.State
-			moved = moved || was.CurrentURL != o.ps.state.CurrentURL || was.Gone != o.ps.state.Gone
 			if iv := o.report.Source.Interval; max(o.minGap, iv) != max(o.ps.minGap, iv) {
 				// A feed's own hint that lengthens its polls is said, as it comes and goes:
 				// without a word, a source with a day's max-age looked polled every 15m.
@@ -667,9 +653,6 @@ func (p *Poller) save(ctx context.Context, batch []outcome, changed *bool) []Rep
 		o.ps.busy = false
 		reports[i] = r
 	}
-	if moved {
-		p.findSameFeed()
-	}
 	if err != nil {
 		p.log.Error("save poll results: their sources keep their old validators and are polled again after a backoff",
 			"sources", len(batch), "error", err)
@@ -682,53 +665,6 @@ func (p *Poller) save(ctx context.Context, batch []outcome, changed *bool) []Rep
 		p.saveFail.Store(nil)
 	}
 	return reports
-}
-
-// findSameFeed brings p.same up to date and says what changed: a source that
-// another one's feed moved onto is no longer polled, and polled again when
-// that ends (either taken out of the config, or moved again). Called with p.mu
-// held.
-func (p *Poller) findSameFeed() {
-	key := p.opt.FeedKey
-	if key == nil {
-		key = func(u string) string { return u }
-	}
-	list := make([]SourceStatus, 0, len(p.sources))
-	for _, ps := range p.sources {
-		if ps.active {
-			list = append(list, SourceStatus{Source: ps.src, State: ps.state, Active: true})
-		}
-	}
-	slices.SortFunc(list, func(a, b SourceStatus) int { return p.sources[a.Source.ID].order - p.sources[b.Source.ID].order })
-	same := SameFeed(list, key)
-	for _, id := range samePairs(same) {
-		if _, ok := p.same[id]; !ok {
-			ps := p.sources[id]
-			p.log.Warn("a source's feed moved for good to an address another source polls: it is not polled while that one is; take it out of the config",
-				"source", ps.src.Name, "polled_as", same[id].Name)
-		}
-	}
-	for _, id := range samePairs(p.same) {
-		if _, ok := same[id]; !ok {
-			if ps := p.sources[id]; ps != nil && ps.active {
-				p.log.Info("a source no longer shares its feed with another: polled again", "source", ps.src.Name)
-			}
-		}
-	}
-	p.same = same
-}
-
-// Unpolled lists the sources not polled because another source polls their
-// feed, each with that source (SameFeed), in id order.
-func (p *Poller) Unpolled() []SameFeedSource {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	out := make([]SameFeedSource, 0, len(p.same))
-	for _, id := range samePairs(p.same) {
-		ps := p.sources[id]
-		out = append(out, SameFeedSource{Source: ps.src, MovedTo: pollTarget(ps.src, ps.state), PolledAs: p.same[id]})
-	}
-	return out
 }
 
 // poll fetches one source and ingests what it sent (ingest.go). It never

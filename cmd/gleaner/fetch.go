@@ -102,13 +102,6 @@ func cmdFetch(e *env, args []string) error {
 		gone = append(gone, name)
 		t.Row(name, "gone", "not polled: it answered 410 Gone; remove it from the config, or give its new URL")
 	}
-	for _, u := range a.Poller.Unpolled() {
-		if polled[u.Source.ID] {
-			continue // its row is this run's answer; the next run says why it is not polled
-		}
-		t.Row(u.Source.Name, "same feed", fmt.Sprintf("not polled: it moved for good to the address of source %s, which polls it; remove it from the config",
-			show.String(u.PolledAs.Name)))
-	}
 	if err := t.Print(e.stdout); err != nil {
 		return err
 	}

@@ -295,7 +295,6 @@ func showSecretsFlag(f *flags) *redact.Output {
 func writeStatus(w io.Writer, status []aggregate.SourceStatus, now time.Time, show *redact.Output) error {
 	t := term.NewTable("", 2)
 	t.Row("NAME", "STATE", "HTTP", "ERRORS", "LAST ATTEMPT", "LAST SUCCESS", "NEXT FETCH", "SEEN", "KEPT", "URL", "LAST ERROR")
-	same := aggregate.SameFeed(status, config.FeedKey)
 	for _, s := range status {
 		st := s.State
 		httpStatus := "-"
@@ -309,11 +308,6 @@ func writeStatus(w io.Writer, status []aggregate.SourceStatus, now time.Time, sh
 		u := show.URL(s.Source.URL)
 		if st.CurrentURL != "" && st.CurrentURL != s.Source.URL {
 			u += " -> " + show.URL(st.CurrentURL)
-		}
-		if by, ok := same[s.Source.ID]; ok {
-			// Another source polls the feed it moved to: this one is not polled.
-			next = "never"
-			u += fmt.Sprintf(" (polled as source %s)", show.String(by.Name))
 		}
 		lastErr := show.String(st.LastError)
 		if lastErr == "" {

@@ -316,28 +316,3 @@ func TestSourcesAddRefusesInnerAddresses(t *testing.T) {
 		}
 	}
 }
-
-// A source whose feed moved for good to the address of another source is
-// polled once, by that source: fetch and the sources table say why.
-func TestSourceMovedOntoAnotherIsListedNotPolled(t *testing.T) {
-	site := publisher(t)
-	dir := t.TempDir()
-	cfgPath := filepath.Join(dir, "gleaner.toml")
-	cfg := fmt.Sprintf("database = %q\n\n[[source]]\nname = \"old\"\nurl = %q\n\n[[source]]\nname = \"second\"\nurl = %q\n",
-		filepath.Join(dir, "g.db"), site.URL+"/moved", site.URL+"/feed2.xml")
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if code, out, errs := run("fetch", "-config", cfgPath); code != 0 || strings.Count(out, "seen 1") != 2 {
-		t.Fatalf("first fetch: exit %d\n%s%s", code, out, errs)
-	}
-	code, out, errs := run("fetch", "-config", cfgPath)
-	if code != 0 || strings.Count(out, "seen 1") != 1 ||
-		!regexp.MustCompile(`old +same feed +not polled: it moved for good to the address of source second`).MatchString(out) {
-		t.Errorf("second fetch: exit %d\n%s%s", code, out, errs)
-	}
-	code, out, errs = run("sources", "-config", cfgPath)
-	if code != 0 || !regexp.MustCompile(`(?m)^old .* never .*/moved -> .*/feed2\.xml \(polled as source second\)`).MatchString(out) {
-		t.Errorf("sources: exit %d\n%s%s", code, out, errs)
-	}
-}

@@ -142,7 +142,6 @@ func New(ctx context.Context, cfg *Config, o Options) (*App, error) {
 		Observer: o.Observer,
 		Log:      cmp.Or(o.PollLog, a.Log),
 		Now:      o.Now,
-		FeedKey:  config.FeedKey,
 	})
 	if err := a.SyncSources(ctx, cfg); err != nil {
 		a.Close()

@@ -137,10 +137,6 @@ func (r *readiness) problems(ctx context.Context) []string {
 	if an := r.a.announce.Load(); an != nil {
 		out = append(out, an.problems()...)
 	}
-	for _, u := range r.a.Poller.Unpolled() {
-		out = append(out, fmt.Sprintf("Source %q is not polled: its feed moved for good to the address that source %q polls. Take it out of the config.",
-			u.Source.Name, u.PolledAs.Name))
-	}
 	return out
 }
 
