@@ -32,15 +32,18 @@ func Logger(l *slog.Logger) *slog.Logger { return slog.New(handler{l.Handler()})
 // it, rss_token, personal_access_token, subscription-key, x-api-key; with
 // '_', '-', '.' or nothing), but not after any word (sort_key, page_token
 // name no secret); passkey (trackers), and short ones. Not a word that merely
-// ends in key (monkey).
-const secretNames = `[a-z0-9_.-]*(?:password|passwd|secret|credential|credentials|signature)` +
-	`|token|key|pwd|auth|sig|passkey` +
-	`|(?:x[_.-])?(?:api|access|auth|feed|private|client|session|refresh|bearer|app|user|secret|oauth|rss|personal[_.-]?access|subscription|consumer|security|x-amz-security|x-goog-security)[_.-]?(?:token|key)`
+// ends in key (monkey); a pass after a word (torrent_pass), a passphrase, an
+// id or licence token or key.
+const secretNames = `[a-z0-9_.-]*(?:password|passwd|passphrase|secret|secrets|credential|credentials|signature)` +
+	`|token|key|pwd|auth|sig|passkey|[a-z0-9_.-]*[_.-]pass` +
+	`|(?:x[_.-])?(?:api|access|auth|feed|private|client|session|refresh|bearer|app|user|secret|oauth|rss|personal[_.-]?access|subscription|consumer|security|id|license|licence|x-amz-security|x-goog-security)[_.-]?(?:token|key)`
 
 var (
 	// Up to the last '@' before the path, as url.Parse splits: a user name may
 	// be an address of its own (me@corp.example:PASSWORD@host).
-	userinfoRE = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#\s"'<>]+@`)
+	// A quote is allowed too (url.Parse takes it in a password); a space or
+	// '"' ends the match, so prose around a URL is not taken in.
+	userinfoRE = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#\s"<>]+@`)
 	secretRE   = regexp.MustCompile(`(?i)([?&;](?:` + secretNames + `)=)[^&#\s"'<>]+`)
 	secretName = regexp.MustCompile(`(?i)^(?:` + secretNames + `)$`)
 )

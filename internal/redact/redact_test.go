@@ -25,9 +25,11 @@ func TestRedact(t *testing.T) {
 		"http://alice:Pa@SsW0rd@h.example/feed failed":                          "http://REDACTED@h.example/feed failed",
 		"https://medium.example/@someone/feed and me@x.example":                 "https://medium.example/@someone/feed and me@x.example",
 		// Words joined to password or secret, and x-api-key.
-		"https://a.example/f?clientSecret=C1&userPassword=U2&apiSecret=A3&lang=ko": "https://a.example/f?clientSecret=REDACTED&userPassword=REDACTED&apiSecret=REDACTED&lang=ko",
-		"https://a.example/f?X-Api-Key=K4&appsecret=S5":                            "https://a.example/f?X-Api-Key=REDACTED&appsecret=REDACTED",
-		"mailto:someone@example.com and user@host are not URLs here":               "mailto:someone@example.com and user@host are not URLs here",
+		"https://a.example/f?clientSecret=C1&userPassword=U2&apiSecret=A3&lang=ko":                                "https://a.example/f?clientSecret=REDACTED&userPassword=REDACTED&apiSecret=REDACTED&lang=ko",
+		"https://a.example/f?X-Api-Key=K4&appsecret=S5":                                                           "https://a.example/f?X-Api-Key=REDACTED&appsecret=REDACTED",
+		"fetch http://me:it's-hunter2@h.example/loop: redirect loop":                                              "fetch http://REDACTED@h.example/loop: redirect loop",
+		"https://t.example/rss?torrent_pass=P1&passphrase=P2&id_token=P3&license_key=P4&client_secrets=P5&page=2": "https://t.example/rss?torrent_pass=REDACTED&passphrase=REDACTED&id_token=REDACTED&license_key=REDACTED&client_secrets=REDACTED&page=2",
+		"mailto:someone@example.com and user@host are not URLs here":                                              "mailto:someone@example.com and user@host are not URLs here",
 		// The punctuation after a URL in prose is no part of its secret.
 		"https://a.example/f?token=S1, https://b.example/g?key=K2 both": "https://a.example/f?token=REDACTED, https://b.example/g?key=REDACTED both",
 		"add https://a.example/feed?api_key=XYZ: already configured":    "add https://a.example/feed?api_key=REDACTED: already configured",
