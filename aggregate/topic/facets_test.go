@@ -40,9 +40,10 @@ func TestFundingFacetIsNotASubsidiary(t *testing.T) {
 func TestTalentFacetIsNotAConsumer(t *testing.T) {
 	c := mustDefault(t)
 	for title, want := range map[string]bool{
-		"국회, 인공지능 기본법 통과…소비자 단체 환영":        false,
-		"미 FTC, 오픈AI 제소…챗GPT 소비자 보호 위반 혐의": false,
-		"정부, AI 인재 유치 위해 전문인력 비자 발급 요건 완화": true,
+		"국회, 인공지능 기본법 통과…소비자 단체 환영":            false,
+		"미 FTC, 오픈AI 제소…챗GPT 소비자 보호 위반 혐의":     false,
+		"AI 확산에 비자발적 실업 우려…정부, 인공지능 기본법 후속 대책": false,
+		"정부, AI 인재 유치 위해 전문인력 비자 발급 요건 완화":     true,
 	} {
 		r := c.Classify(Doc{Title: title})
 		if got := slices.Contains(r.Facets, "talent"); got != want {
