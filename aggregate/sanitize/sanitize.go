@@ -397,6 +397,12 @@ func resolve(base *url.URL, ref string) string {
 		return ""
 	}
 	if u.Scheme != "" {
+		if u.User != nil && isHTTP(u) {
+			// https://trusted.example@evil.example/ reads as the first host
+			// and goes to the second; an article's link needs no credentials.
+			u.User = nil
+			return u.String()
+		}
 		return ref
 	}
 	if base == nil {
