@@ -21,8 +21,10 @@ type Discovered struct {
 	Title string // the feed's own title, as plain text
 	Items int    // items the feed lists now
 	// Advertised lists the feeds the URL advertises, in order, when it is an
-	// HTML page; FindFeed fills it also when none of them works.
+	// HTML page (the first maxAdvertised); FindFeed fills it also when none of
+	// them works.
 	Advertised []string
+	Total      int // the feeds the page advertises, Advertised's and those past it
 }
 
 // FindFeed fetches raw and returns the feed to poll: raw itself (or where it
@@ -53,7 +55,7 @@ func (c *Client) FindFeed(ctx context.Context, raw string) (Discovered, error) {
 	if page == nil || !errors.As(err, &fe) || fe.Kind != KindNotFeed {
 		return Discovered{}, err
 	}
-	links := Discover(page, base)
+	links, total := discoverPage(page, "text/html", base)
 	if len(links) == 0 {
 		return Discovered{}, fmt.Errorf("%s: %w", raw, err)
 	}
@@ -61,16 +63,16 @@ func (c *Client) FindFeed(ctx context.Context, raw string) (Discovered, error) {
 	for _, l := range links[:min(len(links), maxTried)] {
 		d, _, _, err := try(l)
 		if err == nil {
-			d.Advertised = links
+			d.Advertised, d.Total = links, total
 			return d, nil
 		}
 		errs = append(errs, err)
 	}
-	if len(links) > maxTried {
-		return Discovered{Advertised: links}, fmt.Errorf("none of the first %d feeds %s advertises works (of %d; add one by its own URL): %w",
-			maxTried, raw, len(links), errors.Join(errs...))
+	if total > maxTried {
+		return Discovered{Advertised: links, Total: total}, fmt.Errorf("none of the first %d feeds %s advertises works (of %d; add one by its own URL): %w",
+			maxTried, raw, total, errors.Join(errs...))
 	}
-	return Discovered{Advertised: links}, fmt.Errorf("none of the feeds %s advertises works: %w", raw, errors.Join(errs...))
+	return Discovered{Advertised: links, Total: total}, fmt.Errorf("none of the feeds %s advertises works: %w", raw, errors.Join(errs...))
 }
 
 // Bounds on what FindFeed does with a page: real ones advertise a feed or a
@@ -96,24 +98,24 @@ var feedTypes = map[string]bool{
 // duplicates, in document order, the first maxAdvertised. The page's charset is read as browsers do
 // (BOM, <meta charset>, else UTF-8 or windows-1252).
 func Discover(page []byte, base string) []string {
-	return discoverPage(page, "text/html", base)
+	links, _ := discoverPage(page, "text/html", base)
+	return links
 }
 
 // discoverPage is Discover with the page's HTTP Content-Type, whose charset
 // comes before the page's own <meta charset>.
-func discoverPage(page []byte, contentType, base string) []string {
+func discoverPage(page []byte, contentType, base string) (links []string, total int) {
 	r, err := charset.NewReader(bytes.NewReader(page), contentType)
 	if err != nil {
 		r = bytes.NewReader(page)
 	}
 	baseURL, _ := url.Parse(base)
 	z := html.NewTokenizer(r)
-	var links []string
 	seen := map[string]bool{}
 	for {
 		switch z.Next() {
 		case html.ErrorToken:
-			return links
+			return links, total
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
 			if !hasAttr {
@@ -143,9 +145,10 @@ func discoverPage(page []byte, contentType, base string) []string {
 			case "link":
 				if u := feedLink(attrs, baseURL); u != "" && !seen[u] {
 					seen[u] = true
-					if links = append(links, u); len(links) == maxAdvertised {
-						return links
+					if len(links) < maxAdvertised {
+						links = append(links, u)
 					}
+					total++
 				}
 			}
 		}

@@ -86,9 +86,9 @@ func TestFindFeed(t *testing.T) {
 		{"/feed.xml", Discovered{URL: site.URL + "/feed.xml", Title: "Example Policy & Tech", Items: 1}, ""},
 		{"/moved", Discovered{URL: site.URL + "/feed.xml", Title: "Example Policy & Tech", Items: 1}, ""},
 		{"/page.html", Discovered{URL: site.URL + "/feed.xml", Title: "Example Policy & Tech", Items: 1,
-			Advertised: []string{site.URL + "/missing.xml", site.URL + "/feed.xml"}}, ""},
+			Advertised: []string{site.URL + "/missing.xml", site.URL + "/feed.xml"}, Total: 2}, ""},
 		{"/plain.html", Discovered{}, "not a feed: an HTML page with no feed link"},
-		{"/broken.html", Discovered{Advertised: []string{site.URL + "/missing.xml"}}, "none of the feeds " + site.URL + "/broken.html advertises works"},
+		{"/broken.html", Discovered{Advertised: []string{site.URL + "/missing.xml"}, Total: 1}, "none of the feeds " + site.URL + "/broken.html advertises works"},
 		{"/missing.xml", Discovered{}, "404"},
 	} {
 		got, err := c.FindFeed(context.Background(), site.URL+tc.url)
@@ -109,7 +109,7 @@ func TestFindFeed(t *testing.T) {
 	serve("/many.html", "text/html", page(many...))
 	before := requests.Load()
 	got, err := c.FindFeed(context.Background(), site.URL+"/many.html")
-	if err == nil || !strings.Contains(err.Error(), "none of the first 5 feeds "+site.URL+"/many.html advertises works (of 20;") || len(got.Advertised) != 20 {
+	if err == nil || !strings.Contains(err.Error(), "none of the first 5 feeds "+site.URL+"/many.html advertises works (of 3000;") || len(got.Advertised) != 20 || got.Total != 3000 {
 		t.Errorf("a page of 3,000 feed links: %v, %d listed", err, len(got.Advertised))
 	}
 	if n := requests.Load() - before; n != 6 {

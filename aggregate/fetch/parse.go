@@ -125,7 +125,7 @@ func classifyParseError(body, text []byte, contentType, baseURL string, err erro
 func notFeedReason(body, text []byte, contentType, baseURL string) (Kind, error) {
 	root, rootErr := rootElement(text)
 	if isHTMLRoot(root) || looksLikeHTML(text) {
-		if links := discoverPage(body, contentType, baseURL); len(links) > 0 {
+		if links, _ := discoverPage(body, contentType, baseURL); len(links) > 0 {
 			return KindNotFeed, fmt.Errorf("not a feed: the page links to %s", links[0])
 		}
 		return KindNotFeed, errors.New("not a feed: an HTML page with no feed link")

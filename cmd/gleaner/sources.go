@@ -120,7 +120,7 @@ func sourcesAdd(e *env, args []string) (err error) {
 	items := ""
 	if found := added.Found; found != nil {
 		if len(found.Advertised) > 0 {
-			fmt.Fprintf(e.stderr, "%s is a page that advertises %d feed(s): %s\n", show.URL(added.Asked), len(found.Advertised), show.String(strings.Join(found.Advertised, ", ")))
+			fmt.Fprintf(e.stderr, "%s is a page that advertises %d feed(s): %s\n", show.URL(added.Asked), found.Total, show.String(strings.Join(found.Advertised, ", ")))
 		} else if found.URL != "" && found.URL != added.Asked {
 			fmt.Fprintf(e.stderr, "%s moved permanently to %s: adding the new URL\n", show.URL(added.Asked), show.URL(found.URL))
 		}
