@@ -341,7 +341,10 @@ func rewrite(n *html.Node, base *url.URL) {
 // wide or high) by its attributes, or hidden by its style (display: none,
 // visibility: hidden), which the sanitiser drops: kept, such an image showed.
 func trackingPixel(n *html.Node) bool {
-	if style, ok := attr(n, "style"); ok && hiddenStyle.MatchString(style) {
+	if _, ok := attr(n, "hidden"); ok {
+		return true
+	}
+	if style, ok := attr(n, "style"); ok && hiddenStyle(style) {
 		return true
 	}
 	dim := func(key string) (int, bool) {
@@ -357,8 +360,31 @@ func trackingPixel(n *html.Node) bool {
 	return wok && w == 0 || hok && h == 0 || wok && hok && w <= 1 && h <= 1
 }
 
-// hiddenStyle matches a style declaration that hides its element.
-var hiddenStyle = regexp.MustCompile(`(?i)(?:^|[;\s])(?:display\s*:\s*none|visibility\s*:\s*hidden)\b`)
+// hiddenStyle reports whether a style attribute hides its element: display
+// none, visibility hidden or opacity 0, each as its last declaration says
+// ("display:none; display:block" shows it).
+func hiddenStyle(style string) bool {
+	var display, visibility, opacity string
+	for _, decl := range strings.Split(style, ";") {
+		prop, value, ok := strings.Cut(decl, ":")
+		if !ok {
+			continue
+		}
+		value = strings.ToLower(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(value), "!important")))
+		switch strings.ToLower(strings.TrimSpace(prop)) {
+		case "display":
+			display = value
+		case "visibility":
+			visibility = value
+		case "opacity":
+			opacity = value
+		}
+	}
+	if f, err := strconv.ParseFloat(strings.TrimSuffix(opacity, "%"), 64); err == nil && f == 0 {
+		return true
+	}
+	return display == "none" || visibility == "hidden"
+}
 
 // fixImage resolves an img's source, preferring a lazy-loading attribute when src
 // is missing or a placeholder, and reports whether an http(s) source remains.

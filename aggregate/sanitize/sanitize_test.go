@@ -49,6 +49,8 @@ func TestHTMLKeepsStructureAndResolvesURLs(t *testing.T) {
 		// Hidden by its style, which the sanitiser drops: kept, it showed.
 		{"hidden images removed", `<p>a<img src="https://t.example/p.gif" style="display:none">b<img src="https://t.example/q" style="border:0; Visibility : hidden">` +
 			`c<img src="https://cdn.example.com/d.png" style="display:inline-block"></p>`, base, `<p>abc<img src="https://cdn.example.com/d.png"/></p>`},
+		{"hidden by attribute, opacity or the last declaration", `<p>a<img src="https://t.example/p" hidden>b<img src="https://t.example/q" style="opacity: 0">` +
+			`c<img src="https://cdn.example.com/e.png" style="display:none; display:block"></p>`, base, `<p>abc<img src="https://cdn.example.com/e.png"/></p>`},
 		{"user info dropped from links and images", `<a href="https://trusted.example@evil.example/login">x</a><img src="https://u:p@cdn.example/a.png">`, base,
 			`<a href="https://evil.example/login" rel="nofollow noopener noreferrer">x</a><img src="https://cdn.example/a.png"/>`},
 		{"a real image with its size kept", `<img src="https://cdn.example.com/a.png" width="640" height="1">`, base,
