@@ -69,7 +69,7 @@ const (
 // little.
 type scratch struct {
 	text    [numFields][]byte
-	cased   []byte
+	cased   [numFields][]byte // text with its letter case, at the same offsets
 	matches []match
 	hits    []hit
 	group   []float64
@@ -177,15 +177,15 @@ func (c *Classifier) scanDoc(s *scratch, d Doc) {
 		texts[fieldContent] = textcut.Prefix(texts[fieldContent], modelContentBytes)
 	}
 	for f, t := range texts {
-		s.text[f] = s.text[f][:0]
+		s.text[f], s.cased[f] = s.text[f][:0], s.cased[f][:0]
 		if t == "" || c.fields[f] == 0 {
 			continue
 		}
 		// Normalise once, keeping case; the folded text has the same byte
 		// offsets (see normalize), so case-sensitive terms found in it can
 		// be checked in the case-kept text.
-		s.cased, s.text[f] = normalizeBoth(s.cased[:0], s.text[f], t)
-		c.scan(s.text[f], s.cased, uint8(f), s)
+		s.cased[f], s.text[f] = normalizeBoth(s.cased[f][:0], s.text[f], t)
+		c.scan(s.text[f], s.cased[f], uint8(f), s)
 	}
 }
 

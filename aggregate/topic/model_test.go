@@ -607,4 +607,9 @@ func TestKeptReasonNamesTheWordRead(t *testing.T) {
 	if strings.Contains(r.Reasons[0], "investigat)") {
 		t.Errorf("the kept note names the stem: %q", r.Reasons[0])
 	}
+	// As written, case and all.
+	r = c.Classify(Doc{Title: "EU Investigates AI gigafactories under the AI Act"})
+	if !r.Match || len(r.Reasons) == 0 || !strings.Contains(r.Reasons[0], "(Investigates)") {
+		t.Errorf("reasons %q, want the kept note to name \"Investigates\" as written", r.Reasons)
+	}
 }
