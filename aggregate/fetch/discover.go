@@ -95,8 +95,8 @@ var feedTypes = map[string]bool{
 // Discover lists the feed URLs an HTML page advertises with
 // <link rel="alternate" type="application/rss+xml|atom+xml|feed+json" href="…">,
 // absolute (resolved against the page's <base href> and base), without
-// duplicates, in document order, the first maxAdvertised. The page's charset is read as browsers do
-// (BOM, <meta charset>, else UTF-8 or windows-1252).
+// duplicates, in document order, the first maxAdvertised. The page's charset
+// is read as browsers do (BOM, <meta charset>, else UTF-8 or windows-1252).
 func Discover(page []byte, base string) []string {
 	links, _ := discoverPage(page, "text/html", base)
 	return links

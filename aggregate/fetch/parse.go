@@ -273,13 +273,17 @@ var itemTagRE = regexp.MustCompile(`<(?:[\w.-]+:)?(?:item|entry)[\s/>]`)
 // carriage return, as gofeed's XML parsers do before they decode (a control
 // byte is not XML). Text without any is returned as it is.
 func dropControlBytes(text []byte) []byte {
-	i := bytes.IndexFunc(text, func(r rune) bool { return r < 0x20 && r != '\t' && r != '\n' && r != '\r' })
-	if i < 0 {
+	control := func(b byte) bool { return b < 0x20 && b != '\t' && b != '\n' && b != '\r' }
+	i := 0
+	for i < len(text) && !control(text[i]) {
+		i++
+	}
+	if i == len(text) {
 		return text
 	}
 	out := append(make([]byte, 0, len(text)), text[:i]...)
 	for _, b := range text[i:] {
-		if b >= 0x20 || b == '\t' || b == '\n' || b == '\r' {
+		if !control(b) {
 			out = append(out, b)
 		}
 	}

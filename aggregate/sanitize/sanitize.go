@@ -338,8 +338,8 @@ func rewrite(n *html.Node, base *url.URL) {
 
 // trackingPixel reports whether img n is a tracking pixel, which shows nothing and
 // tells its server who read the entry, in every reader that loads it: 1x1 (or 0
-// wide or high) by its attributes, or hidden by its style (display: none,
-// visibility: hidden), which the sanitiser drops: kept, such an image showed.
+// wide or high) by its attributes, or hidden by its hidden attribute or its
+// style (hiddenStyle), both of which the sanitiser drops: kept, it showed.
 func trackingPixel(n *html.Node) bool {
 	if _, ok := attr(n, "hidden"); ok {
 		return true

@@ -707,10 +707,7 @@ func (c *Classifier) appendFirstTerm(buf []byte, s *scratch, hits []hit, gi int)
 		}
 		term := c.terms[h.term].text
 		stem, prefix := strings.CutSuffix(term, "*")
-		text := s.cased[h.field] // the word as written ("AI gigafactories", not "ai gigafactories")
-		if len(text) != len(s.text[h.field]) {
-			text = s.text[h.field]
-		}
+		text := s.cased[h.field] // the word as written ("AI gigafactories"), at the folded text's offsets
 		if !prefix || h.start < 0 || int(h.end) > len(text) || h.start >= h.end {
 			return append(buf, stem...), true
 		}
